@@ -1,0 +1,81 @@
+# inspraak — `make run` starts the demo, `make test` runs every test.
+# Both first install what is missing (scripts/deps).
+
+LISTEN ?= 127.0.0.1:8080
+DB ?= inspraak-demo.db
+
+PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+BUILD ?= build
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
+LIBS = $(PKG_LIBS) -lhttp_parser -lpthread -lm
+
+LIB_SRC := $(sort $(wildcard src/util/*.c src/model/*.c src/store/*.c src/net/*.c src/app/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
+ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/%)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+.PHONY: all deps run test unit unit-asan e2e clean format
+
+all: inspraak
+
+deps:
+	@scripts/deps
+
+inspraak: $(BUILD)/libinspraak.a $(BUILD)/src/main.o
+	$(CC) -o $@ $(BUILD)/src/main.o $(BUILD)/libinspraak.a $(LIBS)
+
+$(BUILD)/libinspraak.a: $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/asan/%.o: %.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+$(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libinspraak.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libinspraak.a $(LIBS) -lcmocka
+
+$(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $< $(ASAN_OBJ) $(LIBS) -lcmocka
+
+run: deps
+	@$(MAKE) --no-print-directory inspraak
+	./inspraak serve --demo --listen $(LISTEN) --db $(DB)
+
+unit: $(UNIT_BIN)
+	@scripts/run-unit $(UNIT_BIN)
+
+unit-asan: $(ASAN_UNIT_BIN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		scripts/run-unit $(ASAN_UNIT_BIN)
+
+e2e: inspraak
+	@cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec *.test.mjs
+
+test:
+	@scripts/deps --test
+	@$(MAKE) --no-print-directory inspraak
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory e2e
+
+format:
+	clang-format -i $(LIB_SRC) src/main.c src/*/*.h $(UNIT_SRC)
+
+clean:
+	rm -rf build inspraak
