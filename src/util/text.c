@@ -1,0 +1,98 @@
+/*
+ * text: UTF-8 validation, length and folding on top of utf8proc.
+ * Validation is our own small decoder so that it can reject control
+ * characters in the same pass; folding and normalisation are utf8proc's.
+ */
+#include "util/text.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "util/buf.h"
+
+bool text_valid(const char *s, size_t n)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0;
+	while (i < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0 || cp == 0)
+			return false;
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f)
+			return false;
+		i += (size_t)k;
+	}
+	return true;
+}
+
+size_t text_length(const char *s, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			count++;
+	return count;
+}
+
+/* Collapses whitespace runs to one space (or keeps newlines when multiline),
+ * trims both ends. Input is NUL-terminated, valid UTF-8. */
+static char *squeeze(const char *s, bool multiline)
+{
+	buf_t b = BUF_INIT;
+	bool pending_space = false, pending_nl = false;
+	int nls = 0;
+	for (const char *p = s; *p; p++) {
+		char c = *p;
+		if (c == '\r')
+			continue;
+		if (c == '\n' && multiline) {
+			pending_nl = true;
+			nls++;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\n') {
+			pending_space = true;
+			continue;
+		}
+		if (b.len > 0) {
+			if (pending_nl)
+				buf_puts(&b, nls > 1 ? "\n\n" : "\n");
+			else if (pending_space)
+				buf_putc(&b, ' ');
+		}
+		pending_space = pending_nl = false;
+		nls = 0;
+		buf_putc(&b, c);
+	}
+	return buf_steal(&b);
+}
+
+static char *normalise(const char *s, size_t n, utf8proc_option_t opts, bool multiline)
+{
+	if (!text_valid(s, n))
+		return NULL;
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &out,
+					  opts | UTF8PROC_STABLE);
+	if (r < 0)
+		return NULL;
+	char *res = squeeze((const char *)out, multiline);
+	free(out);
+	return res;
+}
+
+char *text_fold(const char *s, size_t n)
+{
+	return normalise(s, n,
+			 UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+				 UTF8PROC_STRIPMARK,
+			 false);
+}
+
+char *text_clean(const char *s, size_t n, bool multiline)
+{
+	return normalise(s, n, UTF8PROC_COMPOSE, multiline);
+}

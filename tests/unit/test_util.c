@@ -1,0 +1,80 @@
+/* Unit tests for src/util: buf and map. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/map.h"
+
+static void buf_appends_and_formats(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "answer");
+	buf_printf(&b, " %d of %s", 3, "five");
+	buf_putc(&b, '!');
+	assert_string_equal(b.data, "answer 3 of five!");
+	assert_int_equal(b.len, 17);
+	for (int i = 0; i < 1000; i++)
+		buf_puts(&b, "x");
+	assert_int_equal(b.len, 1017);
+	assert_int_equal(b.data[b.len], '\0');
+	char *s = buf_steal(&b);
+	assert_null(b.data);
+	free(s);
+	s = buf_steal(&b);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void buf_escapes_html(void **state)
+{
+	(void)state;
+	buf_t b = BUF_INIT;
+	const char *in = "<script>alert('x')</script> & \"q\"";
+	buf_html(&b, in, strlen(in));
+	assert_string_equal(b.data, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+	buf_free(&b);
+}
+
+static void map_puts_gets_and_deletes(void **state)
+{
+	(void)state;
+	map_t m = MAP_INIT;
+	for (uint64_t k = 1; k <= 10000; k++)
+		map_put(&m, k * 7919, (int64_t)k);
+	assert_int_equal(m.n, 10000);
+	int64_t v;
+	for (uint64_t k = 1; k <= 10000; k++) {
+		assert_true(map_get(&m, k * 7919, &v));
+		assert_int_equal(v, (int64_t)k);
+	}
+	assert_false(map_get(&m, 3, &v));
+	/* Delete every other key; the rest must still be found (backward shift). */
+	for (uint64_t k = 1; k <= 10000; k += 2)
+		assert_true(map_del(&m, k * 7919));
+	assert_false(map_del(&m, 7919));
+	assert_int_equal(m.n, 5000);
+	for (uint64_t k = 1; k <= 10000; k++)
+		assert_int_equal(map_get(&m, k * 7919, NULL), k % 2 == 0);
+	map_put(&m, 2 * 7919, -5);
+	assert_true(map_get(&m, 2 * 7919, &v));
+	assert_int_equal(v, -5);
+	assert_int_equal(m.n, 5000);
+	map_free(&m);
+	assert_int_equal(map_key(0), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_appends_and_formats),
+		cmocka_unit_test(buf_escapes_html),
+		cmocka_unit_test(map_puts_gets_and_deletes),
+	};
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
