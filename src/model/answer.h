@@ -1,0 +1,51 @@
+/*
+ * answer: validation and normal form of a participant's answer, per
+ * question type. Pure: no I/O, no knowledge of who answered or how often
+ * (that is tally's part).
+ *
+ * The normal form is what the store keeps and the tally counts:
+ *   open:   "text"                       (trimmed, NFC, newlines kept)
+ *   cloud:  ["entry", ...]               (1..max_answers entries, trimmed, NFC,
+ *                                         one line each, duplicates after
+ *                                         folding removed)
+ *   choice: [i, ...]                     (sorted distinct option indexes,
+ *                                         exactly one unless multiple)
+ *   scale:  [r0, r1, ...]                (one rating 1..scale_max per
+ *                                         statement, in statement order)
+ *   rank:   [i, ...]                     (a permutation of all option indexes,
+ *                                         first = most preferred)
+ *   qa:     {"ask": "text"}              (a new question)
+ *        or {"upvote": answer_id}        (a vote for a visible question)
+ *
+ * Accepted input (JSON) is a little wider, for clients' convenience: cloud
+ * takes a single string too; choice takes a single index; qa takes a plain
+ * string for "ask". The form fallback (no JavaScript) produces the same JSON.
+ */
+#ifndef INSPRAAK_ANSWER_H
+#define INSPRAAK_ANSWER_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "model/deck.h"
+
+enum {
+	ANSWER_EINVAL = -1,   /* wrong shape, out of range, empty, bad UTF-8: HTTP 400 */
+	ANSWER_ETOOLONG = -2, /* longer than the slide allows: HTTP 413 */
+};
+
+/*
+ * Validates value for slide s. On success returns 0 and sets *norm to a new
+ * reference to the normal form. On failure returns ANSWER_EINVAL or
+ * ANSWER_ETOOLONG and writes a message for the participant into msg, in
+ * lang ("nl" or "en"; anything else means "en"), such as "Je antwoord is
+ * 312 tekens; het maximum is 280." A content slide rejects every value.
+ */
+int answer_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
+		    char *msg, size_t msglen);
+
+/* How many units an answer uses of the participant's allowance: entries for
+ * a cloud, 1 otherwise (0 for a qa upvote, which has its own rule). */
+int answer_units(const slide_t *s, const json_t *norm);
+
+#endif

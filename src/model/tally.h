@@ -1,0 +1,80 @@
+/*
+ * tally: the live results of one question slide in one session, kept in
+ * memory and updated answer by answer (DESIGN.md, step 4).
+ *
+ * A tally knows every answer given to its slide (normal form from answer.h),
+ * who gave it (a 64-bit participant key, never the token itself) and whether
+ * a moderator hid it. Counts only ever include visible answers; a hidden
+ * answer still uses its giver's allowance, so hiding never invites a revote.
+ *
+ * Allowances are checked and reserved before an answer goes to the store
+ * (tally_reserve), so that answers still in flight count too; the answer is
+ * counted only after its commit (tally_add), or its reservation released
+ * when the store fails (tally_release).
+ *
+ * Not thread-safe: owned by the loop thread.
+ */
+#ifndef INSPRAAK_TALLY_H
+#define INSPRAAK_TALLY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "model/deck.h"
+
+typedef struct tally tally_t;
+
+enum {
+	TALLY_ELIMIT = -1,  /* participant used their allowance (answers or entries) */
+	TALLY_EVOTED = -2,  /* choice, scale, rank: participant already voted;
+			       qa: already upvoted that question */
+	TALLY_ENOITEM = -3, /* qa upvote: no such visible question on this slide */
+	TALLY_EOWN = -4,    /* qa upvote: participants cannot upvote their own question */
+};
+
+/* A new, empty tally for slide s (borrowed: s must outlive the tally).
+ * s must be a question slide. */
+tally_t *tally_new(const slide_t *s);
+void tally_free(tally_t *t);
+
+/* Checks that participant may give the answer norm (normal form) and reserves
+ * its units. Returns 0 or a TALLY_E* code. */
+int tally_reserve(tally_t *t, uint64_t participant, const json_t *norm);
+/* Undoes a successful tally_reserve with the same arguments. */
+void tally_release(tally_t *t, uint64_t participant, const json_t *norm);
+/*
+ * Counts a stored answer. id is the store's answer id (unique, growing),
+ * at_ms its time (ms since the epoch). reserved is true on the live path
+ * (tally_reserve succeeded for it) and false when rebuilding from the store
+ * at start, in which case the allowance is charged here without checks.
+ * norm is borrowed (the tally takes its own reference).
+ */
+void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm, int64_t at_ms,
+	       bool hidden, bool answered, bool reserved);
+/* Hides or shows an answer. Returns 0, or -1 when id is not in this tally. */
+int tally_set_hidden(tally_t *t, int64_t id, bool hidden);
+/* Marks a Q&A question answered or not. Returns 0, or -1 when id is not a
+ * question in this tally. */
+int tally_set_answered(tally_t *t, int64_t id, bool answered);
+/* True when id is an answer in this tally. */
+bool tally_has(const tally_t *t, int64_t id);
+
+/* Distinct participants with at least one visible answer. */
+size_t tally_respondents(const tally_t *t);
+/* Visible answers (submissions, not entries). */
+size_t tally_answers(const tally_t *t);
+/* Grows by one or more on every change; lets callers publish only when
+ * something changed. */
+uint64_t tally_version(const tally_t *t);
+
+/*
+ * The results as JSON (new reference), described in docs/protocol.md:
+ * {"kind","respondents","answers","hidden", and per kind "items" (open, qa),
+ * "words" (cloud), "options" (choice, rank), "statements" (scale)}.
+ * With with_hidden, open and qa items include hidden answers marked
+ * "hidden": true (for moderators); counts never include them.
+ */
+json_t *tally_json(const tally_t *t, bool with_hidden);
+
+#endif
