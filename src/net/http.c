@@ -1,0 +1,725 @@
+/*
+ * http: connections, request parsing and responses on the libuv loop.
+ * See http.h for the contract and sse.c for event streams.
+ *
+ * Life of a connection: accepted -> reading (parser fed from the shared
+ * read buffer) -> request complete -> reading stops, handler runs ->
+ * response written -> request memory freed -> reading again (keep-alive) or
+ * closed. Timeouts are checked by one sweep timer per server over the
+ * connections that are in a request or idle, never one timer each.
+ */
+#include "net/http_internal.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+
+/* One read buffer for the whole loop: data is parsed before the next read. */
+static char read_buffer[64 * 1024];
+
+static const char SECURITY_HEADERS[] =
+	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self'; "
+	"script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+	"frame-ancestors 'none'\r\n"
+	"X-Content-Type-Options: nosniff\r\n"
+	"Referrer-Policy: no-referrer\r\n"
+	"X-Frame-Options: DENY\r\n";
+
+static void conn_close(http_conn_t *c);
+static void conn_resume(http_conn_t *c);
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b);
+
+/* ---- the sweep list: connections whose deadline matters ---- */
+
+static void sweep_remove(http_conn_t *c)
+{
+	if (!c->in_sweep)
+		return;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		c->srv->sweep_head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+	c->in_sweep = false;
+}
+
+static void sweep_add(http_conn_t *c, uint64_t deadline)
+{
+	c->deadline = deadline;
+	if (c->in_sweep)
+		return;
+	c->next = c->srv->sweep_head;
+	c->prev = NULL;
+	if (c->next)
+		c->next->prev = c;
+	c->srv->sweep_head = c;
+	c->in_sweep = true;
+}
+
+/* ---- request memory ---- */
+
+static void request_free(http_request_t *r)
+{
+	if (!r)
+		return;
+	free(r->mem);
+	free(r);
+}
+
+static void conn_reset_parse(http_conn_t *c)
+{
+	if (c->ps) {
+		buf_free(&c->ps->raw);
+		free(c->ps);
+		c->ps = NULL;
+	}
+	c->in_message = false;
+}
+
+/* ---- parser callbacks ---- */
+
+static int on_message_begin(http_parser *p)
+{
+	http_conn_t *c = p->data;
+	conn_reset_parse(c);
+	c->ps = calloc(1, sizeof *c->ps);
+	if (!c->ps)
+		abort();
+	c->in_message = true;
+	/* The headers and body must arrive within the timeout from the first
+	 * byte: a client sending one byte a second is cut off. */
+	sweep_add(c, uv_now(c->srv->loop) + HTTP_HEADER_TIMEOUT_MS);
+	return 0;
+}
+
+static int count_header_bytes(http_conn_t *c, size_t n)
+{
+	c->ps->header_bytes += n;
+	return c->ps->header_bytes > HTTP_MAX_HEADER_BYTES ? -1 : 0;
+}
+
+static int on_url(http_parser *p, const char *at, size_t n)
+{
+	http_conn_t *c = p->data;
+	if (count_header_bytes(c, n))
+		return -1;
+	buf_append(&c->ps->raw, at, n);
+	c->ps->url_len += n;
+	return 0;
+}
+
+static int on_header_field(http_parser *p, const char *at, size_t n)
+{
+	http_conn_t *c = p->data;
+	if (count_header_bytes(c, n))
+		return -1;
+	if (c->ps->n_hdr == 0 || c->ps->last_was_value) {
+		if (c->ps->n_hdr >= HTTP_MAX_HEADERS) {
+			c->ps->too_many_headers = true;
+			return -1;
+		}
+		buf_putc(&c->ps->raw, '\0');
+		c->ps->hoff[c->ps->n_hdr][0] = c->ps->raw.len;
+		c->ps->hoff[c->ps->n_hdr][1] = 0;
+		c->ps->n_hdr++;
+		c->ps->last_was_value = false;
+	}
+	buf_append(&c->ps->raw, at, n);
+	return 0;
+}
+
+static int on_header_value(http_parser *p, const char *at, size_t n)
+{
+	http_conn_t *c = p->data;
+	if (count_header_bytes(c, n))
+		return -1;
+	if (!c->ps->last_was_value) {
+		buf_putc(&c->ps->raw, '\0');
+		c->ps->hoff[c->ps->n_hdr - 1][1] = c->ps->raw.len;
+		c->ps->last_was_value = true;
+	}
+	buf_append(&c->ps->raw, at, n);
+	return 0;
+}
+
+static int on_headers_complete(http_parser *p)
+{
+	http_conn_t *c = p->data;
+	buf_putc(&c->ps->raw, '\0');
+	if (p->content_length != ULLONG_MAX && p->content_length > HTTP_MAX_BODY) {
+		c->ps->body_too_large = true;
+		return -1;
+	}
+	c->ps->body_off = c->ps->raw.len;
+	return 0;
+}
+
+static int on_body(http_parser *p, const char *at, size_t n)
+{
+	http_conn_t *c = p->data;
+	if (c->ps->raw.len - c->ps->body_off + n > HTTP_MAX_BODY) {
+		c->ps->body_too_large = true;
+		return -1;
+	}
+	buf_append(&c->ps->raw, at, n);
+	return 0;
+}
+
+static http_method_t map_method(unsigned m)
+{
+	switch (m) {
+	case HTTP_GET: return HTTP_M_GET;
+	case HTTP_HEAD: return HTTP_M_HEAD;
+	case HTTP_POST: return HTTP_M_POST;
+	case HTTP_PUT: return HTTP_M_PUT;
+	case HTTP_DELETE: return HTTP_M_DELETE;
+	case HTTP_OPTIONS: return HTTP_M_OPTIONS;
+	default: return HTTP_M_OTHER;
+	}
+}
+
+/* Builds the request from the collected bytes and hands it to the handler. */
+static int on_message_complete(http_parser *p)
+{
+	http_conn_t *c = p->data;
+	if (c->ps->body_off == 0) {
+		buf_putc(&c->ps->raw, '\0');
+		c->ps->body_off = c->ps->raw.len;
+	}
+	size_t body_len = c->ps->raw.len - c->ps->body_off;
+	buf_putc(&c->ps->raw, '\0');
+
+	http_request_t *r = calloc(1, sizeof *r);
+	if (!r)
+		abort();
+	r->mem = buf_steal(&c->ps->raw);
+	r->conn = c;
+	r->method = map_method(p->method);
+	/* URL: split path and query at the first '?'. */
+	char *url = r->mem;
+	url[c->ps->url_len] = '\0';
+	char *q = memchr(url, '?', c->ps->url_len);
+	if (q) {
+		*q = '\0';
+		r->query = q + 1;
+	} else {
+		r->query = "";
+	}
+	r->path = url;
+	for (size_t i = 0; i < c->ps->n_hdr; i++) {
+		r->headers[i].name = r->mem + c->ps->hoff[i][0];
+		r->headers[i].value = c->ps->hoff[i][1] ? r->mem + c->ps->hoff[i][1] : "";
+	}
+	r->n_headers = c->ps->n_hdr;
+	r->body = r->mem + c->ps->body_off;
+	r->body_len = body_len;
+	c->keep_alive = http_should_keep_alive(p);
+	c->req = r;
+	c->in_message = false;
+	conn_reset_parse(c);
+	/* One request at a time: stop here, leave the rest of the bytes for
+	 * after the response. */
+	http_parser_pause(p, 1);
+	return 0;
+}
+
+static const http_parser_settings parser_settings = {
+	.on_message_begin = on_message_begin,
+	.on_url = on_url,
+	.on_header_field = on_header_field,
+	.on_header_value = on_header_value,
+	.on_headers_complete = on_headers_complete,
+	.on_body = on_body,
+	.on_message_complete = on_message_complete,
+};
+
+/* ---- writing ---- */
+
+static void write_done(uv_write_t *w, int status)
+{
+	http_write_t *hw = (http_write_t *)w;
+	http_conn_t *c = hw->conn;
+	free(hw);
+	c->writes--;
+	if (status < 0) {
+		conn_close(c);
+		return;
+	}
+	if (c->close_after_write && c->writes == 0)
+		conn_close(c);
+}
+
+/* Writes bytes the connection owns no more after this call (copied when
+ * they cannot go out at once). */
+void http_conn_write(http_conn_t *c, const char *data, size_t len)
+{
+	if (c->closing)
+		return;
+	if (c->writes == 0) {
+		uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
+		int n = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
+		if (n == (int)len)
+			return;
+		if (n < 0 && n != UV_EAGAIN) {
+			conn_close(c);
+			return;
+		}
+		if (n > 0) {
+			data += n;
+			len -= (size_t)n;
+		}
+	}
+	http_write_t *hw = malloc(sizeof *hw + len);
+	if (!hw)
+		abort();
+	hw->conn = c;
+	memcpy(hw->data, data, len);
+	uv_buf_t b = uv_buf_init(hw->data, (unsigned)len);
+	c->writes++;
+	if (uv_write(&hw->req, (uv_stream_t *)&c->tcp, &b, 1, write_done) < 0) {
+		c->writes--;
+		free(hw);
+		conn_close(c);
+	}
+}
+
+const char *http_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+/* Writes a response on the connection without a request object (errors
+ * found while parsing). */
+static void conn_send(http_conn_t *c, int status, const char *content_type,
+		      const char *extra_headers, const void *body, size_t len, bool head_only)
+{
+	buf_t b = BUF_INIT;
+	buf_printf(&b, "HTTP/1.1 %d %s\r\n", status, http_status_text(status));
+	buf_puts(&b, SECURITY_HEADERS);
+	if (!extra_headers || !strstr(extra_headers, "Cache-Control:"))
+		buf_puts(&b, "Cache-Control: no-store\r\n");
+	if (extra_headers)
+		buf_puts(&b, extra_headers);
+	if (content_type)
+		buf_printf(&b, "Content-Type: %s\r\n", content_type);
+	buf_printf(&b, "Content-Length: %zu\r\n", len);
+	if (!c->keep_alive)
+		buf_puts(&b, "Connection: close\r\n");
+	buf_puts(&b, "\r\n");
+	if (!head_only)
+		buf_append(&b, body, len);
+	http_conn_write(c, b.data, b.len);
+	buf_free(&b);
+}
+
+void http_respond(http_request_t *req, int status, const char *content_type,
+		  const char *extra_headers, const void *body, size_t len)
+{
+	http_conn_t *c = req->conn;
+	bool head = req->method == HTTP_M_HEAD;
+	request_free(req);
+	if (!c) /* the peer went away while the answer was being made */
+		return;
+	assert(c->req == req);
+	c->req = NULL;
+	conn_send(c, status, content_type, extra_headers, body, len, head);
+	if (!c->keep_alive) {
+		if (c->writes == 0)
+			conn_close(c);
+		else
+			c->close_after_write = true;
+		return;
+	}
+	conn_resume(c);
+}
+
+void http_respond_json(http_request_t *req, int status, json_t *json, const char *extra_headers)
+{
+	char *s = json_dumps(json, JSON_COMPACT);
+	json_decref(json);
+	if (!s) {
+		http_respond(req, 500, "text/plain", NULL, "out of memory\n", 14);
+		return;
+	}
+	http_respond(req, status, "application/json; charset=utf-8", extra_headers, s, strlen(s));
+	free(s);
+}
+
+void http_respond_error(http_request_t *req, int status, const char *code, const char *message,
+			const char *extra_headers)
+{
+	http_respond_json(req, status, json_pack("{s:s, s:s}", "error", message, "code", code),
+			  extra_headers);
+}
+
+/* A protocol error found while parsing: answer and close. */
+static void conn_fail(http_conn_t *c, int status, const char *msg)
+{
+	c->keep_alive = false;
+	char body[256];
+	int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"code\":\"%s\"}", msg,
+			 status == 431   ? "headers_too_large"
+			 : status == 413 ? "too_long"
+			 : status == 405 ? "method_not_allowed"
+					 : "bad_request");
+	conn_send(c, status, "application/json; charset=utf-8", NULL, body, (size_t)n, false);
+	c->close_after_write = true;
+	if (c->writes == 0)
+		conn_close(c);
+	else
+		uv_read_stop((uv_stream_t *)&c->tcp);
+}
+
+/* ---- reading and parsing ---- */
+
+/* Feeds bytes to the parser; keeps what is left when a request completed. */
+static void conn_parse(http_conn_t *c, const char *data, size_t len)
+{
+	size_t done = http_parser_execute(&c->parser, &parser_settings, data, len);
+	enum http_errno err = HTTP_PARSER_ERRNO(&c->parser);
+	if (err == HPE_PAUSED) {
+		http_parser_pause(&c->parser, 0);
+		/* The byte that completed the message was consumed. */
+		if (done < len)
+			buf_append(&c->leftover, data + done, len - done);
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		sweep_remove(c);
+		http_request_t *r = c->req;
+		if (r->method == HTTP_M_OTHER) {
+			c->keep_alive = false;
+			http_respond_error(r, 405, "method_not_allowed",
+					   "method not allowed", "Allow: GET, HEAD, POST, PUT, DELETE\r\n");
+			return;
+		}
+		c->srv->handler(r, c->srv->ctx);
+		return;
+	}
+	if (err != HPE_OK) {
+		if (c->ps && c->ps->body_too_large)
+			conn_fail(c, 413, "request body too large");
+		else if (c->ps && (c->ps->too_many_headers ||
+				   c->ps->header_bytes > HTTP_MAX_HEADER_BYTES))
+			conn_fail(c, 431, "request headers too large");
+		else if (err == HPE_INVALID_METHOD)
+			conn_fail(c, 405, "method not allowed");
+		else
+			conn_fail(c, 400, "malformed request");
+	}
+}
+
+/* After a response: parse what was left over, then read again. */
+static void conn_resume(http_conn_t *c)
+{
+	if (c->closing || c->sse)
+		return;
+	if (c->leftover.len) {
+		buf_t left = c->leftover;
+		c->leftover = (buf_t)BUF_INIT;
+		conn_parse(c, left.data, left.len);
+		buf_free(&left);
+		if (c->req || c->closing)
+			return;
+	}
+	if (!c->in_message)
+		sweep_add(c, uv_now(c->srv->loop) + HTTP_IDLE_TIMEOUT_MS);
+	uv_read_start((uv_stream_t *)&c->tcp, http_alloc, on_read);
+}
+
+void http_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
+{
+	(void)h;
+	(void)suggested;
+	*b = uv_buf_init(read_buffer, sizeof read_buffer);
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
+{
+	http_conn_t *c = s->data;
+	if (n < 0) {
+		conn_close(c);
+		return;
+	}
+	if (n == 0)
+		return;
+	if (c->sse) /* streams only listen for the close */
+		return;
+	conn_parse(c, b->base, (size_t)n);
+}
+
+/* ---- connection life ---- */
+
+static void on_closed(uv_handle_t *h)
+{
+	http_conn_t *c = h->data;
+	http_server_t *srv = c->srv;
+	srv->n_conns--;
+	free(c);
+	if (srv->closing && srv->n_conns == 0 && srv->listener_closed)
+		free(srv);
+}
+
+static void conn_close(http_conn_t *c)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	sweep_remove(c);
+	if (c->req) {
+		/* The handler still owns the request; it answers into the void. */
+		c->req->conn = NULL;
+		c->req = NULL;
+	}
+	if (c->sse)
+		sse_detach(c->sse);
+	conn_reset_parse(c);
+	buf_free(&c->leftover);
+	uv_close((uv_handle_t *)&c->tcp, on_closed);
+}
+
+void http_conn_close(http_conn_t *c) { conn_close(c); }
+
+void http_conn_read_start(http_conn_t *c)
+{
+	if (!c->closing)
+		uv_read_start((uv_stream_t *)&c->tcp, http_alloc, on_read);
+}
+
+static void on_connection(uv_stream_t *server, int status)
+{
+	http_server_t *srv = server->data;
+	if (status < 0)
+		return;
+	http_conn_t *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	c->srv = srv;
+	uv_tcp_init(srv->loop, &c->tcp);
+	c->tcp.data = c;
+	srv->n_conns++;
+	if (uv_accept(server, (uv_stream_t *)&c->tcp) < 0) {
+		conn_close(c);
+		return;
+	}
+	uv_tcp_nodelay(&c->tcp, 1);
+	http_parser_init(&c->parser, HTTP_REQUEST);
+	c->parser.data = c;
+	c->keep_alive = true;
+	sweep_add(c, uv_now(srv->loop) + HTTP_HEADER_TIMEOUT_MS);
+	uv_read_start((uv_stream_t *)&c->tcp, http_alloc, on_read);
+}
+
+static void on_sweep(uv_timer_t *t)
+{
+	http_server_t *srv = t->data;
+	uint64_t now = uv_now(srv->loop);
+	http_conn_t *c = srv->sweep_head;
+	while (c) {
+		http_conn_t *next = c->next;
+		if (c->deadline <= now) {
+			if (c->in_message)
+				conn_fail(c, 408, "request took too long");
+			else
+				conn_close(c);
+		}
+		c = next;
+	}
+	sse_keepalive_tick(now);
+}
+
+int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn handler,
+		void *ctx, http_server_t **out)
+{
+	struct sockaddr_storage addr;
+	int rc;
+	if (strchr(host, ':'))
+		rc = uv_ip6_addr(host, port, (struct sockaddr_in6 *)&addr);
+	else
+		rc = uv_ip4_addr(host, port, (struct sockaddr_in *)&addr);
+	if (rc < 0)
+		return rc;
+	http_server_t *srv = calloc(1, sizeof *srv);
+	if (!srv)
+		return UV_ENOMEM;
+	srv->loop = loop;
+	srv->handler = handler;
+	srv->ctx = ctx;
+	uv_tcp_init(loop, &srv->listener);
+	srv->listener.data = srv;
+	rc = uv_tcp_bind(&srv->listener, (const struct sockaddr *)&addr, 0);
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)&srv->listener, 4096, on_connection);
+	if (rc < 0) {
+		srv->closing = true;
+		uv_close((uv_handle_t *)&srv->listener, NULL);
+		/* freed after the loop runs the close; leak-free because the
+		 * caller exits on this error */
+		return rc;
+	}
+	uv_timer_init(loop, &srv->sweep);
+	srv->sweep.data = srv;
+	uv_timer_start(&srv->sweep, on_sweep, 1000, 1000);
+	*out = srv;
+	return 0;
+}
+
+static void on_listener_closed(uv_handle_t *h)
+{
+	http_server_t *srv = h->data;
+	srv->listener_closed = true;
+	if (srv->n_conns == 0)
+		free(srv);
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+	http_server_t *srv = arg;
+	if (h->type == UV_TCP && h != (uv_handle_t *)&srv->listener && !uv_is_closing(h)) {
+		http_conn_t *c = h->data;
+		if (c && c->srv == srv)
+			conn_close(c);
+	}
+}
+
+void http_close(http_server_t *srv)
+{
+	srv->closing = true;
+	uv_timer_stop(&srv->sweep);
+	uv_close((uv_handle_t *)&srv->sweep, NULL);
+	uv_walk(srv->loop, close_walk, srv);
+	uv_close((uv_handle_t *)&srv->listener, on_listener_closed);
+}
+
+size_t http_connections(const http_server_t *srv) { return srv->n_conns; }
+
+/* ---- request helpers ---- */
+
+const char *http_header(const http_request_t *req, const char *name)
+{
+	for (size_t i = 0; i < req->n_headers; i++)
+		if (strcasecmp(req->headers[i].name, name) == 0)
+			return req->headers[i].value;
+	return NULL;
+}
+
+int http_cookie(const http_request_t *req, const char *name, char *out, size_t outlen)
+{
+	size_t nl = strlen(name);
+	for (size_t i = 0; i < req->n_headers; i++) {
+		if (strcasecmp(req->headers[i].name, "Cookie") != 0)
+			continue;
+		const char *p = req->headers[i].value;
+		while (*p) {
+			while (*p == ' ' || *p == ';')
+				p++;
+			const char *eq = strchr(p, '=');
+			const char *end = strchr(p, ';');
+			if (!end)
+				end = p + strlen(p);
+			if (eq && eq < end && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0) {
+				size_t vl = (size_t)(end - eq - 1);
+				if (vl + 1 > outlen)
+					return -1;
+				memcpy(out, eq + 1, vl);
+				out[vl] = '\0';
+				return (int)vl;
+			}
+			p = end;
+		}
+	}
+	return -1;
+}
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = tolower(ch);
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/* Decodes a percent-encoded form value (with '+' for space). */
+static int form_decode(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (ch == '+') {
+			ch = ' ';
+		} else if (ch == '%') {
+			if (i + 2 >= n)
+				return -1;
+			int hi = hexval((unsigned char)s[i + 1]);
+			int lo = hexval((unsigned char)s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			ch = (char)(hi * 16 + lo);
+			i += 2;
+		}
+		if (o + 1 >= outlen)
+			return -1;
+		out[o++] = ch;
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
+int http_form_field(const char *s, size_t n, const char *name, size_t index, char *out,
+		    size_t outlen)
+{
+	size_t nl = strlen(name), seen = 0, i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && s[j] != '&')
+			j++;
+		const char *eq = memchr(s + i, '=', j - i);
+		size_t keylen = eq ? (size_t)(eq - (s + i)) : j - i;
+		if (keylen == nl && memcmp(s + i, name, nl) == 0) {
+			if (seen++ == index) {
+				if (!eq) {
+					if (outlen == 0)
+						return -1;
+					out[0] = '\0';
+					return 0;
+				}
+				return form_decode(eq + 1, (size_t)(s + j - eq - 1), out, outlen);
+			}
+		}
+		i = j + 1;
+	}
+	return -1;
+}
+
+int http_query(const http_request_t *req, const char *name, char *out, size_t outlen)
+{
+	return http_form_field(req->query, strlen(req->query), name, 0, out, outlen);
+}

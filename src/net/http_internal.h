@@ -1,0 +1,64 @@
+/*
+ * http_internal: what http.c and sse.c share and nobody else sees.
+ */
+#ifndef INSPRAAK_HTTP_INTERNAL_H
+#define INSPRAAK_HTTP_INTERNAL_H
+
+#include <http_parser.h>
+
+#include "net/http.h"
+#include "util/buf.h"
+
+struct http_server {
+	uv_loop_t *loop;
+	uv_tcp_t listener;
+	uv_timer_t sweep;
+	http_handler_fn handler;
+	void *ctx;
+	http_conn_t *sweep_head; /* connections with a deadline */
+	size_t n_conns;
+	bool closing, listener_closed;
+};
+
+struct http_conn {
+	uv_tcp_t tcp;
+	http_parser parser;
+	http_server_t *srv;
+	http_request_t *req;  /* handed to the handler, not yet answered */
+	sse_stream_t *sse;    /* set once the connection is an event stream */
+	http_conn_t *prev, *next; /* sweep list */
+	uint64_t deadline;
+	/* the request being received; NULL between requests, so that an idle
+	 * connection costs only this struct */
+	struct http_parse *ps;
+	buf_t leftover; /* bytes after a complete request, parsed after the response */
+	unsigned writes; /* uv_write requests in flight */
+	bool in_message, keep_alive, closing, close_after_write, in_sweep;
+};
+
+/* Names and values are collected into raw as NUL-separated strings with
+ * their offsets in hoff; on completion they become pointers in the request. */
+struct http_parse {
+	buf_t raw;
+	size_t hoff[HTTP_MAX_HEADERS][2];
+	size_t n_hdr, url_len, body_off, header_bytes;
+	bool last_was_value, body_too_large, too_many_headers;
+};
+
+typedef struct http_write {
+	uv_write_t req;
+	http_conn_t *conn;
+	char data[];
+} http_write_t;
+
+void http_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b);
+void http_conn_write(http_conn_t *c, const char *data, size_t len);
+void http_conn_close(http_conn_t *c);
+/* Reads again (an event stream reads only to notice the peer closing). */
+void http_conn_read_start(http_conn_t *c);
+/* Called by http.c when a stream's connection closes. */
+void sse_detach(sse_stream_t *s);
+/* Called by the sweep once a second: sends keep-alives when due. */
+void sse_keepalive_tick(uint64_t now);
+
+#endif

@@ -1,0 +1,210 @@
+/*
+ * Unit tests for src/net/http.c: a real server on the loopback interface,
+ * driven by a client thread that sends raw bytes, so that the limits and
+ * the parsing are tested exactly as a peer would meet them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "net/http.h"
+#include "util/buf.h"
+
+typedef struct fixture {
+	uv_loop_t loop;
+	http_server_t *srv;
+	int port;
+	uv_async_t stop;
+	pthread_t client;
+	const char *send; /* what the client sends */
+	size_t send_len;
+	buf_t got; /* what it received until the server closed or 1 s passed */
+	/* what the handler saw */
+	char path[256], query[256], host[64], body[256], cookie[64], field[64];
+	int method;
+} fixture_t;
+
+static void handler(http_request_t *req, void *ctx)
+{
+	fixture_t *f = ctx;
+	snprintf(f->path, sizeof f->path, "%s", req->path);
+	snprintf(f->query, sizeof f->query, "%s", req->query);
+	const char *h = http_header(req, "host");
+	snprintf(f->host, sizeof f->host, "%s", h ? h : "");
+	snprintf(f->body, sizeof f->body, "%.*s", (int)req->body_len, req->body);
+	if (http_cookie(req, "inspraak_p", f->cookie, sizeof f->cookie) < 0)
+		f->cookie[0] = '\0';
+	if (http_form_field(req->body, req->body_len, "value", 1, f->field, sizeof f->field) < 0)
+		f->field[0] = '\0';
+	f->method = req->method;
+	http_respond(req, 200, "text/plain", NULL, "ok", 2);
+}
+
+static void on_stop(uv_async_t *a)
+{
+	fixture_t *f = a->data;
+	http_close(f->srv);
+	uv_close((uv_handle_t *)&f->stop, NULL);
+}
+
+static void *client_main(void *arg)
+{
+	fixture_t *f = arg;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)f->port)};
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+		size_t off = 0;
+		while (off < f->send_len) {
+			ssize_t n = send(fd, f->send + off, f->send_len - off, MSG_NOSIGNAL);
+			if (n <= 0)
+				break;
+			off += (size_t)n;
+		}
+		struct timeval tv = {.tv_sec = 1};
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		char b[4096];
+		ssize_t n;
+		while ((n = recv(fd, b, sizeof b, 0)) > 0)
+			buf_append(&f->got, b, (size_t)n);
+	}
+	close(fd);
+	uv_async_send(&f->stop);
+	return NULL;
+}
+
+/* Runs one exchange: start server, send bytes from a thread, wait. */
+static void exchange(fixture_t *f, const char *bytes, size_t len)
+{
+	memset(f, 0, sizeof *f);
+	uv_loop_init(&f->loop);
+	for (f->port = 38000 + (int)(getpid() % 1000); f->port < 39999; f->port += 7)
+		if (http_listen(&f->loop, "127.0.0.1", f->port, handler, f, &f->srv) == 0)
+			break;
+	uv_async_init(&f->loop, &f->stop, on_stop);
+	f->stop.data = f;
+	f->send = bytes;
+	f->send_len = len;
+	pthread_create(&f->client, NULL, client_main, f);
+	uv_run(&f->loop, UV_RUN_DEFAULT);
+	pthread_join(f->client, NULL);
+	uv_loop_close(&f->loop);
+}
+
+static void parses_a_request(void **state)
+{
+	(void)state;
+	fixture_t f;
+	const char req[] = "POST /api/v1/x?code=123&y=%20z HTTP/1.1\r\nHost: example\r\n"
+			   "Cookie: a=b; inspraak_p=0123abcd\r\nContent-Length: 19\r\n\r\n"
+			   "value=a&value=b%2Bc";
+	exchange(&f, req, sizeof req - 1);
+	assert_string_equal(f.path, "/api/v1/x");
+	assert_string_equal(f.query, "code=123&y=%20z");
+	assert_string_equal(f.host, "example");
+	assert_string_equal(f.cookie, "0123abcd");
+	assert_string_equal(f.field, "b+c");
+	assert_int_equal(f.method, HTTP_M_POST);
+	assert_non_null(strstr(f.got.data, "HTTP/1.1 200 OK\r\n"));
+	assert_non_null(strstr(f.got.data, "Content-Security-Policy: default-src 'self'"));
+	buf_free(&f.got);
+}
+
+static void answers_pipelined_requests_in_order(void **state)
+{
+	(void)state;
+	fixture_t f;
+	const char req[] = "GET /one HTTP/1.1\r\nHost: a\r\n\r\nGET /two HTTP/1.1\r\nHost: a\r\n"
+			   "Connection: close\r\n\r\n";
+	exchange(&f, req, sizeof req - 1);
+	assert_string_equal(f.path, "/two");
+	char *first = strstr(f.got.data, "HTTP/1.1 200");
+	assert_non_null(first);
+	assert_non_null(strstr(first + 1, "HTTP/1.1 200"));
+	buf_free(&f.got);
+}
+
+static void rejects_large_headers_with_431(void **state)
+{
+	(void)state;
+	fixture_t f;
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "GET / HTTP/1.1\r\nX-Big: ");
+	for (int i = 0; i < HTTP_MAX_HEADER_BYTES + 10; i++)
+		buf_putc(&b, 'a');
+	buf_puts(&b, "\r\n\r\n");
+	exchange(&f, b.data, b.len);
+	assert_non_null(f.got.data);
+	assert_memory_equal(f.got.data, "HTTP/1.1 431", 12);
+	assert_string_equal(f.path, ""); /* the handler never ran */
+	buf_free(&f.got);
+	buf_free(&b);
+}
+
+static void rejects_large_bodies_with_413(void **state)
+{
+	(void)state;
+	fixture_t f;
+	char req[200];
+	snprintf(req, sizeof req, "POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n", HTTP_MAX_BODY + 1);
+	exchange(&f, req, strlen(req));
+	assert_non_null(f.got.data);
+	assert_memory_equal(f.got.data, "HTTP/1.1 413", 12);
+	buf_free(&f.got);
+}
+
+static void rejects_malformed_and_unknown_methods(void **state)
+{
+	(void)state;
+	fixture_t f;
+	const char bad[] = "GET / HTTP/1.1\r\nHost none\r\n\r\n";
+	exchange(&f, bad, sizeof bad - 1);
+	assert_non_null(f.got.data);
+	assert_memory_equal(f.got.data, "HTTP/1.1 400", 12);
+	buf_free(&f.got);
+	const char patch[] = "PATCH / HTTP/1.1\r\nHost: a\r\n\r\n";
+	exchange(&f, patch, sizeof patch - 1);
+	assert_non_null(f.got.data);
+	assert_memory_equal(f.got.data, "HTTP/1.1 405", 12);
+	buf_free(&f.got);
+}
+
+static void decodes_form_fields(void **state)
+{
+	(void)state;
+	char out[32];
+	const char *s = "a=1&b=%C3%A9+x&b=2&c&d=%zz";
+	assert_int_equal(http_form_field(s, strlen(s), "a", 0, out, sizeof out), 1);
+	assert_string_equal(out, "1");
+	assert_int_equal(http_form_field(s, strlen(s), "b", 0, out, sizeof out), 4);
+	assert_string_equal(out, "\xc3\xa9 x");
+	assert_int_equal(http_form_field(s, strlen(s), "b", 1, out, sizeof out), 1);
+	assert_int_equal(http_form_field(s, strlen(s), "b", 2, out, sizeof out), -1);
+	assert_int_equal(http_form_field(s, strlen(s), "c", 0, out, sizeof out), 0);
+	assert_int_equal(http_form_field(s, strlen(s), "d", 0, out, sizeof out), -1);
+	assert_int_equal(http_form_field("e=%4", 4, "e", 0, out, sizeof out), -1);
+	assert_int_equal(http_form_field("f=toolong", 9, "f", 0, out, 4), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_a_request),
+		cmocka_unit_test(answers_pipelined_requests_in_order),
+		cmocka_unit_test(rejects_large_headers_with_431),
+		cmocka_unit_test(rejects_large_bodies_with_413),
+		cmocka_unit_test(rejects_malformed_and_unknown_methods),
+		cmocka_unit_test(decodes_form_fields),
+	};
+	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
+}
