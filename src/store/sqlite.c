@@ -1,0 +1,767 @@
+/*
+ * sqlite: the embedded engine behind store.h.
+ *
+ * Two connections: `r` serves the synchronous calls of whichever thread
+ * calls them (the command line, start-up loading, small reads on the loop);
+ * `w` belongs to the writer thread alone. WAL lets readers go on while the
+ * writer commits; synchronous=FULL makes every commit durable before the
+ * writer reports its jobs done.
+ *
+ * Group commit: the writer takes every job queued so far (up to a bound),
+ * runs them in one IMMEDIATE transaction and commits once. If anything in
+ * the group fails (a full disk), the whole group rolls back and every job
+ * reports STORE_ERROR: nothing half-written, nothing acknowledged that was
+ * not stored.
+ */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/log.h"
+
+enum { GROUP_MAX = 4096 };
+
+struct store {
+	sqlite3 *r, *w;
+	unsigned char secret[32];
+	char path[4096];
+	/* writer */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	store_job_t *queue_head, *queue_tail; /* waiting for the writer */
+	store_job_t *done_head, *done_tail;   /* committed, for the loop */
+	uv_async_t async;
+	bool started, stopping;
+	/* prepared statements of the writer */
+	sqlite3_stmt *ins_answer, *find_answer, *upd_session, *upd_hidden, *upd_answered, *ins_token, *del_token;
+};
+
+/* Each migration takes the schema from version i to i + 1. */
+static const char *const migrations[] = {
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+	"CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	"  pwhash TEXT NOT NULL, role TEXT NOT NULL DEFAULT 'facilitator',"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE tokens(hash BLOB PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id)"
+	"  ON DELETE CASCADE, kind TEXT NOT NULL, expires_at INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE TABLE events(id INTEGER PRIMARY KEY, title TEXT NOT NULL, subtitle TEXT NOT NULL,"
+	"  lang TEXT NOT NULL, deck_md TEXT NOT NULL, owner INTEGER, created_at INTEGER NOT NULL);"
+	"CREATE TABLE slides(id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL REFERENCES"
+	"  events(id) ON DELETE CASCADE, position INTEGER NOT NULL, json TEXT NOT NULL);"
+	"CREATE INDEX slides_event ON slides(event_id, position);"
+	"CREATE TABLE sessions(id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL REFERENCES"
+	"  events(id) ON DELETE CASCADE, code TEXT NOT NULL UNIQUE, status INTEGER NOT NULL"
+	"  DEFAULT 0, slide_index INTEGER NOT NULL DEFAULT 0, open INTEGER NOT NULL DEFAULT 1,"
+	"  results INTEGER NOT NULL DEFAULT 0, revision INTEGER NOT NULL DEFAULT 1,"
+	"  started_at INTEGER NOT NULL, ended_at INTEGER);"
+	"CREATE TABLE answers(id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES"
+	"  sessions(id) ON DELETE CASCADE, slide_id INTEGER NOT NULL, participant TEXT NOT NULL,"
+	"  client_id TEXT NOT NULL, value TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  hidden INTEGER NOT NULL DEFAULT 0, answered INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE(session_id, participant, client_id));"
+	"CREATE INDEX answers_session ON answers(session_id, id);",
+};
+
+int64_t store_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+const char *store_errmsg(store_t *st) { return sqlite3_errmsg(st->r); }
+const unsigned char *store_secret(store_t *st) { return st->secret; }
+
+static int open_conn(const char *path, sqlite3 **db, char *err, size_t errlen)
+{
+	int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
+		return STORE_ERROR;
+	}
+	sqlite3_busy_timeout(*db, 5000);
+	char *msg = NULL;
+	rc = sqlite3_exec(*db,
+			  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			  "PRAGMA foreign_keys=ON;",
+			  NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot use database %s: %s", path, msg ? msg : "?");
+		sqlite3_free(msg);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static int migrate(store_t *st, char *err, size_t errlen)
+{
+	sqlite3 *db = st->r;
+	int version = 0;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			version = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+	}
+	int latest = (int)(sizeof migrations / sizeof *migrations);
+	if (version > latest) {
+		snprintf(err, errlen,
+			 "database schema version %d is newer than this inspraak knows (%d)",
+			 version, latest);
+		return STORE_ERROR;
+	}
+	for (int v = version; v < latest; v++) {
+		char *msg = NULL;
+		char setv[64];
+		snprintf(setv, sizeof setv, "PRAGMA user_version=%d;", v + 1);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(db, setv, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errlen, "migrating the database to version %d failed: %s",
+				 v + 1, msg ? msg : "?");
+			sqlite3_free(msg);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return STORE_ERROR;
+		}
+	}
+	/* The secret: made once, then read. */
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key='secret'", -1, &q, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "reading the database failed: %s", sqlite3_errmsg(db));
+		return STORE_ERROR;
+	}
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(q, 0) == 32) {
+		memcpy(st->secret, sqlite3_column_blob(q, 0), 32);
+		sqlite3_finalize(q);
+		return STORE_OK;
+	}
+	sqlite3_finalize(q);
+	randombytes_buf(st->secret, sizeof st->secret);
+	if (sqlite3_prepare_v2(db, "INSERT INTO meta(key, value) VALUES('secret', ?)", -1, &q,
+			       NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_blob(q, 1, st->secret, 32, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+fail:
+	snprintf(err, errlen, "writing the database failed: %s", sqlite3_errmsg(db));
+	return STORE_ERROR;
+}
+
+int store_open(const char *path, store_t **out, char *err, size_t errlen)
+{
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium could not start");
+		return STORE_ERROR;
+	}
+	store_t *st = calloc(1, sizeof *st);
+	if (!st)
+		abort();
+	snprintf(st->path, sizeof st->path, "%s", path);
+	if (open_conn(path, &st->r, err, errlen) || migrate(st, err, errlen)) {
+		sqlite3_close(st->r);
+		free(st);
+		return STORE_ERROR;
+	}
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
+	*out = st;
+	return STORE_OK;
+}
+
+/* ---- small helpers for the synchronous calls ---- */
+
+static sqlite3_stmt *prep(store_t *st, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(st->r, sql, -1, &q, NULL) != SQLITE_OK) {
+		log_error("store: %s: %s", sql, sqlite3_errmsg(st->r));
+		return NULL;
+	}
+	return q;
+}
+
+static char *col_dup(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return strdup(t ? (const char *)t : "");
+}
+
+static int exec_r(store_t *st, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->r, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_error("store: %s: %s", sql, msg ? msg : "?");
+		sqlite3_free(msg);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* ---- events ---- */
+
+int store_event_create(store_t *st, const char *title, const char *subtitle, const char *lang,
+		       const char *deck_md, int64_t owner, char *const *slides_json, size_t n,
+		       int64_t *event_id, int64_t *slide_ids)
+{
+	sqlite3_stmt *q = NULL;
+	if (exec_r(st, "BEGIN IMMEDIATE"))
+		return STORE_ERROR;
+	q = prep(st, "INSERT INTO events(title, subtitle, lang, deck_md, owner, created_at)"
+		     " VALUES(?,?,?,?,?,?)");
+	if (!q)
+		goto fail;
+	sqlite3_bind_text(q, 1, title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, subtitle, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, lang, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, deck_md, -1, SQLITE_STATIC);
+	if (owner > 0)
+		sqlite3_bind_int64(q, 5, owner);
+	sqlite3_bind_int64(q, 6, store_now_ms());
+	if (sqlite3_step(q) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(q);
+	*event_id = sqlite3_last_insert_rowid(st->r);
+	q = prep(st, "INSERT INTO slides(event_id, position, json) VALUES(?,?,?)");
+	if (!q)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 1, *event_id);
+		sqlite3_bind_int(q, 2, (int)i);
+		sqlite3_bind_text(q, 3, slides_json[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			goto fail;
+		slide_ids[i] = sqlite3_last_insert_rowid(st->r);
+	}
+	sqlite3_finalize(q);
+	return exec_r(st, "COMMIT");
+fail:
+	log_error("store: creating an event failed: %s", sqlite3_errmsg(st->r));
+	sqlite3_finalize(q);
+	exec_r(st, "ROLLBACK");
+	return STORE_ERROR;
+}
+
+int store_event_get(store_t *st, int64_t id, store_event_t *out)
+{
+	sqlite3_stmt *q = prep(st, "SELECT title, subtitle, lang, deck_md, owner, created_at"
+				   " FROM events WHERE id=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		out->id = id;
+		out->title = col_dup(q, 0);
+		out->subtitle = col_dup(q, 1);
+		out->lang = col_dup(q, 2);
+		out->deck_md = col_dup(q, 3);
+		out->owner = sqlite3_column_int64(q, 4);
+		out->created_at = sqlite3_column_int64(q, 5);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+void store_event_clear(store_event_t *e)
+{
+	free(e->title);
+	free(e->subtitle);
+	free(e->lang);
+	free(e->deck_md);
+	memset(e, 0, sizeof *e);
+}
+
+int store_event_slides(store_t *st, int64_t event_id, store_slide_t **out, size_t *n)
+{
+	sqlite3_stmt *q =
+		prep(st, "SELECT id, position, json FROM slides WHERE event_id=? ORDER BY position");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, event_id);
+	store_slide_t *v = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = realloc(v, cap * sizeof *v);
+			if (!v)
+				abort();
+		}
+		v[len].id = sqlite3_column_int64(q, 0);
+		v[len].position = sqlite3_column_int(q, 1);
+		v[len].json = col_dup(q, 2);
+		len++;
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		store_slides_free(v, len);
+		return STORE_ERROR;
+	}
+	*out = v;
+	*n = len;
+	return STORE_OK;
+}
+
+void store_slides_free(store_slide_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i].json);
+	free(s);
+}
+
+/* ---- sessions ---- */
+
+static void read_session(sqlite3_stmt *q, store_session_t *s)
+{
+	memset(s, 0, sizeof *s);
+	s->id = sqlite3_column_int64(q, 0);
+	s->event_id = sqlite3_column_int64(q, 1);
+	const unsigned char *code = sqlite3_column_text(q, 2);
+	snprintf(s->code, sizeof s->code, "%s", code ? (const char *)code : "");
+	s->status = sqlite3_column_int(q, 3);
+	s->slide_index = sqlite3_column_int(q, 4);
+	s->open = sqlite3_column_int(q, 5) != 0;
+	s->results = sqlite3_column_int(q, 6) != 0;
+	s->revision = sqlite3_column_int64(q, 7);
+	s->started_at = sqlite3_column_int64(q, 8);
+	s->ended_at = sqlite3_column_int64(q, 9);
+}
+
+#define SESSION_COLS \
+	"id, event_id, code, status, slide_index, open, results, revision, started_at, ended_at"
+
+int store_session_create(store_t *st, int64_t event_id, int digits, store_session_t *out)
+{
+	if (digits < 6 || digits > 8)
+		return STORE_ERROR;
+	uint32_t low = 1, span;
+	for (int i = 1; i < digits; i++)
+		low *= 10;
+	span = low * 9; /* codes never start with 0: easier to read aloud */
+	sqlite3_stmt *q = prep(st, "INSERT INTO sessions(event_id, code, started_at) VALUES(?,?,?)");
+	if (!q)
+		return STORE_ERROR;
+	for (int attempt = 0; attempt < 50; attempt++) {
+		char code[12];
+		snprintf(code, sizeof code, "%u", low + randombytes_uniform(span));
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 1, event_id);
+		sqlite3_bind_text(q, 2, code, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(q, 3, store_now_ms());
+		int rc = sqlite3_step(q);
+		if (rc == SQLITE_DONE) {
+			sqlite3_finalize(q);
+			return store_session_by_code(st, code, out);
+		}
+		if (rc != SQLITE_CONSTRAINT)
+			break;
+	}
+	log_error("store: creating a session failed: %s", sqlite3_errmsg(st->r));
+	sqlite3_finalize(q);
+	return STORE_ERROR;
+}
+
+int store_sessions_live(store_t *st, void (*fn)(const store_session_t *s, void *arg), void *arg)
+{
+	sqlite3_stmt *q = prep(st, "SELECT " SESSION_COLS " FROM sessions WHERE status=0 ORDER BY id");
+	if (!q)
+		return STORE_ERROR;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_session_t s;
+		read_session(q, &s);
+		fn(&s, arg);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_session_by_code(store_t *st, const char *code, store_session_t *out)
+{
+	sqlite3_stmt *q = prep(st, "SELECT " SESSION_COLS " FROM sessions WHERE code=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		read_session(q, out);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+int store_answers_load(store_t *st, int64_t session_id,
+		       void (*fn)(const store_answer_t *a, void *arg), void *arg)
+{
+	sqlite3_stmt *q = prep(st, "SELECT id, slide_id, participant, client_id, value, at, hidden,"
+				   " answered FROM answers WHERE session_id=? ORDER BY id");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, session_id);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_answer_t a = {
+			.id = sqlite3_column_int64(q, 0),
+			.session_id = session_id,
+			.slide_id = sqlite3_column_int64(q, 1),
+			.participant = (const char *)sqlite3_column_text(q, 2),
+			.client_id = (const char *)sqlite3_column_text(q, 3),
+			.value = (const char *)sqlite3_column_text(q, 4),
+			.at_ms = sqlite3_column_int64(q, 5),
+			.hidden = sqlite3_column_int(q, 6) != 0,
+			.answered = sqlite3_column_int(q, 7) != 0,
+		};
+		fn(&a, arg);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* ---- users and tokens ---- */
+
+int store_user_add(store_t *st, const char *name, const char *pwhash, const char *role,
+		   int64_t *id)
+{
+	sqlite3_stmt *q =
+		prep(st, "INSERT INTO users(name, pwhash, role, created_at) VALUES(?,?,?,?)");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, role, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, store_now_ms());
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc == SQLITE_CONSTRAINT)
+		return STORE_EXISTS;
+	if (rc != SQLITE_DONE)
+		return STORE_ERROR;
+	if (id)
+		*id = sqlite3_last_insert_rowid(st->r);
+	return STORE_OK;
+}
+
+int store_user_get(store_t *st, const char *name, int64_t *id, char **pwhash)
+{
+	sqlite3_stmt *q = prep(st, "SELECT id, pwhash FROM users WHERE name=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		if (id)
+			*id = sqlite3_column_int64(q, 0);
+		if (pwhash)
+			*pwhash = col_dup(q, 1);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+int store_user_name(store_t *st, int64_t id, char *name, size_t len)
+{
+	sqlite3_stmt *q = prep(st, "SELECT name FROM users WHERE id=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		snprintf(name, len, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+int store_token_add(store_t *st, const unsigned char hash[32], int64_t user_id,
+		    const char *kind, int64_t expires_at)
+{
+	sqlite3_stmt *q = prep(st, "INSERT INTO tokens(hash, user_id, kind, expires_at, created_at)"
+				   " VALUES(?,?,?,?,?)");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, user_id);
+	sqlite3_bind_text(q, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, expires_at);
+	sqlite3_bind_int64(q, 5, store_now_ms());
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_token_user(store_t *st, const unsigned char hash[32], const char *kind,
+		     int64_t now, int64_t *user_id)
+{
+	sqlite3_stmt *q = prep(st, "SELECT user_id FROM tokens WHERE hash=? AND kind=?"
+				   " AND (expires_at=0 OR expires_at>?)");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, now);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*user_id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+int store_token_del(store_t *st, const unsigned char hash[32])
+{
+	sqlite3_stmt *q = prep(st, "DELETE FROM tokens WHERE hash=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* ---- the writer ---- */
+
+static int wprep(store_t *st, sqlite3_stmt **q, const char *sql)
+{
+	if (sqlite3_prepare_v3(st->w, sql, -1, SQLITE_PREPARE_PERSISTENT, q, NULL) != SQLITE_OK) {
+		log_error("store: %s: %s", sql, sqlite3_errmsg(st->w));
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* Runs one job inside the open transaction. Returns an SQLite code. */
+static int run_job(store_t *st, store_job_t *j)
+{
+	sqlite3_stmt *q;
+	int rc;
+	switch (j->kind) {
+	case STORE_JOB_ANSWER:
+		q = st->ins_answer;
+		sqlite3_bind_int64(q, 1, j->u.answer.session_id);
+		sqlite3_bind_int64(q, 2, j->u.answer.slide_id);
+		sqlite3_bind_text(q, 3, j->u.answer.participant, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, j->u.answer.client_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 5, j->u.answer.value, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 6, j->u.answer.at_ms);
+		rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			return rc;
+		if (sqlite3_changes(st->w) == 1) {
+			j->u.answer.id = sqlite3_last_insert_rowid(st->w);
+			j->u.answer.duplicate = false;
+			return SQLITE_DONE;
+		}
+		q = st->find_answer;
+		sqlite3_bind_int64(q, 1, j->u.answer.session_id);
+		sqlite3_bind_text(q, 2, j->u.answer.participant, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, j->u.answer.client_id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			j->u.answer.id = sqlite3_column_int64(q, 0);
+			j->u.answer.duplicate = true;
+			rc = SQLITE_DONE;
+		}
+		sqlite3_reset(q);
+		return rc;
+	case STORE_JOB_SESSION:
+		q = st->upd_session;
+		sqlite3_bind_int(q, 1, j->u.session.status);
+		sqlite3_bind_int(q, 2, j->u.session.slide_index);
+		sqlite3_bind_int(q, 3, j->u.session.open);
+		sqlite3_bind_int(q, 4, j->u.session.results);
+		sqlite3_bind_int64(q, 5, j->u.session.revision);
+		if (j->u.session.ended_at)
+			sqlite3_bind_int64(q, 6, j->u.session.ended_at);
+		else
+			sqlite3_bind_null(q, 6);
+		sqlite3_bind_int64(q, 7, j->u.session.id);
+		break;
+	case STORE_JOB_HIDE:
+	case STORE_JOB_ANSWERED:
+		q = j->kind == STORE_JOB_HIDE ? st->upd_hidden : st->upd_answered;
+		sqlite3_bind_int(q, 1, j->u.flag.value);
+		sqlite3_bind_int64(q, 2, j->u.flag.answer_id);
+		break;
+	case STORE_JOB_TOKEN_ADD:
+		q = st->ins_token;
+		sqlite3_bind_blob(q, 1, j->u.token.hash, 32, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, j->u.token.user_id);
+		sqlite3_bind_text(q, 3, j->u.token.kind, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 4, j->u.token.expires_at);
+		sqlite3_bind_int64(q, 5, store_now_ms());
+		break;
+	case STORE_JOB_TOKEN_DEL:
+		q = st->del_token;
+		sqlite3_bind_blob(q, 1, j->u.token.hash, 32, SQLITE_STATIC);
+		break;
+	default:
+		return SQLITE_MISUSE;
+	}
+	rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc;
+}
+
+static int wexec(store_t *st, const char *sql)
+{
+	return sqlite3_exec(st->w, sql, NULL, NULL, NULL);
+}
+
+/* Commits one group; sets every job's status. */
+static void run_group(store_t *st, store_job_t *head)
+{
+	int rc = wexec(st, "BEGIN IMMEDIATE");
+	store_job_t *j;
+	if (rc == SQLITE_OK) {
+		for (j = head; j; j = j->next) {
+			rc = run_job(st, j);
+			if (rc != SQLITE_DONE)
+				break;
+			rc = SQLITE_OK;
+		}
+		if (rc == SQLITE_OK)
+			rc = wexec(st, "COMMIT");
+		if (rc != SQLITE_OK) {
+			log_error("store: a write failed, %s (nothing of this group is stored)",
+				  sqlite3_errmsg(st->w));
+			wexec(st, "ROLLBACK");
+		}
+	} else {
+		log_error("store: cannot start a write: %s", sqlite3_errmsg(st->w));
+	}
+	for (j = head; j; j = j->next)
+		j->status = rc == SQLITE_OK ? STORE_OK : STORE_ERROR;
+}
+
+static void *writer_main(void *arg)
+{
+	store_t *st = arg;
+	pthread_mutex_lock(&st->mu);
+	for (;;) {
+		while (!st->queue_head && !st->stopping)
+			pthread_cond_wait(&st->cv, &st->mu);
+		if (!st->queue_head && st->stopping)
+			break;
+		/* Take up to GROUP_MAX jobs; the rest wait for the next group. */
+		store_job_t *head = st->queue_head, *tail = head;
+		for (int n = 1; n < GROUP_MAX && tail->next; n++)
+			tail = tail->next;
+		st->queue_head = tail->next;
+		if (!st->queue_head)
+			st->queue_tail = NULL;
+		tail->next = NULL;
+		pthread_mutex_unlock(&st->mu);
+
+		run_group(st, head);
+
+		pthread_mutex_lock(&st->mu);
+		if (st->done_tail)
+			st->done_tail->next = head;
+		else
+			st->done_head = head;
+		st->done_tail = tail;
+		uv_async_send(&st->async);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return NULL;
+}
+
+static void on_done(uv_async_t *a)
+{
+	store_t *st = a->data;
+	pthread_mutex_lock(&st->mu);
+	store_job_t *j = st->done_head;
+	st->done_head = st->done_tail = NULL;
+	pthread_mutex_unlock(&st->mu);
+	while (j) {
+		store_job_t *next = j->next;
+		j->next = NULL;
+		j->done(j);
+		j = next;
+	}
+}
+
+int store_start(store_t *st, uv_loop_t *loop)
+{
+	char err[512];
+	if (open_conn(st->path, &st->w, err, sizeof err)) {
+		log_error("store: %s", err);
+		return STORE_ERROR;
+	}
+	if (wprep(st, &st->ins_answer,
+		  "INSERT OR IGNORE INTO answers(session_id, slide_id, participant, client_id,"
+		  " value, at) VALUES(?,?,?,?,?,?)") ||
+	    wprep(st, &st->find_answer,
+		  "SELECT id FROM answers WHERE session_id=? AND participant=? AND client_id=?") ||
+	    wprep(st, &st->upd_session,
+		  "UPDATE sessions SET status=?, slide_index=?, open=?, results=?, revision=?,"
+		  " ended_at=? WHERE id=?") ||
+	    wprep(st, &st->upd_hidden, "UPDATE answers SET hidden=? WHERE id=?") ||
+	    wprep(st, &st->upd_answered, "UPDATE answers SET answered=? WHERE id=?") ||
+	    wprep(st, &st->ins_token,
+		  "INSERT OR REPLACE INTO tokens(hash, user_id, kind, expires_at, created_at)"
+		  " VALUES(?,?,?,?,?)") ||
+	    wprep(st, &st->del_token, "DELETE FROM tokens WHERE hash=?"))
+		return STORE_ERROR;
+	uv_async_init(loop, &st->async, on_done);
+	st->async.data = st;
+	if (pthread_create(&st->thread, NULL, writer_main, st) != 0)
+		return STORE_ERROR;
+	st->started = true;
+	return STORE_OK;
+}
+
+void store_submit(store_t *st, store_job_t *job)
+{
+	job->next = NULL;
+	pthread_mutex_lock(&st->mu);
+	if (st->queue_tail)
+		st->queue_tail->next = job;
+	else
+		st->queue_head = job;
+	st->queue_tail = job;
+	pthread_cond_signal(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+}
+
+void store_close(store_t *st)
+{
+	if (!st)
+		return;
+	if (st->started) {
+		pthread_mutex_lock(&st->mu);
+		st->stopping = true;
+		pthread_cond_signal(&st->cv);
+		pthread_mutex_unlock(&st->mu);
+		pthread_join(st->thread, NULL);
+		/* Jobs finished after the loop stopped are dropped with the
+		 * process; their answers are committed. */
+		uv_close((uv_handle_t *)&st->async, NULL);
+		sqlite3_finalize(st->ins_answer);
+		sqlite3_finalize(st->find_answer);
+		sqlite3_finalize(st->upd_session);
+		sqlite3_finalize(st->upd_hidden);
+		sqlite3_finalize(st->upd_answered);
+		sqlite3_finalize(st->ins_token);
+		sqlite3_finalize(st->del_token);
+	}
+	sqlite3_close(st->w);
+	sqlite3_close(st->r);
+	pthread_mutex_destroy(&st->mu);
+	pthread_cond_destroy(&st->cv);
+	free(st);
+}

@@ -1,0 +1,175 @@
+/*
+ * store: everything inspraak keeps on disk, behind one interface.
+ *
+ * Two kinds of calls:
+ *  - synchronous ones, for the command line, for loading state at start and
+ *    for the few small reads the loop needs (a login, a token): they run on
+ *    the caller's thread;
+ *  - store_submit(), for every write while serving: jobs go to one writer
+ *    thread that commits them in groups (one transaction, one fsync, many
+ *    answers) and then reports each job back on the loop thread through a
+ *    uv_async handle. A job is reported only after its group committed, so
+ *    an acknowledged answer survives a crash or power loss.
+ *
+ * The SQLite engine lives in sqlite.c (WAL, synchronous=FULL); nothing
+ * outside store/ knows which engine runs. Schema changes are numbered
+ * migrations applied by store_open.
+ */
+#ifndef INSPRAAK_STORE_H
+#define INSPRAAK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+typedef struct store store_t;
+
+enum {
+	STORE_OK = 0,
+	STORE_ERROR = -1,    /* the engine failed (disk full, I/O, lost database) */
+	STORE_NOTFOUND = -2, /* no such row */
+	STORE_EXISTS = -3,   /* unique value taken (user name, join code) */
+};
+
+/* Opens (creating if needed) and migrates the database at path. On failure
+ * returns STORE_ERROR and writes a message for a person into err. */
+int store_open(const char *path, store_t **out, char *err, size_t errlen);
+/* Stops the writer (after finishing queued jobs) and closes. */
+void store_close(store_t *st);
+/* The engine's last error message (for logs), never NULL. */
+const char *store_errmsg(store_t *st);
+
+/* A 32-byte secret made at creation, kept in the database: the key for
+ * participant hashes, stable across restarts. */
+const unsigned char *store_secret(store_t *st);
+
+/* ---- events, slides, sessions (synchronous) ---- */
+
+typedef struct store_event {
+	int64_t id;
+	char *title, *subtitle, *lang, *deck_md; /* owned, freed by store_event_clear */
+	int64_t owner, created_at;
+} store_event_t;
+
+typedef struct store_slide {
+	int64_t id;
+	int position;
+	char *json; /* slide_to_json(s, true) serialised; owned */
+} store_slide_t;
+
+/* Creates an event with its slides (JSON strings in slides_json, in order).
+ * Sets *event_id and fills slide_ids[0..n) with the new slides' ids. */
+int store_event_create(store_t *st, const char *title, const char *subtitle, const char *lang,
+		       const char *deck_md, int64_t owner, char *const *slides_json, size_t n,
+		       int64_t *event_id, int64_t *slide_ids);
+int store_event_get(store_t *st, int64_t id, store_event_t *out);
+void store_event_clear(store_event_t *e);
+/* The slides of an event in order; *out is malloc'd, free with
+ * store_slides_free. */
+int store_event_slides(store_t *st, int64_t event_id, store_slide_t **out, size_t *n);
+void store_slides_free(store_slide_t *s, size_t n);
+
+typedef struct store_session {
+	int64_t id, event_id;
+	char code[12];
+	int status; /* 0 live, 1 ended */
+	int slide_index;
+	bool open, results;
+	int64_t revision;
+	int64_t started_at, ended_at;
+} store_session_t;
+
+/* Creates a live session with a fresh random code of `digits` digits
+ * (6..8), unique among all sessions. */
+int store_session_create(store_t *st, int64_t event_id, int digits, store_session_t *out);
+/* Calls fn for every live session. */
+int store_sessions_live(store_t *st, void (*fn)(const store_session_t *s, void *arg), void *arg);
+int store_session_by_code(store_t *st, const char *code, store_session_t *out);
+
+typedef struct store_answer {
+	int64_t id, session_id, slide_id;
+	const char *participant; /* hex of the keyed hash */
+	const char *client_id;
+	const char *value; /* normal form, JSON */
+	int64_t at_ms;
+	bool hidden, answered;
+} store_answer_t;
+
+/* Calls fn for every answer of a session in id order (strings valid during
+ * the call only). */
+int store_answers_load(store_t *st, int64_t session_id,
+		       void (*fn)(const store_answer_t *a, void *arg), void *arg);
+
+/* ---- users and tokens (synchronous) ---- */
+
+/* Adds a user with an Argon2id hash (crypto_pwhash_str) of the password. */
+int store_user_add(store_t *st, const char *name, const char *pwhash, const char *role,
+		   int64_t *id);
+/* Finds a user by name; pwhash (owned by caller, may be NULL) and id. */
+int store_user_get(store_t *st, const char *name, int64_t *id, char **pwhash);
+int store_user_name(store_t *st, int64_t id, char *name, size_t len);
+
+/* Tokens are kept as a SHA-256 of the secret a client holds. kind is
+ * "api", "session" or "login" (one-time). expires_at 0 = never. */
+int store_token_add(store_t *st, const unsigned char hash[32], int64_t user_id,
+		    const char *kind, int64_t expires_at);
+/* The user of a valid token of that kind; STORE_NOTFOUND when unknown or
+ * expired. */
+int store_token_user(store_t *st, const unsigned char hash[32], const char *kind,
+		     int64_t now, int64_t *user_id);
+int store_token_del(store_t *st, const unsigned char hash[32]);
+
+/* ---- the writer ---- */
+
+typedef enum store_job_kind {
+	STORE_JOB_ANSWER,  /* insert an answer unless (session, participant, client_id) exists */
+	STORE_JOB_SESSION, /* save a session's live state */
+	STORE_JOB_HIDE,    /* set an answer's hidden flag */
+	STORE_JOB_ANSWERED, /* set a Q&A question's answered flag */
+	STORE_JOB_TOKEN_ADD,
+	STORE_JOB_TOKEN_DEL,
+} store_job_kind_t;
+
+typedef struct store_job store_job_t;
+typedef void (*store_done_fn)(store_job_t *job);
+
+struct store_job {
+	store_job_kind_t kind;
+	store_done_fn done; /* called on the loop thread after commit or failure */
+	void *arg;          /* the caller's */
+	int status;         /* set before done: STORE_OK or STORE_ERROR */
+	union {
+		struct {
+			int64_t session_id, slide_id, at_ms;
+			char participant[33];
+			char client_id[65];
+			char *value; /* owned by the job's creator */
+			int64_t id;     /* out: the answer's id */
+			bool duplicate; /* out: it existed already; id is the old one */
+		} answer;
+		store_session_t session;
+		struct {
+			int64_t answer_id;
+			bool value;
+		} flag; /* STORE_JOB_HIDE, STORE_JOB_ANSWERED */
+		struct {
+			unsigned char hash[32];
+			int64_t user_id, expires_at;
+			char kind[16];
+		} token;
+	} u;
+	store_job_t *next; /* private */
+};
+
+/* Starts the writer thread, reporting to loop. Call once, after the
+ * synchronous loading is done. */
+int store_start(store_t *st, uv_loop_t *loop);
+/* Queues a job (the caller keeps ownership of job, which must stay alive
+ * until done is called). Never blocks on disk. */
+void store_submit(store_t *st, store_job_t *job);
+
+/* Milliseconds since the epoch. */
+int64_t store_now_ms(void);
+
+#endif
