@@ -1,0 +1,159 @@
+/*
+ * Unit tests for src/store (SQLite engine): migrations, events and
+ * sessions, users and tokens, and the writer's group commit with duplicate
+ * detection, against a real database file in a temporary folder.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+static char dir[64], path[128];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/inspraak-store-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static store_t *open_ok(void)
+{
+	store_t *st = NULL;
+	char err[256];
+	int rc = store_open(path, &st, err, sizeof err);
+	if (rc != STORE_OK)
+		fail_msg("store_open: %s", err);
+	return st;
+}
+
+static void events_sessions_and_users(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	unsigned char secret[32];
+	memcpy(secret, store_secret(st), 32);
+	char *slides[] = {"{\"kind\":\"content\"}", "{\"kind\":\"open\"}"};
+	int64_t ev, ids[2];
+	assert_int_equal(store_event_create(st, "T", "S", "nl", "# md", 0, slides, 2, &ev, ids),
+			 STORE_OK);
+	assert_true(ids[1] > ids[0]);
+	store_session_t s, s2;
+	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	assert_int_equal(strlen(s.code), 6);
+	assert_true(s.code[0] != '0');
+	assert_int_equal(store_session_create(st, ev, 8, &s2), STORE_OK);
+	assert_int_equal(strlen(s2.code), 8);
+	assert_int_equal(store_session_create(st, ev, 5, &s2), STORE_ERROR);
+	assert_int_equal(store_session_by_code(st, "000000", &s2), STORE_NOTFOUND);
+	assert_int_equal(store_user_add(st, "anna", "$argon2id$x", "facilitator", NULL), STORE_OK);
+	assert_int_equal(store_user_add(st, "anna", "$argon2id$y", "facilitator", NULL),
+			 STORE_EXISTS);
+	unsigned char h[32] = {1, 2, 3};
+	int64_t uid, got;
+	assert_int_equal(store_user_get(st, "anna", &uid, NULL), STORE_OK);
+	assert_int_equal(store_token_add(st, h, uid, "api", 0), STORE_OK);
+	assert_int_equal(store_token_user(st, h, "api", 5, &got), STORE_OK);
+	assert_int_equal(got, uid);
+	assert_int_equal(store_token_user(st, h, "session", 5, &got), STORE_NOTFOUND);
+	store_close(st);
+	/* Reopening keeps the secret and migrates nothing twice. */
+	st = open_ok();
+	assert_memory_equal(store_secret(st), secret, 32);
+	store_event_t e;
+	assert_int_equal(store_event_get(st, ev, &e), STORE_OK);
+	assert_string_equal(e.title, "T");
+	store_event_clear(&e);
+	store_close(st);
+}
+
+typedef struct ctx {
+	uv_loop_t *loop;
+	int done;
+	int n;
+} ctx_t;
+
+static void job_done(store_job_t *j)
+{
+	ctx_t *c = j->arg;
+	if (++c->done == c->n)
+		uv_stop(c->loop);
+}
+
+static void count_answer(const store_answer_t *a, void *arg)
+{
+	(void)a;
+	(*(int *)arg)++;
+}
+
+static void writer_commits_groups_and_finds_duplicates(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	char *slides[] = {"{\"kind\":\"open\"}"};
+	int64_t ev, ids[1];
+	assert_int_equal(store_event_create(st, "T", "", "en", "", 0, slides, 1, &ev, ids), STORE_OK);
+	store_session_t s;
+	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	enum { N = 500 };
+	store_job_t *jobs = calloc(N + 1, sizeof *jobs);
+	ctx_t c = {&loop, 0, N + 1};
+	for (int i = 0; i <= N; i++) {
+		store_job_t *j = &jobs[i];
+		j->kind = STORE_JOB_ANSWER;
+		j->done = job_done;
+		j->arg = &c;
+		j->u.answer.session_id = s.id;
+		j->u.answer.slide_id = ids[0];
+		j->u.answer.at_ms = 1;
+		snprintf(j->u.answer.participant, 33, "%032d", i % 50);
+		/* the last job repeats the first one's id */
+		snprintf(j->u.answer.client_id, 65, "client-%d", i == N ? 0 : i);
+		j->u.answer.value = "\"hello\"";
+		store_submit(st, j);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(c.done, N + 1);
+	for (int i = 0; i <= N; i++)
+		assert_int_equal(jobs[i].status, STORE_OK);
+	assert_false(jobs[0].u.answer.duplicate);
+	assert_true(jobs[N].u.answer.duplicate);
+	assert_int_equal(jobs[N].u.answer.id, jobs[0].u.answer.id);
+	int count = 0;
+	assert_int_equal(store_answers_load(st, s.id, count_answer, &count), STORE_OK);
+	assert_int_equal(count, N);
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	free(jobs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(events_sessions_and_users),
+		cmocka_unit_test(writer_commits_groups_and_finds_duplicates),
+	};
+	return cmocka_run_group_tests_name("store", tests, setup, teardown);
+}
