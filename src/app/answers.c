@@ -1,0 +1,376 @@
+/*
+ * answers: a participant's answer from request to acknowledgement
+ * (DESIGN.md, "Flow of one answer", steps 2 and 3).
+ *
+ * Order of checks: a known answer id first (a retry is answered 200 even
+ * after the slide moved on), then session, slide and voting, the request
+ * budget, the value itself, and the participant's allowance, which is
+ * reserved in the tally before the answer goes to the writer. Only after
+ * the commit is the answer counted and the request answered 201.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/internal.h"
+#include "model/answer.h"
+
+enum {
+	ANSWER_BODY_MAX = 16 * 1024,
+	BUDGET_MAX = 20,         /* requests in a burst */
+	BUDGET_REFILL_MS = 500,  /* one more request every half second */
+};
+
+typedef struct pending {
+	store_job_t job;
+	app_t *app;
+	session_t *session;
+	live_slide_t *slide;
+	http_request_t *req;
+	json_t *norm;
+	char *value_text;
+	uint64_t pkey, seen;
+	bool reserved, form;
+	char set_cookie[160];
+} pending_t;
+
+/* Answers req with an error, as JSON or as the participant page. */
+static void fail(app_t *a, session_t *s, http_request_t *req, bool form, int status,
+		 const char *code, const char *msg, const char *extra)
+{
+	if (form && s) {
+		pages_participant(a, s, req, status, msg, true, extra);
+		return;
+	}
+	http_respond_error(req, status, code, msg, extra);
+}
+
+static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int status,
+		    int64_t id, const char *set_cookie)
+{
+	if (form) {
+		char hdr[320];
+		snprintf(hdr, sizeof hdr, "Location: /%s?sent=1\r\n%s", s->row.code, set_cookie);
+		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+		return;
+	}
+	http_respond_json(req, status,
+			  json_pack("{s:s, s:I}", "status", status == 201 ? "stored" : "duplicate",
+				    "id", (json_int_t)id),
+			  set_cookie);
+}
+
+static void stored(store_job_t *job)
+{
+	pending_t *p = (pending_t *)job;
+	session_t *s = p->session;
+	live_slide_t *ls = p->slide;
+	if (job->status != STORE_OK) {
+		if (p->reserved) {
+			tally_release(ls->tally, p->pkey, p->norm);
+			map_del(&s->seen, p->seen);
+		}
+		fail(p->app, s, p->req, p->form, 503, "unavailable", tr(s->lang, "err.unavailable"),
+		     p->set_cookie);
+		goto out;
+	}
+	int64_t id = job->u.answer.id;
+	bool dup = job->u.answer.duplicate;
+	if (dup) {
+		if (p->reserved)
+			tally_release(ls->tally, p->pkey, p->norm);
+	} else if (ls->tally && p->norm) {
+		tally_add(ls->tally, id, p->pkey, p->norm, job->u.answer.at_ms, false, false,
+			  p->reserved);
+		live_dirty(p->app, s);
+	}
+	map_put(&s->seen, p->seen, id);
+	succeed(p->app, s, p->req, p->form, dup ? 200 : 201, id, p->set_cookie);
+out:
+	json_decref(p->norm);
+	free(p->value_text);
+	free(p);
+}
+
+/* Token bucket per participant; true when the request may go on. */
+static bool budget_take(app_t *a, uint64_t pkey, int *retry_after)
+{
+	uint64_t now = uv_now(a->loop);
+	int64_t packed;
+	uint64_t last = now, tokens = BUDGET_MAX;
+	if (map_get(&a->budget, pkey, &packed)) {
+		last = (uint64_t)packed >> 8;
+		tokens = (uint64_t)packed & 0xff;
+		uint64_t add = (now - last) / BUDGET_REFILL_MS;
+		if (add) {
+			tokens = tokens + add > BUDGET_MAX ? BUDGET_MAX : tokens + add;
+			last = tokens == BUDGET_MAX ? now : last + add * BUDGET_REFILL_MS;
+		}
+	}
+	if (tokens == 0) {
+		uint64_t wait = BUDGET_REFILL_MS - (now - last);
+		*retry_after = (int)((wait + 999) / 1000);
+		return false;
+	}
+	tokens--;
+	map_put(&a->budget, pkey, (int64_t)(last << 8 | tokens));
+	return true;
+}
+
+static pending_t *pending_new(app_t *a, session_t *s, live_slide_t *ls, http_request_t *req,
+			      const char *participant_hex, const char *client_id, bool form,
+			      const char *set_cookie)
+{
+	pending_t *p = calloc(1, sizeof *p);
+	if (!p)
+		abort();
+	p->job.kind = STORE_JOB_ANSWER;
+	p->job.done = stored;
+	p->job.u.answer.session_id = s->row.id;
+	p->job.u.answer.slide_id = ls->id;
+	p->job.u.answer.at_ms = store_now_ms();
+	snprintf(p->job.u.answer.participant, sizeof p->job.u.answer.participant, "%s",
+		 participant_hex);
+	snprintf(p->job.u.answer.client_id, sizeof p->job.u.answer.client_id, "%s", client_id);
+	p->app = a;
+	p->session = s;
+	p->slide = ls;
+	p->req = req;
+	p->form = form;
+	snprintf(p->set_cookie, sizeof p->set_cookie, "%s", set_cookie);
+	return p;
+}
+
+void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *participant_hex,
+		    uint64_t pkey, const char *client_id, int64_t slide_id, json_t *value,
+		    bool form, const char *set_cookie)
+{
+	const char *lang = s->lang;
+	uint64_t seen = live_seen_key(a, participant_hex, client_id);
+	int64_t known;
+	if (map_get(&s->seen, seen, &known)) {
+		if (known > 0) {
+			succeed(a, s, req, form, 200, known, set_cookie);
+			return;
+		}
+		/* The first attempt is still being written: queue behind it;
+		 * the writer then finds it and answers 200. Should the first
+		 * attempt fail, this one is stored in its place, so it must be
+		 * a valid answer too. */
+		live_slide_t *ls = live_slide_by_id(s, slide_id);
+		char msg[256];
+		json_t *norm = NULL;
+		if (!ls || !ls->tally) {
+			fail(a, s, req, form, 409, "not_current", tr(lang, "err.not_current"),
+			     set_cookie);
+			return;
+		}
+		int rc = answer_validate(&ls->s, value, lang, &norm, msg, sizeof msg);
+		if (rc < 0) {
+			fail(a, s, req, form, rc == ANSWER_ETOOLONG ? 413 : 400,
+			     rc == ANSWER_ETOOLONG ? "too_long" : "invalid", msg, set_cookie);
+			return;
+		}
+		pending_t *p = pending_new(a, s, ls, req, participant_hex, client_id, form,
+					   set_cookie);
+		p->norm = norm;
+		p->value_text = json_dumps(norm, JSON_COMPACT | JSON_ENCODE_ANY);
+		p->job.u.answer.value = p->value_text;
+		p->pkey = pkey;
+		p->seen = seen;
+		store_submit(a->store, &p->job);
+		return;
+	}
+	if (s->row.status != 0) {
+		fail(a, s, req, form, 409, "ended", tr(lang, "err.ended"), set_cookie);
+		return;
+	}
+	live_slide_t *ls = live_current(s);
+	if (ls->id != slide_id || !ls->tally) {
+		fail(a, s, req, form, 409, "not_current", tr(lang, "err.not_current"), set_cookie);
+		return;
+	}
+	if (!s->row.open) {
+		fail(a, s, req, form, 409, "closed", tr(lang, "err.closed"), set_cookie);
+		return;
+	}
+	int retry;
+	if (!budget_take(a, pkey, &retry)) {
+		char extra[256];
+		snprintf(extra, sizeof extra, "Retry-After: %d\r\n%s", retry, set_cookie);
+		fail(a, s, req, form, 429, "rate_limited", tr(lang, "err.rate"), extra);
+		return;
+	}
+	char msg[256];
+	json_t *norm = NULL;
+	int rc = answer_validate(&ls->s, value, lang, &norm, msg, sizeof msg);
+	if (rc == ANSWER_ETOOLONG) {
+		fail(a, s, req, form, 413, "too_long", msg, set_cookie);
+		return;
+	}
+	if (rc < 0) {
+		fail(a, s, req, form, 400, "invalid", msg, set_cookie);
+		return;
+	}
+	rc = tally_reserve(ls->tally, pkey, norm);
+	if (rc < 0) {
+		static const struct {
+			int rc, status;
+			const char *code, *key;
+		} map[] = {
+			{TALLY_ELIMIT, 409, "limit", "err.limit"},
+			{TALLY_EVOTED, 409, "already_answered", "err.already"},
+			{TALLY_ENOITEM, 400, "invalid", "err.noitem"},
+			{TALLY_EOWN, 409, "own_question", "err.own"},
+		};
+		size_t i = 0;
+		while (i + 1 < sizeof map / sizeof *map && map[i].rc != rc)
+			i++;
+		json_decref(norm);
+		fail(a, s, req, form, map[i].status, map[i].code, tr(lang, map[i].key), set_cookie);
+		return;
+	}
+	pending_t *p = pending_new(a, s, ls, req, participant_hex, client_id, form, set_cookie);
+	p->norm = norm;
+	p->value_text = json_dumps(norm, JSON_COMPACT | JSON_ENCODE_ANY);
+	p->job.u.answer.value = p->value_text;
+	p->pkey = pkey;
+	p->seen = seen;
+	p->reserved = true;
+	map_put(&s->seen, seen, 0);
+	store_submit(a->store, &p->job);
+}
+
+static bool valid_client_id(const char *id)
+{
+	size_t n = 0;
+	for (; id[n]; n++) {
+		char c = id[n];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+	}
+	return n >= 8 && n <= 64;
+}
+
+void answers_post_json(app_t *a, session_t *s, http_request_t *req)
+{
+	char hex[33], cookie[160];
+	uint64_t pkey;
+	auth_participant(a, req, hex, &pkey, cookie);
+	if (req->body_len > ANSWER_BODY_MAX) {
+		http_respond_error(req, 413, "too_long", tr(s->lang, "err.body"), cookie);
+		return;
+	}
+	json_error_t jerr;
+	json_t *root = json_loadb(req->body, req->body_len, 0, &jerr);
+	if (!root || !json_is_object(root)) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%s (%s)", tr(s->lang, "err.json"),
+			 root ? "expected an object" : jerr.text);
+		json_decref(root);
+		http_respond_error(req, 400, "invalid", msg, cookie);
+		return;
+	}
+	json_t *id = json_object_get(root, "id");
+	json_t *slide = json_object_get(root, "slide");
+	json_t *value = json_object_get(root, "value");
+	const char *problem = NULL;
+	if (!json_is_string(id) || !valid_client_id(json_string_value(id)))
+		problem = "err.id";
+	else if (!json_is_integer(slide))
+		problem = "err.slide";
+	else if (!value)
+		problem = "err.value";
+	if (problem) {
+		http_respond_error(req, 400, "invalid", tr(s->lang, problem), cookie);
+		json_decref(root);
+		return;
+	}
+	answers_submit(a, s, req, hex, pkey, json_string_value(id), json_integer_value(slide),
+		       value, false, cookie);
+	json_decref(root);
+}
+
+/* Reads field name (index-th of that name) as a whole number. */
+static bool form_int(const http_request_t *req, const char *name, size_t index, long long *out)
+{
+	char v[32], *end;
+	if (http_form_field(req->body, req->body_len, name, index, v, sizeof v) <= 0)
+		return false;
+	*out = strtoll(v, &end, 10);
+	return *end == '\0';
+}
+
+/* The form fallback's fields as the JSON value of the slide's kind. */
+static json_t *form_value(const http_request_t *req, const live_slide_t *ls, char *buf,
+			  size_t buflen)
+{
+	long long n;
+	json_t *arr;
+	switch (ls->s.kind) {
+	case SLIDE_OPEN:
+	case SLIDE_QA:
+		if (ls->s.kind == SLIDE_QA && form_int(req, "upvote", 0, &n))
+			return json_pack("{s:I}", "upvote", (json_int_t)n);
+		if (http_form_field(req->body, req->body_len, "value", 0, buf, buflen) < 0)
+			return json_string("");
+		return json_string(buf);
+	case SLIDE_CLOUD:
+		arr = json_array();
+		for (size_t i = 0; i < 64; i++) {
+			int len = http_form_field(req->body, req->body_len, "value", i, buf, buflen);
+			if (len < 0)
+				break;
+			if (len > 0 && strspn(buf, " \t\r\n") < (size_t)len)
+				json_array_append_new(arr, json_string(buf));
+		}
+		return arr;
+	case SLIDE_CHOICE:
+	case SLIDE_RANK:
+		arr = json_array();
+		for (size_t i = 0; i < 64 && form_int(req, "value", i, &n); i++)
+			json_array_append_new(arr, json_integer(n));
+		return arr;
+	case SLIDE_SCALE:
+		arr = json_array();
+		for (size_t i = 0; i < ls->s.n_items; i++) {
+			char name[32];
+			snprintf(name, sizeof name, "s%zu", i);
+			json_array_append_new(arr, json_integer(form_int(req, name, 0, &n) ? n : 0));
+		}
+		return arr;
+	default:
+		return json_null();
+	}
+}
+
+void answers_post_form(app_t *a, session_t *s, http_request_t *req)
+{
+	char hex[33], cookie[160], id[80];
+	uint64_t pkey;
+	long long slide;
+	auth_participant(a, req, hex, &pkey, cookie);
+	if (req->body_len > ANSWER_BODY_MAX) {
+		pages_participant(a, s, req, 413, tr(s->lang, "err.body"), true, cookie);
+		return;
+	}
+	if (http_form_field(req->body, req->body_len, "id", 0, id, sizeof id) < 0 ||
+	    !valid_client_id(id) || !form_int(req, "slide", 0, &slide)) {
+		pages_participant(a, s, req, 400, tr(s->lang, "err.form"), true, cookie);
+		return;
+	}
+	live_slide_t *ls = live_slide_by_id(s, slide);
+	if (!ls) {
+		pages_participant(a, s, req, 409, tr(s->lang, "err.not_current"), true, cookie);
+		return;
+	}
+	size_t buflen = req->body_len + 1;
+	char *buf = malloc(buflen);
+	if (!buf)
+		abort();
+	json_t *value = form_value(req, ls, buf, buflen);
+	free(buf);
+	answers_submit(a, s, req, hex, pkey, id, slide, value, true, cookie);
+	json_decref(value);
+}

@@ -1,0 +1,53 @@
+/*
+ * app: the live core's routes and handlers, on top of model, store and net.
+ *
+ * app_t owns the live sessions (their slides, tallies and event streams),
+ * the page templates and the static files. It is driven by the HTTP server
+ * on the loop thread; every write goes through the store's writer and is
+ * answered only after it committed.
+ */
+#ifndef INSPRAAK_APP_H
+#define INSPRAAK_APP_H
+
+#include <stdint.h>
+#include <uv.h>
+
+#include "net/http.h"
+#include "store/store.h"
+
+typedef struct app app_t;
+
+typedef struct app_options {
+	const char *web_dir;    /* folder with the templates and static/ */
+	const char *public_url; /* "http://host:port", no trailing slash */
+} app_options_t;
+
+/* Loads templates and static files and every live session (rebuilding the
+ * tallies from the store). st stays the caller's. On failure returns -1 and
+ * writes a message for a person into err. */
+int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out, char *err,
+	    size_t errlen);
+/* Closes the app's loop handles; run the loop once more, then app_free. */
+void app_stop(app_t *a);
+void app_free(app_t *a);
+/* The http_handler_fn to pass to http_listen, with the app as ctx. */
+void app_handle(http_request_t *req, void *ctx);
+
+/* ---- used by the command line (synchronous, before serving) ---- */
+
+/*
+ * Parses a deck and stores it as a new event with one live session.
+ * On success sets *event_id and code (at least 12 bytes). On a bad deck
+ * returns -1 with "line N: ..." in err; on a store failure -2.
+ */
+int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,
+	       char *code, char *err, size_t errlen);
+/* Adds a user with an Argon2id hash of password. -1 name taken, -2 failure,
+ * -3 bad name or password (err says why). */
+int app_user_add(store_t *st, const char *name, const char *password, char *err,
+		 size_t errlen);
+/* Makes a token of kind ("api", or "login" valid for ttl_ms) for user name
+ * and writes its secret (64 hex digits + NUL) into out. */
+int app_token_new(store_t *st, const char *name, const char *kind, int64_t ttl_ms, char *out);
+
+#endif

@@ -1,0 +1,268 @@
+/*
+ * auth: who is asking. Participants get an anonymous random cookie of which
+ * only a keyed hash is kept; facilitators log in with a password (Argon2id,
+ * verified on libuv's thread pool so the loop never waits for it) and get a
+ * session cookie, or use a bearer token. Tokens are stored as SHA-256
+ * hashes, so a copy of the database opens no door.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/internal.h"
+#include "util/log.h"
+
+enum { SESSION_TTL_MS = 12 * 3600 * 1000 };
+
+static const char P_COOKIE[] = "inspraak_p";
+static const char S_COOKIE[] = "inspraak_s";
+
+static bool is_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return s[n] == '\0';
+}
+
+static void new_secret(char hex[65])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(hex, 65, raw, sizeof raw);
+}
+
+void auth_sha256(const char *secret, unsigned char out[32])
+{
+	crypto_hash_sha256(out, (const unsigned char *)secret, strlen(secret));
+}
+
+void auth_participant(app_t *a, http_request_t *req, char hex[33], uint64_t *key,
+		      char set_cookie[160])
+{
+	char token[40];
+	set_cookie[0] = '\0';
+	if (http_cookie(req, P_COOKIE, token, sizeof token) != 32 || !is_hex(token, 32)) {
+		unsigned char raw[16];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(token, sizeof token, raw, sizeof raw);
+		snprintf(set_cookie, 160,
+			 "Set-Cookie: %s=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax\r\n",
+			 P_COOKIE, token);
+	}
+	unsigned char h[16];
+	crypto_generichash(h, sizeof h, (const unsigned char *)token, 32, store_secret(a->store),
+			   32);
+	sodium_bin2hex(hex, 33, h, sizeof h);
+	*key = live_participant_key(hex);
+}
+
+void auth_csrf(app_t *a, http_request_t *req, char out[65])
+{
+	char token[80];
+	out[0] = '\0';
+	if (http_cookie(req, S_COOKIE, token, sizeof token) != 64)
+		return;
+	unsigned char h[32];
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, store_secret(a->store), 32, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)"csrf:", 5);
+	crypto_generichash_update(&st, (const unsigned char *)token, 64);
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+int64_t auth_user(app_t *a, http_request_t *req, bool *csrf_ok)
+{
+	unsigned char hash[32];
+	int64_t user = 0;
+	const char *authz = http_header(req, "Authorization");
+	*csrf_ok = false;
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+		const char *t = authz + 7;
+		if (strlen(t) != 64 || !is_hex(t, 64))
+			return 0;
+		auth_sha256(t, hash);
+		if (store_token_user(a->store, hash, "api", store_now_ms(), &user) != STORE_OK)
+			return 0;
+		*csrf_ok = true; /* a bearer token is never sent by a browser on its own */
+		return user;
+	}
+	char token[80];
+	if (http_cookie(req, S_COOKIE, token, sizeof token) != 64 || !is_hex(token, 64))
+		return 0;
+	auth_sha256(token, hash);
+	if (store_token_user(a->store, hash, "session", store_now_ms(), &user) != STORE_OK)
+		return 0;
+	char want[65];
+	auth_csrf(a, req, want);
+	const char *got = http_header(req, "X-CSRF-Token");
+	*csrf_ok = got && strlen(got) == 64 && sodium_memcmp(got, want, 64) == 0;
+	return user;
+}
+
+/* A path on this site: starts with one slash, no scheme, no backslash. */
+static const char *safe_next(const char *next)
+{
+	if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && !strchr(next, '\r') &&
+	    !strchr(next, '\n') && strlen(next) < 200)
+		return next;
+	return "/";
+}
+
+/* ---- starting a facilitator session ---- */
+
+typedef struct login {
+	store_job_t del, add;
+	app_t *app;
+	http_request_t *req;
+	char secret[65];
+	char next[256];
+} login_t;
+
+static void session_added(store_job_t *job)
+{
+	login_t *l = job->arg;
+	if (job->status != STORE_OK) {
+		pages_login(l->app, l->req, 503, tr("nl", "err.unavailable"), l->next);
+	} else {
+		char hdr[512];
+		snprintf(hdr, sizeof hdr,
+			 "Location: %s\r\nSet-Cookie: %s=%s; Path=/; Max-Age=%d; HttpOnly; "
+			 "SameSite=Strict\r\n",
+			 l->next, S_COOKIE, l->secret, SESSION_TTL_MS / 1000);
+		http_respond(l->req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+	}
+	free(l);
+}
+
+static void ignore_done(store_job_t *job) { (void)job; }
+
+static void free_job(store_job_t *job) { free(job); }
+
+/* Makes a session token for user and answers req with a redirect to next
+ * once it is stored. With one_time, that login token is deleted first. */
+static void start_session(app_t *a, http_request_t *req, int64_t user, const char *next,
+			  const unsigned char *one_time)
+{
+	login_t *l = calloc(1, sizeof *l);
+	if (!l)
+		abort();
+	l->app = a;
+	l->req = req;
+	snprintf(l->next, sizeof l->next, "%s", safe_next(next));
+	new_secret(l->secret);
+	if (one_time) {
+		l->del.kind = STORE_JOB_TOKEN_DEL;
+		l->del.done = ignore_done;
+		memcpy(l->del.u.token.hash, one_time, 32);
+		store_submit(a->store, &l->del);
+	}
+	l->add.kind = STORE_JOB_TOKEN_ADD;
+	l->add.done = session_added;
+	l->add.arg = l;
+	auth_sha256(l->secret, l->add.u.token.hash);
+	l->add.u.token.user_id = user;
+	l->add.u.token.expires_at = store_now_ms() + SESSION_TTL_MS;
+	snprintf(l->add.u.token.kind, sizeof l->add.u.token.kind, "session");
+	store_submit(a->store, &l->add);
+}
+
+/* ---- password login ---- */
+
+typedef struct verify {
+	uv_work_t work;
+	app_t *app;
+	http_request_t *req;
+	char *pwhash;
+	char password[256];
+	char next[256];
+	int64_t user;
+	bool ok;
+} verify_t;
+
+static void verify_work(uv_work_t *w)
+{
+	verify_t *v = w->data;
+	v->ok = v->pwhash &&
+		crypto_pwhash_str_verify(v->pwhash, v->password, strlen(v->password)) == 0;
+	sodium_memzero(v->password, sizeof v->password);
+}
+
+static void verify_done(uv_work_t *w, int status)
+{
+	verify_t *v = w->data;
+	if (v->ok && status == 0)
+		start_session(v->app, v->req, v->user, v->next, NULL);
+	else
+		pages_login(v->app, v->req, 401, tr("nl", "login.wrong"), v->next);
+	free(v->pwhash);
+	free(v);
+}
+
+void auth_login_form(app_t *a, http_request_t *req)
+{
+	char name[128], next[256];
+	verify_t *v = calloc(1, sizeof *v);
+	if (!v)
+		abort();
+	if (http_form_field(req->body, req->body_len, "next", 0, next, sizeof next) < 0)
+		snprintf(next, sizeof next, "/");
+	snprintf(v->next, sizeof v->next, "%s", safe_next(next));
+	if (http_form_field(req->body, req->body_len, "name", 0, name, sizeof name) <= 0 ||
+	    http_form_field(req->body, req->body_len, "password", 0, v->password,
+			    sizeof v->password) <= 0) {
+		pages_login(a, req, 400, tr("nl", "login.missing"), v->next);
+		free(v);
+		return;
+	}
+	v->app = a;
+	v->req = req;
+	if (store_user_get(a->store, name, &v->user, &v->pwhash) != STORE_OK)
+		v->pwhash = NULL; /* still take the thread pool's time: no quick "no such user" */
+	v->work.data = v;
+	if (v->pwhash) {
+		uv_queue_work(a->loop, &v->work, verify_work, verify_done);
+	} else {
+		verify_done(&v->work, 0);
+	}
+}
+
+void auth_login_link(app_t *a, http_request_t *req)
+{
+	char token[80], next[256];
+	unsigned char hash[32];
+	int64_t user;
+	if (http_query(req, "next", next, sizeof next) < 0)
+		snprintf(next, sizeof next, "/");
+	if (http_query(req, "token", token, sizeof token) != 64 || !is_hex(token, 64)) {
+		pages_login(a, req, 400, tr("nl", "login.link"), safe_next(next));
+		return;
+	}
+	auth_sha256(token, hash);
+	if (store_token_user(a->store, hash, "login", store_now_ms(), &user) != STORE_OK) {
+		pages_login(a, req, 401, tr("nl", "login.link"), safe_next(next));
+		return;
+	}
+	start_session(a, req, user, next, hash);
+}
+
+void auth_logout(app_t *a, http_request_t *req)
+{
+	char token[80];
+	if (http_cookie(req, S_COOKIE, token, sizeof token) == 64) {
+		store_job_t *j = calloc(1, sizeof *j);
+		if (!j)
+			abort();
+		j->kind = STORE_JOB_TOKEN_DEL;
+		j->done = free_job;
+		auth_sha256(token, j->u.token.hash);
+		store_submit(a->store, j);
+	}
+	char hdr[200];
+	snprintf(hdr, sizeof hdr,
+		 "Location: /login\r\nSet-Cookie: %s=; Path=/; Max-Age=0; HttpOnly; "
+		 "SameSite=Strict\r\n",
+		 S_COOKIE);
+	http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+}

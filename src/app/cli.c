@@ -1,0 +1,89 @@
+/*
+ * cli: what the command line does to the store before (or instead of)
+ * serving: importing a deck, adding users, making tokens. Synchronous.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/internal.h"
+
+int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,
+	       char *code, char *err, size_t errlen)
+{
+	deck_t *d = NULL;
+	if (deck_parse(deck_md, len, &d, err, errlen) < 0)
+		return -1;
+	char **json = calloc(d->n_slides, sizeof *json);
+	int64_t *ids = calloc(d->n_slides, sizeof *ids);
+	if (!json || !ids)
+		abort();
+	for (size_t i = 0; i < d->n_slides; i++) {
+		json_t *j = slide_to_json(&d->slides[i], true);
+		json[i] = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	char *md = strndup(deck_md, len);
+	int rc = store_event_create(st, d->title, d->subtitle, d->lang, md, owner, json,
+				    d->n_slides, event_id, ids);
+	store_session_t s;
+	if (rc == STORE_OK)
+		rc = store_session_create(st, *event_id, 6, &s);
+	if (rc == STORE_OK)
+		snprintf(code, 12, "%s", s.code);
+	else
+		snprintf(err, errlen, "the event could not be stored: %s", store_errmsg(st));
+	for (size_t i = 0; i < d->n_slides; i++)
+		free(json[i]);
+	free(json);
+	free(ids);
+	free(md);
+	deck_free(d);
+	return rc == STORE_OK ? 0 : -2;
+}
+
+int app_user_add(store_t *st, const char *name, const char *password, char *err, size_t errlen)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					       "0123456789._-@") != n) {
+		snprintf(err, errlen,
+			 "a user name has 1 to 64 letters, digits or the characters . _ - @");
+		return -3;
+	}
+	size_t pl = strlen(password);
+	if (pl < 8 || pl > 200) {
+		snprintf(err, errlen, "a password has 8 to 200 characters (this one has %zu)", pl);
+		return -3;
+	}
+	char hash[crypto_pwhash_STRBYTES];
+	if (crypto_pwhash_str(hash, password, pl, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		snprintf(err, errlen, "not enough memory to hash the password");
+		return -2;
+	}
+	int rc = store_user_add(st, name, hash, "facilitator", NULL);
+	if (rc == STORE_EXISTS) {
+		snprintf(err, errlen, "a user called %s exists already", name);
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		snprintf(err, errlen, "the user could not be stored: %s", store_errmsg(st));
+		return -2;
+	}
+	return 0;
+}
+
+int app_token_new(store_t *st, const char *name, const char *kind, int64_t ttl_ms, char *out)
+{
+	int64_t user;
+	if (store_user_get(st, name, &user, NULL) != STORE_OK)
+		return -1;
+	unsigned char raw[32], hash[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(out, 65, raw, sizeof raw);
+	auth_sha256(out, hash);
+	if (store_token_add(st, hash, user, kind, ttl_ms ? store_now_ms() + ttl_ms : 0) != STORE_OK)
+		return -2;
+	return 0;
+}

@@ -1,0 +1,142 @@
+/*
+ * app internals shared by the files of src/app; nothing outside app/ sees
+ * these. One struct session per live session, owned by the app.
+ */
+#ifndef INSPRAAK_APP_INTERNAL_H
+#define INSPRAAK_APP_INTERNAL_H
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdbool.h>
+
+#include "app/app.h"
+#include "model/deck.h"
+#include "model/tally.h"
+#include "util/buf.h"
+#include "util/map.h"
+
+typedef struct live_slide {
+	int64_t id;
+	slide_t s;
+	tally_t *tally;       /* NULL for content slides */
+	uint64_t sent_version; /* tally_version last published */
+} live_slide_t;
+
+typedef struct session {
+	store_session_t row; /* id, event_id, code, status, slide_index, open, results, revision */
+	char *title, *subtitle, *lang;
+	live_slide_t *slides;
+	size_t n_slides;
+	sse_hub_t *participants; /* participant streams */
+	sse_hub_t *presenters;   /* results streams */
+	char *state;             /* the state as JSON, rebuilt on every change */
+	sse_frame_t *state_frame;
+	/* (participant, client id) -> answer id, or 0 while the answer is in
+	 * flight: a retry is recognised without asking the store */
+	map_t seen;
+	bool dirty; /* some tally changed since the last flush */
+} session_t;
+
+typedef struct static_file {
+	char *path; /* under /static/, e.g. "participant.js" */
+	char *data;
+	size_t len;
+	const char *type;
+	char etag[24];
+} static_file_t;
+
+struct app {
+	uv_loop_t *loop;
+	store_t *store;
+	char public_url[256];
+	char web_dir[1024];
+	session_t **sessions;
+	size_t n_sessions;
+	map_t by_code; /* numeric code -> index in sessions */
+	/* templates */
+	char *t_index, *t_participant, *t_login, *t_present;
+	static_file_t *statics;
+	size_t n_statics;
+	/* per-participant request budget: key -> packed (time, tokens) */
+	map_t budget;
+	unsigned char hash_key[crypto_shorthash_KEYBYTES];
+	uv_timer_t flush_timer;
+	uint64_t last_flush;
+	bool flush_pending;
+};
+
+/* ---- live.c ---- */
+session_t *live_find(app_t *a, const char *code);
+/* Loads one session with its slides and answers; adds it to the app. */
+int live_load(app_t *a, const store_session_t *row);
+void live_free(session_t *s);
+live_slide_t *live_current(session_t *s);
+live_slide_t *live_slide_by_id(session_t *s, int64_t id);
+/* After a change of row: revision + 1, new state, publish, save. req (may be
+ * NULL) is answered with the state once the save committed. */
+void live_changed(app_t *a, session_t *s, http_request_t *req);
+/* Marks tallies changed; the flush publishes them coalesced. */
+void live_dirty(app_t *a, session_t *s);
+/* The results of every question slide, new reference. */
+json_t *live_results(session_t *s, bool with_hidden);
+json_t *live_qa(session_t *s);
+/* Finds the session and slide holding answer id. */
+bool live_find_answer(app_t *a, int64_t id, session_t **s, live_slide_t **ls);
+void live_stream(app_t *a, session_t *s, http_request_t *req, bool presenter);
+void live_flush_init(app_t *a);
+/* The key under which (participant, client id) is remembered in seen. */
+uint64_t live_seen_key(app_t *a, const char *participant_hex, const char *client_id);
+/* The 64-bit participant key from its 32-hex-digit hash. */
+uint64_t live_participant_key(const char *participant_hex);
+
+/* ---- answers.c ---- */
+/* Submits value for the participant; answers req as JSON or, when form is
+ * true, as the participant page or a redirect. */
+void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *participant_hex,
+		    uint64_t pkey, const char *client_id, int64_t slide_id, json_t *value,
+		    bool form, const char *set_cookie);
+void answers_post_json(app_t *a, session_t *s, http_request_t *req);
+void answers_post_form(app_t *a, session_t *s, http_request_t *req);
+
+/* ---- auth.c ---- */
+/* The participant for this request: reads or makes the cookie. Fills hex
+ * (33 bytes) and key; *set_cookie is a Set-Cookie line or "" (static). */
+void auth_participant(app_t *a, http_request_t *req, char hex[33], uint64_t *key,
+		      char set_cookie[160]);
+/* The logged-in user id, or 0. With changes, a cookie-authenticated request
+ * must also carry a matching X-CSRF-Token; *csrf_ok tells. */
+int64_t auth_user(app_t *a, http_request_t *req, bool *csrf_ok);
+void auth_csrf(app_t *a, http_request_t *req, char out[65]);
+void auth_login_form(app_t *a, http_request_t *req);
+void auth_login_link(app_t *a, http_request_t *req);
+void auth_logout(app_t *a, http_request_t *req);
+void auth_sha256(const char *secret, unsigned char out[32]);
+
+/* ---- pages.c ---- */
+int pages_load(app_t *a, char *err, size_t errlen);
+void pages_free(app_t *a);
+/* Serves /static/...; false when no such file. */
+bool pages_static(app_t *a, http_request_t *req, const char *name);
+/* Fills a template: {{name}} -> value (values already escaped by caller). */
+char *pages_fill(const char *tpl, const char *const *pairs);
+void pages_index(app_t *a, http_request_t *req, int status, const char *error);
+void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
+		       const char *notice, bool notice_is_error, const char *set_cookie);
+void pages_login(app_t *a, http_request_t *req, int status, const char *error, const char *next);
+void pages_present(app_t *a, session_t *s, http_request_t *req);
+void pages_qr_svg(app_t *a, session_t *s, http_request_t *req);
+
+/* ---- i18n.c ---- */
+/* Text for key in lang ("nl", else English). Keys are listed in i18n.c. */
+const char *tr(const char *lang, const char *key);
+
+/* ---- util ---- */
+static inline bool is_code(const char *p)
+{
+	size_t n = 0;
+	while (p[n] >= '0' && p[n] <= '9')
+		n++;
+	return p[n] == '\0' && n >= 6 && n <= 8;
+}
+
+#endif

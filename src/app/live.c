@@ -1,0 +1,381 @@
+/*
+ * live: the sessions that are running, their state and their streams.
+ *
+ * A session's state (slide, voting open, results shown) changes only here,
+ * through live_changed: the revision grows, the state is serialised once
+ * into a shared frame and written to every stream, then saved by the
+ * store's writer. Tallies change in answers.c and are published coalesced
+ * by the flush timer: at most ten frames a second per slide, whatever the
+ * rate of answers (DESIGN.md, step 4).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/internal.h"
+#include "util/log.h"
+
+enum { FLUSH_INTERVAL_MS = 100 };
+
+uint64_t live_participant_key(const char *hex)
+{
+	uint64_t k = 0;
+	for (int i = 0; i < 16 && hex[i]; i++) {
+		char c = hex[i];
+		k = k << 4 | (uint64_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+	}
+	return map_key(k);
+}
+
+uint64_t live_seen_key(app_t *a, const char *participant_hex, const char *client_id)
+{
+	unsigned char msg[33 + 65], out[crypto_shorthash_BYTES];
+	size_t pl = strlen(participant_hex), cl = strlen(client_id);
+	memcpy(msg, participant_hex, pl);
+	msg[pl] = ':';
+	memcpy(msg + pl + 1, client_id, cl);
+	crypto_shorthash(out, msg, pl + 1 + cl, a->hash_key);
+	uint64_t k;
+	memcpy(&k, out, sizeof k);
+	return map_key(k);
+}
+
+session_t *live_find(app_t *a, const char *code)
+{
+	if (!is_code(code))
+		return NULL;
+	int64_t idx;
+	if (!map_get(&a->by_code, map_key(strtoull(code, NULL, 10)), &idx))
+		return NULL;
+	return a->sessions[idx];
+}
+
+live_slide_t *live_current(session_t *s) { return &s->slides[s->row.slide_index]; }
+
+live_slide_t *live_slide_by_id(session_t *s, int64_t id)
+{
+	for (size_t i = 0; i < s->n_slides; i++)
+		if (s->slides[i].id == id)
+			return &s->slides[i];
+	return NULL;
+}
+
+static void build_state(app_t *a, session_t *s)
+{
+	live_slide_t *ls = live_current(s);
+	json_t *slide = slide_to_json(&ls->s, false);
+	json_object_set_new(slide, "id", json_integer(ls->id));
+	json_object_set_new(slide, "index", json_integer(s->row.slide_index));
+	json_object_set_new(slide, "count", json_integer((json_int_t)s->n_slides));
+	char url[512];
+	snprintf(url, sizeof url, "%s/%s", a->public_url, s->row.code);
+	json_t *st = json_pack("{s:I, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:b, s:b, s:o}", "revision",
+			       (json_int_t)s->row.revision, "code", s->row.code, "status",
+			       s->row.status ? "ended" : "live", "join_url", url, "event", "title",
+			       s->title, "subtitle", s->subtitle, "lang", s->lang, "open",
+			       s->row.open, "results", s->row.results, "slide", slide);
+	free(s->state);
+	s->state = json_dumps(st, JSON_COMPACT);
+	json_decref(st);
+	sse_frame_unref(s->state_frame);
+	s->state_frame = sse_frame_event("state", s->row.revision, "state", s->state);
+}
+
+json_t *live_qa(session_t *s)
+{
+	live_slide_t *ls = live_current(s);
+	if (ls->s.kind != SLIDE_QA)
+		return NULL;
+	json_t *t = tally_json(ls->tally, false);
+	json_t *r = json_pack("{s:I, s:O}", "slide", (json_int_t)ls->id, "items",
+			      json_object_get(t, "items"));
+	json_decref(t);
+	return r;
+}
+
+static sse_frame_t *qa_frame(session_t *s)
+{
+	json_t *q = live_qa(s);
+	if (!q)
+		return NULL;
+	char *d = json_dumps(q, JSON_COMPACT);
+	json_decref(q);
+	sse_frame_t *f = sse_frame_event("qa", -1, "qa", d);
+	free(d);
+	return f;
+}
+
+static json_t *slide_result(live_slide_t *ls, bool with_hidden)
+{
+	json_t *t = tally_json(ls->tally, with_hidden);
+	json_object_set_new(t, "id", json_integer(ls->id));
+	return t;
+}
+
+static sse_frame_t *result_frame(live_slide_t *ls)
+{
+	json_t *t = slide_result(ls, false);
+	char *d = json_dumps(t, JSON_COMPACT);
+	json_decref(t);
+	char key[32];
+	snprintf(key, sizeof key, "results:%lld", (long long)ls->id);
+	sse_frame_t *f = sse_frame_event(key, -1, "results", d);
+	free(d);
+	return f;
+}
+
+json_t *live_results(session_t *s, bool with_hidden)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < s->n_slides; i++)
+		if (s->slides[i].tally)
+			json_array_append_new(arr, slide_result(&s->slides[i], with_hidden));
+	return json_pack("{s:s, s:I, s:o}", "code", s->row.code, "revision",
+			 (json_int_t)s->row.revision, "slides", arr);
+}
+
+bool live_find_answer(app_t *a, int64_t id, session_t **out, live_slide_t **ls)
+{
+	for (size_t i = 0; i < a->n_sessions; i++) {
+		session_t *s = a->sessions[i];
+		for (size_t k = 0; k < s->n_slides; k++) {
+			if (s->slides[k].tally && tally_has(s->slides[k].tally, id)) {
+				*out = s;
+				*ls = &s->slides[k];
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* ---- changes of state ---- */
+
+typedef struct save {
+	store_job_t job;
+	app_t *app;
+	session_t *session;
+	http_request_t *req;
+} save_t;
+
+static void saved(store_job_t *job)
+{
+	save_t *sv = (save_t *)job;
+	if (sv->req) {
+		if (job->status == STORE_OK) {
+			http_respond(sv->req, 200, "application/json; charset=utf-8", NULL,
+				     sv->session->state, strlen(sv->session->state));
+		} else {
+			http_respond_error(sv->req, 503, "unavailable",
+					   "the change could not be saved; try again", NULL);
+		}
+	}
+	free(sv);
+}
+
+void live_changed(app_t *a, session_t *s, http_request_t *req)
+{
+	s->row.revision++;
+	build_state(a, s);
+	sse_hub_publish(s->participants, s->state_frame);
+	sse_hub_publish(s->presenters, s->state_frame);
+	sse_frame_t *q = qa_frame(s);
+	if (q) {
+		sse_hub_publish(s->participants, q);
+		sse_frame_unref(q);
+	}
+	save_t *sv = calloc(1, sizeof *sv);
+	if (!sv)
+		abort();
+	sv->job.kind = STORE_JOB_SESSION;
+	sv->job.done = saved;
+	sv->job.u.session = s->row;
+	sv->app = a;
+	sv->session = s;
+	sv->req = req;
+	store_submit(a->store, &sv->job);
+}
+
+/* ---- coalesced results ---- */
+
+static void flush(uv_timer_t *t)
+{
+	app_t *a = t->data;
+	a->flush_pending = false;
+	a->last_flush = uv_now(a->loop);
+	for (size_t i = 0; i < a->n_sessions; i++) {
+		session_t *s = a->sessions[i];
+		if (!s->dirty)
+			continue;
+		s->dirty = false;
+		live_slide_t *cur = live_current(s);
+		for (size_t k = 0; k < s->n_slides; k++) {
+			live_slide_t *ls = &s->slides[k];
+			if (!ls->tally || tally_version(ls->tally) == ls->sent_version)
+				continue;
+			ls->sent_version = tally_version(ls->tally);
+			if (sse_hub_count(s->presenters)) {
+				sse_frame_t *f = result_frame(ls);
+				sse_hub_publish(s->presenters, f);
+				sse_frame_unref(f);
+			}
+			if (ls == cur && ls->s.kind == SLIDE_QA && sse_hub_count(s->participants)) {
+				sse_frame_t *f = qa_frame(s);
+				sse_hub_publish(s->participants, f);
+				sse_frame_unref(f);
+			}
+		}
+	}
+}
+
+void live_dirty(app_t *a, session_t *s)
+{
+	s->dirty = true;
+	if (a->flush_pending)
+		return;
+	a->flush_pending = true;
+	uint64_t now = uv_now(a->loop), due = a->last_flush + FLUSH_INTERVAL_MS;
+	uv_timer_start(&a->flush_timer, flush, due > now ? due - now : 0, 0);
+}
+
+void live_flush_init(app_t *a)
+{
+	uv_timer_init(a->loop, &a->flush_timer);
+	a->flush_timer.data = a;
+}
+
+/* ---- streams ---- */
+
+void live_stream(app_t *a, session_t *s, http_request_t *req, bool presenter)
+{
+	const char *last = http_header(req, "Last-Event-ID");
+	sse_frame_t *first = s->state_frame;
+	if (!presenter && last && strtoll(last, NULL, 10) == s->row.revision)
+		first = NULL; /* the client has the current state already */
+	sse_stream_t *st = sse_begin(req, presenter ? s->presenters : s->participants, first);
+	if (!st)
+		return;
+	if (presenter) {
+		for (size_t k = 0; k < s->n_slides; k++) {
+			if (!s->slides[k].tally)
+				continue;
+			sse_frame_t *f = result_frame(&s->slides[k]);
+			sse_send(st, f);
+			sse_frame_unref(f);
+		}
+	} else {
+		sse_frame_t *q = qa_frame(s);
+		if (q) {
+			sse_send(st, q);
+			sse_frame_unref(q);
+		}
+	}
+}
+
+/* ---- loading ---- */
+
+static void load_answer(const store_answer_t *ans, void *arg)
+{
+	void **ctx = arg;
+	app_t *a = ctx[0];
+	session_t *s = ctx[1];
+	live_slide_t *ls = live_slide_by_id(s, ans->slide_id);
+	map_put(&s->seen, live_seen_key(a, ans->participant, ans->client_id), ans->id);
+	if (!ls || !ls->tally)
+		return;
+	json_t *norm = json_loads(ans->value, JSON_DECODE_ANY, NULL);
+	if (!norm) {
+		log_warn("answer %lld has an unreadable value; left out of the tally",
+			 (long long)ans->id);
+		return;
+	}
+	tally_add(ls->tally, ans->id, live_participant_key(ans->participant), norm, ans->at_ms,
+		  ans->hidden, ans->answered, false);
+	json_decref(norm);
+}
+
+int live_load(app_t *a, const store_session_t *row)
+{
+	store_event_t ev = {0};
+	store_slide_t *rows = NULL;
+	size_t n = 0;
+	if (store_event_get(a->store, row->event_id, &ev) ||
+	    store_event_slides(a->store, row->event_id, &rows, &n) || n == 0) {
+		log_error("session %s: its event cannot be read", row->code);
+		store_event_clear(&ev);
+		return -1;
+	}
+	session_t *s = calloc(1, sizeof *s);
+	if (!s)
+		abort();
+	s->row = *row;
+	s->title = ev.title;
+	s->subtitle = ev.subtitle;
+	s->lang = ev.lang;
+	free(ev.deck_md);
+	s->slides = calloc(n, sizeof *s->slides);
+	if (!s->slides)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		json_t *j = json_loads(rows[i].json, 0, NULL);
+		live_slide_t *ls = &s->slides[s->n_slides];
+		if (!j || slide_from_json(j, &ls->s) < 0) {
+			json_decref(j);
+			log_error("session %s: slide %lld cannot be read", row->code,
+				  (long long)rows[i].id);
+			store_slides_free(rows, n);
+			live_free(s);
+			return -1;
+		}
+		json_decref(j);
+		ls->id = rows[i].id;
+		s->n_slides++;
+	}
+	store_slides_free(rows, n);
+	for (size_t i = 0; i < s->n_slides; i++)
+		if (slide_is_question(&s->slides[i].s))
+			s->slides[i].tally = tally_new(&s->slides[i].s);
+	if (s->row.slide_index < 0 || (size_t)s->row.slide_index >= s->n_slides)
+		s->row.slide_index = 0;
+	void *ctx[2] = {a, s};
+	if (store_answers_load(a->store, s->row.id, load_answer, ctx)) {
+		log_error("session %s: its answers cannot be read", row->code);
+		live_free(s);
+		return -1;
+	}
+	for (size_t i = 0; i < s->n_slides; i++)
+		if (s->slides[i].tally)
+			s->slides[i].sent_version = tally_version(s->slides[i].tally);
+	s->participants = sse_hub_new();
+	s->presenters = sse_hub_new();
+	build_state(a, s);
+	a->sessions = realloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
+	if (!a->sessions)
+		abort();
+	map_put(&a->by_code, map_key(strtoull(s->row.code, NULL, 10)), (int64_t)a->n_sessions);
+	a->sessions[a->n_sessions++] = s;
+	return 0;
+}
+
+void live_free(session_t *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n_slides; i++) {
+		if (s->slides[i].tally)
+			tally_free(s->slides[i].tally);
+		slide_clear(&s->slides[i].s);
+	}
+	free(s->slides);
+	if (s->participants)
+		sse_hub_free(s->participants);
+	if (s->presenters)
+		sse_hub_free(s->presenters);
+	sse_frame_unref(s->state_frame);
+	free(s->state);
+	free(s->title);
+	free(s->subtitle);
+	free(s->lang);
+	map_free(&s->seen);
+	free(s);
+}

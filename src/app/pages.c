@@ -1,0 +1,391 @@
+/*
+ * pages: the HTML a browser asks for. Templates (the .html files of web/) and static
+ * files (web/static/) are read once at start. The participant page carries
+ * the current question as a plain form, so it works without JavaScript;
+ * its script then takes the page over (web/static/participant.js).
+ * Everything taken from a participant or a deck is escaped here, except
+ * slide HTML, which cmark made safe when the deck was parsed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app/internal.h"
+#include "util/qr.h"
+
+enum { STATIC_MAX_BYTES = 4 << 20 };
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	buf_t b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= STATIC_MAX_BYTES)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	if (len)
+		*len = b.len;
+	return buf_steal(&b);
+}
+
+static const char *type_of(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".js", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".jpg", "image/jpeg"},
+		{".webp", "image/webp"},
+		{".ico", "image/x-icon"},
+		{".json", "application/json"},
+		{".woff2", "font/woff2"},
+		{".html", "text/html; charset=utf-8"},
+	};
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Adds every regular file under dir (one level of subfolders) as prefix/name. */
+static void load_statics(app_t *a, const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[2048], rel[512];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		snprintf(rel, sizeof rel, "%s%s", prefix, e->d_name);
+		struct stat sb;
+		if (stat(path, &sb) < 0)
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			if (!*prefix) {
+				char sub[520];
+				snprintf(sub, sizeof sub, "%s/", e->d_name);
+				load_statics(a, path, sub);
+			}
+			continue;
+		}
+		size_t len;
+		char *data = read_file(path, &len);
+		if (!data)
+			continue;
+		a->statics = realloc(a->statics, (a->n_statics + 1) * sizeof *a->statics);
+		if (!a->statics)
+			abort();
+		static_file_t *f = &a->statics[a->n_statics++];
+		f->path = strdup(rel);
+		f->data = data;
+		f->len = len;
+		f->type = type_of(rel);
+		unsigned char h[8];
+		crypto_generichash(h, sizeof h, (unsigned char *)data, len, NULL, 0);
+		char hex[17];
+		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+		snprintf(f->etag, sizeof f->etag, "\"%s\"", hex);
+	}
+	closedir(d);
+}
+
+int pages_load(app_t *a, char *err, size_t errlen)
+{
+	struct {
+		char **dst;
+		const char *name;
+	} t[] = {
+		{&a->t_index, "index.html"},
+		{&a->t_participant, "participant.html"},
+		{&a->t_login, "login.html"},
+		{&a->t_present, "present.html"},
+	};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		char path[1200];
+		snprintf(path, sizeof path, "%s/%s", a->web_dir, t[i].name);
+		*t[i].dst = read_file(path, NULL);
+		if (!*t[i].dst) {
+			snprintf(err, errlen, "cannot read the page template %s: %s", path,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	char dir[1200];
+	snprintf(dir, sizeof dir, "%s/static", a->web_dir);
+	load_statics(a, dir, "");
+	return 0;
+}
+
+void pages_free(app_t *a)
+{
+	free(a->t_index);
+	free(a->t_participant);
+	free(a->t_login);
+	free(a->t_present);
+	for (size_t i = 0; i < a->n_statics; i++) {
+		free(a->statics[i].path);
+		free(a->statics[i].data);
+	}
+	free(a->statics);
+}
+
+bool pages_static(app_t *a, http_request_t *req, const char *name)
+{
+	for (size_t i = 0; i < a->n_statics; i++) {
+		static_file_t *f = &a->statics[i];
+		if (strcmp(f->path, name) != 0)
+			continue;
+		char hdr[200];
+		snprintf(hdr, sizeof hdr, "Cache-Control: public, max-age=300\r\nETag: %s\r\n",
+			 f->etag);
+		const char *inm = http_header(req, "If-None-Match");
+		if (inm && strcmp(inm, f->etag) == 0)
+			http_respond(req, 304, NULL, hdr, "", 0);
+		else
+			http_respond(req, 200, f->type, hdr, f->data, f->len);
+		return true;
+	}
+	return false;
+}
+
+char *pages_fill(const char *tpl, const char *const *pairs)
+{
+	buf_t b = BUF_INIT;
+	const char *p = tpl;
+	for (;;) {
+		const char *open = strstr(p, "{{");
+		if (!open)
+			break;
+		const char *close = strstr(open + 2, "}}");
+		if (!close)
+			break;
+		buf_append(&b, p, (size_t)(open - p));
+		size_t n = (size_t)(close - open - 2);
+		const char *val = NULL;
+		for (size_t i = 0; pairs[i]; i += 2)
+			if (strlen(pairs[i]) == n && memcmp(pairs[i], open + 2, n) == 0)
+				val = pairs[i + 1];
+		if (val)
+			buf_puts(&b, val);
+		else
+			buf_append(&b, open, (size_t)(close + 2 - open));
+		p = close + 2;
+	}
+	buf_puts(&b, p);
+	return buf_steal(&b);
+}
+
+static char *esc(const char *s)
+{
+	buf_t b = BUF_INIT;
+	buf_html(&b, s, strlen(s));
+	return buf_steal(&b);
+}
+
+static void send_html(http_request_t *req, int status, char *html, const char *extra)
+{
+	http_respond(req, status, "text/html; charset=utf-8", extra, html, strlen(html));
+	free(html);
+}
+
+void pages_index(app_t *a, http_request_t *req, int status, const char *error)
+{
+	buf_t e = BUF_INIT;
+	if (error && *error) {
+		buf_puts(&e, "<p class=\"error\" role=\"alert\">");
+		buf_html(&e, error, strlen(error));
+		buf_puts(&e, "</p>");
+	}
+	const char *pairs[] = {"lang", "nl", "error", e.data ? e.data : "", NULL};
+	send_html(req, status, pages_fill(a->t_index, pairs), NULL);
+	buf_free(&e);
+}
+
+void pages_login(app_t *a, http_request_t *req, int status, const char *error, const char *next)
+{
+	buf_t e = BUF_INIT;
+	if (error && *error) {
+		buf_puts(&e, "<p class=\"error\" role=\"alert\">");
+		buf_html(&e, error, strlen(error));
+		buf_puts(&e, "</p>");
+	}
+	char *n = esc(next ? next : "/");
+	const char *pairs[] = {"lang", "nl", "error", e.data ? e.data : "", "next", n, NULL};
+	send_html(req, status, pages_fill(a->t_login, pairs), NULL);
+	free(n);
+	buf_free(&e);
+}
+
+static void put_esc(buf_t *b, const char *s) { buf_html(b, s, strlen(s)); }
+
+/* The question's input as a plain form (the page without JavaScript). */
+static void render_form(buf_t *b, session_t *s, live_slide_t *ls)
+{
+	const char *lang = s->lang;
+	const slide_t *sl = &ls->s;
+	unsigned char raw[12];
+	char cid[25];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(cid, sizeof cid, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	buf_printf(b,
+		   "<form method=\"post\" action=\"/%s\" class=\"answer-form\">"
+		   "<input type=\"hidden\" name=\"id\" value=\"%s\">"
+		   "<input type=\"hidden\" name=\"slide\" value=\"%lld\">",
+		   s->row.code, cid, (long long)ls->id);
+	switch (sl->kind) {
+	case SLIDE_OPEN:
+	case SLIDE_QA:
+		buf_printf(b,
+			   "<label for=\"answer\">%s</label><textarea id=\"answer\" name=\"value\" "
+			   "rows=\"4\" maxlength=\"%d\" required></textarea>",
+			   tr(lang, sl->kind == SLIDE_QA ? "form.ask" : "form.answer"), sl->max_length);
+		break;
+	case SLIDE_CLOUD:
+		for (int i = 0; i < sl->max_answers; i++)
+			buf_printf(b,
+				   "<label for=\"w%d\">%s %d</label><input id=\"w%d\" name=\"value\" "
+				   "maxlength=\"%d\"%s>",
+				   i, tr(lang, "form.word"), i + 1, i, sl->max_length,
+				   i == 0 ? " required" : "");
+		break;
+	case SLIDE_CHOICE:
+		buf_puts(b, "<fieldset><legend>");
+		buf_puts(b, tr(lang, sl->multiple ? "form.choose_many" : "form.choose_one"));
+		buf_puts(b, "</legend>");
+		for (size_t i = 0; i < sl->n_items; i++) {
+			buf_printf(b, "<label class=\"option\"><input type=\"%s\" name=\"value\" "
+				      "value=\"%zu\"%s> ",
+				   sl->multiple ? "checkbox" : "radio", i,
+				   sl->multiple ? "" : " required");
+			put_esc(b, sl->items[i]);
+			buf_puts(b, "</label>");
+		}
+		buf_puts(b, "</fieldset>");
+		break;
+	case SLIDE_SCALE:
+		for (size_t i = 0; i < sl->n_items; i++) {
+			buf_puts(b, "<fieldset class=\"scale\"><legend>");
+			put_esc(b, sl->items[i]);
+			buf_puts(b, "</legend><span class=\"scale-label\">");
+			put_esc(b, sl->label_low ? sl->label_low : "");
+			buf_puts(b, "</span>");
+			for (int r = 1; r <= sl->scale_max; r++)
+				buf_printf(b,
+					   "<label class=\"rating\"><input type=\"radio\" name=\"s%zu\" "
+					   "value=\"%d\" required> %d</label>",
+					   i, r, r);
+			buf_puts(b, "<span class=\"scale-label\">");
+			put_esc(b, sl->label_high ? sl->label_high : "");
+			buf_puts(b, "</span></fieldset>");
+		}
+		break;
+	case SLIDE_RANK:
+		for (size_t pos = 0; pos < sl->n_items; pos++) {
+			buf_printf(b, "<label for=\"r%zu\">%s %zu</label><select id=\"r%zu\" "
+				      "name=\"value\" required>",
+				   pos, tr(lang, "form.place"), pos + 1, pos);
+			for (size_t i = 0; i < sl->n_items; i++) {
+				buf_printf(b, "<option value=\"%zu\"%s>", i, i == pos ? " selected" : "");
+				put_esc(b, sl->items[i]);
+				buf_puts(b, "</option>");
+			}
+			buf_puts(b, "</select>");
+		}
+		break;
+	default:
+		break;
+	}
+	buf_printf(b, "<button type=\"submit\">%s</button></form>", tr(lang, "form.send"));
+	if (sl->kind == SLIDE_QA) {
+		/* Others' questions, each with its own small upvote form. */
+		json_t *qa = live_qa(s);
+		json_t *items = json_object_get(qa, "items"), *it;
+		size_t i;
+		buf_puts(b, "<ul class=\"qa-list\">");
+		json_array_foreach(items, i, it)
+		{
+			buf_puts(b, "<li><span class=\"qa-text\">");
+			put_esc(b, json_string_value(json_object_get(it, "text")));
+			buf_printf(b,
+				   "</span> <form method=\"post\" action=\"/%s\" class=\"upvote\">"
+				   "<input type=\"hidden\" name=\"id\" value=\"%s%zu\">"
+				   "<input type=\"hidden\" name=\"slide\" value=\"%lld\">"
+				   "<button name=\"upvote\" value=\"%lld\">+1 (%lld)</button></form></li>",
+				   s->row.code, cid, i, (long long)ls->id,
+				   (long long)json_integer_value(json_object_get(it, "id")),
+				   (long long)json_integer_value(json_object_get(it, "votes")));
+		}
+		buf_puts(b, "</ul>");
+		json_decref(qa);
+	}
+}
+
+void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
+		       const char *notice, bool notice_is_error, const char *set_cookie)
+{
+	live_slide_t *ls = live_current(s);
+	buf_t c = BUF_INIT;
+	if (notice && *notice) {
+		buf_printf(&c, "<p class=\"%s\" role=\"%s\">", notice_is_error ? "error" : "notice",
+			   notice_is_error ? "alert" : "status");
+		put_esc(&c, notice);
+		buf_puts(&c, "</p>");
+	}
+	buf_printf(&c, "<section class=\"slide\" data-kind=\"%s\">", slide_kind_name(ls->s.kind));
+	if (ls->s.kind != SLIDE_CONTENT && ls->s.title[0]) {
+		buf_puts(&c, "<h1>");
+		put_esc(&c, ls->s.title);
+		buf_puts(&c, "</h1>");
+	}
+	buf_puts(&c, "<div class=\"slide-body\">");
+	buf_puts(&c, ls->s.body_html ? ls->s.body_html : "");
+	buf_puts(&c, "</div>");
+	if (s->row.status != 0)
+		buf_printf(&c, "<p class=\"notice\">%s</p>", tr(s->lang, "err.ended"));
+	else if (slide_is_question(&ls->s) && !s->row.open)
+		buf_printf(&c, "<p class=\"notice\">%s</p>", tr(s->lang, "err.closed"));
+	else if (slide_is_question(&ls->s))
+		render_form(&c, s, ls);
+	buf_puts(&c, "</section>");
+	char *title = esc(s->title);
+	const char *pairs[] = {"lang", s->lang, "code", s->row.code, "title", title,
+			       "content", c.data, NULL};
+	send_html(req, status, pages_fill(a->t_participant, pairs), set_cookie);
+	free(title);
+	buf_free(&c);
+}
+
+void pages_present(app_t *a, session_t *s, http_request_t *req)
+{
+	char *title = esc(s->title);
+	const char *pairs[] = {"lang", s->lang, "code", s->row.code, "title", title, NULL};
+	send_html(req, 200, pages_fill(a->t_present, pairs), NULL);
+	free(title);
+}
+
+void pages_qr_svg(app_t *a, session_t *s, http_request_t *req)
+{
+	char url[512];
+	snprintf(url, sizeof url, "%s/%s", a->public_url, s->row.code);
+	buf_t b = BUF_INIT;
+	if (qr_svg(&b, url) < 0) {
+		http_respond_error(req, 500, "qr", "the QR code could not be made", NULL);
+		return;
+	}
+	http_respond(req, 200, "image/svg+xml", "Cache-Control: public, max-age=3600\r\n", b.data,
+		     b.len);
+	buf_free(&b);
+}

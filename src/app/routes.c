@@ -1,0 +1,426 @@
+/*
+ * routes: which handler answers which request, and the small handlers
+ * that need no file of their own (state, control, moderation flags).
+ * Paths and their answers are documented in docs/protocol.md.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/internal.h"
+#include "util/log.h"
+
+enum { CONTROL_BODY_MAX = 16 * 1024 };
+
+static void not_found(http_request_t *req)
+{
+	http_respond_error(req, 404, "not_found", "not found", NULL);
+}
+
+static void wrong_method(http_request_t *req, const char *allow)
+{
+	char hdr[64];
+	snprintf(hdr, sizeof hdr, "Allow: %s\r\n", allow);
+	http_respond_error(req, 405, "method_not_allowed", "method not allowed", hdr);
+}
+
+/* The logged-in user, or answers 401/403 and returns 0. */
+static int64_t need_user(app_t *a, http_request_t *req, bool changes)
+{
+	bool csrf_ok;
+	int64_t user = auth_user(a, req, &csrf_ok);
+	if (!user) {
+		http_respond_error(req, 401, "unauthorized", "log in first", NULL);
+		return 0;
+	}
+	if (changes && !csrf_ok) {
+		http_respond_error(req, 403, "csrf",
+				   "missing or wrong X-CSRF-Token header (see GET /api/v1/me)", NULL);
+		return 0;
+	}
+	return user;
+}
+
+/* ---- control ---- */
+
+static void control(app_t *a, session_t *s, http_request_t *req)
+{
+	if (req->body_len > CONTROL_BODY_MAX) {
+		http_respond_error(req, 413, "too_long", "request body too large", NULL);
+		return;
+	}
+	json_error_t jerr;
+	json_t *body = json_loadb(req->body, req->body_len, 0, &jerr);
+	const char *action = json_string_value(json_object_get(body, "action"));
+	if (!action) {
+		json_decref(body);
+		http_respond_error(req, 400, "invalid",
+				   "expected a JSON object with \"action\": next, prev, goto, "
+				   "open, close, show-results or hide-results",
+				   NULL);
+		return;
+	}
+	if (s->row.status != 0) {
+		json_decref(body);
+		http_respond_error(req, 409, "ended", "this session has ended", NULL);
+		return;
+	}
+	store_session_t before = s->row;
+	int target = s->row.slide_index;
+	if (strcmp(action, "next") == 0) {
+		if ((size_t)target + 1 < s->n_slides)
+			target++;
+	} else if (strcmp(action, "prev") == 0) {
+		if (target > 0)
+			target--;
+	} else if (strcmp(action, "goto") == 0) {
+		json_t *id = json_object_get(body, "slide");
+		live_slide_t *ls = json_is_integer(id) ? live_slide_by_id(s, json_integer_value(id))
+						       : NULL;
+		if (!ls) {
+			json_decref(body);
+			http_respond_error(req, 400, "invalid",
+					   "\"slide\" must be the id of a slide of this session", NULL);
+			return;
+		}
+		target = (int)(ls - s->slides);
+	} else if (strcmp(action, "open") == 0) {
+		s->row.open = true;
+	} else if (strcmp(action, "close") == 0) {
+		s->row.open = false;
+	} else if (strcmp(action, "show-results") == 0) {
+		s->row.results = true;
+	} else if (strcmp(action, "hide-results") == 0) {
+		s->row.results = false;
+	} else {
+		json_decref(body);
+		http_respond_error(req, 400, "invalid",
+				   "unknown action; expected next, prev, goto, open, close, "
+				   "show-results or hide-results",
+				   NULL);
+		return;
+	}
+	json_decref(body);
+	if (target != s->row.slide_index) {
+		/* A new slide opens for answers and shows its results as they come. */
+		s->row.slide_index = target;
+		s->row.open = true;
+		s->row.results = true;
+	}
+	if (s->row.slide_index == before.slide_index && s->row.open == before.open &&
+	    s->row.results == before.results) {
+		http_respond(req, 200, "application/json; charset=utf-8", NULL, s->state,
+			     strlen(s->state));
+		return;
+	}
+	live_changed(a, s, req);
+}
+
+/* ---- moderation flags ---- */
+
+typedef struct flag {
+	store_job_t job;
+	app_t *app;
+	http_request_t *req;
+	session_t *session;
+	live_slide_t *slide;
+} flag_t;
+
+static void flag_saved(store_job_t *job)
+{
+	flag_t *f = (flag_t *)job;
+	int64_t id = job->u.flag.answer_id;
+	bool v = job->u.flag.value;
+	if (job->status != STORE_OK) {
+		http_respond_error(f->req, 503, "unavailable", "the change could not be saved", NULL);
+	} else {
+		/* Applied after the commit: what the screen shows is what is stored. */
+		if (job->kind == STORE_JOB_HIDE)
+			tally_set_hidden(f->slide->tally, id, v);
+		else
+			tally_set_answered(f->slide->tally, id, v);
+		live_dirty(f->app, f->session);
+		http_respond_json(f->req, 200,
+				  json_pack("{s:I, s:b}", "id", (json_int_t)id,
+					    job->kind == STORE_JOB_HIDE ? "hidden" : "answered", v),
+				  NULL);
+	}
+	free(f);
+}
+
+static void moderate(app_t *a, http_request_t *req, const char *rest)
+{
+	char *end;
+	long long id = strtoll(rest, &end, 10);
+	if (end == rest || *end != '/' || id <= 0) {
+		not_found(req);
+		return;
+	}
+	const char *verb = end + 1;
+	store_job_kind_t kind;
+	bool value;
+	if (strcmp(verb, "hide") == 0)
+		kind = STORE_JOB_HIDE, value = true;
+	else if (strcmp(verb, "show") == 0)
+		kind = STORE_JOB_HIDE, value = false;
+	else if (strcmp(verb, "answered") == 0)
+		kind = STORE_JOB_ANSWERED, value = true;
+	else if (strcmp(verb, "unanswered") == 0)
+		kind = STORE_JOB_ANSWERED, value = false;
+	else {
+		not_found(req);
+		return;
+	}
+	if (req->method != HTTP_M_POST) {
+		wrong_method(req, "POST");
+		return;
+	}
+	if (!need_user(a, req, true))
+		return;
+	session_t *s;
+	live_slide_t *ls;
+	if (!live_find_answer(a, id, &s, &ls)) {
+		http_respond_error(req, 404, "not_found", "no such answer in a live session", NULL);
+		return;
+	}
+	if (kind == STORE_JOB_ANSWERED && ls->s.kind != SLIDE_QA) {
+		http_respond_error(req, 400, "invalid", "only Q&A questions can be marked answered",
+				   NULL);
+		return;
+	}
+	flag_t *f = calloc(1, sizeof *f);
+	if (!f)
+		abort();
+	f->job.kind = kind;
+	f->job.done = flag_saved;
+	f->job.u.flag.answer_id = id;
+	f->job.u.flag.value = value;
+	f->app = a;
+	f->req = req;
+	f->session = s;
+	f->slide = ls;
+	store_submit(a->store, &f->job);
+}
+
+/* ---- /api/v1/sessions/CODE/... ---- */
+
+static void session_api(app_t *a, http_request_t *req, const char *rest)
+{
+	char code[16];
+	size_t n = strcspn(rest, "/");
+	if (n >= sizeof code) {
+		not_found(req);
+		return;
+	}
+	memcpy(code, rest, n);
+	code[n] = '\0';
+	const char *sub = rest + n;
+	session_t *s = live_find(a, code);
+	if (!s) {
+		http_respond_error(req, 404, "not_found", tr("nl", "err.code"), NULL);
+		return;
+	}
+	bool get = req->method == HTTP_M_GET || req->method == HTTP_M_HEAD;
+	bool post = req->method == HTTP_M_POST;
+	if (strcmp(sub, "") == 0) {
+		if (!get)
+			return wrong_method(req, "GET");
+		http_respond(req, 200, "application/json; charset=utf-8", NULL, s->state,
+			     strlen(s->state));
+	} else if (strcmp(sub, "/stream") == 0) {
+		if (!get)
+			return wrong_method(req, "GET");
+		live_stream(a, s, req, false);
+	} else if (strcmp(sub, "/questions") == 0) {
+		if (!get)
+			return wrong_method(req, "GET");
+		json_t *q = live_qa(s);
+		if (!q)
+			http_respond_error(req, 404, "not_found", "the current slide is not Q&A", NULL);
+		else
+			http_respond_json(req, 200, q, NULL);
+	} else if (strcmp(sub, "/answers") == 0) {
+		if (!post)
+			return wrong_method(req, "POST");
+		answers_post_json(a, s, req);
+	} else if (strcmp(sub, "/qr.svg") == 0) {
+		if (!get)
+			return wrong_method(req, "GET");
+		pages_qr_svg(a, s, req);
+	} else if (strcmp(sub, "/control") == 0) {
+		if (!post)
+			return wrong_method(req, "POST");
+		if (need_user(a, req, true))
+			control(a, s, req);
+	} else if (strcmp(sub, "/results") == 0) {
+		if (!get)
+			return wrong_method(req, "GET");
+		char h[8];
+		bool hidden = http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
+		if (need_user(a, req, false))
+			http_respond_json(req, 200, live_results(s, hidden), NULL);
+	} else if (strcmp(sub, "/results/stream") == 0) {
+		if (!get)
+			return wrong_method(req, "GET");
+		if (need_user(a, req, false))
+			live_stream(a, s, req, true);
+	} else {
+		not_found(req);
+	}
+}
+
+static void me(app_t *a, http_request_t *req)
+{
+	int64_t user = need_user(a, req, false);
+	if (!user)
+		return;
+	char name[128] = "", csrf[65];
+	store_user_name(a->store, user, name, sizeof name);
+	auth_csrf(a, req, csrf);
+	http_respond_json(req, 200, json_pack("{s:s, s:s}", "name", name, "csrf", csrf), NULL);
+}
+
+void app_handle(http_request_t *req, void *ctx)
+{
+	app_t *a = ctx;
+	const char *p = req->path;
+	bool get = req->method == HTTP_M_GET || req->method == HTTP_M_HEAD;
+	bool post = req->method == HTTP_M_POST;
+
+	if (strncmp(p, "/api/v1/sessions/", 17) == 0)
+		return session_api(a, req, p + 17);
+	if (strncmp(p, "/api/v1/answers/", 16) == 0)
+		return moderate(a, req, p + 16);
+	if (strcmp(p, "/api/v1/me") == 0)
+		return get ? me(a, req) : wrong_method(req, "GET");
+	if (strncmp(p, "/static/", 8) == 0) {
+		if (!get)
+			return wrong_method(req, "GET");
+		if (!pages_static(a, req, p + 8))
+			not_found(req);
+		return;
+	}
+	if (strcmp(p, "/") == 0)
+		return get ? pages_index(a, req, 200, NULL) : wrong_method(req, "GET");
+	if (strcmp(p, "/join") == 0) {
+		if (!get)
+			return wrong_method(req, "GET");
+		char code[32];
+		int n = http_query(req, "code", code, sizeof code);
+		/* People type spaces between the groups of digits. */
+		char digits[32];
+		size_t k = 0;
+		for (int i = 0; i < n && k + 1 < sizeof digits; i++)
+			if (code[i] != ' ')
+				digits[k++] = code[i];
+		digits[k] = '\0';
+		if (!is_code(digits))
+			return pages_index(a, req, 400, tr("nl", "err.code_format"));
+		if (!live_find(a, digits))
+			return pages_index(a, req, 404, tr("nl", "err.code"));
+		char hdr[64];
+		snprintf(hdr, sizeof hdr, "Location: /%s\r\n", digits);
+		return http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+	}
+	if (strcmp(p, "/login") == 0) {
+		if (post)
+			return auth_login_form(a, req);
+		if (!get)
+			return wrong_method(req, "GET, POST");
+		char t[8], next[256];
+		if (http_query(req, "token", t, sizeof t) >= 0 || strstr(req->query, "token="))
+			return auth_login_link(a, req);
+		if (http_query(req, "next", next, sizeof next) < 0)
+			snprintf(next, sizeof next, "/");
+		return pages_login(a, req, 200, NULL, next);
+	}
+	if (strcmp(p, "/logout") == 0)
+		return post ? auth_logout(a, req) : wrong_method(req, "POST");
+	if (strncmp(p, "/present/", 9) == 0) {
+		if (!get)
+			return wrong_method(req, "GET");
+		session_t *s = live_find(a, p + 9);
+		if (!s)
+			return pages_index(a, req, 404, tr("nl", "err.code"));
+		bool csrf_ok;
+		if (!auth_user(a, req, &csrf_ok)) {
+			char hdr[96];
+			snprintf(hdr, sizeof hdr, "Location: /login?next=/present/%s\r\n", s->row.code);
+			return http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+		}
+		return pages_present(a, s, req);
+	}
+	if (is_code(p + 1)) {
+		session_t *s = live_find(a, p + 1);
+		if (!s) {
+			if (!get && !post)
+				return wrong_method(req, "GET, POST");
+			return pages_index(a, req, 404, tr("nl", "err.code"));
+		}
+		if (post)
+			return answers_post_form(a, s, req);
+		if (!get)
+			return wrong_method(req, "GET, POST");
+		char hex[33], cookie[160], sent[4];
+		uint64_t key;
+		auth_participant(a, req, hex, &key, cookie);
+		bool ok = http_query(req, "sent", sent, sizeof sent) > 0;
+		return pages_participant(a, s, req, 200, ok ? tr(s->lang, "form.sent") : NULL, false,
+					 cookie);
+	}
+	not_found(req);
+}
+
+/* ---- the app ---- */
+
+static void load_one(const store_session_t *row, void *arg)
+{
+	app_t *a = arg;
+	if (live_load(a, row) < 0)
+		log_error("session %s was not loaded", row->code);
+}
+
+int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out, char *err,
+	    size_t errlen)
+{
+	app_t *a = calloc(1, sizeof *a);
+	if (!a)
+		abort();
+	a->loop = loop;
+	a->store = st;
+	snprintf(a->web_dir, sizeof a->web_dir, "%s", opt->web_dir);
+	snprintf(a->public_url, sizeof a->public_url, "%s", opt->public_url);
+	crypto_generichash(a->hash_key, sizeof a->hash_key, (const unsigned char *)"seen", 4,
+			   store_secret(st), 32);
+	if (pages_load(a, err, errlen) < 0) {
+		app_free(a);
+		return -1;
+	}
+	if (store_sessions_live(st, load_one, a) != STORE_OK) {
+		snprintf(err, errlen, "cannot read the sessions: %s", store_errmsg(st));
+		app_free(a);
+		return -1;
+	}
+	live_flush_init(a);
+	*out = a;
+	return 0;
+}
+
+void app_free(app_t *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n_sessions; i++)
+		live_free(a->sessions[i]);
+	free(a->sessions);
+	map_free(&a->by_code);
+	map_free(&a->budget);
+	pages_free(a);
+	free(a);
+}
+
+void app_stop(app_t *a)
+{
+	if (a->flush_timer.data)
+		uv_close((uv_handle_t *)&a->flush_timer, NULL);
+}

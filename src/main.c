@@ -1,0 +1,458 @@
+/*
+ * inspraak: the command line. It parses arguments and calls the library
+ * (src/app, src/store); nothing else lives here.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/qr.h"
+
+static const char USAGE[] =
+	"usage: inspraak COMMAND [options]\n"
+	"\n"
+	"commands:\n"
+	"  serve [--listen HOST:PORT] [--demo] [--public-url URL] [--web DIR]\n"
+	"                       run the server (default 127.0.0.1:8080); --demo loads the\n"
+	"                       demo event and prints its join URL, QR code and a login link\n"
+	"  import DECK.md       create an event from a deck and start a session for it\n"
+	"  user add NAME        add a facilitator; the password is read from standard input\n"
+	"  token NAME           print a new bearer token for NAME's scripts\n"
+	"\n"
+	"every command takes --db FILE (default: inspraak.db in the current directory)\n"
+	"and --help.\n";
+
+typedef struct opts {
+	const char *db, *listen, *web, *public_url;
+	bool demo, help;
+	const char *args[4];
+	int n_args;
+} opts_t;
+
+static int parse_opts(int argc, char **argv, opts_t *o)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char **dst = NULL;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			o->help = true;
+		else if (strcmp(a, "--demo") == 0)
+			o->demo = true;
+		else if (strcmp(a, "--db") == 0)
+			dst = &o->db;
+		else if (strcmp(a, "--listen") == 0)
+			dst = &o->listen;
+		else if (strcmp(a, "--web") == 0)
+			dst = &o->web;
+		else if (strcmp(a, "--public-url") == 0)
+			dst = &o->public_url;
+		else if (a[0] == '-') {
+			fprintf(stderr, "inspraak: unknown option %s (see inspraak --help)\n", a);
+			return -1;
+		} else if (o->n_args < 4)
+			o->args[o->n_args++] = a;
+		else {
+			fprintf(stderr, "inspraak: too many arguments (see inspraak --help)\n");
+			return -1;
+		}
+		if (dst) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "inspraak: %s needs a value\n", a);
+				return -1;
+			}
+			*dst = argv[++i];
+		}
+	}
+	return 0;
+}
+
+/* The folder that holds the executable: web/ and examples/ are found next
+ * to it when no --web is given. */
+static void exe_dir(char *out, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", out, len - 1);
+	if (n <= 0) {
+		snprintf(out, len, ".");
+		return;
+	}
+	out[n] = '\0';
+	char *slash = strrchr(out, '/');
+	if (slash)
+		*slash = '\0';
+}
+
+static char *read_all(const char *path, size_t *len, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	buf_t b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		buf_append(&b, chunk, n);
+		if (b.len > max) {
+			fclose(f);
+			buf_free(&b);
+			errno = EFBIG;
+			return NULL;
+		}
+	}
+	fclose(f);
+	*len = b.len;
+	return buf_steal(&b);
+}
+
+static store_t *open_store(const opts_t *o)
+{
+	store_t *st;
+	char err[512];
+	if (store_open(o->db, &st, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "inspraak: %s\n", err);
+		return NULL;
+	}
+	return st;
+}
+
+static int cmd_import(const opts_t *o)
+{
+	if (o->n_args != 2) {
+		fprintf(stderr, "usage: inspraak import DECK.md [--db FILE]\n");
+		return 2;
+	}
+	const char *path = o->args[1];
+	size_t len;
+	char *md = read_all(path, &len, 1 << 20);
+	if (!md) {
+		fprintf(stderr, "inspraak: cannot read %s: %s\n", path,
+			errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+		return 1;
+	}
+	store_t *st = open_store(o);
+	if (!st) {
+		free(md);
+		return 1;
+	}
+	int64_t event;
+	char code[12], err[512];
+	int rc = app_import(st, md, len, 0, &event, code, err, sizeof err);
+	if (rc == -1)
+		fprintf(stderr, "%s: %s\n", path, err);
+	else if (rc < 0)
+		fprintf(stderr, "inspraak: %s\n", err);
+	else
+		printf("event %lld imported; its session has code %s\n", (long long)event, code);
+	store_close(st);
+	free(md);
+	return rc == 0 ? 0 : 1;
+}
+
+/* Reads a password: without echo from a terminal, else one line of stdin. */
+static int read_password(char *out, size_t len)
+{
+	bool tty = isatty(STDIN_FILENO);
+	struct termios old, quiet;
+	if (tty) {
+		fprintf(stderr, "Password: ");
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+	}
+	char *r = fgets(out, (int)len, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &old);
+		fprintf(stderr, "\n");
+	}
+	if (!r)
+		return -1;
+	out[strcspn(out, "\r\n")] = '\0';
+	return 0;
+}
+
+static int cmd_user(const opts_t *o)
+{
+	if (o->n_args != 3 || strcmp(o->args[1], "add") != 0) {
+		fprintf(stderr, "usage: inspraak user add NAME [--db FILE]  (password on stdin)\n");
+		return 2;
+	}
+	char pw[256];
+	if (read_password(pw, sizeof pw) < 0) {
+		fprintf(stderr, "inspraak: no password given on standard input\n");
+		return 1;
+	}
+	store_t *st = open_store(o);
+	if (!st)
+		return 1;
+	char err[256];
+	int rc = app_user_add(st, o->args[2], pw, err, sizeof err);
+	memset(pw, 0, sizeof pw);
+	if (rc < 0)
+		fprintf(stderr, "inspraak: %s\n", err);
+	else
+		printf("user %s added\n", o->args[2]);
+	store_close(st);
+	return rc < 0 ? 1 : 0;
+}
+
+static int cmd_token(const opts_t *o)
+{
+	if (o->n_args != 2) {
+		fprintf(stderr, "usage: inspraak token NAME [--db FILE]\n");
+		return 2;
+	}
+	store_t *st = open_store(o);
+	if (!st)
+		return 1;
+	char tok[65];
+	int rc = app_token_new(st, o->args[1], "api", 0, tok);
+	if (rc == -1)
+		fprintf(stderr, "inspraak: no user called %s (add one with: inspraak user add %s)\n",
+			o->args[1], o->args[1]);
+	else if (rc < 0)
+		fprintf(stderr, "inspraak: the token could not be stored: %s\n", store_errmsg(st));
+	else
+		printf("%s\n", tok);
+	store_close(st);
+	return rc < 0 ? 1 : 0;
+}
+
+/* ---- serve ---- */
+
+static uv_loop_t *main_loop;
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	log_info("signal %d: stopping", signum);
+	uv_stop(h->loop);
+}
+
+static int split_listen(const char *listen, char *host, size_t hostlen, int *port)
+{
+	const char *colon = strrchr(listen, ':');
+	if (!colon || colon == listen)
+		return -1;
+	size_t n = (size_t)(colon - listen);
+	if (listen[0] == '[' && listen[n - 1] == ']') {
+		listen++;
+		n -= 2;
+	}
+	if (n >= hostlen)
+		return -1;
+	memcpy(host, listen, n);
+	host[n] = '\0';
+	char *end;
+	long p = strtol(colon + 1, &end, 10);
+	if (*end || p < 1 || p > 65535)
+		return -1;
+	*port = (int)p;
+	return 0;
+}
+
+/* A host name phones can reach when listening on every address: the first
+ * non-loopback IPv4 address. */
+static void reachable_host(const char *host, char *out, size_t len)
+{
+	if (strcmp(host, "0.0.0.0") && strcmp(host, "::")) {
+		snprintf(out, len, strchr(host, ':') ? "[%s]" : "%s", host);
+		return;
+	}
+	snprintf(out, len, "127.0.0.1");
+	uv_interface_address_t *ifs;
+	int n;
+	if (uv_interface_addresses(&ifs, &n) != 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (ifs[i].is_internal || ifs[i].address.address4.sin_family != AF_INET)
+			continue;
+		uv_ip4_name(&ifs[i].address.address4, out, len);
+		break;
+	}
+	uv_free_interface_addresses(ifs, n);
+}
+
+static int find_demo(const opts_t *o, store_t *st, const char *dir, char *code)
+{
+	/* Reuse the demo's live session when there is one. */
+	char path[1200];
+	snprintf(path, sizeof path, "%s/examples/samenleven-in-diversiteit.md", dir);
+	size_t len;
+	char *md = read_all(path, &len, 1 << 20);
+	if (!md) {
+		fprintf(stderr, "inspraak: cannot read the demo deck %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char demo_code[12] = "";
+	FILE *f = NULL;
+	char marker[1300];
+	snprintf(marker, sizeof marker, "%s.demo", o->db);
+	if ((f = fopen(marker, "r"))) {
+		if (fgets(demo_code, sizeof demo_code, f))
+			demo_code[strcspn(demo_code, "\n")] = '\0';
+		fclose(f);
+	}
+	store_session_t s;
+	if (demo_code[0] && store_session_by_code(st, demo_code, &s) == STORE_OK && s.status == 0) {
+		snprintf(code, 12, "%s", demo_code);
+		free(md);
+		return 0;
+	}
+	int64_t event;
+	char err[512];
+	int rc = app_import(st, md, len, 0, &event, code, err, sizeof err);
+	free(md);
+	if (rc < 0) {
+		fprintf(stderr, "inspraak: the demo deck: %s\n", err);
+		return -1;
+	}
+	if ((f = fopen(marker, "w"))) {
+		fprintf(f, "%s\n", code);
+		fclose(f);
+	}
+	return 0;
+}
+
+static int demo_login(store_t *st, char *token)
+{
+	int64_t id;
+	if (store_user_get(st, "demo", &id, NULL) == STORE_NOTFOUND) {
+		unsigned char raw[18];
+		char pw[40], err[256];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2base64(pw, sizeof pw, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE);
+		if (app_user_add(st, "demo", pw, err, sizeof err) < 0) {
+			fprintf(stderr, "inspraak: %s\n", err);
+			return -1;
+		}
+	}
+	return app_token_new(st, "demo", "login", 24LL * 3600 * 1000, token);
+}
+
+static int cmd_serve(const opts_t *o)
+{
+	char host[256], dir[1024], web[1100], url[600];
+	int port;
+	if (split_listen(o->listen, host, sizeof host, &port) < 0) {
+		fprintf(stderr, "inspraak: --listen wants HOST:PORT, such as 127.0.0.1:8080 (got %s)\n",
+			o->listen);
+		return 2;
+	}
+	exe_dir(dir, sizeof dir);
+	snprintf(web, sizeof web, "%s", o->web ? o->web : dir);
+	if (!o->web)
+		snprintf(web, sizeof web, "%s/web", dir);
+	char reach[128];
+	reachable_host(host, reach, sizeof reach);
+	if (o->public_url)
+		snprintf(url, sizeof url, "%s", o->public_url);
+	else
+		snprintf(url, sizeof url, "http://%s:%d", reach, port);
+	url[strcspn(url, "\r\n")] = '\0';
+	size_t ul = strlen(url);
+	while (ul && url[ul - 1] == '/')
+		url[--ul] = '\0';
+
+	/* Streams need one descriptor each: take all the system allows. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	signal(SIGPIPE, SIG_IGN);
+
+	store_t *st = open_store(o);
+	if (!st)
+		return 1;
+	char code[12] = "", token[65] = "";
+	if (o->demo && (find_demo(o, st, dir, code) < 0 || demo_login(st, token) < 0)) {
+		store_close(st);
+		return 1;
+	}
+	main_loop = uv_default_loop();
+	app_t *app;
+	char err[512];
+	app_options_t ao = {.web_dir = web, .public_url = url};
+	if (app_new(main_loop, st, &ao, &app, err, sizeof err) < 0) {
+		fprintf(stderr, "inspraak: %s\n", err);
+		store_close(st);
+		return 1;
+	}
+	http_server_t *srv;
+	int rc = http_listen(main_loop, host, port, app_handle, app, &srv);
+	if (rc < 0) {
+		fprintf(stderr, "inspraak: cannot listen on %s: %s\n", o->listen, uv_strerror(rc));
+		return 1;
+	}
+	if (store_start(st, main_loop) != STORE_OK) {
+		fprintf(stderr, "inspraak: the store's writer could not start\n");
+		return 1;
+	}
+	uv_signal_t sig_int, sig_term;
+	uv_signal_init(main_loop, &sig_int);
+	uv_signal_init(main_loop, &sig_term);
+	uv_signal_start(&sig_int, on_signal, SIGINT);
+	uv_signal_start(&sig_term, on_signal, SIGTERM);
+
+	printf("inspraak is listening on http://%s:%d (database %s)\n", host, port, o->db);
+	if (o->demo) {
+		printf("\n  Participants join at  %s/%s   (code %.3s %s)\n", url, code, code, code + 3);
+		printf("  Presenter screen:     %s/login?token=%s&next=/present/%s\n", url, token, code);
+		printf("                        (a one-time login link for the demo facilitator)\n\n");
+		buf_t q = BUF_INIT;
+		char join[700];
+		snprintf(join, sizeof join, "%s/%s", url, code);
+		if (qr_terminal(&q, join) == 0)
+			fputs(q.data, stdout);
+		buf_free(&q);
+		printf("\nStop with Ctrl-C.\n");
+	}
+	fflush(stdout);
+
+	uv_run(main_loop, UV_RUN_DEFAULT);
+
+	http_close(srv);
+	app_stop(app);
+	uv_close((uv_handle_t *)&sig_int, NULL);
+	uv_close((uv_handle_t *)&sig_term, NULL);
+	store_close(st);
+	uv_run(main_loop, UV_RUN_DEFAULT);
+	app_free(app);
+	uv_loop_close(main_loop);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	opts_t o = {.db = "inspraak.db", .listen = "127.0.0.1:8080"};
+	if (argc < 2) {
+		fputs(USAGE, stderr);
+		return 2;
+	}
+	if (parse_opts(argc - 1, argv + 1, &o) < 0)
+		return 2;
+	const char *cmd = o.n_args ? o.args[0] : "";
+	if (o.help || !*cmd) {
+		fputs(USAGE, stdout);
+		return o.help ? 0 : 2;
+	}
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(&o);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(&o);
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user(&o);
+	if (strcmp(cmd, "token") == 0)
+		return cmd_token(&o);
+	fprintf(stderr, "inspraak: unknown command %s (see inspraak --help)\n", cmd);
+	return 2;
+}
