@@ -1,0 +1,176 @@
+// Shared helpers for the end-to-end tests: start the real inspraak binary
+// on a free loopback port with its own database, talk to it over HTTP and
+// Server-Sent Events, and stop it again.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import net from 'node:net';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = path.join(ROOT, 'inspraak');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export function run(args, input) {
+  return execFileSync(BIN, args, { input, encoding: 'utf8', cwd: ROOT });
+}
+
+// A fresh database with the given deck imported, a user "anna" with a
+// bearer token. Returns { dir, db, code, token }.
+export function prepare(deck = 'tests/e2e/decks/all-types.md') {
+  const dir = mkdtempSync(path.join(tmpdir(), 'inspraak-e2e-'));
+  const db = path.join(dir, 'test.db');
+  const out = run(['import', deck, '--db', db]);
+  const code = out.match(/code (\d{6,8})/)[1];
+  run(['user', 'add', 'anna', '--db', db], 'geheim-wachtwoord\n');
+  const token = run(['token', 'anna', '--db', db]).trim();
+  return { dir, db, code, token };
+}
+
+// Starts `inspraak serve` on a free port; resolves when it accepts requests.
+export async function startServer(env, extra = []) {
+  const port = await freePort();
+  const proc = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--db', env.db, ...extra], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (d) => { output += d; });
+  proc.stderr.on('data', (d) => { output += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (proc.exitCode !== null) throw new Error(`server exited: ${output}`);
+    try {
+      await fetch(`${base}/`);
+      return { proc, port, base, output: () => output };
+    } catch { await new Promise((r) => setTimeout(r, 50)); }
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`server did not start: ${output}`);
+}
+
+export async function stopServer(srv, signal = 'SIGTERM') {
+  if (!srv || srv.proc.exitCode !== null) return;
+  const done = new Promise((r) => srv.proc.once('exit', r));
+  srv.proc.kill(signal);
+  await done;
+}
+
+export function cleanup(env) { rmSync(env.dir, { recursive: true, force: true }); }
+
+export function randomId() {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+}
+
+// A participant: keeps its cookie like a phone's browser does.
+export class Participant {
+  constructor(base, code) { this.base = base; this.code = code; this.cookie = ''; }
+  async request(pathname, opts = {}) {
+    const headers = { ...(opts.headers || {}) };
+    if (this.cookie) headers.cookie = this.cookie;
+    const res = await fetch(this.base + pathname, { ...opts, headers, redirect: 'manual' });
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0];
+    return res;
+  }
+  async answer(slide, value, id = randomId()) {
+    const res = await this.request(`/api/v1/sessions/${this.code}/answers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id, slide, value }),
+    });
+    return { status: res.status, body: await res.json(), id, res };
+  }
+}
+
+export async function control(base, code, token, action, extra = {}) {
+  const res = await fetch(`${base}/api/v1/sessions/${code}/control`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ action, ...extra }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+export async function state(base, code) {
+  return (await fetch(`${base}/api/v1/sessions/${code}`)).json();
+}
+
+export async function results(base, code, token, hidden = false) {
+  const res = await fetch(`${base}/api/v1/sessions/${code}/results${hidden ? '?hidden=1' : ''}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return res.json();
+}
+
+// Goes to the slide of the given kind (the n-th of that kind) and returns it.
+export async function gotoKind(base, code, token, kind, nth = 0) {
+  // walk from the start: slide ids are in deck order
+  let st = await state(base, code);
+  while (st.slide.index > 0) st = (await control(base, code, token, 'prev')).body;
+  let seen = 0;
+  for (;;) {
+    if (st.slide.kind === kind && seen++ === nth) return st.slide;
+    const next = (await control(base, code, token, 'next')).body;
+    if (next.slide.index === st.slide.index) throw new Error(`no ${kind} slide`);
+    st = next;
+  }
+}
+
+// Reads a Server-Sent Events stream; events are collected in `events`.
+export function openStream(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers }, (res) => {
+      const s = { res, status: res.statusCode, headers: res.headers, events: [], raw: '',
+        waiters: [], close() { req.destroy(); } };
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        s.raw += chunk;
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const ev = { event: 'message', data: '', id: null };
+          let data = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) { ev.comment = line; continue; }
+            const [k, ...rest] = line.split(':');
+            const v = rest.join(':').replace(/^ /, '');
+            if (k === 'event') ev.event = v;
+            else if (k === 'data') data.push(v);
+            else if (k === 'id') ev.id = v;
+          }
+          if (!data.length) continue;
+          ev.data = data.join('\n');
+          s.events.push(ev);
+          s.waiters = s.waiters.filter((w) => !w(ev));
+        }
+      });
+      resolve(s);
+    });
+    req.on('error', (e) => { if (e.code !== 'ECONNRESET') reject(e); });
+  });
+}
+
+// Waits for an event that matches pred (already received ones count).
+export function waitEvent(stream, pred, ms = 3000) {
+  const found = stream.events.find(pred);
+  if (found) return Promise.resolve(found);
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('timed out waiting for an event')), ms);
+    stream.waiters.push((ev) => { if (pred(ev)) { clearTimeout(t); resolve(ev); return true; } return false; });
+  });
+}
