@@ -281,9 +281,17 @@ static void reachable_host(const char *host, char *out, size_t len)
 	uv_free_interface_addresses(ifs, n);
 }
 
-static int find_demo(const opts_t *o, store_t *st, const char *dir, char *code)
+/* The demo's live session: the one made before, or a new one from the
+ * demo deck next to the executable. */
+static int find_demo(store_t *st, const char *dir, char *code)
 {
-	/* Reuse the demo's live session when there is one. */
+	char demo_code[12] = "";
+	store_session_t s;
+	if (store_meta_get(st, "demo_session", demo_code, sizeof demo_code) == STORE_OK &&
+	    store_session_by_code(st, demo_code, &s) == STORE_OK && s.status == 0) {
+		snprintf(code, 12, "%s", demo_code);
+		return 0;
+	}
 	char path[1200];
 	snprintf(path, sizeof path, "%s/examples/samenleven-in-diversiteit.md", dir);
 	size_t len;
@@ -291,21 +299,6 @@ static int find_demo(const opts_t *o, store_t *st, const char *dir, char *code)
 	if (!md) {
 		fprintf(stderr, "inspraak: cannot read the demo deck %s: %s\n", path, strerror(errno));
 		return -1;
-	}
-	char demo_code[12] = "";
-	FILE *f = NULL;
-	char marker[1300];
-	snprintf(marker, sizeof marker, "%s.demo", o->db);
-	if ((f = fopen(marker, "r"))) {
-		if (fgets(demo_code, sizeof demo_code, f))
-			demo_code[strcspn(demo_code, "\n")] = '\0';
-		fclose(f);
-	}
-	store_session_t s;
-	if (demo_code[0] && store_session_by_code(st, demo_code, &s) == STORE_OK && s.status == 0) {
-		snprintf(code, 12, "%s", demo_code);
-		free(md);
-		return 0;
 	}
 	int64_t event;
 	char err[512];
@@ -315,10 +308,7 @@ static int find_demo(const opts_t *o, store_t *st, const char *dir, char *code)
 		fprintf(stderr, "inspraak: the demo deck: %s\n", err);
 		return -1;
 	}
-	if ((f = fopen(marker, "w"))) {
-		fprintf(f, "%s\n", code);
-		fclose(f);
-	}
+	store_meta_set(st, "demo_session", code);
 	return 0;
 }
 
@@ -374,7 +364,7 @@ static int cmd_serve(const opts_t *o)
 	if (!st)
 		return 1;
 	char code[12] = "", token[65] = "";
-	if (o->demo && (find_demo(o, st, dir, code) < 0 || demo_login(st, token) < 0)) {
+	if (o->demo && (find_demo(st, dir, code) < 0 || demo_login(st, token) < 0)) {
 		store_close(st);
 		return 1;
 	}

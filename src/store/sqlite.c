@@ -211,6 +211,33 @@ static int exec_r(store_t *st, const char *sql)
 	return STORE_OK;
 }
 
+/* ---- settings ---- */
+
+int store_meta_get(store_t *st, const char *key, char *out, size_t len)
+{
+	sqlite3_stmt *q = prep(st, "SELECT value FROM meta WHERE key=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		snprintf(out, len, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+int store_meta_set(store_t *st, const char *key, const char *value)
+{
+	sqlite3_stmt *q = prep(st, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
 /* ---- events ---- */
 
 int store_event_create(store_t *st, const char *title, const char *subtitle, const char *lang,

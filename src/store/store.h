@@ -44,6 +44,11 @@ const char *store_errmsg(store_t *st);
  * participant hashes, stable across restarts. */
 const unsigned char *store_secret(store_t *st);
 
+/* Small named settings kept with the data (such as which session is the
+ * demo's). get copies the value into out; STORE_NOTFOUND when unset. */
+int store_meta_get(store_t *st, const char *key, char *out, size_t len);
+int store_meta_set(store_t *st, const char *key, const char *value);
+
 /* ---- events, slides, sessions (synchronous) ---- */
 
 typedef struct store_event {
