@@ -1,0 +1,235 @@
+/*
+ * answer: validation and normal form per question type (see answer.h).
+ * Messages are for the participant, in the event's language; every branch
+ * that rejects says what was wrong and what would be right.
+ */
+#include "model/answer.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/text.h"
+
+static int reject(int code, char *msg, size_t msglen, const char *lang, const char *nl,
+		  const char *en, ...)
+{
+	va_list ap;
+	va_start(ap, en);
+	vsnprintf(msg, msglen, lang && strcmp(lang, "nl") == 0 ? nl : en, ap);
+	va_end(ap);
+	return code;
+}
+
+#define BAD(...) reject(ANSWER_EINVAL, msg, msglen, lang, __VA_ARGS__)
+
+/* Cleans one text value; NULL and a message when it is empty, invalid or
+ * longer than max code points. */
+static char *clean_text(const json_t *v, bool multiline, int max, const char *lang, char *msg,
+			size_t msglen, int *rc)
+{
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v);
+	char *c = text_clean(s, n, multiline);
+	if (!c) {
+		*rc = BAD("Je antwoord bevat tekens die niet zijn toegestaan.",
+			  "Your answer contains characters that are not allowed.");
+		return NULL;
+	}
+	if (!*c) {
+		free(c);
+		*rc = BAD("Je antwoord is leeg.", "Your answer is empty.");
+		return NULL;
+	}
+	size_t len = text_length(c, strlen(c));
+	if ((int)len > max) {
+		free(c);
+		*rc = reject(ANSWER_ETOOLONG, msg, msglen, lang,
+			     "Je antwoord is %zu tekens; het maximum is %d.",
+			     "Your answer is %zu characters; the maximum is %d.", len, max);
+		return NULL;
+	}
+	return c;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	json_int_t x = *(const json_int_t *)a, y = *(const json_int_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Reads an array of whole numbers (or a single one when single_ok) into v. */
+static int int_list(const json_t *value, bool single_ok, json_int_t *v, size_t max, size_t *n)
+{
+	if (single_ok && json_is_integer(value)) {
+		v[0] = json_integer_value(value);
+		*n = 1;
+		return 0;
+	}
+	if (!json_is_array(value) || json_array_size(value) > max)
+		return -1;
+	*n = json_array_size(value);
+	for (size_t i = 0; i < *n; i++) {
+		json_t *e = json_array_get(value, i);
+		if (!json_is_integer(e))
+			return -1;
+		v[i] = json_integer_value(e);
+	}
+	return 0;
+}
+
+int answer_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
+		    char *msg, size_t msglen)
+{
+	int rc = ANSWER_EINVAL;
+	char *c;
+	json_int_t v[DECK_ITEMS_MAX + 1];
+	size_t n;
+	*norm = NULL;
+	switch (s->kind) {
+	case SLIDE_OPEN:
+		if (!json_is_string(value))
+			return BAD("Je antwoord moet tekst zijn.", "Your answer must be text.");
+		if (!(c = clean_text(value, true, s->max_length, lang, msg, msglen, &rc)))
+			return rc;
+		*norm = json_string(c);
+		free(c);
+		return 0;
+
+	case SLIDE_QA: {
+		const json_t *text = value;
+		if (json_is_object(value)) {
+			json_t *up = json_object_get(value, "upvote");
+			if (up) {
+				if (!json_is_integer(up) || json_integer_value(up) <= 0 ||
+				    json_object_size(value) != 1)
+					return BAD("Een stem moet het nummer van een vraag zijn.",
+						   "A vote must be the number of a question.");
+				*norm = json_pack("{s:I}", "upvote", json_integer_value(up));
+				return 0;
+			}
+			text = json_object_get(value, "ask");
+		}
+		if (!json_is_string(text))
+			return BAD("Stel een vraag als tekst, of stem op een vraag.",
+				   "Ask a question as text, or vote for a question.");
+		if (!(c = clean_text(text, true, s->max_length, lang, msg, msglen, &rc)))
+			return rc;
+		*norm = json_pack("{s:s}", "ask", c);
+		free(c);
+		return 0;
+	}
+
+	case SLIDE_CLOUD: {
+		json_t *in = json_is_string(value) ? json_pack("[O]", value) : json_incref((json_t *)value);
+		if (!json_is_array(in) || json_array_size(in) == 0) {
+			json_decref(in);
+			return BAD("Geef een of meer woorden.", "Give one or more words.");
+		}
+		if ((int)json_array_size(in) > s->max_answers) {
+			int k = (int)json_array_size(in);
+			json_decref(in);
+			return BAD("Je gaf %d woorden; het maximum is %d.",
+				   "You gave %d words; the maximum is %d.", k, s->max_answers);
+		}
+		json_t *out = json_array(), *e;
+		char *folds[DECK_CLOUD_ENTRIES_MAX] = {0};
+		size_t nf = 0, i;
+		json_array_foreach(in, i, e)
+		{
+			if (!json_is_string(e)) {
+				rc = BAD("Elk woord moet tekst zijn.", "Every word must be text.");
+				goto cloud_fail;
+			}
+			if (!(c = clean_text(e, false, s->max_length, lang, msg, msglen, &rc)))
+				goto cloud_fail;
+			char *f = text_fold(c, strlen(c));
+			bool dup = false;
+			for (size_t k = 0; k < nf && !dup; k++)
+				dup = strcmp(folds[k], f) == 0;
+			if (dup) {
+				free(f);
+				free(c);
+				continue;
+			}
+			folds[nf++] = f;
+			json_array_append_new(out, json_string(c));
+			free(c);
+		}
+		for (size_t k = 0; k < nf; k++)
+			free(folds[k]);
+		json_decref(in);
+		*norm = out;
+		return 0;
+	cloud_fail:
+		for (size_t k = 0; k < nf; k++)
+			free(folds[k]);
+		json_decref(in);
+		json_decref(out);
+		return rc;
+	}
+
+	case SLIDE_CHOICE:
+		if (int_list(value, true, v, DECK_ITEMS_MAX, &n) < 0 || n == 0)
+			return BAD("Kies een antwoord uit de lijst.", "Choose an answer from the list.");
+		if (!s->multiple && n != 1)
+			return BAD("Kies precies één antwoord.", "Choose exactly one answer.");
+		qsort(v, n, sizeof *v, cmp_int);
+		for (size_t i = 0; i < n; i++) {
+			if (v[i] < 0 || v[i] >= (json_int_t)s->n_items)
+				return BAD("Antwoord %lld bestaat niet; kies uit 0 tot %zu.",
+					   "Answer %lld does not exist; choose from 0 to %zu.",
+					   (long long)v[i], s->n_items - 1);
+			if (i && v[i] == v[i - 1])
+				return BAD("Je koos hetzelfde antwoord twee keer.",
+					   "You chose the same answer twice.");
+		}
+		*norm = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(*norm, json_integer(v[i]));
+		return 0;
+
+	case SLIDE_SCALE:
+		if (int_list(value, false, v, DECK_ITEMS_MAX, &n) < 0 || n != s->n_items)
+			return BAD("Geef bij elke stelling een score (%zu in totaal).",
+				   "Give a rating for every statement (%zu in all).", s->n_items);
+		for (size_t i = 0; i < n; i++)
+			if (v[i] < 1 || v[i] > s->scale_max)
+				return BAD("Een score loopt van 1 tot %d.",
+					   "A rating goes from 1 to %d.", s->scale_max);
+		*norm = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(*norm, json_integer(v[i]));
+		return 0;
+
+	case SLIDE_RANK: {
+		bool seen[DECK_ITEMS_MAX] = {0};
+		if (int_list(value, false, v, DECK_ITEMS_MAX, &n) < 0 || n != s->n_items)
+			return BAD("Zet alle %zu opties in een volgorde.",
+				   "Put all %zu options in an order.", s->n_items);
+		for (size_t i = 0; i < n; i++) {
+			if (v[i] < 0 || v[i] >= (json_int_t)n || seen[v[i]])
+				return BAD("Elke optie komt precies één keer in de volgorde.",
+					   "Every option appears exactly once in the order.");
+			seen[v[i]] = true;
+		}
+		*norm = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(*norm, json_integer(v[i]));
+		return 0;
+	}
+
+	default:
+		return BAD("Deze dia heeft geen vraag.", "This slide has no question.");
+	}
+}
+
+int answer_units(const slide_t *s, const json_t *norm)
+{
+	if (s->kind == SLIDE_CLOUD)
+		return (int)json_array_size(norm);
+	if (s->kind == SLIDE_QA && json_object_get(norm, "upvote"))
+		return 0;
+	return 1;
+}
