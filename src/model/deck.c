@@ -1,43 +1,78 @@
 /*
  * deck: the deck parser (see deck.h and docs/deck-format.md).
  *
- * The file is read line by line. The front matter comes first, then slides
- * separated by "---" lines. Every check names the line it failed on, so a
- * facilitator can fix a deck without guessing. Markdown is rendered by
- * cmark, whose default is safe: raw HTML becomes a comment and links with
- * dangerous schemes lose their target.
+ * The file is cut into lines first, each checked for UTF-8, so that every
+ * later step works on clean text and every error can name its line. The
+ * front matter comes first, then slides separated by "---" lines. A slide
+ * whose first line starts with "?" is a question; any other slide is
+ * CommonMark. Markdown is rendered by cmark, whose default is safe: raw HTML
+ * becomes a comment and links with dangerous schemes lose their target.
+ *
+ * Every message has the form "line N: what is wrong (what was expected)".
+ * The parser checks as it goes and, at the end of each slide, asserts that
+ * slide_valid() agrees: the bounds live in one place, shared with
+ * slide_from_json, which reads slides back from the store.
  */
 #include "model/deck.h"
 
 #include <assert.h>
 #include <cmark.h>
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "util/buf.h"
 #include "util/text.h"
 
+enum {
+	DATES_MAX = 50,   /* dates in the front matter */
+	RANK_MAX = 10,    /* options of a rank question: ranking more is a chore */
+	CHOICE_MIN = 2,
+	SCALE_ITEMS_MIN = 1,
+	KEY_MAX = 32,     /* longest setting name we bother to read */
+};
+
 typedef struct line {
-	const char *s;
-	size_t n;
-	int no; /* 1-based */
+	const char *s; /* into the caller's source, not NUL-terminated */
+	size_t n;      /* without the line ending */
+	int no;        /* 1-based */
 } line_t;
 
 typedef struct parser {
-	line_t *lines;
+	line_t *lines; /* owned */
 	size_t n_lines;
 	char *err;
 	size_t errlen;
 } parser_t;
 
-static int fail(parser_t *p, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* Allocation failure aborts, as in util/buf: a parser that cannot allocate
+ * a few bytes has nothing useful left to say. */
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p)
+		abort();
+	return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+	char *d = strndup(s, n);
+	if (!d)
+		abort();
+	return d;
+}
+
+static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+static int fail(parser_t *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int fail(parser_t *p, int line, const char *fmt, ...)
 {
+	if (!p->errlen)
+		return -1;
 	int k = snprintf(p->err, p->errlen, "line %d: ", line);
 	if (k < 0 || (size_t)k >= p->errlen)
 		return -1;
@@ -48,8 +83,11 @@ static int fail(parser_t *p, int line, const char *fmt, ...)
 	return -1;
 }
 
-static const char *const kind_names[] = {"content", "open", "cloud", "choice",
-					  "scale",   "rank", "qa"};
+static const char *const kind_names[] = {
+	[SLIDE_CONTENT] = "content", [SLIDE_OPEN] = "open", [SLIDE_CLOUD] = "cloud",
+	[SLIDE_CHOICE] = "choice",   [SLIDE_SCALE] = "scale", [SLIDE_RANK] = "rank",
+	[SLIDE_QA] = "qa",
+};
 
 const char *slide_kind_name(slide_kind_t k)
 {
@@ -65,19 +103,17 @@ int slide_kind_parse(const char *name, slide_kind_t *out)
 			return 0;
 		}
 	}
-	if (strcmp(name, "wordcloud") == 0) {
-		*out = SLIDE_CLOUD;
-		return 0;
-	}
 	return -1;
 }
 
 /* ---- small text helpers ---- */
 
+static bool is_space(char c) { return c == ' ' || c == '\t'; }
+
 static bool is_blank(const line_t *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (!isspace((unsigned char)l->s[i]))
+		if (!is_space(l->s[i]))
 			return false;
 	return true;
 }
@@ -85,32 +121,42 @@ static bool is_blank(const line_t *l)
 static bool is_separator(const line_t *l)
 {
 	size_t n = l->n;
-	while (n && (l->s[n - 1] == ' ' || l->s[n - 1] == '\t'))
+	while (n && is_space(l->s[n - 1]))
 		n--;
 	return n == 3 && memcmp(l->s, "---", 3) == 0;
 }
 
+/* A malloc'd copy of s[0..n) with spaces and tabs trimmed at both ends. */
 static char *trimmed(const char *s, size_t n)
 {
-	while (n && isspace((unsigned char)*s))
+	while (n && is_space(*s))
 		s++, n--;
-	while (n && isspace((unsigned char)s[n - 1]))
+	while (n && is_space(s[n - 1]))
 		n--;
-	return strndup(s, n);
+	return xstrndup(s, n);
 }
 
-/* Splits "key: value" into a lower-case key and a trimmed value. */
-static bool split_setting(const line_t *l, char *key, size_t keylen, char **value)
+static size_t cps(const char *s) { return text_length(s, strlen(s)); }
+
+/* Plain text as the deck keeps it: trimmed, NFC, whitespace runs as one
+ * space. The input was checked line by line, so cleaning cannot fail. */
+static char *plain(const char *s, size_t n)
 {
-	size_t i = 0;
-	while (i < l->n && (islower((unsigned char)l->s[i]) || l->s[i] == '-'))
-		i++;
-	if (i == 0 || i >= l->n || l->s[i] != ':' || i >= keylen)
-		return false;
-	memcpy(key, l->s, i);
-	key[i] = '\0';
-	*value = trimmed(l->s + i + 1, l->n - i - 1);
-	return true;
+	char *c = text_clean(s, n, false);
+	if (!c)
+		abort();
+	return c;
+}
+
+/* Joins lines[from..to) with "\n" after each. */
+static char *join_lines(const line_t *lines, size_t from, size_t to)
+{
+	buf_t b = BUF_INIT;
+	for (size_t i = from; i < to; i++) {
+		buf_append(&b, lines[i].s, lines[i].n);
+		buf_putc(&b, '\n');
+	}
+	return buf_steal(&b);
 }
 
 static char *render(const char *md)
@@ -121,177 +167,416 @@ static char *render(const char *md)
 	return html;
 }
 
-static char *join_lines(const line_t *lines, size_t from, size_t to)
+/*
+ * Reads "key: value" where key is [a-z][a-z0-9-]*. With strict, the colon
+ * must be followed by a space, a tab or the end of the line, so that a
+ * description starting with "https://…" is not taken for a setting.
+ * *value is a trimmed malloc'd copy.
+ */
+static bool split_setting(const line_t *l, bool strict, char key[KEY_MAX], char **value)
 {
-	buf_t b = BUF_INIT;
-	for (size_t i = from; i < to; i++) {
-		buf_append(&b, lines[i].s, lines[i].n);
-		buf_putc(&b, '\n');
+	size_t i = 0;
+	if (!l->n || l->s[0] < 'a' || l->s[0] > 'z')
+		return false;
+	while (i < l->n && ((l->s[i] >= 'a' && l->s[i] <= 'z') ||
+			    (l->s[i] >= '0' && l->s[i] <= '9') || l->s[i] == '-'))
+		i++;
+	size_t klen = i;
+	while (i < l->n && is_space(l->s[i]))
+		i++;
+	if (i >= l->n || l->s[i] != ':' || klen >= KEY_MAX)
+		return false;
+	i++;
+	if (strict && i < l->n && !is_space(l->s[i]))
+		return false;
+	memcpy(key, l->s, klen);
+	key[klen] = '\0';
+	*value = trimmed(l->s + i, l->n - i);
+	return true;
+}
+
+/* Checks one line: UTF-8, no NUL and no control characters but tab. */
+static int check_line(parser_t *p, const line_t *l)
+{
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)l->s;
+	size_t i = 0;
+	while (i < l->n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(l->n - i), &cp);
+		if (k <= 0)
+			return fail(p, l->no, "invalid UTF-8 at byte %zu (expected UTF-8 text)",
+				    i + 1);
+		if ((cp < 0x20 && cp != '\t') || cp == 0x7f)
+			return fail(p, l->no,
+				    "control character U+%04X (expected text; only tabs and line "
+				    "ends are allowed)",
+				    (unsigned)cp);
+		i += (size_t)k;
 	}
-	/* no leading or trailing blank lines */
-	char *s = buf_steal(&b);
-	char *t = trimmed(s, strlen(s));
-	free(s);
-	return t;
-}
-
-static int parse_int(parser_t *p, int line, const char *key, const char *v, int lo, int hi,
-		     int *out)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < lo || n > hi)
-		return fail(p, line, "%s must be a whole number from %d to %d (got '%s')", key, lo,
-			    hi, v);
-	*out = (int)n;
+	assert(text_valid(l->s, l->n));
 	return 0;
 }
 
-static int parse_bool(parser_t *p, int line, const char *key, const char *v, bool *out)
+/* "a, b or c" from names. */
+static void list_names(buf_t *b, const char *const *names, size_t n)
 {
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "ja"))
-		*out = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "nee"))
-		*out = false;
-	else
-		return fail(p, line, "%s must be yes or no (got '%s')", key, v);
-	return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_puts(b, i + 1 == n ? " or " : ", ");
+		buf_puts(b, names[i]);
+	}
 }
 
-static int check_text(parser_t *p, int line, const char *what, const char *s, size_t max)
+/* ---- bounds, shared by the parser and slide_from_json ---- */
+
+static bool takes_items(slide_kind_t k)
 {
-	if (text_length(s, strlen(s)) > max)
-		return fail(p, line, "%s is longer than %zu characters", what, max);
-	return 0;
+	return k == SLIDE_CHOICE || k == SLIDE_SCALE || k == SLIDE_RANK;
+}
+
+static void item_bounds(slide_kind_t k, int *min, int *max)
+{
+	*min = k == SLIDE_SCALE ? SCALE_ITEMS_MIN : CHOICE_MIN;
+	*max = k == SLIDE_RANK ? RANK_MAX : DECK_ITEMS_MAX;
+}
+
+static bool text_ok(const char *s, size_t max)
+{
+	return s && text_valid(s, strlen(s)) && cps(s) <= max;
+}
+
+static bool in(int v, int lo, int hi) { return v >= lo && v <= hi; }
+
+/* True when s satisfies every bound deck.h promises. */
+static bool slide_valid(const slide_t *s)
+{
+	if ((size_t)s->kind >= sizeof kind_names / sizeof *kind_names)
+		return false;
+	if (!text_ok(s->title, DECK_TITLE_MAX) || !s->body_md || !s->body_html)
+		return false;
+	if (slide_is_question(s) && !*s->title)
+		return false;
+	switch (s->kind) {
+	case SLIDE_OPEN:
+	case SLIDE_QA:
+		if (!in(s->max_length, 1, DECK_OPEN_MAX_LENGTH) ||
+		    !in(s->max_answers, 1, DECK_ANSWERS_MAX))
+			return false;
+		break;
+	case SLIDE_CLOUD:
+		if (!in(s->max_length, 1, DECK_CLOUD_MAX_LENGTH) ||
+		    !in(s->max_answers, 1, DECK_CLOUD_ENTRIES_MAX))
+			return false;
+		break;
+	case SLIDE_SCALE:
+		if (!in(s->scale_max, DECK_SCALE_MIN, DECK_SCALE_MAX) ||
+		    !text_ok(s->label_low, DECK_ITEM_MAX) || !text_ok(s->label_high, DECK_ITEM_MAX))
+			return false;
+		break;
+	default:
+		break;
+	}
+	if (takes_items(s->kind)) {
+		int min, max;
+		item_bounds(s->kind, &min, &max);
+		if (s->n_items < (size_t)min || s->n_items > (size_t)max || !s->items)
+			return false;
+		for (size_t i = 0; i < s->n_items; i++)
+			if (!text_ok(s->items[i], DECK_ITEM_MAX) || !*s->items[i])
+				return false;
+	} else if (s->n_items) {
+		return false;
+	}
+	return true;
 }
 
 /* ---- front matter ---- */
 
 static bool valid_date(const char *d)
 {
-	int y, m, day;
-	char extra;
-	if (strlen(d) != 10 || sscanf(d, "%4d-%2d-%2d%c", &y, &m, &day, &extra) != 3)
+	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
 		return false;
-	return d[4] == '-' && d[7] == '-' && m >= 1 && m <= 12 && day >= 1 && day <= 31 &&
-	       y >= 1900;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+			return false;
+	int y = atoi(d), m = atoi(d + 5), day = atoi(d + 8);
+	if (m < 1 || m > 12 || day < 1 || day > days[m - 1])
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return !(m == 2 && day == 29 && !leap);
+}
+
+static int parse_dates(parser_t *p, deck_t *d, int line, char *v)
+{
+	if (!*v)
+		return 0;
+	char *save = NULL;
+	for (char *t = strtok_r(v, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *date = trimmed(t, strlen(t));
+		int rc = 0;
+		if (!valid_date(date))
+			rc = fail(p, line,
+				  "'%s' is not a date (expected YYYY-MM-DD, several separated by "
+				  "commas)",
+				  date);
+		else if (d->n_dates >= DATES_MAX)
+			rc = fail(p, line, "more than %d dates (expected at most %d)", DATES_MAX,
+				  DATES_MAX);
+		if (rc) {
+			free(date);
+			return rc;
+		}
+		d->dates = xrealloc(d->dates, (d->n_dates + 1) * sizeof *d->dates);
+		d->dates[d->n_dates++] = date;
+	}
+	return 0;
+}
+
+/* A plain-text field of the front matter (title, subtitle). */
+static int set_text(parser_t *p, int line, const char *key, const char *v, bool required,
+		    char **out)
+{
+	char *c = plain(v, strlen(v));
+	size_t n = cps(c);
+	int rc = 0;
+	if (required && n == 0)
+		rc = fail(p, line, "the %s is empty (expected some text after '%s:')", key, key);
+	else if (n > DECK_TITLE_MAX)
+		rc = fail(p, line, "the %s is %zu characters (expected at most %d)", key, n,
+			  DECK_TITLE_MAX);
+	if (rc) {
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
 }
 
 static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 {
+	static const char *const keys[] = {"title", "subtitle", "lang", "dates"};
+	bool seen[4] = {false};
 	size_t i = 0;
-	while (i < p->n_lines && is_blank(&p->lines[i]))
-		i++;
-	if (i == p->n_lines || !is_separator(&p->lines[i]))
-		return fail(p, i < p->n_lines ? p->lines[i].no : 1,
-			    "a deck starts with its front matter: a line '---', then lines such "
-			    "as 'title: ...', then '---'");
-	int open_line = p->lines[i].no;
-	for (i++; i < p->n_lines && !is_separator(&p->lines[i]); i++) {
-		line_t *l = &p->lines[i];
+	if (p->n_lines == 0 || !is_separator(&p->lines[0]))
+		return fail(p, 1,
+			    "the deck does not start with its front matter (expected a line "
+			    "'---', then lines such as 'title: ...', then '---')");
+	for (i = 1; i < p->n_lines && !is_separator(&p->lines[i]); i++) {
+		const line_t *l = &p->lines[i];
 		if (is_blank(l))
 			continue;
-		char key[32], *v;
-		if (!split_setting(l, key, sizeof key, &v))
+		char key[KEY_MAX], *v;
+		if (!split_setting(l, false, key, &v))
 			return fail(p, l->no,
-				    "expected 'key: value' in the front matter (title, subtitle, "
-				    "lang or dates)");
+				    "not a 'key: value' line (expected title, subtitle, lang or "
+				    "dates, such as 'title: Samenleven in diversiteit')");
+		size_t k = 0;
+		while (k < 4 && strcmp(keys[k], key) != 0)
+			k++;
 		int rc = 0;
-		if (!strcmp(key, "title")) {
-			free(d->title);
-			d->title = v;
-			v = NULL;
-			rc = check_text(p, l->no, "the title", d->title, DECK_TITLE_MAX);
-		} else if (!strcmp(key, "subtitle")) {
-			free(d->subtitle);
-			d->subtitle = v;
-			v = NULL;
-			rc = check_text(p, l->no, "the subtitle", d->subtitle, DECK_TITLE_MAX);
-		} else if (!strcmp(key, "lang")) {
-			if (strcmp(v, "nl") && strcmp(v, "en"))
-				rc = fail(p, l->no, "lang must be nl or en (got '%s')", v);
-			else {
-				free(d->lang);
-				d->lang = v;
-				v = NULL;
-			}
-		} else if (!strcmp(key, "dates")) {
-			char *save = NULL;
-			for (char *t = strtok_r(v, ",", &save); t && !rc; t = strtok_r(NULL, ",", &save)) {
-				char *date = trimmed(t, strlen(t));
-				if (!valid_date(date)) {
-					rc = fail(p, l->no,
-						  "dates must be YYYY-MM-DD, separated by commas (got '%s')",
-						  date);
-					free(date);
-				} else if (d->n_dates >= 50) {
-					rc = fail(p, l->no, "at most 50 dates");
-					free(date);
-				} else {
-					d->dates = realloc(d->dates, (d->n_dates + 1) * sizeof *d->dates);
-					d->dates[d->n_dates++] = date;
-				}
-			}
-		} else {
+		if (k == 4)
 			rc = fail(p, l->no,
-				  "unknown front matter key '%s' (expected title, subtitle, lang or "
-				  "dates)",
-				  key);
-		}
+				  "unknown key '%s' (expected title, subtitle, lang or dates)", key);
+		else if (seen[k])
+			rc = fail(p, l->no, "'%s' appears twice (expected each key once)", key);
+		else if (k == 0)
+			rc = set_text(p, l->no, key, v, true, &d->title);
+		else if (k == 1)
+			rc = set_text(p, l->no, key, v, false, &d->subtitle);
+		else if (k == 2 && strcmp(v, "nl") != 0 && strcmp(v, "en") != 0)
+			rc = fail(p, l->no, "unknown language '%s' (expected nl or en)", v);
+		else if (k == 2)
+			d->lang = xstrdup(v);
+		else
+			rc = parse_dates(p, d, l->no, v);
+		if (k < 4)
+			seen[k] = true;
 		free(v);
 		if (rc)
 			return rc;
 	}
 	if (i == p->n_lines)
-		return fail(p, open_line, "the front matter has no closing '---' line");
-	if (!d->title || !*d->title)
-		return fail(p, open_line, "the front matter needs a title ('title: ...')");
+		return fail(p, 1,
+			    "the front matter is not closed (expected a line '---' after its "
+			    "keys)");
+	if (!d->title)
+		return fail(p, p->lines[i].no,
+			    "the front matter has no title (expected a line 'title: ...')");
 	*pos = i + 1;
 	return 0;
 }
 
-/* ---- slides ---- */
+/* ---- content slides ---- */
+
+/* The plain text of a heading: its text and code spans, breaks as spaces. */
+static char *heading_text(cmark_node *h)
+{
+	buf_t b = BUF_INIT;
+	cmark_iter *it = cmark_iter_new(h);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node *n = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			buf_puts(&b, cmark_node_get_literal(n));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(&b, ' ');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	char *raw = buf_steal(&b);
+	char *t = text_clean(raw, strlen(raw), false);
+	free(raw);
+	/* cmark decodes entities such as &#0; to valid text, but a control
+	 * character could still come out of "&#7;": treat it as no title. */
+	return t ? t : xstrdup("");
+}
 
 static int parse_content(parser_t *p, slide_t *s, size_t from, size_t to)
 {
 	s->kind = SLIDE_CONTENT;
-	s->title = strdup("");
-	for (size_t i = from; i < to; i++) {
-		const line_t *l = &p->lines[i];
-		size_t h = 0;
-		while (h < l->n && l->s[h] == '#')
-			h++;
-		if (h >= 1 && h <= 6 && (h == l->n || l->s[h] == ' ' || l->s[h] == '\t')) {
-			/* The heading's text without closing #s and emphasis marks. */
-			char *t = trimmed(l->s + h, l->n - h);
-			size_t n = strlen(t);
-			while (n && t[n - 1] == '#')
-				t[--n] = '\0';
-			buf_t b = BUF_INIT;
-			for (size_t k = 0; k < n; k++)
-				if (t[k] != '*' && t[k] != '_' && t[k] != '`')
-					buf_putc(&b, t[k]);
-			free(t);
-			char *raw = buf_steal(&b);
-			free(s->title);
-			s->title = trimmed(raw, strlen(raw));
-			free(raw);
-			if (check_text(p, l->no, "the heading", s->title, DECK_TITLE_MAX))
-				return -1;
-			break;
-		}
-	}
 	s->body_md = join_lines(p->lines, from, to);
 	s->body_html = render(s->body_md);
+	cmark_node *doc = cmark_parse_document(s->body_md, strlen(s->body_md), CMARK_OPT_DEFAULT);
+	if (!doc)
+		abort();
+	cmark_node *h = cmark_node_first_child(doc);
+	while (h && cmark_node_get_type(h) != CMARK_NODE_HEADING)
+		h = cmark_node_next(h);
+	int rc = 0;
+	s->title = h ? heading_text(h) : xstrdup("");
+	size_t n = cps(s->title);
+	if (n > DECK_TITLE_MAX)
+		rc = fail(p, p->lines[from].no + cmark_node_get_start_line(h) - 1,
+			  "the heading is %zu characters (expected at most %d)", n,
+			  DECK_TITLE_MAX);
+	cmark_node_free(doc);
+	return rc;
+}
+
+/* ---- question slides ---- */
+
+enum {
+	SET_MAX_LENGTH,
+	SET_ANSWERS,
+	SET_ENTRIES,
+	SET_MULTIPLE,
+	SET_SCALE,
+	SET_LABELS,
+	SET_RESULTS,
+	SET_COUNT
+};
+
+static const char *const setting_names[SET_COUNT] = {
+	"max-length", "answers", "entries", "multiple", "scale", "labels", "results",
+};
+
+/* The settings each kind takes, in the order the docs list them. */
+static const int kind_settings[][4] = {
+	[SLIDE_OPEN] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, -1},
+	[SLIDE_CLOUD] = {SET_ENTRIES, SET_MAX_LENGTH, SET_RESULTS, -1},
+	[SLIDE_CHOICE] = {SET_MULTIPLE, SET_RESULTS, -1, -1},
+	[SLIDE_SCALE] = {SET_SCALE, SET_LABELS, SET_RESULTS, -1},
+	[SLIDE_RANK] = {SET_RESULTS, -1, -1, -1},
+	[SLIDE_QA] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, -1},
+};
+
+static int parse_int(parser_t *p, int line, const char *key, const char *v, int lo, int hi,
+		     int *out)
+{
+	size_t n = strlen(v);
+	if (n == 0 || strspn(v, "0123456789") != n)
+		return fail(p, line, "%s '%s' is not a whole number (expected %d to %d)", key, v,
+			    lo, hi);
+	long x = n > 9 ? (long)hi + 1 : strtol(v, NULL, 10);
+	if (x < lo || x > hi)
+		return fail(p, line, "%s %s is out of range (expected %d to %d)", key, v, lo, hi);
+	*out = (int)x;
 	return 0;
 }
 
-/* Is line a list item ("- x" or "* x")? Sets *text to the item's text. */
+static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char *v)
+{
+	const char *key = setting_names[set];
+	bool cloud = s->kind == SLIDE_CLOUD;
+	switch (set) {
+	case SET_MAX_LENGTH:
+		return parse_int(p, line, key, v, 1,
+				 cloud ? DECK_CLOUD_MAX_LENGTH : DECK_OPEN_MAX_LENGTH,
+				 &s->max_length);
+	case SET_ANSWERS:
+		return parse_int(p, line, key, v, 1, DECK_ANSWERS_MAX, &s->max_answers);
+	case SET_ENTRIES:
+		return parse_int(p, line, key, v, 1, DECK_CLOUD_ENTRIES_MAX, &s->max_answers);
+	case SET_SCALE:
+		return parse_int(p, line, key, v, DECK_SCALE_MIN, DECK_SCALE_MAX, &s->scale_max);
+	case SET_MULTIPLE:
+		if (strcmp(v, "yes") && strcmp(v, "no"))
+			return fail(p, line, "multiple is '%s' (expected yes or no)", v);
+		s->multiple = v[0] == 'y';
+		return 0;
+	case SET_RESULTS:
+		if (strcmp(v, "phones") && strcmp(v, "screen"))
+			return fail(p, line, "results is '%s' (expected screen or phones)", v);
+		s->results_on_phones = v[0] == 'p';
+		return 0;
+	case SET_LABELS: {
+		const char *bar = strchr(v, '|');
+		if (!bar || strchr(bar + 1, '|'))
+			return fail(p, line,
+				    "labels need one '|' (expected 'labels: low | high', such as "
+				    "'labels: Helemaal oneens | Helemaal eens')");
+		char *lo = plain(v, (size_t)(bar - v)), *hi = plain(bar + 1, strlen(bar + 1));
+		size_t nl = cps(lo), nh = cps(hi);
+		free(s->label_low);
+		free(s->label_high);
+		s->label_low = lo;
+		s->label_high = hi;
+		if (nl > DECK_ITEM_MAX || nh > DECK_ITEM_MAX)
+			return fail(p, line, "a label is %zu characters (expected at most %d)",
+				    nl > nh ? nl : nh, DECK_ITEM_MAX);
+		return 0;
+	}
+	}
+	assert(!"unknown setting");
+	return -1;
+}
+
+/* Finds the setting for key among those kind takes; -1 with the message
+ * when it is not one of them. */
+static int lookup_setting(parser_t *p, const slide_t *s, int line, const char *key)
+{
+	const int *allowed = kind_settings[s->kind];
+	for (int i = 0; i < 4 && allowed[i] >= 0; i++)
+		if (strcmp(setting_names[allowed[i]], key) == 0)
+			return allowed[i];
+	buf_t b = BUF_INIT;
+	const char *names[4];
+	size_t n = 0;
+	for (; n < 4 && allowed[n] >= 0; n++)
+		names[n] = setting_names[allowed[n]];
+	list_names(&b, names, n);
+	fail(p, line, "unknown setting '%s' for a %s question (expected %s)", key,
+	     slide_kind_name(s->kind), b.data);
+	buf_free(&b);
+	return -1;
+}
+
+/* Is the line a list item ("- x" or "* x", no indent)? Sets the item's text. */
 static bool list_item(const line_t *l, const char **text, size_t *n)
 {
-	if (l->n >= 2 && (l->s[0] == '-' || l->s[0] == '*') && (l->s[1] == ' ' || l->s[1] == '\t')) {
-		*text = l->s + 2;
-		*n = l->n - 2;
+	if (l->n >= 1 && (l->s[0] == '-' || l->s[0] == '*') && (l->n == 1 || is_space(l->s[1]))) {
+		*text = l->s + 1;
+		*n = l->n - 1;
 		return true;
 	}
 	return false;
@@ -299,117 +584,48 @@ static bool list_item(const line_t *l, const char **text, size_t *n)
 
 static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, size_t n)
 {
-	char *item = trimmed(t, n);
-	if (!*item) {
+	const char *what = s->kind == SLIDE_SCALE ? "statement" : "option";
+	int min, max;
+	item_bounds(s->kind, &min, &max);
+	if (s->n_items >= (size_t)max)
+		return fail(p, l->no, "%s %zu is one too many (expected at most %d %ss)", what,
+			    s->n_items + 1, max, what);
+	char *item = plain(t, n);
+	size_t len = cps(item);
+	int rc = 0;
+	if (len == 0)
+		rc = fail(p, l->no, "empty %s (expected text after '- ')", what);
+	else if (len > DECK_ITEM_MAX)
+		rc = fail(p, l->no, "the %s is %zu characters (expected at most %d)", what, len,
+			  DECK_ITEM_MAX);
+	if (rc) {
 		free(item);
-		return fail(p, l->no, "an empty option");
+		return rc;
 	}
-	if (check_text(p, l->no, "an option", item, DECK_ITEM_MAX)) {
-		free(item);
-		return -1;
-	}
-	if (s->n_items >= DECK_ITEMS_MAX) {
-		free(item);
-		return fail(p, l->no, "at most %d options or statements", DECK_ITEMS_MAX);
-	}
+	/* Options that differ only in case or accents would look like one on a
+	 * phone and split the votes. */
 	char *f = text_fold(item, strlen(item));
-	for (size_t i = 0; i < s->n_items; i++) {
+	assert(f);
+	for (size_t i = 0; i < s->n_items && !rc; i++) {
 		char *g = text_fold(s->items[i], strlen(s->items[i]));
-		bool same = f && g && strcmp(f, g) == 0;
+		assert(g);
+		if (strcmp(f, g) == 0)
+			rc = fail(p, l->no, "%s '%s' appears twice (expected distinct %ss)", what,
+				  item, what);
 		free(g);
-		if (same) {
-			free(f);
-			fail(p, l->no, "'%s' is listed twice", item);
-			free(item);
-			return -1;
-		}
 	}
 	free(f);
-	s->items = realloc(s->items, (s->n_items + 1) * sizeof *s->items);
-	if (!s->items)
-		abort();
+	if (rc) {
+		free(item);
+		return rc;
+	}
+	s->items = xrealloc(s->items, (s->n_items + 1) * sizeof *s->items);
 	s->items[s->n_items++] = item;
 	return 0;
 }
 
-static int apply_setting(parser_t *p, slide_t *s, int line, const char *key, const char *v)
+static void set_defaults(slide_t *s)
 {
-	bool open_like = s->kind == SLIDE_OPEN || s->kind == SLIDE_QA;
-	if (!strcmp(key, "results")) {
-		if (!strcmp(v, "phones"))
-			s->results_on_phones = true;
-		else if (!strcmp(v, "screen"))
-			s->results_on_phones = false;
-		else
-			return fail(p, line, "results must be screen or phones (got '%s')", v);
-		return 0;
-	}
-	if (!strcmp(key, "max-length") && open_like)
-		return parse_int(p, line, key, v, 1, DECK_OPEN_MAX_LENGTH, &s->max_length);
-	if (!strcmp(key, "max-length") && s->kind == SLIDE_CLOUD)
-		return parse_int(p, line, key, v, 1, DECK_CLOUD_MAX_LENGTH, &s->max_length);
-	if (!strcmp(key, "answers") && open_like)
-		return parse_int(p, line, key, v, 1, DECK_ANSWERS_MAX, &s->max_answers);
-	if (!strcmp(key, "entries") && s->kind == SLIDE_CLOUD)
-		return parse_int(p, line, key, v, 1, DECK_CLOUD_ENTRIES_MAX, &s->max_answers);
-	if (!strcmp(key, "multiple") && s->kind == SLIDE_CHOICE)
-		return parse_bool(p, line, key, v, &s->multiple);
-	if (!strcmp(key, "scale") && s->kind == SLIDE_SCALE)
-		return parse_int(p, line, key, v, DECK_SCALE_MIN, DECK_SCALE_MAX, &s->scale_max);
-	if (!strcmp(key, "labels") && s->kind == SLIDE_SCALE) {
-		const char *bar = strchr(v, '|');
-		if (!bar)
-			return fail(p, line, "labels must be 'low | high', such as 'Oneens | Eens'");
-		free(s->label_low);
-		free(s->label_high);
-		s->label_low = trimmed(v, (size_t)(bar - v));
-		s->label_high = trimmed(bar + 1, strlen(bar + 1));
-		if (check_text(p, line, "a label", s->label_low, DECK_ITEM_MAX) ||
-		    check_text(p, line, "a label", s->label_high, DECK_ITEM_MAX))
-			return -1;
-		return 0;
-	}
-	static const char *const allowed[] = {
-		[SLIDE_OPEN] = "max-length, answers, results",
-		[SLIDE_CLOUD] = "entries, max-length, results",
-		[SLIDE_CHOICE] = "multiple, results",
-		[SLIDE_SCALE] = "scale, labels, results",
-		[SLIDE_RANK] = "results",
-		[SLIDE_QA] = "max-length, answers, results",
-	};
-	return fail(p, line, "unknown setting '%s' for a %s question (allowed: %s)", key,
-		    slide_kind_name(s->kind), allowed[s->kind]);
-}
-
-static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
-{
-	const line_t *head = &p->lines[from];
-	/* "? TYPE: Title" */
-	const char *q = head->s + 1, *end = head->s + head->n;
-	while (q < end && (*q == ' ' || *q == '\t'))
-		q++;
-	const char *colon = memchr(q, ':', (size_t)(end - q));
-	char type[32];
-	size_t tl = colon ? (size_t)(colon - q) : 0;
-	if (!colon || tl == 0 || tl >= sizeof type)
-		return fail(p, head->no,
-			    "a question starts with '? TYPE: title', such as '? open: What do you "
-			    "think?'");
-	memcpy(type, q, tl);
-	type[tl] = '\0';
-	for (char *c = type; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
-	if (slide_kind_parse(type, &s->kind) < 0 || s->kind == SLIDE_CONTENT)
-		return fail(p, head->no,
-			    "unknown question type '%s' (expected open, cloud, choice, scale, rank "
-			    "or qa)",
-			    type);
-	s->title = trimmed(colon + 1, (size_t)(end - colon - 1));
-	if (!*s->title)
-		return fail(p, head->no, "the question has no title after '%s:'", type);
-	if (check_text(p, head->no, "the question", s->title, DECK_TITLE_MAX))
-		return -1;
-	/* defaults */
 	switch (s->kind) {
 	case SLIDE_OPEN:
 		s->max_length = DECK_OPEN_DEFAULT_LENGTH;
@@ -425,71 +641,159 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		break;
 	case SLIDE_SCALE:
 		s->scale_max = DECK_SCALE_DEFAULT;
+		s->label_low = xstrdup("");
+		s->label_high = xstrdup("");
 		break;
 	default:
 		break;
 	}
-	s->label_low = strdup("");
-	s->label_high = strdup("");
+}
+
+/* "? TYPE: Title" on the slide's first line. */
+static int parse_head(parser_t *p, slide_t *s, const line_t *head)
+{
+	const char *q = head->s + 1, *end = head->s + head->n;
+	while (q < end && is_space(*q))
+		q++;
+	const char *w = q;
+	while (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+		q++;
+	size_t tl = (size_t)(q - w);
+	while (q < end && is_space(*q))
+		q++;
+	if (tl == 0 || q == end || *q != ':')
+		return fail(p, head->no,
+			    "malformed question (expected '? TYPE: title', such as '? open: Wat "
+			    "vind je belangrijk?')");
+	char type[16];
+	snprintf(type, sizeof type, "%.*s", (int)tl, w);
+	if (slide_kind_parse(type, &s->kind) < 0 || s->kind == SLIDE_CONTENT)
+		return fail(p, head->no,
+			    "unknown question type '%s' (expected open, cloud, choice, scale, "
+			    "rank or qa)",
+			    type);
+	q++;
+	s->title = plain(q, (size_t)(end - q));
+	size_t n = cps(s->title);
+	if (n == 0)
+		return fail(p, head->no, "the question has no title (expected text after '%s:')",
+			    type);
+	if (n > DECK_TITLE_MAX)
+		return fail(p, head->no, "the question is %zu characters (expected at most %d)", n,
+			    DECK_TITLE_MAX);
+	return 0;
+}
+
+static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
+{
+	const line_t *head = &p->lines[from];
+	if (parse_head(p, s, head))
+		return -1;
+	set_defaults(s);
+	bool seen[SET_COUNT] = {false};
 	size_t i = from + 1;
 	for (; i < to; i++) {
 		const line_t *l = &p->lines[i];
-		char key[32], *v;
-		if (is_blank(l) || !split_setting(l, key, sizeof key, &v))
+		char key[KEY_MAX], *v;
+		if (!split_setting(l, true, key, &v))
 			break;
-		int rc = apply_setting(p, s, l->no, key, v);
+		int set = lookup_setting(p, s, l->no, key);
+		int rc = set < 0 ? -1
+			 : seen[set]
+				 ? fail(p, l->no, "'%s' appears twice (expected each setting once)",
+					key)
+				 : apply_setting(p, s, l->no, set, v);
 		free(v);
 		if (rc)
 			return rc;
+		seen[set] = true;
 	}
-	bool takes_items = s->kind == SLIDE_CHOICE || s->kind == SLIDE_SCALE || s->kind == SLIDE_RANK;
-	buf_t desc = BUF_INIT;
+	/* The rest: list items are the options (or statements), everything
+	 * else is the description, kept as Markdown. */
+	line_t *desc = calloc(to - i + 1, sizeof *desc);
+	size_t nd = 0;
+	if (!desc)
+		abort();
 	for (; i < to; i++) {
 		const line_t *l = &p->lines[i];
 		const char *t;
 		size_t n;
-		if (takes_items && list_item(l, &t, &n)) {
+		if (takes_items(s->kind) && list_item(l, &t, &n)) {
 			if (add_item(p, s, l, t, n)) {
-				buf_free(&desc);
+				free(desc);
 				return -1;
 			}
 			continue;
 		}
-		buf_append(&desc, l->s, l->n);
-		buf_putc(&desc, '\n');
+		desc[nd++] = *l;
 	}
-	char *raw = buf_steal(&desc);
-	s->body_md = trimmed(raw, strlen(raw));
-	free(raw);
+	size_t a = 0, b = nd;
+	while (a < b && is_blank(&desc[a]))
+		a++;
+	while (b > a && is_blank(&desc[b - 1]))
+		b--;
+	s->body_md = join_lines(desc, a, b);
 	s->body_html = render(s->body_md);
-	int min = s->kind == SLIDE_SCALE ? 1 : 2;
-	int max = s->kind == SLIDE_RANK ? 10 : DECK_ITEMS_MAX;
-	if (takes_items && ((int)s->n_items < min || (int)s->n_items > max))
-		return fail(p, head->no, "a %s question needs %d to %d %s as '- ' lines (it has %zu)",
-			    slide_kind_name(s->kind), min, max,
-			    s->kind == SLIDE_SCALE ? "statements" : "options", s->n_items);
+	free(desc);
+	if (takes_items(s->kind)) {
+		int min, max;
+		item_bounds(s->kind, &min, &max);
+		const char *what = s->kind == SLIDE_SCALE ? "statement" : "option";
+		if (s->n_items < (size_t)min)
+			return fail(p, head->no,
+				    "too few %ss for a %s question: %zu (expected %d to %d lines "
+				    "'- %s')",
+				    what, slide_kind_name(s->kind), s->n_items, min, max, what);
+	}
 	return 0;
 }
 
+/* lines[from..to) hold a slide that is not only blank. */
 static int parse_slide(parser_t *p, deck_t *d, size_t from, size_t to)
 {
 	while (from < to && is_blank(&p->lines[from]))
 		from++;
 	while (to > from && is_blank(&p->lines[to - 1]))
 		to--;
+	assert(from < to);
 	if (d->n_slides >= DECK_MAX_SLIDES)
-		return fail(p, p->lines[from].no, "a deck has at most %d slides", DECK_MAX_SLIDES);
-	d->slides = realloc(d->slides, (d->n_slides + 1) * sizeof *d->slides);
-	if (!d->slides)
-		abort();
+		return fail(p, p->lines[from].no, "slide %d is one too many (expected at most %d)",
+			    DECK_MAX_SLIDES + 1, DECK_MAX_SLIDES);
+	d->slides = xrealloc(d->slides, (d->n_slides + 1) * sizeof *d->slides);
 	slide_t *s = &d->slides[d->n_slides++];
 	memset(s, 0, sizeof *s);
 	s->line = p->lines[from].no;
 	const line_t *first = &p->lines[from];
-	if (first->n >= 1 && first->s[0] == '?' && (first->n == 1 || first->s[1] == ' ' ||
-						     first->s[1] == '\t'))
-		return parse_question(p, s, from, to);
-	return parse_content(p, s, from, to);
+	int rc = first->s[0] == '?' ? parse_question(p, s, from, to)
+				    : parse_content(p, s, from, to);
+	assert(rc < 0 || slide_valid(s));
+	return rc;
+}
+
+static int split_lines(parser_t *p, const char *src, size_t len)
+{
+	size_t cap = 0;
+	/* A byte order mark is how some editors start UTF-8; it is not text. */
+	if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
+		src += 3, len -= 3;
+	for (size_t i = 0, no = 1; i < len; no++) {
+		size_t j = i;
+		while (j < len && src[j] != '\n')
+			j++;
+		size_t n = j - i;
+		if (n && src[i + n - 1] == '\r')
+			n--;
+		if (p->n_lines == cap) {
+			cap = cap ? cap * 2 : 64;
+			p->lines = xrealloc(p->lines, cap * sizeof *p->lines);
+		}
+		line_t *l = &p->lines[p->n_lines++];
+		*l = (line_t){src + i, n, (int)no};
+		if (check_line(p, l))
+			return -1;
+		i = j + 1;
+	}
+	return 0;
 }
 
 int deck_parse(const char *src, size_t len, deck_t **out, char *err, size_t errlen)
@@ -499,41 +803,18 @@ int deck_parse(const char *src, size_t len, deck_t **out, char *err, size_t errl
 	if (!d)
 		abort();
 	int rc = -1;
+	*out = NULL;
 	if (len > DECK_MAX_BYTES) {
-		snprintf(err, errlen, "line 1: the deck is larger than %d bytes", DECK_MAX_BYTES);
+		fail(&p, 1, "the deck is %zu bytes (expected at most %d)", len, DECK_MAX_BYTES);
 		goto done;
-	}
-	/* lines */
-	size_t cap = 0;
-	for (size_t i = 0, no = 1; i <= len; no++) {
-		size_t j = i;
-		while (j < len && src[j] != '\n')
-			j++;
-		size_t n = j - i;
-		if (n && src[i + n - 1] == '\r')
-			n--;
-		if (!text_valid(src + i, n)) {
-			fail(&p, (int)no, "not valid UTF-8 text (or a control character)");
-			goto done;
-		}
-		if (p.n_lines == cap) {
-			cap = cap ? cap * 2 : 64;
-			p.lines = realloc(p.lines, cap * sizeof *p.lines);
-			if (!p.lines)
-				abort();
-		}
-		p.lines[p.n_lines++] = (line_t){src + i, n, (int)no};
-		if (j >= len)
-			break;
-		i = j + 1;
 	}
 	size_t pos = 0;
-	if (parse_front(&p, d, &pos))
+	if (split_lines(&p, src, len) || parse_front(&p, d, &pos))
 		goto done;
 	if (!d->subtitle)
-		d->subtitle = strdup("");
+		d->subtitle = xstrdup("");
 	if (!d->lang)
-		d->lang = strdup("nl");
+		d->lang = xstrdup("nl");
 	size_t start = pos;
 	for (size_t i = pos; i <= p.n_lines; i++) {
 		if (i < p.n_lines && !is_separator(&p.lines[i]))
@@ -541,22 +822,23 @@ int deck_parse(const char *src, size_t len, deck_t **out, char *err, size_t errl
 		bool empty = true;
 		for (size_t k = start; k < i && empty; k++)
 			empty = is_blank(&p.lines[k]);
-		if (empty) {
-			/* Nothing between two separators is a mistake; nothing after
-			 * the last one is just a trailing separator. */
-			if (i < p.n_lines) {
-				fail(&p, p.lines[i].no,
-				     "empty slide: nothing between this '---' and the one before");
+		if (!empty) {
+			if (parse_slide(&p, d, start, i))
 				goto done;
-			}
-		} else if (parse_slide(&p, d, start, i)) {
+		} else if (i < p.n_lines) {
+			/* Blank after the last separator is a trailing "---";
+			 * blank between two is a slide forgotten or a "---" too
+			 * many. */
+			fail(&p, p.lines[i].no,
+			     "empty slide (expected some content between this '---' and the one "
+			     "before)");
 			goto done;
 		}
 		start = i + 1;
 	}
 	if (d->n_slides == 0) {
 		fail(&p, p.n_lines ? p.lines[p.n_lines - 1].no : 1,
-		     "the deck has no slides after its front matter");
+		     "no slides (expected at least one slide after the front matter)");
 		goto done;
 	}
 	rc = 0;
@@ -613,10 +895,8 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 {
 	json_t *j = json_pack("{s:s, s:s, s:s}", "kind", slide_kind_name(s->kind), "title",
 			      s->title ? s->title : "", "html", s->body_html ? s->body_html : "");
-	if (with_source) {
-		json_object_set_new(j, "md", json_string(s->body_md ? s->body_md : ""));
-		json_object_set_new(j, "line", json_integer(s->line));
-	}
+	if (!j)
+		abort();
 	switch (s->kind) {
 	case SLIDE_OPEN:
 	case SLIDE_QA:
@@ -630,8 +910,9 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 		break;
 	case SLIDE_SCALE:
 		json_object_set_new(j, "scale_max", json_integer(s->scale_max));
-		json_object_set_new(j, "labels", json_pack("[s, s]", s->label_low ? s->label_low : "",
-							   s->label_high ? s->label_high : ""));
+		json_object_set_new(j, "labels",
+				    json_pack("[s, s]", s->label_low ? s->label_low : "",
+					      s->label_high ? s->label_high : ""));
 		json_object_set_new(j, "statements", str_array(s->items, s->n_items));
 		break;
 	case SLIDE_RANK:
@@ -640,21 +921,25 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 	default:
 		break;
 	}
-	if (s->kind != SLIDE_CONTENT)
+	if (slide_is_question(s))
 		json_object_set_new(j, "results_on_phones", json_boolean(s->results_on_phones));
+	if (with_source) {
+		json_object_set_new(j, "md", json_string(s->body_md ? s->body_md : ""));
+		json_object_set_new(j, "line", json_integer(s->line));
+	}
 	return j;
 }
 
 static char *jstr(const json_t *j, const char *key)
 {
 	const char *v = json_string_value(json_object_get(j, key));
-	return v ? strdup(v) : NULL;
+	return v ? xstrdup(v) : NULL;
 }
 
-static bool jint(const json_t *j, const char *key, int lo, int hi, int *out)
+static bool jint(const json_t *j, const char *key, int *out)
 {
 	json_t *v = json_object_get(j, key);
-	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1 << 20)
 		return false;
 	*out = (int)json_integer_value(v);
 	return true;
@@ -667,40 +952,40 @@ int slide_from_json(const json_t *j, slide_t *s)
 	if (!kind || slide_kind_parse(kind, &s->kind) < 0)
 		return -1;
 	s->title = jstr(j, "title");
-	s->body_html = jstr(j, "html");
 	s->body_md = jstr(j, "md");
-	if (!s->body_md)
-		s->body_md = strdup("");
+	s->body_html = jstr(j, "html");
+	if (!s->body_html && s->body_md)
+		s->body_html = render(s->body_md);
 	json_t *line = json_object_get(j, "line");
-	s->line = json_is_integer(line) ? (int)json_integer_value(line) : 0;
+	if (json_is_integer(line) && json_integer_value(line) > 0 &&
+	    json_integer_value(line) <= DECK_MAX_BYTES)
+		s->line = (int)json_integer_value(line);
 	s->results_on_phones = json_is_true(json_object_get(j, "results_on_phones"));
-	if (!s->title || !s->body_html)
-		goto bad;
 	json_t *items = NULL;
 	switch (s->kind) {
 	case SLIDE_OPEN:
 	case SLIDE_QA:
-		if (!jint(j, "max_length", 1, DECK_OPEN_MAX_LENGTH, &s->max_length) ||
-		    !jint(j, "max_answers", 1, DECK_ANSWERS_MAX, &s->max_answers))
-			goto bad;
-		break;
 	case SLIDE_CLOUD:
-		if (!jint(j, "max_length", 1, DECK_CLOUD_MAX_LENGTH, &s->max_length) ||
-		    !jint(j, "max_answers", 1, DECK_CLOUD_ENTRIES_MAX, &s->max_answers))
+		if (!jint(j, "max_length", &s->max_length) ||
+		    !jint(j, "max_answers", &s->max_answers))
 			goto bad;
 		break;
 	case SLIDE_CHOICE:
+		if (!json_is_boolean(json_object_get(j, "multiple")))
+			goto bad;
 		s->multiple = json_is_true(json_object_get(j, "multiple"));
 		items = json_object_get(j, "options");
 		break;
 	case SLIDE_SCALE: {
-		if (!jint(j, "scale_max", DECK_SCALE_MIN, DECK_SCALE_MAX, &s->scale_max))
-			goto bad;
 		json_t *labels = json_object_get(j, "labels");
+		if (!jint(j, "scale_max", &s->scale_max) || json_array_size(labels) != 2)
+			goto bad;
 		const char *lo = json_string_value(json_array_get(labels, 0));
 		const char *hi = json_string_value(json_array_get(labels, 1));
-		s->label_low = strdup(lo ? lo : "");
-		s->label_high = strdup(hi ? hi : "");
+		if (!lo || !hi)
+			goto bad;
+		s->label_low = xstrdup(lo);
+		s->label_high = xstrdup(hi);
 		items = json_object_get(j, "statements");
 		break;
 	}
@@ -710,7 +995,7 @@ int slide_from_json(const json_t *j, slide_t *s)
 	default:
 		break;
 	}
-	if (items) {
+	if (takes_items(s->kind)) {
 		size_t n = json_array_size(items);
 		if (n == 0 || n > DECK_ITEMS_MAX)
 			goto bad;
@@ -721,15 +1006,11 @@ int slide_from_json(const json_t *j, slide_t *s)
 			const char *t = json_string_value(json_array_get(items, i));
 			if (!t)
 				goto bad;
-			s->items[s->n_items++] = strdup(t);
+			s->items[s->n_items++] = xstrdup(t);
 		}
-	} else if (s->kind == SLIDE_CHOICE || s->kind == SLIDE_SCALE || s->kind == SLIDE_RANK) {
-		goto bad;
 	}
-	if (!s->label_low)
-		s->label_low = strdup("");
-	if (!s->label_high)
-		s->label_high = strdup("");
+	if (!slide_valid(s))
+		goto bad;
 	return 0;
 bad:
 	slide_clear(s);
