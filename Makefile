@@ -25,6 +25,7 @@ ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/%)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 .PHONY: all deps run test unit unit-asan e2e clean format
+.SECONDARY:
 
 all: inspraak
 

@@ -40,8 +40,8 @@ export function prepare(deck = 'tests/e2e/decks/all-types.md') {
 }
 
 // Starts `inspraak serve` on a free port; resolves when it accepts requests.
-export async function startServer(env, extra = []) {
-  const port = await freePort();
+export async function startServer(env, extra = [], fixedPort = 0) {
+  const port = fixedPort || await freePort();
   const proc = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--db', env.db, ...extra], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });

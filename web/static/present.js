@@ -108,7 +108,7 @@ class CardsView {
     if (!this.items?.length) return;
     const nodes = this.items.map((it) => this.nodes.get(it.id));
     this.grid.replaceChildren(...nodes);
-    for (const px of [40, 34, 30, 27, 24]) {
+    for (const px of [44, 38, 33, 29]) {
       this.root.style.setProperty('--card-font', `${px}px`);
       if (this.fits()) { this.pages = [nodes]; this.show(); return; }
     }
@@ -252,21 +252,18 @@ class ScaleView {
     tally.statements.forEach((s, i) => {
       let r = this.rows[i];
       if (!r) {
-        r = { mean: el('span', { class: 'mean' }), dist: el('div', { class: 'dist' }), mark: el('div', { class: 'mean-mark' }) };
+        r = { mean: el('span', { class: 'mean' }), dist: el('div', { class: 'dist' }) };
         r.segs = colors.map((c) => { const sp = el('span'); sp.style.background = c; sp.style.flexGrow = '0'; return sp; });
         r.dist.append(...r.segs);
         r.el = el('div', { class: 'scale-row' },
           el('div', { class: 'statement' }, el('span', { text: s.text }), r.mean),
           el('div', { class: 'dist-wrap' }, r.dist),
           el('div', { class: 'ends' }, el('span', { text: `1 ${tally.labels[0] || ''}` }), el('span', { text: `${tally.labels[1] || ''} ${m}` })));
-        r.dist.append(r.mark);
         this.rows[i] = r;
         this.box.append(r.el);
       }
       s.counts.forEach((c, k) => { r.segs[k].style.flexGrow = String(c); r.segs[k].textContent = c ? String(k + 1) : ''; });
       r.mean.textContent = s.mean == null ? '' : t(lang, 'mean', { x: formatNumber(lang, s.mean) });
-      r.mark.hidden = s.mean == null;
-      if (s.mean != null) r.mark.style.left = `calc(${(s.count ? 100 : 0) * ((s.mean - 0.5) / m)}% - 3px)`;
     });
   }
 }
@@ -310,12 +307,9 @@ function makeView(slide) {
   let root = body;
   if (slide.html && slide.html.trim()) {
     const d = el('div', { class: 'description' });
-    d.innerHTML = slide.html;
+    d.innerHTML = slide.html; // sanitised by the server's Markdown renderer
     root = el('div', { class: 'view' });
-    root.style.height = '100%';
     body.append(d, root);
-    // the view fills what the description leaves
-    requestAnimationFrame(() => { root.style.height = `${body.clientHeight - d.offsetHeight - 24}px`; view?.layout?.(); });
   }
   if (!state.results) return new CountView(root);
   switch (slide.kind) {
