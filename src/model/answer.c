@@ -1,16 +1,23 @@
 /*
  * answer: validation and normal form per question type (see answer.h).
  * Messages are for the participant, in the event's language; every branch
- * that rejects says what was wrong and what would be right.
+ * that rejects says what was wrong and what would be right. Nothing here
+ * depends on who answers: allowances are tally's part.
  */
 #include "model/answer.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/text.h"
+
+enum { CLOUD_INPUT_MAX = 64 }; /* entries looked at, blank ones included */
+
+static int reject(int code, char *msg, size_t msglen, const char *lang, const char *nl,
+		  const char *en, ...) __attribute__((format(printf, 6, 7), format(printf, 5, 7)));
 
 static int reject(int code, char *msg, size_t msglen, const char *lang, const char *nl,
 		  const char *en, ...)
@@ -24,8 +31,9 @@ static int reject(int code, char *msg, size_t msglen, const char *lang, const ch
 
 #define BAD(...) reject(ANSWER_EINVAL, msg, msglen, lang, __VA_ARGS__)
 
-/* Cleans one text value; NULL and a message when it is empty, invalid or
- * longer than max code points. */
+/* Cleans one text value (a JSON string) into a malloc'd string the caller
+ * frees; NULL with *rc and a message when it is invalid or longer than max
+ * code points. An empty result is returned as "" for the caller to judge. */
 static char *clean_text(const json_t *v, bool multiline, int max, const char *lang, char *msg,
 			size_t msglen, int *rc)
 {
@@ -37,17 +45,28 @@ static char *clean_text(const json_t *v, bool multiline, int max, const char *la
 			  "Your answer contains characters that are not allowed.");
 		return NULL;
 	}
-	if (!*c) {
+	size_t len = text_length(c, strlen(c));
+	if (len > (size_t)max) {
 		free(c);
-		*rc = BAD("Je antwoord is leeg.", "Your answer is empty.");
+		*rc = multiline ? reject(ANSWER_ETOOLONG, msg, msglen, lang,
+					 "Je antwoord is %zu tekens; het maximum is %d.",
+					 "Your answer is %zu characters; the maximum is %d.", len, max)
+				: reject(ANSWER_ETOOLONG, msg, msglen, lang,
+					 "Je woord is %zu tekens; het maximum is %d.",
+					 "Your word is %zu characters; the maximum is %d.", len, max);
 		return NULL;
 	}
-	size_t len = text_length(c, strlen(c));
-	if ((int)len > max) {
+	return c;
+}
+
+/* clean_text for a whole answer, which must not be empty. */
+static char *clean_answer(const json_t *v, int max, const char *lang, char *msg, size_t msglen,
+			  int *rc)
+{
+	char *c = clean_text(v, true, max, lang, msg, msglen, rc);
+	if (c && !*c) {
 		free(c);
-		*rc = reject(ANSWER_ETOOLONG, msg, msglen, lang,
-			     "Je antwoord is %zu tekens; het maximum is %d.",
-			     "Your answer is %zu characters; the maximum is %d.", len, max);
+		*rc = BAD("Je antwoord is leeg.", "Your answer is empty.");
 		return NULL;
 	}
 	return c;
@@ -86,12 +105,13 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 	char *c;
 	json_int_t v[DECK_ITEMS_MAX + 1];
 	size_t n;
+	assert(s && norm);
 	*norm = NULL;
 	switch (s->kind) {
 	case SLIDE_OPEN:
 		if (!json_is_string(value))
 			return BAD("Je antwoord moet tekst zijn.", "Your answer must be text.");
-		if (!(c = clean_text(value, true, s->max_length, lang, msg, msglen, &rc)))
+		if (!(c = clean_answer(value, s->max_length, lang, msg, msglen, &rc)))
 			return rc;
 		*norm = json_string(c);
 		free(c);
@@ -109,12 +129,12 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 				*norm = json_pack("{s:I}", "upvote", json_integer_value(up));
 				return 0;
 			}
-			text = json_object_get(value, "ask");
+			text = json_object_size(value) == 1 ? json_object_get(value, "ask") : NULL;
 		}
 		if (!json_is_string(text))
 			return BAD("Stel een vraag als tekst, of stem op een vraag.",
 				   "Ask a question as text, or vote for a question.");
-		if (!(c = clean_text(text, true, s->max_length, lang, msg, msglen, &rc)))
+		if (!(c = clean_answer(text, s->max_length, lang, msg, msglen, &rc)))
 			return rc;
 		*norm = json_pack("{s:s}", "ask", c);
 		free(c);
@@ -122,16 +142,13 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 	}
 
 	case SLIDE_CLOUD: {
-		json_t *in = json_is_string(value) ? json_pack("[O]", value) : json_incref((json_t *)value);
-		if (!json_is_array(in) || json_array_size(in) == 0) {
+		/* Blank entries are dropped, not refused: the form on a phone has
+		 * one field per allowed entry and most people fill in fewer. */
+		json_t *in = json_is_string(value) ? json_pack("[O]", value)
+						   : json_incref((json_t *)value);
+		if (!json_is_array(in) || json_array_size(in) > CLOUD_INPUT_MAX) {
 			json_decref(in);
 			return BAD("Geef een of meer woorden.", "Give one or more words.");
-		}
-		if ((int)json_array_size(in) > s->max_answers) {
-			int k = (int)json_array_size(in);
-			json_decref(in);
-			return BAD("Je gaf %d woorden; het maximum is %d.",
-				   "You gave %d words; the maximum is %d.", k, s->max_answers);
 		}
 		json_t *out = json_array(), *e;
 		char *folds[DECK_CLOUD_ENTRIES_MAX] = {0};
@@ -144,11 +161,19 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 			}
 			if (!(c = clean_text(e, false, s->max_length, lang, msg, msglen, &rc)))
 				goto cloud_fail;
-			char *f = text_fold(c, strlen(c));
-			bool dup = false;
-			for (size_t k = 0; k < nf && !dup; k++)
-				dup = strcmp(folds[k], f) == 0;
-			if (dup) {
+			char *f = *c ? text_fold(c, strlen(c)) : NULL;
+			bool skip = !f || !*f;
+			for (size_t k = 0; k < nf && !skip; k++)
+				skip = strcmp(folds[k], f) == 0;
+			if (!skip && nf == (size_t)s->max_answers) {
+				free(f);
+				free(c);
+				rc = BAD("Je gaf meer dan %d woorden; het maximum is %d.",
+					 "You gave more than %d words; the maximum is %d.",
+					 s->max_answers, s->max_answers);
+				goto cloud_fail;
+			}
+			if (skip) {
 				free(f);
 				free(c);
 				continue;
@@ -156,6 +181,10 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 			folds[nf++] = f;
 			json_array_append_new(out, json_string(c));
 			free(c);
+		}
+		if (nf == 0) {
+			rc = BAD("Je antwoord is leeg.", "Your answer is empty.");
+			goto cloud_fail;
 		}
 		for (size_t k = 0; k < nf; k++)
 			free(folds[k]);
@@ -178,9 +207,8 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 		qsort(v, n, sizeof *v, cmp_int);
 		for (size_t i = 0; i < n; i++) {
 			if (v[i] < 0 || v[i] >= (json_int_t)s->n_items)
-				return BAD("Antwoord %lld bestaat niet; kies uit 0 tot %zu.",
-					   "Answer %lld does not exist; choose from 0 to %zu.",
-					   (long long)v[i], s->n_items - 1);
+				return BAD("Kies een antwoord uit de lijst.",
+					   "Choose an answer from the list.");
 			if (i && v[i] == v[i - 1])
 				return BAD("Je koos hetzelfde antwoord twee keer.",
 					   "You chose the same answer twice.");
@@ -227,6 +255,7 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 
 int answer_units(const slide_t *s, const json_t *norm)
 {
+	assert(s && norm);
 	if (s->kind == SLIDE_CLOUD)
 		return (int)json_array_size(norm);
 	if (s->kind == SLIDE_QA && json_object_get(norm, "upvote"))
