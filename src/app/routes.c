@@ -35,7 +35,8 @@ static int64_t need_user(app_t *a, http_request_t *req, bool changes)
 	}
 	if (changes && !csrf_ok) {
 		http_respond_error(req, 403, "csrf",
-				   "missing or wrong X-CSRF-Token header (see GET /api/v1/me)", NULL);
+		                   "missing or wrong X-CSRF-Token header (see GET /api/v1/me)",
+		                   NULL);
 		return 0;
 	}
 	return user;
@@ -55,9 +56,9 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 	if (!action) {
 		json_decref(body);
 		http_respond_error(req, 400, "invalid",
-				   "expected a JSON object with \"action\": next, prev, goto, "
-				   "open, close, show-results or hide-results",
-				   NULL);
+		                   "expected a JSON object with \"action\": next, prev, goto, "
+		                   "open, close, show-results or hide-results",
+		                   NULL);
 		return;
 	}
 	if (s->row.status != 0) {
@@ -75,12 +76,13 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 			target--;
 	} else if (strcmp(action, "goto") == 0) {
 		json_t *id = json_object_get(body, "slide");
-		live_slide_t *ls = json_is_integer(id) ? live_slide_by_id(s, json_integer_value(id))
-						       : NULL;
+		live_slide_t *ls =
+		    json_is_integer(id) ? live_slide_by_id(s, json_integer_value(id)) : NULL;
 		if (!ls) {
 			json_decref(body);
 			http_respond_error(req, 400, "invalid",
-					   "\"slide\" must be the id of a slide of this session", NULL);
+			                   "\"slide\" must be the id of a slide of this session",
+			                   NULL);
 			return;
 		}
 		target = (int)(ls - s->slides);
@@ -95,9 +97,9 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 	} else {
 		json_decref(body);
 		http_respond_error(req, 400, "invalid",
-				   "unknown action; expected next, prev, goto, open, close, "
-				   "show-results or hide-results",
-				   NULL);
+		                   "unknown action; expected next, prev, goto, open, close, "
+		                   "show-results or hide-results",
+		                   NULL);
 		return;
 	}
 	json_decref(body);
@@ -110,7 +112,7 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 	if (s->row.slide_index == before.slide_index && s->row.open == before.open &&
 	    s->row.results == before.results) {
 		http_respond(req, 200, "application/json; charset=utf-8", NULL, s->state,
-			     strlen(s->state));
+		             strlen(s->state));
 		return;
 	}
 	live_changed(a, s, req);
@@ -132,7 +134,8 @@ static void flag_saved(store_job_t *job)
 	int64_t id = job->u.flag.answer_id;
 	bool v = job->u.flag.value;
 	if (job->status != STORE_OK) {
-		http_respond_error(f->req, 503, "unavailable", "the change could not be saved", NULL);
+		http_respond_error(f->req, 503, "unavailable", "the change could not be saved",
+		                   NULL);
 	} else {
 		/* Applied after the commit: what the screen shows is what is stored. */
 		if (job->kind == STORE_JOB_HIDE)
@@ -141,9 +144,9 @@ static void flag_saved(store_job_t *job)
 			tally_set_answered(f->slide->tally, id, v);
 		live_dirty(f->app, f->session);
 		http_respond_json(f->req, 200,
-				  json_pack("{s:I, s:b}", "id", (json_int_t)id,
-					    job->kind == STORE_JOB_HIDE ? "hidden" : "answered", v),
-				  NULL);
+		                  json_pack("{s:I, s:b}", "id", (json_int_t)id,
+		                            job->kind == STORE_JOB_HIDE ? "hidden" : "answered", v),
+		                  NULL);
 	}
 	free(f);
 }
@@ -185,7 +188,7 @@ static void moderate(app_t *a, http_request_t *req, const char *rest)
 	}
 	if (kind == STORE_JOB_ANSWERED && ls->s.kind != SLIDE_QA) {
 		http_respond_error(req, 400, "invalid", "only Q&A questions can be marked answered",
-				   NULL);
+		                   NULL);
 		return;
 	}
 	flag_t *f = calloc(1, sizeof *f);
@@ -223,45 +226,62 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 	bool get = req->method == HTTP_M_GET || req->method == HTTP_M_HEAD;
 	bool post = req->method == HTTP_M_POST;
 	if (strcmp(sub, "") == 0) {
-		if (!get)
-			return wrong_method(req, "GET");
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
 		http_respond(req, 200, "application/json; charset=utf-8", NULL, s->state,
-			     strlen(s->state));
+		             strlen(s->state));
 	} else if (strcmp(sub, "/stream") == 0) {
-		if (!get)
-			return wrong_method(req, "GET");
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
 		live_stream(a, s, req, false);
 	} else if (strcmp(sub, "/questions") == 0) {
-		if (!get)
-			return wrong_method(req, "GET");
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
 		json_t *q = live_qa(s);
 		if (!q)
-			http_respond_error(req, 404, "not_found", "the current slide is not Q&A", NULL);
+			http_respond_error(req, 404, "not_found", "the current slide is not Q&A",
+			                   NULL);
 		else
 			http_respond_json(req, 200, q, NULL);
 	} else if (strcmp(sub, "/answers") == 0) {
-		if (!post)
-			return wrong_method(req, "POST");
+		if (!post) {
+			wrong_method(req, "POST");
+			return;
+		}
 		answers_post_json(a, s, req);
 	} else if (strcmp(sub, "/qr.svg") == 0) {
-		if (!get)
-			return wrong_method(req, "GET");
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
 		pages_qr_svg(a, s, req);
 	} else if (strcmp(sub, "/control") == 0) {
-		if (!post)
-			return wrong_method(req, "POST");
+		if (!post) {
+			wrong_method(req, "POST");
+			return;
+		}
 		if (need_user(a, req, true))
 			control(a, s, req);
 	} else if (strcmp(sub, "/results") == 0) {
-		if (!get)
-			return wrong_method(req, "GET");
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
 		char h[8];
 		bool hidden = http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
 		if (need_user(a, req, false))
 			http_respond_json(req, 200, live_results(s, hidden), NULL);
 	} else if (strcmp(sub, "/results/stream") == 0) {
-		if (!get)
-			return wrong_method(req, "GET");
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
 		if (need_user(a, req, false))
 			live_stream(a, s, req, true);
 	} else {
@@ -287,24 +307,42 @@ void app_handle(http_request_t *req, void *ctx)
 	bool get = req->method == HTTP_M_GET || req->method == HTTP_M_HEAD;
 	bool post = req->method == HTTP_M_POST;
 
-	if (strncmp(p, "/api/v1/sessions/", 17) == 0)
-		return session_api(a, req, p + 17);
-	if (strncmp(p, "/api/v1/answers/", 16) == 0)
-		return moderate(a, req, p + 16);
-	if (strcmp(p, "/api/v1/me") == 0)
-		return get ? me(a, req) : wrong_method(req, "GET");
+	if (strncmp(p, "/api/v1/sessions/", 17) == 0) {
+		session_api(a, req, p + 17);
+		return;
+	}
+	if (strncmp(p, "/api/v1/answers/", 16) == 0) {
+		moderate(a, req, p + 16);
+		return;
+	}
+	if (strcmp(p, "/api/v1/me") == 0) {
+		if (get)
+			me(a, req);
+		else
+			wrong_method(req, "GET");
+		return;
+	}
 	if (strncmp(p, "/static/", 8) == 0) {
-		if (!get)
-			return wrong_method(req, "GET");
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
 		if (!pages_static(a, req, p + 8))
 			not_found(req);
 		return;
 	}
-	if (strcmp(p, "/") == 0)
-		return get ? pages_index(a, req, 200, NULL) : wrong_method(req, "GET");
+	if (strcmp(p, "/") == 0) {
+		if (get)
+			pages_index(a, req, 200, NULL);
+		else
+			wrong_method(req, "GET");
+		return;
+	}
 	if (strcmp(p, "/join") == 0) {
-		if (!get)
-			return wrong_method(req, "GET");
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
 		char code[32];
 		int n = http_query(req, "code", code, sizeof code);
 		/* People type spaces between the groups of digits. */
@@ -314,59 +352,99 @@ void app_handle(http_request_t *req, void *ctx)
 			if (code[i] != ' ')
 				digits[k++] = code[i];
 		digits[k] = '\0';
-		if (!is_code(digits))
-			return pages_index(a, req, 400, tr("nl", "err.code_format"));
-		if (!live_find(a, digits))
-			return pages_index(a, req, 404, tr("nl", "err.code"));
+		if (!is_code(digits)) {
+			pages_index(a, req, 400, tr("nl", "err.code_format"));
+			return;
+		}
+		if (!live_find(a, digits)) {
+			pages_index(a, req, 404, tr("nl", "err.code"));
+			return;
+		}
 		char hdr[64];
 		snprintf(hdr, sizeof hdr, "Location: /%s\r\n", digits);
-		return http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+		return;
 	}
 	if (strcmp(p, "/login") == 0) {
-		if (post)
-			return auth_login_form(a, req);
-		if (!get)
-			return wrong_method(req, "GET, POST");
+		if (post) {
+			auth_login_form(a, req);
+			return;
+		}
+		if (!get) {
+			wrong_method(req, "GET, POST");
+			return;
+		}
 		char t[8], next[256];
-		if (http_query(req, "token", t, sizeof t) >= 0 || strstr(req->query, "token="))
-			return auth_login_link(a, req);
+		if (http_query(req, "token", t, sizeof t) >= 0 || strstr(req->query, "token=")) {
+			auth_login_link(a, req);
+			return;
+		}
 		if (http_query(req, "next", next, sizeof next) < 0)
 			snprintf(next, sizeof next, "/");
-		return pages_login(a, req, 200, NULL, next);
+		{
+			pages_login(a, req, 200, NULL, next);
+			return;
+		}
 	}
-	if (strcmp(p, "/logout") == 0)
-		return post ? auth_logout(a, req) : wrong_method(req, "POST");
+	if (strcmp(p, "/logout") == 0) {
+		if (post)
+			auth_logout(a, req);
+		else
+			wrong_method(req, "POST");
+		return;
+	}
 	if (strncmp(p, "/present/", 9) == 0) {
-		if (!get)
-			return wrong_method(req, "GET");
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
 		session_t *s = live_find(a, p + 9);
-		if (!s)
-			return pages_index(a, req, 404, tr("nl", "err.code"));
+		if (!s) {
+			pages_index(a, req, 404, tr("nl", "err.code"));
+			return;
+		}
 		bool csrf_ok;
 		if (!auth_user(a, req, &csrf_ok)) {
 			char hdr[96];
-			snprintf(hdr, sizeof hdr, "Location: /login?next=/present/%s\r\n", s->row.code);
-			return http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+			snprintf(hdr, sizeof hdr, "Location: /login?next=/present/%s\r\n",
+			         s->row.code);
+			http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+			return;
 		}
-		return pages_present(a, s, req);
+		{
+			pages_present(a, s, req);
+			return;
+		}
 	}
 	if (is_code(p + 1)) {
 		session_t *s = live_find(a, p + 1);
 		if (!s) {
-			if (!get && !post)
-				return wrong_method(req, "GET, POST");
-			return pages_index(a, req, 404, tr("nl", "err.code"));
+			if (!get && !post) {
+				wrong_method(req, "GET, POST");
+				return;
+			}
+			{
+				pages_index(a, req, 404, tr("nl", "err.code"));
+				return;
+			}
 		}
-		if (post)
-			return answers_post_form(a, s, req);
-		if (!get)
-			return wrong_method(req, "GET, POST");
+		if (post) {
+			answers_post_form(a, s, req);
+			return;
+		}
+		if (!get) {
+			wrong_method(req, "GET, POST");
+			return;
+		}
 		char hex[33], cookie[160], sent[4];
 		uint64_t key;
 		auth_participant(a, req, hex, &key, cookie);
 		bool ok = http_query(req, "sent", sent, sizeof sent) > 0;
-		return pages_participant(a, s, req, 200, ok ? tr(s->lang, "form.sent") : NULL, false,
-					 cookie);
+		{
+			pages_participant(a, s, req, 200, ok ? tr(s->lang, "form.sent") : NULL,
+			                  false, cookie);
+			return;
+		}
 	}
 	not_found(req);
 }
@@ -381,7 +459,7 @@ static void load_one(const store_session_t *row, void *arg)
 }
 
 int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out, char *err,
-	    size_t errlen)
+            size_t errlen)
 {
 	app_t *a = calloc(1, sizeof *a);
 	if (!a)
@@ -391,7 +469,7 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 	snprintf(a->web_dir, sizeof a->web_dir, "%s", opt->web_dir);
 	snprintf(a->public_url, sizeof a->public_url, "%s", opt->public_url);
 	crypto_generichash(a->hash_key, sizeof a->hash_key, (const unsigned char *)"seen", 4,
-			   store_secret(st), 32);
+	                   store_secret(st), 32);
 	if (pages_load(a, err, errlen) < 0) {
 		app_free(a);
 		return -1;
