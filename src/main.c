@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/log.h"
 #include "util/qr.h"
 
@@ -91,28 +92,6 @@ static void exe_dir(char *out, size_t len)
 		*slash = '\0';
 }
 
-static char *read_all(const char *path, size_t *len, size_t max)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	buf_t b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		buf_append(&b, chunk, n);
-		if (b.len > max) {
-			fclose(f);
-			buf_free(&b);
-			errno = EFBIG;
-			return NULL;
-		}
-	}
-	fclose(f);
-	*len = b.len;
-	return buf_steal(&b);
-}
-
 static store_t *open_store(const opts_t *o)
 {
 	store_t *st;
@@ -132,7 +111,7 @@ static int cmd_import(const opts_t *o)
 	}
 	const char *path = o->args[1];
 	size_t len;
-	char *md = read_all(path, &len, 1 << 20);
+	char *md = file_read(path, 1 << 20, &len);
 	if (!md) {
 		fprintf(stderr, "inspraak: cannot read %s: %s\n", path,
 			errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
@@ -295,7 +274,7 @@ static int find_demo(store_t *st, const char *dir, char *code)
 	char path[1200];
 	snprintf(path, sizeof path, "%s/examples/samenleven-in-diversiteit.md", dir);
 	size_t len;
-	char *md = read_all(path, &len, 1 << 20);
+	char *md = file_read(path, 1 << 20, &len);
 	if (!md) {
 		fprintf(stderr, "inspraak: cannot read the demo deck %s: %s\n", path, strerror(errno));
 		return -1;

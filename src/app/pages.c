@@ -14,25 +14,10 @@
 #include <sys/stat.h>
 
 #include "app/internal.h"
+#include "util/file.h"
 #include "util/qr.h"
 
 enum { STATIC_MAX_BYTES = 4 << 20 };
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	buf_t b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= STATIC_MAX_BYTES)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	if (len)
-		*len = b.len;
-	return buf_steal(&b);
-}
 
 static const char *type_of(const char *name)
 {
@@ -82,7 +67,7 @@ static void load_statics(app_t *a, const char *dir, const char *prefix)
 			continue;
 		}
 		size_t len;
-		char *data = read_file(path, &len);
+		char *data = file_read(path, STATIC_MAX_BYTES, &len);
 		if (!data)
 			continue;
 		a->statics = realloc(a->statics, (a->n_statics + 1) * sizeof *a->statics);
@@ -116,7 +101,7 @@ int pages_load(app_t *a, char *err, size_t errlen)
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		char path[1200];
 		snprintf(path, sizeof path, "%s/%s", a->web_dir, t[i].name);
-		*t[i].dst = read_file(path, NULL);
+		*t[i].dst = file_read(path, STATIC_MAX_BYTES, NULL);
 		if (!*t[i].dst) {
 			snprintf(err, errlen, "cannot read the page template %s: %s", path,
 				 strerror(errno));
