@@ -33,19 +33,22 @@ deps:
 	@scripts/deps
 
 inspraak: $(BUILD)/libinspraak.a $(BUILD)/src/main.o
-	$(CC) -o $@ $(BUILD)/src/main.o $(BUILD)/libinspraak.a $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) -o $@ $(BUILD)/src/main.o $(BUILD)/libinspraak.a $(LIBS)
 
 $(BUILD)/libinspraak.a: $(OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/%.o: %.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/asan/%.o: %.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+	@echo "  CC/SAN  $<"
+	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
 
 $(BUILD)/test_%: tests/unit/test_%.c $(BUILD)/libinspraak.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libinspraak.a $(LIBS) -lcmocka
