@@ -1,14 +1,20 @@
 /*
  * tally: live results of one question (see tally.h).
  *
- * Every answer is a record; counts are kept incrementally by apply(), which
- * adds (+1) or removes (-1) one visible record's contribution, so adding,
- * hiding and showing are O(size of the answer), never a recount. Lists of
- * texts (open answers, Q&A) are built when the JSON is asked for.
+ * Every answer is a record in a growable array, found by id through a hash
+ * map. Counts are kept incrementally by apply(), which adds (+1) or removes
+ * (-1) one visible record's share, so adding, hiding and showing cost the
+ * size of one answer, never a recount. Lists and orderings (open answers,
+ * Q&A, words by count, ranks by mean) are made when the JSON is asked for.
  *
- * Allowances: `units` maps a participant to what they have used, reserved
- * answers included; `votes` holds one key per (participant, question) for
- * Q&A upvotes.
+ * Allowances live in maps keyed by participant: `units` holds what each has
+ * used, reservations included; `votes` holds one key per (participant,
+ * question) for Q&A upvotes. Hiding never gives units back.
+ *
+ * Results depend only on the set of answers and their flags, not on the
+ * order they were added in: a tally rebuilt from the store at start equals
+ * the one that was live. That is why a cloud word shows the form of the
+ * answer with the lowest id, and why every ordering ends on the id.
  */
 #include "model/tally.h"
 
@@ -23,40 +29,62 @@
 
 typedef struct record {
 	int64_t id, at;
-	uint64_t participant;
-	json_t *norm;
+	uint64_t participant; /* map_key()ed */
+	json_t *norm;         /* owned reference */
+	uint32_t *words;      /* cloud: owned, the word index of each entry */
+	uint32_t n_words;
 	bool hidden, answered;
-	int votes;      /* qa ask: visible upvotes */
-	int64_t target; /* qa upvote: index of the question's record, or -1 */
+	bool upvote; /* qa: a vote, not a question */
 } record_t;
 
 typedef struct word {
-	char *fold, *text;
-	size_t count;
+	char *fold;       /* owned: the key entries are counted under */
+	char *text;       /* owned: the form of the answer with the lowest id */
+	int64_t first_id; /* that answer's id */
+	size_t count;     /* visible entries */
 } word_t;
 
 struct tally {
-	const slide_t *s;
+	const slide_t *s; /* borrowed */
 	record_t *rec;
 	size_t n_rec, cap_rec;
 	map_t by_id;   /* answer id -> record index */
 	map_t units;   /* participant -> units used (reserved or stored) */
-	map_t votes;   /* mix(participant, question id) -> 1 */
+	map_t votes;   /* vote_key(participant, question id) -> 1 */
 	map_t visible; /* participant -> visible answers */
+	map_t qvotes;  /* qa: question id -> visible upvotes */
 	size_t respondents, answers, hidden;
 	uint64_t version;
-	/* per kind */
-	size_t *counts;     /* choice: per option; scale: per statement x rating */
-	double *sums;       /* scale: per statement; rank: per option, positions */
-	size_t *n_votes;    /* scale: per statement; rank: per option */
-	word_t *words;      /* cloud */
+	/* per kind, allocated by tally_new */
+	size_t *counts;  /* choice: per option; scale: per statement x rating */
+	int64_t *sums;   /* scale: ratings per statement; rank: positions per option */
+	size_t *n_votes; /* scale: per statement; rank: per option */
+	word_t *words;   /* cloud */
 	size_t n_words, cap_words, entries;
-	map_t word_idx;     /* hash of fold -> word index */
+	map_t word_idx; /* cloud: probe key of a fold -> word index */
 };
 
-static uint64_t mix(uint64_t a, uint64_t b)
+static void *xcalloc(size_t n, size_t size)
 {
-	uint64_t x = a ^ (b * 0x9E3779B97F4A7C15ull);
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		abort();
+	return p;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p)
+		abort();
+	return p;
+}
+
+static uint64_t id_key(int64_t id) { return map_key((uint64_t)id); }
+
+static uint64_t vote_key(uint64_t participant, int64_t question)
+{
+	uint64_t x = participant ^ ((uint64_t)question * 0x9E3779B97F4A7C15ull);
 	x ^= x >> 31;
 	x *= 0xBF58476D1CE4E5B9ull;
 	x ^= x >> 29;
@@ -65,52 +93,10 @@ static uint64_t mix(uint64_t a, uint64_t b)
 
 static uint64_t str_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
 	return map_key(h);
-}
-
-tally_t *tally_new(const slide_t *s)
-{
-	assert(slide_is_question(s));
-	tally_t *t = calloc(1, sizeof *t);
-	if (!t)
-		abort();
-	t->s = s;
-	size_t n = s->n_items ? s->n_items : 1;
-	if (s->kind == SLIDE_CHOICE)
-		t->counts = calloc(n, sizeof *t->counts);
-	if (s->kind == SLIDE_SCALE)
-		t->counts = calloc(n * (size_t)s->scale_max, sizeof *t->counts);
-	if (s->kind == SLIDE_SCALE || s->kind == SLIDE_RANK) {
-		t->sums = calloc(n, sizeof *t->sums);
-		t->n_votes = calloc(n, sizeof *t->n_votes);
-	}
-	return t;
-}
-
-void tally_free(tally_t *t)
-{
-	if (!t)
-		return;
-	for (size_t i = 0; i < t->n_rec; i++)
-		json_decref(t->rec[i].norm);
-	free(t->rec);
-	for (size_t i = 0; i < t->n_words; i++) {
-		free(t->words[i].fold);
-		free(t->words[i].text);
-	}
-	free(t->words);
-	free(t->counts);
-	free(t->sums);
-	free(t->n_votes);
-	map_free(&t->by_id);
-	map_free(&t->units);
-	map_free(&t->votes);
-	map_free(&t->visible);
-	map_free(&t->word_idx);
-	free(t);
 }
 
 static int64_t get(const map_t *m, uint64_t k)
@@ -129,40 +115,143 @@ static void add_to(map_t *m, uint64_t k, int64_t d)
 		map_del(m, k);
 }
 
-static bool is_upvote(const json_t *norm) { return json_object_get(norm, "upvote") != NULL; }
-
-/* The record of a visible question with this answer id, or -1. */
-static int64_t question_index(const tally_t *t, int64_t id)
+tally_t *tally_new(const slide_t *s)
 {
-	int64_t idx;
-	if (!map_get(&t->by_id, map_key((uint64_t)id), &idx))
-		return -1;
-	if (is_upvote(t->rec[idx].norm))
-		return -1;
-	return idx;
+	assert(s && slide_is_question(s));
+	tally_t *t = xcalloc(1, sizeof *t);
+	t->s = s;
+	size_t n = s->n_items;
+	if (s->kind == SLIDE_CHOICE)
+		t->counts = xcalloc(n, sizeof *t->counts);
+	if (s->kind == SLIDE_SCALE)
+		t->counts = xcalloc(n * (size_t)s->scale_max, sizeof *t->counts);
+	if (s->kind == SLIDE_SCALE || s->kind == SLIDE_RANK) {
+		t->sums = xcalloc(n, sizeof *t->sums);
+		t->n_votes = xcalloc(n, sizeof *t->n_votes);
+	}
+	return t;
 }
+
+void tally_free(tally_t *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n_rec; i++) {
+		json_decref(t->rec[i].norm);
+		free(t->rec[i].words);
+	}
+	free(t->rec);
+	for (size_t i = 0; i < t->n_words; i++) {
+		free(t->words[i].fold);
+		free(t->words[i].text);
+	}
+	free(t->words);
+	free(t->counts);
+	free(t->sums);
+	free(t->n_votes);
+	map_free(&t->by_id);
+	map_free(&t->units);
+	map_free(&t->votes);
+	map_free(&t->visible);
+	map_free(&t->qvotes);
+	map_free(&t->word_idx);
+	free(t);
+}
+
+/* ---- the shape of a normal form ---- */
+
+static bool is_upvote(const tally_t *t, const json_t *norm)
+{
+	return t->s->kind == SLIDE_QA && json_object_get(norm, "upvote") != NULL;
+}
+
+static int64_t upvote_target(const json_t *norm)
+{
+	return json_integer_value(json_object_get(norm, "upvote"));
+}
+
+/* Whether the array holds integers in [lo, hi], each at most once when
+ * distinct (hi - lo < 32, which the deck's bounds guarantee). */
+static bool int_array(const json_t *a, json_int_t lo, json_int_t hi, bool distinct)
+{
+	uint32_t seen = 0;
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e)
+	{
+		if (!json_is_integer(e) || json_integer_value(e) < lo || json_integer_value(e) > hi)
+			return false;
+		uint32_t bit = 1u << (json_integer_value(e) - lo);
+		if (distinct && (seen & bit))
+			return false;
+		seen |= bit;
+	}
+	return true;
+}
+
+/* True when norm has the normal form of answer.h for this slide. Answers
+ * read back from the store are checked with it, so that a damaged row can
+ * never index outside the counters. */
+static bool norm_ok(const tally_t *t, const json_t *norm)
+{
+	const slide_t *s = t->s;
+	size_t n = json_array_size(norm), i;
+	json_t *e;
+	switch (s->kind) {
+	case SLIDE_OPEN:
+		return json_is_string(norm);
+	case SLIDE_QA:
+		if (json_object_size(norm) != 1)
+			return false;
+		if (json_is_string(json_object_get(norm, "ask")))
+			return true;
+		return json_is_integer(json_object_get(norm, "upvote")) && upvote_target(norm) > 0;
+	case SLIDE_CLOUD:
+		if (!json_is_array(norm) || n == 0 || n > DECK_CLOUD_ENTRIES_MAX)
+			return false;
+		json_array_foreach(norm, i, e)
+		{
+			if (!json_is_string(e))
+				return false;
+		}
+		return true;
+	case SLIDE_CHOICE:
+		return json_is_array(norm) && n >= 1 && n <= s->n_items && (s->multiple || n == 1) &&
+		       int_array(norm, 0, (json_int_t)s->n_items - 1, true);
+	case SLIDE_SCALE:
+		return json_is_array(norm) && n == s->n_items && int_array(norm, 1, s->scale_max, false);
+	case SLIDE_RANK:
+		return json_is_array(norm) && n == s->n_items &&
+		       int_array(norm, 0, (json_int_t)s->n_items - 1, true);
+	default:
+		return false;
+	}
+}
+
+/* ---- allowances ---- */
 
 int tally_reserve(tally_t *t, uint64_t participant, const json_t *norm)
 {
 	const slide_t *s = t->s;
 	uint64_t p = map_key(participant);
+	assert(norm_ok(t, norm)); /* the caller passes answer_validate's output */
 	int64_t used = get(&t->units, p);
 	switch (s->kind) {
 	case SLIDE_QA:
-		if (is_upvote(norm)) {
-			int64_t qid = json_integer_value(json_object_get(norm, "upvote"));
-			int64_t idx = question_index(t, qid);
-			if (idx < 0 || t->rec[idx].hidden)
+		if (is_upvote(t, norm)) {
+			int64_t qid = upvote_target(norm), idx;
+			if (!map_get(&t->by_id, id_key(qid), &idx) || t->rec[idx].upvote ||
+			    t->rec[idx].hidden)
 				return TALLY_ENOITEM;
 			if (t->rec[idx].participant == p)
 				return TALLY_EOWN;
-			uint64_t k = mix(p, (uint64_t)qid);
+			uint64_t k = vote_key(p, qid);
 			if (map_get(&t->votes, k, NULL))
 				return TALLY_EVOTED;
 			map_put(&t->votes, k, 1);
 			return 0;
 		}
-		/* an ask counts like an open answer */
+		/* a question counts against the allowance like an open answer */
 		__attribute__((fallthrough));
 	case SLIDE_OPEN:
 		if (used >= s->max_answers)
@@ -184,88 +273,121 @@ int tally_reserve(tally_t *t, uint64_t participant, const json_t *norm)
 void tally_release(tally_t *t, uint64_t participant, const json_t *norm)
 {
 	uint64_t p = map_key(participant);
-	if (t->s->kind == SLIDE_QA && is_upvote(norm)) {
-		int64_t qid = json_integer_value(json_object_get(norm, "upvote"));
-		map_del(&t->votes, mix(p, (uint64_t)qid));
+	if (is_upvote(t, norm)) {
+		bool had = map_del(&t->votes, vote_key(p, upvote_target(norm)));
+		assert(had);
+		(void)had;
 		return;
 	}
+	assert(get(&t->units, p) >= answer_units(t->s, norm));
 	add_to(&t->units, p, -answer_units(t->s, norm));
 }
 
+/* Charges an answer read back from the store, without checks: it was
+ * accepted once, and the allowance it used stays used. */
+static void charge(tally_t *t, uint64_t p, const json_t *norm)
+{
+	if (is_upvote(t, norm))
+		map_put(&t->votes, vote_key(p, upvote_target(norm)), 1);
+	else
+		add_to(&t->units, p, answer_units(t->s, norm));
+}
+
+/* ---- counting ---- */
+
+/* The word entry text is counted under, created on first sight. */
+static uint32_t word_for(tally_t *t, const char *text, int64_t id)
+{
+	char *fold = text_fold(text, strlen(text));
+	if (!fold) /* not valid text: counted under its own bytes */
+		fold = strdup(text);
+	if (!fold)
+		abort();
+	uint64_t h = str_hash(fold);
+	int64_t w;
+	/* Probe past other folds with the same hash: the map never deletes,
+	 * so a free key ends the search. */
+	while (map_get(&t->word_idx, h, &w) && strcmp(t->words[w].fold, fold) != 0)
+		h = map_key(h + 1);
+	if (map_get(&t->word_idx, h, &w)) {
+		free(fold);
+		word_t *wd = &t->words[w];
+		if (id < wd->first_id) {
+			char *copy = strdup(text);
+			if (!copy)
+				abort();
+			free(wd->text);
+			wd->text = copy;
+			wd->first_id = id;
+		}
+		return (uint32_t)w;
+	}
+	if (t->n_words == t->cap_words) {
+		t->cap_words = t->cap_words ? t->cap_words * 2 : 16;
+		t->words = xrealloc(t->words, t->cap_words * sizeof *t->words);
+	}
+	char *copy = strdup(text);
+	if (!copy)
+		abort();
+	w = (int64_t)t->n_words++;
+	t->words[w] = (word_t){fold, copy, id, 0};
+	map_put(&t->word_idx, h, w);
+	return (uint32_t)w;
+}
+
+static void bump(size_t *c, int sign)
+{
+	assert(sign > 0 || *c > 0);
+	*c = sign > 0 ? *c + 1 : *c - 1;
+}
+
 /* Adds (sign +1) or removes (-1) a visible record's share of the counts. */
-static void apply(tally_t *t, record_t *r, int sign)
+static void apply(tally_t *t, const record_t *r, int sign)
 {
 	const slide_t *s = t->s;
 	const json_t *norm = r->norm;
 	size_t i;
 	json_t *e;
-	/* respondents: participants with at least one visible answer */
 	int64_t vis = get(&t->visible, r->participant);
 	if (sign > 0 && vis == 0)
 		t->respondents++;
 	if (sign < 0 && vis == 1)
 		t->respondents--;
 	add_to(&t->visible, r->participant, sign);
-	t->answers += (size_t)(sign > 0 ? 1 : 0);
-	t->answers -= (size_t)(sign < 0 ? 1 : 0);
+	bump(&t->answers, sign);
 	switch (s->kind) {
 	case SLIDE_CHOICE:
 		json_array_foreach(norm, i, e)
 		{
-			size_t k = (size_t)json_integer_value(e);
-			t->counts[k] = (size_t)((long)t->counts[k] + sign);
+			bump(&t->counts[json_integer_value(e)], sign);
 		}
 		break;
 	case SLIDE_SCALE:
 		json_array_foreach(norm, i, e)
 		{
-			size_t r1 = (size_t)json_integer_value(e);
-			size_t *c = &t->counts[i * (size_t)s->scale_max + r1 - 1];
-			*c = (size_t)((long)*c + sign);
-			t->sums[i] += sign * (double)r1;
-			t->n_votes[i] = (size_t)((long)t->n_votes[i] + sign);
+			json_int_t rating = json_integer_value(e);
+			bump(&t->counts[i * (size_t)s->scale_max + (size_t)rating - 1], sign);
+			t->sums[i] += sign * rating;
+			bump(&t->n_votes[i], sign);
 		}
 		break;
 	case SLIDE_RANK:
 		json_array_foreach(norm, i, e)
 		{
 			size_t opt = (size_t)json_integer_value(e);
-			t->sums[opt] += sign * (double)(i + 1);
-			t->n_votes[opt] = (size_t)((long)t->n_votes[opt] + sign);
+			t->sums[opt] += sign * (int64_t)(i + 1);
+			bump(&t->n_votes[opt], sign);
 		}
 		break;
 	case SLIDE_CLOUD:
-		json_array_foreach(norm, i, e)
-		{
-			const char *text = json_string_value(e);
-			char *fold = text_fold(text, strlen(text));
-			if (!fold)
-				continue;
-			uint64_t h = str_hash(fold);
-			int64_t w;
-			/* probe past hash collisions by comparing the folded text */
-			while (map_get(&t->word_idx, h, &w) && strcmp(t->words[w].fold, fold) != 0)
-				h = map_key(h + 1);
-			if (!map_get(&t->word_idx, h, &w)) {
-				if (t->n_words == t->cap_words) {
-					t->cap_words = t->cap_words ? t->cap_words * 2 : 16;
-					t->words = realloc(t->words, t->cap_words * sizeof *t->words);
-					if (!t->words)
-						abort();
-				}
-				w = (int64_t)t->n_words++;
-				t->words[w] = (word_t){fold, strdup(text), 0};
-				map_put(&t->word_idx, h, w);
-			} else {
-				free(fold);
-			}
-			t->words[w].count = (size_t)((long)t->words[w].count + sign);
-			t->entries = (size_t)((long)t->entries + sign);
+		for (uint32_t k = 0; k < r->n_words; k++) {
+			bump(&t->words[r->words[k]].count, sign);
+			bump(&t->entries, sign);
 		}
 		break;
 	case SLIDE_QA:
-		if (r->target >= 0)
-			t->rec[r->target].votes += sign;
+		if (r->upvote)
+			add_to(&t->qvotes, id_key(upvote_target(norm)), sign);
 		break;
 	default:
 		break;
@@ -276,21 +398,18 @@ void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm,
 	       bool hidden, bool answered, bool reserved)
 {
 	uint64_t p = map_key(participant);
-	if (map_get(&t->by_id, map_key((uint64_t)id), NULL))
-		return; /* counted already */
-	if (!reserved) {
-		if (t->s->kind == SLIDE_QA && is_upvote(norm)) {
-			int64_t qid = json_integer_value(json_object_get(norm, "upvote"));
-			map_put(&t->votes, mix(p, (uint64_t)qid), 1);
-		} else {
-			add_to(&t->units, p, answer_units(t->s, norm));
-		}
+	if (map_get(&t->by_id, id_key(id), NULL) || !norm_ok(t, norm)) {
+		/* Counted already, or a value the store should never have
+		 * held: leave the results as they are. */
+		if (reserved)
+			tally_release(t, participant, norm);
+		return;
 	}
+	if (!reserved)
+		charge(t, p, norm);
 	if (t->n_rec == t->cap_rec) {
 		t->cap_rec = t->cap_rec ? t->cap_rec * 2 : 64;
-		t->rec = realloc(t->rec, t->cap_rec * sizeof *t->rec);
-		if (!t->rec)
-			abort();
+		t->rec = xrealloc(t->rec, t->cap_rec * sizeof *t->rec);
 	}
 	record_t *r = &t->rec[t->n_rec];
 	*r = (record_t){.id = id,
@@ -299,12 +418,17 @@ void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm,
 			.norm = json_incref((json_t *)norm),
 			.hidden = hidden,
 			.answered = answered,
-			.target = -1};
-	if (t->s->kind == SLIDE_QA && is_upvote(norm)) {
-		r->target = question_index(t, json_integer_value(json_object_get(norm, "upvote")));
-		/* a vote for a hidden question does not count while it is hidden */
+			.upvote = is_upvote(t, norm)};
+	if (t->s->kind == SLIDE_CLOUD) {
+		size_t i;
+		json_t *e;
+		r->words = xcalloc(json_array_size(norm), sizeof *r->words);
+		json_array_foreach(norm, i, e)
+		{
+			r->words[r->n_words++] = word_for(t, json_string_value(e), id);
+		}
 	}
-	map_put(&t->by_id, map_key((uint64_t)id), (int64_t)t->n_rec);
+	map_put(&t->by_id, id_key(id), (int64_t)t->n_rec);
 	t->n_rec++;
 	if (hidden)
 		t->hidden++;
@@ -316,7 +440,7 @@ void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm,
 static record_t *find(const tally_t *t, int64_t id)
 {
 	int64_t idx;
-	if (!map_get(&t->by_id, map_key((uint64_t)id), &idx))
+	if (!map_get(&t->by_id, id_key(id), &idx))
 		return NULL;
 	return &t->rec[idx];
 }
@@ -345,7 +469,7 @@ int tally_set_hidden(tally_t *t, int64_t id, bool hidden)
 int tally_set_answered(tally_t *t, int64_t id, bool answered)
 {
 	record_t *r = find(t, id);
-	if (!r || t->s->kind != SLIDE_QA || is_upvote(r->norm))
+	if (!r || t->s->kind != SLIDE_QA || r->upvote)
 		return -1;
 	if (r->answered != answered) {
 		r->answered = answered;
@@ -360,42 +484,60 @@ uint64_t tally_version(const tally_t *t) { return t->version; }
 
 /* ---- JSON ---- */
 
-static json_t *mean_or_null(double sum, size_t n)
+static int cmp64(int64_t a, int64_t b) { return (a > b) - (a < b); }
+
+/* Open answers: newest first. */
+static int by_time_desc(const void *a, const void *b, void *ctx)
 {
-	if (n == 0)
-		return json_null();
-	return json_real(round(sum / (double)n * 100.0) / 100.0);
+	const tally_t *t = ctx;
+	const record_t *x = &t->rec[*(const size_t *)a], *y = &t->rec[*(const size_t *)b];
+	int c = cmp64(y->at, x->at);
+	return c ? c : cmp64(y->id, x->id);
 }
 
-static const tally_t *sort_ctx;
-
-static int by_votes(const void *a, const void *b)
+/* Q&A: most votes first, then the older question. */
+static int by_votes(const void *a, const void *b, void *ctx)
 {
-	const record_t *x = &sort_ctx->rec[*(const size_t *)a], *y = &sort_ctx->rec[*(const size_t *)b];
-	if (x->votes != y->votes)
-		return y->votes - x->votes;
-	return (x->id > y->id) - (x->id < y->id);
+	const tally_t *t = ctx;
+	const record_t *x = &t->rec[*(const size_t *)a], *y = &t->rec[*(const size_t *)b];
+	int c = cmp64(get(&t->qvotes, id_key(y->id)), get(&t->qvotes, id_key(x->id)));
+	if (!c)
+		c = cmp64(x->at, y->at);
+	return c ? c : cmp64(x->id, y->id);
 }
 
-static int by_count(const void *a, const void *b)
+static int by_count(const void *a, const void *b, void *ctx)
 {
-	const word_t *x = &sort_ctx->words[*(const size_t *)a];
-	const word_t *y = &sort_ctx->words[*(const size_t *)b];
+	const tally_t *t = ctx;
+	const word_t *x = &t->words[*(const size_t *)a], *y = &t->words[*(const size_t *)b];
 	if (x->count != y->count)
 		return x->count < y->count ? 1 : -1;
 	return strcmp(x->fold, y->fold);
 }
 
-static int by_mean(const void *a, const void *b)
+/* Rank: lowest mean position first, compared exactly (sum_i / n_i against
+ * sum_j / n_j by cross-multiplying); options nobody ranked go last. */
+static int by_mean(const void *a, const void *b, void *ctx)
 {
+	const tally_t *t = ctx;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	size_t ni = sort_ctx->n_votes[i], nj = sort_ctx->n_votes[j];
-	if (!ni || !nj)
-		return ni && !nj ? -1 : !ni && nj ? 1 : (i > j) - (i < j);
-	double mi = sort_ctx->sums[i] / (double)ni, mj = sort_ctx->sums[j] / (double)nj;
-	if (mi != mj)
-		return mi < mj ? -1 : 1;
+	size_t ni = t->n_votes[i], nj = t->n_votes[j];
+	if (!ni || !nj) {
+		if (ni || nj)
+			return ni ? -1 : 1;
+	} else {
+		int c = cmp64(t->sums[i] * (int64_t)nj, t->sums[j] * (int64_t)ni);
+		if (c)
+			return c;
+	}
 	return (i > j) - (i < j);
+}
+
+static json_t *mean_or_null(int64_t sum, size_t n)
+{
+	if (n == 0)
+		return json_null();
+	return json_real(round((double)sum / (double)n * 100.0) / 100.0);
 }
 
 static json_t *text_item(const record_t *r, const char *text, bool with_hidden)
@@ -407,6 +549,19 @@ static json_t *text_item(const record_t *r, const char *text, bool with_hidden)
 	return it;
 }
 
+/* Indexes of the records to list, sorted by cmp; caller frees. */
+static size_t *listed(const tally_t *t, bool with_hidden, bool upvotes,
+		      int (*cmp)(const void *, const void *, void *), size_t *n)
+{
+	size_t *order = xcalloc(t->n_rec, sizeof *order);
+	*n = 0;
+	for (size_t i = 0; i < t->n_rec; i++)
+		if ((!t->rec[i].hidden || with_hidden) && t->rec[i].upvote == upvotes)
+			order[(*n)++] = i;
+	qsort_r(order, *n, sizeof *order, cmp, (void *)t);
+	return order;
+}
+
 json_t *tally_json(const tally_t *t, bool with_hidden)
 {
 	const slide_t *s = t->s;
@@ -414,96 +569,83 @@ json_t *tally_json(const tally_t *t, bool with_hidden)
 			      "respondents", (json_int_t)t->respondents, "answers",
 			      (json_int_t)t->answers, "hidden", (json_int_t)t->hidden);
 	json_t *arr = json_array();
-	size_t *order = NULL;
+	size_t *order = NULL, n = 0;
 	switch (s->kind) {
 	case SLIDE_OPEN:
-		for (size_t i = t->n_rec; i-- > 0;) {
-			const record_t *r = &t->rec[i];
-			if (!r->hidden || with_hidden)
-				json_array_append_new(arr, text_item(r, json_string_value(r->norm),
-								     with_hidden));
+		order = listed(t, with_hidden, false, by_time_desc, &n);
+		for (size_t k = 0; k < n; k++) {
+			const record_t *r = &t->rec[order[k]];
+			json_array_append_new(arr,
+					      text_item(r, json_string_value(r->norm), with_hidden));
 		}
 		json_object_set_new(j, "items", arr);
 		break;
-	case SLIDE_QA: {
-		size_t n = 0;
-		order = malloc((t->n_rec + 1) * sizeof *order);
-		if (!order)
-			abort();
-		for (size_t i = 0; i < t->n_rec; i++)
-			if (!is_upvote(t->rec[i].norm) && (!t->rec[i].hidden || with_hidden))
-				order[n++] = i;
-		sort_ctx = t;
-		qsort(order, n, sizeof *order, by_votes);
+	case SLIDE_QA:
+		order = listed(t, with_hidden, false, by_votes, &n);
 		for (size_t k = 0; k < n; k++) {
 			const record_t *r = &t->rec[order[k]];
-			json_t *it = text_item(
-				r, json_string_value(json_object_get(r->norm, "ask")), with_hidden);
-			json_object_set_new(it, "votes", json_integer(r->votes));
+			json_t *it = text_item(r, json_string_value(json_object_get(r->norm, "ask")),
+					       with_hidden);
+			json_object_set_new(it, "votes",
+					    json_integer(get(&t->qvotes, id_key(r->id))));
 			json_object_set_new(it, "answered", json_boolean(r->answered));
 			json_array_append_new(arr, it);
 		}
 		json_object_set_new(j, "items", arr);
 		break;
-	}
-	case SLIDE_CLOUD: {
-		size_t n = 0;
-		order = malloc((t->n_words + 1) * sizeof *order);
-		if (!order)
-			abort();
+	case SLIDE_CLOUD:
+		order = xcalloc(t->n_words, sizeof *order);
 		for (size_t i = 0; i < t->n_words; i++)
 			if (t->words[i].count)
 				order[n++] = i;
-		sort_ctx = t;
-		qsort(order, n, sizeof *order, by_count);
-		for (size_t k = 0; k < n; k++)
-			json_array_append_new(arr, json_pack("{s:s, s:I}", "text",
-							     t->words[order[k]].text, "count",
-							     (json_int_t)t->words[order[k]].count));
+		qsort_r(order, n, sizeof *order, by_count, (void *)t);
+		for (size_t k = 0; k < n; k++) {
+			const word_t *w = &t->words[order[k]];
+			json_array_append_new(arr, json_pack("{s:s, s:I}", "text", w->text, "count",
+							     (json_int_t)w->count));
+		}
 		json_object_set_new(j, "words", arr);
 		json_object_set_new(j, "entries", json_integer((json_int_t)t->entries));
 		break;
-	}
 	case SLIDE_CHOICE:
 		for (size_t i = 0; i < s->n_items; i++) {
-			double pct = t->respondents ? round(100.0 * (double)t->counts[i] /
-							    (double)t->respondents)
-						    : 0;
+			size_t c = t->counts[i], resp = t->respondents;
+			/* round(100 * c / resp), halves up, in integers */
+			size_t pct = resp ? (200 * c + resp) / (2 * resp) : 0;
 			json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "label", s->items[i],
-							     "count", (json_int_t)t->counts[i],
-							     "percent", (json_int_t)pct));
+							     "count", (json_int_t)c, "percent",
+							     (json_int_t)pct));
 		}
 		json_object_set_new(j, "options", arr);
 		break;
 	case SLIDE_SCALE:
 		for (size_t i = 0; i < s->n_items; i++) {
 			json_t *counts = json_array();
-			for (int r = 0; r < s->scale_max; r++)
+			for (size_t r = 0; r < (size_t)s->scale_max; r++)
 				json_array_append_new(
-					counts,
-					json_integer((json_int_t)t->counts[i * (size_t)s->scale_max + (size_t)r]));
-			json_array_append_new(arr, json_pack("{s:s, s:o, s:I, s:o}", "text", s->items[i],
-							     "counts", counts, "count",
+					counts, json_integer((json_int_t)
+								     t->counts[i * (size_t)s->scale_max + r]));
+			json_array_append_new(arr, json_pack("{s:s, s:o, s:I, s:o}", "text",
+							     s->items[i], "counts", counts, "count",
 							     (json_int_t)t->n_votes[i], "mean",
 							     mean_or_null(t->sums[i], t->n_votes[i])));
 		}
 		json_object_set_new(j, "statements", arr);
 		json_object_set_new(j, "scale_max", json_integer(s->scale_max));
-		json_object_set_new(j, "labels", json_pack("[s, s]", s->label_low ? s->label_low : "",
-							   s->label_high ? s->label_high : ""));
+		json_object_set_new(j, "labels",
+				    json_pack("[s, s]", s->label_low ? s->label_low : "",
+					      s->label_high ? s->label_high : ""));
 		break;
 	case SLIDE_RANK:
-		order = malloc((s->n_items + 1) * sizeof *order);
-		if (!order)
-			abort();
+		order = xcalloc(s->n_items, sizeof *order);
 		for (size_t i = 0; i < s->n_items; i++)
 			order[i] = i;
-		sort_ctx = t;
-		qsort(order, s->n_items, sizeof *order, by_mean);
+		qsort_r(order, s->n_items, sizeof *order, by_mean, (void *)t);
 		for (size_t k = 0; k < s->n_items; k++) {
 			size_t i = order[k];
-			json_array_append_new(arr, json_pack("{s:s, s:I, s:o, s:I}", "label", s->items[i],
-							     "index", (json_int_t)i, "mean",
+			json_array_append_new(arr, json_pack("{s:s, s:I, s:o, s:I}", "label",
+							     s->items[i], "index", (json_int_t)i,
+							     "mean",
 							     mean_or_null(t->sums[i], t->n_votes[i]),
 							     "count", (json_int_t)t->n_votes[i]));
 		}
