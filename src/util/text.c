@@ -2,6 +2,8 @@
  * text: UTF-8 validation, length and folding on top of utf8proc.
  * Validation is our own small decoder so that it can reject control
  * characters in the same pass; folding and normalisation are utf8proc's.
+ * Whitespace means Unicode's, not only ASCII's: a phone keyboard can type a
+ * no-break space, and an answer made of those is still empty.
  */
 #include "util/text.h"
 
@@ -21,7 +23,9 @@ bool text_valid(const char *s, size_t n)
 		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
 		if (k <= 0 || cp == 0)
 			return false;
-		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f)
+		/* C0 and C1 controls and DEL; only tab and line ends are text */
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    (cp >= 0x7f && cp <= 0x9f))
 			return false;
 		i += (size_t)k;
 	}
@@ -37,23 +41,45 @@ size_t text_length(const char *s, size_t n)
 	return count;
 }
 
-/* Collapses whitespace runs to one space (or keeps newlines when multiline),
- * trims both ends. Input is NUL-terminated, valid UTF-8. */
+enum { WS_NONE, WS_SPACE, WS_LINE };
+
+/* Whether cp is whitespace: a line end (newline, line and paragraph
+ * separator) or a space (tab and the space separators, Zs). */
+static int ws_class(utf8proc_int32_t cp)
+{
+	if (cp == '\n' || cp == 0x2028 || cp == 0x2029)
+		return WS_LINE;
+	if (cp == '\t' || cp == ' ' || utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS)
+		return WS_SPACE;
+	return WS_NONE;
+}
+
+/* Collapses whitespace runs to one space (or keeps newlines when multiline,
+ * at most one blank line in a row), trims both ends, drops carriage returns.
+ * Input is NUL-terminated, valid UTF-8. */
 static char *squeeze(const char *s, bool multiline)
 {
 	buf_t b = BUF_INIT;
 	bool pending_space = false, pending_nl = false;
 	int nls = 0;
-	for (const char *p = s; *p; p++) {
-		char c = *p;
-		if (c == '\r')
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	size_t n = strlen(s), i = 0;
+	while (i < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0) /* cannot happen after utf8proc_map; stop rather than loop */
+			break;
+		size_t at = i;
+		i += (size_t)k;
+		if (cp == '\r')
 			continue;
-		if (c == '\n' && multiline) {
+		int ws = ws_class(cp);
+		if (ws == WS_LINE && multiline) {
 			pending_nl = true;
 			nls++;
 			continue;
 		}
-		if (c == ' ' || c == '\t' || c == '\n') {
+		if (ws != WS_NONE) {
 			pending_space = true;
 			continue;
 		}
@@ -65,7 +91,7 @@ static char *squeeze(const char *s, bool multiline)
 		}
 		pending_space = pending_nl = false;
 		nls = 0;
-		buf_putc(&b, c);
+		buf_append(&b, s + at, (size_t)k);
 	}
 	return buf_steal(&b);
 }
