@@ -206,7 +206,7 @@ static int check_line(parser_t *p, const line_t *l)
 		if (k <= 0)
 			return fail(p, l->no, "invalid UTF-8 at byte %zu (expected UTF-8 text)",
 				    i + 1);
-		if ((cp < 0x20 && cp != '\t') || cp == 0x7f)
+		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
 			return fail(p, l->no,
 				    "control character U+%04X (expected text; only tabs and line "
 				    "ends are allowed)",

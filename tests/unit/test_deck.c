@@ -452,6 +452,7 @@ static void rejects_bad_bytes(void **state)
 	bad("---\ntitle: \xC0\xAF\n---\n# a\n", "line 2: invalid UTF-8");
 	bad(FRONT "# a\x07\n", "line 4: control character U+0007");
 	bad(FRONT "# a\rb\n", "line 4: control character U+000D");
+	bad(FRONT "# a\n\nC1 \xC2\x85\n", "line 6: control character U+0085");
 	static const char with_nul[] = FRONT "# a\n\nb\0c\n";
 	parse_bad(with_nul, sizeof with_nul - 1, "line 6: control character U+0000");
 }
