@@ -146,7 +146,7 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 		    bool form, const char *set_cookie)
 {
 	const char *lang = s->lang;
-	uint64_t seen = live_seen_key(a, participant_hex, client_id);
+	uint64_t seen = live_seen_key(a, client_id);
 	int64_t known;
 	if (map_get(&s->seen, seen, &known)) {
 		if (known > 0) {

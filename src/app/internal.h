@@ -31,8 +31,8 @@ typedef struct session {
 	sse_hub_t *presenters;   /* results streams */
 	char *state;             /* the state as JSON, rebuilt on every change */
 	sse_frame_t *state_frame;
-	/* (participant, client id) -> answer id, or 0 while the answer is in
-	 * flight: a retry is recognised without asking the store */
+	/* client answer id -> answer id, or 0 while the answer is in flight:
+	 * a retry is recognised without asking the store */
 	map_t seen;
 	bool dirty; /* some tally changed since the last flush */
 } session_t;
@@ -84,8 +84,8 @@ json_t *live_qa(session_t *s);
 bool live_find_answer(app_t *a, int64_t id, session_t **s, live_slide_t **ls);
 void live_stream(app_t *a, session_t *s, http_request_t *req, bool presenter);
 void live_flush_init(app_t *a);
-/* The key under which (participant, client id) is remembered in seen. */
-uint64_t live_seen_key(app_t *a, const char *participant_hex, const char *client_id);
+/* The key under which a client's answer id is remembered in seen. */
+uint64_t live_seen_key(app_t *a, const char *client_id);
 /* The 64-bit participant key from its 32-hex-digit hash. */
 uint64_t live_participant_key(const char *participant_hex);
 

@@ -27,14 +27,10 @@ uint64_t live_participant_key(const char *hex)
 	return map_key(k);
 }
 
-uint64_t live_seen_key(app_t *a, const char *participant_hex, const char *client_id)
+uint64_t live_seen_key(app_t *a, const char *client_id)
 {
-	unsigned char msg[33 + 65], out[crypto_shorthash_BYTES];
-	size_t pl = strlen(participant_hex), cl = strlen(client_id);
-	memcpy(msg, participant_hex, pl);
-	msg[pl] = ':';
-	memcpy(msg + pl + 1, client_id, cl);
-	crypto_shorthash(out, msg, pl + 1 + cl, a->hash_key);
+	unsigned char out[crypto_shorthash_BYTES];
+	crypto_shorthash(out, (const unsigned char *)client_id, strlen(client_id), a->hash_key);
 	uint64_t k;
 	memcpy(&k, out, sizeof k);
 	return map_key(k);
@@ -280,7 +276,7 @@ static void load_answer(const store_answer_t *ans, void *arg)
 	app_t *a = ctx[0];
 	session_t *s = ctx[1];
 	live_slide_t *ls = live_slide_by_id(s, ans->slide_id);
-	map_put(&s->seen, live_seen_key(a, ans->participant, ans->client_id), ans->id);
+	map_put(&s->seen, live_seen_key(a, ans->client_id), ans->id);
 	if (!ls || !ls->tally)
 		return;
 	json_t *norm = json_loads(ans->value, JSON_DECODE_ANY, NULL);

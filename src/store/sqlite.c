@@ -68,6 +68,10 @@ static const char *const migrations[] = {
 	"  hidden INTEGER NOT NULL DEFAULT 0, answered INTEGER NOT NULL DEFAULT 0,"
 	"  UNIQUE(session_id, participant, client_id));"
 	"CREATE INDEX answers_session ON answers(session_id, id);",
+	/* 2: an answer's id is unique in its session, whoever sends it: a phone
+	 * whose first request died before its cookie arrived retries under a
+	 * new participant token and must still be recognised. */
+	"CREATE UNIQUE INDEX answers_client ON answers(session_id, client_id);",
 };
 
 int64_t store_now_ms(void)
@@ -594,8 +598,7 @@ static int run_job(store_t *st, store_job_t *j)
 		}
 		q = st->find_answer;
 		sqlite3_bind_int64(q, 1, j->u.answer.session_id);
-		sqlite3_bind_text(q, 2, j->u.answer.participant, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, j->u.answer.client_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, j->u.answer.client_id, -1, SQLITE_STATIC);
 		rc = sqlite3_step(q);
 		if (rc == SQLITE_ROW) {
 			j->u.answer.id = sqlite3_column_int64(q, 0);
@@ -733,7 +736,7 @@ int store_start(store_t *st, uv_loop_t *loop)
 		  "INSERT OR IGNORE INTO answers(session_id, slide_id, participant, client_id,"
 		  " value, at) VALUES(?,?,?,?,?,?)") ||
 	    wprep(st, &st->find_answer,
-		  "SELECT id FROM answers WHERE session_id=? AND participant=? AND client_id=?") ||
+		  "SELECT id FROM answers WHERE session_id=? AND client_id=?") ||
 	    wprep(st, &st->upd_session,
 		  "UPDATE sessions SET status=?, slide_index=?, open=?, results=?, revision=?,"
 		  " ended_at=? WHERE id=?") ||

@@ -128,7 +128,7 @@ int store_token_del(store_t *st, const unsigned char hash[32]);
 /* ---- the writer ---- */
 
 typedef enum store_job_kind {
-	STORE_JOB_ANSWER,  /* insert an answer unless (session, participant, client_id) exists */
+	STORE_JOB_ANSWER,  /* insert an answer unless (session, client_id) exists */
 	STORE_JOB_SESSION, /* save a session's live state */
 	STORE_JOB_HIDE,    /* set an answer's hidden flag */
 	STORE_JOB_ANSWERED, /* set a Q&A question's answered flag */
