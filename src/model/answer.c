@@ -17,10 +17,10 @@
 enum { CLOUD_INPUT_MAX = 64 }; /* entries looked at, blank ones included */
 
 static int reject(int code, char *msg, size_t msglen, const char *lang, const char *nl,
-		  const char *en, ...) __attribute__((format(printf, 6, 7), format(printf, 5, 7)));
+                  const char *en, ...) __attribute__((format(printf, 6, 7), format(printf, 5, 7)));
 
 static int reject(int code, char *msg, size_t msglen, const char *lang, const char *nl,
-		  const char *en, ...)
+                  const char *en, ...)
 {
 	va_list ap;
 	va_start(ap, en);
@@ -35,25 +35,26 @@ static int reject(int code, char *msg, size_t msglen, const char *lang, const ch
  * frees; NULL with *rc and a message when it is invalid or longer than max
  * code points. An empty result is returned as "" for the caller to judge. */
 static char *clean_text(const json_t *v, bool multiline, int max, const char *lang, char *msg,
-			size_t msglen, int *rc)
+                        size_t msglen, int *rc)
 {
 	const char *s = json_string_value(v);
 	size_t n = json_string_length(v);
 	char *c = text_clean(s, n, multiline);
 	if (!c) {
 		*rc = BAD("Je antwoord bevat tekens die niet zijn toegestaan.",
-			  "Your answer contains characters that are not allowed.");
+		          "Your answer contains characters that are not allowed.");
 		return NULL;
 	}
 	size_t len = text_length(c, strlen(c));
 	if (len > (size_t)max) {
 		free(c);
-		*rc = multiline ? reject(ANSWER_ETOOLONG, msg, msglen, lang,
-					 "Je antwoord is %zu tekens; het maximum is %d.",
-					 "Your answer is %zu characters; the maximum is %d.", len, max)
-				: reject(ANSWER_ETOOLONG, msg, msglen, lang,
-					 "Je woord is %zu tekens; het maximum is %d.",
-					 "Your word is %zu characters; the maximum is %d.", len, max);
+		*rc = multiline
+		          ? reject(ANSWER_ETOOLONG, msg, msglen, lang,
+		                   "Je antwoord is %zu tekens; het maximum is %d.",
+		                   "Your answer is %zu characters; the maximum is %d.", len, max)
+		          : reject(ANSWER_ETOOLONG, msg, msglen, lang,
+		                   "Je woord is %zu tekens; het maximum is %d.",
+		                   "Your word is %zu characters; the maximum is %d.", len, max);
 		return NULL;
 	}
 	return c;
@@ -61,7 +62,7 @@ static char *clean_text(const json_t *v, bool multiline, int max, const char *la
 
 /* clean_text for a whole answer, which must not be empty. */
 static char *clean_answer(const json_t *v, int max, const char *lang, char *msg, size_t msglen,
-			  int *rc)
+                          int *rc)
 {
 	char *c = clean_text(v, true, max, lang, msg, msglen, rc);
 	if (c && !*c) {
@@ -99,7 +100,7 @@ static int int_list(const json_t *value, bool single_ok, json_int_t *v, size_t m
 }
 
 int answer_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
-		    char *msg, size_t msglen)
+                    char *msg, size_t msglen)
 {
 	int rc = ANSWER_EINVAL;
 	char *c;
@@ -125,7 +126,7 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 				if (!json_is_integer(up) || json_integer_value(up) <= 0 ||
 				    json_object_size(value) != 1)
 					return BAD("Een stem moet het nummer van een vraag zijn.",
-						   "A vote must be the number of a question.");
+					           "A vote must be the number of a question.");
 				*norm = json_pack("{s:I}", "upvote", json_integer_value(up));
 				return 0;
 			}
@@ -133,7 +134,7 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 		}
 		if (!json_is_string(text))
 			return BAD("Stel een vraag als tekst, of stem op een vraag.",
-				   "Ask a question as text, or vote for a question.");
+			           "Ask a question as text, or vote for a question.");
 		if (!(c = clean_answer(text, s->max_length, lang, msg, msglen, &rc)))
 			return rc;
 		*norm = json_pack("{s:s}", "ask", c);
@@ -144,8 +145,8 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 	case SLIDE_CLOUD: {
 		/* Blank entries are dropped, not refused: the form on a phone has
 		 * one field per allowed entry and most people fill in fewer. */
-		json_t *in = json_is_string(value) ? json_pack("[O]", value)
-						   : json_incref((json_t *)value);
+		json_t *in =
+		    json_is_string(value) ? json_pack("[O]", value) : json_incref((json_t *)value);
 		if (!json_is_array(in) || json_array_size(in) > CLOUD_INPUT_MAX) {
 			json_decref(in);
 			return BAD("Geef een of meer woorden.", "Give one or more words.");
@@ -153,8 +154,7 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 		json_t *out = json_array(), *e;
 		char *folds[DECK_CLOUD_ENTRIES_MAX] = {0};
 		size_t nf = 0, i;
-		json_array_foreach(in, i, e)
-		{
+		json_array_foreach (in, i, e) {
 			if (!json_is_string(e)) {
 				rc = BAD("Elk woord moet tekst zijn.", "Every word must be text.");
 				goto cloud_fail;
@@ -169,8 +169,8 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 				free(f);
 				free(c);
 				rc = BAD("Je gaf meer dan %d woorden; het maximum is %d.",
-					 "You gave more than %d words; the maximum is %d.",
-					 s->max_answers, s->max_answers);
+				         "You gave more than %d words; the maximum is %d.",
+				         s->max_answers, s->max_answers);
 				goto cloud_fail;
 			}
 			if (skip) {
@@ -201,17 +201,18 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 
 	case SLIDE_CHOICE:
 		if (int_list(value, true, v, DECK_ITEMS_MAX, &n) < 0 || n == 0)
-			return BAD("Kies een antwoord uit de lijst.", "Choose an answer from the list.");
+			return BAD("Kies een antwoord uit de lijst.",
+			           "Choose an answer from the list.");
 		if (!s->multiple && n != 1)
 			return BAD("Kies precies één antwoord.", "Choose exactly one answer.");
 		qsort(v, n, sizeof *v, cmp_int);
 		for (size_t i = 0; i < n; i++) {
 			if (v[i] < 0 || v[i] >= (json_int_t)s->n_items)
 				return BAD("Kies een antwoord uit de lijst.",
-					   "Choose an answer from the list.");
+				           "Choose an answer from the list.");
 			if (i && v[i] == v[i - 1])
 				return BAD("Je koos hetzelfde antwoord twee keer.",
-					   "You chose the same answer twice.");
+				           "You chose the same answer twice.");
 		}
 		*norm = json_array();
 		for (size_t i = 0; i < n; i++)
@@ -221,11 +222,11 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 	case SLIDE_SCALE:
 		if (int_list(value, false, v, DECK_ITEMS_MAX, &n) < 0 || n != s->n_items)
 			return BAD("Geef bij elke stelling een score (%zu in totaal).",
-				   "Give a rating for every statement (%zu in all).", s->n_items);
+			           "Give a rating for every statement (%zu in all).", s->n_items);
 		for (size_t i = 0; i < n; i++)
 			if (v[i] < 1 || v[i] > s->scale_max)
 				return BAD("Een score loopt van 1 tot %d.",
-					   "A rating goes from 1 to %d.", s->scale_max);
+				           "A rating goes from 1 to %d.", s->scale_max);
 		*norm = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(*norm, json_integer(v[i]));
@@ -235,11 +236,11 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 		bool seen[DECK_ITEMS_MAX] = {0};
 		if (int_list(value, false, v, DECK_ITEMS_MAX, &n) < 0 || n != s->n_items)
 			return BAD("Zet alle %zu opties in een volgorde.",
-				   "Put all %zu options in an order.", s->n_items);
+			           "Put all %zu options in an order.", s->n_items);
 		for (size_t i = 0; i < n; i++) {
 			if (v[i] < 0 || v[i] >= (json_int_t)n || seen[v[i]])
 				return BAD("Elke optie komt precies één keer in de volgorde.",
-					   "Every option appears exactly once in the order.");
+				           "Every option appears exactly once in the order.");
 			seen[v[i]] = true;
 		}
 		*norm = json_array();
@@ -248,8 +249,7 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
 		return 0;
 	}
 
-	default:
-		return BAD("Deze dia heeft geen vraag.", "This slide has no question.");
+	default: return BAD("Deze dia heeft geen vraag.", "This slide has no question.");
 	}
 }
 

@@ -27,11 +27,11 @@
 #include "util/text.h"
 
 enum {
-	DATES_MAX = 50,   /* dates in the front matter */
-	RANK_MAX = 10,    /* options of a rank question: ranking more is a chore */
+	DATES_MAX = 50, /* dates in the front matter */
+	RANK_MAX = 10,  /* options of a rank question: ranking more is a chore */
 	CHOICE_MIN = 2,
 	SCALE_ITEMS_MIN = 1,
-	KEY_MAX = 32,     /* longest setting name we bother to read */
+	KEY_MAX = 32, /* longest setting name we bother to read */
 };
 
 typedef struct line {
@@ -65,7 +65,10 @@ static char *xstrndup(const char *s, size_t n)
 	return d;
 }
 
-static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+static char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
 
 static int fail(parser_t *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -84,9 +87,9 @@ static int fail(parser_t *p, int line, const char *fmt, ...)
 }
 
 static const char *const kind_names[] = {
-	[SLIDE_CONTENT] = "content", [SLIDE_OPEN] = "open", [SLIDE_CLOUD] = "cloud",
-	[SLIDE_CHOICE] = "choice",   [SLIDE_SCALE] = "scale", [SLIDE_RANK] = "rank",
-	[SLIDE_QA] = "qa",
+    [SLIDE_CONTENT] = "content", [SLIDE_OPEN] = "open",   [SLIDE_CLOUD] = "cloud",
+    [SLIDE_CHOICE] = "choice",   [SLIDE_SCALE] = "scale", [SLIDE_RANK] = "rank",
+    [SLIDE_QA] = "qa",
 };
 
 const char *slide_kind_name(slide_kind_t k)
@@ -108,7 +111,10 @@ int slide_kind_parse(const char *name, slide_kind_t *out)
 
 /* ---- small text helpers ---- */
 
-static bool is_space(char c) { return c == ' ' || c == '\t'; }
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
 
 static bool is_blank(const line_t *l)
 {
@@ -136,7 +142,10 @@ static char *trimmed(const char *s, size_t n)
 	return xstrndup(s, n);
 }
 
-static size_t cps(const char *s) { return text_length(s, strlen(s)); }
+static size_t cps(const char *s)
+{
+	return text_length(s, strlen(s));
+}
 
 /* Plain text as the deck keeps it: trimmed, NFC, whitespace runs as one
  * space. The input was checked line by line, so cleaning cannot fail. */
@@ -179,7 +188,7 @@ static bool split_setting(const line_t *l, bool strict, char key[KEY_MAX], char 
 	if (!l->n || l->s[0] < 'a' || l->s[0] > 'z')
 		return false;
 	while (i < l->n && ((l->s[i] >= 'a' && l->s[i] <= 'z') ||
-			    (l->s[i] >= '0' && l->s[i] <= '9') || l->s[i] == '-'))
+	                    (l->s[i] >= '0' && l->s[i] <= '9') || l->s[i] == '-'))
 		i++;
 	size_t klen = i;
 	while (i < l->n && is_space(l->s[i]))
@@ -205,12 +214,12 @@ static int check_line(parser_t *p, const line_t *l)
 		utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(l->n - i), &cp);
 		if (k <= 0)
 			return fail(p, l->no, "invalid UTF-8 at byte %zu (expected UTF-8 text)",
-				    i + 1);
+			            i + 1);
 		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
 			return fail(p, l->no,
-				    "control character U+%04X (expected text; only tabs and line "
-				    "ends are allowed)",
-				    (unsigned)cp);
+			            "control character U+%04X (expected text; only tabs and line "
+			            "ends are allowed)",
+			            (unsigned)cp);
 		i += (size_t)k;
 	}
 	assert(text_valid(l->s, l->n));
@@ -245,7 +254,10 @@ static bool text_ok(const char *s, size_t max)
 	return s && text_valid(s, strlen(s)) && cps(s) <= max;
 }
 
-static bool in(int v, int lo, int hi) { return v >= lo && v <= hi; }
+static bool in(int v, int lo, int hi)
+{
+	return v >= lo && v <= hi;
+}
 
 /* True when s satisfies every bound deck.h promises. */
 static bool slide_valid(const slide_t *s)
@@ -273,8 +285,7 @@ static bool slide_valid(const slide_t *s)
 		    !text_ok(s->label_low, DECK_ITEM_MAX) || !text_ok(s->label_high, DECK_ITEM_MAX))
 			return false;
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (takes_items(s->kind)) {
 		int min, max;
@@ -317,12 +328,12 @@ static int parse_dates(parser_t *p, deck_t *d, int line, char *v)
 		int rc = 0;
 		if (!valid_date(date))
 			rc = fail(p, line,
-				  "'%s' is not a date (expected YYYY-MM-DD, several separated by "
-				  "commas)",
-				  date);
+			          "'%s' is not a date (expected YYYY-MM-DD, several separated by "
+			          "commas)",
+			          date);
 		else if (d->n_dates >= DATES_MAX)
 			rc = fail(p, line, "more than %d dates (expected at most %d)", DATES_MAX,
-				  DATES_MAX);
+			          DATES_MAX);
 		if (rc) {
 			free(date);
 			return rc;
@@ -335,7 +346,7 @@ static int parse_dates(parser_t *p, deck_t *d, int line, char *v)
 
 /* A plain-text field of the front matter (title, subtitle). */
 static int set_text(parser_t *p, int line, const char *key, const char *v, bool required,
-		    char **out)
+                    char **out)
 {
 	char *c = plain(v, strlen(v));
 	size_t n = cps(c);
@@ -344,7 +355,7 @@ static int set_text(parser_t *p, int line, const char *key, const char *v, bool 
 		rc = fail(p, line, "the %s is empty (expected some text after '%s:')", key, key);
 	else if (n > DECK_TITLE_MAX)
 		rc = fail(p, line, "the %s is %zu characters (expected at most %d)", key, n,
-			  DECK_TITLE_MAX);
+		          DECK_TITLE_MAX);
 	if (rc) {
 		free(c);
 		return rc;
@@ -360,8 +371,8 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 	size_t i = 0;
 	if (p->n_lines == 0 || !is_separator(&p->lines[0]))
 		return fail(p, 1,
-			    "the deck does not start with its front matter (expected a line "
-			    "'---', then lines such as 'title: ...', then '---')");
+		            "the deck does not start with its front matter (expected a line "
+		            "'---', then lines such as 'title: ...', then '---')");
 	for (i = 1; i < p->n_lines && !is_separator(&p->lines[i]); i++) {
 		const line_t *l = &p->lines[i];
 		if (is_blank(l))
@@ -369,15 +380,16 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 		char key[KEY_MAX], *v;
 		if (!split_setting(l, false, key, &v))
 			return fail(p, l->no,
-				    "not a 'key: value' line (expected title, subtitle, lang or "
-				    "dates, such as 'title: Samenleven in diversiteit')");
+			            "not a 'key: value' line (expected title, subtitle, lang or "
+			            "dates, such as 'title: Samenleven in diversiteit')");
 		size_t k = 0;
 		while (k < 4 && strcmp(keys[k], key) != 0)
 			k++;
 		int rc = 0;
 		if (k == 4)
-			rc = fail(p, l->no,
-				  "unknown key '%s' (expected title, subtitle, lang or dates)", key);
+			rc =
+			    fail(p, l->no,
+			         "unknown key '%s' (expected title, subtitle, lang or dates)", key);
 		else if (seen[k])
 			rc = fail(p, l->no, "'%s' appears twice (expected each key once)", key);
 		else if (k == 0)
@@ -398,11 +410,11 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 	}
 	if (i == p->n_lines)
 		return fail(p, 1,
-			    "the front matter is not closed (expected a line '---' after its "
-			    "keys)");
+		            "the front matter is not closed (expected a line '---' after its "
+		            "keys)");
 	if (!d->title)
 		return fail(p, p->lines[i].no,
-			    "the front matter has no title (expected a line 'title: ...')");
+		            "the front matter has no title (expected a line 'title: ...')");
 	*pos = i + 1;
 	return 0;
 }
@@ -421,15 +433,10 @@ static char *heading_text(cmark_node *h)
 		cmark_node *n = cmark_iter_get_node(it);
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE:
-			buf_puts(&b, cmark_node_get_literal(n));
-			break;
+		case CMARK_NODE_CODE: buf_puts(&b, cmark_node_get_literal(n)); break;
 		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_putc(&b, ' ');
-			break;
-		default:
-			break;
+		case CMARK_NODE_LINEBREAK: buf_putc(&b, ' '); break;
+		default: break;
 		}
 	}
 	cmark_iter_free(it);
@@ -457,8 +464,7 @@ static int parse_content(parser_t *p, slide_t *s, size_t from, size_t to)
 	size_t n = cps(s->title);
 	if (n > DECK_TITLE_MAX)
 		rc = fail(p, p->lines[from].no + cmark_node_get_start_line(h) - 1,
-			  "the heading is %zu characters (expected at most %d)", n,
-			  DECK_TITLE_MAX);
+		          "the heading is %zu characters (expected at most %d)", n, DECK_TITLE_MAX);
 	cmark_node_free(doc);
 	return rc;
 }
@@ -477,26 +483,26 @@ enum {
 };
 
 static const char *const setting_names[SET_COUNT] = {
-	"max-length", "answers", "entries", "multiple", "scale", "labels", "results",
+    "max-length", "answers", "entries", "multiple", "scale", "labels", "results",
 };
 
 /* The settings each kind takes, in the order the docs list them. */
 static const int kind_settings[][4] = {
-	[SLIDE_OPEN] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, -1},
-	[SLIDE_CLOUD] = {SET_ENTRIES, SET_MAX_LENGTH, SET_RESULTS, -1},
-	[SLIDE_CHOICE] = {SET_MULTIPLE, SET_RESULTS, -1, -1},
-	[SLIDE_SCALE] = {SET_SCALE, SET_LABELS, SET_RESULTS, -1},
-	[SLIDE_RANK] = {SET_RESULTS, -1, -1, -1},
-	[SLIDE_QA] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, -1},
+    [SLIDE_OPEN] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, -1},
+    [SLIDE_CLOUD] = {SET_ENTRIES, SET_MAX_LENGTH, SET_RESULTS, -1},
+    [SLIDE_CHOICE] = {SET_MULTIPLE, SET_RESULTS, -1, -1},
+    [SLIDE_SCALE] = {SET_SCALE, SET_LABELS, SET_RESULTS, -1},
+    [SLIDE_RANK] = {SET_RESULTS, -1, -1, -1},
+    [SLIDE_QA] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, -1},
 };
 
 static int parse_int(parser_t *p, int line, const char *key, const char *v, int lo, int hi,
-		     int *out)
+                     int *out)
 {
 	size_t n = strlen(v);
 	if (n == 0 || strspn(v, "0123456789") != n)
 		return fail(p, line, "%s '%s' is not a whole number (expected %d to %d)", key, v,
-			    lo, hi);
+		            lo, hi);
 	long x = n > 9 ? (long)hi + 1 : strtol(v, NULL, 10);
 	if (x < lo || x > hi)
 		return fail(p, line, "%s %s is out of range (expected %d to %d)", key, v, lo, hi);
@@ -511,10 +517,9 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 	switch (set) {
 	case SET_MAX_LENGTH:
 		return parse_int(p, line, key, v, 1,
-				 cloud ? DECK_CLOUD_MAX_LENGTH : DECK_OPEN_MAX_LENGTH,
-				 &s->max_length);
-	case SET_ANSWERS:
-		return parse_int(p, line, key, v, 1, DECK_ANSWERS_MAX, &s->max_answers);
+		                 cloud ? DECK_CLOUD_MAX_LENGTH : DECK_OPEN_MAX_LENGTH,
+		                 &s->max_length);
+	case SET_ANSWERS: return parse_int(p, line, key, v, 1, DECK_ANSWERS_MAX, &s->max_answers);
 	case SET_ENTRIES:
 		return parse_int(p, line, key, v, 1, DECK_CLOUD_ENTRIES_MAX, &s->max_answers);
 	case SET_SCALE:
@@ -533,8 +538,8 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 		const char *bar = strchr(v, '|');
 		if (!bar || strchr(bar + 1, '|'))
 			return fail(p, line,
-				    "labels need one '|' (expected 'labels: low | high', such as "
-				    "'labels: Helemaal oneens | Helemaal eens')");
+			            "labels need one '|' (expected 'labels: low | high', such as "
+			            "'labels: Helemaal oneens | Helemaal eens')");
 		char *lo = plain(v, (size_t)(bar - v)), *hi = plain(bar + 1, strlen(bar + 1));
 		size_t nl = cps(lo), nh = cps(hi);
 		free(s->label_low);
@@ -543,7 +548,7 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 		s->label_high = hi;
 		if (nl > DECK_ITEM_MAX || nh > DECK_ITEM_MAX)
 			return fail(p, line, "a label is %zu characters (expected at most %d)",
-				    nl > nh ? nl : nh, DECK_ITEM_MAX);
+			            nl > nh ? nl : nh, DECK_ITEM_MAX);
 		return 0;
 	}
 	}
@@ -589,7 +594,7 @@ static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, siz
 	item_bounds(s->kind, &min, &max);
 	if (s->n_items >= (size_t)max)
 		return fail(p, l->no, "%s %zu is one too many (expected at most %d %ss)", what,
-			    s->n_items + 1, max, what);
+		            s->n_items + 1, max, what);
 	char *item = plain(t, n);
 	size_t len = cps(item);
 	int rc = 0;
@@ -597,7 +602,7 @@ static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, siz
 		rc = fail(p, l->no, "empty %s (expected text after '- ')", what);
 	else if (len > DECK_ITEM_MAX)
 		rc = fail(p, l->no, "the %s is %zu characters (expected at most %d)", what, len,
-			  DECK_ITEM_MAX);
+		          DECK_ITEM_MAX);
 	if (rc) {
 		free(item);
 		return rc;
@@ -611,7 +616,7 @@ static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, siz
 		assert(g);
 		if (strcmp(f, g) == 0)
 			rc = fail(p, l->no, "%s '%s' appears twice (expected distinct %ss)", what,
-				  item, what);
+			          item, what);
 		free(g);
 	}
 	free(f);
@@ -644,8 +649,7 @@ static void set_defaults(slide_t *s)
 		s->label_low = xstrdup("");
 		s->label_high = xstrdup("");
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -663,24 +667,24 @@ static int parse_head(parser_t *p, slide_t *s, const line_t *head)
 		q++;
 	if (tl == 0 || q == end || *q != ':')
 		return fail(p, head->no,
-			    "malformed question (expected '? TYPE: title', such as '? open: Wat "
-			    "vind je belangrijk?')");
+		            "malformed question (expected '? TYPE: title', such as '? open: Wat "
+		            "vind je belangrijk?')");
 	char type[16];
 	snprintf(type, sizeof type, "%.*s", (int)tl, w);
 	if (slide_kind_parse(type, &s->kind) < 0 || s->kind == SLIDE_CONTENT)
 		return fail(p, head->no,
-			    "unknown question type '%s' (expected open, cloud, choice, scale, "
-			    "rank or qa)",
-			    type);
+		            "unknown question type '%s' (expected open, cloud, choice, scale, "
+		            "rank or qa)",
+		            type);
 	q++;
 	s->title = plain(q, (size_t)(end - q));
 	size_t n = cps(s->title);
 	if (n == 0)
 		return fail(p, head->no, "the question has no title (expected text after '%s:')",
-			    type);
+		            type);
 	if (n > DECK_TITLE_MAX)
 		return fail(p, head->no, "the question is %zu characters (expected at most %d)", n,
-			    DECK_TITLE_MAX);
+		            DECK_TITLE_MAX);
 	return 0;
 }
 
@@ -698,11 +702,10 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		if (!split_setting(l, true, key, &v))
 			break;
 		int set = lookup_setting(p, s, l->no, key);
-		int rc = set < 0 ? -1
-			 : seen[set]
-				 ? fail(p, l->no, "'%s' appears twice (expected each setting once)",
-					key)
-				 : apply_setting(p, s, l->no, set, v);
+		int rc = set < 0     ? -1
+		         : seen[set] ? fail(p, l->no,
+		                            "'%s' appears twice (expected each setting once)", key)
+		                     : apply_setting(p, s, l->no, set, v);
 		free(v);
 		if (rc)
 			return rc;
@@ -741,9 +744,9 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		const char *what = s->kind == SLIDE_SCALE ? "statement" : "option";
 		if (s->n_items < (size_t)min)
 			return fail(p, head->no,
-				    "too few %ss for a %s question: %zu (expected %d to %d lines "
-				    "'- %s')",
-				    what, slide_kind_name(s->kind), s->n_items, min, max, what);
+			            "too few %ss for a %s question: %zu (expected %d to %d lines "
+			            "'- %s')",
+			            what, slide_kind_name(s->kind), s->n_items, min, max, what);
 	}
 	return 0;
 }
@@ -758,14 +761,14 @@ static int parse_slide(parser_t *p, deck_t *d, size_t from, size_t to)
 	assert(from < to);
 	if (d->n_slides >= DECK_MAX_SLIDES)
 		return fail(p, p->lines[from].no, "slide %d is one too many (expected at most %d)",
-			    DECK_MAX_SLIDES + 1, DECK_MAX_SLIDES);
+		            DECK_MAX_SLIDES + 1, DECK_MAX_SLIDES);
 	d->slides = xrealloc(d->slides, (d->n_slides + 1) * sizeof *d->slides);
 	slide_t *s = &d->slides[d->n_slides++];
 	memset(s, 0, sizeof *s);
 	s->line = p->lines[from].no;
 	const line_t *first = &p->lines[from];
-	int rc = first->s[0] == '?' ? parse_question(p, s, from, to)
-				    : parse_content(p, s, from, to);
+	int rc =
+	    first->s[0] == '?' ? parse_question(p, s, from, to) : parse_content(p, s, from, to);
 	assert(rc < 0 || slide_valid(s));
 	return rc;
 }
@@ -894,7 +897,7 @@ static json_t *str_array(char *const *v, size_t n)
 json_t *slide_to_json(const slide_t *s, bool with_source)
 {
 	json_t *j = json_pack("{s:s, s:s, s:s}", "kind", slide_kind_name(s->kind), "title",
-			      s->title ? s->title : "", "html", s->body_html ? s->body_html : "");
+	                      s->title ? s->title : "", "html", s->body_html ? s->body_html : "");
 	if (!j)
 		abort();
 	switch (s->kind) {
@@ -911,15 +914,12 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 	case SLIDE_SCALE:
 		json_object_set_new(j, "scale_max", json_integer(s->scale_max));
 		json_object_set_new(j, "labels",
-				    json_pack("[s, s]", s->label_low ? s->label_low : "",
-					      s->label_high ? s->label_high : ""));
+		                    json_pack("[s, s]", s->label_low ? s->label_low : "",
+		                              s->label_high ? s->label_high : ""));
 		json_object_set_new(j, "statements", str_array(s->items, s->n_items));
 		break;
-	case SLIDE_RANK:
-		json_object_set_new(j, "options", str_array(s->items, s->n_items));
-		break;
-	default:
-		break;
+	case SLIDE_RANK: json_object_set_new(j, "options", str_array(s->items, s->n_items)); break;
+	default: break;
 	}
 	if (slide_is_question(s))
 		json_object_set_new(j, "results_on_phones", json_boolean(s->results_on_phones));
@@ -989,11 +989,8 @@ int slide_from_json(const json_t *j, slide_t *s)
 		items = json_object_get(j, "statements");
 		break;
 	}
-	case SLIDE_RANK:
-		items = json_object_get(j, "options");
-		break;
-	default:
-		break;
+	case SLIDE_RANK: items = json_object_get(j, "options"); break;
+	default: break;
 	}
 	if (takes_items(s->kind)) {
 		size_t n = json_array_size(items);

@@ -80,7 +80,10 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-static uint64_t id_key(int64_t id) { return map_key((uint64_t)id); }
+static uint64_t id_key(int64_t id)
+{
+	return map_key((uint64_t)id);
+}
 
 static uint64_t vote_key(uint64_t participant, int64_t question)
 {
@@ -177,8 +180,7 @@ static bool int_array(const json_t *a, json_int_t lo, json_int_t hi, bool distin
 	uint32_t seen = 0;
 	size_t i;
 	json_t *e;
-	json_array_foreach(a, i, e)
-	{
+	json_array_foreach (a, i, e) {
 		if (!json_is_integer(e) || json_integer_value(e) < lo || json_integer_value(e) > hi)
 			return false;
 		uint32_t bit = 1u << (json_integer_value(e) - lo);
@@ -198,8 +200,7 @@ static bool norm_ok(const tally_t *t, const json_t *norm)
 	size_t n = json_array_size(norm), i;
 	json_t *e;
 	switch (s->kind) {
-	case SLIDE_OPEN:
-		return json_is_string(norm);
+	case SLIDE_OPEN: return json_is_string(norm);
 	case SLIDE_QA:
 		if (json_object_size(norm) != 1)
 			return false;
@@ -209,22 +210,22 @@ static bool norm_ok(const tally_t *t, const json_t *norm)
 	case SLIDE_CLOUD:
 		if (!json_is_array(norm) || n == 0 || n > DECK_CLOUD_ENTRIES_MAX)
 			return false;
-		json_array_foreach(norm, i, e)
-		{
+		json_array_foreach (norm, i, e) {
 			if (!json_is_string(e))
 				return false;
 		}
 		return true;
 	case SLIDE_CHOICE:
-		return json_is_array(norm) && n >= 1 && n <= s->n_items && (s->multiple || n == 1) &&
+		return json_is_array(norm) && n >= 1 && n <= s->n_items &&
+		       (s->multiple || n == 1) &&
 		       int_array(norm, 0, (json_int_t)s->n_items - 1, true);
 	case SLIDE_SCALE:
-		return json_is_array(norm) && n == s->n_items && int_array(norm, 1, s->scale_max, false);
+		return json_is_array(norm) && n == s->n_items &&
+		       int_array(norm, 1, s->scale_max, false);
 	case SLIDE_RANK:
 		return json_is_array(norm) && n == s->n_items &&
 		       int_array(norm, 0, (json_int_t)s->n_items - 1, true);
-	default:
-		return false;
+	default: return false;
 	}
 }
 
@@ -357,14 +358,12 @@ static void apply(tally_t *t, const record_t *r, int sign)
 	bump(&t->answers, sign);
 	switch (s->kind) {
 	case SLIDE_CHOICE:
-		json_array_foreach(norm, i, e)
-		{
+		json_array_foreach (norm, i, e) {
 			bump(&t->counts[json_integer_value(e)], sign);
 		}
 		break;
 	case SLIDE_SCALE:
-		json_array_foreach(norm, i, e)
-		{
+		json_array_foreach (norm, i, e) {
 			json_int_t rating = json_integer_value(e);
 			bump(&t->counts[i * (size_t)s->scale_max + (size_t)rating - 1], sign);
 			t->sums[i] += sign * rating;
@@ -372,8 +371,7 @@ static void apply(tally_t *t, const record_t *r, int sign)
 		}
 		break;
 	case SLIDE_RANK:
-		json_array_foreach(norm, i, e)
-		{
+		json_array_foreach (norm, i, e) {
 			size_t opt = (size_t)json_integer_value(e);
 			t->sums[opt] += sign * (int64_t)(i + 1);
 			bump(&t->n_votes[opt], sign);
@@ -389,13 +387,12 @@ static void apply(tally_t *t, const record_t *r, int sign)
 		if (r->upvote)
 			add_to(&t->qvotes, id_key(upvote_target(norm)), sign);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
 void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm, int64_t at_ms,
-	       bool hidden, bool answered, bool reserved)
+               bool hidden, bool answered, bool reserved)
 {
 	uint64_t p = map_key(participant);
 	if (map_get(&t->by_id, id_key(id), NULL) || !norm_ok(t, norm)) {
@@ -413,18 +410,17 @@ void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm,
 	}
 	record_t *r = &t->rec[t->n_rec];
 	*r = (record_t){.id = id,
-			.at = at_ms,
-			.participant = p,
-			.norm = json_incref((json_t *)norm),
-			.hidden = hidden,
-			.answered = answered,
-			.upvote = is_upvote(t, norm)};
+	                .at = at_ms,
+	                .participant = p,
+	                .norm = json_incref((json_t *)norm),
+	                .hidden = hidden,
+	                .answered = answered,
+	                .upvote = is_upvote(t, norm)};
 	if (t->s->kind == SLIDE_CLOUD) {
 		size_t i;
 		json_t *e;
 		r->words = xcalloc(json_array_size(norm), sizeof *r->words);
-		json_array_foreach(norm, i, e)
-		{
+		json_array_foreach (norm, i, e) {
 			r->words[r->n_words++] = word_for(t, json_string_value(e), id);
 		}
 	}
@@ -445,7 +441,10 @@ static record_t *find(const tally_t *t, int64_t id)
 	return &t->rec[idx];
 }
 
-bool tally_has(const tally_t *t, int64_t id) { return find(t, id) != NULL; }
+bool tally_has(const tally_t *t, int64_t id)
+{
+	return find(t, id) != NULL;
+}
 
 int tally_set_hidden(tally_t *t, int64_t id, bool hidden)
 {
@@ -478,13 +477,25 @@ int tally_set_answered(tally_t *t, int64_t id, bool answered)
 	return 0;
 }
 
-size_t tally_respondents(const tally_t *t) { return t->respondents; }
-size_t tally_answers(const tally_t *t) { return t->answers; }
-uint64_t tally_version(const tally_t *t) { return t->version; }
+size_t tally_respondents(const tally_t *t)
+{
+	return t->respondents;
+}
+size_t tally_answers(const tally_t *t)
+{
+	return t->answers;
+}
+uint64_t tally_version(const tally_t *t)
+{
+	return t->version;
+}
 
 /* ---- JSON ---- */
 
-static int cmp64(int64_t a, int64_t b) { return (a > b) - (a < b); }
+static int cmp64(int64_t a, int64_t b)
+{
+	return (a > b) - (a < b);
+}
 
 /* Open answers: newest first. */
 static int by_time_desc(const void *a, const void *b, void *ctx)
@@ -543,7 +554,7 @@ static json_t *mean_or_null(int64_t sum, size_t n)
 static json_t *text_item(const record_t *r, const char *text, bool with_hidden)
 {
 	json_t *it = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)r->id, "text", text, "at",
-			       (json_int_t)r->at);
+	                       (json_int_t)r->at);
 	if (with_hidden && r->hidden)
 		json_object_set_new(it, "hidden", json_true());
 	return it;
@@ -551,7 +562,7 @@ static json_t *text_item(const record_t *r, const char *text, bool with_hidden)
 
 /* Indexes of the records to list, sorted by cmp; caller frees. */
 static size_t *listed(const tally_t *t, bool with_hidden, bool upvotes,
-		      int (*cmp)(const void *, const void *, void *), size_t *n)
+                      int (*cmp)(const void *, const void *, void *), size_t *n)
 {
 	size_t *order = xcalloc(t->n_rec, sizeof *order);
 	*n = 0;
@@ -566,8 +577,8 @@ json_t *tally_json(const tally_t *t, bool with_hidden)
 {
 	const slide_t *s = t->s;
 	json_t *j = json_pack("{s:s, s:I, s:I, s:I}", "kind", slide_kind_name(s->kind),
-			      "respondents", (json_int_t)t->respondents, "answers",
-			      (json_int_t)t->answers, "hidden", (json_int_t)t->hidden);
+	                      "respondents", (json_int_t)t->respondents, "answers",
+	                      (json_int_t)t->answers, "hidden", (json_int_t)t->hidden);
 	json_t *arr = json_array();
 	size_t *order = NULL, n = 0;
 	switch (s->kind) {
@@ -575,8 +586,8 @@ json_t *tally_json(const tally_t *t, bool with_hidden)
 		order = listed(t, with_hidden, false, by_time_desc, &n);
 		for (size_t k = 0; k < n; k++) {
 			const record_t *r = &t->rec[order[k]];
-			json_array_append_new(arr,
-					      text_item(r, json_string_value(r->norm), with_hidden));
+			json_array_append_new(
+			    arr, text_item(r, json_string_value(r->norm), with_hidden));
 		}
 		json_object_set_new(j, "items", arr);
 		break;
@@ -584,10 +595,10 @@ json_t *tally_json(const tally_t *t, bool with_hidden)
 		order = listed(t, with_hidden, false, by_votes, &n);
 		for (size_t k = 0; k < n; k++) {
 			const record_t *r = &t->rec[order[k]];
-			json_t *it = text_item(r, json_string_value(json_object_get(r->norm, "ask")),
-					       with_hidden);
+			json_t *it = text_item(
+			    r, json_string_value(json_object_get(r->norm, "ask")), with_hidden);
 			json_object_set_new(it, "votes",
-					    json_integer(get(&t->qvotes, id_key(r->id))));
+			                    json_integer(get(&t->qvotes, id_key(r->id))));
 			json_object_set_new(it, "answered", json_boolean(r->answered));
 			json_array_append_new(arr, it);
 		}
@@ -602,7 +613,7 @@ json_t *tally_json(const tally_t *t, bool with_hidden)
 		for (size_t k = 0; k < n; k++) {
 			const word_t *w = &t->words[order[k]];
 			json_array_append_new(arr, json_pack("{s:s, s:I}", "text", w->text, "count",
-							     (json_int_t)w->count));
+			                                     (json_int_t)w->count));
 		}
 		json_object_set_new(j, "words", arr);
 		json_object_set_new(j, "entries", json_integer((json_int_t)t->entries));
@@ -612,9 +623,9 @@ json_t *tally_json(const tally_t *t, bool with_hidden)
 			size_t c = t->counts[i], resp = t->respondents;
 			/* round(100 * c / resp), halves up, in integers */
 			size_t pct = resp ? (200 * c + resp) / (2 * resp) : 0;
-			json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "label", s->items[i],
-							     "count", (json_int_t)c, "percent",
-							     (json_int_t)pct));
+			json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "label",
+			                                     s->items[i], "count", (json_int_t)c,
+			                                     "percent", (json_int_t)pct));
 		}
 		json_object_set_new(j, "options", arr);
 		break;
@@ -623,18 +634,19 @@ json_t *tally_json(const tally_t *t, bool with_hidden)
 			json_t *counts = json_array();
 			for (size_t r = 0; r < (size_t)s->scale_max; r++)
 				json_array_append_new(
-					counts, json_integer((json_int_t)
-								     t->counts[i * (size_t)s->scale_max + r]));
-			json_array_append_new(arr, json_pack("{s:s, s:o, s:I, s:o}", "text",
-							     s->items[i], "counts", counts, "count",
-							     (json_int_t)t->n_votes[i], "mean",
-							     mean_or_null(t->sums[i], t->n_votes[i])));
+				    counts,
+				    json_integer(
+				        (json_int_t)t->counts[i * (size_t)s->scale_max + r]));
+			json_array_append_new(
+			    arr, json_pack("{s:s, s:o, s:I, s:o}", "text", s->items[i], "counts",
+			                   counts, "count", (json_int_t)t->n_votes[i], "mean",
+			                   mean_or_null(t->sums[i], t->n_votes[i])));
 		}
 		json_object_set_new(j, "statements", arr);
 		json_object_set_new(j, "scale_max", json_integer(s->scale_max));
 		json_object_set_new(j, "labels",
-				    json_pack("[s, s]", s->label_low ? s->label_low : "",
-					      s->label_high ? s->label_high : ""));
+		                    json_pack("[s, s]", s->label_low ? s->label_low : "",
+		                              s->label_high ? s->label_high : ""));
 		break;
 	case SLIDE_RANK:
 		order = xcalloc(s->n_items, sizeof *order);
@@ -643,17 +655,15 @@ json_t *tally_json(const tally_t *t, bool with_hidden)
 		qsort_r(order, s->n_items, sizeof *order, by_mean, (void *)t);
 		for (size_t k = 0; k < s->n_items; k++) {
 			size_t i = order[k];
-			json_array_append_new(arr, json_pack("{s:s, s:I, s:o, s:I}", "label",
-							     s->items[i], "index", (json_int_t)i,
-							     "mean",
-							     mean_or_null(t->sums[i], t->n_votes[i]),
-							     "count", (json_int_t)t->n_votes[i]));
+			json_array_append_new(arr,
+			                      json_pack("{s:s, s:I, s:o, s:I}", "label",
+			                                s->items[i], "index", (json_int_t)i, "mean",
+			                                mean_or_null(t->sums[i], t->n_votes[i]),
+			                                "count", (json_int_t)t->n_votes[i]));
 		}
 		json_object_set_new(j, "options", arr);
 		break;
-	default:
-		json_decref(arr);
-		break;
+	default: json_decref(arr); break;
 	}
 	free(order);
 	return j;

@@ -102,7 +102,7 @@ static char *normalise(const char *s, size_t n, utf8proc_option_t opts, bool mul
 		return NULL;
 	utf8proc_uint8_t *out = NULL;
 	utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &out,
-					  opts | UTF8PROC_STABLE);
+	                                  opts | UTF8PROC_STABLE);
 	if (r < 0)
 		return NULL;
 	char *res = squeeze((const char *)out, multiline);
@@ -112,10 +112,9 @@ static char *normalise(const char *s, size_t n, utf8proc_option_t opts, bool mul
 
 char *text_fold(const char *s, size_t n)
 {
-	return normalise(s, n,
-			 UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-				 UTF8PROC_STRIPMARK,
-			 false);
+	return normalise(
+	    s, n, UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
+	    false);
 }
 
 char *text_clean(const char *s, size_t n, bool multiline)

@@ -28,14 +28,22 @@ static slide_t cloud_slide(void)
 
 static slide_t choice_slide(bool multiple)
 {
-	return (slide_t){.kind = SLIDE_CHOICE, .title = "K", .multiple = multiple,
-			 .items = options, .n_items = 3};
+	return (slide_t){.kind = SLIDE_CHOICE,
+	                 .title = "K",
+	                 .multiple = multiple,
+	                 .items = options,
+	                 .n_items = 3};
 }
 
 static slide_t scale_slide(void)
 {
-	return (slide_t){.kind = SLIDE_SCALE, .title = "S", .scale_max = 5, .label_low = "",
-			 .label_high = "", .items = options, .n_items = 2};
+	return (slide_t){.kind = SLIDE_SCALE,
+	                 .title = "S",
+	                 .scale_max = 5,
+	                 .label_low = "",
+	                 .label_high = "",
+	                 .items = options,
+	                 .n_items = 2};
 }
 
 static slide_t rank_slide(void)
@@ -77,8 +85,7 @@ static void good(const slide_t *s, const char *in, const char *want)
 
 /* Validates v (a reference the function takes), which must fail with code;
  * returns nothing but checks the message when want_msg is not NULL. */
-static void bad_value(const slide_t *s, json_t *v, const char *lang, int code,
-		      const char *want_msg)
+static void bad_value(const slide_t *s, json_t *v, const char *lang, int code, const char *want_msg)
 {
 	json_t *norm = (json_t *)1;
 	char msg[160] = "";
@@ -152,14 +159,14 @@ static void open_length_counts_characters(void **state)
 	json_decref(v);
 
 	bad_value(&s, repeat("a", 312), "nl", ANSWER_ETOOLONG,
-		  "Je antwoord is 312 tekens; het maximum is 280.");
+	          "Je antwoord is 312 tekens; het maximum is 280.");
 	bad_value(&s, repeat("\xC3\xA9", 312), "en", ANSWER_ETOOLONG,
-		  "Your answer is 312 characters; the maximum is 280.");
+	          "Your answer is 312 characters; the maximum is 280.");
 	/* Any language but nl is English. */
 	bad_value(&s, repeat("a", 281), "de", ANSWER_ETOOLONG,
-		  "Your answer is 281 characters; the maximum is 280.");
+	          "Your answer is 281 characters; the maximum is 280.");
 	bad_value(&s, repeat("a", 281), NULL, ANSWER_ETOOLONG,
-		  "Your answer is 281 characters; the maximum is 280.");
+	          "Your answer is 281 characters; the maximum is 280.");
 }
 
 static void open_rejects_bad_text(void **state)
@@ -168,9 +175,9 @@ static void open_rejects_bad_text(void **state)
 	slide_t s = open_slide();
 	/* Invalid UTF-8 can only be made past jansson's own checks. */
 	bad_value(&s, json_stringn_nocheck("ab\xFF", 3), "nl", ANSWER_EINVAL,
-		  "Je antwoord bevat tekens die niet zijn toegestaan.");
+	          "Je antwoord bevat tekens die niet zijn toegestaan.");
 	bad_value(&s, json_stringn_nocheck("\xC0\xAF", 2), "en", ANSWER_EINVAL,
-		  "Your answer contains characters that are not allowed.");
+	          "Your answer contains characters that are not allowed.");
 	bad_value(&s, json_stringn("a\0b", 3), "nl", ANSWER_EINVAL, NULL);
 	bad_value(&s, json_string("bel\x07"), "nl", ANSWER_EINVAL, NULL);
 	bad_value(&s, json_string("esc\x1b[31m"), "nl", ANSWER_EINVAL, NULL);
@@ -206,7 +213,7 @@ static void cloud_entries(void **state)
 	json_array_append_new(v, repeat("w", 31));
 	bad_value(&s, v, "nl", ANSWER_ETOOLONG, "Je woord is 31 tekens; het maximum is 30.");
 	bad_value(&s, json_pack("[s, s, s, s]", "a", "b", "c", "d"), "en", ANSWER_EINVAL,
-		  "You gave more than 3 words; the maximum is 3.");
+	          "You gave more than 3 words; the maximum is 3.");
 	bad_value(&s, json_pack("[s]", "\x01"), "en", ANSWER_EINVAL, NULL);
 }
 
@@ -237,9 +244,9 @@ static void choice_indexes(void **state)
 		json_array_append_new(big, json_integer(0));
 	bad_value(&many, big, "nl", ANSWER_EINVAL, NULL);
 	bad_value(&one, json_pack("[i, i]", 0, 1), "nl", ANSWER_EINVAL,
-		  "Kies precies één antwoord.");
+	          "Kies precies één antwoord.");
 	bad_value(&one, json_pack("[i, i]", 0, 1), "en", ANSWER_EINVAL,
-		  "Choose exactly one answer.");
+	          "Choose exactly one answer.");
 }
 
 static void scale_ratings(void **state)
@@ -258,7 +265,7 @@ static void scale_ratings(void **state)
 	bad(&s, "3", ANSWER_EINVAL);
 	bad(&s, "{\"0\": 3}", ANSWER_EINVAL);
 	bad_value(&s, json_pack("[i, i]", 1, 9), "nl", ANSWER_EINVAL,
-		  "Een score loopt van 1 tot 5.");
+	          "Een score loopt van 1 tot 5.");
 }
 
 static void rank_permutations(void **state)
@@ -275,7 +282,7 @@ static void rank_permutations(void **state)
 	bad(&s, "[0, 1, 2.0]", ANSWER_EINVAL);
 	bad(&s, "1", ANSWER_EINVAL);
 	bad_value(&s, json_pack("[i, i]", 0, 1), "en", ANSWER_EINVAL,
-		  "Put all 3 options in an order.");
+	          "Put all 3 options in an order.");
 }
 
 static void qa_asks_and_upvotes(void **state)
@@ -299,7 +306,7 @@ static void qa_asks_and_upvotes(void **state)
 	bad(&s, "[\"x\"]", ANSWER_EINVAL);
 	bad(&s, "3", ANSWER_EINVAL);
 	bad_value(&s, json_pack("{s:o}", "ask", repeat("?", 101)), "nl", ANSWER_ETOOLONG,
-		  "Je antwoord is 101 tekens; het maximum is 100.");
+	          "Je antwoord is 101 tekens; het maximum is 100.");
 	bad_value(&s, json_stringn_nocheck("\xFE", 1), "nl", ANSWER_EINVAL, NULL);
 }
 
@@ -327,7 +334,7 @@ static void counts_units(void **state)
 {
 	(void)state;
 	slide_t cloud = cloud_slide(), qa = qa_slide(), open = open_slide(),
-		many = choice_slide(true);
+	        many = choice_slide(true);
 	json_t *n = json_pack("[s, s]", "a", "b");
 	assert_int_equal(answer_units(&cloud, n), 2);
 	json_decref(n);
@@ -348,17 +355,17 @@ static void counts_units(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(open_answers),
-		cmocka_unit_test(open_length_counts_characters),
-		cmocka_unit_test(open_rejects_bad_text),
-		cmocka_unit_test(cloud_entries),
-		cmocka_unit_test(choice_indexes),
-		cmocka_unit_test(scale_ratings),
-		cmocka_unit_test(rank_permutations),
-		cmocka_unit_test(qa_asks_and_upvotes),
-		cmocka_unit_test(content_slides_take_nothing),
-		cmocka_unit_test(messages_fit_small_buffers),
-		cmocka_unit_test(counts_units),
+	    cmocka_unit_test(open_answers),
+	    cmocka_unit_test(open_length_counts_characters),
+	    cmocka_unit_test(open_rejects_bad_text),
+	    cmocka_unit_test(cloud_entries),
+	    cmocka_unit_test(choice_indexes),
+	    cmocka_unit_test(scale_ratings),
+	    cmocka_unit_test(rank_permutations),
+	    cmocka_unit_test(qa_asks_and_upvotes),
+	    cmocka_unit_test(content_slides_take_nothing),
+	    cmocka_unit_test(messages_fit_small_buffers),
+	    cmocka_unit_test(counts_units),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,50 +43,52 @@ static void parse_bad(const char *src, size_t len, const char *prefix)
 	assert_true(strncmp(err, prefix, strlen(prefix)) == 0);
 }
 
-static void bad(const char *src, const char *prefix) { parse_bad(src, strlen(src), prefix); }
+static void bad(const char *src, const char *prefix)
+{
+	parse_bad(src, strlen(src), prefix);
+}
 
-static const char all_types[] =
-	"---\n"
-	"title: Samenleven in diversiteit\n"
-	"subtitle: Werkconferentie 16 en 26 oktober 2020\n"
-	"lang: en\n"
-	"dates: 2020-10-16, 2020-10-26\n"
-	"---\n"
-	"# Welkom *allemaal*\n" /* line 7 */
-	"\n"
-	"Een inhoudsdia.\n"
-	"---\n"
-	"? open: Wat vind je belangrijk?\n" /* 11 */
-	"max-length: 100\n"
-	"answers: 2\n"
-	"results: phones\n"
-	"\n"
-	"Schrijf *kort*.\n"
-	"---\n"
-	"? cloud: Eén woord over je buurt\n" /* 18 */
-	"entries: 5\n"
-	"max-length: 40\n"
-	"---\n"
-	"? choice: Welke onderwerpen?\n" /* 22 */
-	"multiple: yes\n"
-	"- Wonen\n"
-	"* Werk\n"
-	"- Zorg\n"
-	"---\n"
-	"? scale: Hoe eens ben je het hiermee?\n" /* 28 */
-	"scale: 7\n"
-	"labels: Helemaal oneens | Helemaal eens\n"
-	"- De buurt is veilig\n"
-	"---\n"
-	"? rank: Wat moet eerst?\n" /* 33 */
-	"- Onderwijs\n"
-	"- Ontmoeting\n"
-	"- Werk\n"
-	"---\n"
-	"? qa: Vragen aan de wethouder\n" /* 38 */
-	"max-length: 500\n"
-	"answers: 10\n"
-	"---\n";
+static const char all_types[] = "---\n"
+                                "title: Samenleven in diversiteit\n"
+                                "subtitle: Werkconferentie 16 en 26 oktober 2020\n"
+                                "lang: en\n"
+                                "dates: 2020-10-16, 2020-10-26\n"
+                                "---\n"
+                                "# Welkom *allemaal*\n" /* line 7 */
+                                "\n"
+                                "Een inhoudsdia.\n"
+                                "---\n"
+                                "? open: Wat vind je belangrijk?\n" /* 11 */
+                                "max-length: 100\n"
+                                "answers: 2\n"
+                                "results: phones\n"
+                                "\n"
+                                "Schrijf *kort*.\n"
+                                "---\n"
+                                "? cloud: Eén woord over je buurt\n" /* 18 */
+                                "entries: 5\n"
+                                "max-length: 40\n"
+                                "---\n"
+                                "? choice: Welke onderwerpen?\n" /* 22 */
+                                "multiple: yes\n"
+                                "- Wonen\n"
+                                "* Werk\n"
+                                "- Zorg\n"
+                                "---\n"
+                                "? scale: Hoe eens ben je het hiermee?\n" /* 28 */
+                                "scale: 7\n"
+                                "labels: Helemaal oneens | Helemaal eens\n"
+                                "- De buurt is veilig\n"
+                                "---\n"
+                                "? rank: Wat moet eerst?\n" /* 33 */
+                                "- Onderwijs\n"
+                                "- Ontmoeting\n"
+                                "- Werk\n"
+                                "---\n"
+                                "? qa: Vragen aan de wethouder\n" /* 38 */
+                                "max-length: 500\n"
+                                "answers: 10\n"
+                                "---\n";
 
 static void parses_every_type_and_setting(void **state)
 {
@@ -106,7 +108,7 @@ static void parses_every_type_and_setting(void **state)
 	assert_string_equal(s->title, "Welkom allemaal");
 	assert_string_equal(s->body_md, "# Welkom *allemaal*\n\nEen inhoudsdia.\n");
 	assert_string_equal(s->body_html,
-			    "<h1>Welkom <em>allemaal</em></h1>\n<p>Een inhoudsdia.</p>\n");
+	                    "<h1>Welkom <em>allemaal</em></h1>\n<p>Een inhoudsdia.</p>\n");
 	assert_false(slide_is_question(s));
 
 	s = &d->slides[1];
@@ -165,12 +167,12 @@ static void fills_in_defaults(void **state)
 {
 	(void)state;
 	deck_t *d = parse_ok("---\ntitle: T\n---\n"
-			     "? open: O\n---\n"
-			     "? cloud: C\n---\n"
-			     "? choice: K\n- a\n- b\n---\n"
-			     "? scale: S\n- s\n---\n"
-			     "? rank: R\n- a\n- b\n---\n"
-			     "? qa: Q\n");
+	                     "? open: O\n---\n"
+	                     "? cloud: C\n---\n"
+	                     "? choice: K\n- a\n- b\n---\n"
+	                     "? scale: S\n- s\n---\n"
+	                     "? rank: R\n- a\n- b\n---\n"
+	                     "? qa: Q\n");
 	assert_string_equal(d->subtitle, "");
 	assert_string_equal(d->lang, "nl");
 	assert_int_equal(d->n_dates, 0);
@@ -194,10 +196,11 @@ static void fills_in_defaults(void **state)
 static void takes_titles_from_headings(void **state)
 {
 	(void)state;
-	deck_t *d = parse_ok(FRONT "Geen kop hier.\n---\n"
-				   "```\n# geen kop in code\n```\n\n## Wel een `snake_case` kop ##\n---\n"
-				   "Tekst\n\n### Eerste\n\n# Tweede\n---\n"
-				   "Onderstreept\n===\n");
+	deck_t *d =
+	    parse_ok(FRONT "Geen kop hier.\n---\n"
+	                   "```\n# geen kop in code\n```\n\n## Wel een `snake_case` kop ##\n---\n"
+	                   "Tekst\n\n### Eerste\n\n# Tweede\n---\n"
+	                   "Onderstreept\n===\n");
 	assert_string_equal(d->slides[0].title, "");
 	assert_string_equal(d->slides[1].title, "Wel een snake_case kop");
 	assert_string_equal(d->slides[2].title, "Eerste");
@@ -208,10 +211,11 @@ static void takes_titles_from_headings(void **state)
 static void renders_safe_html(void **state)
 {
 	(void)state;
-	deck_t *d = parse_ok(FRONT "# Kop\n\n<script>alert(1)</script>\n\n"
-				   "[klik](javascript:alert(1)) <img src=x onerror=alert(1)>\n"
-				   "---\n? open: Vraag\n\n<iframe src=\"https://example.org\"></iframe>\n"
-				   "[x](JAVASCRIPT:alert(2))\n");
+	deck_t *d =
+	    parse_ok(FRONT "# Kop\n\n<script>alert(1)</script>\n\n"
+	                   "[klik](javascript:alert(1)) <img src=x onerror=alert(1)>\n"
+	                   "---\n? open: Vraag\n\n<iframe src=\"https://example.org\"></iframe>\n"
+	                   "[x](JAVASCRIPT:alert(2))\n");
 	for (size_t i = 0; i < d->n_slides; i++) {
 		const char *h = d->slides[i].body_html;
 		assert_null(strstr(h, "<script"));
@@ -232,16 +236,16 @@ static void reads_descriptions_lists_and_line_ends(void **state)
 	 * description that starts with a URL, a bullet list in an open
 	 * question's description, and text around a choice's options. */
 	const char *src = "\xEF\xBB\xBF---\r\ntitle:  Avond  \r\n---  \r\n"
-			  "? open:   Wat   denk je?  \r\n"
-			  "https://example.org/uitleg\r\n"
-			  "- een punt\r\n"
-			  "---\t\r\n"
-			  "? choice: Kies\r\n"
-			  "Vooraf.\r\n"
-			  "- Ja\r\n"
-			  "- Nee\r\n"
-			  "\r\n"
-			  "Achteraf.\r\n";
+	                  "? open:   Wat   denk je?  \r\n"
+	                  "https://example.org/uitleg\r\n"
+	                  "- een punt\r\n"
+	                  "---\t\r\n"
+	                  "? choice: Kies\r\n"
+	                  "Vooraf.\r\n"
+	                  "- Ja\r\n"
+	                  "- Nee\r\n"
+	                  "\r\n"
+	                  "Achteraf.\r\n";
 	deck_t *d = parse_ok(src);
 	assert_string_equal(d->title, "Avond");
 	assert_int_equal(d->n_slides, 2);
@@ -259,7 +263,7 @@ static void normalises_text(void **state)
 	(void)state;
 	/* "Café" with a combining accent becomes the composed form (NFC). */
 	deck_t *d = parse_ok("---\ntitle: Cafe\xCC\x81\n---\n? choice: Cafe\xCC\x81?\n"
-			     "-   Cafe\xCC\x81   terras \n- Thuis\n");
+	                     "-   Cafe\xCC\x81   terras \n- Thuis\n");
 	assert_string_equal(d->title, "Caf\xC3\xA9");
 	assert_string_equal(d->slides[0].title, "Caf\xC3\xA9?");
 	assert_string_equal(d->slides[0].items[0], "Caf\xC3\xA9 terras");
@@ -274,9 +278,9 @@ static void accepts_bounds(void **state)
 	for (int i = 0; i < DECK_TITLE_MAX; i++)
 		buf_puts(&b, "\xC3\xA9"); /* 200 code points, 400 bytes */
 	buf_puts(&b, "\n---\n? open: O\nmax-length: 2000\nanswers: 50\n---\n"
-		     "? open: P\nmax-length: 1\nanswers: 1\n---\n"
-		     "? cloud: C\nentries: 10\nmax-length: 60\n---\n"
-		     "? scale: S\nscale: 2\n");
+	             "? open: P\nmax-length: 1\nanswers: 1\n---\n"
+	             "? cloud: C\nentries: 10\nmax-length: 60\n---\n"
+	             "? scale: S\nscale: 2\n");
 	for (int i = 0; i < DECK_ITEMS_MAX; i++)
 		buf_printf(&b, "- s%d\n", i);
 	buf_puts(&b, "---\n? scale: T\nscale: 10\n- s\n---\n? rank: R\n");
@@ -366,7 +370,8 @@ static void rejects_question_errors(void **state)
 	    "line 5: max-length 2001 is out of range (expected 1 to 2000)");
 	bad(FRONT "? open: O\nmax-length: 0\n",
 	    "line 5: max-length 0 is out of range (expected 1 to 2000)");
-	bad(FRONT "? qa: Q\nanswers: 51\n", "line 5: answers 51 is out of range (expected 1 to 50)");
+	bad(FRONT "? qa: Q\nanswers: 51\n",
+	    "line 5: answers 51 is out of range (expected 1 to 50)");
 	bad(FRONT "? open: O\nanswers: 99999999999999999999\n",
 	    "line 5: answers 99999999999999999999 is out of range (expected 1 to 50)");
 	bad(FRONT "? open: O\nanswers: veel\n",
@@ -405,7 +410,8 @@ static void rejects_option_errors(void **state)
 	    "line 7: option 'fiets' appears twice (expected distinct options)");
 	/* Same word once with a combining accent, once composed. */
 	bad(FRONT "? choice: K\n- Caf\xC3\xA9\n- cafe\xCC\x81\n", "line 6: option 'caf");
-	bad(FRONT "? choice: K\n- a\n-   \n- b\n", "line 6: empty option (expected text after '- ')");
+	bad(FRONT "? choice: K\n- a\n-   \n- b\n",
+	    "line 6: empty option (expected text after '- ')");
 	bad(FRONT "? scale: S\n-\n", "line 5: empty statement");
 
 	buf_t b = BUF_INIT;
@@ -486,7 +492,7 @@ static void names_kinds(void **state)
 {
 	(void)state;
 	static const char *const names[] = {"content", "open", "cloud", "choice",
-					    "scale",   "rank", "qa"};
+	                                    "scale",   "rank", "qa"};
 	for (int k = SLIDE_CONTENT; k <= SLIDE_QA; k++) {
 		slide_kind_t back;
 		assert_string_equal(slide_kind_name((slide_kind_t)k), names[k]);
@@ -540,7 +546,7 @@ static void round_trips_through_json(void **state)
 	json_decref(j);
 	j = slide_to_json(&d->slides[4], false);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(j, "labels"), 1)),
-			    "Helemaal eens");
+	                    "Helemaal eens");
 	assert_int_equal(json_array_size(json_object_get(j, "statements")), 1);
 	json_decref(j);
 	deck_free(d);
@@ -550,26 +556,26 @@ static void rejects_json_out_of_bounds(void **state)
 {
 	(void)state;
 	static const char *const bad_json[] = {
-		"{}",
-		"{\"kind\":\"poll\",\"title\":\"t\",\"html\":\"\",\"md\":\"\"}",
-		"{\"kind\":\"open\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"max_length\":0,"
-		"\"max_answers\":1}",
-		"{\"kind\":\"open\",\"title\":\"\",\"html\":\"\",\"md\":\"\",\"max_length\":10,"
-		"\"max_answers\":1}",
-		"{\"kind\":\"open\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"max_length\":10}",
-		"{\"kind\":\"cloud\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"max_length\":61,"
-		"\"max_answers\":3}",
-		"{\"kind\":\"choice\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"multiple\":false,"
-		"\"options\":[\"a\"]}",
-		"{\"kind\":\"choice\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"multiple\":false,"
-		"\"options\":[\"a\",3]}",
-		"{\"kind\":\"rank\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"options\":"
-		"[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\"]}",
-		"{\"kind\":\"scale\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"scale_max\":11,"
-		"\"labels\":[\"\",\"\"],\"statements\":[\"s\"]}",
-		"{\"kind\":\"scale\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"scale_max\":5,"
-		"\"statements\":[\"s\"]}",
-		"{\"kind\":\"content\",\"title\":\"t\",\"html\":\"\"}",
+	    "{}",
+	    "{\"kind\":\"poll\",\"title\":\"t\",\"html\":\"\",\"md\":\"\"}",
+	    "{\"kind\":\"open\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"max_length\":0,"
+	    "\"max_answers\":1}",
+	    "{\"kind\":\"open\",\"title\":\"\",\"html\":\"\",\"md\":\"\",\"max_length\":10,"
+	    "\"max_answers\":1}",
+	    "{\"kind\":\"open\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"max_length\":10}",
+	    "{\"kind\":\"cloud\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"max_length\":61,"
+	    "\"max_answers\":3}",
+	    "{\"kind\":\"choice\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"multiple\":false,"
+	    "\"options\":[\"a\"]}",
+	    "{\"kind\":\"choice\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"multiple\":false,"
+	    "\"options\":[\"a\",3]}",
+	    "{\"kind\":\"rank\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"options\":"
+	    "[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\"]}",
+	    "{\"kind\":\"scale\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"scale_max\":11,"
+	    "\"labels\":[\"\",\"\"],\"statements\":[\"s\"]}",
+	    "{\"kind\":\"scale\",\"title\":\"t\",\"html\":\"\",\"md\":\"\",\"scale_max\":5,"
+	    "\"statements\":[\"s\"]}",
+	    "{\"kind\":\"content\",\"title\":\"t\",\"html\":\"\"}",
 	};
 	for (size_t i = 0; i < sizeof bad_json / sizeof *bad_json; i++) {
 		json_t *j = json_loads(bad_json[i], 0, NULL);
@@ -628,10 +634,10 @@ static void parses_the_demo_deck(void **state)
 	assert_string_equal(d->dates[0], "2020-10-16");
 	assert_string_equal(d->dates[1], "2020-10-26");
 	static const char *const questions[] = {
-		"Beschrijf jouw ideale diverse Amersfoortse samenleving",
-		"Waar moeten we volgens jou als eerste aan werken?",
-		"Hoe kunnen we ervoor zorgen dat de aandacht voor dit thema permanent is, juist ook "
-		"bij professionals bij wie het thema minder leeft?",
+	    "Beschrijf jouw ideale diverse Amersfoortse samenleving",
+	    "Waar moeten we volgens jou als eerste aan werken?",
+	    "Hoe kunnen we ervoor zorgen dat de aandacht voor dit thema permanent is, juist ook "
+	    "bij professionals bij wie het thema minder leeft?",
 	};
 	size_t nq = 0;
 	for (size_t i = 0; i < d->n_slides; i++) {
@@ -654,24 +660,24 @@ static void parses_the_demo_deck(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_every_type_and_setting),
-		cmocka_unit_test(fills_in_defaults),
-		cmocka_unit_test(takes_titles_from_headings),
-		cmocka_unit_test(renders_safe_html),
-		cmocka_unit_test(reads_descriptions_lists_and_line_ends),
-		cmocka_unit_test(normalises_text),
-		cmocka_unit_test(accepts_bounds),
-		cmocka_unit_test(rejects_front_matter_errors),
-		cmocka_unit_test(rejects_slide_structure_errors),
-		cmocka_unit_test(rejects_question_errors),
-		cmocka_unit_test(rejects_option_errors),
-		cmocka_unit_test(rejects_long_titles),
-		cmocka_unit_test(rejects_bad_bytes),
-		cmocka_unit_test(rejects_oversized_decks),
-		cmocka_unit_test(names_kinds),
-		cmocka_unit_test(round_trips_through_json),
-		cmocka_unit_test(rejects_json_out_of_bounds),
-		cmocka_unit_test(parses_the_demo_deck),
+	    cmocka_unit_test(parses_every_type_and_setting),
+	    cmocka_unit_test(fills_in_defaults),
+	    cmocka_unit_test(takes_titles_from_headings),
+	    cmocka_unit_test(renders_safe_html),
+	    cmocka_unit_test(reads_descriptions_lists_and_line_ends),
+	    cmocka_unit_test(normalises_text),
+	    cmocka_unit_test(accepts_bounds),
+	    cmocka_unit_test(rejects_front_matter_errors),
+	    cmocka_unit_test(rejects_slide_structure_errors),
+	    cmocka_unit_test(rejects_question_errors),
+	    cmocka_unit_test(rejects_option_errors),
+	    cmocka_unit_test(rejects_long_titles),
+	    cmocka_unit_test(rejects_bad_bytes),
+	    cmocka_unit_test(rejects_oversized_decks),
+	    cmocka_unit_test(names_kinds),
+	    cmocka_unit_test(round_trips_through_json),
+	    cmocka_unit_test(rejects_json_out_of_bounds),
+	    cmocka_unit_test(parses_the_demo_deck),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,8 +88,9 @@ static void open_counts_and_lists_newest_first(void **state)
 	(void)state;
 	slide_t s = {.kind = SLIDE_OPEN, .title = "O", .max_length = 280, .max_answers = 2};
 	tally_t *t = tally_new(&s);
-	expect_json(t, false,
-		    "{\"kind\":\"open\",\"respondents\":0,\"answers\":0,\"hidden\":0,\"items\":[]}");
+	expect_json(
+	    t, false,
+	    "{\"kind\":\"open\",\"respondents\":0,\"answers\":0,\"hidden\":0,\"items\":[]}");
 	assert_int_equal(submit(t, 10, 1, "\"Ontmoeten in de wijk\"", 1000), 0);
 	assert_int_equal(submit(t, 11, 2, "\"Onderwijs\"", 3000), 0);
 	assert_int_equal(submit(t, 12, 1, "\"Gesprekken blijven voeren\"", 2000), 0);
@@ -98,11 +99,11 @@ static void open_counts_and_lists_newest_first(void **state)
 	assert_int_equal(tally_respondents(t), 3);
 	assert_int_equal(tally_answers(t), 4);
 	expect_json(t, false,
-		    "{\"kind\":\"open\",\"respondents\":3,\"answers\":4,\"hidden\":0,\"items\":["
-		    "{\"id\":13,\"text\":\"Rolmodellen\",\"at\":3000},"
-		    "{\"id\":11,\"text\":\"Onderwijs\",\"at\":3000},"
-		    "{\"id\":12,\"text\":\"Gesprekken blijven voeren\",\"at\":2000},"
-		    "{\"id\":10,\"text\":\"Ontmoeten in de wijk\",\"at\":1000}]}");
+	            "{\"kind\":\"open\",\"respondents\":3,\"answers\":4,\"hidden\":0,\"items\":["
+	            "{\"id\":13,\"text\":\"Rolmodellen\",\"at\":3000},"
+	            "{\"id\":11,\"text\":\"Onderwijs\",\"at\":3000},"
+	            "{\"id\":12,\"text\":\"Gesprekken blijven voeren\",\"at\":2000},"
+	            "{\"id\":10,\"text\":\"Ontmoeten in de wijk\",\"at\":1000}]}");
 	/* Hiding takes the answer out of the counts, not out of the allowance. */
 	assert_int_equal(tally_set_hidden(t, 11, true), 0);
 	assert_int_equal(tally_respondents(t), 2);
@@ -111,11 +112,11 @@ static void open_counts_and_lists_newest_first(void **state)
 	assert_int_equal(reserve(t, 2, "\"en nog een\""), TALLY_ELIMIT);
 	release(t, 2, "\"nog een\"");
 	expect_json(t, true,
-		    "{\"kind\":\"open\",\"respondents\":2,\"answers\":3,\"hidden\":1,\"items\":["
-		    "{\"id\":13,\"text\":\"Rolmodellen\",\"at\":3000},"
-		    "{\"id\":11,\"text\":\"Onderwijs\",\"at\":3000,\"hidden\":true},"
-		    "{\"id\":12,\"text\":\"Gesprekken blijven voeren\",\"at\":2000},"
-		    "{\"id\":10,\"text\":\"Ontmoeten in de wijk\",\"at\":1000}]}");
+	            "{\"kind\":\"open\",\"respondents\":2,\"answers\":3,\"hidden\":1,\"items\":["
+	            "{\"id\":13,\"text\":\"Rolmodellen\",\"at\":3000},"
+	            "{\"id\":11,\"text\":\"Onderwijs\",\"at\":3000,\"hidden\":true},"
+	            "{\"id\":12,\"text\":\"Gesprekken blijven voeren\",\"at\":2000},"
+	            "{\"id\":10,\"text\":\"Ontmoeten in de wijk\",\"at\":1000}]}");
 	assert_int_equal(tally_set_hidden(t, 11, false), 0);
 	assert_int_equal(tally_respondents(t), 3);
 	assert_int_equal(tally_set_hidden(t, 99, true), -1);
@@ -176,19 +177,19 @@ static void cloud_folds_words(void **state)
 	assert_int_equal(submit(t, 23, 4, "[\"Cafe\\u0301\", \"Ｒｅｓｐｅｃｔ\"]", 4), 0);
 	assert_int_equal(submit(t, 24, 5, "[\"aandacht\"]", 5), 0);
 	expect_json(t, false,
-		    "{\"kind\":\"cloud\",\"respondents\":5,\"answers\":5,\"hidden\":0,\"words\":["
-		    "{\"text\":\"Caf\\u00e9\",\"count\":4},"
-		    "{\"text\":\"respect\",\"count\":2},"
-		    "{\"text\":\"verbinding\",\"count\":2},"
-		    "{\"text\":\"aandacht\",\"count\":1}],\"entries\":9}");
+	            "{\"kind\":\"cloud\",\"respondents\":5,\"answers\":5,\"hidden\":0,\"words\":["
+	            "{\"text\":\"Caf\\u00e9\",\"count\":4},"
+	            "{\"text\":\"respect\",\"count\":2},"
+	            "{\"text\":\"verbinding\",\"count\":2},"
+	            "{\"text\":\"aandacht\",\"count\":1}],\"entries\":9}");
 	/* Hiding removes its entries; a word at zero disappears. */
 	assert_int_equal(tally_set_hidden(t, 24, true), 0);
 	assert_int_equal(tally_set_hidden(t, 20, true), 0);
 	expect_json(t, false,
-		    "{\"kind\":\"cloud\",\"respondents\":3,\"answers\":3,\"hidden\":2,\"words\":["
-		    "{\"text\":\"Caf\\u00e9\",\"count\":3},"
-		    "{\"text\":\"respect\",\"count\":2},"
-		    "{\"text\":\"verbinding\",\"count\":1}],\"entries\":6}");
+	            "{\"kind\":\"cloud\",\"respondents\":3,\"answers\":3,\"hidden\":2,\"words\":["
+	            "{\"text\":\"Caf\\u00e9\",\"count\":3},"
+	            "{\"text\":\"respect\",\"count\":2},"
+	            "{\"text\":\"verbinding\",\"count\":1}],\"entries\":6}");
 	tally_free(t);
 }
 
@@ -218,19 +219,21 @@ static void choice_counts_and_percentages(void **state)
 	assert_int_equal(submit(t, 2, 2, "[1]", 2), 0);
 	assert_int_equal(submit(t, 3, 3, "[1]", 3), 0);
 	assert_int_equal(reserve(t, 3, "[2]"), TALLY_EVOTED);
-	expect_json(t, false,
-		    "{\"kind\":\"choice\",\"respondents\":3,\"answers\":3,\"hidden\":0,\"options\":["
-		    "{\"label\":\"Onderwijs\",\"count\":1,\"percent\":33},"
-		    "{\"label\":\"Ontmoeting\",\"count\":2,\"percent\":67},"
-		    "{\"label\":\"Werk\",\"count\":0,\"percent\":0}]}");
+	expect_json(
+	    t, false,
+	    "{\"kind\":\"choice\",\"respondents\":3,\"answers\":3,\"hidden\":0,\"options\":["
+	    "{\"label\":\"Onderwijs\",\"count\":1,\"percent\":33},"
+	    "{\"label\":\"Ontmoeting\",\"count\":2,\"percent\":67},"
+	    "{\"label\":\"Werk\",\"count\":0,\"percent\":0}]}");
 	/* Hidden: out of the counts, but no second vote. */
 	assert_int_equal(tally_set_hidden(t, 2, true), 0);
 	assert_int_equal(reserve(t, 2, "[2]"), TALLY_EVOTED);
-	expect_json(t, false,
-		    "{\"kind\":\"choice\",\"respondents\":2,\"answers\":2,\"hidden\":1,\"options\":["
-		    "{\"label\":\"Onderwijs\",\"count\":1,\"percent\":50},"
-		    "{\"label\":\"Ontmoeting\",\"count\":1,\"percent\":50},"
-		    "{\"label\":\"Werk\",\"count\":0,\"percent\":0}]}");
+	expect_json(
+	    t, false,
+	    "{\"kind\":\"choice\",\"respondents\":2,\"answers\":2,\"hidden\":1,\"options\":["
+	    "{\"label\":\"Onderwijs\",\"count\":1,\"percent\":50},"
+	    "{\"label\":\"Ontmoeting\",\"count\":1,\"percent\":50},"
+	    "{\"label\":\"Werk\",\"count\":0,\"percent\":0}]}");
 	/* A released reservation lets the participant vote after all. */
 	assert_int_equal(reserve(t, 4, "[2]"), 0);
 	assert_int_equal(reserve(t, 4, "[2]"), TALLY_EVOTED);
@@ -243,8 +246,8 @@ static void choice_counts_and_percentages(void **state)
 	assert_int_equal(tally_answers(t), 2);
 	tally_free(t);
 
-	slide_t many = {.kind = SLIDE_CHOICE, .title = "K", .multiple = true, .items = options,
-			.n_items = 3};
+	slide_t many = {
+	    .kind = SLIDE_CHOICE, .title = "K", .multiple = true, .items = options, .n_items = 3};
 	t = tally_new(&many);
 	assert_int_equal(submit(t, 1, 1, "[0, 1, 2]", 1), 0);
 	assert_int_equal(submit(t, 2, 2, "[0, 2]", 2), 0);
@@ -255,40 +258,49 @@ static void choice_counts_and_percentages(void **state)
 	assert_int_equal(submit(t, 7, 7, "[0]", 7), 0);
 	assert_int_equal(submit(t, 8, 8, "[0]", 8), 0);
 	/* Percent of respondents: 7/8 = 87.5 rounds to 88; 1/8 = 12.5 to 13. */
-	expect_json(t, false,
-		    "{\"kind\":\"choice\",\"respondents\":8,\"answers\":8,\"hidden\":0,\"options\":["
-		    "{\"label\":\"Onderwijs\",\"count\":7,\"percent\":88},"
-		    "{\"label\":\"Ontmoeting\",\"count\":1,\"percent\":13},"
-		    "{\"label\":\"Werk\",\"count\":3,\"percent\":38}]}");
+	expect_json(
+	    t, false,
+	    "{\"kind\":\"choice\",\"respondents\":8,\"answers\":8,\"hidden\":0,\"options\":["
+	    "{\"label\":\"Onderwijs\",\"count\":7,\"percent\":88},"
+	    "{\"label\":\"Ontmoeting\",\"count\":1,\"percent\":13},"
+	    "{\"label\":\"Werk\",\"count\":3,\"percent\":38}]}");
 	tally_free(t);
 }
 
 static void scale_counts_and_means(void **state)
 {
 	(void)state;
-	slide_t s = {.kind = SLIDE_SCALE, .title = "S", .scale_max = 4, .label_low = "Oneens",
-		     .label_high = "Eens", .items = options, .n_items = 2};
+	slide_t s = {.kind = SLIDE_SCALE,
+	             .title = "S",
+	             .scale_max = 4,
+	             .label_low = "Oneens",
+	             .label_high = "Eens",
+	             .items = options,
+	             .n_items = 2};
 	tally_t *t = tally_new(&s);
-	expect_json(t, false,
-		    "{\"kind\":\"scale\",\"respondents\":0,\"answers\":0,\"hidden\":0,\"statements\":["
-		    "{\"text\":\"Onderwijs\",\"counts\":[0,0,0,0],\"count\":0,\"mean\":null},"
-		    "{\"text\":\"Ontmoeting\",\"counts\":[0,0,0,0],\"count\":0,\"mean\":null}],"
-		    "\"scale_max\":4,\"labels\":[\"Oneens\",\"Eens\"]}");
+	expect_json(
+	    t, false,
+	    "{\"kind\":\"scale\",\"respondents\":0,\"answers\":0,\"hidden\":0,\"statements\":["
+	    "{\"text\":\"Onderwijs\",\"counts\":[0,0,0,0],\"count\":0,\"mean\":null},"
+	    "{\"text\":\"Ontmoeting\",\"counts\":[0,0,0,0],\"count\":0,\"mean\":null}],"
+	    "\"scale_max\":4,\"labels\":[\"Oneens\",\"Eens\"]}");
 	assert_int_equal(submit(t, 1, 1, "[1, 4]", 1), 0);
 	assert_int_equal(submit(t, 2, 2, "[2, 4]", 2), 0);
 	assert_int_equal(submit(t, 3, 3, "[2, 3]", 3), 0);
 	assert_int_equal(reserve(t, 1, "[1, 1]"), TALLY_EVOTED);
-	expect_json(t, false,
-		    "{\"kind\":\"scale\",\"respondents\":3,\"answers\":3,\"hidden\":0,\"statements\":["
-		    "{\"text\":\"Onderwijs\",\"counts\":[1,2,0,0],\"count\":3,\"mean\":1.67},"
-		    "{\"text\":\"Ontmoeting\",\"counts\":[0,0,1,2],\"count\":3,\"mean\":3.67}],"
-		    "\"scale_max\":4,\"labels\":[\"Oneens\",\"Eens\"]}");
+	expect_json(
+	    t, false,
+	    "{\"kind\":\"scale\",\"respondents\":3,\"answers\":3,\"hidden\":0,\"statements\":["
+	    "{\"text\":\"Onderwijs\",\"counts\":[1,2,0,0],\"count\":3,\"mean\":1.67},"
+	    "{\"text\":\"Ontmoeting\",\"counts\":[0,0,1,2],\"count\":3,\"mean\":3.67}],"
+	    "\"scale_max\":4,\"labels\":[\"Oneens\",\"Eens\"]}");
 	assert_int_equal(tally_set_hidden(t, 1, true), 0);
-	expect_json(t, false,
-		    "{\"kind\":\"scale\",\"respondents\":2,\"answers\":2,\"hidden\":1,\"statements\":["
-		    "{\"text\":\"Onderwijs\",\"counts\":[0,2,0,0],\"count\":2,\"mean\":2.0},"
-		    "{\"text\":\"Ontmoeting\",\"counts\":[0,0,1,1],\"count\":2,\"mean\":3.5}],"
-		    "\"scale_max\":4,\"labels\":[\"Oneens\",\"Eens\"]}");
+	expect_json(
+	    t, false,
+	    "{\"kind\":\"scale\",\"respondents\":2,\"answers\":2,\"hidden\":1,\"statements\":["
+	    "{\"text\":\"Onderwijs\",\"counts\":[0,2,0,0],\"count\":2,\"mean\":2.0},"
+	    "{\"text\":\"Ontmoeting\",\"counts\":[0,0,1,1],\"count\":2,\"mean\":3.5}],"
+	    "\"scale_max\":4,\"labels\":[\"Oneens\",\"Eens\"]}");
 	add(t, 4, 4, "[0, 2]", 4, false); /* rating 0 is out of range */
 	add(t, 5, 5, "[2]", 5, false);    /* too short */
 	assert_int_equal(tally_answers(t), 2);
@@ -302,11 +314,11 @@ static void rank_orders_by_mean_position(void **state)
 	tally_t *t = tally_new(&s);
 	/* No votes yet: deck order, no means. */
 	expect_json(t, false,
-		    "{\"kind\":\"rank\",\"respondents\":0,\"answers\":0,\"hidden\":0,\"options\":["
-		    "{\"label\":\"Onderwijs\",\"index\":0,\"mean\":null,\"count\":0},"
-		    "{\"label\":\"Ontmoeting\",\"index\":1,\"mean\":null,\"count\":0},"
-		    "{\"label\":\"Werk\",\"index\":2,\"mean\":null,\"count\":0},"
-		    "{\"label\":\"Wonen\",\"index\":3,\"mean\":null,\"count\":0}]}");
+	            "{\"kind\":\"rank\",\"respondents\":0,\"answers\":0,\"hidden\":0,\"options\":["
+	            "{\"label\":\"Onderwijs\",\"index\":0,\"mean\":null,\"count\":0},"
+	            "{\"label\":\"Ontmoeting\",\"index\":1,\"mean\":null,\"count\":0},"
+	            "{\"label\":\"Werk\",\"index\":2,\"mean\":null,\"count\":0},"
+	            "{\"label\":\"Wonen\",\"index\":3,\"mean\":null,\"count\":0}]}");
 	assert_int_equal(submit(t, 1, 1, "[2, 0, 1, 3]", 1), 0);
 	assert_int_equal(submit(t, 2, 2, "[0, 2, 3, 1]", 2), 0);
 	assert_int_equal(submit(t, 3, 3, "[2, 1, 0, 3]", 3), 0);
@@ -314,22 +326,22 @@ static void rank_orders_by_mean_position(void **state)
 	/* Werk: (1+2+1)/3 = 1.33; Onderwijs: (2+1+3)/3 = 2; Ontmoeting:
 	 * (3+4+2)/3 = 3; Wonen: (4+3+4)/3 = 3.67. */
 	expect_json(t, false,
-		    "{\"kind\":\"rank\",\"respondents\":3,\"answers\":3,\"hidden\":0,\"options\":["
-		    "{\"label\":\"Werk\",\"index\":2,\"mean\":1.33,\"count\":3},"
-		    "{\"label\":\"Onderwijs\",\"index\":0,\"mean\":2.0,\"count\":3},"
-		    "{\"label\":\"Ontmoeting\",\"index\":1,\"mean\":3.0,\"count\":3},"
-		    "{\"label\":\"Wonen\",\"index\":3,\"mean\":3.67,\"count\":3}]}");
+	            "{\"kind\":\"rank\",\"respondents\":3,\"answers\":3,\"hidden\":0,\"options\":["
+	            "{\"label\":\"Werk\",\"index\":2,\"mean\":1.33,\"count\":3},"
+	            "{\"label\":\"Onderwijs\",\"index\":0,\"mean\":2.0,\"count\":3},"
+	            "{\"label\":\"Ontmoeting\",\"index\":1,\"mean\":3.0,\"count\":3},"
+	            "{\"label\":\"Wonen\",\"index\":3,\"mean\":3.67,\"count\":3}]}");
 	/* Left: [0, 2, 3, 1] and [1, 0, 3, 2]. Werk and Wonen tie at 3 and
 	 * keep deck order. */
 	assert_int_equal(tally_set_hidden(t, 3, true), 0);
 	assert_int_equal(tally_set_hidden(t, 1, true), 0);
 	assert_int_equal(submit(t, 4, 4, "[1, 0, 3, 2]", 4), 0);
 	expect_json(t, false,
-		    "{\"kind\":\"rank\",\"respondents\":2,\"answers\":2,\"hidden\":2,\"options\":["
-		    "{\"label\":\"Onderwijs\",\"index\":0,\"mean\":1.5,\"count\":2},"
-		    "{\"label\":\"Ontmoeting\",\"index\":1,\"mean\":2.5,\"count\":2},"
-		    "{\"label\":\"Werk\",\"index\":2,\"mean\":3.0,\"count\":2},"
-		    "{\"label\":\"Wonen\",\"index\":3,\"mean\":3.0,\"count\":2}]}");
+	            "{\"kind\":\"rank\",\"respondents\":2,\"answers\":2,\"hidden\":2,\"options\":["
+	            "{\"label\":\"Onderwijs\",\"index\":0,\"mean\":1.5,\"count\":2},"
+	            "{\"label\":\"Ontmoeting\",\"index\":1,\"mean\":2.5,\"count\":2},"
+	            "{\"label\":\"Werk\",\"index\":2,\"mean\":3.0,\"count\":2},"
+	            "{\"label\":\"Wonen\",\"index\":3,\"mean\":3.0,\"count\":2}]}");
 	add(t, 5, 5, "[0, 0, 1, 2]", 5, false); /* not a permutation */
 	add(t, 6, 6, "[0, 1, 2]", 6, false);    /* too short */
 	assert_int_equal(tally_answers(t), 2);
@@ -364,26 +376,29 @@ static void qa_upvote_rules(void **state)
 	assert_int_equal(tally_set_answered(t, 104, true), -1); /* a vote */
 	assert_int_equal(tally_set_answered(t, 999, true), -1);
 	/* Most votes first, then the older question. */
-	expect_json(t, false,
-		    "{\"kind\":\"qa\",\"respondents\":4,\"answers\":6,\"hidden\":0,\"items\":["
-		    "{\"id\":101,\"text\":\"Wie betaalt?\",\"at\":2000,\"votes\":2,\"answered\":false},"
-		    "{\"id\":102,\"text\":\"Wanneer?\",\"at\":3000,\"votes\":1,\"answered\":false},"
-		    "{\"id\":100,\"text\":\"Hoe verder?\",\"at\":1000,\"votes\":0,\"answered\":true}]}");
+	expect_json(
+	    t, false,
+	    "{\"kind\":\"qa\",\"respondents\":4,\"answers\":6,\"hidden\":0,\"items\":["
+	    "{\"id\":101,\"text\":\"Wie betaalt?\",\"at\":2000,\"votes\":2,\"answered\":false},"
+	    "{\"id\":102,\"text\":\"Wanneer?\",\"at\":3000,\"votes\":1,\"answered\":false},"
+	    "{\"id\":100,\"text\":\"Hoe verder?\",\"at\":1000,\"votes\":0,\"answered\":true}]}");
 	/* Hiding a vote removes it; hiding a question removes the item and
 	 * makes it impossible to upvote. */
 	assert_int_equal(tally_set_hidden(t, 105, true), 0);
 	assert_int_equal(tally_set_hidden(t, 102, true), 0);
 	assert_int_equal(reserve(t, 3, "{\"upvote\":102}"), TALLY_ENOITEM);
-	expect_json(t, false,
-		    "{\"kind\":\"qa\",\"respondents\":3,\"answers\":4,\"hidden\":2,\"items\":["
-		    "{\"id\":101,\"text\":\"Wie betaalt?\",\"at\":2000,\"votes\":1,\"answered\":false},"
-		    "{\"id\":100,\"text\":\"Hoe verder?\",\"at\":1000,\"votes\":0,\"answered\":true}]}");
-	expect_json(t, true,
-		    "{\"kind\":\"qa\",\"respondents\":3,\"answers\":4,\"hidden\":2,\"items\":["
-		    "{\"id\":101,\"text\":\"Wie betaalt?\",\"at\":2000,\"votes\":1,\"answered\":false},"
-		    "{\"id\":102,\"text\":\"Wanneer?\",\"at\":3000,\"votes\":1,\"answered\":false,"
-		    "\"hidden\":true},"
-		    "{\"id\":100,\"text\":\"Hoe verder?\",\"at\":1000,\"votes\":0,\"answered\":true}]}");
+	expect_json(
+	    t, false,
+	    "{\"kind\":\"qa\",\"respondents\":3,\"answers\":4,\"hidden\":2,\"items\":["
+	    "{\"id\":101,\"text\":\"Wie betaalt?\",\"at\":2000,\"votes\":1,\"answered\":false},"
+	    "{\"id\":100,\"text\":\"Hoe verder?\",\"at\":1000,\"votes\":0,\"answered\":true}]}");
+	expect_json(
+	    t, true,
+	    "{\"kind\":\"qa\",\"respondents\":3,\"answers\":4,\"hidden\":2,\"items\":["
+	    "{\"id\":101,\"text\":\"Wie betaalt?\",\"at\":2000,\"votes\":1,\"answered\":false},"
+	    "{\"id\":102,\"text\":\"Wanneer?\",\"at\":3000,\"votes\":1,\"answered\":false,"
+	    "\"hidden\":true},"
+	    "{\"id\":100,\"text\":\"Hoe verder?\",\"at\":1000,\"votes\":0,\"answered\":true}]}");
 	/* Shown again, the question has its vote back. */
 	assert_int_equal(tally_set_hidden(t, 102, false), 0);
 	assert_int_equal(reserve(t, 2, "{\"upvote\":102}"), TALLY_EVOTED);
@@ -400,8 +415,8 @@ static void qa_rebuild_charges_votes(void **state)
 	add(t, 1, 7, "{\"ask\":\"Waarom?\"}", 10, false);
 	assert_int_equal(reserve(t, 8, "{\"upvote\":1}"), TALLY_EVOTED);
 	expect_json(t, false,
-		    "{\"kind\":\"qa\",\"respondents\":2,\"answers\":2,\"hidden\":0,\"items\":["
-		    "{\"id\":1,\"text\":\"Waarom?\",\"at\":10,\"votes\":1,\"answered\":false}]}");
+	            "{\"kind\":\"qa\",\"respondents\":2,\"answers\":2,\"hidden\":0,\"items\":["
+	            "{\"id\":1,\"text\":\"Waarom?\",\"at\":10,\"votes\":1,\"answered\":false}]}");
 	add(t, 3, 9, "{\"upvote\":0}", 30, false);
 	add(t, 4, 9, "{\"ask\":\"x\",\"upvote\":1}", 40, false);
 	assert_int_equal(tally_answers(t), 2);
@@ -448,11 +463,11 @@ static void json_is_deterministic(void **state)
 		int64_t at;
 		bool hidden;
 	} cloud[] = {
-		{1, 1, "[\"Samen\", \"wonen\"]", 50, false},
-		{2, 2, "[\"samen\"]", 50, true},
-		{3, 3, "[\"SAMEN\", \"Wonen\", \"zorg\"]", 40, false},
-		{4, 4, "[\"Zorg\", \"werk\"]", 60, false},
-		{5, 5, "[\"werk\"]", 70, false},
+	    {1, 1, "[\"Samen\", \"wonen\"]", 50, false},
+	    {2, 2, "[\"samen\"]", 50, true},
+	    {3, 3, "[\"SAMEN\", \"Wonen\", \"zorg\"]", 40, false},
+	    {4, 4, "[\"Zorg\", \"werk\"]", 60, false},
+	    {5, 5, "[\"werk\"]", 70, false},
 	};
 	slide_t s = {.kind = SLIDE_CLOUD, .title = "C", .max_length = 30, .max_answers = 3};
 	tally_t *a = tally_new(&s), *b = tally_new(&s);
@@ -465,10 +480,10 @@ static void json_is_deterministic(void **state)
 	assert_string_equal(ja, jb);
 	/* Ties in count go alphabetically by folded text. */
 	expect_json(a, false,
-		    "{\"kind\":\"cloud\",\"respondents\":4,\"answers\":4,\"hidden\":1,\"words\":["
-		    "{\"text\":\"Samen\",\"count\":2},{\"text\":\"werk\",\"count\":2},"
-		    "{\"text\":\"wonen\",\"count\":2},{\"text\":\"zorg\",\"count\":2}],"
-		    "\"entries\":8}");
+	            "{\"kind\":\"cloud\",\"respondents\":4,\"answers\":4,\"hidden\":1,\"words\":["
+	            "{\"text\":\"Samen\",\"count\":2},{\"text\":\"werk\",\"count\":2},"
+	            "{\"text\":\"wonen\",\"count\":2},{\"text\":\"zorg\",\"count\":2}],"
+	            "\"entries\":8}");
 	free(ja);
 	free(jb);
 	tally_free(a);
@@ -528,19 +543,19 @@ static void adds_many_quickly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(open_counts_and_lists_newest_first),
-		cmocka_unit_test(open_allowance_counts_reservations),
-		cmocka_unit_test(rebuild_charges_without_checks),
-		cmocka_unit_test(cloud_folds_words),
-		cmocka_unit_test(cloud_limits_entries),
-		cmocka_unit_test(choice_counts_and_percentages),
-		cmocka_unit_test(scale_counts_and_means),
-		cmocka_unit_test(rank_orders_by_mean_position),
-		cmocka_unit_test(qa_upvote_rules),
-		cmocka_unit_test(qa_rebuild_charges_votes),
-		cmocka_unit_test(version_grows_on_every_change),
-		cmocka_unit_test(json_is_deterministic),
-		cmocka_unit_test(adds_many_quickly),
+	    cmocka_unit_test(open_counts_and_lists_newest_first),
+	    cmocka_unit_test(open_allowance_counts_reservations),
+	    cmocka_unit_test(rebuild_charges_without_checks),
+	    cmocka_unit_test(cloud_folds_words),
+	    cmocka_unit_test(cloud_limits_entries),
+	    cmocka_unit_test(choice_counts_and_percentages),
+	    cmocka_unit_test(scale_counts_and_means),
+	    cmocka_unit_test(rank_orders_by_mean_position),
+	    cmocka_unit_test(qa_upvote_rules),
+	    cmocka_unit_test(qa_rebuild_charges_votes),
+	    cmocka_unit_test(version_grows_on_every_change),
+	    cmocka_unit_test(json_is_deterministic),
+	    cmocka_unit_test(adds_many_quickly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,10 @@
 
 #include "util/text.h"
 
-static bool valid(const char *s) { return text_valid(s, strlen(s)); }
+static bool valid(const char *s)
+{
+	return text_valid(s, strlen(s));
+}
 
 /* Folds s and checks the key. */
 static void folds_to(const char *s, const char *want)
@@ -82,9 +85,15 @@ static void folds_case_accents_and_forms(void **state)
 	folds_to("\xEF\xBC\xA3\xEF\xBD\x81\xEF\xBD\x86\xC3\xA9", "cafe");
 	folds_to("\xEF\xBC\x91\xEF\xBC\x92", "12");
 	/* Ligatures and the German sharp s fold too. */
-	folds_to("\xEF\xAC\x81" "ets", "fiets");
-	folds_to("Stra\xC3\x9F" "e", "strasse");
-	folds_to("na\xC3\xAF" "ef", "naief");
+	folds_to("\xEF\xAC\x81"
+	         "ets",
+	         "fiets");
+	folds_to("Stra\xC3\x9F"
+	         "e",
+	         "strasse");
+	folds_to("na\xC3\xAF"
+	         "ef",
+	         "naief");
 	folds_to("GE\xC3\x8FNTEGREERDE", "geintegreerde");
 }
 
@@ -109,9 +118,15 @@ static void cleans_single_lines(void **state)
 	cleans_to("Cafe\xCC\x81", false, "Caf\xC3\xA9"); /* NFC, not folded */
 	cleans_to("CAF\xC3\x89", false, "CAF\xC3\x89");
 	/* Compatibility characters are kept: cleaning is not folding. */
-	cleans_to("\xEF\xAC\x81" "ets", false, "\xEF\xAC\x81" "ets");
+	cleans_to("\xEF\xAC\x81"
+	          "ets",
+	          false,
+	          "\xEF\xAC\x81"
+	          "ets");
 	cleans_to("\xC2\xA0\xE3\x80\x80 ", false, "");
-	cleans_to("a\xC2\xA0\xC2\xA0" "b", false, "a b");
+	cleans_to("a\xC2\xA0\xC2\xA0"
+	          "b",
+	          false, "a b");
 	cleans_to("een\xE2\x80\xA8twee", false, "een twee");
 	cleans_to("", false, "");
 }
@@ -133,12 +148,12 @@ static void cleans_multiple_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(validates_utf8),
-		cmocka_unit_test(counts_code_points),
-		cmocka_unit_test(folds_case_accents_and_forms),
-		cmocka_unit_test(folds_whitespace),
-		cmocka_unit_test(cleans_single_lines),
-		cmocka_unit_test(cleans_multiple_lines),
+	    cmocka_unit_test(validates_utf8),
+	    cmocka_unit_test(counts_code_points),
+	    cmocka_unit_test(folds_case_accents_and_forms),
+	    cmocka_unit_test(folds_whitespace),
+	    cmocka_unit_test(cleans_single_lines),
+	    cmocka_unit_test(cleans_multiple_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
