@@ -29,8 +29,8 @@ export function run(args, input) {
 
 // A fresh database with the given deck imported, a user "anna" with a
 // bearer token. Returns { dir, db, code, token }.
-export function prepare(deck = 'tests/e2e/decks/all-types.md') {
-  const dir = mkdtempSync(path.join(tmpdir(), 'inspraak-e2e-'));
+export function prepare(deck = 'tests/e2e/decks/all-types.md', dir = null) {
+  dir = dir || mkdtempSync(path.join(tmpdir(), 'inspraak-e2e-'));
   const db = path.join(dir, 'test.db');
   const out = run(['import', deck, '--db', db]);
   const code = out.match(/code (\d{6,8})/)[1];
