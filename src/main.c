@@ -29,6 +29,8 @@ static const char USAGE[] =
 	"  import DECK.md       create an event from a deck and start a session for it\n"
 	"  user add NAME        add a facilitator; the password is read from standard input\n"
 	"  token NAME           print a new bearer token for NAME's scripts\n"
+	"  backup FILE          write a consistent copy of the database to FILE, also\n"
+	"                       while the server runs\n"
 	"\n"
 	"every command takes --db FILE (default: inspraak.db in the current directory)\n"
 	"and --help.\n";
@@ -204,6 +206,25 @@ static int cmd_token(const opts_t *o)
 		printf("%s\n", tok);
 	store_close(st);
 	return rc < 0 ? 1 : 0;
+}
+
+static int cmd_backup(const opts_t *o)
+{
+	if (o->n_args != 2) {
+		fprintf(stderr, "usage: inspraak backup FILE [--db FILE]\n");
+		return 2;
+	}
+	store_t *st = open_store(o);
+	if (!st)
+		return 1;
+	char err[512];
+	int rc = store_backup(st, o->args[1], err, sizeof err);
+	if (rc != STORE_OK)
+		fprintf(stderr, "inspraak: %s\n", err);
+	else
+		printf("backup of %s written to %s\n", o->db, o->args[1]);
+	store_close(st);
+	return rc == STORE_OK ? 0 : 1;
 }
 
 /* ---- serve ---- */
@@ -422,6 +443,8 @@ int main(int argc, char **argv)
 		return cmd_user(&o);
 	if (strcmp(cmd, "token") == 0)
 		return cmd_token(&o);
+	if (strcmp(cmd, "backup") == 0)
+		return cmd_backup(&o);
 	fprintf(stderr, "inspraak: unknown command %s (see inspraak --help)\n", cmd);
 	return 2;
 }

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/log.h"
 
@@ -212,6 +213,41 @@ static int exec_r(store_t *st, const char *sql)
 		sqlite3_free(msg);
 		return STORE_ERROR;
 	}
+	return STORE_OK;
+}
+
+/* ---- backup ---- */
+
+int store_backup(store_t *st, const char *dest, char *err, size_t errlen)
+{
+	if (access(dest, F_OK) == 0) {
+		snprintf(err, errlen, "%s exists already; choose a new file name", dest);
+		return STORE_ERROR;
+	}
+	sqlite3 *out = NULL;
+	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot create %s: %s", dest,
+			 out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
+		sqlite3_close(out);
+		return STORE_ERROR;
+	}
+	/* One step copies every page under one read transaction: a snapshot,
+	 * whatever the server commits meanwhile. */
+	sqlite3_backup *b = sqlite3_backup_init(out, "main", st->r, "main");
+	if (b) {
+		while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+		sqlite3_backup_finish(b);
+	}
+	if (!b || rc != SQLITE_DONE) {
+		snprintf(err, errlen, "the backup failed: %s", sqlite3_errmsg(out));
+		sqlite3_close(out);
+		unlink(dest);
+		return STORE_ERROR;
+	}
+	rc = sqlite3_exec(out, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	sqlite3_close(out);
 	return STORE_OK;
 }
 
@@ -794,4 +830,54 @@ void store_close(store_t *st)
 	pthread_mutex_destroy(&st->mu);
 	pthread_cond_destroy(&st->cv);
 	free(st);
+}
+
+/* ---- reading for reports ---- */
+
+int store_event_sessions(store_t *st, int64_t event_id,
+			 void (*fn)(const store_session_t *s, void *arg), void *arg)
+{
+	sqlite3_stmt *q =
+		prep(st, "SELECT " SESSION_COLS " FROM sessions WHERE event_id=? ORDER BY id");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, event_id);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_session_t s;
+		read_session(q, &s);
+		fn(&s, arg);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_answers_slide(store_t *st, int64_t session_id, int64_t slide_id,
+			void (*fn)(const store_answer_t *a, void *arg), void *arg)
+{
+	/* answers_session(session_id, id) narrows the scan to one session; the
+	 * slide is filtered within it, which keeps id order without a sort. */
+	sqlite3_stmt *q = prep(st, "SELECT id, participant, client_id, value, at, hidden, answered"
+				   " FROM answers WHERE session_id=? AND slide_id=? ORDER BY id");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, session_id);
+	sqlite3_bind_int64(q, 2, slide_id);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_answer_t a = {
+			.id = sqlite3_column_int64(q, 0),
+			.session_id = session_id,
+			.slide_id = slide_id,
+			.participant = (const char *)sqlite3_column_text(q, 1),
+			.client_id = (const char *)sqlite3_column_text(q, 2),
+			.value = (const char *)sqlite3_column_text(q, 3),
+			.at_ms = sqlite3_column_int64(q, 4),
+			.hidden = sqlite3_column_int(q, 5) != 0,
+			.answered = sqlite3_column_int(q, 6) != 0,
+		};
+		fn(&a, arg);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }

@@ -37,6 +37,10 @@ enum {
 int store_open(const char *path, store_t **out, char *err, size_t errlen);
 /* Stops the writer (after finishing queued jobs) and closes. */
 void store_close(store_t *st);
+/* Writes a consistent copy of the whole database to dest (which must not
+ * exist) while others may go on writing: SQLite's online backup. On failure
+ * returns STORE_ERROR with a message in err. */
+int store_backup(store_t *st, const char *dest, char *err, size_t errlen);
 /* The engine's last error message (for logs), never NULL. */
 const char *store_errmsg(store_t *st);
 
@@ -176,5 +180,17 @@ void store_submit(store_t *st, store_job_t *job);
 
 /* Milliseconds since the epoch. */
 int64_t store_now_ms(void);
+
+/* ---- reading for reports (synchronous) ---- */
+
+/* Calls fn for every session of an event, live or ended, in the order they
+ * were created (id order). */
+int store_event_sessions(store_t *st, int64_t event_id,
+			 void (*fn)(const store_session_t *s, void *arg), void *arg);
+/* Calls fn for every answer to one slide in one session, in id order
+ * (strings valid during the call only). Lets a report hold one question's
+ * answers at a time instead of a whole session's. */
+int store_answers_slide(store_t *st, int64_t session_id, int64_t slide_id,
+			void (*fn)(const store_answer_t *a, void *arg), void *arg);
 
 #endif
