@@ -15,11 +15,7 @@
 #include "app/internal.h"
 #include "model/answer.h"
 
-enum {
-	ANSWER_BODY_MAX = 16 * 1024,
-	BUDGET_MAX = 20,         /* requests in a burst */
-	BUDGET_REFILL_MS = 500,  /* one more request every half second */
-};
+enum { ANSWER_BODY_MAX = 16 * 1024 };
 
 typedef struct pending {
 	store_job_t job;
@@ -90,31 +86,6 @@ out:
 	json_decref(p->norm);
 	free(p->value_text);
 	free(p);
-}
-
-/* Token bucket per participant; true when the request may go on. */
-static bool budget_take(app_t *a, uint64_t pkey, int *retry_after)
-{
-	uint64_t now = uv_now(a->loop);
-	int64_t packed;
-	uint64_t last = now, tokens = BUDGET_MAX;
-	if (map_get(&a->budget, pkey, &packed)) {
-		last = (uint64_t)packed >> 8;
-		tokens = (uint64_t)packed & 0xff;
-		uint64_t add = (now - last) / BUDGET_REFILL_MS;
-		if (add) {
-			tokens = tokens + add > BUDGET_MAX ? BUDGET_MAX : tokens + add;
-			last = tokens == BUDGET_MAX ? now : last + add * BUDGET_REFILL_MS;
-		}
-	}
-	if (tokens == 0) {
-		uint64_t wait = BUDGET_REFILL_MS - (now - last);
-		*retry_after = (int)((wait + 999) / 1000);
-		return false;
-	}
-	tokens--;
-	map_put(&a->budget, pkey, (int64_t)(last << 8 | tokens));
-	return true;
 }
 
 static pending_t *pending_new(app_t *a, session_t *s, live_slide_t *ls, http_request_t *req,
@@ -195,7 +166,7 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 		return;
 	}
 	int retry;
-	if (!budget_take(a, pkey, &retry)) {
+	if (!bucket_take(&a->budget, pkey, uv_now(a->loop), true, &retry)) {
 		char extra[256];
 		snprintf(extra, sizeof extra, "Retry-After: %d\r\n%s", retry, set_cookie);
 		fail(a, s, req, form, 429, "rate_limited", tr(lang, "err.rate"), extra);

@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "model/deck.h"
 #include "model/tally.h"
+#include "util/bucket.h"
 #include "util/buf.h"
 #include "util/map.h"
 
@@ -57,8 +58,10 @@ struct app {
 	char *t_index, *t_participant, *t_login, *t_present;
 	static_file_t *statics;
 	size_t n_statics;
-	/* per-participant request budget: key -> packed (time, tokens) */
-	map_t budget;
+	/* request budgets: answers per participant (20 at once, then 2 a
+	 * second), failed code look-ups per network address, failed logins
+	 * per account and per address */
+	bucket_set_t budget, lookups, logins;
 	unsigned char hash_key[crypto_shorthash_KEYBYTES];
 	uv_timer_t flush_timer;
 	uint64_t last_flush;
@@ -119,7 +122,8 @@ void pages_free(app_t *a);
 bool pages_static(app_t *a, http_request_t *req, const char *name);
 /* Fills a template: {{name}} -> value (values already escaped by caller). */
 char *pages_fill(const char *tpl, const char *const *pairs);
-void pages_index(app_t *a, http_request_t *req, int status, const char *error);
+void pages_index(app_t *a, http_request_t *req, int status, const char *error,
+		 const char *extra_headers);
 void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
 		       const char *notice, bool notice_is_error, const char *set_cookie);
 void pages_login(app_t *a, http_request_t *req, int status, const char *error, const char *next);

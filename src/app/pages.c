@@ -186,7 +186,8 @@ static void send_html(http_request_t *req, int status, char *html, const char *e
 	free(html);
 }
 
-void pages_index(app_t *a, http_request_t *req, int status, const char *error)
+void pages_index(app_t *a, http_request_t *req, int status, const char *error,
+		 const char *extra_headers)
 {
 	buf_t e = BUF_INIT;
 	if (error && *error) {
@@ -195,7 +196,7 @@ void pages_index(app_t *a, http_request_t *req, int status, const char *error)
 		buf_puts(&e, "</p>");
 	}
 	const char *pairs[] = {"lang", "nl", "error", e.data ? e.data : "", NULL};
-	send_html(req, status, pages_fill(a->t_index, pairs), NULL);
+	send_html(req, status, pages_fill(a->t_index, pairs), extra_headers);
 	buf_free(&e);
 }
 

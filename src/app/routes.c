@@ -24,6 +24,33 @@ static void wrong_method(http_request_t *req, const char *allow)
 	http_respond_error(req, 405, "method_not_allowed", "method not allowed", hdr);
 }
 
+/*
+ * Join codes must not be guessable by trying them all: failed look-ups are
+ * limited per network address (in memory only). Many phones behind one
+ * venue address still have room for plenty of typing mistakes. Returns true
+ * (and has answered 429) while the address is over its budget.
+ */
+static bool lookup_blocked(app_t *a, http_request_t *req, bool html)
+{
+	int retry;
+	if (bucket_take(&a->lookups, http_peer_key(req), uv_now(a->loop), false, &retry))
+		return false;
+	char msg[200], hdr[64];
+	snprintf(msg, sizeof msg, tr("nl", "err.lookups"), retry);
+	snprintf(hdr, sizeof hdr, "Retry-After: %d\r\n", retry);
+	if (html)
+		pages_index(a, req, 429, msg, hdr);
+	else
+		http_respond_error(req, 429, "rate_limited", msg, hdr);
+	return true;
+}
+
+static void lookup_failed(app_t *a, http_request_t *req)
+{
+	int retry;
+	bucket_take(&a->lookups, http_peer_key(req), uv_now(a->loop), true, &retry);
+}
+
 /* The logged-in user, or answers 401/403 and returns 0. */
 static int64_t need_user(app_t *a, http_request_t *req, bool changes)
 {
@@ -218,8 +245,11 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 	memcpy(code, rest, n);
 	code[n] = '\0';
 	const char *sub = rest + n;
+	if (lookup_blocked(a, req, false))
+		return;
 	session_t *s = live_find(a, code);
 	if (!s) {
+		lookup_failed(a, req);
 		http_respond_error(req, 404, "not_found", tr("nl", "err.code"), NULL);
 		return;
 	}
@@ -333,7 +363,7 @@ void app_handle(http_request_t *req, void *ctx)
 	}
 	if (strcmp(p, "/") == 0) {
 		if (get)
-			pages_index(a, req, 200, NULL);
+			pages_index(a, req, 200, NULL, NULL);
 		else
 			wrong_method(req, "GET");
 		return;
@@ -353,11 +383,14 @@ void app_handle(http_request_t *req, void *ctx)
 				digits[k++] = code[i];
 		digits[k] = '\0';
 		if (!is_code(digits)) {
-			pages_index(a, req, 400, tr("nl", "err.code_format"));
+			pages_index(a, req, 400, tr("nl", "err.code_format"), NULL);
 			return;
 		}
+		if (lookup_blocked(a, req, true))
+			return;
 		if (!live_find(a, digits)) {
-			pages_index(a, req, 404, tr("nl", "err.code"));
+			lookup_failed(a, req);
+			pages_index(a, req, 404, tr("nl", "err.code"), NULL);
 			return;
 		}
 		char hdr[64];
@@ -381,10 +414,8 @@ void app_handle(http_request_t *req, void *ctx)
 		}
 		if (http_query(req, "next", next, sizeof next) < 0)
 			snprintf(next, sizeof next, "/");
-		{
-			pages_login(a, req, 200, NULL, next);
-			return;
-		}
+		pages_login(a, req, 200, NULL, next);
+		return;
 	}
 	if (strcmp(p, "/logout") == 0) {
 		if (post)
@@ -398,9 +429,12 @@ void app_handle(http_request_t *req, void *ctx)
 			wrong_method(req, "GET");
 			return;
 		}
+		if (lookup_blocked(a, req, true))
+			return;
 		session_t *s = live_find(a, p + 9);
 		if (!s) {
-			pages_index(a, req, 404, tr("nl", "err.code"));
+			lookup_failed(a, req);
+			pages_index(a, req, 404, tr("nl", "err.code"), NULL);
 			return;
 		}
 		bool csrf_ok;
@@ -411,40 +445,33 @@ void app_handle(http_request_t *req, void *ctx)
 			http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 			return;
 		}
-		{
-			pages_present(a, s, req);
-			return;
-		}
+		pages_present(a, s, req);
+		return;
 	}
 	if (is_code(p + 1)) {
+		if (!get && !post) {
+			wrong_method(req, "GET, POST");
+			return;
+		}
+		if (lookup_blocked(a, req, true))
+			return;
 		session_t *s = live_find(a, p + 1);
 		if (!s) {
-			if (!get && !post) {
-				wrong_method(req, "GET, POST");
-				return;
-			}
-			{
-				pages_index(a, req, 404, tr("nl", "err.code"));
-				return;
-			}
+			lookup_failed(a, req);
+			pages_index(a, req, 404, tr("nl", "err.code"), NULL);
+			return;
 		}
 		if (post) {
 			answers_post_form(a, s, req);
-			return;
-		}
-		if (!get) {
-			wrong_method(req, "GET, POST");
 			return;
 		}
 		char hex[33], cookie[160], sent[4];
 		uint64_t key;
 		auth_participant(a, req, hex, &key, cookie);
 		bool ok = http_query(req, "sent", sent, sizeof sent) > 0;
-		{
-			pages_participant(a, s, req, 200, ok ? tr(s->lang, "form.sent") : NULL,
-			                  false, cookie);
-			return;
-		}
+		pages_participant(a, s, req, 200, ok ? tr(s->lang, "form.sent") : NULL, false,
+				  cookie);
+		return;
 	}
 	not_found(req);
 }
@@ -466,6 +493,9 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		abort();
 	a->loop = loop;
 	a->store = st;
+	a->budget = (bucket_set_t)BUCKET_SET(20, 500);
+	a->lookups = (bucket_set_t)BUCKET_SET(60, 1000);
+	a->logins = (bucket_set_t)BUCKET_SET(5, 30000);
 	snprintf(a->web_dir, sizeof a->web_dir, "%s", opt->web_dir);
 	snprintf(a->public_url, sizeof a->public_url, "%s", opt->public_url);
 	crypto_generichash(a->hash_key, sizeof a->hash_key, (const unsigned char *)"seen", 4,
@@ -492,7 +522,9 @@ void app_free(app_t *a)
 		live_free(a->sessions[i]);
 	free(a->sessions);
 	map_free(&a->by_code);
-	map_free(&a->budget);
+	bucket_free(&a->budget);
+	bucket_free(&a->lookups);
+	bucket_free(&a->logins);
 	pages_free(a);
 	free(a);
 }

@@ -621,6 +621,29 @@ size_t http_connections(const http_server_t *srv) { return srv->n_conns; }
 
 /* ---- request helpers ---- */
 
+uint64_t http_peer_key(const http_request_t *req)
+{
+	if (!req->conn)
+		return 0;
+	struct sockaddr_storage sa;
+	int len = sizeof sa;
+	if (uv_tcp_getpeername(&req->conn->tcp, (struct sockaddr *)&sa, &len) != 0)
+		return 0;
+	const unsigned char *p;
+	size_t n;
+	if (sa.ss_family == AF_INET6) {
+		p = ((struct sockaddr_in6 *)&sa)->sin6_addr.s6_addr;
+		n = 16;
+	} else {
+		p = (const unsigned char *)&((struct sockaddr_in *)&sa)->sin_addr;
+		n = 4;
+	}
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h ? h : 1;
+}
+
 const char *http_header(const http_request_t *req, const char *name)
 {
 	for (size_t i = 0; i < req->n_headers; i++)

@@ -92,6 +92,10 @@ void http_close(http_server_t *srv);
 /* Open connections (streams included). */
 size_t http_connections(const http_server_t *srv);
 
+/* A 64-bit digest of the peer's network address (not its port), for
+ * in-memory limits only: addresses are never stored or logged. 0 when the
+ * peer is gone. */
+uint64_t http_peer_key(const http_request_t *req);
 /* Case-insensitive header lookup; NULL when absent. */
 const char *http_header(const http_request_t *req, const char *name);
 /* The value of cookie `name` copied into out (NUL-terminated); returns its

@@ -1,0 +1,86 @@
+// Trust: codes cannot be enumerated, a venue's shared address is no
+// obstacle, nothing identifying is stored, roles hold on every path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { prepare, startServer, stopServer, cleanup, Participant, gotoKind } from './lib.mjs';
+
+let env, srv;
+before(async () => {
+  env = prepare();
+  srv = await startServer(env);
+});
+after(async () => {
+  await stopServer(srv);
+  cleanup(env);
+});
+
+test('500 phones behind one address can all answer', async () => {
+  const slide = await gotoKind(srv.base, env.code, env.token, 'choice');
+  const phones = Array.from({ length: 500 }, () => new Participant(srv.base, env.code));
+  const statuses = [];
+  for (let i = 0; i < phones.length; i += 50) {
+    const batch = await Promise.all(phones.slice(i, i + 50).map((p, k) => p.answer(slide.id, (i + k) % 3)));
+    statuses.push(...batch.map((r) => r.status));
+  }
+  assert.equal(statuses.filter((s) => s === 201).length, 500);
+});
+
+test('nothing that identifies a person is stored', async () => {
+  const dump = execFileSync('sqlite3', [env.db, '.dump'], { encoding: 'utf8' });
+  assert.doesNotMatch(dump, /127\.0\.0\.1/);
+  assert.doesNotMatch(dump, /node|undici|Mozilla|user.agent/i);
+  // participant tokens are stored only as keyed hashes, never as sent
+  const p = new Participant(srv.base, env.code);
+  await p.request(`/${env.code}`);
+  const token = p.cookie.split('=')[1];
+  const slide = await gotoKind(srv.base, env.code, env.token, 'open');
+  assert.equal((await p.answer(slide.id, 'privacy')).status, 201);
+  assert.doesNotMatch(execFileSync('sqlite3', [env.db, '.dump'], { encoding: 'utf8' }), new RegExp(token));
+});
+
+test('participants reach no facilitator path', async () => {
+  const p = new Participant(srv.base, env.code);
+  await p.request(`/${env.code}`);
+  const routes = [
+    ['GET', '/api/v1/me'],
+    ['GET', `/api/v1/sessions/${env.code}/results`],
+    ['GET', `/api/v1/sessions/${env.code}/results?hidden=1`],
+    ['GET', `/api/v1/sessions/${env.code}/results/stream`],
+    ['POST', `/api/v1/sessions/${env.code}/control`, '{"action":"next"}'],
+    ['POST', '/api/v1/answers/1/hide'],
+    ['POST', '/api/v1/answers/1/show'],
+    ['POST', '/api/v1/answers/1/answered'],
+    ['POST', '/api/v1/answers/1/unanswered'],
+  ];
+  for (const [method, path, body] of routes) {
+    const res = await p.request(path, { method, body });
+    assert.equal(res.status, 401, `${method} ${path}`);
+    await res.body?.cancel();
+  }
+  const present = await p.request(`/present/${env.code}`);
+  assert.equal(present.status, 303);
+  assert.match(present.headers.get('location'), /^\/login\?next=/);
+  // a forged or foreign session cookie is no better
+  const forged = await fetch(`${srv.base}/api/v1/me`, { headers: { cookie: `inspraak_s=${'a'.repeat(64)}` } });
+  assert.equal(forged.status, 401);
+  const bearer = await fetch(`${srv.base}/api/v1/me`, { headers: { authorization: `Bearer ${'b'.repeat(64)}` } });
+  assert.equal(bearer.status, 401);
+});
+
+test('join codes cannot be enumerated: failed look-ups are limited per address', async () => {
+  let limited = null;
+  for (let i = 0; i < 80 && !limited; i++) {
+    const code = String(10000000 + i * 7919);
+    const res = await fetch(`${srv.base}/api/v1/sessions/${code}`);
+    if (res.status === 429) limited = res;
+    else assert.equal(res.status, 404);
+  }
+  assert.ok(limited, 'look-ups were limited');
+  assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+  assert.match((await limited.json()).error, /onbekende codes/);
+  // while limited, even a real code is refused, as a page too
+  const page = await fetch(`${srv.base}/${env.code}`);
+  assert.equal(page.status, 429);
+  assert.match(await page.text(), /onbekende codes/);
+});
