@@ -177,6 +177,7 @@ typedef struct verify {
 	char *pwhash;
 	char password[256];
 	char next[256];
+	char name[128];
 	int64_t user;
 	bool ok;
 } verify_t;
@@ -189,13 +190,40 @@ static void verify_work(uv_work_t *w)
 	sodium_memzero(v->password, sizeof v->password);
 }
 
+/* Failed logins use up a budget per account and per network address:
+ * five at once, then one more every half minute. */
+static uint64_t account_key(const char *name)
+{
+	uint64_t h = 1469598103934665603ull ^ 0x5a;
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ull;
+	return h;
+}
+
+static bool login_allowed(app_t *a, http_request_t *req, const char *name, int *retry)
+{
+	uint64_t now = uv_now(a->loop);
+	return bucket_take(&a->logins, account_key(name), now, false, retry) &&
+	       bucket_take(&a->logins, http_peer_key(req), now, false, retry);
+}
+
+static void login_failed(app_t *a, http_request_t *req, const char *name)
+{
+	int retry;
+	uint64_t now = uv_now(a->loop);
+	bucket_take(&a->logins, account_key(name), now, true, &retry);
+	bucket_take(&a->logins, http_peer_key(req), now, true, &retry);
+}
+
 static void verify_done(uv_work_t *w, int status)
 {
 	verify_t *v = w->data;
-	if (v->ok && status == 0)
+	if (v->ok && status == 0) {
 		start_session(v->app, v->req, v->user, v->next, NULL);
-	else
+	} else {
+		login_failed(v->app, v->req, v->name);
 		pages_login(v->app, v->req, 401, tr("nl", "login.wrong"), v->next);
+	}
 	free(v->pwhash);
 	free(v);
 }
@@ -218,6 +246,16 @@ void auth_login_form(app_t *a, http_request_t *req)
 	}
 	v->app = a;
 	v->req = req;
+	snprintf(v->name, sizeof v->name, "%s", name);
+	int retry;
+	if (!login_allowed(a, req, name, &retry)) {
+		char msg[200];
+		snprintf(msg, sizeof msg, tr("nl", "err.logins"), retry);
+		pages_login(a, req, 429, msg, v->next);
+		sodium_memzero(v->password, sizeof v->password);
+		free(v);
+		return;
+	}
 	if (store_user_get(a->store, name, &v->user, &v->pwhash) != STORE_OK)
 		v->pwhash = NULL; /* still take the thread pool's time: no quick "no such user" */
 	v->work.data = v;

@@ -84,3 +84,15 @@ test('join codes cannot be enumerated: failed look-ups are limited per address',
   assert.equal(page.status, 429);
   assert.match(await page.text(), /onbekende codes/);
 });
+
+test('logins slow down after failures, per account and per address, and say so', async () => {
+  const login = (password) => fetch(`${srv.base}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ name: 'anna', password, next: '/' }),
+  });
+  for (let i = 0; i < 5; i++) assert.equal((await login(`fout-${i}`)).status, 401);
+  const blocked = await login('geheim-wachtwoord'); // even the right one waits now
+  assert.equal(blocked.status, 429);
+  assert.match(await blocked.text(), /Te veel mislukte pogingen. Probeer het over \d+ seconden opnieuw/);
+});
