@@ -1,37 +1,46 @@
 // The participant's page: follows the session's state over Server-Sent
 // Events and shows the current slide with its question. Every answer gets
-// an id made here and is kept in localStorage until the server confirmed
-// it, so a lost connection or a reload resends it, with the same id, and
-// the server never counts it twice.
-import { t } from './i18n.js';
+// an id made here and is written to localStorage before it is sent; it
+// stays there until the server has confirmed it, so a lost connection or a
+// reload sends it again with the same id, and the server never counts it
+// twice. The server's own HTML (a plain form) is shown until the first
+// state arrives, and is what people without JavaScript use.
+import { t, plural, groupCode } from './i18n.js';
 
 const code = document.body.dataset.code;
-const main = document.getElementById('main');
-const statusEl = document.getElementById('status');
+const $ = (id) => document.getElementById(id);
+const main = $('main');
+const statusEl = $('status');
+const live = $('live');
+
 let lang = document.documentElement.lang || 'nl';
 let state = null;
-let shownKey = '';
 let qa = { slide: 0, items: [] };
-let source = null;
-let online = true;
+let shownKey = '';
+let lateError = '';       // a refusal for a question that is no longer shown
+const drafts = new Map(); // what was typed or chosen, per slide, across re-renders
+const feedback = new Map(); // the last message per slide: [class, text]
 
 // ---- storage ----------------------------------------------------------
 
 const store = {
-  get(key, fallback) {
-    try { return JSON.parse(localStorage.getItem(`inspraak:${code}:${key}`)) ?? fallback; } catch { return fallback; }
+  key: (k) => `inspraak:${code}:${k}`,
+  get(k, fallback) {
+    try { return JSON.parse(localStorage.getItem(this.key(k))) ?? fallback; } catch { return fallback; }
   },
-  set(key, value) {
-    try { localStorage.setItem(`inspraak:${code}:${key}`, JSON.stringify(value)); } catch { /* private mode: keep going */ }
+  set(k, v) {
+    try { localStorage.setItem(this.key(k), JSON.stringify(v)); } catch { /* private mode: memory only */ }
   },
 };
 
+// 16 random bytes as base64url: 22 characters.
 function newId() {
   const b = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-const answeredCount = (slide) => store.get(`done:${slide}`, 0);
+const doneCount = (slide) => store.get(`done:${slide}`, 0);
+const pendingFor = (slide) => store.get('pending', []).filter((p) => p.slide === slide);
 
 // ---- small DOM helpers --------------------------------------------------
 
@@ -40,6 +49,7 @@ function el(tag, attrs = {}, ...children) {
   for (const [k, v] of Object.entries(attrs)) {
     if (v === false || v == null) continue;
     if (k === 'text') e.textContent = v;
+    else if (k === 'class') e.className = v;
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : v);
   }
@@ -47,20 +57,46 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-function setStatus(text) {
-  statusEl.hidden = !text;
-  statusEl.textContent = text || '';
+function message(kind, text) {
+  return el('p', { class: kind, role: kind === 'error' ? 'alert' : null, text });
 }
 
-function message(kind, text) {
-  return el('p', { class: kind, role: kind === 'error' ? 'alert' : 'status', text });
+// Says text to screen readers through a region that is always present.
+function announce(text) {
+  live.textContent = '';
+  setTimeout(() => { live.textContent = text; }, 50);
+}
+
+// ---- connection status ----------------------------------------------------
+
+let streamDown = false;
+let sendTrouble = false;
+
+function showStatus() {
+  const down = streamDown || sendTrouble;
+  statusEl.hidden = !down;
+  statusEl.textContent = down ? t(lang, 'reconnecting') : '';
 }
 
 // ---- sending answers ------------------------------------------------------
 
 let sending = false;
+let wake = null;
+
+// Waits ms, or less when the connection comes back.
+function pause(ms) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { wake = null; resolve(); }, ms);
+    wake = () => { clearTimeout(timer); wake = null; resolve(); };
+  });
+}
+
+function dropPending(id) {
+  store.set('pending', store.get('pending', []).filter((p) => p.id !== id));
+}
 
 async function flush() {
+  if (wake) wake();
   if (sending) return;
   sending = true;
   let delay = 1000;
@@ -69,34 +105,37 @@ async function flush() {
       const queue = store.get('pending', []);
       if (!queue.length) break;
       const a = queue[0];
-      let res;
+      let res = null;
       try {
         res = await fetch(`/api/v1/sessions/${code}/answers`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ id: a.id, slide: a.slide, value: a.value }),
         });
-      } catch {
-        res = null;
-      }
+      } catch { /* offline: res stays null */ }
       if (!res || res.status >= 500) {
-        setStatus(t(lang, 'reconnecting'));
-        showPendingNote();
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 10000);
+        sendTrouble = true;
+        showStatus();
+        const note = main.querySelector('.feedback .pending');
+        if (note) note.textContent = t(lang, 'pending');
+        await pause(delay);
+        delay = Math.min(delay * 2, 15000);
         continue;
       }
-      delay = 1000;
       const body = await res.json().catch(() => ({}));
-      store.set('pending', store.get('pending', []).filter((p) => p.id !== a.id));
-      if (res.status === 201 || res.status === 200) {
-        if (!a.upvote) store.set(`done:${a.slide}`, answeredCount(a.slide) + 1);
-        else store.set(`voted:${a.upvote}`, true);
-        done(a, null);
-      } else {
-        done(a, body.error || res.statusText);
+      if (res.status === 429) {
+        // Busy, not refused: try again when the server says so.
+        const after = Number(res.headers.get('retry-after')) || 5;
+        setFeedback(a.slide, 'closed', t(lang, 'retry_later'));
+        await pause(Math.min(after, 60) * 1000);
+        continue;
       }
-      if (online) setStatus('');
+      sendTrouble = false;
+      delay = 1000;
+      showStatus();
+      dropPending(a.id);
+      if (res.status === 200 || res.status === 201) confirmed(a, body);
+      else refused(a, body, res);
     }
   } finally {
     sending = false;
@@ -105,49 +144,74 @@ async function flush() {
 
 function submit(slide, value, extra = {}) {
   const a = { id: newId(), slide, value, ...extra };
-  store.set('pending', [...store.get('pending', []), a]);
+  store.set('pending', [...store.get('pending', []), a]); // saved before it is sent
   flush();
-}
-
-// What the page shows once the server answered.
-function done(a, error) {
-  const form = main.querySelector('form.answer-form');
-  if (form && form.dataset.slide === String(a.slide)) {
-    form.querySelectorAll('button, input, textarea').forEach((x) => { x.disabled = false; });
-  }
-  if (!state || state.slide.id !== a.slide) return;
-  if (error) {
-    const box = main.querySelector('.feedback');
-    if (box) box.replaceChildren(message('error', error));
-    return;
-  }
-  if (state.slide.kind === 'qa') {
-    const box = main.querySelector('.feedback');
-    if (box && !a.upvote) box.replaceChildren(message('thanks', t(lang, 'asked')));
-    renderQaList();
-    return;
-  }
-  shownKey = '';
   render();
 }
 
-function showPendingNote() {
+function confirmed(a, body) {
+  if (a.upvote) {
+    store.set(`voted:${a.slide}`, [...new Set([...store.get(`voted:${a.slide}`, []), a.upvote])]);
+    renderQaList();
+    return;
+  }
+  store.set(`done:${a.slide}`, doneCount(a.slide) + 1);
+  drafts.delete(a.slide);
+  const text = a.ask ? t(lang, 'asked') : t(lang, a.vote ? 'thanks_vote' : 'thanks');
+  if (a.ask && body.id != null) store.set(`own:${a.slide}`, [...store.get(`own:${a.slide}`, []), body.id]);
+  setFeedback(a.slide, 'thanks', text);
+  announce(text);
+  render();
+}
+
+function refused(a, body, res) {
+  const msg = body.error || `${res.status} ${res.statusText}`;
+  if (body.code === 'already_answered' || body.code === 'limit') {
+    // Given before (on another tab, say): the question is done.
+    store.set(`done:${a.slide}`, Math.max(doneCount(a.slide), limitOf(a.slide)));
+  }
+  if (a.upvote) {
+    if (body.code === 'already_answered') {
+      store.set(`voted:${a.slide}`, [...new Set([...store.get(`voted:${a.slide}`, []), a.upvote])]);
+    }
+    renderQaList();
+  }
+  if (state && state.slide.id === a.slide) setFeedback(a.slide, 'error', msg);
+  else lateError = msg;
+  announce(msg);
+  render();
+}
+
+function limitOf(slide) {
+  if (!state || state.slide.id !== slide) return 1;
+  const s = state.slide;
+  return s.kind === 'open' || s.kind === 'qa' ? s.max_answers || 1 : 1;
+}
+
+function setFeedback(slide, kind, text) {
+  feedback.set(slide, [kind, text]);
   const box = main.querySelector('.feedback');
-  if (box && store.get('pending', []).length) box.replaceChildren(message('closed', t(lang, 'pending')));
+  if (box && state && state.slide.id === slide) box.replaceChildren(message(kind, text));
 }
 
 // ---- rendering ------------------------------------------------------------
 
 function render() {
+  if (!state) return;
   const s = state.slide;
-  const pendingHere = store.get('pending', []).some((p) => p.slide === s.id && !p.upvote);
-  const key = [s.id, state.open, state.status, answeredCount(s.id), pendingHere].join('|');
+  const pending = pendingFor(s.id).filter((p) => !p.upvote).length;
+  const key = [s.id, state.open, state.status, doneCount(s.id), pending, lang].join('|');
   if (key === shownKey) return;
   shownKey = key;
   document.documentElement.lang = lang;
+
   const section = el('section', { class: 'slide', 'data-kind': s.kind });
+  if (lateError) {
+    section.append(message('error', lateError));
+    lateError = '';
+  }
   if (s.kind !== 'content' && s.title) section.append(el('h1', { text: s.title }));
-  if (s.html) {
+  if (s.html && s.html.trim()) {
     const body = el('div', { class: 'slide-body' });
     body.innerHTML = s.html; // made safe by the server's Markdown renderer
     section.append(body);
@@ -158,200 +222,292 @@ function render() {
     section.append(el('p', { class: 'waiting', text: t(lang, 'waiting') }));
   } else if (!state.open) {
     section.append(message('closed', t(lang, 'closed')));
-    if (s.kind === 'qa') section.append(qaList());
+    if (s.kind === 'qa') section.append(qaBlock(false));
   } else {
-    section.append(questionView(s, pendingHere));
+    section.append(...questionView(s, pending));
   }
+  const hadFocus = main.contains(document.activeElement);
   main.replaceChildren(section);
+  // Keyboard and screen reader users keep their place: on the news.
+  if (hadFocus) {
+    const to = section.querySelector('.feedback p, h1');
+    if (to) { to.tabIndex = -1; to.focus({ preventScroll: true }); }
+  }
 }
 
-function questionView(s, pendingHere) {
-  const count = answeredCount(s.id);
-  const many = s.kind === 'open' || s.kind === 'qa' || s.kind === 'cloud';
-  const wrap = el('div');
-  const feedback = el('div', { class: 'feedback', 'aria-live': 'polite' });
-  if (pendingHere) {
-    feedback.append(message('closed', t(lang, 'pending')));
-    wrap.append(feedback);
-    return wrap;
+function questionView(s, pending) {
+  const count = doneCount(s.id);
+  const fb = el('div', { class: 'feedback' });
+  const last = feedback.get(s.id);
+  if (last) fb.append(message(...last));
+  if (pending) {
+    fb.replaceChildren(message('pending', sendTrouble ? t(lang, 'pending') : t(lang, 'sending')));
+    return s.kind === 'qa' ? [fb, qaBlock(true)] : [fb];
   }
   if (s.kind === 'qa') {
-    wrap.append(form(s), feedback, qaList());
-    return wrap;
+    return [answerForm(s), fb, qaBlock(true)];
   }
-  const limit = s.kind === 'open' ? s.max_answers : 1;
-  if (count >= limit || (!many && count > 0) || (s.kind === 'cloud' && count > 0)) {
-    feedback.append(message('thanks', t(lang, s.kind === 'open' || s.kind === 'cloud' ? 'thanks' : 'thanks_vote')));
-    wrap.append(feedback);
-    return wrap;
+  const limit = s.kind === 'open' ? s.max_answers || 1 : 1;
+  if (count >= limit) {
+    if (!last || last[0] !== 'error') fb.replaceChildren(message('thanks', t(lang, s.kind === 'open' || s.kind === 'cloud' ? 'thanks' : 'thanks_vote')));
+    return [fb, el('p', { class: 'waiting', text: t(lang, 'waiting') })];
   }
-  if (count > 0) {
-    feedback.append(message('thanks', t(lang, 'thanks')));
-    feedback.append(el('p', { class: 'waiting', text: t(lang, 'answers_left', { n: limit - count }) }));
+  const parts = [fb];
+  if (count > 0 && (!last || last[0] !== 'error')) {
+    fb.replaceChildren(message('thanks', t(lang, 'thanks')));
   }
-  wrap.append(feedback, form(s));
-  return wrap;
+  if (limit > 1) {
+    parts.push(el('p', { class: 'hint', text: count ? plural(lang, 'answers_left', limit - count) : t(lang, 'answers_allowed', { n: limit }) }));
+  }
+  parts.push(answerForm(s));
+  return parts;
 }
 
-function form(s) {
+// The draft of one slide: what is typed or chosen, kept across re-renders.
+function draftOf(slide) {
+  if (!drafts.has(slide)) drafts.set(slide, {});
+  return drafts.get(slide);
+}
+
+function answerForm(s) {
   const f = el('form', { class: 'answer-form', 'data-slide': s.id, novalidate: true });
+  const draft = draftOf(s.id);
+  const errorBox = el('div', { class: 'form-error', 'aria-live': 'assertive' });
   let read;
+  let isVote = false;
   if (s.kind === 'open' || s.kind === 'qa') {
     const id = `answer-${s.id}`;
-    const ta = el('textarea', { id, name: 'value', rows: 4, maxlength: s.max_length, required: true });
-    const counter = el('div', { class: 'counter', 'aria-live': 'off' });
+    const max = s.max_length || 280;
+    const ta = el('textarea', { id, name: 'value', rows: 4, maxlength: max, 'aria-describedby': `${id}-count` });
+    ta.value = draft.text || '';
+    const counter = el('div', { class: 'counter', id: `${id}-count` });
     const update = () => {
       const n = [...ta.value].length;
-      counter.textContent = t(lang, 'chars', { n, max: s.max_length });
-      counter.classList.toggle('over', n > s.max_length);
+      counter.textContent = t(lang, 'chars', { n, max });
+      counter.setAttribute('aria-label', t(lang, 'chars_long', { n, max }));
+      counter.classList.toggle('over', n > max);
+      counter.classList.toggle('near', n <= max && n >= max * 0.9);
     };
-    ta.addEventListener('input', update);
+    ta.addEventListener('input', () => { draft.text = ta.value; update(); });
     update();
-    f.append(el('label', { for: id, text: t(lang, s.kind === 'qa' ? 'ask' : 'your_answer') }), ta, counter);
+    const label = s.kind === 'qa' ? t(lang, 'ask') : doneCount(s.id) ? t(lang, 'another') : t(lang, 'your_answer');
+    f.append(el('label', { for: id, text: label }), ta, counter);
     read = () => {
       const v = ta.value.trim();
-      return v ? (s.kind === 'qa' ? { ask: v } : v) : null;
+      if (!v) return [null, 'empty'];
+      if ([...v].length > max) return [null, 'too_long'];
+      return [s.kind === 'qa' ? { ask: v } : v];
     };
   } else if (s.kind === 'cloud') {
+    const n = Math.max(1, s.max_answers || 1);
     const inputs = [];
-    for (let i = 0; i < s.max_answers; i++) {
+    draft.words ||= [];
+    for (let i = 0; i < n; i++) {
       const id = `word-${s.id}-${i}`;
-      const inp = el('input', { id, type: 'text', maxlength: s.max_length, autocomplete: 'off', enterkeyhint: 'send' });
+      const inp = el('input', { id, type: 'text', maxlength: s.max_length || 30, autocomplete: 'off',
+        autocapitalize: 'none', enterkeyhint: i === n - 1 ? 'send' : 'next' });
+      inp.value = draft.words[i] || '';
+      inp.addEventListener('input', () => { draft.words[i] = inp.value; });
       inputs.push(inp);
-      f.append(el('label', { for: id, text: t(lang, 'word', { n: i + 1 }) }), inp);
+      f.append(el('label', { for: id, text: n > 1 ? t(lang, 'word', { n: i + 1 }) : t(lang, 'your_answer') }), inp);
     }
+    if (n > 1) f.prepend(el('p', { class: 'hint', text: t(lang, 'words_help') }));
     read = () => {
       const v = inputs.map((x) => x.value.trim()).filter(Boolean);
-      return v.length ? v : null;
+      return v.length ? [v] : [null, 'empty'];
     };
   } else if (s.kind === 'choice') {
-    const fs = el('fieldset', {}, el('legend', { text: t(lang, s.multiple ? 'choose_many' : 'choose_one') }));
-    s.options.forEach((o, i) => {
-      fs.append(el('label', { class: 'option' },
-        el('input', { type: s.multiple ? 'checkbox' : 'radio', name: 'value', value: i }), o));
+    isVote = true;
+    draft.chosen ||= [];
+    const legend = t(lang, s.multiple ? 'choose_many' : 'choose_one');
+    const fs = el('fieldset', { class: 'choices' }, el('legend', { text: legend }));
+    (s.options || []).forEach((o, i) => {
+      const input = el('input', { type: s.multiple ? 'checkbox' : 'radio', name: `choice-${s.id}`, value: i,
+        checked: draft.chosen.includes(i) });
+      input.addEventListener('change', () => {
+        draft.chosen = [...fs.querySelectorAll('input:checked')].map((x) => Number(x.value));
+      });
+      fs.append(el('label', { class: 'option' }, input, el('span', { text: o })));
     });
     f.append(fs);
     read = () => {
-      const v = [...f.querySelectorAll('input:checked')].map((x) => Number(x.value));
-      if (!v.length) return null;
-      return s.multiple ? v : v[0];
+      const v = [...fs.querySelectorAll('input:checked')].map((x) => Number(x.value));
+      if (!v.length) return [null, s.multiple ? 'choose_many' : 'choose_one'];
+      return [s.multiple ? v : v[0]];
     };
   } else if (s.kind === 'scale') {
-    s.statements.forEach((text, i) => {
+    isVote = true;
+    draft.ratings ||= [];
+    const labels = s.labels || ['', ''];
+    (s.statements || []).forEach((text, i) => {
       const fs = el('fieldset', { class: 'scale' }, el('legend', { text }));
       const row = el('div', { class: 'ratings' });
-      for (let r = 1; r <= s.scale_max; r++) {
-        row.append(el('label', { class: 'rating' },
-          el('input', { type: 'radio', name: `s${i}`, value: r, 'aria-label': `${r}` }),
-          el('span', { text: String(r), 'aria-hidden': 'true' })));
+      for (let r = 1; r <= (s.scale_max || 5); r++) {
+        const end = r === 1 ? labels[0] : r === s.scale_max ? labels[1] : '';
+        const input = el('input', { type: 'radio', name: `s${s.id}-${i}`, value: r, checked: draft.ratings[i] === r,
+          'aria-label': end ? `${r} (${end})` : String(r) });
+        input.addEventListener('change', () => { draft.ratings[i] = r; });
+        row.append(el('label', { class: 'rating' }, input, el('span', { text: String(r), 'aria-hidden': 'true' })));
       }
-      fs.append(row, el('div', { class: 'scale-labels' },
-        el('span', { text: s.labels[0] || '' }), el('span', { text: s.labels[1] || '' })));
+      fs.append(row);
+      if (labels[0] || labels[1]) {
+        fs.append(el('div', { class: 'scale-labels', 'aria-hidden': 'true' },
+          el('span', { text: labels[0] || '' }), el('span', { text: labels[1] || '' })));
+      }
       f.append(fs);
     });
     read = () => {
-      const v = s.statements.map((_, i) => Number(f.querySelector(`input[name=s${i}]:checked`)?.value || 0));
-      return v.every((x) => x > 0) ? v : null;
+      const v = (s.statements || []).map((_, i) => draft.ratings[i] || 0);
+      return v.every((x) => x > 0) ? [v] : [null, 'rate_all'];
     };
   } else if (s.kind === 'rank') {
-    const order = s.options.map((_, i) => i);
+    isVote = true;
+    const opts = s.options || [];
+    if (!draft.order || draft.order.length !== opts.length) draft.order = opts.map((_, i) => i);
+    const order = draft.order;
     const list = el('ol', { class: 'rank-list' });
     const draw = (focus) => {
       list.replaceChildren(...order.map((opt, pos) => {
-        const up = el('button', { type: 'button', 'aria-label': `${t(lang, 'up')}: ${s.options[opt]}`, text: '↑', disabled: pos === 0 });
-        const down = el('button', { type: 'button', 'aria-label': `${t(lang, 'down')}: ${s.options[opt]}`, text: '↓', disabled: pos === order.length - 1 });
-        up.addEventListener('click', () => { [order[pos - 1], order[pos]] = [order[pos], order[pos - 1]]; draw([pos - 1, 'up']); });
-        down.addEventListener('click', () => { [order[pos + 1], order[pos]] = [order[pos], order[pos + 1]]; draw([pos + 1, 'down']); });
-        return el('li', {}, el('span', { class: 'pos', text: `${pos + 1}.` }), el('span', { class: 'label', text: s.options[opt] }), up, down);
+        const move = (to, dir) => {
+          [order[to], order[pos]] = [order[pos], order[to]];
+          draw([to, dir]);
+          announce(t(lang, 'moved', { label: opts[opt], n: to + 1 }));
+        };
+        const up = el('button', { type: 'button', class: 'move', 'aria-label': `${t(lang, 'up')}: ${opts[opt]}`,
+          disabled: pos === 0, onclick: () => move(pos - 1, 0) }, el('span', { 'aria-hidden': 'true', text: '▲' }));
+        const down = el('button', { type: 'button', class: 'move', 'aria-label': `${t(lang, 'down')}: ${opts[opt]}`,
+          disabled: pos === order.length - 1, onclick: () => move(pos + 1, 1) }, el('span', { 'aria-hidden': 'true', text: '▼' }));
+        return el('li', {}, el('span', { class: 'pos', text: String(pos + 1) }),
+          el('span', { class: 'label', text: opts[opt] }), up, down);
       }));
       if (focus) {
         const [pos, dir] = focus;
-        const btn = list.children[pos]?.querySelectorAll('button')[dir === 'up' ? 0 : 1];
-        (btn && !btn.disabled ? btn : list.children[pos]?.querySelector('button:not([disabled])'))?.focus();
+        const buttons = list.children[pos].querySelectorAll('button');
+        (buttons[dir].disabled ? buttons[1 - dir] : buttons[dir]).focus();
       }
     };
     draw();
-    f.append(el('p', { class: 'waiting', text: t(lang, 'rank_help') }), list);
-    read = () => [...order];
+    f.append(el('p', { class: 'hint', text: t(lang, 'rank_help') }), list);
+    read = () => [[...order]];
   }
   const send = el('button', { type: 'submit', class: 'send', text: t(lang, s.kind === 'qa' ? 'ask_send' : 'send') });
-  f.append(send);
+  f.append(errorBox, send);
+  const clear = () => errorBox.firstChild && errorBox.replaceChildren();
+  f.addEventListener('input', clear);
+  f.addEventListener('change', clear);
+  f.addEventListener('click', (e) => { if (e.target.closest('.move')) clear(); });
   f.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const value = read();
+    const [value, problem] = read();
     if (value == null) {
-      const box = main.querySelector('.feedback');
-      if (box) box.replaceChildren(message('error', t(lang, s.kind === 'choice' ? (s.multiple ? 'choose_many' : 'choose_one') : 'your_answer')));
+      errorBox.replaceChildren(message('error', t(lang, problem)));
       return;
     }
-    send.disabled = true;
-    send.textContent = t(lang, 'sending');
+    errorBox.replaceChildren();
+    feedback.delete(s.id);
     if (s.kind === 'qa') {
-      f.reset();
-      send.disabled = false;
-      send.textContent = t(lang, 'ask_send');
+      draft.text = '';
+      submit(s.id, value, { ask: true });
+    } else {
+      submit(s.id, value, { vote: isVote });
     }
-    submit(s.id, value);
   });
   return f;
 }
 
-function qaList() {
-  const ul = el('ul', { class: 'qa-list', id: 'qa-list' });
-  fillQa(ul);
-  return ul;
+// ---- Q&A: others' questions with upvotes ------------------------------------
+
+function qaBlock(canVote) {
+  const wrap = el('div', { class: 'qa-block' });
+  wrap.append(el('h2', { text: t(lang, 'others') }), el('ul', { class: 'qa-list', id: 'qa-list', 'data-vote': canVote ? '1' : '' }));
+  fillQa(wrap.lastChild);
+  return wrap;
 }
 
 function fillQa(ul) {
-  if (!state || qa.slide !== state.slide.id) { ul.replaceChildren(); return; }
-  if (!qa.items.length) { ul.replaceChildren(el('li', { class: 'waiting', text: t(lang, 'no_questions') })); return; }
-  ul.replaceChildren(...qa.items.map((q) => {
-    const voted = store.get(`voted:${q.id}`, false);
-    const btn = el('button', { type: 'button', class: voted ? 'voted' : '', 'aria-pressed': voted ? 'true' : 'false',
-      'aria-label': `${t(lang, 'upvote')}: ${q.text}`, disabled: voted || !state.open, text: `▲ ${q.votes}` });
-    btn.addEventListener('click', () => {
-      btn.disabled = true;
-      submit(state.slide.id, { upvote: q.id }, { upvote: q.id });
-    });
-    return el('li', { class: q.answered ? 'answered' : '' },
-      el('span', { class: 'qa-text', text: q.text }),
-      q.answered ? el('span', { class: 'waiting', text: `✓ ${t(lang, 'answered')}` }) : btn);
+  if (!state) return;
+  const slide = state.slide.id;
+  const items = qa.slide === slide ? qa.items : [];
+  if (!items.length) {
+    ul.replaceChildren(el('li', { class: 'waiting', text: t(lang, 'no_questions') }));
+    return;
+  }
+  const canVote = ul.dataset.vote === '1' && state.open;
+  const voted = new Set(store.get(`voted:${slide}`, []));
+  for (const p of pendingFor(slide)) if (p.upvote) voted.add(p.upvote);
+  const own = new Set(store.get(`own:${slide}`, []));
+  const focused = document.activeElement?.dataset?.qa;
+  ul.replaceChildren(...items.map((q) => {
+    const li = el('li', { class: q.answered ? 'answered' : '' }, el('span', { class: 'qa-text', text: q.text }));
+    if (q.answered) {
+      li.append(el('span', { class: 'qa-tag', text: `✓ ${t(lang, 'answered')}` }));
+    } else if (own.has(q.id)) {
+      li.append(el('span', { class: 'qa-tag', text: t(lang, 'own') }), el('span', { class: 'qa-votes', text: `▲ ${q.votes}` }));
+    } else {
+      const has = voted.has(q.id);
+      li.append(el('button', {
+        type: 'button', class: has ? 'upvote voted' : 'upvote', 'data-qa': q.id,
+        'aria-pressed': has ? 'true' : 'false', 'aria-label': t(lang, 'upvote', { text: q.text }),
+        disabled: has || !canVote,
+        onclick: (e) => {
+          e.currentTarget.disabled = true;
+          submit(slide, { upvote: q.id }, { upvote: q.id });
+          renderQaList();
+        },
+      }, el('span', { 'aria-hidden': 'true', text: `▲ ${q.votes}` })));
+    }
+    return li;
   }));
+  if (focused) ul.querySelector(`[data-qa="${focused}"]`)?.focus();
 }
 
 function renderQaList() {
-  const ul = document.getElementById('qa-list');
+  const ul = $('qa-list');
   if (ul) fillQa(ul);
 }
 
 // ---- the stream -----------------------------------------------------------
 
+let source = null;
+let retry = 2000;
+
 function connect() {
+  source?.close();
   source = new EventSource(`/api/v1/sessions/${code}/stream`);
+  source.addEventListener('open', () => {
+    retry = 2000;
+    streamDown = false;
+    showStatus();
+    flush();
+  });
   source.addEventListener('state', (e) => {
-    state = JSON.parse(e.data);
-    lang = state.event.lang || lang;
+    const st = JSON.parse(e.data);
+    if (state && st.revision < state.revision) return;
+    state = st;
+    lang = st.event?.lang || lang;
+    const title = document.querySelector('.event-title');
+    if (title && st.event?.title) title.textContent = st.event.title;
     render();
   });
   source.addEventListener('qa', (e) => {
     qa = JSON.parse(e.data);
     renderQaList();
   });
-  source.addEventListener('open', () => {
-    online = true;
-    setStatus('');
-    flush();
-  });
   source.addEventListener('error', () => {
-    online = false;
-    setStatus(t(lang, 'reconnecting'));
+    streamDown = true;
+    showStatus();
     if (source.readyState === EventSource.CLOSED) {
-      source.close();
-      setTimeout(connect, 2000);
+      // Refused for good (an error status): start a new stream later.
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 30000);
     }
   });
 }
 
+const codeEl = document.querySelector('.topbar .code');
+if (codeEl) codeEl.textContent = groupCode(code);
 window.addEventListener('online', flush);
+document.addEventListener('visibilitychange', () => { if (!document.hidden) flush(); });
+window.addEventListener('pageshow', (e) => { if (e.persisted) connect(); });
 connect();
-flush();
+flush(); // an answer left from before a reload goes out first

@@ -1,316 +1,536 @@
-// The presenter screen: a 1920x1080 stage scaled to the window, fed by the
-// presenter's event stream (state and coalesced results). Views keep their
-// DOM nodes keyed by answer id or option, so arriving answers animate in
-// and nothing else jumps.
-import { t, formatNumber, groupCode } from './i18n.js';
+// The presenter screen: one 1920x1080 stage scaled to the window, fed by
+// the presenter's event stream (the session's state and coalesced tallies).
+// Every view keeps its DOM nodes keyed by answer id or option and updates
+// them in place, so arriving answers animate in and nothing else jumps.
+// Layout is measured in stage pixels (offsetWidth and friends ignore the
+// scale transform), so the picture is the same on every projector.
+import { t, plural, formatNumber, groupCode } from './i18n.js';
 
 const code = document.body.dataset.code;
+const $ = (id) => document.getElementById(id);
+const stage = $('stage');
+const body = $('body');
+const reduceMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
+
 let lang = document.documentElement.lang || 'nl';
 let csrf = '';
 let state = null;
 let view = null;
-const results = new Map();
-const $ = (id) => document.getElementById(id);
-const body = $('body');
+let viewKey = '';
+const tallies = new Map();
 
-function el(tag, attrs = {}, ...children) {
+function el(tag, cls, text) {
   const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v == null || v === false) continue;
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) if (c != null) e.append(c);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;
   return e;
 }
 
-// ---- scaling the stage ------------------------------------------------------
+// ---- the stage ----------------------------------------------------------
 
 function fit() {
   const s = Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
   document.documentElement.style.setProperty('--scale', String(s));
 }
-window.addEventListener('resize', () => { fit(); view?.layout?.(); });
+window.addEventListener('resize', fit);
 fit();
 
-// ---- talking to the server --------------------------------------------------
+// Moves children that changed place smoothly to their new place (FLIP).
+function flip(container, mutate) {
+  const before = new Map();
+  for (const k of container.children) before.set(k, k.offsetTop);
+  mutate();
+  if (reduceMotion) return;
+  for (const k of container.children) {
+    const b = before.get(k);
+    const d = b == null ? 0 : b - k.offsetTop;
+    if (d) k.animate([{ transform: `translateY(${d}px)` }, { transform: 'none' }], { duration: 550, easing: 'ease-out' });
+  }
+}
+
+// Largest size from sizes at which the element's content fits its box.
+function shrinkToFit(node, sizes, fits) {
+  for (const s of sizes) {
+    node.style.fontSize = `${s}px`;
+    if (fits()) return s;
+  }
+  return sizes[sizes.length - 1];
+}
+
+// ---- talking to the server ------------------------------------------------
 
 function showError(msg) {
   const e = $('error');
   e.textContent = msg;
   e.hidden = false;
   clearTimeout(showError.timer);
-  showError.timer = setTimeout(() => { e.hidden = true; }, 4000);
+  showError.timer = setTimeout(() => { e.hidden = true; }, 5000);
 }
 
-async function post(path, body) {
-  const res = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-    body: body ? JSON.stringify(body) : undefined,
-  }).catch(() => null);
-  if (!res) { showError(t(lang, 'reconnecting')); return null; }
-  if (res.status === 401) { location.href = `/login?next=/present/${code}`; return null; }
+function toLogin() {
+  location.href = `/login?next=${encodeURIComponent(`/present/${code}`)}`;
+}
+
+async function post(path, payload) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify(payload || {}),
+    });
+  } catch {
+    showError(t(lang, 'offline'));
+    return null;
+  }
+  if (res.status === 401) { toLogin(); return null; }
   const data = await res.json().catch(() => ({}));
-  if (!res.ok) { showError(data.error || res.statusText); return null; }
+  if (!res.ok) { showError(data.error || `${res.status} ${res.statusText}`); return null; }
   return data;
 }
 
-const control = (action, extra = {}) => post(`/api/v1/sessions/${code}/control`, { action, ...extra });
+async function control(action, extra = {}) {
+  const st = await post(`/api/v1/sessions/${code}/control`, { action, ...extra });
+  // The answer is the new state: show it without waiting for the stream.
+  if (st && st.slide && (!state || st.revision >= state.revision)) applyState(st);
+}
 
 // ---- views ----------------------------------------------------------------
 
-function bigCount(n) {
-  return el('div', { class: 'big-count' }, el('div', { class: 'n', text: String(n) }),
-    el('div', { class: 'label', text: n === 1 ? t(lang, 'respondents_one') : t(lang, 'respondents', { n }).replace(/^\d+ /, '') }));
-}
-
+// Results hidden: the question and how many have answered.
 class CountView {
-  constructor(root) { this.root = root; }
-  update(tally) { this.root.replaceChildren(bigCount(tally?.respondents ?? 0)); }
+  constructor(root) {
+    this.n = el('div', 'n', '0');
+    this.label = el('div', 'label');
+    root.append(el('div', 'big-count'));
+    root.firstChild.append(this.n, this.label);
+  }
+  update(tally) {
+    const n = tally?.respondents ?? 0;
+    this.n.textContent = String(n);
+    this.label.textContent = plural(lang, 'answered_n', n);
+  }
 }
 
-// Open answers as cards, newest first. When they outgrow the stage the
-// font shrinks to a readable minimum, then the cards are paged.
+// Open answers as cards, newest first, in columns (each card goes to the
+// shortest column). Cards sit at absolute places and glide when new ones
+// push them along. When they outgrow the stage the type shrinks down to a
+// readable minimum; beyond that the cards are paged, a page every 8 s.
 class CardsView {
   constructor(root) {
     this.root = root;
-    this.grid = el('div', { class: 'cards' });
-    this.pager = el('div', { class: 'pager', hidden: true });
+    this.box = el('div', 'cards');
+    this.pager = el('div', 'pager');
+    this.pager.hidden = true;
+    this.emptyNote = el('div', 'empty', t(lang, 'no_answers'));
+    root.append(this.box, this.pager, this.emptyNote);
     this.nodes = new Map();
+    this.items = [];
     this.pages = [];
     this.page = 0;
-    root.replaceChildren(this.grid, this.pager);
+    this.seeded = false;
     this.timer = setInterval(() => this.turn(), 8000);
   }
   destroy() { clearInterval(this.timer); }
   update(tally) {
-    this.items = tally.items;
+    const items = tally.items || [];
     let fresh = false;
     const keep = new Set();
-    for (const it of tally.items) {
+    for (const it of items) {
       keep.add(it.id);
-      if (!this.nodes.has(it.id)) {
-        const n = el('div', { class: this.nodes.size || this.seeded ? 'card new' : 'card', text: it.text });
-        this.nodes.set(it.id, n);
+      if (this.nodes.has(it.id)) continue;
+      const n = el('div', 'card', it.text);
+      n.classList.add('placing');
+      if (this.seeded && !reduceMotion) {
+        n.classList.add('new');
+        n.addEventListener('animationend', () => n.classList.remove('new'), { once: true });
         fresh = true;
       }
+      this.nodes.set(it.id, n);
+      this.box.append(n);
     }
-    this.seeded = true;
     for (const [id, n] of this.nodes) if (!keep.has(id)) { n.remove(); this.nodes.delete(id); }
-    if (!tally.items.length) { this.grid.replaceChildren(el('div', { class: 'empty', text: t(lang, 'no_answers') })); this.pager.hidden = true; return; }
-    if (fresh) this.page = 0;
+    this.seeded = true;
+    this.items = items;
+    this.emptyNote.hidden = items.length > 0;
+    if (fresh && this.page !== 0) this.page = 0;
+    if (fresh) this.restartTimer();
     this.layout();
   }
-  fits() { return this.grid.scrollHeight <= this.root.clientHeight + 1; }
+  restartTimer() {
+    clearInterval(this.timer);
+    this.timer = setInterval(() => this.turn(), 8000);
+  }
   layout() {
-    if (!this.items?.length) return;
     const nodes = this.items.map((it) => this.nodes.get(it.id));
-    this.grid.replaceChildren(...nodes);
-    for (const px of [44, 38, 33, 29]) {
-      this.root.style.setProperty('--card-font', `${px}px`);
-      if (this.fits()) { this.pages = [nodes]; this.show(); return; }
+    const n = nodes.length;
+    if (!n) { this.pages = []; this.pager.hidden = true; return; }
+    const W = this.root.clientWidth, H = this.root.clientHeight;
+    const gap = 24;
+    const cols = Math.min(3, n);
+    const colW = Math.min(720, Math.floor((W - gap * (cols - 1)) / cols));
+    const left = Math.floor((W - (colW * cols + gap * (cols - 1))) / 2);
+    this.box.style.setProperty('--col-w', `${colW}px`);
+    const sizes = n <= 3 ? [52, 46, 42, 38, 34, 30] : n <= 8 ? [44, 40, 36, 33, 30] : [40, 36, 33, 30];
+    const measure = (size) => {
+      this.box.style.fontSize = `${size}px`;
+      return nodes.map((c) => c.offsetHeight);
+    };
+    // Greedy column packing; a new page starts when a card does not fit.
+    const pack = (heights, limit) => {
+      const pages = [];
+      let cur = [], colH = new Array(cols).fill(0);
+      heights.forEach((h, i) => {
+        let c = colH.indexOf(Math.min(...colH));
+        if (colH[c] + h > limit && cur.length) {
+          pages.push(cur);
+          cur = [];
+          colH = new Array(cols).fill(0);
+          c = 0;
+        }
+        cur.push({ node: nodes[i], x: left + c * (colW + gap), y: colH[c] });
+        colH[c] += h + gap;
+      });
+      if (cur.length) pages.push(cur);
+      return pages;
+    };
+    let pages = null;
+    for (const size of sizes) {
+      const p = pack(measure(size), H);
+      if (p.length === 1) { pages = p; break; }
     }
-    // Page through them at the smallest size, filling each page greedily.
-    this.pages = [];
-    let page = [];
-    this.grid.replaceChildren();
-    for (const n of nodes) {
-      this.grid.append(n);
-      if (!this.fits() && page.length) {
-        this.pages.push(page);
-        page = [n];
-        this.grid.replaceChildren(n);
-      } else {
-        page.push(n);
-      }
-    }
-    if (page.length) this.pages.push(page);
-    if (this.page >= this.pages.length) this.page = 0;
+    if (!pages) pages = pack(measure(sizes[sizes.length - 1]), H - 64);
+    this.pages = pages;
+    if (this.page >= pages.length) this.page = 0;
     this.show();
   }
   show() {
-    this.grid.replaceChildren(...this.pages[this.page]);
+    const page = this.pages[this.page] || [];
+    const on = new Set(page.map((p) => p.node));
+    for (const n of this.nodes.values()) if (!on.has(n)) n.classList.add('off');
+    for (const p of page) {
+      const { node } = p;
+      // A card that was not on screen appears at its place, without gliding.
+      const appear = node.classList.contains('off') || node.classList.contains('placing');
+      if (appear) node.classList.add('placing');
+      node.style.transform = `translate(${p.x}px, ${p.y}px)`;
+      node.classList.remove('off');
+      if (appear) {
+        void node.offsetWidth;
+        node.classList.remove('placing');
+      }
+    }
     this.pager.hidden = this.pages.length < 2;
     this.pager.textContent = t(lang, 'page', { n: this.page + 1, total: this.pages.length });
   }
   turn() {
     if (this.pages.length < 2) return;
-    this.page = (this.page + 1) % this.pages.length;
-    for (const n of this.pages[this.page]) n.classList.remove('new');
-    this.show();
+    this.box.classList.add('turning');
+    setTimeout(() => {
+      this.page = (this.page + 1) % this.pages.length;
+      this.show();
+      this.box.classList.remove('turning');
+    }, reduceMotion ? 0 : 400);
   }
 }
 
-const palette = ['#5cc1b4', '#e9b44c', '#f5f2ea', '#8fd3f4', '#f28f6b', '#b9a3e3', '#9ed67b'];
+// A calm palette for words; each word keeps its colour as it grows.
+const palette = ['#7fd1c7', '#f0c674', '#a9c8f0', '#f2a88c', '#c3b1e1', '#a6d98f', '#f5f1e8'];
 
-// A word cloud laid out on an Archimedean spiral, largest words first,
-// so the same words always give the same picture.
+function hash(s) {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+// A word cloud: words placed from the centre outward on an elliptical
+// spiral, most frequent first and largest, each on the first spot where its
+// measured box overlaps none placed before. Same counts, same picture.
 class CloudView {
   constructor(root) {
     this.root = root;
-    this.box = el('div', { class: 'cloud' });
-    root.replaceChildren(this.box);
+    this.box = el('div', 'cloud');
+    this.emptyNote = el('div', 'empty', t(lang, 'no_answers'));
+    root.append(this.box, this.emptyNote);
     this.nodes = new Map();
     this.ctx = document.createElement('canvas').getContext('2d');
+    this.words = [];
+    this.last = 0;
   }
-  update(tally) { this.words = tally.words; this.layout(); }
+  destroy() { clearTimeout(this.pending); }
+  update(tally) {
+    this.words = (tally.words || []).slice()
+      .sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+      .slice(0, 70);
+    // Placing is the costly part: at most twice a second.
+    const wait = this.last + 500 - Date.now();
+    clearTimeout(this.pending);
+    if (wait > 0) this.pending = setTimeout(() => this.layout(), wait);
+    else this.layout();
+  }
   layout() {
-    const words = this.words || [];
-    if (!words.length) { this.box.replaceChildren(el('div', { class: 'empty', text: t(lang, 'no_answers') })); this.nodes.clear(); return; }
-    if (this.box.querySelector('.empty')) this.box.replaceChildren();
-    const W = this.root.clientWidth || 1728, H = this.root.clientHeight || 760;
-    const max = words[0].count;
-    const shown = words.slice(0, 80);
-    let scale = shown.length > 40 ? 0.75 : 1;
-    let placed;
-    for (let attempt = 0; attempt < 6; attempt++, scale *= 0.85) {
-      placed = this.place(shown, max, W, H, scale);
+    this.last = Date.now();
+    const words = this.words;
+    this.emptyNote.hidden = words.length > 0;
+    const W = this.root.clientWidth, H = this.root.clientHeight;
+    const family = getComputedStyle(this.box).fontFamily;
+    const max = words.length ? words[0].count : 1;
+    const min = words.length ? words[words.length - 1].count : 1;
+    const sizeOf = (w) => (max === min ? 64 : 34 + 106 * Math.sqrt((w.count - min) / (max - min)));
+    let placed = [];
+    for (let scale = 1; scale > 0.3; scale *= 0.88) {
+      placed = this.place(words, W, H, family, (w) => Math.round(sizeOf(w) * scale));
       if (placed.every((p) => p.ok)) break;
     }
     const keep = new Set();
-    placed.forEach((p, i) => {
-      if (!p.ok) return;
-      const key = p.word.text.toLowerCase();
-      keep.add(key);
-      let n = this.nodes.get(key);
-      if (!n) {
-        n = el('span', { class: 'new', text: p.word.text });
-        n.style.color = palette[i % palette.length];
-        this.nodes.set(key, n);
+    for (const p of placed) {
+      if (!p.ok) continue;
+      keep.add(p.word.text);
+      let n = this.nodes.get(p.word.text);
+      const fresh = !n;
+      if (fresh) {
+        n = el('span', reduceMotion ? '' : 'new', p.word.text);
+        n.style.color = palette[hash(p.word.text.toLowerCase()) % palette.length];
+        n.classList.add('placing');
+        this.nodes.set(p.word.text, n);
         this.box.append(n);
       }
-      n.style.left = `${p.x}px`;
-      n.style.top = `${p.y}px`;
       n.style.fontSize = `${p.size}px`;
-      n.title = String(p.word.count);
-    });
+      n.style.transform = `translate(${p.x}px, ${p.y}px)`;
+      n.dataset.count = String(p.word.count);
+      if (fresh) { void n.offsetWidth; n.classList.remove('placing'); }
+    }
     for (const [k, n] of this.nodes) if (!keep.has(k)) { n.remove(); this.nodes.delete(k); }
   }
-  place(words, max, W, H, scale) {
+  place(words, W, H, family, sizeOf) {
     const boxes = [];
+    const ry = Math.min(1, H / W);
     return words.map((w) => {
-      const size = Math.round((30 + 110 * Math.sqrt(w.count / max)) * scale);
-      this.ctx.font = `700 ${size}px system-ui, sans-serif`;
-      const bw = this.ctx.measureText(w.text).width + 16, bh = size * 1.1;
-      for (let i = 0; i < 3000; i++) {
-        const a = i * 0.12, r = 2.2 * a;
-        const x = W / 2 + r * Math.cos(a) * 1.7 - bw / 2, y = H / 2 + r * Math.sin(a) - bh / 2;
+      const size = sizeOf(w);
+      this.ctx.font = `700 ${size}px ${family}`;
+      const bw = Math.ceil(this.ctx.measureText(w.text).width) + Math.round(size * 0.5);
+      const bh = Math.ceil(size * 1.2);
+      if (bw > W) return { word: w, ok: false };
+      for (let i = 0; i < 2600; i++) {
+        const a = i * 0.11, r = a * 3.2;
+        const x = Math.round(W / 2 + r * Math.cos(a) - bw / 2);
+        const y = Math.round(H / 2 + r * ry * Math.sin(a) - bh / 2);
         if (x < 0 || y < 0 || x + bw > W || y + bh > H) continue;
         if (boxes.some((b) => x < b.x + b.w && x + bw > b.x && y < b.y + b.h && y + bh > b.y)) continue;
         boxes.push({ x, y, w: bw, h: bh });
-        return { word: w, x: x + 8, y, size, ok: true };
+        return { word: w, x: x + Math.round(size * 0.25), y: y + Math.round(size * 0.1), size, ok: true };
       }
       return { word: w, ok: false };
     });
   }
 }
 
+// Rows of horizontal bars: choice (deck order, count and percentage) and
+// rank (best mean place first, rows glide when the order changes).
 class BarsView {
   constructor(root, rank) {
     this.root = root;
     this.rank = rank;
-    this.box = el('div', { class: rank ? 'bars rank' : 'bars' });
-    root.replaceChildren(this.box);
+    this.box = el('div', rank ? 'bars rank' : 'bars');
+    root.append(this.box);
     this.rows = new Map();
   }
   update(tally) {
-    const n = tally.options.length;
-    const max = Math.max(1, ...tally.options.map((o) => o.count));
-    const order = [];
-    tally.options.forEach((o, i) => {
+    const opts = tally.options || [];
+    const n = opts.length;
+    const max = Math.max(1, ...opts.map((o) => o.count));
+    const H = this.root.clientHeight;
+    const rowH = Math.max(44, Math.min(120, Math.floor(H / Math.max(n, 1))));
+    this.box.style.setProperty('--row-h', `${rowH}px`);
+    this.box.style.fontSize = `${Math.round(Math.min(42, rowH * 0.38))}px`;
+    const order = opts.map((o, i) => {
       const key = this.rank ? o.index : i;
       let row = this.rows.get(key);
       if (!row) {
-        row = { fill: el('div', { class: 'bar-fill' }), value: el('div', { class: 'value' }), label: el('div', { class: 'label', text: o.label }) };
-        row.el = el('div', { class: 'bar-row' }, row.label, el('div', { class: 'bar-track' }, row.fill), row.value);
+        row = { label: el('div', 'label', o.label), fill: el('div', 'bar-fill'), value: el('div', 'value') };
+        const track = el('div', 'bar-track');
+        track.append(row.fill);
+        row.el = el('div', 'bar-row');
+        row.el.append(row.label, track, row.value);
         this.rows.set(key, row);
       }
+      let width;
       if (this.rank) {
-        row.label.setAttribute('data-pos', String(i + 1));
-        const width = o.mean == null ? 0 : ((n - o.mean + 1) / n) * 100;
-        requestAnimationFrame(() => { row.fill.style.width = `${width}%`; });
-        row.value.textContent = o.mean == null ? '–' : formatNumber(lang, o.mean);
+        row.label.dataset.pos = String(i + 1);
+        const has = o.count > 0 && o.mean != null;
+        width = has ? ((n - o.mean + 1) / n) * 100 : 0;
+        row.value.textContent = has ? formatNumber(lang, o.mean) : '–';
       } else {
-        requestAnimationFrame(() => { row.fill.style.width = `${(o.count / max) * 100}%`; });
-        row.value.replaceChildren(String(o.count), el('small', { text: `${o.percent}%` }));
+        width = (o.count / max) * 100;
+        row.value.replaceChildren(String(o.count), el('small', null, `${o.percent ?? 0}%`));
       }
-      order.push(row.el);
+      row.width = width;
+      return row.el;
     });
-    this.box.replaceChildren(...order);
+    const same = order.length === this.box.children.length && order.every((e, i) => this.box.children[i] === e);
+    if (!same) flip(this.box, () => this.box.replaceChildren(...order));
+    // Widths change after the rows are in the page, so they animate.
+    requestAnimationFrame(() => {
+      for (const row of this.rows.values()) row.fill.style.width = `${row.width}%`;
+    });
   }
 }
 
-const ramp = ['#e07a5f', '#eaa06a', '#e9c46a', '#a8c97f', '#5cc1b4', '#48a99d', '#3d8f86', '#34776f', '#2b6059', '#234c46'];
+// Scale questions: per statement a small histogram of the ratings on a
+// 1..max axis, with the mean marked on that same axis.
+const ramp = ['#d98c6f', '#e3a96f', '#e6c77a', '#b9c98a', '#8fc7a3', '#6cbfb3', '#52ad9f', '#44988b', '#3b847a', '#33726a'];
 
 class ScaleView {
-  constructor(root) { this.root = root; this.box = el('div', { class: 'scales' }); root.replaceChildren(this.box); this.rows = []; }
+  constructor(root) {
+    this.root = root;
+    this.box = el('div', 'scales');
+    root.append(this.box);
+    this.rows = [];
+  }
   update(tally) {
-    const m = tally.scale_max;
+    const m = tally.scale_max || 5;
+    const statements = tally.statements || [];
     const colors = Array.from({ length: m }, (_, i) => ramp[Math.round((i * (ramp.length - 1)) / Math.max(1, m - 1))]);
-    tally.statements.forEach((s, i) => {
+    if (!this.head) {
+      const labels = tally.labels || ['', ''];
+      this.head = el('div', 'scale-head');
+      const ends = el('div', 'ends');
+      ends.append(el('span', 'low', labels[0] || ''), el('span', 'high', labels[1] || ''));
+      this.head.append(el('span'), ends, el('span'));
+      this.box.append(this.head);
+      const H = this.root.clientHeight - 60;
+      const rowH = Math.max(64, Math.min(250, Math.floor(H / Math.max(1, statements.length))));
+      this.box.style.setProperty('--row-h', `${rowH}px`);
+      this.box.style.fontSize = `${Math.round(Math.max(24, Math.min(38, rowH * 0.22)))}px`;
+    }
+    statements.forEach((s, i) => {
       let r = this.rows[i];
       if (!r) {
-        r = { mean: el('span', { class: 'mean' }), dist: el('div', { class: 'dist' }) };
-        r.segs = colors.map((c) => { const sp = el('span'); sp.style.background = c; sp.style.flexGrow = '0'; return sp; });
-        r.dist.append(...r.segs);
-        r.el = el('div', { class: 'scale-row' },
-          el('div', { class: 'statement' }, el('span', { text: s.text }), r.mean),
-          el('div', { class: 'dist-wrap' }, r.dist),
-          el('div', { class: 'ends' }, el('span', { text: `1 ${tally.labels[0] || ''}` }), el('span', { text: `${tally.labels[1] || ''} ${m}` })));
+        r = { mean: el('div', 'mean'), hist: el('div', 'hist'), mark: el('div', 'mean-mark') };
+        r.cells = colors.map((c, k) => {
+          const cell = el('div', 'cell');
+          const area = el('div', 'area');
+          const bar = el('div', 'col');
+          bar.style.background = c;
+          const cnt = el('span', 'cnt');
+          bar.append(cnt);
+          area.append(bar);
+          cell.append(area, el('span', 'num', String(k + 1)));
+          return { cell, bar, cnt };
+        });
+        r.hist.append(...r.cells.map((c) => c.cell), r.mark);
+        r.el = el('div', 'scale-row');
+        r.el.append(el('div', 'statement', s.text), r.hist, r.mean);
         this.rows[i] = r;
         this.box.append(r.el);
       }
-      s.counts.forEach((c, k) => { r.segs[k].style.flexGrow = String(c); r.segs[k].textContent = c ? String(k + 1) : ''; });
-      r.mean.textContent = s.mean == null ? '' : t(lang, 'mean', { x: formatNumber(lang, s.mean) });
+      const top = Math.max(1, ...s.counts);
+      s.counts.forEach((c, k) => {
+        r.cells[k].bar.style.height = `${(c / top) * 100}%`;
+        r.cells[k].cnt.textContent = c ? String(c) : '';
+      });
+      const has = s.count > 0 && s.mean != null;
+      r.mean.textContent = has ? t(lang, 'mean', { x: formatNumber(lang, s.mean) }) : '–';
+      r.mark.hidden = !has;
+      // Cell k (1-based) is centred at w/2 + (k-1)(w+gap), w the cell width.
+      const w = `((100% - ${(m - 1) * 10}px) / ${m})`;
+      if (has) r.mark.style.left = `calc(${w} / 2 + ${s.mean - 1} * (${w} + 10px))`;
     });
   }
 }
 
+// Q&A: open questions by votes, answered ones dimmed at the end. Click or
+// Enter marks a question answered (or not). What does not fit is counted.
 class QaView {
-  constructor(root) { this.root = root; this.box = el('div', { class: 'qa' }); root.replaceChildren(this.box); this.nodes = new Map(); }
+  constructor(root) {
+    this.root = root;
+    this.box = el('div', 'qa');
+    this.more = el('div', 'qa-more');
+    this.emptyNote = el('div', 'empty', t(lang, 'no_questions'));
+    root.append(this.box, this.more, this.emptyNote);
+    this.nodes = new Map();
+  }
   update(tally) {
-    if (!tally.items.length) { this.box.replaceChildren(el('div', { class: 'empty', text: t(lang, 'no_questions') })); this.nodes.clear(); return; }
-    const list = tally.items.map((it) => {
+    const items = (tally.items || []).slice();
+    // Stable: by answered, then votes, then the server's order.
+    const pos = new Map(items.map((it, i) => [it.id, i]));
+    items.sort((a, b) => (a.answered - b.answered) || (b.votes - a.votes) || (pos.get(a.id) - pos.get(b.id)));
+    this.emptyNote.hidden = items.length > 0;
+    const list = items.map((it) => {
       let n = this.nodes.get(it.id);
       if (!n) {
-        n = { votes: el('span', { class: 'votes' }), text: el('span', { class: 'text', text: it.text }) };
-        n.el = el('button', { class: 'qa-item', type: 'button' }, n.votes, n.text);
-        n.el.addEventListener('click', () => post(`/api/v1/answers/${it.id}/${n.answered ? 'unanswered' : 'answered'}`));
+        n = { votes: el('span', 'votes'), text: el('span', 'text', it.text), el: el('button', 'qa-item') };
+        n.el.type = 'button';
+        n.el.append(n.votes, n.text);
+        n.el.addEventListener('click', () => {
+          const to = !n.answered;
+          n.answered = to;
+          n.el.classList.toggle('answered', to);
+          post(`/api/v1/answers/${it.id}/${to ? 'answered' : 'unanswered'}`);
+        });
         this.nodes.set(it.id, n);
       }
       n.answered = it.answered;
-      n.votes.textContent = `▲ ${it.votes}`;
+      n.votes.textContent = String(it.votes);
       n.el.classList.toggle('answered', it.answered);
       n.el.setAttribute('aria-pressed', it.answered ? 'true' : 'false');
+      n.el.title = t(lang, it.answered ? 'mark_unanswered' : 'mark_answered');
       return n.el;
     });
-    const keep = new Set(tally.items.map((i) => i.id));
-    for (const id of this.nodes.keys()) if (!keep.has(id)) this.nodes.delete(id);
-    this.box.replaceChildren(...list);
+    const keep = new Set(items.map((i) => i.id));
+    for (const id of [...this.nodes.keys()]) if (!keep.has(id)) this.nodes.delete(id);
+    const same = list.length === this.box.children.length && list.every((e, i) => this.box.children[i] === e);
+    if (!same) flip(this.box, () => this.box.replaceChildren(...list));
+    this.fit(list);
   }
+  // Hides the questions below the fold and says how many there are.
+  fit(list) {
+    const H = this.root.clientHeight - 56;
+    let hidden = 0;
+    for (const e of list) e.hidden = false;
+    for (const e of list) {
+      if (e.offsetTop + e.offsetHeight > H) { e.hidden = true; hidden++; }
+    }
+    this.more.hidden = hidden === 0;
+    this.more.textContent = plural(lang, 'more_questions', hidden);
+  }
+}
+
+class ContentView {
+  constructor(root, slide) {
+    const c = el('div', 'content');
+    c.innerHTML = slide.html; // made safe by the server's Markdown renderer
+    const blocks = [...c.children];
+    // A slide with only a heading and a line or two is a cover: centred.
+    if (blocks.length <= 3 && !c.querySelector('ul, ol, img, table, pre')) root.classList.add('cover');
+    root.append(c);
+    shrinkToFit(c, [46, 42, 38, 34, 30, 26], () => c.scrollHeight <= root.clientHeight);
+  }
+  update() {}
+}
+
+function setTitle(slide) {
+  const h = $('slide-title');
+  const content = slide.kind === 'content';
+  h.hidden = content;
+  h.textContent = content ? '' : slide.title;
+  if (!content) shrinkToFit(h, [66, 58, 52, 46, 42], () => h.offsetHeight <= parseFloat(h.style.fontSize) * 1.2 * 2 + 2);
 }
 
 function makeView(slide) {
   view?.destroy?.();
   body.replaceChildren();
-  const title = $('slide-title');
-  title.textContent = slide.kind === 'content' ? '' : slide.title;
-  title.hidden = slide.kind === 'content';
-  if (slide.kind === 'content') {
-    const c = el('div', { class: 'content' });
-    c.innerHTML = slide.html; // sanitised by the server's Markdown renderer
-    body.append(c);
-    return { kind: 'content', update() {} };
-  }
-  let root = body;
+  setTitle(slide);
+  if (slide.kind === 'content') return new ContentView(body, slide);
+  body.className = '';
   if (slide.html && slide.html.trim()) {
-    const d = el('div', { class: 'description' });
-    d.innerHTML = slide.html; // sanitised by the server's Markdown renderer
-    root = el('div', { class: 'view' });
-    body.append(d, root);
+    const d = el('div', 'description');
+    d.innerHTML = slide.html; // made safe by the server's Markdown renderer
+    body.append(d);
+    shrinkToFit(d, [34, 30, 27], () => d.offsetHeight <= 34 * 1.35 * 2 + 4);
   }
+  const root = el('div', 'view');
+  body.append(root);
   if (!state.results) return new CountView(root);
   switch (slide.kind) {
     case 'open': return new CardsView(root);
@@ -323,46 +543,69 @@ function makeView(slide) {
   }
 }
 
-let shown = '';
+// ---- state ----------------------------------------------------------------
 
-function render() {
-  const s = state.slide;
-  const key = `${s.id}|${state.results}`;
-  if (key !== shown) {
-    shown = key;
+function applyState(st) {
+  state = st;
+  lang = st.event?.lang || lang;
+  document.documentElement.lang = lang;
+  stage.classList.remove('loading');
+  const s = st.slide;
+  const key = `${s.id}|${st.results}`;
+  if (key !== viewKey) {
+    viewKey = key;
+    body.className = '';
     view = makeView(s);
-    const tally = results.get(s.id);
-    if (tally) view.update(tally);
-    else if (view instanceof CountView) view.update(null);
+    view.update(tallies.get(s.id) || emptyTally(s));
   }
   const badge = $('badge');
-  badge.hidden = s.kind === 'content' || state.open;
-  badge.textContent = t(lang, 'voting_closed');
+  const ended = st.status === 'ended';
+  badge.hidden = !ended && (s.kind === 'content' || st.open);
+  badge.textContent = t(lang, ended ? 'session_ended' : 'voting_closed');
   footer();
+  labelControls();
+}
+
+function emptyTally(s) {
+  return { id: s.id, kind: s.kind, respondents: 0, answers: 0, items: [], words: [],
+    options: (s.options || []).map((label, index) => ({ label, index, count: 0, percent: 0, mean: null })),
+    statements: (s.statements || []).map((text) => ({ text, counts: new Array(s.scale_max || 5).fill(0), count: 0, mean: null })),
+    scale_max: s.scale_max, labels: s.labels };
+}
+
+// "Go to {host} and use code {code}" with host and code in bold.
+function joinLine(target, withCode) {
+  const host = state.join_url.replace(/^https?:\/\//, '').replace(/\/\d+\/?$/, '');
+  const parts = t(lang, withCode ? 'join_at' : 'join_big', { host: '\u0001', code: '\u0002' }).split(/([\u0001\u0002])/);
+  target.replaceChildren(...parts.map((p) => (p === '\u0001' ? el('strong', null, host) : p === '\u0002' ? el('strong', 'code', groupCode(code)) : p)));
 }
 
 function footer() {
-  const host = state.join_url.replace(/^https?:\/\//, '').replace(/\/\d+$/, '');
-  const [before] = t(lang, 'join_at', { host: '\u0000' }).split('\u0000');
-  const after = t(lang, 'join_at', { host: '\u0000' }).split('\u0000')[1] || '';
-  $('join-line').replaceChildren(before, el('strong', { text: host }), after, ' ', el('strong', { text: groupCode(code) }));
-  const tally = results.get(state.slide.id);
-  const n = tally?.respondents ?? 0;
-  $('count').textContent = state.slide.kind === 'content' ? '' : n === 1 ? t(lang, 'respondents_one') : t(lang, 'respondents', { n });
-  $('join-text').replaceChildren(before, el('strong', { text: host }), after);
+  joinLine($('join-line'), true);
+  joinLine($('join-text'), false);
+  $('join-code-label').textContent = t(lang, 'join_code');
   $('join-code').textContent = groupCode(code);
+  const s = state.slide;
+  const n = tallies.get(s.id)?.respondents ?? 0;
+  $('count').textContent = s.kind === 'content' ? '' : plural(lang, 'respondents', n);
+  $('position').textContent = `${s.index + 1} / ${s.count}`;
 }
 
 // ---- keys and buttons --------------------------------------------------------
 
+function toggleJoin(show) {
+  const o = $('join-overlay');
+  o.hidden = show == null ? !o.hidden : !show;
+}
+
 function act(action) {
-  if (!state) return;
+  if (!state && action !== 'fullscreen' && action !== 'join') return;
   switch (action) {
     case 'next': control('next'); break;
     case 'prev': control('prev'); break;
     case 'results': control(state.results ? 'hide-results' : 'show-results'); break;
     case 'lock': control(state.open ? 'close' : 'open'); break;
-    case 'join': $('join-overlay').hidden = !$('join-overlay').hidden; break;
+    case 'join': toggleJoin(); break;
     case 'fullscreen':
       if (document.fullscreenElement) document.exitFullscreen();
       else document.documentElement.requestFullscreen?.().catch(() => {});
@@ -371,15 +614,21 @@ function act(action) {
   }
 }
 
+const keys = {
+  ArrowRight: 'next', ' ': 'next', PageDown: 'next', ArrowLeft: 'prev', PageUp: 'prev',
+  r: 'results', l: 'lock', j: 'join', f: 'fullscreen',
+};
+
 document.addEventListener('keydown', (e) => {
   if (e.altKey || e.ctrlKey || e.metaKey) return;
-  const map = { ArrowRight: 'next', ' ': 'next', PageDown: 'next', ArrowLeft: 'prev', PageUp: 'prev',
-    r: 'results', R: 'results', l: 'lock', L: 'lock', j: 'join', J: 'join', f: 'fullscreen', F: 'fullscreen' };
-  if (e.key === 'Escape' && !$('join-overlay').hidden) { $('join-overlay').hidden = true; return; }
-  const a = map[e.key];
-  if (!a || (e.target instanceof HTMLElement && e.target.closest('#controls') && (e.key === ' ' || e.key === 'Enter'))) return;
+  if (e.key === 'Escape' && !$('join-overlay').hidden) { toggleJoin(false); return; }
+  const action = keys[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+  if (!action) return;
+  // Space and Enter on a focused button press that button instead.
+  if ((e.key === ' ' || e.key === 'Enter') && e.target instanceof HTMLButtonElement) return;
   e.preventDefault();
-  act(a);
+  if (e.repeat && (action !== 'next' && action !== 'prev')) return;
+  act(action);
 });
 
 const controls = $('controls');
@@ -388,44 +637,76 @@ controls.addEventListener('click', (e) => {
   if (b) act(b.dataset.action);
 });
 let hideTimer;
-document.addEventListener('mousemove', () => {
+function showControls() {
   controls.classList.add('visible');
+  document.body.classList.remove('idle');
   clearTimeout(hideTimer);
-  hideTimer = setTimeout(() => controls.classList.remove('visible'), 2500);
-});
+  hideTimer = setTimeout(() => {
+    controls.classList.remove('visible');
+    document.body.classList.add('idle');
+  }, 2500);
+}
+document.addEventListener('mousemove', showControls);
+document.addEventListener('touchstart', showControls, { passive: true });
 
 function labelControls() {
-  const titles = { 'btn-prev': 'prev', 'btn-next': 'next', 'btn-results': 'results', 'btn-join': 'join', 'btn-full': 'fullscreen' };
-  for (const [id, key] of Object.entries(titles)) { $(id).title = t(lang, key); $(id).setAttribute('aria-label', t(lang, key)); }
-  const lock = state && state.open ? 'lock' : 'unlock';
-  $('btn-lock').title = t(lang, lock);
-  $('btn-lock').setAttribute('aria-label', t(lang, lock));
+  const label = (id, key) => { $(id).title = t(lang, key); $(id).setAttribute('aria-label', t(lang, key)); };
+  label('btn-prev', 'prev');
+  label('btn-next', 'next');
+  label('btn-join', 'join');
+  label('btn-full', 'fullscreen');
+  label('btn-results', state?.results ? 'hide_results' : 'show_results');
+  label('btn-lock', state && !state.open ? 'unlock' : 'lock');
+  $('btn-results').setAttribute('aria-pressed', state?.results ? 'true' : 'false');
+  $('btn-lock').setAttribute('aria-pressed', state && !state.open ? 'true' : 'false');
+  controls.setAttribute('aria-label', t(lang, 'controls'));
 }
 
-// ---- start ------------------------------------------------------------------
+// ---- the stream -----------------------------------------------------------
 
-async function start() {
-  const me = await fetch('/api/v1/me').catch(() => null);
-  if (me && me.status === 401) { location.href = `/login?next=/present/${code}`; return; }
-  if (me && me.ok) csrf = (await me.json()).csrf;
-  $('join-qr').src = `/api/v1/sessions/${code}/qr.svg`;
-  const es = new EventSource(`/api/v1/sessions/${code}/results/stream`);
-  es.addEventListener('state', (e) => {
-    state = JSON.parse(e.data);
-    lang = state.event.lang || lang;
-    document.documentElement.lang = lang;
-    render();
-    labelControls();
+let source = null;
+let retry = 1000;
+
+function setConn(ok) {
+  const c = $('conn');
+  c.hidden = ok;
+  c.textContent = ok ? '' : t(lang, 'reconnecting');
+}
+
+function connect() {
+  source?.close();
+  source = new EventSource(`/api/v1/sessions/${code}/results/stream`);
+  source.addEventListener('open', () => { retry = 1000; setConn(true); });
+  source.addEventListener('state', (e) => {
+    const st = JSON.parse(e.data);
+    if (!state || st.revision >= state.revision || st.slide.id !== state.slide.id) applyState(st);
   });
-  es.addEventListener('results', (e) => {
+  source.addEventListener('results', (e) => {
     const tally = JSON.parse(e.data);
-    results.set(tally.id, tally);
+    tallies.set(tally.id, tally);
     if (state && tally.id === state.slide.id) {
       view?.update(tally);
       footer();
     }
   });
-  es.addEventListener('error', () => { if (es.readyState === EventSource.CLOSED) setTimeout(start, 2000); });
+  source.addEventListener('error', async () => {
+    setConn(false);
+    if (source.readyState !== EventSource.CLOSED) return; // the browser retries by itself
+    // Closed for good (an error status): check the login, then start again.
+    const me = await fetch('/api/v1/me').catch(() => null);
+    if (me && me.status === 401) { toLogin(); return; }
+    setTimeout(connect, retry);
+    retry = Math.min(retry * 2, 15000);
+  });
+}
+
+async function start() {
+  const me = await fetch('/api/v1/me').catch(() => null);
+  if (me && me.status === 401) { toLogin(); return; }
+  if (me && me.ok) csrf = (await me.json()).csrf || '';
+  $('join-qr').src = `/api/v1/sessions/${code}/qr.svg`;
+  labelControls();
+  connect();
 }
 
 start();
