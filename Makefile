@@ -4,7 +4,7 @@
 LISTEN ?= 127.0.0.1:8080
 DB ?= inspraak-demo.db
 
-PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3
+PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3 pangocairo xlsxwriter
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -13,9 +13,9 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
-LIBS = $(PKG_LIBS) -lhttp_parser -lpthread -lm
+LIBS = $(PKG_LIBS) -lhttp_parser -lstemmer -lpthread -lm
 
-LIB_SRC := $(sort $(wildcard src/util/*.c src/model/*.c src/store/*.c src/net/*.c src/app/*.c))
+LIB_SRC := $(sort $(wildcard src/util/*.c src/model/*.c src/store/*.c src/net/*.c src/app/*.c src/report/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -24,7 +24,16 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
 ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/%)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps run test unit unit-asan e2e clean format
+# Fuzz targets (libFuzzer, clang): `make fuzz` runs each for FUZZ_TIME
+# seconds on its seed corpus; `make test` runs each for a few seconds.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Isrc \
+	$(PKG_CFLAGS) -g -O1 -fno-omit-frame-pointer
+FUZZ_TIME ?= 60
+
+.PHONY: all deps run test unit unit-asan e2e clean format fuzz fuzz-smoke
 .SECONDARY:
 
 all: inspraak
@@ -57,6 +66,21 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $< $(ASAN_OBJ) $(LIBS) -lcmocka
 
+$(BUILD)/fuzz/%.o: %.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC/FUZZ $<"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@echo "  FUZZ    $@"
+	@clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@scripts/run-fuzz $(FUZZ_TIME) $(FUZZ_BIN)
+
+fuzz-smoke: $(FUZZ_BIN)
+	@scripts/run-fuzz 5 $(FUZZ_BIN)
+
 run: deps
 	@$(MAKE) --no-print-directory inspraak
 	./inspraak serve --demo --listen $(LISTEN) --db $(DB)
@@ -76,6 +100,7 @@ test:
 	@$(MAKE) --no-print-directory inspraak
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory e2e
 
 format:

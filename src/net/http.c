@@ -345,12 +345,15 @@ void http_respond(http_request_t *req, int status, const char *content_type,
 {
 	http_conn_t *c = req->conn;
 	bool head = req->method == HTTP_M_HEAD;
-	request_free(req);
-	if (!c) /* the peer went away while the answer was being made */
+	if (!c) { /* the peer went away while the answer was being made */
+		request_free(req);
 		return;
+	}
 	assert(c->req == req);
 	c->req = NULL;
+	/* body may point into the request: free it only after sending */
 	conn_send(c, status, content_type, extra_headers, body, len, head);
+	request_free(req);
 	if (!c->keep_alive) {
 		if (c->writes == 0)
 			conn_close(c);
@@ -512,11 +515,8 @@ void http_conn_read_start(http_conn_t *c)
 		uv_read_start((uv_stream_t *)&c->tcp, http_alloc, on_read);
 }
 
-static void on_connection(uv_stream_t *server, int status)
+static http_conn_t *conn_new(http_server_t *srv)
 {
-	http_server_t *srv = server->data;
-	if (status < 0)
-		return;
 	http_conn_t *c = calloc(1, sizeof *c);
 	if (!c)
 		abort();
@@ -524,16 +524,42 @@ static void on_connection(uv_stream_t *server, int status)
 	uv_tcp_init(srv->loop, &c->tcp);
 	c->tcp.data = c;
 	srv->n_conns++;
+	return c;
+}
+
+static void conn_start(http_conn_t *c)
+{
+	http_parser_init(&c->parser, HTTP_REQUEST);
+	c->parser.data = c;
+	c->keep_alive = true;
+	sweep_add(c, uv_now(c->srv->loop) + HTTP_HEADER_TIMEOUT_MS);
+	uv_read_start((uv_stream_t *)&c->tcp, http_alloc, on_read);
+}
+
+static void on_connection(uv_stream_t *server, int status)
+{
+	http_server_t *srv = server->data;
+	if (status < 0)
+		return;
+	http_conn_t *c = conn_new(srv);
 	if (uv_accept(server, (uv_stream_t *)&c->tcp) < 0) {
 		conn_close(c);
 		return;
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
-	http_parser_init(&c->parser, HTTP_REQUEST);
-	c->parser.data = c;
-	c->keep_alive = true;
-	sweep_add(c, uv_now(srv->loop) + HTTP_HEADER_TIMEOUT_MS);
-	uv_read_start((uv_stream_t *)&c->tcp, http_alloc, on_read);
+	conn_start(c);
+}
+
+int http_serve_fd(http_server_t *srv, int fd)
+{
+	http_conn_t *c = conn_new(srv);
+	int rc = uv_tcp_open(&c->tcp, fd);
+	if (rc < 0) {
+		conn_close(c);
+		return rc;
+	}
+	conn_start(c);
+	return 0;
 }
 
 static void on_sweep(uv_timer_t *t)

@@ -86,6 +86,10 @@ typedef void (*http_handler_fn)(http_request_t *req, void *ctx);
  */
 int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn handler,
 		void *ctx, http_server_t **out);
+/* Serves an already connected stream socket fd as one more connection
+ * (the server takes the fd). For tests and fuzzing. Returns 0 or a negative
+ * libuv error. */
+int http_serve_fd(http_server_t *srv, int fd);
 /* Stops accepting and closes every connection; frees the server when the
  * loop has finished closing handles. */
 void http_close(http_server_t *srv);
