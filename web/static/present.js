@@ -112,9 +112,8 @@ class CountView {
   }
 }
 
-// Open answers as cards, newest first, in columns (each card goes to the
-// shortest column). Cards sit at absolute places and glide when new ones
-// push them along. When they outgrow the stage the type shrinks down to a
+// Open answers as cards, newest first, in columns. Cards sit at absolute
+// places and glide down when a new one arrives above them. When they outgrow the stage the type shrinks down to a
 // readable minimum; beyond that the cards are paged, a page every 8 s.
 class CardsView {
   constructor(root) {
@@ -176,22 +175,19 @@ class CardsView {
       this.box.style.fontSize = `${size}px`;
       return nodes.map((c) => c.offsetHeight);
     };
-    // Greedy column packing; a new page starts when a card does not fit.
+    // A card's column follows from its place counted from the oldest, so
+    // it never changes column when newer cards arrive: only the column that
+    // receives the new card slides down. Each column fills its pages on its
+    // own, in order; page k shows every column's k-th run.
     const pack = (heights, limit) => {
-      const pages = [];
-      let cur = [], colH = new Array(cols).fill(0);
+      const pages = [[]];
+      const colPage = new Array(cols).fill(0), colH = new Array(cols).fill(0);
       heights.forEach((h, i) => {
-        let c = colH.indexOf(Math.min(...colH));
-        if (colH[c] + h > limit && cur.length) {
-          pages.push(cur);
-          cur = [];
-          colH = new Array(cols).fill(0);
-          c = 0;
-        }
-        cur.push({ node: nodes[i], x: left + c * (colW + gap), y: colH[c] });
+        const c = (n - 1 - i) % cols;
+        if (colH[c] > 0 && colH[c] + h > limit) { colPage[c]++; colH[c] = 0; }
+        (pages[colPage[c]] ||= []).push({ node: nodes[i], x: left + c * (colW + gap), y: colH[c] });
         colH[c] += h + gap;
       });
-      if (cur.length) pages.push(cur);
       return pages;
     };
     let pages = null;
