@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "report/report.h"
 #include "util/buf.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -31,6 +32,9 @@ static const char USAGE[] =
 	"  token NAME           print a new bearer token for NAME's scripts\n"
 	"  backup FILE          write a consistent copy of the database to FILE, also\n"
 	"                       while the server runs\n"
+	"  report --event ID|--code CODE [--session N|all] --format FORMAT --out FILE\n"
+	"                       write the report of an event: pdf, md, html, csv, xlsx or\n"
+	"                       json; all sessions combined unless --session N is given\n"
 	"\n"
 	"every command takes --db FILE (default: inspraak.db in the current directory)\n"
 	"and --help.\n";
@@ -225,6 +229,109 @@ static int cmd_backup(const opts_t *o)
 		printf("backup of %s written to %s\n", o->db, o->args[1]);
 	store_close(st);
 	return rc == STORE_OK ? 0 : 1;
+}
+
+/* ---- report ---- */
+
+static void report_progress(size_t done, size_t total, void *arg)
+{
+	if (total)
+		fprintf(stderr, "\r  [%-30.*s] %zu/%zu questions", (int)(30 * done / total),
+			"##############################", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+/* report has options of its own, so it reads its arguments itself. */
+static int cmd_report(int argc, char **argv)
+{
+	static const char use[] =
+		"usage: inspraak report --event ID|--code CODE [--session N|all]\n"
+		"                       --format pdf|md|html|csv|xlsx|json --out FILE [--db FILE]\n";
+	const char *db = "inspraak.db", *event = NULL, *code = NULL, *session = "all";
+	const char *format = NULL, *out = NULL;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], **dst = NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(use, stdout);
+			return 0;
+		}
+		dst = !strcmp(a, "--db")	? &db
+		      : !strcmp(a, "--event")	? &event
+		      : !strcmp(a, "--code")	? &code
+		      : !strcmp(a, "--session") ? &session
+		      : !strcmp(a, "--format")	? &format
+		      : !strcmp(a, "--out")	? &out
+						: NULL;
+		if (!dst) {
+			fprintf(stderr, "inspraak report: unknown argument %s\n%s", a, use);
+			return 2;
+		}
+		if (i + 1 >= argc || !*argv[i + 1]) {
+			fprintf(stderr, "inspraak report: %s needs a value\n%s", a, use);
+			return 2;
+		}
+		*dst = argv[++i];
+	}
+	if (!event == !code) {
+		fprintf(stderr, "inspraak report: give either --event ID or --code CODE\n%s", use);
+		return 2;
+	}
+	long long ev = 0;
+	char *end;
+	if (event) {
+		errno = 0;
+		ev = strtoll(event, &end, 10);
+		if (errno || *end || ev < 1) {
+			fprintf(stderr, "inspraak report: --event wants an event number such as 1 (got %s)\n", event);
+			return 2;
+		}
+	}
+	if (code && (strlen(code) < 6 || strlen(code) > 8 || strspn(code, "0123456789") != strlen(code))) {
+		fprintf(stderr, "inspraak report: --code wants a session code of 6 to 8 digits (got %s)\n", code);
+		return 2;
+	}
+	long sn = 0;
+	if (strcmp(session, "all")) {
+		errno = 0;
+		sn = strtol(session, &end, 10);
+		if (errno || *end || sn < 1 || sn > INT_MAX) {
+			fprintf(stderr, "inspraak report: --session wants a number from 1 or 'all' (got %s)\n", session);
+			return 2;
+		}
+	}
+	report_format_t fmt;
+	if (!format || report_format_parse(format, &fmt) < 0) {
+		fprintf(stderr, "inspraak report: --format wants pdf, md, html, csv, xlsx or json%s%s%s\n",
+			format ? " (got " : "", format ? format : "", format ? ")" : "");
+		return 2;
+	}
+	if (!out) {
+		fprintf(stderr, "inspraak report: --out FILE is needed\n%s", use);
+		return 2;
+	}
+	if (access(db, F_OK) != 0) {
+		fprintf(stderr, "inspraak report: no database %s (give --db FILE)\n", db);
+		return 1;
+	}
+	opts_t o = {.db = db};
+	store_t *st = open_store(&o);
+	if (!st)
+		return 1;
+	report_t *r;
+	char err[512];
+	int rc = report_open(st, ev, code, (int)sn, &r, err, sizeof err);
+	if (rc == 0) {
+		rc = report_write(r, fmt, out, isatty(STDERR_FILENO) ? report_progress : NULL, NULL,
+				  err, sizeof err);
+		report_free(r);
+	}
+	store_close(st);
+	if (rc < 0) {
+		fprintf(stderr, "inspraak report: %s\n", err);
+		return rc == REPORT_EINVAL || rc == REPORT_ENOTFOUND ? 2 : 1;
+	}
+	return 0;
 }
 
 /* ---- serve ---- */
@@ -428,6 +535,8 @@ int main(int argc, char **argv)
 		fputs(USAGE, stderr);
 		return 2;
 	}
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 2, argv + 2);
 	if (parse_opts(argc - 1, argv + 1, &o) < 0)
 		return 2;
 	const char *cmd = o.n_args ? o.args[0] : "";

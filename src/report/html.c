@@ -1,0 +1,228 @@
+/*
+ * report/html: the report as one self-contained, printable HTML page: the
+ * styles inline, no scripts, no outside requests. Every participant text
+ * goes through buf_html; the slides' HTML is the deck parser's safe cmark
+ * rendering (raw HTML and javascript: links already dropped).
+ */
+#include <string.h>
+
+#include "report/internal.h"
+
+static void esc(FILE *f, const char *s)
+{
+	buf_t b = BUF_INIT;
+	buf_html(&b, s, strlen(s));
+	if (b.len)
+		fwrite(b.data, 1, b.len, f);
+	buf_free(&b);
+}
+
+/* Escaped, with line breaks kept. */
+static void esc_lines(FILE *f, const char *s)
+{
+	while (*s) {
+		size_t n = strcspn(s, "\n");
+		char *line = strndup(s, n);
+		esc(f, line);
+		free(line);
+		s += n;
+		if (*s == '\n') {
+			fputs("<br>", f);
+			s++;
+		}
+	}
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static long long num(const json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static const char CSS[] =
+	"body{font-family:'DejaVu Sans','Noto Sans',system-ui,sans-serif;color:#1d2733;"
+	"max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
+	"h1{font-size:1rem;font-weight:normal;color:#5a6b7b;margin:0}"
+	"h2{font-size:2rem;color:#0b4f6c;margin:.2rem 0}"
+	"h3{color:#0b4f6c;border-bottom:2px solid #0b4f6c;padding-bottom:.2rem;margin-top:2.5rem}"
+	"section.slide{border:1px solid #d5dde5;border-radius:6px;padding:.5rem 1.2rem;margin:1rem 0}"
+	"section.slide h1{font-size:1.3rem;color:#0b4f6c;font-weight:bold}"
+	"table{border-collapse:collapse;margin:.8rem 0}td,th{padding:.25rem .7rem;"
+	"border-bottom:1px solid #d5dde5;text-align:left}td.n,th.n{text-align:right}"
+	"ul.cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,"
+	"minmax(17rem,1fr));gap:.6rem}ul.cards li{background:#eef4f8;border-left:4px solid #0b4f6c;"
+	"padding:.5rem .7rem;border-radius:4px;break-inside:avoid;overflow-wrap:anywhere}"
+	".bar{background:#0b4f6c;height:.9rem;display:inline-block;vertical-align:middle}"
+	".note{color:#5a6b7b;font-style:italic}.cover{margin-bottom:2rem}"
+	"@media print{body{margin:0;max-width:none}h3{break-after:avoid}"
+	"section.q{break-before:page}}";
+
+static void results(FILE *f, const report_t *r, const report_question_t *q,
+		    const report_words_t *w)
+{
+	const slide_t *s = &r->slides[q->slide];
+	const json_t *t = q->combined;
+	size_t i;
+	json_t *e;
+	fprintf(f, "<table><tr><th>%s</th><th>%s</th><th class=n>%s</th><th class=n>%s</th>"
+		   "<th class=n>%s</th></tr>\n",
+		w->session, w->date, w->participants, w->answers, w->hidden);
+	for (i = 0; i < q->n_sessions; i++)
+		fprintf(f, "<tr><td>%d</td><td>%s</td><td class=n>%zu</td><td class=n>%zu</td>"
+			   "<td class=n>%zu</td></tr>\n",
+			r->sessions[i].number, r->sessions[i].date, q->per_session[i].participants,
+			q->per_session[i].answers, q->per_session[i].hidden);
+	if (q->n_sessions > 1)
+		fprintf(f, "<tr><th>%s</th><td></td><th class=n>%zu</th><th class=n>%zu</th>"
+			   "<th class=n>%zu</th></tr>\n",
+			w->combined, q->total.participants, q->total.answers, q->total.hidden);
+	fputs("</table>\n", f);
+	switch (s->kind) {
+	case SLIDE_OPEN:
+		fputs("<ul class=cards>\n", f);
+		for (i = 0; i < q->n_answers; i++) {
+			if (q->answers[i].hidden)
+				continue;
+			fputs("<li>", f);
+			esc_lines(f, q->answers[i].text);
+			fputs("</li>\n", f);
+		}
+		fputs("</ul>\n", f);
+		break;
+	case SLIDE_QA:
+		fputs("<ul class=cards>\n", f);
+		json_array_foreach(json_object_get(t, "items"), i, e) {
+			fputs("<li>", f);
+			esc_lines(f, str(e, "text"));
+			fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"), w->votes,
+				json_is_true(json_object_get(e, "answered")) ? " · ✓ " : "",
+				json_is_true(json_object_get(e, "answered")) ? w->answered : "");
+		}
+		fputs("</ul>\n", f);
+		break;
+	case SLIDE_CLOUD: {
+		json_t *words = json_object_get(t, "words");
+		long long top = json_array_size(words) ? num(json_array_get(words, 0), "count") : 1;
+		fputs("<p>", f);
+		json_array_foreach(words, i, e) {
+			fprintf(f, "<span style=\"font-size:%.2frem;margin-right:.6rem\">",
+				0.9 + 1.6 * (double)num(e, "count") / (double)(top ? top : 1));
+			esc(f, str(e, "text"));
+			fprintf(f, "</span><small>(%lld)</small> ", num(e, "count"));
+		}
+		fputs("</p>\n", f);
+		break;
+	}
+	case SLIDE_CHOICE:
+	case SLIDE_RANK: {
+		bool rank = s->kind == SLIDE_RANK;
+		fprintf(f, "<table><tr><th></th><th class=n>%s</th><th></th></tr>\n",
+			rank ? w->mean : w->count);
+		json_array_foreach(json_object_get(t, "options"), i, e) {
+			fputs("<tr><td>", f);
+			esc(f, str(e, "label"));
+			double v = rank ? json_number_value(json_object_get(e, "mean"))
+					: (double)num(e, "count");
+			double width = rank ? (s->n_items ? 12.0 * (double)(s->n_items + 1 - v) /
+								    (double)s->n_items
+							  : 0)
+					    : (double)num(e, "percent") / 100.0 * 12.0;
+			fprintf(f, rank ? "</td><td class=n>%.2f</td>" : "</td><td class=n>%.0f</td>", v);
+			fprintf(f, "<td><span class=bar style=\"width:%.2frem\"></span>", width < 0 ? 0 : width);
+			if (!rank)
+				fprintf(f, " %lld%%", num(e, "percent"));
+			fputs("</td></tr>\n", f);
+		}
+		fputs("</table>\n", f);
+		break;
+	}
+	case SLIDE_SCALE:
+		fprintf(f, "<table><tr><th></th><th class=n>%s</th>", w->mean);
+		for (int k = 1; k <= s->scale_max; k++)
+			fprintf(f, "<th class=n>%d</th>", k);
+		fputs("</tr>\n", f);
+		json_array_foreach(json_object_get(t, "statements"), i, e) {
+			fputs("<tr><td>", f);
+			esc(f, str(e, "text"));
+			fprintf(f, "</td><td class=n>%.2f</td>",
+				json_number_value(json_object_get(e, "mean")));
+			size_t k;
+			json_t *c;
+			json_array_foreach(json_object_get(e, "counts"), k, c)
+				fprintf(f, "<td class=n>%lld</td>", (long long)json_integer_value(c));
+			fputs("</tr>\n", f);
+		}
+		fputs("</table>\n", f);
+		break;
+	case SLIDE_CONTENT:
+		break;
+	}
+	if (q->total.answers == 0)
+		fprintf(f, "<p class=note>%s</p>\n", w->no_answers);
+	if (q->total.hidden)
+		fprintf(f, "<p class=note>%zu %s.</p>\n", q->total.hidden, w->hidden_note);
+}
+
+int report_render_html(report_job_t *j)
+{
+	report_t *r = j->r;
+	FILE *f = j->f;
+	const report_words_t *w = report_words(r->lang);
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		   "<title>",
+		!strcmp(r->lang, "nl") ? "nl" : "en");
+	esc(f, r->title);
+	fprintf(f, " — %s</title>\n<style>%s</style>\n</head>\n<body>\n<header class=cover>\n"
+		   "<h1>%s</h1>\n<h2>",
+		w->report_title, CSS, w->report_title);
+	esc(f, r->title);
+	fputs("</h2>\n", f);
+	if (*r->subtitle) {
+		fputs("<p>", f);
+		esc(f, r->subtitle);
+		fputs("</p>\n", f);
+	}
+	fputs("<p>", f);
+	for (size_t i = 0; i < r->n_dates; i++) {
+		char d[64];
+		report_date_long(r->dates[i], r->lang, d, sizeof d);
+		fprintf(f, "%s", i ? " · " : "");
+		esc(f, d);
+	}
+	fputs("</p>\n</header>\n", f);
+	if (r->summary_md) {
+		fprintf(f, "<h3>%s</h3>\n<p>", w->summary);
+		esc_lines(f, r->summary_md);
+		fputs("</p>\n", f);
+	}
+	fprintf(f, "<h3>%s</h3>\n", w->presentation);
+	for (size_t i = 0; i < r->n_slides; i++)
+		if (!slide_is_question(&r->slides[i]))
+			fprintf(f, "<section class=slide>\n%s</section>\n", r->slides[i].body_html);
+	fprintf(f, "<h3>%s</h3>\n", w->results);
+	size_t done = 0;
+	for (size_t i = 0; i < r->n_slides; i++) {
+		if (!slide_is_question(&r->slides[i]))
+			continue;
+		report_question_t q;
+		if (report_question_load(r, i, &q) != 0) {
+			snprintf(j->err, j->errlen, "the answers could not be read");
+			return REPORT_ESTORE;
+		}
+		fprintf(f, "<section class=q>\n<h3>%d. ", q.number);
+		esc(f, r->slides[i].title);
+		fputs("</h3>\n", f);
+		results(f, r, &q, w);
+		fputs("</section>\n", f);
+		report_question_clear(&q);
+		report_tick(j, ++done);
+	}
+	fputs("</body>\n</html>\n", f);
+	return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * report/internal.h: what the renderers share and nobody outside
+ * src/report/ needs: the words of the report in the event's language, date
+ * formatting and one entry point per format.
+ */
+#ifndef INSPRAAK_REPORT_INTERNAL_H
+#define INSPRAAK_REPORT_INTERNAL_H
+
+#include <stdio.h>
+
+#include "report/report.h"
+#include "util/buf.h"
+
+typedef struct report_words {
+	const char *report_title, *presentation, *results, *summary, *session, *sessions,
+		*combined, *participants, *answers, *hidden, *hidden_note, *no_answers, *page,
+		*mean, *votes, *answered, *question, *made, *entries, *summary_missing,
+		*themes_hint, *count, *date, *time, *value, *visible, *yes, *no, *type,
+		*slide, *respondents;
+	const char *months[12];
+} report_words_t;
+
+/* The words for lang ("nl" or "en"; anything else gets English). */
+const report_words_t *report_words(const char *lang);
+
+/* "16 oktober 2020" from "2020-10-16" (copied as is when not a date). */
+void report_date_long(const char *iso, const char *lang, char *out, size_t len);
+/* "2020-10-16 14:03:07" in local time from ms since the epoch. */
+void report_time_text(int64_t ms, char *out, size_t len);
+
+/* The job of one renderer: where to write and whom to tell. */
+typedef struct report_job {
+	report_t *r;
+	const char *path;
+	FILE *f; /* open for the text formats; NULL for PDF and XLSX */
+	report_progress_fn progress;
+	void *arg;
+	char *err;
+	size_t errlen;
+} report_job_t;
+
+/* Tells the progress callback (when any) that done of the questions are
+ * written. */
+void report_tick(report_job_t *j, size_t done);
+
+/* One per format; each returns 0 or a REPORT_E* code with err set. */
+int report_render_md(report_job_t *j);
+int report_render_html(report_job_t *j);
+int report_render_csv(report_job_t *j);
+int report_render_json(report_job_t *j);
+int report_render_pdf(report_job_t *j);
+int report_render_xlsx(report_job_t *j);
+
+/* The question's results and answers as one JSON object, shared by the
+ * JSON renderer and the tests' view of the model (docs/report-format.md).
+ * New reference. */
+json_t *report_question_json(const report_t *r, const report_question_t *q);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * report/json: everything in the model, for machines (docs/report-format.md).
+ * The outer object is written by hand and each slide dumped on its own, so
+ * that only one question's answers are in memory at a time.
+ */
+#include <string.h>
+
+#include "report/internal.h"
+
+static json_t *counts_json(const report_counts_t *c)
+{
+	return json_pack("{s:I,s:I,s:I}", "participants", (json_int_t)c->participants, "answers",
+			 (json_int_t)c->answers, "hidden", (json_int_t)c->hidden);
+}
+
+json_t *report_question_json(const report_t *r, const report_question_t *q)
+{
+	json_t *per = json_array(), *tal = json_array(), *ans = json_array();
+	for (size_t i = 0; i < q->n_sessions; i++) {
+		json_t *c = counts_json(&q->per_session[i]);
+		json_object_set_new(c, "session", json_integer(r->sessions[i].number));
+		json_array_append_new(per, c);
+		json_t *t = json_deep_copy(q->tallies[i]);
+		json_object_set_new(t, "session", json_integer(r->sessions[i].number));
+		json_array_append_new(tal, t);
+	}
+	for (size_t i = 0; i < q->n_answers; i++) {
+		const report_answer_t *a = &q->answers[i];
+		json_error_t je;
+		json_t *v = json_loads(a->value, JSON_DECODE_ANY, &je);
+		char when[32];
+		report_time_text(a->at_ms, when, sizeof when);
+		json_array_append_new(
+			ans, json_pack("{s:I,s:i,s:o,s:s,s:I,s:s,s:b,s:b}", "id", (json_int_t)a->id,
+				       "session", r->sessions[a->session].number, "value",
+				       v ? v : json_string(a->value), "text", a->text, "at",
+				       (json_int_t)a->at_ms, "time", when, "visible", !a->hidden,
+				       "answered", a->answered));
+	}
+	return json_pack("{s:i,s:{s:o,s:o},s:{s:o,s:O},s:o}", "question", q->number, "counts",
+			 "sessions", per, "combined", counts_json(&q->total), "results", "sessions",
+			 tal, "combined", q->combined, "answers", ans);
+}
+
+int report_render_json(report_job_t *j)
+{
+	report_t *r = j->r;
+	FILE *f = j->f;
+	json_t *head = json_pack("{s:s,s:i,s:{s:I,s:s,s:s,s:s},s:o,s:I}", "format",
+				 "inspraak-report", "version", 1, "event", "id",
+				 (json_int_t)r->event_id, "title", r->title, "subtitle", r->subtitle,
+				 "lang", r->lang, "summary",
+				 r->summary_md ? json_string(r->summary_md) : json_null(),
+				 "generated_at", (json_int_t)r->generated_at);
+	json_t *dates = json_array();
+	for (size_t i = 0; i < r->n_dates; i++)
+		json_array_append_new(dates, json_string(r->dates[i]));
+	json_object_set_new(json_object_get(head, "event"), "dates", dates);
+	json_t *sessions = json_array();
+	for (size_t i = 0; i < r->n_sessions; i++) {
+		const report_session_t *s = &r->sessions[i];
+		json_array_append_new(
+			sessions, json_pack("{s:i,s:s,s:s,s:s,s:I,s:o}", "number", s->number, "code",
+					    s->code, "date", s->date, "status",
+					    s->ended ? "ended" : "live", "started_at",
+					    (json_int_t)s->started_at, "ended_at",
+					    s->ended_at ? json_integer(s->ended_at) : json_null()));
+	}
+	json_object_set_new(head, "sessions", sessions);
+
+	/* head without its closing brace, then "slides": [...] by hand. */
+	char *h = json_dumps(head, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(head);
+	if (!h) {
+		snprintf(j->err, j->errlen, "out of memory");
+		return REPORT_EWRITE;
+	}
+	size_t hl = strlen(h);
+	while (hl && h[hl - 1] != '}')
+		hl--;
+	if (hl)
+		hl--;
+	fwrite(h, 1, hl, f);
+	free(h);
+	fputs(",\n \"slides\": [\n", f);
+	size_t done = 0;
+	for (size_t i = 0; i < r->n_slides; i++) {
+		json_t *s = slide_to_json(&r->slides[i], true);
+		json_object_set_new(s, "number", json_integer((json_int_t)i + 1));
+		if (slide_is_question(&r->slides[i])) {
+			report_question_t q;
+			if (report_question_load(r, i, &q) != 0) {
+				json_decref(s);
+				snprintf(j->err, j->errlen, "the answers could not be read");
+				return REPORT_ESTORE;
+			}
+			json_t *qj = report_question_json(r, &q);
+			json_object_update(s, qj);
+			json_decref(qj);
+			report_question_clear(&q);
+		}
+		if (i)
+			fputs(",\n", f);
+		json_dumpf(s, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(s);
+		if (slide_is_question(&r->slides[i]))
+			report_tick(j, ++done);
+	}
+	fputs("\n ]\n}\n", f);
+	return 0;
+}

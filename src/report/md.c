@@ -1,0 +1,208 @@
+/*
+ * report/md: the report as CommonMark. The deck's own Markdown is copied as
+ * written (the facilitator wrote it); participant text is escaped so that
+ * no answer can become a heading, a link, an image or raw HTML.
+ */
+#include <string.h>
+
+#include "report/internal.h"
+
+/* Participant text as literal Markdown: backslash before every character
+ * that can start inline markup, and before what would start a block at
+ * the beginning of a line; line breaks become hard breaks inside the item. */
+static void md_text(FILE *f, const char *s, const char *indent)
+{
+	bool bol = true;
+	for (; *s; s++) {
+		char c = *s;
+		if (c == '\r')
+			continue;
+		if (c == '\n') {
+			fprintf(f, "\\\n%s", indent);
+			bol = true;
+			continue;
+		}
+		if (strchr("\\`*_[]<>|~&!", c) || (bol && strchr("#+-=>:", c)))
+			fputc('\\', f);
+		else if (bol && c >= '0' && c <= '9') {
+			/* "1." or "1)" at a line start would begin a list */
+			size_t n = strspn(s, "0123456789");
+			if (s[n] == '.' || s[n] == ')') {
+				fwrite(s, 1, n, f);
+				fputc('\\', f);
+				s += n;
+				c = *s;
+			}
+		}
+		if (bol && (c == ' ' || c == '\t')) {
+			fputs("&#32;", f);
+			continue;
+		}
+		fputc(c, f);
+		bol = false;
+	}
+}
+
+static void counts_table(FILE *f, const report_t *r, const report_question_t *q,
+			 const report_words_t *w)
+{
+	fprintf(f, "| %s | %s | %s | %s | %s |\n|---|---|--:|--:|--:|\n", w->session, w->date,
+		w->participants, w->answers, w->hidden);
+	for (size_t i = 0; i < q->n_sessions; i++)
+		fprintf(f, "| %d | %s | %zu | %zu | %zu |\n", r->sessions[i].number,
+			r->sessions[i].date, q->per_session[i].participants,
+			q->per_session[i].answers, q->per_session[i].hidden);
+	if (q->n_sessions > 1)
+		fprintf(f, "| **%s** | | **%zu** | **%zu** | **%zu** |\n", w->combined,
+			q->total.participants, q->total.answers, q->total.hidden);
+	fputc('\n', f);
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+static long long num(const json_t *o, const char *k)
+{
+	return (long long)json_integer_value(json_object_get(o, k));
+}
+
+static void results(FILE *f, const report_t *r, const report_question_t *q,
+		    const report_words_t *w)
+{
+	const slide_t *s = &r->slides[q->slide];
+	const json_t *t = q->combined;
+	size_t i;
+	json_t *e;
+	switch (s->kind) {
+	case SLIDE_OPEN:
+		for (i = 0; i < q->n_answers; i++) {
+			if (q->answers[i].hidden)
+				continue;
+			fputs("- ", f);
+			md_text(f, q->answers[i].text, "  ");
+			fputc('\n', f);
+		}
+		break;
+	case SLIDE_QA:
+		json_array_foreach(json_object_get(t, "items"), i, e) {
+			fputs("- ", f);
+			md_text(f, str(e, "text"), "  ");
+			fprintf(f, " — %lld %s%s%s\n", num(e, "votes"), w->votes,
+				json_is_true(json_object_get(e, "answered")) ? ", " : "",
+				json_is_true(json_object_get(e, "answered")) ? w->answered : "");
+		}
+		break;
+	case SLIDE_CLOUD:
+		json_array_foreach(json_object_get(t, "words"), i, e) {
+			fputs("- ", f);
+			md_text(f, str(e, "text"), "  ");
+			fprintf(f, " (%lld)\n", num(e, "count"));
+		}
+		break;
+	case SLIDE_CHOICE:
+		fprintf(f, "| | %s | %% |\n|---|--:|--:|\n", w->count);
+		json_array_foreach(json_object_get(t, "options"), i, e) {
+			fputs("| ", f);
+			md_text(f, str(e, "label"), "");
+			fprintf(f, " | %lld | %lld |\n", num(e, "count"), num(e, "percent"));
+		}
+		break;
+	case SLIDE_SCALE:
+		fprintf(f, "| | %s |", w->mean);
+		for (int k = 1; k <= s->scale_max; k++)
+			fprintf(f, " %d |", k);
+		fputs("\n|---|--:|", f);
+		for (int k = 1; k <= s->scale_max; k++)
+			fputs("--:|", f);
+		fputc('\n', f);
+		json_array_foreach(json_object_get(t, "statements"), i, e) {
+			fputs("| ", f);
+			md_text(f, str(e, "text"), "");
+			fprintf(f, " | %.2f |", json_number_value(json_object_get(e, "mean")));
+			size_t k;
+			json_t *c;
+			json_array_foreach(json_object_get(e, "counts"), k, c)
+				fprintf(f, " %lld |", (long long)json_integer_value(c));
+			fputc('\n', f);
+		}
+		break;
+	case SLIDE_RANK:
+		fprintf(f, "| | | %s |\n|--:|---|--:|\n", w->mean);
+		json_array_foreach(json_object_get(t, "options"), i, e) {
+			fprintf(f, "| %zu | ", i + 1);
+			md_text(f, str(e, "label"), "");
+			fprintf(f, " | %.2f |\n", json_number_value(json_object_get(e, "mean")));
+		}
+		break;
+	case SLIDE_CONTENT:
+		break;
+	}
+	if (q->total.answers == 0)
+		fprintf(f, "%s\n", w->no_answers);
+	if (q->total.hidden)
+		fprintf(f, "\n*%zu %s.*\n", q->total.hidden, w->hidden_note);
+	fputc('\n', f);
+}
+
+int report_render_md(report_job_t *j)
+{
+	report_t *r = j->r;
+	FILE *f = j->f;
+	const report_words_t *w = report_words(r->lang);
+	fprintf(f, "# %s\n\n## ", w->report_title);
+	md_text(f, r->title, "");
+	fputs("\n\n", f);
+	if (*r->subtitle) {
+		md_text(f, r->subtitle, "");
+		fputs("\n\n", f);
+	}
+	for (size_t i = 0; i < r->n_dates; i++) {
+		char d[64];
+		report_date_long(r->dates[i], r->lang, d, sizeof d);
+		fprintf(f, "%s%s", i ? " · " : "", d);
+	}
+	fputs(r->n_dates ? "\n\n" : "", f);
+	if (r->summary_md)
+		fprintf(f, "## %s\n\n%s\n\n", w->summary, r->summary_md);
+
+	fprintf(f, "## %s\n\n", w->presentation);
+	for (size_t i = 0; i < r->n_slides; i++) {
+		const slide_t *s = &r->slides[i];
+		if (slide_is_question(s))
+			continue;
+		/* The slide's Markdown, headings moved two levels down so they nest
+		 * under "Presentatie". */
+		for (const char *l = s->body_md; *l;) {
+			size_t n = strcspn(l, "\n");
+			if (*l == '#')
+				fputs("##", f);
+			fwrite(l, 1, n, f);
+			fputc('\n', f);
+			l += n + (l[n] == '\n');
+		}
+		fputc('\n', f);
+	}
+
+	fprintf(f, "## %s\n\n", w->results);
+	size_t done = 0;
+	for (size_t i = 0; i < r->n_slides; i++) {
+		if (!slide_is_question(&r->slides[i]))
+			continue;
+		report_question_t q;
+		if (report_question_load(r, i, &q) != 0) {
+			snprintf(j->err, j->errlen, "the answers could not be read");
+			return REPORT_ESTORE;
+		}
+		fprintf(f, "### %d. ", q.number);
+		md_text(f, r->slides[i].title, "");
+		fputs("\n\n", f);
+		counts_table(f, r, &q, w);
+		results(f, r, &q, w);
+		report_question_clear(&q);
+		report_tick(j, ++done);
+	}
+	return 0;
+}

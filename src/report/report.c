@@ -1,0 +1,492 @@
+/*
+ * report: the model. Opening a report reads the event, re-parses its deck
+ * for the dates, turns the stored slide JSON back into slides and lists the
+ * sessions; loading a question reads its answers session by session and
+ * feeds them to one tally per session and one for all of them together.
+ *
+ * Invariant: a loaded question owns everything it points to, so clearing it
+ * returns the memory before the next question is read.
+ */
+#include "report/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model/tally.h"
+#include "report/internal.h"
+
+static char *dup_or_die(const char *s)
+{
+	char *d = strdup(s ? s : "");
+	if (!d)
+		abort();
+	return d;
+}
+
+typedef struct open_ctx {
+	report_t *r;
+	int want; /* 1-based session number, 0 for all */
+	int seen;
+} open_ctx_t;
+
+static void on_session(const store_session_t *s, void *arg)
+{
+	open_ctx_t *c = arg;
+	c->seen++;
+	if (c->want && c->want != c->seen)
+		return;
+	report_t *r = c->r;
+	report_session_t *v = realloc(r->sessions, (r->n_sessions + 1) * sizeof *v);
+	if (!v)
+		abort();
+	r->sessions = v;
+	report_session_t *rs = &v[r->n_sessions++];
+	memset(rs, 0, sizeof *rs);
+	rs->id = s->id;
+	rs->number = c->seen;
+	snprintf(rs->code, sizeof rs->code, "%s", s->code);
+	rs->ended = s->status != 0;
+	rs->started_at = s->started_at;
+	rs->ended_at = s->ended_at;
+	time_t t = (time_t)(s->started_at / 1000);
+	struct tm tm;
+	if (localtime_r(&t, &tm))
+		strftime(rs->date, sizeof rs->date, "%Y-%m-%d", &tm);
+}
+
+int report_open(store_t *st, int64_t event_id, const char *code, int session, report_t **out,
+		char *err, size_t errlen)
+{
+	store_event_t ev = {0};
+	store_slide_t *ss = NULL;
+	size_t n_ss = 0;
+	deck_t *deck = NULL;
+	report_t *r = NULL;
+	int rc;
+
+	if (session < 0) {
+		snprintf(err, errlen, "a session number is 1 or more");
+		return REPORT_EINVAL;
+	}
+	if (code) {
+		store_session_t s;
+		rc = store_session_by_code(st, code, &s);
+		if (rc == STORE_NOTFOUND) {
+			snprintf(err, errlen, "no session has the code %s", code);
+			return REPORT_ENOTFOUND;
+		}
+		if (rc != STORE_OK)
+			goto store_fail;
+		event_id = s.event_id;
+	}
+	rc = store_event_get(st, event_id, &ev);
+	if (rc == STORE_NOTFOUND) {
+		snprintf(err, errlen, "no event has the id %lld", (long long)event_id);
+		return REPORT_ENOTFOUND;
+	}
+	if (rc != STORE_OK)
+		goto store_fail;
+	if (store_event_slides(st, event_id, &ss, &n_ss) != STORE_OK)
+		goto store_fail;
+
+	r = calloc(1, sizeof *r);
+	if (!r)
+		abort();
+	r->store = st;
+	r->event_id = event_id;
+	r->title = dup_or_die(ev.title);
+	r->subtitle = dup_or_die(ev.subtitle);
+	r->lang = dup_or_die(ev.lang);
+	r->generated_at = store_now_ms();
+	r->slides = calloc(n_ss ? n_ss : 1, sizeof *r->slides);
+	r->slide_ids = calloc(n_ss ? n_ss : 1, sizeof *r->slide_ids);
+	if (!r->slides || !r->slide_ids)
+		abort();
+	for (size_t i = 0; i < n_ss; i++) {
+		json_error_t je;
+		json_t *j = json_loads(ss[i].json, 0, &je);
+		int bad = !j || slide_from_json(j, &r->slides[r->n_slides]) < 0;
+		json_decref(j);
+		if (bad) {
+			snprintf(err, errlen, "slide %zu of event %lld is damaged in the database",
+				 i + 1, (long long)event_id);
+			rc = REPORT_ESTORE;
+			goto fail;
+		}
+		r->slide_ids[r->n_slides] = ss[i].id;
+		if (slide_is_question(&r->slides[r->n_slides]))
+			r->n_questions++;
+		r->n_slides++;
+	}
+
+	open_ctx_t oc = {.r = r, .want = session};
+	if (store_event_sessions(st, event_id, on_session, &oc) != STORE_OK)
+		goto store_fail;
+	if (session && r->n_sessions == 0) {
+		snprintf(err, errlen, "event %lld has %d session%s; there is no session %d",
+			 (long long)event_id, oc.seen, oc.seen == 1 ? "" : "s", session);
+		rc = REPORT_EINVAL;
+		goto fail;
+	}
+
+	/* The deck's own dates say when the meetings were; a deck without
+	 * them is dated by its sessions. */
+	char perr[256];
+	if (ev.deck_md && deck_parse(ev.deck_md, strlen(ev.deck_md), &deck, perr, sizeof perr) == 0 &&
+	    deck->n_dates > 0 && !session) {
+		r->dates = calloc(deck->n_dates, sizeof *r->dates);
+		if (!r->dates)
+			abort();
+		for (size_t i = 0; i < deck->n_dates; i++)
+			r->dates[r->n_dates++] = dup_or_die(deck->dates[i]);
+	} else {
+		r->dates = calloc(r->n_sessions ? r->n_sessions : 1, sizeof *r->dates);
+		if (!r->dates)
+			abort();
+		for (size_t i = 0; i < r->n_sessions; i++) {
+			if (r->n_dates && !strcmp(r->dates[r->n_dates - 1], r->sessions[i].date))
+				continue;
+			r->dates[r->n_dates++] = dup_or_die(r->sessions[i].date);
+		}
+	}
+	deck_free(deck);
+	store_slides_free(ss, n_ss);
+	store_event_clear(&ev);
+	*out = r;
+	return 0;
+
+store_fail:
+	snprintf(err, errlen, "the database could not be read: %s", store_errmsg(st));
+	rc = REPORT_ESTORE;
+fail:
+	deck_free(deck);
+	store_slides_free(ss, n_ss);
+	store_event_clear(&ev);
+	report_free(r);
+	return rc;
+}
+
+void report_free(report_t *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_slides; i++)
+		slide_clear(&r->slides[i]);
+	free(r->slides);
+	free(r->slide_ids);
+	for (size_t i = 0; i < r->n_dates; i++)
+		free(r->dates[i]);
+	free(r->dates);
+	free(r->sessions);
+	free(r->title);
+	free(r->subtitle);
+	free(r->lang);
+	free(r->summary_md);
+	free(r);
+}
+
+/* ---- one question ---- */
+
+/* The participant key the tallies count by: the first 64 bits of the
+ * stored keyed hash, enough to tell participants apart. */
+static uint64_t participant_key(const char *hex)
+{
+	uint64_t k = 0;
+	for (int i = 0; hex && i < 16 && hex[i]; i++) {
+		char c = hex[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
+		k = k << 4 | (uint64_t)v;
+	}
+	return k;
+}
+
+static const char *item_at(const slide_t *s, json_int_t i)
+{
+	return i >= 0 && (size_t)i < s->n_items ? s->items[i] : "?";
+}
+
+/* The value for a reader: the text itself, or option labels in place of
+ * indexes. Damaged values are shown as stored rather than dropped. */
+static char *answer_text(const slide_t *s, const json_t *v, const char *raw)
+{
+	buf_t b = BUF_INIT;
+	size_t i;
+	json_t *e;
+	switch (s->kind) {
+	case SLIDE_OPEN:
+		if (json_is_string(v))
+			buf_puts(&b, json_string_value(v));
+		break;
+	case SLIDE_CLOUD:
+		json_array_foreach(v, i, e) buf_printf(&b, "%s%s", i ? "; " : "", json_string_value(e) ? json_string_value(e) : "");
+		break;
+	case SLIDE_CHOICE:
+		json_array_foreach(v, i, e) buf_printf(&b, "%s%s", i ? "; " : "", item_at(s, json_integer_value(e)));
+		break;
+	case SLIDE_SCALE:
+		json_array_foreach(v, i, e) buf_printf(&b, "%s%s: %lld", i ? "; " : "",
+						       item_at(s, (json_int_t)i),
+						       (long long)json_integer_value(e));
+		break;
+	case SLIDE_RANK:
+		json_array_foreach(v, i, e) buf_printf(&b, "%s%zu. %s", i ? "; " : "", i + 1,
+						       item_at(s, json_integer_value(e)));
+		break;
+	case SLIDE_QA:
+		if (json_is_string(json_object_get(v, "ask")))
+			buf_puts(&b, json_string_value(json_object_get(v, "ask")));
+		else if (json_is_integer(json_object_get(v, "upvote")))
+			buf_printf(&b, "+1 #%lld",
+				   (long long)json_integer_value(json_object_get(v, "upvote")));
+		break;
+	case SLIDE_CONTENT:
+		break;
+	}
+	if (b.len == 0 && !(s->kind == SLIDE_OPEN && json_is_string(v)))
+		buf_puts(&b, raw);
+	return buf_steal(&b);
+}
+
+typedef struct load_ctx {
+	report_t *r;
+	report_question_t *q;
+	const slide_t *slide;
+	size_t session;
+	tally_t *t, *all;
+	size_t cap;
+} load_ctx_t;
+
+static void on_answer(const store_answer_t *a, void *arg)
+{
+	load_ctx_t *c = arg;
+	report_question_t *q = c->q;
+	json_error_t je;
+	json_t *v = json_loads(a->value ? a->value : "null", JSON_DECODE_ANY, &je);
+	if (q->n_answers == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		q->answers = realloc(q->answers, c->cap * sizeof *q->answers);
+		if (!q->answers)
+			abort();
+	}
+	report_answer_t *ra = &q->answers[q->n_answers++];
+	ra->id = a->id;
+	ra->session = c->session;
+	ra->value = dup_or_die(a->value);
+	ra->text = answer_text(c->slide, v, ra->value);
+	ra->at_ms = a->at_ms;
+	ra->hidden = a->hidden;
+	ra->answered = a->answered;
+	if (v) {
+		uint64_t who = participant_key(a->participant);
+		tally_add(c->t, a->id, who, v, a->at_ms, a->hidden, a->answered, false);
+		tally_add(c->all, a->id, who, v, a->at_ms, a->hidden, a->answered, false);
+	}
+	if (a->hidden)
+		q->per_session[c->session].hidden++;
+	json_decref(v);
+}
+
+int report_question_load(report_t *r, size_t slide, report_question_t *q)
+{
+	memset(q, 0, sizeof *q);
+	if (slide >= r->n_slides || !slide_is_question(&r->slides[slide]))
+		return REPORT_EINVAL;
+	const slide_t *s = &r->slides[slide];
+	q->slide = slide;
+	for (size_t i = 0; i <= slide; i++)
+		q->number += slide_is_question(&r->slides[i]);
+	size_t ns = r->n_sessions;
+	q->n_sessions = ns;
+	q->per_session = calloc(ns ? ns : 1, sizeof *q->per_session);
+	q->tallies = calloc(ns ? ns : 1, sizeof *q->tallies);
+	if (!q->per_session || !q->tallies)
+		abort();
+	load_ctx_t c = {.r = r, .q = q, .slide = s, .all = tally_new(s)};
+	int rc = 0;
+	for (size_t i = 0; i < ns; i++) {
+		c.session = i;
+		c.t = tally_new(s);
+		if (store_answers_slide(r->store, r->sessions[i].id, r->slide_ids[slide], on_answer,
+					&c) != STORE_OK)
+			rc = REPORT_ESTORE;
+		q->per_session[i].participants = tally_respondents(c.t);
+		q->per_session[i].answers = tally_answers(c.t);
+		q->tallies[i] = tally_json(c.t, false);
+		q->total.hidden += q->per_session[i].hidden;
+		tally_free(c.t);
+	}
+	q->total.participants = tally_respondents(c.all);
+	q->total.answers = tally_answers(c.all);
+	q->combined = tally_json(c.all, false);
+	tally_free(c.all);
+	if (rc)
+		report_question_clear(q);
+	return rc;
+}
+
+void report_question_clear(report_question_t *q)
+{
+	for (size_t i = 0; i < q->n_answers; i++) {
+		free(q->answers[i].value);
+		free(q->answers[i].text);
+	}
+	free(q->answers);
+	free(q->per_session);
+	for (size_t i = 0; q->tallies && i < q->n_sessions; i++)
+		json_decref(q->tallies[i]);
+	free(q->tallies);
+	json_decref(q->combined);
+	memset(q, 0, sizeof *q);
+}
+
+/* ---- formats and writing ---- */
+
+static const char *const FORMATS[] = {"pdf", "md", "html", "csv", "xlsx", "json"};
+
+int report_format_parse(const char *name, report_format_t *out)
+{
+	for (size_t i = 0; i < sizeof FORMATS / sizeof *FORMATS; i++)
+		if (name && strcmp(name, FORMATS[i]) == 0) {
+			*out = (report_format_t)i;
+			return 0;
+		}
+	return -1;
+}
+
+void report_tick(report_job_t *j, size_t done)
+{
+	if (j->progress)
+		j->progress(done, j->r->n_questions, j->arg);
+}
+
+int report_write(report_t *r, report_format_t fmt, const char *path, report_progress_fn progress,
+		 void *arg, char *err, size_t errlen)
+{
+	report_job_t j = {.r = r, .path = path, .progress = progress, .arg = arg, .err = err,
+			  .errlen = errlen};
+	if (fmt == REPORT_PDF)
+		return report_render_pdf(&j);
+	if (fmt == REPORT_XLSX)
+		return report_render_xlsx(&j);
+	j.f = fopen(path, "wb");
+	if (!j.f) {
+		snprintf(err, errlen, "cannot write %s: %m", path);
+		return REPORT_EWRITE;
+	}
+	int rc;
+	switch (fmt) {
+	case REPORT_MD: rc = report_render_md(&j); break;
+	case REPORT_HTML: rc = report_render_html(&j); break;
+	case REPORT_CSV: rc = report_render_csv(&j); break;
+	case REPORT_JSON: rc = report_render_json(&j); break;
+	default: rc = REPORT_EINVAL; snprintf(err, errlen, "unknown report format"); break;
+	}
+	bool bad = ferror(j.f) != 0;
+	if (fclose(j.f) != 0)
+		bad = true;
+	if (rc == 0 && bad) {
+		snprintf(err, errlen, "cannot write %s: %m", path);
+		rc = REPORT_EWRITE;
+	}
+	return rc;
+}
+
+/* ---- words and dates ---- */
+
+static const report_words_t NL = {
+	.report_title = "Presentatie en resultaten",
+	.presentation = "Presentatie",
+	.results = "Antwoorden",
+	.summary = "Samenvatting van de bijeenkomst",
+	.session = "Sessie",
+	.sessions = "Sessies",
+	.combined = "Totaal",
+	.participants = "deelnemers",
+	.answers = "antwoorden",
+	.hidden = "verborgen",
+	.hidden_note = "verborgen antwoorden zijn weggelaten",
+	.no_answers = "Geen antwoorden.",
+	.page = "pagina",
+	.mean = "gemiddelde",
+	.votes = "stemmen",
+	.answered = "beantwoord",
+	.question = "Vraag",
+	.made = "Gemaakt met inspraak op",
+	.entries = "woorden",
+	.summary_missing = "",
+	.themes_hint = "",
+	.count = "aantal",
+	.date = "datum",
+	.time = "tijd",
+	.value = "antwoord",
+	.visible = "zichtbaar",
+	.yes = "ja",
+	.no = "nee",
+	.type = "soort",
+	.slide = "dia",
+	.respondents = "deelnemers",
+	.months = {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+		   "september", "oktober", "november", "december"},
+};
+
+static const report_words_t EN = {
+	.report_title = "Presentation and results",
+	.presentation = "Presentation",
+	.results = "Answers",
+	.summary = "Summary of the meeting",
+	.session = "Session",
+	.sessions = "Sessions",
+	.combined = "Combined",
+	.participants = "participants",
+	.answers = "answers",
+	.hidden = "hidden",
+	.hidden_note = "hidden answers are left out",
+	.no_answers = "No answers.",
+	.page = "page",
+	.mean = "mean",
+	.votes = "votes",
+	.answered = "answered",
+	.question = "Question",
+	.made = "Made with inspraak on",
+	.entries = "words",
+	.summary_missing = "",
+	.themes_hint = "",
+	.count = "count",
+	.date = "date",
+	.time = "time",
+	.value = "answer",
+	.visible = "visible",
+	.yes = "yes",
+	.no = "no",
+	.type = "type",
+	.slide = "slide",
+	.respondents = "participants",
+	.months = {"January", "February", "March", "April", "May", "June", "July", "August",
+		   "September", "October", "November", "December"},
+};
+
+const report_words_t *report_words(const char *lang)
+{
+	return lang && strcmp(lang, "nl") == 0 ? &NL : &EN;
+}
+
+void report_date_long(const char *iso, const char *lang, char *out, size_t len)
+{
+	int y, m, d;
+	char tail;
+	if (sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12) {
+		snprintf(out, len, "%s", iso);
+		return;
+	}
+	snprintf(out, len, "%d %s %d", d, report_words(lang)->months[m - 1], y);
+}
+
+void report_time_text(int64_t ms, char *out, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	if (!localtime_r(&t, &tm) || !strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(out, len, "%lld", (long long)ms);
+}

@@ -1,0 +1,131 @@
+/*
+ * report/xlsx: a workbook with a summary sheet (the event, its sessions and
+ * one line per question with its counts) and one sheet per question with
+ * every answer. Every participant value is written as a string cell, never
+ * as a formula or number, so nothing typed on a phone is evaluated when
+ * the file is opened. libxlsxwriter keeps the sheets in memory until the
+ * workbook closes, so this export holds the event's answers at once.
+ */
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "report/internal.h"
+
+/* Sheet names: at most 31 characters, none of []:*?/\ ; unique by the
+ * question number in front. Cut on a UTF-8 boundary. */
+static void sheet_name(char *out, size_t len, int number, const char *title)
+{
+	int n = snprintf(out, len, "%d ", number);
+	size_t chars = (size_t)n, o = (size_t)n;
+	for (const unsigned char *s = (const unsigned char *)title; *s && chars < 31;) {
+		size_t cl = *s < 0x80 ? 1 : *s < 0xE0 ? 2 : *s < 0xF0 ? 3 : 4;
+		if (o + cl >= len)
+			break;
+		if (cl == 1 && strchr("[]:*?/\\'", *s)) {
+			out[o++] = ' ';
+			s++;
+		} else {
+			for (size_t k = 0; k < cl && s[k]; k++)
+				out[o++] = (char)s[k];
+			s += cl;
+		}
+		chars++;
+	}
+	while (o > (size_t)n && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+}
+
+int report_render_xlsx(report_job_t *j)
+{
+	report_t *r = j->r;
+	const report_words_t *w = report_words(r->lang);
+	lxw_workbook *wb = workbook_new(j->path);
+	if (!wb) {
+		snprintf(j->err, j->errlen, "cannot write %s", j->path);
+		return REPORT_EWRITE;
+	}
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	lxw_format *wrap = workbook_add_format(wb);
+	format_set_text_wrap(wrap);
+	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+	lxw_format *title = workbook_add_format(wb);
+	format_set_bold(title);
+	format_set_font_size(title, 16);
+
+	lxw_worksheet *sum = workbook_add_worksheet(wb, w->report_title);
+	worksheet_set_column(sum, 0, 0, 12, NULL);
+	worksheet_set_column(sum, 1, 1, 70, NULL);
+	worksheet_set_column(sum, 2, 6, 14, NULL);
+	lxw_row_t row = 0;
+	worksheet_write_string(sum, row++, 0, r->title, title);
+	worksheet_write_string(sum, row++, 0, r->subtitle, NULL);
+	row++;
+	worksheet_write_string(sum, row, 0, w->session, bold);
+	worksheet_write_string(sum, row, 1, w->date, bold);
+	worksheet_write_string(sum, row++, 2, "code", bold);
+	for (size_t i = 0; i < r->n_sessions; i++, row++) {
+		worksheet_write_number(sum, row, 0, r->sessions[i].number, NULL);
+		worksheet_write_string(sum, row, 1, r->sessions[i].date, NULL);
+		worksheet_write_string(sum, row, 2, r->sessions[i].code, NULL);
+	}
+	row++;
+	worksheet_write_string(sum, row, 0, w->slide, bold);
+	worksheet_write_string(sum, row, 1, w->question, bold);
+	worksheet_write_string(sum, row, 2, w->type, bold);
+	worksheet_write_string(sum, row, 3, w->participants, bold);
+	worksheet_write_string(sum, row, 4, w->answers, bold);
+	worksheet_write_string(sum, row++, 5, w->hidden, bold);
+
+	size_t done = 0;
+	int rc = 0;
+	for (size_t i = 0; i < r->n_slides && rc == 0; i++) {
+		const slide_t *s = &r->slides[i];
+		if (!slide_is_question(s))
+			continue;
+		report_question_t q;
+		if (report_question_load(r, i, &q) != 0) {
+			snprintf(j->err, j->errlen, "the answers could not be read");
+			rc = REPORT_ESTORE;
+			break;
+		}
+		worksheet_write_number(sum, row, 0, (double)(i + 1), NULL);
+		worksheet_write_string(sum, row, 1, s->title, wrap);
+		worksheet_write_string(sum, row, 2, slide_kind_name(s->kind), NULL);
+		worksheet_write_number(sum, row, 3, (double)q.total.participants, NULL);
+		worksheet_write_number(sum, row, 4, (double)q.total.answers, NULL);
+		worksheet_write_number(sum, row++, 5, (double)q.total.hidden, NULL);
+
+		char name[160];
+		sheet_name(name, sizeof name, q.number, s->title);
+		lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+		worksheet_set_column(ws, 0, 1, 12, NULL);
+		worksheet_set_column(ws, 2, 2, 80, NULL);
+		worksheet_set_column(ws, 3, 4, 20, NULL);
+		worksheet_write_string(ws, 0, 0, s->title, title);
+		const char *cols[] = {w->session, w->date, w->value, w->time, w->visible};
+		for (int c = 0; c < 5; c++)
+			worksheet_write_string(ws, 2, (lxw_col_t)c, cols[c], bold);
+		for (size_t k = 0; k < q.n_answers; k++) {
+			const report_answer_t *a = &q.answers[k];
+			char when[32];
+			report_time_text(a->at_ms, when, sizeof when);
+			lxw_row_t rr = (lxw_row_t)(k + 3);
+			worksheet_write_number(ws, rr, 0, r->sessions[a->session].number, NULL);
+			worksheet_write_string(ws, rr, 1, r->sessions[a->session].date, NULL);
+			worksheet_write_string(ws, rr, 2, a->text, wrap);
+			worksheet_write_string(ws, rr, 3, when, NULL);
+			worksheet_write_boolean(ws, rr, 4, !a->hidden, NULL);
+		}
+		worksheet_autofilter(ws, 2, 0, (lxw_row_t)(q.n_answers + 2), 4);
+		report_question_clear(&q);
+		report_tick(j, ++done);
+	}
+	lxw_error e = workbook_close(wb);
+	if (rc == 0 && e != LXW_NO_ERROR) {
+		snprintf(j->err, j->errlen, "cannot write %s: %s", j->path, lxw_strerror(e));
+		rc = REPORT_EWRITE;
+	}
+	return rc;
+}

@@ -1,0 +1,212 @@
+// The report end to end: the origin conference answered over HTTP in two
+// sessions of one event, then `inspraak report` in every format, checked
+// through the tools a reader would use (pdftotext, pdfinfo, pdftoppm, a CSV
+// parser, the XLSX's own XML, JSON.parse).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ROOT, BIN, prepare, startServer, stopServer, cleanup, Participant, gotoKind, control,
+} from './lib.mjs';
+
+const ORIGIN = JSON.parse(readFileSync(path.join(ROOT, 'tests/e2e/data/origin-answers.json'), 'utf8'));
+const DAY1 = Date.UTC(2020, 9, 16, 9), DAY2 = Date.UTC(2020, 9, 26, 9);
+
+function sql(db, statement) {
+  return execFileSync('sqlite3', [db, statement], { encoding: 'utf8' }).trim();
+}
+
+// A second session of the same event, and both dated as the real meetings.
+function secondSession(env) {
+  sql(env.db, `UPDATE sessions SET started_at=${DAY1} WHERE code='${env.code}'`);
+  sql(env.db, `INSERT INTO sessions(event_id, code, started_at) SELECT event_id, '7000001', ${DAY2}
+    FROM sessions WHERE code='${env.code}'`);
+  return '7000001';
+}
+
+function report(env, args) {
+  return spawnSync(BIN, ['report', '--db', env.db, ...args], { encoding: 'utf8', cwd: ROOT });
+}
+
+const squash = (s) => s.replace(/\s+/g, ' ').trim();
+// Text extracted from a PDF breaks lines wherever the layout did (after a
+// slash, inside right-to-left words) and pdftotext joins words split at a
+// hyphen: compare without white space, direction marks or hyphens.
+const bare = (s) => s.replace(/[\s\u200e\u200f\u202a-\u202e\u00ad-]+/g, '');
+
+// RFC 4180: quoted fields may hold commas, doubled quotes and line breaks.
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = '', i = 0, quoted = false;
+  while (i < text.length) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
+      if (c === '"') { quoted = false; i++; continue; }
+      field += c; i++; continue;
+    }
+    if (c === '"') { quoted = true; i++; continue; }
+    if (c === ',') { row.push(field); field = ''; i++; continue; }
+    if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i += 2; continue; }
+    field += c; i++;
+  }
+  if (field || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+async function answerAll(base, code, token, perQuestion) {
+  for (let q = 0; q < perQuestion.length; q++) {
+    const slide = await gotoKind(base, code, token, 'open', q);
+    for (const text of perQuestion[q]) {
+      const r = await new Participant(base, code).answer(slide.id, text);
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+  }
+}
+
+test('the origin conference over two sessions, in every format', async () => {
+  const env = prepare('examples/samenleven-in-diversiteit.md');
+  const code2 = secondSession(env);
+  const srv = await startServer(env);
+  try {
+    // the first half of each question's answers on 16 October, the rest on 26 October
+    const half = ORIGIN.map((q) => Math.ceil(q.answers.length / 2));
+    await answerAll(srv.base, env.code, env.token, ORIGIN.map((q, i) => q.answers.slice(0, half[i])));
+    await answerAll(srv.base, code2, env.token, ORIGIN.map((q, i) => q.answers.slice(half[i])));
+    // one inappropriate answer, hidden by the moderator: left out and counted
+    const slide = await gotoKind(srv.base, code2, env.token, 'open', 0);
+    const bad = await new Participant(srv.base, code2).answer(slide.id, 'iets onaardigs');
+    const hid = await fetch(`${srv.base}/api/v1/answers/${bad.body.id}/hide`, {
+      method: 'POST', headers: { authorization: `Bearer ${env.token}` },
+    });
+    assert.equal(hid.status, 200);
+  } finally { await stopServer(srv); }
+
+  try {
+    const out = (ext) => path.join(env.dir, `report.${ext}`);
+    for (const fmt of ['pdf', 'md', 'html', 'csv', 'xlsx', 'json']) {
+      const r = report(env, ['--code', env.code, '--format', fmt, '--out', out(fmt)]);
+      assert.equal(r.status, 0, `${fmt}: ${r.stderr}`);
+    }
+
+    // PDF: opens, every answer once, questions in order, continuation marks
+    const info = execFileSync('pdfinfo', [out('pdf')], { encoding: 'utf8' });
+    assert.match(info, /Page size:\s+841\.89 x 595\.28/);
+    execFileSync('pdftoppm', ['-png', '-r', '20', '-f', '1', '-l', '3', out('pdf'), path.join(env.dir, 'page')]);
+    const pdfText = squash(execFileSync('pdftotext', [out('pdf'), '-'], { encoding: 'utf8' }));
+    assert.ok(pdfText.includes('Werkconferentie 16 en 26 oktober 2020'));
+    assert.ok(pdfText.includes('16 oktober 2020') && pdfText.includes('26 oktober 2020'));
+    // answers are checked in the results: a slide of the deck may say the same
+    const results = pdfText.slice(pdfText.indexOf(ORIGIN[0].title));
+    let rest = bare(results);
+    const all = ORIGIN.flatMap((q) => q.answers).map(bare).sort((a, b) => b.length - a.length);
+    for (const a of all) {
+      const first = rest.indexOf(a);
+      assert.ok(first >= 0, `missing from the PDF: ${a}`);
+      rest = rest.slice(0, first) + ' | ' + rest.slice(first + a.length);
+      assert.equal(rest.indexOf(a), -1, `twice in the PDF: ${a}`);
+    }
+    assert.ok(!pdfText.includes('iets onaardigs'), 'a hidden answer is in the PDF');
+    let at = 0;
+    for (const q of ORIGIN) {
+      const i = results.indexOf(q.title, at);
+      assert.ok(i >= at, `question out of order: ${q.title}`);
+      at = i;
+    }
+    assert.ok(pdfText.includes('(1/2)'), 'no question spans pages');
+    for (const m of pdfText.matchAll(/\((\d)\/(\d)\)/g)) {
+      for (let k = 1; k <= Number(m[2]); k++) assert.ok(pdfText.includes(`(${k}/${m[2]})`));
+    }
+
+    // CSV: one row per answer, hidden one marked
+    const rows = parseCsv(readFileSync(out('csv'), 'utf8'));
+    assert.deepEqual(rows[0], ['event', 'session', 'session date', 'slide', 'question', 'type', 'value', 'time', 'visible']);
+    const values = rows.slice(1).filter((r) => r[8] === 'true').map((r) => r[6]);
+    assert.deepEqual(values.sort(), ORIGIN.flatMap((q) => q.answers).sort());
+    assert.deepEqual(rows.slice(1).filter((r) => r[8] === 'false').map((r) => r[6]), ['iets onaardigs']);
+    assert.deepEqual([...new Set(rows.slice(1).map((r) => r[1] + ' ' + r[2]))], ['1 2020-10-16', '2 2020-10-26']);
+
+    // JSON: counts per session and combined
+    const json = JSON.parse(readFileSync(out('json'), 'utf8'));
+    assert.equal(json.sessions.length, 2);
+    const qs = json.slides.filter((s) => s.kind === 'open');
+    assert.equal(qs.length, 3);
+    assert.equal(qs[0].counts.combined.answers, ORIGIN[0].answers.length);
+    assert.equal(qs[0].counts.combined.hidden, 1);
+    assert.equal(qs[0].counts.sessions[0].answers + qs[0].counts.sessions[1].answers, ORIGIN[0].answers.length);
+
+    // Markdown and HTML: every answer there, the hidden one not
+    const md = readFileSync(out('md'), 'utf8');
+    const html = readFileSync(out('html'), 'utf8');
+    assert.ok(md.includes('Werkconferentie 16 en 26 oktober 2020'));
+    assert.ok(html.startsWith('<!DOCTYPE html>') && !html.includes('<script'));
+    assert.ok(!md.includes('onaardigs') && !html.includes('onaardigs'));
+
+    // bad arguments: a clear message and exit 2
+    for (const args of [[], ['--event', 'x', '--format', 'pdf', '--out', out('x')],
+      ['--event', '1', '--format', 'doc', '--out', out('x')],
+      ['--event', '1', '--code', env.code, '--format', 'md', '--out', out('x')],
+      ['--event', '1', '--session', '3', '--format', 'md', '--out', out('x')],
+      ['--event', '99', '--format', 'md', '--out', out('x')],
+      ['--event', '1', '--format', 'md']]) {
+      const r = report(env, args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /inspraak report: /);
+    }
+    const one = report(env, ['--event', '1', '--session', '2', '--format', 'json', '--out', out('s2.json')]);
+    assert.equal(one.status, 0, one.stderr);
+    assert.deepEqual(JSON.parse(readFileSync(out('s2.json'), 'utf8')).sessions.map((s) => s.number), [2]);
+  } finally { cleanup(env); }
+});
+
+const TRICKY = [
+  'komma, "aanhalingstekens" en een\nnieuwe regel',
+  '<script>alert(1)</script> & <b>vet</b>',
+  'مرحبا بالجميع في المدينة',
+  'Emoji 🎉👩🏽‍💻 en Türkçe çok güzel, 中文也可以',
+  '=SUM(A1:A2)',
+  '# geen kop *en* [geen](link)',
+];
+
+test('answers with commas, quotes, newlines, HTML, right-to-left text and emoji round-trip', async () => {
+  const env = prepare();
+  const srv = await startServer(env);
+  try {
+    const slide = await gotoKind(srv.base, env.code, env.token, 'open');
+    for (const t of TRICKY) {
+      const r = await new Participant(srv.base, env.code).answer(slide.id, t);
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    await control(srv.base, env.code, env.token, 'next');
+  } finally { await stopServer(srv); }
+  try {
+    const out = (ext) => path.join(env.dir, `tricky.${ext}`);
+    for (const fmt of ['csv', 'json', 'xlsx', 'pdf', 'html', 'md']) {
+      const r = report(env, ['--event', '1', '--format', fmt, '--out', out(fmt)]);
+      assert.equal(r.status, 0, `${fmt}: ${r.stderr}`);
+    }
+    const csv = parseCsv(readFileSync(out('csv'), 'utf8')).slice(1).filter((r) => r[5] === 'open').map((r) => r[6]);
+    assert.deepEqual(csv.sort(), [...TRICKY].sort());
+    const json = JSON.parse(readFileSync(out('json'), 'utf8'));
+    const open = json.slides.find((s) => s.kind === 'open');
+    assert.deepEqual(open.answers.map((a) => a.value).sort(), [...TRICKY].sort());
+    // XLSX: the strings as stored in the workbook, never as formulas
+    const sheet = execFileSync('unzip', ['-p', out('xlsx'), 'xl/worksheets/sheet2.xml'], { encoding: 'utf8' });
+    assert.ok(!sheet.includes('<f>'), 'a formula cell in the workbook');
+    const shared = execFileSync('unzip', ['-p', out('xlsx'), 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+    const strings = [...shared.matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((m) => m[1]
+      .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&'));
+    for (const t of TRICKY) assert.ok(strings.includes(t), `not in the workbook: ${t}`);
+    // HTML: escaped, never markup
+    const html = readFileSync(out('html'), 'utf8');
+    assert.ok(!html.includes('<script>alert') && html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+    // PDF: the scripts render as text (pango never read them as markup)
+    const text = execFileSync('pdftotext', [out('pdf'), '-'], { encoding: 'utf8' });
+    assert.ok(text.includes('<script>alert(1)</script> & <b>vet</b>'));
+    assert.ok(text.includes('中文也可以') && text.includes('Türkçe'));
+    assert.ok(bare(text).includes(bare(TRICKY[2])));
+  } finally { cleanup(env); }
+});

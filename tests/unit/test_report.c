@@ -1,0 +1,64 @@
+/*
+ * Unit tests of the report's parts that need no database: format names,
+ * dates in the event's language and the words table. The whole report is
+ * tested end to end in tests/e2e/report.test.mjs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "report/internal.h"
+
+static void test_format_names(void **state)
+{
+	(void)state;
+	static const char *const names[] = {"pdf", "md", "html", "csv", "xlsx", "json"};
+	for (size_t i = 0; i < 6; i++) {
+		report_format_t f;
+		assert_int_equal(report_format_parse(names[i], &f), 0);
+		assert_int_equal((int)f, (int)i);
+	}
+	report_format_t f;
+	assert_int_equal(report_format_parse("PDF", &f), -1);
+	assert_int_equal(report_format_parse("", &f), -1);
+	assert_int_equal(report_format_parse(NULL, &f), -1);
+	assert_int_equal(report_format_parse("pdf ", &f), -1);
+}
+
+static void test_dates(void **state)
+{
+	(void)state;
+	char out[64];
+	report_date_long("2020-10-16", "nl", out, sizeof out);
+	assert_string_equal(out, "16 oktober 2020");
+	report_date_long("2020-10-26", "en", out, sizeof out);
+	assert_string_equal(out, "26 October 2020");
+	report_date_long("2020-13-01", "nl", out, sizeof out);
+	assert_string_equal(out, "2020-13-01");
+	report_date_long("morgen", "nl", out, sizeof out);
+	assert_string_equal(out, "morgen");
+	report_date_long("2020-01-05x", "en", out, sizeof out);
+	assert_string_equal(out, "2020-01-05x");
+}
+
+static void test_words(void **state)
+{
+	(void)state;
+	assert_string_equal(report_words("nl")->report_title, "Presentatie en resultaten");
+	assert_string_equal(report_words("en")->report_title, "Presentation and results");
+	assert_string_equal(report_words("fr")->report_title, "Presentation and results");
+	assert_string_equal(report_words(NULL)->session, "Session");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format_names),
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_words),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
