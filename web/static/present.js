@@ -148,7 +148,7 @@ class CardsView {
       this.nodes.set(it.id, n);
       this.box.append(n);
     }
-    for (const [id, n] of this.nodes) if (!keep.has(id)) { n.remove(); this.nodes.delete(id); }
+    for (const [id, n] of this.nodes) if (!keep.has(id)) { n.remove(); this.nodes.delete(id); this.colOf?.delete(n); }
     this.seeded = true;
     this.items = items;
     this.emptyNote.hidden = items.length > 0;
@@ -167,35 +167,67 @@ class CardsView {
     const W = this.root.clientWidth, H = this.root.clientHeight;
     const gap = 24;
     const cols = Math.min(3, n);
+    if (cols !== this.cols) { this.cols = cols; this.colOf = new Map(); }
     const colW = Math.min(720, Math.floor((W - gap * (cols - 1)) / cols));
     const left = Math.floor((W - (colW * cols + gap * (cols - 1))) / 2);
     this.box.style.setProperty('--col-w', `${colW}px`);
+    for (const c of nodes) if (c.classList.contains('wide')) { c.classList.remove('wide'); c.style.width = ''; c.style.fontSize = ''; }
     const sizes = n <= 3 ? [52, 46, 42, 38, 34, 30] : n <= 8 ? [44, 40, 36, 33, 30] : [40, 36, 33, 30];
     const measure = (size) => {
       this.box.style.fontSize = `${size}px`;
       return nodes.map((c) => c.offsetHeight);
     };
-    // A card's column follows from its place counted from the oldest, so
-    // it never changes column when newer cards arrive: only the column that
-    // receives the new card slides down. Each column fills its pages on its
-    // own, in order; page k shows every column's k-th run.
+    // A card keeps the column it was first given (the shortest then), so
+    // when newer cards arrive only the column that takes one slides down.
+    const assign = (heights) => {
+      const sum = new Array(cols).fill(0);
+      const fresh = [];
+      for (let i = n - 1; i >= 0; i--) {
+        const c = this.colOf.get(nodes[i]);
+        if (c == null) fresh.push(i);
+        else sum[c] += heights[i];
+      }
+      for (const i of fresh) {
+        const c = sum.indexOf(Math.min(...sum));
+        this.colOf.set(nodes[i], c);
+        sum[c] += heights[i];
+      }
+    };
+    // Each column fills its pages on its own, newest first; page k shows
+    // every column's k-th run. A card taller than the stage gets a page
+    // of its own at full width.
     const pack = (heights, limit) => {
       const pages = [[]];
+      const wide = [];
       const colPage = new Array(cols).fill(0), colH = new Array(cols).fill(0);
       heights.forEach((h, i) => {
-        const c = (n - 1 - i) % cols;
+        if (h > limit) { wide.push(nodes[i]); return; }
+        const c = this.colOf.get(nodes[i]);
         if (colH[c] > 0 && colH[c] + h > limit) { colPage[c]++; colH[c] = 0; }
         (pages[colPage[c]] ||= []).push({ node: nodes[i], x: left + c * (colW + gap), y: colH[c] });
         colH[c] += h + gap;
       });
-      return pages;
+      for (const node of wide) pages.push([{ node, x: Math.floor((W - Math.min(W, 1500)) / 2), y: 0, wide: true }]);
+      return pages.filter((p) => p.length);
     };
     let pages = null;
     for (const size of sizes) {
-      const p = pack(measure(size), H);
+      const heights = measure(size);
+      assign(heights);
+      const p = pack(heights, H);
       if (p.length === 1) { pages = p; break; }
     }
-    if (!pages) pages = pack(measure(sizes[sizes.length - 1]), H - 64);
+    if (!pages) {
+      const limit = H - 64;
+      pages = pack(measure(sizes[sizes.length - 1]), limit);
+      for (const page of pages) {
+        if (!page[0].wide) continue;
+        const c = page[0].node;
+        c.classList.add('wide');
+        c.style.width = `${Math.min(W, 1500)}px`;
+        shrinkToFit(c, [30, 28, 26, 24, 22, 20, 18], () => c.offsetHeight <= limit);
+      }
+    }
     this.pages = pages;
     if (this.page >= pages.length) this.page = 0;
     this.show();
@@ -257,7 +289,7 @@ class CloudView {
   update(tally) {
     this.words = (tally.words || []).slice()
       .sort((a, b) => b.count - a.count || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
-      .slice(0, 70);
+      .slice(0, 50);
     // Placing is the costly part: at most twice a second.
     const wait = this.last + 500 - Date.now();
     clearTimeout(this.pending);
@@ -392,12 +424,21 @@ class ScaleView {
       this.head = el('div', 'scale-head');
       const ends = el('div', 'ends');
       ends.append(el('span', 'low', labels[0] || ''), el('span', 'high', labels[1] || ''));
+      const H = this.root.clientHeight - 60;
+      const rowH = Math.max(56, Math.min(250, Math.floor(H / Math.max(1, statements.length))));
+      // Many statements: no counts on the bars, the numbers once at the top.
+      const compact = rowH < 130;
+      this.box.classList.toggle('compact', compact);
+      if (compact) {
+        const axis = el('div', 'hist axis');
+        for (let k = 1; k <= m; k++) axis.append(el('span', 'num', String(k)));
+        ends.append(axis);
+      }
       this.head.append(el('span'), ends, el('span'));
       this.box.append(this.head);
-      const H = this.root.clientHeight - 60;
-      const rowH = Math.max(64, Math.min(250, Math.floor(H / Math.max(1, statements.length))));
       this.box.style.setProperty('--row-h', `${rowH}px`);
-      this.box.style.fontSize = `${Math.round(Math.max(24, Math.min(38, rowH * 0.22)))}px`;
+      this.box.style.fontSize = `${Math.round(Math.max(28, Math.min(38, rowH * (compact ? 0.4 : 0.22))))}px`;
+      this.fresh = true;
     }
     statements.forEach((s, i) => {
       let r = this.rows[i];
@@ -432,6 +473,13 @@ class ScaleView {
       const w = `((100% - ${(m - 1) * 10}px) / ${m})`;
       if (has) r.mark.style.left = `calc(${w} / 2 + ${s.mean - 1} * (${w} + 10px))`;
     });
+    if (this.fresh) {
+      // Long statements wrap; smaller type until every row fits.
+      this.fresh = false;
+      const start = parseFloat(this.box.style.fontSize);
+      const sizes = [start, start - 2, start - 4, start - 6, start - 8, start - 10].filter((x) => x >= 20);
+      shrinkToFit(this.box, sizes, () => this.box.scrollHeight <= this.root.clientHeight);
+    }
   }
 }
 
