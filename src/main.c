@@ -32,6 +32,9 @@ static const char USAGE[] =
 	"  token NAME           print a new bearer token for NAME's scripts\n"
 	"  backup FILE          write a consistent copy of the database to FILE, also\n"
 	"                       while the server runs\n"
+	"  purge --event ID [--answers]\n"
+	"                       unlink the event's answers from their participants, or\n"
+	"                       with --answers delete them; stop the server first\n"
 	"  report --event ID|--code CODE [--session N|all] --format FORMAT --out FILE\n"
 	"                       write the report of an event: pdf, md, html, csv, xlsx or\n"
 	"                       json; all sessions combined unless --session N is given\n"
@@ -40,8 +43,8 @@ static const char USAGE[] =
 	"and --help.\n";
 
 typedef struct opts {
-	const char *db, *listen, *web, *public_url;
-	bool demo, help;
+	const char *db, *listen, *web, *public_url, *event;
+	bool demo, help, answers;
 	const char *args[4];
 	int n_args;
 } opts_t;
@@ -55,6 +58,10 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 			o->help = true;
 		else if (strcmp(a, "--demo") == 0)
 			o->demo = true;
+		else if (strcmp(a, "--answers") == 0)
+			o->answers = true;
+		else if (strcmp(a, "--event") == 0)
+			dst = &o->event;
 		else if (strcmp(a, "--db") == 0)
 			dst = &o->db;
 		else if (strcmp(a, "--listen") == 0)
@@ -334,6 +341,32 @@ static int cmd_report(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_purge(const opts_t *o)
+{
+	char *end = NULL;
+	long long id = o->event ? strtoll(o->event, &end, 10) : 0;
+	if (o->n_args != 1 || !o->event || *end || id <= 0) {
+		fprintf(stderr, "usage: inspraak purge --event ID [--answers] [--db FILE]\n");
+		return 2;
+	}
+	store_t *st = open_store(o);
+	if (!st)
+		return 1;
+	int64_t n = 0;
+	int rc = store_purge_event(st, id, o->answers, &n);
+	if (rc == STORE_NOTFOUND)
+		fprintf(stderr, "inspraak: there is no event %lld\n", id);
+	else if (rc != STORE_OK)
+		fprintf(stderr, "inspraak: the purge failed: %s\n", store_errmsg(st));
+	else if (o->answers)
+		printf("event %lld: %lld answers deleted\n", id, (long long)n);
+	else
+		printf("event %lld: %lld answers no longer linked to their participants\n", id,
+		       (long long)n);
+	store_close(st);
+	return rc == STORE_OK ? 0 : 1;
+}
+
 /* ---- serve ---- */
 
 static uv_loop_t *main_loop;
@@ -554,6 +587,8 @@ int main(int argc, char **argv)
 		return cmd_token(&o);
 	if (strcmp(cmd, "backup") == 0)
 		return cmd_backup(&o);
+	if (strcmp(cmd, "purge") == 0)
+		return cmd_purge(&o);
 	fprintf(stderr, "inspraak: unknown command %s (see inspraak --help)\n", cmd);
 	return 2;
 }

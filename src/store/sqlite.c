@@ -499,6 +499,35 @@ int store_answers_load(store_t *st, int64_t session_id,
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
+/* ---- purging ---- */
+
+int store_purge_event(store_t *st, int64_t event_id, bool all_answers, int64_t *n)
+{
+	store_event_t e = {0};
+	int rc = store_event_get(st, event_id, &e);
+	store_event_clear(&e);
+	if (rc != STORE_OK)
+		return rc;
+	sqlite3_stmt *q = prep(st, all_answers
+			? "DELETE FROM answers WHERE session_id IN"
+			  " (SELECT id FROM sessions WHERE event_id=?)"
+			: "UPDATE answers SET participant=lower(hex(randomblob(16))) WHERE session_id IN"
+			  " (SELECT id FROM sessions WHERE event_id=?)");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, event_id);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return STORE_ERROR;
+	*n = sqlite3_changes(st->r);
+	/* The freed pages and the old WAL frames still hold the old values:
+	 * fold the WAL into the file and rewrite the file without them. */
+	sqlite3_exec(st->r, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
+		     NULL, NULL, NULL);
+	return STORE_OK;
+}
+
 /* ---- users and tokens ---- */
 
 int store_user_add(store_t *st, const char *name, const char *pwhash, const char *role,

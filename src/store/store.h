@@ -110,6 +110,12 @@ typedef struct store_answer {
 int store_answers_load(store_t *st, int64_t session_id,
 		       void (*fn)(const store_answer_t *a, void *arg), void *arg);
 
+/* Forgets who gave the answers of an event: every answer gets a random
+ * participant hash of its own, so no two answers can be linked any more.
+ * With all_answers, deletes the event's answers instead. Sets *n to the
+ * number of answers touched. STORE_NOTFOUND when there is no such event. */
+int store_purge_event(store_t *st, int64_t event_id, bool all_answers, int64_t *n);
+
 /* ---- users and tokens (synchronous) ---- */
 
 /* Adds a user with an Argon2id hash (crypto_pwhash_str) of the password. */

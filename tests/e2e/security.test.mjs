@@ -68,6 +68,31 @@ test('participants reach no facilitator path', async () => {
   assert.equal(bearer.status, 401);
 });
 
+test('purge unlinks answers from participants, or deletes them, leaving no trace in the file', async () => {
+  const { readFileSync, existsSync } = await import('node:fs');
+  const { run } = await import('./lib.mjs');
+  const slide = await gotoKind(srv.base, env.code, env.token, 'open');
+  const p = new Participant(srv.base, env.code);
+  assert.equal((await p.answer(slide.id, 'een')).status, 201);
+  assert.equal((await p.answer(slide.id, 'twee')).status, 201);
+  const hash = execFileSync('sqlite3', [env.db, "SELECT participant FROM answers WHERE value='\"een\"'"], { encoding: 'utf8' }).trim();
+  assert.match(hash, /^[0-9a-f]{32}$/);
+  await stopServer(srv);
+  const event = execFileSync('sqlite3', [env.db, 'SELECT id FROM events LIMIT 1'], { encoding: 'utf8' }).trim();
+  assert.match(run(['purge', '--event', event, '--db', env.db]), /no longer linked/);
+  const count = (q) => execFileSync('sqlite3', [env.db, q], { encoding: 'utf8' }).trim();
+  assert.equal(count('SELECT count(DISTINCT participant) FROM answers'), count('SELECT count(*) FROM answers'));
+  const bytes = readFileSync(env.db).toString('latin1') + (existsSync(`${env.db}-wal`) ? readFileSync(`${env.db}-wal`).toString('latin1') : '');
+  assert.equal(bytes.includes(hash), false, 'the old participant hash is gone from the file');
+  assert.throws(() => run(['purge', '--event', '999', '--db', env.db]), /no event 999/);
+  assert.match(run(['purge', '--event', event, '--answers', '--db', env.db]), /answers deleted/);
+  assert.equal(count('SELECT count(*) FROM answers'), '0');
+  srv = await startServer(env, [], srv.port);
+  const r = (await (await fetch(`${srv.base}/api/v1/sessions/${env.code}/results`, { headers: { authorization: `Bearer ${env.token}` } })).json());
+  assert.ok(r.slides.every((s) => s.answers === 0));
+});
+
+
 test('join codes cannot be enumerated: failed look-ups are limited per address', async () => {
   let limited = null;
   for (let i = 0; i < 80 && !limited; i++) {
