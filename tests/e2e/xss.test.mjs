@@ -1,0 +1,97 @@
+// Hostile text in a deck and in participants' answers stays inert on the
+// participant page, the presenter screen and the page without JavaScript:
+// no script runs, no dialog opens, no request leaves for another origin.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { prepare, startServer, stopServer, cleanup, Participant, gotoKind, control } from './lib.mjs';
+
+let env, srv, browser;
+const EVIL = [
+  '<script>window.hacked="answer"</script>',
+  '<img src=x onerror="window.hacked=\'img\'">',
+  '<a href="javascript:window.hacked=1">x</a> <svg/onload=window.hacked=2>',
+  '[md](javascript:window.hacked=3) **bold** <iframe src="https://example.org">',
+];
+
+before(async () => {
+  env = prepare('tests/e2e/decks/hostile.md');
+  srv = await startServer(env);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await stopServer(srv);
+  cleanup(env);
+});
+
+async function watched(opts = {}) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts });
+  const page = await ctx.newPage();
+  page.bad = [];
+  page.on('dialog', (d) => { page.bad.push(`dialog: ${d.message()}`); d.dismiss(); });
+  page.on('request', (r) => { if (!r.url().startsWith(srv.base) && !r.url().startsWith('data:')) page.bad.push(`request: ${r.url()}`); });
+  page.on('pageerror', (e) => page.bad.push(`error: ${e.message}`));
+  return page;
+}
+
+async function inert(page) {
+  assert.equal(await page.evaluate(() => window.hacked), undefined);
+  assert.equal(await page.locator('script:not([src]), iframe, svg[onload], img[onerror]').count(), 0);
+  assert.deepEqual(page.bad, []);
+}
+
+test('deck text and answers are inert for participants and presenters', async () => {
+  const qa = await gotoKind(srv.base, env.code, env.token, 'qa');
+  for (const text of EVIL) {
+    assert.equal((await new Participant(srv.base, env.code).answer(qa.id, text)).status, 201);
+  }
+  const phone = await watched();
+  await phone.goto(`${srv.base}/${env.code}`);
+  await phone.waitForSelector('.qa-list li');
+  assert.ok((await phone.textContent('.qa-list')).includes('<script>window.hacked="answer"</script>'));
+  await inert(phone);
+
+  const pres = await watched({ viewport: { width: 1920, height: 1080 } });
+  await pres.goto(`${srv.base}/login?next=/present/${env.code}`);
+  await pres.fill('#name', 'anna');
+  await pres.fill('#password', 'geheim-wachtwoord');
+  await pres.click('button[type=submit]');
+  await pres.waitForSelector('.qa-item');
+  assert.ok((await pres.textContent('#body')).includes('<img src=x onerror="window.hacked=\'img\'">'));
+  await pres.hover('#slide-title');
+  await inert(pres);
+  // the content slide and the choice slide, on both screens
+  await control(srv.base, env.code, env.token, 'prev');
+  await pres.waitForSelector('.content');
+  await phone.waitForSelector('section.slide[data-kind=content]');
+  const link = pres.locator('.content a');
+  if (await link.count()) {
+    assert.doesNotMatch((await link.getAttribute('href')) || '', /javascript:/i);
+  }
+  await inert(pres);
+  await inert(phone);
+  await gotoKind(srv.base, env.code, env.token, 'choice');
+  await phone.waitForSelector('label.option');
+  assert.ok((await phone.textContent('label.option >> nth=0')).includes('<img src=x'));
+  await inert(phone);
+  await pres.context().close();
+  await phone.context().close();
+});
+
+test('the page without JavaScript escapes everything too', async () => {
+  const qa = await gotoKind(srv.base, env.code, env.token, 'qa');
+  assert.ok(qa);
+  const page = await watched({ javaScriptEnabled: false });
+  const res = await page.goto(`${srv.base}/${env.code}`);
+  const html = await res.text();
+  assert.doesNotMatch(html, /<script>window/);
+  assert.doesNotMatch(html, /<img src=x onerror/);
+  assert.match(html, /&lt;script&gt;window.hacked=&quot;answer&quot;&lt;\/script&gt;/);
+  assert.deepEqual(page.bad, []);
+  await page.context().close();
+});
