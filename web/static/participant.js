@@ -299,19 +299,31 @@ function answerForm(s) {
       return [s.kind === 'qa' ? { ask: v } : v];
     };
   } else if (s.kind === 'cloud') {
+    // Three boxes to start with; more on request, up to the allowance.
     const n = Math.max(1, s.max_answers || 1);
     const inputs = [];
     draft.words ||= [];
-    for (let i = 0; i < n; i++) {
+    const boxes = el('div', { class: 'words' });
+    const addBox = () => {
+      const i = inputs.length;
       const id = `word-${s.id}-${i}`;
       const inp = el('input', { id, type: 'text', maxlength: s.max_length || 30, autocomplete: 'off',
-        autocapitalize: 'none', enterkeyhint: i === n - 1 ? 'send' : 'next' });
+        autocapitalize: 'none', enterkeyhint: 'send' });
       inp.value = draft.words[i] || '';
       inp.addEventListener('input', () => { draft.words[i] = inp.value; });
       inputs.push(inp);
-      f.append(el('label', { for: id, text: n > 1 ? t(lang, 'word', { n: i + 1 }) : t(lang, 'your_answer') }), inp);
+      boxes.append(el('label', { for: id, text: n > 1 ? t(lang, 'word', { n: i + 1 }) : t(lang, 'your_answer') }), inp);
+      return inp;
+    };
+    const shown = Math.min(n, Math.max(3, draft.words.filter(Boolean).length));
+    for (let i = 0; i < shown; i++) addBox();
+    f.append(boxes);
+    if (n > 1) f.prepend(el('p', { class: 'hint', text: t(lang, 'words_help', { n }) }));
+    if (n > shown) {
+      const more = el('button', { type: 'button', class: 'secondary add-word', text: t(lang, 'add_word'),
+        onclick: () => { addBox().focus(); if (inputs.length >= n) more.remove(); } });
+      f.append(more);
     }
-    if (n > 1) f.prepend(el('p', { class: 'hint', text: t(lang, 'words_help') }));
     read = () => {
       const v = inputs.map((x) => x.value.trim()).filter(Boolean);
       return v.length ? [v] : [null, 'empty'];
@@ -341,7 +353,7 @@ function answerForm(s) {
     const labels = s.labels || ['', ''];
     (s.statements || []).forEach((text, i) => {
       const fs = el('fieldset', { class: 'scale' }, el('legend', { text }));
-      const row = el('div', { class: 'ratings' });
+      const row = el('div', { class: (s.scale_max || 5) > 7 ? 'ratings many' : 'ratings' });
       for (let r = 1; r <= (s.scale_max || 5); r++) {
         const end = r === 1 ? labels[0] : r === s.scale_max ? labels[1] : '';
         const input = el('input', { type: 'radio', name: `s${s.id}-${i}`, value: r, checked: draft.ratings[i] === r,
@@ -510,4 +522,6 @@ window.addEventListener('online', flush);
 document.addEventListener('visibilitychange', () => { if (!document.hidden) flush(); });
 window.addEventListener('pageshow', (e) => { if (e.persisted) connect(); });
 connect();
+// A stream that has not opened after a few seconds is as good as down.
+setTimeout(() => { if (source.readyState !== EventSource.OPEN) { streamDown = true; showStatus(); } }, 4000);
 flush(); // an answer left from before a reload goes out first

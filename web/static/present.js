@@ -68,7 +68,7 @@ function showError(msg) {
 }
 
 function toLogin() {
-  location.href = `/login?next=${encodeURIComponent(`/present/${code}`)}`;
+  location.href = `/login?next=/present/${code}`;
 }
 
 async function post(path, payload) {
