@@ -629,6 +629,7 @@ function footer() {
   joinLine($('join-text'), false);
   $('join-code-label').textContent = t(lang, 'join_code');
   $('join-code').textContent = groupCode(code);
+  $('join-qr').alt = `QR: ${state.join_url}`;
   const s = state.slide;
   const n = tallies.get(s.id)?.respondents ?? 0;
   $('count').textContent = s.kind === 'content' ? '' : plural(lang, 'respondents', n);
