@@ -177,7 +177,7 @@ function refused(a, body, res) {
     renderQaList();
   }
   if (state && state.slide.id === a.slide) setFeedback(a.slide, 'error', msg);
-  else lateError = msg;
+  else { lateError = msg; shownKey = ''; }
   announce(msg);
   render();
 }

@@ -597,10 +597,15 @@ function applyState(st) {
   const s = st.slide;
   const key = `${s.id}|${st.results}`;
   if (key !== viewKey) {
+    const moved = !viewKey.startsWith(`${s.id}|`);
     viewKey = key;
     body.className = '';
     view = makeView(s);
     view.update(tallies.get(s.id) || emptyTally(s));
+    if (moved && !reduceMotion) {
+      // A new slide fades in; showing results on the same slide does not.
+      for (const e of [body, $('head')]) e.animate([{ opacity: 0, transform: 'translateY(12px)' }, { opacity: 1, transform: 'none' }], { duration: 380, easing: 'ease-out' });
+    }
   }
   const badge = $('badge');
   const ended = st.status === 'ended';
