@@ -306,7 +306,8 @@ class CloudView {
     const min = words.length ? words[words.length - 1].count : 1;
     const sizeOf = (w) => (max === min ? 64 : 34 + 106 * Math.sqrt((w.count - min) / (max - min)));
     let placed = [];
-    for (let scale = 1; scale > 0.3; scale *= 0.88) {
+    // As large as the space allows: start big and shrink until every word has a place.
+    for (let scale = 1.6; scale > 0.3; scale *= 0.9) {
       placed = this.place(words, W, H, family, (w) => Math.round(sizeOf(w) * scale));
       if (placed.every((p) => p.ok)) break;
     }
@@ -532,6 +533,8 @@ class QaView {
     const H = this.root.clientHeight - 56;
     let hidden = 0;
     for (const e of list) e.hidden = false;
+    const last = list[list.length - 1];
+    shrinkToFit(this.box, [38, 35, 32, 30], () => !last || last.offsetTop + last.offsetHeight <= H);
     for (const e of list) {
       if (e.offsetTop + e.offsetHeight > H) { e.hidden = true; hidden++; }
     }
