@@ -27,8 +27,12 @@ static const char USAGE[] =
 	"  serve [--listen HOST:PORT] [--demo] [--public-url URL] [--web DIR]\n"
 	"                       run the server (default 127.0.0.1:8080); --demo loads the\n"
 	"                       demo event and prints its join URL, QR code and a login link\n"
-	"  import DECK.md       create an event from a deck and start a session for it\n"
-	"  user add NAME        add a facilitator; the password is read from standard input\n"
+	"  import DECK.md [--owner NAME]\n"
+	"                       create an event from a deck and start a session for it;\n"
+	"                       without --owner it belongs to every facilitator\n"
+	"  user add NAME [--role admin|facilitator|moderator]\n"
+	"                       add a user; the password is read from standard input\n"
+	"  user passwd NAME | user del NAME | user list\n"
 	"  token NAME           print a new bearer token for NAME's scripts\n"
 	"  backup FILE          write a consistent copy of the database to FILE, also\n"
 	"                       while the server runs\n"
@@ -43,7 +47,7 @@ static const char USAGE[] =
 	"and --help.\n";
 
 typedef struct opts {
-	const char *db, *listen, *web, *public_url, *event;
+	const char *db, *listen, *web, *public_url, *event, *role, *owner;
 	bool demo, help, answers;
 	const char *args[4];
 	int n_args;
@@ -62,6 +66,10 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 			o->answers = true;
 		else if (strcmp(a, "--event") == 0)
 			dst = &o->event;
+		else if (strcmp(a, "--role") == 0)
+			dst = &o->role;
+		else if (strcmp(a, "--owner") == 0)
+			dst = &o->owner;
 		else if (strcmp(a, "--db") == 0)
 			dst = &o->db;
 		else if (strcmp(a, "--listen") == 0)
@@ -135,9 +143,15 @@ static int cmd_import(const opts_t *o)
 		free(md);
 		return 1;
 	}
-	int64_t event;
+	int64_t event, owner = 0;
 	char code[12], err[512];
-	int rc = app_import(st, md, len, 0, &event, code, err, sizeof err);
+	if (o->owner && store_user_get(st, o->owner, &owner, NULL) != STORE_OK) {
+		fprintf(stderr, "inspraak: no user called %s (for --owner)\n", o->owner);
+		store_close(st);
+		free(md);
+		return 1;
+	}
+	int rc = app_import(st, md, len, owner, &event, code, err, sizeof err);
 	if (rc == -1)
 		fprintf(stderr, "%s: %s\n", path, err);
 	else if (rc < 0)
@@ -172,14 +186,28 @@ static int read_password(char *out, size_t len)
 	return 0;
 }
 
+static void print_user(const char *name, const char *role, int64_t created, void *arg)
+{
+	(void)created;
+	(void)arg;
+	printf("%-24s %s\n", name, role);
+}
+
 static int cmd_user(const opts_t *o)
 {
-	if (o->n_args != 3 || strcmp(o->args[1], "add") != 0) {
-		fprintf(stderr, "usage: inspraak user add NAME [--db FILE]  (password on stdin)\n");
+	const char *verb = o->n_args >= 2 ? o->args[1] : "";
+	bool named = o->n_args == 3;
+	if (!((named && (!strcmp(verb, "add") || !strcmp(verb, "passwd") || !strcmp(verb, "del"))) ||
+	      (o->n_args == 2 && !strcmp(verb, "list")))) {
+		fprintf(stderr, "usage: inspraak user add NAME [--role admin|facilitator|moderator]\n"
+				"       inspraak user passwd NAME\n"
+				"       inspraak user del NAME\n"
+				"       inspraak user list          (every one takes --db FILE;\n"
+				"                                    passwords are read from stdin)\n");
 		return 2;
 	}
-	char pw[256];
-	if (read_password(pw, sizeof pw) < 0) {
+	char pw[256] = "";
+	if ((!strcmp(verb, "add") || !strcmp(verb, "passwd")) && read_password(pw, sizeof pw) < 0) {
 		fprintf(stderr, "inspraak: no password given on standard input\n");
 		return 1;
 	}
@@ -187,12 +215,31 @@ static int cmd_user(const opts_t *o)
 	if (!st)
 		return 1;
 	char err[256];
-	int rc = app_user_add(st, o->args[2], pw, err, sizeof err);
+	int rc = 0;
+	if (!strcmp(verb, "add")) {
+		rc = app_user_add(st, o->args[2], pw, o->role ? o->role : "facilitator", err,
+				  sizeof err);
+		if (rc == 0)
+			printf("user %s added as %s\n", o->args[2], o->role ? o->role : "facilitator");
+	} else if (!strcmp(verb, "passwd")) {
+		rc = app_user_passwd(st, o->args[2], pw, err, sizeof err);
+		if (rc == 0)
+			printf("password of %s changed; their login sessions ended\n", o->args[2]);
+	} else if (!strcmp(verb, "del")) {
+		int r = store_user_del(st, o->args[2]);
+		rc = r == STORE_OK ? 0 : -1;
+		snprintf(err, sizeof err, r == STORE_NOTFOUND ? "there is no user called %s"
+							      : "the user %s could not be deleted",
+			 o->args[2]);
+		if (rc == 0)
+			printf("user %s deleted\n", o->args[2]);
+	} else {
+		rc = store_users(st, print_user, NULL) == STORE_OK ? 0 : -1;
+		snprintf(err, sizeof err, "the users could not be read");
+	}
 	memset(pw, 0, sizeof pw);
 	if (rc < 0)
 		fprintf(stderr, "inspraak: %s\n", err);
-	else
-		printf("user %s added\n", o->args[2]);
 	store_close(st);
 	return rc < 0 ? 1 : 0;
 }
@@ -460,7 +507,7 @@ static int demo_login(store_t *st, char *token)
 		char pw[40], err[256];
 		randombytes_buf(raw, sizeof raw);
 		sodium_bin2base64(pw, sizeof pw, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE);
-		if (app_user_add(st, "demo", pw, err, sizeof err) < 0) {
+		if (app_user_add(st, "demo", pw, "admin", err, sizeof err) < 0) {
 			fprintf(stderr, "inspraak: %s\n", err);
 			return -1;
 		}

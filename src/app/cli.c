@@ -8,41 +8,105 @@
 
 #include "app/internal.h"
 
-int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,
-	       char *code, char *err, size_t errlen)
+/* The deck's slides as JSON strings for the store; free with free_json. */
+static char **slides_json(const deck_t *d)
 {
-	deck_t *d = NULL;
-	if (deck_parse(deck_md, len, &d, err, errlen) < 0)
-		return -1;
 	char **json = calloc(d->n_slides, sizeof *json);
-	int64_t *ids = calloc(d->n_slides, sizeof *ids);
-	if (!json || !ids)
+	if (!json)
 		abort();
 	for (size_t i = 0; i < d->n_slides; i++) {
 		json_t *j = slide_to_json(&d->slides[i], true);
 		json[i] = json_dumps(j, JSON_COMPACT);
 		json_decref(j);
 	}
-	char *md = strndup(deck_md, len);
-	int rc = store_event_create(st, d->title, d->subtitle, d->lang, md, owner, json,
-				    d->n_slides, event_id, ids);
-	store_session_t s;
-	if (rc == STORE_OK)
-		rc = store_session_create(st, *event_id, 6, &s);
-	if (rc == STORE_OK)
-		snprintf(code, 12, "%s", s.code);
-	else
-		snprintf(err, errlen, "the event could not be stored: %s", store_errmsg(st));
-	for (size_t i = 0; i < d->n_slides; i++)
+	return json;
+}
+
+static void free_json(char **json, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
 		free(json[i]);
 	free(json);
+}
+
+int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner,
+		     int64_t *event_id, char *err, size_t errlen)
+{
+	deck_t *d = NULL;
+	if (deck_parse(deck_md, len, &d, err, errlen) < 0)
+		return -1;
+	char **json = slides_json(d);
+	int64_t *ids = calloc(d->n_slides, sizeof *ids);
+	char *md = strndup(deck_md, len);
+	if (!ids || !md)
+		abort();
+	int rc = store_event_create(st, d->title, d->subtitle, d->lang, md, owner, json,
+				    d->n_slides, event_id, ids);
+	if (rc != STORE_OK)
+		snprintf(err, errlen, "the event could not be stored: %s", store_errmsg(st));
+	free_json(json, d->n_slides);
 	free(ids);
 	free(md);
 	deck_free(d);
 	return rc == STORE_OK ? 0 : -2;
 }
 
-int app_user_add(store_t *st, const char *name, const char *password, char *err, size_t errlen)
+int app_event_set_deck(store_t *st, int64_t event_id, const char *deck_md, size_t len,
+		       char *err, size_t errlen)
+{
+	deck_t *d = NULL;
+	if (deck_parse(deck_md, len, &d, err, errlen) < 0)
+		return -1;
+	char **json = slides_json(d);
+	int64_t *ids = calloc(d->n_slides, sizeof *ids);
+	char *md = strndup(deck_md, len);
+	if (!ids || !md)
+		abort();
+	int rc = store_event_set_deck(st, event_id, d->title, d->subtitle, d->lang, md, json,
+				      d->n_slides, ids);
+	if (rc != STORE_OK)
+		snprintf(err, errlen, "the deck could not be changed: the event has answers, or "
+				      "the store failed");
+	free_json(json, d->n_slides);
+	free(ids);
+	free(md);
+	deck_free(d);
+	return rc == STORE_OK ? 0 : -2;
+}
+
+int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,
+	       char *code, char *err, size_t errlen)
+{
+	int rc = app_event_create(st, deck_md, len, owner, event_id, err, errlen);
+	if (rc < 0)
+		return rc;
+	store_session_t s;
+	if (store_session_create(st, *event_id, 6, &s) != STORE_OK) {
+		snprintf(err, errlen, "the session could not be stored: %s", store_errmsg(st));
+		return -2;
+	}
+	snprintf(code, 12, "%s", s.code);
+	return 0;
+}
+
+static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], char *err,
+			 size_t errlen)
+{
+	size_t pl = strlen(password);
+	if (pl < 8 || pl > 200) {
+		snprintf(err, errlen, "a password has 8 to 200 characters (this one has %zu)", pl);
+		return -3;
+	}
+	if (crypto_pwhash_str(hash, password, pl, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		snprintf(err, errlen, "not enough memory to hash the password");
+		return -2;
+	}
+	return 0;
+}
+
+int app_user_add(store_t *st, const char *name, const char *password, const char *role,
+		 char *err, size_t errlen)
 {
 	size_t n = strlen(name);
 	if (n == 0 || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -51,24 +115,40 @@ int app_user_add(store_t *st, const char *name, const char *password, char *err,
 			 "a user name has 1 to 64 letters, digits or the characters . _ - @");
 		return -3;
 	}
-	size_t pl = strlen(password);
-	if (pl < 8 || pl > 200) {
-		snprintf(err, errlen, "a password has 8 to 200 characters (this one has %zu)", pl);
+	if (strcmp(role, "admin") && strcmp(role, "facilitator") && strcmp(role, "moderator")) {
+		snprintf(err, errlen, "a role is admin, facilitator or moderator (not '%s')", role);
 		return -3;
 	}
 	char hash[crypto_pwhash_STRBYTES];
-	if (crypto_pwhash_str(hash, password, pl, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		snprintf(err, errlen, "not enough memory to hash the password");
-		return -2;
-	}
-	int rc = store_user_add(st, name, hash, "facilitator", NULL);
+	int rc = hash_password(password, hash, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = store_user_add(st, name, hash, role, NULL);
 	if (rc == STORE_EXISTS) {
 		snprintf(err, errlen, "a user called %s exists already", name);
 		return -1;
 	}
 	if (rc != STORE_OK) {
 		snprintf(err, errlen, "the user could not be stored: %s", store_errmsg(st));
+		return -2;
+	}
+	return 0;
+}
+
+int app_user_passwd(store_t *st, const char *name, const char *password, char *err,
+		    size_t errlen)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	int rc = hash_password(password, hash, err, errlen);
+	if (rc < 0)
+		return rc;
+	rc = store_user_set_password(st, name, hash);
+	if (rc == STORE_NOTFOUND) {
+		snprintf(err, errlen, "there is no user called %s", name);
+		return -1;
+	}
+	if (rc != STORE_OK) {
+		snprintf(err, errlen, "the password could not be stored: %s", store_errmsg(st));
 		return -2;
 	}
 	return 0;

@@ -30,6 +30,7 @@ typedef struct session {
 	size_t n_slides;
 	sse_hub_t *participants; /* participant streams */
 	sse_hub_t *presenters;   /* results streams */
+	sse_hub_t *moderators;   /* results streams with hidden answers */
 	char *state;             /* the state as JSON, rebuilt on every change */
 	sse_frame_t *state_frame;
 	/* client answer id -> answer id, or 0 while the answer is in flight:
@@ -55,7 +56,7 @@ struct app {
 	size_t n_sessions;
 	map_t by_code; /* numeric code -> index in sessions */
 	/* templates */
-	char *t_index, *t_participant, *t_login, *t_present;
+	char *t_index, *t_participant, *t_login, *t_present, *t_app;
 	static_file_t *statics;
 	size_t n_statics;
 	/* request budgets: answers per participant (20 at once, then 2 a
@@ -85,7 +86,15 @@ json_t *live_results(session_t *s, bool with_hidden);
 json_t *live_qa(session_t *s);
 /* Finds the session and slide holding answer id. */
 bool live_find_answer(app_t *a, int64_t id, session_t **s, live_slide_t **ls);
-void live_stream(app_t *a, session_t *s, http_request_t *req, bool presenter);
+enum { STREAM_PARTICIPANT, STREAM_PRESENTER, STREAM_MODERATOR };
+void live_stream(app_t *a, session_t *s, http_request_t *req, int kind);
+/* Loads the slides of s again from the store (its event's deck changed
+ * while it had no answers) and publishes the new state. */
+int live_reload(app_t *a, session_t *s);
+/* The event is gone: the session stops taking answers, phones are told,
+ * and its code no longer resolves. Its memory stays until exit, since
+ * answers may still be in flight to it. */
+void live_retire(app_t *a, session_t *s);
 void live_flush_init(app_t *a);
 /* The key under which a client's answer id is remembered in seen. */
 uint64_t live_seen_key(app_t *a, const char *client_id);
@@ -100,6 +109,13 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 		    bool form, const char *set_cookie);
 void answers_post_json(app_t *a, session_t *s, http_request_t *req);
 void answers_post_form(app_t *a, session_t *s, http_request_t *req);
+
+/* ---- workspace.c ---- */
+/* What a user may do with an event, from least to most. */
+enum { ACCESS_NONE, ACCESS_MODERATOR, ACCESS_FACILITATOR, ACCESS_OWNER, ACCESS_ADMIN };
+int workspace_access(app_t *a, int64_t user, int64_t event_id);
+/* Handles /api/v1/events..., /api/v1/users..., /api/v1/me... */
+void workspace_handle(app_t *a, http_request_t *req, int64_t user, bool csrf_ok);
 
 /* ---- auth.c ---- */
 /* The participant for this request: reads or makes the cookie. Fills hex
@@ -128,6 +144,8 @@ void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
 		       const char *notice, bool notice_is_error, const char *set_cookie);
 void pages_login(app_t *a, http_request_t *req, int status, const char *error, const char *next);
 void pages_present(app_t *a, session_t *s, http_request_t *req);
+/* The workspace (web/app.html) for /app and below; 404 when not installed. */
+void pages_app(app_t *a, http_request_t *req);
 void pages_qr_svg(app_t *a, session_t *s, http_request_t *req);
 
 /* ---- i18n.c ---- */

@@ -108,9 +108,9 @@ static json_t *slide_result(live_slide_t *ls, bool with_hidden)
 	return t;
 }
 
-static sse_frame_t *result_frame(live_slide_t *ls)
+static sse_frame_t *result_frame(live_slide_t *ls, bool with_hidden)
 {
-	json_t *t = slide_result(ls, false);
+	json_t *t = slide_result(ls, with_hidden);
 	char *d = json_dumps(t, JSON_COMPACT);
 	json_decref(t);
 	char key[32];
@@ -175,6 +175,7 @@ void live_changed(app_t *a, session_t *s, http_request_t *req)
 	build_state(a, s);
 	sse_hub_publish(s->participants, s->state_frame);
 	sse_hub_publish(s->presenters, s->state_frame);
+	sse_hub_publish(s->moderators, s->state_frame);
 	sse_frame_t *q = qa_frame(s);
 	if (q) {
 		sse_hub_publish(s->participants, q);
@@ -211,8 +212,13 @@ static void flush(uv_timer_t *t)
 				continue;
 			ls->sent_version = tally_version(ls->tally);
 			if (sse_hub_count(s->presenters)) {
-				sse_frame_t *f = result_frame(ls);
+				sse_frame_t *f = result_frame(ls, false);
 				sse_hub_publish(s->presenters, f);
+				sse_frame_unref(f);
+			}
+			if (sse_hub_count(s->moderators)) {
+				sse_frame_t *f = result_frame(ls, true);
+				sse_hub_publish(s->moderators, f);
 				sse_frame_unref(f);
 			}
 			if (ls == cur && ls->s.kind == SLIDE_QA && sse_hub_count(s->participants)) {
@@ -242,20 +248,23 @@ void live_flush_init(app_t *a)
 
 /* ---- streams ---- */
 
-void live_stream(app_t *a, session_t *s, http_request_t *req, bool presenter)
+void live_stream(app_t *a, session_t *s, http_request_t *req, int kind)
 {
 	const char *last = http_header(req, "Last-Event-ID");
 	sse_frame_t *first = s->state_frame;
-	if (!presenter && last && strtoll(last, NULL, 10) == s->row.revision)
+	if (kind == STREAM_PARTICIPANT && last && strtoll(last, NULL, 10) == s->row.revision)
 		first = NULL; /* the client has the current state already */
-	sse_stream_t *st = sse_begin(req, presenter ? s->presenters : s->participants, first);
+	sse_hub_t *hub = kind == STREAM_PARTICIPANT ? s->participants
+			 : kind == STREAM_PRESENTER ? s->presenters
+						    : s->moderators;
+	sse_stream_t *st = sse_begin(req, hub, first);
 	if (!st)
 		return;
-	if (presenter) {
+	if (kind != STREAM_PARTICIPANT) {
 		for (size_t k = 0; k < s->n_slides; k++) {
 			if (!s->slides[k].tally)
 				continue;
-			sse_frame_t *f = result_frame(&s->slides[k]);
+			sse_frame_t *f = result_frame(&s->slides[k], kind == STREAM_MODERATOR);
 			sse_send(st, f);
 			sse_frame_unref(f);
 		}
@@ -290,6 +299,86 @@ static void load_answer(const store_answer_t *ans, void *arg)
 	json_decref(norm);
 }
 
+/* Fills s->slides from the store's rows, with a tally per question. */
+static int load_slides(session_t *s, const store_slide_t *rows, size_t n)
+{
+	s->slides = calloc(n, sizeof *s->slides);
+	if (!s->slides)
+		abort();
+	s->n_slides = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *j = json_loads(rows[i].json, 0, NULL);
+		live_slide_t *ls = &s->slides[s->n_slides];
+		if (!j || slide_from_json(j, &ls->s) < 0) {
+			json_decref(j);
+			log_error("session %s: slide %lld cannot be read", s->row.code,
+				  (long long)rows[i].id);
+			return -1;
+		}
+		json_decref(j);
+		ls->id = rows[i].id;
+		s->n_slides++;
+	}
+	for (size_t i = 0; i < s->n_slides; i++)
+		if (slide_is_question(&s->slides[i].s))
+			s->slides[i].tally = tally_new(&s->slides[i].s);
+	if (s->row.slide_index < 0 || (size_t)s->row.slide_index >= s->n_slides)
+		s->row.slide_index = 0;
+	return 0;
+}
+
+static void free_slides(session_t *s)
+{
+	for (size_t i = 0; i < s->n_slides; i++) {
+		if (s->slides[i].tally)
+			tally_free(s->slides[i].tally);
+		slide_clear(&s->slides[i].s);
+	}
+	free(s->slides);
+	s->slides = NULL;
+	s->n_slides = 0;
+}
+
+int live_reload(app_t *a, session_t *s)
+{
+	store_event_t ev = {0};
+	store_slide_t *rows = NULL;
+	size_t n = 0;
+	if (store_event_get(a->store, s->row.event_id, &ev) ||
+	    store_event_slides(a->store, s->row.event_id, &rows, &n) || n == 0) {
+		store_event_clear(&ev);
+		return -1;
+	}
+	free_slides(s);
+	int rc = load_slides(s, rows, n);
+	store_slides_free(rows, n);
+	free(s->title);
+	free(s->subtitle);
+	free(s->lang);
+	s->title = ev.title;
+	s->subtitle = ev.subtitle;
+	s->lang = ev.lang;
+	free(ev.deck_md);
+	if (rc < 0)
+		return -1;
+	live_changed(a, s, NULL);
+	return 0;
+}
+
+void live_retire(app_t *a, session_t *s)
+{
+	map_del(&a->by_code, map_key(strtoull(s->row.code, NULL, 10)));
+	if (s->row.status == 0) {
+		s->row.status = 1;
+		s->row.open = false;
+		s->row.revision++;
+		build_state(a, s);
+		sse_hub_publish(s->participants, s->state_frame);
+		sse_hub_publish(s->presenters, s->state_frame);
+		sse_hub_publish(s->moderators, s->state_frame);
+	}
+}
+
 int live_load(app_t *a, const store_session_t *row)
 {
 	store_event_t ev = {0};
@@ -309,30 +398,12 @@ int live_load(app_t *a, const store_session_t *row)
 	s->subtitle = ev.subtitle;
 	s->lang = ev.lang;
 	free(ev.deck_md);
-	s->slides = calloc(n, sizeof *s->slides);
-	if (!s->slides)
-		abort();
-	for (size_t i = 0; i < n; i++) {
-		json_t *j = json_loads(rows[i].json, 0, NULL);
-		live_slide_t *ls = &s->slides[s->n_slides];
-		if (!j || slide_from_json(j, &ls->s) < 0) {
-			json_decref(j);
-			log_error("session %s: slide %lld cannot be read", row->code,
-				  (long long)rows[i].id);
-			store_slides_free(rows, n);
-			live_free(s);
-			return -1;
-		}
-		json_decref(j);
-		ls->id = rows[i].id;
-		s->n_slides++;
+	if (load_slides(s, rows, n) < 0) {
+		store_slides_free(rows, n);
+		live_free(s);
+		return -1;
 	}
 	store_slides_free(rows, n);
-	for (size_t i = 0; i < s->n_slides; i++)
-		if (slide_is_question(&s->slides[i].s))
-			s->slides[i].tally = tally_new(&s->slides[i].s);
-	if (s->row.slide_index < 0 || (size_t)s->row.slide_index >= s->n_slides)
-		s->row.slide_index = 0;
 	void *ctx[2] = {a, s};
 	if (store_answers_load(a->store, s->row.id, load_answer, ctx)) {
 		log_error("session %s: its answers cannot be read", row->code);
@@ -344,6 +415,7 @@ int live_load(app_t *a, const store_session_t *row)
 			s->slides[i].sent_version = tally_version(s->slides[i].tally);
 	s->participants = sse_hub_new();
 	s->presenters = sse_hub_new();
+	s->moderators = sse_hub_new();
 	build_state(a, s);
 	a->sessions = realloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
 	if (!a->sessions)
@@ -357,16 +429,13 @@ void live_free(session_t *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_slides; i++) {
-		if (s->slides[i].tally)
-			tally_free(s->slides[i].tally);
-		slide_clear(&s->slides[i].s);
-	}
-	free(s->slides);
+	free_slides(s);
 	if (s->participants)
 		sse_hub_free(s->participants);
 	if (s->presenters)
 		sse_hub_free(s->presenters);
+	if (s->moderators)
+		sse_hub_free(s->moderators);
 	sse_frame_unref(s->state_frame);
 	free(s->state);
 	free(s->title);

@@ -108,6 +108,10 @@ int pages_load(app_t *a, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	/* the workspace page is optional: a server without it still runs sessions */
+	char app_path[1200];
+	snprintf(app_path, sizeof app_path, "%s/app.html", a->web_dir);
+	a->t_app = file_read(app_path, STATIC_MAX_BYTES, NULL);
 	char dir[1200];
 	snprintf(dir, sizeof dir, "%s/static", a->web_dir);
 	load_statics(a, dir, "");
@@ -120,6 +124,7 @@ void pages_free(app_t *a)
 	free(a->t_participant);
 	free(a->t_login);
 	free(a->t_present);
+	free(a->t_app);
 	for (size_t i = 0; i < a->n_statics; i++) {
 		free(a->statics[i].path);
 		free(a->statics[i].data);
@@ -360,6 +365,17 @@ void pages_present(app_t *a, session_t *s, http_request_t *req)
 	const char *pairs[] = {"lang", s->lang, "code", s->row.code, "title", title, NULL};
 	send_html(req, 200, pages_fill(a->t_present, pairs), NULL);
 	free(title);
+}
+
+void pages_app(app_t *a, http_request_t *req)
+{
+	if (!a->t_app) {
+		http_respond_error(req, 404, "not_found", "the workspace pages are not installed",
+				   NULL);
+		return;
+	}
+	const char *pairs[] = {"lang", "nl", NULL};
+	send_html(req, 200, pages_fill(a->t_app, pairs), NULL);
 }
 
 void pages_qr_svg(app_t *a, session_t *s, http_request_t *req)

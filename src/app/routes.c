@@ -69,6 +69,26 @@ static int64_t need_user(app_t *a, http_request_t *req, bool changes)
 	return user;
 }
 
+/*
+ * The logged-in user with at least `level` on the session's event (see
+ * workspace_access), or answers 401/403 and returns 0.
+ */
+static int64_t need_access(app_t *a, http_request_t *req, session_t *s, int level, bool changes)
+{
+	int64_t user = need_user(a, req, changes);
+	if (!user)
+		return 0;
+	if (workspace_access(a, user, s->row.event_id) < level) {
+		http_respond_error(req, 403, "forbidden",
+				   level >= ACCESS_FACILITATOR
+					   ? "only the event's facilitators may do this"
+					   : "this event is not shared with you",
+				   NULL);
+		return 0;
+	}
+	return user;
+}
+
 /* ---- control ---- */
 
 static void control(app_t *a, session_t *s, http_request_t *req)
@@ -84,7 +104,7 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 		json_decref(body);
 		http_respond_error(req, 400, "invalid",
 		                   "expected a JSON object with \"action\": next, prev, goto, "
-		                   "open, close, show-results or hide-results",
+		                   "open, close, show-results, hide-results or end",
 		                   NULL);
 		return;
 	}
@@ -121,6 +141,14 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 		s->row.results = true;
 	} else if (strcmp(action, "hide-results") == 0) {
 		s->row.results = false;
+	} else if (strcmp(action, "end") == 0) {
+		/* For good: the code stops taking answers and phones say so. */
+		s->row.status = 1;
+		s->row.open = false;
+		s->row.ended_at = store_now_ms();
+		json_decref(body);
+		live_changed(a, s, req);
+		return;
 	} else {
 		json_decref(body);
 		http_respond_error(req, 400, "invalid",
@@ -205,14 +233,20 @@ static void moderate(app_t *a, http_request_t *req, const char *rest)
 		wrong_method(req, "POST");
 		return;
 	}
-	if (!need_user(a, req, true))
+	bool csrf_ok;
+	if (!auth_user(a, req, &csrf_ok)) {
+		http_respond_error(req, 401, "unauthorized", "log in first", NULL);
 		return;
+	}
 	session_t *s;
 	live_slide_t *ls;
 	if (!live_find_answer(a, id, &s, &ls)) {
 		http_respond_error(req, 404, "not_found", "no such answer in a live session", NULL);
 		return;
 	}
+	int64_t user = need_access(a, req, s, ACCESS_MODERATOR, true);
+	if (!user)
+		return;
 	if (kind == STORE_JOB_ANSWERED && ls->s.kind != SLIDE_QA) {
 		http_respond_error(req, 400, "invalid", "only Q&A questions can be marked answered",
 		                   NULL);
@@ -225,6 +259,9 @@ static void moderate(app_t *a, http_request_t *req, const char *rest)
 	f->job.done = flag_saved;
 	f->job.u.flag.answer_id = id;
 	f->job.u.flag.value = value;
+	f->job.u.flag.event_id = s->row.event_id;
+	f->job.u.flag.session_id = s->row.id;
+	f->job.u.flag.user_id = user;
 	f->app = a;
 	f->req = req;
 	f->session = s;
@@ -267,7 +304,7 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 			wrong_method(req, "GET");
 			return;
 		}
-		live_stream(a, s, req, false);
+		live_stream(a, s, req, STREAM_PARTICIPANT);
 	} else if (strcmp(sub, "/questions") == 0) {
 		if (!get) {
 			wrong_method(req, "GET");
@@ -296,7 +333,7 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 			wrong_method(req, "POST");
 			return;
 		}
-		if (need_user(a, req, true))
+		if (need_access(a, req, s, ACCESS_FACILITATOR, true))
 			control(a, s, req);
 	} else if (strcmp(sub, "/results") == 0) {
 		if (!get) {
@@ -305,29 +342,20 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 		}
 		char h[8];
 		bool hidden = http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
-		if (need_user(a, req, false))
+		if (need_access(a, req, s, ACCESS_MODERATOR, false))
 			http_respond_json(req, 200, live_results(s, hidden), NULL);
 	} else if (strcmp(sub, "/results/stream") == 0) {
 		if (!get) {
 			wrong_method(req, "GET");
 			return;
 		}
-		if (need_user(a, req, false))
-			live_stream(a, s, req, true);
+		char h[8];
+		bool hidden = http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
+		if (need_access(a, req, s, ACCESS_MODERATOR, false))
+			live_stream(a, s, req, hidden ? STREAM_MODERATOR : STREAM_PRESENTER);
 	} else {
 		not_found(req);
 	}
-}
-
-static void me(app_t *a, http_request_t *req)
-{
-	int64_t user = need_user(a, req, false);
-	if (!user)
-		return;
-	char name[128] = "", csrf[65];
-	store_user_name(a->store, user, name, sizeof name);
-	auth_csrf(a, req, csrf);
-	http_respond_json(req, 200, json_pack("{s:s, s:s}", "name", name, "csrf", csrf), NULL);
 }
 
 void app_handle(http_request_t *req, void *ctx)
@@ -345,11 +373,30 @@ void app_handle(http_request_t *req, void *ctx)
 		moderate(a, req, p + 16);
 		return;
 	}
-	if (strcmp(p, "/api/v1/me") == 0) {
-		if (get)
-			me(a, req);
-		else
+	if (strncmp(p, "/api/v1/me", 10) == 0 || strncmp(p, "/api/v1/events", 14) == 0 ||
+	    strncmp(p, "/api/v1/users", 13) == 0) {
+		bool csrf_ok;
+		int64_t user = auth_user(a, req, &csrf_ok);
+		if (!user) {
+			http_respond_error(req, 401, "unauthorized", "log in first", NULL);
+			return;
+		}
+		workspace_handle(a, req, user, csrf_ok);
+		return;
+	}
+	if (strcmp(p, "/app") == 0 || strncmp(p, "/app/", 5) == 0) {
+		if (!get) {
 			wrong_method(req, "GET");
+			return;
+		}
+		bool csrf_ok;
+		if (!auth_user(a, req, &csrf_ok)) {
+			char hdr[300];
+			snprintf(hdr, sizeof hdr, "Location: /login?next=%.200s\r\n", p);
+			http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+			return;
+		}
+		pages_app(a, req);
 		return;
 	}
 	if (strncmp(p, "/static/", 8) == 0) {
@@ -438,7 +485,13 @@ void app_handle(http_request_t *req, void *ctx)
 			return;
 		}
 		bool csrf_ok;
-		if (!auth_user(a, req, &csrf_ok)) {
+		int64_t user = auth_user(a, req, &csrf_ok);
+		if (user && workspace_access(a, user, s->row.event_id) < ACCESS_MODERATOR) {
+			http_respond_error(req, 403, "forbidden", "this event is not shared with you",
+					   NULL);
+			return;
+		}
+		if (!user) {
 			char hdr[96];
 			snprintf(hdr, sizeof hdr, "Location: /login?next=/present/%s\r\n",
 			         s->row.code);

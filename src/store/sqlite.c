@@ -16,6 +16,7 @@
 #include "store/store.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@ struct store {
 	uv_async_t async;
 	bool started, stopping;
 	/* prepared statements of the writer */
-	sqlite3_stmt *ins_answer, *find_answer, *upd_session, *upd_hidden, *upd_answered, *ins_token, *del_token;
+	sqlite3_stmt *ins_answer, *find_answer, *upd_session, *upd_hidden, *upd_answered, *ins_log, *ins_token, *del_token;
 };
 
 /* Each migration takes the schema from version i to i + 1. */
@@ -73,6 +74,17 @@ static const char *const migrations[] = {
 	 * whose first request died before its cookie arrived retries under a
 	 * new participant token and must still be recognised. */
 	"CREATE UNIQUE INDEX answers_client ON answers(session_id, client_id);",
+	/* 3: the workspace: summaries, sharing, the moderation log */
+	"ALTER TABLE events ADD COLUMN summary TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE events ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE events SET updated_at=created_at;"
+	"CREATE TABLE event_members(event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE"
+	"  CASCADE, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  role TEXT NOT NULL, PRIMARY KEY(event_id, user_id));"
+	"CREATE TABLE moderation_log(id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL"
+	"  REFERENCES events(id) ON DELETE CASCADE, session_id INTEGER, answer_id INTEGER,"
+	"  user_id INTEGER, action TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE INDEX moderation_log_event ON moderation_log(event_id, id);",
 };
 
 int64_t store_now_ms(void)
@@ -499,6 +511,271 @@ int store_answers_load(store_t *st, int64_t session_id,
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
 
+/* ---- the workspace ---- */
+
+int store_user_info(store_t *st, int64_t id, char *name, size_t nlen, char *role, size_t rlen)
+{
+	sqlite3_stmt *q = prep(st, "SELECT name, role FROM users WHERE id=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		snprintf(name, nlen, "%s", (const char *)sqlite3_column_text(q, 0));
+		snprintf(role, rlen, "%s", (const char *)sqlite3_column_text(q, 1));
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+int store_users(store_t *st, void (*fn)(const char *name, const char *role, int64_t created,
+				       void *arg),
+		void *arg)
+{
+	sqlite3_stmt *q = prep(st, "SELECT name, role, created_at FROM users ORDER BY name");
+	if (!q)
+		return STORE_ERROR;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+		   sqlite3_column_int64(q, 2), arg);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* Runs one statement with text and integer arguments ("t" or "i" per
+ * argument in types); returns the number of rows changed, or -1. */
+static int64_t run_simple(store_t *st, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *q = prep(st, sql);
+	if (!q)
+		return -1;
+	va_list ap;
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		if (types[i] == 't')
+			sqlite3_bind_text(q, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_int64(q, i + 1, va_arg(ap, int64_t));
+	}
+	va_end(ap);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (rc == SQLITE_CONSTRAINT)
+		return -2;
+	return rc == SQLITE_DONE ? sqlite3_changes(st->r) : -1;
+}
+
+int store_user_set_password(store_t *st, const char *name, const char *pwhash)
+{
+	int64_t n = run_simple(st, "UPDATE users SET pwhash=? WHERE name=?", "tt", pwhash, name);
+	if (n > 0)
+		/* a new password ends every login session of the user */
+		run_simple(st, "DELETE FROM tokens WHERE kind='session' AND user_id=(SELECT id FROM"
+			       " users WHERE name=?)", "t", name);
+	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+int store_user_del(store_t *st, const char *name)
+{
+	int64_t n = run_simple(st, "DELETE FROM users WHERE name=?", "t", name);
+	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+int store_events_list(store_t *st, int64_t user_id, bool all,
+		      void (*fn)(const store_event_row_t *e, void *arg), void *arg)
+{
+	sqlite3_stmt *q = prep(
+		st, "SELECT e.id, e.title, e.subtitle, e.lang, COALESCE(u.name, ''),"
+		    " CASE WHEN e.owner=?1 THEN 'owner' WHEN m.role IS NOT NULL THEN m.role"
+		    "  WHEN e.owner IS NULL THEN 'facilitator' ELSE 'admin' END,"
+		    " (SELECT count(*) FROM sessions s WHERE s.event_id=e.id),"
+		    " (SELECT count(*) FROM answers a JOIN sessions s ON a.session_id=s.id"
+		    "  WHERE s.event_id=e.id),"
+		    " e.updated_at"
+		    " FROM events e LEFT JOIN users u ON u.id=e.owner"
+		    " LEFT JOIN event_members m ON m.event_id=e.id AND m.user_id=?1"
+		    " WHERE ?2 OR e.owner=?1 OR m.user_id IS NOT NULL OR e.owner IS NULL"
+		    " ORDER BY e.updated_at DESC, e.id DESC");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, user_id);
+	sqlite3_bind_int(q, 2, all);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		store_event_row_t e = {
+			.id = sqlite3_column_int64(q, 0),
+			.title = (const char *)sqlite3_column_text(q, 1),
+			.subtitle = (const char *)sqlite3_column_text(q, 2),
+			.lang = (const char *)sqlite3_column_text(q, 3),
+			.owner = (const char *)sqlite3_column_text(q, 4),
+			.access = (const char *)sqlite3_column_text(q, 5),
+			.sessions = sqlite3_column_int64(q, 6),
+			.answers = sqlite3_column_int64(q, 7),
+			.updated_at = sqlite3_column_int64(q, 8),
+		};
+		fn(&e, arg);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_event_access(store_t *st, int64_t event_id, int64_t user_id, char *access, size_t len)
+{
+	sqlite3_stmt *q = prep(st, "SELECT CASE WHEN e.owner=?2 THEN 'owner'"
+				   " WHEN m.role IS NOT NULL THEN m.role"
+				   " WHEN e.owner IS NULL THEN 'facilitator' ELSE '' END"
+				   " FROM events e LEFT JOIN event_members m ON m.event_id=e.id"
+				   " AND m.user_id=?2 WHERE e.id=?1");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, event_id);
+	sqlite3_bind_int64(q, 2, user_id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		snprintf(access, len, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+int store_event_extra(store_t *st, int64_t id, char **summary, int64_t *updated_at,
+		      char *owner, size_t olen)
+{
+	sqlite3_stmt *q = prep(st, "SELECT e.summary, e.updated_at, COALESCE(u.name, '') FROM"
+				   " events e LEFT JOIN users u ON u.id=e.owner WHERE e.id=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*summary = col_dup(q, 0);
+		*updated_at = sqlite3_column_int64(q, 1);
+		snprintf(owner, olen, "%s", (const char *)sqlite3_column_text(q, 2));
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+int64_t store_event_answers(store_t *st, int64_t event_id)
+{
+	sqlite3_stmt *q = prep(st, "SELECT count(*) FROM answers a JOIN sessions s ON"
+				   " a.session_id=s.id WHERE s.event_id=?");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, event_id);
+	int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	sqlite3_finalize(q);
+	return n;
+}
+
+int64_t store_session_answers(store_t *st, int64_t session_id)
+{
+	sqlite3_stmt *q = prep(st, "SELECT count(*) FROM answers WHERE session_id=?");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, session_id);
+	int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	sqlite3_finalize(q);
+	return n;
+}
+
+int store_event_set_summary(store_t *st, int64_t id, const char *summary)
+{
+	int64_t n = run_simple(st, "UPDATE events SET summary=?, updated_at=? WHERE id=?", "tii",
+			       summary, store_now_ms(), id);
+	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+int store_event_set_deck(store_t *st, int64_t id, const char *title, const char *subtitle,
+			 const char *lang, const char *deck_md, char *const *slides_json,
+			 size_t n, int64_t *slide_ids)
+{
+	if (exec_r(st, "BEGIN IMMEDIATE"))
+		return STORE_ERROR;
+	/* answers point at slides: only an event without answers changes its deck */
+	if (store_event_answers(st, id) != 0)
+		goto fail;
+	if (run_simple(st, "UPDATE events SET title=?, subtitle=?, lang=?, deck_md=?,"
+			   " updated_at=? WHERE id=?", "ttttii", title, subtitle, lang, deck_md,
+		       store_now_ms(), id) != 1 ||
+	    run_simple(st, "DELETE FROM slides WHERE event_id=?", "i", id) < 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (run_simple(st, "INSERT INTO slides(event_id, position, json) VALUES(?,?,?)",
+			       "iit", id, (int64_t)i, slides_json[i]) != 1)
+			goto fail;
+		slide_ids[i] = sqlite3_last_insert_rowid(st->r);
+	}
+	return exec_r(st, "COMMIT");
+fail:
+	exec_r(st, "ROLLBACK");
+	return STORE_ERROR;
+}
+
+int store_event_delete(store_t *st, int64_t id)
+{
+	int64_t n = run_simple(st, "DELETE FROM events WHERE id=?", "i", id);
+	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+int store_event_touch(store_t *st, int64_t id)
+{
+	return run_simple(st, "UPDATE events SET updated_at=? WHERE id=?", "ii", store_now_ms(),
+			  id) < 0
+		       ? STORE_ERROR
+		       : STORE_OK;
+}
+
+int store_share(store_t *st, int64_t event_id, const char *name, const char *role)
+{
+	int64_t n;
+	if (role)
+		n = run_simple(st, "INSERT OR REPLACE INTO event_members(event_id, user_id, role)"
+				   " SELECT ?, id, ? FROM users WHERE name=?", "itt", event_id, role,
+			       name);
+	else
+		n = run_simple(st, "DELETE FROM event_members WHERE event_id=? AND user_id=(SELECT"
+				   " id FROM users WHERE name=?)", "it", event_id, name);
+	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
+}
+
+int store_shares(store_t *st, int64_t event_id,
+		 void (*fn)(const char *name, const char *role, void *arg), void *arg)
+{
+	sqlite3_stmt *q = prep(st, "SELECT u.name, m.role FROM event_members m JOIN users u ON"
+				   " u.id=m.user_id WHERE m.event_id=? ORDER BY u.name");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, event_id);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(q, 0), (const char *)sqlite3_column_text(q, 1),
+		   arg);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_log(store_t *st, int64_t event_id,
+	      void (*fn)(int64_t at, const char *user, const char *action, int64_t answer,
+			 const char *session, void *arg),
+	      void *arg)
+{
+	sqlite3_stmt *q = prep(st, "SELECT l.at, COALESCE(u.name, ''), l.action, l.answer_id,"
+				   " COALESCE(s.code, '') FROM moderation_log l LEFT JOIN users u"
+				   " ON u.id=l.user_id LEFT JOIN sessions s ON s.id=l.session_id"
+				   " WHERE l.event_id=? ORDER BY l.id DESC LIMIT 1000");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, event_id);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		fn(sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
+		   (const char *)sqlite3_column_text(q, 2), sqlite3_column_int64(q, 3),
+		   (const char *)sqlite3_column_text(q, 4), arg);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
 /* ---- purging ---- */
 
 int store_purge_event(store_t *st, int64_t event_id, bool all_answers, int64_t *n)
@@ -690,6 +967,21 @@ static int run_job(store_t *st, store_job_t *j)
 		q = j->kind == STORE_JOB_HIDE ? st->upd_hidden : st->upd_answered;
 		sqlite3_bind_int(q, 1, j->u.flag.value);
 		sqlite3_bind_int64(q, 2, j->u.flag.answer_id);
+		rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE || !j->u.flag.event_id)
+			return rc;
+		/* the moderation log, in the same transaction as the change */
+		q = st->ins_log;
+		sqlite3_bind_int64(q, 1, j->u.flag.event_id);
+		sqlite3_bind_int64(q, 2, j->u.flag.session_id);
+		sqlite3_bind_int64(q, 3, j->u.flag.answer_id);
+		sqlite3_bind_int64(q, 4, j->u.flag.user_id);
+		sqlite3_bind_text(q, 5,
+				  j->kind == STORE_JOB_HIDE ? (j->u.flag.value ? "hide" : "show")
+							     : (j->u.flag.value ? "answered" : "unanswered"),
+				  -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 6, store_now_ms());
 		break;
 	case STORE_JOB_TOKEN_ADD:
 		q = st->ins_token;
@@ -807,6 +1099,9 @@ int store_start(store_t *st, uv_loop_t *loop)
 		  " ended_at=? WHERE id=?") ||
 	    wprep(st, &st->upd_hidden, "UPDATE answers SET hidden=? WHERE id=?") ||
 	    wprep(st, &st->upd_answered, "UPDATE answers SET answered=? WHERE id=?") ||
+	    wprep(st, &st->ins_log,
+		  "INSERT INTO moderation_log(event_id, session_id, answer_id, user_id, action, at)"
+		  " VALUES(?,?,?,?,?,?)") ||
 	    wprep(st, &st->ins_token,
 		  "INSERT OR REPLACE INTO tokens(hash, user_id, kind, expires_at, created_at)"
 		  " VALUES(?,?,?,?,?)") ||
@@ -851,6 +1146,7 @@ void store_close(store_t *st)
 		sqlite3_finalize(st->upd_session);
 		sqlite3_finalize(st->upd_hidden);
 		sqlite3_finalize(st->upd_answered);
+		sqlite3_finalize(st->ins_log);
 		sqlite3_finalize(st->ins_token);
 		sqlite3_finalize(st->del_token);
 	}

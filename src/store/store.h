@@ -116,6 +116,59 @@ int store_answers_load(store_t *st, int64_t session_id,
  * number of answers touched. STORE_NOTFOUND when there is no such event. */
 int store_purge_event(store_t *st, int64_t event_id, bool all_answers, int64_t *n);
 
+/* ---- the workspace (synchronous) ---- */
+
+/* Name and role ("admin", "facilitator" or "moderator") of a user. */
+int store_user_info(store_t *st, int64_t id, char *name, size_t nlen, char *role, size_t rlen);
+int store_users(store_t *st, void (*fn)(const char *name, const char *role, int64_t created,
+				       void *arg),
+		void *arg);
+/* A new Argon2id hash; also ends the user's login sessions. */
+int store_user_set_password(store_t *st, const char *name, const char *pwhash);
+int store_user_del(store_t *st, const char *name);
+
+typedef struct store_event_row {
+	int64_t id;
+	const char *title, *subtitle, *lang;
+	const char *owner;  /* name, "" when the event belongs to every facilitator */
+	const char *access; /* the caller's: owner, facilitator, moderator or admin */
+	int64_t sessions, answers, updated_at;
+} store_event_row_t;
+
+/* The events user_id may see (all of them when all is true), newest change
+ * first; strings valid during the call. Events without an owner (imported
+ * on the command line without --owner) belong to every facilitator. */
+int store_events_list(store_t *st, int64_t user_id, bool all,
+		      void (*fn)(const store_event_row_t *e, void *arg), void *arg);
+/* What user_id may do with the event: "owner", "facilitator", "moderator"
+ * or "" (nothing; admins are checked by the caller). */
+int store_event_access(store_t *st, int64_t event_id, int64_t user_id, char *access, size_t len);
+/* Summary (malloc'd, caller frees), last change and owner's name. */
+int store_event_extra(store_t *st, int64_t id, char **summary, int64_t *updated_at,
+		      char *owner, size_t olen);
+/* Answers of an event, or of a session; -1 on failure. */
+int64_t store_event_answers(store_t *st, int64_t event_id);
+int64_t store_session_answers(store_t *st, int64_t session_id);
+int store_event_set_summary(store_t *st, int64_t id, const char *summary);
+/* Replaces the deck and slides of an event that has no answers (else
+ * STORE_ERROR and nothing changes); fills slide_ids[0..n). */
+int store_event_set_deck(store_t *st, int64_t id, const char *title, const char *subtitle,
+			 const char *lang, const char *deck_md, char *const *slides_json,
+			 size_t n, int64_t *slide_ids);
+/* Deletes an event with its sessions and answers. */
+int store_event_delete(store_t *st, int64_t id);
+int store_event_touch(store_t *st, int64_t id);
+/* Shares the event with user name as role ("facilitator" or "moderator");
+ * role NULL stops sharing. STORE_NOTFOUND when there is no such user. */
+int store_share(store_t *st, int64_t event_id, const char *name, const char *role);
+int store_shares(store_t *st, int64_t event_id,
+		 void (*fn)(const char *name, const char *role, void *arg), void *arg);
+/* The moderation log of an event, newest first (at most 1,000 rows). */
+int store_log(store_t *st, int64_t event_id,
+	      void (*fn)(int64_t at, const char *user, const char *action, int64_t answer,
+			 const char *session, void *arg),
+	      void *arg);
+
 /* ---- users and tokens (synchronous) ---- */
 
 /* Adds a user with an Argon2id hash (crypto_pwhash_str) of the password. */
@@ -167,6 +220,8 @@ struct store_job {
 		struct {
 			int64_t answer_id;
 			bool value;
+			/* who, for the moderation log (no row when event_id is 0) */
+			int64_t event_id, session_id, user_id;
 		} flag; /* STORE_JOB_HIDE, STORE_JOB_ANSWERED */
 		struct {
 			unsigned char hash[32];

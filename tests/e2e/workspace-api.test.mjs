@@ -1,0 +1,171 @@
+// The workspace API against the real binary: events from decks, titles and
+// duplicates; deck export and round trip; sessions run again with empty
+// results; ending a session; sharing with roles; the moderation log; users.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { prepare, startServer, stopServer, cleanup, Participant, run, ROOT } from './lib.mjs';
+
+let env, srv, tokens = {};
+
+function api(who, method, path, body) {
+  return fetch(`${srv.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${tokens[who]}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+async function json(res) { return { status: res.status, body: res.status === 204 ? null : await res.json() }; }
+
+before(async () => {
+  env = prepare();
+  tokens.anna = env.token;
+  for (const [name, role] of [['bram', 'moderator'], ['carl', 'facilitator'], ['root', 'admin']]) {
+    run(['user', 'add', name, '--role', role, '--db', env.db], 'geheim-wachtwoord\n');
+    tokens[name] = run(['token', name, '--db', env.db]).trim();
+  }
+  srv = await startServer(env);
+});
+after(async () => {
+  await stopServer(srv);
+  cleanup(env);
+});
+
+test('me tells name and role; roles are checked for users', async () => {
+  assert.deepEqual((await json(await api('bram', 'GET', '/api/v1/me'))).body.role, 'moderator');
+  assert.equal((await api('anna', 'GET', '/api/v1/users')).status, 403);
+  const list = await json(await api('root', 'GET', '/api/v1/users'));
+  assert.deepEqual(list.body.users.map((u) => u.name), ['anna', 'bram', 'carl', 'root']);
+  assert.equal((await api('root', 'POST', '/api/v1/users', { name: 'dora', password: 'kort', role: 'facilitator' })).status, 400);
+  assert.equal((await api('root', 'POST', '/api/v1/users', { name: 'dora', password: 'lang-genoeg', role: 'boss' })).status, 400);
+  assert.equal((await api('root', 'POST', '/api/v1/users', { name: 'dora', password: 'lang-genoeg', role: 'facilitator' })).status, 201);
+  assert.equal((await api('root', 'POST', '/api/v1/users', { name: 'dora', password: 'lang-genoeg' })).status, 409);
+  assert.equal((await api('root', 'DELETE', '/api/v1/users/dora')).status, 204);
+  assert.equal((await api('root', 'DELETE', '/api/v1/users/dora')).status, 404);
+});
+
+test('events: from a deck, a title or a duplicate; bad input changes nothing', async () => {
+  const before = (await json(await api('anna', 'GET', '/api/v1/events'))).body.events.length;
+  const bad = await json(await api('anna', 'POST', '/api/v1/events', { deck: '---\ntitle: X\n---\n? opne: hoi\n' }));
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.code, 'invalid_deck');
+  assert.equal(bad.body.line, 4);
+  assert.match(bad.body.error, /^line 4: unknown question type/);
+  assert.equal((await api('anna', 'POST', '/api/v1/events', { title: '   ' })).status, 400);
+  assert.equal((await api('anna', 'POST', '/api/v1/events', {})).status, 400);
+  assert.equal((await json(await api('anna', 'GET', '/api/v1/events'))).body.events.length, before);
+
+  const deck = readFileSync(`${ROOT}/examples/samenleven-in-diversiteit.md`, 'utf8');
+  const made = await json(await api('anna', 'POST', '/api/v1/events', { deck }));
+  assert.equal(made.status, 201);
+  assert.equal(made.body.title, 'Samenleven in diversiteit');
+  assert.equal(made.body.access, 'owner');
+  assert.equal(made.body.owner, 'anna');
+  assert.equal(made.body.slides.filter((s) => s.kind === 'open').length, 3);
+  // export gives the deck back; importing the export gives the same slides
+  const md = await (await api('anna', 'GET', `/api/v1/events/${made.body.id}/deck.md`)).text();
+  assert.equal(md, deck);
+  const again = await json(await api('anna', 'POST', '/api/v1/events', { deck: md }));
+  const strip = (e) => e.slides.map(({ id, ...rest }) => rest);
+  assert.deepEqual(strip(again.body), strip(made.body));
+  const dj = await json(await api('anna', 'GET', `/api/v1/events/${made.body.id}/deck.json`));
+  assert.equal(dj.body.slides.length, made.body.slides.length);
+
+  const titled = await json(await api('anna', 'POST', '/api/v1/events', { title: 'Buurtavond Oost' }));
+  assert.equal(titled.status, 201);
+  assert.equal(titled.body.slides[0].title, 'Buurtavond Oost');
+  const dup = await json(await api('anna', 'POST', '/api/v1/events', { duplicate: made.body.id }));
+  assert.equal(dup.status, 201);
+  assert.notEqual(dup.body.id, made.body.id);
+  assert.equal(dup.body.deck, deck);
+  // others' events are not there for carl; every facilitator sees unowned ones
+  const carl = (await json(await api('carl', 'GET', '/api/v1/events'))).body.events;
+  assert.ok(!carl.some((e) => e.id === made.body.id));
+  assert.ok(carl.some((e) => e.owner === ''));
+  assert.equal((await api('carl', 'GET', `/api/v1/events/${made.body.id}`)).status, 404);
+  assert.equal((await api('carl', 'POST', '/api/v1/events', { duplicate: made.body.id })).status, 404);
+});
+
+test('deck edits, summary, sessions run again, ending, sharing and the log', async () => {
+  const ev = (await json(await api('anna', 'POST', '/api/v1/events', { title: 'Werkavond' }))).body;
+  const deck = '---\ntitle: Werkavond\nlang: nl\n---\n\n# Welkom\n\n---\n\n? open: Wat vind je?\nanswers: 3\n';
+  let r = await json(await api('anna', 'PUT', `/api/v1/events/${ev.id}`, { deck, summary: 'Een **goede** avond.' }));
+  assert.equal(r.status, 200);
+  assert.equal(r.body.slides.length, 2);
+  assert.equal(r.body.summary, 'Een **goede** avond.');
+  assert.equal((await api('anna', 'PUT', `/api/v1/events/${ev.id}`, { deck: '---\ntitle: Werkavond\n' })).status, 400);
+
+  const s1 = await json(await api('anna', 'POST', `/api/v1/events/${ev.id}/sessions`));
+  assert.equal(s1.status, 201);
+  const code1 = s1.body.code;
+  const ctl = (who, code, action, extra = {}) => api(who, 'POST', `/api/v1/sessions/${code}/control`, { action, ...extra });
+  assert.equal((await ctl('anna', code1, 'next')).status, 200);
+  const state1 = await (await fetch(`${srv.base}/api/v1/sessions/${code1}`)).json();
+  const p = new Participant(srv.base, code1);
+  const a1 = await p.answer(state1.slide.id, 'eerste sessie');
+  assert.equal(a1.status, 201);
+  // with answers, the deck is fixed
+  const locked = await json(await api('anna', 'PUT', `/api/v1/events/${ev.id}`, { deck: deck.replace('Wat vind je?', 'Anders?') }));
+  assert.equal(locked.status, 409);
+  assert.equal(locked.body.code, 'has_answers');
+  assert.equal((await json(await api('anna', 'GET', `/api/v1/events/${ev.id}`))).body.slides[1].title, 'Wat vind je?');
+
+  // share: bram moderates, carl may not touch it
+  assert.equal((await ctl('bram', code1, 'next')).status, 403);
+  assert.equal((await api('bram', 'POST', `/api/v1/answers/${a1.body.id}/hide`)).status, 403);
+  assert.equal((await api('anna', 'POST', `/api/v1/events/${ev.id}/share`, { name: 'bram', role: 'moderator' })).status, 204);
+  assert.equal((await api('anna', 'POST', `/api/v1/events/${ev.id}/share`, { name: 'nobody', role: 'moderator' })).status, 404);
+  assert.equal((await api('anna', 'POST', `/api/v1/events/${ev.id}/share`, { name: 'bram', role: 'king' })).status, 400);
+  assert.equal((await api('bram', 'POST', `/api/v1/answers/${a1.body.id}/hide`)).status, 200);
+  assert.equal((await ctl('bram', code1, 'next')).status, 403, 'a moderator cannot drive the session');
+  assert.equal((await api('bram', 'PUT', `/api/v1/events/${ev.id}`, { summary: 'x' })).status, 403, 'nor edit the event');
+  assert.equal((await api('bram', 'GET', `/api/v1/sessions/${code1}/results?hidden=1`)).status, 200);
+  assert.equal((await ctl('carl', code1, 'next')).status, 403);
+  const log = (await json(await api('anna', 'GET', `/api/v1/events/${ev.id}/log`))).body.log;
+  assert.equal(log[0].user, 'bram');
+  assert.equal(log[0].action, 'hide');
+  assert.equal(log[0].answer, a1.body.id);
+  assert.equal(log[0].session, code1);
+
+  // start again with empty results; the first session keeps its answer
+  const s2 = (await json(await api('anna', 'POST', `/api/v1/events/${ev.id}/sessions`))).body;
+  assert.notEqual(s2.code, code1);
+  await ctl('anna', s2.code, 'next');
+  const r2 = (await json(await api('anna', 'GET', `/api/v1/sessions/${s2.code}/results`))).body;
+  assert.ok(r2.slides.every((x) => x.answers === 0));
+  const r1 = (await json(await api('anna', 'GET', `/api/v1/sessions/${code1}/results?hidden=1`))).body;
+  assert.equal(r1.slides[0].hidden, 1);
+  // end the first session: no more answers, phones are told
+  const ended = await json(await ctl('anna', code1, 'end'));
+  assert.equal(ended.body.status, 'ended');
+  const late = await new Participant(srv.base, code1).answer(state1.slide.id, 'te laat');
+  assert.equal(late.status, 409);
+  assert.equal(late.body.code, 'ended');
+  const evNow = (await json(await api('anna', 'GET', `/api/v1/events/${ev.id}`))).body;
+  assert.deepEqual(evNow.sessions.map((s) => [s.code, s.status, s.answers]), [[code1, 'ended', 1], [s2.code, 'live', 0]]);
+  assert.deepEqual(evNow.shared, [{ name: 'bram', role: 'moderator' }]);
+
+  // deleting: only the owner; the codes stop resolving
+  assert.equal((await api('bram', 'DELETE', `/api/v1/events/${ev.id}`)).status, 403);
+  assert.equal((await api('anna', 'DELETE', `/api/v1/events/${ev.id}`)).status, 204);
+  assert.equal((await fetch(`${srv.base}/api/v1/sessions/${s2.code}`)).status, 404);
+  assert.equal((await api('anna', 'GET', `/api/v1/events/${ev.id}`)).status, 404);
+});
+
+test('password change needs the current password and ends other logins', async () => {
+  const login = (password) => fetch(`${srv.base}/login`, {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ name: 'carl', password, next: '/app' }) });
+  const res = await login('geheim-wachtwoord');
+  assert.equal(res.status, 303);
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  const me = await (await fetch(`${srv.base}/api/v1/me`, { headers: { cookie } })).json();
+  const change = (body, csrf = me.csrf) => fetch(`${srv.base}/api/v1/me/password`, {
+    method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await change({ current: 'geheim-wachtwoord', new: 'nieuw-wachtwoord' }, 'x')).status, 403);
+  assert.equal((await change({ current: 'fout', new: 'nieuw-wachtwoord' })).status, 403);
+  assert.equal((await change({ current: 'geheim-wachtwoord', new: 'kort' })).status, 400);
+  assert.equal((await change({ current: 'geheim-wachtwoord', new: 'nieuw-wachtwoord' })).status, 204);
+  assert.equal((await fetch(`${srv.base}/api/v1/me`, { headers: { cookie } })).status, 401, 'the old login ended');
+  assert.equal((await login('nieuw-wachtwoord')).status, 303);
+});
