@@ -558,7 +558,9 @@ static int cmd_serve(const opts_t *o)
 	main_loop = uv_default_loop();
 	app_t *app;
 	char err[512];
-	app_options_t ao = {.web_dir = web, .public_url = url};
+	char data[1100];
+	snprintf(data, sizeof data, "%s/data", dir);
+	app_options_t ao = {.web_dir = web, .public_url = url, .data_dir = data};
 	if (app_new(main_loop, st, &ao, &app, err, sizeof err) < 0) {
 		fprintf(stderr, "inspraak: %s\n", err);
 		store_close(st);

@@ -42,7 +42,7 @@ static void fail(app_t *a, session_t *s, http_request_t *req, bool form, int sta
 }
 
 static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int status,
-		    int64_t id, const char *set_cookie)
+		    int64_t id, bool pending, const char *set_cookie)
 {
 	if (form) {
 		char hdr[320];
@@ -50,10 +50,11 @@ static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int 
 		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 		return;
 	}
-	http_respond_json(req, status,
-			  json_pack("{s:s, s:I}", "status", status == 201 ? "stored" : "duplicate",
-				    "id", (json_int_t)id),
-			  set_cookie);
+	json_t *j = json_pack("{s:s, s:I}", "status", status == 201 ? "stored" : "duplicate", "id",
+			      (json_int_t)id);
+	if (pending)
+		json_object_set_new(j, "pending", json_true());
+	http_respond_json(req, status, j, set_cookie);
 }
 
 static void stored(store_job_t *job)
@@ -76,16 +77,29 @@ static void stored(store_job_t *job)
 		if (p->reserved)
 			tally_release(ls->tally, p->pkey, p->norm);
 	} else if (ls->tally && p->norm) {
-		tally_add(ls->tally, id, p->pkey, p->norm, job->u.answer.at_ms, false, false,
+		bool held = job->u.answer.pending;
+		tally_add(ls->tally, id, p->pkey, p->norm, job->u.answer.at_ms, held, false,
 			  p->reserved);
+		if (held)
+			tally_set_pending(ls->tally, id, true);
 		live_dirty(p->app, s);
 	}
 	map_put(&s->seen, p->seen, id);
-	succeed(p->app, s, p->req, p->form, dup ? 200 : 201, id, p->set_cookie);
+	succeed(p->app, s, p->req, p->form, dup ? 200 : 201, id, !dup && job->u.answer.pending,
+		p->set_cookie);
 out:
 	json_decref(p->norm);
 	free(p->value_text);
 	free(p);
+}
+
+/* Held back for a moderator: the question asks for it, or a word of the
+ * filter's list is in it. A vote is never held back. */
+static bool held_back(app_t *a, const live_slide_t *ls, const json_t *norm)
+{
+	if (json_object_get(norm, "upvote"))
+		return false;
+	return ls->s.approve || filter_match_json(a->filter, norm);
 }
 
 static pending_t *pending_new(app_t *a, session_t *s, live_slide_t *ls, http_request_t *req,
@@ -121,7 +135,7 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 	int64_t known;
 	if (map_get(&s->seen, seen, &known)) {
 		if (known > 0) {
-			succeed(a, s, req, form, 200, known, set_cookie);
+			succeed(a, s, req, form, 200, known, false, set_cookie);
 			return;
 		}
 		/* The first attempt is still being written: queue behind it;
@@ -147,6 +161,7 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 		p->norm = norm;
 		p->value_text = json_dumps(norm, JSON_COMPACT | JSON_ENCODE_ANY);
 		p->job.u.answer.value = p->value_text;
+		p->job.u.answer.pending = held_back(a, ls, norm);
 		p->pkey = pkey;
 		p->seen = seen;
 		store_submit(a->store, &p->job);
@@ -205,6 +220,7 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 	p->norm = norm;
 	p->value_text = json_dumps(norm, JSON_COMPACT | JSON_ENCODE_ANY);
 	p->job.u.answer.value = p->value_text;
+	p->job.u.answer.pending = held_back(a, ls, norm);
 	p->pkey = pkey;
 	p->seen = seen;
 	p->reserved = true;

@@ -20,6 +20,7 @@ typedef struct app app_t;
 typedef struct app_options {
 	const char *web_dir;    /* folder with the templates and static/ */
 	const char *public_url; /* "http://host:port", no trailing slash */
+	const char *data_dir;   /* folder with profanity/ word lists; NULL: none */
 } app_options_t;
 
 /* Loads templates and static files and every live session (rebuilding the

@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "model/deck.h"
+#include "model/filter.h"
 #include "model/tally.h"
 #include "util/bucket.h"
 #include "util/buf.h"
@@ -64,6 +65,7 @@ struct app {
 	 * per account and per address */
 	bucket_set_t budget, lookups, logins;
 	unsigned char hash_key[crypto_shorthash_KEYBYTES];
+	filter_t *filter; /* words that hold an answer back for a moderator */
 	uv_timer_t flush_timer;
 	uint64_t last_flush;
 	bool flush_pending;

@@ -296,6 +296,8 @@ static void load_answer(const store_answer_t *ans, void *arg)
 	}
 	tally_add(ls->tally, ans->id, live_participant_key(ans->participant), norm, ans->at_ms,
 		  ans->hidden, ans->answered, false);
+	if (ans->pending)
+		tally_set_pending(ls->tally, ans->id, true);
 	json_decref(norm);
 }
 

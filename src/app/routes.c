@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "util/file.h"
 #include "util/log.h"
 
 enum { CONTROL_BODY_MAX = 16 * 1024 };
@@ -193,8 +194,11 @@ static void flag_saved(store_job_t *job)
 		                   NULL);
 	} else {
 		/* Applied after the commit: what the screen shows is what is stored. */
-		if (job->kind == STORE_JOB_HIDE)
+		if (job->kind == STORE_JOB_HIDE) {
+			/* approved or rejected: either way it waits no more */
 			tally_set_hidden(f->slide->tally, id, v);
+			tally_set_pending(f->slide->tally, id, false);
+		}
 		else
 			tally_set_answered(f->slide->tally, id, v);
 		live_dirty(f->app, f->session);
@@ -553,6 +557,21 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 	snprintf(a->public_url, sizeof a->public_url, "%s", opt->public_url);
 	crypto_generichash(a->hash_key, sizeof a->hash_key, (const unsigned char *)"seen", 4,
 	                   store_secret(st), 32);
+	a->filter = filter_new();
+	if (opt->data_dir) {
+		static const char *lists[] = {"profanity/nl.txt", "profanity/en.txt"};
+		for (size_t i = 0; i < sizeof lists / sizeof *lists; i++) {
+			char path[1200];
+			size_t len;
+			snprintf(path, sizeof path, "%s/%s", opt->data_dir, lists[i]);
+			char *text = file_read(path, 1 << 20, &len);
+			if (text)
+				filter_add_list(a->filter, text, len);
+			else
+				log_warn("no word list at %s: answers are not filtered by it", path);
+			free(text);
+		}
+	}
 	if (pages_load(a, err, errlen) < 0) {
 		app_free(a);
 		return -1;
@@ -579,6 +598,7 @@ void app_free(app_t *a)
 	bucket_free(&a->lookups);
 	bucket_free(&a->logins);
 	pages_free(a);
+	filter_free(a->filter);
 	free(a);
 }
 

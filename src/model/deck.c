@@ -479,21 +479,23 @@ enum {
 	SET_SCALE,
 	SET_LABELS,
 	SET_RESULTS,
+	SET_MODERATION,
 	SET_COUNT
 };
 
 static const char *const setting_names[SET_COUNT] = {
-    "max-length", "answers", "entries", "multiple", "scale", "labels", "results",
+    "max-length", "answers", "entries", "multiple", "scale", "labels", "results", "moderation",
 };
 
 /* The settings each kind takes, in the order the docs list them. */
-static const int kind_settings[][4] = {
-    [SLIDE_OPEN] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, -1},
-    [SLIDE_CLOUD] = {SET_ENTRIES, SET_MAX_LENGTH, SET_RESULTS, -1},
-    [SLIDE_CHOICE] = {SET_MULTIPLE, SET_RESULTS, -1, -1},
-    [SLIDE_SCALE] = {SET_SCALE, SET_LABELS, SET_RESULTS, -1},
-    [SLIDE_RANK] = {SET_RESULTS, -1, -1, -1},
-    [SLIDE_QA] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, -1},
+enum { KIND_SETTINGS_MAX = 5 };
+static const int kind_settings[][KIND_SETTINGS_MAX] = {
+    [SLIDE_OPEN] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, SET_MODERATION, -1},
+    [SLIDE_CLOUD] = {SET_ENTRIES, SET_MAX_LENGTH, SET_RESULTS, SET_MODERATION, -1},
+    [SLIDE_CHOICE] = {SET_MULTIPLE, SET_RESULTS, -1, -1, -1},
+    [SLIDE_SCALE] = {SET_SCALE, SET_LABELS, SET_RESULTS, -1, -1},
+    [SLIDE_RANK] = {SET_RESULTS, -1, -1, -1, -1},
+    [SLIDE_QA] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, SET_MODERATION, -1},
 };
 
 static int parse_int(parser_t *p, int line, const char *key, const char *v, int lo, int hi,
@@ -529,6 +531,11 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 			return fail(p, line, "multiple is '%s' (expected yes or no)", v);
 		s->multiple = v[0] == 'y';
 		return 0;
+	case SET_MODERATION:
+		if (strcmp(v, "approve") && strcmp(v, "none"))
+			return fail(p, line, "moderation is '%s' (expected approve or none)", v);
+		s->approve = v[0] == 'a';
+		return 0;
 	case SET_RESULTS:
 		if (strcmp(v, "phones") && strcmp(v, "screen"))
 			return fail(p, line, "results is '%s' (expected screen or phones)", v);
@@ -561,13 +568,13 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 static int lookup_setting(parser_t *p, const slide_t *s, int line, const char *key)
 {
 	const int *allowed = kind_settings[s->kind];
-	for (int i = 0; i < 4 && allowed[i] >= 0; i++)
+	for (int i = 0; i < KIND_SETTINGS_MAX && allowed[i] >= 0; i++)
 		if (strcmp(setting_names[allowed[i]], key) == 0)
 			return allowed[i];
 	buf_t b = BUF_INIT;
-	const char *names[4];
+	const char *names[KIND_SETTINGS_MAX];
 	size_t n = 0;
-	for (; n < 4 && allowed[n] >= 0; n++)
+	for (; n < KIND_SETTINGS_MAX && allowed[n] >= 0; n++)
 		names[n] = setting_names[allowed[n]];
 	list_names(&b, names, n);
 	fail(p, line, "unknown setting '%s' for a %s question (expected %s)", key,
@@ -923,6 +930,8 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 	}
 	if (slide_is_question(s))
 		json_object_set_new(j, "results_on_phones", json_boolean(s->results_on_phones));
+	if (s->approve)
+		json_object_set_new(j, "approve", json_true());
 	if (with_source) {
 		json_object_set_new(j, "md", json_string(s->body_md ? s->body_md : ""));
 		json_object_set_new(j, "line", json_integer(s->line));
@@ -961,6 +970,7 @@ int slide_from_json(const json_t *j, slide_t *s)
 	    json_integer_value(line) <= DECK_MAX_BYTES)
 		s->line = (int)json_integer_value(line);
 	s->results_on_phones = json_is_true(json_object_get(j, "results_on_phones"));
+	s->approve = json_is_true(json_object_get(j, "approve"));
 	json_t *items = NULL;
 	switch (s->kind) {
 	case SLIDE_OPEN:

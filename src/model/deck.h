@@ -64,6 +64,7 @@ typedef struct slide {
 	char *label_low; /* scale: label of 1 ("" when none) */
 	char *label_high; /* scale: label of scale_max ("" when none) */
 	bool results_on_phones; /* show results to participants after voting (default false) */
+	bool approve;    /* open, cloud, qa: answers wait for a moderator before they show */
 	char **items;    /* choice, rank: options; scale: statements */
 	size_t n_items;
 } slide_t;
@@ -99,7 +100,8 @@ static inline bool slide_is_question(const slide_t *s) { return s->kind != SLIDE
  * The slide as JSON, without an id (the caller adds "id"):
  * {"kind","title","html", and per kind: "max_length","max_answers",
  *  "multiple","scale_max","labels":[low,high],"options":[...] (choice, rank)
- *  or "statements":[...] (scale), "results_on_phones"} plus "md" (the body's
+ *  or "statements":[...] (scale), "results_on_phones", and "approve": true when
+ *  answers wait for a moderator} plus "md" (the body's
  * Markdown) when with_source is true. Returns a new reference.
  */
 json_t *slide_to_json(const slide_t *s, bool with_source);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "model/answer.h"
+#include "util/buf.h"
 #include "util/map.h"
 #include "util/text.h"
 
@@ -33,7 +34,7 @@ typedef struct record {
 	json_t *norm;         /* owned reference */
 	uint32_t *words;      /* cloud: owned, the word index of each entry */
 	uint32_t n_words;
-	bool hidden, answered;
+	bool hidden, answered, pending;
 	bool upvote; /* qa: a vote, not a question */
 } record_t;
 
@@ -451,6 +452,8 @@ int tally_set_hidden(tally_t *t, int64_t id, bool hidden)
 	record_t *r = find(t, id);
 	if (!r)
 		return -1;
+	if (!hidden)
+		r->pending = false;
 	if (r->hidden == hidden)
 		return 0;
 	r->hidden = hidden;
@@ -462,6 +465,18 @@ int tally_set_hidden(tally_t *t, int64_t id, bool hidden)
 		apply(t, r, +1);
 	}
 	t->version++;
+	return 0;
+}
+
+int tally_set_pending(tally_t *t, int64_t id, bool pending)
+{
+	record_t *r = find(t, id);
+	if (!r)
+		return -1;
+	if (r->pending != pending) {
+		r->pending = pending;
+		t->version++;
+	}
 	return 0;
 }
 
@@ -557,6 +572,8 @@ static json_t *text_item(const record_t *r, const char *text, bool with_hidden)
 	                       (json_int_t)r->at);
 	if (with_hidden && r->hidden)
 		json_object_set_new(it, "hidden", json_true());
+	if (with_hidden && r->pending)
+		json_object_set_new(it, "pending", json_true());
 	return it;
 }
 
@@ -617,6 +634,28 @@ json_t *tally_json(const tally_t *t, bool with_hidden)
 		}
 		json_object_set_new(j, "words", arr);
 		json_object_set_new(j, "entries", json_integer((json_int_t)t->entries));
+		if (with_hidden) {
+			/* moderators act on answers, not words: every answer, newest first */
+			json_t *items = json_array();
+			size_t m = 0;
+			size_t *all = listed(t, true, false, by_time_desc, &m);
+			for (size_t x = 0; x < m; x++) {
+				const record_t *r = &t->rec[all[x]];
+				buf_t b = BUF_INIT;
+				size_t k;
+				json_t *e;
+				json_array_foreach(r->norm, k, e)
+				{
+					if (k)
+						buf_puts(&b, ", ");
+					buf_puts(&b, json_string_value(e));
+				}
+				json_array_append_new(items, text_item(r, b.data ? b.data : "", true));
+				buf_free(&b);
+			}
+			free(all);
+			json_object_set_new(j, "items", items);
+		}
 		break;
 	case SLIDE_CHOICE:
 		for (size_t i = 0; i < s->n_items; i++) {

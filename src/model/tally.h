@@ -54,6 +54,10 @@ void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm,
 	       bool hidden, bool answered, bool reserved);
 /* Hides or shows an answer. Returns 0, or -1 when id is not in this tally. */
 int tally_set_hidden(tally_t *t, int64_t id, bool hidden);
+/* Marks a hidden answer as waiting for a moderator's approval (it was held
+ * back when it arrived, not hidden later); showing it clears the mark.
+ * Returns 0, or -1 when id is not in this tally. */
+int tally_set_pending(tally_t *t, int64_t id, bool pending);
 /* Marks a Q&A question answered or not. Returns 0, or -1 when id is not a
  * question in this tally. */
 int tally_set_answered(tally_t *t, int64_t id, bool answered);
@@ -73,7 +77,10 @@ uint64_t tally_version(const tally_t *t);
  * {"kind","respondents","answers","hidden", and per kind "items" (open, qa),
  * "words" (cloud), "options" (choice, rank), "statements" (scale)}.
  * With with_hidden, open and qa items include hidden answers marked
- * "hidden": true (for moderators); counts never include them.
+ * "hidden": true, and "pending": true when they wait for approval (for
+ * moderators); counts never include them. With with_hidden a cloud also
+ * lists "items": every answer (entries joined by ", "), newest first, so a
+ * moderator can act on answers while words are counted over visible ones.
  */
 json_t *tally_json(const tally_t *t, bool with_hidden);
 

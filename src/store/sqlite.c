@@ -85,6 +85,8 @@ static const char *const migrations[] = {
 	"  REFERENCES events(id) ON DELETE CASCADE, session_id INTEGER, answer_id INTEGER,"
 	"  user_id INTEGER, action TEXT NOT NULL, at INTEGER NOT NULL);"
 	"CREATE INDEX moderation_log_event ON moderation_log(event_id, id);",
+	/* 4: answers held back for a moderator's approval */
+	"ALTER TABLE answers ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
 };
 
 int64_t store_now_ms(void)
@@ -488,7 +490,7 @@ int store_answers_load(store_t *st, int64_t session_id,
 		       void (*fn)(const store_answer_t *a, void *arg), void *arg)
 {
 	sqlite3_stmt *q = prep(st, "SELECT id, slide_id, participant, client_id, value, at, hidden,"
-				   " answered FROM answers WHERE session_id=? ORDER BY id");
+				   " answered, pending FROM answers WHERE session_id=? ORDER BY id");
 	if (!q)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, session_id);
@@ -504,6 +506,7 @@ int store_answers_load(store_t *st, int64_t session_id,
 			.at_ms = sqlite3_column_int64(q, 5),
 			.hidden = sqlite3_column_int(q, 6) != 0,
 			.answered = sqlite3_column_int(q, 7) != 0,
+			.pending = sqlite3_column_int(q, 8) != 0,
 		};
 		fn(&a, arg);
 	}
@@ -929,6 +932,8 @@ static int run_job(store_t *st, store_job_t *j)
 		sqlite3_bind_text(q, 4, j->u.answer.client_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 5, j->u.answer.value, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 6, j->u.answer.at_ms);
+		sqlite3_bind_int(q, 7, j->u.answer.pending);
+		sqlite3_bind_int(q, 8, j->u.answer.pending);
 		rc = sqlite3_step(q);
 		sqlite3_reset(q);
 		if (rc != SQLITE_DONE)
@@ -1091,13 +1096,13 @@ int store_start(store_t *st, uv_loop_t *loop)
 	}
 	if (wprep(st, &st->ins_answer,
 		  "INSERT OR IGNORE INTO answers(session_id, slide_id, participant, client_id,"
-		  " value, at) VALUES(?,?,?,?,?,?)") ||
+		  " value, at, hidden, pending) VALUES(?,?,?,?,?,?,?,?)") ||
 	    wprep(st, &st->find_answer,
 		  "SELECT id FROM answers WHERE session_id=? AND client_id=?") ||
 	    wprep(st, &st->upd_session,
 		  "UPDATE sessions SET status=?, slide_index=?, open=?, results=?, revision=?,"
 		  " ended_at=? WHERE id=?") ||
-	    wprep(st, &st->upd_hidden, "UPDATE answers SET hidden=? WHERE id=?") ||
+	    wprep(st, &st->upd_hidden, "UPDATE answers SET hidden=?, pending=0 WHERE id=?") ||
 	    wprep(st, &st->upd_answered, "UPDATE answers SET answered=? WHERE id=?") ||
 	    wprep(st, &st->ins_log,
 		  "INSERT INTO moderation_log(event_id, session_id, answer_id, user_id, action, at)"

@@ -103,6 +103,7 @@ typedef struct store_answer {
 	const char *value; /* normal form, JSON */
 	int64_t at_ms;
 	bool hidden, answered;
+	bool pending; /* hidden when it arrived, waiting for a moderator */
 } store_answer_t;
 
 /* Calls fn for every answer of a session in id order (strings valid during
@@ -213,6 +214,7 @@ struct store_job {
 			char participant[33];
 			char client_id[65];
 			char *value; /* owned by the job's creator */
+			bool pending;   /* store it hidden, waiting for a moderator */
 			int64_t id;     /* out: the answer's id */
 			bool duplicate; /* out: it existed already; id is the old one */
 		} answer;

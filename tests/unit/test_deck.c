@@ -362,8 +362,8 @@ static void rejects_question_errors(void **state)
 	    "line 7: unknown setting 'max-length' for a choice question (expected multiple or "
 	    "results)");
 	bad(FRONT "? cloud: C\nanswers: 3\n",
-	    "line 5: unknown setting 'answers' for a cloud question (expected entries, max-length "
-	    "or results)");
+	    "line 5: unknown setting 'answers' for a cloud question (expected entries, max-length, "
+	    "results or moderation)");
 	bad(FRONT "? rank: R\nscale: 3\n- a\n- b\n",
 	    "line 5: unknown setting 'scale' for a rank question (expected results)");
 	bad(FRONT "? open: O\nmax-length: 2001\n",

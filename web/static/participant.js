@@ -157,7 +157,9 @@ function confirmed(a, body) {
   }
   store.set(`done:${a.slide}`, doneCount(a.slide) + 1);
   drafts.delete(a.slide);
-  const text = a.ask ? t(lang, 'asked') : t(lang, a.vote ? 'thanks_vote' : 'thanks');
+  const base = a.ask ? t(lang, 'asked') : t(lang, a.vote ? 'thanks_vote' : 'thanks');
+  // held back for a moderator: say so, so nobody wonders why it is not on screen
+  const text = body.pending ? `${base} ${t(lang, 'held')}` : base;
   if (a.ask && body.id != null) store.set(`own:${a.slide}`, [...store.get(`own:${a.slide}`, []), body.id]);
   setFeedback(a.slide, 'thanks', text);
   announce(text);
