@@ -572,6 +572,7 @@ static int cmd_serve(const opts_t *o)
 		fprintf(stderr, "inspraak: cannot listen on %s: %s\n", o->listen, uv_strerror(rc));
 		return 1;
 	}
+	http_set_body_limit(srv, app_body_limit);
 	if (store_start(st, main_loop) != STORE_OK) {
 		fprintf(stderr, "inspraak: the store's writer could not start\n");
 		return 1;

@@ -31,6 +31,8 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 /* Closes the app's loop handles; run the loop once more, then app_free. */
 void app_stop(app_t *a);
 void app_free(app_t *a);
+/* The body limit for http_set_body_limit: image uploads may send 5 MiB. */
+size_t app_body_limit(const char *url, size_t len);
 /* The http_handler_fn to pass to http_listen, with the app as ctx. */
 void app_handle(http_request_t *req, void *ctx);
 

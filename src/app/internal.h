@@ -119,6 +119,12 @@ int workspace_access(app_t *a, int64_t user, int64_t event_id);
 /* Handles /api/v1/events..., /api/v1/users..., /api/v1/me... */
 void workspace_handle(app_t *a, http_request_t *req, int64_t user, bool csrf_ok);
 
+/* ---- media.c ---- */
+/* POST /api/v1/events/ID/images: stores the body as an image of the event. */
+void media_upload(app_t *a, http_request_t *req, int64_t event_id);
+/* GET /media/ID/NAME (rest is "ID/NAME"). */
+void media_serve(app_t *a, http_request_t *req, const char *rest);
+
 /* ---- auth.c ---- */
 /* The participant for this request: reads or makes the cookie. Fills hex
  * (33 bytes) and key; *set_cookie is a Set-Cookie line or "" (static). */

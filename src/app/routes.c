@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "app/reports.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -357,6 +358,13 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 		bool hidden = http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
 		if (need_access(a, req, s, ACCESS_MODERATOR, false))
 			live_stream(a, s, req, hidden ? STREAM_MODERATOR : STREAM_PRESENTER);
+	} else if (strcmp(sub, "/report") == 0) {
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
+		if (need_access(a, req, s, ACCESS_MODERATOR, false))
+			reports_get(a, s, req);
 	} else {
 		not_found(req);
 	}
@@ -401,6 +409,14 @@ void app_handle(http_request_t *req, void *ctx)
 			return;
 		}
 		pages_app(a, req);
+		return;
+	}
+	if (strncmp(p, "/media/", 7) == 0) {
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
+		media_serve(a, req, p + 7);
 		return;
 	}
 	if (strncmp(p, "/static/", 8) == 0) {

@@ -301,10 +301,15 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 		json_decref(j);
 		return;
 	}
+	int64_t from = json_is_integer(dup) && !deck && !json_is_string(title)
+			       ? json_integer_value(dup)
+			       : 0;
 	json_decref(j);
 	int64_t id;
 	int rc = app_event_create(a->store, md, strlen(md), user, &id, msg, sizeof msg);
 	free(md);
+	if (rc == 0 && from)
+		store_media_copy(a->store, from, id); /* the copy's slides show the same images */
 	if (rc == -1)
 		bad_deck(req, msg);
 	else if (rc < 0)
@@ -501,6 +506,8 @@ static void event_api(app_t *a, http_request_t *req, int64_t user, const char *r
 		new_session(a, req, id);
 	} else if (strncmp(sub, "/share", 6) == 0) {
 		share(a, req, id, sub + 6);
+	} else if (strcmp(sub, "/images") == 0 && m == HTTP_M_POST) {
+		media_upload(a, req, id);
 	} else if (strcmp(sub, "/log") == 0 && get) {
 		json_t *log = json_array();
 		store_log(a->store, id, add_log, log);

@@ -152,7 +152,11 @@ static int on_headers_complete(http_parser *p)
 {
 	http_conn_t *c = p->data;
 	buf_putc(&c->ps->raw, '\0');
-	if (p->content_length != ULLONG_MAX && p->content_length > HTTP_MAX_BODY) {
+	c->ps->body_max = c->srv->body_limit ? c->srv->body_limit(c->ps->raw.data, c->ps->url_len)
+					      : HTTP_MAX_BODY;
+	if (c->ps->body_max < HTTP_MAX_BODY)
+		c->ps->body_max = HTTP_MAX_BODY;
+	if (p->content_length != ULLONG_MAX && p->content_length > c->ps->body_max) {
 		c->ps->body_too_large = true;
 		return -1;
 	}
@@ -163,7 +167,7 @@ static int on_headers_complete(http_parser *p)
 static int on_body(http_parser *p, const char *at, size_t n)
 {
 	http_conn_t *c = p->data;
-	if (c->ps->raw.len - c->ps->body_off + n > HTTP_MAX_BODY) {
+	if (c->ps->raw.len - c->ps->body_off + n > c->ps->body_max) {
 		c->ps->body_too_large = true;
 		return -1;
 	}
@@ -644,6 +648,11 @@ void http_close(http_server_t *srv)
 }
 
 size_t http_connections(const http_server_t *srv) { return srv->n_conns; }
+
+void http_set_body_limit(http_server_t *srv, size_t (*fn)(const char *url, size_t len))
+{
+	srv->body_limit = fn;
+}
 
 /* ---- request helpers ---- */
 

@@ -90,6 +90,10 @@ int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn han
  * (the server takes the fd). For tests and fuzzing. Returns 0 or a negative
  * libuv error. */
 int http_serve_fd(http_server_t *srv, int fd);
+/* Lets some paths take bodies larger than HTTP_MAX_BODY (uploads): fn gets
+ * the request's path (not NUL-terminated, len bytes, query included) and
+ * returns the most bytes of body it allows. */
+void http_set_body_limit(http_server_t *srv, size_t (*fn)(const char *url, size_t len));
 /* Stops accepting and closes every connection; frees the server when the
  * loop has finished closing handles. */
 void http_close(http_server_t *srv);

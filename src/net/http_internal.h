@@ -16,6 +16,7 @@ struct http_server {
 	http_handler_fn handler;
 	void *ctx;
 	http_conn_t *sweep_head; /* connections with a deadline */
+	size_t (*body_limit)(const char *url, size_t len); /* NULL: HTTP_MAX_BODY */
 	size_t n_conns;
 	bool closing, listener_closed;
 };
@@ -41,7 +42,7 @@ struct http_conn {
 struct http_parse {
 	buf_t raw;
 	size_t hoff[HTTP_MAX_HEADERS][2];
-	size_t n_hdr, url_len, body_off, header_bytes;
+	size_t n_hdr, url_len, body_off, header_bytes, body_max;
 	bool last_was_value, body_too_large, too_many_headers;
 };
 

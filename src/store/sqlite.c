@@ -87,6 +87,10 @@ static const char *const migrations[] = {
 	"CREATE INDEX moderation_log_event ON moderation_log(event_id, id);",
 	/* 4: answers held back for a moderator's approval */
 	"ALTER TABLE answers ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;",
+	/* 5: images for content slides, kept with their event */
+	"CREATE TABLE media(event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL, type TEXT NOT NULL, data BLOB NOT NULL, created_at INTEGER NOT NULL,"
+	"  PRIMARY KEY(event_id, name));",
 };
 
 int64_t store_now_ms(void)
@@ -777,6 +781,55 @@ int store_log(store_t *st, int64_t event_id,
 		   (const char *)sqlite3_column_text(q, 4), arg);
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* ---- media ---- */
+
+int store_media_put(store_t *st, int64_t event_id, const char *name, const char *type,
+		    const void *data, size_t len)
+{
+	sqlite3_stmt *q = prep(st, "INSERT OR IGNORE INTO media(event_id, name, type, data,"
+				   " created_at) VALUES(?,?,?,?,?)");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, event_id);
+	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, type, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(q, 4, data, len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, store_now_ms());
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_media_get(store_t *st, int64_t event_id, const char *name, char *type, size_t tlen,
+		    void **data, size_t *len)
+{
+	sqlite3_stmt *q = prep(st, "SELECT type, data FROM media WHERE event_id=? AND name=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, event_id);
+	sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		snprintf(type, tlen, "%s", (const char *)sqlite3_column_text(q, 0));
+		*len = (size_t)sqlite3_column_bytes(q, 1);
+		*data = malloc(*len ? *len : 1);
+		if (!*data)
+			abort();
+		memcpy(*data, sqlite3_column_blob(q, 1), *len);
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}
+
+int store_media_copy(store_t *st, int64_t from_event, int64_t to_event)
+{
+	return run_simple(st, "INSERT OR IGNORE INTO media(event_id, name, type, data, created_at)"
+			      " SELECT ?, name, type, data, created_at FROM media WHERE event_id=?",
+			  "ii", to_event, from_event) < 0
+		       ? STORE_ERROR
+		       : STORE_OK;
 }
 
 /* ---- purging ---- */

@@ -170,6 +170,15 @@ int store_log(store_t *st, int64_t event_id,
 			 const char *session, void *arg),
 	      void *arg);
 
+/* Images of an event, by name (a content hash with its extension). put
+ * keeps an existing image of the same name; get hands a malloc'd copy. */
+int store_media_put(store_t *st, int64_t event_id, const char *name, const char *type,
+		    const void *data, size_t len);
+int store_media_get(store_t *st, int64_t event_id, const char *name, char *type, size_t tlen,
+		    void **data, size_t *len);
+/* Copies every image of one event to another (duplicating an event). */
+int store_media_copy(store_t *st, int64_t from_event, int64_t to_event);
+
 /* ---- users and tokens (synchronous) ---- */
 
 /* Adds a user with an Argon2id hash (crypto_pwhash_str) of the password. */

@@ -169,3 +169,42 @@ test('password change needs the current password and ends other logins', async (
   assert.equal((await fetch(`${srv.base}/api/v1/me`, { headers: { cookie } })).status, 401, 'the old login ended');
   assert.equal((await login('nieuw-wachtwoord')).status, 303);
 });
+
+test('images: PNG, JPEG and WebP up to 5 MiB, the type read from the bytes', async () => {
+  const net = await import('node:net');
+  const ev = (await json(await api('anna', 'POST', '/api/v1/events', { title: 'Met beeld' }))).body;
+  const upload = (bytes, type = 'image/png') => fetch(`${srv.base}/api/v1/events/${ev.id}/images`, {
+    method: 'POST', headers: { authorization: `Bearer ${tokens.anna}`, 'content-type': type }, body: bytes });
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 7)]);
+  const up = await json(await upload(png));
+  assert.equal(up.status, 201);
+  assert.match(up.body.url, new RegExp(`^/media/${ev.id}/[0-9a-f]{32}\\.png$`));
+  const got = await fetch(`${srv.base}${up.body.url}`);
+  assert.equal(got.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await got.arrayBuffer()), png);
+  const jpg = await json(await upload(Buffer.concat([Buffer.from('ffd8ffe0', 'hex'), Buffer.alloc(32)]), 'image/png'));
+  assert.match(jpg.body.url, /\.jpg$/, 'the bytes decide, not the declared type');
+  const fake = await json(await upload(Buffer.from('<svg onload=alert(1)></svg>'), 'image/png'));
+  assert.equal(fake.status, 415);
+  assert.match(fake.body.error, /PNG, JPEG or WebP/);
+  assert.equal((await upload(Buffer.alloc(0))).status, 400);
+  assert.equal((await api('bram', 'POST', `/api/v1/events/${ev.id}/images`)).status, 404);
+  // 10 MB is refused before it is read
+  const head = await new Promise((resolve) => {
+    const s = net.connect(srv.port, '127.0.0.1');
+    let out = '';
+    s.on('data', (d) => { out += d; });
+    s.on('close', () => resolve(out));
+    s.on('error', () => resolve(out));
+    s.write(`POST /api/v1/events/${ev.id}/images HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tokens.anna}\r\nContent-Length: 10485760\r\n\r\n`);
+  });
+  assert.match(head, /^HTTP\/1.1 413/);
+  // a deck refers to it; a duplicate keeps it
+  const deck = `---\ntitle: Met beeld\n---\n\n# Kaart\n\n![De wijk](${up.body.url})\n`;
+  const put = await json(await api('anna', 'PUT', `/api/v1/events/${ev.id}`, { deck }));
+  assert.match(put.body.slides[0].html, new RegExp(`<img src="${up.body.url}" alt="De wijk"`));
+  const dup = (await json(await api('anna', 'POST', '/api/v1/events', { duplicate: ev.id }))).body;
+  const copy = up.body.url.replace(`/media/${ev.id}/`, `/media/${dup.id}/`);
+  assert.equal((await fetch(`${srv.base}${copy}`)).status, 200);
+  assert.equal((await fetch(`${srv.base}/media/${ev.id}/../../etc`)).status, 404);
+});

@@ -1,0 +1,99 @@
+/*
+ * media: images for content slides. A facilitator uploads PNG, JPEG or
+ * WebP up to 5 MiB; the type is read from the bytes, never from a name;
+ * the image is kept with its event under a name made from its content, so
+ * its URL never changes meaning and can be cached for good. Decks refer to
+ * it as ![text](/media/EVENT/NAME).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/internal.h"
+
+enum { MEDIA_MAX = 5 * 1024 * 1024 };
+
+size_t app_body_limit(const char *url, size_t len)
+{
+	static const char prefix[] = "/api/v1/events/";
+	size_t n = sizeof prefix - 1;
+	if (len <= n || memcmp(url, prefix, n) != 0)
+		return HTTP_MAX_BODY;
+	size_t i = n;
+	while (i < len && url[i] >= '0' && url[i] <= '9')
+		i++;
+	static const char tail[] = "/images";
+	size_t t = sizeof tail - 1;
+	if (i > n && len - i >= t && memcmp(url + i, tail, t) == 0 &&
+	    (len - i == t || url[i + t] == '?'))
+		return MEDIA_MAX;
+	return HTTP_MAX_BODY;
+}
+
+/* The image type from its first bytes; NULL when it is none we take. */
+static const char *sniff(const unsigned char *p, size_t n, const char **ext)
+{
+	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return *ext = "png", "image/png";
+	if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+		return *ext = "jpg", "image/jpeg";
+	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+		return *ext = "webp", "image/webp";
+	return NULL;
+}
+
+void media_upload(app_t *a, http_request_t *req, int64_t event_id)
+{
+	if (req->body_len == 0) {
+		http_respond_error(req, 400, "invalid", "send the image's bytes as the request body",
+				   NULL);
+		return;
+	}
+	if (req->body_len > MEDIA_MAX) {
+		http_respond_error(req, 413, "too_long", "an image can be at most 5 MiB", NULL);
+		return;
+	}
+	const char *ext, *type = sniff((const unsigned char *)req->body, req->body_len, &ext);
+	if (!type) {
+		http_respond_error(req, 415, "unsupported_type",
+				   "only PNG, JPEG or WebP images can be used (this file is none of "
+				   "them, whatever its name says)",
+				   NULL);
+		return;
+	}
+	unsigned char h[16];
+	char hex[33], name[48], url[96], md[128];
+	crypto_generichash(h, sizeof h, (const unsigned char *)req->body, req->body_len, NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(name, sizeof name, "%s.%s", hex, ext);
+	if (store_media_put(a->store, event_id, name, type, req->body, req->body_len) != STORE_OK) {
+		http_respond_error(req, 503, "unavailable", "the image could not be stored", NULL);
+		return;
+	}
+	snprintf(url, sizeof url, "/media/%lld/%s", (long long)event_id, name);
+	snprintf(md, sizeof md, "![](%s)", url);
+	http_respond_json(req, 201,
+			  json_pack("{s:s, s:s, s:s, s:I}", "url", url, "markdown", md, "type", type,
+				    "bytes", (json_int_t)req->body_len),
+			  NULL);
+}
+
+void media_serve(app_t *a, http_request_t *req, const char *rest)
+{
+	char *end;
+	long long id = strtoll(rest, &end, 10);
+	const char *name = end + 1;
+	size_t n = strlen(name);
+	bool ok = end != rest && *end == '/' && id > 0 && n > 33 && n < 40 &&
+		  strspn(name, "0123456789abcdef") == 32 && name[32] == '.';
+	char type[32];
+	void *data = NULL;
+	size_t len = 0;
+	if (!ok || store_media_get(a->store, id, name, type, sizeof type, &data, &len) != STORE_OK) {
+		http_respond_error(req, 404, "not_found", "no such image", NULL);
+		return;
+	}
+	http_respond(req, 200, type, "Cache-Control: public, max-age=31536000, immutable\r\n", data,
+		     len);
+	free(data);
+}
