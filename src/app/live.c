@@ -298,6 +298,8 @@ static void load_answer(const store_answer_t *ans, void *arg)
 		  ans->hidden, ans->answered, false);
 	if (ans->pending)
 		tally_set_pending(ls->tally, ans->id, true);
+	if (ans->pinned)
+		tally_set_pinned(ls->tally, ans->id, true);
 	json_decref(norm);
 }
 

@@ -199,13 +199,18 @@ static void flag_saved(store_job_t *job)
 			/* approved or rejected: either way it waits no more */
 			tally_set_hidden(f->slide->tally, id, v);
 			tally_set_pending(f->slide->tally, id, false);
-		}
-		else
+		} else if (job->kind == STORE_JOB_PIN) {
+			tally_set_pinned(f->slide->tally, id, v);
+		} else {
 			tally_set_answered(f->slide->tally, id, v);
+		}
 		live_dirty(f->app, f->session);
 		http_respond_json(f->req, 200,
 		                  json_pack("{s:I, s:b}", "id", (json_int_t)id,
-		                            job->kind == STORE_JOB_HIDE ? "hidden" : "answered", v),
+		                            job->kind == STORE_JOB_HIDE  ? "hidden"
+		                            : job->kind == STORE_JOB_PIN ? "pinned"
+		                                                         : "answered",
+		                            v),
 		                  NULL);
 	}
 	free(f);
@@ -230,6 +235,10 @@ static void moderate(app_t *a, http_request_t *req, const char *rest)
 		kind = STORE_JOB_ANSWERED, value = true;
 	else if (strcmp(verb, "unanswered") == 0)
 		kind = STORE_JOB_ANSWERED, value = false;
+	else if (strcmp(verb, "pin") == 0)
+		kind = STORE_JOB_PIN, value = true;
+	else if (strcmp(verb, "unpin") == 0)
+		kind = STORE_JOB_PIN, value = false;
 	else {
 		not_found(req);
 		return;
@@ -252,8 +261,9 @@ static void moderate(app_t *a, http_request_t *req, const char *rest)
 	int64_t user = need_access(a, req, s, ACCESS_MODERATOR, true);
 	if (!user)
 		return;
-	if (kind == STORE_JOB_ANSWERED && ls->s.kind != SLIDE_QA) {
-		http_respond_error(req, 400, "invalid", "only Q&A questions can be marked answered",
+	if (kind != STORE_JOB_HIDE && ls->s.kind != SLIDE_QA) {
+		http_respond_error(req, 400, "invalid",
+				   "only Q&A questions can be marked answered or pinned",
 		                   NULL);
 		return;
 	}

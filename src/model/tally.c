@@ -34,7 +34,7 @@ typedef struct record {
 	json_t *norm;         /* owned reference */
 	uint32_t *words;      /* cloud: owned, the word index of each entry */
 	uint32_t n_words;
-	bool hidden, answered, pending;
+	bool hidden, answered, pending, pinned;
 	bool upvote; /* qa: a vote, not a question */
 } record_t;
 
@@ -480,6 +480,18 @@ int tally_set_pending(tally_t *t, int64_t id, bool pending)
 	return 0;
 }
 
+int tally_set_pinned(tally_t *t, int64_t id, bool pinned)
+{
+	record_t *r = find(t, id);
+	if (!r || t->s->kind != SLIDE_QA || r->upvote)
+		return -1;
+	if (r->pinned != pinned) {
+		r->pinned = pinned;
+		t->version++;
+	}
+	return 0;
+}
+
 int tally_set_answered(tally_t *t, int64_t id, bool answered)
 {
 	record_t *r = find(t, id);
@@ -526,7 +538,9 @@ static int by_votes(const void *a, const void *b, void *ctx)
 {
 	const tally_t *t = ctx;
 	const record_t *x = &t->rec[*(const size_t *)a], *y = &t->rec[*(const size_t *)b];
-	int c = cmp64(get(&t->qvotes, id_key(y->id)), get(&t->qvotes, id_key(x->id)));
+	int c = (int)y->pinned - (int)x->pinned; /* pinned questions lead */
+	if (!c)
+		c = cmp64(get(&t->qvotes, id_key(y->id)), get(&t->qvotes, id_key(x->id)));
 	if (!c)
 		c = cmp64(x->at, y->at);
 	return c ? c : cmp64(x->id, y->id);
@@ -617,6 +631,8 @@ json_t *tally_json(const tally_t *t, bool with_hidden)
 			json_object_set_new(it, "votes",
 			                    json_integer(get(&t->qvotes, id_key(r->id))));
 			json_object_set_new(it, "answered", json_boolean(r->answered));
+			if (r->pinned)
+				json_object_set_new(it, "pinned", json_true());
 			json_array_append_new(arr, it);
 		}
 		json_object_set_new(j, "items", arr);

@@ -58,6 +58,9 @@ int tally_set_hidden(tally_t *t, int64_t id, bool hidden);
  * back when it arrived, not hidden later); showing it clears the mark.
  * Returns 0, or -1 when id is not in this tally. */
 int tally_set_pending(tally_t *t, int64_t id, bool pending);
+/* Pins a Q&A question to the top of the list, or unpins it. Returns 0,
+ * or -1 when id is not a question in this tally. */
+int tally_set_pinned(tally_t *t, int64_t id, bool pinned);
 /* Marks a Q&A question answered or not. Returns 0, or -1 when id is not a
  * question in this tally. */
 int tally_set_answered(tally_t *t, int64_t id, bool answered);

@@ -42,7 +42,7 @@ struct store {
 	uv_async_t async;
 	bool started, stopping;
 	/* prepared statements of the writer */
-	sqlite3_stmt *ins_answer, *find_answer, *upd_session, *upd_hidden, *upd_answered, *ins_log, *ins_token, *del_token;
+	sqlite3_stmt *ins_answer, *find_answer, *upd_session, *upd_hidden, *upd_answered, *upd_pinned, *ins_log, *ins_token, *del_token;
 };
 
 /* Each migration takes the schema from version i to i + 1. */
@@ -91,6 +91,8 @@ static const char *const migrations[] = {
 	"CREATE TABLE media(event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
 	"  name TEXT NOT NULL, type TEXT NOT NULL, data BLOB NOT NULL, created_at INTEGER NOT NULL,"
 	"  PRIMARY KEY(event_id, name));",
+	/* 6: Q&A questions a moderator pinned to the top */
+	"ALTER TABLE answers ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;",
 };
 
 int64_t store_now_ms(void)
@@ -494,7 +496,7 @@ int store_answers_load(store_t *st, int64_t session_id,
 		       void (*fn)(const store_answer_t *a, void *arg), void *arg)
 {
 	sqlite3_stmt *q = prep(st, "SELECT id, slide_id, participant, client_id, value, at, hidden,"
-				   " answered, pending FROM answers WHERE session_id=? ORDER BY id");
+				   " answered, pending, pinned FROM answers WHERE session_id=? ORDER BY id");
 	if (!q)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, session_id);
@@ -511,6 +513,7 @@ int store_answers_load(store_t *st, int64_t session_id,
 			.hidden = sqlite3_column_int(q, 6) != 0,
 			.answered = sqlite3_column_int(q, 7) != 0,
 			.pending = sqlite3_column_int(q, 8) != 0,
+			.pinned = sqlite3_column_int(q, 9) != 0,
 		};
 		fn(&a, arg);
 	}
@@ -1022,7 +1025,10 @@ static int run_job(store_t *st, store_job_t *j)
 		break;
 	case STORE_JOB_HIDE:
 	case STORE_JOB_ANSWERED:
-		q = j->kind == STORE_JOB_HIDE ? st->upd_hidden : st->upd_answered;
+	case STORE_JOB_PIN:
+		q = j->kind == STORE_JOB_HIDE	  ? st->upd_hidden
+		    : j->kind == STORE_JOB_ANSWERED ? st->upd_answered
+						    : st->upd_pinned;
 		sqlite3_bind_int(q, 1, j->u.flag.value);
 		sqlite3_bind_int64(q, 2, j->u.flag.answer_id);
 		rc = sqlite3_step(q);
@@ -1037,6 +1043,7 @@ static int run_job(store_t *st, store_job_t *j)
 		sqlite3_bind_int64(q, 4, j->u.flag.user_id);
 		sqlite3_bind_text(q, 5,
 				  j->kind == STORE_JOB_HIDE ? (j->u.flag.value ? "hide" : "show")
+				  : j->kind == STORE_JOB_PIN ? (j->u.flag.value ? "pin" : "unpin")
 							     : (j->u.flag.value ? "answered" : "unanswered"),
 				  -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 6, store_now_ms());
@@ -1157,6 +1164,7 @@ int store_start(store_t *st, uv_loop_t *loop)
 		  " ended_at=? WHERE id=?") ||
 	    wprep(st, &st->upd_hidden, "UPDATE answers SET hidden=?, pending=0 WHERE id=?") ||
 	    wprep(st, &st->upd_answered, "UPDATE answers SET answered=? WHERE id=?") ||
+	    wprep(st, &st->upd_pinned, "UPDATE answers SET pinned=? WHERE id=?") ||
 	    wprep(st, &st->ins_log,
 		  "INSERT INTO moderation_log(event_id, session_id, answer_id, user_id, action, at)"
 		  " VALUES(?,?,?,?,?,?)") ||
@@ -1204,6 +1212,7 @@ void store_close(store_t *st)
 		sqlite3_finalize(st->upd_session);
 		sqlite3_finalize(st->upd_hidden);
 		sqlite3_finalize(st->upd_answered);
+		sqlite3_finalize(st->upd_pinned);
 		sqlite3_finalize(st->ins_log);
 		sqlite3_finalize(st->ins_token);
 		sqlite3_finalize(st->del_token);

@@ -104,6 +104,7 @@ typedef struct store_answer {
 	int64_t at_ms;
 	bool hidden, answered;
 	bool pending; /* hidden when it arrived, waiting for a moderator */
+	bool pinned;  /* Q&A: pinned to the top by a moderator */
 } store_answer_t;
 
 /* Calls fn for every answer of a session in id order (strings valid during
@@ -205,6 +206,7 @@ typedef enum store_job_kind {
 	STORE_JOB_SESSION, /* save a session's live state */
 	STORE_JOB_HIDE,    /* set an answer's hidden flag */
 	STORE_JOB_ANSWERED, /* set a Q&A question's answered flag */
+	STORE_JOB_PIN,      /* set a Q&A question's pinned flag */
 	STORE_JOB_TOKEN_ADD,
 	STORE_JOB_TOKEN_DEL,
 } store_job_kind_t;
@@ -233,7 +235,7 @@ struct store_job {
 			bool value;
 			/* who, for the moderation log (no row when event_id is 0) */
 			int64_t event_id, session_id, user_id;
-		} flag; /* STORE_JOB_HIDE, STORE_JOB_ANSWERED */
+		} flag; /* STORE_JOB_HIDE, STORE_JOB_ANSWERED, STORE_JOB_PIN */
 		struct {
 			unsigned char hash[32];
 			int64_t user_id, expires_at;

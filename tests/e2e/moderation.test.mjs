@@ -75,3 +75,30 @@ test('the word list holds back answers with a listed word, folded, whole words o
   assert.equal(again.items.find((i) => i.id === rude.body.id).pending, true);
   assert.equal((await tallyOf(slide.id)).answers, 1);
 });
+
+test('Q&A: a pinned question leads the list, for everyone, after a restart too', async () => {
+  const deck = '---\ntitle: Vragenuur\n---\n\n? qa: Vragen\n';
+  const { writeFileSync } = await import('node:fs');
+  const path = `${env.dir}/qa.md`;
+  writeFileSync(path, deck);
+  const { run } = await import('./lib.mjs');
+  const code = run(['import', path, '--db', env.db]).match(/code (\d+)/)[1];
+  await stopServer(srv);
+  srv = await startServer(env, [], srv.port);
+  const slide = (await state(srv.base, code)).slide;
+  const asker = new Participant(srv.base, code);
+  const q1 = await asker.answer(slide.id, 'eerste vraag');
+  const q2 = await asker.answer(slide.id, 'tweede vraag');
+  const voter = new Participant(srv.base, code);
+  await voter.answer(slide.id, { upvote: q1.body.id });
+  const order = async () => (await (await fetch(`${srv.base}/api/v1/sessions/${code}/questions`)).json()).items.map((i) => i.id);
+  assert.deepEqual(await order(), [q1.body.id, q2.body.id]);
+  const pin = await fetch(`${srv.base}/api/v1/answers/${q2.body.id}/pin`, { method: 'POST', headers: { authorization: `Bearer ${env.token}` } });
+  assert.deepEqual(await pin.json(), { id: q2.body.id, pinned: true });
+  assert.deepEqual(await order(), [q2.body.id, q1.body.id]);
+  await stopServer(srv, 'SIGKILL');
+  srv = await startServer(env, [], srv.port);
+  assert.deepEqual(await order(), [q2.body.id, q1.body.id]);
+  const log = await (await fetch(`${srv.base}/api/v1/events`, { headers: { authorization: `Bearer ${env.token}` } })).json();
+  assert.ok(log.events.length >= 2);
+});

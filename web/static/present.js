@@ -497,9 +497,10 @@ class QaView {
   }
   update(tally) {
     const items = (tally.items || []).slice();
-    // Stable: by answered, then votes, then the server's order.
+    // Stable: pinned first, then by answered, votes and the server's order.
     const pos = new Map(items.map((it, i) => [it.id, i]));
-    items.sort((a, b) => (a.answered - b.answered) || (b.votes - a.votes) || (pos.get(a.id) - pos.get(b.id)));
+    items.sort((a, b) => (!!b.pinned - !!a.pinned) || (a.answered - b.answered)
+      || (b.votes - a.votes) || (pos.get(a.id) - pos.get(b.id)));
     this.emptyNote.hidden = items.length > 0;
     const list = items.map((it) => {
       let n = this.nodes.get(it.id);
@@ -518,6 +519,7 @@ class QaView {
       n.answered = it.answered;
       n.votes.textContent = String(it.votes);
       n.el.classList.toggle('answered', it.answered);
+      n.el.classList.toggle('pinned', !!it.pinned);
       n.el.setAttribute('aria-pressed', it.answered ? 'true' : 'false');
       n.el.title = t(lang, it.answered ? 'mark_unanswered' : 'mark_answered');
       return n.el;
