@@ -29,8 +29,13 @@ static void free_json(char **json, size_t n)
 	free(json);
 }
 
-int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner,
-		     int64_t *event_id, char *err, size_t errlen)
+/*
+ * Parses a deck and stores it: as a new event (setting *event_id) or, with
+ * replace, as the deck of event *event_id. Returns
+ * -1 with "line N: ..." for a bad deck, -2 when the store refused.
+ */
+static int store_deck(store_t *st, const char *deck_md, size_t len, int64_t owner,
+		      int64_t *event_id, bool replace, char *err, size_t errlen)
 {
 	deck_t *d = NULL;
 	if (deck_parse(deck_md, len, &d, err, errlen) < 0)
@@ -40,9 +45,14 @@ int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner
 	char *md = strndup(deck_md, len);
 	if (!ids || !md)
 		abort();
-	int rc = store_event_create(st, d->title, d->subtitle, d->lang, md, owner, json,
-				    d->n_slides, event_id, ids);
-	if (rc != STORE_OK)
+	int rc = replace ? store_event_set_deck(st, *event_id, d->title, d->subtitle, d->lang, md,
+						json, d->n_slides, ids)
+			 : store_event_create(st, d->title, d->subtitle, d->lang, md, owner, json,
+					      d->n_slides, event_id, ids);
+	if (rc != STORE_OK && replace)
+		snprintf(err, errlen, "the deck could not be changed: the event has answers, or "
+				      "the store failed");
+	else if (rc != STORE_OK)
 		snprintf(err, errlen, "the event could not be stored: %s", store_errmsg(st));
 	free_json(json, d->n_slides);
 	free(ids);
@@ -51,27 +61,16 @@ int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner
 	return rc == STORE_OK ? 0 : -2;
 }
 
+int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner,
+		     int64_t *event_id, char *err, size_t errlen)
+{
+	return store_deck(st, deck_md, len, owner, event_id, false, err, errlen);
+}
+
 int app_event_set_deck(store_t *st, int64_t event_id, const char *deck_md, size_t len,
 		       char *err, size_t errlen)
 {
-	deck_t *d = NULL;
-	if (deck_parse(deck_md, len, &d, err, errlen) < 0)
-		return -1;
-	char **json = slides_json(d);
-	int64_t *ids = calloc(d->n_slides, sizeof *ids);
-	char *md = strndup(deck_md, len);
-	if (!ids || !md)
-		abort();
-	int rc = store_event_set_deck(st, event_id, d->title, d->subtitle, d->lang, md, json,
-				      d->n_slides, ids);
-	if (rc != STORE_OK)
-		snprintf(err, errlen, "the deck could not be changed: the event has answers, or "
-				      "the store failed");
-	free_json(json, d->n_slides);
-	free(ids);
-	free(md);
-	deck_free(d);
-	return rc == STORE_OK ? 0 : -2;
+	return store_deck(st, deck_md, len, 0, &event_id, true, err, errlen);
 }
 
 int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,

@@ -53,6 +53,20 @@ static void lookup_failed(app_t *a, http_request_t *req)
 	bucket_take(&a->lookups, http_peer_key(req), uv_now(a->loop), true, &retry);
 }
 
+/* The live session with this code for a page, or NULL once the request
+ * was answered (over its look-up budget, or no such session). */
+static session_t *page_session(app_t *a, http_request_t *req, const char *code)
+{
+	if (lookup_blocked(a, req, true))
+		return NULL;
+	session_t *s = live_find(a, code);
+	if (!s) {
+		lookup_failed(a, req);
+		pages_index(a, req, 404, tr("nl", "err.code"), NULL);
+	}
+	return s;
+}
+
 /* The logged-in user, or answers 401/403 and returns 0. */
 static int64_t need_user(app_t *a, http_request_t *req, bool changes)
 {
@@ -506,14 +520,9 @@ void app_handle(http_request_t *req, void *ctx)
 			wrong_method(req, "GET");
 			return;
 		}
-		if (lookup_blocked(a, req, true))
+		session_t *s = page_session(a, req, p + 9);
+		if (!s)
 			return;
-		session_t *s = live_find(a, p + 9);
-		if (!s) {
-			lookup_failed(a, req);
-			pages_index(a, req, 404, tr("nl", "err.code"), NULL);
-			return;
-		}
 		bool csrf_ok;
 		int64_t user = auth_user(a, req, &csrf_ok);
 		if (user && workspace_access(a, user, s->row.event_id) < ACCESS_MODERATOR) {
@@ -536,14 +545,9 @@ void app_handle(http_request_t *req, void *ctx)
 			wrong_method(req, "GET, POST");
 			return;
 		}
-		if (lookup_blocked(a, req, true))
+		session_t *s = page_session(a, req, p + 1);
+		if (!s)
 			return;
-		session_t *s = live_find(a, p + 1);
-		if (!s) {
-			lookup_failed(a, req);
-			pages_index(a, req, 404, tr("nl", "err.code"), NULL);
-			return;
-		}
 		if (post) {
 			answers_post_form(a, s, req);
 			return;

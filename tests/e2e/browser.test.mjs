@@ -6,8 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { prepare, startServer, stopServer, cleanup, control, results, gotoKind, run, ROOT } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, control, results, gotoKind, run, ROOT, launchBrowser } from './lib.mjs';
 
 const OUT = path.join(ROOT, 'tests/e2e/out');
 let env, srv, browser;
@@ -37,11 +36,7 @@ before(async () => {
   mkdirSync(OUT, { recursive: true });
   env = prepare();
   srv = await startServer(env);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();

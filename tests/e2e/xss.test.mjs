@@ -3,8 +3,7 @@
 // no script runs, no dialog opens, no request leaves for another origin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { prepare, startServer, stopServer, cleanup, Participant, gotoKind, control } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, Participant, gotoKind, control, launchBrowser } from './lib.mjs';
 
 let env, srv, browser;
 const EVIL = [
@@ -17,11 +16,7 @@ const EVIL = [
 before(async () => {
   env = prepare('tests/e2e/decks/hostile.md');
   srv = await startServer(env);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
