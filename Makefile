@@ -12,7 +12,7 @@ BUILD ?= build
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
-ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
 LIBS = $(PKG_LIBS) -lhttp_parser -lstemmer -lpthread -lm
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/model/*.c src/store/*.c src/net/*.c src/app/*.c src/report/*.c))
@@ -29,7 +29,7 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/%.o)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Isrc \
+FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -I$(BUILD)/gen \
 	$(PKG_CFLAGS) -g -O1 -fno-omit-frame-pointer
 FUZZ_TIME ?= 60
 
@@ -48,6 +48,17 @@ inspraak: $(BUILD)/libinspraak.a $(BUILD)/src/main.o
 $(BUILD)/libinspraak.a: $(OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
+
+# The stop-word lists (data/stopwords/*.txt) are compiled in: each file
+# becomes one C string literal that src/model/themes.c includes.
+STOPWORDS := $(wildcard data/stopwords/*.txt)
+STOPWORDS_INC := $(STOPWORDS:data/stopwords/%.txt=$(BUILD)/gen/stopwords_%.inc)
+
+$(BUILD)/gen/stopwords_%.inc: data/stopwords/%.txt
+	@mkdir -p $(dir $@)
+	@sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+
+$(BUILD)/src/model/themes.o $(BUILD)/asan/src/model/themes.o $(BUILD)/fuzz/src/model/themes.o: $(STOPWORDS_INC)
 
 $(BUILD)/%.o: %.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "app/reports.h"
 #include "util/file.h"
 #include "util/log.h"
 
@@ -381,6 +382,13 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 		bool hidden = http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
 		if (need_access(a, req, s, ACCESS_MODERATOR, false))
 			live_stream(a, s, req, hidden ? STREAM_MODERATOR : STREAM_PRESENTER);
+	} else if (strcmp(sub, "/report") == 0) {
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
+		if (need_access(a, req, s, ACCESS_MODERATOR, false))
+			reports_get(a, s, req);
 	} else {
 		not_found(req);
 	}

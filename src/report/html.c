@@ -4,6 +4,7 @@
  * goes through buf_html; the slides' HTML is the deck parser's safe cmark
  * rendering (raw HTML and javascript: links already dropped).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/internal.h"
@@ -59,8 +60,48 @@ static const char CSS[] =
 	"padding:.5rem .7rem;border-radius:4px;break-inside:avoid;overflow-wrap:anywhere}"
 	".bar{background:#0b4f6c;height:.9rem;display:inline-block;vertical-align:middle}"
 	".note{color:#5a6b7b;font-style:italic}.cover{margin-bottom:2rem}"
+	"h4{color:#0b4f6c;margin:1.6rem 0 .2rem}section.theme h5{font-size:1rem;margin:.9rem 0 .2rem}"
+	"section.theme small{color:#5a6b7b;font-weight:normal}section.theme ul{margin:0}"
+	"mark{background:#d7ebf3;color:inherit}"
 	"@media print{body{margin:0;max-width:none}h3{break-after:avoid}"
 	"section.q{break-before:page}}";
+
+/* s[0..n) escaped, line breaks kept. */
+static void esc_part(FILE *f, const char *s, size_t n)
+{
+	char *part = strndup(s, n);
+	if (!part)
+		abort();
+	esc_lines(f, part);
+	free(part);
+}
+
+/* Each theme with its label, count and answers, the theme's word marked. */
+static void themes(FILE *f, const report_question_t *q, const report_words_t *w)
+{
+	fprintf(f, "<h4>%s</h4>\n<p class=note>%s</p>\n", w->themes, w->themes_note);
+	for (size_t g = 0; g < q->themes.n_groups; g++) {
+		const themes_group_t *t = &q->themes.groups[g];
+		fputs("<section class=theme>\n<h5>", f);
+		esc(f, t->label);
+		fprintf(f, " <small>(%zu)</small></h5>\n<ul>\n", t->n);
+		for (size_t k = 0; k < t->n; k++) {
+			const themes_member_t *m = &t->members[k];
+			const char *text = q->answers[m->answer].text;
+			fputs("<li>", f);
+			if (m->len && m->at + m->len <= strlen(text)) {
+				esc_part(f, text, m->at);
+				fputs("<mark>", f);
+				esc_part(f, text + m->at, m->len);
+				fputs("</mark>", f);
+				esc_lines(f, text + m->at + m->len);
+			} else
+				esc_lines(f, text);
+			fputs("</li>\n", f);
+		}
+		fputs("</ul>\n</section>\n", f);
+	}
+}
 
 static void results(FILE *f, const report_t *r, const report_question_t *q,
 		    const report_words_t *w)
@@ -166,6 +207,8 @@ static void results(FILE *f, const report_t *r, const report_question_t *q,
 		fprintf(f, "<p class=note>%s</p>\n", w->no_answers);
 	if (q->total.hidden)
 		fprintf(f, "<p class=note>%zu %s.</p>\n", q->total.hidden, w->hidden_note);
+	if (q->themes.n_groups)
+		themes(f, q, w);
 }
 
 int report_render_html(report_job_t *j)

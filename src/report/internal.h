@@ -15,7 +15,7 @@ typedef struct report_words {
 	const char *report_title, *presentation, *results, *summary, *session, *sessions,
 		*combined, *participants, *answers, *hidden, *hidden_note, *no_answers, *page,
 		*mean, *votes, *answered, *question, *made, *entries, *summary_missing,
-		*themes_hint, *count, *date, *time, *value, *visible, *yes, *no, *type,
+		*themes, *themes_note, *other, *more, *count, *date, *time, *value, *visible, *yes, *no, *type,
 		*slide, *respondents;
 	const char *months[12];
 } report_words_t;

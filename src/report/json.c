@@ -13,6 +13,22 @@ static json_t *counts_json(const report_counts_t *c)
 			 (json_int_t)c->answers, "hidden", (json_int_t)c->hidden);
 }
 
+/* [{"label", "stem" (null for the leftovers), "count", "answers": [id, …]}] */
+static json_t *themes_json(const report_question_t *q)
+{
+	json_t *arr = json_array();
+	for (size_t g = 0; g < q->themes.n_groups; g++) {
+		const themes_group_t *t = &q->themes.groups[g];
+		json_t *ids = json_array();
+		for (size_t k = 0; k < t->n; k++)
+			json_array_append_new(ids, json_integer(q->answers[t->members[k].answer].id));
+		json_array_append_new(arr, json_pack("{s:s,s:o,s:I,s:o}", "label", t->label, "stem",
+						     t->stem ? json_string(t->stem) : json_null(),
+						     "count", (json_int_t)t->n, "answers", ids));
+	}
+	return arr;
+}
+
 json_t *report_question_json(const report_t *r, const report_question_t *q)
 {
 	json_t *per = json_array(), *tal = json_array(), *ans = json_array();
@@ -37,9 +53,12 @@ json_t *report_question_json(const report_t *r, const report_question_t *q)
 				       (json_int_t)a->at_ms, "time", when, "visible", !a->hidden,
 				       "answered", a->answered));
 	}
-	return json_pack("{s:i,s:{s:o,s:o},s:{s:o,s:O},s:o}", "question", q->number, "counts",
-			 "sessions", per, "combined", counts_json(&q->total), "results", "sessions",
-			 tal, "combined", q->combined, "answers", ans);
+	json_t *out = json_pack("{s:i,s:{s:o,s:o},s:{s:o,s:O},s:o}", "question", q->number,
+				"counts", "sessions", per, "combined", counts_json(&q->total),
+				"results", "sessions", tal, "combined", q->combined, "answers", ans);
+	if (r->slides[q->slide].kind == SLIDE_OPEN)
+		json_object_set_new(out, "themes", themes_json(q));
+	return out;
 }
 
 int report_render_json(report_job_t *j)

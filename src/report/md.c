@@ -69,6 +69,24 @@ static long long num(const json_t *o, const char *k)
 	return (long long)json_integer_value(json_object_get(o, k));
 }
 
+/* Each theme as a bold label with its count, then its answers. */
+static void themes(FILE *f, const report_question_t *q, const report_words_t *w)
+{
+	fprintf(f, "#### %s\n\n*%s.*\n\n", w->themes, w->themes_note);
+	for (size_t g = 0; g < q->themes.n_groups; g++) {
+		const themes_group_t *t = &q->themes.groups[g];
+		fputs("**", f);
+		md_text(f, t->label, "");
+		fprintf(f, "** (%zu)\n\n", t->n);
+		for (size_t k = 0; k < t->n; k++) {
+			fputs("- ", f);
+			md_text(f, q->answers[t->members[k].answer].text, "  ");
+			fputc('\n', f);
+		}
+		fputc('\n', f);
+	}
+}
+
 static void results(FILE *f, const report_t *r, const report_question_t *q,
 		    const report_words_t *w)
 {
@@ -145,6 +163,8 @@ static void results(FILE *f, const report_t *r, const report_question_t *q,
 	if (q->total.hidden)
 		fprintf(f, "\n*%zu %s.*\n", q->total.hidden, w->hidden_note);
 	fputc('\n', f);
+	if (q->themes.n_groups)
+		themes(f, q, w);
 }
 
 int report_render_md(report_job_t *j)

@@ -45,6 +45,7 @@ typedef struct pdf {
 	int page;
 	bool open; /* a page has been started and not shown yet */
 	const char *section;
+	const char *heading_prefix; /* "Thema's" on a question's themes pages */
 } pdf_t;
 
 static void color(cairo_t *cr, rgb_t c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
@@ -297,6 +298,8 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 {
 	const slide_t *s = &p->r->slides[q->slide];
 	buf_t b = BUF_INIT;
+	if (p->heading_prefix)
+		buf_printf(&b, "%s: ", p->heading_prefix);
 	buf_puts(&b, s->title);
 	if (parts > 1)
 		buf_printf(&b, " (%d/%d)", part, parts);
@@ -595,6 +598,150 @@ static void chart_cloud(pdf_t *p, const report_question_t *q, double y)
 	free(placed);
 }
 
+/* ---- themes ---- */
+
+enum { THEME_COLUMNS = 3, THEME_QUOTES = 10 };
+
+/* One line of a theme: its answer from a little before the theme's word,
+ * the word in bold, as pango markup with all participant text escaped and
+ * line breaks turned into spaces. The layout ellipsizes the end. */
+static char *quote(const char *text, const themes_member_t *m)
+{
+	size_t len = strlen(text), at = m->at, from = 0;
+	bool marked = m->len && m->at + m->len <= len;
+	if (marked && at > 32) {
+		/* start at a word boundary at most 32 bytes before the word */
+		from = at - 32;
+		while (from < at && text[from] != ' ')
+			from++;
+		if (from < at)
+			from++;
+	}
+	buf_t raw = BUF_INIT, b = BUF_INIT;
+	if (from > 0)
+		buf_puts(&b, "…");
+	size_t cuts[3] = {marked ? at : len, marked ? at + m->len : len, len};
+	size_t pos = from;
+	for (int k = 0; k < 3; k++) {
+		buf_clear(&raw);
+		for (; pos < cuts[k]; pos++)
+			buf_putc(&raw, text[pos] == '\n' || text[pos] == '\r' ? ' ' : text[pos]);
+		if (k == 1)
+			buf_puts(&b, "<b>");
+		put_esc(&b, raw.data ? raw.data : "");
+		if (k == 1)
+			buf_puts(&b, "</b>");
+	}
+	buf_free(&raw);
+	return buf_steal(&b);
+}
+
+typedef struct theme_metrics {
+	double label, line, col_w;
+	size_t max_n;
+} theme_metrics_t;
+
+static double theme_height(const theme_metrics_t *tm, const themes_group_t *t)
+{
+	size_t shown = t->n < THEME_QUOTES ? t->n : THEME_QUOTES;
+	return tm->label + 10 + (double)shown * tm->line + (t->n > shown ? tm->line : 0) + 16;
+}
+
+static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics_t *tm,
+		       const themes_group_t *t, double x, double y)
+{
+	bool other = t->stem == NULL;
+	char count[64];
+	snprintf(count, sizeof count, "%zu", t->n);
+	set(p, count, false, 12, true, -1);
+	double cw = set_width(p);
+	show(p, x + tm->col_w - cw, y, other ? MUTED : BRAND);
+	set(p, t->label, false, 12, true, tm->col_w - cw - 8);
+	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+	show(p, x, y, other ? MUTED : BRAND);
+	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+	y += tm->label + 2;
+	color(p->cr, CARD);
+	cairo_rectangle(p->cr, x, y, tm->col_w, 4);
+	cairo_fill(p->cr);
+	color(p->cr, other ? RULE : BRAND);
+	cairo_rectangle(p->cr, x, y, tm->col_w * (double)t->n / (double)tm->max_n, 4);
+	cairo_fill(p->cr);
+	y += 8;
+	size_t shown = t->n < THEME_QUOTES ? t->n : THEME_QUOTES;
+	for (size_t k = 0; k < shown; k++) {
+		char *m = quote(q->answers[t->members[k].answer].text, &t->members[k]);
+		set(p, m, true, 8.5, false, tm->col_w);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+		pango_layout_set_height(p->lay, 0); /* one line */
+		show(p, x, y, INK);
+		pango_layout_set_height(p->lay, -1);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+		free(m);
+		y += tm->line;
+	}
+	if (t->n > shown) {
+		char more[64];
+		snprintf(more, sizeof more, "+ %zu %s", t->n - shown, p->w->more);
+		text(p, more, x, y, 8.5, false, tm->col_w, MUTED);
+	}
+}
+
+/* Theme blocks in columns, each block into the shortest column (the
+ * leftmost on a tie); a block that fits no column starts a page. Returns
+ * the pages used; draws only when draw is true. */
+static int flow_themes(pdf_t *p, const report_question_t *q, const theme_metrics_t *tm,
+		       bool draw, int parts)
+{
+	double bottom = PAGE_H - BOTTOM, top = q_heading(p, q, 9, draw ? parts : 9, false);
+	int page = 1;
+	if (draw)
+		top = q_heading(p, q, 1, parts, true);
+	double note_h = set(p, p->w->themes_note, false, 9, false, PAGE_W - 2 * MARGIN);
+	if (draw)
+		show(p, MARGIN, top, MUTED);
+	top += note_h + 10;
+	double col[THEME_COLUMNS];
+	for (int c = 0; c < THEME_COLUMNS; c++)
+		col[c] = top;
+	for (size_t g = 0; g < q->themes.n_groups; g++) {
+		const themes_group_t *t = &q->themes.groups[g];
+		double h = theme_height(tm, t);
+		int c = 0;
+		for (int k = 1; k < THEME_COLUMNS; k++)
+			if (col[k] < col[c])
+				c = k;
+		if (col[c] + h > bottom && col[c] > top + 1) {
+			page++;
+			double y = draw ? q_heading(p, q, page, parts, true) : top;
+			for (int k = 0; k < THEME_COLUMNS; k++)
+				col[k] = draw ? y : top;
+			c = 0;
+		}
+		if (draw)
+			draw_theme(p, q, tm, t, MARGIN + (double)c * (tm->col_w + GAP * 2), col[c]);
+		col[c] += h;
+	}
+	return page;
+}
+
+/* A question's themes on pages of their own, after its answers: label,
+ * count, a bar and the first answers quoted around the theme's word. */
+static void themes_section(pdf_t *p, const report_question_t *q)
+{
+	theme_metrics_t tm = {.col_w = (PAGE_W - 2 * MARGIN - GAP * 2 * (THEME_COLUMNS - 1)) /
+				       THEME_COLUMNS};
+	tm.label = set(p, "Ag", false, 12, true, -1);
+	tm.line = set(p, "Ag", false, 8.5, false, -1) + 1.5;
+	for (size_t g = 0; g < q->themes.n_groups; g++)
+		if (q->themes.groups[g].n > tm.max_n)
+			tm.max_n = q->themes.groups[g].n;
+	p->heading_prefix = p->w->themes;
+	int parts = flow_themes(p, q, &tm, false, 1);
+	flow_themes(p, q, &tm, true, parts);
+	p->heading_prefix = NULL;
+}
+
 static int question(pdf_t *p, size_t slide)
 {
 	report_question_t q;
@@ -626,6 +773,8 @@ static int question(pdf_t *p, size_t slide)
 		}
 		if (n)
 			cards_section(p, &q, cards, n);
+		if (q.themes.n_groups)
+			themes_section(p, &q);
 		else {
 			double y = q_heading(p, &q, 1, 1, true);
 			text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);

@@ -288,6 +288,31 @@ static void on_answer(const store_answer_t *a, void *arg)
 	json_decref(v);
 }
 
+/* Themes of an open question's visible answers; members are turned from
+ * indexes among the visible answers into indexes into q->answers. */
+static void group_themes(const report_t *r, report_question_t *q)
+{
+	const char **texts = calloc(q->n_answers + 1, sizeof *texts);
+	size_t *idx = calloc(q->n_answers + 1, sizeof *idx), n = 0;
+	if (!texts || !idx)
+		abort();
+	for (size_t i = 0; i < q->n_answers; i++)
+		if (!q->answers[i].hidden) {
+			idx[n] = i;
+			texts[n++] = q->answers[i].text;
+		}
+	themes_options_t o = {.lang = r->lang,
+			      .context = r->slides[q->slide].title,
+			      .other_label = report_words(r->lang)->other};
+	if (themes_build(texts, n, &o, &q->themes) == 0)
+		for (size_t g = 0; g < q->themes.n_groups; g++)
+			for (size_t k = 0; k < q->themes.groups[g].n; k++)
+				q->themes.groups[g].members[k].answer =
+					idx[q->themes.groups[g].members[k].answer];
+	free(texts);
+	free(idx);
+}
+
 int report_question_load(report_t *r, size_t slide, report_question_t *q)
 {
 	memset(q, 0, sizeof *q);
@@ -321,6 +346,8 @@ int report_question_load(report_t *r, size_t slide, report_question_t *q)
 	q->total.answers = tally_answers(c.all);
 	q->combined = tally_json(c.all, false);
 	tally_free(c.all);
+	if (rc == 0 && s->kind == SLIDE_OPEN)
+		group_themes(r, q);
 	if (rc)
 		report_question_clear(q);
 	return rc;
@@ -338,6 +365,7 @@ void report_question_clear(report_question_t *q)
 		json_decref(q->tallies[i]);
 	free(q->tallies);
 	json_decref(q->combined);
+	themes_clear(&q->themes);
 	memset(q, 0, sizeof *q);
 }
 
@@ -416,7 +444,10 @@ static const report_words_t NL = {
 	.made = "Gemaakt met inspraak op",
 	.entries = "woorden",
 	.summary_missing = "",
-	.themes_hint = "",
+	.themes = "Thema's",
+	.themes_note = "antwoorden gegroepeerd naar de woorden die ze delen; elk antwoord in één thema",
+	.other = "Overig",
+	.more = "meer",
 	.count = "aantal",
 	.date = "datum",
 	.time = "tijd",
@@ -452,7 +483,10 @@ static const report_words_t EN = {
 	.made = "Made with inspraak on",
 	.entries = "words",
 	.summary_missing = "",
-	.themes_hint = "",
+	.themes = "Themes",
+	.themes_note = "answers grouped by the words they share; each answer in one theme",
+	.other = "Other",
+	.more = "more",
 	.count = "count",
 	.date = "date",
 	.time = "time",

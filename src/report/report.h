@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "model/deck.h"
+#include "model/themes.h"
 #include "store/store.h"
 
 enum {
@@ -77,6 +78,10 @@ typedef struct report_question {
 	report_counts_t total;        /* participants counted once across sessions */
 	json_t **tallies; /* tally_json per session (docs/protocol.md); owned */
 	json_t *combined; /* tally_json of all selected sessions together; owned */
+	/* Open questions: the visible answers grouped by what they talk about
+	 * (model/themes.h), each member's answer an index into answers[];
+	 * empty for other kinds. Owned. */
+	themes_t themes;
 } report_question_t;
 
 typedef struct report {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ROOT, BIN, prepare, startServer, stopServer, cleanup, Participant, gotoKind, control,
@@ -82,6 +82,36 @@ test('the origin conference over two sessions, in every format', async () => {
       method: 'POST', headers: { authorization: `Bearer ${env.token}` },
     });
     assert.equal(hid.status, 200);
+
+    // the same report as a download from the facilitator's pages
+    const url = (q) => `${srv.base}/api/v1/sessions/${env.code}/report?${q}`;
+    const auth = { headers: { authorization: `Bearer ${env.token}` } };
+    assert.equal((await fetch(url('format=pdf'))).status, 401);
+    for (const q of ['format=doc', '', 'format=pdf&session=x', 'format=pdf&session=0']) {
+      const r = await fetch(url(q), auth);
+      assert.equal(r.status, 400, q);
+      assert.match((await r.json()).error, /format|session/);
+    }
+    assert.equal((await fetch(url('format=pdf&session=3'), auth)).status, 400);
+    const types = { pdf: 'application/pdf', md: 'text/markdown', html: 'text/html', csv: 'text/csv',
+      xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', json: 'application/json' };
+    for (const [fmt, type] of Object.entries(types)) {
+      const r = await fetch(url(`format=${fmt}`), auth);
+      assert.equal(r.status, 200, fmt);
+      assert.ok(r.headers.get('content-type').startsWith(type), r.headers.get('content-type'));
+      assert.equal(r.headers.get('content-disposition'),
+        `attachment; filename="samenleven-in-diversiteit-resultaten.${fmt}"`);
+      const body = Buffer.from(await r.arrayBuffer());
+      if (fmt === 'pdf') {
+        writeFileSync(path.join(env.dir, 'download.pdf'), body);
+        assert.match(execFileSync('pdfinfo', [path.join(env.dir, 'download.pdf')], { encoding: 'utf8' }),
+          /Pages:\s+\d+/);
+      }
+      if (fmt === 'json') assert.equal(JSON.parse(body.toString()).sessions.length, 2);
+    }
+    const one = await fetch(url('format=csv&session=2'), auth);
+    assert.equal(one.status, 200);
+    assert.match(one.headers.get('content-disposition'), /resultaten-sessie-2\.csv"$/);
   } finally { await stopServer(srv); }
 
   try {
@@ -95,7 +125,13 @@ test('the origin conference over two sessions, in every format', async () => {
     const info = execFileSync('pdfinfo', [out('pdf')], { encoding: 'utf8' });
     assert.match(info, /Page size:\s+841\.89 x 595\.28/);
     execFileSync('pdftoppm', ['-png', '-r', '20', '-f', '1', '-l', '3', out('pdf'), path.join(env.dir, 'page')]);
-    const pdfText = squash(execFileSync('pdftotext', [out('pdf'), '-'], { encoding: 'utf8' }));
+    // the themes pages quote answers again, in part: leave them out when
+    // counting how often each answer is in the PDF
+    const pages = execFileSync('pdftotext', [out('pdf'), '-'], { encoding: 'utf8' }).split('\f');
+    const themePages = pages.filter((p) => p.includes("Thema's: "));
+    assert.equal(new Set(themePages.map((p) => ORIGIN.findIndex((q) => squash(p).includes(q.title)))).size, 3,
+      'no themes pages for every question');
+    const pdfText = squash(pages.filter((p) => !p.includes("Thema's: ")).join('\n'));
     assert.ok(pdfText.includes('Werkconferentie 16 en 26 oktober 2020'));
     assert.ok(pdfText.includes('16 oktober 2020') && pdfText.includes('26 oktober 2020'));
     // answers are checked in the results: a slide of the deck may say the same
@@ -137,12 +173,37 @@ test('the origin conference over two sessions, in every format', async () => {
     assert.equal(qs[0].counts.combined.hidden, 1);
     assert.equal(qs[0].counts.sessions[0].answers + qs[0].counts.sessions[1].answers, ORIGIN[0].answers.length);
 
+    // themes: every visible answer of an open question in exactly one theme,
+    // labels that are words participants wrote, the same themes every time
+    const again = report(env, ['--code', env.code, '--format', 'json', '--out', out('again.json')]);
+    assert.equal(again.status, 0, again.stderr);
+    const json2 = JSON.parse(readFileSync(out('again.json'), 'utf8'));
+    qs.forEach((q, i) => {
+      assert.ok(q.themes.length >= 3, `few themes for ${q.title}: ${JSON.stringify(q.themes)}`);
+      assert.deepEqual(q.themes, json2.slides.filter((s) => s.kind === 'open')[i].themes);
+      const ids = q.themes.flatMap((t) => t.answers).sort((a, b) => a - b);
+      assert.deepEqual(ids, q.answers.filter((a) => a.visible).map((a) => a.id).sort((a, b) => a - b));
+      for (const t of q.themes) {
+        assert.equal(t.count, t.answers.length);
+        if (t.stem === null) { assert.equal(t.label, 'Overig'); continue; }
+        assert.ok(t.count >= 2);
+        const texts = t.answers.map((id) => q.answers.find((a) => a.id === id).text.toLowerCase());
+        assert.ok(texts.some((x) => x.includes(t.label)), `label ${t.label} in none of its answers`);
+        assert.ok(squash(themePages.join(' ')).includes(t.label), `label ${t.label} not in the PDF`);
+      }
+    });
+    // the origin's themes: meeting each other is what its people asked for first
+    assert.ok(qs[1].themes[0].label === 'ontmoeten', JSON.stringify(qs[1].themes.map((t) => t.label)));
+
     // Markdown and HTML: every answer there, the hidden one not
     const md = readFileSync(out('md'), 'utf8');
     const html = readFileSync(out('html'), 'utf8');
     assert.ok(md.includes('Werkconferentie 16 en 26 oktober 2020'));
     assert.ok(html.startsWith('<!DOCTYPE html>') && !html.includes('<script'));
     assert.ok(!md.includes('onaardigs') && !html.includes('onaardigs'));
+    assert.equal(md.match(/^#### Thema's$/gm).length, 3);
+    assert.equal(html.match(/<h4>Thema's<\/h4>/g).length, 3);
+    assert.ok(md.includes(`**${qs[1].themes[0].label}** (${qs[1].themes[0].count})`));
 
     // bad arguments: a clear message and exit 2
     for (const args of [[], ['--event', 'x', '--format', 'pdf', '--out', out('x')],

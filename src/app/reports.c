@@ -1,0 +1,167 @@
+/*
+ * reports: "Presentatie en resultaten" as a download from the facilitator's
+ * pages, GET /api/v1/sessions/CODE/report?format=F[&session=N|all]
+ * (docs/protocol.md). routes.c checks the login and the user's access to
+ * the event; this file parses the query and renders.
+ *
+ * A report of a large event takes seconds, so it is written on libuv's
+ * thread pool (uv_queue_work): the worker opens the report, writes it to a
+ * temporary file, reads the file back and removes it; the loop thread only
+ * sends the bytes. The worker reads through the same store as the loop's
+ * synchronous reads; SQLite's connection is serialised and every read
+ * prepares its own statements, so the two never share a statement. The
+ * loop never touches the job while the worker has it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/reports.h"
+#include "net/http.h"
+#include "report/report.h"
+#include "util/file.h"
+#include "util/log.h"
+
+enum { REPORT_MAX_BYTES = 512 * 1024 * 1024 };
+
+typedef struct report_work {
+	uv_work_t work;
+	http_request_t *req;
+	store_t *store;
+	int64_t event_id;
+	int session; /* 1-based, 0 for all */
+	report_format_t fmt;
+	/* results, filled by the worker */
+	int rc;
+	char err[512];
+	char name[160]; /* the file name offered to the browser */
+	char *body;
+	size_t len;
+} report_work_t;
+
+static const char *const TYPES[] = {
+	[REPORT_PDF] = "application/pdf",
+	[REPORT_MD] = "text/markdown; charset=utf-8",
+	[REPORT_HTML] = "text/html; charset=utf-8",
+	[REPORT_CSV] = "text/csv; charset=utf-8",
+	[REPORT_XLSX] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	[REPORT_JSON] = "application/json; charset=utf-8",
+};
+static const char *const EXTS[] = {"pdf", "md", "html", "csv", "xlsx", "json"};
+
+/* "samenleven-in-diversiteit-resultaten.pdf": ASCII letters and digits of
+ * the title, everything else one dash, so the name needs no quoting. */
+static void file_name(const report_t *r, const report_work_t *w, char *out, size_t len)
+{
+	bool nl = strcmp(r->lang, "nl") == 0;
+	char slug[80];
+	size_t n = 0;
+	for (const char *p = r->title; *p && n + 1 < sizeof slug; p++) {
+		char c = *p;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			slug[n++] = c;
+		else if (c >= 'A' && c <= 'Z')
+			slug[n++] = (char)(c - 'A' + 'a');
+		else if (n && slug[n - 1] != '-')
+			slug[n++] = '-';
+	}
+	while (n && slug[n - 1] == '-')
+		n--;
+	slug[n] = '\0';
+	char sess[32] = "";
+	if (w->session)
+		snprintf(sess, sizeof sess, "-%s-%d", nl ? "sessie" : "session", w->session);
+	snprintf(out, len, "%s%s%s%s.%s", slug, n ? "-" : "", nl ? "resultaten" : "results", sess,
+		 EXTS[w->fmt]);
+}
+
+/* On a thread of the pool: never touches the loop or the request. */
+static void render(uv_work_t *work)
+{
+	report_work_t *w = work->data;
+	report_t *r = NULL;
+	w->rc = report_open(w->store, w->event_id, NULL, w->session, &r, w->err, sizeof w->err);
+	if (w->rc)
+		return;
+	file_name(r, w, w->name, sizeof w->name);
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/inspraak-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		snprintf(w->err, sizeof w->err, "no room for a temporary file: %m");
+		w->rc = REPORT_EWRITE;
+		report_free(r);
+		return;
+	}
+	close(fd);
+	w->rc = report_write(r, w->fmt, path, NULL, NULL, w->err, sizeof w->err);
+	report_free(r);
+	if (w->rc == 0) {
+		w->body = file_read(path, REPORT_MAX_BYTES, &w->len);
+		if (!w->body) {
+			snprintf(w->err, sizeof w->err, "the report could not be read back: %m");
+			w->rc = REPORT_EWRITE;
+		}
+	}
+	unlink(path);
+}
+
+/* Back on the loop thread. */
+static void rendered(uv_work_t *work, int status)
+{
+	report_work_t *w = work->data;
+	if (status == 0 && w->rc == 0) {
+		char head[256];
+		snprintf(head, sizeof head, "Content-Disposition: attachment; filename=\"%s\"\r\n",
+			 w->name);
+		http_respond(w->req, 200, TYPES[w->fmt], head, w->body, w->len);
+	} else if (w->rc == REPORT_EINVAL) {
+		http_respond_error(w->req, 400, "bad_request", w->err, NULL);
+	} else if (w->rc == REPORT_ENOTFOUND) {
+		http_respond_error(w->req, 404, "not_found", w->err, NULL);
+	} else {
+		log_error("report of event %lld: %s", (long long)w->event_id,
+			  status ? uv_strerror(status) : w->err);
+		http_respond_error(w->req, 503, "unavailable",
+				   "the report could not be made; try again later", NULL);
+	}
+	free(w->body);
+	free(w);
+}
+
+void reports_get(app_t *a, session_t *s, http_request_t *req)
+{
+	char f[16], sess[16];
+	report_format_t fmt;
+	if (http_query(req, "format", f, sizeof f) < 0 || report_format_parse(f, &fmt) < 0) {
+		http_respond_error(req, 400, "bad_request",
+				   "format must be one of pdf, md, html, csv, xlsx, json", NULL);
+		return;
+	}
+	int session = 0;
+	if (http_query(req, "session", sess, sizeof sess) >= 0 && strcmp(sess, "all") != 0) {
+		char *end;
+		long v = strtol(sess, &end, 10);
+		if (!*sess || *end || v < 1 || v > 100000) {
+			http_respond_error(req, 400, "bad_request",
+					   "session must be a session number (1, 2, …) or all", NULL);
+			return;
+		}
+		session = (int)v;
+	}
+	report_work_t *w = calloc(1, sizeof *w);
+	if (!w)
+		abort();
+	w->work.data = w;
+	w->req = req;
+	w->store = a->store;
+	w->event_id = s->row.event_id;
+	w->session = session;
+	w->fmt = fmt;
+	int rc = uv_queue_work(a->loop, &w->work, render, rendered);
+	if (rc < 0) {
+		free(w);
+		http_respond_error(req, 503, "unavailable", "the report could not be started", NULL);
+	}
+}
