@@ -52,11 +52,32 @@ test('participants reach no facilitator path', async () => {
     ['POST', '/api/v1/answers/1/show'],
     ['POST', '/api/v1/answers/1/answered'],
     ['POST', '/api/v1/answers/1/unanswered'],
+    ['POST', '/api/v1/answers/1/pin'],
+    ['POST', '/api/v1/me/password', '{"current":"x","new":"yyyyyyyy"}'],
+    ['GET', '/api/v1/events'],
+    ['POST', '/api/v1/events', '{"title":"x"}'],
+    ['GET', '/api/v1/events/1'],
+    ['PUT', '/api/v1/events/1', '{"summary":"x"}'],
+    ['DELETE', '/api/v1/events/1'],
+    ['GET', '/api/v1/events/1/deck.md'],
+    ['GET', '/api/v1/events/1/deck.json'],
+    ['POST', '/api/v1/events/1/sessions'],
+    ['POST', '/api/v1/events/1/share', '{"name":"anna","role":"moderator"}'],
+    ['POST', '/api/v1/events/1/images', 'x'],
+    ['GET', '/api/v1/events/1/log'],
+    ['GET', '/api/v1/users'],
+    ['POST', '/api/v1/users', '{"name":"x","password":"yyyyyyyy"}'],
+    ['DELETE', '/api/v1/users/anna'],
   ];
   for (const [method, path, body] of routes) {
     const res = await p.request(path, { method, body });
     assert.equal(res.status, 401, `${method} ${path}`);
     await res.body?.cancel();
+  }
+  for (const page of ['/app', `/app/events/1`, `/app/moderate/${env.code}`]) {
+    const res = await p.request(page);
+    assert.equal(res.status, 303, page);
+    assert.match(res.headers.get('location'), /^\/login\?next=/);
   }
   const present = await p.request(`/present/${env.code}`);
   assert.equal(present.status, 303);
