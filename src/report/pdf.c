@@ -259,8 +259,8 @@ static void cover(pdf_t *p)
 	buf_free(&d);
 }
 
-/* The hook for the facilitator's summary: events carry none yet, so the
- * page appears only once report_t.summary_md is filled. */
+/* The facilitator's summary of the meeting (the event's summary), on a
+ * page of its own after the cover; no page when there is none. */
 static void summary(pdf_t *p)
 {
 	if (!p->r->summary_md || !*p->r->summary_md)

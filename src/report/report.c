@@ -100,6 +100,15 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 	r->subtitle = dup_or_die(ev.subtitle);
 	r->lang = dup_or_die(ev.lang);
 	r->generated_at = store_now_ms();
+	/* the facilitator's summary of the meeting, when there is one */
+	char owner[128];
+	int64_t updated;
+	char *summary = NULL;
+	if (store_event_extra(st, event_id, &summary, &updated, owner, sizeof owner) == STORE_OK &&
+	    summary && *summary)
+		r->summary_md = summary;
+	else
+		free(summary);
 	r->slides = calloc(n_ss ? n_ss : 1, sizeof *r->slides);
 	r->slide_ids = calloc(n_ss ? n_ss : 1, sizeof *r->slide_ids);
 	if (!r->slides || !r->slide_ids)

@@ -127,6 +127,9 @@ test('deck edits, summary, sessions run again, ending, sharing and the log', asy
   assert.equal(log[0].answer, a1.body.id);
   assert.equal(log[0].session, code1);
 
+  // the summary is in the report
+  const md = await (await api('anna', 'GET', `/api/v1/sessions/${code1}/report?format=md`)).text();
+  assert.match(md, /Een \*\*goede\*\* avond\./);
   // start again with empty results; the first session keeps its answer
   const s2 = (await json(await api('anna', 'POST', `/api/v1/events/${ev.id}/sessions`))).body;
   assert.notEqual(s2.code, code1);
