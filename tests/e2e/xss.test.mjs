@@ -90,3 +90,18 @@ test('the page without JavaScript escapes everything too', async () => {
   assert.deepEqual(page.bad, []);
   await page.context().close();
 });
+
+test('hostile answers stay inert in the HTML report opened in Chromium, and escaped in Markdown', async () => {
+  const auth = { authorization: `Bearer ${env.token}` };
+  const html = await (await fetch(`${srv.base}/api/v1/sessions/${env.code}/report?format=html`, { headers: auth })).text();
+  assert.ok(html.length > 500);
+  const page = await watched();
+  await page.setContent(html, { waitUntil: 'load' }); // no CSP here: escaping alone must hold
+  await page.waitForTimeout(200);
+  assert.ok((await page.textContent('body')).includes('<script>window.hacked="answer"</script>'));
+  await inert(page);
+  await page.context().close();
+  const md = await (await fetch(`${srv.base}/api/v1/sessions/${env.code}/report?format=md`, { headers: auth })).text();
+  assert.doesNotMatch(md, /(^|[^\\])<script>window\.hacked="answer"/);
+  assert.doesNotMatch(md, /(^|[^\\])\[md\]\(javascript:/);
+});
