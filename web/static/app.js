@@ -1,0 +1,52 @@
+// The facilitator workspace: one page for every /app/... path, routed by
+// location.pathname. The server sends this page only to logged-in users;
+// every request checks again and sends the CSRF token with changes.
+import { loadMe } from './app/api.js';
+import { t, setLang, getLang } from './app-i18n.js';
+import { el } from './app/dom.js';
+import { dashboard } from './app/dashboard.js';
+import { eventPage } from './app/event.js';
+import { moderatePage } from './app/moderate.js';
+import { remotePage } from './app/remote.js';
+
+const main = document.getElementById('main');
+
+function chrome(me) {
+  document.getElementById('who').textContent = me ? `${me.name} · ${t(`role_${me.role}`, {}, me.role)}` : '';
+  document.querySelector('.skip').textContent = t('skip');
+  document.getElementById('logout').textContent = t('logout');
+  const sw = document.getElementById('lang-switch');
+  const other = getLang() === 'en' ? 'nl' : 'en';
+  sw.textContent = other === 'en' ? 'English' : 'Nederlands';
+  sw.lang = other;
+  sw.hidden = false;
+  sw.onclick = () => {
+    localStorage.setItem('inspraak-lang', other);
+    location.reload();
+  };
+}
+
+async function route() {
+  const saved = localStorage.getItem('inspraak-lang');
+  setLang(saved || document.documentElement.lang || 'nl');
+  let me;
+  try { me = await loadMe(); } catch (e) {
+    if (e.status === 401) return; // on the way to the login page
+    main.replaceChildren(el('p', { class: 'error', role: 'alert' }, t('offline')));
+    return;
+  }
+  chrome(me);
+  main.replaceChildren();
+  const p = location.pathname.replace(/\/+$/, '');
+  let m;
+  if (p === '/app') await dashboard(main, me);
+  else if ((m = p.match(/^\/app\/events\/(\d+)$/))) await eventPage(main, Number(m[1]), me);
+  else if ((m = p.match(/^\/app\/moderate\/(\d{6,8})$/))) await moderatePage(main, m[1]);
+  else if ((m = p.match(/^\/app\/remote\/(\d{6,8})$/))) remotePage(main, m[1]);
+  else {
+    document.title = `${t('not_found')} — inspraak`;
+    main.append(el('h1', {}, t('not_found')), el('p', {}, el('a', { href: '/app' }, t('back_dashboard'))));
+  }
+}
+
+route();
