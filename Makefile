@@ -119,3 +119,13 @@ format:
 
 clean:
 	rm -rf build inspraak
+
+# The load generator and the bare yardstick of bench/run (bench/loadgen.c,
+# bench/floor.c): plain C on epoll, no library of ours.
+.PHONY: bench
+bench: $(BUILD)/bench/loadgen $(BUILD)/bench/floor
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) -std=c17 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<

@@ -1,0 +1,48 @@
+// The load generator of bench/run, at a small N, to prove it works: every
+// held stream receives every slide change, and a small answer storm is
+// acknowledged in full. No timing is asserted; bench/run measures that.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, prepare, startServer, stopServer, cleanup, control } from './lib.mjs';
+
+const LOADGEN = path.join(ROOT, 'build/bench/loadgen');
+
+function loadgen(args) {
+  const out = execFileSync(LOADGEN, args, { encoding: 'utf8', timeout: 120000 });
+  return Object.fromEntries(out.trim().split('\n').map((l) => l.split(' ')).map(([k, v]) => [k, Number(v)]));
+}
+
+test('bench: the load generator holds 200 streams and sees every change', async () => {
+  execFileSync('make', ['-s', 'bench'], { cwd: ROOT, stdio: 'inherit' });
+  const env = prepare('bench/deck.md');
+  const srv = await startServer(env);
+  try {
+    const N = 200, changes = 6;
+    const fan = loadgen(['fanout', '--port', String(srv.port), '--code', env.code, '--token', env.token,
+      '--n', String(N), '--changes', String(changes), '--idle', '0', '--addrs', '4',
+      '--pid', String(srv.proc.pid)]);
+    assert.equal(fan.connected, N);
+    assert.equal(fan.publish_errors, 0);
+    assert.equal(fan.delivered, N * changes);
+    assert.equal(fan.lost, 0);
+    assert.ok(fan.rss_held_kib > 0);
+
+    const res = await control(srv.base, env.code, env.token, 'next');
+    assert.equal(res.body.slide.kind, 'choice');
+    const storm = loadgen(['storm', '--port', String(srv.port), '--code', env.code, '--token', env.token,
+      '--n', '100', '--window', '0.5', '--pid', String(srv.proc.pid)]);
+    assert.equal(storm.ok, 100);
+    assert.equal(storm.errors, 0);
+    assert.equal(storm.count_after, storm.count_before + 100);
+
+    const ingest = loadgen(['ingest', '--port', String(srv.port), '--code', env.code,
+      '--conns', '4', '--secs', '0.5']);
+    assert.ok(ingest.ok > 0);
+    assert.equal(ingest.errors, 0);
+  } finally {
+    await stopServer(srv);
+    cleanup(env);
+  }
+});
