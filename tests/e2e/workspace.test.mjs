@@ -1,0 +1,303 @@
+// The facilitator workspace in real Chromium against the real binary: a
+// facilitator builds an event with every slide type in the editor, runs
+// it, a participant answers, the moderator hides an answer and the
+// presenter screen drops it within a second; a second session starts
+// empty while the first keeps its results. Bad input in the forms gets a
+// clear message and changes nothing. Screenshots of every workspace page
+// at phone and desk width land in tests/e2e/out/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { prepare, startServer, stopServer, cleanup, control, results, run, Participant, ROOT } from './lib.mjs';
+
+const OUT = path.join(ROOT, 'tests/e2e/out');
+let env, srv, browser, ctx, token;
+const shared = {};
+
+const api = async (method, p, body) => {
+  const res = await fetch(srv.base + p, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: res.status === 204 ? null : await res.json() };
+};
+
+async function page(viewport = { width: 1280, height: 800 }) {
+  const p = await ctx.newPage();
+  await p.setViewportSize(viewport);
+  p.errors = [];
+  p.on('pageerror', (e) => p.errors.push(e.message));
+  p.on('dialog', (d) => d.accept());
+  return p;
+}
+
+async function shoot(p, name) {
+  for (const vp of [{ width: 390, height: 844 }, { width: 1280, height: 800 }]) {
+    await p.setViewportSize(vp);
+    await p.waitForTimeout(150);
+    await p.screenshot({ path: path.join(OUT, `workspace-${name}-${vp.width}.png`), fullPage: true });
+  }
+}
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  env = prepare();
+  run(['user', 'add', 'fien', '--role', 'facilitator', '--db', env.db], 'fien-haar-wachtwoord\n');
+  token = run(['token', 'fien', '--db', env.db]).trim();
+  srv = await startServer(env);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+});
+after(async () => {
+  await browser?.close();
+  await stopServer(srv);
+  cleanup(env);
+});
+
+test('the workspace needs a login and comes back to the page asked for', async () => {
+  const p = await page();
+  await p.goto(`${srv.base}/app`);
+  assert.match(p.url(), /\/login\?next=%2Fapp|\/login\?next=\/app/);
+  await p.fill('#name', 'fien');
+  await p.fill('#password', 'fien-haar-wachtwoord');
+  await p.click('button[type=submit]');
+  await p.waitForURL(`${srv.base}/app`);
+  await p.waitForSelector('h1');
+  assert.equal((await fetch(`${srv.base}/api/v1/events`)).status, 401);
+  await p.close();
+});
+
+test('bad input on the dashboard gets a clear message and creates nothing', async () => {
+  const p = await page();
+  await p.goto(`${srv.base}/app`);
+  await p.waitForSelector('#new-title');
+  const before = (await api('GET', '/api/v1/events')).body.events.length;
+  await p.fill('#new-title', '   ');
+  await p.click('.create-title button[type=submit]');
+  await p.waitForFunction(() => document.getElementById('new-title-msg').textContent.length > 0);
+  assert.match(await p.textContent('#new-title-msg'), /titel/);
+  const broken = '---\ntitle: Kapot\n---\n\n? opne: Wat vind je?\n';
+  await p.fill('#new-deck', broken);
+  await p.click('.create-deck button[type=submit]');
+  await p.waitForFunction(() => document.getElementById('new-deck-msg').textContent.length > 0);
+  assert.match(await p.textContent('#new-deck-msg'), /line 5: unknown question type 'opne'/);
+  assert.equal(await p.inputValue('#new-deck'), broken, 'the pasted deck stays');
+  assert.equal(await p.getAttribute('#new-deck', 'aria-invalid'), 'true');
+  assert.equal((await api('GET', '/api/v1/events')).body.events.length, before);
+  assert.deepEqual(p.errors, []);
+  await shoot(p, 'dashboard-errors');
+  await p.close();
+});
+
+async function fill(p, label, value) {
+  await p.locator('.slide-fields').getByLabel(label, { exact: true }).fill(value);
+}
+async function addSlide(p, kind) {
+  await p.selectOption('.add-slide select', kind);
+  await p.click('.add-slide button');
+}
+
+test('a facilitator builds an event with every slide type and saves it', async () => {
+  const p = await page();
+  await p.goto(`${srv.base}/app`);
+  await p.fill('#new-title', 'Werkavond buurt');
+  await p.click('.create-title button[type=submit]');
+  await p.waitForURL(/\/app\/events\/\d+$/);
+  shared.id = Number(p.url().match(/(\d+)$/)[1]);
+  await p.waitForSelector('.slide-list li');
+  assert.equal(await p.textContent('.save-state'), 'Alles opgeslagen');
+
+  await addSlide(p, 'open');
+  await fill(p, 'Vraag', 'Wat moet beter in de buurt?');
+  await fill(p, 'Maximale lengte (tekens)', '200');
+  await fill(p, 'Antwoorden per deelnemer', '3');
+  assert.match(await p.textContent('.save-state'), /Niet opgeslagen/);
+
+  await addSlide(p, 'cloud');
+  await fill(p, 'Vraag', 'Eén woord over de buurt');
+  await fill(p, 'Woorden per deelnemer', '2');
+
+  await addSlide(p, 'choice');
+  await fill(p, 'Vraag', 'Hoe kwam je hier?');
+  await fill(p, 'Optie 1', 'Fiets');
+  await fill(p, 'Optie 2', 'Bus');
+  await p.locator('.slide-fields').getByLabel('Optie 2', { exact: true }).press('Enter');
+  await fill(p, 'Optie 3', 'Lopend');
+  await p.check('.slide-fields >> text=Deelnemers mogen meerdere opties kiezen');
+
+  await addSlide(p, 'scale');
+  await fill(p, 'Vraag', 'Hoe eens ben je het hiermee?');
+  await fill(p, 'Stelling 1', 'De buurt is veilig');
+  await fill(p, 'Schaal van 1 tot', '7');
+  await fill(p, 'Label bij 1', 'Oneens');
+  await fill(p, 'Label bij het hoogste cijfer', 'Eens');
+  await p.check('.slide-fields >> text=Resultaten ook op de telefoons tonen na het antwoorden');
+
+  await addSlide(p, 'rank');
+  await fill(p, 'Vraag', 'Wat moet eerst?');
+  await fill(p, 'Optie 1', 'Groen');
+  await fill(p, 'Optie 2', 'Veiligheid');
+
+  await addSlide(p, 'qa');
+  await fill(p, 'Vraag', 'Vragen aan de wethouder');
+  await fill(p, 'Toelichting (Markdown, optioneel)', 'Stel je vraag *kort*.');
+
+  await addSlide(p, 'content');
+  await fill(p, 'Inhoud (Markdown)', '# Bedankt\n\nTot de volgende keer.');
+
+  // Keyboard: the last slide moves up one place with Alt+ArrowUp.
+  await p.focus('.slide-list li:last-child button');
+  await p.keyboard.press('Alt+ArrowUp');
+  assert.match(await p.textContent('.slide-list li:nth-child(7) .label'), /Bedankt/);
+  await p.keyboard.press('Alt+ArrowDown');
+  assert.match(await p.textContent('.slide-list li:last-child .label'), /Bedankt/);
+  // The preview shows the selected slide as the screen and the phone would.
+  assert.match(await p.textContent('.pv-screen'), /Bedankt/);
+
+  await p.click('.slide-list li:nth-child(4) button'); // the choice slide
+  assert.equal(await p.locator('.pv-phone .ph-check').count(), 3);
+  await shoot(p, 'editor');
+  await p.click('#save');
+  await p.waitForFunction(() => document.querySelector('.save-state').textContent === 'Alles opgeslagen');
+
+  const deck = (await api('GET', `/api/v1/events/${shared.id}/deck.json`)).body;
+  assert.deepEqual(deck.slides.map((s) => s.kind), ['content', 'open', 'cloud', 'choice', 'scale', 'rank', 'qa', 'content']);
+  const [, open, cloud, choice, scale, rank, qa] = deck.slides;
+  assert.equal(open.max_length, 200);
+  assert.equal(open.max_answers, 3);
+  assert.equal(cloud.max_answers, 2);
+  assert.deepEqual(choice.options, ['Fiets', 'Bus', 'Lopend']);
+  assert.equal(choice.multiple, true);
+  assert.equal(scale.scale_max, 7);
+  assert.deepEqual(scale.labels, ['Oneens', 'Eens']);
+  assert.equal(scale.results_on_phones, true);
+  assert.deepEqual(rank.options, ['Groen', 'Veiligheid']);
+  assert.match(qa.html, /<em>kort<\/em>/);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test('a slide the server refuses is named, and nothing is saved', async () => {
+  const p = await page();
+  await p.goto(`${srv.base}/app/events/${shared.id}`);
+  await p.waitForSelector('.slide-list li');
+  const saved = (await api('GET', `/api/v1/events/${shared.id}`)).body.deck;
+  await p.click('.slide-list li:nth-child(3) button'); // the cloud
+  await fill(p, 'Woorden per deelnemer', '99');
+  await p.click('#save');
+  await p.waitForSelector('.deck-msg .error');
+  assert.match(await p.textContent('.deck-msg'), /dia 3: line \d+: entries 99 is out of range/);
+  assert.match(await p.textContent('.save-state'), /Niet opgeslagen/);
+  assert.equal((await api('GET', `/api/v1/events/${shared.id}`)).body.deck, saved);
+  await fill(p, 'Woorden per deelnemer', '2');
+  await p.waitForFunction(() => document.querySelector('.save-state').textContent === 'Alles opgeslagen');
+  await p.close();
+});
+
+test('a session runs: the moderator hides an answer and the presenter drops it within a second', async () => {
+  const p = await page();
+  await p.goto(`${srv.base}/app/events/${shared.id}#sessions`);
+  await p.click('#new-session');
+  await p.waitForSelector('.session.live');
+  const ev = (await api('GET', `/api/v1/events/${shared.id}`)).body;
+  const code = ev.sessions[0].code;
+  shared.first = code;
+  assert.match(await p.textContent('.session.live .code'), new RegExp(code.slice(0, 3)));
+
+  await control(srv.base, code, token, 'next');
+  await control(srv.base, code, token, 'show-results');
+  const slide = (await api('GET', `/api/v1/events/${shared.id}`)).body.slides[1];
+  const phone = new Participant(srv.base, code);
+  assert.equal((await phone.answer(slide.id, 'Meer bankjes op het plein')).status, 201);
+  assert.equal((await phone.answer(slide.id, 'Dit hoort niet op het scherm')).status, 201);
+
+  const pres = await page({ width: 1280, height: 720 });
+  await pres.goto(`${srv.base}/present/${code}`);
+  await pres.waitForSelector('.card >> text=Dit hoort niet op het scherm');
+
+  const mod = await page();
+  await mod.goto(`${srv.base}/app/moderate/${code}`);
+  const item = mod.locator('.mod-item', { hasText: 'Dit hoort niet op het scherm' });
+  await item.waitFor();
+  await shoot(mod, 'moderate');
+  const t0 = Date.now();
+  await item.getByRole('button', { name: /Verbergen/ }).click();
+  await pres.waitForFunction(() => ![...document.querySelectorAll('.card')].some((c) => c.textContent.includes('Dit hoort niet')), null, { timeout: +(process.env.HIDE_MS || 1000) });
+  assert.ok(Date.now() - t0 < 1000, `gone after ${Date.now() - t0} ms`);
+  await item.locator('.hidden-tag').waitFor();
+  assert.ok(await pres.locator('.card', { hasText: 'Meer bankjes' }).count());
+
+  const remote = await page({ width: 390, height: 844 });
+  await remote.goto(`${srv.base}/app/remote/${code}`);
+  await remote.waitForFunction(() => document.querySelector('.r-title').textContent === 'Wat moet beter in de buurt?');
+  assert.equal(await remote.textContent('.counts div:nth-child(2) dd'), '1'); // the hidden one is not counted
+  await remote.click('.r-btn.next');
+  await pres.waitForFunction(() => document.getElementById('slide-title').textContent === 'Eén woord over de buurt');
+  await remote.waitForFunction(() => document.querySelector('.r-title').textContent === 'Eén woord over de buurt');
+  await shoot(remote, 'remote');
+
+  await p.goto(`${srv.base}/app/events/${shared.id}#log`);
+  await p.waitForSelector('.log td');
+  assert.match(await p.textContent('.log'), /fien/);
+  for (const x of [p, pres, mod, remote]) assert.deepEqual(x.errors, []);
+  await pres.close(); await mod.close(); await remote.close(); await p.close();
+});
+
+test('starting again gives empty results and keeps the first session; a deck with answers is not overwritten', async () => {
+  const p = await page();
+  await p.goto(`${srv.base}/app/events/${shared.id}#sessions`);
+  await p.click('#new-session');
+  await p.waitForFunction(() => document.querySelectorAll('.session').length === 2);
+  const ev = (await api('GET', `/api/v1/events/${shared.id}`)).body;
+  const second = ev.sessions.map((s) => s.code).find((c) => c !== shared.first);
+  const r2 = await results(srv.base, second, token);
+  assert.equal(r2.slides.reduce((n, s) => n + s.answers, 0), 0);
+  const r1 = await results(srv.base, shared.first, token);
+  assert.equal(r1.slides.find((s) => s.kind === 'open').answers, 1);
+  await shoot(p, 'sessions');
+
+  // End the first session from the list.
+  await p.click(`.session[data-code="${shared.first}"] button.danger`);
+  await p.waitForSelector(`.session.ended[data-code="${shared.first}"]`);
+  assert.equal((await new Participant(srv.base, shared.first).answer(1, 'x')).status, 409);
+
+  // The deck has answers now: saving explains and offers a copy.
+  await p.click('#tab-slides');
+  await p.click('.slide-list li:nth-child(2) button');
+  await fill(p, 'Vraag', 'Wat moet anders in de buurt?');
+  await p.click('#save');
+  await p.waitForSelector('.deck-msg .error button');
+  assert.match(await p.textContent('.deck-msg'), /al antwoorden/);
+  await shoot(p, 'has-answers');
+  const count = (await api('GET', '/api/v1/events')).body.events.length;
+  await p.click('.deck-msg .error button');
+  await p.waitForURL((u) => !u.pathname.endsWith(`/${shared.id}`));
+  await p.waitForSelector('.slide-list li');
+  assert.equal((await api('GET', '/api/v1/events')).body.events.length, count + 1);
+  assert.match(await p.textContent('.slide-list li:nth-child(2) .label'), /Wat moet anders/);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
+test('the summary is saved; the dashboard lists the events', async () => {
+  const p = await page();
+  await p.goto(`${srv.base}/app/events/${shared.id}#summary`);
+  await p.fill('#summary', 'We spraken over **groen** en veiligheid.');
+  await p.click('.panel-summary button');
+  await p.waitForFunction(() => document.querySelector('.panel-summary .save-state').textContent === 'Alles opgeslagen');
+  assert.equal((await api('GET', `/api/v1/events/${shared.id}`)).body.summary, 'We spraken over **groen** en veiligheid.');
+  await shoot(p, 'summary');
+  await p.goto(`${srv.base}/app`);
+  await p.waitForSelector('.event-card');
+  assert.ok(await p.locator('.event-card', { hasText: 'Werkavond buurt' }).count() >= 1);
+  await shoot(p, 'dashboard');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
