@@ -65,11 +65,12 @@ static void build_state(app_t *a, session_t *s)
 	json_object_set_new(slide, "count", json_integer((json_int_t)s->n_slides));
 	char url[512];
 	snprintf(url, sizeof url, "%s/%s", a->public_url, s->row.code);
-	json_t *st = json_pack("{s:I, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:b, s:b, s:o}", "revision",
-			       (json_int_t)s->row.revision, "code", s->row.code, "status",
-			       s->row.status ? "ended" : "live", "join_url", url, "event", "title",
-			       s->title, "subtitle", s->subtitle, "lang", s->lang, "open",
-			       s->row.open, "results", s->row.results, "slide", slide);
+	json_t *st = json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s}, s:b, s:b, s:o}",
+			       "revision", (json_int_t)s->row.revision, "code", s->row.code,
+			       "status", s->row.status ? "ended" : "live", "join_url", url, "event",
+			       "id", (json_int_t)s->row.event_id, "title", s->title, "subtitle",
+			       s->subtitle, "lang", s->lang, "open", s->row.open, "results",
+			       s->row.results, "slide", slide);
 	free(s->state);
 	s->state = json_dumps(st, JSON_COMPACT);
 	json_decref(st);

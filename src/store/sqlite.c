@@ -307,8 +307,8 @@ int store_event_create(store_t *st, const char *title, const char *subtitle, con
 	sqlite3_stmt *q = NULL;
 	if (exec_r(st, "BEGIN IMMEDIATE"))
 		return STORE_ERROR;
-	q = prep(st, "INSERT INTO events(title, subtitle, lang, deck_md, owner, created_at)"
-		     " VALUES(?,?,?,?,?,?)");
+	q = prep(st, "INSERT INTO events(title, subtitle, lang, deck_md, owner, created_at,"
+		     " updated_at) VALUES(?,?,?,?,?,?6,?6)");
 	if (!q)
 		goto fail;
 	sqlite3_bind_text(q, 1, title, -1, SQLITE_STATIC);

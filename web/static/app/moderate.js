@@ -52,38 +52,52 @@ export async function moderatePage(main, code) {
     let n = nodes.get(it.id);
     if (!n) {
       n = { text: el('p', { class: 'mod-text' }), meta: el('span', { class: 'mod-meta' }), tag: el('span', { class: 'pill hidden-tag' }, t('hidden')),
-        hide: el('button', { type: 'button', class: 'small' }), ans: kind === 'qa' ? el('button', { type: 'button', class: 'secondary small' }) : null };
-      n.li = el('li', { class: 'mod-item', dataset: { id: it.id } }, n.text, el('div', { class: 'mod-row' }, n.meta, n.tag, n.hide, n.ans));
+        hide: el('button', { type: 'button', class: 'small' }),
+        reject: el('button', { type: 'button', class: 'danger small', hidden: true }, t('reject')),
+        ans: kind === 'qa' ? el('button', { type: 'button', class: 'secondary small' }) : null,
+        pin: kind === 'qa' ? el('button', { type: 'button', class: 'secondary small' }) : null };
+      n.li = el('li', { class: 'mod-item', dataset: { id: it.id } }, n.text, el('div', { class: 'mod-row' }, n.meta, n.tag, n.hide, n.reject, n.ans, n.pin));
+      // a held answer is approved by showing it, rejected by hiding it for good
       n.hide.addEventListener('click', () => act(n, it.id, n.hidden ? 'show' : 'hide'));
+      n.reject.addEventListener('click', () => act(n, it.id, 'hide'));
       n.ans?.addEventListener('click', () => act(n, it.id, n.answered ? 'unanswered' : 'answered'));
+      n.pin?.addEventListener('click', () => act(n, it.id, n.pinned ? 'unpin' : 'pin'));
       nodes.set(it.id, n);
     }
     n.hidden = !!it.hidden;
+    n.pending = !!it.pending;
     n.answered = !!it.answered;
+    n.pinned = !!it.pinned;
     n.text.textContent = it.text;
     n.li.classList.toggle('is-hidden', n.hidden);
+    n.li.classList.toggle('is-pending', n.pending);
     n.li.classList.toggle('is-answered', n.answered);
     n.tag.hidden = !n.hidden;
+    n.tag.textContent = t(n.pending ? 'pending' : 'hidden');
     const at = it.at ? new Date(it.at).toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' }) : '';
     n.meta.textContent = kind === 'qa' ? `${t('votes_n', { n: it.votes })}${n.answered ? ` · ${t('answered')}` : ''} · ${at}` : at;
-    n.hide.textContent = t(n.hidden ? 'show' : 'hide');
+    const label = n.pending ? 'approve' : n.hidden ? 'show' : 'hide';
+    n.hide.textContent = t(label);
     n.hide.className = n.hidden ? 'small' : 'danger small';
-    n.hide.setAttribute('aria-label', `${t(n.hidden ? 'show' : 'hide')}: ${it.text.slice(0, 80)}`);
+    n.hide.setAttribute('aria-label', `${t(label)}: ${it.text.slice(0, 80)}`);
+    n.reject.hidden = !n.pending;
+    n.reject.setAttribute('aria-label', `${t('reject')}: ${it.text.slice(0, 80)}`);
     if (n.ans) n.ans.textContent = t(n.answered ? 'mark_unanswered' : 'mark_answered');
+    if (n.pin) n.pin.textContent = t(n.pinned ? 'unpin' : 'pin');
     return n.li;
   }
   async function act(n, id, action) {
     msg.textContent = '';
-    n.hide.disabled = true;
-    if (n.ans) n.ans.disabled = true;
+    const buttons = [n.hide, n.reject, n.ans, n.pin].filter(Boolean);
+    buttons.forEach((b) => { b.disabled = true; });
     try {
       const r = await api('POST', `/api/v1/answers/${id}/${action}`);
-      if ('hidden' in r) n.hidden = r.hidden;
+      if ('hidden' in r) { n.hidden = r.hidden; n.pending = false; }
       if ('answered' in r) n.answered = r.answered;
+      if ('pinned' in r) n.pinned = r.pinned;
       announce(t(`done_${action}`));
     } catch (e) { msg.textContent = e.message; }
-    n.hide.disabled = false;
-    if (n.ans) n.ans.disabled = false;
+    buttons.forEach((b) => { b.disabled = false; });
   }
 
   function draw() {
@@ -92,7 +106,7 @@ export async function moderatePage(main, code) {
     if (!tl) { list.replaceChildren(); note.textContent = t('no_questions_here'); return; }
     const stat = (k, v) => el('div', {}, el('dt', {}, t(k)), el('dd', {}, String(v ?? 0)));
     counts.append(stat('respondents', tl.respondents), stat('answers', tl.answers), stat('hidden_n', tl.hidden));
-    if (tl.kind === 'open' || tl.kind === 'qa') {
+    if (tl.kind === 'open' || tl.kind === 'qa' || tl.kind === 'cloud') {
       const items = tl.items || [];
       note.textContent = items.length ? '' : t('no_answers_yet');
       list.replaceChildren(...items.map((it) => itemNode(it, tl.kind)));
