@@ -91,6 +91,17 @@ test('bad input on the dashboard gets a clear message and creates nothing', asyn
   await p.close();
 });
 
+// Logs the shared browser context in as fien, so a test also runs alone.
+async function ensureLogin() {
+  const login = await page();
+  await login.goto(`${srv.base}/login?next=/app`);
+  await login.fill('#name', 'fien');
+  await login.fill('#password', 'fien-haar-wachtwoord');
+  await login.click('button[type=submit]');
+  await login.waitForURL(`${srv.base}/app`);
+  await login.close();
+}
+
 async function fill(p, label, value) {
   await p.locator('.slide-fields').getByLabel(label, { exact: true }).fill(value);
 }
@@ -107,7 +118,7 @@ test('a facilitator builds an event with every slide type and saves it', async (
   await p.waitForURL(/\/app\/events\/\d+$/);
   shared.id = Number(p.url().match(/(\d+)$/)[1]);
   await p.waitForSelector('.slide-list li');
-  assert.equal(await p.textContent('.save-state'), 'Alles opgeslagen');
+  await p.waitForFunction(() => document.querySelector('.save-state')?.textContent === 'Alles opgeslagen');
 
   await addSlide(p, 'open');
   await fill(p, 'Vraag', 'Wat moet beter in de buurt?');
@@ -307,15 +318,7 @@ test('held answers wait in the moderation panel until approved; Q&A questions ca
   const held = await phone.answer(ev.slides[0].id, 'Graag eerst bekijken');
   assert.equal(held.body.pending, true);
   await control(srv.base, code, token, 'show-results');
-  const login = await page();
-  await login.goto(`${srv.base}/login?next=/app`);
-  if (login.url().includes('/login')) { // on its own, this test logs in first
-    await login.fill('#name', 'fien');
-    await login.fill('#password', 'fien-haar-wachtwoord');
-    await login.click('button[type=submit]');
-    await login.waitForURL(`${srv.base}/app`);
-  }
-  await login.close();
+  await ensureLogin();
   const pres = await page({ width: 1280, height: 720 });
   await pres.goto(`${srv.base}/present/${code}`);
   await pres.waitForFunction(() => document.getElementById('slide-title')?.textContent === 'Wat vind je?');
@@ -341,4 +344,36 @@ test('held answers wait in the moderation panel until approved; Q&A questions ca
   await pres.waitForFunction(() => document.querySelector('.qa-item .text')?.textContent === 'Tweede vraag');
   for (const x of [pres, mod]) assert.deepEqual(x.errors, []);
   await pres.close(); await mod.close();
+});
+
+test('an image uploaded in the editor shows on the slide; approval is set per question', async () => {
+  const ev = (await api('POST', '/api/v1/events', { title: 'Met een kaart' })).body;
+  await ensureLogin();
+  const p = await page();
+  await p.goto(`${srv.base}/app/events/${ev.id}`);
+  await p.waitForSelector('.slide-list li');
+  await p.click('.slide-list li:nth-child(1) button');
+  // a file that only claims to be an image is refused with a message
+  await p.setInputFiles('.image-upload input[type=file]', { name: 'kaart.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
+  await p.waitForFunction(() => /PNG, JPEG of WebP/.test(document.querySelector('.image-upload [role=status]').textContent));
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'), Buffer.alloc(40)]);
+  await p.setInputFiles('.image-upload input[type=file]', { name: 'kaart.png', mimeType: 'image/png', buffer: png });
+  await p.waitForFunction(() => /toegevoegd/.test(document.querySelector('.image-upload [role=status]').textContent));
+  assert.match(await p.inputValue('.slide-fields textarea'), /!\[kaart\]\(\/media\/\d+\/[0-9a-f]{32}\.png\)/);
+  await addSlide(p, 'open');
+  await fill(p, 'Vraag', 'Wat zie je op de kaart?');
+  await p.check('.slide-fields >> text=Antwoorden eerst goedkeuren voor ze op het scherm komen');
+  await p.click('#save');
+  await p.waitForFunction(() => document.querySelector('.save-state').textContent === 'Alles opgeslagen');
+  const saved = (await api('GET', `/api/v1/events/${ev.id}`)).body;
+  assert.match(saved.slides[0].html, /<img src="\/media\//);
+  assert.equal(saved.slides[1].approve, true);
+  assert.match(saved.deck, /moderation: approve/);
+  // reopening keeps the setting (the editor reads it back from the deck)
+  await p.reload();
+  await p.waitForSelector('.slide-list li');
+  await p.click('.slide-list li:nth-child(2) button');
+  assert.equal(await p.isChecked('.slide-fields >> text=Antwoorden eerst goedkeuren voor ze op het scherm komen'), true);
+  assert.deepEqual(p.errors, []);
+  await p.close();
 });

@@ -44,3 +44,15 @@ export async function api(method, path, body) {
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
 }
+
+// Sends a file's bytes as the request body (image uploads); same errors as api().
+export async function upload(path, blob) {
+  const res = await fetch(path, {
+    method: 'POST', body: blob,
+    headers: { accept: 'application/json', 'x-csrf-token': csrf, 'content-type': blob.type || 'application/octet-stream' },
+  });
+  if (res.status === 401) { toLogin(); throw new ApiError(401, { code: 'unauthorized', error: '' }); }
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}

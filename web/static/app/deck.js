@@ -26,7 +26,7 @@ export class DeckError extends Error {
 const oneLine = (s) => String(s ?? '').replace(/[\r\n\t]+/g, ' ').trim();
 
 export function newSlide(kind) {
-  const s = { kind, title: '', body: '', items: [], settings: {}, results: 'screen', multiple: false, labels: ['', ''] };
+  const s = { kind, title: '', body: '', items: [], settings: {}, results: 'screen', multiple: false, labels: ['', ''], approve: false };
   if (kind === 'content') s.body = '# \n';
   if (kind === 'choice' || kind === 'rank') s.items = ['', ''];
   if (kind === 'scale') s.items = [''];
@@ -63,6 +63,7 @@ function parseQuestion(lines, first) {
     if (!kv) break;
     const key = kv[1], value = (kv[2] || '').trim();
     if (key === 'results') s.results = value === 'phones' ? 'phones' : 'screen';
+    else if (key === 'moderation') s.approve = value === 'approve';
     else if (key === 'multiple') s.multiple = value === 'yes';
     else if (key === 'labels') {
       const [lo, hi] = value.split('|');
@@ -115,6 +116,9 @@ export function parseDeck(text) {
   return { meta, slides };
 }
 
+// question kinds whose answers are text, and so can wait for a moderator
+export const TEXT_KINDS = ['open', 'cloud', 'qa'];
+
 function questionText(s) {
   const out = [`? ${s.kind}: ${oneLine(s.title)}`];
   for (const key of Object.keys(NUMBERS[s.kind] || {})) {
@@ -126,6 +130,7 @@ function questionText(s) {
     out.push(`labels: ${oneLine(s.labels[0])} | ${oneLine(s.labels[1])}`);
   }
   if (s.results === 'phones') out.push('results: phones');
+  if (s.approve && TEXT_KINDS.includes(s.kind)) out.push('moderation: approve');
   const body = trimBlank(String(s.body || '').split(/\r?\n/));
   if (body.length) out.push('', ...body);
   if (ITEMS[s.kind]) {

@@ -5,10 +5,38 @@
 // page's business.
 import { el, field, nextId, announce } from './dom.js';
 import { t } from '../app-i18n.js';
-import { KINDS, NUMBERS, ITEMS, newSlide, cloneSlide, problems } from './deck.js';
+import { KINDS, NUMBERS, ITEMS, TEXT_KINDS, newSlide, cloneSlide, problems } from './deck.js';
+import { upload } from './api.js';
 import { screenPreview, phonePreview, slideLabel } from './preview.js';
 
-export function createEditor(root, deck, { readOnly = false, onChange = () => {} } = {}) {
+// An image for a content slide: uploaded to the event, then written into
+// the slide's Markdown where the cursor is.
+function imageUploader(eventId, ta, onInserted) {
+  const input = el('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp', id: nextId('img') });
+  const note = el('p', { class: 'hint', role: 'status' });
+  input.addEventListener('change', async () => {
+    const file = input.files[0];
+    if (!file) return;
+    note.textContent = t('image_uploading');
+    try {
+      const r = await upload(`/api/v1/events/${eventId}/images`, file);
+      const alt = file.name.replace(/\.[^.]*$/, '').replace(/[\[\]]/g, '');
+      const md = `![${alt}](${r.url})`;
+      const at = ta.selectionStart ?? ta.value.length;
+      ta.value = `${ta.value.slice(0, at)}${at && ta.value[at - 1] !== '\n' ? '\n\n' : ''}${md}\n${ta.value.slice(at)}`;
+      ta.dispatchEvent(new Event('input'));
+      note.textContent = t('image_added');
+      onInserted();
+    } catch (e) {
+      note.textContent = e.status === 413 ? t('image_too_large')
+        : e.status === 415 ? t('image_wrong_type') : (e.message || t('image_failed'));
+    }
+    input.value = '';
+  });
+  return el('div', { class: 'image-upload' }, el('label', { for: input.id }, t('image_add')), input, note);
+}
+
+export function createEditor(root, deck, { readOnly = false, onChange = () => {}, eventId = 0 } = {}) {
   let sel = deck.slides.length ? 0 : -1;
   let errorAt = -1, errorText = '';
   const list = el('ol', { class: 'slide-list', 'aria-label': t('slides') });
@@ -198,7 +226,9 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
       return field(label, ta, hint).wrap;
     };
     if (s.kind === 'content') {
-      fields.append(text('body', t('content_md'), t('content_hint'), { rows: 12, class: 'mono' }));
+      const bodyField = text('body', t('content_md'), t('content_hint'), { rows: 12, class: 'mono' });
+      fields.append(bodyField);
+      if (eventId && !readOnly) fields.append(imageUploader(eventId, bodyField.querySelector('textarea'), () => {}));
     } else {
       const title = el('input', { type: 'text', value: s.title, maxlength: 200, required: true });
       title.addEventListener('input', () => { s.title = title.value; changed(false); updateProblems(); });
@@ -218,6 +248,11 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
           input.addEventListener('input', () => { s.labels[i] = input.value; changed(false); updateProblems(); });
           settings.append(field(t(i ? 'label_high' : 'label_low'), input).wrap);
         });
+      }
+      if (TEXT_KINDS.includes(s.kind)) {
+        const ap = el('input', { type: 'checkbox', id: nextId('approve'), checked: s.approve || null });
+        ap.addEventListener('change', () => { s.approve = ap.checked; changed(false); });
+        settings.append(el('div', { class: 'check' }, ap, el('label', { for: ap.id }, t('approve_first'))));
       }
       const ph = el('input', { type: 'checkbox', id: nextId('phones'), checked: s.results === 'phones' || null });
       ph.addEventListener('change', () => { s.results = ph.checked ? 'phones' : 'screen'; changed(false); });

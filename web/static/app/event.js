@@ -97,7 +97,7 @@ export async function eventPage(main, id, me) {
     rawArea.addEventListener('input', updateState);
     p.append(el('p', { class: 'notice' }, t('raw_only')), field(t('deck_md'), rawArea).wrap);
   } else {
-    editor = createEditor(p, deck, { readOnly: !canEdit, onChange: () => { deckMsg.replaceChildren(); editor?.clearError(); updateState(); } });
+    editor = createEditor(p, deck, { readOnly: !canEdit, eventId: ev.id, onChange: () => { deckMsg.replaceChildren(); editor?.clearError(); updateState(); } });
   }
 
   async function save() {
