@@ -377,3 +377,50 @@ test('an image uploaded in the editor shows on the slide; approval is set per qu
   assert.deepEqual(p.errors, []);
   await p.close();
 });
+
+test('the account page: a password change for everyone, user management for admins', async () => {
+  run(['user', 'add', 'root', '--role', 'admin', '--db', env.db], 'root-heel-geheim\n');
+  const admin = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const a = await admin.newPage();
+  a.errors = [];
+  a.on('pageerror', (e) => a.errors.push(e.message));
+  a.on('dialog', (d) => d.accept());
+  await a.goto(`${srv.base}/login?next=/app/account`);
+  await a.fill('#name', 'root');
+  await a.fill('#password', 'root-heel-geheim');
+  await a.click('button[type=submit]');
+  await a.waitForSelector('#users .user-list li');
+  assert.match(await a.textContent('#users'), /fien/);
+  await a.fill('.add-user >> input[type=text]', 'fien'); // taken
+  await a.fill('.add-user >> input[type=password]', 'lang-genoeg-nu');
+  await a.selectOption('.add-user select', 'moderator');
+  await a.click('.add-user button[type=submit]');
+  await a.waitForFunction(() => /al een gebruiker die fien heet/.test(document.querySelector('#users .form-msg').textContent));
+  await a.fill('.add-user >> input[type=text]', 'gijs');
+  await a.fill('.add-user >> input[type=password]', 'lang-genoeg-nu');
+  await a.selectOption('.add-user select', 'moderator');
+  await a.click('.add-user button[type=submit]');
+  await a.waitForSelector('.user-list li >> text=gijs');
+  await shoot(a, 'account-admin');
+  await a.click('.user-list li:has-text("gijs") button');
+  await a.waitForFunction(() => ![...document.querySelectorAll('.user-list .user-name')].some((n) => n.textContent === 'gijs'));
+  assert.deepEqual(a.errors, []);
+  await admin.close();
+
+  await ensureLogin();
+  const p = await page();
+  await p.goto(`${srv.base}/app/account`);
+  await p.waitForSelector('#password-form');
+  assert.equal(await p.locator('#users').count(), 0, 'no user management for a facilitator');
+  const [cur, next] = [p.locator('#password-form input').nth(0), p.locator('#password-form input').nth(1)];
+  await cur.fill('fout-wachtwoord');
+  await next.fill('nieuw-en-lang');
+  await p.click('#password-form button[type=submit]');
+  await p.waitForFunction(() => /klopt niet/.test(document.querySelector('#password-form .form-msg').textContent));
+  await cur.fill('fien-haar-wachtwoord');
+  await p.click('#password-form button[type=submit]');
+  await p.waitForFunction(() => /gewijzigd/.test(document.querySelector('#password-form .form-msg').textContent));
+  await shoot(p, 'account');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});

@@ -8,11 +8,19 @@ import { dashboard } from './app/dashboard.js';
 import { eventPage } from './app/event.js';
 import { moderatePage } from './app/moderate.js';
 import { remotePage } from './app/remote.js';
+import { accountPage } from './app/account.js';
 
 const main = document.getElementById('main');
 
 function chrome(me) {
-  document.getElementById('who').textContent = me ? `${me.name} · ${t(`role_${me.role}`, {}, me.role)}` : '';
+  const who = document.getElementById('who');
+  who.replaceChildren();
+  if (me) { // the name leads to the account page (password, and users for admins)
+    const a = document.createElement('a');
+    a.href = '/app/account';
+    a.textContent = `${me.name} · ${t(`role_${me.role}`, {}, me.role)}`;
+    who.append(a);
+  }
   document.querySelector('.skip').textContent = t('skip');
   document.getElementById('logout').textContent = t('logout');
   const sw = document.getElementById('lang-switch');
@@ -43,6 +51,7 @@ async function route() {
   else if ((m = p.match(/^\/app\/events\/(\d+)$/))) await eventPage(main, Number(m[1]), me);
   else if ((m = p.match(/^\/app\/moderate\/(\d{6,8})$/))) await moderatePage(main, m[1]);
   else if ((m = p.match(/^\/app\/remote\/(\d{6,8})$/))) remotePage(main, m[1]);
+  else if (p === '/app/account') await accountPage(main, me);
   else {
     document.title = `${t('not_found')} — inspraak`;
     main.append(el('h1', {}, t('not_found')), el('p', {}, el('a', { href: '/app' }, t('back_dashboard'))));
