@@ -587,7 +587,10 @@ static int cmd_serve(const opts_t *o)
 	if (o->demo) {
 		printf("\n  Participants join at  %s/%s   (code %.3s %s)\n", url, code, code, code + 3);
 		printf("  Presenter screen:     %s/login?token=%s&next=/present/%s\n", url, token, code);
-		printf("                        (a one-time login link for the demo facilitator)\n\n");
+		printf("                        (a one-time login link for the demo facilitator)\n");
+		printf("  Workspace:            %s/app   (events, decks, sessions, moderation;\n"
+		       "                        open it after the login link above)\n\n",
+		       url);
 		buf_t q = BUF_INIT;
 		char join[700];
 		snprintf(join, sizeof join, "%s/%s", url, code);
