@@ -56,8 +56,27 @@ live_slide_t *live_slide_by_id(session_t *s, int64_t id)
 	return NULL;
 }
 
+/* An ended session tells the public only that it ended (and in which
+ * language to say so): no title, no slide, nothing to learn from its code. */
+static json_t *ended_state(session_t *s)
+{
+	return json_pack("{s:I, s:s, s:s, s:{s:s}, s:b, s:b, s:{s:i, s:s, s:s, s:s, s:i, s:i}}",
+			 "revision", (json_int_t)s->row.revision, "code", s->row.code, "status",
+			 "ended", "event", "lang", s->lang, "open", 0, "results", 0, "slide", "id", 0,
+			 "kind", "content", "title", "", "html", "", "index", 0, "count", 0);
+}
+
 static void build_state(app_t *a, session_t *s)
 {
+	if (s->row.status != 0) {
+		json_t *st = ended_state(s);
+		free(s->state);
+		s->state = json_dumps(st, JSON_COMPACT);
+		json_decref(st);
+		sse_frame_unref(s->state_frame);
+		s->state_frame = sse_frame_event("state", s->row.revision, "state", s->state);
+		return;
+	}
 	live_slide_t *ls = live_current(s);
 	json_t *slide = slide_to_json(&ls->s, false);
 	json_object_set_new(slide, "id", json_integer(ls->id));

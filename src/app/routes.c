@@ -63,6 +63,9 @@ static session_t *page_session(app_t *a, http_request_t *req, const char *code)
 	if (!s) {
 		lookup_failed(a, req);
 		pages_index(a, req, 404, tr("nl", "err.code"), NULL);
+	} else if (s->row.status != 0) {
+		pages_index(a, req, 410, tr(s->lang, "err.ended"), NULL);
+		return NULL;
 	}
 	return s;
 }
@@ -321,6 +324,10 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 	}
 	bool get = req->method == HTTP_M_GET || req->method == HTTP_M_HEAD;
 	bool post = req->method == HTTP_M_POST;
+	if (s->row.status != 0 && (strcmp(sub, "/questions") == 0 || strcmp(sub, "/qr.svg") == 0)) {
+		http_respond_error(req, 410, "ended", tr(s->lang, "err.ended"), NULL);
+		return;
+	}
 	if (strcmp(sub, "") == 0) {
 		if (!get) {
 			wrong_method(req, "GET");

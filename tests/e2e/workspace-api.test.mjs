@@ -144,6 +144,19 @@ test('deck edits, summary, sessions run again, ending, sharing and the log', asy
   const late = await new Participant(srv.base, code1).answer(state1.slide.id, 'te laat');
   assert.equal(late.status, 409);
   assert.equal(late.body.code, 'ended');
+  // an ended code reveals nothing but that it ended
+  const pub = await (await fetch(`${srv.base}/api/v1/sessions/${code1}`)).json();
+  assert.equal(pub.status, 'ended');
+  assert.equal(pub.event.title, undefined);
+  assert.equal(pub.slide.title, '');
+  const page = await fetch(`${srv.base}/${code1}`);
+  assert.equal(page.status, 410);
+  const html = await page.text();
+  assert.match(html, /afgelopen/);
+  assert.doesNotMatch(html, /Werkavond/);
+  assert.equal((await fetch(`${srv.base}/api/v1/sessions/${code1}/qr.svg`)).status, 410);
+  // facilitators still see its results
+  assert.equal((await api('anna', 'GET', `/api/v1/sessions/${code1}/results`)).status, 200);
   const evNow = (await json(await api('anna', 'GET', `/api/v1/events/${ev.id}`))).body;
   assert.deepEqual(evNow.sessions.map((s) => [s.code, s.status, s.answers]), [[code1, 'ended', 1], [s2.code, 'live', 0]]);
   assert.deepEqual(evNow.shared, [{ name: 'bram', role: 'moderator' }]);

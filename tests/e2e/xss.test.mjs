@@ -105,3 +105,23 @@ test('hostile answers stay inert in the HTML report opened in Chromium, and esca
   assert.doesNotMatch(md, /(^|[^\\])<script>window\.hacked="answer"/);
   assert.doesNotMatch(md, /(^|[^\\])\[md\]\(javascript:/);
 });
+
+test('hostile answers are inert in the moderation panel and the workspace', async () => {
+  const page = await watched();
+  await page.goto(`${srv.base}/login?next=/app/moderate/${env.code}`);
+  await page.fill('#name', 'anna');
+  await page.fill('#password', 'geheim-wachtwoord');
+  await page.click('button[type=submit]');
+  await gotoKind(srv.base, env.code, env.token, 'qa');
+  await page.waitForSelector('.mod-item');
+  assert.ok((await page.textContent('main')).includes('<script>window.hacked="answer"</script>'));
+  await inert(page);
+  // the event's hostile title and deck on the dashboard and in the editor
+  await page.goto(`${srv.base}/app`);
+  await page.waitForSelector('.event-card');
+  await page.click('.event-card a');
+  await page.waitForSelector('.slide-list li');
+  await page.waitForTimeout(300);
+  await inert(page);
+  await page.context().close();
+});
