@@ -23,6 +23,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "util/xalloc.h"
 #include "util/buf.h"
 #include "util/text.h"
 
@@ -46,29 +47,6 @@ typedef struct parser {
 	char *err;
 	size_t errlen;
 } parser_t;
-
-/* Allocation failure aborts, as in util/buf: a parser that cannot allocate
- * a few bytes has nothing useful left to say. */
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = strndup(s, n);
-	if (!d)
-		abort();
-	return d;
-}
-
-static char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
 
 static int fail(parser_t *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

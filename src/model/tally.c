@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "model/answer.h"
+#include "util/xalloc.h"
 #include "util/buf.h"
 #include "util/map.h"
 #include "util/text.h"
@@ -64,22 +65,6 @@ struct tally {
 	size_t n_words, cap_words, entries;
 	map_t word_idx; /* cloud: probe key of a fold -> word index */
 };
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p)
-		abort();
-	return p;
-}
 
 static uint64_t id_key(int64_t id)
 {

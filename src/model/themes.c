@@ -21,6 +21,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "util/xalloc.h"
 #include "util/buf.h"
 #include "util/text.h"
 
@@ -35,22 +36,6 @@ enum {
 	MIN_WORD = 3,    /* code points; shorter words are mostly noise */
 	SHARE_FROM = 10, /* below this many answers, one theme for all is fine */
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = strndup(s, n);
-	if (!d)
-		abort();
-	return d;
-}
 
 /* ---- a string table: strings to dense indexes in order of arrival ---- */
 

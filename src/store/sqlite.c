@@ -492,14 +492,14 @@ int store_session_by_code(store_t *st, const char *code, store_session_t *out)
 	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
 }
 
-int store_answers_load(store_t *st, int64_t session_id,
+#define ANSWER_COLS \
+	"id, slide_id, participant, client_id, value, at, hidden, answered, pending, pinned"
+
+/* Calls fn for each row of q, a SELECT of ANSWER_COLS; strings are valid
+ * during the call only. */
+static int each_answer(sqlite3_stmt *q, int64_t session_id,
 		       void (*fn)(const store_answer_t *a, void *arg), void *arg)
 {
-	sqlite3_stmt *q = prep(st, "SELECT id, slide_id, participant, client_id, value, at, hidden,"
-				   " answered, pending, pinned FROM answers WHERE session_id=? ORDER BY id");
-	if (!q)
-		return STORE_ERROR;
-	sqlite3_bind_int64(q, 1, session_id);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		store_answer_t a = {
@@ -519,6 +519,17 @@ int store_answers_load(store_t *st, int64_t session_id,
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_answers_load(store_t *st, int64_t session_id,
+		       void (*fn)(const store_answer_t *a, void *arg), void *arg)
+{
+	sqlite3_stmt *q = prep(st, "SELECT " ANSWER_COLS " FROM answers WHERE session_id=?"
+				   " ORDER BY id");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, session_id);
+	return each_answer(q, session_id, fn, arg);
 }
 
 /* ---- the workspace ---- */
@@ -1249,27 +1260,11 @@ int store_answers_slide(store_t *st, int64_t session_id, int64_t slide_id,
 {
 	/* answers_session(session_id, id) narrows the scan to one session; the
 	 * slide is filtered within it, which keeps id order without a sort. */
-	sqlite3_stmt *q = prep(st, "SELECT id, participant, client_id, value, at, hidden, answered"
-				   " FROM answers WHERE session_id=? AND slide_id=? ORDER BY id");
+	sqlite3_stmt *q = prep(st, "SELECT " ANSWER_COLS " FROM answers WHERE session_id=? AND"
+				   " slide_id=? ORDER BY id");
 	if (!q)
 		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, session_id);
 	sqlite3_bind_int64(q, 2, slide_id);
-	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		store_answer_t a = {
-			.id = sqlite3_column_int64(q, 0),
-			.session_id = session_id,
-			.slide_id = slide_id,
-			.participant = (const char *)sqlite3_column_text(q, 1),
-			.client_id = (const char *)sqlite3_column_text(q, 2),
-			.value = (const char *)sqlite3_column_text(q, 3),
-			.at_ms = sqlite3_column_int64(q, 4),
-			.hidden = sqlite3_column_int(q, 5) != 0,
-			.answered = sqlite3_column_int(q, 6) != 0,
-		};
-		fn(&a, arg);
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+	return each_answer(q, session_id, fn, arg);
 }

@@ -8,15 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-	if (!q) {
-		fputs("inspraak: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
+#include "util/xalloc.h"
 
 void buf_reserve(buf_t *b, size_t n)
 {
