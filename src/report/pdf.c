@@ -272,6 +272,116 @@ static void summary(pdf_t *p)
 	text(p, p->r->summary_md, MARGIN, y, 12, false, PAGE_W - 2 * MARGIN, INK);
 }
 
+/* ---- images of content slides ---- */
+
+typedef struct mem_reader {
+	const unsigned char *data;
+	size_t len, off;
+} mem_reader_t;
+
+static cairo_status_t read_mem(void *closure, unsigned char *out, unsigned int n)
+{
+	mem_reader_t *m = closure;
+	if (m->len - m->off < n)
+		return CAIRO_STATUS_READ_ERROR;
+	memcpy(out, m->data + m->off, n);
+	m->off += n;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* Width and height from a JPEG's start-of-frame marker; false when none. */
+static bool jpeg_size(const unsigned char *d, size_t n, int *w, int *h)
+{
+	size_t i = 2;
+	while (i + 9 < n) {
+		if (d[i] != 0xFF)
+			return false;
+		unsigned char mk = d[i + 1];
+		size_t seg = (size_t)d[i + 2] << 8 | d[i + 3];
+		if (mk >= 0xC0 && mk <= 0xCF && mk != 0xC4 && mk != 0xC8 && mk != 0xCC) {
+			*h = d[i + 5] << 8 | d[i + 6];
+			*w = d[i + 7] << 8 | d[i + 8];
+			return *w > 0 && *h > 0;
+		}
+		i += 2 + seg;
+	}
+	return false;
+}
+
+/* An uploaded image of this event as a cairo surface: PNG decoded, JPEG
+ * passed through to the PDF as it is. NULL for anything else (WebP, an
+ * image of another event, a missing one). */
+static cairo_surface_t *load_image(pdf_t *p, const char *url)
+{
+	char prefix[48];
+	snprintf(prefix, sizeof prefix, "/media/%lld/", (long long)p->r->event_id);
+	size_t pl = strlen(prefix);
+	if (strncmp(url, prefix, pl) != 0 || strchr(url + pl, '/'))
+		return NULL;
+	char type[32];
+	void *data = NULL;
+	size_t len = 0;
+	if (store_media_get(p->r->store, p->r->event_id, url + pl, type, sizeof type, &data, &len) !=
+	    STORE_OK)
+		return NULL;
+	cairo_surface_t *img = NULL;
+	int w, h;
+	if (strcmp(type, "image/png") == 0) {
+		mem_reader_t m = {data, len, 0};
+		img = cairo_image_surface_create_from_png_stream(read_mem, &m);
+		free(data);
+	} else if (strcmp(type, "image/jpeg") == 0 && jpeg_size(data, len, &w, &h) &&
+		   (double)w * h <= 40e6) {
+		/* the PDF embeds the JPEG itself; the surface only gives its size */
+		img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+		cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, data, len, free, data);
+	} else {
+		free(data);
+	}
+	if (img && cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(img);
+		img = NULL;
+	}
+	return img;
+}
+
+/* Draws the slide's images side by side in the box, each scaled to fit. */
+static void slide_images(pdf_t *p, const slide_t *s, double x, double y, double w, double h)
+{
+	cairo_surface_t *imgs[4];
+	size_t n = 0;
+	cmark_node *doc = cmark_parse_document(s->body_md, strlen(s->body_md), CMARK_OPT_DEFAULT);
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && n < 4) {
+		cmark_node *node = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_IMAGE) {
+			cairo_surface_t *img = load_image(p, cmark_node_get_url(node));
+			if (img)
+				imgs[n++] = img;
+		}
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	if (!n || h < 40)
+		goto done;
+	double gap = 16, cell = (w - gap * (double)(n - 1)) / (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double iw = cairo_image_surface_get_width(imgs[i]);
+		double ih = cairo_image_surface_get_height(imgs[i]);
+		double k = fmin(cell / iw, h / ih);
+		cairo_save(p->cr);
+		cairo_translate(p->cr, x + (double)i * (cell + gap) + (cell - iw * k) / 2, y);
+		cairo_scale(p->cr, k, k);
+		cairo_set_source_surface(p->cr, imgs[i], 0, 0);
+		cairo_paint(p->cr);
+		cairo_restore(p->cr);
+	}
+done:
+	for (size_t i = 0; i < n; i++)
+		cairo_surface_destroy(imgs[i]);
+}
+
 static void content_slide(pdf_t *p, const slide_t *s)
 {
 	new_page(p, true);
@@ -279,9 +389,11 @@ static void content_slide(pdf_t *p, const slide_t *s)
 	if (*s->title)
 		y += text(p, s->title, x, y, 28, true, w, BRAND) + 22;
 	char *m = slide_markup(s);
-	set(p, m, true, 16, false, w);
+	double th = set(p, m, true, 16, false, w);
 	show(p, x, y, INK);
 	free(m);
+	y += th + 16;
+	slide_images(p, s, x, y, w, PAGE_H - BOTTOM - 10 - y);
 }
 
 /* ---- questions ---- */

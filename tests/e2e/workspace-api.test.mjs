@@ -224,3 +224,34 @@ test('images: PNG, JPEG and WebP up to 5 MiB, the type read from the bytes', asy
   assert.equal((await fetch(`${srv.base}${copy}`)).status, 200);
   assert.equal((await fetch(`${srv.base}/media/${ev.id}/../../etc`)).status, 404);
 });
+
+test('the report draws the images of content slides (PNG and JPEG)', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { writeFileSync } = await import('node:fs');
+  const zlib = await import('node:zlib');
+  // a real 32x20 PNG, made here: signature, IHDR, IDAT, IEND
+  const crc = (buf) => { let c = ~0; for (const b of buf) { c ^= b; for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xEDB88320 & -(c & 1)); } return ~c >>> 0; };
+  const chunk = (type, data) => { const len = Buffer.alloc(4); len.writeUInt32BE(data.length); const td = Buffer.concat([Buffer.from(type), data]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(td)); return Buffer.concat([len, td, c]); };
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(32, 0); ihdr.writeUInt32BE(20, 4); ihdr[8] = 8; ihdr[9] = 2;
+  const rows = Buffer.concat(Array.from({ length: 20 }, () => Buffer.concat([Buffer.from([0]), Buffer.alloc(96, 0x3c)])));
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  const { launchBrowser } = await import('./lib.mjs');
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 64, height: 40 } });
+  await page.setContent('<body style="background:#1f6f78"></body>');
+  const jpg = await page.screenshot({ type: 'jpeg' });
+  await browser.close();
+  const ev = (await json(await api('anna', 'POST', '/api/v1/events', { title: 'Met beelden' }))).body;
+  const up = async (bytes) => (await json(await fetch(`${srv.base}/api/v1/events/${ev.id}/images`, {
+    method: 'POST', headers: { authorization: `Bearer ${tokens.anna}` }, body: bytes }))).body.url;
+  const [a, b] = [await up(png), await up(jpg)];
+  const deck = `---\ntitle: Met beelden\n---\n\n# De wijk\n\nTwee beelden.\n\n![kaart](${a}) ![foto](${b})\n\n---\n\n? open: Wat zie je?\n`;
+  assert.equal((await api('anna', 'PUT', `/api/v1/events/${ev.id}`, { deck })).status, 200);
+  const code = (await json(await api('anna', 'POST', `/api/v1/events/${ev.id}/sessions`))).body.code;
+  const pdf = Buffer.from(await (await api('anna', 'GET', `/api/v1/sessions/${code}/report?format=pdf`)).arrayBuffer());
+  const file = `${env.dir}/beelden.pdf`;
+  writeFileSync(file, pdf);
+  const list = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' });
+  assert.match(list, /jpeg/, 'the JPEG is embedded as it is');
+  assert.ok(list.trim().split('\n').length >= 4, list); // two header lines, two images
+});
