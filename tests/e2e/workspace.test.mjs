@@ -353,6 +353,10 @@ test('an image uploaded in the editor shows on the slide; approval is set per qu
   await p.goto(`${srv.base}/app/events/${ev.id}`);
   await p.waitForSelector('.slide-list li');
   await p.click('.slide-list li:nth-child(1) button');
+  // 10 MB is refused before it is sent, with a message
+  await p.setInputFiles('.image-upload input[type=file]', { name: 'groot.png', mimeType: 'image/png', buffer: Buffer.alloc(10 * 1024 * 1024, 1) });
+  await p.waitForFunction(() => /groter dan 5 MB/.test(document.querySelector('.image-upload [role=status]').textContent));
+  assert.doesNotMatch(await p.inputValue('.slide-fields textarea'), /media/);
   // a file that only claims to be an image is refused with a message
   await p.setInputFiles('.image-upload input[type=file]', { name: 'kaart.png', mimeType: 'image/png', buffer: Buffer.from('not an image at all') });
   await p.waitForFunction(() => /PNG, JPEG of WebP/.test(document.querySelector('.image-upload [role=status]').textContent));

@@ -17,6 +17,11 @@ function imageUploader(eventId, ta, onInserted) {
   input.addEventListener('change', async () => {
     const file = input.files[0];
     if (!file) return;
+    if (file.size > 5 * 1024 * 1024) { // the server would refuse it unread; say so now
+      note.textContent = t('image_too_large');
+      input.value = '';
+      return;
+    }
     note.textContent = t('image_uploading');
     try {
       const r = await upload(`/api/v1/events/${eventId}/images`, file);
