@@ -70,6 +70,13 @@ static session_t *page_session(app_t *a, http_request_t *req, const char *code)
 	return s;
 }
 
+/* ?hidden=1: moderators' results, hidden answers included. */
+static bool wants_hidden(const http_request_t *req)
+{
+	char h[8];
+	return http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
+}
+
 /* The logged-in user, or answers 401/403 and returns 0. */
 static int64_t need_user(app_t *a, http_request_t *req, bool changes)
 {
@@ -376,8 +383,7 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 			wrong_method(req, "GET");
 			return;
 		}
-		char h[8];
-		bool hidden = http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
+		bool hidden = wants_hidden(req);
 		if (need_access(a, req, s, ACCESS_MODERATOR, false))
 			http_respond_json(req, 200, live_results(s, hidden), NULL);
 	} else if (strcmp(sub, "/results/stream") == 0) {
@@ -385,8 +391,7 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 			wrong_method(req, "GET");
 			return;
 		}
-		char h[8];
-		bool hidden = http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
+		bool hidden = wants_hidden(req);
 		if (need_access(a, req, s, ACCESS_MODERATOR, false))
 			live_stream(a, s, req, hidden ? STREAM_MODERATOR : STREAM_PRESENTER);
 	} else if (strcmp(sub, "/report") == 0) {

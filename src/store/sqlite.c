@@ -1110,6 +1110,16 @@ static void run_group(store_t *st, store_job_t *head)
 		j->status = rc == SQLITE_OK ? STORE_OK : STORE_ERROR;
 }
 
+/* Appends the chain first..last to a queue (caller holds st->mu). */
+static void append(store_job_t **head, store_job_t **tail, store_job_t *first, store_job_t *last)
+{
+	if (*tail)
+		(*tail)->next = first;
+	else
+		*head = first;
+	*tail = last;
+}
+
 static void *writer_main(void *arg)
 {
 	store_t *st = arg;
@@ -1132,11 +1142,7 @@ static void *writer_main(void *arg)
 		run_group(st, head);
 
 		pthread_mutex_lock(&st->mu);
-		if (st->done_tail)
-			st->done_tail->next = head;
-		else
-			st->done_head = head;
-		st->done_tail = tail;
+		append(&st->done_head, &st->done_tail, head, tail);
 		uv_async_send(&st->async);
 	}
 	pthread_mutex_unlock(&st->mu);
@@ -1196,11 +1202,7 @@ void store_submit(store_t *st, store_job_t *job)
 {
 	job->next = NULL;
 	pthread_mutex_lock(&st->mu);
-	if (st->queue_tail)
-		st->queue_tail->next = job;
-	else
-		st->queue_head = job;
-	st->queue_tail = job;
+	append(&st->queue_head, &st->queue_tail, job, job);
 	pthread_cond_signal(&st->cv);
 	pthread_mutex_unlock(&st->mu);
 }
