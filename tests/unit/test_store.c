@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -149,11 +150,85 @@ static void writer_commits_groups_and_finds_duplicates(void **state)
 	free(jobs);
 }
 
+static int count_rows(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	int n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* Version 7 rebuilds the answers table without its three-column unique
+ * constraint: a database of version 6 keeps every answer and flag, and an
+ * answer id stays unique per session. */
+static void migration_7_keeps_answers(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	char *slides[] = {"{\"kind\":\"open\"}"};
+	int64_t ev, ids[1];
+	assert_int_equal(store_event_create(st, "T", "", "nl", "", 0, slides, 1, &ev, ids), STORE_OK);
+	store_session_t s;
+	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	store_close(st);
+
+	/* Put the table back as version 6 had it, with two answers. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "DROP TABLE answers;"
+		 "CREATE TABLE answers(id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL"
+		 "  REFERENCES sessions(id) ON DELETE CASCADE, slide_id INTEGER NOT NULL,"
+		 "  participant TEXT NOT NULL, client_id TEXT NOT NULL, value TEXT NOT NULL,"
+		 "  at INTEGER NOT NULL, hidden INTEGER NOT NULL DEFAULT 0,"
+		 "  answered INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0,"
+		 "  pinned INTEGER NOT NULL DEFAULT 0, UNIQUE(session_id, participant, client_id));"
+		 "CREATE INDEX answers_session ON answers(session_id, id);"
+		 "CREATE UNIQUE INDEX answers_client ON answers(session_id, client_id);"
+		 "INSERT INTO answers VALUES(5, %lld, %lld, 'p1', 'c1', '\"een\"', 1, 1, 0, 0, 1);"
+		 "INSERT INTO answers VALUES(9, %lld, %lld, 'p2', 'c2', '\"twee\"', 2, 0, 0, 1, 0);"
+		 "PRAGMA user_version=6;",
+		 (long long)s.id, (long long)ids[0], (long long)s.id, (long long)ids[0]);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	st = open_ok();
+	int count = 0;
+	assert_int_equal(store_answers_load(st, s.id, count_answer, &count), STORE_OK);
+	assert_int_equal(count, 2);
+	store_close(st);
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 7);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE tbl_name="
+					"'answers' AND name LIKE 'sqlite_autoindex%'"),
+			 0);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name IN"
+					"('answers_session', 'answers_client')"),
+			 2);
+	assert_int_equal(count_rows(db, "SELECT hidden + 2 * pending + 4 * pinned FROM answers"
+					" WHERE id=5"),
+			 5);
+	assert_int_equal(count_rows(db, "SELECT hidden + 2 * pending + 4 * pinned FROM answers"
+					" WHERE id=9"),
+			 2);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO answers(session_id, slide_id, participant, client_id, value, at)"
+		 " VALUES(%lld, %lld, 'p3', 'c1', '1', 3)",
+		 (long long)s.id, (long long)ids[0]);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(events_sessions_and_users),
 		cmocka_unit_test(writer_commits_groups_and_finds_duplicates),
+		cmocka_unit_test(migration_7_keeps_answers),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
