@@ -31,6 +31,7 @@ static const char SECURITY_HEADERS[] =
 
 static void conn_close(http_conn_t *c);
 static void conn_resume(http_conn_t *c);
+static void read_stop(http_conn_t *c);
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b);
 
 /* ---- the sweep list: connections whose deadline matters ---- */
@@ -402,10 +403,28 @@ static void conn_fail(http_conn_t *c, int status, const char *msg)
 	if (c->writes == 0)
 		conn_close(c);
 	else
-		uv_read_stop((uv_stream_t *)&c->tcp);
+		read_stop(c);
 }
 
 /* ---- reading and parsing ---- */
+
+/* The connection keeps reading between requests and while one is answered:
+ * stopping and starting costs two epoll_ctl calls per request. */
+static void read_start(http_conn_t *c)
+{
+	if (c->reading || c->closing)
+		return;
+	c->reading = true;
+	uv_read_start((uv_stream_t *)&c->tcp, http_alloc, on_read);
+}
+
+static void read_stop(http_conn_t *c)
+{
+	if (!c->reading)
+		return;
+	c->reading = false;
+	uv_read_stop((uv_stream_t *)&c->tcp);
+}
 
 /* Feeds bytes to the parser; keeps what is left when a request completed. */
 static void conn_parse(http_conn_t *c, const char *data, size_t len)
@@ -417,7 +436,6 @@ static void conn_parse(http_conn_t *c, const char *data, size_t len)
 		/* The byte that completed the message was consumed. */
 		if (done < len)
 			buf_append(&c->leftover, data + done, len - done);
-		uv_read_stop((uv_stream_t *)&c->tcp);
 		sweep_remove(c);
 		http_request_t *r = c->req;
 		if (r->method == HTTP_M_OTHER) {
@@ -455,9 +473,13 @@ static void conn_resume(http_conn_t *c)
 		if (c->req || c->closing)
 			return;
 	}
+	if (c->peer_eof) { /* the peer sent all it will; nothing is left to answer */
+		conn_close(c);
+		return;
+	}
 	if (!c->in_message)
 		sweep_add(c, uv_now(c->srv->loop) + HTTP_IDLE_TIMEOUT_MS);
-	uv_read_start((uv_stream_t *)&c->tcp, http_alloc, on_read);
+	read_start(c);
 }
 
 void http_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
@@ -470,6 +492,12 @@ void http_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b)
 static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 {
 	http_conn_t *c = s->data;
+	if (n == UV_EOF && c->req) {
+		/* A client may half-close after its request: answer it first. */
+		c->peer_eof = true;
+		read_stop(c);
+		return;
+	}
 	if (n < 0) {
 		conn_close(c);
 		return;
@@ -478,6 +506,14 @@ static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b)
 		return;
 	if (c->sse) /* streams only listen for the close */
 		return;
+	if (c->req) {
+		/* Pipelined bytes while the handler answers: kept for after the
+		 * response, up to a bound, then the socket waits. */
+		buf_append(&c->leftover, b->base, (size_t)n);
+		if (c->leftover.len >= HTTP_MAX_PIPELINED)
+			read_stop(c);
+		return;
+	}
 	conn_parse(c, b->base, (size_t)n);
 }
 
@@ -513,11 +549,7 @@ static void conn_close(http_conn_t *c)
 
 void http_conn_close(http_conn_t *c) { conn_close(c); }
 
-void http_conn_read_start(http_conn_t *c)
-{
-	if (!c->closing)
-		uv_read_start((uv_stream_t *)&c->tcp, http_alloc, on_read);
-}
+void http_conn_read_start(http_conn_t *c) { read_start(c); }
 
 static http_conn_t *conn_new(http_server_t *srv)
 {
@@ -537,7 +569,7 @@ static void conn_start(http_conn_t *c)
 	c->parser.data = c;
 	c->keep_alive = true;
 	sweep_add(c, uv_now(c->srv->loop) + HTTP_HEADER_TIMEOUT_MS);
-	uv_read_start((uv_stream_t *)&c->tcp, http_alloc, on_read);
+	read_start(c);
 }
 
 static void on_connection(uv_stream_t *server, int status)
@@ -658,11 +690,14 @@ void http_set_body_limit(http_server_t *srv, size_t (*fn)(const char *url, size_
 
 uint64_t http_peer_key(const http_request_t *req)
 {
-	if (!req->conn)
+	http_conn_t *c = req->conn;
+	if (!c)
 		return 0;
+	if (c->peer) /* a connection keeps its peer: asked once, not per request */
+		return c->peer;
 	struct sockaddr_storage sa;
 	int len = sizeof sa;
-	if (uv_tcp_getpeername(&req->conn->tcp, (struct sockaddr *)&sa, &len) != 0)
+	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &len) != 0)
 		return 0;
 	const unsigned char *p;
 	size_t n;
@@ -676,7 +711,8 @@ uint64_t http_peer_key(const http_request_t *req)
 	uint64_t h = 1469598103934665603ull;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ p[i]) * 1099511628211ull;
-	return h ? h : 1;
+	c->peer = h ? h : 1;
+	return c->peer;
 }
 
 const char *http_header(const http_request_t *req, const char *name)

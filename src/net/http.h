@@ -36,6 +36,7 @@ enum {
 	HTTP_MAX_BODY = 64 * 1024,
 	HTTP_HEADER_TIMEOUT_MS = 10000,
 	HTTP_IDLE_TIMEOUT_MS = 60000,
+	HTTP_MAX_PIPELINED = 64 * 1024, /* bytes read ahead while a request is answered */
 	SSE_KEEPALIVE_MS = 25000,
 };
 

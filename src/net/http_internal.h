@@ -32,9 +32,13 @@ struct http_conn {
 	/* the request being received; NULL between requests, so that an idle
 	 * connection costs only this struct */
 	struct http_parse *ps;
-	buf_t leftover; /* bytes after a complete request, parsed after the response */
+	/* bytes after a complete request, parsed after the response; reading
+	 * goes on while a request is answered (no epoll change per request)
+	 * until HTTP_MAX_PIPELINED bytes wait here */
+	buf_t leftover;
+	uint64_t peer; /* http_peer_key of the connection, 0 until first asked */
 	unsigned writes; /* uv_write requests in flight */
-	bool in_message, keep_alive, closing, close_after_write, in_sweep;
+	bool in_message, keep_alive, closing, close_after_write, in_sweep, reading, peer_eof;
 };
 
 /* Names and values are collected into raw as NUL-separated strings with

@@ -259,6 +259,7 @@ sse_stream_t *sse_begin(http_request_t *req, sse_hub_t *hub, sse_frame_t *first)
 		buf_append(&b, first->data, first->len);
 	c->req = NULL;
 	c->sse = s;
+	buf_free(&c->leftover); /* a stream reads nothing more from its peer */
 	free(req->mem);
 	free(req);
 	http_conn_write(c, b.data, b.len);

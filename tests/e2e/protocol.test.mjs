@@ -341,6 +341,40 @@ test('keep-alive and pipelined requests are answered in order', async () => {
   assert.deepEqual(statuses, ['200', '404']);
 });
 
+// An answer POST is answered only after its commit; bytes that arrive in the
+// meantime wait for it, and a client that half-closes still gets its answers.
+test('requests sent while an answer is being stored, and a half-close, are answered in order', async () => {
+  const slide = await gotoKind(srv.base, env.code, env.token, 'open');
+  const post = (id) => {
+    const body = JSON.stringify({ id, slide: slide.id, value: `tijdens het opslaan ${id}` });
+    return `POST /api/v1/sessions/${env.code}/answers HTTP/1.1\r\nHost: x\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  };
+  const ids = [randomId(), randomId()];
+  const out = await new Promise((resolve, reject) => {
+    const sock = net.connect({ port: srv.port, host: '127.0.0.1', allowHalfOpen: true });
+    let data = '';
+    const t = setTimeout(() => { sock.destroy(); reject(new Error(`no close; got ${data}`)); }, 5000);
+    sock.on('data', (d) => { data += d; });
+    sock.on('end', () => { clearTimeout(t); sock.destroy(); resolve(data); });
+    sock.on('error', reject);
+    sock.on('connect', () => {
+      sock.write(post(ids[0]));
+      // the rest arrives while the first answer waits for its commit
+      setImmediate(() => {
+        sock.write(`GET /api/v1/sessions/${env.code} HTTP/1.1\r\nHost: x\r\n\r\n`);
+        sock.write(post(ids[1]));
+        sock.end();
+      });
+    });
+  });
+  const statuses = [...out.matchAll(/HTTP\/1.1 (\d+)/g)].map((m) => m[1]);
+  assert.deepEqual(statuses, ['201', '200', '201']);
+  const texts = (await results(srv.base, env.code, env.token)).slides
+    .find((x) => x.id === slide.id).items.map((i) => i.text);
+  for (const id of ids) assert.ok(texts.includes(`tijdens het opslaan ${id}`));
+});
+
 test('a restart keeps answers, tallies, revision and duplicate detection', async () => {
   const slide = await gotoKind(srv.base, env.code, env.token, 'open');
   const p = new Participant(srv.base, env.code);
