@@ -40,7 +40,13 @@ struct store {
 	store_job_t *queue_head, *queue_tail; /* waiting for the writer */
 	store_job_t *done_head, *done_tail;   /* committed, for the loop */
 	uv_async_t async;
+	/* Submitted on the loop, handed to the writer once per loop iteration
+	 * (one lock and one wake-up for all the requests read in it). */
+	store_job_t *batch_head, *batch_tail;
+	uv_check_t batch_check; /* hands the batch over after the loop's I/O */
+	uv_idle_t batch_idle;	/* a batch is waiting: the loop must not sleep */
 	bool started, stopping;
+	uint64_t groups, jobs; /* commits and the writes in them (writer thread) */
 	/* prepared statements of the writer */
 	sqlite3_stmt *ins_answer, *find_answer, *upd_session, *upd_hidden, *upd_answered, *upd_pinned, *ins_log, *ins_token, *del_token;
 };
@@ -1156,6 +1162,9 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&st->mu);
 
 		run_group(st, head);
+		st->groups++;
+		for (store_job_t *j = head; j; j = j->next)
+			st->jobs++;
 
 		pthread_mutex_lock(&st->mu);
 		append(&st->done_head, &st->done_tail, head, tail);
@@ -1179,6 +1188,22 @@ static void on_done(uv_async_t *a)
 		j = next;
 	}
 }
+
+/* Hands the loop's batch to the writer (loop thread). */
+static void batch_flush(store_t *st)
+{
+	uv_idle_stop(&st->batch_idle);
+	if (!st->batch_head)
+		return;
+	pthread_mutex_lock(&st->mu);
+	append(&st->queue_head, &st->queue_tail, st->batch_head, st->batch_tail);
+	pthread_cond_signal(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+	st->batch_head = st->batch_tail = NULL;
+}
+
+static void on_batch_check(uv_check_t *h) { batch_flush(h->data); }
+static void on_batch_idle(uv_idle_t *h) { batch_flush(h->data); }
 
 int store_start(store_t *st, uv_loop_t *loop)
 {
@@ -1208,6 +1233,11 @@ int store_start(store_t *st, uv_loop_t *loop)
 		return STORE_ERROR;
 	uv_async_init(loop, &st->async, on_done);
 	st->async.data = st;
+	uv_check_init(loop, &st->batch_check);
+	uv_idle_init(loop, &st->batch_idle);
+	st->batch_check.data = st->batch_idle.data = st;
+	uv_check_start(&st->batch_check, on_batch_check);
+	uv_unref((uv_handle_t *)&st->batch_check);
 	if (pthread_create(&st->thread, NULL, writer_main, st) != 0)
 		return STORE_ERROR;
 	st->started = true;
@@ -1217,10 +1247,9 @@ int store_start(store_t *st, uv_loop_t *loop)
 void store_submit(store_t *st, store_job_t *job)
 {
 	job->next = NULL;
-	pthread_mutex_lock(&st->mu);
-	append(&st->queue_head, &st->queue_tail, job, job);
-	pthread_cond_signal(&st->cv);
-	pthread_mutex_unlock(&st->mu);
+	if (!st->batch_head)
+		uv_idle_start(&st->batch_idle, on_batch_idle);
+	append(&st->batch_head, &st->batch_tail, job, job);
 }
 
 void store_close(store_t *st)
@@ -1228,14 +1257,21 @@ void store_close(store_t *st)
 	if (!st)
 		return;
 	if (st->started) {
+		batch_flush(st);
 		pthread_mutex_lock(&st->mu);
 		st->stopping = true;
 		pthread_cond_signal(&st->cv);
 		pthread_mutex_unlock(&st->mu);
 		pthread_join(st->thread, NULL);
+		if (st->groups)
+			log_info("store: %llu writes in %llu commits, %.1f per commit",
+				 (unsigned long long)st->jobs, (unsigned long long)st->groups,
+				 (double)st->jobs / (double)st->groups);
 		/* Jobs finished after the loop stopped are dropped with the
 		 * process; their answers are committed. */
 		uv_close((uv_handle_t *)&st->async, NULL);
+		uv_close((uv_handle_t *)&st->batch_check, NULL);
+		uv_close((uv_handle_t *)&st->batch_idle, NULL);
 		sqlite3_finalize(st->ins_answer);
 		sqlite3_finalize(st->find_answer);
 		sqlite3_finalize(st->upd_session);

@@ -248,8 +248,10 @@ struct store_job {
 /* Starts the writer thread, reporting to loop. Call once, after the
  * synchronous loading is done. */
 int store_start(store_t *st, uv_loop_t *loop);
-/* Queues a job (the caller keeps ownership of job, which must stay alive
- * until done is called). Never blocks on disk. */
+/* Queues a job, on the loop thread only (the caller keeps ownership of job,
+ * which must stay alive until done is called). Never blocks on disk. The
+ * jobs submitted in one loop iteration reach the writer together, after the
+ * loop's I/O, so a burst of requests becomes one group. */
 void store_submit(store_t *st, store_job_t *job);
 
 /* Milliseconds since the epoch. */
