@@ -92,6 +92,7 @@ static int on_message_begin(http_parser *p)
 	c->ps = calloc(1, sizeof *c->ps);
 	if (!c->ps)
 		abort();
+	buf_reserve(&c->ps->raw, 512); /* most requests fit: no growing step by step */
 	c->in_message = true;
 	/* The headers and body must arrive within the timeout from the first
 	 * byte: a client sending one byte a second is cut off. */
@@ -327,6 +328,8 @@ static void conn_send(http_conn_t *c, int status, const char *content_type,
 		      const char *extra_headers, const void *body, size_t len, bool head_only)
 {
 	buf_t b = BUF_INIT;
+	buf_reserve(&b, sizeof SECURITY_HEADERS + 256 + (extra_headers ? strlen(extra_headers) : 0) +
+				(head_only ? 0 : len));
 	buf_printf(&b, "HTTP/1.1 %d %s\r\n", status, http_status_text(status));
 	buf_puts(&b, SECURITY_HEADERS);
 	if (!extra_headers || !strstr(extra_headers, "Cache-Control:"))

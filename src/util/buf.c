@@ -37,14 +37,22 @@ void buf_putc(buf_t *b, char c) { buf_append(b, &c, 1); }
 
 void buf_vprintf(buf_t *b, const char *fmt, va_list ap)
 {
+	/* Format straight into the free room; only when it does not fit, grow
+	 * and format again (a response header line is formatted once). */
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, cp);
 	va_end(cp);
-	if (n < 0)
+	if (n < 0) {
+		if (room)
+			b->data[b->len] = '\0';
 		return;
-	buf_reserve(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

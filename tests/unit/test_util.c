@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,30 @@ static void buf_appends_and_formats(void **state)
 	s = buf_steal(&b);
 	assert_string_equal(s, "");
 	free(s);
+}
+
+/* Formatting fills the free room when the text fits and grows the buffer
+ * when it does not, at every boundary. */
+static void buf_formats_at_every_size(void **state)
+{
+	(void)state;
+	char want[300];
+	for (int width = 0; width < 200; width++) {
+		buf_t b = BUF_INIT;
+		buf_puts(&b, "ab");
+		buf_printf(&b, "[%*d]", width, 7);
+		buf_printf(&b, "%s", "");
+		buf_putc(&b, '.');
+		snprintf(want, sizeof want, "ab[%*d].", width, 7);
+		assert_string_equal(b.data, want);
+		assert_int_equal(b.len, strlen(want));
+		assert_true(b.cap > b.len);
+		buf_free(&b);
+	}
+	buf_t e = BUF_INIT;
+	buf_printf(&e, "%s", "");
+	assert_int_equal(e.len, 0);
+	buf_free(&e);
 }
 
 static void buf_escapes_html(void **state)
@@ -73,6 +98,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_appends_and_formats),
+		cmocka_unit_test(buf_formats_at_every_size),
 		cmocka_unit_test(buf_escapes_html),
 		cmocka_unit_test(map_puts_gets_and_deletes),
 	};
