@@ -10,7 +10,10 @@
  *           waits, per change, until every stream has it (or a timeout).
  *           Every stream finds a change by the text "revision":R in what it
  *           receives, the same for inspraak's state event and for the padded
- *           body published to the floor and to nchan.
+ *           body published to the floor and to nchan. With --presenter P,
+ *           P presenter streams (results, and every other one with the
+ *           moderators' hidden answers) are opened and read first, so the
+ *           memory per participant stream is measured next to them.
  *   storm   S participants, each on its own connection, each POST one answer
  *           at a moment spread evenly over W seconds; the parent follows the
  *           presenter's results stream until it shows the full count.
@@ -37,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -54,7 +58,7 @@ enum { MAX_STREAMS = 200000, MAX_PIDS = 16, CONNECTS_IN_FLIGHT = 256 };
 
 static struct {
 	const char *mode;
-	int port, workers, addrs, changes, conns;
+	int port, workers, addrs, changes, conns, presenters;
 	long n;
 	double window, secs, idle_secs, timeout;
 	const char *code, *token, *stream_path, *publish_path, *answer_path;
@@ -78,7 +82,7 @@ static struct {
 /* ---- shared between the parent and the workers ---- */
 
 struct shared {
-	_Atomic long connected, failed, closed;
+	_Atomic long connected, failed, closed, presenters;
 	_Atomic int phase; /* 0 connect, 1 stop */
 	long base_rev;
 	int64_t start_ns; /* storm: when participant 0 starts */
@@ -277,6 +281,50 @@ static void fanout_worker(long lo, long hi)
 		}
 	}
 	/* Closing is left to exit(): the kernel closes every socket at once. */
+	_exit(0);
+}
+
+/* Opens opt.presenters results streams with the bearer token (every other
+ * one with ?hidden=1, as a moderator's panel) and reads them until the
+ * parent is done, so that they cost the server what a live screen costs. */
+static void presenter_worker(void)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	if (ep < 0)
+		die("epoll_create1");
+	for (int i = 0; i < opt.presenters; i++) {
+		int fd = open_conn(i);
+		if (fd < 0)
+			die("presenter stream");
+		int fl = fcntl(fd, F_GETFL);
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+		struct pollfd pf = {.fd = fd, .events = POLLOUT};
+		poll(&pf, 1, 5000);
+		char req[512];
+		int n = snprintf(req, sizeof req,
+				 "GET /api/v1/sessions/%s/results/stream%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+				 "Authorization: Bearer %s\r\nAccept: text/event-stream\r\n\r\n",
+				 opt.code, i % 2 ? "?hidden=1" : "", opt.token);
+		if (write(fd, req, (size_t)n) != n)
+			die("presenter stream");
+		char head[13] = {0};
+		if (read(fd, head, 12) != 12 || memcmp(head, "HTTP/1.1 200", 12) != 0) {
+			fprintf(stderr, "loadgen: a presenter stream was refused\n");
+			_exit(1);
+		}
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+		struct epoll_event e = {.events = EPOLLIN, .data.fd = fd};
+		epoll_ctl(ep, EPOLL_CTL_ADD, fd, &e);
+		atomic_fetch_add(&sh->presenters, 1);
+	}
+	int64_t deadline = now_ns() + (int64_t)(opt.timeout * 6 + opt.idle_secs + 600) * 1000000000;
+	struct epoll_event evs[16];
+	while (atomic_load(&sh->phase) == 0 && now_ns() < deadline) {
+		int n = epoll_wait(ep, evs, 16, 50);
+		for (int i = 0; i < n; i++)
+			if (read(evs[i].data.fd, rbuf, sizeof rbuf) == 0)
+				_exit(1);
+	}
 	_exit(0);
 }
 
@@ -663,8 +711,26 @@ static int publish(int k, long *rev_out)
 	return st >= 200 && st < 300 ? 0 : -1;
 }
 
+static pid_t presenter_pid;
+
 static int run_fanout(void)
 {
+	if (opt.presenters > 0) {
+		presenter_pid = fork();
+		if (presenter_pid == 0)
+			presenter_worker();
+		if (presenter_pid < 0)
+			die("fork");
+		int64_t until = now_ns() + 10000000000LL;
+		while (atomic_load(&sh->presenters) < opt.presenters && now_ns() < until)
+			sleep_ms(10);
+		if (atomic_load(&sh->presenters) < opt.presenters) {
+			fprintf(stderr, "loadgen: the presenter streams did not open\n");
+			kill(presenter_pid, SIGTERM);
+			return 2;
+		}
+		sleep_ms(500);
+	}
 	long idle_rss = rss_kib("VmRSS");
 	char out[65536];
 	if (opt.token && opt.code) {
@@ -747,6 +813,9 @@ static int run_fanout(void)
 	long peak = rss_kib("VmHWM");
 	atomic_store(&sh->phase, 1);
 	reap_workers(nw);
+	if (presenter_pid > 0)
+		waitpid(presenter_pid, NULL, 0);
+	printf("presenter_streams %ld\n", atomic_load(&sh->presenters));
 	printf("changes %d\npublish_errors %ld\ndelivered %ld\nlost %ld\n", opt.changes,
 	       publish_errors, delivered, lost);
 	double p50s[MAX_CHANGES], p99s[MAX_CHANGES], maxs[MAX_CHANGES];
@@ -917,7 +986,8 @@ static void usage(void)
 		"  --code CODE --token T   an inspraak session and a bearer token\n"
 		"  --stream PATH --publish PATH --pad BYTES   a plain pub/sub peer\n"
 		"  --answer PATH    where answers are posted (default: the session's)\n"
-		"  --changes R      fanout: changes to publish (default 20)\n"
+		"  --changes R      fanout: changes to publish (default 20; 0 measures memory only)\n"
+		"  --presenter P    fanout: P presenter results streams open first (inspraak)\n"
 		"  --idle S         fanout: seconds of idle CPU measurement (default 10)\n"
 		"  --window W       storm: seconds over which participants start (default 2)\n"
 		"  --conns C --secs T   ingest: connections and seconds (64, 10)\n"
@@ -959,6 +1029,8 @@ int main(int argc, char **argv)
 			opt.pad = atoi(v);
 		else if (!strcmp(a, "--changes"))
 			opt.changes = atoi(v);
+		else if (!strcmp(a, "--presenter"))
+			opt.presenters = atoi(v);
 		else if (!strcmp(a, "--idle"))
 			opt.idle_secs = atof(v);
 		else if (!strcmp(a, "--window"))
@@ -978,7 +1050,8 @@ int main(int argc, char **argv)
 			usage();
 	}
 	/* Bounds: loopback only (by construction), and finite counts and times. */
-	if (opt.n < 1 || opt.n > MAX_STREAMS || opt.changes < 1 || opt.changes > MAX_CHANGES ||
+	if (opt.n < 1 || opt.n > MAX_STREAMS || opt.changes < 0 || opt.changes > MAX_CHANGES ||
+	    opt.presenters < 0 || opt.presenters > 16 || (opt.presenters && !opt.token) ||
 	    opt.addrs < 1 || opt.addrs > 250 || opt.conns < 1 || opt.conns > 10000 ||
 	    opt.secs > 120 || opt.window > 60 || opt.idle_secs > 120 || opt.timeout > 60 ||
 	    opt.port < 1 || opt.port > 65535) {

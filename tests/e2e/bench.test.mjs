@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, prepare, startServer, stopServer, cleanup, control } from './lib.mjs';
+import { ROOT, prepare, startServer, stopServer, cleanup, control, Participant } from './lib.mjs';
 
 const LOADGEN = path.join(ROOT, 'build/bench/loadgen');
 
@@ -41,6 +41,19 @@ test('bench: the load generator holds 200 streams and sees every change', async 
       '--conns', '4', '--secs', '0.5']);
     assert.ok(ingest.ok > 0);
     assert.equal(ingest.errors, 0);
+
+    // memory next to a live screen: Q&A slide, presenter and moderator streams
+    const qa = await control(srv.base, env.code, env.token, 'next');
+    assert.equal(qa.body.slide.kind, 'qa');
+    for (let i = 0; i < 3; i++) {
+      const a = await new Participant(srv.base, env.code).answer(qa.body.slide.id, `Vraag ${i}?`);
+      assert.equal(a.status, 201);
+    }
+    const mem = loadgen(['fanout', '--port', String(srv.port), '--code', env.code, '--token', env.token,
+      '--n', '50', '--changes', '0', '--idle', '0', '--presenter', '2', '--pid', String(srv.proc.pid)]);
+    assert.equal(mem.presenter_streams, 2);
+    assert.equal(mem.connected, 50);
+    assert.ok(mem.rss_held_kib > 0);
   } finally {
     await stopServer(srv);
     cleanup(env);
