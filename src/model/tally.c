@@ -270,6 +270,11 @@ void tally_release(tally_t *t, uint64_t participant, const json_t *norm)
 	add_to(&t->units, p, -answer_units(t->s, norm));
 }
 
+int64_t tally_used(const tally_t *t, uint64_t participant)
+{
+	return get(&t->units, map_key(participant));
+}
+
 /* Charges an answer read back from the store, without checks: it was
  * accepted once, and the allowance it used stays used. */
 static void charge(tally_t *t, uint64_t p, const json_t *norm)

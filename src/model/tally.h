@@ -66,6 +66,10 @@ int tally_set_pinned(tally_t *t, int64_t id, bool pinned);
 int tally_set_answered(tally_t *t, int64_t id, bool answered);
 /* True when id is an answer in this tally. */
 bool tally_has(const tally_t *t, int64_t id);
+/* The allowance participant has used on this slide: answers (open, qa
+ * questions), entries (cloud) or 1 for a vote given; reservations in flight
+ * count, hidden answers too, Q&A upvotes do not. 0: nothing given yet. */
+int64_t tally_used(const tally_t *t, uint64_t participant);
 
 /* Distinct participants with at least one visible answer. */
 size_t tally_respondents(const tally_t *t);

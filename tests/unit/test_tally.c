@@ -125,6 +125,43 @@ static void open_counts_and_lists_newest_first(void **state)
 	tally_free(t);
 }
 
+/* What a participant has used is what the phone's page and the form
+ * without JavaScript read to know the question is answered. */
+static void used_counts_answers_entries_and_votes(void **state)
+{
+	(void)state;
+	slide_t o = {.kind = SLIDE_OPEN, .title = "O", .max_length = 280, .max_answers = 3};
+	tally_t *t = tally_new(&o);
+	assert_int_equal(tally_used(t, 5), 0);
+	assert_int_equal(reserve(t, 5, "\"in flight\""), 0);
+	assert_int_equal(tally_used(t, 5), 1);
+	assert_int_equal(submit(t, 1, 5, "\"stored\"", 1000), 0);
+	assert_int_equal(tally_set_hidden(t, 1, true), 0);
+	assert_int_equal(tally_used(t, 5), 2); /* hidden still counts */
+	assert_int_equal(tally_used(t, 6), 0);
+	tally_free(t);
+
+	slide_t c = {.kind = SLIDE_CLOUD, .title = "C", .max_length = 30, .max_answers = 5};
+	t = tally_new(&c);
+	assert_int_equal(submit(t, 2, 5, "[\"fiets\", \"bus\"]", 1000), 0);
+	assert_int_equal(tally_used(t, 5), 2);
+	tally_free(t);
+
+	slide_t q = {.kind = SLIDE_QA, .title = "Q", .max_length = 280, .max_answers = 5};
+	t = tally_new(&q);
+	assert_int_equal(submit(t, 3, 5, "{\"ask\": \"waarom?\"}", 1000), 0);
+	assert_int_equal(submit(t, 4, 6, "{\"upvote\": 3}", 1000), 0);
+	assert_int_equal(tally_used(t, 5), 1);
+	assert_int_equal(tally_used(t, 6), 0); /* an upvote is no answer */
+	tally_free(t);
+
+	slide_t ch = {.kind = SLIDE_CHOICE, .title = "K", .items = options, .n_items = 3};
+	t = tally_new(&ch);
+	assert_int_equal(submit(t, 5, 5, "[1]", 1000), 0);
+	assert_int_equal(tally_used(t, 5), 1);
+	tally_free(t);
+}
+
 static void open_allowance_counts_reservations(void **state)
 {
 	(void)state;
@@ -545,6 +582,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(open_counts_and_lists_newest_first),
 	    cmocka_unit_test(open_allowance_counts_reservations),
+	    cmocka_unit_test(used_counts_answers_entries_and_votes),
 	    cmocka_unit_test(rebuild_charges_without_checks),
 	    cmocka_unit_test(cloud_folds_words),
 	    cmocka_unit_test(cloud_limits_entries),
