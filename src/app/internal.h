@@ -38,6 +38,15 @@ typedef struct session {
 	 * a retry is recognised without asking the store */
 	map_t seen;
 	bool dirty; /* some tally changed since the last flush */
+	/* Results for phones (the current slide has results_on_phones): one
+	 * frame, serialised once per tally version and shared by every
+	 * participant stream; published at most twice a second. */
+	sse_frame_t *phones_frame; /* NULL until first needed */
+	int64_t phones_slide;      /* the slide phones_frame is of */
+	uint64_t phones_version;   /* its tally version */
+	int64_t phones_sent_slide; /* what was last published to phones */
+	uint64_t phones_sent_version;
+	uint64_t phones_sent_at; /* loop time of that */
 } session_t;
 
 typedef struct static_file {
@@ -68,6 +77,7 @@ struct app {
 	filter_t *filter; /* words that hold an answer back for a moderator */
 	uv_timer_t flush_timer;
 	uint64_t last_flush;
+	uint64_t flush_due; /* loop time the timer fires, while flush_pending */
 	bool flush_pending;
 };
 
@@ -86,6 +96,9 @@ void live_dirty(app_t *a, session_t *s);
 /* The results of every question slide, new reference. */
 json_t *live_results(session_t *s, bool with_hidden);
 json_t *live_qa(session_t *s);
+/* The results of a slide as phones see them (docs/protocol.md, participant
+ * stream): visible answers only, lists cut short, no times; new reference. */
+json_t *live_phones_json(const live_slide_t *ls);
 /* Finds the session and slide holding answer id. */
 bool live_find_answer(app_t *a, int64_t id, session_t **s, live_slide_t **ls);
 enum { STREAM_PARTICIPANT, STREAM_PRESENTER, STREAM_MODERATOR };

@@ -7,6 +7,13 @@
  * store's writer. Tallies change in answers.c and are published coalesced
  * by the flush timer: at most ten frames a second per slide, whatever the
  * rate of answers (DESIGN.md, step 4).
+ *
+ * A slide with results_on_phones also sends its results to the phones:
+ * one frame per tally version, shared by every participant stream, at most
+ * two a second per session. Phones are many (tens of thousands on one
+ * session), so their frame is smaller than the presenter's: the newest
+ * open answers and the most frequent words only, no times, no counts of
+ * hidden answers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +22,12 @@
 #include "app/internal.h"
 #include "util/log.h"
 
-enum { FLUSH_INTERVAL_MS = 100 };
+enum {
+	FLUSH_INTERVAL_MS = 100,  /* presenters and moderators */
+	PHONES_INTERVAL_MS = 500, /* results on phones */
+	PHONES_ITEMS_MAX = 20,    /* open answers listed on phones, newest first */
+	PHONES_WORDS_MAX = 30,    /* cloud words listed on phones, most frequent first */
+};
 
 uint64_t live_participant_key(const char *hex)
 {
@@ -140,6 +152,79 @@ static sse_frame_t *result_frame(live_slide_t *ls, bool with_hidden)
 	return f;
 }
 
+/* ---- results on phones ---- */
+
+/* Whether phones get the current slide's results now: the slide asks for
+ * it, the presenter shows results, and the session runs. A Q&A slide's list
+ * already reaches phones as its qa event, so it needs no second copy. */
+static bool phones_show(session_t *s)
+{
+	live_slide_t *ls = live_current(s);
+	return s->row.status == 0 && s->row.results && ls->tally && ls->s.results_on_phones &&
+	       ls->s.kind != SLIDE_QA;
+}
+
+/* Keeps the first max entries of the array under key. */
+static void keep_first(json_t *t, const char *key, size_t max)
+{
+	json_t *arr = json_object_get(t, key);
+	while (json_array_size(arr) > max)
+		json_array_remove(arr, json_array_size(arr) - 1);
+}
+
+json_t *live_phones_json(const live_slide_t *ls)
+{
+	json_t *t = tally_json(ls->tally, false);
+	/* Nothing that could tell who wrote what, nor what was held back. */
+	json_object_del(t, "hidden");
+	keep_first(t, "items", PHONES_ITEMS_MAX);
+	keep_first(t, "words", PHONES_WORDS_MAX);
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(t, "items"), i, it) json_object_del(it, "at");
+	json_object_set_new(t, "id", json_integer(ls->id));
+	return t;
+}
+
+/* The frame of the current slide's results for phones, made once per
+ * tally version; borrowed (the session keeps it). */
+static sse_frame_t *phones_frame(session_t *s)
+{
+	live_slide_t *ls = live_current(s);
+	uint64_t v = tally_version(ls->tally);
+	if (s->phones_frame && s->phones_slide == ls->id && s->phones_version == v)
+		return s->phones_frame;
+	json_t *t = live_phones_json(ls);
+	char *d = json_dumps(t, JSON_COMPACT);
+	json_decref(t);
+	sse_frame_unref(s->phones_frame);
+	/* one key for every slide: a slow phone keeps only the newest */
+	s->phones_frame = sse_frame_event("results", -1, "results", d);
+	free(d);
+	s->phones_slide = ls->id;
+	s->phones_version = v;
+	return s->phones_frame;
+}
+
+/* True when phones should get results they do not have yet. */
+static bool phones_behind(session_t *s)
+{
+	if (!phones_show(s))
+		return false;
+	live_slide_t *ls = live_current(s);
+	return s->phones_sent_slide != ls->id || s->phones_sent_version != tally_version(ls->tally);
+}
+
+static void phones_publish(app_t *a, session_t *s)
+{
+	sse_frame_t *f = phones_frame(s);
+	s->phones_sent_slide = s->phones_slide;
+	s->phones_sent_version = s->phones_version;
+	s->phones_sent_at = uv_now(a->loop);
+	if (sse_hub_count(s->participants))
+		sse_hub_publish(s->participants, f);
+}
+
 json_t *live_results(session_t *s, bool with_hidden)
 {
 	json_t *arr = json_array();
@@ -201,6 +286,10 @@ void live_changed(app_t *a, session_t *s, http_request_t *req)
 		sse_hub_publish(s->participants, q);
 		sse_frame_unref(q);
 	}
+	/* A new slide, or results shown again: phones get them with the
+	 * state, not half a second later. */
+	if (phones_behind(s))
+		phones_publish(a, s);
 	save_t *sv = calloc(1, sizeof *sv);
 	if (!sv)
 		abort();
@@ -215,11 +304,14 @@ void live_changed(app_t *a, session_t *s, http_request_t *req)
 
 /* ---- coalesced results ---- */
 
+static void schedule(app_t *a, uint64_t due);
+
 static void flush(uv_timer_t *t)
 {
 	app_t *a = t->data;
 	a->flush_pending = false;
-	a->last_flush = uv_now(a->loop);
+	uint64_t now = uv_now(a->loop), next_phones = 0;
+	a->last_flush = now;
 	for (size_t i = 0; i < a->n_sessions; i++) {
 		session_t *s = a->sessions[i];
 		if (!s->dirty)
@@ -247,17 +339,37 @@ static void flush(uv_timer_t *t)
 				sse_frame_unref(f);
 			}
 		}
+		if (phones_behind(s)) {
+			uint64_t due = s->phones_sent_at + PHONES_INTERVAL_MS;
+			if (now >= due || s->phones_sent_slide != cur->id) {
+				phones_publish(a, s);
+			} else {
+				/* too soon for phones: this session waits for the next round */
+				s->dirty = true;
+				if (!next_phones || due < next_phones)
+					next_phones = due;
+			}
+		}
 	}
+	if (next_phones)
+		schedule(a, next_phones);
+}
+
+/* Makes the flush timer fire at loop time due, or earlier if it already will. */
+static void schedule(app_t *a, uint64_t due)
+{
+	if (a->flush_pending && a->flush_due <= due)
+		return;
+	uint64_t now = uv_now(a->loop);
+	a->flush_pending = true;
+	a->flush_due = due;
+	uv_timer_start(&a->flush_timer, flush, due > now ? due - now : 0, 0);
 }
 
 void live_dirty(app_t *a, session_t *s)
 {
 	s->dirty = true;
-	if (a->flush_pending)
-		return;
-	a->flush_pending = true;
-	uint64_t now = uv_now(a->loop), due = a->last_flush + FLUSH_INTERVAL_MS;
-	uv_timer_start(&a->flush_timer, flush, due > now ? due - now : 0, 0);
+	schedule(a, a->last_flush + FLUSH_INTERVAL_MS);
 }
 
 void live_flush_init(app_t *a)
@@ -294,6 +406,8 @@ void live_stream(app_t *a, session_t *s, http_request_t *req, int kind)
 			sse_send(st, q);
 			sse_frame_unref(q);
 		}
+		if (phones_show(s))
+			sse_send(st, phones_frame(s));
 	}
 }
 
@@ -361,6 +475,11 @@ static void free_slides(session_t *s)
 	free(s->slides);
 	s->slides = NULL;
 	s->n_slides = 0;
+	/* the cached frame and what was sent name slides that are gone */
+	sse_frame_unref(s->phones_frame);
+	s->phones_frame = NULL;
+	s->phones_slide = s->phones_sent_slide = 0;
+	s->phones_version = s->phones_sent_version = 0;
 }
 
 int live_reload(app_t *a, session_t *s)
