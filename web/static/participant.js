@@ -6,6 +6,7 @@
 // twice. The server's own HTML (a plain form) is shown until the first
 // state arrives, and is what people without JavaScript use.
 import { t, plural, groupCode } from './i18n.js';
+import { resultsView } from './phone-results.js';
 
 const code = document.body.dataset.code;
 const $ = (id) => document.getElementById(id);
@@ -16,6 +17,7 @@ const live = $('live');
 let lang = document.documentElement.lang || 'nl';
 let state = null;
 let qa = { slide: 0, items: [] };
+let phoneTally = null;    // the latest results for phones (a slide with results: phones)
 let shownKey = '';
 let lateError = '';       // a refusal for a question that is no longer shown
 const drafts = new Map(); // what was typed or chosen, per slide, across re-renders
@@ -156,6 +158,7 @@ function confirmed(a, body) {
     return;
   }
   store.set(`done:${a.slide}`, doneCount(a.slide) + 1);
+  if (!a.ask) store.set(`mine:${a.slide}`, mergeMine(a.kind, store.get(`mine:${a.slide}`, null), a.value));
   drafts.delete(a.slide);
   const base = a.ask ? t(lang, 'asked') : t(lang, a.vote ? 'thanks_vote' : 'thanks');
   // held back for a moderator: say so, so nobody wonders why it is not on screen
@@ -164,6 +167,14 @@ function confirmed(a, body) {
   setFeedback(a.slide, 'thanks', text);
   announce(text);
   render();
+}
+
+// The participant's own answer to a slide, kept on this phone only, so the
+// results can mark it: texts and words add up, a vote is one value.
+function mergeMine(kind, before, value) {
+  if (kind === 'open') return [...(Array.isArray(before) ? before : []), value];
+  if (kind === 'cloud') return [...(Array.isArray(before) ? before : []), ...[value].flat()];
+  return value;
 }
 
 function refused(a, body, res) {
@@ -228,6 +239,14 @@ function render() {
   } else {
     section.append(...questionView(s, pending));
   }
+  if (resultsWanted(s)) {
+    // after the thanks (or the form, while more answers may be given),
+    // before the line that says the next question comes by itself
+    const block = resultsBlock(s);
+    const last = section.lastElementChild;
+    if (last && last.classList.contains('waiting')) last.before(block);
+    else section.append(block);
+  }
   const hadFocus = main.contains(document.activeElement);
   main.replaceChildren(section);
   // Keyboard and screen reader users keep their place: on the news.
@@ -252,10 +271,11 @@ function questionView(s, pending) {
   const limit = s.kind === 'open' ? s.max_answers || 1 : 1;
   if (count >= limit) {
     if (!last || last[0] !== 'error') fb.replaceChildren(message('thanks', t(lang, s.kind === 'open' || s.kind === 'cloud' ? 'thanks' : 'thanks_vote')));
-    return [fb, el('p', { class: 'waiting', text: t(lang, 'waiting') })];
+    return [fb, el('p', { class: 'waiting', text: t(lang, resultsWanted(s) ? 'next_here' : 'waiting') })];
   }
   const parts = [fb];
-  if (count > 0 && (!last || last[0] !== 'error')) {
+  // keep the last message when there is one: it may say the answer waits for a moderator
+  if (count > 0 && !last) {
     fb.replaceChildren(message('thanks', t(lang, 'thanks')));
   }
   if (limit > 1) {
@@ -423,10 +443,41 @@ function answerForm(s) {
       draft.text = '';
       submit(s.id, value, { ask: true });
     } else {
-      submit(s.id, value, { vote: isVote });
+      submit(s.id, value, { vote: isVote, kind: s.kind });
     }
   });
   return f;
+}
+
+// ---- results on phones ------------------------------------------------------
+
+// A slide with `results: phones` shows its results once this participant
+// has answered, or once voting is closed. A Q&A slide shows its list anyway.
+function resultsWanted(s) {
+  return Boolean(s.results_on_phones) && s.kind !== 'qa' && s.kind !== 'content' &&
+    state.status !== 'ended' && (doneCount(s.id) > 0 || !state.open);
+}
+
+function resultsBlock(s) {
+  const box = el('div', { class: 'results-body', id: 'results-body' });
+  const sec = el('section', { class: 'results', 'aria-labelledby': 'results-title' },
+    el('h2', { id: 'results-title', text: t(lang, state.open ? 'results_so_far' : 'results_title') }), box);
+  fillResults(box, s);
+  return sec;
+}
+
+function fillResults(box, s) {
+  if (!state.results) {
+    // the presenter keeps them back for now
+    box.replaceChildren(el('p', { class: 'waiting', text: t(lang, 'results_hidden') }));
+    return;
+  }
+  box.replaceChildren(...resultsView(lang, s, phoneTally, store.get(`mine:${s.id}`, null)));
+}
+
+function renderResults() {
+  const box = $('results-body');
+  if (box && state) fillResults(box, state.slide);
 }
 
 // ---- Q&A: others' questions with upvotes ------------------------------------
@@ -502,6 +553,11 @@ function connect() {
     const title = document.querySelector('.event-title');
     if (title && st.event?.title) title.textContent = st.event.title;
     render();
+    renderResults(); // shown or hidden by the presenter: no new page needed
+  });
+  source.addEventListener('results', (e) => {
+    phoneTally = JSON.parse(e.data);
+    renderResults();
   });
   source.addEventListener('qa', (e) => {
     qa = JSON.parse(e.data);
