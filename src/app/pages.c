@@ -324,6 +324,167 @@ static void render_form(buf_t *b, session_t *s, live_slide_t *ls)
 	}
 }
 
+/* A number with one decimal, with a comma in Dutch. */
+static void put_decimal(buf_t *b, const char *lang, double x)
+{
+	char n[32];
+	snprintf(n, sizeof n, "%.1f", x);
+	if (strcmp(lang, "nl") == 0)
+		for (char *p = n; *p; p++)
+			if (*p == '.')
+				*p = ',';
+	buf_puts(b, n);
+}
+
+/* The current slide's results as phones see them, as plain HTML (the page
+ * without JavaScript shows them on reload): numbers in words, <meter> for
+ * the bars, since the Content-Security-Policy allows no inline styles. */
+static void render_results(buf_t *b, session_t *s, live_slide_t *ls)
+{
+	const char *lang = s->lang;
+	buf_printf(b, "<section class=\"results\" aria-labelledby=\"results-title\">"
+		      "<h2 id=\"results-title\">%s</h2>",
+		   tr(lang, s->row.open ? "results.so_far" : "results.title"));
+	if (!s->row.results) {
+		buf_printf(b, "<p class=\"waiting\">%s</p></section>", tr(lang, "results.hidden"));
+		return;
+	}
+	json_t *t = live_phones_json(ls);
+	json_int_t resp = json_integer_value(json_object_get(t, "respondents"));
+	json_int_t answers = json_integer_value(json_object_get(t, "answers"));
+	buf_printf(b, "<p class=\"result-count\">%lld %s</p>", (long long)resp,
+		   tr(lang, resp == 1 ? "results.respondent" : "results.respondents"));
+	size_t i;
+	json_t *it;
+	switch (answers ? ls->s.kind : SLIDE_CONTENT) {
+	case SLIDE_CHOICE:
+		buf_puts(b, "<ul class=\"result-list\">");
+		json_array_foreach(json_object_get(t, "options"), i, it)
+		{
+			json_int_t pct = json_integer_value(json_object_get(it, "percent"));
+			buf_puts(b, "<li>");
+			put_esc(b, json_string_value(json_object_get(it, "label")));
+			buf_printf(b, ": %lld%% (%lld)<meter min=\"0\" max=\"100\" value=\"%lld\">"
+				      "</meter></li>",
+				   (long long)pct,
+				   (long long)json_integer_value(json_object_get(it, "count")),
+				   (long long)pct);
+		}
+		buf_puts(b, "</ul>");
+		break;
+	case SLIDE_CLOUD:
+		buf_puts(b, "<ul class=\"result-list\">");
+		json_array_foreach(json_object_get(t, "words"), i, it)
+		{
+			buf_puts(b, "<li>");
+			put_esc(b, json_string_value(json_object_get(it, "text")));
+			buf_printf(b, " (%lld)</li>",
+				   (long long)json_integer_value(json_object_get(it, "count")));
+		}
+		buf_puts(b, "</ul>");
+		break;
+	case SLIDE_SCALE:
+		buf_puts(b, "<ul class=\"result-list\">");
+		json_array_foreach(json_object_get(t, "statements"), i, it)
+		{
+			json_t *mean = json_object_get(it, "mean");
+			buf_puts(b, "<li>");
+			put_esc(b, json_string_value(json_object_get(it, "text")));
+			buf_puts(b, ": ");
+			if (json_is_number(mean)) {
+				buf_printf(b, "%s ", tr(lang, "results.mean"));
+				put_decimal(b, lang, json_number_value(mean));
+				buf_printf(b,
+					   " / %d<meter min=\"1\" max=\"%d\" value=\"%.2f\"></meter>",
+					   ls->s.scale_max, ls->s.scale_max, json_number_value(mean));
+			} else {
+				buf_puts(b, "–");
+			}
+			buf_puts(b, "</li>");
+		}
+		buf_puts(b, "</ul>");
+		break;
+	case SLIDE_RANK:
+		buf_puts(b, "<ol class=\"result-list\">");
+		json_array_foreach(json_object_get(t, "options"), i, it)
+		{
+			json_t *mean = json_object_get(it, "mean");
+			buf_puts(b, "<li>");
+			put_esc(b, json_string_value(json_object_get(it, "label")));
+			if (json_is_number(mean)) {
+				buf_printf(b, " (%s ", tr(lang, "results.place"));
+				put_decimal(b, lang, json_number_value(mean));
+				buf_puts(b, ")");
+			}
+			buf_puts(b, "</li>");
+		}
+		buf_puts(b, "</ol>");
+		break;
+	case SLIDE_OPEN: {
+		json_t *items = json_object_get(t, "items");
+		buf_puts(b, "<ul class=\"result-answers\">");
+		json_array_foreach(items, i, it)
+		{
+			buf_puts(b, "<li>");
+			put_esc(b, json_string_value(json_object_get(it, "text")));
+			buf_puts(b, "</li>");
+		}
+		buf_puts(b, "</ul>");
+		long long more = (long long)answers - (long long)json_array_size(items);
+		if (more == 1)
+			buf_printf(b, "<p class=\"hint\">%s</p>", tr(lang, "results.more_one"));
+		if (more > 1) {
+			/* the table's text holds the number's place */
+			char line[128];
+			snprintf(line, sizeof line, tr(lang, "results.more"), more);
+			buf_printf(b, "<p class=\"hint\">%s</p>", line);
+		}
+		break;
+	}
+	default:
+		buf_printf(b, "<p class=\"waiting\">%s</p>", tr(lang, "results.none"));
+		break;
+	}
+	json_decref(t);
+	buf_puts(b, "</section>");
+}
+
+/* How much of the current question's allowance this participant has used
+ * (tally_used). A participant whose cookie is being made now (set_cookie
+ * not empty) has given nothing. */
+static int64_t used_by(app_t *a, live_slide_t *ls, http_request_t *req, const char *set_cookie)
+{
+	if (!ls->tally || (set_cookie && *set_cookie))
+		return 0;
+	char hex[33], made[160];
+	uint64_t key;
+	auth_participant(a, req, hex, &key, made);
+	return made[0] ? 0 : tally_used(ls->tally, key);
+}
+
+/* Whether the form has room for more from one who used `used`; Q&A always
+ * has, for upvotes. */
+static bool form_full(const slide_t *sl, int64_t used)
+{
+	switch (sl->kind) {
+	case SLIDE_OPEN:
+	case SLIDE_CLOUD: return used >= sl->max_answers;
+	case SLIDE_CHOICE:
+	case SLIDE_SCALE:
+	case SLIDE_RANK: return used >= 1;
+	default: return false;
+	}
+}
+
+/* Whether the page shows the current slide's results: the slide asks for
+ * it, and this participant answered it or voting is closed. */
+static bool results_due(session_t *s, live_slide_t *ls, int64_t used)
+{
+	if (s->row.status != 0 || !ls->tally || !ls->s.results_on_phones || ls->s.kind == SLIDE_QA)
+		return false;
+	return !s->row.open || used > 0;
+}
+
 void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
 		       const char *notice, bool notice_is_error, const char *set_cookie)
 {
@@ -344,12 +505,17 @@ void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
 	buf_puts(&c, "<div class=\"slide-body\">");
 	buf_puts(&c, ls->s.body_html ? ls->s.body_html : "");
 	buf_puts(&c, "</div>");
+	int64_t used = used_by(a, ls, req, set_cookie);
 	if (s->row.status != 0)
 		buf_printf(&c, "<p class=\"notice\">%s</p>", tr(s->lang, "err.ended"));
 	else if (slide_is_question(&ls->s) && !s->row.open)
 		buf_printf(&c, "<p class=\"notice\">%s</p>", tr(s->lang, "err.closed"));
+	else if (slide_is_question(&ls->s) && form_full(&ls->s, used))
+		buf_printf(&c, "<p class=\"waiting\">%s</p>", tr(s->lang, "form.done"));
 	else if (slide_is_question(&ls->s))
 		render_form(&c, s, ls);
+	if (results_due(s, ls, used))
+		render_results(&c, s, ls);
 	buf_puts(&c, "</section>");
 	char *title = esc(s->title);
 	const char *pairs[] = {"lang", s->lang, "code", s->row.code, "title", title,
