@@ -127,9 +127,13 @@ int64_t store_now_ms(void)
 const char *store_errmsg(store_t *st) { return sqlite3_errmsg(st->r); }
 const unsigned char *store_secret(store_t *st) { return st->secret; }
 
-static int open_conn(const char *path, sqlite3 **db, char *err, size_t errlen)
+/* Opens a connection; one_thread when a single thread will ever use it (the
+ * writer's), which spares SQLite's per-call connection mutex. */
+static int open_conn(const char *path, sqlite3 **db, bool one_thread, char *err, size_t errlen)
 {
-	int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+		    (one_thread ? SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_FULLMUTEX);
+	int rc = sqlite3_open_v2(path, db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
 			 *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
@@ -218,7 +222,11 @@ int store_open(const char *path, store_t **out, char *err, size_t errlen)
 	if (!st)
 		abort();
 	snprintf(st->path, sizeof st->path, "%s", path);
-	if (open_conn(path, &st->r, err, errlen) || migrate(st, err, errlen)) {
+	/* No global count of SQLite's memory: it takes a process-wide lock on
+	 * every allocation, and nothing here reads it. Only possible before
+	 * SQLite starts; later calls change nothing. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (open_conn(path, &st->r, false, err, errlen) || migrate(st, err, errlen)) {
 		sqlite3_close(st->r);
 		free(st);
 		return STORE_ERROR;
@@ -1208,7 +1216,7 @@ static void on_batch_idle(uv_idle_t *h) { batch_flush(h->data); }
 int store_start(store_t *st, uv_loop_t *loop)
 {
 	char err[512];
-	if (open_conn(st->path, &st->w, err, sizeof err)) {
+	if (open_conn(st->path, &st->w, true, err, sizeof err)) {
 		log_error("store: %s", err);
 		return STORE_ERROR;
 	}
