@@ -330,15 +330,34 @@ static void conn_send(http_conn_t *c, int status, const char *content_type,
 	buf_t b = BUF_INIT;
 	buf_reserve(&b, sizeof SECURITY_HEADERS + 256 + (extra_headers ? strlen(extra_headers) : 0) +
 				(head_only ? 0 : len));
-	buf_printf(&b, "HTTP/1.1 %d %s\r\n", status, http_status_text(status));
+	/* Put together by appending: this runs for every response. */
+	char num[24];
+	char *p = num + sizeof num;
+	unsigned code = status >= 100 && status <= 999 ? (unsigned)status : 500;
+	buf_puts(&b, "HTTP/1.1 ");
+	buf_append(&b, (char[3]){(char)('0' + code / 100), (char)('0' + code / 10 % 10),
+				 (char)('0' + code % 10)},
+		   3);
+	buf_putc(&b, ' ');
+	buf_puts(&b, http_status_text(status));
+	buf_puts(&b, "\r\n");
 	buf_puts(&b, SECURITY_HEADERS);
 	if (!extra_headers || !strstr(extra_headers, "Cache-Control:"))
 		buf_puts(&b, "Cache-Control: no-store\r\n");
 	if (extra_headers)
 		buf_puts(&b, extra_headers);
-	if (content_type)
-		buf_printf(&b, "Content-Type: %s\r\n", content_type);
-	buf_printf(&b, "Content-Length: %zu\r\n", len);
+	if (content_type) {
+		buf_puts(&b, "Content-Type: ");
+		buf_puts(&b, content_type);
+		buf_puts(&b, "\r\n");
+	}
+	size_t v = len;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	buf_puts(&b, "Content-Length: ");
+	buf_append(&b, p, (size_t)(num + sizeof num - p));
+	buf_puts(&b, "\r\n");
 	if (!c->keep_alive)
 		buf_puts(&b, "Connection: close\r\n");
 	buf_puts(&b, "\r\n");
