@@ -17,6 +17,8 @@ typedef struct report_words {
 		*mean, *votes, *answered, *question, *made, *entries, *summary_missing,
 		*themes, *themes_note, *other, *more, *count, *date, *time, *value, *visible, *yes, *no, *type,
 		*slide, *respondents;
+	/* a slide's image that the PDF cannot draw: "not shown: reason" */
+	const char *image_not_shown, *image_too_large, *image_animated, *image_unreadable;
 	const char *months[12];
 } report_words_t;
 

@@ -19,6 +19,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "report/image.h"
 #include "report/internal.h"
 
 #define FONT "Noto Sans, DejaVu Sans"
@@ -274,45 +275,13 @@ static void summary(pdf_t *p)
 
 /* ---- images of content slides ---- */
 
-typedef struct mem_reader {
-	const unsigned char *data;
-	size_t len, off;
-} mem_reader_t;
-
-static cairo_status_t read_mem(void *closure, unsigned char *out, unsigned int n)
+/* An uploaded image of this event (report/image.h). NULL and no note for
+ * a URL that names no image of this event (a link elsewhere, a deleted
+ * upload); NULL and a note for a person when the image is there but cannot
+ * be drawn. */
+static cairo_surface_t *load_image(pdf_t *p, const char *url, char *note, size_t notelen)
 {
-	mem_reader_t *m = closure;
-	if (m->len - m->off < n)
-		return CAIRO_STATUS_READ_ERROR;
-	memcpy(out, m->data + m->off, n);
-	m->off += n;
-	return CAIRO_STATUS_SUCCESS;
-}
-
-/* Width and height from a JPEG's start-of-frame marker; false when none. */
-static bool jpeg_size(const unsigned char *d, size_t n, int *w, int *h)
-{
-	size_t i = 2;
-	while (i + 9 < n) {
-		if (d[i] != 0xFF)
-			return false;
-		unsigned char mk = d[i + 1];
-		size_t seg = (size_t)d[i + 2] << 8 | d[i + 3];
-		if (mk >= 0xC0 && mk <= 0xCF && mk != 0xC4 && mk != 0xC8 && mk != 0xCC) {
-			*h = d[i + 5] << 8 | d[i + 6];
-			*w = d[i + 7] << 8 | d[i + 8];
-			return *w > 0 && *h > 0;
-		}
-		i += 2 + seg;
-	}
-	return false;
-}
-
-/* An uploaded image of this event as a cairo surface: PNG decoded, JPEG
- * passed through to the PDF as it is. NULL for anything else (WebP, an
- * image of another event, a missing one). */
-static cairo_surface_t *load_image(pdf_t *p, const char *url)
-{
+	*note = '\0';
 	char prefix[48];
 	snprintf(prefix, sizeof prefix, "/media/%lld/", (long long)p->r->event_id);
 	size_t pl = strlen(prefix);
@@ -324,45 +293,56 @@ static cairo_surface_t *load_image(pdf_t *p, const char *url)
 	if (store_media_get(p->r->store, p->r->event_id, url + pl, type, sizeof type, &data, &len) !=
 	    STORE_OK)
 		return NULL;
-	cairo_surface_t *img = NULL;
+	cairo_surface_t *img;
 	int w, h;
-	if (strcmp(type, "image/png") == 0) {
-		mem_reader_t m = {data, len, 0};
-		img = cairo_image_surface_create_from_png_stream(read_mem, &m);
-		free(data);
-	} else if (strcmp(type, "image/jpeg") == 0 && jpeg_size(data, len, &w, &h) &&
-		   (double)w * h <= 40e6) {
-		/* the PDF embeds the JPEG itself; the surface only gives its size */
-		img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-		cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, data, len, free, data);
-	} else {
-		free(data);
+	switch (report_image_load(data, len, type, &img, &w, &h)) {
+	case REPORT_IMAGE_OK:
+		return img;
+	case REPORT_IMAGE_TOO_LARGE:
+		snprintf(note, notelen, "%s: %s (%d × %d pixels).", p->w->image_not_shown,
+			 p->w->image_too_large, w, h);
+		break;
+	case REPORT_IMAGE_ANIMATED:
+		snprintf(note, notelen, "%s: %s.", p->w->image_not_shown, p->w->image_animated);
+		break;
+	case REPORT_IMAGE_UNREADABLE:
+		snprintf(note, notelen, "%s: %s.", p->w->image_not_shown, p->w->image_unreadable);
+		break;
 	}
-	if (img && cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-		cairo_surface_destroy(img);
-		img = NULL;
-	}
-	return img;
+	return NULL;
 }
 
-/* Draws the slide's images side by side in the box, each scaled to fit. */
+/* Draws the slide's images (up to four) side by side in the box, each
+ * scaled to fit; below them a line for each image that cannot be drawn. */
 static void slide_images(pdf_t *p, const slide_t *s, double x, double y, double w, double h)
 {
-	cairo_surface_t *imgs[4];
-	size_t n = 0;
+	enum { MAX_IMAGES = 4 };
+	cairo_surface_t *imgs[MAX_IMAGES];
+	char notes[MAX_IMAGES][160];
+	size_t n = 0, n_notes = 0;
 	cmark_node *doc = cmark_parse_document(s->body_md, strlen(s->body_md), CMARK_OPT_DEFAULT);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && n < 4) {
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && n + n_notes < MAX_IMAGES) {
 		cmark_node *node = cmark_iter_get_node(it);
 		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_IMAGE) {
-			cairo_surface_t *img = load_image(p, cmark_node_get_url(node));
+			cairo_surface_t *img = load_image(p, cmark_node_get_url(node),
+							  notes[n_notes], sizeof notes[n_notes]);
 			if (img)
 				imgs[n++] = img;
+			else if (notes[n_notes][0])
+				n_notes++;
 		}
 	}
 	cmark_iter_free(it);
 	cmark_node_free(doc);
+	for (size_t i = n_notes; i-- > 0;) {
+		double nh = set(p, notes[i], false, 10, false, w);
+		if (nh > h)
+			break;
+		h -= nh + 4;
+		show(p, x, y + h + 4, MUTED);
+	}
 	if (!n || h < 40)
 		goto done;
 	double gap = 16, cell = (w - gap * (double)(n - 1)) / (double)n;

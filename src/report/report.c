@@ -467,6 +467,10 @@ static const report_words_t NL = {
 	.type = "soort",
 	.slide = "dia",
 	.respondents = "deelnemers",
+	.image_not_shown = "Afbeelding niet getoond",
+	.image_too_large = "te groot om te tekenen",
+	.image_animated = "een bewegende WebP-afbeelding; gebruik een stilstaand beeld",
+	.image_unreadable = "het bestand is beschadigd of geen afbeelding",
 	.months = {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
 		   "september", "oktober", "november", "december"},
 };
@@ -506,6 +510,10 @@ static const report_words_t EN = {
 	.type = "type",
 	.slide = "slide",
 	.respondents = "participants",
+	.image_not_shown = "Image not shown",
+	.image_too_large = "too large to draw",
+	.image_animated = "an animated WebP image; use a still image",
+	.image_unreadable = "the file is damaged or not an image",
 	.months = {"January", "February", "March", "April", "May", "June", "July", "August",
 		   "September", "October", "November", "December"},
 };

@@ -225,7 +225,7 @@ test('images: PNG, JPEG and WebP up to 5 MiB, the type read from the bytes', asy
   assert.equal((await fetch(`${srv.base}/media/${ev.id}/../../etc`)).status, 404);
 });
 
-test('the report draws the images of content slides (PNG and JPEG)', async () => {
+test('the report draws the images of content slides (PNG, JPEG, WebP) and says which it cannot', async () => {
   const { execFileSync } = await import('node:child_process');
   const { writeFileSync } = await import('node:fs');
   const zlib = await import('node:zlib');
@@ -235,23 +235,46 @@ test('the report draws the images of content slides (PNG and JPEG)', async () =>
   const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(32, 0); ihdr.writeUInt32BE(20, 4); ihdr[8] = 8; ihdr[9] = 2;
   const rows = Buffer.concat(Array.from({ length: 20 }, () => Buffer.concat([Buffer.from([0]), Buffer.alloc(96, 0x3c)])));
   const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  // JPEG and WebP as Chromium writes them
   const { launchBrowser } = await import('./lib.mjs');
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 64, height: 40 } });
   await page.setContent('<body style="background:#1f6f78"></body>');
   const jpg = await page.screenshot({ type: 'jpeg' });
+  const webpUrl = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 60; c.height = 40;
+    const g = c.getContext('2d');
+    g.fillStyle = '#c0392b'; g.fillRect(0, 0, 30, 40);
+    g.fillStyle = 'rgba(20, 90, 160, 0.5)'; g.fillRect(30, 0, 30, 40);
+    return c.toDataURL('image/webp', 0.9);
+  });
   await browser.close();
+  const webp = Buffer.from(webpUrl.split(',')[1], 'base64');
+  assert.equal(webp.subarray(8, 12).toString(), 'WEBP');
+  // a WebP that declares 16000 x 16000 pixels in 30 bytes: refused, never decoded
+  const huge = Buffer.alloc(30);
+  huge.write('RIFF', 0); huge.writeUInt32LE(22, 4); huge.write('WEBPVP8L', 8); huge.writeUInt32LE(10, 16);
+  huge[20] = 0x2f; huge.writeUInt32LE((16000 - 1) | ((16000 - 1) << 14), 21);
+
   const ev = (await json(await api('anna', 'POST', '/api/v1/events', { title: 'Met beelden' }))).body;
   const up = async (bytes) => (await json(await fetch(`${srv.base}/api/v1/events/${ev.id}/images`, {
     method: 'POST', headers: { authorization: `Bearer ${tokens.anna}` }, body: bytes }))).body.url;
-  const [a, b] = [await up(png), await up(jpg)];
-  const deck = `---\ntitle: Met beelden\n---\n\n# De wijk\n\nTwee beelden.\n\n![kaart](${a}) ![foto](${b})\n\n---\n\n? open: Wat zie je?\n`;
+  const [a, b, c, d] = [await up(png), await up(jpg), await up(webp), await up(huge)];
+  assert.match(c, /\.webp$/);
+  const deck = `---\ntitle: Met beelden\nlang: nl\n---\n\n# De wijk\n\nVier beelden.\n\n![kaart](${a}) ![foto](${b}) ![schets](${c}) ![te groot](${d})\n\n---\n\n? open: Wat zie je?\n`;
   assert.equal((await api('anna', 'PUT', `/api/v1/events/${ev.id}`, { deck })).status, 200);
   const code = (await json(await api('anna', 'POST', `/api/v1/events/${ev.id}/sessions`))).body.code;
-  const pdf = Buffer.from(await (await api('anna', 'GET', `/api/v1/sessions/${code}/report?format=pdf`)).arrayBuffer());
+  const res = await api('anna', 'GET', `/api/v1/sessions/${code}/report?format=pdf`);
+  assert.equal(res.status, 200);
   const file = `${env.dir}/beelden.pdf`;
-  writeFileSync(file, pdf);
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
   const list = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' });
+  const images = list.trim().split('\n').slice(2).filter((l) => !/ smask /.test(l));
+  assert.equal(images.length, 3, list); // PNG, JPEG and WebP; the huge one is not drawn
   assert.match(list, /jpeg/, 'the JPEG is embedded as it is');
-  assert.ok(list.trim().split('\n').length >= 4, list); // two header lines, two images
+  assert.ok(images.some((l) => /^\s*\d+\s+\d+\s+image\s+60\s+40\s/.test(l)), `the WebP at its own size:\n${list}`);
+  assert.match(list, / smask +60 +40 /, 'the WebP keeps its transparency');
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  assert.match(text, /Afbeelding niet getoond: te groot om te tekenen \(16000 × 16000 pixels\)\./);
 });
