@@ -14,7 +14,7 @@
 typedef struct report_words {
 	const char *report_title, *presentation, *results, *summary, *session, *sessions,
 		*combined, *participants, *answers, *hidden, *hidden_note, *no_answers, *page,
-		*mean, *votes, *answered, *question, *made, *entries, *summary_missing,
+		*of, *mean, *votes, *answered, *question, *made, *entries, *summary_missing,
 		*themes, *themes_note, *other, *more, *count, *date, *time, *value, *visible, *yes, *no, *type,
 		*slide, *respondents;
 	/* a slide's image that the PDF cannot draw: "not shown: reason" */
@@ -37,12 +37,13 @@ typedef struct report_job {
 	FILE *f; /* open for the text formats; NULL for PDF and XLSX */
 	report_progress_fn progress;
 	void *arg;
+	size_t ticks; /* steps of progress in the whole job; 0: one per question */
 	char *err;
 	size_t errlen;
 } report_job_t;
 
-/* Tells the progress callback (when any) that done of the questions are
- * written. */
+/* Tells the progress callback (when any) that done of the job's steps
+ * are taken: one per question written, or j->ticks in all when set. */
 void report_tick(report_job_t *j, size_t done);
 
 /* One per format; each returns 0 or a REPORT_E* code with err set. */

@@ -12,6 +12,15 @@
  * A question is laid out twice: once to measure its answer cards and find
  * the page breaks (so each page's heading can say "(1/2)"), once to draw.
  * Only that question's answers are in memory meanwhile.
+ *
+ * The whole document is laid out twice as well, so that every footer can
+ * say "3 van 41": a first pass counts the pages without drawing (only open
+ * and Q&A questions can take more than one page, so only they are read),
+ * the second draws. The first pass keeps one number per question, the id
+ * of the last answer it read, and the second reads no answer after it, so
+ * answers that arrive meanwhile cannot change the count. Should a moderator
+ * hide or show an answer between the passes and so change it after all,
+ * the document is drawn again with the count it really took.
  */
 #include <cairo-pdf.h>
 #include <cmark.h>
@@ -44,7 +53,10 @@ typedef struct pdf {
 	cairo_t *cr;
 	PangoLayout *lay; /* reused for every piece of text: shaping state is kept */
 	int page;
-	bool open; /* a page has been started and not shown yet */
+	int pages;      /* of the whole document, counted before drawing */
+	bool drawing;   /* false while counting the pages */
+	int64_t *until; /* per question: the last answer id the count read */
+	bool open;      /* a page has been started and not shown yet */
 	const char *section;
 	const char *heading_prefix; /* "Thema's" on a question's themes pages */
 } pdf_t;
@@ -101,7 +113,7 @@ static void end_page(pdf_t *p)
 	if (!p->open)
 		return;
 	char num[64];
-	snprintf(num, sizeof num, "%d", p->page);
+	snprintf(num, sizeof num, "%d %s %d", p->page, p->w->of, p->pages);
 	set(p, num, false, 9, false, -1);
 	show(p, PAGE_W - MARGIN - set_width(p), PAGE_H - 30, MUTED);
 	text(p, p->w->report_title, MARGIN, PAGE_H - 30, 9, false, -1, MUTED);
@@ -508,13 +520,17 @@ static int flow_cards(pdf_t *p, const report_question_t *q, card_t *cards, size_
 	return page;
 }
 
-static void cards_section(pdf_t *p, const report_question_t *q, card_t *cards, size_t n)
+/* The answer cards of a question; returns the pages they take and draws
+ * them only when p->drawing. */
+static int cards_section(pdf_t *p, const report_question_t *q, card_t *cards, size_t n)
 {
 	double avail = PAGE_H - BOTTOM - 110;
 	for (size_t i = 0; i < n; i++)
 		measure_card(p, &cards[i], avail);
 	int parts = flow_cards(p, q, cards, n, false, 1);
-	flow_cards(p, q, cards, n, true, parts);
+	if (p->drawing)
+		flow_cards(p, q, cards, n, true, parts);
+	return parts;
 }
 
 /* Horizontal bars: label, bar scaled to max, value text. */
@@ -818,8 +834,9 @@ static int flow_themes(pdf_t *p, const report_question_t *q, const theme_metrics
 }
 
 /* A question's themes on pages of their own, after its answers: label,
- * count, a bar and the first answers quoted around the theme's word. */
-static void themes_section(pdf_t *p, const report_question_t *q)
+ * count, a bar and the first answers quoted around the theme's word.
+ * Returns the pages they take; draws them only when p->drawing. */
+static int themes_section(pdf_t *p, const report_question_t *q)
 {
 	theme_metrics_t tm = {.col_w = (PAGE_W - 2 * MARGIN - GAP * 2 * (THEME_COLUMNS - 1)) /
 				       THEME_COLUMNS};
@@ -830,19 +847,40 @@ static void themes_section(pdf_t *p, const report_question_t *q)
 			tm.max_n = q->themes.groups[g].n;
 	p->heading_prefix = p->w->themes;
 	int parts = flow_themes(p, q, &tm, false, 1);
-	flow_themes(p, q, &tm, true, parts);
+	if (p->drawing)
+		flow_themes(p, q, &tm, true, parts);
 	p->heading_prefix = NULL;
+	return parts;
 }
 
-static int question(pdf_t *p, size_t slide)
+/*
+ * Question number k (0-based) on r->slides[slide]: its answers on cards and
+ * its themes (open and Q&A), or a chart. Sets *pages to the pages it takes
+ * and draws them only when p->drawing. Counting reads only open and Q&A
+ * questions: every other kind takes one page.
+ */
+static int question(pdf_t *p, size_t slide, size_t k, int *pages)
 {
+	const slide_t *s = &p->r->slides[slide];
+	bool cards_kind = s->kind == SLIDE_OPEN || s->kind == SLIDE_QA;
+	*pages = 1;
+	if (!p->drawing && !cards_kind)
+		return 0;
 	report_question_t q;
-	if (report_question_load(p->r, slide, &q) != 0) {
+	p->r->until_id = p->drawing && cards_kind ? p->until[k] : INT64_MAX;
+	int rc = report_question_load(p->r, slide, &q);
+	p->r->until_id = INT64_MAX;
+	if (rc != 0) {
 		snprintf(p->j->err, p->j->errlen, "the answers could not be read");
 		return REPORT_ESTORE;
 	}
-	const slide_t *s = &p->r->slides[slide];
-	if (s->kind == SLIDE_OPEN || s->kind == SLIDE_QA) {
+	if (!p->drawing) {
+		p->until[k] = 0;
+		for (size_t i = 0; i < q.n_answers; i++)
+			if (q.answers[i].id > p->until[k])
+				p->until[k] = q.answers[i].id;
+	}
+	if (cards_kind) {
 		card_t *cards = calloc(q.n_answers + 1, sizeof *cards);
 		if (!cards)
 			abort();
@@ -863,13 +901,17 @@ static int question(pdf_t *p, size_t slide)
 					 p->w->votes, done ? "   ✓ " : "", done ? p->w->answered : "");
 			}
 		}
+		*pages = 0;
 		if (n)
-			cards_section(p, &q, cards, n);
+			*pages += cards_section(p, &q, cards, n);
 		if (q.themes.n_groups)
-			themes_section(p, &q);
-		else {
-			double y = q_heading(p, &q, 1, 1, true);
-			text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
+			*pages += themes_section(p, &q);
+		if (*pages == 0) {
+			*pages = 1;
+			if (p->drawing) {
+				double y = q_heading(p, &q, 1, 1, true);
+				text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
+			}
 		}
 		free(cards);
 	} else {
@@ -887,54 +929,138 @@ static int question(pdf_t *p, size_t slide)
 	return 0;
 }
 
-int report_render_pdf(report_job_t *j)
+static bool any_content(const report_t *r)
 {
-	pdf_t p = {.j = j, .r = j->r, .w = report_words(j->r->lang)};
-	int rc = 0;
-	p.surf = cairo_pdf_surface_create(j->path, PAGE_W, PAGE_H);
-	if (cairo_surface_status(p.surf) != CAIRO_STATUS_SUCCESS) {
-		snprintf(j->err, j->errlen, "cannot write %s: %s", j->path,
-			 cairo_status_to_string(cairo_surface_status(p.surf)));
-		cairo_surface_destroy(p.surf);
-		return REPORT_EWRITE;
-	}
-	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_TITLE, p.r->title);
-	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_SUBJECT, p.w->report_title);
-	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_CREATOR, "inspraak");
-	p.cr = cairo_create(p.surf);
-	p.lay = pango_cairo_create_layout(p.cr);
+	for (size_t i = 0; i < r->n_slides; i++)
+		if (!slide_is_question(&r->slides[i]))
+			return true;
+	return false;
+}
 
-	cover(&p);
-	summary(&p);
-	bool any_content = false;
-	for (size_t i = 0; i < p.r->n_slides; i++)
-		any_content |= !slide_is_question(&p.r->slides[i]);
-	if (any_content) {
-		divider(&p, p.w->presentation);
-		for (size_t i = 0; i < p.r->n_slides; i++)
-			if (!slide_is_question(&p.r->slides[i]))
-				content_slide(&p, &p.r->slides[i]);
+static bool has_summary(const report_t *r) { return r->summary_md && *r->summary_md; }
+
+/* The pages of the document, without drawing any: what draw_document will
+ * take. Ticks the progress for the first half of the job. */
+static int count_pages(pdf_t *p, int *total)
+{
+	const report_t *r = p->r;
+	int n = 1 + has_summary(r); /* the cover, the summary */
+	if (any_content(r)) {
+		n++; /* the divider */
+		for (size_t i = 0; i < r->n_slides; i++)
+			n += !slide_is_question(&r->slides[i]);
 	}
-	if (p.r->n_questions) {
-		divider(&p, p.w->results);
-		size_t done = 0;
-		for (size_t i = 0; i < p.r->n_slides && rc == 0; i++) {
-			if (!slide_is_question(&p.r->slides[i]))
+	if (r->n_questions)
+		n++; /* the divider */
+	p->drawing = false;
+	size_t k = 0;
+	for (size_t i = 0; i < r->n_slides; i++) {
+		if (!slide_is_question(&r->slides[i]))
+			continue;
+		int pages, rc = question(p, i, k++, &pages);
+		if (rc != 0)
+			return rc;
+		n += pages;
+		report_tick(p->j, k);
+	}
+	*total = n;
+	return 0;
+}
+
+/* Draws the document on p's surface with "N of total" in every footer;
+ * *drawn is the number of pages it took. */
+static int draw_document(pdf_t *p, int total, int *drawn)
+{
+	const report_t *r = p->r;
+	p->drawing = true;
+	p->page = 0;
+	p->pages = total;
+	p->section = NULL;
+	int rc = 0;
+	cover(p);
+	summary(p);
+	if (any_content(r)) {
+		divider(p, p->w->presentation);
+		for (size_t i = 0; i < r->n_slides; i++)
+			if (!slide_is_question(&r->slides[i]))
+				content_slide(p, &r->slides[i]);
+	}
+	if (r->n_questions) {
+		divider(p, p->w->results);
+		size_t k = 0;
+		for (size_t i = 0; i < r->n_slides && rc == 0; i++) {
+			if (!slide_is_question(&r->slides[i]))
 				continue;
-			rc = question(&p, i);
-			report_tick(j, ++done);
+			int pages;
+			rc = question(p, i, k++, &pages);
+			report_tick(p->j, r->n_questions + k);
 		}
 	}
-	end_page(&p);
-	g_object_unref(p.lay);
-	cairo_destroy(p.cr);
-	cairo_surface_finish(p.surf);
-	cairo_status_t st = cairo_surface_status(p.surf);
-	cairo_surface_destroy(p.surf);
-	if (rc == 0 && st != CAIRO_STATUS_SUCCESS) {
+	end_page(p);
+	*drawn = p->page;
+	return rc;
+}
+
+/* A new PDF at the job's path, with a context and a layout to draw with. */
+static int surface_open(pdf_t *p)
+{
+	report_job_t *j = p->j;
+	p->surf = cairo_pdf_surface_create(j->path, PAGE_W, PAGE_H);
+	if (cairo_surface_status(p->surf) != CAIRO_STATUS_SUCCESS) {
 		snprintf(j->err, j->errlen, "cannot write %s: %s", j->path,
+			 cairo_status_to_string(cairo_surface_status(p->surf)));
+		cairo_surface_destroy(p->surf);
+		return REPORT_EWRITE;
+	}
+	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_TITLE, p->r->title);
+	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_SUBJECT, p->w->report_title);
+	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_CREATOR, "inspraak");
+	p->cr = cairo_create(p->surf);
+	p->lay = pango_cairo_create_layout(p->cr);
+	return 0;
+}
+
+/* Writes the PDF out and frees the surface; returns rc, or REPORT_EWRITE
+ * when rc was 0 and the file could not be written. */
+static int surface_close(pdf_t *p, int rc)
+{
+	g_object_unref(p->lay);
+	cairo_destroy(p->cr);
+	cairo_surface_finish(p->surf);
+	cairo_status_t st = cairo_surface_status(p->surf);
+	cairo_surface_destroy(p->surf);
+	if (rc == 0 && st != CAIRO_STATUS_SUCCESS) {
+		snprintf(p->j->err, p->j->errlen, "cannot write %s: %s", p->j->path,
 			 cairo_status_to_string(st));
 		rc = REPORT_EWRITE;
 	}
+	return rc;
+}
+
+int report_render_pdf(report_job_t *j)
+{
+	pdf_t p = {.j = j, .r = j->r, .w = report_words(j->r->lang)};
+	p.until = calloc(j->r->n_questions + 1, sizeof *p.until);
+	if (!p.until)
+		abort();
+	j->ticks = 2 * j->r->n_questions; /* counting, then drawing */
+	int rc = surface_open(&p), total = 0, drawn = 0;
+	if (rc == 0) {
+		/* counted with the fonts of the surface the first drawing uses */
+		rc = count_pages(&p, &total);
+		if (rc == 0)
+			rc = draw_document(&p, total, &drawn);
+		rc = surface_close(&p, rc);
+	}
+	/* Only a moderator's change between the passes can make them differ;
+	 * the answers a pass reads are the same, so once is nearly always
+	 * enough. */
+	for (int again = 0; rc == 0 && drawn != total && again < 2; again++) {
+		total = drawn;
+		rc = surface_open(&p);
+		if (rc == 0)
+			rc = surface_close(&p, draw_document(&p, total, &drawn));
+	}
+	free(p.until);
 	return rc;
 }

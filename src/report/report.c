@@ -100,6 +100,7 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 	r->subtitle = dup_or_die(ev.subtitle);
 	r->lang = dup_or_die(ev.lang);
 	r->generated_at = store_now_ms();
+	r->until_id = INT64_MAX;
 	/* the facilitator's summary of the meeting, when there is one */
 	char owner[128];
 	int64_t updated;
@@ -270,6 +271,8 @@ typedef struct load_ctx {
 static void on_answer(const store_answer_t *a, void *arg)
 {
 	load_ctx_t *c = arg;
+	if (a->id > c->r->until_id)
+		return;
 	report_question_t *q = c->q;
 	json_error_t je;
 	json_t *v = json_loads(a->value ? a->value : "null", JSON_DECODE_ANY, &je);
@@ -394,8 +397,9 @@ int report_format_parse(const char *name, report_format_t *out)
 
 void report_tick(report_job_t *j, size_t done)
 {
+	size_t total = j->ticks ? j->ticks : j->r->n_questions;
 	if (j->progress)
-		j->progress(done, j->r->n_questions, j->arg);
+		j->progress(done < total ? done : total, total, j->arg);
 }
 
 int report_write(report_t *r, report_format_t fmt, const char *path, report_progress_fn progress,
@@ -446,6 +450,7 @@ static const report_words_t NL = {
 	.hidden_note = "verborgen antwoorden zijn weggelaten",
 	.no_answers = "Geen antwoorden.",
 	.page = "pagina",
+	.of = "van",
 	.mean = "gemiddelde",
 	.votes = "stemmen",
 	.answered = "beantwoord",
@@ -489,6 +494,7 @@ static const report_words_t EN = {
 	.hidden_note = "hidden answers are left out",
 	.no_answers = "No answers.",
 	.page = "page",
+	.of = "of",
 	.mean = "mean",
 	.votes = "votes",
 	.answered = "answered",

@@ -97,6 +97,10 @@ typedef struct report {
 	report_session_t *sessions; /* the selected sessions */
 	size_t n_sessions;
 	int64_t generated_at; /* ms since the epoch */
+	/* Loading a question leaves out answers with a larger id: a renderer
+	 * that reads a question twice sets it so that answers arriving in
+	 * between cannot change what it reads. INT64_MAX after report_open. */
+	int64_t until_id;
 } report_t;
 
 /*

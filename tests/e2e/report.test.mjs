@@ -155,6 +155,10 @@ test('the origin conference over two sessions, in every format', async () => {
     for (const m of pdfText.matchAll(/\((\d)\/(\d)\)/g)) {
       for (let k = 1; k <= Number(m[2]); k++) assert.ok(pdfText.includes(`(${k}/${m[2]})`));
     }
+    // every footer says which page of how many
+    const count = Number(info.match(/Pages:\s+(\d+)/)[1]);
+    assert.equal(pages.length, count + 1); // a form feed ends every page
+    pages.slice(0, count).forEach((p, i) => assert.match(p, new RegExp(`\\b${i + 1} van ${count}\\s*$`), `page ${i + 1}`));
 
     // CSV: one row per answer, hidden one marked
     const rows = parseCsv(readFileSync(out('csv'), 'utf8'));
@@ -241,6 +245,8 @@ test('answers with commas, quotes, newlines, HTML, right-to-left text and emoji 
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
     await control(srv.base, env.code, env.token, 'next');
+    const qa = await gotoKind(srv.base, env.code, env.token, 'qa');
+    assert.equal((await new Participant(srv.base, env.code).answer(qa.id, 'Een vraag uit de zaal?')).status, 201);
   } finally { await stopServer(srv); }
   try {
     const out = (ext) => path.join(env.dir, `tricky.${ext}`);
@@ -269,5 +275,17 @@ test('answers with commas, quotes, newlines, HTML, right-to-left text and emoji 
     assert.ok(text.includes('<script>alert(1)</script> & <b>vet</b>'));
     assert.ok(text.includes('中文也可以') && text.includes('Türkçe'));
     assert.ok(bare(text).includes(bare(TRICKY[2])));
+    // a Q&A question with questions takes its cards' page, and no page saying it has none
+    const qaPages = text.split('\f').filter((p) => p.includes('Vragen aan de wethouder'));
+    assert.equal(qaPages.length, 1, qaPages.join('\n---\n'));
+    assert.ok(qaPages[0].includes('Een vraag uit de zaal?') && !qaPages[0].includes('Geen antwoorden'));
+    // the footers in the event's language
+    const n = text.split('\f').length - 1;
+    assert.match(text, new RegExp(`\\b1 van ${n}\\s*\\f`));
+    sql(env.db, "UPDATE events SET lang='en'");
+    const en = report(env, ['--event', '1', '--format', 'pdf', '--out', out('en.pdf')]);
+    assert.equal(en.status, 0, en.stderr);
+    const enText = execFileSync('pdftotext', [out('en.pdf'), '-'], { encoding: 'utf8' });
+    assert.match(enText, new RegExp(`\\b${n} of ${n}\\s*\\f$`));
   } finally { cleanup(env); }
 });
