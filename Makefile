@@ -77,6 +77,13 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $< $(ASAN_OBJ) $(LIBS) -lcmocka
 
+# The server with AddressSanitizer and UBSan, next to inspraak so that it
+# finds web/ and data/, for the end-to-end tests that want a clean exit
+# (tests/e2e/shutdown.test.mjs).
+inspraak-asan: $(ASAN_OBJ) $(BUILD)/asan/src/main.o
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $^ $(LIBS)
+
 $(BUILD)/fuzz/%.o: %.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC/FUZZ $<"
@@ -103,7 +110,7 @@ unit-asan: $(ASAN_UNIT_BIN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		scripts/run-unit $(ASAN_UNIT_BIN)
 
-e2e: inspraak
+e2e: inspraak inspraak-asan
 	@cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec *.test.mjs
 
 test:
@@ -118,7 +125,7 @@ format:
 	clang-format -i $(LIB_SRC) src/main.c src/*/*.h $(UNIT_SRC)
 
 clean:
-	rm -rf build inspraak
+	rm -rf build inspraak inspraak-asan
 
 # The load generator and the bare yardstick of bench/run (bench/loadgen.c,
 # bench/floor.c): plain C on epoll, no library of ours.

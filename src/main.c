@@ -607,6 +607,11 @@ static int cmd_serve(const opts_t *o)
 	app_stop(app);
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	uv_close((uv_handle_t *)&sig_term, NULL);
+	/* Reports being written and password checks on the thread pool read
+	 * the store or write to it when they come back; reports stop at their
+	 * next question. The store closes only when all are back. */
+	while (app_busy(app))
+		uv_run(main_loop, UV_RUN_ONCE);
 	store_close(st);
 	uv_run(main_loop, UV_RUN_DEFAULT);
 	app_free(app);

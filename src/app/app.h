@@ -9,6 +9,7 @@
 #ifndef INSPRAAK_APP_H
 #define INSPRAAK_APP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <uv.h>
 
@@ -28,8 +29,14 @@ typedef struct app_options {
  * writes a message for a person into err. */
 int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out, char *err,
 	    size_t errlen);
-/* Closes the app's loop handles; run the loop once more, then app_free. */
+/* Closes the app's loop handles and asks report downloads being written to
+ * stop at their next question; run the loop until app_busy is false before
+ * closing the store, then once more, then app_free. */
 void app_stop(app_t *a);
+/* True while work the app queued on libuv's thread pool (report downloads,
+ * password checks) has not come back to the loop: it reads the store, or
+ * writes to it when it comes back. */
+bool app_busy(const app_t *a);
 void app_free(app_t *a);
 /* The body limit for http_set_body_limit: image uploads may send 5 MiB. */
 size_t app_body_limit(const char *url, size_t len);

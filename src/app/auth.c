@@ -218,6 +218,8 @@ static void login_failed(app_t *a, http_request_t *req, const char *name)
 static void verify_done(uv_work_t *w, int status)
 {
 	verify_t *v = w->data;
+	if (v->pwhash)
+		v->app->pool_jobs--; /* it was on the thread pool (auth_login_form) */
 	if (v->ok && status == 0) {
 		start_session(v->app, v->req, v->user, v->next, NULL);
 	} else {
@@ -260,6 +262,7 @@ void auth_login_form(app_t *a, http_request_t *req)
 		v->pwhash = NULL; /* still take the thread pool's time: no quick "no such user" */
 	v->work.data = v;
 	if (v->pwhash) {
+		a->pool_jobs++;
 		uv_queue_work(a->loop, &v->work, verify_work, verify_done);
 	} else {
 		verify_done(&v->work, 0);

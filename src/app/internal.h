@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "app/app.h"
@@ -79,6 +80,12 @@ struct app {
 	uint64_t last_flush;
 	uint64_t flush_due; /* loop time the timer fires, while flush_pending */
 	bool flush_pending;
+	/* Work queued on libuv's thread pool that has not come back to the
+	 * loop: report downloads (reports.c) and password checks (auth.c).
+	 * Loop thread only. */
+	size_t pool_jobs;
+	/* Set by app_stop; report workers read it between questions. */
+	atomic_bool stopping;
 };
 
 /* ---- live.c ---- */

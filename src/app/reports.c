@@ -11,6 +11,11 @@
  * synchronous reads; SQLite's connection is serialised and every read
  * prepares its own statements, so the two never share a statement. The
  * loop never touches the job while the worker has it.
+ *
+ * Because the worker reads the store, the store must outlive it: the app
+ * counts its jobs on the pool (app_busy), and when the server stops
+ * (app_stop) a report gives up at its next question so that the store can
+ * close soon after.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +32,7 @@ enum { REPORT_MAX_BYTES = 512 * 1024 * 1024 };
 typedef struct report_work {
 	uv_work_t work;
 	http_request_t *req;
-	store_t *store;
+	app_t *app;
 	int64_t event_id;
 	int session; /* 1-based, 0 for all */
 	report_format_t fmt;
@@ -80,9 +85,15 @@ static void render(uv_work_t *work)
 {
 	report_work_t *w = work->data;
 	report_t *r = NULL;
-	w->rc = report_open(w->store, w->event_id, NULL, w->session, &r, w->err, sizeof w->err);
+	if (atomic_load(&w->app->stopping)) {
+		w->rc = REPORT_ECANCELED;
+		return;
+	}
+	w->rc = report_open(w->app->store, w->event_id, NULL, w->session, &r, w->err,
+			    sizeof w->err);
 	if (w->rc)
 		return;
+	r->cancel = &w->app->stopping;
 	file_name(r, w, w->name, sizeof w->name);
 	const char *tmp = getenv("TMPDIR");
 	char path[4096];
@@ -111,6 +122,7 @@ static void render(uv_work_t *work)
 static void rendered(uv_work_t *work, int status)
 {
 	report_work_t *w = work->data;
+	w->app->pool_jobs--;
 	if (status == 0 && w->rc == 0) {
 		char head[256];
 		snprintf(head, sizeof head, "Content-Disposition: attachment; filename=\"%s\"\r\n",
@@ -120,6 +132,11 @@ static void rendered(uv_work_t *work, int status)
 		http_respond_error(w->req, 400, "bad_request", w->err, NULL);
 	} else if (w->rc == REPORT_ENOTFOUND) {
 		http_respond_error(w->req, 404, "not_found", w->err, NULL);
+	} else if (status == 0 && w->rc == REPORT_ECANCELED) {
+		log_info("report of event %lld: stopped, the server is stopping",
+			 (long long)w->event_id);
+		http_respond_error(w->req, 503, "unavailable",
+				   "the server is stopping; try again in a moment", NULL);
 	} else {
 		log_error("report of event %lld: %s", (long long)w->event_id,
 			  status ? uv_strerror(status) : w->err);
@@ -155,7 +172,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 		abort();
 	w->work.data = w;
 	w->req = req;
-	w->store = a->store;
+	w->app = a;
 	w->event_id = s->row.event_id;
 	w->session = session;
 	w->fmt = fmt;
@@ -163,5 +180,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 	if (rc < 0) {
 		free(w);
 		http_respond_error(req, 503, "unavailable", "the report could not be started", NULL);
+		return;
 	}
+	a->pool_jobs++;
 }

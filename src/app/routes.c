@@ -646,6 +646,9 @@ void app_free(app_t *a)
 
 void app_stop(app_t *a)
 {
+	atomic_store(&a->stopping, true);
 	if (a->flush_timer.data)
 		uv_close((uv_handle_t *)&a->flush_timer, NULL);
 }
+
+bool app_busy(const app_t *a) { return a->pool_jobs > 0; }

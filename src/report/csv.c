@@ -36,10 +36,9 @@ int report_render_csv(report_job_t *j)
 		if (!slide_is_question(s))
 			continue;
 		report_question_t q;
-		if (report_question_load(r, i, &q) != 0) {
-			snprintf(j->err, j->errlen, "the answers could not be read");
-			return REPORT_ESTORE;
-		}
+		int rc = report_job_load(j, i, &q);
+		if (rc != 0)
+			return rc;
 		for (size_t k = 0; k < q.n_answers; k++) {
 			const report_answer_t *a = &q.answers[k];
 			const report_session_t *rs = &r->sessions[a->session];

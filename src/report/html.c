@@ -254,10 +254,9 @@ int report_render_html(report_job_t *j)
 		if (!slide_is_question(&r->slides[i]))
 			continue;
 		report_question_t q;
-		if (report_question_load(r, i, &q) != 0) {
-			snprintf(j->err, j->errlen, "the answers could not be read");
-			return REPORT_ESTORE;
-		}
+		int rc = report_job_load(j, i, &q);
+		if (rc != 0)
+			return rc;
 		fprintf(f, "<section class=q>\n<h3>%d. ", q.number);
 		esc(f, r->slides[i].title);
 		fputs("</h3>\n", f);

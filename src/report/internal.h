@@ -42,6 +42,10 @@ typedef struct report_job {
 	size_t errlen;
 } report_job_t;
 
+/* report_question_load for a renderer: on failure the message is in
+ * j->err and the code is returned. */
+int report_job_load(report_job_t *j, size_t slide, report_question_t *q);
+
 /* Tells the progress callback (when any) that done of the job's steps
  * are taken: one per question written, or j->ticks in all when set. */
 void report_tick(report_job_t *j, size_t done);

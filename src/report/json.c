@@ -108,10 +108,10 @@ int report_render_json(report_job_t *j)
 		json_object_set_new(s, "number", json_integer((json_int_t)i + 1));
 		if (slide_is_question(&r->slides[i])) {
 			report_question_t q;
-			if (report_question_load(r, i, &q) != 0) {
+			int rc = report_job_load(j, i, &q);
+			if (rc != 0) {
 				json_decref(s);
-				snprintf(j->err, j->errlen, "the answers could not be read");
-				return REPORT_ESTORE;
+				return rc;
 			}
 			json_t *qj = report_question_json(r, &q);
 			json_object_update(s, qj);

@@ -868,12 +868,10 @@ static int question(pdf_t *p, size_t slide, size_t k, int *pages)
 		return 0;
 	report_question_t q;
 	p->r->until_id = p->drawing && cards_kind ? p->until[k] : INT64_MAX;
-	int rc = report_question_load(p->r, slide, &q);
+	int rc = report_job_load(p->j, slide, &q);
 	p->r->until_id = INT64_MAX;
-	if (rc != 0) {
-		snprintf(p->j->err, p->j->errlen, "the answers could not be read");
-		return REPORT_ESTORE;
-	}
+	if (rc != 0)
+		return rc;
 	if (!p->drawing) {
 		p->until[k] = 0;
 		for (size_t i = 0; i < q.n_answers; i++)

@@ -328,6 +328,8 @@ static void group_themes(const report_t *r, report_question_t *q)
 int report_question_load(report_t *r, size_t slide, report_question_t *q)
 {
 	memset(q, 0, sizeof *q);
+	if (r->cancel && atomic_load(r->cancel))
+		return REPORT_ECANCELED;
 	if (slide >= r->n_slides || !slide_is_question(&r->slides[slide]))
 		return REPORT_EINVAL;
 	const slide_t *s = &r->slides[slide];
@@ -393,6 +395,16 @@ int report_format_parse(const char *name, report_format_t *out)
 			return 0;
 		}
 	return -1;
+}
+
+int report_job_load(report_job_t *j, size_t slide, report_question_t *q)
+{
+	int rc = report_question_load(j->r, slide, q);
+	if (rc == REPORT_ECANCELED)
+		snprintf(j->err, j->errlen, "the report was stopped before it was done");
+	else if (rc != 0)
+		snprintf(j->err, j->errlen, "the answers could not be read");
+	return rc;
 }
 
 void report_tick(report_job_t *j, size_t done)

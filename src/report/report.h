@@ -20,6 +20,7 @@
 #define INSPRAAK_REPORT_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +34,7 @@ enum {
 	REPORT_ENOTFOUND = -2, /* no such event or session code */
 	REPORT_ESTORE = -3,   /* the store failed */
 	REPORT_EWRITE = -4,   /* the output could not be written */
+	REPORT_ECANCELED = -5, /* stopped because report_t.cancel was set */
 };
 
 typedef enum report_format {
@@ -101,6 +103,10 @@ typedef struct report {
 	 * that reads a question twice sets it so that answers arriving in
 	 * between cannot change what it reads. INT64_MAX after report_open. */
 	int64_t until_id;
+	/* Borrowed; NULL or a flag another thread may set to stop the report:
+	 * loading the next question then fails with REPORT_ECANCELED, and the
+	 * renderer returns it. */
+	const atomic_bool *cancel;
 } report_t;
 
 /*
@@ -117,8 +123,9 @@ void report_free(report_t *r);
 /*
  * Loads the answers and tallies of the question slide r->slides[slide]
  * into *q (zeroed first). Returns 0, REPORT_EINVAL when the slide is not a
- * question, REPORT_ESTORE when the store failed. Free with
- * report_question_clear before loading the next.
+ * question, REPORT_ESTORE when the store failed, REPORT_ECANCELED when
+ * r->cancel is set. Free with report_question_clear before loading the
+ * next.
  */
 int report_question_load(report_t *r, size_t slide, report_question_t *q);
 void report_question_clear(report_question_t *q);

@@ -85,11 +85,9 @@ int report_render_xlsx(report_job_t *j)
 		if (!slide_is_question(s))
 			continue;
 		report_question_t q;
-		if (report_question_load(r, i, &q) != 0) {
-			snprintf(j->err, j->errlen, "the answers could not be read");
-			rc = REPORT_ESTORE;
+		rc = report_job_load(j, i, &q);
+		if (rc != 0)
 			break;
-		}
 		worksheet_write_number(sum, row, 0, (double)(i + 1), NULL);
 		worksheet_write_string(sum, row, 1, s->title, wrap);
 		worksheet_write_string(sum, row, 2, slide_kind_name(s->kind), NULL);

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'inspraak');
+// the same server built with AddressSanitizer and UBSan (make inspraak-asan)
+export const ASAN_BIN = path.join(ROOT, 'inspraak-asan');
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -40,10 +42,11 @@ export function prepare(deck = 'tests/e2e/decks/all-types.md', dir = null) {
 }
 
 // Starts `inspraak serve` on a free port; resolves when it accepts requests.
-export async function startServer(env, extra = [], fixedPort = 0) {
+// opts.bin runs another build of the server, opts.vars adds to its environment.
+export async function startServer(env, extra = [], fixedPort = 0, opts = {}) {
   const port = fixedPort || await freePort();
-  const proc = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--db', env.db, ...extra], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  const proc = spawn(opts.bin || BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--db', env.db, ...extra], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(opts.vars || {}) },
   });
   let output = '';
   proc.stdout.on('data', (d) => { output += d; });
