@@ -32,13 +32,14 @@ static void free_json(char **json, size_t n)
 /*
  * Parses a deck and stores it: as a new event (setting *event_id) or, with
  * replace, as the deck of event *event_id. Returns
- * -1 with "line N: ..." for a bad deck, -2 when the store refused.
+ * -1 with "line N: ..." for a bad deck, -2 when the store refused; the
+ * message in lang.
  */
 static int store_deck(store_t *st, const char *deck_md, size_t len, int64_t owner,
-		      int64_t *event_id, bool replace, char *err, size_t errlen)
+		      int64_t *event_id, bool replace, const char *lang, char *err, size_t errlen)
 {
 	deck_t *d = NULL;
-	if (deck_parse(deck_md, len, &d, err, errlen) < 0)
+	if (deck_parse_lang(deck_md, len, lang, &d, err, errlen) < 0)
 		return -1;
 	char **json = slides_json(d);
 	int64_t *ids = calloc(d->n_slides, sizeof *ids);
@@ -50,10 +51,12 @@ static int store_deck(store_t *st, const char *deck_md, size_t len, int64_t owne
 			 : store_event_create(st, d->title, d->subtitle, d->lang, md, owner, json,
 					      d->n_slides, event_id, ids);
 	if (rc != STORE_OK && replace)
-		snprintf(err, errlen, "the deck could not be changed: the event has answers, or "
-				      "the store failed");
+		snprintf(err, errlen, "%s",
+			 tr_msg(lang, "the deck could not be changed: the event has answers, or "
+				      "the store failed"));
 	else if (rc != STORE_OK)
-		snprintf(err, errlen, "the event could not be stored: %s", store_errmsg(st));
+		snprintf(err, errlen, tr_msg(lang, "the event could not be stored: %s"),
+			 store_errmsg(st));
 	free_json(json, d->n_slides);
 	free(ids);
 	free(md);
@@ -64,13 +67,25 @@ static int store_deck(store_t *st, const char *deck_md, size_t len, int64_t owne
 int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner,
 		     int64_t *event_id, char *err, size_t errlen)
 {
-	return store_deck(st, deck_md, len, owner, event_id, false, err, errlen);
+	return store_deck(st, deck_md, len, owner, event_id, false, "en", err, errlen);
+}
+
+int app_event_create_lang(store_t *st, const char *deck_md, size_t len, int64_t owner,
+			  int64_t *event_id, const char *lang, char *err, size_t errlen)
+{
+	return store_deck(st, deck_md, len, owner, event_id, false, lang, err, errlen);
 }
 
 int app_event_set_deck(store_t *st, int64_t event_id, const char *deck_md, size_t len,
 		       char *err, size_t errlen)
 {
-	return store_deck(st, deck_md, len, 0, &event_id, true, err, errlen);
+	return store_deck(st, deck_md, len, 0, &event_id, true, "en", err, errlen);
+}
+
+int app_event_set_deck_lang(store_t *st, int64_t event_id, const char *deck_md, size_t len,
+			    const char *lang, char *err, size_t errlen)
+{
+	return store_deck(st, deck_md, len, 0, &event_id, true, lang, err, errlen);
 }
 
 int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,
@@ -88,17 +103,18 @@ int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int6
 	return 0;
 }
 
-static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], char *err,
-			 size_t errlen)
+static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES],
+			 const char *lang, char *err, size_t errlen)
 {
 	size_t pl = strlen(password);
 	if (pl < 8 || pl > 200) {
-		snprintf(err, errlen, "a password has 8 to 200 characters (this one has %zu)", pl);
+		snprintf(err, errlen,
+			 tr_msg(lang, "a password has 8 to 200 characters (this one has %zu)"), pl);
 		return -3;
 	}
 	if (crypto_pwhash_str(hash, password, pl, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-		snprintf(err, errlen, "not enough memory to hash the password");
+		snprintf(err, errlen, "%s", tr_msg(lang, "not enough memory to hash the password"));
 		return -2;
 	}
 	return 0;
@@ -107,28 +123,37 @@ static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES]
 int app_user_add(store_t *st, const char *name, const char *password, const char *role,
 		 char *err, size_t errlen)
 {
+	return app_user_add_lang(st, name, password, role, "en", err, errlen);
+}
+
+int app_user_add_lang(store_t *st, const char *name, const char *password, const char *role,
+		      const char *lang, char *err, size_t errlen)
+{
 	size_t n = strlen(name);
 	if (n == 0 || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 					       "0123456789._-@") != n) {
-		snprintf(err, errlen,
-			 "a user name has 1 to 64 letters, digits or the characters . _ - @");
+		snprintf(err, errlen, "%s",
+			 tr_msg(lang, "a user name has 1 to 64 letters, digits or the characters "
+				      ". _ - @"));
 		return -3;
 	}
 	if (strcmp(role, "admin") && strcmp(role, "facilitator") && strcmp(role, "moderator")) {
-		snprintf(err, errlen, "a role is admin, facilitator or moderator (not '%s')", role);
+		snprintf(err, errlen,
+			 tr_msg(lang, "a role is admin, facilitator or moderator (not '%s')"), role);
 		return -3;
 	}
 	char hash[crypto_pwhash_STRBYTES];
-	int rc = hash_password(password, hash, err, errlen);
+	int rc = hash_password(password, hash, lang, err, errlen);
 	if (rc < 0)
 		return rc;
 	rc = store_user_add(st, name, hash, role, NULL);
 	if (rc == STORE_EXISTS) {
-		snprintf(err, errlen, "a user called %s exists already", name);
+		snprintf(err, errlen, tr_msg(lang, "a user called %s exists already"), name);
 		return -1;
 	}
 	if (rc != STORE_OK) {
-		snprintf(err, errlen, "the user could not be stored: %s", store_errmsg(st));
+		snprintf(err, errlen, tr_msg(lang, "the user could not be stored: %s"),
+			 store_errmsg(st));
 		return -2;
 	}
 	return 0;
@@ -137,17 +162,24 @@ int app_user_add(store_t *st, const char *name, const char *password, const char
 int app_user_passwd(store_t *st, const char *name, const char *password, char *err,
 		    size_t errlen)
 {
+	return app_user_passwd_lang(st, name, password, "en", err, errlen);
+}
+
+int app_user_passwd_lang(store_t *st, const char *name, const char *password, const char *lang,
+			 char *err, size_t errlen)
+{
 	char hash[crypto_pwhash_STRBYTES];
-	int rc = hash_password(password, hash, err, errlen);
+	int rc = hash_password(password, hash, lang, err, errlen);
 	if (rc < 0)
 		return rc;
 	rc = store_user_set_password(st, name, hash);
 	if (rc == STORE_NOTFOUND) {
-		snprintf(err, errlen, "there is no user called %s", name);
+		snprintf(err, errlen, tr_msg(lang, "there is no user called %s"), name);
 		return -1;
 	}
 	if (rc != STORE_OK) {
-		snprintf(err, errlen, "the password could not be stored: %s", store_errmsg(st));
+		snprintf(err, errlen, tr_msg(lang, "the password could not be stored: %s"),
+			 store_errmsg(st));
 		return -2;
 	}
 	return 0;

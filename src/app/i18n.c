@@ -1,9 +1,20 @@
 /*
  * i18n: the server's words for people, in Dutch and English. The pages'
- * own words live in web/static/i18n.js; these are the ones the server says
- * itself (errors, the form without JavaScript).
+ * own words live in web/static/i18n.js and web/static/app-i18n.js; these
+ * are the ones the server says itself (errors, the form without
+ * JavaScript).
+ *
+ * Two tables. Participants' words are looked up by key (tr) in the event's
+ * language. The workspace's messages are written in English where they are
+ * sent, which is what scripts get; tr_req finds the Dutch of such a message
+ * when the request asks for Dutch (Accept-Language, which the workspace's
+ * pages set to their own language). A message with arguments is a printf
+ * format in both languages, with the same conversions in the same order.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/internal.h"
 
@@ -67,6 +78,99 @@ static const struct {
 	 "This login link is invalid or was used already. Log in with your password."},
 };
 
+/* The workspace's messages: English as sent, then Dutch. */
+static const struct {
+	const char *en, *nl;
+} messages[] = {
+	/* requests */
+	{"request body too large", "Het verzoek is te groot."},
+	{"expected a JSON object", "Verwacht een JSON-object"},
+	{"not found", "Niet gevonden."},
+	{"method not allowed", "Deze methode is hier niet toegestaan."},
+	{"log in first", "Log eerst in."},
+	{"missing or wrong X-CSRF-Token header (see GET /api/v1/me)",
+	 "Deze pagina hoort bij een login die niet meer geldt; laad de pagina opnieuw."},
+	/* users and passwords */
+	{"expected {\"current\": \"…\", \"new\": \"…\"}",
+	 "Verwacht {\"current\": \"…\", \"new\": \"…\"}."},
+	{"the current password is not right", "Het huidige wachtwoord klopt niet."},
+	{"only admins manage users", "Alleen beheerders beheren gebruikers."},
+	{"expected {\"name\", \"password\", \"role\"}",
+	 "Verwacht {\"name\", \"password\", \"role\"}."},
+	{"you cannot delete yourself", "Je kunt jezelf niet verwijderen."},
+	{"no such user", "Er is geen gebruiker met die naam."},
+	{"a password has 8 to 200 characters (this one has %zu)",
+	 "Een wachtwoord heeft 8 tot 200 tekens (dit heeft er %zu)."},
+	{"not enough memory to hash the password",
+	 "Niet genoeg geheugen om het wachtwoord te versleutelen."},
+	{"a user name has 1 to 64 letters, digits or the characters . _ - @",
+	 "Een gebruikersnaam heeft 1 tot 64 letters, cijfers of de tekens . _ - @"},
+	{"a role is admin, facilitator or moderator (not '%s')",
+	 "Een rol is admin, facilitator of moderator (niet '%s')."},
+	{"a user called %s exists already", "Er is al een gebruiker die %s heet."},
+	{"the user could not be stored: %s", "De gebruiker kon niet worden opgeslagen: %s"},
+	{"there is no user called %s", "Er is geen gebruiker die %s heet."},
+	{"the password could not be stored: %s", "Het wachtwoord kon niet worden opgeslagen: %s"},
+	/* events */
+	{"no such event", "Dit evenement bestaat niet of je hebt er geen toegang toe."},
+	{"moderators cannot create events", "Moderatoren kunnen geen evenementen maken."},
+	{"the title is empty or has more than one line",
+	 "De titel is leeg of heeft meer dan één regel."},
+	{"no such event of yours to duplicate",
+	 "Dit evenement bestaat niet of je mag het niet kopiëren."},
+	{"expected {\"deck\": …}, {\"title\": …} or {\"duplicate\": ID}",
+	 "Verwacht {\"deck\": …}, {\"title\": …} of {\"duplicate\": ID}."},
+	{"expected {\"deck\": …} and/or {\"summary\": …}",
+	 "Verwacht {\"deck\": …} en/of {\"summary\": …}."},
+	{"the summary must be valid text of at most 32 KiB",
+	 "De samenvatting moet geldige tekst zijn van hoogstens 32 KiB."},
+	{"this event has answers, which belong to its questions; duplicate the event to change "
+	 "its deck",
+	 "Dit evenement heeft antwoorden, en die horen bij zijn vragen; maak een kopie om de "
+	 "presentatie te wijzigen."},
+	{"the deck could not be changed: the event has answers, or the store failed",
+	 "De presentatie kon niet worden gewijzigd: het evenement heeft antwoorden, of de "
+	 "opslag faalde."},
+	{"the event could not be stored: %s", "Het evenement kon niet worden opgeslagen: %s"},
+	{"the summary could not be saved",
+	 "De samenvatting kon niet worden opgeslagen; probeer het zo opnieuw."},
+	{"the session could not be started",
+	 "De sessie kon niet worden gestart; probeer het zo opnieuw."},
+	{"expected {\"name\": …, \"role\": \"moderator\" or \"facilitator\"}",
+	 "Verwacht {\"name\": …, \"role\": \"moderator\" of \"facilitator\"}."},
+	{"the event could not be deleted",
+	 "Het evenement kon niet worden verwijderd; probeer het zo opnieuw."},
+	{"moderators cannot change events", "Als moderator kun je dit evenement niet wijzigen."},
+	{"only the owner may delete an event", "Alleen de eigenaar mag een evenement verwijderen."},
+	/* images */
+	{"send the image's bytes as the request body", "Het bestand is leeg."},
+	{"an image can be at most 5 MiB", "Een afbeelding mag hoogstens 5 MiB zijn."},
+	{"only PNG, JPEG or WebP images can be used (this file is none of them, whatever its name "
+	 "says)",
+	 "Alleen PNG-, JPEG- of WebP-afbeeldingen kunnen worden gebruikt (dit bestand is geen van "
+	 "drieën, wat de naam ook zegt)."},
+	{"the image could not be stored",
+	 "De afbeelding kon niet worden opgeslagen; probeer het zo opnieuw."},
+	/* running and moderating sessions */
+	{"only the event's facilitators may do this",
+	 "Alleen de facilitators van dit evenement kunnen dit doen."},
+	{"this event is not shared with you", "Dit evenement is niet met je gedeeld."},
+	{"expected a JSON object with \"action\": next, prev, goto, open, close, show-results, "
+	 "hide-results or end",
+	 "Verwacht een JSON-object met \"action\": next, prev, goto, open, close, show-results, "
+	 "hide-results of end."},
+	{"this session has ended", "Deze sessie is beëindigd."},
+	{"\"slide\" must be the id of a slide of this session",
+	 "\"slide\" moet het id van een dia van deze sessie zijn."},
+	{"unknown action; expected next, prev, goto, open, close, show-results or hide-results",
+	 "Onbekende actie; verwacht next, prev, goto, open, close, show-results of hide-results."},
+	{"the change could not be saved",
+	 "De wijziging kon niet worden opgeslagen; probeer het zo opnieuw."},
+	{"no such answer in a live session", "Dit antwoord hoort niet bij een lopende sessie."},
+	{"only Q&A questions can be marked answered or pinned",
+	 "Alleen vragen van een Q&A kunnen als beantwoord gemarkeerd of vastgezet worden."},
+};
+
 const char *tr(const char *lang, const char *key)
 {
 	bool nl = lang && strcmp(lang, "nl") == 0;
@@ -74,4 +178,79 @@ const char *tr(const char *lang, const char *key)
 		if (strcmp(words[i].key, key) == 0)
 			return nl ? words[i].nl : words[i].en;
 	return key;
+}
+
+const char *tr_req_lang(const http_request_t *req)
+{
+	const char *h = http_header(req, "Accept-Language");
+	const char *best = "en";
+	double best_q = 0;
+	while (h && *h) {
+		/* one "tag;q=0.8" of a comma-separated list */
+		h += strspn(h, " \t,");
+		size_t n = strcspn(h, ",");
+		size_t tag = strcspn(h, ";,- \t");
+		double q = 1;
+		const char *qs = memchr(h, ';', n);
+		if (qs) {
+			qs += 1 + strspn(qs + 1, " \t");
+			if (strncasecmp(qs, "q=", 2) == 0)
+				q = strtod(qs + 2, NULL);
+		}
+		const char *lang = tag == 2 && strncasecmp(h, "nl", 2) == 0   ? "nl"
+				   : tag == 2 && strncasecmp(h, "en", 2) == 0 ? "en"
+									      : NULL;
+		if (lang && q > best_q) {
+			best = lang;
+			best_q = q;
+		}
+		h += n;
+	}
+	return best;
+}
+
+const char *tr_msg(const char *lang, const char *english)
+{
+	if (!lang || strcmp(lang, "nl") != 0)
+		return english;
+	for (size_t i = 0; i < sizeof messages / sizeof *messages; i++)
+		if (strcmp(messages[i].en, english) == 0)
+			return messages[i].nl;
+	return english;
+}
+
+const char *tr_req(const http_request_t *req, const char *english)
+{
+	return tr_msg(tr_req_lang(req), english);
+}
+
+/* The conversions of a printf format in order: "%zu%s" for "a %zu b %s". */
+static void conversions(const char *f, char *out, size_t len)
+{
+	size_t o = 0;
+	for (const char *c = f; *c; c++) {
+		if (*c != '%')
+			continue;
+		size_t m = 1 + strcspn(c + 1, "diouxXeEfgGcsp%");
+		if (!c[m] || o + m + 2 > len)
+			break;
+		memcpy(out + o, c, m + 1);
+		o += m + 1;
+		c += m;
+	}
+	out[o] = '\0';
+}
+
+bool tr_formats_match(char *bad, size_t len)
+{
+	for (size_t i = 0; i < sizeof messages / sizeof *messages; i++) {
+		char en[64], nl[64];
+		conversions(messages[i].en, en, sizeof en);
+		conversions(messages[i].nl, nl, sizeof nl);
+		if (strcmp(en, nl) != 0) {
+			snprintf(bad, len, "%s", messages[i].en);
+			return false;
+		}
+	}
+	return true;
 }

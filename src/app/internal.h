@@ -176,9 +176,35 @@ void pages_present(app_t *a, session_t *s, http_request_t *req);
 void pages_app(app_t *a, http_request_t *req);
 void pages_qr_svg(app_t *a, session_t *s, http_request_t *req);
 
+/* ---- cli.c ---- */
+/* app_event_create, app_event_set_deck, app_user_add and app_user_passwd
+ * (app.h) with the message in err in lang ("nl" or "en"), for the
+ * workspace. */
+int app_event_create_lang(store_t *st, const char *deck_md, size_t len, int64_t owner,
+			  int64_t *event_id, const char *lang, char *err, size_t errlen);
+int app_event_set_deck_lang(store_t *st, int64_t event_id, const char *deck_md, size_t len,
+			    const char *lang, char *err, size_t errlen);
+int app_user_add_lang(store_t *st, const char *name, const char *password, const char *role,
+		      const char *lang, char *err, size_t errlen);
+int app_user_passwd_lang(store_t *st, const char *name, const char *password, const char *lang,
+			 char *err, size_t errlen);
+
 /* ---- i18n.c ---- */
 /* Text for key in lang ("nl", else English). Keys are listed in i18n.c. */
 const char *tr(const char *lang, const char *key);
+/* "nl" or "en": the language of the request's Accept-Language that it
+ * prefers of the two (the workspace's pages send their own); "en" when it
+ * names neither. */
+const char *tr_req_lang(const http_request_t *req);
+/* A workspace message, written in English where it is sent, in lang ("nl"
+ * gives the Dutch of i18n.c's table; the English itself when it has none).
+ * A format stays a format with the same conversions. Static strings. */
+const char *tr_msg(const char *lang, const char *english);
+/* tr_msg in the language the request asks for (tr_req_lang). */
+const char *tr_req(const http_request_t *req, const char *english);
+/* False, with the English message in bad, when a translation's printf
+ * conversions differ from its English original's (for the unit tests). */
+bool tr_formats_match(char *bad, size_t len);
 
 /* ---- util ---- */
 static inline bool is_code(const char *p)

@@ -16,14 +16,14 @@ enum { CONTROL_BODY_MAX = 16 * 1024 };
 
 static void not_found(http_request_t *req)
 {
-	http_respond_error(req, 404, "not_found", "not found", NULL);
+	http_respond_error(req, 404, "not_found", tr_req(req, "not found"), NULL);
 }
 
 static void wrong_method(http_request_t *req, const char *allow)
 {
 	char hdr[64];
 	snprintf(hdr, sizeof hdr, "Allow: %s\r\n", allow);
-	http_respond_error(req, 405, "method_not_allowed", "method not allowed", hdr);
+	http_respond_error(req, 405, "method_not_allowed", tr_req(req, "method not allowed"), hdr);
 }
 
 /*
@@ -83,12 +83,13 @@ static int64_t need_user(app_t *a, http_request_t *req, bool changes)
 	bool csrf_ok;
 	int64_t user = auth_user(a, req, &csrf_ok);
 	if (!user) {
-		http_respond_error(req, 401, "unauthorized", "log in first", NULL);
+		http_respond_error(req, 401, "unauthorized", tr_req(req, "log in first"), NULL);
 		return 0;
 	}
 	if (changes && !csrf_ok) {
 		http_respond_error(req, 403, "csrf",
-		                   "missing or wrong X-CSRF-Token header (see GET /api/v1/me)",
+		                   tr_req(req, "missing or wrong X-CSRF-Token header (see GET "
+		                               "/api/v1/me)"),
 		                   NULL);
 		return 0;
 	}
@@ -106,9 +107,9 @@ static int64_t need_access(app_t *a, http_request_t *req, session_t *s, int leve
 		return 0;
 	if (workspace_access(a, user, s->row.event_id) < level) {
 		http_respond_error(req, 403, "forbidden",
-				   level >= ACCESS_FACILITATOR
-					   ? "only the event's facilitators may do this"
-					   : "this event is not shared with you",
+				   tr_req(req, level >= ACCESS_FACILITATOR
+						       ? "only the event's facilitators may do this"
+						       : "this event is not shared with you"),
 				   NULL);
 		return 0;
 	}
@@ -120,7 +121,7 @@ static int64_t need_access(app_t *a, http_request_t *req, session_t *s, int leve
 static void control(app_t *a, session_t *s, http_request_t *req)
 {
 	if (req->body_len > CONTROL_BODY_MAX) {
-		http_respond_error(req, 413, "too_long", "request body too large", NULL);
+		http_respond_error(req, 413, "too_long", tr_req(req, "request body too large"), NULL);
 		return;
 	}
 	json_error_t jerr;
@@ -129,14 +130,15 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 	if (!action) {
 		json_decref(body);
 		http_respond_error(req, 400, "invalid",
-		                   "expected a JSON object with \"action\": next, prev, goto, "
-		                   "open, close, show-results, hide-results or end",
+		                   tr_req(req, "expected a JSON object with \"action\": next, "
+		                               "prev, goto, open, close, show-results, "
+		                               "hide-results or end"),
 		                   NULL);
 		return;
 	}
 	if (s->row.status != 0) {
 		json_decref(body);
-		http_respond_error(req, 409, "ended", "this session has ended", NULL);
+		http_respond_error(req, 409, "ended", tr_req(req, "this session has ended"), NULL);
 		return;
 	}
 	store_session_t before = s->row;
@@ -154,7 +156,8 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 		if (!ls) {
 			json_decref(body);
 			http_respond_error(req, 400, "invalid",
-			                   "\"slide\" must be the id of a slide of this session",
+			                   tr_req(req, "\"slide\" must be the id of a slide of "
+			                               "this session"),
 			                   NULL);
 			return;
 		}
@@ -178,8 +181,8 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 	} else {
 		json_decref(body);
 		http_respond_error(req, 400, "invalid",
-		                   "unknown action; expected next, prev, goto, open, close, "
-		                   "show-results or hide-results",
+		                   tr_req(req, "unknown action; expected next, prev, goto, open, "
+		                               "close, show-results or hide-results"),
 		                   NULL);
 		return;
 	}
@@ -215,8 +218,8 @@ static void flag_saved(store_job_t *job)
 	int64_t id = job->u.flag.answer_id;
 	bool v = job->u.flag.value;
 	if (job->status != STORE_OK) {
-		http_respond_error(f->req, 503, "unavailable", "the change could not be saved",
-		                   NULL);
+		http_respond_error(f->req, 503, "unavailable",
+		                   tr_req(f->req, "the change could not be saved"), NULL);
 	} else {
 		/* Applied after the commit: what the screen shows is what is stored. */
 		if (job->kind == STORE_JOB_HIDE) {
@@ -273,13 +276,14 @@ static void moderate(app_t *a, http_request_t *req, const char *rest)
 	}
 	bool csrf_ok;
 	if (!auth_user(a, req, &csrf_ok)) {
-		http_respond_error(req, 401, "unauthorized", "log in first", NULL);
+		http_respond_error(req, 401, "unauthorized", tr_req(req, "log in first"), NULL);
 		return;
 	}
 	session_t *s;
 	live_slide_t *ls;
 	if (!live_find_answer(a, id, &s, &ls)) {
-		http_respond_error(req, 404, "not_found", "no such answer in a live session", NULL);
+		http_respond_error(req, 404, "not_found",
+				   tr_req(req, "no such answer in a live session"), NULL);
 		return;
 	}
 	int64_t user = need_access(a, req, s, ACCESS_MODERATOR, true);
@@ -287,7 +291,7 @@ static void moderate(app_t *a, http_request_t *req, const char *rest)
 		return;
 	if (kind != STORE_JOB_HIDE && ls->s.kind != SLIDE_QA) {
 		http_respond_error(req, 400, "invalid",
-				   "only Q&A questions can be marked answered or pinned",
+				   tr_req(req, "only Q&A questions can be marked answered or pinned"),
 		                   NULL);
 		return;
 	}
@@ -426,7 +430,7 @@ void app_handle(http_request_t *req, void *ctx)
 		bool csrf_ok;
 		int64_t user = auth_user(a, req, &csrf_ok);
 		if (!user) {
-			http_respond_error(req, 401, "unauthorized", "log in first", NULL);
+			http_respond_error(req, 401, "unauthorized", tr_req(req, "log in first"), NULL);
 			return;
 		}
 		workspace_handle(a, req, user, csrf_ok);
@@ -538,8 +542,8 @@ void app_handle(http_request_t *req, void *ctx)
 		bool csrf_ok;
 		int64_t user = auth_user(a, req, &csrf_ok);
 		if (user && workspace_access(a, user, s->row.event_id) < ACCESS_MODERATOR) {
-			http_respond_error(req, 403, "forbidden", "this event is not shared with you",
-					   NULL);
+			http_respond_error(req, 403, "forbidden",
+					   tr_req(req, "this event is not shared with you"), NULL);
 			return;
 		}
 		if (!user) {

@@ -41,9 +41,11 @@ static const char *access_name(int level)
 	return names[level];
 }
 
+/* msg is the English of the message (i18n.c), sent in the language the
+ * request asks for. */
 static void err(http_request_t *req, int status, const char *code, const char *msg)
 {
-	http_respond_error(req, status, code, msg, NULL);
+	http_respond_error(req, status, code, tr_req(req, msg), NULL);
 }
 
 static json_t *body_json(http_request_t *req)
@@ -56,7 +58,8 @@ static json_t *body_json(http_request_t *req)
 	json_t *j = json_loadb(req->body, req->body_len, 0, &e);
 	if (!j || !json_is_object(j)) {
 		char msg[256];
-		snprintf(msg, sizeof msg, "expected a JSON object (%s)", j ? "got another value" : e.text);
+		snprintf(msg, sizeof msg, "%s (%s)", tr_req(req, "expected a JSON object"),
+			 j ? "got another value" : e.text);
 		json_decref(j);
 		err(req, 400, "invalid", msg);
 		return NULL;
@@ -97,7 +100,8 @@ static void me(app_t *a, http_request_t *req, int64_t user, const char *sub, boo
 	} else if (store_user_get(a->store, name, &id, &hash) != STORE_OK ||
 		   crypto_pwhash_str_verify(hash, cur, strlen(cur)) != 0) {
 		err(req, 403, "wrong_password", "the current password is not right");
-	} else if (app_user_passwd(a->store, name, new, msg, sizeof msg) < 0) {
+	} else if (app_user_passwd_lang(a->store, name, new, tr_req_lang(req), msg, sizeof msg) <
+		   0) {
 		err(req, 400, "invalid", msg);
 	} else {
 		http_respond(req, 204, NULL, NULL, "", 0);
@@ -136,7 +140,8 @@ static void users(app_t *a, http_request_t *req, int64_t user, const char *sub, 
 		const char *pw = json_string_value(json_object_get(j, "password"));
 		const char *r = json_string_value(json_object_get(j, "role"));
 		char msg[256];
-		int rc = n && pw ? app_user_add(a->store, n, pw, r ? r : "facilitator", msg, sizeof msg)
+		int rc = n && pw ? app_user_add_lang(a->store, n, pw, r ? r : "facilitator",
+						     tr_req_lang(req), msg, sizeof msg)
 				 : -3;
 		if (!n || !pw)
 			snprintf(msg, sizeof msg, "expected {\"name\", \"password\", \"role\"}");
@@ -243,11 +248,11 @@ static void respond_event(app_t *a, http_request_t *req, int status, int64_t id,
 		http_respond_json(req, status, j, NULL);
 }
 
-/* Answers 400 with the deck's error and its line. */
+/* Answers 400 with the deck's error and its line: the first number of
+ * "line 12: …" ("regel 12: …" in Dutch). */
 static void bad_deck(http_request_t *req, const char *msg)
 {
-	int line = 0;
-	sscanf(msg, "line %d:", &line);
+	int line = atoi(msg + strcspn(msg, "0123456789"));
 	http_respond_json(req, 400,
 			  json_pack("{s:s, s:s, s:i}", "error", msg, "code", "invalid_deck", "line",
 				    line),
@@ -306,7 +311,8 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 			       : 0;
 	json_decref(j);
 	int64_t id;
-	int rc = app_event_create(a->store, md, strlen(md), user, &id, msg, sizeof msg);
+	int rc = app_event_create_lang(a->store, md, strlen(md), user, &id, tr_req_lang(req), msg,
+				       sizeof msg);
 	free(md);
 	if (rc == 0 && from)
 		store_media_copy(a->store, from, id); /* the copy's slides show the same images */
@@ -356,7 +362,8 @@ static void update_event(app_t *a, http_request_t *req, int64_t id, int level)
 			    "event to change its deck");
 			goto done;
 		}
-		int rc = app_event_set_deck(a->store, id, deck, strlen(deck), msg, sizeof msg);
+		int rc = app_event_set_deck_lang(a->store, id, deck, strlen(deck), tr_req_lang(req),
+						 msg, sizeof msg);
 		if (rc == -1) {
 			bad_deck(req, msg);
 			goto done;

@@ -8,7 +8,8 @@
  * CommonMark. Markdown is rendered by cmark, whose default is safe: raw HTML
  * becomes a comment and links with dangerous schemes lose their target.
  *
- * Every message has the form "line N: what is wrong (what was expected)".
+ * Every message has the form "line N: what is wrong (what was expected)",
+ * in English or, for the workspace's Dutch pages, in Dutch ("regel N: …").
  * The parser checks as it goes and, at the end of each slide, asserts that
  * slide_valid() agrees: the bounds live in one place, shared with
  * slide_from_json, which reads slides back from the store.
@@ -46,7 +47,12 @@ typedef struct parser {
 	size_t n_lines;
 	char *err;
 	size_t errlen;
+	bool dutch; /* messages in Dutch, else in English */
 } parser_t;
+
+/* A message in the parser's language. The compiler checks both texts
+ * against the arguments given, so they must take the same ones. */
+#define MSG(en, nl) (p->dutch ? (nl) : (en))
 
 static int fail(parser_t *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -54,7 +60,7 @@ static int fail(parser_t *p, int line, const char *fmt, ...)
 {
 	if (!p->errlen)
 		return -1;
-	int k = snprintf(p->err, p->errlen, "line %d: ", line);
+	int k = snprintf(p->err, p->errlen, MSG("line %d: ", "regel %d: "), line);
 	if (k < 0 || (size_t)k >= p->errlen)
 		return -1;
 	va_list ap;
@@ -191,12 +197,16 @@ static int check_line(parser_t *p, const line_t *l)
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(l->n - i), &cp);
 		if (k <= 0)
-			return fail(p, l->no, "invalid UTF-8 at byte %zu (expected UTF-8 text)",
+			return fail(p, l->no,
+			            MSG("invalid UTF-8 at byte %zu (expected UTF-8 text)",
+			                "ongeldige UTF-8 bij byte %zu (verwacht: tekst in UTF-8)"),
 			            i + 1);
 		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
 			return fail(p, l->no,
-			            "control character U+%04X (expected text; only tabs and line "
-			            "ends are allowed)",
+			            MSG("control character U+%04X (expected text; only tabs and "
+			                "line ends are allowed)",
+			                "stuurteken U+%04X (verwacht: tekst; alleen tabs en "
+			                "regeleinden mogen)"),
 			            (unsigned)cp);
 		i += (size_t)k;
 	}
@@ -205,11 +215,11 @@ static int check_line(parser_t *p, const line_t *l)
 }
 
 /* "a, b or c" from names. */
-static void list_names(buf_t *b, const char *const *names, size_t n)
+static void list_names(buf_t *b, const char *const *names, size_t n, const char *or)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			buf_puts(b, i + 1 == n ? " or " : ", ");
+			buf_puts(b, i + 1 == n ? or : ", ");
 		buf_puts(b, names[i]);
 	}
 }
@@ -306,12 +316,16 @@ static int parse_dates(parser_t *p, deck_t *d, int line, char *v)
 		int rc = 0;
 		if (!valid_date(date))
 			rc = fail(p, line,
-			          "'%s' is not a date (expected YYYY-MM-DD, several separated by "
-			          "commas)",
+			          MSG("'%s' is not a date (expected YYYY-MM-DD, several separated "
+			              "by commas)",
+			              "'%s' is geen datum (verwacht: JJJJ-MM-DD, meerdere "
+			              "gescheiden door komma's)"),
 			          date);
 		else if (d->n_dates >= DATES_MAX)
-			rc = fail(p, line, "more than %d dates (expected at most %d)", DATES_MAX,
-			          DATES_MAX);
+			rc = fail(p, line,
+			          MSG("more than %d dates (expected at most %d)",
+			              "meer dan %d data (verwacht: hoogstens %d)"),
+			          DATES_MAX, DATES_MAX);
 		if (rc) {
 			free(date);
 			return rc;
@@ -329,11 +343,17 @@ static int set_text(parser_t *p, int line, const char *key, const char *v, bool 
 	char *c = plain(v, strlen(v));
 	size_t n = cps(c);
 	int rc = 0;
+	const char *noun = MSG(key, strcmp(key, "title") == 0 ? "titel" : "ondertitel");
 	if (required && n == 0)
-		rc = fail(p, line, "the %s is empty (expected some text after '%s:')", key, key);
+		rc = fail(p, line,
+		          MSG("the %s is empty (expected some text after '%s:')",
+		              "de %s is leeg (verwacht: tekst na '%s:')"),
+		          noun, key);
 	else if (n > DECK_TITLE_MAX)
-		rc = fail(p, line, "the %s is %zu characters (expected at most %d)", key, n,
-		          DECK_TITLE_MAX);
+		rc = fail(p, line,
+		          MSG("the %s is %zu characters (expected at most %d)",
+		              "de %s is %zu tekens (verwacht: hoogstens %d)"),
+		          noun, n, DECK_TITLE_MAX);
 	if (rc) {
 		free(c);
 		return rc;
@@ -349,8 +369,10 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 	size_t i = 0;
 	if (p->n_lines == 0 || !is_separator(&p->lines[0]))
 		return fail(p, 1,
-		            "the deck does not start with its front matter (expected a line "
-		            "'---', then lines such as 'title: ...', then '---')");
+		            MSG("the deck does not start with its front matter (expected a "
+		                "line '---', then lines such as 'title: ...', then '---')",
+		                "de presentatie begint niet met haar kopgegevens (verwacht: een "
+		                "regel '---', dan regels zoals 'title: ...', dan '---')"));
 	for (i = 1; i < p->n_lines && !is_separator(&p->lines[i]); i++) {
 		const line_t *l = &p->lines[i];
 		if (is_blank(l))
@@ -358,24 +380,34 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 		char key[KEY_MAX], *v;
 		if (!split_setting(l, false, key, &v))
 			return fail(p, l->no,
-			            "not a 'key: value' line (expected title, subtitle, lang or "
-			            "dates, such as 'title: Samenleven in diversiteit')");
+			            MSG("not a 'key: value' line (expected title, subtitle, lang "
+			                "or dates, such as 'title: Samenleven in diversiteit')",
+			                "geen regel 'sleutel: waarde' (verwacht: title, subtitle, "
+			                "lang of dates, zoals 'title: Samenleven in diversiteit')"));
 		size_t k = 0;
 		while (k < 4 && strcmp(keys[k], key) != 0)
 			k++;
 		int rc = 0;
 		if (k == 4)
-			rc =
-			    fail(p, l->no,
-			         "unknown key '%s' (expected title, subtitle, lang or dates)", key);
+			rc = fail(p, l->no,
+			          MSG("unknown key '%s' (expected title, subtitle, lang or dates)",
+			              "onbekende sleutel '%s' (verwacht: title, subtitle, lang of "
+			              "dates)"),
+			          key);
 		else if (seen[k])
-			rc = fail(p, l->no, "'%s' appears twice (expected each key once)", key);
+			rc = fail(p, l->no,
+			          MSG("'%s' appears twice (expected each key once)",
+			              "'%s' staat er twee keer (verwacht: elke sleutel één keer)"),
+			          key);
 		else if (k == 0)
 			rc = set_text(p, l->no, key, v, true, &d->title);
 		else if (k == 1)
 			rc = set_text(p, l->no, key, v, false, &d->subtitle);
 		else if (k == 2 && strcmp(v, "nl") != 0 && strcmp(v, "en") != 0)
-			rc = fail(p, l->no, "unknown language '%s' (expected nl or en)", v);
+			rc = fail(p, l->no,
+			          MSG("unknown language '%s' (expected nl or en)",
+			              "onbekende taal '%s' (verwacht: nl of en)"),
+			          v);
 		else if (k == 2)
 			d->lang = xstrdup(v);
 		else
@@ -388,11 +420,15 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 	}
 	if (i == p->n_lines)
 		return fail(p, 1,
-		            "the front matter is not closed (expected a line '---' after its "
-		            "keys)");
+		            MSG("the front matter is not closed (expected a line '---' after "
+		                "its keys)",
+		                "de kopgegevens zijn niet afgesloten (verwacht: een regel '---' "
+		                "na de sleutels)"));
 	if (!d->title)
 		return fail(p, p->lines[i].no,
-		            "the front matter has no title (expected a line 'title: ...')");
+		            MSG("the front matter has no title (expected a line 'title: ...')",
+		                "de kopgegevens hebben geen titel (verwacht: een regel "
+		                "'title: ...')"));
 	*pos = i + 1;
 	return 0;
 }
@@ -442,7 +478,9 @@ static int parse_content(parser_t *p, slide_t *s, size_t from, size_t to)
 	size_t n = cps(s->title);
 	if (n > DECK_TITLE_MAX)
 		rc = fail(p, p->lines[from].no + cmark_node_get_start_line(h) - 1,
-		          "the heading is %zu characters (expected at most %d)", n, DECK_TITLE_MAX);
+		          MSG("the heading is %zu characters (expected at most %d)",
+		              "de titel (# …) is %zu tekens (verwacht: hoogstens %d)"),
+		          n, DECK_TITLE_MAX);
 	cmark_node_free(doc);
 	return rc;
 }
@@ -481,11 +519,16 @@ static int parse_int(parser_t *p, int line, const char *key, const char *v, int 
 {
 	size_t n = strlen(v);
 	if (n == 0 || strspn(v, "0123456789") != n)
-		return fail(p, line, "%s '%s' is not a whole number (expected %d to %d)", key, v,
-		            lo, hi);
+		return fail(p, line,
+		            MSG("%s '%s' is not a whole number (expected %d to %d)",
+		                "%s '%s' is geen geheel getal (verwacht: %d tot en met %d)"),
+		            key, v, lo, hi);
 	long x = n > 9 ? (long)hi + 1 : strtol(v, NULL, 10);
 	if (x < lo || x > hi)
-		return fail(p, line, "%s %s is out of range (expected %d to %d)", key, v, lo, hi);
+		return fail(p, line,
+		            MSG("%s %s is out of range (expected %d to %d)",
+		                "%s %s valt buiten het bereik (verwacht: %d tot en met %d)"),
+		            key, v, lo, hi);
 	*out = (int)x;
 	return 0;
 }
@@ -506,25 +549,36 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 		return parse_int(p, line, key, v, DECK_SCALE_MIN, DECK_SCALE_MAX, &s->scale_max);
 	case SET_MULTIPLE:
 		if (strcmp(v, "yes") && strcmp(v, "no"))
-			return fail(p, line, "multiple is '%s' (expected yes or no)", v);
+			return fail(p, line,
+			            MSG("multiple is '%s' (expected yes or no)",
+			                "multiple is '%s' (verwacht: yes of no)"),
+			            v);
 		s->multiple = v[0] == 'y';
 		return 0;
 	case SET_MODERATION:
 		if (strcmp(v, "approve") && strcmp(v, "none"))
-			return fail(p, line, "moderation is '%s' (expected approve or none)", v);
+			return fail(p, line,
+			            MSG("moderation is '%s' (expected approve or none)",
+			                "moderation is '%s' (verwacht: approve of none)"),
+			            v);
 		s->approve = v[0] == 'a';
 		return 0;
 	case SET_RESULTS:
 		if (strcmp(v, "phones") && strcmp(v, "screen"))
-			return fail(p, line, "results is '%s' (expected screen or phones)", v);
+			return fail(p, line,
+			            MSG("results is '%s' (expected screen or phones)",
+			                "results is '%s' (verwacht: screen of phones)"),
+			            v);
 		s->results_on_phones = v[0] == 'p';
 		return 0;
 	case SET_LABELS: {
 		const char *bar = strchr(v, '|');
 		if (!bar || strchr(bar + 1, '|'))
 			return fail(p, line,
-			            "labels need one '|' (expected 'labels: low | high', such as "
-			            "'labels: Helemaal oneens | Helemaal eens')");
+			            MSG("labels need one '|' (expected 'labels: low | high', such "
+			                "as 'labels: Helemaal oneens | Helemaal eens')",
+			                "labels hebben één '|' nodig (verwacht: 'labels: laag | "
+			                "hoog', zoals 'labels: Helemaal oneens | Helemaal eens')"));
 		char *lo = plain(v, (size_t)(bar - v)), *hi = plain(bar + 1, strlen(bar + 1));
 		size_t nl = cps(lo), nh = cps(hi);
 		free(s->label_low);
@@ -532,7 +586,9 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 		s->label_low = lo;
 		s->label_high = hi;
 		if (nl > DECK_ITEM_MAX || nh > DECK_ITEM_MAX)
-			return fail(p, line, "a label is %zu characters (expected at most %d)",
+			return fail(p, line,
+			            MSG("a label is %zu characters (expected at most %d)",
+			                "een label is %zu tekens (verwacht: hoogstens %d)"),
 			            nl > nh ? nl : nh, DECK_ITEM_MAX);
 		return 0;
 	}
@@ -554,9 +610,11 @@ static int lookup_setting(parser_t *p, const slide_t *s, int line, const char *k
 	size_t n = 0;
 	for (; n < KIND_SETTINGS_MAX && allowed[n] >= 0; n++)
 		names[n] = setting_names[allowed[n]];
-	list_names(&b, names, n);
-	fail(p, line, "unknown setting '%s' for a %s question (expected %s)", key,
-	     slide_kind_name(s->kind), b.data);
+	list_names(&b, names, n, MSG(" or ", " of "));
+	fail(p, line,
+	     MSG("unknown setting '%s' for a %s question (expected %s)",
+	         "onbekende instelling '%s' voor een %s-vraag (verwacht: %s)"),
+	     key, slide_kind_name(s->kind), b.data);
 	buf_free(&b);
 	return -1;
 }
@@ -572,22 +630,38 @@ static bool list_item(const line_t *l, const char **text, size_t *n)
 	return false;
 }
 
+/* "option" or "statement" in the parser's language, plural when many. */
+static const char *item_word(const parser_t *p, slide_kind_t k, bool many)
+{
+	bool scale = k == SLIDE_SCALE;
+	if (p->dutch)
+		return scale ? (many ? "stellingen" : "stelling") : (many ? "opties" : "optie");
+	return scale ? (many ? "statements" : "statement") : (many ? "options" : "option");
+}
+
 static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, size_t n)
 {
-	const char *what = s->kind == SLIDE_SCALE ? "statement" : "option";
+	const char *what = item_word(p, s->kind, false), *whats = item_word(p, s->kind, true);
 	int min, max;
 	item_bounds(s->kind, &min, &max);
 	if (s->n_items >= (size_t)max)
-		return fail(p, l->no, "%s %zu is one too many (expected at most %d %ss)", what,
-		            s->n_items + 1, max, what);
+		return fail(p, l->no,
+		            MSG("%s %zu is one too many (expected at most %d %s)",
+		                "%s %zu is er één te veel (verwacht: hoogstens %d %s)"),
+		            what, s->n_items + 1, max, whats);
 	char *item = plain(t, n);
 	size_t len = cps(item);
 	int rc = 0;
 	if (len == 0)
-		rc = fail(p, l->no, "empty %s (expected text after '- ')", what);
+		rc = fail(p, l->no,
+		          MSG("empty %s (expected text after '- ')",
+		              "lege %s (verwacht: tekst na '- ')"),
+		          what);
 	else if (len > DECK_ITEM_MAX)
-		rc = fail(p, l->no, "the %s is %zu characters (expected at most %d)", what, len,
-		          DECK_ITEM_MAX);
+		rc = fail(p, l->no,
+		          MSG("the %s is %zu characters (expected at most %d)",
+		              "de %s is %zu tekens (verwacht: hoogstens %d)"),
+		          what, len, DECK_ITEM_MAX);
 	if (rc) {
 		free(item);
 		return rc;
@@ -600,8 +674,10 @@ static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, siz
 		char *g = text_fold(s->items[i], strlen(s->items[i]));
 		assert(g);
 		if (strcmp(f, g) == 0)
-			rc = fail(p, l->no, "%s '%s' appears twice (expected distinct %ss)", what,
-			          item, what);
+			rc = fail(p, l->no,
+			          MSG("%s '%s' appears twice (expected distinct %s)",
+			              "%s '%s' staat er twee keer (verwacht: verschillende %s)"),
+			          what, item, whats);
 		free(g);
 	}
 	free(f);
@@ -652,24 +728,32 @@ static int parse_head(parser_t *p, slide_t *s, const line_t *head)
 		q++;
 	if (tl == 0 || q == end || *q != ':')
 		return fail(p, head->no,
-		            "malformed question (expected '? TYPE: title', such as '? open: Wat "
-		            "vind je belangrijk?')");
+		            MSG("malformed question (expected '? TYPE: title', such as "
+		                "'? open: Wat vind je belangrijk?')",
+		                "onleesbare vraag (verwacht: '? SOORT: titel', zoals "
+		                "'? open: Wat vind je belangrijk?')"));
 	char type[16];
 	snprintf(type, sizeof type, "%.*s", (int)tl, w);
 	if (slide_kind_parse(type, &s->kind) < 0 || s->kind == SLIDE_CONTENT)
 		return fail(p, head->no,
-		            "unknown question type '%s' (expected open, cloud, choice, scale, "
-		            "rank or qa)",
+		            MSG("unknown question type '%s' (expected open, cloud, choice, "
+		                "scale, rank or qa)",
+		                "onbekende vraagsoort '%s' (verwacht: open, cloud, choice, "
+		                "scale, rank of qa)"),
 		            type);
 	q++;
 	s->title = plain(q, (size_t)(end - q));
 	size_t n = cps(s->title);
 	if (n == 0)
-		return fail(p, head->no, "the question has no title (expected text after '%s:')",
+		return fail(p, head->no,
+		            MSG("the question has no title (expected text after '%s:')",
+		                "de vraag heeft geen titel (verwacht: tekst na '%s:')"),
 		            type);
 	if (n > DECK_TITLE_MAX)
-		return fail(p, head->no, "the question is %zu characters (expected at most %d)", n,
-		            DECK_TITLE_MAX);
+		return fail(p, head->no,
+		            MSG("the question is %zu characters (expected at most %d)",
+		                "de vraag is %zu tekens (verwacht: hoogstens %d)"),
+		            n, DECK_TITLE_MAX);
 	return 0;
 }
 
@@ -689,7 +773,10 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		int set = lookup_setting(p, s, l->no, key);
 		int rc = set < 0     ? -1
 		         : seen[set] ? fail(p, l->no,
-		                            "'%s' appears twice (expected each setting once)", key)
+		                            MSG("'%s' appears twice (expected each setting once)",
+		                                "'%s' staat er twee keer (verwacht: elke "
+		                                "instelling één keer)"),
+		                            key)
 		                     : apply_setting(p, s, l->no, set, v);
 		free(v);
 		if (rc)
@@ -726,12 +813,14 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 	if (takes_items(s->kind)) {
 		int min, max;
 		item_bounds(s->kind, &min, &max);
-		const char *what = s->kind == SLIDE_SCALE ? "statement" : "option";
 		if (s->n_items < (size_t)min)
 			return fail(p, head->no,
-			            "too few %ss for a %s question: %zu (expected %d to %d lines "
-			            "'- %s')",
-			            what, slide_kind_name(s->kind), s->n_items, min, max, what);
+			            MSG("too few %s for a %s question: %zu (expected %d to %d "
+			                "lines '- %s')",
+			                "te weinig %s voor een %s-vraag: %zu (verwacht: %d tot en "
+			                "met %d regels '- %s')"),
+			            item_word(p, s->kind, true), slide_kind_name(s->kind),
+			            s->n_items, min, max, item_word(p, s->kind, false));
 	}
 	return 0;
 }
@@ -745,7 +834,9 @@ static int parse_slide(parser_t *p, deck_t *d, size_t from, size_t to)
 		to--;
 	assert(from < to);
 	if (d->n_slides >= DECK_MAX_SLIDES)
-		return fail(p, p->lines[from].no, "slide %d is one too many (expected at most %d)",
+		return fail(p, p->lines[from].no,
+		            MSG("slide %d is one too many (expected at most %d)",
+		                "dia %d is er één te veel (verwacht: hoogstens %d)"),
 		            DECK_MAX_SLIDES + 1, DECK_MAX_SLIDES);
 	d->slides = xrealloc(d->slides, (d->n_slides + 1) * sizeof *d->slides);
 	slide_t *s = &d->slides[d->n_slides++];
@@ -786,14 +877,23 @@ static int split_lines(parser_t *p, const char *src, size_t len)
 
 int deck_parse(const char *src, size_t len, deck_t **out, char *err, size_t errlen)
 {
-	parser_t p = {.err = err, .errlen = errlen};
+	return deck_parse_lang(src, len, "en", out, err, errlen);
+}
+
+int deck_parse_lang(const char *src, size_t len, const char *lang, deck_t **out, char *err,
+                    size_t errlen)
+{
+	parser_t p = {.err = err, .errlen = errlen, .dutch = lang && strcmp(lang, "nl") == 0};
 	deck_t *d = calloc(1, sizeof *d);
 	if (!d)
 		abort();
 	int rc = -1;
 	*out = NULL;
 	if (len > DECK_MAX_BYTES) {
-		fail(&p, 1, "the deck is %zu bytes (expected at most %d)", len, DECK_MAX_BYTES);
+		fail(&p, 1,
+		     p.dutch ? "de presentatie is %zu bytes (verwacht: hoogstens %d)"
+		             : "the deck is %zu bytes (expected at most %d)",
+		     len, DECK_MAX_BYTES);
 		goto done;
 	}
 	size_t pos = 0;
@@ -818,15 +918,17 @@ int deck_parse(const char *src, size_t len, deck_t **out, char *err, size_t errl
 			 * blank between two is a slide forgotten or a "---" too
 			 * many. */
 			fail(&p, p.lines[i].no,
-			     "empty slide (expected some content between this '---' and the one "
-			     "before)");
+			     p.dutch ? "lege dia (verwacht: inhoud tussen deze '---' en de vorige)"
+			             : "empty slide (expected some content between this '---' and "
+			               "the one before)");
 			goto done;
 		}
 		start = i + 1;
 	}
 	if (d->n_slides == 0) {
 		fail(&p, p.n_lines ? p.lines[p.n_lines - 1].no : 1,
-		     "no slides (expected at least one slide after the front matter)");
+		     p.dutch ? "geen dia's (verwacht: minstens één dia na de kopgegevens)"
+		             : "no slides (expected at least one slide after the front matter)");
 		goto done;
 	}
 	rc = 0;

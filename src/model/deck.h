@@ -88,6 +88,10 @@ typedef struct deck {
  * DECK_MAX_BYTES; invalid UTF-8 is an error naming the line.
  */
 int deck_parse(const char *src, size_t len, deck_t **out, char *err, size_t errlen);
+/* deck_parse with the message in lang: "nl" gives Dutch ("regel 12:
+ * onbekende vraagsoort 'opne' (verwacht: …)"), anything else English. */
+int deck_parse_lang(const char *src, size_t len, const char *lang, deck_t **out, char *err,
+                    size_t errlen);
 void deck_free(deck_t *d);
 
 /* "content", "open", "cloud", "choice", "scale", "rank", "qa". */

@@ -51,6 +51,15 @@ test('events: from a deck, a title or a duplicate; bad input changes nothing', a
   assert.equal(bad.body.code, 'invalid_deck');
   assert.equal(bad.body.line, 4);
   assert.match(bad.body.error, /^line 4: unknown question type/);
+  // in Dutch for a request that asks for it, as the workspace's pages do
+  const nl = await fetch(`${srv.base}/api/v1/events`, {
+    method: 'POST', body: JSON.stringify({ deck: '---\ntitle: X\n---\n? opne: hoi\n' }),
+    headers: { authorization: `Bearer ${tokens.anna}`, 'content-type': 'application/json', 'accept-language': 'nl-NL,nl;q=0.9,en;q=0.8' },
+  });
+  assert.equal(nl.status, 400);
+  assert.deepEqual(await nl.json(), { error: "regel 4: onbekende vraagsoort 'opne' (verwacht: open, cloud, choice, scale, rank of qa)", code: 'invalid_deck', line: 4 });
+  const forbidden = await fetch(`${srv.base}/api/v1/users`, { headers: { authorization: `Bearer ${tokens.anna}`, 'accept-language': 'nl' } });
+  assert.deepEqual(await forbidden.json(), { error: 'Alleen beheerders beheren gebruikers.', code: 'forbidden' });
   assert.equal((await api('anna', 'POST', '/api/v1/events', { title: '   ' })).status, 400);
   assert.equal((await api('anna', 'POST', '/api/v1/events', {})).status, 400);
   assert.equal((await json(await api('anna', 'GET', '/api/v1/events'))).body.events.length, before);

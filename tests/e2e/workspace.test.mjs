@@ -82,7 +82,8 @@ test('bad input on the dashboard gets a clear message and creates nothing', asyn
   await p.fill('#new-deck', broken);
   await p.click('.create-deck button[type=submit]');
   await p.waitForFunction(() => document.getElementById('new-deck-msg').textContent.length > 0);
-  assert.match(await p.textContent('#new-deck-msg'), /line 5: unknown question type 'opne'/);
+  assert.match(await p.textContent('#new-deck-msg'),
+    /De presentatie is niet aangemaakt: regel 5: onbekende vraagsoort 'opne' \(verwacht: open, cloud, choice, scale, rank of qa\)/);
   assert.equal(await p.inputValue('#new-deck'), broken, 'the pasted deck stays');
   assert.equal(await p.getAttribute('#new-deck', 'aria-invalid'), 'true');
   assert.equal((await api('GET', '/api/v1/events')).body.events.length, before);
@@ -199,7 +200,7 @@ test('a slide the server refuses is named, and nothing is saved', async () => {
   await fill(p, 'Woorden per deelnemer', '99');
   await p.click('#save');
   await p.waitForSelector('.deck-msg .error');
-  assert.match(await p.textContent('.deck-msg'), /dia 3: line \d+: entries 99 is out of range/);
+  assert.match(await p.textContent('.deck-msg'), /dia 3: regel \d+: entries 99 valt buiten het bereik \(verwacht: 1 tot en met 10\)/);
   assert.match(await p.textContent('.save-state'), /Niet opgeslagen/);
   assert.equal((await api('GET', `/api/v1/events/${shared.id}`)).body.deck, saved);
   await fill(p, 'Woorden per deelnemer', '2');
@@ -310,6 +311,41 @@ test('the summary is saved; the dashboard lists the events', async () => {
   await p.close();
 });
 
+test("the server's messages come in the page's language, Dutch first", async () => {
+  const p = await page();
+  const share = async (name) => {
+    await p.waitForSelector('.share-form');
+    await p.fill('.share-form input[type=text]', name);
+    await p.click('.share-form button[type=submit]');
+    await p.waitForFunction(() => document.querySelector('.panel-share .form-msg').textContent.length > 0);
+    return p.textContent('.panel-share .form-msg');
+  };
+  await p.goto(`${srv.base}/app/events/${shared.id}#share`);
+  assert.equal(await share('niemand'), 'Er is geen gebruiker met die naam.');
+  // a deck the server refuses, on the dashboard
+  const broken = '---\ntitle: Kapot\n---\n\n? choice: Kies\n- een\n';
+  await p.goto(`${srv.base}/app`);
+  await p.fill('#new-deck', broken);
+  await p.click('.create-deck button[type=submit]');
+  await p.waitForFunction(() => document.getElementById('new-deck-msg').textContent.length > 0);
+  assert.equal(await p.textContent('#new-deck-msg'),
+    "De presentatie is niet aangemaakt: regel 5: te weinig opties voor een choice-vraag: 1 (verwacht: 2 tot en met 20 regels '- optie')");
+  // the same in English once the page is switched
+  await p.click('#lang-switch');
+  await p.waitForFunction(() => document.documentElement.lang === 'en' && document.getElementById('new-deck'));
+  await p.fill('#new-deck', broken);
+  await p.click('.create-deck button[type=submit]');
+  await p.waitForFunction(() => document.getElementById('new-deck-msg').textContent.length > 0);
+  assert.equal(await p.textContent('#new-deck-msg'),
+    "The deck was not created: line 5: too few options for a choice question: 1 (expected 2 to 20 lines '- option')");
+  await p.goto(`${srv.base}/app/events/${shared.id}#share`);
+  assert.equal(await share('niemand'), 'no such user');
+  await p.click('#lang-switch'); // back to Dutch for the tests after this one
+  await p.waitForFunction(() => document.documentElement.lang === 'nl' && document.querySelector('.share-form'));
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
 test('held answers wait in the moderation panel until approved; Q&A questions can be pinned', async () => {
   const deck = '---\ntitle: Wachtrij\n---\n\n? open: Wat vind je?\nmoderation: approve\nanswers: 3\n\n---\n\n? qa: Vragen\n';
   const ev = (await api('POST', '/api/v1/events', { deck })).body;
@@ -400,6 +436,9 @@ test('the account page: a password change for everyone, user management for admi
   await a.selectOption('.add-user select', 'moderator');
   await a.click('.add-user button[type=submit]');
   await a.waitForFunction(() => /al een gebruiker die fien heet/.test(document.querySelector('#users .form-msg').textContent));
+  await a.fill('.add-user >> input[type=text]', 'ik ben'); // the server says what a name may hold
+  await a.click('.add-user button[type=submit]');
+  await a.waitForFunction(() => /^Een gebruikersnaam heeft 1 tot 64 letters, cijfers of de tekens/.test(document.querySelector('#users .form-msg').textContent));
   await a.fill('.add-user >> input[type=text]', 'gijs');
   await a.fill('.add-user >> input[type=password]', 'lang-genoeg-nu');
   await a.selectOption('.add-user select', 'moderator');

@@ -657,6 +657,45 @@ static void parses_the_demo_deck(void **state)
 	free(src);
 }
 
+/* The same mistakes with the messages in Dutch, for the workspace. */
+static void says_it_in_dutch(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *src, *nl;
+	} cases[] = {
+	    {"---\ntitle: X\n---\n? opne: hoi\n",
+	     "regel 4: onbekende vraagsoort 'opne' (verwacht: open, cloud, choice, scale, rank "
+	     "of qa)"},
+	    {"---\ntitle: X\n---\n? choice: Kies\n- een\n", "regel 4: te weinig opties voor een "
+	     "choice-vraag: 1 (verwacht: 2 tot en met 20 regels '- optie')"},
+	    {"---\ntitle: X\n---\n? scale: Eens?\n- a\n- A\n",
+	     "regel 6: stelling 'A' staat er twee keer (verwacht: verschillende stellingen)"},
+	    {"---\ntitle: X\n---\n? open: Wat?\nanswers: 99\n",
+	     "regel 5: answers 99 valt buiten het bereik (verwacht: 1 tot en met 50)"},
+	    {"---\ntitle: X\n---\n? open: Wat?\nentries: 3\n", "regel 5: onbekende instelling "
+	     "'entries' voor een open-vraag (verwacht: max-length, answers, results of moderation)"},
+	    {"---\ntitle:\n---\n# A\n", "regel 2: de titel is leeg (verwacht: tekst na 'title:')"},
+	    {"---\ntitle: X\n---\n# A\n---\n---\n# B\n",
+	     "regel 6: lege dia (verwacht: inhoud tussen deze '---' en de vorige)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		deck_t *d = NULL;
+		char err[256] = "";
+		assert_int_equal(deck_parse_lang(cases[i].src, strlen(cases[i].src), "nl", &d, err,
+						 sizeof err),
+				 -1);
+		assert_null(d);
+		assert_string_equal(err, cases[i].nl);
+		/* English for anything else, as deck_parse says it */
+		char en[256] = "", plain[256] = "";
+		deck_parse_lang(cases[i].src, strlen(cases[i].src), "fr", &d, en, sizeof en);
+		deck_parse(cases[i].src, strlen(cases[i].src), &d, plain, sizeof plain);
+		assert_string_equal(en, plain);
+		assert_true(strncmp(en, "line ", 5) == 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +717,7 @@ int main(void)
 	    cmocka_unit_test(round_trips_through_json),
 	    cmocka_unit_test(rejects_json_out_of_bounds),
 	    cmocka_unit_test(parses_the_demo_deck),
+	    cmocka_unit_test(says_it_in_dutch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,8 @@
 const words = {
   nl: {
     skip: 'Naar de inhoud', logout: 'Uitloggen', loading: 'Laden…', offline: 'Geen verbinding met de server. Probeer het zo opnieuw.',
+    err_too_large: 'Dit is te groot om te versturen.', err_too_slow: 'Het versturen duurde te lang. Probeer het opnieuw.',
+    err_http: 'De server antwoordde met fout {status}. Probeer het zo opnieuw.',
     not_found: 'Deze pagina bestaat niet', back_dashboard: 'Terug naar je evenementen', reconnecting: 'Verbinding verbroken. Opnieuw verbinden…',
     role_admin: 'beheerder', role_facilitator: 'facilitator', role_moderator: 'moderator',
     access_owner: 'eigenaar', access_facilitator: 'gedeeld als facilitator', access_moderator: 'gedeeld als moderator', access_admin: 'beheerder',
@@ -84,6 +86,8 @@ const words = {
   },
   en: {
     skip: 'Skip to content', logout: 'Log out', loading: 'Loading…', offline: 'No connection to the server. Try again in a moment.',
+    err_too_large: 'This is too large to send.', err_too_slow: 'Sending took too long. Try again.',
+    err_http: 'The server answered with error {status}. Try again in a moment.',
     not_found: 'This page does not exist', back_dashboard: 'Back to your events', reconnecting: 'Connection lost. Reconnecting…',
     role_admin: 'admin', role_facilitator: 'facilitator', role_moderator: 'moderator',
     access_owner: 'owner', access_facilitator: 'shared as facilitator', access_moderator: 'shared as moderator', access_admin: 'admin',
