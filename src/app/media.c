@@ -11,21 +11,32 @@
 
 #include "app/internal.h"
 
-enum { MEDIA_MAX = 5 * 1024 * 1024 };
+enum {
+	MEDIA_MAX = 5 * 1024 * 1024,
+	/* A deck as large as the parser takes, as a JSON string (every line end
+	 * or quote escaped: at most twice as long), with room for the rest. */
+	DECK_BODY_MAX = 2 * DECK_MAX_BYTES + HTTP_MAX_BODY,
+};
 
 size_t app_body_limit(const char *url, size_t len)
 {
-	static const char prefix[] = "/api/v1/events/";
-	size_t n = sizeof prefix - 1;
-	if (len <= n || memcmp(url, prefix, n) != 0)
+	static const char prefix[] = "/api/v1/events";
+	size_t n = sizeof prefix - 1, path = 0;
+	while (path < len && url[path] != '?')
+		path++;
+	if (path < n || memcmp(url, prefix, n) != 0)
 		return HTTP_MAX_BODY;
-	size_t i = n;
-	while (i < len && url[i] >= '0' && url[i] <= '9')
+	if (path == n)
+		return DECK_BODY_MAX; /* POST /api/v1/events: a new event's deck */
+	size_t i = n + 1;
+	while (i < path && url[i] >= '0' && url[i] <= '9')
 		i++;
+	if (url[n] != '/' || i == n + 1)
+		return HTTP_MAX_BODY;
+	if (i == path)
+		return DECK_BODY_MAX; /* PUT /api/v1/events/ID: a changed deck */
 	static const char tail[] = "/images";
-	size_t t = sizeof tail - 1;
-	if (i > n && len - i >= t && memcmp(url + i, tail, t) == 0 &&
-	    (len - i == t || url[i + t] == '?'))
+	if (path - i == sizeof tail - 1 && memcmp(url + i, tail, sizeof tail - 1) == 0)
 		return MEDIA_MAX;
 	return HTTP_MAX_BODY;
 }

@@ -14,8 +14,6 @@
 #include "app/internal.h"
 #include "util/text.h"
 
-enum { WORKSPACE_BODY_MAX = HTTP_MAX_BODY };
-
 int workspace_access(app_t *a, int64_t user, int64_t event_id)
 {
 	char name[128], role[32], access[32];
@@ -50,7 +48,7 @@ static void err(http_request_t *req, int status, const char *code, const char *m
 
 static json_t *body_json(http_request_t *req)
 {
-	if (req->body_len > WORKSPACE_BODY_MAX) {
+	if (req->body_len > app_body_limit(req->path, strlen(req->path))) {
 		err(req, 413, "too_long", "request body too large");
 		return NULL;
 	}

@@ -58,6 +58,17 @@ test('events: from a deck, a title or a duplicate; bad input changes nothing', a
   });
   assert.equal(nl.status, 400);
   assert.deepEqual(await nl.json(), { error: "regel 4: onbekende vraagsoort 'opne' (verwacht: open, cloud, choice, scale, rank of qa)", code: 'invalid_deck', line: 4 });
+  // a deck up to 1 MiB, as the command line takes it, also as a JSON body
+  const long = `---\ntitle: Lang\n---\n\n# Lang\n\n${'Een "lange" regel over de wijk.\n'.repeat(20000)}`;
+  assert.ok(long.length > 600000 && long.length < 1048576);
+  const big = await json(await api('anna', 'POST', '/api/v1/events', { deck: long }));
+  assert.equal(big.status, 201, JSON.stringify(big.body));
+  assert.equal((await json(await api('anna', 'PUT', `/api/v1/events/${big.body.id}`, { deck: long.replace('Lang', 'Langer') }))).status, 200);
+  assert.equal((await api('anna', 'DELETE', `/api/v1/events/${big.body.id}`)).status, 204);
+  const over = await json(await api('anna', 'POST', '/api/v1/events', { deck: long + 'x'.repeat(600000) }));
+  assert.equal(over.status, 400);
+  assert.match(over.body.error, /^line 1: the deck is \d+ bytes \(expected at most 1048576\)/);
+  assert.equal((await api('anna', 'POST', '/api/v1/events', { deck: long + 'x'.repeat(3 << 20) })).status, 413);
   const forbidden = await fetch(`${srv.base}/api/v1/users`, { headers: { authorization: `Bearer ${tokens.anna}`, 'accept-language': 'nl' } });
   assert.deepEqual(await forbidden.json(), { error: 'Alleen beheerders beheren gebruikers.', code: 'forbidden' });
   assert.equal((await api('anna', 'POST', '/api/v1/events', { title: '   ' })).status, 400);
