@@ -346,6 +346,43 @@ test("the server's messages come in the page's language, Dutch first", async () 
   await p.close();
 });
 
+test('the app bar on a phone: the account, the language and logging out all in sight and reachable by keyboard', async () => {
+  await ensureLogin();
+  const p = await page({ width: 390, height: 844 });
+  await p.goto(`${srv.base}/app`);
+  await p.waitForSelector('#account-link');
+  const nav = p.getByRole('navigation', { name: 'Account' });
+  const account = nav.getByRole('link', { name: 'fien · facilitator (Account)' });
+  const lang = nav.getByRole('button', { name: 'English' });
+  const logout = nav.getByRole('button', { name: 'Uitloggen' });
+  const boxes = [];
+  for (const item of [p.locator('.appbar .brand'), account, lang, logout]) {
+    assert.ok(await item.isVisible(), String(item));
+    const b = await item.boundingBox();
+    assert.ok(b.x >= 0 && b.x + b.width <= 390 && b.y >= 0, JSON.stringify(b));
+    boxes.push(b);
+  }
+  for (let i = 1; i < boxes.length; i++) assert.ok(boxes[i].x >= boxes[i - 1].x + boxes[i - 1].width, 'items overlap');
+  for (const b of boxes.slice(1)) assert.ok(b.height >= 44, `a target of ${b.height}px`);
+  assert.equal(await p.textContent('#account-link .who-name'), 'fien');
+  // by keyboard: past the skip link and the brand, then the three in order
+  await p.keyboard.press('Tab');
+  await p.keyboard.press('Tab');
+  const order = [];
+  for (let i = 0; i < 3; i++) {
+    await p.keyboard.press('Tab');
+    order.push(await p.evaluate(() => document.activeElement.id));
+  }
+  assert.deepEqual(order, ['account-link', 'lang-switch', 'logout']);
+  await p.keyboard.press('Shift+Tab');
+  await p.keyboard.press('Shift+Tab');
+  await p.keyboard.press('Enter');
+  await p.waitForURL(`${srv.base}/app/account`);
+  await p.waitForSelector('#password-form');
+  assert.deepEqual(p.errors, []);
+  await p.close();
+});
+
 test('held answers wait in the moderation panel until approved; Q&A questions can be pinned', async () => {
   const deck = '---\ntitle: Wachtrij\n---\n\n? open: Wat vind je?\nmoderation: approve\nanswers: 3\n\n---\n\n? qa: Vragen\n';
   const ev = (await api('POST', '/api/v1/events', { deck })).body;

@@ -16,11 +16,14 @@ function chrome(me) {
   const who = document.getElementById('who');
   who.replaceChildren();
   if (me) { // the name leads to the account page (password, and users for admins)
-    const a = document.createElement('a');
-    a.href = '/app/account';
-    a.textContent = `${me.name} · ${t(`role_${me.role}`, {}, me.role)}`;
-    who.append(a);
+    // On a phone only the name shows; the role and what the link is for
+    // are still read out.
+    who.append(el('a', { href: '/app/account', id: 'account-link' },
+      el('span', { class: 'who-name' }, me.name),
+      el('span', { class: 'who-role' }, ` · ${t(`role_${me.role}`, {}, me.role)}`),
+      el('span', { class: 'sr-only' }, ` (${t('account')})`)));
   }
+  document.getElementById('appnav').setAttribute('aria-label', t('account'));
   document.querySelector('.skip').textContent = t('skip');
   document.getElementById('logout').textContent = t('logout');
   const sw = document.getElementById('lang-switch');
