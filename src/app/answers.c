@@ -257,6 +257,17 @@ void answers_post_json(app_t *a, session_t *s, http_request_t *req)
 		http_respond_error(req, 413, "too_long", tr(s->lang, "err.body"), cookie);
 		return;
 	}
+	/* The usual body, read the short way; anything else in full below. */
+	answer_envelope_t env;
+	if (answer_envelope(req->body, req->body_len, &env) == 0) {
+		if (!valid_client_id(env.id))
+			http_respond_error(req, 400, "invalid", tr(s->lang, "err.id"), cookie);
+		else
+			answers_submit(a, s, req, hex, pkey, env.id, env.slide, env.value, false,
+				       cookie);
+		json_decref(env.value);
+		return;
+	}
 	json_error_t jerr;
 	json_t *root = json_loadb(req->body, req->body_len, 0, &jerr);
 	if (!root || !json_is_object(root)) {

@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,4 +262,99 @@ int answer_units(const slide_t *s, const json_t *norm)
 	if (s->kind == SLIDE_QA && json_object_get(norm, "upvote"))
 		return 0;
 	return 1;
+}
+
+/* ---- the request's envelope, the short way ---- */
+
+static const char *skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* A key without escapes, then the colon: "id", "slide" or "value" (1, 2, 3),
+ * 0 for anything else. */
+static int envelope_key(const char **pp, const char *end)
+{
+	static const char *const keys[] = {"id", "slide", "value"};
+	const char *p = *pp;
+	if (p == end || *p != '"')
+		return 0;
+	const char *k = ++p;
+	while (p < end && *p >= 'a' && *p <= 'z')
+		p++;
+	if (p == end || *p != '"')
+		return 0;
+	size_t n = (size_t)(p - k);
+	p = skip_ws(p + 1, end);
+	if (p == end || *p != ':')
+		return 0;
+	*pp = skip_ws(p + 1, end);
+	for (int i = 0; i < 3; i++)
+		if (strlen(keys[i]) == n && memcmp(keys[i], k, n) == 0)
+			return i + 1;
+	return 0;
+}
+
+int answer_envelope(const char *body, size_t len, answer_envelope_t *out)
+{
+	const char *p = body, *end = body + len;
+	bool have_id = false, have_slide = false;
+	p = skip_ws(p, end);
+	if (p == end || *p++ != '{')
+		return -1;
+	p = skip_ws(p, end);
+	for (;;) {
+		int key = envelope_key(&p, end);
+		if (key == 1 && !have_id) {
+			if (p == end || *p++ != '"')
+				return -1;
+			size_t n = 0;
+			while (p < end && *p != '"') {
+				char c = *p++;
+				if (n == sizeof out->id - 1 ||
+				    !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+				      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+					return -1;
+				out->id[n++] = c;
+			}
+			if (p == end)
+				return -1;
+			p++;
+			out->id[n] = '\0';
+			have_id = true;
+		} else if (key == 2 && !have_slide) {
+			bool neg = p < end && *p == '-';
+			p += neg;
+			const char *d = p;
+			long long v = 0;
+			while (p < end && *p >= '0' && *p <= '9' && p - d < 18)
+				v = v * 10 + (*p++ - '0');
+			/* no digits, a leading zero, a fraction, an exponent or 18+
+			 * digits: the full parser decides */
+			if (p == d || (*d == '0' && p - d > 1) ||
+			    (p < end && (*p == '.' || *p == 'e' || *p == 'E' || (*p >= '0' && *p <= '9'))))
+				return -1;
+			out->slide = neg ? -v : v;
+			have_slide = true;
+		} else if (key == 3 && have_id && have_slide) {
+			/* value runs to the object's closing brace, the body's last
+			 * character but white space */
+			const char *e = end;
+			while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+				e--;
+			if (e == p || e[-1] != '}')
+				return -1;
+			e--;
+			out->value = json_loadb(p, (size_t)(e - p), JSON_DECODE_ANY, NULL);
+			return out->value ? 0 : -1;
+		} else {
+			return -1;
+		}
+		p = skip_ws(p, end);
+		if (p == end || *p++ != ',')
+			return -1;
+		p = skip_ws(p, end);
+	}
 }

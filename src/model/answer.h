@@ -48,4 +48,23 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
  * a cloud, 1 otherwise (0 for a qa upvote, which has its own rule). */
 int answer_units(const slide_t *s, const json_t *norm);
 
+/* The fields of an answer request: {"id": "…", "slide": 12, "value": …}. */
+typedef struct answer_envelope {
+	char id[65];    /* the client's answer id, NUL-terminated */
+	long long slide;
+	json_t *value; /* a new reference, the caller's */
+} answer_envelope_t;
+
+/*
+ * Reads an answer request's body the short way, the way every answer of a
+ * storm arrives: an object with the keys "id" and "slide" in either order,
+ * then "value" last; id a string of at most 64 characters from
+ * A-Z a-z 0-9 _ -, slide a whole number. Only value goes through the JSON
+ * parser. Returns 0 with *out filled, or -1 for any other body, malformed or
+ * merely unusual (other keys, escapes, another order): the caller then
+ * parses it in full, which also words the error. When this returns 0, a
+ * full parse finds the same three fields (tests/fuzz/fuzz_answer.c).
+ */
+int answer_envelope(const char *body, size_t len, answer_envelope_t *out);
+
 #endif

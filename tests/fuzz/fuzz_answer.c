@@ -2,6 +2,8 @@
  * Fuzz target: answer parsing and validation (JSON, as the API and the
  * form fallback produce it) for every question type, and the tally that
  * counts what validation let through. The first byte picks the slide.
+ * The whole input is also read as a request body the short way
+ * (answer_envelope): whatever it takes, the full parser must read alike.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +32,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		for (size_t i = 0; i < deck->n_slides; i++)
 			tallies[i] = tally_new(&deck->slides[i]);
+	}
+	answer_envelope_t env;
+	if (answer_envelope((const char *)data, size, &env) == 0) {
+		json_t *full = json_loadb((const char *)data, size, 0, NULL);
+		if (!full || !json_is_object(full) ||
+		    strcmp(env.id, json_string_value(json_object_get(full, "id")) ?: "\x01") ||
+		    !json_is_integer(json_object_get(full, "slide")) ||
+		    env.slide != json_integer_value(json_object_get(full, "slide")) ||
+		    !json_equal(env.value, json_object_get(full, "value")))
+			abort();
+		json_decref(full);
+		json_decref(env.value);
 	}
 	if (size < 2)
 		return 0;

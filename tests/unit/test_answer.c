@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -352,6 +353,61 @@ static void counts_units(void **state)
 	json_decref(n);
 }
 
+/* The short way reads the usual bodies exactly as the full parser would,
+ * and declines everything else (the caller then parses in full). */
+static void envelope_short_way(void **state)
+{
+	(void)state;
+	static const char *const taken[] = {
+	    "{\"id\":\"k3J9x-2a_b\",\"slide\":12,\"value\":[0,2]}",
+	    " {\"slide\": -3 , \"id\" : \"abcdefgh\",\n\t\"value\" : \"tekst met \\\"quote\\\" en é\" }\r\n",
+	    "{\"id\":\"abcdefgh\",\"slide\":0,\"value\":{\"ask\":\"Waarom?\"}}",
+	    "{\"id\":\"\",\"slide\":123456789012345678,\"value\":null}",
+	};
+	for (size_t i = 0; i < sizeof taken / sizeof *taken; i++) {
+		answer_envelope_t env;
+		assert_int_equal(answer_envelope(taken[i], strlen(taken[i]), &env), 0);
+		json_t *full = json_loads(taken[i], 0, NULL);
+		assert_non_null(full);
+		assert_string_equal(env.id, json_string_value(json_object_get(full, "id")));
+		assert_int_equal(env.slide, json_integer_value(json_object_get(full, "slide")));
+		assert_true(json_equal(env.value, json_object_get(full, "value")));
+		json_decref(env.value);
+		json_decref(full);
+	}
+	static const char *const declined[] = {
+	    "",
+	    "[1]",
+	    "{\"value\":1,\"id\":\"abcdefgh\",\"slide\":1}",          /* value not last */
+	    "{\"id\":\"abcdefgh\",\"value\":1}",                      /* no slide */
+	    "{\"id\":\"abc\\u0064efgh\",\"slide\":1,\"value\":1}",    /* an escape */
+	    "{\"id\":\"abc defgh\",\"slide\":1,\"value\":1}",         /* a space in the id */
+	    "{\"id\":\"abcdefgh\",\"id\":\"x\",\"slide\":1,\"value\":1}", /* twice */
+	    "{\"id\":\"abcdefgh\",\"slide\":1,\"extra\":0,\"value\":1}",
+	    "{\"id\":\"abcdefgh\",\"slide\":1.0,\"value\":1}",
+	    "{\"id\":\"abcdefgh\",\"slide\":1e3,\"value\":1}",
+	    "{\"id\":\"abcdefgh\",\"slide\":012,\"value\":1}",
+	    "{\"id\":\"abcdefgh\",\"slide\":1234567890123456789,\"value\":1}",
+	    "{\"id\":\"abcdefgh\",\"slide\":\"1\",\"value\":1}",
+	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":1,\"value\":2}",
+	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":}",
+	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":[1]",
+	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":\"a}",
+	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":1}}",
+	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":\"\xff\"}",   /* bad UTF-8 */
+	};
+	for (size_t i = 0; i < sizeof declined / sizeof *declined; i++) {
+		answer_envelope_t env = {0};
+		assert_int_equal(answer_envelope(declined[i], strlen(declined[i]), &env), -1);
+		assert_null(env.value);
+	}
+	/* an id of 65 characters is left to the full path's message */
+	char longid[128];
+	snprintf(longid, sizeof longid, "{\"id\":\"%065d\",\"slide\":1,\"value\":1}", 7);
+	answer_envelope_t env = {0};
+	assert_int_equal(answer_envelope(longid, strlen(longid), &env), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +422,7 @@ int main(void)
 	    cmocka_unit_test(content_slides_take_nothing),
 	    cmocka_unit_test(messages_fit_small_buffers),
 	    cmocka_unit_test(counts_units),
+	    cmocka_unit_test(envelope_short_way),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
