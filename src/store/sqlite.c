@@ -1309,10 +1309,11 @@ int store_start(store_t *st, uv_loop_t *loop)
 	uv_check_start(&st->batch_check, on_batch_check);
 	uv_unref((uv_handle_t *)&st->batch_check);
 	/* The pipelined flush needs the WAL file (there from the first read
-	 * in WAL mode); without it the writer commits with FULL as before. */
-	char wal[sizeof st->path + 8];
-	snprintf(wal, sizeof wal, "%s-wal", st->path);
-	st->wal_fd = open(wal, O_RDONLY | O_CLOEXEC);
+	 * in WAL mode), by the name SQLite gives it (it follows symbolic links
+	 * to the database); without it the writer commits with FULL. */
+	const char *dbname = sqlite3_db_filename(st->w, "main");
+	const char *wal = dbname ? sqlite3_filename_wal(dbname) : "";
+	st->wal_fd = wal[0] ? open(wal, O_RDONLY | O_CLOEXEC) : -1;
 	if (st->wal_fd >= 0 && sqlite3_exec(st->w, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL)) {
 		close(st->wal_fd);
 		st->wal_fd = -1;
