@@ -150,6 +150,65 @@ static void writer_commits_groups_and_finds_duplicates(void **state)
 	free(jobs);
 }
 
+/* Reports keep commit order across groups: a duplicate found in a later
+ * group is reported after the group that stored the original, which is
+ * flushed to disk by then. */
+static int order_seen[8], order_n;
+
+static void job_done_in_order(store_job_t *j)
+{
+	ctx_t *c = j->arg;
+	order_seen[order_n++] = (int)(j - (store_job_t *)c->loop->data);
+	if (++c->done == c->n)
+		uv_stop(c->loop);
+}
+
+static void reports_keep_commit_order(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	char *slides[] = {"{\"kind\":\"open\"}"};
+	int64_t ev, ids[1];
+	assert_int_equal(store_event_create(st, "T", "", "en", "", 0, slides, 1, &ev, ids), STORE_OK);
+	store_session_t s;
+	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	store_job_t jobs[4];
+	memset(jobs, 0, sizeof jobs);
+	loop.data = jobs;
+	ctx_t c = {&loop, 0, 4};
+	order_n = 0;
+	for (int i = 0; i < 4; i++) {
+		store_job_t *j = &jobs[i];
+		j->kind = STORE_JOB_ANSWER;
+		j->done = job_done_in_order;
+		j->arg = &c;
+		j->u.answer.session_id = s.id;
+		j->u.answer.slide_id = ids[0];
+		j->u.answer.at_ms = 1;
+		snprintf(j->u.answer.participant, 33, "%032d", i);
+		/* jobs 0 and 2 carry the same id, as a retry would */
+		snprintf(j->u.answer.client_id, 65, "order-%d", i == 2 ? 0 : i);
+		j->u.answer.value = "\"x\"";
+		store_submit(st, j);
+		/* each job its own loop iteration, so its own group */
+		uv_run(&loop, UV_RUN_NOWAIT);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(c.done, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(order_seen[i], i);
+		assert_int_equal(jobs[i].status, STORE_OK);
+	}
+	assert_true(jobs[2].u.answer.duplicate);
+	assert_int_equal(jobs[2].u.answer.id, jobs[0].u.answer.id);
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
 static int count_rows(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *q;
@@ -228,6 +287,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(events_sessions_and_users),
 		cmocka_unit_test(writer_commits_groups_and_finds_duplicates),
+		cmocka_unit_test(reports_keep_commit_order),
 		cmocka_unit_test(migration_7_keeps_answers),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
