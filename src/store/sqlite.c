@@ -137,6 +137,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE answers7 RENAME TO answers;"
 	"CREATE INDEX answers_session ON answers(session_id, id);"
 	"CREATE UNIQUE INDEX answers_client ON answers(session_id, client_id);",
+	/* 8: self-paced sessions: the questions stay open online between the
+	 * meetings, each participant answering them in any order. Existing
+	 * sessions follow their presenter, as before. */
+	"ALTER TABLE sessions ADD COLUMN self_paced INTEGER NOT NULL DEFAULT 0;",
 };
 
 int64_t store_now_ms(void)
@@ -481,12 +485,20 @@ static void read_session(sqlite3_stmt *q, store_session_t *s)
 	s->revision = sqlite3_column_int64(q, 7);
 	s->started_at = sqlite3_column_int64(q, 8);
 	s->ended_at = sqlite3_column_int64(q, 9);
+	s->self_paced = sqlite3_column_int(q, 10) != 0;
 }
 
 #define SESSION_COLS \
-	"id, event_id, code, status, slide_index, open, results, revision, started_at, ended_at"
+	"id, event_id, code, status, slide_index, open, results, revision, started_at, ended_at," \
+	" self_paced"
 
 int store_session_create(store_t *st, int64_t event_id, int digits, store_session_t *out)
+{
+	return store_session_create_mode(st, event_id, digits, false, out);
+}
+
+int store_session_create_mode(store_t *st, int64_t event_id, int digits, bool self_paced,
+			      store_session_t *out)
 {
 	if (digits < 6 || digits > 8)
 		return STORE_ERROR;
@@ -494,7 +506,8 @@ int store_session_create(store_t *st, int64_t event_id, int digits, store_sessio
 	for (int i = 1; i < digits; i++)
 		low *= 10;
 	span = low * 9; /* codes never start with 0: easier to read aloud */
-	sqlite3_stmt *q = prep(st, "INSERT INTO sessions(event_id, code, started_at) VALUES(?,?,?)");
+	sqlite3_stmt *q =
+	    prep(st, "INSERT INTO sessions(event_id, code, started_at, self_paced) VALUES(?,?,?,?)");
 	if (!q)
 		return STORE_ERROR;
 	for (int attempt = 0; attempt < 50; attempt++) {
@@ -504,6 +517,7 @@ int store_session_create(store_t *st, int64_t event_id, int digits, store_sessio
 		sqlite3_bind_int64(q, 1, event_id);
 		sqlite3_bind_text(q, 2, code, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(q, 3, store_now_ms());
+		sqlite3_bind_int(q, 4, self_paced);
 		int rc = sqlite3_step(q);
 		if (rc == SQLITE_DONE) {
 			sqlite3_finalize(q);

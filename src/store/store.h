@@ -87,11 +87,17 @@ typedef struct store_session {
 	bool open, results;
 	int64_t revision;
 	int64_t started_at, ended_at;
+	/* Self-paced (online between meetings): every question is open at once,
+	 * each participant answers in any order; fixed at creation. */
+	bool self_paced;
 } store_session_t;
 
 /* Creates a live session with a fresh random code of `digits` digits
  * (6..8), unique among all sessions. */
 int store_session_create(store_t *st, int64_t event_id, int digits, store_session_t *out);
+/* The same, self-paced when self_paced is true. */
+int store_session_create_mode(store_t *st, int64_t event_id, int digits, bool self_paced,
+			      store_session_t *out);
 /* Calls fn for every live session. */
 int store_sessions_live(store_t *st, void (*fn)(const store_session_t *s, void *arg), void *arg);
 int store_session_by_code(store_t *st, const char *code, store_session_t *out);

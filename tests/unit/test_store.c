@@ -249,6 +249,8 @@ static void migration_7_keeps_answers(void **state)
 		 "CREATE UNIQUE INDEX answers_client ON answers(session_id, client_id);"
 		 "INSERT INTO answers VALUES(5, %lld, %lld, 'p1', 'c1', '\"een\"', 1, 1, 0, 0, 1);"
 		 "INSERT INTO answers VALUES(9, %lld, %lld, 'p2', 'c2', '\"twee\"', 2, 0, 0, 1, 0);"
+		 /* and the sessions as before version 8 */
+		 "ALTER TABLE sessions DROP COLUMN self_paced;"
 		 "PRAGMA user_version=6;",
 		 (long long)s.id, (long long)ids[0], (long long)s.id, (long long)ids[0]);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
@@ -261,7 +263,7 @@ static void migration_7_keeps_answers(void **state)
 	store_close(st);
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 7);
+	assert_true(count_rows(db, "PRAGMA user_version") >= 7);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE tbl_name="
 					"'answers' AND name LIKE 'sqlite_autoindex%'"),
 			 0);
@@ -282,6 +284,75 @@ static void migration_7_keeps_answers(void **state)
 	sqlite3_close(db);
 }
 
+static void count_session(const store_session_t *s, void *arg)
+{
+	int *n = arg;
+	*n += s->self_paced ? 100 : 1;
+}
+
+/* Version 8 adds self-paced sessions: a database of version 7 keeps its
+ * sessions, all following their presenter; a new session can be self-paced,
+ * and says so when read back, live or ended. */
+static void migration_8_self_paced_sessions(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	char *slides[] = {"{\"kind\":\"open\"}"};
+	int64_t ev, ids[1];
+	assert_int_equal(store_event_create(st, "T", "", "nl", "", 0, slides, 1, &ev, ids), STORE_OK);
+	store_session_t s;
+	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	store_close(st);
+
+	/* Back to version 7: the sessions table as it was then. */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "PRAGMA foreign_keys=OFF;"
+				      "CREATE TABLE sessions7(id INTEGER PRIMARY KEY, event_id INTEGER"
+				      "  NOT NULL REFERENCES events(id) ON DELETE CASCADE, code TEXT"
+				      "  NOT NULL UNIQUE, status INTEGER NOT NULL DEFAULT 0, slide_index"
+				      "  INTEGER NOT NULL DEFAULT 0, open INTEGER NOT NULL DEFAULT 1,"
+				      "  results INTEGER NOT NULL DEFAULT 0, revision INTEGER NOT NULL"
+				      "  DEFAULT 1, started_at INTEGER NOT NULL, ended_at INTEGER);"
+				      "INSERT INTO sessions7 SELECT id, event_id, code, status,"
+				      "  slide_index, open, results, revision, started_at, ended_at"
+				      "  FROM sessions;"
+				      "DROP TABLE sessions;"
+				      "ALTER TABLE sessions7 RENAME TO sessions;"
+				      "PRAGMA user_version=7;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM pragma_table_info('sessions')"
+					" WHERE name='self_paced'"),
+			 0);
+	sqlite3_close(db);
+
+	st = open_ok();
+	store_session_t got;
+	assert_int_equal(store_session_by_code(st, s.code, &got), STORE_OK);
+	assert_false(got.self_paced);
+	assert_int_equal(got.id, s.id);
+	store_session_t online;
+	assert_int_equal(store_session_create_mode(st, ev, 6, true, &online), STORE_OK);
+	assert_true(online.self_paced);
+	assert_string_not_equal(online.code, s.code);
+	assert_int_equal(store_session_by_code(st, online.code, &got), STORE_OK);
+	assert_true(got.self_paced);
+	int n = 0;
+	assert_int_equal(store_sessions_live(st, count_session, &n), STORE_OK);
+	assert_int_equal(n / 100, 1); /* one self-paced among the live ones */
+	assert_true(n % 100 >= 1);
+	n = 0;
+	assert_int_equal(store_event_sessions(st, ev, count_session, &n), STORE_OK);
+	assert_int_equal(n, 101);
+	store_close(st);
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 8);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +360,7 @@ int main(void)
 		cmocka_unit_test(writer_commits_groups_and_finds_duplicates),
 		cmocka_unit_test(reports_keep_commit_order),
 		cmocka_unit_test(migration_7_keeps_answers),
+		cmocka_unit_test(migration_8_self_paced_sessions),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
