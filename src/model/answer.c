@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/buf.h"
 #include "util/text.h"
 
 enum { CLOUD_INPUT_MAX = 64 }; /* entries looked at, blank ones included */
@@ -357,4 +358,49 @@ int answer_envelope(const char *body, size_t len, answer_envelope_t *out)
 			return -1;
 		p = skip_ws(p, end);
 	}
+}
+
+/* ---- for readers ---- */
+
+static const char *item_at(const slide_t *s, json_int_t i)
+{
+	return i >= 0 && (size_t)i < s->n_items ? s->items[i] : "?";
+}
+
+char *answer_text(const slide_t *s, const json_t *v)
+{
+	buf_t b = BUF_INIT;
+	size_t i;
+	json_t *e;
+	switch (s->kind) {
+	case SLIDE_OPEN:
+		if (json_is_string(v))
+			buf_puts(&b, json_string_value(v));
+		break;
+	case SLIDE_CLOUD:
+		json_array_foreach(v, i, e) buf_printf(&b, "%s%s", i ? "; " : "", json_string_value(e) ? json_string_value(e) : "");
+		break;
+	case SLIDE_CHOICE:
+		json_array_foreach(v, i, e) buf_printf(&b, "%s%s", i ? "; " : "", item_at(s, json_integer_value(e)));
+		break;
+	case SLIDE_SCALE:
+		json_array_foreach(v, i, e) buf_printf(&b, "%s%s: %lld", i ? "; " : "",
+						       item_at(s, (json_int_t)i),
+						       (long long)json_integer_value(e));
+		break;
+	case SLIDE_RANK:
+		json_array_foreach(v, i, e) buf_printf(&b, "%s%zu. %s", i ? "; " : "", i + 1,
+						       item_at(s, json_integer_value(e)));
+		break;
+	case SLIDE_QA:
+		if (json_is_string(json_object_get(v, "ask")))
+			buf_puts(&b, json_string_value(json_object_get(v, "ask")));
+		else if (json_is_integer(json_object_get(v, "upvote")))
+			buf_printf(&b, "+1 #%lld",
+				   (long long)json_integer_value(json_object_get(v, "upvote")));
+		break;
+	case SLIDE_CONTENT:
+		break;
+	}
+	return buf_steal(&b); /* "" when nothing was written */
 }

@@ -67,4 +67,11 @@ typedef struct answer_envelope {
  */
 int answer_envelope(const char *body, size_t len, answer_envelope_t *out);
 
+/* The normal form norm for a reader, malloc'd (caller frees): the text of
+ * an open answer or a question, cloud entries joined by "; ", option labels
+ * instead of indexes ("Fiets; Bus"), ratings as "statement: 4; ...", a
+ * ranking as "1. option; 2. option", an upvote as "+1 #ID". "" when norm
+ * does not have the slide's shape. */
+char *answer_text(const slide_t *s, const json_t *norm);
+
 #endif

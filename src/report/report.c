@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/answer.h"
 #include "model/tally.h"
 #include "report/internal.h"
 
@@ -212,51 +213,15 @@ static uint64_t participant_key(const char *hex)
 	return k;
 }
 
-static const char *item_at(const slide_t *s, json_int_t i)
+/* The value for a reader (model/answer.h); a damaged value is shown as
+ * stored rather than dropped. */
+static char *answer_text_or_raw(const slide_t *s, const json_t *v, const char *raw)
 {
-	return i >= 0 && (size_t)i < s->n_items ? s->items[i] : "?";
-}
-
-/* The value for a reader: the text itself, or option labels in place of
- * indexes. Damaged values are shown as stored rather than dropped. */
-static char *answer_text(const slide_t *s, const json_t *v, const char *raw)
-{
-	buf_t b = BUF_INIT;
-	size_t i;
-	json_t *e;
-	switch (s->kind) {
-	case SLIDE_OPEN:
-		if (json_is_string(v))
-			buf_puts(&b, json_string_value(v));
-		break;
-	case SLIDE_CLOUD:
-		json_array_foreach(v, i, e) buf_printf(&b, "%s%s", i ? "; " : "", json_string_value(e) ? json_string_value(e) : "");
-		break;
-	case SLIDE_CHOICE:
-		json_array_foreach(v, i, e) buf_printf(&b, "%s%s", i ? "; " : "", item_at(s, json_integer_value(e)));
-		break;
-	case SLIDE_SCALE:
-		json_array_foreach(v, i, e) buf_printf(&b, "%s%s: %lld", i ? "; " : "",
-						       item_at(s, (json_int_t)i),
-						       (long long)json_integer_value(e));
-		break;
-	case SLIDE_RANK:
-		json_array_foreach(v, i, e) buf_printf(&b, "%s%zu. %s", i ? "; " : "", i + 1,
-						       item_at(s, json_integer_value(e)));
-		break;
-	case SLIDE_QA:
-		if (json_is_string(json_object_get(v, "ask")))
-			buf_puts(&b, json_string_value(json_object_get(v, "ask")));
-		else if (json_is_integer(json_object_get(v, "upvote")))
-			buf_printf(&b, "+1 #%lld",
-				   (long long)json_integer_value(json_object_get(v, "upvote")));
-		break;
-	case SLIDE_CONTENT:
-		break;
-	}
-	if (b.len == 0 && !(s->kind == SLIDE_OPEN && json_is_string(v)))
-		buf_puts(&b, raw);
-	return buf_steal(&b);
+	char *t = answer_text(s, v);
+	if (*t || (s->kind == SLIDE_OPEN && json_is_string(v)))
+		return t;
+	free(t);
+	return dup_or_die(raw);
 }
 
 typedef struct load_ctx {
@@ -286,7 +251,7 @@ static void on_answer(const store_answer_t *a, void *arg)
 	ra->id = a->id;
 	ra->session = c->session;
 	ra->value = dup_or_die(a->value);
-	ra->text = answer_text(c->slide, v, ra->value);
+	ra->text = answer_text_or_raw(c->slide, v, ra->value);
 	ra->at_ms = a->at_ms;
 	ra->hidden = a->hidden;
 	ra->answered = a->answered;

@@ -331,6 +331,34 @@ static void messages_fit_small_buffers(void **state)
 	json_decref(v);
 }
 
+static void text_is(const slide_t *s, const char *norm, const char *want)
+{
+	json_t *v = json_loads(norm, JSON_DECODE_ANY, NULL);
+	assert_non_null(v);
+	char *got = answer_text(s, v);
+	assert_string_equal(got, want);
+	free(got);
+	json_decref(v);
+}
+
+/* Answers as a reader sees them: on the page of a self-paced session and in
+ * the report's CSV and XLSX. */
+static void text_for_readers(void **state)
+{
+	(void)state;
+	slide_t o = open_slide(), c = cloud_slide(), k = choice_slide(true), sc = scale_slide(),
+		r = rank_slide(), q = qa_slide();
+	text_is(&o, "\"Meer groen\\nin de wijk\"", "Meer groen\nin de wijk");
+	text_is(&c, "[\"groen\", \"rustig\"]", "groen; rustig");
+	text_is(&k, "[0, 2]", "Fiets; Lopend");
+	text_is(&k, "[7]", "?");
+	text_is(&r, "[2, 0, 1]", "1. Lopend; 2. Fiets; 3. Bus");
+	text_is(&q, "{\"ask\": \"Waarom?\"}", "Waarom?");
+	text_is(&q, "{\"upvote\": 12}", "+1 #12");
+	text_is(&sc, "[4, 2]", "Fiets: 4; Bus: 2");
+	text_is(&o, "[1]", "");
+}
+
 static void counts_units(void **state)
 {
 	(void)state;
@@ -419,6 +447,7 @@ int main(void)
 	    cmocka_unit_test(scale_ratings),
 	    cmocka_unit_test(rank_permutations),
 	    cmocka_unit_test(qa_asks_and_upvotes),
+	    cmocka_unit_test(text_for_readers),
 	    cmocka_unit_test(content_slides_take_nothing),
 	    cmocka_unit_test(messages_fit_small_buffers),
 	    cmocka_unit_test(counts_units),
