@@ -275,6 +275,24 @@ int64_t tally_used(const tally_t *t, uint64_t participant)
 	return get(&t->units, map_key(participant));
 }
 
+json_t *tally_mine(const tally_t *t, uint64_t participant)
+{
+	uint64_t p = map_key(participant);
+	json_t *arr = json_array();
+	/* records are in the order they were counted: the commit order live,
+	 * id order when rebuilt from the store */
+	for (size_t i = 0; i < t->n_rec; i++) {
+		const record_t *r = &t->rec[i];
+		if (r->participant != p)
+			continue;
+		json_t *it = json_pack("{s:I, s:O}", "id", (json_int_t)r->id, "value", r->norm);
+		if (r->hidden)
+			json_object_set_new(it, "held", json_true());
+		json_array_append_new(arr, it);
+	}
+	return arr;
+}
+
 /* Charges an answer read back from the store, without checks: it was
  * accepted once, and the allowance it used stays used. */
 static void charge(tally_t *t, uint64_t p, const json_t *norm)

@@ -70,6 +70,11 @@ bool tally_has(const tally_t *t, int64_t id);
  * questions), entries (cloud) or 1 for a vote given; reservations in flight
  * count, hidden answers too, Q&A upvotes do not. 0: nothing given yet. */
 int64_t tally_used(const tally_t *t, uint64_t participant);
+/* The answers participant gave to this slide, in the order counted, as JSON (new
+ * reference): [{"id", "value" (normal form), "held": true when hidden or
+ * waiting for a moderator}]; Q&A upvotes are listed too ({"upvote": id}).
+ * For showing participants their own answers; never anyone else's. */
+json_t *tally_mine(const tally_t *t, uint64_t participant);
 
 /* Distinct participants with at least one visible answer. */
 size_t tally_respondents(const tally_t *t);

@@ -162,6 +162,30 @@ static void used_counts_answers_entries_and_votes(void **state)
 	tally_free(t);
 }
 
+/* A participant sees their own answers, held ones marked, and nobody
+ * else's. */
+static void mine_lists_own_answers_only(void **state)
+{
+	(void)state;
+	slide_t q = {.kind = SLIDE_QA, .title = "Q", .max_length = 280, .max_answers = 5};
+	tally_t *t = tally_new(&q);
+	assert_int_equal(submit(t, 1, 5, "{\"ask\": \"mijn vraag\"}", 1000), 0);
+	assert_int_equal(submit(t, 2, 6, "{\"ask\": \"andere vraag\"}", 1000), 0);
+	assert_int_equal(submit(t, 3, 5, "{\"upvote\": 2}", 1000), 0);
+	add(t, 4, 5, "{\"ask\": \"tegengehouden\"}", 2000, true);
+	json_t *got = tally_mine(t, 5);
+	json_t *want = val("[{\"id\": 1, \"value\": {\"ask\": \"mijn vraag\"}},"
+			   " {\"id\": 3, \"value\": {\"upvote\": 2}},"
+			   " {\"id\": 4, \"value\": {\"ask\": \"tegengehouden\"}, \"held\": true}]");
+	assert_true(json_equal(got, want));
+	json_decref(got);
+	json_decref(want);
+	got = tally_mine(t, 7);
+	assert_int_equal(json_array_size(got), 0);
+	json_decref(got);
+	tally_free(t);
+}
+
 static void open_allowance_counts_reservations(void **state)
 {
 	(void)state;
@@ -583,6 +607,7 @@ int main(void)
 	    cmocka_unit_test(open_counts_and_lists_newest_first),
 	    cmocka_unit_test(open_allowance_counts_reservations),
 	    cmocka_unit_test(used_counts_answers_entries_and_votes),
+	    cmocka_unit_test(mine_lists_own_answers_only),
 	    cmocka_unit_test(rebuild_charges_without_checks),
 	    cmocka_unit_test(cloud_folds_words),
 	    cmocka_unit_test(cloud_limits_entries),
