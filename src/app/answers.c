@@ -42,11 +42,16 @@ static void fail(app_t *a, session_t *s, http_request_t *req, bool form, int sta
 }
 
 static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int status,
-		    int64_t id, bool pending, const char *set_cookie)
+		    int64_t id, bool pending, int64_t slide_id, const char *set_cookie)
 {
 	if (form) {
-		char hdr[320];
-		snprintf(hdr, sizeof hdr, "Location: /%s?sent=1\r\n%s", s->row.code, set_cookie);
+		/* a self-paced page lists every question: back to the one answered */
+		char hdr[360], sent[64] = "1";
+		if (s->row.self_paced)
+			snprintf(sent, sizeof sent, "%lld#q-%lld", (long long)slide_id,
+				 (long long)slide_id);
+		snprintf(hdr, sizeof hdr, "Location: /%s?sent=%s\r\n%s", s->row.code, sent,
+			 set_cookie);
 		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 		return;
 	}
@@ -95,7 +100,7 @@ static void stored(store_job_t *job)
 	}
 	map_put(&s->seen, p->seen, id);
 	succeed(p->app, s, p->req, p->form, dup ? 200 : 201, id, !dup && job->u.answer.pending,
-		p->set_cookie);
+		ls->id, p->set_cookie);
 out:
 	json_decref(p->norm);
 	free(p->value_text);
@@ -143,7 +148,7 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 	int64_t known;
 	if (map_get(&s->seen, seen, &known)) {
 		if (known > 0) {
-			succeed(a, s, req, form, 200, known, false, set_cookie);
+			succeed(a, s, req, form, 200, known, false, slide_id, set_cookie);
 			return;
 		}
 		/* The first attempt is still being written: queue behind it;
@@ -179,7 +184,13 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 		fail(a, s, req, form, 409, "ended", tr(lang, "err.ended"), set_cookie);
 		return;
 	}
-	live_slide_t *ls = live_current(s);
+	/* Live, only the presenter's slide takes answers; self-paced, any
+	 * question of the session does. */
+	live_slide_t *ls = s->row.self_paced ? live_slide_by_id(s, slide_id) : live_current(s);
+	if (s->row.self_paced && (!ls || !ls->tally)) {
+		fail(a, s, req, form, 400, "invalid", tr(lang, "err.no_question"), set_cookie);
+		return;
+	}
 	if (ls->id != slide_id || !ls->tally) {
 		fail(a, s, req, form, 409, "not_current", tr(lang, "err.not_current"), set_cookie);
 		return;
@@ -368,7 +379,12 @@ void answers_post_form(app_t *a, session_t *s, http_request_t *req)
 	}
 	live_slide_t *ls = live_slide_by_id(s, slide);
 	if (!ls) {
-		pages_participant(a, s, req, 409, tr(s->lang, "err.not_current"), true, cookie);
+		if (s->row.self_paced)
+			pages_participant(a, s, req, 400, tr(s->lang, "err.no_question"), true,
+					  cookie);
+		else
+			pages_participant(a, s, req, 409, tr(s->lang, "err.not_current"), true,
+					  cookie);
 		return;
 	}
 	size_t buflen = req->body_len + 1;

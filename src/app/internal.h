@@ -102,7 +102,11 @@ void live_changed(app_t *a, session_t *s, http_request_t *req);
 void live_dirty(app_t *a, session_t *s);
 /* The results of every question slide, new reference. */
 json_t *live_results(session_t *s, bool with_hidden);
+/* The visible questions of the current slide for upvoting, {"slide",
+ * "items"}, or NULL when it is no Q&A slide or the session is self-paced;
+ * live_qa_slide the same for any Q&A slide. New references. */
 json_t *live_qa(session_t *s);
+json_t *live_qa_slide(const live_slide_t *ls);
 /* The results of a slide as phones see them (docs/protocol.md, participant
  * stream): visible answers only, lists cut short, no times; new reference. */
 json_t *live_phones_json(const live_slide_t *ls);
@@ -131,6 +135,15 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 		    bool form, const char *set_cookie);
 void answers_post_json(app_t *a, session_t *s, http_request_t *req);
 void answers_post_form(app_t *a, session_t *s, http_request_t *req);
+
+/* ---- questionnaire.c ---- */
+/* Every slide of a self-paced session, each question with what participant
+ * pkey gave (known false: a participant whose cookie is new) and, where the
+ * slide shows results on phones and they answered, its results. New
+ * reference; the shape is in docs/protocol.md. */
+json_t *questionnaire_json(session_t *s, uint64_t pkey, bool known);
+/* GET /api/v1/sessions/CODE/questionnaire. */
+void questionnaire_get(app_t *a, session_t *s, http_request_t *req);
 
 /* ---- workspace.c ---- */
 /* What a user may do with an event, from least to most. */

@@ -72,10 +72,11 @@ live_slide_t *live_slide_by_id(session_t *s, int64_t id)
  * language to say so): no title, no slide, nothing to learn from its code. */
 static json_t *ended_state(session_t *s)
 {
-	return json_pack("{s:I, s:s, s:s, s:{s:s}, s:b, s:b, s:{s:i, s:s, s:s, s:s, s:i, s:i}}",
-			 "revision", (json_int_t)s->row.revision, "code", s->row.code, "status",
-			 "ended", "event", "lang", s->lang, "open", 0, "results", 0, "slide", "id", 0,
-			 "kind", "content", "title", "", "html", "", "index", 0, "count", 0);
+	return json_pack(
+	    "{s:I, s:s, s:s, s:s, s:{s:s}, s:b, s:b, s:{s:i, s:s, s:s, s:s, s:i, s:i}}", "revision",
+	    (json_int_t)s->row.revision, "code", s->row.code, "status", "ended", "mode",
+	    s->row.self_paced ? "self-paced" : "live", "event", "lang", s->lang, "open", 0, "results",
+	    0, "slide", "id", 0, "kind", "content", "title", "", "html", "", "index", 0, "count", 0);
 }
 
 static void build_state(app_t *a, session_t *s)
@@ -96,9 +97,10 @@ static void build_state(app_t *a, session_t *s)
 	json_object_set_new(slide, "count", json_integer((json_int_t)s->n_slides));
 	char url[512];
 	snprintf(url, sizeof url, "%s/%s", a->public_url, s->row.code);
-	json_t *st = json_pack("{s:I, s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s}, s:b, s:b, s:o}",
+	json_t *st = json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s}, s:b, s:b, s:o}",
 			       "revision", (json_int_t)s->row.revision, "code", s->row.code,
-			       "status", s->row.status ? "ended" : "live", "join_url", url, "event",
+			       "status", s->row.status ? "ended" : "live", "mode",
+			       s->row.self_paced ? "self-paced" : "live", "join_url", url, "event",
 			       "id", (json_int_t)s->row.event_id, "title", s->title, "subtitle",
 			       s->subtitle, "lang", s->lang, "open", s->row.open, "results",
 			       s->row.results, "slide", slide);
@@ -109,16 +111,22 @@ static void build_state(app_t *a, session_t *s)
 	s->state_frame = sse_frame_event("state", s->row.revision, "state", s->state);
 }
 
-json_t *live_qa(session_t *s)
+json_t *live_qa_slide(const live_slide_t *ls)
 {
-	live_slide_t *ls = live_current(s);
-	if (ls->s.kind != SLIDE_QA)
-		return NULL;
 	json_t *t = tally_json(ls->tally, false);
 	json_t *r = json_pack("{s:I, s:O}", "slide", (json_int_t)ls->id, "items",
 			      json_object_get(t, "items"));
 	json_decref(t);
 	return r;
+}
+
+json_t *live_qa(session_t *s)
+{
+	live_slide_t *ls = live_current(s);
+	/* a self-paced session's phones are not on the presenter's slide */
+	if (ls->s.kind != SLIDE_QA || s->row.self_paced)
+		return NULL;
+	return live_qa_slide(ls);
 }
 
 static sse_frame_t *qa_frame(session_t *s)
@@ -160,8 +168,8 @@ static sse_frame_t *result_frame(live_slide_t *ls, bool with_hidden)
 static bool phones_show(session_t *s)
 {
 	live_slide_t *ls = live_current(s);
-	return s->row.status == 0 && s->row.results && ls->tally && ls->s.results_on_phones &&
-	       ls->s.kind != SLIDE_QA;
+	return s->row.status == 0 && !s->row.self_paced && s->row.results && ls->tally &&
+	       ls->s.results_on_phones && ls->s.kind != SLIDE_QA;
 }
 
 /* Keeps the first max entries of the array under key. */
@@ -335,7 +343,8 @@ static void flush(uv_timer_t *t)
 			}
 			if (ls == cur && ls->s.kind == SLIDE_QA && sse_hub_count(s->participants)) {
 				sse_frame_t *f = qa_frame(s);
-				sse_hub_publish(s->participants, f);
+				if (f)
+					sse_hub_publish(s->participants, f);
 				sse_frame_unref(f);
 			}
 		}

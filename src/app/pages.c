@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "app/internal.h"
+#include "model/answer.h"
 #include "util/file.h"
 #include "util/qr.h"
 
@@ -239,17 +240,20 @@ static void render_form(buf_t *b, session_t *s, live_slide_t *ls)
 	switch (sl->kind) {
 	case SLIDE_OPEN:
 	case SLIDE_QA:
+		/* ids carry the slide's: a self-paced page has many forms */
 		buf_printf(b,
-			   "<label for=\"answer\">%s</label><textarea id=\"answer\" name=\"value\" "
-			   "rows=\"4\" maxlength=\"%d\" required></textarea>",
-			   tr(lang, sl->kind == SLIDE_QA ? "form.ask" : "form.answer"), sl->max_length);
+			   "<label for=\"answer-%lld\">%s</label><textarea id=\"answer-%lld\" "
+			   "name=\"value\" rows=\"4\" maxlength=\"%d\" required></textarea>",
+			   (long long)ls->id, tr(lang, sl->kind == SLIDE_QA ? "form.ask" : "form.answer"),
+			   (long long)ls->id, sl->max_length);
 		break;
 	case SLIDE_CLOUD:
 		for (int i = 0; i < sl->max_answers; i++)
 			buf_printf(b,
-				   "<label for=\"w%d\">%s %d</label><input id=\"w%d\" name=\"value\" "
-				   "maxlength=\"%d\"%s>",
-				   i, tr(lang, "form.word"), i + 1, i, sl->max_length,
+				   "<label for=\"w%lld-%d\">%s %d</label><input id=\"w%lld-%d\" "
+				   "name=\"value\" maxlength=\"%d\"%s>",
+				   (long long)ls->id, i, tr(lang, "form.word"), i + 1, (long long)ls->id,
+				   i, sl->max_length,
 				   i == 0 ? " required" : "");
 		break;
 	case SLIDE_CHOICE:
@@ -268,26 +272,44 @@ static void render_form(buf_t *b, session_t *s, live_slide_t *ls)
 		break;
 	case SLIDE_SCALE:
 		for (size_t i = 0; i < sl->n_items; i++) {
+			/* the same buttons as the page with JavaScript draws: the
+			 * number shows the choice, the end labels are said with it */
+			const char *low = sl->label_low ? sl->label_low : "";
+			const char *high = sl->label_high ? sl->label_high : "";
 			buf_puts(b, "<fieldset class=\"scale\"><legend>");
 			put_esc(b, sl->items[i]);
-			buf_puts(b, "</legend><span class=\"scale-label\">");
-			put_esc(b, sl->label_low ? sl->label_low : "");
-			buf_puts(b, "</span>");
-			for (int r = 1; r <= sl->scale_max; r++)
+			buf_printf(b, "</legend><div class=\"ratings%s\">",
+				   sl->scale_max > 7 ? " many" : "");
+			for (int r = 1; r <= sl->scale_max; r++) {
+				const char *end = r == 1 ? low : r == sl->scale_max ? high : "";
 				buf_printf(b,
 					   "<label class=\"rating\"><input type=\"radio\" name=\"s%zu\" "
-					   "value=\"%d\" required> %d</label>",
+					   "value=\"%d\" required aria-label=\"%d",
 					   i, r, r);
-			buf_puts(b, "<span class=\"scale-label\">");
-			put_esc(b, sl->label_high ? sl->label_high : "");
-			buf_puts(b, "</span></fieldset>");
+				if (*end) {
+					buf_puts(b, " (");
+					put_esc(b, end);
+					buf_puts(b, ")");
+				}
+				buf_printf(b, "\"><span aria-hidden=\"true\">%d</span></label>", r);
+			}
+			buf_puts(b, "</div>");
+			if (*low || *high) {
+				buf_puts(b, "<div class=\"scale-labels\" aria-hidden=\"true\"><span>");
+				put_esc(b, low);
+				buf_puts(b, "</span><span>");
+				put_esc(b, high);
+				buf_puts(b, "</span></div>");
+			}
+			buf_puts(b, "</fieldset>");
 		}
 		break;
 	case SLIDE_RANK:
 		for (size_t pos = 0; pos < sl->n_items; pos++) {
-			buf_printf(b, "<label for=\"r%zu\">%s %zu</label><select id=\"r%zu\" "
+			buf_printf(b, "<label for=\"r%lld-%zu\">%s %zu</label><select id=\"r%lld-%zu\" "
 				      "name=\"value\" required>",
-				   pos, tr(lang, "form.place"), pos + 1, pos);
+				   (long long)ls->id, pos, tr(lang, "form.place"), pos + 1,
+				   (long long)ls->id, pos);
 			for (size_t i = 0; i < sl->n_items; i++) {
 				buf_printf(b, "<option value=\"%zu\"%s>", i, i == pos ? " selected" : "");
 				put_esc(b, sl->items[i]);
@@ -302,7 +324,7 @@ static void render_form(buf_t *b, session_t *s, live_slide_t *ls)
 	buf_printf(b, "<button type=\"submit\">%s</button></form>", tr(lang, "form.send"));
 	if (sl->kind == SLIDE_QA) {
 		/* Others' questions, each with its own small upvote form. */
-		json_t *qa = live_qa(s);
+		json_t *qa = live_qa_slide(ls);
 		json_t *items = json_object_get(qa, "items"), *it;
 		size_t i;
 		buf_puts(b, "<ul class=\"qa-list\">");
@@ -342,8 +364,9 @@ static void put_decimal(buf_t *b, const char *lang, double x)
 static void render_results(buf_t *b, session_t *s, live_slide_t *ls)
 {
 	const char *lang = s->lang;
-	buf_printf(b, "<section class=\"results\" aria-labelledby=\"results-title\">"
-		      "<h2 id=\"results-title\">%s</h2>",
+	buf_printf(b, "<section class=\"results\" aria-labelledby=\"results-%lld\">"
+		      "<h2 id=\"results-%lld\">%s</h2>",
+		   (long long)ls->id, (long long)ls->id,
 		   tr(lang, s->row.open ? "results.so_far" : "results.title"));
 	if (!s->row.results) {
 		buf_printf(b, "<p class=\"waiting\">%s</p></section>", tr(lang, "results.hidden"));
@@ -482,7 +505,100 @@ static bool results_due(session_t *s, live_slide_t *ls, int64_t used)
 {
 	if (s->row.status != 0 || !ls->tally || !ls->s.results_on_phones || ls->s.kind == SLIDE_QA)
 		return false;
-	return !s->row.open || used > 0;
+	/* self-paced, a pause is no end of voting: results still wait for an answer */
+	return used > 0 || (!s->row.open && !s->row.self_paced);
+}
+
+/* What the participant with key gave to ls, in words, held answers marked
+ * (the page without JavaScript of a self-paced session). */
+static void render_mine(buf_t *b, session_t *s, live_slide_t *ls, uint64_t key)
+{
+	json_t *mine = tally_mine(ls->tally, key), *m;
+	size_t i, n = 0;
+	json_array_foreach(mine, i, m) if (!json_object_get(json_object_get(m, "value"), "upvote")) n++;
+	if (n == 0 || ls->s.kind == SLIDE_QA) {
+		json_decref(mine);
+		return;
+	}
+	buf_printf(b, "<div class=\"mine\"><h3>%s</h3><ul class=\"mine-list\">",
+		   tr(s->lang, n > 1 ? "self.mine_many" : "self.mine_one"));
+	json_array_foreach(mine, i, m)
+	{
+		char *text = answer_text(&ls->s, json_object_get(m, "value"));
+		buf_puts(b, "<li>");
+		put_esc(b, text);
+		if (json_is_true(json_object_get(m, "held")))
+			buf_printf(b, " <span class=\"mine-held\">(%s)</span>",
+				   tr(s->lang, "self.held"));
+		buf_puts(b, "</li>");
+		free(text);
+	}
+	buf_puts(b, "</ul></div>");
+	json_decref(mine);
+}
+
+/* A self-paced session without JavaScript: every slide, each question with
+ * its own form (posting to /CODE like the live one) or what was given.
+ * at is the slide a notice is about (0: none), shown in its section. */
+static void render_questionnaire(buf_t *c, app_t *a, session_t *s, http_request_t *req,
+				 const char *set_cookie, const char *notice, bool notice_is_error,
+				 int64_t at)
+{
+	const char *lang = s->lang;
+	char hex[33], made[160];
+	uint64_t key = 0;
+	bool known = !(set_cookie && *set_cookie);
+	if (known) {
+		auth_participant(a, req, hex, &key, made);
+		known = made[0] == '\0';
+	}
+	size_t questions = 0, answered = 0;
+	for (size_t i = 0; i < s->n_slides; i++) {
+		if (!s->slides[i].tally)
+			continue;
+		questions++;
+		if (known && tally_used(s->slides[i].tally, key) > 0)
+			answered++;
+	}
+	buf_printf(c, "<p class=\"intro\">%s</p>", tr(lang, "self.intro"));
+	buf_puts(c, "<p class=\"progress\">");
+	buf_printf(c, tr(lang, "self.progress"), answered, questions);
+	buf_puts(c, "</p>");
+	if (!s->row.open)
+		buf_printf(c, "<p class=\"closed\">%s</p>", tr(lang, "self.closed"));
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_slides; i++) {
+		live_slide_t *ls = &s->slides[i];
+		if (!ls->tally) {
+			buf_printf(c, "<section class=\"slide context\" data-kind=\"content\">"
+				      "<div class=\"slide-body\">%s</div></section>",
+				   ls->s.body_html ? ls->s.body_html : "");
+			continue;
+		}
+		n++;
+		buf_printf(c, "<section class=\"slide q\" id=\"q-%lld\" data-kind=\"%s\">"
+			      "<p class=\"q-number\">",
+			   (long long)ls->id, slide_kind_name(ls->s.kind));
+		buf_printf(c, tr(lang, "self.question_n"), n, questions);
+		buf_puts(c, "</p><h2>");
+		put_esc(c, ls->s.title);
+		buf_printf(c, "</h2><div class=\"slide-body\">%s</div>",
+			   ls->s.body_html ? ls->s.body_html : "");
+		if (notice && *notice && at == ls->id) {
+			buf_printf(c, "<p class=\"%s\" role=\"%s\">", notice_is_error ? "error" : "notice",
+				   notice_is_error ? "alert" : "status");
+			put_esc(c, notice);
+			buf_puts(c, "</p>");
+		}
+		int64_t used = known ? tally_used(ls->tally, key) : 0;
+		if (known)
+			render_mine(c, s, ls, key);
+		if (s->row.open && !form_full(&ls->s, used))
+			render_form(c, s, ls);
+		if (results_due(s, ls, used))
+			render_results(c, s, ls);
+		buf_puts(c, "</section>");
+	}
 }
 
 void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
@@ -490,11 +606,34 @@ void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
 {
 	live_slide_t *ls = live_current(s);
 	buf_t c = BUF_INIT;
-	if (notice && *notice) {
+	/* self-paced: which question the notice is about — the form that was
+	 * refused, or the one that was sent (?sent=SLIDE) */
+	int64_t at = 0;
+	char v[24];
+	if (s->row.self_paced && s->row.status == 0 && notice && *notice) {
+		if (notice_is_error && req->method == HTTP_M_POST &&
+		    http_form_field(req->body, req->body_len, "slide", 0, v, sizeof v) > 0)
+			at = strtoll(v, NULL, 10);
+		else if (!notice_is_error && http_query(req, "sent", v, sizeof v) > 0)
+			at = strtoll(v, NULL, 10);
+		live_slide_t *about = at ? live_slide_by_id(s, at) : NULL;
+		at = about && about->tally ? at : 0;
+	}
+	if (notice && *notice && at && notice_is_error) {
+		/* said at the question too; up here so it is seen at once */
+		buf_printf(&c, "<p class=\"error\">%s <a href=\"#q-%lld\">%s</a></p>",
+			   tr(s->lang, "self.refused"), (long long)at, tr(s->lang, "self.to_question"));
+	} else if (notice && *notice && !at) {
 		buf_printf(&c, "<p class=\"%s\" role=\"%s\">", notice_is_error ? "error" : "notice",
 			   notice_is_error ? "alert" : "status");
 		put_esc(&c, notice);
 		buf_puts(&c, "</p>");
+	}
+	if (s->row.self_paced && s->row.status == 0) {
+		buf_puts(&c, "<div class=\"questionnaire\">");
+		render_questionnaire(&c, a, s, req, set_cookie, notice, notice_is_error, at);
+		buf_puts(&c, "</div>");
+		goto page;
 	}
 	buf_printf(&c, "<section class=\"slide\" data-kind=\"%s\">", slide_kind_name(ls->s.kind));
 	if (ls->s.kind != SLIDE_CONTENT && ls->s.title[0]) {
@@ -517,6 +656,7 @@ void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
 	if (results_due(s, ls, used))
 		render_results(&c, s, ls);
 	buf_puts(&c, "</section>");
+page:;
 	char *title = esc(s->title);
 	const char *pairs[] = {"lang", s->lang, "code", s->row.code, "title", title,
 			       "content", c.data, NULL};

@@ -335,7 +335,8 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 	}
 	bool get = req->method == HTTP_M_GET || req->method == HTTP_M_HEAD;
 	bool post = req->method == HTTP_M_POST;
-	if (s->row.status != 0 && (strcmp(sub, "/questions") == 0 || strcmp(sub, "/qr.svg") == 0)) {
+	if (s->row.status != 0 && (strcmp(sub, "/questions") == 0 || strcmp(sub, "/qr.svg") == 0 ||
+				   strcmp(sub, "/questionnaire") == 0)) {
 		http_respond_error(req, 410, "ended", tr(s->lang, "err.ended"), NULL);
 		return;
 	}
@@ -363,6 +364,12 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 			                   NULL);
 		else
 			http_respond_json(req, 200, q, NULL);
+	} else if (strcmp(sub, "/questionnaire") == 0) {
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
+		questionnaire_get(a, s, req);
 	} else if (strcmp(sub, "/answers") == 0) {
 		if (!post) {
 			wrong_method(req, "POST");
@@ -568,7 +575,7 @@ void app_handle(http_request_t *req, void *ctx)
 			answers_post_form(a, s, req);
 			return;
 		}
-		char hex[33], cookie[160], sent[4];
+		char hex[33], cookie[160], sent[24]; /* "1", or a self-paced page's slide */
 		uint64_t key;
 		auth_participant(a, req, hex, &key, cookie);
 		bool ok = http_query(req, "sent", sent, sizeof sent) > 0;

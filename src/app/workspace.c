@@ -186,9 +186,11 @@ typedef struct ev_ctx {
 static void add_session(const store_session_t *s, void *arg)
 {
 	ev_ctx_t *c = arg;
-	json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "code", s->code, "status",
-			      s->status ? "ended" : "live", "started_at", (json_int_t)s->started_at,
-			      "answers", (json_int_t)store_session_answers(c->a->store, s->id));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "code", s->code, "status",
+			      s->status ? "ended" : "live", "mode",
+			      s->self_paced ? "self-paced" : "live", "started_at",
+			      (json_int_t)s->started_at, "answers",
+			      (json_int_t)store_session_answers(c->a->store, s->id));
 	json_object_set_new(o, "ended_at",
 			    s->ended_at ? json_integer(s->ended_at) : json_null());
 	json_array_append_new(c->arr, o);
@@ -411,15 +413,37 @@ static void deck_md(app_t *a, http_request_t *req, int64_t id)
 	store_event_clear(&e);
 }
 
+/* POST /api/v1/events/ID/sessions, with no body or {"mode": "live"} for a
+ * session that follows its presenter, {"mode": "self-paced"} for one whose
+ * questions all stay open online between the meetings. */
 static void new_session(app_t *a, http_request_t *req, int64_t id)
 {
+	bool self_paced = false;
+	if (req->body_len > 0) {
+		json_t *b = body_json(req);
+		if (!b)
+			return;
+		json_t *mode = json_object_get(b, "mode");
+		const char *m = json_string_value(mode);
+		if (mode && (!m || (strcmp(m, "live") != 0 && strcmp(m, "self-paced") != 0))) {
+			json_decref(b);
+			err(req, 400, "invalid", "\"mode\" is \"live\" or \"self-paced\"");
+			return;
+		}
+		self_paced = m && strcmp(m, "self-paced") == 0;
+		json_decref(b);
+	}
 	store_session_t s;
-	if (store_session_create(a->store, id, 6, &s) != STORE_OK || live_load(a, &s) < 0) {
+	if (store_session_create_mode(a->store, id, 6, self_paced, &s) != STORE_OK ||
+	    live_load(a, &s) < 0) {
 		err(req, 503, "unavailable", "the session could not be started");
 		return;
 	}
 	store_event_touch(a->store, id);
-	json_t *o = json_pack("{s:s, s:s, s:I, s:n, s:i}", "code", s.code, "status", "live",
+	char url[512];
+	snprintf(url, sizeof url, "%s/%s", a->public_url, s.code);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:n, s:i}", "code", s.code, "status", "live",
+			      "mode", self_paced ? "self-paced" : "live", "join_url", url,
 			      "started_at", (json_int_t)s.started_at, "ended_at", "answers", 0);
 	http_respond_json(req, 201, o, NULL);
 }

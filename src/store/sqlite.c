@@ -507,7 +507,8 @@ int store_session_create_mode(store_t *st, int64_t event_id, int digits, bool se
 		low *= 10;
 	span = low * 9; /* codes never start with 0: easier to read aloud */
 	sqlite3_stmt *q =
-	    prep(st, "INSERT INTO sessions(event_id, code, started_at, self_paced) VALUES(?,?,?,?)");
+	    prep(st, "INSERT INTO sessions(event_id, code, started_at, self_paced, results)"
+		     " VALUES(?,?,?,?,?)");
 	if (!q)
 		return STORE_ERROR;
 	for (int attempt = 0; attempt < 50; attempt++) {
@@ -518,6 +519,9 @@ int store_session_create_mode(store_t *st, int64_t event_id, int digits, bool se
 		sqlite3_bind_text(q, 2, code, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(q, 3, store_now_ms());
 		sqlite3_bind_int(q, 4, self_paced);
+		/* results: live, shown once the presenter moves to a question;
+		 * self-paced, shown (where the deck says so) from the start */
+		sqlite3_bind_int(q, 5, self_paced);
 		int rc = sqlite3_step(q);
 		if (rc == SQLITE_DONE) {
 			sqlite3_finalize(q);

@@ -95,7 +95,8 @@ typedef struct store_session {
 /* Creates a live session with a fresh random code of `digits` digits
  * (6..8), unique among all sessions. */
 int store_session_create(store_t *st, int64_t event_id, int digits, store_session_t *out);
-/* The same, self-paced when self_paced is true. */
+/* The same, self-paced when self_paced is true; a self-paced session
+ * starts with its results shown. */
 int store_session_create_mode(store_t *st, int64_t event_id, int digits, bool self_paced,
 			      store_session_t *out);
 /* Calls fn for every live session. */

@@ -336,6 +336,8 @@ static void migration_8_self_paced_sessions(void **state)
 	store_session_t online;
 	assert_int_equal(store_session_create_mode(st, ev, 6, true, &online), STORE_OK);
 	assert_true(online.self_paced);
+	assert_true(online.results);
+	assert_false(got.results);
 	assert_string_not_equal(online.code, s.code);
 	assert_int_equal(store_session_by_code(st, online.code, &got), STORE_OK);
 	assert_true(got.self_paced);
