@@ -113,11 +113,15 @@ static void results(FILE *f, const report_t *r, const report_question_t *q,
 	fprintf(f, "<table><tr><th>%s</th><th>%s</th><th class=n>%s</th><th class=n>%s</th>"
 		   "<th class=n>%s</th></tr>\n",
 		w->session, w->date, w->participants, w->answers, w->hidden);
-	for (i = 0; i < q->n_sessions; i++)
-		fprintf(f, "<tr><td>%d</td><td>%s</td><td class=n>%zu</td><td class=n>%zu</td>"
+	for (i = 0; i < q->n_sessions; i++) {
+		char name[64];
+		report_session_label(r, i, name, sizeof name);
+		fprintf(f, "<tr><td>%s</td><td>%s%s%s</td><td class=n>%zu</td><td class=n>%zu</td>"
 			   "<td class=n>%zu</td></tr>\n",
-			r->sessions[i].number, r->sessions[i].date, q->per_session[i].participants,
+			name, r->sessions[i].online ? w->since : "", r->sessions[i].online ? " " : "",
+			r->sessions[i].date, q->per_session[i].participants,
 			q->per_session[i].answers, q->per_session[i].hidden);
+	}
 	if (q->n_sessions > 1)
 		fprintf(f, "<tr><th>%s</th><td></td><th class=n>%zu</th><th class=n>%zu</th>"
 			   "<th class=n>%zu</th></tr>\n",

@@ -16,7 +16,7 @@ typedef struct report_words {
 		*combined, *participants, *answers, *hidden, *hidden_note, *no_answers, *page,
 		*of, *mean, *votes, *answered, *question, *made, *entries, *summary_missing,
 		*themes, *themes_note, *other, *more, *count, *date, *time, *value, *visible, *yes, *no, *type,
-		*slide, *respondents;
+		*slide, *respondents, *online, *since;
 	/* a slide's image that the PDF cannot draw: "not shown: reason" */
 	const char *image_not_shown, *image_too_large, *image_animated, *image_unreadable;
 	const char *months[12];
@@ -24,6 +24,10 @@ typedef struct report_words {
 
 /* The words for lang ("nl" or "en"; anything else gets English). */
 const report_words_t *report_words(const char *lang);
+
+/* How a session is named in tables: its number, or for the session that
+ * was open online between the meetings the words for that. */
+void report_session_label(const report_t *r, size_t i, char *out, size_t len);
 
 /* "16 oktober 2020" from "2020-10-16" (copied as is when not a date). */
 void report_date_long(const char *iso, const char *lang, char *out, size_t len);

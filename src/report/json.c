@@ -78,12 +78,15 @@ int report_render_json(report_job_t *j)
 	json_t *sessions = json_array();
 	for (size_t i = 0; i < r->n_sessions; i++) {
 		const report_session_t *s = &r->sessions[i];
-		json_array_append_new(
-			sessions, json_pack("{s:i,s:s,s:s,s:s,s:I,s:o}", "number", s->number, "code",
-					    s->code, "date", s->date, "status",
-					    s->ended ? "ended" : "live", "started_at",
-					    (json_int_t)s->started_at, "ended_at",
-					    s->ended_at ? json_integer(s->ended_at) : json_null()));
+		json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:o}", "number", s->number, "code",
+				      s->code, "date", s->date, "status",
+				      s->ended ? "ended" : "live", "mode",
+				      s->online ? "self-paced" : "live", "started_at",
+				      (json_int_t)s->started_at, "ended_at",
+				      s->ended_at ? json_integer(s->ended_at) : json_null());
+		if (s->online)
+			json_object_set_new(o, "name", json_string(report_words(r->lang)->online));
+		json_array_append_new(sessions, o);
 	}
 	json_object_set_new(head, "sessions", sessions);
 

@@ -48,10 +48,14 @@ static void counts_table(FILE *f, const report_t *r, const report_question_t *q,
 {
 	fprintf(f, "| %s | %s | %s | %s | %s |\n|---|---|--:|--:|--:|\n", w->session, w->date,
 		w->participants, w->answers, w->hidden);
-	for (size_t i = 0; i < q->n_sessions; i++)
-		fprintf(f, "| %d | %s | %zu | %zu | %zu |\n", r->sessions[i].number,
+	for (size_t i = 0; i < q->n_sessions; i++) {
+		char name[64];
+		report_session_label(r, i, name, sizeof name);
+		fprintf(f, "| %s | %s%s%s | %zu | %zu | %zu |\n", name,
+			r->sessions[i].online ? w->since : "", r->sessions[i].online ? " " : "",
 			r->sessions[i].date, q->per_session[i].participants,
 			q->per_session[i].answers, q->per_session[i].hidden);
+	}
 	if (q->n_sessions > 1)
 		fprintf(f, "| **%s** | | **%zu** | **%zu** | **%zu** |\n", w->combined,
 			q->total.participants, q->total.answers, q->total.hidden);

@@ -418,8 +418,13 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 	for (size_t i = 0; i < q->n_sessions; i++) {
 		char d[64];
 		report_date_long(p->r->sessions[i].date, p->r->lang, d, sizeof d);
-		buf_printf(&b, "%s%s %d (%s): %zu %s, %zu %s", i ? "   ·   " : "", p->w->session,
-			   p->r->sessions[i].number, d, q->per_session[i].participants,
+		if (p->r->sessions[i].online)
+			buf_printf(&b, "%s%s (%s %s)", i ? "   ·   " : "", p->w->online, p->w->since,
+				   d);
+		else
+			buf_printf(&b, "%s%s %d (%s)", i ? "   ·   " : "", p->w->session,
+				   p->r->sessions[i].number, d);
+		buf_printf(&b, ": %zu %s, %zu %s", q->per_session[i].participants,
 			   p->w->participants, q->per_session[i].answers, p->w->answers);
 	}
 	if (q->n_sessions > 1)

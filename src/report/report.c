@@ -51,6 +51,7 @@ static void on_session(const store_session_t *s, void *arg)
 	rs->ended = s->status != 0;
 	rs->started_at = s->started_at;
 	rs->ended_at = s->ended_at;
+	rs->online = s->self_paced;
 	time_t t = (time_t)(s->started_at / 1000);
 	struct tm tm;
 	if (localtime_r(&t, &tm))
@@ -156,7 +157,14 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 		r->dates = calloc(r->n_sessions ? r->n_sessions : 1, sizeof *r->dates);
 		if (!r->dates)
 			abort();
+		/* the online session is no meeting: its date counts only when
+		 * there is nothing else */
+		bool meetings = false;
+		for (size_t i = 0; i < r->n_sessions; i++)
+			meetings |= !r->sessions[i].online;
 		for (size_t i = 0; i < r->n_sessions; i++) {
+			if (meetings && r->sessions[i].online)
+				continue;
 			if (r->n_dates && !strcmp(r->dates[r->n_dates - 1], r->sessions[i].date))
 				continue;
 			r->dates[r->n_dates++] = dup_or_die(r->sessions[i].date);
@@ -453,6 +461,8 @@ static const report_words_t NL = {
 	.image_too_large = "te groot om te tekenen",
 	.image_animated = "een bewegende WebP-afbeelding; gebruik een stilstaand beeld",
 	.image_unreadable = "het bestand is beschadigd of geen afbeelding",
+	.online = "Online, tussen de bijeenkomsten",
+	.since = "vanaf",
 	.months = {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
 		   "september", "oktober", "november", "december"},
 };
@@ -497,6 +507,8 @@ static const report_words_t EN = {
 	.image_too_large = "too large to draw",
 	.image_animated = "an animated WebP image; use a still image",
 	.image_unreadable = "the file is damaged or not an image",
+	.online = "Online, between the meetings",
+	.since = "from",
 	.months = {"January", "February", "March", "April", "May", "June", "July", "August",
 		   "September", "October", "November", "December"},
 };
@@ -504,6 +516,14 @@ static const report_words_t EN = {
 const report_words_t *report_words(const char *lang)
 {
 	return lang && strcmp(lang, "nl") == 0 ? &NL : &EN;
+}
+
+void report_session_label(const report_t *r, size_t i, char *out, size_t len)
+{
+	if (r->sessions[i].online)
+		snprintf(out, len, "%s", report_words(r->lang)->online);
+	else
+		snprintf(out, len, "%d", r->sessions[i].number);
 }
 
 void report_date_long(const char *iso, const char *lang, char *out, size_t len)

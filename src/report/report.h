@@ -53,6 +53,7 @@ typedef struct report_session {
 	bool ended;
 	int64_t started_at, ended_at; /* ms since the epoch; ended_at 0 while live */
 	char date[11];                /* YYYY-MM-DD of started_at, local time */
+	bool online; /* self-paced: open online between the meetings, not a meeting */
 } report_session_t;
 
 typedef struct report_counts {

@@ -67,6 +67,8 @@ int report_render_xlsx(report_job_t *j)
 	worksheet_write_string(sum, row++, 2, "code", bold);
 	for (size_t i = 0; i < r->n_sessions; i++, row++) {
 		worksheet_write_number(sum, row, 0, r->sessions[i].number, NULL);
+		if (r->sessions[i].online) /* which number is the online one */
+			worksheet_write_string(sum, row, 3, w->online, NULL);
 		worksheet_write_string(sum, row, 1, r->sessions[i].date, NULL);
 		worksheet_write_string(sum, row, 2, r->sessions[i].code, NULL);
 	}
