@@ -224,7 +224,7 @@ void pages_login(app_t *a, http_request_t *req, int status, const char *error, c
 static void put_esc(buf_t *b, const char *s) { buf_html(b, s, strlen(s)); }
 
 /* The question's input as a plain form (the page without JavaScript). */
-static void render_form(buf_t *b, session_t *s, live_slide_t *ls)
+static void render_form(buf_t *b, session_t *s, live_slide_t *ls, int64_t used)
 {
 	const char *lang = s->lang;
 	const slide_t *sl = &ls->s;
@@ -248,7 +248,8 @@ static void render_form(buf_t *b, session_t *s, live_slide_t *ls)
 			   (long long)ls->id, sl->max_length);
 		break;
 	case SLIDE_CLOUD:
-		for (int i = 0; i < sl->max_answers; i++)
+		/* as many boxes as entries are left */
+		for (int i = 0; i < sl->max_answers - (int)used; i++)
 			buf_printf(b,
 				   "<label for=\"w%lld-%d\">%s %d</label><input id=\"w%lld-%d\" "
 				   "name=\"value\" maxlength=\"%d\"%s>",
@@ -364,10 +365,12 @@ static void put_decimal(buf_t *b, const char *lang, double x)
 static void render_results(buf_t *b, session_t *s, live_slide_t *ls)
 {
 	const char *lang = s->lang;
+	/* under the question's h2 on a self-paced page, under the h1 live */
+	int h = s->row.self_paced ? 3 : 2;
 	buf_printf(b, "<section class=\"results\" aria-labelledby=\"results-%lld\">"
-		      "<h2 id=\"results-%lld\">%s</h2>",
-		   (long long)ls->id, (long long)ls->id,
-		   tr(lang, s->row.open ? "results.so_far" : "results.title"));
+		      "<h%d id=\"results-%lld\">%s</h%d>",
+		   (long long)ls->id, h, (long long)ls->id,
+		   tr(lang, s->row.open ? "results.so_far" : "results.title"), h);
 	if (!s->row.results) {
 		buf_printf(b, "<p class=\"waiting\">%s</p></section>", tr(lang, "results.hidden"));
 		return;
@@ -520,7 +523,7 @@ static void render_mine(buf_t *b, session_t *s, live_slide_t *ls, uint64_t key)
 		json_decref(mine);
 		return;
 	}
-	buf_printf(b, "<div class=\"mine\"><h3>%s</h3><ul class=\"mine-list\">",
+	buf_printf(b, "<div class=\"given\"><h3>%s</h3><ul class=\"mine-list\">",
 		   tr(s->lang, n > 1 ? "self.mine_many" : "self.mine_one"));
 	json_array_foreach(mine, i, m)
 	{
@@ -594,7 +597,7 @@ static void render_questionnaire(buf_t *c, app_t *a, session_t *s, http_request_
 		if (known)
 			render_mine(c, s, ls, key);
 		if (s->row.open && !form_full(&ls->s, used))
-			render_form(c, s, ls);
+			render_form(c, s, ls, used);
 		if (results_due(s, ls, used))
 			render_results(c, s, ls);
 		buf_puts(c, "</section>");
@@ -652,7 +655,7 @@ void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
 	else if (slide_is_question(&ls->s) && form_full(&ls->s, used))
 		buf_printf(&c, "<p class=\"waiting\">%s</p>", tr(s->lang, "form.done"));
 	else if (slide_is_question(&ls->s))
-		render_form(&c, s, ls);
+		render_form(&c, s, ls, used);
 	if (results_due(s, ls, used))
 		render_results(&c, s, ls);
 	buf_puts(&c, "</section>");
