@@ -1,5 +1,6 @@
 // The participant's page: follows the session's state over Server-Sent
-// Events and shows the current slide with its question. Every answer gets
+// Events and shows the current slide with its question (or, for a
+// self-paced session, every question at once: questionnaire.js). Every answer gets
 // an id made here and is written to localStorage before it is sent; it
 // stays there until the server has confirmed it, so a lost connection or a
 // reload sends it again with the same id, and the server never counts it
@@ -7,6 +8,7 @@
 // state arrives, and is what people without JavaScript use.
 import { t, plural, groupCode } from './i18n.js';
 import { resultsView } from './phone-results.js';
+import { createQuestionnaire } from './questionnaire.js';
 
 const code = document.body.dataset.code;
 const $ = (id) => document.getElementById(id);
@@ -154,7 +156,8 @@ function submit(slide, value, extra = {}) {
 function confirmed(a, body) {
   if (a.upvote) {
     store.set(`voted:${a.slide}`, [...new Set([...store.get(`voted:${a.slide}`, []), a.upvote])]);
-    renderQaList();
+    if (selfPaced()) questionnaire.load(); // the new count
+    else renderQaList();
     return;
   }
   store.set(`done:${a.slide}`, doneCount(a.slide) + 1);
@@ -167,6 +170,7 @@ function confirmed(a, body) {
   setFeedback(a.slide, 'thanks', text);
   announce(text);
   render();
+  if (selfPaced()) questionnaire.load(); // what was given, read back, and results
 }
 
 // The participant's own answer to a slide, kept on this phone only, so the
@@ -189,28 +193,47 @@ function refused(a, body, res) {
     }
     renderQaList();
   }
-  if (state && state.slide.id === a.slide) setFeedback(a.slide, 'error', msg);
+  if (selfPaced() || (state && state.slide.id === a.slide)) setFeedback(a.slide, 'error', msg);
   else { lateError = msg; shownKey = ''; }
   announce(msg);
   render();
+  if (selfPaced()) questionnaire.load();
 }
 
 function limitOf(slide) {
-  if (!state || state.slide.id !== slide) return 1;
-  const s = state.slide;
+  const s = selfPaced() ? questionnaire.slideOf(slide) : state?.slide.id === slide ? state.slide : null;
+  if (!s) return 1;
   return s.kind === 'open' || s.kind === 'qa' ? s.max_answers || 1 : 1;
 }
 
 function setFeedback(slide, kind, text) {
   feedback.set(slide, [kind, text]);
+  if (selfPaced()) { questionnaire.render(); return; }
   const box = main.querySelector('.feedback');
   if (box && state && state.slide.id === slide) box.replaceChildren(message(kind, text));
 }
 
 // ---- rendering ------------------------------------------------------------
 
+// A self-paced session that still runs shows the questionnaire instead.
+function selfPaced() {
+  return state?.mode === 'self-paced' && state.status !== 'ended';
+}
+
+const questionnaire = createQuestionnaire({
+  code, main, el, message, store, answerForm, pendingFor, doneCount,
+  qaBlock: (slide, items, canVote) => qaBlockFor(slide, items, canVote),
+  feedbackOf: (slide) => feedback.get(slide),
+  lang: () => lang,
+});
+
 function render() {
   if (!state) return;
+  if (selfPaced()) {
+    shownKey = '';
+    questionnaire.render();
+    return;
+  }
   const s = state.slide;
   const pending = pendingFor(s.id).filter((p) => !p.upvote).length;
   const key = [s.id, state.open, state.status, doneCount(s.id), pending, lang].join('|');
@@ -482,22 +505,24 @@ function renderResults() {
 
 // ---- Q&A: others' questions with upvotes ------------------------------------
 
+// The questions of the live slide (from the qa event), or of a slide of
+// a self-paced session (from the questionnaire).
 function qaBlock(canVote) {
+  return qaBlockFor(state.slide.id, qa.slide === state.slide.id ? qa.items : [], canVote && state.open, 'qa-list');
+}
+
+function qaBlockFor(slide, items, canVote, id = `qa-list-${slide}`) {
   const wrap = el('div', { class: 'qa-block' });
-  wrap.append(el('h2', { text: t(lang, 'others') }), el('ul', { class: 'qa-list', id: 'qa-list', 'data-vote': canVote ? '1' : '' }));
-  fillQa(wrap.lastChild);
+  wrap.append(el('h2', { text: t(lang, 'others') }), el('ul', { class: 'qa-list', id }));
+  fillQa(wrap.lastChild, slide, items, canVote);
   return wrap;
 }
 
-function fillQa(ul) {
-  if (!state) return;
-  const slide = state.slide.id;
-  const items = qa.slide === slide ? qa.items : [];
+function fillQa(ul, slide, items, canVote) {
   if (!items.length) {
     ul.replaceChildren(el('li', { class: 'waiting', text: t(lang, 'no_questions') }));
     return;
   }
-  const canVote = ul.dataset.vote === '1' && state.open;
   const voted = new Set(store.get(`voted:${slide}`, []));
   for (const p of pendingFor(slide)) if (p.upvote) voted.add(p.upvote);
   const own = new Set(store.get(`own:${slide}`, []));
@@ -517,7 +542,6 @@ function fillQa(ul) {
         onclick: (e) => {
           e.currentTarget.disabled = true;
           submit(slide, { upvote: q.id }, { upvote: q.id });
-          renderQaList();
         },
       }, el('span', { 'aria-hidden': 'true', text: `▲ ${q.votes}` })));
     }
@@ -527,8 +551,9 @@ function fillQa(ul) {
 }
 
 function renderQaList() {
+  if (selfPaced()) { questionnaire.render(); return; }
   const ul = $('qa-list');
-  if (ul) fillQa(ul);
+  if (ul && state) fillQa(ul, state.slide.id, qa.slide === state.slide.id ? qa.items : [], state.open);
 }
 
 // ---- the stream -----------------------------------------------------------
@@ -544,6 +569,7 @@ function connect() {
     streamDown = false;
     showStatus();
     flush();
+    if (selfPaced()) questionnaire.load(); // others may have answered meanwhile
   });
   source.addEventListener('state', (e) => {
     const st = JSON.parse(e.data);
@@ -552,6 +578,7 @@ function connect() {
     lang = st.event?.lang || lang;
     const title = document.querySelector('.event-title');
     if (title && st.event?.title) title.textContent = st.event.title;
+    if (selfPaced()) { questionnaire.stateChanged(st); return; }
     render();
     renderResults(); // shown or hidden by the presenter: no new page needed
   });
@@ -577,7 +604,11 @@ function connect() {
 const codeEl = document.querySelector('.topbar .code');
 if (codeEl) codeEl.textContent = groupCode(code);
 window.addEventListener('online', flush);
-document.addEventListener('visibilitychange', () => { if (!document.hidden) flush(); });
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden) return;
+  flush();
+  if (selfPaced()) questionnaire.load(); // back after a while: the newest lists and results
+});
 window.addEventListener('pageshow', (e) => { if (e.persisted) connect(); });
 connect();
 // A stream that has not opened after a few seconds is as good as down.
