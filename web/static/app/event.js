@@ -141,9 +141,11 @@ export async function eventPage(main, id, me) {
   // ---- sessions
   const sessList = el('div', { class: 'sessions' });
   const sessMsg = el('p', { class: 'form-msg', role: 'status' });
-  const startBtn = el('button', { type: 'button', id: 'new-session', onclick: newSession }, t('start_again'));
+  const startBtn = el('button', { type: 'button', id: 'new-session', onclick: () => newSession('live') }, t('start_again'));
+  const onlineBtn = el('button', { type: 'button', id: 'new-online', class: 'secondary', onclick: () => newSession('self-paced') }, t('open_online'));
   panels.sessions.append(el('h2', {}, t('tab_sessions')), el('p', { class: 'hint' }, t('sessions_hint')),
-    canEdit ? el('div', { class: 'row' }, startBtn, sessMsg) : null, sessList);
+    canEdit ? el('p', { class: 'hint' }, t('online_hint')) : null,
+    canEdit ? el('div', { class: 'row' }, startBtn, onlineBtn, sessMsg) : null, sessList);
   function renderSessions() {
     if (!ev.sessions.length) { sessList.replaceChildren(el('p', { class: 'muted' }, t('no_sessions'))); return; }
     const rows = [...ev.sessions].sort((a, b) => b.started_at - a.started_at);
@@ -153,9 +155,11 @@ export async function eventPage(main, id, me) {
         el('div', { class: 'session-main' },
           el('span', { class: 'code' }, groupCode(s.code)),
           el('span', { class: `pill ${s.status}` }, t(`status_${s.status}`)),
+          s.mode === 'self-paced' ? el('span', { class: 'pill online' }, t('mode_self_paced')) : null,
           el('span', {}, t('answers_n', { n: s.answers })),
           el('span', { class: 'muted' }, formatTime(null, s.started_at), s.ended_at ? ` – ${formatTime(null, s.ended_at)}` : '')),
         el('div', { class: 'session-links' },
+          live && s.mode === 'self-paced' ? el('a', { class: 'button small', href: `/${s.code}` }, t('public_page')) : null,
           live && canEdit ? el('a', { class: 'button small', href: `/present/${s.code}` }, t('presenter')) : null,
           el('a', { class: 'button secondary small', href: `/app/moderate/${s.code}` }, t('moderate')),
           live && canEdit ? el('a', { class: 'button secondary small', href: `/app/remote/${s.code}` }, t('remote')) : null,
@@ -166,15 +170,17 @@ export async function eventPage(main, id, me) {
     try { ev = await api('GET', `/api/v1/events/${id}`); } catch { /* keep what we have */ }
     renderSessions();
   }
-  async function newSession() {
-    startBtn.disabled = true;
+  async function newSession(mode) {
+    startBtn.disabled = onlineBtn.disabled = true;
     sessMsg.textContent = '';
     try {
-      const s = await api('POST', `/api/v1/events/${id}/sessions`);
-      sessMsg.textContent = t('session_started', { code: groupCode(s.code) });
+      const s = await api('POST', `/api/v1/events/${id}/sessions`, { mode });
+      sessMsg.textContent = mode === 'self-paced'
+        ? t('online_started', { code: groupCode(s.code), url: s.join_url })
+        : t('session_started', { code: groupCode(s.code) });
       await refresh();
     } catch (e) { sessMsg.textContent = e.message; }
-    startBtn.disabled = false;
+    startBtn.disabled = onlineBtn.disabled = false;
   }
   async function endSession(code) {
     if (!confirm(t('confirm_end', { code: groupCode(code) }))) return;
