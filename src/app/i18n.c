@@ -155,6 +155,9 @@ static const struct {
 	 "De samenvatting kon niet worden opgeslagen; probeer het zo opnieuw."},
 	{"the session could not be started",
 	 "De sessie kon niet worden gestart; probeer het zo opnieuw."},
+	{"\"mode\" is \"live\" or \"self-paced\"",
+	 "\"mode\" is \"live\" (de sessie volgt de presentatie) of \"self-paced\" (online, in "
+	 "eigen tempo)."},
 	{"expected {\"name\": …, \"role\": \"moderator\" or \"facilitator\"}",
 	 "Verwacht {\"name\": …, \"role\": \"moderator\" of \"facilitator\"}."},
 	{"the event could not be deleted",

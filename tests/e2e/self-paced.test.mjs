@@ -40,6 +40,8 @@ test('a facilitator opens the event online; bad requests are refused with a mess
   res = await api('/api/v1/events/1/sessions', { method: 'POST', body: '{"mode":"weekly"}' });
   assert.equal(res.status, 400);
   assert.match((await res.json()).error, /"live" or "self-paced"/);
+  res = await api('/api/v1/events/1/sessions', { method: 'POST', body: '{"mode":"weekly"}', headers: { 'accept-language': 'nl' } });
+  assert.match((await res.json()).error, /online, in eigen tempo/);
   res = await api('/api/v1/events/1/sessions', { method: 'POST', body: 'not json' });
   assert.equal(res.status, 400);
   assert.equal((await res.json()).code, 'invalid');
