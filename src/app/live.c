@@ -14,6 +14,10 @@
  * session), so their frame is smaller than the presenter's: the newest
  * open answers and the most frequent words only, no times, no counts of
  * hidden answers.
+ *
+ * A self-paced session (store.h) has a current slide too, for its presenter
+ * screen, but its phones are not on it: they get the state and nothing of
+ * that slide (questionnaire.c serves them every question).
  */
 #include <stdio.h>
 #include <stdlib.h>
