@@ -127,6 +127,15 @@ test('the facilitator sees the counts and the report has the online session', as
   assert.match(res, /Online, tussen de bijeenkomsten/);
   const html = await page.evaluate(async (code) => (await fetch(`/api/v1/sessions/${code}/report?format=html`)).text(), online);
   assert.match(html, /<td>Online, tussen de bijeenkomsten<\/td>/);
+  // the presenter screen runs on it as on any session
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto(`${srv.base}/present/${online}`);
+  await page.waitForSelector('#join-line strong');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.getElementById('slide-title').textContent === 'Hoe kwam je hier?');
+  await page.waitForFunction(() => [...document.querySelectorAll('.bar-row')].some((r) => r.textContent.includes('Bus') && r.querySelector('.value').textContent.startsWith('1')));
+  await page.waitForTimeout(700); // the slide's fade-in
+  await page.screenshot({ path: path.join(OUT, 'present-online.png') });
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
