@@ -638,6 +638,8 @@ static void on_sweep(uv_timer_t *t)
 	sse_keepalive_tick(now);
 }
 
+static void free_on_close(uv_handle_t *h) { free(h->data); }
+
 int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn handler,
 		void *ctx, http_server_t **out)
 {
@@ -661,10 +663,11 @@ int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn han
 	if (rc == 0)
 		rc = uv_listen((uv_stream_t *)&srv->listener, 4096, on_connection);
 	if (rc < 0) {
+		/* The handle is the loop's until its close has run: the struct
+		 * is freed then, when the caller runs the loop (a caller trying
+		 * the next port does; one that exits loses nothing). */
 		srv->closing = true;
-		uv_close((uv_handle_t *)&srv->listener, NULL);
-		/* freed after the loop runs the close; leak-free because the
-		 * caller exits on this error */
+		uv_close((uv_handle_t *)&srv->listener, free_on_close);
 		return rc;
 	}
 	uv_timer_init(loop, &srv->sweep);
