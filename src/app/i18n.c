@@ -191,6 +191,21 @@ static const struct {
 	{"no such answer in a live session", "Dit antwoord hoort niet bij een lopende sessie."},
 	{"only Q&A questions can be marked answered or pinned",
 	 "Alleen vragen van een Q&A kunnen als beantwoord gemarkeerd of vastgezet worden."},
+	/* the report's download */
+	{"format must be one of pdf, md, html, csv, xlsx, json",
+	 "Het formaat moet pdf, md, html, csv, xlsx of json zijn."},
+	{"session must be a session number (1, 2, …) or all",
+	 "De sessie moet een sessienummer zijn (1, 2, …) of all."},
+	{"this event has 1 session; there is no session %d",
+	 "Dit evenement heeft 1 sessie; er is geen sessie %d."},
+	{"this event has %d sessions; there is no session %d",
+	 "Dit evenement heeft %d sessies; er is geen sessie %d."},
+	{"the server is stopping; try again in a moment",
+	 "De server stopt; probeer het zo opnieuw."},
+	{"the report could not be made; try again later",
+	 "Het rapport kon niet worden gemaakt; probeer het later opnieuw."},
+	{"the report could not be started",
+	 "Het rapport kon niet worden gestart; probeer het zo opnieuw."},
 };
 
 const char *tr(const char *lang, const char *key)

@@ -16,6 +16,11 @@
  * counts its jobs on the pool (app_busy), and when the server stops
  * (app_stop) a report gives up at its next question so that the store can
  * close soon after.
+ *
+ * What the route says to a person is written here in English and sent in
+ * the language the request asks for (tr_req, the table in i18n.c); the
+ * report's own messages are for the command line and the log, so a refused
+ * session number is said again here, from the count of sessions.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +43,7 @@ typedef struct report_work {
 	report_format_t fmt;
 	/* results, filled by the worker */
 	int rc;
+	int n_sessions; /* the event's sessions, counted when session is refused */
 	char err[512];
 	char name[160]; /* the file name offered to the browser */
 	char *body;
@@ -80,6 +86,12 @@ static void file_name(const report_t *r, const report_work_t *w, char *out, size
 		 EXTS[w->fmt]);
 }
 
+static void count_session(const store_session_t *s, void *arg)
+{
+	(void)s;
+	(*(int *)arg)++;
+}
+
 /* On a thread of the pool: never touches the loop or the request. */
 static void render(uv_work_t *work)
 {
@@ -91,6 +103,8 @@ static void render(uv_work_t *work)
 	}
 	w->rc = report_open(w->app->store, w->event_id, NULL, w->session, &r, w->err,
 			    sizeof w->err);
+	if (w->rc == REPORT_EINVAL)
+		store_event_sessions(w->app->store, w->event_id, count_session, &w->n_sessions);
 	if (w->rc)
 		return;
 	r->cancel = &w->app->stopping;
@@ -118,6 +132,28 @@ static void render(uv_work_t *work)
 	unlink(path);
 }
 
+/* msg is English (i18n.c), sent in the language the request asks for. */
+static void refuse(http_request_t *req, int status, const char *code, const char *msg)
+{
+	http_respond_error(req, status, code, tr_req(req, msg), NULL);
+}
+
+/* The session number the event does not have: report_open refuses nothing
+ * else once reports_get has checked the query. */
+static void no_such_session(const report_work_t *w)
+{
+	char msg[256];
+	const char *lang = tr_req_lang(w->req);
+	if (w->n_sessions == 1)
+		snprintf(msg, sizeof msg,
+			 tr_msg(lang, "this event has 1 session; there is no session %d"), w->session);
+	else
+		snprintf(msg, sizeof msg,
+			 tr_msg(lang, "this event has %d sessions; there is no session %d"),
+			 w->n_sessions, w->session);
+	http_respond_error(w->req, 400, "bad_request", msg, NULL);
+}
+
 /* Back on the loop thread. */
 static void rendered(uv_work_t *work, int status)
 {
@@ -128,20 +164,20 @@ static void rendered(uv_work_t *work, int status)
 		snprintf(head, sizeof head, "Content-Disposition: attachment; filename=\"%s\"\r\n",
 			 w->name);
 		http_respond(w->req, 200, TYPES[w->fmt], head, w->body, w->len);
-	} else if (w->rc == REPORT_EINVAL) {
-		http_respond_error(w->req, 400, "bad_request", w->err, NULL);
-	} else if (w->rc == REPORT_ENOTFOUND) {
-		http_respond_error(w->req, 404, "not_found", w->err, NULL);
+	} else if (status == 0 && w->rc == REPORT_EINVAL) {
+		log_info("report of event %lld: %s", (long long)w->event_id, w->err);
+		no_such_session(w);
+	} else if (status == 0 && w->rc == REPORT_ENOTFOUND) {
+		/* deleted while the report waited for the pool */
+		refuse(w->req, 404, "not_found", "no such event");
 	} else if (status == 0 && w->rc == REPORT_ECANCELED) {
 		log_info("report of event %lld: stopped, the server is stopping",
 			 (long long)w->event_id);
-		http_respond_error(w->req, 503, "unavailable",
-				   "the server is stopping; try again in a moment", NULL);
+		refuse(w->req, 503, "unavailable", "the server is stopping; try again in a moment");
 	} else {
 		log_error("report of event %lld: %s", (long long)w->event_id,
 			  status ? uv_strerror(status) : w->err);
-		http_respond_error(w->req, 503, "unavailable",
-				   "the report could not be made; try again later", NULL);
+		refuse(w->req, 503, "unavailable", "the report could not be made; try again later");
 	}
 	free(w->body);
 	free(w);
@@ -152,8 +188,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 	char f[16], sess[16];
 	report_format_t fmt;
 	if (http_query(req, "format", f, sizeof f) < 0 || report_format_parse(f, &fmt) < 0) {
-		http_respond_error(req, 400, "bad_request",
-				   "format must be one of pdf, md, html, csv, xlsx, json", NULL);
+		refuse(req, 400, "bad_request", "format must be one of pdf, md, html, csv, xlsx, json");
 		return;
 	}
 	int session = 0;
@@ -161,8 +196,8 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 		char *end;
 		long v = strtol(sess, &end, 10);
 		if (!*sess || *end || v < 1 || v > 100000) {
-			http_respond_error(req, 400, "bad_request",
-					   "session must be a session number (1, 2, …) or all", NULL);
+			refuse(req, 400, "bad_request",
+			       "session must be a session number (1, 2, …) or all");
 			return;
 		}
 		session = (int)v;
@@ -179,7 +214,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 	int rc = uv_queue_work(a->loop, &w->work, render, rendered);
 	if (rc < 0) {
 		free(w);
-		http_respond_error(req, 503, "unavailable", "the report could not be started", NULL);
+		refuse(req, 503, "unavailable", "the report could not be started");
 		return;
 	}
 	a->pool_jobs++;

@@ -92,7 +92,18 @@ test('the origin conference over two sessions, in every format', async () => {
       assert.equal(r.status, 400, q);
       assert.match((await r.json()).error, /format|session/);
     }
-    assert.equal((await fetch(url('format=pdf&session=3'), auth)).status, 400);
+    const three = await fetch(url('format=pdf&session=3'), auth);
+    assert.equal(three.status, 400);
+    assert.equal((await three.json()).error, 'this event has 2 sessions; there is no session 3');
+    // the same refusals in Dutch, as the workspace's pages ask for them
+    const nl = { headers: { ...auth.headers, 'accept-language': 'nl' } };
+    const nlThree = await fetch(url('format=pdf&session=3'), nl);
+    assert.equal(nlThree.status, 400);
+    assert.equal((await nlThree.json()).error, 'Dit evenement heeft 2 sessies; er is geen sessie 3.');
+    const nlFormat = await fetch(url('format=doc'), nl);
+    assert.equal((await nlFormat.json()).error, 'Het formaat moet pdf, md, html, csv, xlsx of json zijn.');
+    const nlSession = await fetch(url('format=pdf&session=x'), { headers: { ...auth.headers, 'accept-language': 'nl-NL,nl;q=0.9,en;q=0.8' } });
+    assert.match((await nlSession.json()).error, /^De sessie moet een sessienummer zijn/);
     const types = { pdf: 'application/pdf', md: 'text/markdown', html: 'text/html', csv: 'text/csv',
       xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', json: 'application/json' };
     for (const [fmt, type] of Object.entries(types)) {
