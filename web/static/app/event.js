@@ -1,11 +1,13 @@
 // The event page: the deck editor with an explicit Save, the summary, the
 // sessions (start again with empty results, end, links to the presenter,
-// moderation and remote), sharing, the deck's export and the moderation log.
+// moderation and remote), the report's downloads, sharing, the deck's export
+// and the moderation log.
 import { el, field, nextId, announce, formatTime } from './dom.js';
 import { api } from './api.js';
 import { t } from '../app-i18n.js';
 import { parseDeck, serialiseDeck, slideAtLine } from './deck.js';
 import { createEditor } from './editor.js';
+import { reportPanel } from './report.js';
 
 const groupCode = (c) => String(c).replace(/(\d{3})(?=\d)/g, '$1 ');
 
@@ -57,7 +59,7 @@ export async function eventPage(main, id, me) {
 
   // ---- tabs
   const panels = {};
-  const tabs = ['slides', 'sessions', 'summary', 'share', 'log'].filter((k) => k !== 'share' || canShare);
+  const tabs = ['slides', 'sessions', 'summary', 'report', 'share', 'log'].filter((k) => k !== 'share' || canShare);
   const tablist = el('div', { class: 'tabs', role: 'tablist', 'aria-label': t('event_sections') });
   for (const k of tabs) {
     panels[k] = el('section', { class: `panel panel-${k}`, role: 'tabpanel', id: `panel-${k}`, 'aria-labelledby': `tab-${k}`, hidden: true, tabindex: '-1' });
@@ -82,6 +84,7 @@ export async function eventPage(main, id, me) {
     }
     history.replaceState(null, '', `#${k}`);
     if (k === 'log') loadLog();
+    if (k === 'report') report.refresh(id);
   }
 
   main.append(head, deckMsg, tablist, ...Object.values(panels));
@@ -222,6 +225,9 @@ export async function eventPage(main, id, me) {
   if (!canEdit) summaryArea.disabled = true;
   panels.summary.append(el('h2', {}, t('tab_summary')), field(t('summary_label'), summaryArea, t('summary_hint')).wrap,
     canEdit ? el('div', { class: 'row' }, sumBtn, sumState) : null, sumMsg);
+
+  // ---- report
+  const report = reportPanel(panels.report, ev);
 
   // ---- share
   if (canShare) {
