@@ -144,7 +144,8 @@ static void results(FILE *f, const report_t *r, const report_question_t *q,
 		json_array_foreach(json_object_get(t, "items"), i, e) {
 			fputs("<li>", f);
 			esc_lines(f, str(e, "text"));
-			fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"), w->votes,
+			fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"),
+				report_count_word(num(e, "votes"), w->vote, w->votes),
 				json_is_true(json_object_get(e, "answered")) ? " · ✓ " : "",
 				json_is_true(json_object_get(e, "answered")) ? w->answered : "");
 		}
@@ -210,7 +211,9 @@ static void results(FILE *f, const report_t *r, const report_question_t *q,
 	if (q->total.answers == 0)
 		fprintf(f, "<p class=note>%s</p>\n", w->no_answers);
 	if (q->total.hidden)
-		fprintf(f, "<p class=note>%zu %s.</p>\n", q->total.hidden, w->hidden_note);
+		fprintf(f, "<p class=note>%zu %s.</p>\n", q->total.hidden,
+			report_count_word((long long)q->total.hidden, w->hidden_note_one,
+					  w->hidden_note));
 	if (q->themes.n_groups)
 		themes(f, q, w);
 }

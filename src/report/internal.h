@@ -17,6 +17,8 @@ typedef struct report_words {
 		*of, *mean, *votes, *answered, *question, *made, *entries, *summary_missing,
 		*themes, *themes_note, *other, *more, *count, *date, *time, *value, *visible, *yes, *no, *type,
 		*slide, *respondents, *online, *since;
+	/* the singulars of the counted words above: "1 deelnemer", "1 stem" */
+	const char *participant, *answer, *vote, *hidden_note_one;
 	/* a slide's image that the PDF cannot draw: "not shown: reason" */
 	const char *image_not_shown, *image_too_large, *image_animated, *image_unreadable;
 	const char *months[12];
@@ -28,6 +30,12 @@ const report_words_t *report_words(const char *lang);
 /* How a session is named in tables: its number, or for the session that
  * was open online between the meetings the words for that. */
 void report_session_label(const report_t *r, size_t i, char *out, size_t len);
+
+/* one when n is 1, else many: the word after a count ("1 antwoord", "2 antwoorden"). */
+static inline const char *report_count_word(long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
 
 /* "16 oktober 2020" from "2020-10-16" (copied as is when not a date). */
 void report_date_long(const char *iso, const char *lang, char *out, size_t len);

@@ -112,7 +112,8 @@ static void results(FILE *f, const report_t *r, const report_question_t *q,
 		json_array_foreach(json_object_get(t, "items"), i, e) {
 			fputs("- ", f);
 			md_text(f, str(e, "text"), "  ");
-			fprintf(f, " — %lld %s%s%s\n", num(e, "votes"), w->votes,
+			fprintf(f, " — %lld %s%s%s\n", num(e, "votes"),
+				report_count_word(num(e, "votes"), w->vote, w->votes),
 				json_is_true(json_object_get(e, "answered")) ? ", " : "",
 				json_is_true(json_object_get(e, "answered")) ? w->answered : "");
 		}
@@ -165,7 +166,9 @@ static void results(FILE *f, const report_t *r, const report_question_t *q,
 	if (q->total.answers == 0)
 		fprintf(f, "%s\n", w->no_answers);
 	if (q->total.hidden)
-		fprintf(f, "\n*%zu %s.*\n", q->total.hidden, w->hidden_note);
+		fprintf(f, "\n*%zu %s.*\n", q->total.hidden,
+			report_count_word((long long)q->total.hidden, w->hidden_note_one,
+					  w->hidden_note));
 	fputc('\n', f);
 	if (q->themes.n_groups)
 		themes(f, q, w);

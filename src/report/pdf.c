@@ -424,12 +424,20 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 		else
 			buf_printf(&b, "%s%s %d (%s)", i ? "   ·   " : "", p->w->session,
 				   p->r->sessions[i].number, d);
-		buf_printf(&b, ": %zu %s, %zu %s", q->per_session[i].participants,
-			   p->w->participants, q->per_session[i].answers, p->w->answers);
+		const report_counts_t *c = &q->per_session[i];
+		buf_printf(&b, ": %zu %s, %zu %s", c->participants,
+			   report_count_word((long long)c->participants, p->w->participant,
+					     p->w->participants),
+			   c->answers,
+			   report_count_word((long long)c->answers, p->w->answer, p->w->answers));
 	}
 	if (q->n_sessions > 1)
 		buf_printf(&b, "   ·   %s: %zu %s, %zu %s", p->w->combined, q->total.participants,
-			   p->w->participants, q->total.answers, p->w->answers);
+			   report_count_word((long long)q->total.participants, p->w->participant,
+					     p->w->participants),
+			   q->total.answers,
+			   report_count_word((long long)q->total.answers, p->w->answer,
+					     p->w->answers));
 	if (q->total.hidden)
 		buf_printf(&b, "   ·   %zu %s", q->total.hidden, p->w->hidden);
 	double h = set(p, b.data, false, 9, false, PAGE_W - 2 * MARGIN);
@@ -899,9 +907,10 @@ static int question(pdf_t *p, size_t slide, size_t k, int *pages)
 				card_t *c = &cards[n++];
 				c->text = jstr(e, "text");
 				bool done = json_is_true(json_object_get(e, "answered"));
-				snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s",
-					 (long long)json_integer_value(json_object_get(e, "votes")),
-					 p->w->votes, done ? "   ✓ " : "", done ? p->w->answered : "");
+				long long votes = json_integer_value(json_object_get(e, "votes"));
+				snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s", votes,
+					 report_count_word(votes, p->w->vote, p->w->votes),
+					 done ? "   ✓ " : "", done ? p->w->answered : "");
 			}
 		}
 		*pages = 0;

@@ -463,6 +463,10 @@ static const report_words_t NL = {
 	.image_unreadable = "het bestand is beschadigd of geen afbeelding",
 	.online = "Online, tussen de bijeenkomsten",
 	.since = "vanaf",
+	.participant = "deelnemer",
+	.answer = "antwoord",
+	.vote = "stem",
+	.hidden_note_one = "verborgen antwoord is weggelaten",
 	.months = {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
 		   "september", "oktober", "november", "december"},
 };
@@ -509,6 +513,10 @@ static const report_words_t EN = {
 	.image_unreadable = "the file is damaged or not an image",
 	.online = "Online, between the meetings",
 	.since = "from",
+	.participant = "participant",
+	.answer = "answer",
+	.vote = "vote",
+	.hidden_note_one = "hidden answer is left out",
 	.months = {"January", "February", "March", "April", "May", "June", "July", "August",
 		   "September", "October", "November", "December"},
 };

@@ -300,3 +300,53 @@ test('answers with commas, quotes, newlines, HTML, right-to-left text and emoji 
     assert.match(enText, new RegExp(`\\b${n} of ${n}\\s*\\f$`));
   } finally { cleanup(env); }
 });
+
+test('one participant, one answer, one vote and one hidden answer are said in the singular', async () => {
+  const env = prepare();
+  const srv = await startServer(env);
+  try {
+    const open = await gotoKind(srv.base, env.code, env.token, 'open');
+    assert.equal((await new Participant(srv.base, env.code).answer(open.id, 'Alleen ik')).status, 201);
+    const bad = await new Participant(srv.base, env.code).answer(open.id, 'iets onaardigs');
+    const hid = await fetch(`${srv.base}/api/v1/answers/${bad.body.id}/hide`, {
+      method: 'POST', headers: { authorization: `Bearer ${env.token}` },
+    });
+    assert.equal(hid.status, 200);
+    const qa = await gotoKind(srv.base, env.code, env.token, 'qa');
+    const asked = await new Participant(srv.base, env.code).answer(qa.id, 'Wie beslist?');
+    assert.equal(asked.status, 201);
+    assert.equal((await new Participant(srv.base, env.code).answer(qa.id, { upvote: asked.body.id })).status, 201);
+  } finally { await stopServer(srv); }
+  try {
+    const out = (ext) => path.join(env.dir, `one.${ext}`);
+    const texts = () => {
+      for (const fmt of ['pdf', 'md', 'html']) {
+        const r = report(env, ['--event', '1', '--format', fmt, '--out', out(fmt)]);
+        assert.equal(r.status, 0, `${fmt}: ${r.stderr}`);
+      }
+      return {
+        pdf: squash(execFileSync('pdftotext', [out('pdf'), '-'], { encoding: 'utf8' })),
+        md: readFileSync(out('md'), 'utf8'),
+        html: readFileSync(out('html'), 'utf8'),
+      };
+    };
+    let t = texts();
+    assert.match(t.pdf, /: 1 deelnemer, 1 antwoord\b/);
+    assert.doesNotMatch(t.pdf, /\b1 (deelnemers|antwoorden|stemmen)\b/);
+    assert.match(t.pdf, /▲ 1 stem\b/);
+    for (const doc of [t.md, t.html]) {
+      assert.match(doc, /1 stem\b/);
+      assert.match(doc, /1 verborgen antwoord is weggelaten\./);
+      assert.doesNotMatch(doc, /\b1 (stemmen|verborgen antwoorden)\b/);
+    }
+    sql(env.db, "UPDATE events SET lang='en'");
+    t = texts();
+    assert.match(t.pdf, /: 1 participant, 1 answer\b/);
+    assert.match(t.pdf, /▲ 1 vote\b/);
+    assert.doesNotMatch(t.pdf, /\b1 (participants|answers|votes)\b/);
+    for (const doc of [t.md, t.html]) {
+      assert.match(doc, /1 vote\b/);
+      assert.match(doc, /1 hidden answer is left out\./);
+    }
+  } finally { cleanup(env); }
+});

@@ -53,12 +53,29 @@ static void test_words(void **state)
 	assert_string_equal(report_words(NULL)->session, "Session");
 }
 
+static void test_count_words(void **state)
+{
+	(void)state;
+	const report_words_t *nl = report_words("nl"), *en = report_words("en");
+	assert_string_equal(report_count_word(1, nl->participant, nl->participants), "deelnemer");
+	assert_string_equal(report_count_word(0, nl->participant, nl->participants), "deelnemers");
+	assert_string_equal(report_count_word(2, nl->answer, nl->answers), "antwoorden");
+	assert_string_equal(report_count_word(1, nl->answer, nl->answers), "antwoord");
+	assert_string_equal(report_count_word(1, nl->vote, nl->votes), "stem");
+	assert_string_equal(report_count_word(1, en->vote, en->votes), "vote");
+	assert_string_equal(report_count_word(11, en->participant, en->participants),
+			    "participants");
+	assert_string_equal(report_count_word(1, en->hidden_note_one, en->hidden_note),
+			    "hidden answer is left out");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_names),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_count_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
