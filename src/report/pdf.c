@@ -491,19 +491,57 @@ static void draw_card(pdf_t *p, const card_t *c, double x, double y, double row_
 		text(p, c->foot, x + PAD, y + PAD + h + 2, 8.5, true, w - 2 * PAD, BRAND);
 }
 
+/* The widest page mark of a question that takes parts pages, in digits
+ * as wide as the real ones: 9 up to nine pages, 99 up to 99, and so on. */
+static int widest_part(int parts)
+{
+	int w = 9;
+	while (parts > w && w < 99999)
+		w = w * 10 + 9;
+	return w;
+}
+
+/* The space a heading takes on every page of a question, reserved for its
+ * widest mark so that a longer "(10/12)" never wraps into the answers. */
+static double heading_room(pdf_t *p, const report_question_t *q, int parts)
+{
+	int w = widest_part(parts);
+	return q_heading(p, q, w, w, false);
+}
+
+/* How many pages a question's flow takes: counted with room for "(9/9)"
+ * first, again with room for "(99/99)" when it took ten pages or more, so
+ * that the count and the drawing reserve the same room. */
+static int count_parts(int (*flow)(pdf_t *, const report_question_t *, const void *, bool, int),
+		       pdf_t *p, const report_question_t *q, const void *arg)
+{
+	int reserve = 9, parts;
+	while ((parts = flow(p, q, arg, false, reserve)) > reserve && reserve < widest_part(parts))
+		reserve = widest_part(parts);
+	return parts;
+}
+
+typedef struct cards_arg {
+	card_t *cards;
+	size_t n;
+} cards_arg_t;
+
 /*
  * Cards flow in rows of COLUMNS, in answer order, left to right; a wide
  * card takes a row of its own. The first pass (draw false) only counts
- * pages; the second draws them with "(k/n)" in each heading.
+ * pages, with parts the widest mark to make room for; the second draws
+ * them with "(k/n)" in each heading, n = parts.
  */
-static int flow_cards(pdf_t *p, const report_question_t *q, card_t *cards, size_t n, bool draw,
-		      int parts)
+static int flow_cards(pdf_t *p, const report_question_t *q, const void *arg, bool draw, int parts)
 {
+	card_t *cards = ((const cards_arg_t *)arg)->cards;
+	size_t n = ((const cards_arg_t *)arg)->n;
 	double bottom = PAGE_H - BOTTOM;
 	int page = 1;
-	/* "(9/9)" measures at least as wide as any real mark */
-	double top0 = q_heading(p, q, 9, draw ? parts : 9, false);
-	double y = draw ? q_heading(p, q, 1, parts, true) : top0;
+	double top0 = heading_room(p, q, parts);
+	if (draw)
+		q_heading(p, q, 1, parts, true);
+	double y = top0;
 	size_t i = 0;
 	while (i < n) {
 		/* one row: up to COLUMNS narrow cards, or one wide card */
@@ -521,7 +559,9 @@ static int flow_cards(pdf_t *p, const report_question_t *q, card_t *cards, size_
 		}
 		if (y + row_h > bottom && y > top0 + 1) {
 			page++;
-			y = draw ? q_heading(p, q, page, parts, true) : top0;
+			if (draw)
+				q_heading(p, q, page, parts, true);
+			y = top0;
 		}
 		if (draw)
 			for (size_t c = 0; c < row_n; c++)
@@ -540,9 +580,10 @@ static int cards_section(pdf_t *p, const report_question_t *q, card_t *cards, si
 	double avail = PAGE_H - BOTTOM - 110;
 	for (size_t i = 0; i < n; i++)
 		measure_card(p, &cards[i], avail);
-	int parts = flow_cards(p, q, cards, n, false, 1);
+	cards_arg_t arg = {cards, n};
+	int parts = count_parts(flow_cards, p, q, &arg);
 	if (p->drawing)
-		flow_cards(p, q, cards, n, true, parts);
+		flow_cards(p, q, &arg, true, parts);
 	return parts;
 }
 
@@ -811,13 +852,14 @@ static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics
 /* Theme blocks in columns, each block into the shortest column (the
  * leftmost on a tie); a block that fits no column starts a page. Returns
  * the pages used; draws only when draw is true. */
-static int flow_themes(pdf_t *p, const report_question_t *q, const theme_metrics_t *tm,
-		       bool draw, int parts)
+static int flow_themes(pdf_t *p, const report_question_t *q, const void *arg, bool draw,
+		       int parts)
 {
-	double bottom = PAGE_H - BOTTOM, top = q_heading(p, q, 9, draw ? parts : 9, false);
+	const theme_metrics_t *tm = arg;
+	double bottom = PAGE_H - BOTTOM, top = heading_room(p, q, parts);
 	int page = 1;
 	if (draw)
-		top = q_heading(p, q, 1, parts, true);
+		q_heading(p, q, 1, parts, true);
 	double note_h = set(p, p->w->themes_note, false, 9, false, PAGE_W - 2 * MARGIN);
 	if (draw)
 		show(p, MARGIN, top, MUTED);
@@ -834,9 +876,10 @@ static int flow_themes(pdf_t *p, const report_question_t *q, const theme_metrics
 				c = k;
 		if (col[c] + h > bottom && col[c] > top + 1) {
 			page++;
-			double y = draw ? q_heading(p, q, page, parts, true) : top;
+			if (draw)
+				q_heading(p, q, page, parts, true);
 			for (int k = 0; k < THEME_COLUMNS; k++)
-				col[k] = draw ? y : top;
+				col[k] = top;
 			c = 0;
 		}
 		if (draw)
@@ -859,7 +902,7 @@ static int themes_section(pdf_t *p, const report_question_t *q)
 		if (q->themes.groups[g].n > tm.max_n)
 			tm.max_n = q->themes.groups[g].n;
 	p->heading_prefix = p->w->themes;
-	int parts = flow_themes(p, q, &tm, false, 1);
+	int parts = count_parts(flow_themes, p, q, &tm);
 	if (p->drawing)
 		flow_themes(p, q, &tm, true, parts);
 	p->heading_prefix = NULL;

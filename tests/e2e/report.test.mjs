@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   ROOT, BIN, prepare, startServer, stopServer, cleanup, Participant, gotoKind, control,
@@ -349,4 +350,47 @@ test('one participant, one answer, one vote and one hidden answer are said in th
       assert.match(doc, /1 hidden answer is left out\./);
     }
   } finally { cleanup(env); }
+});
+
+// Words of a PDF page with their boxes: [{ word, x, y0, y1 }] per page.
+function pdfWords(file) {
+  const xml = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+  return xml.split('<page ').slice(1).map((page) => [...page.matchAll(
+    /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<\/word>/g)]
+    .map((m) => ({ x: +m[1], y0: +m[2], y1: +m[3], word: m[4] })));
+}
+
+test('a question of ten pages or more keeps the same room for its heading on every page', async () => {
+  // Titles around the length where " (10/10)" no longer fits on the
+  // heading's line while " (9/10)" still does; 210 answers take ten pages.
+  const words = 'Wat vinden jullie van de nieuwe plannen voor het plein in onze wijk en waarom Wat vinden jullie'.split(' ');
+  for (let len = 74; len <= 88; len += 2) {
+    let title = '';
+    for (let i = 0; title.length < len; i++) title += (title ? ' ' : '') + words[i % words.length];
+    title = `${title.slice(0, len).trimEnd()}?`;
+    const dir = mkdtempSync(path.join(tmpdir(), 'inspraak-e2e-'));
+    writeFileSync(path.join(dir, 'deck.md'), `---\ntitle: Kop\nlang: nl\n---\n\n? open: ${title}\n`);
+    const env = prepare(path.join(dir, 'deck.md'), dir);
+    try {
+      sql(env.db, `INSERT INTO answers(session_id, slide_id, participant, client_id, value, at)
+        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 209)
+        SELECT s.id, sl.id, 'p' || i, printf('client-%05d', i),
+          json_quote('Antwoord nummer ' || i || ' over het plein en de bomen en de bankjes'), 1700000000000 + i
+        FROM n, sessions s, slides sl`);
+      const out = path.join(dir, 'long.pdf');
+      const r = report(env, ['--event', '1', '--format', 'pdf', '--out', out]);
+      assert.equal(r.status, 0, r.stderr);
+      const pages = pdfWords(out).filter((ws) => ws.some((w) => w.word === 'Antwoord' && w.y0 > 90)
+        && !ws.some((w) => w.word === 'Thema&apos;s:'));
+      assert.ok(pages.length >= 10, `${len}: ${pages.length} pages of answers`);
+      const tops = pages.map((ws) => Math.min(...ws.filter((w) => w.word === 'Antwoord' && w.y0 > 90).map((w) => w.y0)));
+      const marks = pages.map((ws) => ws.find((w) => /^\(\d+\/\d+\)$/.test(w.word)));
+      marks.forEach((m, i) => {
+        assert.ok(m, `${len}: page ${i + 1} has no mark`);
+        assert.equal(m.word, `(${i + 1}/${pages.length})`, `${len}`);
+        assert.ok(m.y1 < tops[i], `${len}: the mark ${m.word} runs into the answers`);
+      });
+      for (const t of tops) assert.ok(Math.abs(t - tops[0]) < 0.5, `${len}: answers start at ${tops.join(', ')}`);
+    } finally { cleanup(env); }
+  }
 });
