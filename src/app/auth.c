@@ -124,7 +124,8 @@ static void session_added(store_job_t *job)
 {
 	login_t *l = job->arg;
 	if (job->status != STORE_OK) {
-		pages_login(l->app, l->req, 503, tr("nl", "err.unavailable"), l->next);
+		pages_login(l->app, l->req, 503, tr(pages_login_lang(l->req), "err.unavailable"),
+			    l->next);
 	} else {
 		char hdr[512];
 		snprintf(hdr, sizeof hdr,
@@ -224,7 +225,8 @@ static void verify_done(uv_work_t *w, int status)
 		start_session(v->app, v->req, v->user, v->next, NULL);
 	} else {
 		login_failed(v->app, v->req, v->name);
-		pages_login(v->app, v->req, 401, tr("nl", "login.wrong"), v->next);
+		pages_login(v->app, v->req, 401, tr(pages_login_lang(v->req), "login.wrong"),
+			    v->next);
 	}
 	free(v->pwhash);
 	free(v);
@@ -242,7 +244,7 @@ void auth_login_form(app_t *a, http_request_t *req)
 	if (http_form_field(req->body, req->body_len, "name", 0, name, sizeof name) <= 0 ||
 	    http_form_field(req->body, req->body_len, "password", 0, v->password,
 			    sizeof v->password) <= 0) {
-		pages_login(a, req, 400, tr("nl", "login.missing"), v->next);
+		pages_login(a, req, 400, tr(pages_login_lang(req), "login.missing"), v->next);
 		free(v);
 		return;
 	}
@@ -252,7 +254,7 @@ void auth_login_form(app_t *a, http_request_t *req)
 	int retry;
 	if (!login_allowed(a, req, name, &retry)) {
 		char msg[200];
-		snprintf(msg, sizeof msg, tr("nl", "err.logins"), retry);
+		snprintf(msg, sizeof msg, tr(pages_login_lang(req), "err.logins"), retry);
 		pages_login(a, req, 429, msg, v->next);
 		sodium_memzero(v->password, sizeof v->password);
 		free(v);
@@ -277,12 +279,12 @@ void auth_login_link(app_t *a, http_request_t *req)
 	if (http_query(req, "next", next, sizeof next) < 0)
 		snprintf(next, sizeof next, "/");
 	if (http_query(req, "token", token, sizeof token) != 64 || !is_hex(token, 64)) {
-		pages_login(a, req, 400, tr("nl", "login.link"), safe_next(next));
+		pages_login(a, req, 400, tr(pages_login_lang(req), "login.link"), safe_next(next));
 		return;
 	}
 	auth_sha256(token, hash);
 	if (store_token_user(a->store, hash, "login", store_now_ms(), &user) != STORE_OK) {
-		pages_login(a, req, 401, tr("nl", "login.link"), safe_next(next));
+		pages_login(a, req, 401, tr(pages_login_lang(req), "login.link"), safe_next(next));
 		return;
 	}
 	start_session(a, req, user, next, hash);

@@ -95,6 +95,14 @@ static const struct {
 	{"login.missing", "Vul je naam en wachtwoord in.", "Enter your name and password."},
 	{"login.link", "Deze inloglink is ongeldig of al gebruikt. Log in met je wachtwoord.",
 	 "This login link is invalid or was used already. Log in with your password."},
+	{"login.title", "inspraak — inloggen", "inspraak — log in"},
+	{"login.heading", "Inloggen", "Log in"},
+	{"login.lead", "Voor facilitators en moderatoren.", "For facilitators and moderators."},
+	{"login.name", "Naam", "Name"},
+	{"login.password", "Wachtwoord", "Password"},
+	{"login.submit", "Inloggen", "Log in"},
+	/* the link to the page in the other language, named in that language */
+	{"login.other", "English", "Nederlands"},
 };
 
 /* The workspace's messages: English as sent, then Dutch. */
@@ -219,8 +227,13 @@ const char *tr(const char *lang, const char *key)
 
 const char *tr_req_lang(const http_request_t *req)
 {
+	return tr_req_lang_or(req, "en");
+}
+
+const char *tr_req_lang_or(const http_request_t *req, const char *fallback)
+{
 	const char *h = http_header(req, "Accept-Language");
-	const char *best = "en";
+	const char *best = fallback;
 	double best_q = 0;
 	while (h && *h) {
 		/* one "tag;q=0.8" of a comma-separated list */

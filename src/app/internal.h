@@ -183,7 +183,13 @@ void pages_index(app_t *a, http_request_t *req, int status, const char *error,
 		 const char *extra_headers);
 void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
 		       const char *notice, bool notice_is_error, const char *set_cookie);
+/* The login page in pages_login_lang(req), with error (already in that
+ * language, not yet escaped) above the form. */
 void pages_login(app_t *a, http_request_t *req, int status, const char *error, const char *next);
+/* The login page's language: "lang" of the form (a POST) or the query when
+ * it is nl or en, else the request's Accept-Language, Dutch when it names
+ * neither. */
+const char *pages_login_lang(const http_request_t *req);
 void pages_present(app_t *a, session_t *s, http_request_t *req);
 /* The workspace (web/app.html) for /app and below; 404 when not installed. */
 void pages_app(app_t *a, http_request_t *req);
@@ -209,6 +215,8 @@ const char *tr(const char *lang, const char *key);
  * prefers of the two (the workspace's pages send their own); "en" when it
  * names neither. */
 const char *tr_req_lang(const http_request_t *req);
+/* tr_req_lang with fallback ("nl" or "en") when the request names neither. */
+const char *tr_req_lang_or(const http_request_t *req, const char *fallback);
 /* A workspace message, written in English where it is sent, in lang ("nl"
  * gives the Dutch of i18n.c's table; the English itself when it has none).
  * A format stays a format with the same conversions. Static strings. */

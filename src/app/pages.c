@@ -206,19 +206,55 @@ void pages_index(app_t *a, http_request_t *req, int status, const char *error,
 	buf_free(&e);
 }
 
+const char *pages_login_lang(const http_request_t *req)
+{
+	char l[8];
+	int n = req->method == HTTP_M_POST
+			? http_form_field(req->body, req->body_len, "lang", 0, l, sizeof l)
+			: http_query(req, "lang", l, sizeof l);
+	if (n == 2 && (strcmp(l, "nl") == 0 || strcmp(l, "en") == 0))
+		return strcmp(l, "nl") == 0 ? "nl" : "en";
+	return tr_req_lang_or(req, "nl");
+}
+
 void pages_login(app_t *a, http_request_t *req, int status, const char *error, const char *next)
 {
-	buf_t e = BUF_INIT;
+	const char *lang = pages_login_lang(req);
+	const char *other = strcmp(lang, "nl") == 0 ? "en" : "nl";
+	buf_t e = BUF_INIT, sw = BUF_INIT;
 	if (error && *error) {
 		buf_puts(&e, "<p class=\"error\" role=\"alert\">");
 		buf_html(&e, error, strlen(error));
 		buf_puts(&e, "</p>");
 	}
-	char *n = esc(next ? next : "/");
-	const char *pairs[] = {"lang", "nl", "error", e.data ? e.data : "", "next", n, NULL};
-	send_html(req, status, pages_fill(a->t_login, pairs), NULL);
+	next = next ? next : "/";
+	char *n = esc(next);
+	/* the same page in the other language, keeping where to go next */
+	buf_printf(&sw, "<a href=\"/login?lang=%s&amp;next=", other);
+	for (const unsigned char *c = (const unsigned char *)next; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("-_.~/", *c))
+			buf_printf(&sw, "%c", *c);
+		else
+			buf_printf(&sw, "%%%02X", *c);
+	}
+	buf_printf(&sw, "\" lang=\"%s\" hreflang=\"%s\">%s</a>", other, other,
+		   tr(lang, "login.other"));
+	const char *pairs[] = {"lang", lang,
+			       "error", e.data ? e.data : "",
+			       "next", n,
+			       "title", tr(lang, "login.title"),
+			       "heading", tr(lang, "login.heading"),
+			       "lead", tr(lang, "login.lead"),
+			       "name", tr(lang, "login.name"),
+			       "password", tr(lang, "login.password"),
+			       "submit", tr(lang, "login.submit"),
+			       "switch", sw.data,
+			       NULL};
+	send_html(req, status, pages_fill(a->t_login, pairs), "Vary: Accept-Language\r\n");
 	free(n);
 	buf_free(&e);
+	buf_free(&sw);
 }
 
 static void put_esc(buf_t *b, const char *s) { buf_html(b, s, strlen(s)); }

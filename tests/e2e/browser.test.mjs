@@ -45,7 +45,8 @@ after(async () => {
 });
 
 test('a wrong password is refused with a message; the presenter needs a login', async () => {
-  const page = await newPage({ width: 1280, height: 800 });
+  // a Dutch browser: the login page follows the browser's language
+  const page = await newPage({ width: 1280, height: 800 }, { locale: 'nl-NL' });
   const res = await page.goto(`${srv.base}/present/${env.code}`);
   assert.match(page.url(), /\/login\?next=/);
   assert.equal(res.status(), 200);
