@@ -146,7 +146,8 @@ static void no_such_session(const report_work_t *w)
 	const char *lang = tr_req_lang(w->req);
 	if (w->n_sessions == 1)
 		snprintf(msg, sizeof msg,
-			 tr_msg(lang, "this event has 1 session; there is no session %d"), w->session);
+			 tr_msg(lang, "this event has 1 session; there is no session %d"),
+			 w->session);
 	else
 		snprintf(msg, sizeof msg,
 			 tr_msg(lang, "this event has %d sessions; there is no session %d"),
@@ -188,7 +189,8 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 	char f[16], sess[16];
 	report_format_t fmt;
 	if (http_query(req, "format", f, sizeof f) < 0 || report_format_parse(f, &fmt) < 0) {
-		refuse(req, 400, "bad_request", "format must be one of pdf, md, html, csv, xlsx, json");
+		refuse(req, 400, "bad_request",
+		       "format must be one of pdf, md, html, csv, xlsx, json");
 		return;
 	}
 	int session = 0;
