@@ -159,7 +159,7 @@ export async function eventPage(main, id, me) {
           el('span', { class: 'code' }, groupCode(s.code)),
           el('span', { class: `pill ${s.status}` }, t(`status_${s.status}`)),
           s.mode === 'self-paced' ? el('span', { class: 'pill online' }, t('mode_self_paced')) : null,
-          el('span', {}, t('answers_n', { n: s.answers })),
+          el('span', {}, t(s.answers === 1 ? 'answers_1' : 'answers_n', { n: s.answers })),
           el('span', { class: 'muted' }, formatTime(null, s.started_at), s.ended_at ? ` – ${formatTime(null, s.ended_at)}` : '')),
         el('div', { class: 'session-links' },
           live && s.mode === 'self-paced' ? el('a', { class: 'button small', href: `/${s.code}` }, t('public_page')) : null,

@@ -75,7 +75,7 @@ export async function moderatePage(main, code) {
     n.tag.hidden = !n.hidden;
     n.tag.textContent = t(n.pending ? 'pending' : 'hidden');
     const at = it.at ? new Date(it.at).toLocaleTimeString(document.documentElement.lang === 'en' ? 'en-GB' : 'nl-NL', { hour: '2-digit', minute: '2-digit' }) : '';
-    n.meta.textContent = kind === 'qa' ? `${t('votes_n', { n: it.votes })}${n.answered ? ` · ${t('answered')}` : ''} · ${at}` : at;
+    n.meta.textContent = kind === 'qa' ? `${t(it.votes === 1 ? 'votes_1' : 'votes_n', { n: it.votes })}${n.answered ? ` · ${t('answered')}` : ''} · ${at}` : at;
     const label = n.pending ? 'approve' : n.hidden ? 'show' : 'hide';
     n.hide.textContent = t(label);
     n.hide.className = n.hidden ? 'small' : 'danger small';
