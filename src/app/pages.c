@@ -229,6 +229,12 @@ void pages_login(app_t *a, http_request_t *req, int status, const char *error, c
 	}
 	next = next ? next : "/";
 	char *n = esc(next);
+	/* After a refused attempt the name is kept; only the password is asked again. */
+	char user[72] = "";
+	if (req->method == HTTP_M_POST &&
+	    http_form_field(req->body, req->body_len, "name", 0, user, sizeof user) < 0)
+		user[0] = '\0';
+	char *u = esc(user);
 	/* the same page in the other language, keeping where to go next */
 	buf_printf(&sw, "<a href=\"/login?lang=%s&amp;next=", other);
 	for (const unsigned char *c = (const unsigned char *)next; *c; c++) {
@@ -247,12 +253,16 @@ void pages_login(app_t *a, http_request_t *req, int status, const char *error, c
 			       "heading", tr(lang, "login.heading"),
 			       "lead", tr(lang, "login.lead"),
 			       "name", tr(lang, "login.name"),
+			       "user", u,
+			       "focus", user[0] ? "" : " autofocus",
+			       "pwfocus", user[0] ? " autofocus" : "",
 			       "password", tr(lang, "login.password"),
 			       "submit", tr(lang, "login.submit"),
 			       "switch", sw.data,
 			       NULL};
 	send_html(req, status, pages_fill(a->t_login, pairs), "Vary: Accept-Language\r\n");
 	free(n);
+	free(u);
 	buf_free(&e);
 	buf_free(&sw);
 }

@@ -61,6 +61,13 @@ test('a failed login answers in the language of the form', async () => {
   assert.match(en.html, /role="alert">Unknown name or wrong password\.<\/p>/);
   const nl = await post({ name: 'anna', password: 'verkeerd-wachtwoord', next: '/app', lang: 'nl' });
   assert.match(nl.html, /role="alert">Onbekende naam of verkeerd wachtwoord\.<\/p>/);
+  // the name stays, escaped, and the password is asked again
+  assert.match(nl.html, /<input id="name" name="name"[^>]* value="anna">/);
+  assert.match(nl.html, /<input id="password"[^>]* autofocus>/);
+  assert.doesNotMatch(nl.html, /verkeerd-wachtwoord/);
+  const odd = await post({ name: '"><script>x</script>', password: 'verkeerd-wachtwoord', lang: 'nl' });
+  assert.match(odd.html, /value="&quot;&gt;&lt;script&gt;x&lt;\/script&gt;"/);
+  assert.doesNotMatch(odd.html, /<script>x/);
   const missing = await post({ name: '', password: '', lang: 'en' });
   assert.equal(missing.status, 400);
   assert.match(missing.html, /Enter your name and password\./);
