@@ -172,7 +172,7 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 		pending_t *p = pending_new(a, s, ls, req, participant_hex, client_id, form,
 					   set_cookie);
 		p->norm = norm;
-		p->value_text = json_dumps(norm, JSON_COMPACT | JSON_ENCODE_ANY);
+		p->value_text = answer_norm_text(norm);
 		p->job.u.answer.value = p->value_text;
 		p->job.u.answer.pending = held_back(a, ls, norm);
 		p->pkey = pkey;
@@ -237,7 +237,7 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 	}
 	pending_t *p = pending_new(a, s, ls, req, participant_hex, client_id, form, set_cookie);
 	p->norm = norm;
-	p->value_text = json_dumps(norm, JSON_COMPACT | JSON_ENCODE_ANY);
+	p->value_text = answer_norm_text(norm);
 	p->job.u.answer.value = p->value_text;
 	p->job.u.answer.pending = held_back(a, ls, norm);
 	p->pkey = pkey;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/buf.h"
 #include "util/text.h"
 
 enum { CLOUD_INPUT_MAX = 64 }; /* entries looked at, blank ones included */
@@ -403,4 +404,82 @@ char *answer_text(const slide_t *s, const json_t *v)
 		break;
 	}
 	return buf_steal(&b); /* "" when nothing was written */
+}
+
+/* ---- the normal form as text ---- */
+
+/* A JSON string as jansson writes it without flags: quotes, backslash and
+ * control characters escaped, everything else (valid UTF-8) as it is. */
+static void put_json_string(buf_t *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	buf_putc(b, '"');
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(b, s + start, i - start);
+		start = i + 1;
+		switch (c) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\b': buf_puts(b, "\\b"); break;
+		case '\f': buf_puts(b, "\\f"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		default:
+			buf_puts(b, "\\u00");
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+	buf_append(b, s + start, n - start);
+	buf_putc(b, '"');
+}
+
+/* Writes a string or a whole number; false for anything else. */
+static bool put_scalar(buf_t *b, const json_t *v)
+{
+	if (json_is_string(v)) {
+		put_json_string(b, json_string_value(v), json_string_length(v));
+		return true;
+	}
+	if (json_is_integer(v)) {
+		buf_printf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return true;
+	}
+	return false;
+}
+
+char *answer_norm_text(const json_t *norm)
+{
+	buf_t b = BUF_INIT;
+	buf_reserve(&b, 64);
+	bool ok = true;
+	if (json_is_array(norm)) {
+		buf_putc(&b, '[');
+		for (size_t i = 0; ok && i < json_array_size(norm); i++) {
+			if (i)
+				buf_putc(&b, ',');
+			ok = put_scalar(&b, json_array_get(norm, i));
+		}
+		buf_putc(&b, ']');
+	} else if (json_is_object(norm) && json_object_size(norm) == 1) {
+		void *it = json_object_iter((json_t *)norm);
+		const char *key = json_object_iter_key(it);
+		buf_putc(&b, '{');
+		put_json_string(&b, key, strlen(key));
+		buf_putc(&b, ':');
+		ok = put_scalar(&b, json_object_iter_value(it));
+		buf_putc(&b, '}');
+	} else {
+		ok = put_scalar(&b, norm);
+	}
+	if (!ok) {
+		buf_free(&b);
+		return json_dumps(norm, JSON_COMPACT | JSON_ENCODE_ANY);
+	}
+	return buf_steal(&b);
 }

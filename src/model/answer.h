@@ -48,6 +48,13 @@ int answer_validate(const slide_t *s, const json_t *value, const char *lang, jso
  * a cloud, 1 otherwise (0 for a qa upvote, which has its own rule). */
 int answer_units(const slide_t *s, const json_t *norm);
 
+/* The normal form as compact JSON text, as the store keeps it: the bytes
+ * json_dumps(norm, JSON_COMPACT | JSON_ENCODE_ANY) gives, written directly
+ * for the shapes a normal form has (strings, whole numbers, arrays of them,
+ * an object of one such member), through json_dumps for anything else.
+ * Returns a new string the caller frees, or NULL when out of memory. */
+char *answer_norm_text(const json_t *norm);
+
 /* The fields of an answer request: {"id": "…", "slide": 12, "value": …}. */
 typedef struct answer_envelope {
 	char id[65];    /* the client's answer id, NUL-terminated */

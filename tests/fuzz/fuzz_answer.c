@@ -3,7 +3,9 @@
  * form fallback produce it) for every question type, and the tally that
  * counts what validation let through. The first byte picks the slide.
  * The whole input is also read as a request body the short way
- * (answer_envelope): whatever it takes, the full parser must read alike.
+ * (answer_envelope): whatever it takes, the full parser must read alike;
+ * and every value is written as the store's text both ways (answer_norm_text
+ * and json_dumps), which must give the same bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -54,6 +56,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	json_t *norm = NULL;
 	char msg[256];
+	/* the store's text of any value, as jansson would write it */
+	char *mine = answer_norm_text(value), *theirs = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!mine || !theirs || strcmp(mine, theirs) != 0)
+		abort();
+	free(mine);
+	free(theirs);
 	if (answer_validate(s, value, data[1] & 1 ? "nl" : "en", &norm, msg, sizeof msg) == 0) {
 		static int64_t id;
 		uint64_t participant = (uint64_t)(data[1] >> 1) + 1;

@@ -436,6 +436,27 @@ static void envelope_short_way(void **state)
 	assert_int_equal(answer_envelope(longid, strlen(longid), &env), -1);
 }
 
+/* The store's text of a normal form is what json_dumps writes, byte for
+ * byte, also for text that needs escapes. */
+static void norm_text_as_jansson_writes_it(void **state)
+{
+	(void)state;
+	static const char *const values[] = {
+	    "\"gewoon\"", "[0,2]", "[]", "{\"ask\":\"Waarom \\\"zo\\\"?\"}", "{\"upvote\":881}",
+	    "\"tab\\there\\nnieuwe regel \\u0001 \\u001f\"", "[\"é\",\"\xe2\x80\xa8\",\"\x7f\",\"😀\"]",
+	    "\"\\\\ en /\"", "-12", "[1,\"a\"]", "{\"a\":[1]}", "1.5", "null", "[true]",
+	};
+	for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+		json_t *v = json_loads(values[i], JSON_DECODE_ANY, NULL);
+		assert_non_null(v);
+		char *mine = answer_norm_text(v), *theirs = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_string_equal(mine, theirs);
+		free(mine);
+		free(theirs);
+		json_decref(v);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +473,7 @@ int main(void)
 	    cmocka_unit_test(messages_fit_small_buffers),
 	    cmocka_unit_test(counts_units),
 	    cmocka_unit_test(envelope_short_way),
+	    cmocka_unit_test(norm_text_as_jansson_writes_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
