@@ -159,8 +159,10 @@ static void users(app_t *a, http_request_t *req, int64_t user, const char *sub, 
 		int rc = store_user_del(a->store, sub + 1);
 		if (rc == STORE_OK)
 			http_respond(req, 204, NULL, NULL, "", 0);
+		else if (rc == STORE_NOTFOUND)
+			err(req, 404, "not_found", "no such user");
 		else
-			err(req, rc == STORE_NOTFOUND ? 404 : 503, "not_found", "no such user");
+			err(req, 503, "unavailable", "the change could not be saved");
 	} else {
 		err(req, 405, "method_not_allowed", "method not allowed");
 	}
@@ -473,8 +475,10 @@ static void share(app_t *a, http_request_t *req, int64_t id, const char *rest)
 	}
 	if (rc == STORE_OK)
 		http_respond(req, 204, NULL, NULL, "", 0);
+	else if (rc == STORE_NOTFOUND)
+		err(req, 404, "not_found", "no such user");
 	else
-		err(req, rc == STORE_NOTFOUND ? 404 : 503, "not_found", "no such user");
+		err(req, 503, "unavailable", "the change could not be saved");
 }
 
 static void add_log(int64_t at, const char *user, const char *action, int64_t answer,
