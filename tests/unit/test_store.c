@@ -86,6 +86,33 @@ static void events_sessions_and_users(void **state)
 	store_close(st);
 }
 
+/* An event with one open question and a session of it; *slide is the
+ * question's id. */
+static void open_session(store_t *st, const char *lang, store_session_t *s, int64_t *slide)
+{
+	char *slides[] = {"{\"kind\":\"open\"}"};
+	int64_t ev;
+	assert_int_equal(store_event_create(st, "T", "", lang, "", 0, slides, 1, &ev, slide),
+			 STORE_OK);
+	assert_int_equal(store_session_create(st, ev, 6, s), STORE_OK);
+}
+
+/* An answer job for the session's question from participant number who,
+ * with client id prefix + n. */
+static void answer_job(store_job_t *j, store_done_fn done, void *arg, const store_session_t *s,
+		       int64_t slide, int who, const char *prefix, int n, char *value)
+{
+	j->kind = STORE_JOB_ANSWER;
+	j->done = done;
+	j->arg = arg;
+	j->u.answer.session_id = s->id;
+	j->u.answer.slide_id = slide;
+	j->u.answer.at_ms = 1;
+	snprintf(j->u.answer.participant, sizeof j->u.answer.participant, "%032d", who);
+	snprintf(j->u.answer.client_id, sizeof j->u.answer.client_id, "%s%d", prefix, n);
+	j->u.answer.value = value;
+}
+
 typedef struct ctx {
 	uv_loop_t *loop;
 	int done;
@@ -109,11 +136,9 @@ static void writer_commits_groups_and_finds_duplicates(void **state)
 {
 	(void)state;
 	store_t *st = open_ok();
-	char *slides[] = {"{\"kind\":\"open\"}"};
-	int64_t ev, ids[1];
-	assert_int_equal(store_event_create(st, "T", "", "en", "", 0, slides, 1, &ev, ids), STORE_OK);
+	int64_t ids[1];
 	store_session_t s;
-	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	open_session(st, "en", &s, ids);
 	uv_loop_t loop;
 	uv_loop_init(&loop);
 	assert_int_equal(store_start(st, &loop), STORE_OK);
@@ -122,16 +147,8 @@ static void writer_commits_groups_and_finds_duplicates(void **state)
 	ctx_t c = {&loop, 0, N + 1};
 	for (int i = 0; i <= N; i++) {
 		store_job_t *j = &jobs[i];
-		j->kind = STORE_JOB_ANSWER;
-		j->done = job_done;
-		j->arg = &c;
-		j->u.answer.session_id = s.id;
-		j->u.answer.slide_id = ids[0];
-		j->u.answer.at_ms = 1;
-		snprintf(j->u.answer.participant, 33, "%032d", i % 50);
 		/* the last job repeats the first one's id */
-		snprintf(j->u.answer.client_id, 65, "client-%d", i == N ? 0 : i);
-		j->u.answer.value = "\"hello\"";
+		answer_job(j, job_done, &c, &s, ids[0], i % 50, "client-", i == N ? 0 : i, "\"hello\"");
 		store_submit(st, j);
 	}
 	uv_run(&loop, UV_RUN_DEFAULT);
@@ -167,11 +184,9 @@ static void reports_keep_commit_order(void **state)
 {
 	(void)state;
 	store_t *st = open_ok();
-	char *slides[] = {"{\"kind\":\"open\"}"};
-	int64_t ev, ids[1];
-	assert_int_equal(store_event_create(st, "T", "", "en", "", 0, slides, 1, &ev, ids), STORE_OK);
+	int64_t ids[1];
 	store_session_t s;
-	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	open_session(st, "en", &s, ids);
 	uv_loop_t loop;
 	uv_loop_init(&loop);
 	assert_int_equal(store_start(st, &loop), STORE_OK);
@@ -182,16 +197,8 @@ static void reports_keep_commit_order(void **state)
 	order_n = 0;
 	for (int i = 0; i < 4; i++) {
 		store_job_t *j = &jobs[i];
-		j->kind = STORE_JOB_ANSWER;
-		j->done = job_done_in_order;
-		j->arg = &c;
-		j->u.answer.session_id = s.id;
-		j->u.answer.slide_id = ids[0];
-		j->u.answer.at_ms = 1;
-		snprintf(j->u.answer.participant, 33, "%032d", i);
 		/* jobs 0 and 2 carry the same id, as a retry would */
-		snprintf(j->u.answer.client_id, 65, "order-%d", i == 2 ? 0 : i);
-		j->u.answer.value = "\"x\"";
+		answer_job(j, job_done_in_order, &c, &s, ids[0], i, "order-", i == 2 ? 0 : i, "\"x\"");
 		store_submit(st, j);
 		/* each job its own loop iteration, so its own group */
 		uv_run(&loop, UV_RUN_NOWAIT);
@@ -226,11 +233,9 @@ static void migration_7_keeps_answers(void **state)
 {
 	(void)state;
 	store_t *st = open_ok();
-	char *slides[] = {"{\"kind\":\"open\"}"};
-	int64_t ev, ids[1];
-	assert_int_equal(store_event_create(st, "T", "", "nl", "", 0, slides, 1, &ev, ids), STORE_OK);
+	int64_t ids[1];
 	store_session_t s;
-	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	open_session(st, "nl", &s, ids);
 	store_close(st);
 
 	/* Put the table back as version 6 had it, with two answers. */
@@ -297,11 +302,9 @@ static void migration_8_self_paced_sessions(void **state)
 {
 	(void)state;
 	store_t *st = open_ok();
-	char *slides[] = {"{\"kind\":\"open\"}"};
-	int64_t ev, ids[1];
-	assert_int_equal(store_event_create(st, "T", "", "nl", "", 0, slides, 1, &ev, ids), STORE_OK);
+	int64_t ids[1];
 	store_session_t s;
-	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	open_session(st, "nl", &s, ids);
 	store_close(st);
 
 	/* Back to version 7: the sessions table as it was then. */
@@ -334,7 +337,7 @@ static void migration_8_self_paced_sessions(void **state)
 	assert_false(got.self_paced);
 	assert_int_equal(got.id, s.id);
 	store_session_t online;
-	assert_int_equal(store_session_create_mode(st, ev, 6, true, &online), STORE_OK);
+	assert_int_equal(store_session_create_mode(st, s.event_id, 6, true, &online), STORE_OK);
 	assert_true(online.self_paced);
 	assert_true(online.results);
 	assert_false(got.results);
@@ -346,7 +349,7 @@ static void migration_8_self_paced_sessions(void **state)
 	assert_int_equal(n / 100, 1); /* one self-paced among the live ones */
 	assert_true(n % 100 >= 1);
 	n = 0;
-	assert_int_equal(store_event_sessions(st, ev, count_session, &n), STORE_OK);
+	assert_int_equal(store_event_sessions(st, s.event_id, count_session, &n), STORE_OK);
 	assert_int_equal(n, 101);
 	store_close(st);
 
