@@ -248,9 +248,9 @@ int64_t sq_event_answers(store_t *st, int64_t event_id)
 	sqlite3_stmt *q = sq__prep(st, "SELECT count(*) FROM answers a JOIN sessions s ON"
 	                               " a.session_id=s.id WHERE s.event_id=?");
 	if (!q)
-		return -1;
+		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, event_id);
-	int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : STORE_ERROR;
 	sqlite3_finalize(q);
 	return n;
 }
@@ -259,9 +259,9 @@ int64_t sq_session_answers(store_t *st, int64_t session_id)
 {
 	sqlite3_stmt *q = sq__prep(st, "SELECT count(*) FROM answers WHERE session_id=?");
 	if (!q)
-		return -1;
+		return STORE_ERROR;
 	sqlite3_bind_int64(q, 1, session_id);
-	int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : STORE_ERROR;
 	sqlite3_finalize(q);
 	return n;
 }

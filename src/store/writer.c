@@ -228,6 +228,21 @@ int store__writer_start(store_t *st, uv_loop_t *loop)
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	pthread_cond_init(&w->sync_cv, NULL);
+	/* The threads start before the handles: the writer reaches w->async
+	 * only for a job, and jobs come after store_start returns. So a
+	 * failure here leaves nothing on the loop. */
+	rc = pthread_create(&w->thread, NULL, writer_main, w);
+	if (rc != 0) {
+		log_error("store: cannot start the writer thread: %s", strerror(rc));
+		pthread_cond_destroy(&w->sync_cv);
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		st->eng->writer_close(st);
+		return UV_EIO;
+	}
+	if (pthread_create(&w->syncer, NULL, syncer_main, w) != 0)
+		abort(); /* the writer runs already and would wait for it forever */
 	uv_async_init(loop, &w->async, on_done);
 	w->async.data = w;
 	uv_check_init(loop, &w->batch_check);
@@ -236,10 +251,6 @@ int store__writer_start(store_t *st, uv_loop_t *loop)
 	uv_check_start(&w->batch_check, on_batch_check);
 	uv_unref((uv_handle_t *)&w->batch_check);
 	st->writer = w;
-	if (pthread_create(&w->thread, NULL, writer_main, w) != 0)
-		abort(); /* handles are on the loop already; nothing sensible to undo */
-	if (pthread_create(&w->syncer, NULL, syncer_main, w) != 0)
-		abort(); /* the writer runs already and would wait for it forever */
 	return STORE_OK;
 }
 
