@@ -306,7 +306,7 @@ static int sq_backup(store_t *st, const char *dest, char *err, size_t errlen)
 {
 	if (access(dest, F_OK) == 0) {
 		snprintf(err, errlen, "%s exists already; choose a new file name", dest);
-		return STORE_ERROR;
+		return STORE_EXISTS;
 	}
 	sqlite3 *out = NULL;
 	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);

@@ -82,7 +82,8 @@ void store_reader_close(store_t *rd);
 
 /* Writes a consistent copy of the whole database to dest (which must not
  * exist) while others may go on writing: SQLite's online backup. On failure
- * returns STORE_ERROR with a message in err; dest is then removed. */
+ * returns STORE_EXISTS (dest exists, and is left alone) or STORE_ERROR
+ * (dest is then removed), with a message in err. */
 int store_backup(store_t *st, const char *dest, char *err, size_t errlen);
 /* The engine's last error message (for logs), never NULL; valid until the
  * next call on st. */
