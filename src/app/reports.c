@@ -7,12 +7,14 @@
  * A report of a large event takes seconds, so it is written on libuv's
  * thread pool (uv_queue_work): the worker opens the report, writes it to a
  * temporary file, reads the file back and removes it; the loop thread only
- * sends the bytes. The worker reads through the same store as the loop's
- * synchronous reads; SQLite's connection is serialised and every read
- * prepares its own statements, so the two never share a statement. The
- * loop never touches the job while the worker has it.
+ * sends the bytes. The worker reads through a reader of its own
+ * (store_reader_open): its own connection, so the pool never shares the
+ * loop's, and one snapshot for the whole report, so a report made during a
+ * meeting counts every question as of the same moment. The loop never
+ * touches the job while the worker has it.
  *
- * Because the worker reads the store, the store must outlive it: the app
+ * Because the worker's reader belongs to the store, the store must outlive
+ * it: the app
  * counts its jobs on the pool (app_busy), and when the server stops
  * (app_stop) a report gives up at its next question so that the store can
  * close soon after.
@@ -31,6 +33,7 @@
 #include "report/report.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 enum { REPORT_MAX_BYTES = 512 * 1024 * 1024 };
 
@@ -97,16 +100,22 @@ static void render(uv_work_t *work)
 {
 	report_work_t *w = work->data;
 	report_t *r = NULL;
+	store_t *rd = NULL;
 	if (atomic_load(&w->app->stopping)) {
 		w->rc = REPORT_ECANCELED;
 		return;
 	}
-	w->rc = report_open(w->app->store, w->event_id, NULL, w->session, &r, w->err,
-			    sizeof w->err);
-	if (w->rc == REPORT_EINVAL)
-		store_event_sessions(w->app->store, w->event_id, count_session, &w->n_sessions);
-	if (w->rc)
+	if (store_reader_open(w->app->store, &rd, w->err, sizeof w->err) != STORE_OK) {
+		w->rc = REPORT_ESTORE;
 		return;
+	}
+	w->rc = report_open(rd, w->event_id, NULL, w->session, &r, w->err, sizeof w->err);
+	if (w->rc == REPORT_EINVAL)
+		store_event_sessions(rd, w->event_id, count_session, &w->n_sessions);
+	if (w->rc) {
+		store_reader_close(rd);
+		return;
+	}
 	r->cancel = &w->app->stopping;
 	file_name(r, w, w->name, sizeof w->name);
 	const char *tmp = getenv("TMPDIR");
@@ -117,11 +126,13 @@ static void render(uv_work_t *work)
 		snprintf(w->err, sizeof w->err, "no room for a temporary file: %m");
 		w->rc = REPORT_EWRITE;
 		report_free(r);
+		store_reader_close(rd);
 		return;
 	}
 	close(fd);
 	w->rc = report_write(r, w->fmt, path, NULL, NULL, w->err, sizeof w->err);
 	report_free(r);
+	store_reader_close(rd);
 	if (w->rc == 0) {
 		w->body = file_read(path, REPORT_MAX_BYTES, &w->len);
 		if (!w->body) {
@@ -204,9 +215,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 		}
 		session = (int)v;
 	}
-	report_work_t *w = calloc(1, sizeof *w);
-	if (!w)
-		abort();
+	report_work_t *w = xcalloc(1, sizeof *w);
 	w->work.data = w;
 	w->req = req;
 	w->app = a;

@@ -115,7 +115,10 @@ typedef struct report {
  * of its sessions (code != NULL). session is the 1-based number of the one
  * session to report, or 0 for all of them. On success returns 0 and sets
  * *out (free with report_free); on failure a REPORT_E* code and a message
- * for a person in err.
+ * for a person in err. The report reads st until report_free (each
+ * question's answers, the images of a PDF); pass a reader
+ * (store_reader_open) for one consistent snapshot on a connection of the
+ * report's own, as the server does on its thread pool.
  */
 int report_open(store_t *st, int64_t event_id, const char *code, int session, report_t **out,
 		char *err, size_t errlen);
