@@ -173,12 +173,12 @@ void auth_logout(app_t *a, http_request_t *req);
 void auth_sha256(const char *secret, unsigned char out[32]);
 
 /* ---- pages.c ---- */
+/* Reads the page templates and the static files of a->web_dir. A missing
+ * template gives a negative code (from errno) with its path in err. */
 int pages_load(app_t *a, char *err, size_t errlen);
 void pages_free(app_t *a);
 /* Serves /static/...; false when no such file. */
 bool pages_static(app_t *a, http_request_t *req, const char *name);
-/* Fills a template: {{name}} -> value (values already escaped by caller). */
-char *pages_fill(const char *tpl, const char *const *pairs);
 void pages_index(app_t *a, http_request_t *req, int status, const char *error,
 		 const char *extra_headers);
 void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
