@@ -140,7 +140,7 @@ static void users(app_t *a, http_request_t *req, int64_t user, const char *sub, 
 		char msg[256];
 		int rc = n && pw ? app_user_add_lang(a->store, n, pw, r ? r : "facilitator",
 						     tr_req_lang(req), msg, sizeof msg)
-				 : -3;
+				 : UV_EINVAL;
 		if (!n || !pw)
 			snprintf(msg, sizeof msg, "expected {\"name\", \"password\", \"role\"}");
 		if (rc == 0)
@@ -148,8 +148,8 @@ static void users(app_t *a, http_request_t *req, int64_t user, const char *sub, 
 							      r ? r : "facilitator"),
 					  NULL);
 		else
-			err(req, rc == -1 ? 409 : rc == -2 ? 503 : 400,
-			    rc == -1 ? "exists" : rc == -2 ? "unavailable" : "invalid", msg);
+			err(req, rc == UV_EEXIST ? 409 : rc == UV_EIO ? 503 : 400,
+			    rc == UV_EEXIST ? "exists" : rc == UV_EIO ? "unavailable" : "invalid", msg);
 		json_decref(j);
 	} else if (sub[0] == '/' && req->method == HTTP_M_DELETE) {
 		if (strcmp(sub + 1, name) == 0) {
@@ -318,7 +318,7 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 	free(md);
 	if (rc == 0 && from)
 		store_media_copy(a->store, from, id); /* the copy's slides show the same images */
-	if (rc == -1)
+	if (rc == UV_EINVAL)
 		bad_deck(req, msg);
 	else if (rc < 0)
 		err(req, 503, "unavailable", msg);
@@ -366,7 +366,7 @@ static void update_event(app_t *a, http_request_t *req, int64_t id, int level)
 		}
 		int rc = app_event_set_deck_lang(a->store, id, deck, strlen(deck), tr_req_lang(req),
 						 msg, sizeof msg);
-		if (rc == -1) {
+		if (rc == UV_EINVAL) {
 			bad_deck(req, msg);
 			goto done;
 		}

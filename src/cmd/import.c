@@ -48,11 +48,11 @@ static int run(int argc, char **argv)
 	int rc;
 	if (owner_name && store_user_get(st, owner_name, &owner, NULL) != STORE_OK) {
 		fprintf(stderr, "inspraak: no user called %s (for --owner)\n", owner_name);
-		rc = -1;
+		rc = UV_ENOENT;
 		goto done;
 	}
 	rc = app_import(st, md, len, owner, &event, code, err, sizeof err);
-	if (rc == -1)
+	if (rc == UV_EINVAL)
 		fprintf(stderr, "%s: %s\n", path, err);
 	else if (rc < 0)
 		fprintf(stderr, "inspraak: %s\n", err);

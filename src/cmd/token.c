@@ -30,7 +30,7 @@ static int run(int argc, char **argv)
 		return 1;
 	char tok[65];
 	int rc = app_token_new(st, name, "api", 0, tok);
-	if (rc == -1)
+	if (rc == UV_ENOENT)
 		fprintf(stderr,
 		        "inspraak: no user called %s (add one with: inspraak user add %s)\n", name,
 		        name);
