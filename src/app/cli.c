@@ -48,12 +48,9 @@ static int store_deck(store_t *st, const char *deck_md, size_t len, int64_t owne
 			 : store_event_create(st, d->title, d->subtitle, d->lang, md, owner, json,
 					      d->n_slides, event_id, ids);
 	if (rc != STORE_OK && replace)
-		snprintf(err, errlen, "%s",
-			 tr_msg(lang, "the deck could not be changed: the event has answers, or "
-				      "the store failed"));
+		snprintf(err, errlen, "%s", tr(lang, "events.deck_not_changed"));
 	else if (rc != STORE_OK)
-		snprintf(err, errlen, tr_msg(lang, "the event could not be stored: %s"),
-			 store_errmsg(st));
+		snprintf(err, errlen, tr(lang, "events.not_stored"), store_errmsg(st));
 	free_json(json, d->n_slides);
 	free(ids);
 	free(md);
@@ -105,15 +102,14 @@ static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES]
 {
 	size_t pl = strlen(password);
 	if (pl < 8 || pl > 200) {
-		snprintf(err, errlen,
-			 tr_msg(lang, "a password has 8 to 200 characters (this one has %zu)"), pl);
+		snprintf(err, errlen, tr(lang, "users.password_length"), pl);
 		return UV_EINVAL;
 	}
 	if (crypto_pwhash_str(hash, password, pl, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
 		/* Argon2 wants its memory limit at once: a busy machine may
 		 * not have it, which is no reason to abort the server. */
-		snprintf(err, errlen, "%s", tr_msg(lang, "not enough memory to hash the password"));
+		snprintf(err, errlen, "%s", tr(lang, "users.hash_memory"));
 		return UV_EIO;
 	}
 	return 0;
@@ -131,14 +127,11 @@ int app_user_add_lang(store_t *st, const char *name, const char *password, const
 	size_t n = strlen(name);
 	if (n == 0 || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 					       "0123456789._-@") != n) {
-		snprintf(err, errlen, "%s",
-			 tr_msg(lang, "a user name has 1 to 64 letters, digits or the characters "
-				      ". _ - @"));
+		snprintf(err, errlen, "%s", tr(lang, "users.name_chars"));
 		return UV_EINVAL;
 	}
 	if (strcmp(role, "admin") && strcmp(role, "facilitator") && strcmp(role, "moderator")) {
-		snprintf(err, errlen,
-			 tr_msg(lang, "a role is admin, facilitator or moderator (not '%s')"), role);
+		snprintf(err, errlen, tr(lang, "users.role"), role);
 		return UV_EINVAL;
 	}
 	char hash[crypto_pwhash_STRBYTES];
@@ -147,12 +140,11 @@ int app_user_add_lang(store_t *st, const char *name, const char *password, const
 		return rc;
 	rc = store_user_add(st, name, hash, role, NULL);
 	if (rc == STORE_EXISTS) {
-		snprintf(err, errlen, tr_msg(lang, "a user called %s exists already"), name);
+		snprintf(err, errlen, tr(lang, "users.exists"), name);
 		return UV_EEXIST;
 	}
 	if (rc != STORE_OK) {
-		snprintf(err, errlen, tr_msg(lang, "the user could not be stored: %s"),
-			 store_errmsg(st));
+		snprintf(err, errlen, tr(lang, "users.not_stored"), store_errmsg(st));
 		return UV_EIO;
 	}
 	return 0;
@@ -173,12 +165,11 @@ int app_user_passwd_lang(store_t *st, const char *name, const char *password, co
 		return rc;
 	rc = store_user_set_password(st, name, hash);
 	if (rc == STORE_NOTFOUND) {
-		snprintf(err, errlen, tr_msg(lang, "there is no user called %s"), name);
+		snprintf(err, errlen, tr(lang, "users.no_such_named"), name);
 		return UV_ENOENT;
 	}
 	if (rc != STORE_OK) {
-		snprintf(err, errlen, tr_msg(lang, "the password could not be stored: %s"),
-			 store_errmsg(st));
+		snprintf(err, errlen, tr(lang, "users.password_not_stored"), store_errmsg(st));
 		return UV_EIO;
 	}
 	return 0;
