@@ -173,12 +173,12 @@ void auth_logout(app_t *a, http_request_t *req);
 void auth_sha256(const char *secret, unsigned char out[32]);
 
 /* ---- pages.c ---- */
+/* Reads the page templates and the static files of a->web_dir. A missing
+ * template gives a negative code (from errno) with its path in err. */
 int pages_load(app_t *a, char *err, size_t errlen);
 void pages_free(app_t *a);
 /* Serves /static/...; false when no such file. */
 bool pages_static(app_t *a, http_request_t *req, const char *name);
-/* Fills a template: {{name}} -> value (values already escaped by caller). */
-char *pages_fill(const char *tpl, const char *const *pairs);
 void pages_index(app_t *a, http_request_t *req, int status, const char *error,
 		 const char *extra_headers);
 void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
@@ -209,22 +209,21 @@ int app_user_passwd_lang(store_t *st, const char *name, const char *password, co
 			 char *err, size_t errlen);
 
 /* ---- i18n.c ---- */
-/* Text for key in lang ("nl", else English). Keys are listed in i18n.c. */
+/* The text of key (a key of i18n.c's table) in lang: Dutch for "nl",
+ * else English. A string that is no key comes back as it is, so a message
+ * made elsewhere in the right language passes. A static string; a format
+ * keeps the same conversions in both languages. */
 const char *tr(const char *lang, const char *key);
+/* tr in the language the request asks for (tr_req_lang). */
+const char *tr_req(const http_request_t *req, const char *key);
 /* "nl" or "en": the language of the request's Accept-Language that it
  * prefers of the two (the workspace's pages send their own); "en" when it
  * names neither. */
 const char *tr_req_lang(const http_request_t *req);
 /* tr_req_lang with fallback ("nl" or "en") when the request names neither. */
 const char *tr_req_lang_or(const http_request_t *req, const char *fallback);
-/* A workspace message, written in English where it is sent, in lang ("nl"
- * gives the Dutch of i18n.c's table; the English itself when it has none).
- * A format stays a format with the same conversions. Static strings. */
-const char *tr_msg(const char *lang, const char *english);
-/* tr_msg in the language the request asks for (tr_req_lang). */
-const char *tr_req(const http_request_t *req, const char *english);
-/* False, with the English message in bad, when a translation's printf
- * conversions differ from its English original's (for the unit tests). */
+/* False, with the key in bad, when an entry's Dutch and English take
+ * different printf conversions (for the unit tests). */
 bool tr_formats_match(char *bad, size_t len);
 
 /* ---- util ---- */

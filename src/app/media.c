@@ -56,21 +56,16 @@ static const char *sniff(const unsigned char *p, size_t n, const char **ext)
 void media_upload(app_t *a, http_request_t *req, int64_t event_id)
 {
 	if (req->body_len == 0) {
-		http_respond_error(req, 400, "invalid",
-				   tr_req(req, "send the image's bytes as the request body"), NULL);
+		http_respond_error(req, 400, "invalid", tr_req(req, "images.empty"), NULL);
 		return;
 	}
 	if (req->body_len > MEDIA_MAX) {
-		http_respond_error(req, 413, "too_long", tr_req(req, "an image can be at most 5 MiB"),
-				   NULL);
+		http_respond_error(req, 413, "too_long", tr_req(req, "images.too_large"), NULL);
 		return;
 	}
 	const char *ext, *type = sniff((const unsigned char *)req->body, req->body_len, &ext);
 	if (!type) {
-		http_respond_error(req, 415, "unsupported_type",
-				   tr_req(req, "only PNG, JPEG or WebP images can be used (this file "
-					       "is none of them, whatever its name says)"),
-				   NULL);
+		http_respond_error(req, 415, "unsupported_type", tr_req(req, "images.type"), NULL);
 		return;
 	}
 	unsigned char h[16];
@@ -79,8 +74,7 @@ void media_upload(app_t *a, http_request_t *req, int64_t event_id)
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	snprintf(name, sizeof name, "%s.%s", hex, ext);
 	if (store_media_put(a->store, event_id, name, type, req->body, req->body_len) != STORE_OK) {
-		http_respond_error(req, 503, "unavailable",
-				   tr_req(req, "the image could not be stored"), NULL);
+		http_respond_error(req, 503, "unavailable", tr_req(req, "images.not_stored"), NULL);
 		return;
 	}
 	snprintf(url, sizeof url, "/media/%lld/%s", (long long)event_id, name);

@@ -16,14 +16,15 @@ enum { CONTROL_BODY_MAX = 16 * 1024 };
 
 static void not_found(http_request_t *req)
 {
-	http_respond_error(req, 404, "not_found", tr_req(req, "not found"), NULL);
+	http_respond_error(req, 404, "not_found", tr_req(req, "api.not_found"), NULL);
 }
 
 static void wrong_method(http_request_t *req, const char *allow)
 {
 	char hdr[64];
 	snprintf(hdr, sizeof hdr, "Allow: %s\r\n", allow);
-	http_respond_error(req, 405, "method_not_allowed", tr_req(req, "method not allowed"), hdr);
+	http_respond_error(req, 405, "method_not_allowed", tr_req(req, "api.method_not_allowed"),
+	                   hdr);
 }
 
 /*
@@ -83,14 +84,11 @@ static int64_t need_user(app_t *a, http_request_t *req, bool changes)
 	bool csrf_ok;
 	int64_t user = auth_user(a, req, &csrf_ok);
 	if (!user) {
-		http_respond_error(req, 401, "unauthorized", tr_req(req, "log in first"), NULL);
+		http_respond_error(req, 401, "unauthorized", tr_req(req, "api.log_in"), NULL);
 		return 0;
 	}
 	if (changes && !csrf_ok) {
-		http_respond_error(req, 403, "csrf",
-		                   tr_req(req, "missing or wrong X-CSRF-Token header (see GET "
-		                               "/api/v1/me)"),
-		                   NULL);
+		http_respond_error(req, 403, "csrf", tr_req(req, "api.csrf"), NULL);
 		return 0;
 	}
 	return user;
@@ -107,10 +105,10 @@ static int64_t need_access(app_t *a, http_request_t *req, session_t *s, int leve
 		return 0;
 	if (workspace_access(a, user, s->row.event_id) < level) {
 		http_respond_error(req, 403, "forbidden",
-				   tr_req(req, level >= ACCESS_FACILITATOR
-						       ? "only the event's facilitators may do this"
-						       : "this event is not shared with you"),
-				   NULL);
+		                   tr_req(req, level >= ACCESS_FACILITATOR
+		                                   ? "sessions.facilitators_only"
+		                                   : "sessions.not_shared"),
+		                   NULL);
 		return 0;
 	}
 	return user;
@@ -121,7 +119,7 @@ static int64_t need_access(app_t *a, http_request_t *req, session_t *s, int leve
 static void control(app_t *a, session_t *s, http_request_t *req)
 {
 	if (req->body_len > CONTROL_BODY_MAX) {
-		http_respond_error(req, 413, "too_long", tr_req(req, "request body too large"), NULL);
+		http_respond_error(req, 413, "too_long", tr_req(req, "api.body_too_large"), NULL);
 		return;
 	}
 	json_error_t jerr;
@@ -129,16 +127,13 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 	const char *action = json_string_value(json_object_get(body, "action"));
 	if (!action) {
 		json_decref(body);
-		http_respond_error(req, 400, "invalid",
-		                   tr_req(req, "expected a JSON object with \"action\": next, "
-		                               "prev, goto, open, close, show-results, "
-		                               "hide-results or end"),
+		http_respond_error(req, 400, "invalid", tr_req(req, "sessions.expected_action"),
 		                   NULL);
 		return;
 	}
 	if (s->row.status != 0) {
 		json_decref(body);
-		http_respond_error(req, 409, "ended", tr_req(req, "this session has ended"), NULL);
+		http_respond_error(req, 409, "ended", tr_req(req, "sessions.ended"), NULL);
 		return;
 	}
 	store_session_t before = s->row;
@@ -155,9 +150,7 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 		    json_is_integer(id) ? live_slide_by_id(s, json_integer_value(id)) : NULL;
 		if (!ls) {
 			json_decref(body);
-			http_respond_error(req, 400, "invalid",
-			                   tr_req(req, "\"slide\" must be the id of a slide of "
-			                               "this session"),
+			http_respond_error(req, 400, "invalid", tr_req(req, "sessions.slide"),
 			                   NULL);
 			return;
 		}
@@ -180,9 +173,7 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 		return;
 	} else {
 		json_decref(body);
-		http_respond_error(req, 400, "invalid",
-		                   tr_req(req, "unknown action; expected next, prev, goto, open, "
-		                               "close, show-results or hide-results"),
+		http_respond_error(req, 400, "invalid", tr_req(req, "sessions.unknown_action"),
 		                   NULL);
 		return;
 	}
@@ -219,7 +210,7 @@ static void flag_saved(store_job_t *job)
 	bool v = job->u.flag.value;
 	if (job->status != STORE_OK) {
 		http_respond_error(f->req, 503, "unavailable",
-		                   tr_req(f->req, "the change could not be saved"), NULL);
+		                   tr_req(f->req, "api.change_not_saved"), NULL);
 	} else {
 		/* Applied after the commit: what the screen shows is what is stored. */
 		if (job->kind == STORE_JOB_HIDE) {
@@ -276,23 +267,21 @@ static void moderate(app_t *a, http_request_t *req, const char *rest)
 	}
 	bool csrf_ok;
 	if (!auth_user(a, req, &csrf_ok)) {
-		http_respond_error(req, 401, "unauthorized", tr_req(req, "log in first"), NULL);
+		http_respond_error(req, 401, "unauthorized", tr_req(req, "api.log_in"), NULL);
 		return;
 	}
 	session_t *s;
 	live_slide_t *ls;
 	if (!live_find_answer(a, id, &s, &ls)) {
-		http_respond_error(req, 404, "not_found",
-				   tr_req(req, "no such answer in a live session"), NULL);
+		http_respond_error(req, 404, "not_found", tr_req(req, "sessions.no_such_answer"),
+		                   NULL);
 		return;
 	}
 	int64_t user = need_access(a, req, s, ACCESS_MODERATOR, true);
 	if (!user)
 		return;
 	if (kind != STORE_JOB_HIDE && ls->s.kind != SLIDE_QA) {
-		http_respond_error(req, 400, "invalid",
-				   tr_req(req, "only Q&A questions can be marked answered or pinned"),
-		                   NULL);
+		http_respond_error(req, 400, "invalid", tr_req(req, "sessions.qa_only"), NULL);
 		return;
 	}
 	flag_t *f = calloc(1, sizeof *f);
@@ -437,7 +426,8 @@ void app_handle(http_request_t *req, void *ctx)
 		bool csrf_ok;
 		int64_t user = auth_user(a, req, &csrf_ok);
 		if (!user) {
-			http_respond_error(req, 401, "unauthorized", tr_req(req, "log in first"), NULL);
+			http_respond_error(req, 401, "unauthorized", tr_req(req, "api.log_in"),
+			                   NULL);
 			return;
 		}
 		workspace_handle(a, req, user, csrf_ok);
@@ -550,7 +540,7 @@ void app_handle(http_request_t *req, void *ctx)
 		int64_t user = auth_user(a, req, &csrf_ok);
 		if (user && workspace_access(a, user, s->row.event_id) < ACCESS_MODERATOR) {
 			http_respond_error(req, 403, "forbidden",
-					   tr_req(req, "this event is not shared with you"), NULL);
+			                   tr_req(req, "sessions.not_shared"), NULL);
 			return;
 		}
 		if (!user) {

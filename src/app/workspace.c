@@ -39,8 +39,8 @@ static const char *access_name(int level)
 	return names[level];
 }
 
-/* msg is the English of the message (i18n.c), sent in the language the
- * request asks for. */
+/* msg is a key of i18n.c's table, sent in the language the request asks
+ * for, or a message already made in that language. */
 static void err(http_request_t *req, int status, const char *code, const char *msg)
 {
 	http_respond_error(req, status, code, tr_req(req, msg), NULL);
@@ -49,15 +49,15 @@ static void err(http_request_t *req, int status, const char *code, const char *m
 static json_t *body_json(http_request_t *req)
 {
 	if (req->body_len > app_body_limit(req->path, strlen(req->path))) {
-		err(req, 413, "too_long", "request body too large");
+		err(req, 413, "too_long", "api.body_too_large");
 		return NULL;
 	}
 	json_error_t e;
 	json_t *j = json_loadb(req->body, req->body_len, 0, &e);
 	if (!j || !json_is_object(j)) {
 		char msg[256];
-		snprintf(msg, sizeof msg, "%s (%s)", tr_req(req, "expected a JSON object"),
-			 j ? "got another value" : e.text);
+		snprintf(msg, sizeof msg, "%s (%s)", tr_req(req, "api.expected_object"),
+		         j ? "got another value" : e.text);
 		json_decref(j);
 		err(req, 400, "invalid", msg);
 		return NULL;
@@ -79,11 +79,11 @@ static void me(app_t *a, http_request_t *req, int64_t user, const char *sub, boo
 		return;
 	}
 	if (strcmp(sub, "/password") != 0 || req->method != HTTP_M_POST) {
-		err(req, 404, "not_found", "not found");
+		err(req, 404, "not_found", "api.not_found");
 		return;
 	}
 	if (!changes_ok) {
-		err(req, 403, "csrf", "missing or wrong X-CSRF-Token header (see GET /api/v1/me)");
+		err(req, 403, "csrf", "api.csrf");
 		return;
 	}
 	json_t *j = body_json(req);
@@ -94,10 +94,10 @@ static void me(app_t *a, http_request_t *req, int64_t user, const char *sub, boo
 	char *hash = NULL, msg[256];
 	int64_t id;
 	if (!cur || !new) {
-		err(req, 400, "invalid", "expected {\"current\": \"…\", \"new\": \"…\"}");
+		err(req, 400, "invalid", "users.expected_passwords");
 	} else if (store_user_get(a->store, name, &id, &hash) != STORE_OK ||
 		   crypto_pwhash_str_verify(hash, cur, strlen(cur)) != 0) {
-		err(req, 403, "wrong_password", "the current password is not right");
+		err(req, 403, "wrong_password", "users.wrong_current");
 	} else if (app_user_passwd_lang(a->store, name, new, tr_req_lang(req), msg, sizeof msg) <
 		   0) {
 		err(req, 400, "invalid", msg);
@@ -119,11 +119,11 @@ static void users(app_t *a, http_request_t *req, int64_t user, const char *sub, 
 	char name[128], role[32];
 	store_user_info(a->store, user, name, sizeof name, role, sizeof role);
 	if (strcmp(role, "admin") != 0) {
-		err(req, 403, "forbidden", "only admins manage users");
+		err(req, 403, "forbidden", "users.admins_only");
 		return;
 	}
 	if (req->method != HTTP_M_GET && !changes_ok) {
-		err(req, 403, "csrf", "missing or wrong X-CSRF-Token header (see GET /api/v1/me)");
+		err(req, 403, "csrf", "api.csrf");
 		return;
 	}
 	if (strcmp(sub, "") == 0 && req->method == HTTP_M_GET) {
@@ -140,31 +140,31 @@ static void users(app_t *a, http_request_t *req, int64_t user, const char *sub, 
 		char msg[256];
 		int rc = n && pw ? app_user_add_lang(a->store, n, pw, r ? r : "facilitator",
 						     tr_req_lang(req), msg, sizeof msg)
-				 : -3;
+				 : UV_EINVAL;
 		if (!n || !pw)
-			snprintf(msg, sizeof msg, "expected {\"name\", \"password\", \"role\"}");
+			snprintf(msg, sizeof msg, "users.expected_user");
 		if (rc == 0)
 			http_respond_json(req, 201, json_pack("{s:s, s:s}", "name", n, "role",
 							      r ? r : "facilitator"),
 					  NULL);
 		else
-			err(req, rc == -1 ? 409 : rc == -2 ? 503 : 400,
-			    rc == -1 ? "exists" : rc == -2 ? "unavailable" : "invalid", msg);
+			err(req, rc == UV_EEXIST ? 409 : rc == UV_EIO ? 503 : 400,
+			    rc == UV_EEXIST ? "exists" : rc == UV_EIO ? "unavailable" : "invalid", msg);
 		json_decref(j);
 	} else if (sub[0] == '/' && req->method == HTTP_M_DELETE) {
 		if (strcmp(sub + 1, name) == 0) {
-			err(req, 409, "self", "you cannot delete yourself");
+			err(req, 409, "self", "users.not_self");
 			return;
 		}
 		int rc = store_user_del(a->store, sub + 1);
 		if (rc == STORE_OK)
 			http_respond(req, 204, NULL, NULL, "", 0);
 		else if (rc == STORE_NOTFOUND)
-			err(req, 404, "not_found", "no such user");
+			err(req, 404, "not_found", "users.no_such");
 		else
-			err(req, 503, "unavailable", "the change could not be saved");
+			err(req, 503, "unavailable", "api.change_not_saved");
 	} else {
-		err(req, 405, "method_not_allowed", "method not allowed");
+		err(req, 405, "method_not_allowed", "api.method_not_allowed");
 	}
 }
 
@@ -245,7 +245,7 @@ static void respond_event(app_t *a, http_request_t *req, int status, int64_t id,
 {
 	json_t *j = event_json(a, id, level);
 	if (!j)
-		err(req, 404, "not_found", "no such event");
+		err(req, 404, "not_found", "events.no_such");
 	else
 		http_respond_json(req, status, j, NULL);
 }
@@ -266,7 +266,7 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 	char name[128], role[32];
 	store_user_info(a->store, user, name, sizeof name, role, sizeof role);
 	if (strcmp(role, "moderator") == 0) {
-		err(req, 403, "forbidden", "moderators cannot create events");
+		err(req, 403, "forbidden", "events.moderators_create");
 		return;
 	}
 	json_t *j = body_json(req);
@@ -284,7 +284,7 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 		while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
 			n--;
 		if (n == 0 || strpbrk(t, "\r\n")) {
-			err(req, 400, "invalid", "the title is empty or has more than one line");
+			err(req, 400, "invalid", "events.title");
 			json_decref(j);
 			return;
 		}
@@ -297,14 +297,14 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 		if (workspace_access(a, user, src) < ACCESS_FACILITATOR ||
 		    store_event_get(a->store, src, &e) != STORE_OK) {
 			store_event_clear(&e);
-			err(req, 404, "not_found", "no such event of yours to duplicate");
+			err(req, 404, "not_found", "events.no_such_duplicate");
 			json_decref(j);
 			return;
 		}
 		md = strdup(e.deck_md);
 		store_event_clear(&e);
 	} else {
-		err(req, 400, "invalid", "expected {\"deck\": …}, {\"title\": …} or {\"duplicate\": ID}");
+		err(req, 400, "invalid", "events.expected_new");
 		json_decref(j);
 		return;
 	}
@@ -318,7 +318,7 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 	free(md);
 	if (rc == 0 && from)
 		store_media_copy(a->store, from, id); /* the copy's slides show the same images */
-	if (rc == -1)
+	if (rc == UV_EINVAL)
 		bad_deck(req, msg);
 	else if (rc < 0)
 		err(req, 503, "unavailable", msg);
@@ -350,23 +350,21 @@ static void update_event(app_t *a, http_request_t *req, int64_t id, int level)
 	const char *summary = json_string_value(json_object_get(j, "summary"));
 	char msg[512];
 	if (!deck && !summary) {
-		err(req, 400, "invalid", "expected {\"deck\": …} and/or {\"summary\": …}");
+		err(req, 400, "invalid", "events.expected_change");
 		goto done;
 	}
 	if (summary && (strlen(summary) > 32768 || !text_valid(summary, strlen(summary)))) {
-		err(req, 400, "invalid", "the summary must be valid text of at most 32 KiB");
+		err(req, 400, "invalid", "events.summary_invalid");
 		goto done;
 	}
 	if (deck) {
 		if (store_event_answers(a->store, id) != 0 || answers_in_flight(a, id)) {
-			err(req, 409, "has_answers",
-			    "this event has answers, which belong to its questions; duplicate the "
-			    "event to change its deck");
+			err(req, 409, "has_answers", "events.has_answers");
 			goto done;
 		}
 		int rc = app_event_set_deck_lang(a->store, id, deck, strlen(deck), tr_req_lang(req),
 						 msg, sizeof msg);
-		if (rc == -1) {
+		if (rc == UV_EINVAL) {
 			bad_deck(req, msg);
 			goto done;
 		}
@@ -379,7 +377,7 @@ static void update_event(app_t *a, http_request_t *req, int64_t id, int level)
 				live_reload(a, a->sessions[i]);
 	}
 	if (summary && store_event_set_summary(a->store, id, summary) != STORE_OK) {
-		err(req, 503, "unavailable", "the summary could not be saved");
+		err(req, 503, "unavailable", "events.summary_not_saved");
 		goto done;
 	}
 	respond_event(a, req, 200, id, level);
@@ -391,7 +389,7 @@ static void deck_json(app_t *a, http_request_t *req, int64_t id)
 {
 	json_t *j = event_json(a, id, ACCESS_FACILITATOR);
 	if (!j) {
-		err(req, 404, "not_found", "no such event");
+		err(req, 404, "not_found", "events.no_such");
 		return;
 	}
 	http_respond_json(req, 200,
@@ -406,7 +404,7 @@ static void deck_md(app_t *a, http_request_t *req, int64_t id)
 {
 	store_event_t e = {0};
 	if (store_event_get(a->store, id, &e) != STORE_OK) {
-		err(req, 404, "not_found", "no such event");
+		err(req, 404, "not_found", "events.no_such");
 		return;
 	}
 	http_respond(req, 200, "text/markdown; charset=utf-8",
@@ -429,7 +427,7 @@ static void new_session(app_t *a, http_request_t *req, int64_t id)
 		const char *m = json_string_value(mode);
 		if (mode && (!m || (strcmp(m, "live") != 0 && strcmp(m, "self-paced") != 0))) {
 			json_decref(b);
-			err(req, 400, "invalid", "\"mode\" is \"live\" or \"self-paced\"");
+			err(req, 400, "invalid", "events.mode");
 			return;
 		}
 		self_paced = m && strcmp(m, "self-paced") == 0;
@@ -438,7 +436,7 @@ static void new_session(app_t *a, http_request_t *req, int64_t id)
 	store_session_t s;
 	if (store_session_create_mode(a->store, id, 6, self_paced, &s) != STORE_OK ||
 	    live_load(a, &s) < 0) {
-		err(req, 503, "unavailable", "the session could not be started");
+		err(req, 503, "unavailable", "events.session_not_started");
 		return;
 	}
 	store_event_touch(a->store, id);
@@ -462,23 +460,22 @@ static void share(app_t *a, http_request_t *req, int64_t id, const char *rest)
 		const char *name = json_string_value(json_object_get(j, "name"));
 		const char *role = json_string_value(json_object_get(j, "role"));
 		if (!name || !role || (strcmp(role, "moderator") && strcmp(role, "facilitator"))) {
-			err(req, 400, "invalid",
-			    "expected {\"name\": …, \"role\": \"moderator\" or \"facilitator\"}");
+			err(req, 400, "invalid", "events.expected_share");
 			json_decref(j);
 			return;
 		}
 		rc = store_share(a->store, id, name, role);
 		json_decref(j);
 	} else {
-		err(req, 405, "method_not_allowed", "method not allowed");
+		err(req, 405, "method_not_allowed", "api.method_not_allowed");
 		return;
 	}
 	if (rc == STORE_OK)
 		http_respond(req, 204, NULL, NULL, "", 0);
 	else if (rc == STORE_NOTFOUND)
-		err(req, 404, "not_found", "no such user");
+		err(req, 404, "not_found", "users.no_such");
 	else
-		err(req, 503, "unavailable", "the change could not be saved");
+		err(req, 503, "unavailable", "api.change_not_saved");
 }
 
 static void add_log(int64_t at, const char *user, const char *action, int64_t answer,
@@ -495,7 +492,7 @@ static void delete_event(app_t *a, http_request_t *req, int64_t id)
 		if (a->sessions[i]->row.event_id == id)
 			live_retire(a, a->sessions[i]);
 	if (store_event_delete(a->store, id) != STORE_OK)
-		err(req, 503, "unavailable", "the event could not be deleted");
+		err(req, 503, "unavailable", "events.not_deleted");
 	else
 		http_respond(req, 204, NULL, NULL, "", 0);
 }
@@ -505,19 +502,19 @@ static void event_api(app_t *a, http_request_t *req, int64_t user, const char *r
 	char *end;
 	long long id = strtoll(rest, &end, 10);
 	if (end == rest || id <= 0) {
-		err(req, 404, "not_found", "no such event");
+		err(req, 404, "not_found", "events.no_such");
 		return;
 	}
 	int level = workspace_access(a, user, id);
 	if (level == ACCESS_NONE) {
-		err(req, 404, "not_found", "no such event");
+		err(req, 404, "not_found", "events.no_such");
 		return;
 	}
 	const char *sub = end;
 	http_method_t m = req->method;
 	bool get = m == HTTP_M_GET || m == HTTP_M_HEAD;
 	if (!get && level < ACCESS_FACILITATOR) {
-		err(req, 403, "forbidden", "moderators cannot change events");
+		err(req, 403, "forbidden", "events.moderators_change");
 		return;
 	}
 	if (strcmp(sub, "") == 0) {
@@ -528,9 +525,9 @@ static void event_api(app_t *a, http_request_t *req, int64_t user, const char *r
 		else if (m == HTTP_M_DELETE && level >= ACCESS_OWNER)
 			delete_event(a, req, id);
 		else if (m == HTTP_M_DELETE)
-			err(req, 403, "forbidden", "only the owner may delete an event");
+			err(req, 403, "forbidden", "events.owner_deletes");
 		else
-			err(req, 405, "method_not_allowed", "method not allowed");
+			err(req, 405, "method_not_allowed", "api.method_not_allowed");
 	} else if (strcmp(sub, "/deck.md") == 0 && get) {
 		deck_md(a, req, id);
 	} else if (strcmp(sub, "/deck.json") == 0 && get) {
@@ -546,7 +543,7 @@ static void event_api(app_t *a, http_request_t *req, int64_t user, const char *r
 		store_log(a->store, id, add_log, log);
 		http_respond_json(req, 200, json_pack("{s:o}", "log", log), NULL);
 	} else {
-		err(req, 404, "not_found", "not found");
+		err(req, 404, "not_found", "api.not_found");
 	}
 }
 
@@ -559,7 +556,7 @@ void workspace_handle(app_t *a, http_request_t *req, int64_t user, bool csrf_ok)
 		return;
 	}
 	if (!get && !csrf_ok) {
-		err(req, 403, "csrf", "missing or wrong X-CSRF-Token header (see GET /api/v1/me)");
+		err(req, 403, "csrf", "api.csrf");
 		return;
 	}
 	if (strncmp(p, "/api/v1/users", 13) == 0) {
@@ -575,11 +572,11 @@ void workspace_handle(app_t *a, http_request_t *req, int64_t user, bool csrf_ok)
 		} else if (req->method == HTTP_M_POST) {
 			create_event(a, req, user);
 		} else {
-			err(req, 405, "method_not_allowed", "method not allowed");
+			err(req, 405, "method_not_allowed", "api.method_not_allowed");
 		}
 	} else if (strncmp(p, "/api/v1/events/", 15) == 0) {
 		event_api(a, req, user, p + 15);
 	} else {
-		err(req, 404, "not_found", "not found");
+		err(req, 404, "not_found", "api.not_found");
 	}
 }
