@@ -246,8 +246,8 @@ static bool slide_valid(const slide_t *s)
 		return false;
 	if (slide_is_question(s) && !*s->title)
 		return false;
-	if (k->max_length_max && (!in(s->max_length, 1, k->max_length_max) ||
-	                          !in(s->max_answers, 1, k->answers_max)))
+	if (k->max_length_max &&
+	    (!in(s->max_length, 1, k->max_length_max) || !in(s->max_answers, 1, k->answers_max)))
 		return false;
 	if (k->slide_ok && !k->slide_ok(s))
 		return false;

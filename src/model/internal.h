@@ -36,8 +36,8 @@ int answer__reject(int code, char *msg, size_t msglen, const char *lang, const c
 char *answer__clean_text(const json_t *v, bool multiline, int max, const char *lang, char *msg,
                          size_t msglen, int *rc);
 /* answer__clean_text for a whole answer, which must not be empty. */
-char *answer__clean_answer(const json_t *v, int max, const char *lang, char *msg,
-                           size_t msglen, int *rc);
+char *answer__clean_answer(const json_t *v, int max, const char *lang, char *msg, size_t msglen,
+                           int *rc);
 /* Reads an array of at most max whole numbers (or a single one when
  * single_ok) into v. Returns 0, or UV_EINVAL for another shape. */
 int answer__int_list(const json_t *value, bool single_ok, json_int_t *v, size_t max, size_t *n);
@@ -68,7 +68,7 @@ typedef struct tally_word {
 } tally_word_t;
 
 struct tally {
-	const slide_t *s;           /* borrowed */
+	const slide_t *s;            /* borrowed */
 	const question_kind_t *kind; /* kind_of(s->kind) */
 	tally_record_t *rec;
 	size_t n_rec, cap_rec;
@@ -80,9 +80,9 @@ struct tally {
 	size_t respondents, answers, hidden;
 	uint64_t version;
 	/* per kind, allocated by the kind's tally_init */
-	size_t *counts;  /* choice: per option; scale: per statement x rating */
-	int64_t *sums;   /* scale: ratings per statement; rank: positions per option */
-	size_t *n_votes; /* scale: per statement; rank: per option */
+	size_t *counts;      /* choice: per option; scale: per statement x rating */
+	int64_t *sums;       /* scale: ratings per statement; rank: positions per option */
+	size_t *n_votes;     /* scale: per statement; rank: per option */
 	tally_word_t *words; /* cloud */
 	size_t n_words, cap_words, entries;
 	map_t word_idx; /* cloud: probe key of a fold -> word index */

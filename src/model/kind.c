@@ -12,24 +12,20 @@
 
 #include "model/internal.h"
 
-static int content_validate(const slide_t *s, const json_t *value, const char *lang,
-                            json_t **norm, char *msg, size_t msglen)
+static int content_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
+                            char *msg, size_t msglen)
 {
 	return ANSWER__BAD("Deze dia heeft geen vraag.", "This slide has no question.");
 }
 
-static void content_text(const slide_t *s, const json_t *norm, buf_t *b)
-{
-}
+static void content_text(const slide_t *s, const json_t *norm, buf_t *b) {}
 
 static bool content_norm_ok(const slide_t *s, const json_t *norm)
 {
 	return false;
 }
 
-static void content_tally_json(const tally_t *t, json_t *j, bool with_hidden)
-{
-}
+static void content_tally_json(const tally_t *t, json_t *j, bool with_hidden) {}
 
 const question_kind_t kind_content = {
     .kind = SLIDE_CONTENT,

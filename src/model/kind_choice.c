@@ -31,8 +31,8 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int choice_validate(const slide_t *s, const json_t *value, const char *lang,
-                           json_t **norm, char *msg, size_t msglen)
+static int choice_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
+                           char *msg, size_t msglen)
 {
 	json_int_t v[DECK_ITEMS_MAX + 1];
 	size_t n;
@@ -92,9 +92,9 @@ static void choice_tally_json(const tally_t *t, json_t *j, bool with_hidden)
 		size_t c = t->counts[i], resp = t->respondents;
 		/* round(100 * c / resp), halves up, in integers */
 		size_t pct = resp ? (200 * c + resp) / (2 * resp) : 0;
-		json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "label", s->items[i],
-		                                     "count", (json_int_t)c, "percent",
-		                                     (json_int_t)pct));
+		json_array_append_new(arr,
+		                      json_pack("{s:s, s:I, s:I}", "label", s->items[i], "count",
+		                                (json_int_t)c, "percent", (json_int_t)pct));
 	}
 	json_object_set_new(j, "options", arr);
 }

@@ -18,8 +18,8 @@
 
 enum { CLOUD_INPUT_MAX = 64 }; /* entries looked at, blank ones included */
 
-static int cloud_validate(const slide_t *s, const json_t *value, const char *lang,
-                          json_t **norm, char *msg, size_t msglen)
+static int cloud_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
+                          char *msg, size_t msglen)
 {
 	int rc = ANSWER_EINVAL;
 	char *c;

@@ -58,8 +58,8 @@ static bool scale_slide_from_json(const json_t *j, slide_t *s)
 	return true;
 }
 
-static int scale_validate(const slide_t *s, const json_t *value, const char *lang,
-                          json_t **norm, char *msg, size_t msglen)
+static int scale_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
+                          char *msg, size_t msglen)
 {
 	json_int_t v[DECK_ITEMS_MAX + 1];
 	size_t n;
@@ -118,11 +118,12 @@ static void scale_tally_json(const tally_t *t, json_t *j, bool with_hidden)
 	for (size_t i = 0; i < s->n_items; i++) {
 		json_t *counts = json_array();
 		for (size_t r = 0; r < max; r++)
-			json_array_append_new(counts, json_integer((json_int_t)t->counts[i * max + r]));
-		json_array_append_new(arr, json_pack("{s:s, s:o, s:I, s:o}", "text", s->items[i],
-		                                     "counts", counts, "count",
-		                                     (json_int_t)t->n_votes[i], "mean",
-		                                     tally__mean_or_null(t->sums[i], t->n_votes[i])));
+			json_array_append_new(counts,
+			                      json_integer((json_int_t)t->counts[i * max + r]));
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:o, s:I, s:o}", "text", s->items[i], "counts", counts,
+		                   "count", (json_int_t)t->n_votes[i], "mean",
+		                   tally__mean_or_null(t->sums[i], t->n_votes[i])));
 	}
 	json_object_set_new(j, "statements", arr);
 	json_object_set_new(j, "scale_max", json_integer(s->scale_max));
