@@ -164,24 +164,24 @@ int answer_envelope(const char *body, size_t len, answer_envelope_t *out)
 	bool have_id = false, have_slide = false;
 	p = skip_ws(p, end);
 	if (p == end || *p++ != '{')
-		return -1;
+		return UV_EINVAL;
 	p = skip_ws(p, end);
 	for (;;) {
 		int key = envelope_key(&p, end);
 		if (key == 1 && !have_id) {
 			if (p == end || *p++ != '"')
-				return -1;
+				return UV_EINVAL;
 			size_t n = 0;
 			while (p < end && *p != '"') {
 				char c = *p++;
 				if (n == sizeof out->id - 1 ||
 				    !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 				      (c >= '0' && c <= '9') || c == '_' || c == '-'))
-					return -1;
+					return UV_EINVAL;
 				out->id[n++] = c;
 			}
 			if (p == end)
-				return -1;
+				return UV_EINVAL;
 			p++;
 			out->id[n] = '\0';
 			have_id = true;
@@ -196,7 +196,7 @@ int answer_envelope(const char *body, size_t len, answer_envelope_t *out)
 			 * digits: the full parser decides */
 			if (p == d || (*d == '0' && p - d > 1) ||
 			    (p < end && (*p == '.' || *p == 'e' || *p == 'E' || (*p >= '0' && *p <= '9'))))
-				return -1;
+				return UV_EINVAL;
 			out->slide = neg ? -v : v;
 			have_slide = true;
 		} else if (key == 3 && have_id && have_slide) {
@@ -206,16 +206,16 @@ int answer_envelope(const char *body, size_t len, answer_envelope_t *out)
 			while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
 				e--;
 			if (e == p || e[-1] != '}')
-				return -1;
+				return UV_EINVAL;
 			e--;
 			out->value = json_loadb(p, (size_t)(e - p), JSON_DECODE_ANY, NULL);
-			return out->value ? 0 : -1;
+			return out->value ? 0 : UV_EINVAL;
 		} else {
-			return -1;
+			return UV_EINVAL;
 		}
 		p = skip_ws(p, end);
 		if (p == end || *p++ != ',')
-			return -1;
+			return UV_EINVAL;
 		p = skip_ws(p, end);
 	}
 }

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#include <uv.h>
 
 #include "model/kind.h"
 #include "util/buf.h"
@@ -57,15 +58,15 @@ static int fail(parser_t *p, int line, const char *fmt, ...) __attribute__((form
 static int fail(parser_t *p, int line, const char *fmt, ...)
 {
 	if (!p->errlen)
-		return -1;
+		return UV_EINVAL;
 	int k = snprintf(p->err, p->errlen, MSG("line %d: ", "regel %d: "), line);
 	if (k < 0 || (size_t)k >= p->errlen)
-		return -1;
+		return UV_EINVAL;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(p->err + k, p->errlen - (size_t)k, fmt, ap);
 	va_end(ap);
-	return -1;
+	return UV_EINVAL;
 }
 
 const char *slide_kind_name(slide_kind_t k)
@@ -77,7 +78,7 @@ int slide_kind_parse(const char *name, slide_kind_t *out)
 {
 	const question_kind_t *k = kind_by_name(name);
 	if (!k)
-		return -1;
+		return UV_EINVAL;
 	*out = k->kind;
 	return 0;
 }
@@ -557,10 +558,10 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 	}
 	}
 	assert(!"unknown setting");
-	return -1;
+	return UV_EINVAL;
 }
 
-/* Finds the setting for key among those kind takes; -1 with the message
+/* Finds the setting for key among those kind takes; UV_EINVAL with the message
  * when it is not one of them. */
 static int lookup_setting(parser_t *p, const slide_t *s, int line, const char *key)
 {
@@ -581,7 +582,7 @@ static int lookup_setting(parser_t *p, const slide_t *s, int line, const char *k
 	         "onbekende instelling '%s' voor een %s-vraag (verwacht: %s)"),
 	     key, slide_kind_name(s->kind), b.data);
 	buf_free(&b);
-	return -1;
+	return UV_EINVAL;
 }
 
 /* Is the line a list item ("- x" or "* x", no indent)? Sets the item's text. */
@@ -713,7 +714,7 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 {
 	const line_t *head = &p->lines[from];
 	if (parse_head(p, s, head))
-		return -1;
+		return UV_EINVAL;
 	set_defaults(s);
 	bool seen[SET_COUNT] = {false};
 	size_t i = from + 1;
@@ -723,7 +724,7 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		if (!split_setting(l, true, key, &v))
 			break;
 		int set = lookup_setting(p, s, l->no, key);
-		int rc = set < 0     ? -1
+		int rc = set < 0     ? set
 		         : seen[set] ? fail(p, l->no,
 		                            MSG("'%s' appears twice (expected each setting once)",
 		                                "'%s' staat er twee keer (verwacht: elke "
@@ -746,7 +747,7 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		if (takes_items(s->kind) && list_item(l, &t, &n)) {
 			if (add_item(p, s, l, t, n)) {
 				free(desc);
-				return -1;
+				return UV_EINVAL;
 			}
 			continue;
 		}
@@ -819,7 +820,7 @@ static int split_lines(parser_t *p, const char *src, size_t len)
 		line_t *l = &p->lines[p->n_lines++];
 		*l = (line_t){src + i, n, (int)no};
 		if (check_line(p, l))
-			return -1;
+			return UV_EINVAL;
 		i = j + 1;
 	}
 	return 0;
@@ -835,7 +836,7 @@ int deck_parse_lang(const char *src, size_t len, const char *lang, deck_t **out,
 {
 	parser_t p = {.err = err, .errlen = errlen, .dutch = lang && strcmp(lang, "nl") == 0};
 	deck_t *d = xcalloc(1, sizeof *d);
-	int rc = -1;
+	int rc = UV_EINVAL;
 	*out = NULL;
 	if (len > DECK_MAX_BYTES) {
 		fail(&p, 1,
@@ -884,7 +885,7 @@ done:
 	free(p.lines);
 	if (rc) {
 		deck_free(d);
-		return -1;
+		return UV_EINVAL;
 	}
 	*out = d;
 	return 0;
@@ -933,7 +934,8 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 {
 	json_t *j = json_pack("{s:s, s:s, s:s}", "kind", slide_kind_name(s->kind), "title",
 	                      s->title ? s->title : "", "html", s->body_html ? s->body_html : "");
-	assert(j); /* jansson fails only when out of memory */
+	if (!j)
+		abort(); /* jansson fails only when out of memory */
 	const question_kind_t *k = kind_of(s->kind);
 	if (k->max_length_max) {
 		json_object_set_new(j, "max_length", json_integer(s->max_length));
@@ -974,7 +976,7 @@ int slide_from_json(const json_t *j, slide_t *s)
 	memset(s, 0, sizeof *s);
 	const char *kind = json_string_value(json_object_get(j, "kind"));
 	if (!kind || slide_kind_parse(kind, &s->kind) < 0)
-		return -1;
+		return UV_EINVAL;
 	s->title = jstr(j, "title");
 	s->body_md = jstr(j, "md");
 	s->body_html = jstr(j, "html");
@@ -1010,5 +1012,5 @@ int slide_from_json(const json_t *j, slide_t *s)
 	return 0;
 bad:
 	slide_clear(s);
-	return -1;
+	return UV_EINVAL;
 }

@@ -23,6 +23,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 
 #include "model/answer.h"
 #include "model/internal.h"
@@ -290,7 +291,7 @@ int tally_set_hidden(tally_t *t, int64_t id, bool hidden)
 {
 	tally_record_t *r = find(t, id);
 	if (!r)
-		return -1;
+		return UV_ENOENT;
 	if (!hidden)
 		r->pending = false;
 	if (r->hidden == hidden)
@@ -311,7 +312,7 @@ int tally_set_pending(tally_t *t, int64_t id, bool pending)
 {
 	tally_record_t *r = find(t, id);
 	if (!r)
-		return -1;
+		return UV_ENOENT;
 	if (r->pending != pending) {
 		r->pending = pending;
 		t->version++;
@@ -323,7 +324,7 @@ int tally_set_pinned(tally_t *t, int64_t id, bool pinned)
 {
 	tally_record_t *r = find(t, id);
 	if (!r || !t->kind->questions || r->upvote)
-		return -1;
+		return UV_ENOENT;
 	if (r->pinned != pinned) {
 		r->pinned = pinned;
 		t->version++;
@@ -335,7 +336,7 @@ int tally_set_answered(tally_t *t, int64_t id, bool answered)
 {
 	tally_record_t *r = find(t, id);
 	if (!r || !t->kind->questions || r->upvote)
-		return -1;
+		return UV_ENOENT;
 	if (r->answered != answered) {
 		r->answered = answered;
 		t->version++;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uv.h>
+
 #include "model/deck.h"
 #include "model/kind.h"
 #include "util/buf.h"
@@ -37,7 +39,7 @@ static void parse_bad(const char *src, size_t len, const char *prefix)
 	deck_t *d = (deck_t *)1;
 	char err[256] = "";
 	int rc = deck_parse(src, len, &d, err, sizeof err);
-	assert_int_equal(rc, -1);
+	assert_int_equal(rc, UV_EINVAL);
 	assert_null(d);
 	if (strncmp(err, prefix, strlen(prefix)) != 0)
 		print_error("expected \"%s...\", got \"%s\"\n", prefix, err);
@@ -501,8 +503,8 @@ static void names_kinds(void **state)
 		assert_int_equal(back, k);
 	}
 	slide_kind_t x;
-	assert_int_equal(slide_kind_parse("poll", &x), -1);
-	assert_int_equal(slide_kind_parse("", &x), -1);
+	assert_int_equal(slide_kind_parse("poll", &x), UV_EINVAL);
+	assert_int_equal(slide_kind_parse("", &x), UV_EINVAL);
 }
 
 /* The kind table (model/kind.h): one entry per slide_kind_t, named as the
@@ -634,9 +636,9 @@ static void rejects_json_out_of_bounds(void **state)
 		slide_t s;
 		memset(&s, 0x55, sizeof s);
 		int rc = slide_from_json(j, &s);
-		if (rc != -1)
+		if (rc != UV_EINVAL)
 			print_error("accepted: %s\n", bad_json[i]);
-		assert_int_equal(rc, -1);
+		assert_int_equal(rc, UV_EINVAL);
 		assert_null(s.title);
 		assert_null(s.items);
 		slide_clear(&s); /* harmless on a zeroed slide */
@@ -733,9 +735,9 @@ static void says_it_in_dutch(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		deck_t *d = NULL;
 		char err[256] = "";
-		assert_int_equal(deck_parse_lang(cases[i].src, strlen(cases[i].src), "nl", &d, err,
-						 sizeof err),
-				 -1);
+		assert_int_equal(
+		    deck_parse_lang(cases[i].src, strlen(cases[i].src), "nl", &d, err, sizeof err),
+		    UV_EINVAL);
 		assert_null(d);
 		assert_string_equal(err, cases[i].nl);
 		/* English for anything else, as deck_parse says it */
