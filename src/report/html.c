@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/internal.h"
+#include "util/xalloc.h"
 
 static void esc(FILE *f, const char *s)
 {
@@ -23,7 +24,7 @@ static void esc_lines(FILE *f, const char *s)
 {
 	while (*s) {
 		size_t n = strcspn(s, "\n");
-		char *line = strndup(s, n);
+		char *line = xstrndup(s, n);
 		esc(f, line);
 		free(line);
 		s += n;
@@ -69,9 +70,7 @@ static const char CSS[] =
 /* s[0..n) escaped, line breaks kept. */
 static void esc_part(FILE *f, const char *s, size_t n)
 {
-	char *part = strndup(s, n);
-	if (!part)
-		abort();
+	char *part = xstrndup(s, n);
 	esc_lines(f, part);
 	free(part);
 }

@@ -30,6 +30,7 @@
 
 #include "report/image.h"
 #include "report/internal.h"
+#include "util/xalloc.h"
 
 #define FONT "Noto Sans, DejaVu Sans"
 
@@ -622,11 +623,10 @@ static void chart_choice_rank(pdf_t *p, const report_question_t *q, double y)
 	const slide_t *s = &p->r->slides[q->slide];
 	json_t *opts = json_object_get(q->combined, "options");
 	size_t n = json_array_size(opts);
-	const char **labels = calloc(n + 1, sizeof *labels), **notes = calloc(n + 1, sizeof *notes);
-	double *values = calloc(n + 1, sizeof *values), max = 0;
-	char (*note)[64] = calloc(n + 1, sizeof *note);
-	if (!labels || !notes || !values || !note)
-		abort();
+	const char **labels = xcalloc(n + 1, sizeof *labels);
+	const char **notes = xcalloc(n + 1, sizeof *notes);
+	double *values = xcalloc(n + 1, sizeof *values), max = 0;
+	char(*note)[64] = xcalloc(n + 1, sizeof *note);
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(opts, i);
 		labels[i] = jstr(e, "label");
@@ -723,9 +723,7 @@ static void chart_cloud(pdf_t *p, const report_question_t *q, double y)
 	double top = (double)json_integer_value(json_object_get(json_array_get(words, 0), "count"));
 	rect_t area = {MARGIN, y, PAGE_W - 2 * MARGIN, PAGE_H - BOTTOM - y};
 	double cx = area.x + area.w / 2, cy = area.y + area.h / 2;
-	rect_t *placed = calloc(n + 1, sizeof *placed);
-	if (!placed)
-		abort();
+	rect_t *placed = xcalloc(n + 1, sizeof *placed);
 	size_t np = 0;
 	static const rgb_t shades[] = {{0.043, 0.31, 0.424}, {0.16, 0.5, 0.55}, {0.55, 0.3, 0.5},
 				       {0.75, 0.4, 0.1}, {0.3, 0.4, 0.2}};
@@ -935,9 +933,7 @@ static int question(pdf_t *p, size_t slide, size_t k, int *pages)
 				p->until[k] = q.answers[i].id;
 	}
 	if (cards_kind) {
-		card_t *cards = calloc(q.n_answers + 1, sizeof *cards);
-		if (!cards)
-			abort();
+		card_t *cards = xcalloc(q.n_answers + 1, sizeof *cards);
 		size_t n = 0;
 		if (s->kind == SLIDE_OPEN) {
 			for (size_t i = 0; i < q.n_answers; i++)
@@ -1095,9 +1091,7 @@ static int surface_close(pdf_t *p, int rc)
 int report_render_pdf(report_job_t *j)
 {
 	pdf_t p = {.j = j, .r = j->r, .w = report_words(j->r->lang)};
-	p.until = calloc(j->r->n_questions + 1, sizeof *p.until);
-	if (!p.until)
-		abort();
+	p.until = xcalloc(j->r->n_questions + 1, sizeof *p.until);
 	j->ticks = 2 * j->r->n_questions; /* counting, then drawing */
 	int rc = surface_open(&p), total = 0, drawn = 0;
 	if (rc == 0) {
