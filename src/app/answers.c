@@ -14,6 +14,7 @@
 
 #include "app/internal.h"
 #include "model/answer.h"
+#include "util/xalloc.h"
 
 enum { ANSWER_BODY_MAX = 16 * 1024 };
 
@@ -120,9 +121,7 @@ static pending_t *pending_new(app_t *a, session_t *s, live_slide_t *ls, http_req
 			      const char *participant_hex, const char *client_id, bool form,
 			      const char *set_cookie)
 {
-	pending_t *p = calloc(1, sizeof *p);
-	if (!p)
-		abort();
+	pending_t *p = xcalloc(1, sizeof *p);
 	p->job.kind = STORE_JOB_ANSWER;
 	p->job.done = stored;
 	p->job.u.answer.session_id = s->row.id;
@@ -388,9 +387,7 @@ void answers_post_form(app_t *a, session_t *s, http_request_t *req)
 		return;
 	}
 	size_t buflen = req->body_len + 1;
-	char *buf = malloc(buflen);
-	if (!buf)
-		abort();
+	char *buf = xmalloc(buflen);
 	json_t *value = form_value(req, ls, buf, buflen);
 	free(buf);
 	answers_submit(a, s, req, hex, pkey, id, slide, value, true, cookie);

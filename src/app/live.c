@@ -25,6 +25,7 @@
 
 #include "app/internal.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 enum {
 	FLUSH_INTERVAL_MS = 100,  /* presenters and moderators */
@@ -302,9 +303,7 @@ void live_changed(app_t *a, session_t *s, http_request_t *req)
 	 * state, not half a second later. */
 	if (phones_behind(s))
 		phones_publish(a, s);
-	save_t *sv = calloc(1, sizeof *sv);
-	if (!sv)
-		abort();
+	save_t *sv = xcalloc(1, sizeof *sv);
 	sv->job.kind = STORE_JOB_SESSION;
 	sv->job.done = saved;
 	sv->job.u.session = s->row;
@@ -453,9 +452,7 @@ static void load_answer(const store_answer_t *ans, void *arg)
 /* Fills s->slides from the store's rows, with a tally per question. */
 static int load_slides(session_t *s, const store_slide_t *rows, size_t n)
 {
-	s->slides = calloc(n, sizeof *s->slides);
-	if (!s->slides)
-		abort();
+	s->slides = xcalloc(n, sizeof *s->slides);
 	s->n_slides = 0;
 	for (size_t i = 0; i < n; i++) {
 		json_t *j = json_loads(rows[i].json, 0, NULL);
@@ -546,9 +543,7 @@ int live_load(app_t *a, const store_session_t *row)
 		store_event_clear(&ev);
 		return -1;
 	}
-	session_t *s = calloc(1, sizeof *s);
-	if (!s)
-		abort();
+	session_t *s = xcalloc(1, sizeof *s);
 	s->row = *row;
 	s->title = ev.title;
 	s->subtitle = ev.subtitle;
@@ -573,9 +568,7 @@ int live_load(app_t *a, const store_session_t *row)
 	s->presenters = sse_hub_new();
 	s->moderators = sse_hub_new();
 	build_state(a, s);
-	a->sessions = realloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
-	if (!a->sessions)
-		abort();
+	a->sessions = xrealloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
 	map_put(&a->by_code, map_key(strtoull(s->row.code, NULL, 10)), (int64_t)a->n_sessions);
 	a->sessions[a->n_sessions++] = s;
 	return 0;

@@ -31,6 +31,7 @@
 #include "report/report.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 enum { REPORT_MAX_BYTES = 512 * 1024 * 1024 };
 
@@ -204,9 +205,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 		}
 		session = (int)v;
 	}
-	report_work_t *w = calloc(1, sizeof *w);
-	if (!w)
-		abort();
+	report_work_t *w = xcalloc(1, sizeof *w);
 	w->work.data = w;
 	w->req = req;
 	w->app = a;

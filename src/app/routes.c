@@ -11,6 +11,7 @@
 #include "app/reports.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 enum { CONTROL_BODY_MAX = 16 * 1024 };
 
@@ -295,9 +296,7 @@ static void moderate(app_t *a, http_request_t *req, const char *rest)
 		                   NULL);
 		return;
 	}
-	flag_t *f = calloc(1, sizeof *f);
-	if (!f)
-		abort();
+	flag_t *f = xcalloc(1, sizeof *f);
 	f->job.kind = kind;
 	f->job.done = flag_saved;
 	f->job.u.flag.answer_id = id;
@@ -598,9 +597,7 @@ static void load_one(const store_session_t *row, void *arg)
 int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out, char *err,
             size_t errlen)
 {
-	app_t *a = calloc(1, sizeof *a);
-	if (!a)
-		abort();
+	app_t *a = xcalloc(1, sizeof *a);
 	a->loop = loop;
 	a->store = st;
 	a->budget = (bucket_set_t)BUCKET_SET(20, 500);

@@ -13,6 +13,7 @@
 
 #include "app/internal.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 int workspace_access(app_t *a, int64_t user, int64_t event_id)
 {
@@ -277,7 +278,7 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 	json_t *dup = json_object_get(j, "duplicate");
 	char *md = NULL, msg[512];
 	if (deck) {
-		md = strdup(deck);
+		md = xstrdup(deck);
 	} else if (json_is_string(title)) {
 		const char *t = json_string_value(title);
 		size_t n = strlen(t);
@@ -301,7 +302,7 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 			json_decref(j);
 			return;
 		}
-		md = strdup(e.deck_md);
+		md = xstrdup(e.deck_md);
 		store_event_clear(&e);
 	} else {
 		err(req, 400, "invalid", "expected {\"deck\": …}, {\"title\": …} or {\"duplicate\": ID}");

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "util/log.h"
+#include "util/xalloc.h"
 
 /* One read buffer for the whole loop: data is parsed before the next read. */
 static char read_buffer[64 * 1024];
@@ -89,9 +90,7 @@ static int on_message_begin(http_parser *p)
 {
 	http_conn_t *c = p->data;
 	conn_reset_parse(c);
-	c->ps = calloc(1, sizeof *c->ps);
-	if (!c->ps)
-		abort();
+	c->ps = xcalloc(1, sizeof *c->ps);
 	buf_reserve(&c->ps->raw, 512); /* most requests fit: no growing step by step */
 	c->in_message = true;
 	/* The headers and body must arrive within the timeout from the first
@@ -201,9 +200,7 @@ static int on_message_complete(http_parser *p)
 	size_t body_len = c->ps->raw.len - c->ps->body_off;
 	buf_putc(&c->ps->raw, '\0');
 
-	http_request_t *r = calloc(1, sizeof *r);
-	if (!r)
-		abort();
+	http_request_t *r = xcalloc(1, sizeof *r);
 	r->mem = buf_steal(&c->ps->raw);
 	r->conn = c;
 	r->method = map_method(p->method);
@@ -281,9 +278,7 @@ void http_conn_write(http_conn_t *c, const char *data, size_t len)
 			len -= (size_t)n;
 		}
 	}
-	http_write_t *hw = malloc(sizeof *hw + len);
-	if (!hw)
-		abort();
+	http_write_t *hw = xmalloc(sizeof *hw + len);
 	hw->conn = c;
 	memcpy(hw->data, data, len);
 	uv_buf_t b = uv_buf_init(hw->data, (unsigned)len);
@@ -575,9 +570,7 @@ void http_conn_read_start(http_conn_t *c) { read_start(c); }
 
 static http_conn_t *conn_new(http_server_t *srv)
 {
-	http_conn_t *c = calloc(1, sizeof *c);
-	if (!c)
-		abort();
+	http_conn_t *c = xcalloc(1, sizeof *c);
 	c->srv = srv;
 	uv_tcp_init(srv->loop, &c->tcp);
 	c->tcp.data = c;
@@ -651,9 +644,7 @@ int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn han
 		rc = uv_ip4_addr(host, port, (struct sockaddr_in *)&addr);
 	if (rc < 0)
 		return rc;
-	http_server_t *srv = calloc(1, sizeof *srv);
-	if (!srv)
-		return UV_ENOMEM;
+	http_server_t *srv = xcalloc(1, sizeof *srv);
 	srv->loop = loop;
 	srv->handler = handler;
 	srv->ctx = ctx;
