@@ -192,7 +192,10 @@ extern const size_t workspace_n_routes;
 
 /* ---- live.c ---- */
 session_t *live_find(app_t *a, const char *code);
-/* Loads one session with its slides and answers; adds it to the app. */
+/* Loads one session with its slides and answers; adds it to the app.
+ * UV_EIO when the store cannot give its event, slides or answers (or the
+ * event has no slides), UV_EINVAL when a stored slide cannot be read; the
+ * app is unchanged then. */
 int live_load(app_t *a, const store_session_t *row);
 void live_free(session_t *s);
 live_slide_t *live_current(session_t *s);
@@ -217,7 +220,8 @@ bool live_find_answer(app_t *a, int64_t id, session_t **s, live_slide_t **ls);
 enum { STREAM_PARTICIPANT, STREAM_PRESENTER, STREAM_MODERATOR };
 void live_stream(app_t *a, session_t *s, http_request_t *req, int kind);
 /* Loads the slides of s again from the store (its event's deck changed
- * while it had no answers) and publishes the new state. */
+ * while it had no answers) and publishes the new state. Fails as
+ * live_load; after UV_EINVAL s has the slides before the bad one. */
 int live_reload(app_t *a, session_t *s);
 /* The event is gone: the session stops taking answers, phones are told,
  * and its code no longer resolves. Its memory stays until exit, since

@@ -740,12 +740,12 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 	}
 	if (pages_load(a, err, errlen) < 0) {
 		app_free(a);
-		return -1;
+		return UV_EIO;
 	}
 	if (store_sessions_live(st, load_one, a) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the sessions: %s", store_errmsg(st));
 		app_free(a);
-		return -1;
+		return UV_EIO;
 	}
 	live_flush_init(a);
 	*out = a;

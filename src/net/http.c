@@ -99,17 +99,24 @@ static int on_message_begin(http_parser *p)
 	return 0;
 }
 
+/*
+ * The parser callbacks return 0 to go on, or PARSE_STOP: http_parser then
+ * stops with an error, and the flags set in c->ps (too_many_headers,
+ * body_too_large, or the byte count) say which status to answer.
+ */
+enum { PARSE_STOP = -1 };
+
 static int count_header_bytes(http_conn_t *c, size_t n)
 {
 	c->ps->header_bytes += n;
-	return c->ps->header_bytes > HTTP_MAX_HEADER_BYTES ? -1 : 0;
+	return c->ps->header_bytes > HTTP_MAX_HEADER_BYTES ? PARSE_STOP : 0;
 }
 
 static int on_url(http_parser *p, const char *at, size_t n)
 {
 	http_conn_t *c = p->data;
 	if (count_header_bytes(c, n))
-		return -1;
+		return PARSE_STOP;
 	buf_append(&c->ps->raw, at, n);
 	c->ps->url_len += n;
 	return 0;
@@ -119,11 +126,11 @@ static int on_header_field(http_parser *p, const char *at, size_t n)
 {
 	http_conn_t *c = p->data;
 	if (count_header_bytes(c, n))
-		return -1;
+		return PARSE_STOP;
 	if (c->ps->n_hdr == 0 || c->ps->last_was_value) {
 		if (c->ps->n_hdr >= HTTP_MAX_HEADERS) {
 			c->ps->too_many_headers = true;
-			return -1;
+			return PARSE_STOP;
 		}
 		buf_putc(&c->ps->raw, '\0');
 		c->ps->hoff[c->ps->n_hdr][0] = c->ps->raw.len;
@@ -139,7 +146,7 @@ static int on_header_value(http_parser *p, const char *at, size_t n)
 {
 	http_conn_t *c = p->data;
 	if (count_header_bytes(c, n))
-		return -1;
+		return PARSE_STOP;
 	if (!c->ps->last_was_value) {
 		buf_putc(&c->ps->raw, '\0');
 		c->ps->hoff[c->ps->n_hdr - 1][1] = c->ps->raw.len;
@@ -159,7 +166,7 @@ static int on_headers_complete(http_parser *p)
 		c->ps->body_max = HTTP_MAX_BODY;
 	if (p->content_length != ULLONG_MAX && p->content_length > c->ps->body_max) {
 		c->ps->body_too_large = true;
-		return -1;
+		return PARSE_STOP;
 	}
 	c->ps->body_off = c->ps->raw.len;
 	return 0;
@@ -170,7 +177,7 @@ static int on_body(http_parser *p, const char *at, size_t n)
 	http_conn_t *c = p->data;
 	if (c->ps->raw.len - c->ps->body_off + n > c->ps->body_max) {
 		c->ps->body_too_large = true;
-		return -1;
+		return PARSE_STOP;
 	}
 	buf_append(&c->ps->raw, at, n);
 	return 0;
@@ -756,7 +763,7 @@ int http_cookie(const http_request_t *req, const char *name, char *out, size_t o
 			if (eq && eq < end && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0) {
 				size_t vl = (size_t)(end - eq - 1);
 				if (vl + 1 > outlen)
-					return -1;
+					return HTTP_ABSENT;
 				memcpy(out, eq + 1, vl);
 				out[vl] = '\0';
 				return (int)vl;
@@ -764,9 +771,10 @@ int http_cookie(const http_request_t *req, const char *name, char *out, size_t o
 			p = end;
 		}
 	}
-	return -1;
+	return HTTP_ABSENT;
 }
 
+/* The value of a hex digit, or -1 for any other character. */
 static int hexval(int ch)
 {
 	if (ch >= '0' && ch <= '9')
@@ -777,7 +785,8 @@ static int hexval(int ch)
 	return -1;
 }
 
-/* Decodes a percent-encoded form value (with '+' for space). */
+/* Decodes a percent-encoded form value (with '+' for space); its length, or
+ * HTTP_ABSENT when it is malformed or does not fit. */
 static int form_decode(const char *s, size_t n, char *out, size_t outlen)
 {
 	size_t o = 0;
@@ -787,16 +796,16 @@ static int form_decode(const char *s, size_t n, char *out, size_t outlen)
 			ch = ' ';
 		} else if (ch == '%') {
 			if (i + 2 >= n)
-				return -1;
+				return HTTP_ABSENT;
 			int hi = hexval((unsigned char)s[i + 1]);
 			int lo = hexval((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
-				return -1;
+				return HTTP_ABSENT;
 			ch = (char)(hi * 16 + lo);
 			i += 2;
 		}
 		if (o + 1 >= outlen)
-			return -1;
+			return HTTP_ABSENT;
 		out[o++] = ch;
 	}
 	out[o] = '\0';
@@ -817,7 +826,7 @@ int http_form_field(const char *s, size_t n, const char *name, size_t index, cha
 			if (seen++ == index) {
 				if (!eq) {
 					if (outlen == 0)
-						return -1;
+						return HTTP_ABSENT;
 					out[0] = '\0';
 					return 0;
 				}
@@ -826,7 +835,7 @@ int http_form_field(const char *s, size_t n, const char *name, size_t index, cha
 		}
 		i = j + 1;
 	}
-	return -1;
+	return HTTP_ABSENT;
 }
 
 int http_query(const http_request_t *req, const char *name, char *out, size_t outlen)
