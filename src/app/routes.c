@@ -640,7 +640,7 @@ static bool role_ok(app_t *a, http_request_t *req, app_match_t *m)
 		char name[128], role[32] = "";
 		store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
 		if (strcmp(role, "admin") != 0) {
-			forbidden(req, r->refused);
+			forbidden(req, r->refused ? r->refused : "only admins may do this");
 			return false;
 		}
 		return true;
