@@ -121,9 +121,7 @@ static pending_t *pending_new(app_t *a, session_t *s, live_slide_t *ls, http_req
 			      const char *participant_hex, const char *client_id, bool form,
 			      const char *set_cookie)
 {
-	pending_t *p = calloc(1, sizeof *p);
-	if (!p)
-		abort();
+	pending_t *p = xcalloc(1, sizeof *p);
 	p->job.kind = STORE_JOB_ANSWER;
 	p->job.done = stored;
 	p->job.u.answer.session_id = s->row.id;

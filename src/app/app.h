@@ -25,8 +25,9 @@ typedef struct app_options {
 } app_options_t;
 
 /* Loads templates and static files and every live session (rebuilding the
- * tallies from the store). st stays the caller's. On failure returns -1 and
- * writes a message for a person into err. */
+ * tallies from the store). st stays the caller's. On failure returns UV_EIO
+ * (a template, a static file or the store could not be read) and writes a
+ * message for a person into err. */
 int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out, char *err,
 	    size_t errlen);
 /* Closes the app's loop handles and asks report downloads being written to

@@ -122,6 +122,7 @@ static const struct {
 	{"users.wrong_current", "Het huidige wachtwoord klopt niet.",
 	 "the current password is not right"},
 	{"users.admins_only", "Alleen beheerders beheren gebruikers.", "only admins manage users"},
+	{"api.admins_only", "Alleen beheerders mogen dit doen.", "only admins may do this"},
 	{"users.expected_user", "Verwacht {\"name\", \"password\", \"role\"}.",
 	 "expected {\"name\", \"password\", \"role\"}"},
 	{"users.not_self", "Je kunt jezelf niet verwijderen.", "you cannot delete yourself"},

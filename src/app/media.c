@@ -11,36 +11,6 @@
 
 #include "app/internal.h"
 
-enum {
-	MEDIA_MAX = 5 * 1024 * 1024,
-	/* A deck as large as the parser takes, as a JSON string (every line end
-	 * or quote escaped: at most twice as long), with room for the rest. */
-	DECK_BODY_MAX = 2 * DECK_MAX_BYTES + HTTP_MAX_BODY,
-};
-
-size_t app_body_limit(const char *url, size_t len)
-{
-	static const char prefix[] = "/api/v1/events";
-	size_t n = sizeof prefix - 1, path = 0;
-	while (path < len && url[path] != '?')
-		path++;
-	if (path < n || memcmp(url, prefix, n) != 0)
-		return HTTP_MAX_BODY;
-	if (path == n)
-		return DECK_BODY_MAX; /* POST /api/v1/events: a new event's deck */
-	size_t i = n + 1;
-	while (i < path && url[i] >= '0' && url[i] <= '9')
-		i++;
-	if (url[n] != '/' || i == n + 1)
-		return HTTP_MAX_BODY;
-	if (i == path)
-		return DECK_BODY_MAX; /* PUT /api/v1/events/ID: a changed deck */
-	static const char tail[] = "/images";
-	if (path - i == sizeof tail - 1 && memcmp(url + i, tail, sizeof tail - 1) == 0)
-		return MEDIA_MAX;
-	return HTTP_MAX_BODY;
-}
-
 /* The image type from its first bytes; NULL when it is none we take. */
 static const char *sniff(const unsigned char *p, size_t n, const char **ext)
 {
@@ -53,8 +23,9 @@ static const char *sniff(const unsigned char *p, size_t n, const char **ext)
 	return NULL;
 }
 
-void media_upload(app_t *a, http_request_t *req, int64_t event_id)
+void media_upload(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	int64_t event_id = m->id;
 	if (req->body_len == 0) {
 		http_respond_error(req, 400, "invalid", tr_req(req, "images.empty"), NULL);
 		return;
@@ -85,8 +56,9 @@ void media_upload(app_t *a, http_request_t *req, int64_t event_id)
 			  NULL);
 }
 
-void media_serve(app_t *a, http_request_t *req, const char *rest)
+void media_serve(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	const char *rest = m->rest; /* runs to the end of the path: NUL-terminated */
 	char *end;
 	long long id = strtoll(rest, &end, 10);
 	const char *name = end + 1;
