@@ -13,7 +13,8 @@
  *
  * Engines: the database argument of store_open chooses one (a file path:
  * SQLite, WAL, every acknowledged write flushed; a postgresql:// URL:
- * PostgreSQL, not built yet). Each engine fills the method table of
+ * PostgreSQL, every acknowledged write committed with synchronous_commit
+ * on). Each engine fills the method table of
  * engine.h; store.c dispatches through it and writer.c is the group-commit
  * writer for all engines. Nothing outside store/ knows which engine runs.
  * Schema changes are numbered migrations applied by store_open.
@@ -82,8 +83,9 @@ void store_reader_close(store_t *rd);
 
 /* Writes a consistent copy of the whole database to dest (which must not
  * exist) while others may go on writing: SQLite's online backup. On failure
- * returns STORE_EXISTS (dest exists, and is left alone) or STORE_ERROR
- * (dest is then removed), with a message in err. */
+ * returns STORE_EXISTS (dest exists, and is left alone), STORE_ERROR
+ * (dest is then removed) or UV_ENOTSUP (a PostgreSQL database: pg_dump
+ * backs it up), with a message in err. */
 int store_backup(store_t *st, const char *dest, char *err, size_t errlen);
 /* The engine's last error message (for logs), never NULL; valid until the
  * next call on st. */

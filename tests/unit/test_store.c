@@ -380,9 +380,10 @@ static void migration_8_self_paced_sessions(void **state)
 	sqlite3_close(db);
 }
 
-/* The error convention: the store's names are libuv's codes, and an engine
- * that is not built in is refused with a reason that does not repeat the
- * URL (it may hold a password). */
+/* The error convention: the store's names are libuv's codes, and a
+ * PostgreSQL database that cannot be reached (or an engine that is not
+ * built in) is refused with a reason that does not repeat the URL (it may
+ * hold a password). */
 static void codes_and_engines(void **state)
 {
 	(void)state;
@@ -396,7 +397,7 @@ static void codes_and_engines(void **state)
 		store_close(st); /* a build with PostgreSQL and a server to talk to */
 		return;
 	}
-	assert_int_equal(rc, UV_ENOTSUP);
+	assert_true(rc == UV_ENOTSUP || rc == STORE_ERROR);
 	assert_true(st == (store_t *)1);
 	assert_non_null(strstr(err, "PostgreSQL"));
 	assert_null(strstr(err, "geheim"));
