@@ -51,9 +51,10 @@ PGconn *pg__connect(const char *url, char *err, size_t errlen);
  * one letter per parameter: 't' text (const char *, NULL for SQL NULL),
  * 'i' int64_t, 'n' int64_t that is NULL when <= 0, 'b' bytes (const void *
  * then size_t). On success returns the number of rows the statement
- * returned or changed (>= 0) and, when out is not NULL, hands the result in
- * *out (PQclear it); on failure a negative code (pg__code), logged unless
- * it is UV_EEXIST, and *out is NULL. */
+ * returned or changed (>= 0) and, when out is not NULL and there are rows,
+ * hands the result in *out (PQclear it; NULL when no rows); on failure a
+ * negative code (pg__code), logged unless it is UV_EEXIST, and *out is
+ * NULL. */
 int64_t pg__run(store_t *st, PGresult **out, const char *sql, const char *types, ...);
 /* The same on connection conn, reporting failures into msg (for the
  * writer); when prepared, sql is the name of a prepared statement. */

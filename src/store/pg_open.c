@@ -145,7 +145,9 @@ int64_t pg__runv(PGconn *conn, char *msg, size_t msglen, PGresult **out, bool pr
 		*out = NULL;
 	if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
 		int64_t rows = s == PGRES_TUPLES_OK ? PQntuples(r) : atoll(PQcmdTuples(r));
-		if (out)
+		/* a result without rows is cleared here, so that callers
+		 * that find nothing need not */
+		if (out && rows > 0 && s == PGRES_TUPLES_OK)
 			*out = r;
 		else
 			PQclear(r);
