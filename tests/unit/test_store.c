@@ -410,6 +410,114 @@ static void codes_and_engines(void **state)
 	store_close(st);
 }
 
+static void count_name(const char *name, const char *role, void *arg)
+{
+	(void)role;
+	(*(int *)arg) += !strcmp(name, "bert") ? 10 : 1;
+}
+
+/* The workspace's calls on every engine: settings, images, sharing, a new
+ * deck, purging, passwords that end login sessions; and a backup, which
+ * only SQLite makes (PostgreSQL's is pg_dump). */
+static void workspace_round_trip(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	char v[32];
+	assert_int_equal(store_meta_set(st, "demo", "123"), STORE_OK);
+	assert_int_equal(store_meta_set(st, "demo", "456"), STORE_OK);
+	assert_int_equal(store_meta_get(st, "demo", v, sizeof v), STORE_OK);
+	assert_string_equal(v, "456");
+
+	int64_t bert, ev, ev2, ids[2];
+	assert_int_equal(store_user_add(st, "bert", "$argon2id$x", "moderator", &bert), STORE_OK);
+	char *slides[] = {"{\"kind\":\"open\"}", "{\"kind\":\"scale\"}"};
+	assert_int_equal(store_event_create(st, "Plein", "", "nl", "", 0, slides, 1, &ev, ids),
+			 STORE_OK);
+	assert_int_equal(store_event_create(st, "Kopie", "", "nl", "", 0, slides, 1, &ev2, ids),
+			 STORE_OK);
+	const unsigned char png[5] = {0x89, 'P', 0, 'N', 'G'};
+	assert_int_equal(store_media_put(st, ev, "a.png", "image/png", png, 5), STORE_OK);
+	assert_int_equal(store_media_put(st, ev, "a.png", "image/png", png, 5), STORE_OK);
+	assert_int_equal(store_media_copy(st, ev, ev2), STORE_OK);
+	char type[32];
+	void *data = NULL;
+	size_t len = 0;
+	assert_int_equal(store_media_get(st, ev2, "a.png", type, sizeof type, &data, &len),
+			 STORE_OK);
+	assert_string_equal(type, "image/png");
+	assert_int_equal(len, 5);
+	assert_memory_equal(data, png, 5);
+	free(data);
+	assert_int_equal(store_media_get(st, ev2, "b.png", type, sizeof type, &data, &len),
+			 STORE_NOTFOUND);
+
+	assert_int_equal(store_share(st, ev, "bert", "facilitator"), STORE_OK);
+	assert_int_equal(store_share(st, ev, "bert", "moderator"), STORE_OK);
+	assert_int_equal(store_share(st, ev, "nobody", "moderator"), STORE_NOTFOUND);
+	char access[16];
+	assert_int_equal(store_event_access(st, ev, bert, access, sizeof access), STORE_OK);
+	assert_string_equal(access, "moderator");
+	int n = 0;
+	assert_int_equal(store_shares(st, ev, count_name, &n), STORE_OK);
+	assert_int_equal(n, 10);
+
+	/* a new deck while there are no answers; none once there are */
+	assert_int_equal(store_event_set_deck(st, ev, "Plein 2", "", "en", "", slides, 2, ids),
+			 STORE_OK);
+	assert_true(ids[1] > ids[0]);
+	store_session_t s;
+	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	store_job_t j[2];
+	memset(j, 0, sizeof j);
+	ctx_t c = {&loop, 0, 1};
+	answer_job(&j[0], job_done, &c, &s, ids[0], 1, "ws-", 0, "\"een\"");
+	j[1].kind = STORE_JOB_HIDE;
+	j[1].done = job_done;
+	j[1].arg = &c;
+	store_submit(st, &j[0]);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	c.done = 0;
+	j[1].u.flag.answer_id = j[0].u.answer.id;
+	j[1].u.flag.value = true;
+	j[1].u.flag.event_id = ev;
+	j[1].u.flag.session_id = s.id;
+	j[1].u.flag.user_id = bert;
+	store_submit(st, &j[1]);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(j[1].status, STORE_OK);
+	assert_int_equal(store_event_answers(st, ev), 1);
+	assert_int_equal(store_event_set_deck(st, ev, "Plein 3", "", "en", "", slides, 1, ids),
+			 STORE_ERROR);
+
+	int64_t purged = 0;
+	assert_int_equal(store_purge_event(st, ev, false, &purged), STORE_OK);
+	assert_int_equal(purged, 1);
+	assert_int_equal(store_purge_event(st, 999999, false, &purged), STORE_NOTFOUND);
+
+	unsigned char h[32] = {9, 9, 9};
+	int64_t got;
+	assert_int_equal(store_token_add(st, h, bert, "session", 0), STORE_OK);
+	assert_int_equal(store_user_set_password(st, "bert", "$argon2id$y"), STORE_OK);
+	assert_int_equal(store_token_user(st, h, "session", 5, &got), STORE_NOTFOUND);
+	assert_int_equal(store_user_set_password(st, "nobody", "$argon2id$y"), STORE_NOTFOUND);
+
+	char err[256] = "";
+	char dest[160];
+	snprintf(dest, sizeof dest, "%s/copy.db", dir);
+	int rc = store_backup(st, dest, err, sizeof err);
+	if (db_arg() == path)
+		assert_int_equal(rc, STORE_OK);
+	else
+		assert_true(rc == UV_ENOTSUP && strstr(err, "pg_dump"));
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
 /* A reader sees the database as it was when it opened, whatever the writer
  * commits meanwhile, and refuses to write. */
 static void readers_keep_their_snapshot(void **state)
@@ -471,6 +579,7 @@ int main(void)
 		cmocka_unit_test(migration_8_self_paced_sessions),
 		cmocka_unit_test(codes_and_engines),
 		cmocka_unit_test(readers_keep_their_snapshot),
+		cmocka_unit_test(workspace_round_trip),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
