@@ -9,14 +9,15 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  ROOT, BIN, prepare, startServer, stopServer, cleanup, Participant, gotoKind, control,
+  ROOT, BIN, PG, prepare, startServer, stopServer, cleanup, Participant, gotoKind, control,
+  sql as sqlOn,
 } from './lib.mjs';
 
 const ORIGIN = JSON.parse(readFileSync(path.join(ROOT, 'tests/e2e/data/origin-answers.json'), 'utf8'));
 const DAY1 = Date.UTC(2020, 9, 16, 9), DAY2 = Date.UTC(2020, 9, 26, 9);
 
 function sql(db, statement) {
-  return execFileSync('sqlite3', [db, statement], { encoding: 'utf8' }).trim();
+  return sqlOn({ db }, statement);
 }
 
 // A second session of the same event, and both dated as the real meetings.
@@ -372,7 +373,10 @@ test('a question of ten pages or more keeps the same room for its heading on eve
     writeFileSync(path.join(dir, 'deck.md'), `---\ntitle: Kop\nlang: nl\n---\n\n? open: ${title}\n`);
     const env = prepare(path.join(dir, 'deck.md'), dir);
     try {
-      sql(env.db, `INSERT INTO answers(session_id, slide_id, participant, client_id, value, at)
+      sql(env.db, PG ? `INSERT INTO answers(session_id, slide_id, participant, client_id, value, at)
+        SELECT s.id, sl.id, 'p' || i, 'client-' || lpad(i::text, 5, '0'),
+          to_json('Antwoord nummer ' || i || ' over het plein en de bomen en de bankjes')::text, 1700000000000 + i
+        FROM generate_series(0, 209) i, sessions s, slides sl` : `INSERT INTO answers(session_id, slide_id, participant, client_id, value, at)
         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 209)
         SELECT s.id, sl.id, 'p' || i, printf('client-%05d', i),
           json_quote('Antwoord nummer ' || i || ' over het plein en de bomen en de bankjes'), 1700000000000 + i
