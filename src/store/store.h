@@ -91,6 +91,18 @@ int store_backup(store_t *st, const char *dest, char *err, size_t errlen);
  * next call on st. */
 const char *store_errmsg(store_t *st);
 
+/* Copies everything in from, a SQLite database, into to, a PostgreSQL
+ * database without users or events (both opened with store_open, neither
+ * started nor a reader): every table, in one transaction of to's, all or
+ * nothing; rows keep their ids, and to takes from's secret. Before the
+ * commit each table's row count in to is checked against from's; fn (may
+ * be NULL) hears each table's name and count. from is read as one
+ * snapshot, so a server may go on writing to it (what it writes then is not
+ * copied). Returns STORE_EXISTS when to is not empty, UV_ENOTSUP for other
+ * engines, with a message in err; to is unchanged on failure. */
+typedef void (*store_copy_fn)(const char *table, int64_t rows, void *arg);
+int store_copy(store_t *from, store_t *to, store_copy_fn fn, void *arg, char *err, size_t errlen);
+
 /* A 32-byte secret made at creation, kept in the database: the key for
  * participant hashes, stable across restarts. */
 const unsigned char *store_secret(store_t *st);
