@@ -34,9 +34,24 @@ typedef struct pgs {
 	char *url;
 	char errmsg[512];  /* the last failure on c, for store_errmsg */
 	char werrmsg[512]; /* the last failure on w, for the writer's log */
+	/* The writer's pipeline (pg_write.c): the job of each statement sent
+	 * in the open group, in order, and how many results were read. */
+	store_job_t **sent;
+	size_t n_sent, cap_sent, n_read;
+	bool wfailed; /* a statement of the open group failed */
 } pgs_t;
 
 #define PGS(st) ((pgs_t *)(st)->db)
+
+/* Statement parameters in libpq's form, from a types string (pg__run). */
+enum { PG_MAX_PARAMS = 16 };
+typedef struct pg_params {
+	int n;
+	const char *vals[PG_MAX_PARAMS];
+	int lens[PG_MAX_PARAMS], fmts[PG_MAX_PARAMS];
+	char nums[PG_MAX_PARAMS][24]; /* the integers' text */
+} pg_params_t;
+void pg__params(pg_params_t *p, const char *types, va_list ap);
 
 /* The store's code for a failed result: 23505 (unique) -> UV_EEXIST,
  * 53100 (disk full) -> UV_ENOSPC, 40001/55P03 (serialisation, lock) ->

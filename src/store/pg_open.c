@@ -101,45 +101,48 @@ void pg__unlock(store_t *st)
 	pthread_mutex_unlock(&PGS(st)->mu);
 }
 
-enum { MAX_PARAMS = 16 };
+void pg__params(pg_params_t *p, const char *types, va_list ap)
+{
+	int n = 0;
+	for (; types[n]; n++) {
+		if (n == PG_MAX_PARAMS)
+			abort(); /* a statement of ours with too many parameters */
+		p->lens[n] = 0;
+		p->fmts[n] = 0;
+		switch (types[n]) {
+		case 't': p->vals[n] = va_arg(ap, const char *); break;
+		case 'b':
+			p->vals[n] = va_arg(ap, const char *);
+			p->lens[n] = (int)va_arg(ap, size_t);
+			p->fmts[n] = 1;
+			break;
+		case 'n': {
+			int64_t v = va_arg(ap, int64_t);
+			snprintf(p->nums[n], sizeof p->nums[n], "%lld", (long long)v);
+			p->vals[n] = v > 0 ? p->nums[n] : NULL;
+			break;
+		}
+		default: /* 'i' */
+			snprintf(p->nums[n], sizeof p->nums[n], "%lld",
+			         (long long)va_arg(ap, int64_t));
+			p->vals[n] = p->nums[n];
+		}
+	}
+	p->n = n;
+}
 
 int64_t pg__runv(PGconn *conn, char *msg, size_t msglen, PGresult **out, bool prepared,
                  const char *sql, const char *types, va_list ap)
 {
-	const char *vals[MAX_PARAMS];
-	int lens[MAX_PARAMS], fmts[MAX_PARAMS];
-	char nums[MAX_PARAMS][24];
-	int n = 0;
-	for (; types[n]; n++) {
-		if (n == MAX_PARAMS)
-			abort(); /* a statement of ours with too many parameters */
-		lens[n] = 0;
-		fmts[n] = 0;
-		switch (types[n]) {
-		case 't': vals[n] = va_arg(ap, const char *); break;
-		case 'b':
-			vals[n] = va_arg(ap, const char *);
-			lens[n] = (int)va_arg(ap, size_t);
-			fmts[n] = 1;
-			break;
-		case 'n': {
-			int64_t v = va_arg(ap, int64_t);
-			snprintf(nums[n], sizeof nums[n], "%lld", (long long)v);
-			vals[n] = v > 0 ? nums[n] : NULL;
-			break;
-		}
-		default: /* 'i' */
-			snprintf(nums[n], sizeof nums[n], "%lld", (long long)va_arg(ap, int64_t));
-			vals[n] = nums[n];
-		}
-	}
+	pg_params_t p;
+	pg__params(&p, types, ap);
 	/* A connection lost to a restart of the server is tried again once,
 	 * from here: the statement had not run. (The writer's connection is
-	 * reset by pg_group_begin, which prepares its statements again.) */
+	 * opened again by pg_group_begin, which prepares its statements.) */
 	if (!prepared && PQstatus(conn) == CONNECTION_BAD)
 		PQreset(conn);
-	PGresult *r = prepared ? PQexecPrepared(conn, sql, n, vals, lens, fmts, 0)
-	                       : PQexecParams(conn, sql, n, NULL, vals, lens, fmts, 0);
+	PGresult *r = prepared ? PQexecPrepared(conn, sql, p.n, p.vals, p.lens, p.fmts, 0)
+	                       : PQexecParams(conn, sql, p.n, NULL, p.vals, p.lens, p.fmts, 0);
 	ExecStatusType s = PQresultStatus(r);
 	if (out)
 		*out = NULL;
@@ -325,6 +328,7 @@ static void pgs_free(pgs_t *d)
 	if (d->c)
 		PQfinish(d->c);
 	pthread_mutex_destroy(&d->mu);
+	free(d->sent);
 	free(d->url);
 	free(d);
 }

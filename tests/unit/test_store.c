@@ -410,6 +410,49 @@ static void codes_and_engines(void **state)
 	store_close(st);
 }
 
+/* A group in which one write fails stores none of its writes and reports
+ * each job failed; the writer goes on with the next group. (An answer to a
+ * session that does not exist breaks the foreign key on every engine.) */
+static void a_failed_group_stores_nothing(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	int64_t ids[1];
+	store_session_t s, ghost;
+	open_session(st, "en", &s, ids);
+	ghost = s;
+	ghost.id = 999999;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	enum { N = 100 };
+	store_job_t jobs[N + 1];
+	memset(jobs, 0, sizeof jobs);
+	ctx_t c = {&loop, 0, N};
+	for (int i = 0; i < N; i++) {
+		/* the 70th, after a backlog of results, is the bad one */
+		answer_job(&jobs[i], job_done, &c, i == 70 ? &ghost : &s, ids[0], i, "fail-", i,
+			   "\"x\"");
+		store_submit(st, &jobs[i]);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(jobs[i].status, STORE_ERROR);
+	c.done = 0;
+	c.n = 1;
+	answer_job(&jobs[N], job_done, &c, &s, ids[0], 1, "fail-", 1, "\"x\"");
+	store_submit(st, &jobs[N]);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(jobs[N].status, STORE_OK);
+	assert_false(jobs[N].u.answer.duplicate);
+	int count = 0;
+	assert_int_equal(store_answers_load(st, s.id, count_answer, &count), STORE_OK);
+	assert_int_equal(count, 1);
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
 static void count_name(const char *name, const char *role, void *arg)
 {
 	(void)role;
@@ -580,6 +623,7 @@ int main(void)
 		cmocka_unit_test(codes_and_engines),
 		cmocka_unit_test(readers_keep_their_snapshot),
 		cmocka_unit_test(workspace_round_trip),
+		cmocka_unit_test(a_failed_group_stores_nothing),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
