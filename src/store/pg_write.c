@@ -143,9 +143,9 @@ static int read_results(pgs_t *d)
 	return d->wfailed ? STORE_ERROR : STORE_OK;
 }
 
-/* Sends a prepared statement (sql NULL) or a command (sql) of job j in the
- * open group (see pg__run for types); reads the backlog when it reaches
- * OUTSTANDING (invariant 2). */
+/* Sends prepared statement name (or the command BEGIN or COMMIT) of job j
+ * in the open group (see pg__run for types); reads the backlog when it
+ * reaches OUTSTANDING (invariant 2). */
 static int wsend(store_t *st, store_job_t *j, const char *name, const char *types, ...)
 {
 	pgs_t *d = PGS(st);
@@ -187,13 +187,16 @@ static bool end_pipeline(pgs_t *d)
 	if (!PQpipelineSync(d->w))
 		return false;
 	read_results(d);
-	for (;;) {
+	/* up to the sync's result; NULLs end statements' results, and many in
+	 * a row mean a connection that will not answer any more */
+	for (int nulls = 0;;) {
 		PGresult *r = PQgetResult(d->w);
 		if (!r) {
-			if (PQstatus(d->w) != CONNECTION_OK)
+			if (PQstatus(d->w) != CONNECTION_OK || ++nulls > 2)
 				return false;
-			continue; /* the end of a statement's results */
+			continue;
 		}
+		nulls = 0;
 		ExecStatusType s = PQresultStatus(r);
 		PQclear(r);
 		if (s == PGRES_PIPELINE_SYNC)
