@@ -386,8 +386,8 @@ static int pg_reader_open(store_t *st, store_t *rd, char *err, size_t errlen)
 static int pg_backup(store_t *st, const char *dest, char *err, size_t errlen)
 {
 	snprintf(err, errlen,
-	         "inspraak backup copies SQLite databases only; back up a PostgreSQL database"
-	         " with pg_dump (or the server's continuous archiving), see docs/postgresql.md");
+	         "backup copies SQLite databases only; back up a PostgreSQL database with"
+	         " pg_dump (or the server's continuous archiving), see docs/postgresql.md");
 	return UV_ENOTSUP;
 }
 

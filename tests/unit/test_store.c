@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <libpq-fe.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -308,6 +309,60 @@ static void migration_7_keeps_answers(void **state)
 		 (long long)s.id, (long long)ids[0]);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_CONSTRAINT);
 	sqlite3_close(db);
+}
+
+/* Runs sql on the database under test, with the engine's own library;
+ * returns the first column of the first row as a number (0 without rows). */
+static int64_t raw_sql(const char *sql)
+{
+	int64_t v = 0;
+	if (db_arg() == path) {
+		sqlite3 *db;
+		sqlite3_stmt *q;
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			v = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		sqlite3_close(db);
+		return v;
+	}
+	PGconn *c = PQconnectdb(db_arg());
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c, sql);
+	ExecStatusType s = PQresultStatus(r);
+	assert_true(s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK);
+	if (s == PGRES_TUPLES_OK && PQntuples(r))
+		v = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
+
+/* A database whose schema is newer than this binary is refused and left
+ * as it is, on every engine: SQLite keeps the version in user_version,
+ * PostgreSQL in the table schema_version. */
+static void a_newer_schema_is_refused(void **state)
+{
+	(void)state;
+	store_close(open_ok()); /* made and migrated */
+	bool sq = db_arg() == path;
+	int64_t v = raw_sql(sq ? "PRAGMA user_version" : "SELECT version FROM schema_version");
+	assert_true(v >= 8);
+	const char *set = sq ? "PRAGMA user_version=%lld" : "UPDATE schema_version SET version=%lld";
+	char sql[64];
+	snprintf(sql, sizeof sql, set, (long long)v + 1);
+	raw_sql(sql);
+	store_t *st = (store_t *)1;
+	char err[256] = "";
+	assert_int_equal(store_open(db_arg(), &st, err, sizeof err), STORE_ERROR);
+	assert_true(st == (store_t *)1);
+	assert_non_null(strstr(err, "newer"));
+	assert_int_equal(raw_sql(sq ? "PRAGMA user_version" : "SELECT version FROM schema_version"),
+			 v + 1);
+	snprintf(sql, sizeof sql, set, (long long)v);
+	raw_sql(sql);
+	store_close(open_ok());
 }
 
 static void count_session(const store_session_t *s, void *arg)
@@ -624,6 +679,7 @@ int main(void)
 		cmocka_unit_test(readers_keep_their_snapshot),
 		cmocka_unit_test(workspace_round_trip),
 		cmocka_unit_test(a_failed_group_stores_nothing),
+		cmocka_unit_test(a_newer_schema_is_refused),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
