@@ -136,13 +136,25 @@ int64_t pg__runv(PGconn *conn, char *msg, size_t msglen, PGresult **out, bool pr
 {
 	pg_params_t p;
 	pg__params(&p, types, ap);
-	/* A connection lost to a restart of the server is tried again once,
-	 * from here: the statement had not run. (The writer's connection is
+	/* A connection lost to a restart of the server is opened again here,
+	 * and a statement that found it lost outside a transaction is sent
+	 * once more: it did not run. (Hazard: a connection that breaks while
+	 * the server runs the statement looks the same; for the writes of
+	 * the synchronous calls, which are single statements, the retry then
+	 * fails on a unique key or changes nothing. The writer's connection is
 	 * opened again by pg_group_begin, which prepares its statements.) */
-	if (!prepared && PQstatus(conn) == CONNECTION_BAD)
-		PQreset(conn);
-	PGresult *r = prepared ? PQexecPrepared(conn, sql, p.n, p.vals, p.lens, p.fmts, 0)
-	                       : PQexecParams(conn, sql, p.n, NULL, p.vals, p.lens, p.fmts, 0);
+	bool idle = PQtransactionStatus(conn) == PQTRANS_IDLE;
+	PGresult *r = NULL;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (!prepared && PQstatus(conn) == CONNECTION_BAD)
+			PQreset(conn);
+		r = prepared ? PQexecPrepared(conn, sql, p.n, p.vals, p.lens, p.fmts, 0)
+		             : PQexecParams(conn, sql, p.n, NULL, p.vals, p.lens, p.fmts, 0);
+		if (prepared || !idle || PQstatus(conn) != CONNECTION_BAD)
+			break;
+		PQclear(r);
+		r = NULL;
+	}
 	ExecStatusType s = PQresultStatus(r);
 	if (out)
 		*out = NULL;
