@@ -11,11 +11,13 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "model/internal.h"
 #include "util/i18n.h"
 
 /* Every table of words on the C side; the format check runs over each. */
 static const i18n_table_t *const tables[] = {
     &app_words,
+    &model__words,
 };
 
 static const char *lang_of(const char *accept)
@@ -65,6 +67,10 @@ static void test_messages(void **state)
 	assert_string_equal(tr_req(&req, "api.not_found"), "Niet gevonden.");
 	req.n_headers = 0;
 	assert_string_equal(tr_req(&req, "api.not_found"), "not found");
+	/* the model's words, through the same lookup */
+	assert_string_equal(model__tr("nl", "deck.line"), "regel %d: ");
+	assert_string_equal(model__tr("en", "deck.line"), "line %d: ");
+	assert_string_equal(model__tr("fr", "answer.empty"), "Your answer is empty.");
 }
 
 static void test_util_lookup(void **state)
