@@ -12,12 +12,14 @@
 
 #include "app/internal.h"
 #include "model/internal.h"
+#include "report/internal.h"
 #include "util/i18n.h"
 
 /* Every table of words on the C side; the format check runs over each. */
 static const i18n_table_t *const tables[] = {
     &app_words,
     &model__words,
+    &report_words,
 };
 
 static const char *lang_of(const char *accept)
