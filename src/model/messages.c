@@ -131,6 +131,7 @@ static const i18n_entry_t entries[] = {
      "the deck is %zu bytes (expected at most %d)"},
     {"deck.empty_slide", "lege dia (verwacht: inhoud tussen deze '---' en de vorige)",
      "empty slide (expected some content between this '---' and the one before)"},
+    {"themes.other", "Overig", "Other"},
     {"deck.no_slides", "geen dia's (verwacht: minstens één dia na de kopgegevens)",
      "no slides (expected at least one slide after the front matter)"},
 };
