@@ -262,9 +262,12 @@ static int version_of(PGconn *c)
 static int migrate(store_t *st, char *err, size_t errlen)
 {
 	PGconn *c = PGS(st)->c;
+	/* The table is made only when missing: a role that may write the
+	 * tables need not be allowed to create any. */
 	if (!run_script(c,
 	                "BEGIN; SELECT pg_advisory_xact_lock(7417141);"
-	                " CREATE TABLE IF NOT EXISTS schema_version(version integer NOT NULL);",
+	                " DO $$ BEGIN IF to_regclass('schema_version') IS NULL THEN"
+	                " CREATE TABLE schema_version(version integer NOT NULL); END IF; END $$;",
 	                err, errlen, "opening the database"))
 		goto fail;
 	int version = version_of(c), latest = BASE + N_MIGRATIONS;
