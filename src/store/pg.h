@@ -75,6 +75,13 @@ int64_t pg__run(store_t *st, PGresult **out, const char *sql, const char *types,
  * writer); when prepared, sql is the name of a prepared statement. */
 int64_t pg__runv(PGconn *conn, char *msg, size_t msglen, PGresult **out, bool prepared,
                  const char *sql, const char *types, va_list ap);
+/* Runs a query like pg__run and calls row for each row as it arrives
+ * (libpq's single-row mode: r holds that one row, valid during the call),
+ * so that a large result is never whole in memory. row runs while the
+ * connection is held: it must not call the store. 0 or a negative code; a
+ * failure may come after some rows. */
+int pg__each(store_t *st, void (*row)(const PGresult *r, void *arg), void *arg, const char *sql,
+             const char *types, ...);
 /* Runs a parameterless command (BEGIN, COMMIT...); 0 or a negative code. */
 int pg__exec(store_t *st, const char *sql);
 

@@ -208,54 +208,55 @@ int pg_event_sessions(store_t *st, int64_t event_id, store_session_fn fn, void *
 #define ANSWER_COLS                                                                                \
 	"id, slide_id, participant, client_id, value, at, hidden, answered, pending, pinned"
 
-/* Calls fn for each row of r, a SELECT of ANSWER_COLS, and clears it;
- * strings are valid during the call only.
- *
- * Hazard: the whole result is in memory at once (libpq reads it whole).
- * A session of 100,000 answers is some tens of megabytes here for the
- * length of the call; single-row mode would stream it. */
-static int each_answer(PGresult *r, int64_t rows, int64_t session_id, store_answer_fn fn, void *arg)
+typedef struct each_answer {
+	int64_t session_id;
+	store_answer_fn fn;
+	void *arg;
+} each_answer_t;
+
+/* One row of a SELECT of ANSWER_COLS to the caller's fn. The rows arrive
+ * one at a time (pg__each): a session of 100,000 answers is never whole in
+ * memory here, and fn (live.c's loading, a report's question) does not
+ * call the store. */
+static void each_answer(const PGresult *r, void *arg)
 {
-	if (rows < 0)
-		return STORE_ERROR;
-	for (int i = 0; i < rows; i++) {
-		store_answer_t a = {
-		    .id = pg__int(r, i, 0),
-		    .session_id = session_id,
-		    .slide_id = pg__int(r, i, 1),
-		    .participant = PQgetvalue(r, i, 2),
-		    .client_id = PQgetvalue(r, i, 3),
-		    .value = PQgetvalue(r, i, 4),
-		    .at_ms = pg__int(r, i, 5),
-		    .hidden = pg__int(r, i, 6) != 0,
-		    .answered = pg__int(r, i, 7) != 0,
-		    .pending = pg__int(r, i, 8) != 0,
-		    .pinned = pg__int(r, i, 9) != 0,
-		};
-		fn(&a, arg);
-	}
-	PQclear(r);
-	return STORE_OK;
+	each_answer_t *e = arg;
+	store_answer_t a = {
+	    .id = pg__int(r, 0, 0),
+	    .session_id = e->session_id,
+	    .slide_id = pg__int(r, 0, 1),
+	    .participant = PQgetvalue(r, 0, 2),
+	    .client_id = PQgetvalue(r, 0, 3),
+	    .value = PQgetvalue(r, 0, 4),
+	    .at_ms = pg__int(r, 0, 5),
+	    .hidden = pg__int(r, 0, 6) != 0,
+	    .answered = pg__int(r, 0, 7) != 0,
+	    .pending = pg__int(r, 0, 8) != 0,
+	    .pinned = pg__int(r, 0, 9) != 0,
+	};
+	e->fn(&a, e->arg);
 }
 
 int pg_answers_load(store_t *st, int64_t session_id, store_answer_fn fn, void *arg)
 {
-	PGresult *r;
-	int64_t n =
-	    pg__run(st, &r, "SELECT " ANSWER_COLS " FROM answers WHERE session_id=$1 ORDER BY id",
-	            "i", session_id);
-	return each_answer(r, n, session_id, fn, arg);
+	each_answer_t e = {session_id, fn, arg};
+	return pg__each(st, each_answer, &e,
+	                "SELECT " ANSWER_COLS " FROM answers WHERE session_id=$1 ORDER BY id", "i",
+	                session_id)
+	           ? STORE_ERROR
+	           : STORE_OK;
 }
 
 int pg_answers_slide(store_t *st, int64_t session_id, int64_t slide_id, store_answer_fn fn,
                      void *arg)
 {
-	PGresult *r;
-	int64_t n = pg__run(st, &r,
-	                    "SELECT " ANSWER_COLS " FROM answers WHERE session_id=$1 AND"
-	                    " slide_id=$2 ORDER BY id",
-	                    "ii", session_id, slide_id);
-	return each_answer(r, n, session_id, fn, arg);
+	each_answer_t e = {session_id, fn, arg};
+	return pg__each(st, each_answer, &e,
+	                "SELECT " ANSWER_COLS " FROM answers WHERE session_id=$1 AND"
+	                " slide_id=$2 ORDER BY id",
+	                "ii", session_id, slide_id)
+	           ? STORE_ERROR
+	           : STORE_OK;
 }
 
 /* A count from one row, one column; STORE_ERROR on failure. */

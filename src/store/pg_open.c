@@ -189,6 +189,42 @@ int64_t pg__run(store_t *st, PGresult **out, const char *sql, const char *types,
 	return rc;
 }
 
+int pg__each(store_t *st, void (*row)(const PGresult *r, void *arg), void *arg, const char *sql,
+             const char *types, ...)
+{
+	pgs_t *d = PGS(st);
+	pg_params_t p;
+	va_list ap;
+	va_start(ap, types);
+	pg__params(&p, types, ap);
+	va_end(ap);
+	pg__lock(st);
+	if (PQstatus(d->c) == CONNECTION_BAD)
+		PQreset(d->c);
+	int rc = STORE_OK;
+	if (!PQsendQueryParams(d->c, sql, p.n, NULL, p.vals, p.lens, p.fmts, 0) ||
+	    !PQsetSingleRowMode(d->c))
+		rc = STORE_ERROR;
+	/* every result up to the NULL, also after a failure, so that the
+	 * connection is free for the next call */
+	PGresult *r;
+	while ((r = PQgetResult(d->c))) {
+		ExecStatusType s = PQresultStatus(r);
+		if (s == PGRES_SINGLE_TUPLE && rc == STORE_OK)
+			row(r, arg);
+		else if (s != PGRES_SINGLE_TUPLE && s != PGRES_TUPLES_OK && rc == STORE_OK)
+			rc = pg__code(r);
+		PQclear(r);
+	}
+	if (rc) {
+		snprintf(d->errmsg, sizeof d->errmsg, "%s", PQerrorMessage(d->c));
+		d->errmsg[strcspn(d->errmsg, "\n")] = 0;
+		log_error("store: %s: %s", sql, d->errmsg);
+	}
+	pg__unlock(st);
+	return rc;
+}
+
 int pg__exec(store_t *st, const char *sql)
 {
 	int64_t rc = pg__run(st, NULL, sql, "");
