@@ -508,6 +508,11 @@ static void a_failed_group_stores_nothing(void **state)
 	uv_loop_close(&loop);
 }
 
+static void keep_participant(const store_answer_t *a, void *arg)
+{
+	snprintf(arg, 40, "%s", a->participant);
+}
+
 static void count_name(const char *name, const char *role, void *arg)
 {
 	(void)role;
@@ -592,9 +597,19 @@ static void workspace_round_trip(void **state)
 			 STORE_ERROR);
 
 	int64_t purged = 0;
+	char who[2][40] = {"", ""};
+	assert_int_equal(store_answers_load(st, s.id, keep_participant, who[0]), STORE_OK);
 	assert_int_equal(store_purge_event(st, ev, false, &purged), STORE_OK);
 	assert_int_equal(purged, 1);
+	assert_int_equal(store_answers_load(st, s.id, keep_participant, who[1]), STORE_OK);
+	/* a new random hash of the same form */
+	assert_int_equal(strlen(who[1]), 32);
+	assert_int_equal(strspn(who[1], "0123456789abcdef"), 32);
+	assert_string_not_equal(who[0], who[1]);
 	assert_int_equal(store_purge_event(st, 999999, false, &purged), STORE_NOTFOUND);
+	assert_int_equal(store_purge_event(st, ev, true, &purged), STORE_OK);
+	assert_int_equal(purged, 1);
+	assert_int_equal(store_event_answers(st, ev), 0);
 
 	unsigned char h[32] = {9, 9, 9};
 	int64_t got;
