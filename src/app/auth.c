@@ -101,13 +101,21 @@ int64_t auth_user(app_t *a, http_request_t *req, bool *csrf_ok)
 	return user;
 }
 
-/* A path on this site: starts with one slash, no scheme, no backslash. */
+/*
+ * A path on this site, checked after percent-decoding: one slash, then a
+ * character that is neither a slash nor a backslash, and no control
+ * character anywhere. Browsers drop tabs and line breaks from a Location
+ * before resolving it, so "/\t/evil.example" would become the
+ * protocol-relative "//evil.example" (an open redirect).
+ */
 static const char *safe_next(const char *next)
 {
-	if (next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && !strchr(next, '\r') &&
-	    !strchr(next, '\n') && strlen(next) < 200)
-		return next;
-	return "/";
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) >= 200)
+		return "/";
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "/";
+	return next;
 }
 
 /* ---- starting a facilitator session ---- */
@@ -195,10 +203,10 @@ static void verify_work(uv_work_t *w)
  * five at once, then one more every half minute. */
 static uint64_t account_key(const char *name)
 {
-	uint64_t h = 1469598103934665603ull ^ 0x5a;
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 1099511628211ull;
-	return h;
+	/* keyed (util/map.h); the prefix keeps names apart from addresses */
+	char k[140];
+	int n = snprintf(k, sizeof k, "user:%s", name);
+	return map_hash(k, (size_t)n < sizeof k ? (size_t)n : sizeof k - 1);
 }
 
 static bool login_allowed(app_t *a, http_request_t *req, const char *name, int *retry)

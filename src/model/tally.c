@@ -80,13 +80,8 @@ static uint64_t vote_key(uint64_t participant, int64_t question)
 	return map_key(x);
 }
 
-static uint64_t str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return map_key(h);
-}
+/* Keyed: participants choose these strings (util/map.h, hash flooding). */
+static uint64_t str_hash(const char *s) { return map_hash(s, strlen(s)); }
 
 static int64_t get(const map_t *m, uint64_t k)
 {

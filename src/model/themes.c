@@ -23,6 +23,7 @@
 
 #include "util/xalloc.h"
 #include "util/buf.h"
+#include "util/map.h"
 #include "util/text.h"
 
 static const char STOP_NL[] =
@@ -46,13 +47,8 @@ typedef struct strtab {
 	size_t nslot;  /* power of two */
 } strtab_t;
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
+/* Keyed: the strings are participants' words (util/map.h, hash flooding). */
+static uint64_t hash(const char *s) { return map_hash(s, strlen(s)); }
 
 static void strtab_grow(strtab_t *t)
 {

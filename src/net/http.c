@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "util/log.h"
+#include "util/map.h"
 
 /* One read buffer for the whole loop: data is parsed before the next read. */
 static char read_buffer[64 * 1024];
@@ -733,10 +734,7 @@ uint64_t http_peer_key(const http_request_t *req)
 		p = (const unsigned char *)&((struct sockaddr_in *)&sa)->sin_addr;
 		n = 4;
 	}
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	c->peer = h ? h : 1;
+	c->peer = map_hash(p, n); /* keyed: addresses key the budgets' tables */
 	return c->peer;
 }
 

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/map.h"
@@ -94,6 +96,36 @@ static void map_puts_gets_and_deletes(void **state)
 	assert_int_equal(map_key(0), 1);
 }
 
+/* Issue 11: keys from outside input are keyed hashes, not FNV-1a, so a
+ * sender cannot pick words that all share one probe run. The same input
+ * hashes the same within a process and differently in another one. */
+static void map_hash_is_keyed_per_process(void **state)
+{
+	(void)state;
+	const char w[] = "samenleven";
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		uint64_t h = map_hash(w, sizeof w - 1);
+		_exit(write(fd[1], &h, sizeof h) == sizeof h ? 0 : 1);
+	}
+	uint64_t child = 0;
+	assert_int_equal(read(fd[0], &child, sizeof child), sizeof child);
+	waitpid(pid, NULL, 0);
+	close(fd[0]);
+	close(fd[1]);
+	uint64_t mine = map_hash(w, sizeof w - 1);
+	assert_int_equal(mine, map_hash(w, sizeof w - 1));
+	assert_int_not_equal(mine, child);
+	uint64_t fnv = 1469598103934665603ull;
+	for (size_t i = 0; i < sizeof w - 1; i++)
+		fnv = (fnv ^ (unsigned char)w[i]) * 1099511628211ull;
+	assert_int_not_equal(mine, fnv);
+	assert_int_not_equal(map_hash("", 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +133,7 @@ int main(void)
 		cmocka_unit_test(buf_formats_at_every_size),
 		cmocka_unit_test(buf_escapes_html),
 		cmocka_unit_test(map_puts_gets_and_deletes),
+		cmocka_unit_test(map_hash_is_keyed_per_process),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
