@@ -27,6 +27,9 @@ static const char USAGE[] =
 	"  serve [--listen HOST:PORT] [--demo] [--public-url URL] [--web DIR]\n"
 	"                       run the server (default 127.0.0.1:8080); --demo loads the\n"
 	"                       demo event and prints its join URL, QR code and a login link\n"
+	"        [--metrics-token-file FILE] [--metrics-local] [--log-format text|json]\n"
+	"                       GET /metrics for the bearer token in FILE, or for loopback\n"
+	"                       peers; log lines as text or as JSON lines\n"
 	"  import DECK.md [--owner NAME]\n"
 	"                       create an event from a deck and start a session for it;\n"
 	"                       without --owner it belongs to every facilitator\n"
@@ -48,7 +51,8 @@ static const char USAGE[] =
 
 typedef struct opts {
 	const char *db, *listen, *web, *public_url, *event, *role, *owner;
-	bool demo, help, answers;
+	const char *metrics_token_file, *log_format;
+	bool demo, help, answers, metrics_local;
 	const char *args[4];
 	int n_args;
 } opts_t;
@@ -78,6 +82,12 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 			dst = &o->web;
 		else if (strcmp(a, "--public-url") == 0)
 			dst = &o->public_url;
+		else if (strcmp(a, "--metrics-token-file") == 0)
+			dst = &o->metrics_token_file;
+		else if (strcmp(a, "--metrics-local") == 0)
+			o->metrics_local = true;
+		else if (strcmp(a, "--log-format") == 0)
+			dst = &o->log_format;
 		else if (a[0] == '-') {
 			fprintf(stderr, "inspraak: unknown option %s (see inspraak --help)\n", a);
 			return -1;
@@ -94,6 +104,30 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 			}
 			*dst = argv[++i];
 		}
+	}
+	return 0;
+}
+
+/* The bearer token for GET /metrics: the first line of
+ * --metrics-token-file (a file, so that it shows in no process list). */
+static int read_metrics_token(const opts_t *o, char *out, size_t len)
+{
+	if (!o->metrics_token_file)
+		return 0;
+	FILE *f = fopen(o->metrics_token_file, "r");
+	if (!f || !fgets(out, (int)len, f)) {
+		fprintf(stderr, "inspraak: cannot read %s (--metrics-token-file)\n",
+			o->metrics_token_file);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
+	if (strlen(out) < 16) {
+		fprintf(stderr, "inspraak: the token in %s is shorter than 16 characters\n",
+			o->metrics_token_file);
+		return -1;
 	}
 	return 0;
 }
@@ -561,6 +595,13 @@ static int cmd_serve(const opts_t *o)
 	char data[1100];
 	snprintf(data, sizeof data, "%s/data", dir);
 	app_options_t ao = {.web_dir = web, .public_url = url, .data_dir = data};
+	char mtoken[128] = "";
+	if (read_metrics_token(o, mtoken, sizeof mtoken) < 0) {
+		store_close(st);
+		return 2;
+	}
+	ao.metrics_token = mtoken;
+	ao.metrics_local = o->metrics_local;
 	if (app_new(main_loop, st, &ao, &app, err, sizeof err) < 0) {
 		fprintf(stderr, "inspraak: %s\n", err);
 		store_close(st);
@@ -630,6 +671,10 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 2, argv + 2);
 	if (parse_opts(argc - 1, argv + 1, &o) < 0)
 		return 2;
+	if (o.log_format && log_set_format(o.log_format) < 0) {
+		fprintf(stderr, "inspraak: --log-format is text or json, not %s\n", o.log_format);
+		return 2;
+	}
 	const char *cmd = o.n_args ? o.args[0] : "";
 	if (o.help || !*cmd) {
 		fputs(USAGE, stdout);

@@ -22,6 +22,8 @@ typedef struct app_options {
 	const char *web_dir;    /* folder with the templates and static/ */
 	const char *public_url; /* "http://host:port", no trailing slash */
 	const char *data_dir;   /* folder with profanity/ word lists; NULL: none */
+	const char *metrics_token; /* bearer token for GET /metrics; NULL: none */
+	bool metrics_local;        /* GET /metrics for loopback peers without a token */
 } app_options_t;
 
 /* Loads templates and static files and every live session (rebuilding the

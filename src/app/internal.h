@@ -86,6 +86,10 @@ struct app {
 	size_t pool_jobs;
 	/* Set by app_stop; report workers read it between questions. */
 	atomic_bool stopping;
+	/* /metrics: for this bearer token ("" none) or, with metrics_local,
+	 * for loopback peers (metrics.c) */
+	char metrics_token[128];
+	bool metrics_local;
 };
 
 /* ---- live.c ---- */
@@ -157,6 +161,12 @@ void workspace_handle(app_t *a, http_request_t *req, int64_t user, bool csrf_ok)
 void media_upload(app_t *a, http_request_t *req, int64_t event_id);
 /* GET /media/ID/NAME (rest is "ID/NAME"). */
 void media_serve(app_t *a, http_request_t *req, const char *rest);
+
+/* ---- metrics.c ---- */
+/* GET /healthz, GET /readyz, GET /metrics (docs/deploy.md). */
+void metrics_healthz(app_t *a, http_request_t *req);
+void metrics_readyz(app_t *a, http_request_t *req);
+void metrics_get_page(app_t *a, http_request_t *req);
 
 /* ---- auth.c ---- */
 /* The participant for this request: reads or makes the cookie. Fills hex

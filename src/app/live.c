@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "util/metrics.h"
 #include "util/log.h"
 
 enum {
@@ -572,6 +573,9 @@ int live_load(app_t *a, const store_session_t *row)
 	s->participants = sse_hub_new();
 	s->presenters = sse_hub_new();
 	s->moderators = sse_hub_new();
+	sse_hub_set_gauge(s->participants, METRIC_STREAMS_PARTICIPANT);
+	sse_hub_set_gauge(s->presenters, METRIC_STREAMS_PRESENTER);
+	sse_hub_set_gauge(s->moderators, METRIC_STREAMS_MODERATOR);
 	build_state(a, s);
 	a->sessions = realloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
 	if (!a->sessions)

@@ -458,6 +458,19 @@ void app_handle(http_request_t *req, void *ctx)
 		pages_app(a, req);
 		return;
 	}
+	/* operations (metrics.c): no login, no session */
+	if (get && strcmp(p, "/healthz") == 0) {
+		metrics_healthz(a, req);
+		return;
+	}
+	if (get && strcmp(p, "/readyz") == 0) {
+		metrics_readyz(a, req);
+		return;
+	}
+	if (get && strcmp(p, "/metrics") == 0) {
+		metrics_get_page(a, req);
+		return;
+	}
 	if (strncmp(p, "/media/", 7) == 0) {
 		if (!get) {
 			wrong_method(req, "GET");
@@ -608,6 +621,9 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 	a->logins = (bucket_set_t)BUCKET_SET(5, 30000);
 	snprintf(a->web_dir, sizeof a->web_dir, "%s", opt->web_dir);
 	snprintf(a->public_url, sizeof a->public_url, "%s", opt->public_url);
+	snprintf(a->metrics_token, sizeof a->metrics_token, "%s",
+		 opt->metrics_token ? opt->metrics_token : "");
+	a->metrics_local = opt->metrics_local;
 	crypto_generichash(a->hash_key, sizeof a->hash_key, (const unsigned char *)"seen", 4,
 	                   store_secret(st), 32);
 	a->filter = filter_new();

@@ -18,17 +18,12 @@
 
 #include "util/log.h"
 #include "util/map.h"
+#include "util/metrics.h"
 
 /* One read buffer for the whole loop: data is parsed before the next read. */
 static char read_buffer[64 * 1024];
 
-static const char SECURITY_HEADERS[] =
-	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self'; "
-	"script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-	"frame-ancestors 'none'\r\n"
-	"X-Content-Type-Options: nosniff\r\n"
-	"Referrer-Policy: no-referrer\r\n"
-	"X-Frame-Options: DENY\r\n";
+static const char SECURITY_HEADERS[] = HTTP_SECURITY_HEADERS;
 
 static void conn_close(http_conn_t *c);
 static void conn_resume(http_conn_t *c);
@@ -335,6 +330,9 @@ static void conn_send(http_conn_t *c, int status, const char *content_type,
 	char num[24];
 	char *p = num + sizeof num;
 	unsigned code = status >= 100 && status <= 999 ? (unsigned)status : 500;
+	metrics_inc(METRIC_HTTP_RESPONSES);
+	if (status == 429)
+		metrics_inc(METRIC_HTTP_429);
 	buf_puts(&b, "HTTP/1.1 ");
 	buf_append(&b, (char[3]){(char)('0' + code / 100), (char)('0' + code / 10 % 10),
 				 (char)('0' + code % 10)},
@@ -736,6 +734,20 @@ uint64_t http_peer_key(const http_request_t *req)
 	}
 	c->peer = map_hash(p, n); /* keyed: addresses key the budgets' tables */
 	return c->peer;
+}
+
+bool http_peer_loopback(const http_request_t *req)
+{
+	struct sockaddr_storage sa;
+	int len = sizeof sa;
+	if (!req->conn || uv_tcp_getpeername(&req->conn->tcp, (struct sockaddr *)&sa, &len) != 0)
+		return false;
+	if (sa.ss_family == AF_INET)
+		return (ntohl(((struct sockaddr_in *)&sa)->sin_addr.s_addr) >> 24) == 127;
+	const struct in6_addr *a6 = &((struct sockaddr_in6 *)&sa)->sin6_addr;
+	return sa.ss_family == AF_INET6 &&
+	       (IN6_IS_ADDR_LOOPBACK(a6) ||
+		(IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127));
 }
 
 const char *http_header(const http_request_t *req, const char *name)

@@ -105,6 +105,9 @@ size_t http_connections(const http_server_t *srv);
  * in-memory limits only: addresses are never stored or logged. 0 when the
  * peer is gone. */
 uint64_t http_peer_key(const http_request_t *req);
+/* True when the peer connected from a loopback address (127/8, ::1). A
+ * proxy on the same host is loopback too: see docs/deploy.md. */
+bool http_peer_loopback(const http_request_t *req);
 /* Case-insensitive header lookup; NULL when absent. */
 const char *http_header(const http_request_t *req, const char *name);
 /* The value of cookie `name` copied into out (NUL-terminated); returns its
@@ -148,6 +151,8 @@ void sse_frame_ref(sse_frame_t *f);
 void sse_frame_unref(sse_frame_t *f);
 
 sse_hub_t *sse_hub_new(void);
+/* Counts the hub's open streams in gauge metric (util/metrics.h). */
+void sse_hub_set_gauge(sse_hub_t *hub, int metric);
 /* Closes every stream of the hub and frees it. */
 void sse_hub_free(sse_hub_t *hub);
 size_t sse_hub_count(const sse_hub_t *hub);

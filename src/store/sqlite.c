@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/metrics.h"
 
 enum { GROUP_MAX = 4096 };
 
@@ -1212,8 +1213,11 @@ static void *writer_main(void *arg)
 
 		run_group(st, head);
 		st->groups++;
+		unsigned n = 0;
 		for (store_job_t *j = head; j; j = j->next)
-			st->jobs++;
+			n++;
+		st->jobs += n;
+		metrics_observe(HIST_GROUP_SIZE, n);
 
 		pthread_mutex_lock(&st->mu);
 		if (st->wal_fd >= 0) {
@@ -1246,6 +1250,7 @@ static void *syncer_main(void *arg)
 		st->sync_needed = false;
 		pthread_mutex_unlock(&st->mu);
 
+		uint64_t t0 = flush ? uv_hrtime() : 0;
 		if (flush && fdatasync(st->wal_fd) != 0) {
 			log_error("store: the disk did not confirm a write (fdatasync of the WAL: %s);"
 				  " stopping, so that nothing unconfirmed is acknowledged. The"
@@ -1253,6 +1258,8 @@ static void *syncer_main(void *arg)
 				  strerror(errno));
 			_exit(75);
 		}
+		if (flush)
+			metrics_observe(HIST_FLUSH_SECONDS, (double)(uv_hrtime() - t0) / 1e9);
 
 		pthread_mutex_lock(&st->mu);
 		append(&st->done_head, &st->done_tail, head, tail);
@@ -1272,6 +1279,7 @@ static void on_done(uv_async_t *a)
 	while (j) {
 		store_job_t *next = j->next;
 		j->next = NULL;
+		metrics_add(METRIC_WRITER_QUEUE, -1);
 		j->done(j);
 		j = next;
 	}
@@ -1351,6 +1359,7 @@ int store_start(store_t *st, uv_loop_t *loop)
 void store_submit(store_t *st, store_job_t *job)
 {
 	job->next = NULL;
+	metrics_inc(METRIC_WRITER_QUEUE);
 	if (!st->batch_head)
 		uv_idle_start(&st->batch_idle, on_batch_idle);
 	append(&st->batch_head, &st->batch_tail, job, job);
