@@ -5,14 +5,19 @@
  * caller's access to the event first; changes need the CSRF token.
  *
  * These calls are rare and small, so they use the store's synchronous
- * functions on the loop; answers never go this way.
+ * functions on the loop; answers never go this way. Password hashing is
+ * not small (Argon2id: a quarter of a second on purpose): it runs on
+ * libuv's thread pool (pw_work below), or six wrong passwords would stall
+ * every stream and page for a second and a half (issue 11).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/internal.h"
+#include "util/metrics.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 int workspace_access(app_t *a, int64_t user, int64_t event_id)
 {
@@ -65,6 +70,85 @@ static json_t *body_json(http_request_t *req)
 	return j;
 }
 
+/* ---- passwords, on the thread pool ---- */
+
+typedef struct pw_work {
+	uv_work_t work;
+	app_t *app;
+	http_request_t *req;
+	bool change;		/* me/password: check current first; else a new user */
+	char *stored;		/* the user's hash (change) */
+	char current[256];	/* wiped on the pool */
+	char password[256];	/* wiped on the pool */
+	char name[128], role[32], lang[4];
+	char hash[crypto_pwhash_STRBYTES];
+	bool current_ok;
+	int rc; /* of app_hash_password */
+	char msg[256];
+} pw_work_t;
+
+static void pw_run(uv_work_t *w)
+{
+	pw_work_t *p = w->data;
+	if (p->change) {
+		metrics_inc(METRIC_PASSWORD_HASHES);
+		p->current_ok = p->stored && crypto_pwhash_str_verify(p->stored, p->current,
+								       strlen(p->current)) == 0;
+	}
+	if (!p->change || p->current_ok)
+		p->rc = app_hash_password(p->password, p->hash, p->lang, p->msg, sizeof p->msg);
+	sodium_memzero(p->current, sizeof p->current);
+	sodium_memzero(p->password, sizeof p->password);
+}
+
+static void pw_done(uv_work_t *w, int status)
+{
+	pw_work_t *p = w->data;
+	app_t *a = p->app;
+	http_request_t *req = p->req;
+	a->pool_jobs--;
+	int rc = status < 0 ? -2 : p->rc;
+	bool wrong = p->change && status == 0 && !p->current_ok;
+	if (wrong) {
+		err(req, 403, "wrong_password", "the current password is not right");
+	} else if (rc == 0 && p->change) {
+		rc = app_user_set_hash_lang(a->store, p->name, p->hash, p->lang, p->msg,
+					    sizeof p->msg);
+		if (rc == 0)
+			http_respond(req, 204, NULL, NULL, "", 0);
+		else
+			err(req, 503, "unavailable", "the change could not be saved");
+	} else if (rc == 0) {
+		rc = app_user_store_lang(a->store, p->name, p->hash, p->role, p->lang, p->msg,
+					 sizeof p->msg);
+		if (rc == 0)
+			http_respond_json(req, 201,
+					  json_pack("{s:s, s:s}", "name", p->name, "role", p->role),
+					  NULL);
+	}
+	if (rc < 0 && !wrong)
+		err(req, rc == -1 ? 409 : rc == -2 ? 503 : 400,
+		    rc == -1 ? "exists" : rc == -2 ? "unavailable" : "invalid", p->msg);
+	sodium_memzero(p->hash, sizeof p->hash);
+	free(p->stored);
+	free(p);
+}
+
+/* Queues p; answers req with 503 when the pool refuses. */
+static void pw_queue(app_t *a, pw_work_t *p)
+{
+	p->app = a;
+	p->work.data = p;
+	if (uv_queue_work(a->loop, &p->work, pw_run, pw_done) < 0) {
+		err(p->req, 503, "unavailable", "the change could not be saved");
+		free(p->stored);
+		sodium_memzero(p, sizeof *p);
+		free(p);
+		return;
+	}
+	a->pool_jobs++;
+}
+
 /* ---- me and users ---- */
 
 static void me(app_t *a, http_request_t *req, int64_t user, const char *sub, bool changes_ok)
@@ -91,21 +175,24 @@ static void me(app_t *a, http_request_t *req, int64_t user, const char *sub, boo
 		return;
 	const char *cur = json_string_value(json_object_get(j, "current"));
 	const char *new = json_string_value(json_object_get(j, "new"));
-	char *hash = NULL, msg[256];
 	int64_t id;
 	if (!cur || !new) {
 		err(req, 400, "invalid", "expected {\"current\": \"…\", \"new\": \"…\"}");
-	} else if (store_user_get(a->store, name, &id, &hash) != STORE_OK ||
-		   crypto_pwhash_str_verify(hash, cur, strlen(cur)) != 0) {
-		err(req, 403, "wrong_password", "the current password is not right");
-	} else if (app_user_passwd_lang(a->store, name, new, tr_req_lang(req), msg, sizeof msg) <
-		   0) {
-		err(req, 400, "invalid", msg);
-	} else {
-		http_respond(req, 204, NULL, NULL, "", 0);
+		json_decref(j);
+		return;
 	}
-	free(hash);
+	pw_work_t *p = xcalloc(1, sizeof *p);
+	p->req = req;
+	p->change = true;
+	/* an unknown user still costs a check: NULL stored fails it */
+	if (store_user_get(a->store, name, &id, &p->stored) != STORE_OK)
+		p->stored = NULL;
+	snprintf(p->current, sizeof p->current, "%s", cur);
+	snprintf(p->password, sizeof p->password, "%s", new);
+	snprintf(p->name, sizeof p->name, "%s", name);
+	snprintf(p->lang, sizeof p->lang, "%s", tr_req_lang(req));
 	json_decref(j);
+	pw_queue(a, p);
 }
 
 static void add_user(const char *name, const char *role, int64_t created, void *arg)
@@ -138,18 +225,20 @@ static void users(app_t *a, http_request_t *req, int64_t user, const char *sub, 
 		const char *pw = json_string_value(json_object_get(j, "password"));
 		const char *r = json_string_value(json_object_get(j, "role"));
 		char msg[256];
-		int rc = n && pw ? app_user_add_lang(a->store, n, pw, r ? r : "facilitator",
-						     tr_req_lang(req), msg, sizeof msg)
-				 : -3;
-		if (!n || !pw)
-			snprintf(msg, sizeof msg, "expected {\"name\", \"password\", \"role\"}");
-		if (rc == 0)
-			http_respond_json(req, 201, json_pack("{s:s, s:s}", "name", n, "role",
-							      r ? r : "facilitator"),
-					  NULL);
-		else
-			err(req, rc == -1 ? 409 : rc == -2 ? 503 : 400,
-			    rc == -1 ? "exists" : rc == -2 ? "unavailable" : "invalid", msg);
+		if (!n || !pw) {
+			err(req, 400, "invalid", "expected {\"name\", \"password\", \"role\"}");
+		} else if (app_user_check_lang(n, r ? r : "facilitator", tr_req_lang(req), msg,
+					       sizeof msg) < 0) {
+			err(req, 400, "invalid", msg);
+		} else {
+			pw_work_t *p = xcalloc(1, sizeof *p);
+			p->req = req;
+			snprintf(p->password, sizeof p->password, "%s", pw);
+			snprintf(p->name, sizeof p->name, "%s", n);
+			snprintf(p->role, sizeof p->role, "%s", r ? r : "facilitator");
+			snprintf(p->lang, sizeof p->lang, "%s", tr_req_lang(req));
+			pw_queue(a, p);
+		}
 		json_decref(j);
 	} else if (sub[0] == '/' && req->method == HTTP_M_DELETE) {
 		if (strcmp(sub + 1, name) == 0) {

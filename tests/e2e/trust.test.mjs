@@ -1,0 +1,186 @@
+// Issue 11, trust II and operations: nothing slow on the loop, no user
+// enumeration, no open redirect, library text never reaches a phone,
+// answers that cannot be seen are refused, streams carry the security
+// headers, and the operator's paths (/healthz, /readyz, /metrics).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { prepare, startServer, stopServer, cleanup, Participant, gotoKind, run } from './lib.mjs';
+
+const METRICS_TOKEN = 'metrics-token-for-the-tests-0123456789';
+let env, srv;
+before(async () => {
+  env = prepare();
+  run(['user', 'add', 'root', '--role', 'admin', '--db', env.db], 'root-heel-geheim\n');
+  env.rootToken = run(['token', 'root', '--db', env.db]).trim();
+  const tokenFile = path.join(env.dir, 'metrics-token');
+  writeFileSync(tokenFile, `${METRICS_TOKEN}\n`);
+  srv = await startServer(env, ['--metrics-token-file', tokenFile]);
+});
+after(async () => {
+  await stopServer(srv);
+  cleanup(env);
+});
+
+async function metric(name) {
+  const res = await fetch(`${srv.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  assert.equal(res.status, 200);
+  const line = (await res.text()).split('\n').find((l) => l.startsWith(`${name} `));
+  assert.ok(line, `no metric ${name}`);
+  return Number(line.split(' ')[1]);
+}
+
+function login(fields) {
+  return fetch(`${srv.base}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
+
+// Sends raw bytes, collects what comes back until the peer closes or ms pass.
+function raw(request, ms = 600) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(srv.port, '127.0.0.1', () => sock.write(request));
+    let got = '';
+    const t = setTimeout(() => { sock.destroy(); resolve(got); }, ms);
+    sock.on('data', (d) => { got += d; });
+    sock.on('end', () => { clearTimeout(t); resolve(got); });
+    sock.on('error', reject);
+  });
+}
+
+test('issue 11: wrong current passwords are checked off the loop; static files do not wait', async () => {
+  const change = () => fetch(`${srv.base}/api/v1/me/password`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ current: 'niet-het-wachtwoord', new: 'nieuw-wachtwoord-1' }),
+  }).then((r) => ({ status: r.status, at: performance.now() }));
+  const before = await metric('inspraak_password_hashes_total');
+  const changes = Array.from({ length: 6 }, change);
+  await new Promise((r) => setTimeout(r, 30)); // the six are read first
+  const stat = await fetch(`${srv.base}/static/participant.js`).then((r) => ({ status: r.status, at: performance.now() }));
+  const done = await Promise.all(changes);
+  assert.equal(stat.status, 200);
+  assert.deepEqual(done.map((d) => d.status), [403, 403, 403, 403, 403, 403]);
+  assert.ok(stat.at < Math.min(...done.map((d) => d.at)),
+    `the static file came ${Math.round(stat.at - Math.min(...done.map((d) => d.at)))} ms after the first password answer`);
+  assert.equal(await metric('inspraak_password_hashes_total'), before + 6);
+});
+
+test('issue 11: an admin adding a user hashes off the loop too', async () => {
+  const add = fetch(`${srv.base}/api/v1/users`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${env.rootToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'dirk', password: 'dirk-zijn-wachtwoord', role: 'moderator' }),
+  }).then((r) => ({ status: r.status, at: performance.now() }));
+  await new Promise((r) => setTimeout(r, 30));
+  const health = await fetch(`${srv.base}/healthz`).then((r) => ({ status: r.status, at: performance.now() }));
+  const made = await add;
+  assert.equal(made.status, 201);
+  assert.equal(health.status, 200);
+  assert.ok(health.at < made.at);
+  const again = await login({ name: 'dirk', password: 'dirk-zijn-wachtwoord', next: '/app' });
+  assert.equal(again.status, 303);
+});
+
+test('issue 11: an unknown name costs the same password check as a known one', async () => {
+  const before = await metric('inspraak_password_hashes_total');
+  assert.equal((await login({ name: 'niemand-hier', password: 'wat-dan-ook-1' })).status, 401);
+  assert.equal(await metric('inspraak_password_hashes_total'), before + 1);
+  assert.equal((await login({ name: 'root', password: 'wat-dan-ook-1' })).status, 401);
+  assert.equal(await metric('inspraak_password_hashes_total'), before + 2);
+});
+
+test('issue 11: after login, next goes only to a path on this site', async () => {
+  const where = async (next) => (await login({ name: 'anna', password: 'geheim-wachtwoord', next })).headers.get('location');
+  assert.equal(await where('/\t/evil.example/x'), '/');
+  assert.equal(await where('/\u000b/evil.example/x'), '/');
+  assert.equal(await where('//evil.example/x'), '/');
+  assert.equal(await where('/\\evil.example/x'), '/');
+  assert.equal(await where('/app/events/1'), '/app/events/1');
+  // the link login decodes the same way
+  const res = await fetch(`${srv.base}/login?token=${'0'.repeat(64)}&next=/%09/evil.example/x`, { redirect: 'manual' });
+  assert.doesNotMatch(await res.text(), /evil\.example/);
+});
+
+test('issue 11: event streams send the security headers; HEAD gets no events', async () => {
+  for (const [p, auth] of [[`/api/v1/sessions/${env.code}/stream`, {}],
+    [`/api/v1/sessions/${env.code}/results/stream`, { authorization: `Bearer ${env.token}` }]]) {
+    const ctl = new AbortController();
+    const res = await fetch(srv.base + p, { headers: auth, signal: ctl.signal });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-security-policy'), /default-src 'self'/);
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    ctl.abort();
+    const authz = auth.authorization ? `Authorization: ${auth.authorization}\r\n` : '';
+    const head = await raw(`HEAD ${p} HTTP/1.1\r\nHost: x\r\n${authz}Connection: close\r\n\r\n`);
+    assert.match(head, /^HTTP\/1\.1 200 /);
+    assert.match(head, /Content-Security-Policy: /);
+    assert.equal(head.split('\r\n\r\n')[1], '', `HEAD got a body: ${JSON.stringify(head.slice(-80))}`);
+  }
+});
+
+test('issue 11: a body jansson refuses gets our own words, in the event language', async () => {
+  const slide = await gotoKind(srv.base, env.code, env.token, 'open');
+  const p = new Participant(srv.base, env.code);
+  const res = await p.request(`/api/v1/sessions/${env.code}/answers`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: `{"id":"abcdefgh-nul","slide":${slide.id},"value":"a\\u0000b"}`,
+  });
+  const body = await res.json();
+  assert.equal(res.status, 400);
+  assert.doesNotMatch(body.error, /JSON_ALLOW_NUL|allowed|string/i);
+  assert.match(body.error, /JSON/);
+});
+
+test('issue 11: /healthz and /readyz need no login; /metrics needs its token', async () => {
+  const h = await fetch(`${srv.base}/healthz`);
+  assert.equal(h.status, 200);
+  assert.equal(await h.text(), 'ok\n');
+  const r = await fetch(`${srv.base}/readyz`);
+  assert.equal(r.status, 200);
+  assert.equal((await fetch(`${srv.base}/metrics`)).status, 403);
+  assert.equal((await fetch(`${srv.base}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status, 403);
+  assert.equal((await fetch(`${srv.base}/metrics`, { headers: { authorization: `Bearer ${env.token}` } })).status, 403);
+  // the counters move
+  const stored = await metric('inspraak_answers_stored_total');
+  const refused = await metric('inspraak_answers_refused_total{code="400"}');
+  const slide = await gotoKind(srv.base, env.code, env.token, 'open');
+  const p = new Participant(srv.base, env.code);
+  assert.equal((await p.answer(slide.id, 'telt mee')).status, 201);
+  assert.equal((await p.answer(slide.id, 'geen goed id', 'kort')).status, 400);
+  assert.equal(await metric('inspraak_answers_stored_total'), stored + 1);
+  assert.equal(await metric('inspraak_answers_refused_total{code="400"}'), refused + 1);
+  const text = await (await fetch(`${srv.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  assert.match(text, /^inspraak_commit_group_size_count [1-9]/m);
+  assert.match(text, /^inspraak_flush_seconds_bucket\{le="\+Inf"\} \d+/m);
+  assert.match(text, /^process_resident_memory_bytes [1-9]/m);
+  assert.match(text, /^inspraak_streams_open\{kind="participant"\} \d+/m);
+});
+
+test('issue 11: --metrics-local opens /metrics to loopback peers only', async () => {
+  const local = await startServer(env, ['--metrics-local']);
+  try {
+    const res = await fetch(`${local.base}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+  } finally {
+    await stopServer(local);
+  }
+});
+
+test('issue 11: --log-format json writes one JSON object per line', async () => {
+  const j = await startServer(env, ['--log-format', 'json']);
+  await stopServer(j);
+  const lines = j.output().split('\n').filter((l) => l.startsWith('{'));
+  assert.ok(lines.length >= 1, j.output());
+  for (const l of lines) {
+    const o = JSON.parse(l);
+    assert.ok(o.time && o.level && o.msg);
+  }
+});
