@@ -48,6 +48,12 @@ static char *clean_text(const json_t *v, bool multiline, int max, const char *la
 		          "Your answer contains characters that are not allowed.");
 		return NULL;
 	}
+	if (*c && !text_visible(c, strlen(c))) {
+		free(c);
+		*rc = BAD("Je antwoord bevat geen zichtbare tekens.",
+		          "Your answer has no visible characters.");
+		return NULL;
+	}
 	size_t len = text_length(c, strlen(c));
 	if (len > (size_t)max) {
 		free(c);

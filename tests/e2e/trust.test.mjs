@@ -138,6 +138,20 @@ test('issue 11: a body jansson refuses gets our own words, in the event language
   assert.match(body.error, /JSON/);
 });
 
+test('issue 11: an answer no one can see is refused; a bidi override is not stored', async () => {
+  const slide = await gotoKind(srv.base, env.code, env.token, 'open');
+  const p = new Participant(srv.base, env.code);
+  const none = await p.answer(slide.id, '\u200b\u200d\u00ad');
+  assert.equal(none.status, 400);
+  assert.match(none.body.error, /zichtbare tekens|visible characters/);
+  const sneaky = await p.answer(slide.id, 'bestand\u202egnp.exe');
+  assert.equal(sneaky.status, 201);
+  const res = await fetch(`${srv.base}/api/v1/sessions/${env.code}/results`, { headers: { authorization: `Bearer ${env.token}` } });
+  const text = await res.text();
+  assert.match(text, /bestandgnp\.exe/);
+  assert.doesNotMatch(text, /\u202e|\\u202e/i);
+});
+
 test('issue 11: /healthz and /readyz need no login; /metrics needs its token', async () => {
   const h = await fetch(`${srv.base}/healthz`);
   assert.equal(h.status, 200);
