@@ -32,7 +32,7 @@ static const char USAGE[] =
 	"                       peers; log lines as text or as JSON lines\n"
 	"  import DECK.md [--owner NAME]\n"
 	"                       create an event from a deck and start a session for it;\n"
-	"                       without --owner it belongs to every facilitator\n"
+	"                       without --owner only admins see it (and may share it)\n"
 	"  user add NAME [--role admin|facilitator|moderator]\n"
 	"                       add a user; the password is read from standard input\n"
 	"  user passwd NAME | user del NAME | user list\n"
@@ -192,6 +192,8 @@ static int cmd_import(const opts_t *o)
 		fprintf(stderr, "inspraak: %s\n", err);
 	else
 		printf("event %lld imported; its session has code %s\n", (long long)event, code);
+	if (rc == 0 && !o->owner)
+		printf("it has no owner: only admins see it; give it one with --owner NAME\n");
 	store_close(st);
 	free(md);
 	return rc == 0 ? 0 : 1;

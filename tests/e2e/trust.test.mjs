@@ -152,6 +152,24 @@ test('issue 11: an answer no one can see is refused; a bidi override is not stor
   assert.doesNotMatch(text, /\u202e|\\u202e/i);
 });
 
+test('issue 11: an event without an owner is for admins only', async () => {
+  const out = run(['import', 'tests/e2e/decks/moderated.md', '--db', env.db]);
+  assert.match(out, /only admins see it/);
+  const code = out.match(/code (\d+)/)[1];
+  const id = Number(out.match(/event (\d+)/)[1]);
+  const list = async (token) => (await (await fetch(`${srv.base}/api/v1/events`, { headers: { authorization: `Bearer ${token}` } })).json()).events;
+  assert.ok(!(await list(env.token)).some((e) => e.id === id));
+  assert.equal((await fetch(`${srv.base}/api/v1/events/${id}`, { headers: { authorization: `Bearer ${env.token}` } })).status, 404);
+  const ctl = await fetch(`${srv.base}/api/v1/sessions/${code}/control`, {
+    method: 'POST', headers: { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' },
+    body: '{"action":"next"}',
+  });
+  assert.ok(ctl.status === 403 || ctl.status === 404, `control: ${ctl.status}`);
+  const mine = (await list(env.rootToken)).find((e) => e.id === id);
+  assert.equal(mine.access, 'admin');
+  assert.equal(mine.owner, '');
+});
+
 test('issue 11: /healthz and /readyz need no login; /metrics needs its token', async () => {
   const h = await fetch(`${srv.base}/healthz`);
   assert.equal(h.status, 200);
