@@ -56,6 +56,12 @@ typedef struct static_file {
 	size_t len;
 	const char *type;
 	char etag[24];
+	/* The same bytes compressed at build time (make: NAME.gz, NAME.br
+	 * beside NAME), NULL when there is none or it is older than NAME. Each
+	 * has a strong ETag of its own: different bytes, different tag. */
+	char *gz, *br;
+	size_t gz_len, br_len;
+	char etag_gz[28], etag_br[28];
 } static_file_t;
 
 struct app {

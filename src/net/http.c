@@ -736,6 +736,62 @@ uint64_t http_peer_key(const http_request_t *req)
 	return c->peer;
 }
 
+/* One element of Accept-Encoding: "token" [";" "q=" qvalue], spaces around. */
+static unsigned accept_one(const char *p, size_t n)
+{
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	size_t t = 0;
+	while (t < n && p[t] != ';' && p[t] != ' ' && p[t] != '\t')
+		t++;
+	unsigned bits = t == 4 && strncasecmp(p, "gzip", 4) == 0   ? HTTP_ENC_GZIP
+			: t == 2 && strncasecmp(p, "br", 2) == 0   ? HTTP_ENC_BR
+			: t == 1 && p[0] == '*'			   ? HTTP_ENC_GZIP | HTTP_ENC_BR
+								   : 0;
+	/* q=0, q=0.0, q=0.00, q=0.000 refuse; any other weight accepts */
+	const char *q = memchr(p, ';', n);
+	if (bits && q) {
+		size_t rest = n - (size_t)(q - p) - 1;
+		q++;
+		while (rest && (*q == ' ' || *q == '\t'))
+			q++, rest--;
+		if (rest >= 3 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=' && q[2] == '0') {
+			size_t i = 3;
+			if (i < rest && q[i] == '.')
+				for (i++; i < rest && q[i] == '0'; i++)
+					;
+			while (i < rest && (q[i] == ' ' || q[i] == '\t'))
+				i++;
+			if (i == rest)
+				bits = 0;
+		}
+	}
+	return bits;
+}
+
+unsigned http_accept_encoding(const char *value)
+{
+	unsigned yes = 0, no = 0;
+	if (!value)
+		return 0;
+	for (const char *p = value;;) {
+		size_t n = strcspn(p, ",");
+		unsigned bits = accept_one(p, n);
+		/* "gzip;q=0" refuses gzip even when "*" allowed it */
+		if (bits)
+			yes |= bits;
+		else if (n) {
+			unsigned named = accept_one(p, strcspn(p, ";,"));
+			if (!(named == (HTTP_ENC_GZIP | HTTP_ENC_BR)))
+				no |= named;
+		}
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	return yes & ~no;
+}
+
 bool http_peer_loopback(const http_request_t *req)
 {
 	struct sockaddr_storage sa;

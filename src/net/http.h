@@ -108,6 +108,11 @@ uint64_t http_peer_key(const http_request_t *req);
 /* True when the peer connected from a loopback address (127/8, ::1). A
  * proxy on the same host is loopback too: see docs/deploy.md. */
 bool http_peer_loopback(const http_request_t *req);
+/* The content codings an Accept-Encoding value allows, as HTTP_ENC_* bits:
+ * a coding counts when it is named (or "*" is) without q=0. NULL or
+ * garbage allow none; identity is always allowed. */
+enum { HTTP_ENC_GZIP = 1, HTTP_ENC_BR = 2 };
+unsigned http_accept_encoding(const char *value);
 /* Case-insensitive header lookup; NULL when absent. */
 const char *http_header(const http_request_t *req, const char *name);
 /* The value of cookie `name` copied into out (NUL-terminated); returns its

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { writeFileSync } from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { prepare, startServer, stopServer, cleanup, Participant, gotoKind, run } from './lib.mjs';
 
@@ -215,4 +216,51 @@ test('issue 11: --log-format json writes one JSON object per line', async () => 
     const o = JSON.parse(l);
     assert.ok(o.time && o.level && o.msg);
   }
+});
+
+test('issue 11: static files come precompressed by Accept-Encoding, with Vary and strong ETags', async () => {
+  const get = (name, headers = {}) => fetch(`${srv.base}/static/${name}`, { headers });
+  // fetch() would decompress: read the bytes through a raw request instead
+  const rawGet = async (name, enc, extra = '') => {
+    const text = await new Promise((resolve, reject) => {
+      const chunks = [];
+      const sock = net.connect(srv.port, '127.0.0.1', () => sock.write(
+        `GET /static/${name} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: ${enc}\r\n${extra}Connection: close\r\n\r\n`));
+      sock.on('data', (d) => chunks.push(d));
+      sock.on('end', () => resolve(Buffer.concat(chunks)));
+      sock.on('error', reject);
+    });
+    const cut = text.indexOf('\r\n\r\n');
+    const head = text.subarray(0, cut).toString();
+    const header = (k) => (head.match(new RegExp(`^${k}: (.*)$`, 'mi')) || [])[1];
+    return { status: Number(head.split(' ')[1]), head, header, body: text.subarray(cut + 4) };
+  };
+  const plain = Buffer.from(await (await get('participant.js')).arrayBuffer());
+  const id = await rawGet('participant.js', 'identity');
+  assert.equal(id.header('Content-Encoding'), undefined);
+  assert.equal(id.header('Vary'), 'Accept-Encoding');
+  assert.deepEqual(id.body, plain);
+  const br = await rawGet('participant.js', 'gzip, deflate, br');
+  assert.equal(br.header('Content-Encoding'), 'br');
+  assert.equal(br.header('Vary'), 'Accept-Encoding');
+  assert.deepEqual(zlib.brotliDecompressSync(br.body), plain);
+  const gz = await rawGet('participant.js', 'gzip, br;q=0');
+  assert.equal(gz.header('Content-Encoding'), 'gzip');
+  assert.deepEqual(zlib.gunzipSync(gz.body), plain);
+  // three representations, three strong tags; a tag matches its own only
+  const tags = new Set([id.header('ETag'), br.header('ETag'), gz.header('ETag')]);
+  assert.equal(tags.size, 3);
+  for (const t of tags) assert.match(t, /^"[^"]+"$/);
+  assert.equal((await rawGet('participant.js', 'br', `If-None-Match: ${br.header('ETag')}\r\n`)).status, 304);
+  assert.equal((await rawGet('participant.js', 'gzip', `If-None-Match: ${br.header('ETag')}\r\n`)).status, 200);
+  // the participant page in one small round: under 60 KiB even as it is,
+  // and a fraction of it as a phone receives it
+  const page = await fetch(`${srv.base}/${env.code}`, { headers: { 'accept-encoding': 'br' } });
+  const html = await page.text();
+  const assets = [...html.matchAll(/(?:src|href)="\/static\/([^"]+)"/g)].map((m) => m[1]);
+  const js = plain.toString();
+  for (const m of js.matchAll(/from '\.\/([^']+)'/g)) assets.push(m[1]);
+  let sent = Buffer.byteLength(html);
+  for (const a of new Set(assets)) sent += (await rawGet(a, 'br')).body.length;
+  assert.ok(sent < 30 * 1024, `participant page sends ${sent} bytes`);
 });
