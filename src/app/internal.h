@@ -90,6 +90,9 @@ struct app {
 	 * loop: report downloads (reports.c) and password checks (auth.c).
 	 * Loop thread only. */
 	size_t pool_jobs;
+	/* Argon2id jobs on the pool and those waiting for a turn (auth.c) */
+	unsigned pw_running;
+	struct pw_slot *pw_waiting, *pw_waiting_tail;
 	/* Set by app_stop; report workers read it between questions. */
 	atomic_bool stopping;
 	/* /metrics: for this bearer token ("" none) or, with metrics_local,
@@ -187,6 +190,15 @@ void auth_login_form(app_t *a, http_request_t *req);
 void auth_login_link(app_t *a, http_request_t *req);
 void auth_logout(app_t *a, http_request_t *req);
 void auth_sha256(const char *secret, unsigned char out[32]);
+/* Runs fn(w) on libuv's pool, then after(w, status) on the loop, with at
+ * most one core less than the machine has hashing at once; later jobs wait
+ * in order. after is always called (status < 0 when the pool refused). */
+void auth_pool_hash(app_t *a, uv_work_t *w, uv_work_cb fn, uv_after_work_cb after);
+/* Lowers the calling thread's priority (nice 10), once per thread: for
+ * libuv's pool threads before Argon2id, so that hashing (CPU and memory
+ * bound on purpose) yields the cores to the loop. Pool work is background
+ * work (reports too); the loop serves every phone. */
+void auth_pool_priority(void);
 
 /* ---- pages.c ---- */
 int pages_load(app_t *a, char *err, size_t errlen);

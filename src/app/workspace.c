@@ -108,6 +108,8 @@ static void pw_done(uv_work_t *w, int status)
 	http_request_t *req = p->req;
 	a->pool_jobs--;
 	int rc = status < 0 ? -2 : p->rc;
+	if (status < 0)
+		snprintf(p->msg, sizeof p->msg, "%s", tr_msg(p->lang, "the change could not be saved"));
 	bool wrong = p->change && status == 0 && !p->current_ok;
 	if (wrong) {
 		err(req, 403, "wrong_password", "the current password is not right");
@@ -134,19 +136,13 @@ static void pw_done(uv_work_t *w, int status)
 	free(p);
 }
 
-/* Queues p; answers req with 503 when the pool refuses. */
+/* Queues p for the pool (auth_pool_hash); pw_done answers. */
 static void pw_queue(app_t *a, pw_work_t *p)
 {
 	p->app = a;
 	p->work.data = p;
-	if (uv_queue_work(a->loop, &p->work, pw_run, pw_done) < 0) {
-		err(p->req, 503, "unavailable", "the change could not be saved");
-		free(p->stored);
-		sodium_memzero(p, sizeof *p);
-		free(p);
-		return;
-	}
 	a->pool_jobs++;
+	auth_pool_hash(a, &p->work, pw_run, pw_done);
 }
 
 /* ---- me and users ---- */
