@@ -712,27 +712,50 @@ void http_set_body_limit(http_server_t *srv, size_t (*fn)(const char *url, size_
 
 /* ---- request helpers ---- */
 
+static bool addr_loopback(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	return sa->ss_family == AF_INET6 &&
+	       (IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127));
+}
+
+/*
+ * Behind a proxy on the same host (docs/deploy.md) every peer is loopback,
+ * so the budgets per address would make one budget of everyone's: a few
+ * wrong logins anywhere would lock every login. From a loopback peer, the
+ * address the proxy sets in X-Real-IP counts instead. Anyone who can reach
+ * the loopback interface is on this machine already.
+ */
 uint64_t http_peer_key(const http_request_t *req)
 {
 	http_conn_t *c = req->conn;
 	if (!c)
 		return 0;
-	if (c->peer) /* a connection keeps its peer: asked once, not per request */
-		return c->peer;
-	struct sockaddr_storage sa;
-	int len = sizeof sa;
-	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &len) != 0)
-		return 0;
-	const unsigned char *p;
-	size_t n;
-	if (sa.ss_family == AF_INET6) {
-		p = ((struct sockaddr_in6 *)&sa)->sin6_addr.s6_addr;
-		n = 16;
-	} else {
-		p = (const unsigned char *)&((struct sockaddr_in *)&sa)->sin_addr;
-		n = 4;
+	if (!c->peer) { /* a connection keeps its peer: asked once, not per request */
+		struct sockaddr_storage sa;
+		int len = sizeof sa;
+		if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &len) != 0)
+			return 0;
+		const unsigned char *p;
+		size_t n;
+		if (sa.ss_family == AF_INET6) {
+			p = ((struct sockaddr_in6 *)&sa)->sin6_addr.s6_addr;
+			n = 16;
+		} else {
+			p = (const unsigned char *)&((struct sockaddr_in *)&sa)->sin_addr;
+			n = 4;
+		}
+		c->peer = map_hash(p, n); /* keyed: addresses key the budgets' tables */
+		c->peer_loopback = addr_loopback(&sa);
 	}
-	c->peer = map_hash(p, n); /* keyed: addresses key the budgets' tables */
+	const char *real = c->peer_loopback ? http_header(req, "X-Real-IP") : NULL;
+	if (real && *real) {
+		char k[80];
+		int n = snprintf(k, sizeof k, "fwd:%s", real);
+		return map_hash(k, (size_t)n < sizeof k ? (size_t)n : sizeof k - 1);
+	}
 	return c->peer;
 }
 
@@ -798,12 +821,7 @@ bool http_peer_loopback(const http_request_t *req)
 	int len = sizeof sa;
 	if (!req->conn || uv_tcp_getpeername(&req->conn->tcp, (struct sockaddr *)&sa, &len) != 0)
 		return false;
-	if (sa.ss_family == AF_INET)
-		return (ntohl(((struct sockaddr_in *)&sa)->sin_addr.s_addr) >> 24) == 127;
-	const struct in6_addr *a6 = &((struct sockaddr_in6 *)&sa)->sin6_addr;
-	return sa.ss_family == AF_INET6 &&
-	       (IN6_IS_ADDR_LOOPBACK(a6) ||
-		(IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127));
+	return addr_loopback(&sa);
 }
 
 const char *http_header(const http_request_t *req, const char *name)

@@ -102,8 +102,9 @@ void http_close(http_server_t *srv);
 size_t http_connections(const http_server_t *srv);
 
 /* A 64-bit digest of the peer's network address (not its port), for
- * in-memory limits only: addresses are never stored or logged. 0 when the
- * peer is gone. */
+ * in-memory limits only: addresses are never stored or logged. From a
+ * loopback peer (a proxy on this host), of its X-Real-IP header when it
+ * sends one. 0 when the peer is gone. */
 uint64_t http_peer_key(const http_request_t *req);
 /* True when the peer connected from a loopback address (127/8, ::1). A
  * proxy on the same host is loopback too: see docs/deploy.md. */

@@ -46,6 +46,7 @@ struct http_conn {
 	 * until HTTP_MAX_PIPELINED bytes wait here */
 	buf_t leftover;
 	uint64_t peer; /* http_peer_key of the connection, 0 until first asked */
+	bool peer_loopback; /* set with peer: X-Real-IP counts (http_peer_key) */
 	unsigned writes; /* uv_write requests in flight */
 	bool in_message, keep_alive, closing, close_after_write, in_sweep, reading, peer_eof;
 };

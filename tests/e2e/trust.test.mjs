@@ -33,10 +33,10 @@ async function metric(name) {
   return Number(line.split(' ')[1]);
 }
 
-function login(fields) {
+function login(fields, headers = {}) {
   return fetch(`${srv.base}/login`, {
     method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams(fields).toString(),
   });
 }
@@ -263,4 +263,13 @@ test('issue 11: static files come precompressed by Accept-Encoding, with Vary an
   let sent = Buffer.byteLength(html);
   for (const a of new Set(assets)) sent += (await rawGet(a, 'br')).body.length;
   assert.ok(sent < 30 * 1024, `participant page sends ${sent} bytes`);
+});
+
+test('behind a proxy on this host, the budget per address follows X-Real-IP', async () => {
+  const fail = (i, ip) => login({ name: `proxy-${ip}-${i}`, password: 'fout-fout-fout' }, { 'x-real-ip': ip });
+  for (let i = 0; i < 5; i++) assert.equal((await fail(i, '198.51.100.7')).status, 401);
+  assert.equal((await fail(5, '198.51.100.7')).status, 429);
+  // another visitor behind the same proxy is not locked out
+  assert.equal((await fail(0, '198.51.100.8')).status, 401);
+  assert.equal((await login({ name: 'anna', password: 'geheim-wachtwoord' }, { 'x-real-ip': '198.51.100.9' })).status, 303);
 });
