@@ -21,33 +21,33 @@
 #include "util/qr.h"
 
 static const char USAGE[] =
-	"usage: inspraak COMMAND [options]\n"
-	"\n"
-	"commands:\n"
-	"  serve [--listen HOST:PORT] [--demo] [--public-url URL] [--web DIR]\n"
-	"                       run the server (default 127.0.0.1:8080); --demo loads the\n"
-	"                       demo event and prints its join URL, QR code and a login link\n"
-	"        [--metrics-token-file FILE] [--metrics-local] [--log-format text|json]\n"
-	"                       GET /metrics for the bearer token in FILE, or for loopback\n"
-	"                       peers; log lines as text or as JSON lines\n"
-	"  import DECK.md [--owner NAME]\n"
-	"                       create an event from a deck and start a session for it;\n"
-	"                       without --owner only admins see it (and may share it)\n"
-	"  user add NAME [--role admin|facilitator|moderator]\n"
-	"                       add a user; the password is read from standard input\n"
-	"  user passwd NAME | user del NAME | user list\n"
-	"  token NAME           print a new bearer token for NAME's scripts\n"
-	"  backup FILE          write a consistent copy of the database to FILE, also\n"
-	"                       while the server runs\n"
-	"  purge --event ID [--answers]\n"
-	"                       unlink the event's answers from their participants, or\n"
-	"                       with --answers delete them; stop the server first\n"
-	"  report --event ID|--code CODE [--session N|all] --format FORMAT --out FILE\n"
-	"                       write the report of an event: pdf, md, html, csv, xlsx or\n"
-	"                       json; all sessions combined unless --session N is given\n"
-	"\n"
-	"every command takes --db FILE (default: inspraak.db in the current directory)\n"
-	"and --help.\n";
+    "usage: inspraak COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve [--listen HOST:PORT] [--demo] [--public-url URL] [--web DIR]\n"
+    "                       run the server (default 127.0.0.1:8080); --demo loads the\n"
+    "                       demo event and prints its join URL, QR code and a login link\n"
+    "        [--metrics-token-file FILE] [--metrics-local] [--log-format text|json]\n"
+    "                       GET /metrics for the bearer token in FILE, or for loopback\n"
+    "                       peers; log lines as text or as JSON lines\n"
+    "  import DECK.md [--owner NAME]\n"
+    "                       create an event from a deck and start a session for it;\n"
+    "                       without --owner only admins see it (and may share it)\n"
+    "  user add NAME [--role admin|facilitator|moderator]\n"
+    "                       add a user; the password is read from standard input\n"
+    "  user passwd NAME | user del NAME | user list\n"
+    "  token NAME           print a new bearer token for NAME's scripts\n"
+    "  backup FILE          write a consistent copy of the database to FILE, also\n"
+    "                       while the server runs\n"
+    "  purge --event ID [--answers]\n"
+    "                       unlink the event's answers from their participants, or\n"
+    "                       with --answers delete them; stop the server first\n"
+    "  report --event ID|--code CODE [--session N|all] --format FORMAT --out FILE\n"
+    "                       write the report of an event: pdf, md, html, csv, xlsx or\n"
+    "                       json; all sessions combined unless --session N is given\n"
+    "\n"
+    "every command takes --db FILE (default: inspraak.db in the current directory)\n"
+    "and --help.\n";
 
 typedef struct opts {
 	const char *db, *listen, *web, *public_url, *event, *role, *owner;
@@ -117,7 +117,7 @@ static int read_metrics_token(const opts_t *o, char *out, size_t len)
 	FILE *f = fopen(o->metrics_token_file, "r");
 	if (!f || !fgets(out, (int)len, f)) {
 		fprintf(stderr, "inspraak: cannot read %s (--metrics-token-file)\n",
-			o->metrics_token_file);
+		        o->metrics_token_file);
 		if (f)
 			fclose(f);
 		return -1;
@@ -126,7 +126,7 @@ static int read_metrics_token(const opts_t *o, char *out, size_t len)
 	out[strcspn(out, "\r\n")] = '\0';
 	if (strlen(out) < 16) {
 		fprintf(stderr, "inspraak: the token in %s is shorter than 16 characters\n",
-			o->metrics_token_file);
+		        o->metrics_token_file);
 		return -1;
 	}
 	return 0;

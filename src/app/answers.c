@@ -33,7 +33,7 @@ typedef struct pending {
 
 /* Answers req with an error, counted for /metrics by status. */
 static void refuse(http_request_t *req, int status, const char *code, const char *msg,
-		   const char *extra)
+                   const char *extra)
 {
 	metrics_refused(status);
 	http_respond_error(req, status, code, msg, extra);

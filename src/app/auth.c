@@ -296,7 +296,7 @@ static void decoy_make(void)
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(pw, sizeof pw, raw, sizeof raw);
 	if (crypto_pwhash_str(decoy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		abort(); /* out of memory: as any allocation failure */
 }
 

@@ -107,7 +107,7 @@ int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int6
 /* Argon2id of password into hash; runs on libuv's thread pool while
  * serving (it takes a quarter of a second and 64 MiB on purpose). */
 int app_hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], const char *lang,
-		      char *err, size_t errlen)
+                      char *err, size_t errlen)
 {
 	size_t pl = strlen(password);
 	if (pl < 8 || pl > 200) {
@@ -131,7 +131,7 @@ int app_user_add(store_t *st, const char *name, const char *password, const char
 }
 
 int app_user_check_lang(const char *name, const char *role, const char *lang, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	size_t n = strlen(name);
 	if (n == 0 || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -150,7 +150,7 @@ int app_user_check_lang(const char *name, const char *role, const char *lang, ch
 }
 
 int app_user_store_lang(store_t *st, const char *name, const char *hash, const char *role,
-			const char *lang, char *err, size_t errlen)
+                        const char *lang, char *err, size_t errlen)
 {
 	int rc = store_user_add(st, name, hash, role, NULL);
 	if (rc == STORE_EXISTS) {
@@ -166,7 +166,7 @@ int app_user_store_lang(store_t *st, const char *name, const char *hash, const c
 }
 
 int app_user_add_lang(store_t *st, const char *name, const char *password, const char *role,
-		      const char *lang, char *err, size_t errlen)
+                      const char *lang, char *err, size_t errlen)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	int rc = app_user_check_lang(name, role, lang, err, errlen);
@@ -184,7 +184,7 @@ int app_user_passwd(store_t *st, const char *name, const char *password, char *e
 }
 
 int app_user_set_hash_lang(store_t *st, const char *name, const char *hash, const char *lang,
-			   char *err, size_t errlen)
+                           char *err, size_t errlen)
 {
 	int rc = store_user_set_password(st, name, hash);
 	if (rc == STORE_NOTFOUND) {
@@ -200,7 +200,7 @@ int app_user_set_hash_lang(store_t *st, const char *name, const char *hash, cons
 }
 
 int app_user_passwd_lang(store_t *st, const char *name, const char *password, const char *lang,
-			 char *err, size_t errlen)
+                         char *err, size_t errlen)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	int rc = app_hash_password(password, hash, lang, err, errlen);

@@ -241,13 +241,13 @@ int app_user_passwd_lang(store_t *st, const char *name, const char *password, co
  * thread), storing a new user (-1 name taken, -2 store failure) or a new
  * hash (-1 no such user, -2 store failure). */
 int app_user_check_lang(const char *name, const char *role, const char *lang, char *err,
-			size_t errlen);
+                        size_t errlen);
 int app_hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], const char *lang,
-		      char *err, size_t errlen);
+                      char *err, size_t errlen);
 int app_user_store_lang(store_t *st, const char *name, const char *hash, const char *role,
-			const char *lang, char *err, size_t errlen);
+                        const char *lang, char *err, size_t errlen);
 int app_user_set_hash_lang(store_t *st, const char *name, const char *hash, const char *lang,
-			   char *err, size_t errlen);
+                           char *err, size_t errlen);
 
 /* ---- i18n.c ---- */
 /* Text for key in lang ("nl", else English). Keys are listed in i18n.c. */

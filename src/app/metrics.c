@@ -77,22 +77,22 @@ void metrics_get_page(app_t *a, http_request_t *req)
 {
 	if (!metrics_allowed(a, req)) {
 		http_respond_error(req, 403, "forbidden",
-				   "metrics need the bearer token of --metrics-token-file, or "
-				   "--metrics-local and a loopback peer",
-				   NULL);
+		                   "metrics need the bearer token of --metrics-token-file, or "
+		                   "--metrics-local and a loopback peer",
+		                   NULL);
 		return;
 	}
 	buf_t b = BUF_INIT;
 	metrics_write(&b);
 	buf_printf(&b,
-		   "# HELP inspraak_sessions_loaded live sessions in memory\n"
-		   "# TYPE inspraak_sessions_loaded gauge\ninspraak_sessions_loaded %zu\n"
-		   "# HELP inspraak_pool_jobs work on libuv's thread pool not yet back\n"
-		   "# TYPE inspraak_pool_jobs gauge\ninspraak_pool_jobs %zu\n"
-		   "# HELP process_resident_memory_bytes resident memory\n"
-		   "# TYPE process_resident_memory_bytes gauge\n"
-		   "process_resident_memory_bytes %lld\n",
-		   a->n_sessions, a->pool_jobs, resident_bytes());
+	           "# HELP inspraak_sessions_loaded live sessions in memory\n"
+	           "# TYPE inspraak_sessions_loaded gauge\ninspraak_sessions_loaded %zu\n"
+	           "# HELP inspraak_pool_jobs work on libuv's thread pool not yet back\n"
+	           "# TYPE inspraak_pool_jobs gauge\ninspraak_pool_jobs %zu\n"
+	           "# HELP process_resident_memory_bytes resident memory\n"
+	           "# TYPE process_resident_memory_bytes gauge\n"
+	           "process_resident_memory_bytes %lld\n",
+	           a->n_sessions, a->pool_jobs, resident_bytes());
 	http_respond(req, 200, "text/plain; version=0.0.4; charset=utf-8", NULL, b.data, b.len);
 	buf_free(&b);
 }

@@ -61,7 +61,8 @@ static char *read_variant(const char *path, const char *ext, const struct stat *
 	if (stat(vpath, &sb) < 0)
 		return NULL;
 	if (sb.st_mtim.tv_sec < orig->st_mtim.tv_sec ||
-	    (sb.st_mtim.tv_sec == orig->st_mtim.tv_sec && sb.st_mtim.tv_nsec < orig->st_mtim.tv_nsec)) {
+	    (sb.st_mtim.tv_sec == orig->st_mtim.tv_sec &&
+	     sb.st_mtim.tv_nsec < orig->st_mtim.tv_nsec)) {
 		log_warn("%s is older than the file it compresses: not served (run make)", vpath);
 		return NULL;
 	}
@@ -198,11 +199,10 @@ bool pages_static(app_t *a, http_request_t *req, const char *name)
 			body = f->gz, len = f->gz_len, etag = f->etag_gz, coding = "gzip";
 		}
 		char hdr[300];
-		snprintf(hdr, sizeof hdr,
-			 "Cache-Control: public, max-age=300\r\nETag: %s\r\n%s%s%s%s", etag,
-			 f->gz || f->br ? "Vary: Accept-Encoding\r\n" : "",
-			 coding ? "Content-Encoding: " : "", coding ? coding : "",
-			 coding ? "\r\n" : "");
+		snprintf(
+		    hdr, sizeof hdr, "Cache-Control: public, max-age=300\r\nETag: %s\r\n%s%s%s%s",
+		    etag, f->gz || f->br ? "Vary: Accept-Encoding\r\n" : "",
+		    coding ? "Content-Encoding: " : "", coding ? coding : "", coding ? "\r\n" : "");
 		if (etag_matches(http_header(req, "If-None-Match"), etag))
 			http_respond(req, 304, NULL, hdr, "", 0);
 		else

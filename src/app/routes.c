@@ -622,7 +622,7 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 	snprintf(a->web_dir, sizeof a->web_dir, "%s", opt->web_dir);
 	snprintf(a->public_url, sizeof a->public_url, "%s", opt->public_url);
 	snprintf(a->metrics_token, sizeof a->metrics_token, "%s",
-		 opt->metrics_token ? opt->metrics_token : "");
+	         opt->metrics_token ? opt->metrics_token : "");
 	a->metrics_local = opt->metrics_local;
 	crypto_generichash(a->hash_key, sizeof a->hash_key, (const unsigned char *)"seen", 4,
 	                   store_secret(st), 32);

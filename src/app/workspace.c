@@ -76,10 +76,10 @@ typedef struct pw_work {
 	uv_work_t work;
 	app_t *app;
 	http_request_t *req;
-	bool change;		/* me/password: check current first; else a new user */
-	char *stored;		/* the user's hash (change) */
-	char current[256];	/* wiped on the pool */
-	char password[256];	/* wiped on the pool */
+	bool change;        /* me/password: check current first; else a new user */
+	char *stored;       /* the user's hash (change) */
+	char current[256];  /* wiped on the pool */
+	char password[256]; /* wiped on the pool */
 	char name[128], role[32], lang[4];
 	char hash[crypto_pwhash_STRBYTES];
 	bool current_ok;
@@ -93,7 +93,7 @@ static void pw_run(uv_work_t *w)
 	if (p->change) {
 		metrics_inc(METRIC_PASSWORD_HASHES);
 		p->current_ok = p->stored && crypto_pwhash_str_verify(p->stored, p->current,
-								       strlen(p->current)) == 0;
+		                                                      strlen(p->current)) == 0;
 	}
 	if (!p->change || p->current_ok)
 		p->rc = app_hash_password(p->password, p->hash, p->lang, p->msg, sizeof p->msg);
@@ -109,28 +109,35 @@ static void pw_done(uv_work_t *w, int status)
 	a->pool_jobs--;
 	int rc = status < 0 ? -2 : p->rc;
 	if (status < 0)
-		snprintf(p->msg, sizeof p->msg, "%s", tr_msg(p->lang, "the change could not be saved"));
+		snprintf(p->msg, sizeof p->msg, "%s",
+		         tr_msg(p->lang, "the change could not be saved"));
 	bool wrong = p->change && status == 0 && !p->current_ok;
 	if (wrong) {
 		err(req, 403, "wrong_password", "the current password is not right");
 	} else if (rc == 0 && p->change) {
 		rc = app_user_set_hash_lang(a->store, p->name, p->hash, p->lang, p->msg,
-					    sizeof p->msg);
+		                            sizeof p->msg);
 		if (rc == 0)
 			http_respond(req, 204, NULL, NULL, "", 0);
 		else
 			err(req, 503, "unavailable", "the change could not be saved");
 	} else if (rc == 0) {
 		rc = app_user_store_lang(a->store, p->name, p->hash, p->role, p->lang, p->msg,
-					 sizeof p->msg);
+		                         sizeof p->msg);
 		if (rc == 0)
 			http_respond_json(req, 201,
-					  json_pack("{s:s, s:s}", "name", p->name, "role", p->role),
-					  NULL);
+			                  json_pack("{s:s, s:s}", "name", p->name, "role", p->role),
+			                  NULL);
 	}
 	if (rc < 0 && !wrong)
-		err(req, rc == -1 ? 409 : rc == -2 ? 503 : 400,
-		    rc == -1 ? "exists" : rc == -2 ? "unavailable" : "invalid", p->msg);
+		err(req,
+		    rc == -1   ? 409
+		    : rc == -2 ? 503
+		               : 400,
+		    rc == -1   ? "exists"
+		    : rc == -2 ? "unavailable"
+		               : "invalid",
+		    p->msg);
 	sodium_memzero(p->hash, sizeof p->hash);
 	free(p->stored);
 	free(p);
@@ -224,7 +231,7 @@ static void users(app_t *a, http_request_t *req, int64_t user, const char *sub, 
 		if (!n || !pw) {
 			err(req, 400, "invalid", "expected {\"name\", \"password\", \"role\"}");
 		} else if (app_user_check_lang(n, r ? r : "facilitator", tr_req_lang(req), msg,
-					       sizeof msg) < 0) {
+		                               sizeof msg) < 0) {
 			err(req, 400, "invalid", msg);
 		} else {
 			pw_work_t *p = xcalloc(1, sizeof *p);

@@ -17,7 +17,10 @@ struct filter {
 };
 
 /* Keyed: participants' words are looked up (util/map.h, hash flooding). */
-static uint64_t word_hash(const char *s, size_t n) { return map_hash(s, n); }
+static uint64_t word_hash(const char *s, size_t n)
+{
+	return map_hash(s, n);
+}
 
 filter_t *filter_new(void)
 {

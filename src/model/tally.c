@@ -81,7 +81,10 @@ static uint64_t vote_key(uint64_t participant, int64_t question)
 }
 
 /* Keyed: participants choose these strings (util/map.h, hash flooding). */
-static uint64_t str_hash(const char *s) { return map_hash(s, strlen(s)); }
+static uint64_t str_hash(const char *s)
+{
+	return map_hash(s, strlen(s));
+}
 
 static int64_t get(const map_t *m, uint64_t k)
 {

@@ -48,7 +48,10 @@ typedef struct strtab {
 } strtab_t;
 
 /* Keyed: the strings are participants' words (util/map.h, hash flooding). */
-static uint64_t hash(const char *s) { return map_hash(s, strlen(s)); }
+static uint64_t hash(const char *s)
+{
+	return map_hash(s, strlen(s));
+}
 
 static void strtab_grow(strtab_t *t)
 {

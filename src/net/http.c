@@ -767,10 +767,10 @@ static unsigned accept_one(const char *p, size_t n)
 	size_t t = 0;
 	while (t < n && p[t] != ';' && p[t] != ' ' && p[t] != '\t')
 		t++;
-	unsigned bits = t == 4 && strncasecmp(p, "gzip", 4) == 0   ? HTTP_ENC_GZIP
-			: t == 2 && strncasecmp(p, "br", 2) == 0   ? HTTP_ENC_BR
-			: t == 1 && p[0] == '*'			   ? HTTP_ENC_GZIP | HTTP_ENC_BR
-								   : 0;
+	unsigned bits = t == 4 && strncasecmp(p, "gzip", 4) == 0 ? HTTP_ENC_GZIP
+	                : t == 2 && strncasecmp(p, "br", 2) == 0 ? HTTP_ENC_BR
+	                : t == 1 && p[0] == '*'                  ? HTTP_ENC_GZIP | HTTP_ENC_BR
+	                                                         : 0;
 	/* q=0, q=0.0, q=0.00, q=0.000 refuse; any other weight accepts */
 	const char *q = memchr(p, ';', n);
 	if (bits && q) {

@@ -11,8 +11,8 @@
 
 /* Sent on every response, event streams included (docs/security.md). */
 #define HTTP_SECURITY_HEADERS                                                                      \
-	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self'; "   \
-	"script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "            \
+	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self'; "    \
+	"script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "             \
 	"frame-ancestors 'none'\r\n"                                                               \
 	"X-Content-Type-Options: nosniff\r\n"                                                      \
 	"Referrer-Policy: no-referrer\r\n"                                                         \

@@ -27,7 +27,7 @@ struct sse_hub {
 	sse_stream_t **streams;
 	size_t n, cap;
 	sse_hub_t *next_hub; /* all hubs, for keep-alives */
-	int gauge;	     /* util/metrics id counting the open streams, or -1 */
+	int gauge;           /* util/metrics id counting the open streams, or -1 */
 };
 
 struct sse_stream {
@@ -103,7 +103,10 @@ sse_hub_t *sse_hub_new(void)
 
 size_t sse_hub_count(const sse_hub_t *hub) { return hub->n; }
 
-void sse_hub_set_gauge(sse_hub_t *hub, int metric) { hub->gauge = metric; }
+void sse_hub_set_gauge(sse_hub_t *hub, int metric)
+{
+	hub->gauge = metric;
+}
 
 static void hub_remove(sse_stream_t *s)
 {
@@ -258,11 +261,10 @@ sse_stream_t *sse_begin(http_request_t *req, sse_hub_t *hub, sse_frame_t *first)
 	/* Headers by hand: no Content-Length, the body never ends. */
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "HTTP/1.1 200 OK\r\n"
-		     "Content-Type: text/event-stream; charset=utf-8\r\n"
-		     "Cache-Control: no-store\r\n" HTTP_SECURITY_HEADERS
-		     "X-Accel-Buffering: no\r\n"
-		     "\r\n"
-		     "retry: 2000\n\n");
+	             "Content-Type: text/event-stream; charset=utf-8\r\n"
+	             "Cache-Control: no-store\r\n" HTTP_SECURITY_HEADERS "X-Accel-Buffering: no\r\n"
+	             "\r\n"
+	             "retry: 2000\n\n");
 	if (first)
 		buf_append(&b, first->data, first->len);
 	c->req = NULL;

@@ -53,14 +53,14 @@ void log_msg(int level, const char *fmt, ...)
 	gmtime_r(&now, &tm);
 	if (!json) {
 		fprintf(stderr, "%04d-%02d-%02dT%02d:%02d:%02dZ %s: %s\n", tm.tm_year + 1900,
-			tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, names[level],
-			line);
+		        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, names[level],
+		        line);
 		return;
 	}
 	buf_t b = BUF_INIT;
 	buf_printf(&b, "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\",\"level\":\"%s\",\"msg\":\"",
-		   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		   names[level]);
+	           tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	           names[level]);
 	json_escape(&b, line);
 	buf_puts(&b, "\"}\n");
 	fputs(b.data, stderr); /* one call: lines of two threads never interleave */

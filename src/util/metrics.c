@@ -24,7 +24,7 @@ static const struct {
 	char kind;
 } scalars[] = {
 #define M_SCALAR(id, n, k, h) {n, h, k},
-	METRICS_SCALARS(M_SCALAR)
+    METRICS_SCALARS(M_SCALAR)
 #undef M_SCALAR
 };
 
@@ -33,7 +33,7 @@ static const struct {
 	double first;
 } hists[] = {
 #define M_HIST(id, n, h, f) {n, h, f},
-	METRICS_HISTOGRAMS(M_HIST)
+    METRICS_HISTOGRAMS(M_HIST)
 #undef M_HIST
 };
 
@@ -54,21 +54,24 @@ static inline void bump(_Atomic uint64_t *c, uint64_t d)
 {
 	/* one writer per slab: no read-modify-write instruction needed */
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + d,
-			      memory_order_relaxed);
+	                      memory_order_relaxed);
 }
 
-void metrics_add(int id, int64_t d) { bump(&slab()->v[id], (uint64_t)d); }
+void metrics_add(int id, int64_t d)
+{
+	bump(&slab()->v[id], (uint64_t)d);
+}
 
 void metrics_refused(int status)
 {
-	int id = status == 400	 ? METRIC_REFUSED_400
-		 : status == 403 ? METRIC_REFUSED_403
-		 : status == 404 ? METRIC_REFUSED_404
-		 : status == 409 ? METRIC_REFUSED_409
-		 : status == 413 ? METRIC_REFUSED_413
-		 : status == 429 ? METRIC_REFUSED_429
-		 : status == 503 ? METRIC_REFUSED_503
-				 : METRIC_REFUSED_OTHER;
+	int id = status == 400   ? METRIC_REFUSED_400
+	         : status == 403 ? METRIC_REFUSED_403
+	         : status == 404 ? METRIC_REFUSED_404
+	         : status == 409 ? METRIC_REFUSED_409
+	         : status == 413 ? METRIC_REFUSED_413
+	         : status == 429 ? METRIC_REFUSED_429
+	         : status == 503 ? METRIC_REFUSED_503
+	                         : METRIC_REFUSED_OTHER;
 	metrics_inc(id);
 }
 
@@ -84,8 +87,8 @@ void metrics_observe(int h, double value)
 	bump(&s->h[h][b], 1);
 	bump(&s->h[h][METRICS_BUCKETS], 1);
 	atomic_store_explicit(&s->hsum[h],
-			      atomic_load_explicit(&s->hsum[h], memory_order_relaxed) + value,
-			      memory_order_relaxed);
+	                      atomic_load_explicit(&s->hsum[h], memory_order_relaxed) + value,
+	                      memory_order_relaxed);
 }
 
 int64_t metrics_get(int id)
@@ -97,7 +100,10 @@ int64_t metrics_get(int id)
 }
 
 /* "inspraak_x{kind=\"a\"}" -> "inspraak_x" */
-static size_t base_len(const char *name) { return strcspn(name, "{"); }
+static size_t base_len(const char *name)
+{
+	return strcspn(name, "{");
+}
 
 void metrics_write(buf_t *out)
 {
@@ -105,8 +111,8 @@ void metrics_write(buf_t *out)
 		if (scalars[i].help[0]) {
 			int n = (int)base_len(scalars[i].name);
 			buf_printf(out, "# HELP %.*s %s\n# TYPE %.*s %s\n", n, scalars[i].name,
-				   scalars[i].help, n, scalars[i].name,
-				   scalars[i].kind == 'c' ? "counter" : "gauge");
+			           scalars[i].help, n, scalars[i].name,
+			           scalars[i].kind == 'c' ? "counter" : "gauge");
 		}
 		buf_printf(out, "%s %lld\n", scalars[i].name, (long long)metrics_get(i));
 	}
@@ -125,11 +131,11 @@ void metrics_write(buf_t *out)
 		for (int i = 0; i < METRICS_BUCKETS - 1; i++, bound *= 2) {
 			cum += b[i];
 			buf_printf(out, "%s_bucket{le=\"%g\"} %llu\n", name, bound,
-				   (unsigned long long)cum);
+			           (unsigned long long)cum);
 		}
 		cum += b[METRICS_BUCKETS - 1];
 		buf_printf(out, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %g\n%s_count %llu\n", name,
-			   (unsigned long long)cum, name, sum, name,
-			   (unsigned long long)b[METRICS_BUCKETS]);
+		           (unsigned long long)cum, name, sum, name,
+		           (unsigned long long)b[METRICS_BUCKETS]);
 	}
 }

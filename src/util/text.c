@@ -81,14 +81,12 @@ bool text_visible(const char *s, size_t n)
 		case UTF8PROC_CATEGORY_ZL:
 		case UTF8PROC_CATEGORY_ZP:
 		case UTF8PROC_CATEGORY_MN: /* a mark needs a base to be seen */
-		case UTF8PROC_CATEGORY_ME:
-			continue;
-		default:
-			break;
+		case UTF8PROC_CATEGORY_ME: continue;
+		default: break;
 		}
 		/* letters and symbols that draw nothing */
-		if (prop->ignorable || cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 ||
-		    cp == 0x2800)
+		if (prop->ignorable || cp == 0x115F || cp == 0x1160 || cp == 0x3164 ||
+		    cp == 0xFFA0 || cp == 0x2800)
 			continue;
 		return true;
 	}

@@ -219,13 +219,13 @@ static void reads_accept_encoding(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_a_request),
-		cmocka_unit_test(answers_pipelined_requests_in_order),
-		cmocka_unit_test(rejects_large_headers_with_431),
-		cmocka_unit_test(rejects_large_bodies_with_413),
-		cmocka_unit_test(rejects_malformed_and_unknown_methods),
-		cmocka_unit_test(decodes_form_fields),
-		cmocka_unit_test(reads_accept_encoding),
+	    cmocka_unit_test(parses_a_request),
+	    cmocka_unit_test(answers_pipelined_requests_in_order),
+	    cmocka_unit_test(rejects_large_headers_with_431),
+	    cmocka_unit_test(rejects_large_bodies_with_413),
+	    cmocka_unit_test(rejects_malformed_and_unknown_methods),
+	    cmocka_unit_test(decodes_form_fields),
+	    cmocka_unit_test(reads_accept_encoding),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }

@@ -150,9 +150,18 @@ static void cleans_bidi_controls(void **state)
 {
 	(void)state;
 	cleans_to("bestand\xE2\x80\xAEgnp.exe", false, "bestandgnp.exe");
-	cleans_to("a\xE2\x81\xA6" "b\xE2\x81\xA9" "c\xE2\x80\xAA" "d\xE2\x80\xAC" "e", true, "abcde");
+	cleans_to("a\xE2\x81\xA6"
+	          "b\xE2\x81\xA9"
+	          "c\xE2\x80\xAA"
+	          "d\xE2\x80\xAC"
+	          "e",
+	          true, "abcde");
 	/* the marks LRM and RLM stay: they reorder nothing around them */
-	cleans_to("a\xE2\x80\x8F" "b", false, "a\xE2\x80\x8F" "b");
+	cleans_to("a\xE2\x80\x8F"
+	          "b",
+	          false,
+	          "a\xE2\x80\x8F"
+	          "b");
 }
 
 /* Issue 11: an answer must hold a character that someone can see. */
@@ -160,14 +169,14 @@ static void tells_visible_text(void **state)
 {
 	(void)state;
 	static const char *invisible[] = {
-	    "\xE2\x80\x8B",			 /* zero-width space */
+	    "\xE2\x80\x8B",                         /* zero-width space */
 	    "\xE2\x80\x8C\xE2\x80\x8D\xEF\xBB\xBF", /* ZWNJ, ZWJ, BOM */
-	    "\xC2\xAD",			 /* soft hyphen */
-	    "\xE2\x80\x8F\xE2\x80\x8E",		 /* RLM, LRM */
-	    "\xE3\x85\xA4\xE1\x85\x9F",		 /* Hangul fillers */
-	    "\xE2\xA0\x80",			 /* blank Braille */
-	    "\xCC\x81\xCD\x8F",			 /* a lone accent, CGJ */
-	    "\xEF\xB8\x8F",			 /* variation selector */
+	    "\xC2\xAD",                             /* soft hyphen */
+	    "\xE2\x80\x8F\xE2\x80\x8E",             /* RLM, LRM */
+	    "\xE3\x85\xA4\xE1\x85\x9F",             /* Hangul fillers */
+	    "\xE2\xA0\x80",                         /* blank Braille */
+	    "\xCC\x81\xCD\x8F",                     /* a lone accent, CGJ */
+	    "\xEF\xB8\x8F",                         /* variation selector */
 	    " \t\xC2\xA0",
 	    "",
 	};

@@ -129,11 +129,11 @@ static void map_hash_is_keyed_per_process(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(buf_appends_and_formats),
-		cmocka_unit_test(buf_formats_at_every_size),
-		cmocka_unit_test(buf_escapes_html),
-		cmocka_unit_test(map_puts_gets_and_deletes),
-		cmocka_unit_test(map_hash_is_keyed_per_process),
+	    cmocka_unit_test(buf_appends_and_formats),
+	    cmocka_unit_test(buf_formats_at_every_size),
+	    cmocka_unit_test(buf_escapes_html),
+	    cmocka_unit_test(map_puts_gets_and_deletes),
+	    cmocka_unit_test(map_hash_is_keyed_per_process),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
