@@ -18,7 +18,7 @@
 
 static const char TEXT[] = "text/plain; charset=utf-8";
 
-void metrics_healthz(app_t *a, http_request_t *req)
+void metrics_healthz(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	(void)a;
 	http_respond(req, 200, TEXT, NULL, "ok\n", 3);
@@ -41,7 +41,7 @@ static void ready_done(store_job_t *job)
 
 /* A write that changes nothing (deleting a token no one holds) still goes
  * through the writer, a commit and the WAL flush: what an answer needs. */
-void metrics_readyz(app_t *a, http_request_t *req)
+void metrics_readyz(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	ready_t *r = xcalloc(1, sizeof *r);
 	r->req = req;
@@ -73,7 +73,7 @@ static long long resident_bytes(void)
 	return rss * sysconf(_SC_PAGESIZE);
 }
 
-void metrics_get_page(app_t *a, http_request_t *req)
+void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	if (!metrics_allowed(a, req)) {
 		http_respond_error(req, 403, "forbidden",
