@@ -5,13 +5,9 @@
  * session cookie, or use a bearer token. Tokens are stored as SHA-256
  * hashes, so a copy of the database opens no door.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "app/internal.h"
 #include "util/log.h"
@@ -196,88 +192,6 @@ typedef struct verify {
 } verify_t;
 
 /*
- * Argon2id is CPU and memory bound on purpose. Run on all four pool
- * threads of a two-core machine, twenty wrong passwords left the loop
- * waiting for a core (p99 of a static file 110 ms): at most one core less
- * than the machine has runs hashes, the rest wait here, in order.
- */
-typedef struct pw_slot {
-	uv_work_t work;
-	app_t *app;
-	uv_work_t *user;
-	uv_work_cb fn;
-	uv_after_work_cb after;
-	struct pw_slot *next;
-} pw_slot_t;
-
-static void slot_work(uv_work_t *w)
-{
-	pw_slot_t *s = w->data;
-	auth_pool_priority();
-	s->fn(s->user);
-}
-
-static void slot_start(pw_slot_t *s);
-
-static void slot_after(uv_work_t *w, int status)
-{
-	pw_slot_t *s = w->data;
-	app_t *a = s->app;
-	a->pw_running--;
-	if (a->pw_waiting) {
-		pw_slot_t *next = a->pw_waiting;
-		a->pw_waiting = next->next;
-		if (!a->pw_waiting)
-			a->pw_waiting_tail = NULL;
-		slot_start(next);
-	}
-	s->after(s->user, status);
-	free(s);
-}
-
-static void slot_start(pw_slot_t *s)
-{
-	s->app->pw_running++;
-	s->work.data = s;
-	if (uv_queue_work(s->app->loop, &s->work, slot_work, slot_after) < 0) {
-		s->app->pw_running--;
-		s->after(s->user, UV_EINVAL);
-		free(s);
-	}
-}
-
-void auth_pool_hash(app_t *a, uv_work_t *w, uv_work_cb fn, uv_after_work_cb after)
-{
-	unsigned cores = uv_available_parallelism();
-	unsigned limit = cores > 2 ? cores - 1 : 1;
-	pw_slot_t *s = xcalloc(1, sizeof *s);
-	s->app = a;
-	s->user = w;
-	s->fn = fn;
-	s->after = after;
-	if (a->pw_running < limit) {
-		slot_start(s);
-		return;
-	}
-	if (a->pw_waiting_tail)
-		a->pw_waiting_tail->next = s;
-	else
-		a->pw_waiting = s;
-	a->pw_waiting_tail = s;
-}
-
-void auth_pool_priority(void)
-{
-	static _Thread_local bool done;
-	if (done)
-		return;
-	done = true;
-	/* Only this thread (Linux: a tid is a PRIO_PROCESS target). */
-	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
-		log_debug("pool thread priority unchanged: %s", strerror(errno));
-}
-
-/*
  * An unknown name is checked against this hash of a random password, made
  * with the parameters of every stored hash (cli.c): the answer then takes
  * as long as for a known name with a wrong password, and the time tells
@@ -384,7 +298,7 @@ void auth_login_form(app_t *a, http_request_t *req)
 		v->pwhash = NULL;
 	v->work.data = v;
 	a->pool_jobs++;
-	auth_pool_hash(a, &v->work, verify_work, verify_done);
+	app_queue_work(a, &a->hashes, &v->work, verify_work, verify_done);
 }
 
 void auth_login_link(app_t *a, http_request_t *req)

@@ -50,6 +50,13 @@ typedef struct session {
 	uint64_t phones_sent_at; /* loop time of that */
 } session_t;
 
+/* Jobs for the thread pool, at most limit at once; the rest wait here in
+ * order (pool.c). */
+typedef struct app_queue {
+	unsigned running, limit;
+	struct app_slot *head, *tail;
+} app_queue_t;
+
 typedef struct static_file {
 	char *path; /* under /static/, e.g. "participant.js" */
 	char *data;
@@ -90,9 +97,11 @@ struct app {
 	 * loop: report downloads (reports.c) and password checks (auth.c).
 	 * Loop thread only. */
 	size_t pool_jobs;
-	/* Argon2id jobs on the pool and those waiting for a turn (auth.c) */
-	unsigned pw_running;
-	struct pw_slot *pw_waiting, *pw_waiting_tail;
+	/* Work on libuv's thread pool with a bound (pool.c): password hashes,
+	 * and the workspace's writes on their own connection, disk (NULL:
+	 * they run on the loop, as without --db). Loop thread only. */
+	app_queue_t hashes, writes;
+	store_t *disk;
 	/* Set by app_stop; report workers read it between questions. */
 	atomic_bool stopping;
 	/* /metrics: for this bearer token ("" none) or, with metrics_local,
@@ -288,6 +297,31 @@ void metrics_healthz(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_readyz(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m);
 
+/* ---- pool.c ---- */
+/* Runs fn(w) on libuv's pool, then after(w, status) on the loop, with at
+ * most q->limit of q's jobs at once; later ones wait in order. after is
+ * always called (status < 0 when the pool refused). */
+void app_queue_work(app_t *a, app_queue_t *q, uv_work_t *w, uv_work_cb fn,
+                    uv_after_work_cb after);
+/* A write of the workspace (an event created, changed or deleted, an
+ * image stored), run off the loop through a->disk, one at a time: run(job)
+ * on a pool thread writes through job->st and keeps its result in the
+ * struct that embeds job; done(job, status) answers on the loop (status
+ * < 0: the pool refused and run did not happen). Without a->disk both run
+ * on the loop, at once. */
+typedef struct app_write app_write_t;
+struct app_write {
+	uv_work_t work;
+	app_t *app;
+	store_t *st;
+	void (*run)(app_write_t *job);
+	void (*done)(app_write_t *job, int status);
+};
+void app_write(app_t *a, app_write_t *job, void (*run)(app_write_t *),
+               void (*done)(app_write_t *, int));
+/* Sets the queues' bounds: hashes on (cores - 1), writes one at a time. */
+void app_queues_init(app_t *a);
+
 /* ---- auth.c ---- */
 /* The participant for this request: reads or makes the cookie. Fills hex
  * (33 bytes) and key; *set_cookie is a Set-Cookie line or "" (static). */
@@ -301,15 +335,6 @@ void auth_login_form(app_t *a, http_request_t *req);
 void auth_login_link(app_t *a, http_request_t *req);
 void auth_logout(app_t *a, http_request_t *req);
 void auth_sha256(const char *secret, unsigned char out[32]);
-/* Runs fn(w) on libuv's pool, then after(w, status) on the loop, with at
- * most one core less than the machine has hashing at once; later jobs wait
- * in order. after is always called (status < 0 when the pool refused). */
-void auth_pool_hash(app_t *a, uv_work_t *w, uv_work_cb fn, uv_after_work_cb after);
-/* Lowers the calling thread's priority (nice 10), once per thread: for
- * libuv's pool threads before Argon2id, so that hashing (CPU and memory
- * bound on purpose) yields the cores to the loop. Pool work is background
- * work (reports too); the loop serves every phone. */
-void auth_pool_priority(void);
 
 /* ---- pages.c ---- */
 /* Reads the page templates and the static files of a->web_dir. A missing

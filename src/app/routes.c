@@ -723,6 +723,7 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 	snprintf(a->metrics_token, sizeof a->metrics_token, "%s",
 	         opt->metrics_token ? opt->metrics_token : "");
 	a->metrics_local = opt->metrics_local;
+	app_queues_init(a);
 	crypto_generichash(a->hash_key, sizeof a->hash_key, (const unsigned char *)"seen", 4,
 	                   store_secret(st), 32);
 	a->filter = filter_new();
@@ -749,6 +750,10 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	if (opt->db_path && store_open(opt->db_path, &a->disk, err, errlen) != STORE_OK) {
+		app_free(a);
+		return UV_EIO;
+	}
 	live_flush_init(a);
 	*out = a;
 	return 0;
@@ -767,6 +772,7 @@ void app_free(app_t *a)
 	bucket_free(&a->logins);
 	pages_free(a);
 	filter_free(a->filter);
+	store_close(a->disk);
 	free(a);
 }
 

@@ -6,8 +6,10 @@
  * login, the caller's access to the event, the CSRF token of changes and
  * the body limit (see app_route_t in internal.h).
  *
- * These calls are rare and small, so they use the store's synchronous
- * functions on the loop; answers never go this way. Password hashing is
+ * These calls are rare and small, so they read through the store's
+ * synchronous functions on the loop; answers never go this way. Their
+ * writes, which wait for a flush or a lock, go through app_write (the
+ * thread pool, a connection of their own). Password hashing is
  * not small (Argon2id: a quarter of a second on purpose): it runs on
  * libuv's thread pool (pw_work below), or six wrong passwords would stall
  * every stream and page for a second and a half (issue 11).
@@ -153,13 +155,13 @@ static void pw_done(uv_work_t *w, int status)
 	free(p);
 }
 
-/* Queues p for the pool (auth_pool_hash); pw_done answers. */
+/* Queues p for the pool (a->hashes); pw_done answers. */
 static void pw_queue(app_t *a, pw_work_t *p)
 {
 	p->app = a;
 	p->work.data = p;
 	a->pool_jobs++;
-	auth_pool_hash(a, &p->work, pw_run, pw_done);
+	app_queue_work(a, &a->hashes, &p->work, pw_run, pw_done);
 }
 
 static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
@@ -365,6 +367,100 @@ static void events_list(app_t *a, http_request_t *req, const app_match_t *m)
 	http_respond_json(req, 200, json_pack("{s:o}", "events", list), NULL);
 }
 
+/*
+ * The writes of events (created, changed, deleted) run through app_write:
+ * on the thread pool, on a connection of their own, so that a commit's
+ * flush or a lock held elsewhere makes only this request wait, never the
+ * loop (issue 11). The checks before and the answer after stay on the loop.
+ */
+typedef struct event_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	json_t *body;     /* update: the request's JSON, deck and summary in it */
+	char *md;         /* create: the deck, owned */
+	const char *deck, *summary;
+	int64_t user, from, id;
+	int level;
+	int rc, summary_rc;
+	char lang[4];
+	char msg[512];
+} event_write_t;
+
+static void create_run(app_write_t *job)
+{
+	event_write_t *e = (event_write_t *)job;
+	e->rc = app_event_create_lang(job->st, e->md, strlen(e->md), e->user, &e->id, e->lang,
+	                              e->msg, sizeof e->msg);
+	if (e->rc == 0 && e->from)
+		store_media_copy(job->st, e->from, e->id); /* the copy shows the same images */
+}
+
+static void create_done(app_write_t *job, int status)
+{
+	event_write_t *e = (event_write_t *)job;
+	if (status < 0)
+		e->rc = UV_EIO, snprintf(e->msg, sizeof e->msg, "%s", "api.change_not_saved");
+	if (e->rc == UV_EINVAL)
+		bad_deck(e->req, e->msg);
+	else if (e->rc < 0)
+		err(e->req, 503, "unavailable", e->msg);
+	else
+		respond_event(job->app, e->req, 201, e->id, ACCESS_OWNER);
+	free(e->md);
+	free(e);
+}
+
+static void update_run(app_write_t *job)
+{
+	event_write_t *e = (event_write_t *)job;
+	if (e->deck)
+		e->rc = app_event_set_deck_lang(job->st, e->id, e->deck, strlen(e->deck), e->lang,
+		                                e->msg, sizeof e->msg);
+	if (e->rc == 0 && e->summary)
+		e->summary_rc = store_event_set_summary(job->st, e->id, e->summary);
+}
+
+static void update_done(app_write_t *job, int status)
+{
+	event_write_t *e = (event_write_t *)job;
+	app_t *a = job->app;
+	if (status < 0)
+		e->rc = UV_EIO, snprintf(e->msg, sizeof e->msg, "%s", "api.change_not_saved");
+	if (e->rc == UV_EINVAL) {
+		bad_deck(e->req, e->msg);
+	} else if (e->rc < 0) {
+		err(e->req, 409, "has_answers", e->msg);
+	} else {
+		if (e->deck)
+			for (size_t i = 0; i < a->n_sessions; i++)
+				if (a->sessions[i]->row.event_id == e->id &&
+				    a->sessions[i]->row.status == 0)
+					live_reload(a, a->sessions[i]);
+		if (e->summary && e->summary_rc != STORE_OK)
+			err(e->req, 503, "unavailable", "events.summary_not_saved");
+		else
+			respond_event(a, e->req, 200, e->id, e->level);
+	}
+	json_decref(e->body);
+	free(e);
+}
+
+static void delete_run(app_write_t *job)
+{
+	event_write_t *e = (event_write_t *)job;
+	e->rc = store_event_delete(job->st, e->id);
+}
+
+static void delete_done(app_write_t *job, int status)
+{
+	event_write_t *e = (event_write_t *)job;
+	if (status < 0 || e->rc != STORE_OK)
+		err(e->req, 503, "unavailable", "events.not_deleted");
+	else
+		http_respond(e->req, 204, NULL, NULL, "", 0);
+	free(e);
+}
+
 static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	int64_t user = m->user;
@@ -380,7 +476,7 @@ static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
 	const char *deck = json_string_value(json_object_get(j, "deck"));
 	json_t *title = json_object_get(j, "title");
 	json_t *dup = json_object_get(j, "duplicate");
-	char *md = NULL, msg[512];
+	char *md = NULL;
 	if (deck) {
 		md = xstrdup(deck);
 	} else if (json_is_string(title)) {
@@ -417,18 +513,13 @@ static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
 			       ? json_integer_value(dup)
 			       : 0;
 	json_decref(j);
-	int64_t id;
-	int rc = app_event_create_lang(a->store, md, strlen(md), user, &id, tr_req_lang(req), msg,
-				       sizeof msg);
-	free(md);
-	if (rc == 0 && from)
-		store_media_copy(a->store, from, id); /* the copy's slides show the same images */
-	if (rc == UV_EINVAL)
-		bad_deck(req, msg);
-	else if (rc < 0)
-		err(req, 503, "unavailable", msg);
-	else
-		respond_event(a, req, 201, id, ACCESS_OWNER);
+	event_write_t *e = xcalloc(1, sizeof *e);
+	e->req = req;
+	e->md = md;
+	e->user = user;
+	e->from = from;
+	snprintf(e->lang, sizeof e->lang, "%s", tr_req_lang(req));
+	app_write(a, &e->job, create_run, create_done);
 }
 
 /* No answer of the event's loaded sessions may be on its way to the store
@@ -460,7 +551,6 @@ static void update_event(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	const char *deck = json_string_value(json_object_get(j, "deck"));
 	const char *summary = json_string_value(json_object_get(j, "summary"));
-	char msg[512];
 	if (!deck && !summary) {
 		err(req, 400, "invalid", "events.expected_change");
 		goto done;
@@ -469,31 +559,22 @@ static void update_event(app_t *a, http_request_t *req, const app_match_t *m)
 		err(req, 400, "invalid", "events.summary_invalid");
 		goto done;
 	}
-	if (deck) {
-		if (store_event_answers(a->store, id) != 0 || answers_in_flight(a, id)) {
-			err(req, 409, "has_answers",
-			    "events.has_answers");
-			goto done;
-		}
-		int rc = app_event_set_deck_lang(a->store, id, deck, strlen(deck), tr_req_lang(req),
-						 msg, sizeof msg);
-		if (rc == UV_EINVAL) {
-			bad_deck(req, msg);
-			goto done;
-		}
-		if (rc < 0) {
-			err(req, 409, "has_answers", msg);
-			goto done;
-		}
-		for (size_t i = 0; i < a->n_sessions; i++)
-			if (a->sessions[i]->row.event_id == id && a->sessions[i]->row.status == 0)
-				live_reload(a, a->sessions[i]);
-	}
-	if (summary && store_event_set_summary(a->store, id, summary) != STORE_OK) {
-		err(req, 503, "unavailable", "events.summary_not_saved");
+	if (deck && (store_event_answers(a->store, id) != 0 || answers_in_flight(a, id))) {
+		err(req, 409, "has_answers", "events.has_answers");
 		goto done;
 	}
-	respond_event(a, req, 200, id, level);
+	/* the store refuses a new deck for an event with answers itself, so an
+	 * answer that arrives meanwhile is safe */
+	event_write_t *e = xcalloc(1, sizeof *e);
+	e->req = req;
+	e->body = j; /* deck and summary point into it: kept until update_done */
+	e->deck = deck;
+	e->summary = summary;
+	e->id = id;
+	e->level = level;
+	snprintf(e->lang, sizeof e->lang, "%s", tr_req_lang(req));
+	app_write(a, &e->job, update_run, update_done);
+	return;
 done:
 	json_decref(j);
 }
@@ -620,10 +701,10 @@ static void delete_event(app_t *a, http_request_t *req, const app_match_t *m)
 	for (size_t i = 0; i < a->n_sessions; i++)
 		if (a->sessions[i]->row.event_id == id)
 			live_retire(a, a->sessions[i]);
-	if (store_event_delete(a->store, id) != STORE_OK)
-		err(req, 503, "unavailable", "events.not_deleted");
-	else
-		http_respond(req, 204, NULL, NULL, "", 0);
+	event_write_t *e = xcalloc(1, sizeof *e);
+	e->req = req;
+	e->id = id;
+	app_write(a, &e->job, delete_run, delete_done);
 }
 
 /*

@@ -239,6 +239,7 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 	}
 	ao.metrics_token = mtoken;
 	ao.metrics_local = o->metrics_local;
+	ao.db_path = o->db;
 	if (app_new(loop, st, &ao, &app, err, sizeof err) < 0) {
 		fprintf(stderr, "inspraak: %s\n", err);
 		store_close(st);

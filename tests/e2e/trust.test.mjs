@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { writeFileSync } from 'node:fs';
 import zlib from 'node:zlib';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { prepare, startServer, stopServer, cleanup, Participant, gotoKind, run } from './lib.mjs';
 
@@ -272,4 +273,59 @@ test('behind a proxy on this host, the budget per address follows X-Real-IP', as
   // another visitor behind the same proxy is not locked out
   assert.equal((await fail(0, '198.51.100.8')).status, 401);
   assert.equal((await login({ name: 'anna', password: 'geheim-wachtwoord' }, { 'x-real-ip': '198.51.100.9' })).status, 303);
+});
+
+// Holds the database's write lock from another process for ms; resolves
+// once the lock is taken, with a promise of its release.
+function holdWriteLock(db, ms) {
+  const py = spawn('python3', ['-c', `
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+c.execute('BEGIN IMMEDIATE')
+print('locked', flush=True)
+time.sleep(${ms / 1000})
+c.execute('COMMIT')
+`, db], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const released = new Promise((r) => py.on('exit', r));
+  return new Promise((resolve) => py.stdout.once('data', () => resolve({ released })));
+}
+
+test('issue 11: writing events and images waits off the loop', async () => {
+  const auth = { authorization: `Bearer ${env.token}` };
+  const { released } = await holdWriteLock(env.db, 1500);
+  const t0 = performance.now();
+  const made = fetch(`${srv.base}/api/v1/events`, {
+    method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Terwijl de schijf wacht' }),
+  }).then(async (r) => ({ status: r.status, body: await r.json(), at: performance.now() - t0 }));
+  await new Promise((r) => setTimeout(r, 50));
+  const health = await fetch(`${srv.base}/healthz`).then((r) => ({ status: r.status, at: performance.now() - t0 }));
+  const page = await fetch(`${srv.base}/${env.code}`).then((r) => ({ status: r.status, at: performance.now() - t0 }));
+  const ev = await made;
+  await released;
+  assert.equal(health.status, 200);
+  assert.equal(page.status, 200);
+  assert.equal(ev.status, 201);
+  assert.ok(health.at < 1000 && page.at < 1000, `the loop waited: ${Math.round(health.at)} ms, ${Math.round(page.at)} ms`);
+  assert.ok(ev.at > 1000, `the event was written through the lock? ${Math.round(ev.at)} ms`);
+  // an image, a change and a delete while the lock is held again
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6300010000050001' + '0d0a2db40000000049454e44ae426082', 'hex');
+  const { released: released2 } = await holdWriteLock(env.db, 1000);
+  const t1 = performance.now();
+  const img = fetch(`${srv.base}/api/v1/events/${ev.body.id}/images`, { method: 'POST', headers: { ...auth, 'content-type': 'image/png' }, body: png })
+    .then((r) => ({ status: r.status, at: performance.now() - t1 }));
+  const put = fetch(`${srv.base}/api/v1/events/${ev.body.id}`, {
+    method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'Samenvatting' }),
+  }).then((r) => ({ status: r.status, at: performance.now() - t1 }));
+  await new Promise((r) => setTimeout(r, 50));
+  const h2 = await fetch(`${srv.base}/healthz`).then(() => performance.now() - t1);
+  const [i, u] = await Promise.all([img, put]);
+  await released2;
+  assert.ok(h2 < 700, `the loop waited ${Math.round(h2)} ms`);
+  assert.equal(i.status, 201);
+  assert.equal(u.status, 200);
+  const del = await fetch(`${srv.base}/api/v1/events/${ev.body.id}`, { method: 'DELETE', headers: auth });
+  assert.equal(del.status, 204);
+  assert.equal((await fetch(`${srv.base}/api/v1/events/${ev.body.id}`, { headers: auth })).status, 404);
 });
