@@ -301,8 +301,7 @@ void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m);
 /* Runs fn(w) on libuv's pool, then after(w, status) on the loop, with at
  * most q->limit of q's jobs at once; later ones wait in order. after is
  * always called (status < 0 when the pool refused). */
-void app_queue_work(app_t *a, app_queue_t *q, uv_work_t *w, uv_work_cb fn,
-                    uv_after_work_cb after);
+void app_queue_work(app_t *a, app_queue_t *q, uv_work_t *w, uv_work_cb fn, uv_after_work_cb after);
 /* A write of the workspace (an event created, changed or deleted, an
  * image stored), run off the loop through a->disk, one at a time: run(job)
  * on a pool thread writes through job->st and keeps its result in the

@@ -38,8 +38,8 @@ typedef struct image_write {
 static void upload_run(app_write_t *job)
 {
 	image_write_t *w = (image_write_t *)job;
-	w->rc = store_media_put(job->st, w->event_id, w->name, w->type, w->req->body,
-	                        w->req->body_len);
+	w->rc =
+	    store_media_put(job->st, w->event_id, w->name, w->type, w->req->body, w->req->body_len);
 }
 
 static void upload_done(app_write_t *job, int status)
@@ -53,8 +53,8 @@ static void upload_done(app_write_t *job, int status)
 		snprintf(url, sizeof url, "/media/%lld/%s", (long long)w->event_id, w->name);
 		snprintf(md, sizeof md, "![](%s)", url);
 		http_respond_json(req, 201,
-		                  json_pack("{s:s, s:s, s:s, s:I}", "url", url, "markdown", md, "type",
-		                            w->type, "bytes", (json_int_t)req->body_len),
+		                  json_pack("{s:s, s:s, s:s, s:I}", "url", url, "markdown", md,
+		                            "type", w->type, "bytes", (json_int_t)req->body_len),
 		                  NULL);
 	}
 	free(w);

@@ -75,8 +75,7 @@ static void slot_start(app_slot_t *s)
 	}
 }
 
-void app_queue_work(app_t *a, app_queue_t *q, uv_work_t *w, uv_work_cb fn,
-                    uv_after_work_cb after)
+void app_queue_work(app_t *a, app_queue_t *q, uv_work_t *w, uv_work_cb fn, uv_after_work_cb after)
 {
 	app_slot_t *s = xcalloc(1, sizeof *s);
 	s->app = a;

@@ -376,8 +376,8 @@ static void events_list(app_t *a, http_request_t *req, const app_match_t *m)
 typedef struct event_write {
 	app_write_t job; /* first: the callbacks get &job */
 	http_request_t *req;
-	json_t *body;     /* update: the request's JSON, deck and summary in it */
-	char *md;         /* create: the deck, owned */
+	json_t *body; /* update: the request's JSON, deck and summary in it */
+	char *md;     /* create: the deck, owned */
 	const char *deck, *summary;
 	int64_t user, from, id;
 	int level;
