@@ -45,8 +45,7 @@ char *answer__clean_text(const json_t *v, bool multiline, int max, const char *l
 	}
 	if (*c && !text_visible(c, strlen(c))) {
 		free(c);
-		*rc = ANSWER__BAD("Je antwoord bevat geen zichtbare tekens.",
-		                  "Your answer has no visible characters.");
+		*rc = ANSWER__BAD("answer.invisible");
 		return NULL;
 	}
 	size_t len = text_length(c, strlen(c));

@@ -18,6 +18,8 @@ static const i18n_entry_t entries[] = {
     {"answer.no_question", "Deze dia heeft geen vraag.", "This slide has no question."},
     {"answer.bad_chars", "Je antwoord bevat tekens die niet zijn toegestaan.",
      "Your answer contains characters that are not allowed."},
+    {"answer.invisible", "Je antwoord bevat geen zichtbare tekens.",
+     "Your answer has no visible characters."},
     {"answer.too_long", "Je antwoord is %zu tekens; het maximum is %d.",
      "Your answer is %zu characters; the maximum is %d."},
     {"answer.word_too_long", "Je woord is %zu tekens; het maximum is %d.",
