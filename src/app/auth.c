@@ -196,7 +196,8 @@ typedef struct verify {
  * with the parameters of every stored hash (cli.c): the answer then takes
  * as long as for a known name with a wrong password, and the time tells
  * no one which names exist (issue 11: 1-3 ms against 250-730 ms before).
- * Made once, on the pool, by the first login that needs it.
+ * Made once, on the pool, when the server starts (auth_warm) or by the
+ * first login that needs it, whichever comes first.
  */
 static char decoy_hash[crypto_pwhash_STRBYTES];
 static uv_once_t decoy_once = UV_ONCE_INIT;
@@ -210,6 +211,26 @@ static void decoy_make(void)
 	if (crypto_pwhash_str(decoy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		abort(); /* out of memory: as any allocation failure */
+}
+
+static void warm_work(uv_work_t *w)
+{
+	uv_once(&decoy_once, decoy_make);
+}
+
+static void warm_done(uv_work_t *w, int status)
+{
+	app_t *a = w->data;
+	a->pool_jobs--;
+	free(w);
+}
+
+void auth_warm(app_t *a)
+{
+	uv_work_t *w = xcalloc(1, sizeof *w);
+	w->data = a;
+	a->pool_jobs++;
+	app_queue_work(a, &a->hashes, w, warm_work, warm_done);
 }
 
 static void verify_work(uv_work_t *w)

@@ -332,6 +332,9 @@ void auth_participant(app_t *a, http_request_t *req, char hex[33], uint64_t *key
 int64_t auth_user(app_t *a, http_request_t *req, bool *csrf_ok);
 void auth_csrf(app_t *a, http_request_t *req, char out[65]);
 void auth_login_form(app_t *a, http_request_t *req);
+/* Makes the decoy hash of unknown login names on the pool, so that the
+ * first unknown name takes no longer than any other. */
+void auth_warm(app_t *a);
 void auth_login_link(app_t *a, http_request_t *req);
 void auth_logout(app_t *a, http_request_t *req);
 void auth_sha256(const char *secret, unsigned char out[32]);

@@ -755,6 +755,7 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		return UV_EIO;
 	}
 	live_flush_init(a);
+	auth_warm(a);
 	*out = a;
 	return 0;
 }

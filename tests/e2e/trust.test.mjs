@@ -208,15 +208,24 @@ test('issue 11: --metrics-local opens /metrics to loopback peers only', async ()
   }
 });
 
-test('issue 11: --log-format json writes one JSON object per line', async () => {
+test('issue 11: --log-format json writes one JSON object per line, with no address or answer', async () => {
   const j = await startServer(env, ['--log-format', 'json']);
+  const slide = await gotoKind(j.base, env.code, env.token, 'open');
+  const p = new Participant(j.base, env.code);
+  assert.equal((await p.answer(slide.id, 'geheim-antwoord-in-de-log')).status, 201);
+  assert.equal((await p.answer(slide.id, '\u200b')).status, 400);
+  await fetch(`${j.base}/login`, { method: 'POST', body: 'name=anna&password=fout-fout-fout',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   await stopServer(j);
-  const lines = j.output().split('\n').filter((l) => l.startsWith('{'));
-  assert.ok(lines.length >= 1, j.output());
+  const out = j.output();
+  const lines = out.split('\n').filter((l) => l.startsWith('{'));
+  assert.ok(lines.length >= 1, out);
   for (const l of lines) {
     const o = JSON.parse(l);
     assert.ok(o.time && o.level && o.msg);
+    assert.doesNotMatch(l, /127\.0\.0\.1/);
   }
+  assert.doesNotMatch(out, /geheim-antwoord|fout-fout/);
 });
 
 test('issue 11: static files come precompressed by Accept-Encoding, with Vary and strong ETags', async () => {
