@@ -91,6 +91,7 @@ static void me(app_t *a, http_request_t *req, const app_match_t *m)
 /* ---- passwords, on the thread pool ---- */
 
 typedef struct pw_work {
+	app_write_t job; /* first: the store step gets &job (app_write) */
 	uv_work_t work;
 	app_t *app;
 	http_request_t *req;
@@ -119,32 +120,16 @@ static void pw_run(uv_work_t *w)
 	sodium_memzero(p->password, sizeof p->password);
 }
 
-static void pw_done(uv_work_t *w, int status)
+/* Answers with rc of app_hash_password or of the store, then frees p. */
+static void pw_answer(pw_work_t *p, int rc)
 {
-	pw_work_t *p = w->data;
-	app_t *a = p->app;
 	http_request_t *req = p->req;
-	a->pool_jobs--;
-	int rc = status < 0 ? UV_EIO : p->rc;
-	if (status < 0)
-		snprintf(p->msg, sizeof p->msg, "%s", "api.change_not_saved");
-	bool wrong = p->change && status == 0 && !p->current_ok;
-	if (wrong) {
-		err(req, 403, "wrong_password", "users.wrong_current");
-	} else if (rc == 0 && p->change) {
-		rc = app_user_set_hash_lang(a->store, p->name, p->hash, p->lang, p->msg,
-		                            sizeof p->msg);
-		if (rc == 0)
-			http_respond(req, 204, NULL, NULL, "", 0);
-	} else if (rc == 0) {
-		rc = app_user_store_lang(a->store, p->name, p->hash, p->role, p->lang, p->msg,
-		                         sizeof p->msg);
-		if (rc == 0)
-			http_respond_json(req, 201,
-			                  json_pack("{s:s, s:s}", "name", p->name, "role", p->role),
-			                  NULL);
-	}
-	if (rc < 0 && !wrong)
+	if (rc == 0 && p->change)
+		http_respond(req, 204, NULL, NULL, "", 0);
+	else if (rc == 0)
+		http_respond_json(req, 201,
+		                  json_pack("{s:s, s:s}", "name", p->name, "role", p->role), NULL);
+	else
 		err(req, rc == UV_EEXIST ? 409 : rc == UV_EIO || rc == UV_ENOENT ? 503 : 400,
 		    rc == UV_EEXIST ? "exists"
 		    : rc == UV_EIO || rc == UV_ENOENT ? "unavailable"
@@ -153,6 +138,46 @@ static void pw_done(uv_work_t *w, int status)
 	sodium_memzero(p->hash, sizeof p->hash);
 	free(p->stored);
 	free(p);
+}
+
+/* The store step, through app_write like every workspace write. */
+static void pw_store_run(app_write_t *job)
+{
+	pw_work_t *p = (pw_work_t *)job;
+	p->rc = p->change ? app_user_set_hash_lang(job->st, p->name, p->hash, p->lang, p->msg,
+	                                           sizeof p->msg)
+	                  : app_user_store_lang(job->st, p->name, p->hash, p->role, p->lang,
+	                                        p->msg, sizeof p->msg);
+}
+
+static void pw_store_done(app_write_t *job, int status)
+{
+	pw_work_t *p = (pw_work_t *)job;
+	if (status < 0) {
+		p->rc = UV_EIO;
+		snprintf(p->msg, sizeof p->msg, "%s", "api.change_not_saved");
+	}
+	pw_answer(p, p->rc);
+}
+
+static void pw_done(uv_work_t *w, int status)
+{
+	pw_work_t *p = w->data;
+	app_t *a = p->app;
+	a->pool_jobs--;
+	if (status < 0) {
+		snprintf(p->msg, sizeof p->msg, "%s", "api.change_not_saved");
+		pw_answer(p, UV_EIO);
+	} else if (p->change && !p->current_ok) {
+		err(p->req, 403, "wrong_password", "users.wrong_current");
+		sodium_memzero(p->hash, sizeof p->hash);
+		free(p->stored);
+		free(p);
+	} else if (p->rc < 0) {
+		pw_answer(p, p->rc);
+	} else {
+		app_write(a, &p->job, pw_store_run, pw_store_done);
+	}
 }
 
 /* Queues p for the pool (a->hashes); pw_done answers. */
@@ -244,6 +269,31 @@ static bool path_name(const app_match_t *m, char *out, size_t outlen)
 	return true;
 }
 
+typedef struct user_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	char name[256];
+	int rc;
+} user_write_t;
+
+static void user_del_run(app_write_t *job)
+{
+	user_write_t *w = (user_write_t *)job;
+	w->rc = store_user_del(job->st, w->name);
+}
+
+static void user_del_done(app_write_t *job, int status)
+{
+	user_write_t *w = (user_write_t *)job;
+	if (status == 0 && w->rc == STORE_OK)
+		http_respond(w->req, 204, NULL, NULL, "", 0);
+	else if (status == 0 && w->rc == STORE_NOTFOUND)
+		err(w->req, 404, "not_found", "users.no_such");
+	else
+		err(w->req, 503, "unavailable", "api.change_not_saved");
+	free(w);
+}
+
 static void users_del(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char name[128], role[32], target[256];
@@ -256,13 +306,10 @@ static void users_del(app_t *a, http_request_t *req, const app_match_t *m)
 		err(req, 409, "self", "users.not_self");
 		return;
 	}
-	int rc = store_user_del(a->store, target);
-	if (rc == STORE_OK)
-		http_respond(req, 204, NULL, NULL, "", 0);
-	else if (rc == STORE_NOTFOUND)
-		err(req, 404, "not_found", "users.no_such");
-	else
-		err(req, 503, "unavailable", "api.change_not_saved");
+	user_write_t *w = xcalloc(1, sizeof *w);
+	w->req = req;
+	snprintf(w->name, sizeof w->name, "%s", target);
+	app_write(a, &w->job, user_del_run, user_del_done);
 }
 
 /* ---- events ---- */
@@ -612,6 +659,44 @@ static void deck_md(app_t *a, http_request_t *req, const app_match_t *m)
 /* POST /api/v1/events/ID/sessions, with no body or {"mode": "live"} for a
  * session that follows its presenter, {"mode": "self-paced"} for one whose
  * questions all stay open online between the meetings. */
+/* A new session is a write (app_write); loading it into the live sessions
+ * and the answer happen back on the loop. */
+typedef struct session_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t id;
+	bool self_paced;
+	int rc;
+	store_session_t s;
+} session_write_t;
+
+static void session_run(app_write_t *job)
+{
+	session_write_t *w = (session_write_t *)job;
+	w->rc = store_session_create_mode(job->st, w->id, 6, w->self_paced, &w->s);
+	if (w->rc == STORE_OK)
+		store_event_touch(job->st, w->id);
+}
+
+static void session_done(app_write_t *job, int status)
+{
+	session_write_t *w = (session_write_t *)job;
+	app_t *a = job->app;
+	if (status < 0 || w->rc != STORE_OK || live_load(a, &w->s) < 0) {
+		err(w->req, 503, "unavailable", "events.session_not_started");
+	} else {
+		char url[512];
+		snprintf(url, sizeof url, "%s/%s", a->public_url, w->s.code);
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:n, s:i}", "code", w->s.code,
+		                      "status", "live", "mode",
+		                      w->self_paced ? "self-paced" : "live", "join_url", url,
+		                      "started_at", (json_int_t)w->s.started_at, "ended_at",
+		                      "answers", 0);
+		http_respond_json(w->req, 201, o, NULL);
+	}
+	free(w);
+}
+
 static void new_session(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	int64_t id = m->id;
@@ -630,19 +715,11 @@ static void new_session(app_t *a, http_request_t *req, const app_match_t *m)
 		self_paced = ms && strcmp(ms, "self-paced") == 0;
 		json_decref(b);
 	}
-	store_session_t s;
-	if (store_session_create_mode(a->store, id, 6, self_paced, &s) != STORE_OK ||
-	    live_load(a, &s) < 0) {
-		err(req, 503, "unavailable", "events.session_not_started");
-		return;
-	}
-	store_event_touch(a->store, id);
-	char url[512];
-	snprintf(url, sizeof url, "%s/%s", a->public_url, s.code);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:n, s:i}", "code", s.code, "status", "live",
-			      "mode", self_paced ? "self-paced" : "live", "join_url", url,
-			      "started_at", (json_int_t)s.started_at, "ended_at", "answers", 0);
-	http_respond_json(req, 201, o, NULL);
+	session_write_t *w = xcalloc(1, sizeof *w);
+	w->req = req;
+	w->id = id;
+	w->self_paced = self_paced;
+	app_write(a, &w->job, session_run, session_done);
 }
 
 static void share_done(http_request_t *req, int rc)
@@ -653,6 +730,28 @@ static void share_done(http_request_t *req, int rc)
 		err(req, 404, "not_found", "users.no_such");
 	else
 		err(req, 503, "unavailable", "api.change_not_saved");
+}
+
+/* Sharing and unsharing (role ""), through app_write. */
+typedef struct share_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t id;
+	char name[256], role[32];
+	int rc;
+} share_write_t;
+
+static void share_run(app_write_t *job)
+{
+	share_write_t *w = (share_write_t *)job;
+	w->rc = store_share(job->st, w->id, w->name, w->role[0] ? w->role : NULL);
+}
+
+static void share_write_done(app_write_t *job, int status)
+{
+	share_write_t *w = (share_write_t *)job;
+	share_done(w->req, status < 0 ? STORE_ERROR : w->rc);
+	free(w);
 }
 
 static void share(app_t *a, http_request_t *req, const app_match_t *m)
@@ -668,16 +767,26 @@ static void share(app_t *a, http_request_t *req, const app_match_t *m)
 		json_decref(j);
 		return;
 	}
-	int rc = store_share(a->store, m->id, name, role);
+	share_write_t *w = xcalloc(1, sizeof *w);
+	w->req = req;
+	w->id = m->id;
+	snprintf(w->name, sizeof w->name, "%s", name);
+	snprintf(w->role, sizeof w->role, "%s", role);
 	json_decref(j);
-	share_done(req, rc);
+	app_write(a, &w->job, share_run, share_write_done);
 }
 
 static void share_del(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	char name[256];
-	share_done(req, path_name(m, name, sizeof name) ? store_share(a->store, m->id, name, NULL)
-	                                                : STORE_NOTFOUND);
+	share_write_t *w = xcalloc(1, sizeof *w);
+	w->req = req;
+	w->id = m->id;
+	if (!path_name(m, w->name, sizeof w->name)) {
+		free(w);
+		share_done(req, STORE_NOTFOUND);
+		return;
+	}
+	app_write(a, &w->job, share_run, share_write_done);
 }
 
 static void add_log(int64_t at, const char *user, const char *action, int64_t answer,

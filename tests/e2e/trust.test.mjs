@@ -327,13 +327,20 @@ test('issue 11: writing events and images waits off the loop', async () => {
   const put = fetch(`${srv.base}/api/v1/events/${ev.body.id}`, {
     method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ summary: 'Samenvatting' }),
   }).then((r) => ({ status: r.status, at: performance.now() - t1 }));
+  const session = fetch(`${srv.base}/api/v1/events/${ev.body.id}/sessions`, { method: 'POST', headers: auth })
+    .then((r) => r.status);
+  const shared = fetch(`${srv.base}/api/v1/events/${ev.body.id}/share`, {
+    method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'root', role: 'moderator' }),
+  }).then((r) => r.status);
   await new Promise((r) => setTimeout(r, 50));
   const h2 = await fetch(`${srv.base}/healthz`).then(() => performance.now() - t1);
-  const [i, u] = await Promise.all([img, put]);
+  const [i, u, sess, sh] = await Promise.all([img, put, session, shared]);
   await released2;
   assert.ok(h2 < 700, `the loop waited ${Math.round(h2)} ms`);
   assert.equal(i.status, 201);
   assert.equal(u.status, 200);
+  assert.equal(sess, 201);
+  assert.equal(sh, 204);
   const del = await fetch(`${srv.base}/api/v1/events/${ev.body.id}`, { method: 'DELETE', headers: auth });
   assert.equal(del.status, 204);
   assert.equal((await fetch(`${srv.base}/api/v1/events/${ev.body.id}`, { headers: auth })).status, 404);
