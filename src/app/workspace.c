@@ -146,8 +146,8 @@ static void pw_store_run(app_write_t *job)
 	pw_work_t *p = (pw_work_t *)job;
 	p->rc = p->change ? app_user_set_hash_lang(job->st, p->name, p->hash, p->lang, p->msg,
 	                                           sizeof p->msg)
-	                  : app_user_store_lang(job->st, p->name, p->hash, p->role, p->lang,
-	                                        p->msg, sizeof p->msg);
+	                  : app_user_store_lang(job->st, p->name, p->hash, p->role, p->lang, p->msg,
+	                                        sizeof p->msg);
 }
 
 static void pw_store_done(app_write_t *job, int status)
@@ -687,11 +687,10 @@ static void session_done(app_write_t *job, int status)
 	} else {
 		char url[512];
 		snprintf(url, sizeof url, "%s/%s", a->public_url, w->s.code);
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:n, s:i}", "code", w->s.code,
-		                      "status", "live", "mode",
-		                      w->self_paced ? "self-paced" : "live", "join_url", url,
-		                      "started_at", (json_int_t)w->s.started_at, "ended_at",
-		                      "answers", 0);
+		json_t *o = json_pack(
+		    "{s:s, s:s, s:s, s:s, s:I, s:n, s:i}", "code", w->s.code, "status", "live",
+		    "mode", w->self_paced ? "self-paced" : "live", "join_url", url, "started_at",
+		    (json_int_t)w->s.started_at, "ended_at", "answers", 0);
 		http_respond_json(w->req, 201, o, NULL);
 	}
 	free(w);
