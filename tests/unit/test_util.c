@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "util/buf.h"
 #include "util/map.h"
+#include "util/metrics.h"
 
 static void buf_appends_and_formats(void **state)
 {
@@ -126,6 +128,57 @@ static void map_hash_is_keyed_per_process(void **state)
 	assert_int_not_equal(map_hash("", 0), 0);
 }
 
+static void *count_up(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 1000; i++) {
+		metrics_inc(METRIC_ANSWERS_STORED);
+		metrics_add(METRIC_WRITER_QUEUE, 1);
+	}
+	metrics_observe(HIST_GROUP_SIZE, 3);
+	return NULL;
+}
+
+static void *count_down(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 1000; i++)
+		metrics_add(METRIC_WRITER_QUEUE, -1);
+	return NULL;
+}
+
+/* Issue 11: per-thread counters sum up across threads, a gauge may go up
+ * on one thread and down on another, and the text is Prometheus'. */
+static void metrics_sum_over_threads(void **state)
+{
+	(void)state;
+	int64_t stored = metrics_get(METRIC_ANSWERS_STORED);
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, count_up, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, count_down, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(metrics_get(METRIC_ANSWERS_STORED), stored + 4000);
+	assert_int_equal(metrics_get(METRIC_WRITER_QUEUE), 0);
+	metrics_refused(429);
+	metrics_observe(HIST_FLUSH_SECONDS, 0.00015); /* the second bucket, 0.2 ms */
+	buf_t b = BUF_INIT;
+	metrics_write(&b);
+	assert_non_null(strstr(b.data, "# TYPE inspraak_answers_stored_total counter\n"));
+	assert_non_null(strstr(b.data, "inspraak_answers_refused_total{code=\"429\"} 1\n"));
+	assert_non_null(strstr(b.data, "inspraak_commit_group_size_bucket{le=\"2\"} 0\n"));
+	assert_non_null(strstr(b.data, "inspraak_commit_group_size_bucket{le=\"4\"} 4\n"));
+	assert_non_null(strstr(b.data, "inspraak_commit_group_size_count 4\n"));
+	assert_non_null(strstr(b.data, "inspraak_flush_seconds_bucket{le=\"0.0001\"} 0\n"));
+	assert_non_null(strstr(b.data, "inspraak_flush_seconds_bucket{le=\"0.0002\"} 1\n"));
+	assert_non_null(strstr(b.data, "inspraak_flush_seconds_bucket{le=\"+Inf\"} 1\n"));
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +187,7 @@ int main(void)
 	    cmocka_unit_test(buf_escapes_html),
 	    cmocka_unit_test(map_puts_gets_and_deletes),
 	    cmocka_unit_test(map_hash_is_keyed_per_process),
+	    cmocka_unit_test(metrics_sum_over_threads),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
