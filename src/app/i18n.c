@@ -66,6 +66,11 @@ static const struct {
 	{"form.done", "Je hebt deze vraag beantwoord. Laad de pagina opnieuw voor de volgende vraag.",
 	 "You have answered this question. Reload the page for the next question."},
 	{"form.sent", "Bedankt, je antwoord is ontvangen.", "Thank you, your answer was received."},
+	{"form.sent_held",
+	 "Bedankt, je antwoord is ontvangen. Het verschijnt op het scherm zodra een moderator het "
+	 "heeft bekeken.",
+	 "Thank you, your answer was received. It appears on the screen once a moderator has looked "
+	 "at it."},
 	{"results.title", "Resultaten", "Results"},
 	{"results.so_far", "Tussenstand", "Results so far"},
 	{"results.hidden", "De resultaten verschijnen straks.", "The results will appear shortly."},

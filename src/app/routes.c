@@ -579,8 +579,11 @@ void app_handle(http_request_t *req, void *ctx)
 		uint64_t key;
 		auth_participant(a, req, hex, &key, cookie);
 		bool ok = http_query(req, "sent", sent, sizeof sent) > 0;
-		pages_participant(a, s, req, 200, ok ? tr(s->lang, "form.sent") : NULL, false,
-				  cookie);
+		char held_v[4];
+		bool held = http_query(req, "held", held_v, sizeof held_v) > 0;
+		pages_participant(a, s, req, 200,
+				  ok ? tr(s->lang, held ? "form.sent_held" : "form.sent") : NULL,
+				  false, cookie);
 		return;
 	}
 	not_found(req);
