@@ -48,6 +48,10 @@ typedef struct session {
 	int64_t phones_sent_slide; /* what was last published to phones */
 	uint64_t phones_sent_version;
 	uint64_t phones_sent_at; /* loop time of that */
+	/* The countdown of a question with a timer (live.c): wall-clock ms at
+	 * which voting closes by itself, 0 while none runs; and its slide. */
+	int64_t closes_at;
+	int64_t countdown_slide;
 } session_t;
 
 typedef struct static_file {
@@ -80,6 +84,7 @@ struct app {
 	uint64_t last_flush;
 	uint64_t flush_due; /* loop time the timer fires, while flush_pending */
 	bool flush_pending;
+	uv_timer_t countdown_timer; /* the earliest closes_at of every session */
 	/* Work queued on libuv's thread pool that has not come back to the
 	 * loop: report downloads (reports.c) and password checks (auth.c).
 	 * Loop thread only. */

@@ -496,11 +496,13 @@ enum {
 	SET_LABELS,
 	SET_RESULTS,
 	SET_MODERATION,
+	SET_TIMER,
 	SET_COUNT
 };
 
 static const char *const setting_names[SET_COUNT] = {
     "max-length", "answers", "entries", "multiple", "scale", "labels", "results", "moderation",
+    "timer",
 };
 
 /* The settings each kind takes, in the order the docs list them. */
@@ -543,6 +545,8 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 		                 cloud ? DECK_CLOUD_MAX_LENGTH : DECK_OPEN_MAX_LENGTH,
 		                 &s->max_length);
 	case SET_ANSWERS: return parse_int(p, line, key, v, 1, DECK_ANSWERS_MAX, &s->max_answers);
+	case SET_TIMER:
+		return parse_int(p, line, key, v, DECK_TIMER_MIN, DECK_TIMER_MAX, &s->timer);
 	case SET_ENTRIES:
 		return parse_int(p, line, key, v, 1, DECK_CLOUD_ENTRIES_MAX, &s->max_answers);
 	case SET_SCALE:
@@ -601,6 +605,9 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
  * when it is not one of them. */
 static int lookup_setting(parser_t *p, const slide_t *s, int line, const char *key)
 {
+	/* Settings every question takes, whatever its kind (issue 12). */
+	if (strcmp(key, "timer") == 0)
+		return SET_TIMER;
 	const int *allowed = kind_settings[s->kind];
 	for (int i = 0; i < KIND_SETTINGS_MAX && allowed[i] >= 0; i++)
 		if (strcmp(setting_names[allowed[i]], key) == 0)
@@ -1012,6 +1019,8 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 		json_object_set_new(j, "results_on_phones", json_boolean(s->results_on_phones));
 	if (s->approve)
 		json_object_set_new(j, "approve", json_true());
+	if (s->timer)
+		json_object_set_new(j, "timer", json_integer(s->timer));
 	if (with_source) {
 		json_object_set_new(j, "md", json_string(s->body_md ? s->body_md : ""));
 		json_object_set_new(j, "line", json_integer(s->line));
@@ -1051,6 +1060,9 @@ int slide_from_json(const json_t *j, slide_t *s)
 		s->line = (int)json_integer_value(line);
 	s->results_on_phones = json_is_true(json_object_get(j, "results_on_phones"));
 	s->approve = json_is_true(json_object_get(j, "approve"));
+	if (json_object_get(j, "timer") &&
+	    (!jint(j, "timer", &s->timer) || s->timer < DECK_TIMER_MIN || s->timer > DECK_TIMER_MAX))
+		s->timer = 0;
 	json_t *items = NULL;
 	switch (s->kind) {
 	case SLIDE_OPEN:

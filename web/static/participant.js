@@ -258,7 +258,7 @@ function render() {
   }
   const s = state.slide;
   const pending = pendingFor(s.id).filter((p) => !p.upvote).length;
-  const key = [s.id, state.open, state.status, doneCount(s.id), unitsOf(s.id), pending, lang].join('|');
+  const key = [s.id, state.open, state.status, s.closes_at, doneCount(s.id), unitsOf(s.id), pending, lang].join('|');
   if (key === shownKey) return;
   shownKey = key;
   document.documentElement.lang = lang;
@@ -269,6 +269,9 @@ function render() {
     lateError = '';
   }
   if (s.kind !== 'content' && s.title) section.append(el('h1', { text: s.title }));
+  if (state.status !== 'ended' && state.open && s.closes_at) {
+    section.append(el('p', { class: 'countdown', id: 'countdown', role: 'timer', dir: 'ltr' }));
+  }
   if (s.html && s.html.trim()) {
     const body = el('div', { class: 'slide-body' });
     body.innerHTML = s.html; // made safe by the server's Markdown renderer
@@ -294,6 +297,7 @@ function render() {
   }
   const hadFocus = main.contains(document.activeElement);
   main.replaceChildren(section);
+  tick();
   // Keyboard and screen reader users keep their place: on the news.
   if (hadFocus) {
     const to = section.querySelector('.feedback p, h1');
@@ -498,6 +502,21 @@ function answerForm(s) {
     }
   });
   return f;
+}
+
+// ---- the countdown of a question with a timer --------------------------------
+
+// The server closes voting at zero by itself and sends the new state; this
+// only shows the time left, from the deadline in the state.
+function tick() {
+  const c = $('countdown');
+  clearTimeout(tick.timer);
+  if (!c || !state?.slide.closes_at) return;
+  const left = Math.max(0, Math.ceil((state.slide.closes_at - Date.now()) / 1000));
+  const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+  c.textContent = t(lang, 'time_left', { t: clock });
+  c.classList.toggle('soon', left <= 10);
+  if (left > 0) tick.timer = setTimeout(tick, 250);
 }
 
 // ---- results on phones ------------------------------------------------------

@@ -727,6 +727,7 @@ function applyState(st) {
   const ended = st.status === 'ended';
   badge.hidden = !ended && (s.kind === 'content' || st.open);
   badge.textContent = t(lang, ended ? 'session_ended' : 'voting_closed');
+  countdown();
   footer();
   labelControls();
 }
@@ -736,6 +737,28 @@ function emptyTally(s) {
     options: (s.options || []).map((label, index) => ({ label, index, count: 0, percent: 0, mean: null })),
     statements: (s.statements || []).map((text) => ({ text, counts: new Array(s.scale_max || 5).fill(0), count: 0, mean: null })),
     scale_max: s.scale_max, labels: s.labels };
+}
+
+// A question with a timer: the time left, from the server's deadline. The
+// server closes voting at zero by itself; the new state hides this.
+function countdown() {
+  const c = $('countdown');
+  clearInterval(countdown.timer);
+  const at = state?.open && state.slide.closes_at;
+  c.hidden = !at;
+  if (!at) return;
+  const draw = () => {
+    const left = Math.max(0, Math.ceil((at - Date.now()) / 1000));
+    c.textContent = clock(left);
+    c.classList.toggle('soon', left <= 10);
+    c.setAttribute('aria-label', plural(lang, 'seconds_left', left));
+  };
+  draw();
+  countdown.timer = setInterval(draw, 250);
+}
+
+function clock(s) {
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
 // "Go to {host} and use code {code}" with host and code in bold.

@@ -1,0 +1,90 @@
+// Issue 12: a question with `timer: N` closes its voting by itself at zero,
+// on the server's own timer; the phone and the presenter show the time left,
+// also after a reload; opening it again starts a new countdown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { prepare, startServer, stopServer, cleanup, control, state, Participant, ROOT, launchBrowser } from './lib.mjs';
+
+const OUT = path.join(ROOT, 'tests/e2e/out');
+let env, srv, browser;
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  env = prepare('tests/e2e/decks/hall.md');
+  srv = await startServer(env);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stopServer(srv);
+  cleanup(env);
+});
+
+async function waitState(pred, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const st = await state(srv.base, env.code);
+    if (pred(st)) return st;
+    if (Date.now() > end) throw new Error(`state not reached: ${JSON.stringify(st)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('voting closes by itself at zero, shown on the phone and the screen', async () => {
+  // a fresh countdown: leave the slide and come back
+  await control(srv.base, env.code, env.token, 'next');
+  const st = (await control(srv.base, env.code, env.token, 'prev')).body;
+  assert.equal(st.slide.timer, 5);
+  assert.ok(st.open);
+  const left = st.slide.closes_at - Date.now();
+  assert.ok(left > 3500 && left <= 5200, `closes in ${left} ms`);
+
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 760 }, isMobile: true })).newPage();
+  await phone.goto(`${srv.base}/${env.code}`);
+  await phone.waitForSelector('#countdown');
+  assert.match(await phone.textContent('#countdown'), /^Nog 0:0[1-5] om te stemmen$/);
+  await phone.screenshot({ path: path.join(OUT, 'phone-390-countdown.png') });
+  // after a reload (a new stream) the time left is still there
+  await phone.reload();
+  await phone.waitForSelector('#countdown');
+
+  const pres = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+  await pres.goto(`${srv.base}/login?next=/present/${env.code}`);
+  await pres.fill('#name', 'anna');
+  await pres.fill('#password', 'geheim-wachtwoord');
+  await pres.click('button[type=submit]');
+  await pres.waitForSelector('#countdown:not([hidden])');
+  assert.match(await pres.textContent('#countdown'), /^0:0[0-5]$/);
+  await pres.screenshot({ path: path.join(OUT, 'stage-1280x720-countdown.png') });
+
+  const p = new Participant(srv.base, env.code);
+  assert.equal((await p.answer(st.slide.id, 0)).status, 201);
+
+  // the server closes voting, with no presenter or phone asking
+  const closed = await waitState((s) => !s.open, 7000);
+  assert.ok(Date.now() >= st.slide.closes_at - 50, 'not before its time');
+  assert.equal(closed.slide.closes_at, undefined);
+  const late = await new Participant(srv.base, env.code).answer(st.slide.id, 1);
+  assert.equal(late.status, 409);
+  assert.equal(late.body.code, 'closed');
+  await phone.waitForSelector('p.closed');
+  assert.equal(await phone.$('#countdown'), null);
+  await pres.waitForSelector('#countdown[hidden]', { state: 'attached' });
+  await pres.waitForSelector('#badge:not([hidden])');
+
+  // opened again (L): a new countdown of the whole time
+  const again = (await control(srv.base, env.code, env.token, 'open')).body;
+  assert.ok(again.slide.closes_at - Date.now() > 3500);
+  await phone.waitForSelector('#countdown');
+  await control(srv.base, env.code, env.token, 'close');
+  const stopped = await state(srv.base, env.code);
+  assert.equal(stopped.slide.closes_at, undefined, 'closing by hand stops the countdown');
+
+  // a question without a timer has none
+  const next = (await control(srv.base, env.code, env.token, 'next')).body;
+  assert.equal(next.slide.closes_at, undefined);
+  await phone.context().close();
+  await pres.context().close();
+});
