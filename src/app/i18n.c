@@ -66,6 +66,8 @@ static const struct {
 	{"form.done", "Je hebt deze vraag beantwoord. Laad de pagina opnieuw voor de volgende vraag.",
 	 "You have answered this question. Reload the page for the next question."},
 	{"form.sent", "Bedankt, je antwoord is ontvangen.", "Thank you, your answer was received."},
+	{"err.reactions_off", "Reacties staan uit bij deze presentatie.",
+	 "Reactions are off for this presentation."},
 	{"form.sent_held",
 	 "Bedankt, je antwoord is ontvangen. Het verschijnt op het scherm zodra een moderator het "
 	 "heeft bekeken.",

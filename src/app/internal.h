@@ -18,6 +18,8 @@
 #include "util/buf.h"
 #include "util/map.h"
 
+enum { REACTIONS_N = 5 }; /* clap, heart, laugh, wow, idea */
+
 typedef struct live_slide {
 	int64_t id;
 	slide_t s;
@@ -52,6 +54,10 @@ typedef struct session {
 	 * which voting closes by itself, 0 while none runs; and its slide. */
 	int64_t closes_at;
 	int64_t countdown_slide;
+	/* Reactions (reactions.c): on when the deck says so; counts per kind
+	 * since the last flush, never stored. */
+	bool reactions;
+	uint32_t reacted[REACTIONS_N];
 } session_t;
 
 typedef struct static_file {
@@ -78,6 +84,7 @@ struct app {
 	 * second), failed code look-ups per network address, failed logins
 	 * per account and per address */
 	bucket_set_t budget, lookups, logins;
+	bucket_set_t reacts; /* reactions per participant (reactions.c) */
 	unsigned char hash_key[crypto_shorthash_KEYBYTES];
 	filter_t *filter; /* words that hold an answer back for a moderator */
 	uv_timer_t flush_timer;
@@ -162,6 +169,15 @@ void workspace_handle(app_t *a, http_request_t *req, int64_t user, bool csrf_ok)
 void media_upload(app_t *a, http_request_t *req, int64_t event_id);
 /* GET /media/ID/NAME (rest is "ID/NAME"). */
 void media_serve(app_t *a, http_request_t *req, const char *rest);
+
+/* ---- reactions.c ---- */
+/* POST /api/v1/sessions/CODE/reactions {"reaction": "clap"}: counts it for
+ * the presenters; 202, or 409 when the deck has reactions off, 429 when
+ * this participant reacts too often. */
+void reactions_post(app_t *a, session_t *s, http_request_t *req);
+/* The counts since the last call as {"clap": n, ...} (a new reference), and
+ * zero again; NULL when there were none. */
+json_t *reactions_take(session_t *s);
 
 /* ---- auth.c ---- */
 /* The participant for this request: reads or makes the cookie. Fills hex

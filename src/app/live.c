@@ -118,6 +118,8 @@ static void build_state(app_t *a, session_t *s)
 			       "id", (json_int_t)s->row.event_id, "title", s->title, "subtitle",
 			       s->subtitle, "lang", s->lang, "open", s->row.open, "results",
 			       s->row.results, "slide", slide);
+	if (s->reactions)
+		json_object_set_new(st, "reactions", json_true());
 	free(s->state);
 	s->state = json_dumps(st, JSON_COMPACT);
 	json_decref(st);
@@ -296,6 +298,19 @@ static void saved(store_job_t *job)
 	free(sv);
 }
 
+/* Whether the event's deck turns reactions on. The deck was checked when
+ * it was saved; one that no longer parses has them off. */
+static bool deck_says_reactions(const char *md)
+{
+	deck_t *d = NULL;
+	char err[160];
+	if (!md || deck_parse(md, strlen(md), &d, err, sizeof err) < 0)
+		return false;
+	bool on = d->reactions;
+	deck_free(d);
+	return on;
+}
+
 /* ---- the countdown ---- */
 
 static void countdown_arm(app_t *a);
@@ -416,6 +431,15 @@ static void flush(uv_timer_t *t)
 				sse_frame_unref(f);
 			}
 		}
+		json_t *r = reactions_take(s);
+		if (r && sse_hub_count(s->presenters)) {
+			char *d = json_dumps(r, JSON_COMPACT);
+			sse_frame_t *f = sse_frame_event("reactions", -1, "reactions", d);
+			sse_hub_publish(s->presenters, f);
+			sse_frame_unref(f);
+			free(d);
+		}
+		json_decref(r);
 		if (phones_behind(s)) {
 			uint64_t due = s->phones_sent_at + PHONES_INTERVAL_MS;
 			if (now >= due || s->phones_sent_slide != cur->id) {
@@ -592,6 +616,7 @@ int live_reload(app_t *a, session_t *s)
 	s->title = ev.title;
 	s->subtitle = ev.subtitle;
 	s->lang = ev.lang;
+	s->reactions = deck_says_reactions(ev.deck_md);
 	free(ev.deck_md);
 	if (rc < 0)
 		return -1;
@@ -632,6 +657,7 @@ int live_load(app_t *a, const store_session_t *row)
 	s->title = ev.title;
 	s->subtitle = ev.subtitle;
 	s->lang = ev.lang;
+	s->reactions = deck_says_reactions(ev.deck_md);
 	free(ev.deck_md);
 	if (load_slides(s, rows, n) < 0) {
 		store_slides_free(rows, n);

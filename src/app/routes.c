@@ -376,6 +376,12 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 			return;
 		}
 		answers_post_json(a, s, req);
+	} else if (strcmp(sub, "/reactions") == 0) {
+		if (!post) {
+			wrong_method(req, "POST");
+			return;
+		}
+		reactions_post(a, s, req);
 	} else if (strcmp(sub, "/qr.svg") == 0) {
 		if (!get) {
 			wrong_method(req, "GET");
@@ -609,6 +615,7 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 	a->budget = (bucket_set_t)BUCKET_SET(20, 500);
 	a->lookups = (bucket_set_t)BUCKET_SET(60, 1000);
 	a->logins = (bucket_set_t)BUCKET_SET(5, 30000);
+	a->reacts = (bucket_set_t)BUCKET_SET(5, 1000);
 	snprintf(a->web_dir, sizeof a->web_dir, "%s", opt->web_dir);
 	snprintf(a->public_url, sizeof a->public_url, "%s", opt->public_url);
 	crypto_generichash(a->hash_key, sizeof a->hash_key, (const unsigned char *)"seen", 4,
@@ -653,6 +660,7 @@ void app_free(app_t *a)
 	bucket_free(&a->budget);
 	bucket_free(&a->lookups);
 	bucket_free(&a->logins);
+	bucket_free(&a->reacts);
 	pages_free(a);
 	filter_free(a->filter);
 	free(a);

@@ -364,8 +364,9 @@ static int set_text(parser_t *p, int line, const char *key, const char *v, bool 
 
 static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 {
-	static const char *const keys[] = {"title", "subtitle", "lang", "dates"};
-	bool seen[4] = {false};
+	static const char *const keys[] = {"title", "subtitle", "lang", "dates", "reactions"};
+	enum { N_KEYS = sizeof keys / sizeof *keys };
+	bool seen[N_KEYS] = {false};
 	size_t i = 0;
 	if (p->n_lines == 0 || !is_separator(&p->lines[0]))
 		return fail(p, 1,
@@ -385,10 +386,10 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 			                "geen regel 'sleutel: waarde' (verwacht: title, subtitle, "
 			                "lang of dates, zoals 'title: Samenleven in diversiteit')"));
 		size_t k = 0;
-		while (k < 4 && strcmp(keys[k], key) != 0)
+		while (k < N_KEYS && strcmp(keys[k], key) != 0)
 			k++;
 		int rc = 0;
-		if (k == 4)
+		if (k == N_KEYS)
 			rc = fail(p, l->no,
 			          MSG("unknown key '%s' (expected title, subtitle, lang or dates)",
 			              "onbekende sleutel '%s' (verwacht: title, subtitle, lang of "
@@ -410,9 +411,16 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 			          v);
 		else if (k == 2)
 			d->lang = xstrdup(v);
-		else
+		else if (k == 3)
 			rc = parse_dates(p, d, l->no, v);
-		if (k < 4)
+		else if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+			rc = fail(p, l->no,
+			          MSG("reactions is '%s' (expected on or off)",
+			              "reactions is '%s' (verwacht: on of off)"),
+			          v);
+		else
+			d->reactions = v[1] == 'n';
+		if (k < N_KEYS)
 			seen[k] = true;
 		free(v);
 		if (rc)

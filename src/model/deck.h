@@ -78,6 +78,7 @@ typedef struct deck {
 	char *lang;     /* "nl" or "en" */
 	char **dates;   /* ISO dates YYYY-MM-DD, may be empty */
 	size_t n_dates;
+	bool reactions; /* phones may send emoji reactions to the screen (default off) */
 	slide_t *slides;
 	size_t n_slides; /* at least 1 */
 } deck_t;

@@ -504,6 +504,50 @@ function answerForm(s) {
   return f;
 }
 
+// ---- reactions ----------------------------------------------------------------
+
+// A row of a few emoji at the foot of the page, on every slide, when the
+// deck turns reactions on. Nothing is kept: a tap is sent and forgotten;
+// the server says when to wait (429) and the row waits that long.
+const REACTIONS = [['clap', '👏'], ['heart', '❤️'], ['laugh', '😂'], ['wow', '😮'], ['idea', '💡']];
+let reactBar = null;
+
+function showReactions() {
+  const on = Boolean(state?.reactions) && state.status !== 'ended' && !selfPaced();
+  if (!on) { if (reactBar) reactBar.hidden = true; document.body.classList.remove('with-reactions'); return; }
+  if (!reactBar) {
+    reactBar = el('nav', { class: 'reactions' });
+    for (const [name, emoji] of REACTIONS) {
+      const b = el('button', { type: 'button', class: 'react', 'data-reaction': name },
+        el('span', { 'aria-hidden': 'true', text: emoji, dir: 'ltr' }));
+      b.addEventListener('click', () => react(b, name));
+      reactBar.append(b);
+    }
+    document.body.append(reactBar);
+  }
+  reactBar.setAttribute('aria-label', t(lang, 'reactions'));
+  for (const b of reactBar.children) b.setAttribute('aria-label', t(lang, `react_${b.dataset.reaction}`));
+  reactBar.hidden = false;
+  document.body.classList.add('with-reactions');
+}
+
+async function react(button, name) {
+  button.classList.remove('sent');
+  void button.offsetWidth;
+  button.classList.add('sent');
+  let res = null;
+  try {
+    res = await fetch(`/api/v1/sessions/${code}/reactions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reaction: name }),
+    });
+  } catch { return; }
+  if (res.status === 429) {
+    const wait = Math.min(Number(res.headers.get('retry-after')) || 2, 30);
+    for (const b of reactBar.children) b.disabled = true;
+    setTimeout(() => { for (const b of reactBar.children) b.disabled = false; }, wait * 1000);
+  }
+}
+
 // ---- the countdown of a question with a timer --------------------------------
 
 // The server closes voting at zero by itself and sends the new state; this
@@ -625,6 +669,7 @@ function connect() {
     lang = st.event?.lang || lang;
     const title = document.querySelector('.event-title');
     if (title && st.event?.title) title.textContent = st.event.title;
+    showReactions();
     if (selfPaced()) { questionnaire.stateChanged(st); return; }
     render();
     renderResults(); // shown or hidden by the presenter: no new page needed

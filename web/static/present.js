@@ -883,6 +883,34 @@ function labelControls() {
   controls.setAttribute('aria-label', t(lang, 'controls'));
 }
 
+// ---- reactions -------------------------------------------------------------
+
+// The counts since the last frame float up at the right of the stage and
+// fade: a few emoji per kind, and one with "×n" when more came at once.
+const EMOJI = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', idea: '💡' };
+
+function floatReactions(counts) {
+  const box = $('reactions');
+  for (const [name, n] of Object.entries(counts)) {
+    const emoji = EMOJI[name];
+    if (!emoji || !(n > 0)) continue;
+    const shown = Math.min(n, 4);
+    for (let i = 0; i < shown; i++) {
+      const last = i === shown - 1 && n > shown;
+      const f = el('span', 'float', last ? `${emoji}×${n - shown + 1}` : emoji);
+      f.style.left = `${Math.round(Math.random() * 220)}px`;
+      box.append(f);
+      if (reduceMotion) { setTimeout(() => f.remove(), 1500); continue; }
+      const a = f.animate([
+        { transform: 'translateY(0) scale(0.6)', opacity: 0 },
+        { transform: 'translateY(-120px) scale(1)', opacity: 1, offset: 0.15 },
+        { transform: `translateY(-${520 + Math.round(Math.random() * 160)}px) scale(1)`, opacity: 0 },
+      ], { duration: 2600 + Math.random() * 600, delay: i * 140, easing: 'ease-out', fill: 'both' });
+      a.onfinish = () => f.remove();
+    }
+  }
+}
+
 // ---- the stream -----------------------------------------------------------
 
 let source = null;
@@ -910,6 +938,7 @@ function connect() {
       footer();
     }
   });
+  source.addEventListener('reactions', (e) => floatReactions(JSON.parse(e.data)));
   source.addEventListener('error', async () => {
     setConn(false);
     if (source.readyState !== EventSource.CLOSED) return; // the browser retries by itself
