@@ -52,7 +52,7 @@ static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int 
 				 (long long)slide_id);
 		/* held=1: the page says the answer waits for a moderator (issue 12) */
 		snprintf(hdr, sizeof hdr, "Location: /%s?%ssent=%s\r\n%s", s->row.code,
-			 pending ? "held=1&" : "", sent, set_cookie);
+		         pending ? "held=1&" : "", sent, set_cookie);
 		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 		return;
 	}

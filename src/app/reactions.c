@@ -45,8 +45,9 @@ void reactions_post(app_t *a, session_t *s, http_request_t *req)
 	json_decref(body);
 	if (i < 0) {
 		http_respond_error(req, 400, "invalid",
-		                   tr_req(req, "expected {\"reaction\": NAME} with NAME clap, heart, "
-		                               "laugh, wow or idea"),
+		                   tr_req(req,
+		                          "expected {\"reaction\": NAME} with NAME clap, heart, "
+		                          "laugh, wow or idea"),
 		                   cookie);
 		return;
 	}

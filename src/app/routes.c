@@ -588,8 +588,8 @@ void app_handle(http_request_t *req, void *ctx)
 		char held_v[4];
 		bool held = http_query(req, "held", held_v, sizeof held_v) > 0;
 		pages_participant(a, s, req, 200,
-				  ok ? tr(s->lang, held ? "form.sent_held" : "form.sent") : NULL,
-				  false, cookie);
+		                  ok ? tr(s->lang, held ? "form.sent_held" : "form.sent") : NULL,
+		                  false, cookie);
 		return;
 	}
 	not_found(req);

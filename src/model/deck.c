@@ -1068,8 +1068,9 @@ int slide_from_json(const json_t *j, slide_t *s)
 		s->line = (int)json_integer_value(line);
 	s->results_on_phones = json_is_true(json_object_get(j, "results_on_phones"));
 	s->approve = json_is_true(json_object_get(j, "approve"));
-	if (json_object_get(j, "timer") &&
-	    (!jint(j, "timer", &s->timer) || s->timer < DECK_TIMER_MIN || s->timer > DECK_TIMER_MAX))
+	bool timed = json_object_get(j, "timer") != NULL;
+	if (timed && (!jint(j, "timer", &s->timer) || s->timer < DECK_TIMER_MIN ||
+	              s->timer > DECK_TIMER_MAX))
 		s->timer = 0;
 	json_t *items = NULL;
 	switch (s->kind) {

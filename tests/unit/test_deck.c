@@ -687,10 +687,31 @@ static void takes_a_timer_on_every_question(void **state)
 	assert_null(json_object_get(j, "timer"));
 	json_decref(j);
 	deck_free(d);
-	bad(FRONT "? open: Vraag\ntimer: 4\n", "line 5: timer 4 is out of range (expected 5 to 3600)");
+	bad(FRONT "? open: Vraag\ntimer: 4\n",
+	    "line 5: timer 4 is out of range (expected 5 to 3600)");
 	bad(FRONT "? open: Vraag\ntimer: 3601\n", "line 5: timer 3601 is out of range");
-	bad(FRONT "? open: Vraag\ntimer: een minuut\n", "line 5: timer 'een minuut' is not a whole");
+	bad(FRONT "? open: Vraag\ntimer: een minuut\n",
+	    "line 5: timer 'een minuut' is not a whole");
 	bad(FRONT "? open: Vraag\ntimer: 60\ntimer: 30\n", "line 6: 'timer' appears twice");
+}
+
+/* Issue 12: reactions are off unless the front matter turns them on. */
+static void reads_reactions_from_the_front_matter(void **state)
+{
+	(void)state;
+	deck_t *d = parse_ok(FRONT "# Hallo\n");
+	assert_false(d->reactions);
+	deck_free(d);
+	d = parse_ok("---\ntitle: T\nreactions: on\n---\n# Hallo\n");
+	assert_true(d->reactions);
+	deck_free(d);
+	d = parse_ok("---\ntitle: T\nreactions: off\n---\n# Hallo\n");
+	assert_false(d->reactions);
+	deck_free(d);
+	bad("---\ntitle: T\nreactions: ja\n---\n# Hallo\n",
+	    "line 3: reactions is 'ja' (expected on or off)");
+	bad("---\ntitle: T\nreactions: on\nreactions: on\n---\n# Hallo\n",
+	    "line 4: 'reactions' appears twice");
 }
 
 static void says_it_in_dutch(void **state)
@@ -754,6 +775,7 @@ int main(void)
 	    cmocka_unit_test(parses_the_demo_deck),
 	    cmocka_unit_test(says_it_in_dutch),
 	    cmocka_unit_test(takes_a_timer_on_every_question),
+	    cmocka_unit_test(reads_reactions_from_the_front_matter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
