@@ -789,14 +789,14 @@ function toggleJoin(show) {
 
 // The keys of this screen, from the same table the keydown handler reads.
 const keyList = [
-  ['→ Space PgDn', 'next'], ['← PgUp', 'prev'], ['R', 'show_results'], ['L', 'lock'],
+  ['→ Space PgDn', 'next'], ['← PgUp', 'prev'], ['R', 'key_results'], ['L', 'key_lock'],
   ['A', 'key_page'], ['P', 'key_pause'], ['J', 'join'], ['F', 'fullscreen'], ['?', 'key_help'],
 ];
 function toggleKeys(show) {
   const o = $('keys-overlay');
   o.hidden = show == null ? !o.hidden : !show;
   if (o.hidden) return;
-  const strip = (s) => s.replace(/\s*\([^)]*\)$/, ''); // the button titles end in "(R)"
+  const strip = (s) => s.replace(/\s*\([^)]{1,3}\)$/, ''); // the button titles end in "(R)"
   $('keys-title').textContent = t(lang, 'keys_title');
   $('keys-list').replaceChildren(...keyList.flatMap(([k, key]) => [el('dt', null, k), el('dd', null, strip(t(lang, key)))]));
 }
