@@ -53,6 +53,7 @@ static const char CSS[] =
 	"h3{color:#0b4f6c;border-bottom:2px solid #0b4f6c;padding-bottom:.2rem;margin-top:2.5rem}"
 	"section.slide{border:1px solid #d5dde5;border-radius:6px;padding:.5rem 1.2rem;margin:1rem 0}"
 	"section.slide h1{font-size:1.3rem;color:#0b4f6c;font-weight:bold}"
+	"section.slide pre{white-space:pre-wrap;overflow-wrap:anywhere}"
 	"table{border-collapse:collapse;margin:.8rem 0}td,th{padding:.25rem .7rem;"
 	"border-bottom:1px solid #d5dde5;text-align:start}td.n,th.n{text-align:right}"
 	"ul.cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,"

@@ -351,3 +351,18 @@ test('without JavaScript a held answer says it waits for a moderator', async () 
   const html = await (await p.request(loc)).text();
   assert.match(html, /zodra een moderator het heeft bekeken/);
 });
+
+test('the HTML report lays out right-to-left answers right to left', async () => {
+  const res = await fetch(`${srv.base}/api/v1/sessions/${env.code}/report?format=html`,
+    { headers: { authorization: `Bearer ${env.token}` } });
+  assert.equal(res.status, 200);
+  const html = await res.text();
+  const page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
+  await page.setContent(html);
+  const dirs = await page.evaluate(([ar, he]) => [...document.querySelectorAll('ul.cards li')]
+    .filter((li) => li.textContent.startsWith(ar) || li.textContent.startsWith(he))
+    .map((li) => getComputedStyle(li).direction), [ARABIC, HEBREW]);
+  assert.ok(dirs.length >= 2 && dirs.every((d) => d === 'rtl'), `directions ${dirs}`);
+  await page.screenshot({ path: path.join(OUT, 'report-html-rtl.png'), fullPage: false });
+  await page.context().close();
+});
