@@ -26,8 +26,9 @@ static int reaction_index(const char *name)
 	return -1;
 }
 
-void reactions_post(app_t *a, session_t *s, http_request_t *req)
+void reactions_post(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	session_t *s = m->session;
 	char hex[33], cookie[160];
 	uint64_t pkey;
 	auth_participant(a, req, hex, &pkey, cookie);
@@ -44,11 +45,7 @@ void reactions_post(app_t *a, session_t *s, http_request_t *req)
 	int i = reaction_index(json_string_value(json_object_get(body, "reaction")));
 	json_decref(body);
 	if (i < 0) {
-		http_respond_error(req, 400, "invalid",
-		                   tr_req(req,
-		                          "expected {\"reaction\": NAME} with NAME clap, heart, "
-		                          "laugh, wow or idea"),
-		                   cookie);
+		http_respond_error(req, 400, "invalid", tr_req(req, "api.reaction"), cookie);
 		return;
 	}
 	int retry;

@@ -30,6 +30,7 @@
 
 #include "report/image.h"
 #include "report/internal.h"
+#include "util/xalloc.h"
 
 #define FONT "Noto Sans, DejaVu Sans"
 
@@ -622,11 +623,10 @@ static void chart_choice_rank(pdf_t *p, const report_question_t *q, double y)
 	const slide_t *s = &p->r->slides[q->slide];
 	json_t *opts = json_object_get(q->combined, "options");
 	size_t n = json_array_size(opts);
-	const char **labels = calloc(n + 1, sizeof *labels), **notes = calloc(n + 1, sizeof *notes);
-	double *values = calloc(n + 1, sizeof *values), max = 0;
-	char (*note)[64] = calloc(n + 1, sizeof *note);
-	if (!labels || !notes || !values || !note)
-		abort();
+	const char **labels = xcalloc(n + 1, sizeof *labels);
+	const char **notes = xcalloc(n + 1, sizeof *notes);
+	double *values = xcalloc(n + 1, sizeof *values), max = 0;
+	char(*note)[64] = xcalloc(n + 1, sizeof *note);
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(opts, i);
 		labels[i] = jstr(e, "label");
@@ -723,9 +723,7 @@ static void chart_cloud(pdf_t *p, const report_question_t *q, double y)
 	double top = (double)json_integer_value(json_object_get(json_array_get(words, 0), "count"));
 	rect_t area = {MARGIN, y, PAGE_W - 2 * MARGIN, PAGE_H - BOTTOM - y};
 	double cx = area.x + area.w / 2, cy = area.y + area.h / 2;
-	rect_t *placed = calloc(n + 1, sizeof *placed);
-	if (!placed)
-		abort();
+	rect_t *placed = xcalloc(n + 1, sizeof *placed);
 	size_t np = 0;
 	static const rgb_t shades[] = {{0.043, 0.31, 0.424}, {0.16, 0.5, 0.55}, {0.55, 0.3, 0.5},
 				       {0.75, 0.4, 0.1}, {0.3, 0.4, 0.2}};
@@ -909,6 +907,55 @@ static int themes_section(pdf_t *p, const report_question_t *q)
 	return parts;
 }
 
+/* Open answers as cards: the visible ones, in answer order. */
+static size_t cards_open(const pdf_t *p, const report_question_t *q, card_t *cards)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < q->n_answers; i++)
+		if (!q->answers[i].hidden)
+			cards[n++].text = q->answers[i].text;
+	return n;
+}
+
+/* Q&A questions as cards, as the results order them, with votes and the
+ * answered mark below. */
+static size_t cards_qa(const pdf_t *p, const report_question_t *q, card_t *cards)
+{
+	size_t i, n = 0;
+	json_t *e;
+	json_array_foreach (json_object_get(q->combined, "items"), i, e) {
+		card_t *c = &cards[n++];
+		c->text = jstr(e, "text");
+		bool done = json_is_true(json_object_get(e, "answered"));
+		long long votes = json_integer_value(json_object_get(e, "votes"));
+		snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s", votes,
+		         report_count_word(votes, p->w->vote, p->w->votes), done ? "   ✓ " : "",
+		         done ? p->w->answered : "");
+	}
+	return n;
+}
+
+/* How each kind is drawn: as cards (answers that may run over pages, so
+ * the first pass counts pages and fixes the answers it saw) or as one
+ * chart on one page. Exactly one of the two is set for a question kind. */
+typedef struct pdf_kind {
+	size_t (*cards)(const pdf_t *p, const report_question_t *q, card_t *cards);
+	void (*chart)(pdf_t *p, const report_question_t *q, double y);
+} pdf_kind_t;
+
+static const pdf_kind_t pdf_kinds[] = {
+    [SLIDE_OPEN] = {.cards = cards_open},          [SLIDE_QA] = {.cards = cards_qa},
+    [SLIDE_CLOUD] = {.chart = chart_cloud},        [SLIDE_SCALE] = {.chart = chart_scale},
+    [SLIDE_CHOICE] = {.chart = chart_choice_rank}, [SLIDE_RANK] = {.chart = chart_choice_rank},
+};
+
+static const pdf_kind_t *pdf_kind(const slide_t *s)
+{
+	static const pdf_kind_t none;
+	size_t k = (size_t)s->kind;
+	return k < sizeof pdf_kinds / sizeof *pdf_kinds ? &pdf_kinds[k] : &none;
+}
+
 /*
  * Question number k (0-based) on r->slides[slide]: its answers on cards and
  * its themes (open and Q&A), or a chart. Sets *pages to the pages it takes
@@ -917,8 +964,8 @@ static int themes_section(pdf_t *p, const report_question_t *q)
  */
 static int question(pdf_t *p, size_t slide, size_t k, int *pages)
 {
-	const slide_t *s = &p->r->slides[slide];
-	bool cards_kind = s->kind == SLIDE_OPEN || s->kind == SLIDE_QA;
+	const pdf_kind_t *kind = pdf_kind(&p->r->slides[slide]);
+	bool cards_kind = kind->cards != NULL;
 	*pages = 1;
 	if (!p->drawing && !cards_kind)
 		return 0;
@@ -935,27 +982,8 @@ static int question(pdf_t *p, size_t slide, size_t k, int *pages)
 				p->until[k] = q.answers[i].id;
 	}
 	if (cards_kind) {
-		card_t *cards = calloc(q.n_answers + 1, sizeof *cards);
-		if (!cards)
-			abort();
-		size_t n = 0;
-		if (s->kind == SLIDE_OPEN) {
-			for (size_t i = 0; i < q.n_answers; i++)
-				if (!q.answers[i].hidden)
-					cards[n++].text = q.answers[i].text;
-		} else {
-			size_t i;
-			json_t *e;
-			json_array_foreach(json_object_get(q.combined, "items"), i, e) {
-				card_t *c = &cards[n++];
-				c->text = jstr(e, "text");
-				bool done = json_is_true(json_object_get(e, "answered"));
-				long long votes = json_integer_value(json_object_get(e, "votes"));
-				snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s", votes,
-					 report_count_word(votes, p->w->vote, p->w->votes),
-					 done ? "   ✓ " : "", done ? p->w->answered : "");
-			}
-		}
+		card_t *cards = xcalloc(q.n_answers + 1, sizeof *cards);
+		size_t n = kind->cards(p, &q, cards);
 		*pages = 0;
 		if (n)
 			*pages += cards_section(p, &q, cards, n);
@@ -973,12 +1001,8 @@ static int question(pdf_t *p, size_t slide, size_t k, int *pages)
 		double y = q_heading(p, &q, 1, 1, true) + 6;
 		if (q.total.answers == 0)
 			text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
-		else if (s->kind == SLIDE_CLOUD)
-			chart_cloud(p, &q, y);
-		else if (s->kind == SLIDE_SCALE)
-			chart_scale(p, &q, y);
-		else
-			chart_choice_rank(p, &q, y);
+		else if (kind->chart)
+			kind->chart(p, &q, y);
 	}
 	report_question_clear(&q);
 	return 0;
@@ -1095,9 +1119,7 @@ static int surface_close(pdf_t *p, int rc)
 int report_render_pdf(report_job_t *j)
 {
 	pdf_t p = {.j = j, .r = j->r, .w = report_words(j->r->lang)};
-	p.until = calloc(j->r->n_questions + 1, sizeof *p.until);
-	if (!p.until)
-		abort();
+	p.until = xcalloc(j->r->n_questions + 1, sizeof *p.until);
 	j->ticks = 2 * j->r->n_questions; /* counting, then drawing */
 	int rc = surface_open(&p), total = 0, drawn = 0;
 	if (rc == 0) {
