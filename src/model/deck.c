@@ -339,10 +339,41 @@ static int set_text(parser_t *p, int line, const char *key, const char *v, bool 
 	return 0;
 }
 
+static const char *const front_keys[] = {"title", "subtitle", "lang", "dates", "reactions"};
+enum { N_FRONT_KEYS = sizeof front_keys / sizeof *front_keys };
+
+/* The value v of the front matter's key number k, on line. */
+static int front_value(parser_t *p, deck_t *d, size_t k, int line, char *v)
+{
+	const char *key = front_keys[k];
+	switch (k) {
+	case 0: return set_text(p, line, key, v, true, &d->title);
+	case 1: return set_text(p, line, key, v, false, &d->subtitle);
+	case 2:
+		if (strcmp(v, "nl") != 0 && strcmp(v, "en") != 0)
+			return fail(p, line,
+			            MSG("unknown language '%s' (expected nl or en)",
+			                "onbekende taal '%s' (verwacht: nl of en)"),
+			            v);
+		d->lang = xstrdup(v);
+		return 0;
+	case 3: return parse_dates(p, d, line, v);
+	default:
+		/* reactions (issue 12): off unless the deck turns them on */
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+			return fail(p, line,
+			            MSG("reactions is '%s' (expected on or off)",
+			                "reactions is '%s' (verwacht: on of off)"),
+			            v);
+		d->reactions = v[1] == 'n';
+		return 0;
+	}
+}
+
 static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 {
-	static const char *const keys[] = {"title", "subtitle", "lang", "dates", "reactions"};
-	enum { N_KEYS = sizeof keys / sizeof *keys };
+	const char *const *keys = front_keys;
+	enum { N_KEYS = N_FRONT_KEYS };
 	bool seen[N_KEYS] = {false};
 	size_t i = 0;
 	if (p->n_lines == 0 || !is_separator(&p->lines[0]))
@@ -377,26 +408,8 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 			          MSG("'%s' appears twice (expected each key once)",
 			              "'%s' staat er twee keer (verwacht: elke sleutel één keer)"),
 			          key);
-		else if (k == 0)
-			rc = set_text(p, l->no, key, v, true, &d->title);
-		else if (k == 1)
-			rc = set_text(p, l->no, key, v, false, &d->subtitle);
-		else if (k == 2 && strcmp(v, "nl") != 0 && strcmp(v, "en") != 0)
-			rc = fail(p, l->no,
-			          MSG("unknown language '%s' (expected nl or en)",
-			              "onbekende taal '%s' (verwacht: nl of en)"),
-			          v);
-		else if (k == 2)
-			d->lang = xstrdup(v);
-		else if (k == 3)
-			rc = parse_dates(p, d, l->no, v);
-		else if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
-			rc = fail(p, l->no,
-			          MSG("reactions is '%s' (expected on or off)",
-			              "reactions is '%s' (verwacht: on of off)"),
-			          v);
 		else
-			d->reactions = v[1] == 'n';
+			rc = front_value(p, d, k, l->no, v);
 		if (k < N_KEYS)
 			seen[k] = true;
 		free(v);
