@@ -121,6 +121,8 @@ export function createQuestionnaire(h) {
     if (!s.html || !s.html.trim()) return null;
     const body = el('div', { class: 'slide-body' });
     body.innerHTML = s.html; // made safe by the server's Markdown renderer
+    // every block takes the direction of its own text (issue 12)
+    for (const b of body.querySelectorAll('p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th')) b.dir = 'auto';
     return body;
   }
 
