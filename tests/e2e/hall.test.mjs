@@ -171,3 +171,15 @@ test('a deck without reactions shows no row and refuses them', async () => {
     cleanup(other);
   }
 });
+
+test('the editor keeps the timer and reactions when it writes a deck back', async () => {
+  const { parseDeck, serialiseDeck, problems } = await import('../../web/static/app/deck.js');
+  const text = '---\ntitle: T\nlang: nl\nreactions: on\n---\n\n? choice: V\ntimer: 30\n\n- a\n- b\n';
+  const deck = parseDeck(text);
+  assert.equal(deck.meta.reactions, 'on');
+  assert.equal(deck.slides[0].settings.timer, '30');
+  assert.deepEqual(problems(deck.slides[0]), []);
+  assert.equal(serialiseDeck(deck).text, text);
+  deck.slides[0].settings.timer = '3';
+  assert.deepEqual(problems(deck.slides[0]), ['p_range']);
+});
