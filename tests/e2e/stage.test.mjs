@@ -169,6 +169,24 @@ async function checkStage(page, label) {
     return bad;
   });
   assert.deepEqual(overlaps, [], `${label}: overlapping boxes`);
+  // masonry: the columns of a page of cards differ by less than one card
+  const cols = await page.evaluate(() => {
+    const vis = [...document.querySelectorAll('.card')].filter((e) => e.checkVisibility({ visibilityProperty: true }));
+    const by = new Map();
+    let tallest = 0;
+    for (const c of vis) {
+      const r = c.getBoundingClientRect();
+      const x = Math.round(r.left);
+      by.set(x, Math.max(by.get(x) || 0, r.bottom));
+      tallest = Math.max(tallest, r.height);
+    }
+    return { n: vis.length, bottoms: [...by.values()], tallest };
+  });
+  if (cols.n > 1) {
+    assert.equal(cols.bottoms.length, Math.min(3, cols.n), `${label}: ${cols.n} cards in ${cols.bottoms.length} columns`);
+    const spread = Math.max(...cols.bottoms) - Math.min(...cols.bottoms);
+    assert.ok(spread <= cols.tallest + 2, `${label}: columns differ by ${spread}px, more than a card (${cols.tallest}px)`);
+  }
   // the smallest text on the stage, in stage pixels
   return page.evaluate(() => {
     let min = Infinity;
