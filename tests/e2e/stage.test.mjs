@@ -384,3 +384,16 @@ test('the HTML report lays out right-to-left answers right to left', async () =>
   await page.screenshot({ path: path.join(OUT, 'report-html-rtl.png'), fullPage: false });
   await page.context().close();
 });
+
+test('without JavaScript the answers on a phone read in their own direction too', async () => {
+  const s = slides.find((x) => x.kind === 'open' && x.results_on_phones);
+  await gotoIndex(s.index);
+  const p = new Participant(srv.base, env.code);
+  assert.equal((await p.answer(s.id, 'Mijn antwoord zonder script')).status, 201);
+  const html = await (await p.request(`/${env.code}`)).text();
+  assert.ok(html.includes(`<li dir=auto>${ARABIC}</li>`), 'the Arabic answer with dir=auto');
+  const qa = slides.find((x) => x.kind === 'qa' && !x.title.includes('goedkeuring'));
+  await gotoIndex(qa.index);
+  const page = await (await p.request(`/${env.code}`)).text();
+  assert.ok(page.includes(`<span class="qa-text" dir=auto>${HEBREW}</span>`), 'the Hebrew question with dir=auto');
+});
