@@ -570,14 +570,13 @@ class ScaleView {
 }
 
 // Q&A: open questions by votes, answered ones dimmed at the end. Click or
-// Enter marks a question answered (or not). What does not fit is counted.
+// Enter marks a question answered (or not). What does not fit goes on pages.
 class QaView {
   constructor(root) {
     this.root = root;
     this.box = el('div', 'qa');
-    this.more = el('div', 'qa-more');
     this.emptyNote = el('div', 'empty', t(lang, 'no_questions'));
-    root.append(this.box, this.more, this.emptyNote);
+    root.append(this.box, this.emptyNote);
     this.pager = new Pager(root, (i) => this.show(i));
     this.nodes = new Map();
   }
@@ -628,7 +627,6 @@ class QaView {
     const gap = parseFloat(getComputedStyle(this.box).rowGap) || 0;
     this.pages = splitRows(list, H, gap);
     this.pager.set(this.pages.length);
-    this.more.hidden = true;
   }
   show(i) {
     const on = new Set(this.pages?.[i] || []);
