@@ -61,8 +61,9 @@ static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int 
 		if (s->row.self_paced)
 			snprintf(sent, sizeof sent, "%lld#q-%lld", (long long)slide_id,
 				 (long long)slide_id);
-		snprintf(hdr, sizeof hdr, "Location: /%s?sent=%s\r\n%s", s->row.code, sent,
-			 set_cookie);
+		/* held=1: the page says the answer waits for a moderator (issue 12) */
+		snprintf(hdr, sizeof hdr, "Location: /%s?%ssent=%s\r\n%s", s->row.code,
+		         pending ? "held=1&" : "", sent, set_cookie);
 		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 		return;
 	}

@@ -19,6 +19,8 @@
 #include "util/i18n.h"
 #include "util/map.h"
 
+enum { REACTIONS_N = 5 }; /* clap, heart, laugh, wow, idea */
+
 typedef struct live_slide {
 	int64_t id;
 	slide_t s;
@@ -49,6 +51,14 @@ typedef struct session {
 	int64_t phones_sent_slide; /* what was last published to phones */
 	uint64_t phones_sent_version;
 	uint64_t phones_sent_at; /* loop time of that */
+	/* The countdown of a question with a timer (live.c): wall-clock ms at
+	 * which voting closes by itself, 0 while none runs; and its slide. */
+	int64_t closes_at;
+	int64_t countdown_slide;
+	/* Reactions (reactions.c): on when the deck says so; counts per kind
+	 * since the last flush, never stored. */
+	bool reactions;
+	uint32_t reacted[REACTIONS_N];
 } session_t;
 
 /* Jobs for the thread pool, at most limit at once; the rest wait here in
@@ -88,12 +98,14 @@ struct app {
 	 * second), failed code look-ups per network address, failed logins
 	 * per account and per address */
 	bucket_set_t budget, lookups, logins;
+	bucket_set_t reacts; /* reactions per participant (reactions.c) */
 	unsigned char hash_key[crypto_shorthash_KEYBYTES];
 	filter_t *filter; /* words that hold an answer back for a moderator */
 	uv_timer_t flush_timer;
 	uint64_t last_flush;
 	uint64_t flush_due; /* loop time the timer fires, while flush_pending */
 	bool flush_pending;
+	uv_timer_t countdown_timer; /* the earliest closes_at of every session */
 	/* Work queued on libuv's thread pool that has not come back to the
 	 * loop: report downloads (reports.c) and password checks (auth.c).
 	 * Loop thread only. */
@@ -321,6 +333,16 @@ void app_write(app_t *a, app_write_t *job, void (*run)(app_write_t *),
                void (*done)(app_write_t *, int));
 /* Sets the queues' bounds: hashes on (cores - 1), writes one at a time. */
 void app_queues_init(app_t *a);
+
+/* ---- reactions.c ---- */
+/* POST /api/v1/sessions/:code/reactions {"reaction": "clap"}: counts it for
+ * the presenters; 202, or 409 when the deck has reactions off, 429 when
+ * this participant reacts too often. A route handler (routes.c's table). */
+enum { REACTIONS_BODY_MAX = 256 };
+void reactions_post(app_t *a, http_request_t *req, const app_match_t *m);
+/* The counts since the last call as {"clap": n, ...} (a new reference), and
+ * zero again; NULL when there were none. */
+json_t *reactions_take(session_t *s);
 
 /* ---- auth.c ---- */
 /* The participant for this request: reads or makes the cookie. Fills hex

@@ -455,8 +455,8 @@ static void results_choice(buf_t *b, const char *lang, const live_slide_t *ls, j
 	json_array_foreach (json_object_get(t, "options"), i, it) {
 		json_int_t pct = json_integer_value(json_object_get(it, "percent"));
 		html_printf(b,
-		            "<li>%s: %lld%% (%lld)<meter min=\"0\" max=\"100\" value=\"%lld\">"
-		            "</meter></li>",
+		            "<li dir=auto>%s: %lld%% (%lld)"
+		            "<meter min=\"0\" max=\"100\" value=\"%lld\"></meter></li>",
 		            json_string_value(json_object_get(it, "label")), (long long)pct,
 		            (long long)json_integer_value(json_object_get(it, "count")),
 		            (long long)pct);
@@ -471,7 +471,8 @@ static void results_cloud(buf_t *b, const char *lang, const live_slide_t *ls, js
 	json_t *it;
 	html_printf(b, "<ul class=\"result-list\">");
 	json_array_foreach (json_object_get(t, "words"), i, it)
-		html_printf(b, "<li>%s (%lld)</li>", json_string_value(json_object_get(it, "text")),
+		html_printf(b, "<li dir=auto>%s (%lld)</li>",
+		            json_string_value(json_object_get(it, "text")),
 		            (long long)json_integer_value(json_object_get(it, "count")));
 	html_printf(b, "</ul>");
 }
@@ -484,7 +485,7 @@ static void results_scale(buf_t *b, const char *lang, const live_slide_t *ls, js
 	html_printf(b, "<ul class=\"result-list\">");
 	json_array_foreach (json_object_get(t, "statements"), i, it) {
 		json_t *mean = json_object_get(it, "mean");
-		html_printf(b, "<li>%s: ", json_string_value(json_object_get(it, "text")));
+		html_printf(b, "<li dir=auto>%s: ", json_string_value(json_object_get(it, "text")));
 		if (json_is_number(mean)) {
 			html_printf(b, "%s ", tr(lang, "results.mean"));
 			put_decimal(b, lang, json_number_value(mean));
@@ -506,7 +507,7 @@ static void results_rank(buf_t *b, const char *lang, const live_slide_t *ls, jso
 	html_printf(b, "<ol class=\"result-list\">");
 	json_array_foreach (json_object_get(t, "options"), i, it) {
 		json_t *mean = json_object_get(it, "mean");
-		html_printf(b, "<li>%s", json_string_value(json_object_get(it, "label")));
+		html_printf(b, "<li dir=auto>%s", json_string_value(json_object_get(it, "label")));
 		if (json_is_number(mean)) {
 			html_printf(b, " (%s ", tr(lang, "results.place"));
 			put_decimal(b, lang, json_number_value(mean));
@@ -524,7 +525,8 @@ static void results_open(buf_t *b, const char *lang, const live_slide_t *ls, jso
 	json_t *it, *items = json_object_get(t, "items");
 	html_printf(b, "<ul class=\"result-answers\">");
 	json_array_foreach (items, i, it)
-		html_printf(b, "<li>%s</li>", json_string_value(json_object_get(it, "text")));
+		html_printf(b, "<li dir=auto>%s</li>",
+		            json_string_value(json_object_get(it, "text")));
 	html_printf(b, "</ul>");
 	long long more = (long long)answers - (long long)json_array_size(items);
 	if (more == 1)
@@ -547,7 +549,7 @@ static void after_form_qa(buf_t *b, const session_t *s, const live_slide_t *ls, 
 	html_printf(b, "<ul class=\"qa-list\">");
 	json_array_foreach (items, i, it) {
 		html_printf(b,
-		            "<li><span class=\"qa-text\">%s</span> <form method=\"post\" "
+		            "<li><span class=\"qa-text\" dir=auto>%s</span> <form method=\"post\" "
 		            "action=\"/%s\" class=\"upvote\">"
 		            "<input type=\"hidden\" name=\"id\" value=\"%s%zu\">"
 		            "<input type=\"hidden\" name=\"slide\" value=\"%lld\">"
@@ -701,7 +703,7 @@ static void render_mine(buf_t *b, session_t *s, live_slide_t *ls, uint64_t key)
 	            tr(s->lang, n > 1 ? "self.mine_many" : "self.mine_one"));
 	json_array_foreach (mine, i, m) {
 		char *text = answer_text(&ls->s, json_object_get(m, "value"));
-		html_printf(b, "<li>%s", text);
+		html_printf(b, "<li dir=auto>%s", text);
 		if (json_is_true(json_object_get(m, "held")))
 			html_printf(b, " <span class=\"mine-held\">(%s)</span>",
 			            tr(s->lang, "self.held"));

@@ -74,6 +74,8 @@ static const i18n_entry_t entries[] = {
      "'%s' appears twice (expected each key once)"},
     {"deck.lang", "onbekende taal '%s' (verwacht: nl of en)",
      "unknown language '%s' (expected nl or en)"},
+    {"deck.reactions", "reactions is '%s' (verwacht: on of off)",
+     "reactions is '%s' (expected on or off)"},
     {"deck.front_open",
      "de kopgegevens zijn niet afgesloten (verwacht: een regel '---' na de sleutels)",
      "the front matter is not closed (expected a line '---' after its keys)"},
