@@ -76,14 +76,14 @@ int pg_events_list(store_t *st, int64_t user_id, bool all,
 	    pg__run(st, &r,
 	            "SELECT e.id, e.title, e.subtitle, e.lang, COALESCE(u.name, ''),"
 	            " CASE WHEN e.owner=$1 THEN 'owner' WHEN m.role IS NOT NULL THEN m.role"
-	            "  WHEN e.owner IS NULL THEN 'facilitator' ELSE 'admin' END,"
+	            "  ELSE 'admin' END,"
 	            " (SELECT count(*) FROM sessions s WHERE s.event_id=e.id),"
 	            " (SELECT count(*) FROM answers a JOIN sessions s ON a.session_id=s.id"
 	            "  WHERE s.event_id=e.id),"
 	            " e.updated_at"
 	            " FROM events e LEFT JOIN users u ON u.id=e.owner"
 	            " LEFT JOIN event_members m ON m.event_id=e.id AND m.user_id=$1"
-	            " WHERE $2::int<>0 OR e.owner=$1 OR m.user_id IS NOT NULL OR e.owner IS NULL"
+	            " WHERE $2::int<>0 OR e.owner=$1 OR m.user_id IS NOT NULL"
 	            " ORDER BY e.updated_at DESC, e.id DESC",
 	            "ii", user_id, (int64_t)all);
 	if (n < 0)
@@ -111,8 +111,7 @@ int pg_event_access(store_t *st, int64_t event_id, int64_t user_id, char *access
 	PGresult *r;
 	int64_t n = pg__run(st, &r,
 	                    "SELECT CASE WHEN e.owner=$2 THEN 'owner'"
-	                    " WHEN m.role IS NOT NULL THEN m.role"
-	                    " WHEN e.owner IS NULL THEN 'facilitator' ELSE '' END"
+	                    " WHEN m.role IS NOT NULL THEN m.role ELSE '' END"
 	                    " FROM events e LEFT JOIN event_members m ON m.event_id=e.id"
 	                    " AND m.user_id=$2 WHERE e.id=$1",
 	                    "ii", event_id, user_id);

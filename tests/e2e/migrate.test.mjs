@@ -23,8 +23,9 @@ test('a SQLite database moves to PostgreSQL completely', { skip: !PG && 'needs I
   const dir = mkdtempSync(path.join(tmpdir(), 'inspraak-e2e-'));
   const env = { dir, db: path.join(dir, 'test.db') };
   try {
-    const code = run(['import', 'tests/e2e/decks/all-types.md', '--db', env.db]).match(/code (\d{6,8})/)[1];
     run(['user', 'add', 'anna', '--db', env.db], 'geheim-wachtwoord\n');
+    const code = run(['import', 'tests/e2e/decks/all-types.md', '--owner', 'anna', '--db', env.db])
+      .match(/code (\d{6,8})/)[1];
     const token = run(['token', 'anna', '--db', env.db]).trim();
     let srv = await startServer(env);
     const slide = await gotoKind(srv.base, code, token, 'open');
