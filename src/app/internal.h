@@ -158,6 +158,11 @@ void media_upload(app_t *a, http_request_t *req, int64_t event_id);
 /* GET /media/ID/NAME (rest is "ID/NAME"). */
 void media_serve(app_t *a, http_request_t *req, const char *rest);
 
+/* ---- pdfimport.c ---- */
+/* POST /api/v1/events/ID/pdf: the body's pages as content slides, drawn on
+ * the thread pool (counted in pool_jobs). user has facilitator access. */
+void pdfimport_post(app_t *a, http_request_t *req, int64_t event_id, int64_t user);
+
 /* ---- auth.c ---- */
 /* The participant for this request: reads or makes the cookie. Fills hex
  * (33 bytes) and key; *set_cookie is a Set-Cookie line or "" (static). */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "app/pdfimport.h"
 
 enum {
 	MEDIA_MAX = 5 * 1024 * 1024,
@@ -38,6 +39,9 @@ size_t app_body_limit(const char *url, size_t len)
 	static const char tail[] = "/images";
 	if (path - i == sizeof tail - 1 && memcmp(url + i, tail, sizeof tail - 1) == 0)
 		return MEDIA_MAX;
+	static const char pdf[] = "/pdf"; /* pdfimport.c */
+	if (path - i == sizeof pdf - 1 && memcmp(url + i, pdf, sizeof pdf - 1) == 0)
+		return PDFIMPORT_MAX_BYTES;
 	return HTTP_MAX_BODY;
 }
 

@@ -541,6 +541,8 @@ static void event_api(app_t *a, http_request_t *req, int64_t user, const char *r
 		share(a, req, id, sub + 6);
 	} else if (strcmp(sub, "/images") == 0 && m == HTTP_M_POST) {
 		media_upload(a, req, id);
+	} else if (strcmp(sub, "/pdf") == 0 && m == HTTP_M_POST) {
+		pdfimport_post(a, req, id, user);
 	} else if (strcmp(sub, "/log") == 0 && get) {
 		json_t *log = json_array();
 		store_log(a->store, id, add_log, log);

@@ -1,0 +1,391 @@
+/*
+ * pdfimport: POST /api/v1/events/ID/pdf takes a PDF as the request body
+ * and answers with one content slide per page (docs/protocol.md); the
+ * workspace puts them into the deck, where question slides can go between
+ * them, and the facilitator saves as with any other change.
+ *
+ * The pages are drawn by poppler (Debian's libpoppler-glib) into cairo
+ * image surfaces and written as PNG, on libuv's thread pool: the loop only
+ * copies the upload, and when the worker is done stores the images as the
+ * event's media (media.c's names: the hash of the bytes, so importing the
+ * same PDF twice stores nothing twice) and answers. Like a report download
+ * (reports.c), the job is counted in app->pool_jobs, gives up between pages
+ * once the server stops, and the loop never touches it while the worker
+ * has it. See pdfimport.h for the limits and their one hazard.
+ */
+#include <cairo.h>
+#include <poppler.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/internal.h"
+#include "app/pdfimport.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+const pdfimport_limits_t pdfimport_default_limits = {
+    .max_pages = PDFIMPORT_MAX_PAGES,
+    .max_width = PDFIMPORT_WIDTH,
+    .max_height = PDFIMPORT_HEIGHT,
+    .page_ms = PDFIMPORT_PAGE_MS,
+    .total_ms = PDFIMPORT_TOTAL_MS,
+};
+
+/* The message in the worker's language: English first, then Dutch. */
+#define MSG(en, nl) (dutch ? (nl) : (en))
+
+static uint64_t now_ms(void)
+{
+	return uv_hrtime() / 1000000;
+}
+
+static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	buf_append(closure, data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* The page's text on one line, cut at PDFIMPORT_TEXT_MAX code points on a
+ * word boundary; "" when poppler finds none or it is not valid text. */
+static char *page_text(PopplerPage *page)
+{
+	char *raw = poppler_page_get_text(page);
+	char *t = raw ? text_clean(raw, strlen(raw), false) : NULL;
+	g_free(raw);
+	if (!t)
+		return xstrdup("");
+	/* text_clean keeps other control characters a PDF may hold; a deck
+	 * line must not have them (deck.c, check_line). */
+	for (char *p = t; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	size_t cps = 0, i = 0, cut = 0;
+	while (t[i]) {
+		if (cps == PDFIMPORT_TEXT_MAX) {
+			t[cut ? cut : i] = '\0';
+			break;
+		}
+		if (t[i] == ' ')
+			cut = i;
+		i++;
+		while ((t[i] & 0xC0) == 0x80)
+			i++;
+		cps++;
+	}
+	/* C1 controls (U+0080..U+009F, 0xC2 0x80..0x9F) are refused by decks too */
+	for (unsigned char *p = (unsigned char *)t; *p; p++)
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			p[0] = ' ', p[1] = ' ';
+	return t;
+}
+
+/* Draws one page into *out; 0, or -1 when cairo could not. */
+static int draw_page(PopplerPage *page, const pdfimport_limits_t *lim, pdfimport_page_t *out)
+{
+	double pw, ph;
+	poppler_page_get_size(page, &pw, &ph);
+	if (!(pw > 0 && ph > 0 && pw < 1e6 && ph < 1e6))
+		return -1;
+	double k = (double)lim->max_width / pw;
+	if ((double)lim->max_height / ph < k)
+		k = (double)lim->max_height / ph;
+	int w = (int)(pw * k + 0.5), h = (int)(ph * k + 0.5);
+	if (w < 1)
+		w = 1;
+	if (h < 1)
+		h = 1;
+	if (w > lim->max_width)
+		w = lim->max_width;
+	if (h > lim->max_height)
+		h = lim->max_height;
+	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	cairo_t *cr = cairo_create(surf);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_scale(cr, k, k);
+	poppler_page_render(page, cr);
+	cairo_destroy(cr);
+	buf_t png = BUF_INIT;
+	int rc =
+	    cairo_surface_status(surf) == CAIRO_STATUS_SUCCESS &&
+	            cairo_surface_write_to_png_stream(surf, png_write, &png) == CAIRO_STATUS_SUCCESS
+	        ? 0
+	        : -1;
+	cairo_surface_destroy(surf);
+	if (rc) {
+		buf_free(&png);
+		return -1;
+	}
+	unsigned char hash[16];
+	char hex[33];
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)png.data, png.len, NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+	snprintf(out->name, sizeof out->name, "%s.png", hex);
+	out->png_len = png.len;
+	out->png = buf_steal(&png);
+	out->width = w;
+	out->height = h;
+	return 0;
+}
+
+int pdfimport_render(const void *pdf, size_t len, const pdfimport_limits_t *lim, const char *lang,
+                     pdfimport_page_t **pages, size_t *n, char *err, size_t errlen)
+{
+	bool dutch = lang && strcmp(lang, "nl") == 0;
+	uint64_t start = now_ms();
+	*pages = NULL;
+	*n = 0;
+	if (len < 5 || memcmp(pdf, "%PDF-", 5) != 0) {
+		snprintf(
+		    err, errlen, "%s",
+		    MSG("this file is no PDF (it does not start as one, whatever its name says)",
+		        "dit bestand is geen pdf (het begint niet als een pdf, wat de naam ook "
+		        "zegt)"));
+		return PDFIMPORT_EINVAL;
+	}
+	GError *gerr = NULL;
+	GBytes *bytes = g_bytes_new_static(pdf, len);
+	PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
+	if (!doc) {
+		bool locked =
+		    gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED;
+		snprintf(err, errlen, "%s",
+		         locked ? MSG("this PDF is protected by a password; export it again "
+		                      "without one",
+		                      "deze pdf is met een wachtwoord beveiligd; exporteer hem "
+		                      "opnieuw zonder wachtwoord")
+		                : MSG("this PDF cannot be read; export it again from the "
+		                      "presentation program",
+		                      "deze pdf is onleesbaar; exporteer hem opnieuw uit het "
+		                      "presentatieprogramma"));
+		g_clear_error(&gerr);
+		g_bytes_unref(bytes);
+		return locked ? PDFIMPORT_ELOCKED : PDFIMPORT_EINVAL;
+	}
+	int rc = 0, count = poppler_document_get_n_pages(doc);
+	if (count < 1 || count > lim->max_pages) {
+		snprintf(err, errlen,
+		         count < 1
+		             ? MSG("this PDF has no pages", "deze pdf heeft geen pagina's")
+		             : MSG("this PDF has %d pages; at most %d can be imported at once",
+		                   "deze pdf heeft %d pagina's; er kunnen er hoogstens %d "
+		                   "tegelijk worden ingelezen"),
+		         count, lim->max_pages);
+		rc = PDFIMPORT_ETOOMANY;
+		goto done;
+	}
+	pdfimport_page_t *out = xcalloc((size_t)count, sizeof *out);
+	*pages = out;
+	for (int i = 0; i < count; i++) {
+		if (lim->cancel && atomic_load(lim->cancel)) {
+			snprintf(err, errlen, "%s",
+			         MSG("the server is stopping", "de server stopt"));
+			rc = PDFIMPORT_ECANCELED;
+			goto done;
+		}
+		uint64_t t0 = now_ms();
+		PopplerPage *page = poppler_document_get_page(doc, i);
+		int drawn = page ? draw_page(page, lim, &out[i]) : -1;
+		out[i].text = page ? page_text(page) : xstrdup("");
+		if (page)
+			g_object_unref(page);
+		*n = (size_t)i + 1;
+		if (drawn < 0) {
+			snprintf(err, errlen,
+			         MSG("page %d of this PDF cannot be drawn",
+			             "pagina %d van deze pdf kan niet getekend worden"),
+			         i + 1);
+			rc = PDFIMPORT_EINVAL;
+			goto done;
+		}
+		uint64_t t1 = now_ms();
+		if (t1 - t0 > lim->page_ms || t1 - start > lim->total_ms) {
+			bool page_slow = t1 - t0 > lim->page_ms;
+			snprintf(err, errlen,
+			         page_slow
+			             ? MSG("page %d took more than %llu seconds to draw; "
+			                   "simplify it or export it with smaller pictures",
+			                   "pagina %d kostte meer dan %llu seconden om te "
+			                   "tekenen; vereenvoudig hem of exporteer met kleinere "
+			                   "afbeeldingen")
+			             : MSG("the PDF took more than %2$llu seconds to draw "
+			                   "(stopped at page %1$d); import it in parts",
+			                   "het tekenen van de pdf duurde meer dan %2$llu "
+			                   "seconden (gestopt bij pagina %1$d); lees hem in "
+			                   "delen in"),
+			         i + 1,
+			         (unsigned long long)((page_slow ? lim->page_ms : lim->total_ms) /
+			                              1000));
+			rc = PDFIMPORT_ETIME;
+			goto done;
+		}
+	}
+done:
+	if (rc) {
+		pdfimport_pages_free(*pages, *n);
+		*pages = NULL;
+		*n = 0;
+	}
+	g_object_unref(doc);
+	g_bytes_unref(bytes);
+	return rc;
+}
+
+void pdfimport_pages_free(pdfimport_page_t *pages, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(pages[i].png);
+		free(pages[i].text);
+	}
+	free(pages);
+}
+
+void pdfimport_slide_md(buf_t *b, const char *text, const char *url)
+{
+	buf_puts(b, "![");
+	for (const char *p = text; *p; p++) {
+		if (strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", *p))
+			buf_putc(b, '\\');
+		buf_putc(b, *p);
+	}
+	buf_printf(b, "](%s)", url);
+}
+
+/* ---- the route ---- */
+
+typedef struct pdf_work {
+	uv_work_t work;
+	http_request_t *req;
+	app_t *app;
+	int64_t event_id, user;
+	char lang[4];
+	void *pdf; /* a copy of the body, owned */
+	size_t len;
+	/* results, filled by the worker */
+	int rc;
+	char err[512];
+	pdfimport_page_t *pages;
+	size_t n;
+	uint64_t ms;
+} pdf_work_t;
+
+/* On a thread of the pool: never touches the loop, the request or the store. */
+static void render_work(uv_work_t *work)
+{
+	pdf_work_t *w = work->data;
+	pdfimport_limits_t lim = pdfimport_default_limits;
+	lim.cancel = &w->app->stopping;
+	uint64_t t0 = now_ms();
+	w->rc = pdfimport_render(w->pdf, w->len, &lim, w->lang, &w->pages, &w->n, w->err,
+	                         sizeof w->err);
+	w->ms = now_ms() - t0;
+}
+
+static void respond_slides(pdf_work_t *w)
+{
+	app_t *a = w->app;
+	json_t *slides = json_array();
+	char url[96];
+	for (size_t i = 0; i < w->n; i++) {
+		const pdfimport_page_t *pg = &w->pages[i];
+		if (store_media_put(a->store, w->event_id, pg->name, "image/png", pg->png,
+		                    pg->png_len) != STORE_OK) {
+			json_decref(slides);
+			http_respond_error(w->req, 503, "unavailable",
+			                   tr_msg(w->lang, "the image could not be stored"), NULL);
+			return;
+		}
+		snprintf(url, sizeof url, "/media/%lld/%s", (long long)w->event_id, pg->name);
+		buf_t md = BUF_INIT;
+		pdfimport_slide_md(&md, pg->text, url);
+		json_array_append_new(slides, json_pack("{s:i, s:s, s:s, s:s%, s:i, s:i}", "page",
+		                                        (int)i + 1, "url", url, "text", pg->text,
+		                                        "md", md.data, md.len, "width", pg->width,
+		                                        "height", pg->height));
+		buf_free(&md);
+	}
+	http_respond_json(w->req, 201,
+	                  json_pack("{s:i, s:o, s:I}", "pages", (int)w->n, "slides", slides, "ms",
+	                            (json_int_t)w->ms),
+	                  NULL);
+}
+
+/* Back on the loop thread. */
+static void rendered(uv_work_t *work, int status)
+{
+	pdf_work_t *w = work->data;
+	app_t *a = w->app;
+	a->pool_jobs--;
+	free(w->pdf);
+	w->pdf = NULL;
+	if (status != 0) {
+		log_error("pdf import for event %lld: %s", (long long)w->event_id,
+		          uv_strerror(status));
+		http_respond_error(w->req, 503, "unavailable",
+		                   tr_msg(w->lang, "the server is stopping; try again in a moment"),
+		                   NULL);
+	} else if (w->rc == 0 && workspace_access(a, w->user, w->event_id) < ACCESS_FACILITATOR) {
+		/* deleted, or no longer shared, while the pages were drawn */
+		http_respond_error(w->req, 404, "not_found", tr_msg(w->lang, "no such event"),
+		                   NULL);
+	} else if (w->rc == 0) {
+		log_info("pdf import for event %lld: %zu pages in %llu ms", (long long)w->event_id,
+		         w->n, (unsigned long long)w->ms);
+		respond_slides(w);
+	} else {
+		int st = w->rc == PDFIMPORT_ETOOMANY    ? 413
+		         : w->rc == PDFIMPORT_ECANCELED ? 503
+		         : w->rc == PDFIMPORT_EINVAL    ? 415
+		                                        : 422;
+		const char *code = w->rc == PDFIMPORT_ETOOMANY    ? "too_many_pages"
+		                   : w->rc == PDFIMPORT_ECANCELED ? "unavailable"
+		                   : w->rc == PDFIMPORT_ETIME     ? "too_slow"
+		                   : w->rc == PDFIMPORT_ELOCKED   ? "locked"
+		                                                  : "invalid_pdf";
+		log_info("pdf import for event %lld refused: %s", (long long)w->event_id, w->err);
+		http_respond_error(w->req, st, code, w->err, NULL);
+	}
+	pdfimport_pages_free(w->pages, w->n);
+	free(w);
+}
+
+void pdfimport_post(app_t *a, http_request_t *req, int64_t event_id, int64_t user)
+{
+	const char *lang = tr_req_lang(req);
+	bool dutch = strcmp(lang, "nl") == 0;
+	if (req->body_len > PDFIMPORT_MAX_BYTES) {
+		http_respond_error(
+		    req, 413, "too_long",
+		    MSG("a PDF can be at most 30 MiB", "een pdf mag hoogstens 30 MiB zijn"), NULL);
+		return;
+	}
+	if (req->body_len == 0) {
+		http_respond_error(req, 400, "invalid",
+		                   MSG("send the PDF's bytes as the request body",
+		                       "stuur de bytes van de pdf als inhoud van het verzoek"),
+		                   NULL);
+		return;
+	}
+	pdf_work_t *w = xcalloc(1, sizeof *w);
+	w->work.data = w;
+	w->req = req;
+	w->app = a;
+	w->event_id = event_id;
+	w->user = user;
+	snprintf(w->lang, sizeof w->lang, "%s", lang);
+	w->len = req->body_len;
+	w->pdf = xmalloc(w->len);
+	memcpy(w->pdf, req->body, w->len);
+	if (uv_queue_work(a->loop, &w->work, render_work, rendered) < 0) {
+		free(w->pdf);
+		free(w);
+		http_respond_error(req, 503, "unavailable",
+		                   tr_msg(lang, "the server is stopping; try again in a moment"),
+		                   NULL);
+		return;
+	}
+	a->pool_jobs++;
+}

@@ -1,0 +1,98 @@
+// Slides from a PDF (issue 13) against the real binary: a PDF made with
+// cairo (bench/mkpdf.c) becomes one content slide per page with the page's
+// text, the pages are stored as the event's images and the deck saves;
+// what is no PDF, too many pages, a damaged or hostile file is refused with
+// a message in the request's language, and the server keeps serving.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { prepare, startServer, stopServer, cleanup, run, ROOT } from './lib.mjs';
+
+let env, srv, event;
+const MKPDF = path.join(ROOT, 'build/bench/mkpdf');
+
+function pdf(pages) {
+  if (!existsSync(MKPDF)) execFileSync('make', ['-s', 'build/bench/mkpdf'], { cwd: ROOT });
+  const out = path.join(env.dir, `deck-${pages}.pdf`);
+  execFileSync(MKPDF, [out, String(pages)]);
+  return readFileSync(out);
+}
+
+function post(id, body, lang = 'en', token = env.token) {
+  return fetch(`${srv.base}/api/v1/events/${id}/pdf`, {
+    method: 'POST', body,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/pdf', 'accept-language': lang },
+  });
+}
+
+before(async () => {
+  env = prepare();
+  run(['user', 'add', 'bram', '--role', 'moderator', '--db', env.db], 'geheim-wachtwoord\n');
+  env.bram = run(['token', 'bram', '--db', env.db]).trim();
+  srv = await startServer(env);
+  const res = await fetch(`${srv.base}/api/v1/events`, {
+    method: 'POST', body: JSON.stringify({ title: 'Uit PowerPoint' }),
+    headers: { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' },
+  });
+  event = (await res.json()).id;
+});
+after(async () => {
+  await stopServer(srv);
+  cleanup(env);
+});
+
+test('every page becomes a content slide with its image and text', async () => {
+  const res = await post(event, pdf(3));
+  assert.equal(res.status, 201);
+  const r = await res.json();
+  assert.equal(r.pages, 3);
+  assert.equal(r.slides.length, 3);
+  for (const [i, s] of r.slides.entries()) {
+    assert.equal(s.page, i + 1);
+    assert.equal(s.width, 1920);
+    assert.equal(s.height, 1080);
+    assert.match(s.text, new RegExp(`Dia ${i + 1}: samen in het café`));
+    assert.match(s.md, /^!\[Dia \d\\: samen in het café .*\]\(\/media\/\d+\/[0-9a-f]{32}\.png\)$/);
+    const img = await fetch(`${srv.base}${s.url}`);
+    assert.equal(img.status, 200);
+    assert.equal(img.headers.get('content-type'), 'image/png');
+  }
+  // the slides save as the event's deck, with a question between them
+  const md = `---\ntitle: Uit PowerPoint\n---\n\n${r.slides[0].md}\n\n---\n\n? open: Wat valt op?\n\n---\n\n${r.slides[1].md}\n`;
+  const put = await fetch(`${srv.base}/api/v1/events/${event}`, {
+    method: 'PUT', body: JSON.stringify({ deck: md }),
+    headers: { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' },
+  });
+  assert.equal(put.status, 200);
+  const ev = await put.json();
+  assert.deepEqual(ev.slides.map((s) => s.kind), ['content', 'open', 'content']);
+  assert.match(ev.slides[0].html, /<img src="\/media\/\d+\/[0-9a-f]{32}\.png" alt="Dia 1: samen in het café/);
+});
+
+test('refusals say why, in the request language; the server keeps serving', async () => {
+  let res = await post(event, Buffer.from('\x89PNG\r\n\x1a\nnot a pdf'));
+  assert.equal(res.status, 415);
+  assert.equal((await res.json()).code, 'invalid_pdf');
+  res = await post(event, Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF'), 'nl');
+  assert.equal(res.status, 415);
+  assert.match((await res.json()).error, /deze pdf is onleesbaar/);
+  res = await post(event, pdf(101));
+  assert.equal(res.status, 413);
+  assert.deepEqual(await res.json(), { error: 'this PDF has 101 pages; at most 100 can be imported at once', code: 'too_many_pages' });
+  // damaged: every page cut off, bytes flipped in the middle
+  const good = pdf(2);
+  const bad = Buffer.from(good);
+  for (let i = 2000; i < bad.length; i += 997) bad[i] ^= 0x5a;
+  for (const body of [good.subarray(0, good.length / 2), bad, good.subarray(0, 100)]) {
+    const r = await post(event, body);
+    assert.ok([201, 415, 422].includes(r.status), `status ${r.status}`);
+  }
+  res = await post(event, Buffer.alloc(0));
+  assert.equal(res.status, 400);
+  // moderators may not change a deck
+  res = await post(event, good, 'en', env.bram);
+  assert.equal(res.status, 404);
+  assert.equal((await fetch(`${srv.base}/`)).status, 200);
+});
