@@ -214,6 +214,11 @@ static const struct {
 	 "Het rapport kon niet worden gemaakt; probeer het later opnieuw."},
 	{"the report could not be started",
 	 "Het rapport kon niet worden gestart; probeer het zo opnieuw."},
+	/* issue 13: session names, the presenter view, the flyer */
+	{"no such session of this event", "Dit evenement heeft geen sessie met die code."},
+	{"size is a4 or a5", "Het formaat is a4 of a5."},
+	{"expected {\"name\": …}: one line of at most 60 characters, \"\" for none",
+	 "Verwacht {\"name\": …}: één regel van hoogstens 60 tekens, \"\" voor geen naam."},
 };
 
 const char *tr(const char *lang, const char *key)

@@ -163,6 +163,20 @@ void media_serve(app_t *a, http_request_t *req, const char *rest);
  * the thread pool (counted in pool_jobs). user has facilitator access. */
 void pdfimport_post(app_t *a, http_request_t *req, int64_t event_id, int64_t user);
 
+/* ---- presenter.c ---- */
+/* GET /present/CODE/view: the presenter view (web/static/present-view.html)
+ * for a logged-in user with access to the session's event. */
+void presenter_view(app_t *a, http_request_t *req, const char *code);
+/* GET /api/v1/sessions/CODE/presenter: every slide with its speaker notes,
+ * the phones connected now, the session's start. Access checked by caller. */
+void presenter_get(app_t *a, session_t *s, http_request_t *req);
+
+/* ---- flyer.c ---- */
+/* GET /api/v1/sessions/CODE/flyer.pdf?size=a4|a5: the printable invitation
+ * with the join URL's QR code, drawn on the thread pool. Access checked by
+ * the caller. */
+void flyer_get(app_t *a, session_t *s, http_request_t *req);
+
 /* ---- auth.c ---- */
 /* The participant for this request: reads or makes the cookie. Fills hex
  * (33 bytes) and key; *set_cookie is a Set-Cookie line or "" (static). */

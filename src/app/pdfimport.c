@@ -247,7 +247,7 @@ void pdfimport_slide_md(buf_t *b, const char *text, const char *url)
 {
 	buf_puts(b, "![");
 	for (const char *p = text; *p; p++) {
-		if (strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", *p))
+		if (strchr("\\[]*_`<>&", *p))
 			buf_putc(b, '\\');
 		buf_putc(b, *p);
 	}

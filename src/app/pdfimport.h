@@ -77,8 +77,9 @@ int pdfimport_render(const void *pdf, size_t len, const pdfimport_limits_t *lim,
 void pdfimport_pages_free(pdfimport_page_t *pages, size_t n);
 
 /* The content slide of one page, as deck Markdown without separators: the
- * image ![TEXT](URL) with every ASCII punctuation of the text escaped, so
- * nothing in a page's text can become Markdown. */
+ * image ![TEXT](URL) with every character escaped that could end the
+ * description or start markup inside it (\ [ ] * _ ` < > &), so nothing in
+ * a page's text becomes Markdown, and the rest left as written. */
 void pdfimport_slide_md(buf_t *b, const char *text, const char *url);
 
 #endif

@@ -336,6 +336,7 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 	bool get = req->method == HTTP_M_GET || req->method == HTTP_M_HEAD;
 	bool post = req->method == HTTP_M_POST;
 	if (s->row.status != 0 && (strcmp(sub, "/questions") == 0 || strcmp(sub, "/qr.svg") == 0 ||
+				   strcmp(sub, "/flyer.pdf") == 0 ||
 				   strcmp(sub, "/questionnaire") == 0)) {
 		http_respond_error(req, 410, "ended", tr(s->lang, "err.ended"), NULL);
 		return;
@@ -405,6 +406,20 @@ static void session_api(app_t *a, http_request_t *req, const char *rest)
 		bool hidden = wants_hidden(req);
 		if (need_access(a, req, s, ACCESS_MODERATOR, false))
 			live_stream(a, s, req, hidden ? STREAM_MODERATOR : STREAM_PRESENTER);
+	} else if (strcmp(sub, "/flyer.pdf") == 0) {
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
+		if (need_access(a, req, s, ACCESS_MODERATOR, false))
+			flyer_get(a, s, req);
+	} else if (strcmp(sub, "/presenter") == 0) {
+		if (!get) {
+			wrong_method(req, "GET");
+			return;
+		}
+		if (need_access(a, req, s, ACCESS_MODERATOR, false))
+			presenter_get(a, s, req);
 	} else if (strcmp(sub, "/report") == 0) {
 		if (!get) {
 			wrong_method(req, "GET");
@@ -536,6 +551,16 @@ void app_handle(http_request_t *req, void *ctx)
 			auth_logout(a, req);
 		else
 			wrong_method(req, "POST");
+		return;
+	}
+	if (strncmp(p, "/present/", 9) == 0 && strlen(p) > 14 &&
+	    strcmp(p + strlen(p) - 5, "/view") == 0) {
+		char code[16];
+		snprintf(code, sizeof code, "%.*s", (int)(strlen(p) - 14), p + 9);
+		if (get)
+			presenter_view(a, req, code);
+		else
+			wrong_method(req, "GET");
 		return;
 	}
 	if (strncmp(p, "/present/", 9) == 0) {

@@ -188,7 +188,8 @@ typedef struct ev_ctx {
 static void add_session(const store_session_t *s, void *arg)
 {
 	ev_ctx_t *c = arg;
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "code", s->code, "status",
+	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:I, s:I}", "code", s->code, "name", s->name,
+			      "number", (int)json_array_size(c->arr) + 1, "status",
 			      s->status ? "ended" : "live", "mode",
 			      s->self_paced ? "self-paced" : "live", "started_at",
 			      (json_int_t)s->started_at, "answers",
@@ -450,6 +451,40 @@ static void new_session(app_t *a, http_request_t *req, int64_t id)
 	http_respond_json(req, 201, o, NULL);
 }
 
+/* PUT /api/v1/events/ID/sessions/CODE {"name": "16 oktober"}: the name the
+ * workspace and the report show beside the session's number ("" for none). */
+static void name_session(app_t *a, http_request_t *req, int64_t id, const char *code)
+{
+	store_session_t s;
+	if (store_session_by_code(a->store, code, &s) != STORE_OK || s.event_id != id) {
+		err(req, 404, "not_found", "no such session of this event");
+		return;
+	}
+	json_t *j = body_json(req);
+	if (!j)
+		return;
+	const char *v = json_string_value(json_object_get(j, "name"));
+	char *name = v ? text_clean(v, strlen(v), false) : NULL;
+	json_decref(j);
+	if (!name || text_length(name, strlen(name)) > STORE_SESSION_NAME_MAX ||
+	    !text_valid(name, strlen(name))) {
+		free(name);
+		err(req, 400, "invalid",
+		    "expected {\"name\": …}: one line of at most 60 characters, \"\" for none");
+		return;
+	}
+	if (store_session_set_name(a->store, s.id, name) != STORE_OK) {
+		free(name);
+		err(req, 503, "unavailable", "the change could not be saved");
+		return;
+	}
+	session_t *live = live_find(a, code);
+	if (live)
+		snprintf(live->row.name, sizeof live->row.name, "%s", name);
+	http_respond_json(req, 200, json_pack("{s:s, s:s}", "code", code, "name", name), NULL);
+	free(name);
+}
+
 static void share(app_t *a, http_request_t *req, int64_t id, const char *rest)
 {
 	int rc;
@@ -537,6 +572,8 @@ static void event_api(app_t *a, http_request_t *req, int64_t user, const char *r
 		deck_json(a, req, id);
 	} else if (strcmp(sub, "/sessions") == 0 && m == HTTP_M_POST) {
 		new_session(a, req, id);
+	} else if (strncmp(sub, "/sessions/", 10) == 0 && m == HTTP_M_PUT) {
+		name_session(a, req, id, sub + 10);
 	} else if (strncmp(sub, "/share", 6) == 0) {
 		share(a, req, id, sub + 6);
 	} else if (strcmp(sub, "/images") == 0 && m == HTTP_M_POST) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, run, ROOT } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, run, ROOT, launchBrowser } from './lib.mjs';
 
 let env, srv, event;
 const MKPDF = path.join(ROOT, 'build/bench/mkpdf');
@@ -54,7 +54,7 @@ test('every page becomes a content slide with its image and text', async () => {
     assert.equal(s.width, 1920);
     assert.equal(s.height, 1080);
     assert.match(s.text, new RegExp(`Dia ${i + 1}: samen in het café`));
-    assert.match(s.md, /^!\[Dia \d\\: samen in het café .*\]\(\/media\/\d+\/[0-9a-f]{32}\.png\)$/);
+    assert.match(s.md, /^!\[Dia \d: samen in het café .*\]\(\/media\/\d+\/[0-9a-f]{32}\.png\)$/);
     const img = await fetch(`${srv.base}${s.url}`);
     assert.equal(img.status, 200);
     assert.equal(img.headers.get('content-type'), 'image/png');
@@ -95,4 +95,36 @@ test('refusals say why, in the request language; the server keeps serving', asyn
   res = await post(event, good, 'en', env.bram);
   assert.equal(res.status, 404);
   assert.equal((await fetch(`${srv.base}/`)).status, 200);
+});
+
+test('in the workspace: a PDF chosen in the editor becomes slides, saved with notes', async () => {
+  const browser = await launchBrowser();
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    const p = await ctx.newPage();
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(`${srv.base}/login?next=/app/events/${event}`);
+    await p.fill('#name', 'anna');
+    await p.fill('#password', 'geheim-wachtwoord');
+    await p.click('button[type=submit]');
+    await p.waitForURL(`**/app/events/${event}`);
+    const file = path.join(env.dir, 'deck-2.pdf');
+    pdf(2);
+    await p.setInputFiles('.pdf-import input[type=file]', file);
+    await p.waitForFunction(() => /\d+ (slides added|dia's toegevoegd)/.test(document.querySelector('#pdf-note')?.textContent || ''));
+    await p.fill('textarea.notes', 'Start met de kaart van de wijk');
+    await p.click('#save');
+    await p.waitForFunction(async (id) => {
+      const r = await fetch(`/api/v1/events/${id}`);
+      const ev = await r.json();
+      return ev.deck.includes('???') && ev.slides.filter((s) => /<img/.test(s.html)).length >= 2;
+    }, event, { polling: 200, timeout: 10000 });
+    const ev = await (await fetch(`${srv.base}/api/v1/events/${event}`, { headers: { authorization: `Bearer ${env.token}` } })).json();
+    assert.match(ev.deck, /\?\?\?\nStart met de kaart van de wijk/);
+    await p.screenshot({ path: path.join(ROOT, 'tests/e2e/out/editor-pdf-import.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
 });

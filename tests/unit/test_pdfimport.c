@@ -142,7 +142,7 @@ static void test_slide_md_escapes(void **state)
 	(void)state;
 	buf_t b = BUF_INIT;
 	pdfimport_slide_md(&b, "Kijk: [hier](javascript:x) *nu* <b> é", "/media/1/a.png");
-	assert_string_equal(b.data, "![Kijk\\: \\[hier\\]\\(javascript\\:x\\) \\*nu\\* \\<b\\> é]"
+	assert_string_equal(b.data, "![Kijk: \\[hier\\](javascript:x) \\*nu\\* \\<b\\> é]"
 	                            "(/media/1/a.png)");
 	buf_free(&b);
 }

@@ -38,8 +38,12 @@ function chrome(me) {
 }
 
 async function route() {
+  // The person's own choice, else the browser's language as the login page
+  // reads it (Accept-Language): the first of Dutch and English it names.
   const saved = localStorage.getItem('inspraak-lang');
-  setLang(saved || document.documentElement.lang || 'nl');
+  const browser = (navigator.languages || [navigator.language || '']).map((l) => String(l).slice(0, 2).toLowerCase())
+    .find((l) => l === 'nl' || l === 'en');
+  setLang(saved || browser || document.documentElement.lang || 'nl');
   let me;
   try { me = await loadMe(); } catch (e) {
     if (e.status === 401) return; // on the way to the login page

@@ -47,7 +47,7 @@ export function reportPanel(panel, ev) {
     const keep = which.value;
     which.replaceChildren(el('option', { value: 'all' }, t('report_all', { n: sessions.length })),
       ...sessions.map((s, i) => el('option', { value: String(i + 1) },
-        t('report_session', { n: i + 1, code: groupCode(s.code), date: formatTime(null, s.started_at) }),
+        t('report_session', { n: i + 1, code: groupCode(s.code), date: formatTime(null, s.started_at) }) + (s.name ? ` · ${s.name}` : ''),
         s.mode === 'self-paced' ? ` · ${t('mode_self_paced')}` : '')));
     if ([...which.options].some((o) => o.value === keep)) which.value = keep;
     setHrefs();

@@ -1,0 +1,136 @@
+// A facilitator who never saw the docs (issue 13) against the real binary:
+// sessions are numbered as the report numbers them and can be named; the
+// first session is started as such; an online session shows its link, QR
+// code and flyer; downloads keep accented titles readable; an English
+// browser gets an English workspace; speaker notes go into a report only
+// when asked.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { prepare, startServer, stopServer, cleanup, ROOT, launchBrowser } from './lib.mjs';
+
+let env, srv, browser;
+const auth = () => ({ authorization: `Bearer ${env.token}`, 'content-type': 'application/json' });
+const api = async (method, p, body, lang = 'en') => {
+  const res = await fetch(`${srv.base}${p}`, { method, headers: { ...auth(), 'accept-language': lang }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, res, body: res.headers.get('content-type')?.startsWith('application/json') ? await res.json() : null };
+};
+
+before(async () => {
+  env = prepare('tests/e2e/decks/notes.md');
+  srv = await startServer(env);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stopServer(srv);
+  cleanup(env);
+});
+
+async function login(ctx, next) {
+  const p = await ctx.newPage();
+  p.errors = [];
+  p.on('pageerror', (e) => p.errors.push(e.message));
+  await p.goto(`${srv.base}/login?next=${next}`);
+  await p.fill('#name', 'anna');
+  await p.fill('#password', 'geheim-wachtwoord');
+  await p.click('button[type=submit]');
+  await p.waitForURL(`**${next}`);
+  return p;
+}
+
+test('sessions: one numbering, in the order of creation, and a name of the facilitator', async () => {
+  const first = (await api('GET', '/api/v1/events/1')).body.sessions[0];
+  assert.equal(first.number, 1);
+  assert.equal(first.name, '');
+  const second = (await api('POST', '/api/v1/events/1/sessions', { mode: 'live' })).body;
+  let r = await api('PUT', `/api/v1/events/1/sessions/${first.code}`, { name: '  16 oktober ' });
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, { code: first.code, name: '16 oktober' });
+  r = await api('PUT', `/api/v1/events/1/sessions/${second.code}`, { name: 'x'.repeat(61) }, 'nl');
+  assert.equal(r.status, 400);
+  assert.match(r.body.error, /hoogstens 60 tekens/);
+  assert.equal((await api('PUT', '/api/v1/events/1/sessions/999999', { name: 'x' })).status, 404);
+  const ev = (await api('GET', '/api/v1/events/1')).body;
+  assert.deepEqual(ev.sessions.map((s) => [s.number, s.name]), [[1, '16 oktober'], [2, '']]);
+  // the report names the same session the same way
+  const md = await (await fetch(`${srv.base}/api/v1/sessions/${first.code}/report?format=md`, { headers: auth() })).text();
+  assert.match(md, /\| 1 \(16 oktober\) \|/);
+  const json = await (await fetch(`${srv.base}/api/v1/sessions/${first.code}/report?format=json`, { headers: auth() })).json();
+  assert.equal(json.sessions[0].name, '16 oktober');
+  assert.equal(json.sessions[1].name, undefined);
+});
+
+test('speaker notes go into the report only when asked', async () => {
+  const code = (await api('GET', '/api/v1/events/1')).body.sessions[0].code;
+  const get = async (q) => (await fetch(`${srv.base}/api/v1/sessions/${code}/report?${q}`, { headers: auth() })).text();
+  assert.doesNotMatch(await get('format=md'), /wethouder/);
+  assert.doesNotMatch(await get('format=json'), /wethouder/);
+  assert.doesNotMatch(await get('format=html'), /wethouder/);
+  assert.match(await get('format=md&notes=1'), /> \*Notities\*\n>\n> Eerst de wethouder bedanken\.\n> Daarna/);
+  assert.match(await get('format=json&notes=1'), /Eerst de wethouder bedanken/);
+});
+
+test('downloads keep accented titles readable: é becomes e', async () => {
+  const created = await api('POST', '/api/v1/events', { title: 'Één "avond" <x> #1 café' });
+  assert.equal(created.status, 201);
+  const s = (await api('POST', `/api/v1/events/${created.body.id}/sessions`)).body;
+  const res = await fetch(`${srv.base}/api/v1/sessions/${s.code}/report?format=md`, { headers: auth() });
+  assert.equal(res.headers.get('content-disposition'), 'attachment; filename="een-avond-x-1-cafe-resultaten.md"');
+});
+
+test('the flyer: a printable PDF with the QR code, the address and the code', async () => {
+  const code = (await api('GET', '/api/v1/events/1')).body.sessions[0].code;
+  assert.equal((await fetch(`${srv.base}/api/v1/sessions/${code}/flyer.pdf`)).status, 401);
+  for (const size of ['a4', 'a5']) {
+    const res = await fetch(`${srv.base}/api/v1/sessions/${code}/flyer.pdf?size=${size}`, { headers: auth() });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/pdf');
+    assert.equal(res.headers.get('content-disposition'), `attachment; filename="flyer-${code}-${size}.pdf"`);
+    const file = path.join(env.dir, `flyer-${size}.pdf`);
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    assert.match(info, /Pages:\s+1/);
+    assert.match(info, size === 'a4' ? /595\.\d* x 841\.\d* pts/ : /419\.\d* x 595\.\d* pts/);
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    assert.match(text, /Doe mee en geef uw mening/);
+    assert.match(text, new RegExp(`${srv.base.replace(/[.]/g, '\\.')}/${code}`));
+    assert.match(text, new RegExp(`Code: ${code.slice(0, 3)} ${code.slice(3)}`));
+  }
+  const bad = await fetch(`${srv.base}/api/v1/sessions/${code}/flyer.pdf?size=a3`, { headers: { ...auth(), 'accept-language': 'nl' } });
+  assert.equal(bad.status, 400);
+  assert.match((await bad.json()).error, /a4 of a5/);
+});
+
+test('the workspace: English for an English browser, a first session, an online link with QR and flyer', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const created = await api('POST', '/api/v1/events', { title: 'Wijkavond' });
+  const p = await login(ctx, `/app/events/${created.body.id}`);
+  await p.waitForSelector('#tab-sessions');
+  assert.equal(await p.getAttribute('html', 'lang'), 'en');
+  await p.click('#tab-sessions');
+  assert.equal(await p.textContent('#new-session'), 'Start a session');
+  await p.click('#new-session');
+  await p.waitForSelector('.session.live');
+  assert.equal(await p.textContent('#new-session'), 'Start another session (new code, empty results)');
+  assert.equal(await p.textContent('.session .session-n'), 'Session 1');
+  await p.fill('.session input.session-name', '16 October');
+  await p.press('.session input.session-name', 'Tab');
+  await p.waitForFunction(async (id) => (await (await fetch(`/api/v1/events/${id}`)).json()).sessions[0].name === '16 October', created.body.id, { polling: 100 });
+  await p.click('#new-online');
+  const box = p.locator('.share-box');
+  await box.waitFor();
+  const online = (await api('GET', `/api/v1/events/${created.body.id}`)).body.sessions.find((s) => s.mode === 'self-paced');
+  assert.equal(await box.locator('a.join-link').textContent(), `${srv.base}/${online.code}`);
+  assert.equal(await box.locator('img').getAttribute('src'), `/api/v1/sessions/${online.code}/qr.svg`);
+  assert.match(await box.locator('a', { hasText: 'Flyer (A4, PDF)' }).getAttribute('href'), /flyer\.pdf\?size=a4$/);
+  await box.locator('button', { hasText: 'Copy link' }).click();
+  await p.waitForFunction(() => /Link copied|http/.test(document.querySelector('.share-box [role=status]').textContent));
+  const names = await p.locator('.session .session-n').allTextContents();
+  assert.deepEqual(names, ['Session 1', 'Session 2']);
+  await p.screenshot({ path: path.join(ROOT, 'tests/e2e/out/workspace-sessions-en.png'), fullPage: true });
+  assert.deepEqual(p.errors, []);
+  await ctx.close();
+});
