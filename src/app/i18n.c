@@ -217,6 +217,7 @@ static const struct {
 	/* issue 13: session names, the presenter view, the flyer */
 	{"no such session of this event", "Dit evenement heeft geen sessie met die code."},
 	{"size is a4 or a5", "Het formaat is a4 of a5."},
+	{"the zip file could not be made", "Het zip-bestand kon niet worden gemaakt."},
 	{"expected {\"name\": …}: one line of at most 60 characters, \"\" for none",
 	 "Verwacht {\"name\": …}: één regel van hoogstens 60 tekens, \"\" voor geen naam."},
 };

@@ -171,6 +171,13 @@ void presenter_view(app_t *a, http_request_t *req, const char *code);
  * the phones connected now, the session's start. Access checked by caller. */
 void presenter_get(app_t *a, session_t *s, http_request_t *req);
 
+/* ---- deckzip.c ---- */
+/* POST /api/v1/events/ID/deck.zip: stores the zip's images as the event's
+ * and answers the deck linking to them (read on the thread pool). */
+void deckzip_import(app_t *a, http_request_t *req, int64_t event_id, int64_t user);
+/* GET /api/v1/events/ID/deck.zip: the deck and the images it links to. */
+void deckzip_export(app_t *a, http_request_t *req, int64_t event_id);
+
 /* ---- flyer.c ---- */
 /* GET /api/v1/sessions/CODE/flyer.pdf?size=a4|a5: the printable invitation
  * with the join URL's QR code, drawn on the thread pool. Access checked by

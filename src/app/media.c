@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "app/deckzip.h"
 #include "app/pdfimport.h"
 
 enum {
@@ -42,6 +43,9 @@ size_t app_body_limit(const char *url, size_t len)
 	static const char pdf[] = "/pdf"; /* pdfimport.c */
 	if (path - i == sizeof pdf - 1 && memcmp(url + i, pdf, sizeof pdf - 1) == 0)
 		return PDFIMPORT_MAX_BYTES;
+	static const char zip[] = "/deck.zip"; /* deckzip.c */
+	if (path - i == sizeof zip - 1 && memcmp(url + i, zip, sizeof zip - 1) == 0)
+		return DECKZIP_MAX_BYTES;
 	return HTTP_MAX_BODY;
 }
 

@@ -578,6 +578,10 @@ static void event_api(app_t *a, http_request_t *req, int64_t user, const char *r
 		share(a, req, id, sub + 6);
 	} else if (strcmp(sub, "/images") == 0 && m == HTTP_M_POST) {
 		media_upload(a, req, id);
+	} else if (strcmp(sub, "/deck.zip") == 0 && get) {
+		deckzip_export(a, req, id);
+	} else if (strcmp(sub, "/deck.zip") == 0 && m == HTTP_M_POST) {
+		deckzip_import(a, req, id, user);
 	} else if (strcmp(sub, "/pdf") == 0 && m == HTTP_M_POST) {
 		pdfimport_post(a, req, id, user);
 	} else if (strcmp(sub, "/log") == 0 && get) {

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { prepare, startServer, stopServer, cleanup, ROOT, launchBrowser } from './lib.mjs';
 
@@ -131,6 +131,83 @@ test('the workspace: English for an English browser, a first session, an online 
   const names = await p.locator('.session .session-n').allTextContents();
   assert.deepEqual(names, ['Session 1', 'Session 2']);
   await p.screenshot({ path: path.join(ROOT, 'tests/e2e/out/workspace-sessions-en.png'), fullPage: true });
+  assert.deepEqual(p.errors, []);
+  await ctx.close();
+});
+
+test('help inside the workspace, in Dutch and English, linked where a file name was printed', async () => {
+  for (const [locale, deckTitle, words] of [['nl-NL', 'Presentatieformaat', /Sprekersnotities/], ['en-GB', 'Deck format', /Speaker notes/]]) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale });
+    const p = await login(ctx, '/app');
+    await p.waitForSelector('.create-deck');
+    assert.doesNotMatch(await p.textContent('main'), /docs\//);
+    assert.equal(await p.getAttribute('.create-deck a.help-link', 'href'), '/app/help/deck');
+    await p.click('#help-link');
+    await p.waitForURL('**/app/help');
+    await p.click('.help-nav a[href="/app/help/deck"]');
+    await p.waitForSelector('#help-deck');
+    assert.equal(await p.textContent('h1'), deckTitle);
+    assert.match(await p.textContent('#help-deck'), words);
+    assert.match(await p.textContent('#help-deck'), /\? open: Wat gaat er goed in uw wijk\?/);
+    await p.goto(`${srv.base}/app/help/keys`);
+    await p.waitForSelector('#help-keys');
+    assert.match(await p.textContent('#help-keys'), /Page Down/);
+    await p.goto(`${srv.base}/app/help/reports`);
+    await p.waitForSelector('#help-reports');
+    assert.match(await p.textContent('#help-reports'), /XLSX/);
+    if (locale === 'en-GB') await p.screenshot({ path: path.join(ROOT, 'tests/e2e/out/help-reports-en.png'), fullPage: true });
+    await p.goto(`${srv.base}/app/events/1#report`);
+    await p.waitForSelector('#report-session');
+    assert.doesNotMatch(await p.textContent('main'), /docs\//);
+    assert.equal(await p.getAttribute('.panel-report a.help-link', 'href'), '/app/help/reports');
+    assert.deepEqual(p.errors, []);
+    await ctx.close();
+  }
+});
+
+test('a deck travels with its images as a .zip: export, import, and from the dashboard', async () => {
+  // an event with an uploaded image in its deck
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc00000030101001 8dd8db00000000049454e44ae426082'.replace(/ /g, ''), 'hex');
+  const src = (await api('POST', '/api/v1/events', { title: 'Met kaart' })).body;
+  const up = await fetch(`${srv.base}/api/v1/events/${src.id}/images`, { method: 'POST', body: png, headers: { authorization: `Bearer ${env.token}` } });
+  const img = await up.json();
+  const deck = `---\ntitle: Met kaart\n---\n\n# De wijk\n\n![Kaart van de wijk](${img.url})\n`;
+  assert.equal((await api('PUT', `/api/v1/events/${src.id}`, { deck })).status, 200);
+  const res = await fetch(`${srv.base}/api/v1/events/${src.id}/deck.zip`, { headers: auth() });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/zip');
+  const zipPath = path.join(env.dir, 'met-kaart.zip');
+  writeFileSync(zipPath, Buffer.from(await res.arrayBuffer()));
+  const listing = execFileSync('unzip', ['-l', zipPath], { encoding: 'utf8' });
+  assert.match(listing, /deck\.md/);
+  assert.match(listing, new RegExp(`images/${img.url.split('/').pop()}`));
+  const md = execFileSync('unzip', ['-p', zipPath, 'deck.md'], { encoding: 'utf8' });
+  assert.equal(md, deck.replace(img.url, `images/${img.url.split('/').pop()}`));
+  // into another event: the images become its own
+  const dst = (await api('POST', '/api/v1/events', { title: 'Kopie' })).body;
+  const imp = await fetch(`${srv.base}/api/v1/events/${dst.id}/deck.zip`, { method: 'POST', body: readFileSync(zipPath), headers: { authorization: `Bearer ${env.token}` } });
+  assert.equal(imp.status, 200);
+  const r = await imp.json();
+  assert.equal(r.images, 1);
+  const newUrl = `/media/${dst.id}/${img.url.split('/').pop()}`;
+  assert.equal(r.deck, deck.replace(img.url, newUrl));
+  assert.equal((await fetch(`${srv.base}${newUrl}`)).status, 200);
+  // refused: no zip, in the request's language
+  const bad = await fetch(`${srv.base}/api/v1/events/${dst.id}/deck.zip`, { method: 'POST', body: 'PK nope', headers: { authorization: `Bearer ${env.token}`, 'accept-language': 'nl' } });
+  assert.equal(bad.status, 400);
+  assert.match((await bad.json()).error, /geen zip-bestand/);
+
+  // from the dashboard: choose the zip, import, land on the new event
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL' });
+  const p = await login(ctx, '/app');
+  await p.waitForSelector('#new-deck-file');
+  await p.setInputFiles('#new-deck-file', zipPath);
+  await p.click('.create-deck button[type=submit]');
+  await p.waitForURL(/\/app\/events\/\d+$/);
+  const id = Number(p.url().match(/(\d+)$/)[1]);
+  const ev = (await api('GET', `/api/v1/events/${id}`)).body;
+  assert.equal(ev.title, 'Met kaart');
+  assert.match(ev.slides[0].html, new RegExp(`<img src="/media/${id}/[0-9a-f]{32}\\.png" alt="Kaart van de wijk"`));
   assert.deepEqual(p.errors, []);
   await ctx.close();
 });

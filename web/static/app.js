@@ -9,6 +9,7 @@ import { eventPage } from './app/event.js';
 import { moderatePage } from './app/moderate.js';
 import { remotePage } from './app/remote.js';
 import { accountPage } from './app/account.js';
+import { helpPage } from './app/help.js';
 
 const main = document.getElementById('main');
 
@@ -59,6 +60,7 @@ async function route() {
   else if ((m = p.match(/^\/app\/moderate\/(\d{6,8})$/))) await moderatePage(main, m[1]);
   else if ((m = p.match(/^\/app\/remote\/(\d{6,8})$/))) remotePage(main, m[1]);
   else if (p === '/app/account') await accountPage(main, me);
+  else if ((m = p.match(/^\/app\/help(?:\/([a-z]+))?$/))) helpPage(main, m[1]);
   else {
     document.title = `${t('not_found')} — inspraak`;
     main.append(el('h1', {}, t('not_found')), el('p', {}, el('a', { href: '/app' }, t('back_dashboard'))));

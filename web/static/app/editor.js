@@ -3,6 +3,7 @@
 // fields of the selected slide and its preview. It edits a { meta, slides }
 // object in place and calls onChange after every edit; saving is the
 // page's business.
+import { helpLink } from './help.js';
 import { el, field, nextId, announce } from './dom.js';
 import { t } from '../app-i18n.js';
 import { KINDS, NUMBERS, ITEMS, TEXT_KINDS, newSlide, cloneSlide, problems } from './deck.js';
@@ -313,7 +314,7 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
 
   root.append(meta, el('div', { class: 'editor' },
     el('aside', { class: 'slides', 'aria-labelledby': 'slides-h' },
-      el('h2', { id: 'slides-h' }, t('slides')), el('p', { class: 'hint' }, t('reorder_hint')), list, readOnly ? null : addRow,
+      el('h2', { id: 'slides-h' }, t('slides')), el('p', { class: 'hint' }, t('reorder_hint'), ' ', helpLink('deck', t('help_deck'))), list, readOnly ? null : addRow,
       readOnly || !eventId ? null : pdfImporter(eventId, (slides) => {
         deck.slides.splice(sel + 1, 0, ...slides);
         sel += 1;

@@ -37,10 +37,11 @@ export async function eventPage(main, id, me) {
   const saveBtn = el('button', { type: 'button', id: 'save', onclick: () => save() }, t('save'));
   const deckMsg = el('div', { class: 'deck-msg', role: 'alert' });
   const head = el('div', { class: 'event-head' },
-    el('div', {}, el('p', { class: 'crumbs' }, el('a', { href: '/app' }, t('dashboard'))), h1,
+    el('div', {}, el('p', { class: 'crumbs' }, el('a', { href: '/app' }, t('dashboard')), ' · ', el('a', { href: '/app/help', target: '_blank' }, t('help'))), h1,
       el('p', { class: 'sub' }, ev.subtitle || '', ev.subtitle ? ' · ' : '', t('owner_access', { owner: ev.owner || '—', access: t(`access_${ev.access}`) }))),
     el('div', { class: 'head-actions' }, canEdit ? saveState : null, canEdit ? saveBtn : null,
-      el('a', { class: 'button secondary', href: `/api/v1/events/${id}/deck.md`, download: `${slug(ev.title)}.md` }, t('export'))));
+      el('a', { class: 'button secondary', href: `/api/v1/events/${id}/deck.md`, download: `${slug(ev.title)}.md` }, t('export')),
+      el('a', { class: 'button secondary', id: 'export-zip', href: `/api/v1/events/${id}/deck.zip`, download: `${slug(ev.title)}.zip`, title: t('export_zip_hint') }, t('export_zip'))));
 
   const deckText = () => (rawOnly ? rawArea.value : serialiseDeck(deck).text);
   const dirty = () => canEdit && (deckText() !== savedDeck || summaryArea.value !== savedSummary);
