@@ -14,14 +14,20 @@
  * has it. See pdfimport.h for the limits and their one hazard.
  */
 #include <cairo.h>
+#include <fcntl.h>
 #include <poppler.h>
+#include <signal.h>
 #include <sodium.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "app/internal.h"
 #include "app/pdfimport.h"
+#include "util/file.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -254,6 +260,147 @@ void pdfimport_slide_md(buf_t *b, const char *text, const char *url)
 	buf_printf(b, "](%s)", url);
 }
 
+/* ---- other presentations, through LibreOffice ---- */
+
+bool pdfimport_is_office(const void *data, size_t len)
+{
+	return len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
+}
+
+/* The soffice program on PATH, in path; false when there is none. */
+static bool find_soffice(char *path, size_t len)
+{
+	const char *env = getenv("PATH");
+	char dirs[4096];
+	snprintf(dirs, sizeof dirs, "%s", env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, len, "%s/soffice", *d ? d : ".");
+		if (access(path, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void remove_tree(const char *dir)
+{
+	/* only what this file made: the input, the PDF, the profile */
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		log_warn("pdf import: could not remove %s", dir);
+}
+
+int pdfimport_convert(const void *data, size_t len, const char *lang, void **pdf, size_t *pdf_len,
+                      char *err, size_t errlen)
+{
+	bool dutch = lang && strcmp(lang, "nl") == 0;
+	char soffice[4200];
+	*pdf = NULL;
+	*pdf_len = 0;
+	if (!find_soffice(soffice, sizeof soffice)) {
+		snprintf(err, errlen, "%s",
+		         MSG("this server cannot read PowerPoint files: LibreOffice is not "
+		             "installed on it. Save the presentation as PDF (in PowerPoint: File, "
+		             "Export, PDF) and import that",
+		             "deze server kan geen PowerPoint-bestanden lezen: LibreOffice is er "
+		             "niet op geïnstalleerd. Bewaar de presentatie als pdf (in PowerPoint: "
+		             "Bestand, Exporteren, PDF) en lees die in"));
+		return PDFIMPORT_ENOOFFICE;
+	}
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096], in[4200], out[4200], profile[4200], home[4200];
+	snprintf(dir, sizeof dir, "%s/inspraak-pptx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		snprintf(
+		    err, errlen, "%s",
+		    MSG("no room for a temporary folder", "geen ruimte voor een tijdelijke map"));
+		return PDFIMPORT_EINVAL;
+	}
+	snprintf(in, sizeof in, "%s/deck.pptx", dir);
+	snprintf(out, sizeof out, "%s/deck.pdf", dir);
+	snprintf(profile, sizeof profile, "-env:UserInstallation=file://%s/profile", dir);
+	snprintf(home, sizeof home, "HOME=%s", dir);
+	int rc = PDFIMPORT_EINVAL;
+	FILE *f = fopen(in, "wb");
+	if (!f || fwrite(data, 1, len, f) != len) {
+		if (f)
+			fclose(f);
+		snprintf(
+		    err, errlen, "%s",
+		    MSG("no room for a temporary file", "geen ruimte voor een tijdelijk bestand"));
+		goto done;
+	}
+	fclose(f);
+	char *argv[] = {soffice,    profile, "--headless", "--norestore", "--convert-to", "pdf",
+	                "--outdir", dir,     in,           NULL};
+	char *envp[] = {home, "PATH=/usr/local/bin:/usr/bin:/bin", NULL};
+	posix_spawnattr_t attr;
+	posix_spawnattr_init(&attr);
+	/* a group of its own, so that a stuck conversion is stopped whole */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	int sp = posix_spawn(&pid, soffice, &fa, &attr, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (sp != 0) {
+		snprintf(
+		    err, errlen, "%s",
+		    MSG("LibreOffice could not be started", "LibreOffice kon niet worden gestart"));
+		goto done;
+	}
+	uint64_t start = now_ms();
+	int status = 0;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0) {
+			status = -1;
+			break;
+		}
+		if (now_ms() - start > PDFIMPORT_CONVERT_MS) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			snprintf(
+			    err, errlen,
+			    MSG("LibreOffice took more than %d seconds to convert the "
+			        "presentation; "
+			        "save it as PDF and import that",
+			        "LibreOffice deed er langer dan %d seconden over om de presentatie "
+			        "om te zetten; bewaar hem als pdf en lees die in"),
+			    PDFIMPORT_CONVERT_MS / 1000);
+			rc = PDFIMPORT_ETIME;
+			goto done;
+		}
+		usleep(50 * 1000);
+	}
+	kill(-pid, SIGKILL); /* whatever it left running in its group */
+	size_t n = 0;
+	char *bytes = status == 0 ? file_read(out, PDFIMPORT_MAX_BYTES, &n) : NULL;
+	if (!bytes) {
+		snprintf(
+		    err, errlen, "%s",
+		    MSG("LibreOffice could not convert this presentation; save it as PDF and "
+		        "import that",
+		        "LibreOffice kon deze presentatie niet omzetten; bewaar hem als pdf en "
+		        "lees die in"));
+		goto done;
+	}
+	*pdf = bytes;
+	*pdf_len = n;
+	rc = 0;
+done:
+	remove_tree(dir);
+	return rc;
+}
+
 /* ---- the route ---- */
 
 typedef struct pdf_work {
@@ -279,6 +426,19 @@ static void render_work(uv_work_t *work)
 	pdfimport_limits_t lim = pdfimport_default_limits;
 	lim.cancel = &w->app->stopping;
 	uint64_t t0 = now_ms();
+	if (pdfimport_is_office(w->pdf, w->len)) {
+		void *pdf;
+		size_t len;
+		w->rc =
+		    pdfimport_convert(w->pdf, w->len, w->lang, &pdf, &len, w->err, sizeof w->err);
+		if (w->rc != 0) {
+			w->ms = now_ms() - t0;
+			return;
+		}
+		free(w->pdf);
+		w->pdf = pdf;
+		w->len = len;
+	}
 	w->rc = pdfimport_render(w->pdf, w->len, &lim, w->lang, &w->pages, &w->n, w->err,
 	                         sizeof w->err);
 	w->ms = now_ms() - t0;
@@ -336,11 +496,13 @@ static void rendered(uv_work_t *work, int status)
 		         w->n, (unsigned long long)w->ms);
 		respond_slides(w);
 	} else {
-		int st = w->rc == PDFIMPORT_ETOOMANY    ? 413
+		int st = w->rc == PDFIMPORT_ENOOFFICE   ? 415
+		         : w->rc == PDFIMPORT_ETOOMANY  ? 413
 		         : w->rc == PDFIMPORT_ECANCELED ? 503
 		         : w->rc == PDFIMPORT_EINVAL    ? 415
 		                                        : 422;
-		const char *code = w->rc == PDFIMPORT_ETOOMANY    ? "too_many_pages"
+		const char *code = w->rc == PDFIMPORT_ENOOFFICE   ? "no_libreoffice"
+		                   : w->rc == PDFIMPORT_ETOOMANY  ? "too_many_pages"
 		                   : w->rc == PDFIMPORT_ECANCELED ? "unavailable"
 		                   : w->rc == PDFIMPORT_ETIME     ? "too_slow"
 		                   : w->rc == PDFIMPORT_ELOCKED   ? "locked"

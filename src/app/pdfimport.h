@@ -45,6 +45,7 @@ enum {
 	PDFIMPORT_ETOOMANY = -3,  /* more pages than max_pages, or none */
 	PDFIMPORT_ETIME = -4,     /* a page or the whole took too long */
 	PDFIMPORT_ECANCELED = -5, /* *cancel became true */
+	PDFIMPORT_ENOOFFICE = -6, /* a .pptx, and no LibreOffice to convert it */
 };
 
 typedef struct pdfimport_limits {
@@ -75,6 +76,23 @@ typedef struct pdfimport_page {
 int pdfimport_render(const void *pdf, size_t len, const pdfimport_limits_t *lim, const char *lang,
                      pdfimport_page_t **pages, size_t *n, char *err, size_t errlen);
 void pdfimport_pages_free(pdfimport_page_t *pages, size_t n);
+
+/*
+ * Presentations other than PDF (.pptx, .odp: a zip, by their first bytes)
+ * are converted to PDF with LibreOffice when the server has it: `soffice
+ * --headless --convert-to pdf` in a temporary folder of its own, with a
+ * profile of its own (two conversions at once do not share one), stopped
+ * with its whole process group after PDFIMPORT_CONVERT_MS. On success
+ * returns 0 and sets *pdf (caller frees) and *pdf_len; without LibreOffice
+ * returns PDFIMPORT_ENOOFFICE, on failure PDFIMPORT_EINVAL or
+ * PDFIMPORT_ETIME, each with a message for a person in err. Blocks: run it
+ * on the thread pool.
+ */
+enum { PDFIMPORT_CONVERT_MS = 90000 };
+int pdfimport_convert(const void *data, size_t len, const char *lang, void **pdf, size_t *pdf_len,
+                      char *err, size_t errlen);
+/* True when the bytes look like an Office presentation (a zip), not a PDF. */
+bool pdfimport_is_office(const void *data, size_t len);
 
 /* The content slide of one page, as deck Markdown without separators: the
  * image ![TEXT](URL) with every character escaped that could end the

@@ -5,7 +5,7 @@
 // a message in the request's language, and the server keeps serving.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { prepare, startServer, stopServer, cleanup, run, ROOT, launchBrowser } from './lib.mjs';
@@ -126,5 +126,39 @@ test('in the workspace: a PDF chosen in the editor becomes slides, saved with no
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();
+  }
+});
+
+test('a PDF exported by LibreOffice from a .pptx; a .pptx itself when LibreOffice is installed', async () => {
+  let res = await post(event, readFileSync(path.join(ROOT, 'tests/e2e/data/wijkavond-libreoffice.pdf')));
+  assert.equal(res.status, 201);
+  let r = await res.json();
+  assert.equal(r.pages, 2);
+  assert.match(r.slides[0].text, /Welkom in de wijk Vanavond: drie vragen over het café en het plein/);
+  assert.match(r.slides[1].text, /Het plein in 2030/);
+  const pptx = readFileSync(path.join(ROOT, 'tests/e2e/data/wijkavond.pptx'));
+  if (spawnSync('sh', ['-c', 'command -v soffice']).status === 0) {
+    res = await post(event, pptx);
+    assert.equal(res.status, 201);
+    r = await res.json();
+    assert.equal(r.pages, 2);
+    assert.match(r.slides[0].text, /Welkom in de wijk/);
+  } else {
+    console.log('soffice is not installed: the .pptx is checked for its refusal only');
+  }
+  // a server without LibreOffice says so, and what to do instead
+  const bare = await startServer(env, [], 0, { vars: { PATH: '/nonexistent' } });
+  try {
+    for (const [lang, words] of [['en', /LibreOffice is not installed on it\. Save the presentation as PDF/], ['nl', /LibreOffice is er niet op geïnstalleerd/]]) {
+      const refused = await fetch(`${bare.base}/api/v1/events/${event}/pdf`, {
+        method: 'POST', body: pptx, headers: { authorization: `Bearer ${env.token}`, 'accept-language': lang },
+      });
+      assert.equal(refused.status, 415);
+      const body = await refused.json();
+      assert.equal(body.code, 'no_libreoffice');
+      assert.match(body.error, words);
+    }
+  } finally {
+    await stopServer(bare);
   }
 });

@@ -46,7 +46,7 @@ function imageUploader(eventId, ta, onInserted) {
 // the server draws every page and answers one content slide per page, which
 // go in after the selected slide; saving stays the facilitator's step.
 function pdfImporter(eventId, onSlides) {
-  const input = el('input', { type: 'file', accept: 'application/pdf,.pdf', id: nextId('pdf') });
+  const input = el('input', { type: 'file', accept: 'application/pdf,.pdf,.pptx,.odp', id: nextId('pdf') });
   const note = el('p', { class: 'hint', role: 'status', id: 'pdf-note' });
   input.addEventListener('change', async () => {
     const file = input.files[0];
