@@ -26,8 +26,6 @@
 #include "util/text.h"
 #include "util/xalloc.h"
 
-#define MSG(en, nl) (dutch ? (nl) : (en))
-
 static const char *sniff(const unsigned char *p, size_t n, const char **ext)
 {
 	if (n >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
@@ -75,7 +73,6 @@ static char *read_entry(zip_t *za, zip_uint64_t i, size_t max, size_t *len, bool
 int deckzip_read(const void *zip, size_t len, const char *lang, deckzip_t **out, char *err,
                  size_t errlen)
 {
-	bool dutch = lang && strcmp(lang, "nl") == 0;
 	*out = NULL;
 	zip_error_t ze;
 	zip_error_init(&ze);
@@ -85,9 +82,7 @@ int deckzip_read(const void *zip, size_t len, const char *lang, deckzip_t **out,
 	if (!za) {
 		if (src)
 			zip_source_free(src);
-		snprintf(err, errlen, "%s",
-		         MSG("this file is no zip file, or a damaged one",
-		             "dit bestand is geen zip-bestand, of een beschadigd"));
+		snprintf(err, errlen, "%s", tr(lang, "zip.not_zip"));
 		return -1;
 	}
 	deckzip_t *z = xcalloc(1, sizeof *z);
@@ -95,11 +90,7 @@ int deckzip_read(const void *zip, size_t len, const char *lang, deckzip_t **out,
 	size_t total = 0;
 	int rc = -1;
 	if (n < 0 || n > DECKZIP_MAX_ENTRIES) {
-		snprintf(err, errlen,
-		         MSG("the zip holds %lld files; at most %d are read",
-		             "het zip-bestand bevat %lld bestanden; er worden er hoogstens %d "
-		             "gelezen"),
-		         (long long)n, DECKZIP_MAX_ENTRIES);
+		snprintf(err, errlen, tr(lang, "zip.too_many"), (long long)n, DECKZIP_MAX_ENTRIES);
 		goto done;
 	}
 	for (zip_int64_t i = 0; i < n; i++) {
@@ -114,26 +105,17 @@ int deckzip_read(const void *zip, size_t len, const char *lang, deckzip_t **out,
 		bool too_big;
 		char *data = read_entry(za, (zip_uint64_t)i, max, &got, &too_big);
 		if (!data && too_big) {
-			snprintf(err, errlen,
-			         MSG("%s in the zip is larger than %zu MiB",
-			             "%s in het zip-bestand is groter dan %zu MiB"),
-			         name, max / (1024 * 1024));
+			snprintf(err, errlen, tr(lang, "zip.too_large"), name, max / (1024 * 1024));
 			goto done;
 		}
 		if (!data) {
-			snprintf(
-			    err, errlen,
-			    MSG("%s in the zip cannot be read (damaged, or encrypted)",
-			        "%s in het zip-bestand is onleesbaar (beschadigd of versleuteld)"),
-			    name);
+			snprintf(err, errlen, tr(lang, "zip.unreadable"), name);
 			goto done;
 		}
 		total += got;
 		if (total > DECKZIP_TOTAL_MAX) {
 			free(data);
-			snprintf(err, errlen,
-			         MSG("the zip holds more than %d MiB once unpacked",
-			             "het zip-bestand is uitgepakt groter dan %d MiB"),
+			snprintf(err, errlen, tr(lang, "zip.total"),
 			         DECKZIP_TOTAL_MAX / (1024 * 1024));
 			goto done;
 		}
@@ -141,20 +123,14 @@ int deckzip_read(const void *zip, size_t len, const char *lang, deckzip_t **out,
 		if (deck) {
 			if (z->deck_md) {
 				free(data);
-				snprintf(err, errlen,
-				         MSG("the zip holds more than one deck (.md file)",
-				             "het zip-bestand bevat meer dan één presentatie "
-				             "(.md-bestand)"));
+				snprintf(err, errlen, tr(lang, "zip.two_decks"));
 				goto done;
 			}
 			if (!text_valid(data, got) &&
 			    !(got >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 &&
 			      text_valid(data + 3, got - 3))) {
 				free(data);
-				snprintf(err, errlen,
-				         MSG("the deck %s is not UTF-8 text",
-				             "de presentatie %s is geen tekst in UTF-8"),
-				         name);
+				snprintf(err, errlen, tr(lang, "zip.not_utf8"), name);
 				goto done;
 			}
 			z->deck_md = data;
@@ -176,9 +152,7 @@ int deckzip_read(const void *zip, size_t len, const char *lang, deckzip_t **out,
 		}
 	}
 	if (!z->deck_md) {
-		snprintf(err, errlen, "%s",
-		         MSG("the zip holds no deck (expected one .md file)",
-		             "het zip-bestand bevat geen presentatie (verwacht: één .md-bestand)"));
+		snprintf(err, errlen, "%s", tr(lang, "zip.no_deck"));
 		goto done;
 	}
 	rc = 0;
@@ -309,14 +283,12 @@ static void read_done(uv_work_t *work, int status)
 	app_t *a = w->app;
 	a->pool_jobs--;
 	if (status != 0) {
-		http_respond_error(w->req, 503, "unavailable",
-		                   tr_msg(w->lang, "the server is stopping; try again in a moment"),
+		http_respond_error(w->req, 503, "unavailable", tr(w->lang, "reports.stopping"),
 		                   NULL);
 	} else if (w->rc != 0) {
 		http_respond_error(w->req, 400, "invalid_zip", w->err, NULL);
 	} else if (workspace_access(a, w->user, w->event_id) < ACCESS_FACILITATOR) {
-		http_respond_error(w->req, 404, "not_found", tr_msg(w->lang, "no such event"),
-		                   NULL);
+		http_respond_error(w->req, 404, "not_found", tr(w->lang, "events.no_such"), NULL);
 	} else {
 		int ok = 1;
 		for (size_t i = 0; i < w->z->n_images && ok; i++) {
@@ -326,7 +298,7 @@ static void read_done(uv_work_t *work, int status)
 		}
 		if (!ok) {
 			http_respond_error(w->req, 503, "unavailable",
-			                   tr_msg(w->lang, "the image could not be stored"), NULL);
+			                   tr(w->lang, "images.not_stored"), NULL);
 		} else {
 			char *md = deckzip_rewrite(w->z, w->event_id);
 			http_respond_json(w->req, 200,
@@ -342,17 +314,14 @@ static void read_done(uv_work_t *work, int status)
 	free(w);
 }
 
-void deckzip_import(app_t *a, http_request_t *req, int64_t event_id, int64_t user)
+void deckzip_import(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	int64_t event_id = m->id, user = m->user;
 	const char *lang = tr_req_lang(req);
-	bool dutch = strcmp(lang, "nl") == 0;
 	if (req->body_len == 0 || req->body_len > DECKZIP_MAX_BYTES) {
-		http_respond_error(
-		    req, req->body_len ? 413 : 400, req->body_len ? "too_long" : "invalid",
-		    MSG("send a zip file of at most 30 MiB as the request body",
-		        "stuur een zip-bestand van hoogstens 30 MiB als inhoud van het "
-		        "verzoek"),
-		    NULL);
+		http_respond_error(req, req->body_len ? 413 : 400,
+		                   req->body_len ? "too_long" : "invalid", tr(lang, "zip.body"),
+		                   NULL);
 		return;
 	}
 	zip_work_t *w = xcalloc(1, sizeof *w);
@@ -368,9 +337,7 @@ void deckzip_import(app_t *a, http_request_t *req, int64_t event_id, int64_t use
 	if (uv_queue_work(a->loop, &w->work, read_work, read_done) < 0) {
 		free(w->zip);
 		free(w);
-		http_respond_error(req, 503, "unavailable",
-		                   tr_msg(lang, "the server is stopping; try again in a moment"),
-		                   NULL);
+		http_respond_error(req, 503, "unavailable", tr(lang, "reports.stopping"), NULL);
 		return;
 	}
 	a->pool_jobs++;
@@ -401,11 +368,12 @@ static size_t linked_images(const char *md, int64_t event_id, char (*names)[48],
 	return n;
 }
 
-void deckzip_export(app_t *a, http_request_t *req, int64_t event_id)
+void deckzip_export(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	int64_t event_id = m->id;
 	store_event_t e = {0};
 	if (store_event_get(a->store, event_id, &e) != STORE_OK) {
-		http_respond_error(req, 404, "not_found", tr_req(req, "no such event"), NULL);
+		http_respond_error(req, 404, "not_found", tr_req(req, "events.no_such"), NULL);
 		return;
 	}
 	enum { MAX_LINKED = 256 };
@@ -446,8 +414,7 @@ void deckzip_export(app_t *a, http_request_t *req, int64_t event_id)
 	ent[0] = (deckzip_entry_t){"deck.md", md.data ? md.data : "", md.len, 1};
 	buf_t zip = BUF_INIT;
 	if (deckzip_write(&zip, ent, k) < 0) {
-		http_respond_error(req, 503, "unavailable",
-		                   tr_req(req, "the zip file could not be made"), NULL);
+		http_respond_error(req, 503, "unavailable", tr_req(req, "zip.not_made"), NULL);
 	} else {
 		http_respond(req, 200, "application/zip",
 		             "Content-Disposition: attachment; filename=\"deck.zip\"\r\n", zip.data,

@@ -161,20 +161,20 @@ static void drawn(uv_work_t *work, int status)
 	} else {
 		log_error("flyer of session %s: %s", w->code,
 		          status ? uv_strerror(status) : "cairo failed");
-		http_respond_error(w->req, 503, "unavailable",
-		                   tr_req(w->req, "the report could not be made; try again later"),
+		http_respond_error(w->req, 503, "unavailable", tr_req(w->req, "flyer.failed"),
 		                   NULL);
 	}
 	buf_free(&w->pdf);
 	free(w);
 }
 
-void flyer_get(app_t *a, session_t *s, http_request_t *req)
+void flyer_get(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	const session_t *s = m->session;
 	char size[8] = "a4";
 	if (http_query(req, "size", size, sizeof size) >= 0 && strcmp(size, "a4") != 0 &&
 	    strcmp(size, "a5") != 0) {
-		http_respond_error(req, 400, "bad_request", tr_req(req, "size is a4 or a5"), NULL);
+		http_respond_error(req, 400, "bad_request", tr_req(req, "flyer.size"), NULL);
 		return;
 	}
 	flyer_work_t *w = xcalloc(1, sizeof *w);
@@ -189,9 +189,7 @@ void flyer_get(app_t *a, session_t *s, http_request_t *req)
 	snprintf(w->code, sizeof w->code, "%s", s->row.code);
 	if (uv_queue_work(a->loop, &w->work, draw_work, drawn) < 0) {
 		free(w);
-		http_respond_error(req, 503, "unavailable",
-		                   tr_req(req, "the server is stopping; try again in a moment"),
-		                   NULL);
+		http_respond_error(req, 503, "unavailable", tr_req(req, "reports.stopping"), NULL);
 		return;
 	}
 	a->pool_jobs++;

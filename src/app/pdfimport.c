@@ -41,8 +41,6 @@ const pdfimport_limits_t pdfimport_default_limits = {
 };
 
 /* The message in the worker's language: English first, then Dutch. */
-#define MSG(en, nl) (dutch ? (nl) : (en))
-
 static uint64_t now_ms(void)
 {
 	return uv_hrtime() / 1000000;
@@ -140,16 +138,11 @@ static int draw_page(PopplerPage *page, const pdfimport_limits_t *lim, pdfimport
 int pdfimport_render(const void *pdf, size_t len, const pdfimport_limits_t *lim, const char *lang,
                      pdfimport_page_t **pages, size_t *n, char *err, size_t errlen)
 {
-	bool dutch = lang && strcmp(lang, "nl") == 0;
 	uint64_t start = now_ms();
 	*pages = NULL;
 	*n = 0;
 	if (len < 5 || memcmp(pdf, "%PDF-", 5) != 0) {
-		snprintf(
-		    err, errlen, "%s",
-		    MSG("this file is no PDF (it does not start as one, whatever its name says)",
-		        "dit bestand is geen pdf (het begint niet als een pdf, wat de naam ook "
-		        "zegt)"));
+		snprintf(err, errlen, "%s", tr(lang, "pdf.not_pdf"));
 		return PDFIMPORT_EINVAL;
 	}
 	GError *gerr = NULL;
@@ -159,14 +152,7 @@ int pdfimport_render(const void *pdf, size_t len, const pdfimport_limits_t *lim,
 		bool locked =
 		    gerr && gerr->domain == POPPLER_ERROR && gerr->code == POPPLER_ERROR_ENCRYPTED;
 		snprintf(err, errlen, "%s",
-		         locked ? MSG("this PDF is protected by a password; export it again "
-		                      "without one",
-		                      "deze pdf is met een wachtwoord beveiligd; exporteer hem "
-		                      "opnieuw zonder wachtwoord")
-		                : MSG("this PDF cannot be read; export it again from the "
-		                      "presentation program",
-		                      "deze pdf is onleesbaar; exporteer hem opnieuw uit het "
-		                      "presentatieprogramma"));
+		         locked ? tr(lang, "pdf.locked") : tr(lang, "pdf.unreadable"));
 		g_clear_error(&gerr);
 		g_bytes_unref(bytes);
 		return locked ? PDFIMPORT_ELOCKED : PDFIMPORT_EINVAL;
@@ -174,12 +160,8 @@ int pdfimport_render(const void *pdf, size_t len, const pdfimport_limits_t *lim,
 	int rc = 0, count = poppler_document_get_n_pages(doc);
 	if (count < 1 || count > lim->max_pages) {
 		snprintf(err, errlen,
-		         count < 1
-		             ? MSG("this PDF has no pages", "deze pdf heeft geen pagina's")
-		             : MSG("this PDF has %d pages; at most %d can be imported at once",
-		                   "deze pdf heeft %d pagina's; er kunnen er hoogstens %d "
-		                   "tegelijk worden ingelezen"),
-		         count, lim->max_pages);
+		         count < 1 ? tr(lang, "pdf.no_pages") : tr(lang, "pdf.too_many"), count,
+		         lim->max_pages);
 		rc = PDFIMPORT_ETOOMANY;
 		goto done;
 	}
@@ -187,8 +169,7 @@ int pdfimport_render(const void *pdf, size_t len, const pdfimport_limits_t *lim,
 	*pages = out;
 	for (int i = 0; i < count; i++) {
 		if (lim->cancel && atomic_load(lim->cancel)) {
-			snprintf(err, errlen, "%s",
-			         MSG("the server is stopping", "de server stopt"));
+			snprintf(err, errlen, "%s", tr(lang, "pdf.stopping"));
 			rc = PDFIMPORT_ECANCELED;
 			goto done;
 		}
@@ -200,31 +181,18 @@ int pdfimport_render(const void *pdf, size_t len, const pdfimport_limits_t *lim,
 			g_object_unref(page);
 		*n = (size_t)i + 1;
 		if (drawn < 0) {
-			snprintf(err, errlen,
-			         MSG("page %d of this PDF cannot be drawn",
-			             "pagina %d van deze pdf kan niet getekend worden"),
-			         i + 1);
+			snprintf(err, errlen, tr(lang, "pdf.page_failed"), i + 1);
 			rc = PDFIMPORT_EINVAL;
 			goto done;
 		}
 		uint64_t t1 = now_ms();
 		if (t1 - t0 > lim->page_ms || t1 - start > lim->total_ms) {
-			bool page_slow = t1 - t0 > lim->page_ms;
-			snprintf(err, errlen,
-			         page_slow
-			             ? MSG("page %d took more than %llu seconds to draw; "
-			                   "simplify it or export it with smaller pictures",
-			                   "pagina %d kostte meer dan %llu seconden om te "
-			                   "tekenen; vereenvoudig hem of exporteer met kleinere "
-			                   "afbeeldingen")
-			             : MSG("the PDF took more than %2$llu seconds to draw "
-			                   "(stopped at page %1$d); import it in parts",
-			                   "het tekenen van de pdf duurde meer dan %2$llu "
-			                   "seconden (gestopt bij pagina %1$d); lees hem in "
-			                   "delen in"),
-			         i + 1,
-			         (unsigned long long)((page_slow ? lim->page_ms : lim->total_ms) /
-			                              1000));
+			if (t1 - t0 > lim->page_ms)
+				snprintf(err, errlen, tr(lang, "pdf.page_slow"), i + 1,
+				         (unsigned long long)(lim->page_ms / 1000));
+			else
+				snprintf(err, errlen, tr(lang, "pdf.total_slow"),
+				         (unsigned long long)(lim->total_ms / 1000), i + 1);
 			rc = PDFIMPORT_ETIME;
 			goto done;
 		}
@@ -294,27 +262,18 @@ static void remove_tree(const char *dir)
 int pdfimport_convert(const void *data, size_t len, const char *lang, void **pdf, size_t *pdf_len,
                       char *err, size_t errlen)
 {
-	bool dutch = lang && strcmp(lang, "nl") == 0;
 	char soffice[4200];
 	*pdf = NULL;
 	*pdf_len = 0;
 	if (!find_soffice(soffice, sizeof soffice)) {
-		snprintf(err, errlen, "%s",
-		         MSG("this server cannot read PowerPoint files: LibreOffice is not "
-		             "installed on it. Save the presentation as PDF (in PowerPoint: File, "
-		             "Export, PDF) and import that",
-		             "deze server kan geen PowerPoint-bestanden lezen: LibreOffice is er "
-		             "niet op geïnstalleerd. Bewaar de presentatie als pdf (in PowerPoint: "
-		             "Bestand, Exporteren, PDF) en lees die in"));
+		snprintf(err, errlen, "%s", tr(lang, "pdf.no_office"));
 		return PDFIMPORT_ENOOFFICE;
 	}
 	const char *tmp = getenv("TMPDIR");
 	char dir[4096], in[4200], out[4200], profile[4200], home[4200];
 	snprintf(dir, sizeof dir, "%s/inspraak-pptx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
-		snprintf(
-		    err, errlen, "%s",
-		    MSG("no room for a temporary folder", "geen ruimte voor een tijdelijke map"));
+		snprintf(err, errlen, "%s", tr(lang, "pdf.no_tmpdir"));
 		return PDFIMPORT_EINVAL;
 	}
 	snprintf(in, sizeof in, "%s/deck.pptx", dir);
@@ -326,9 +285,7 @@ int pdfimport_convert(const void *data, size_t len, const char *lang, void **pdf
 	if (!f || fwrite(data, 1, len, f) != len) {
 		if (f)
 			fclose(f);
-		snprintf(
-		    err, errlen, "%s",
-		    MSG("no room for a temporary file", "geen ruimte voor een tijdelijk bestand"));
+		snprintf(err, errlen, "%s", tr(lang, "pdf.no_tmpfile"));
 		goto done;
 	}
 	fclose(f);
@@ -350,9 +307,7 @@ int pdfimport_convert(const void *data, size_t len, const char *lang, void **pdf
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (sp != 0) {
-		snprintf(
-		    err, errlen, "%s",
-		    MSG("LibreOffice could not be started", "LibreOffice kon niet worden gestart"));
+		snprintf(err, errlen, "%s", tr(lang, "pdf.office_start"));
 		goto done;
 	}
 	uint64_t start = now_ms();
@@ -368,14 +323,8 @@ int pdfimport_convert(const void *data, size_t len, const char *lang, void **pdf
 		if (now_ms() - start > PDFIMPORT_CONVERT_MS) {
 			kill(-pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			snprintf(
-			    err, errlen,
-			    MSG("LibreOffice took more than %d seconds to convert the "
-			        "presentation; "
-			        "save it as PDF and import that",
-			        "LibreOffice deed er langer dan %d seconden over om de presentatie "
-			        "om te zetten; bewaar hem als pdf en lees die in"),
-			    PDFIMPORT_CONVERT_MS / 1000);
+			snprintf(err, errlen, tr(lang, "pdf.office_slow"),
+			         PDFIMPORT_CONVERT_MS / 1000);
 			rc = PDFIMPORT_ETIME;
 			goto done;
 		}
@@ -385,12 +334,7 @@ int pdfimport_convert(const void *data, size_t len, const char *lang, void **pdf
 	size_t n = 0;
 	char *bytes = status == 0 ? file_read(out, PDFIMPORT_MAX_BYTES, &n) : NULL;
 	if (!bytes) {
-		snprintf(
-		    err, errlen, "%s",
-		    MSG("LibreOffice could not convert this presentation; save it as PDF and "
-		        "import that",
-		        "LibreOffice kon deze presentatie niet omzetten; bewaar hem als pdf en "
-		        "lees die in"));
+		snprintf(err, errlen, "%s", tr(lang, "pdf.office_failed"));
 		goto done;
 	}
 	*pdf = bytes;
@@ -455,7 +399,7 @@ static void respond_slides(pdf_work_t *w)
 		                    pg->png_len) != STORE_OK) {
 			json_decref(slides);
 			http_respond_error(w->req, 503, "unavailable",
-			                   tr_msg(w->lang, "the image could not be stored"), NULL);
+			                   tr(w->lang, "images.not_stored"), NULL);
 			return;
 		}
 		snprintf(url, sizeof url, "/media/%lld/%s", (long long)w->event_id, pg->name);
@@ -484,13 +428,11 @@ static void rendered(uv_work_t *work, int status)
 	if (status != 0) {
 		log_error("pdf import for event %lld: %s", (long long)w->event_id,
 		          uv_strerror(status));
-		http_respond_error(w->req, 503, "unavailable",
-		                   tr_msg(w->lang, "the server is stopping; try again in a moment"),
+		http_respond_error(w->req, 503, "unavailable", tr(w->lang, "reports.stopping"),
 		                   NULL);
 	} else if (w->rc == 0 && workspace_access(a, w->user, w->event_id) < ACCESS_FACILITATOR) {
 		/* deleted, or no longer shared, while the pages were drawn */
-		http_respond_error(w->req, 404, "not_found", tr_msg(w->lang, "no such event"),
-		                   NULL);
+		http_respond_error(w->req, 404, "not_found", tr(w->lang, "events.no_such"), NULL);
 	} else if (w->rc == 0) {
 		log_info("pdf import for event %lld: %zu pages in %llu ms", (long long)w->event_id,
 		         w->n, (unsigned long long)w->ms);
@@ -514,21 +456,16 @@ static void rendered(uv_work_t *work, int status)
 	free(w);
 }
 
-void pdfimport_post(app_t *a, http_request_t *req, int64_t event_id, int64_t user)
+void pdfimport_post(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	int64_t event_id = m->id, user = m->user;
 	const char *lang = tr_req_lang(req);
-	bool dutch = strcmp(lang, "nl") == 0;
 	if (req->body_len > PDFIMPORT_MAX_BYTES) {
-		http_respond_error(
-		    req, 413, "too_long",
-		    MSG("a PDF can be at most 30 MiB", "een pdf mag hoogstens 30 MiB zijn"), NULL);
+		http_respond_error(req, 413, "too_long", tr(lang, "pdf.too_large"), NULL);
 		return;
 	}
 	if (req->body_len == 0) {
-		http_respond_error(req, 400, "invalid",
-		                   MSG("send the PDF's bytes as the request body",
-		                       "stuur de bytes van de pdf als inhoud van het verzoek"),
-		                   NULL);
+		http_respond_error(req, 400, "invalid", tr(lang, "pdf.empty"), NULL);
 		return;
 	}
 	pdf_work_t *w = xcalloc(1, sizeof *w);
@@ -544,9 +481,7 @@ void pdfimport_post(app_t *a, http_request_t *req, int64_t event_id, int64_t use
 	if (uv_queue_work(a->loop, &w->work, render_work, rendered) < 0) {
 		free(w->pdf);
 		free(w);
-		http_respond_error(req, 503, "unavailable",
-		                   tr_msg(lang, "the server is stopping; try again in a moment"),
-		                   NULL);
+		http_respond_error(req, 503, "unavailable", tr(lang, "reports.stopping"), NULL);
 		return;
 	}
 	a->pool_jobs++;

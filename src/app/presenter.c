@@ -2,7 +2,8 @@
  * presenter: the presenter view, a second page for the facilitator's laptop
  * beside the stage on the projector (GET /present/CODE/view), and what only
  * it reads: every slide of the session with its speaker notes
- * (GET /api/v1/sessions/CODE/presenter, docs/protocol.md).
+ * (GET /api/v1/sessions/CODE/presenter, docs/protocol.md). The route table
+ * (routes.c) checks the login and the access to the session's event.
  *
  * The view follows the session through the moderators' results stream, as
  * the stage follows it through the presenters'; both carry the same state
@@ -17,28 +18,15 @@
 
 #include "app/internal.h"
 
-void presenter_view(app_t *a, http_request_t *req, const char *code)
+void presenter_view(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	bool csrf_ok;
-	int64_t user = auth_user(a, req, &csrf_ok);
-	if (!user) {
-		/* Before the code is looked up: guessing codes needs a login. */
-		char hdr[96];
-		snprintf(hdr, sizeof hdr, "Location: /login?next=/present/%.16s/view\r\n", code);
-		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
-		return;
-	}
-	session_t *s = is_code(code) ? live_find(a, code) : NULL;
-	if (!s || workspace_access(a, user, s->row.event_id) < ACCESS_MODERATOR) {
-		http_respond_error(req, 404, "not_found", tr_req(req, "not found"), NULL);
-		return;
-	}
 	if (!pages_static(a, req, "present-view.html"))
-		http_respond_error(req, 404, "not_found", tr_req(req, "not found"), NULL);
+		http_respond_error(req, 404, "not_found", tr_req(req, "api.not_found"), NULL);
 }
 
-void presenter_get(app_t *a, session_t *s, http_request_t *req)
+void presenter_get(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	const session_t *s = m->session;
 	json_t *slides = json_array();
 	for (size_t i = 0; i < s->n_slides; i++) {
 		const live_slide_t *ls = &s->slides[i];

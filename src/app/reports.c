@@ -151,7 +151,7 @@ static void render(uv_work_t *work)
 	unlink(path);
 }
 
-/* msg is English (i18n.c), sent in the language the request asks for. */
+/* msg is a key of i18n.c's table, sent in the language the request asks for. */
 static void refuse(http_request_t *req, int status, const char *code, const char *msg)
 {
 	http_respond_error(req, status, code, tr_req(req, msg), NULL);
@@ -164,13 +164,10 @@ static void no_such_session(const report_work_t *w)
 	char msg[256];
 	const char *lang = tr_req_lang(w->req);
 	if (w->n_sessions == 1)
-		snprintf(msg, sizeof msg,
-			 tr_msg(lang, "this event has 1 session; there is no session %d"),
-			 w->session);
+		snprintf(msg, sizeof msg, tr(lang, "reports.no_session_one"), w->session);
 	else
-		snprintf(msg, sizeof msg,
-			 tr_msg(lang, "this event has %d sessions; there is no session %d"),
-			 w->n_sessions, w->session);
+		snprintf(msg, sizeof msg, tr(lang, "reports.no_session"), w->n_sessions,
+		         w->session);
 	http_respond_error(w->req, 400, "bad_request", msg, NULL);
 }
 
@@ -189,15 +186,15 @@ static void rendered(uv_work_t *work, int status)
 		no_such_session(w);
 	} else if (status == 0 && w->rc == REPORT_ENOTFOUND) {
 		/* deleted while the report waited for the pool */
-		refuse(w->req, 404, "not_found", "no such event");
+		refuse(w->req, 404, "not_found", "events.no_such");
 	} else if (status == 0 && w->rc == REPORT_ECANCELED) {
 		log_info("report of event %lld: stopped, the server is stopping",
 			 (long long)w->event_id);
-		refuse(w->req, 503, "unavailable", "the server is stopping; try again in a moment");
+		refuse(w->req, 503, "unavailable", "reports.stopping");
 	} else {
 		log_error("report of event %lld: %s", (long long)w->event_id,
 			  status ? uv_strerror(status) : w->err);
-		refuse(w->req, 503, "unavailable", "the report could not be made; try again later");
+		refuse(w->req, 503, "unavailable", "reports.failed");
 	}
 	free(w->body);
 	free(w);
@@ -208,8 +205,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 	char f[16], sess[16];
 	report_format_t fmt;
 	if (http_query(req, "format", f, sizeof f) < 0 || report_format_parse(f, &fmt) < 0) {
-		refuse(req, 400, "bad_request",
-		       "format must be one of pdf, md, html, csv, xlsx, json");
+		refuse(req, 400, "bad_request", "reports.format");
 		return;
 	}
 	int session = 0;
@@ -217,8 +213,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 		char *end;
 		long v = strtol(sess, &end, 10);
 		if (!*sess || *end || v < 1 || v > 100000) {
-			refuse(req, 400, "bad_request",
-			       "session must be a session number (1, 2, …) or all");
+			refuse(req, 400, "bad_request", "reports.session");
 			return;
 		}
 		session = (int)v;
@@ -235,7 +230,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 	int rc = uv_queue_work(a->loop, &w->work, render, rendered);
 	if (rc < 0) {
 		free(w);
-		refuse(req, 503, "unavailable", "the report could not be started");
+		refuse(req, 503, "unavailable", "reports.not_started");
 		return;
 	}
 	a->pool_jobs++;

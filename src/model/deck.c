@@ -23,17 +23,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#include <uv.h>
 
-#include "util/xalloc.h"
+#include "model/internal.h"
+#include "model/kind.h"
 #include "util/buf.h"
+#include "util/xalloc.h"
 #include "util/text.h"
 
 enum {
 	DATES_MAX = 50, /* dates in the front matter */
-	RANK_MAX = 10,  /* options of a rank question: ranking more is a chore */
-	CHOICE_MIN = 2,
-	SCALE_ITEMS_MIN = 1,
-	KEY_MAX = 32, /* longest setting name we bother to read */
+	KEY_MAX = 32,   /* longest setting name we bother to read */
 };
 
 typedef struct line {
@@ -47,50 +47,40 @@ typedef struct parser {
 	size_t n_lines;
 	char *err;
 	size_t errlen;
-	bool dutch; /* messages in Dutch, else in English */
+	const char *lang; /* of the messages: "nl" or else English (borrowed) */
 } parser_t;
 
-/* A message in the parser's language. The compiler checks both texts
- * against the arguments given, so they must take the same ones. */
-#define MSG(en, nl) (p->dutch ? (nl) : (en))
-
-static int fail(parser_t *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The text of key (model/messages.c) in the parser's language. A format
+ * takes the same arguments in both languages (tests/unit/test_i18n.c); the
+ * compiler cannot check a key against the arguments, the deck tests do. */
+#define TR(key) model__tr(p->lang, key)
 
 static int fail(parser_t *p, int line, const char *fmt, ...)
 {
 	if (!p->errlen)
-		return -1;
-	int k = snprintf(p->err, p->errlen, MSG("line %d: ", "regel %d: "), line);
+		return UV_EINVAL;
+	int k = snprintf(p->err, p->errlen, TR("deck.line"), line);
 	if (k < 0 || (size_t)k >= p->errlen)
-		return -1;
+		return UV_EINVAL;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(p->err + k, p->errlen - (size_t)k, fmt, ap);
 	va_end(ap);
-	return -1;
+	return UV_EINVAL;
 }
-
-static const char *const kind_names[] = {
-    [SLIDE_CONTENT] = "content", [SLIDE_OPEN] = "open",   [SLIDE_CLOUD] = "cloud",
-    [SLIDE_CHOICE] = "choice",   [SLIDE_SCALE] = "scale", [SLIDE_RANK] = "rank",
-    [SLIDE_QA] = "qa",
-};
 
 const char *slide_kind_name(slide_kind_t k)
 {
-	assert((size_t)k < sizeof kind_names / sizeof *kind_names);
-	return kind_names[k];
+	return kind_of(k)->name;
 }
 
 int slide_kind_parse(const char *name, slide_kind_t *out)
 {
-	for (size_t i = 0; i < sizeof kind_names / sizeof *kind_names; i++) {
-		if (strcmp(kind_names[i], name) == 0) {
-			*out = (slide_kind_t)i;
-			return 0;
-		}
-	}
-	return -1;
+	const question_kind_t *k = kind_by_name(name);
+	if (!k)
+		return UV_EINVAL;
+	*out = k->kind;
+	return 0;
 }
 
 /* ---- small text helpers ---- */
@@ -197,17 +187,9 @@ static int check_line(parser_t *p, const line_t *l)
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(l->n - i), &cp);
 		if (k <= 0)
-			return fail(p, l->no,
-			            MSG("invalid UTF-8 at byte %zu (expected UTF-8 text)",
-			                "ongeldige UTF-8 bij byte %zu (verwacht: tekst in UTF-8)"),
-			            i + 1);
+			return fail(p, l->no, TR("deck.utf8"), i + 1);
 		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
-			return fail(p, l->no,
-			            MSG("control character U+%04X (expected text; only tabs and "
-			                "line ends are allowed)",
-			                "stuurteken U+%04X (verwacht: tekst; alleen tabs en "
-			                "regeleinden mogen)"),
-			            (unsigned)cp);
+			return fail(p, l->no, TR("deck.control"), (unsigned)cp);
 		i += (size_t)k;
 	}
 	assert(text_valid(l->s, l->n));
@@ -228,13 +210,13 @@ static void list_names(buf_t *b, const char *const *names, size_t n, const char 
 
 static bool takes_items(slide_kind_t k)
 {
-	return k == SLIDE_CHOICE || k == SLIDE_SCALE || k == SLIDE_RANK;
+	return kind_of(k)->items_key != NULL;
 }
 
 static void item_bounds(slide_kind_t k, int *min, int *max)
 {
-	*min = k == SLIDE_SCALE ? SCALE_ITEMS_MIN : CHOICE_MIN;
-	*max = k == SLIDE_RANK ? RANK_MAX : DECK_ITEMS_MAX;
+	*min = kind_of(k)->items_min;
+	*max = kind_of(k)->items_max;
 }
 
 static bool text_ok(const char *s, size_t max)
@@ -250,31 +232,18 @@ static bool in(int v, int lo, int hi)
 /* True when s satisfies every bound deck.h promises. */
 static bool slide_valid(const slide_t *s)
 {
-	if ((size_t)s->kind >= sizeof kind_names / sizeof *kind_names)
+	if ((size_t)s->kind >= kind_count())
 		return false;
+	const question_kind_t *k = kind_of(s->kind);
 	if (!text_ok(s->title, DECK_TITLE_MAX) || !s->body_md || !s->body_html)
 		return false;
 	if (slide_is_question(s) && !*s->title)
 		return false;
-	switch (s->kind) {
-	case SLIDE_OPEN:
-	case SLIDE_QA:
-		if (!in(s->max_length, 1, DECK_OPEN_MAX_LENGTH) ||
-		    !in(s->max_answers, 1, DECK_ANSWERS_MAX))
-			return false;
-		break;
-	case SLIDE_CLOUD:
-		if (!in(s->max_length, 1, DECK_CLOUD_MAX_LENGTH) ||
-		    !in(s->max_answers, 1, DECK_CLOUD_ENTRIES_MAX))
-			return false;
-		break;
-	case SLIDE_SCALE:
-		if (!in(s->scale_max, DECK_SCALE_MIN, DECK_SCALE_MAX) ||
-		    !text_ok(s->label_low, DECK_ITEM_MAX) || !text_ok(s->label_high, DECK_ITEM_MAX))
-			return false;
-		break;
-	default: break;
-	}
+	if (k->max_length_max &&
+	    (!in(s->max_length, 1, k->max_length_max) || !in(s->max_answers, 1, k->answers_max)))
+		return false;
+	if (k->slide_ok && !k->slide_ok(s))
+		return false;
 	if (takes_items(s->kind)) {
 		int min, max;
 		item_bounds(s->kind, &min, &max);
@@ -317,17 +286,9 @@ static int parse_dates(parser_t *p, deck_t *d, int line, char *v)
 		char *date = trimmed(t, strlen(t));
 		int rc = 0;
 		if (!valid_date(date))
-			rc = fail(p, line,
-			          MSG("'%s' is not a date (expected YYYY-MM-DD, several separated "
-			              "by commas)",
-			              "'%s' is geen datum (verwacht: JJJJ-MM-DD, meerdere "
-			              "gescheiden door komma's)"),
-			          date);
+			rc = fail(p, line, TR("deck.date"), date);
 		else if (d->n_dates >= DATES_MAX)
-			rc = fail(p, line,
-			          MSG("more than %d dates (expected at most %d)",
-			              "meer dan %d data (verwacht: hoogstens %d)"),
-			          DATES_MAX, DATES_MAX);
+			rc = fail(p, line, TR("deck.dates"), DATES_MAX, DATES_MAX);
 		if (rc) {
 			free(date);
 			return rc;
@@ -345,17 +306,11 @@ static int set_text(parser_t *p, int line, const char *key, const char *v, bool 
 	char *c = plain(v, strlen(v));
 	size_t n = cps(c);
 	int rc = 0;
-	const char *noun = MSG(key, strcmp(key, "title") == 0 ? "titel" : "ondertitel");
+	const char *noun = TR(strcmp(key, "title") == 0 ? "deck.title" : "deck.subtitle");
 	if (required && n == 0)
-		rc = fail(p, line,
-		          MSG("the %s is empty (expected some text after '%s:')",
-		              "de %s is leeg (verwacht: tekst na '%s:')"),
-		          noun, key);
+		rc = fail(p, line, TR("deck.text_empty"), noun, key);
 	else if (n > DECK_TITLE_MAX)
-		rc = fail(p, line,
-		          MSG("the %s is %zu characters (expected at most %d)",
-		              "de %s is %zu tekens (verwacht: hoogstens %d)"),
-		          noun, n, DECK_TITLE_MAX);
+		rc = fail(p, line, TR("deck.text_long"), noun, n, DECK_TITLE_MAX);
 	if (rc) {
 		free(c);
 		return rc;
@@ -370,46 +325,28 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 	bool seen[4] = {false};
 	size_t i = 0;
 	if (p->n_lines == 0 || !is_separator(&p->lines[0]))
-		return fail(p, 1,
-		            MSG("the deck does not start with its front matter (expected a "
-		                "line '---', then lines such as 'title: ...', then '---')",
-		                "de presentatie begint niet met haar kopgegevens (verwacht: een "
-		                "regel '---', dan regels zoals 'title: ...', dan '---')"));
+		return fail(p, 1, TR("deck.no_front"));
 	for (i = 1; i < p->n_lines && !is_separator(&p->lines[i]); i++) {
 		const line_t *l = &p->lines[i];
 		if (is_blank(l))
 			continue;
 		char key[KEY_MAX], *v;
 		if (!split_setting(l, false, key, &v))
-			return fail(p, l->no,
-			            MSG("not a 'key: value' line (expected title, subtitle, lang "
-			                "or dates, such as 'title: Samenleven in diversiteit')",
-			                "geen regel 'sleutel: waarde' (verwacht: title, subtitle, "
-			                "lang of dates, zoals 'title: Samenleven in diversiteit')"));
+			return fail(p, l->no, TR("deck.not_setting"));
 		size_t k = 0;
 		while (k < 4 && strcmp(keys[k], key) != 0)
 			k++;
 		int rc = 0;
 		if (k == 4)
-			rc = fail(p, l->no,
-			          MSG("unknown key '%s' (expected title, subtitle, lang or dates)",
-			              "onbekende sleutel '%s' (verwacht: title, subtitle, lang of "
-			              "dates)"),
-			          key);
+			rc = fail(p, l->no, TR("deck.unknown_key"), key);
 		else if (seen[k])
-			rc = fail(p, l->no,
-			          MSG("'%s' appears twice (expected each key once)",
-			              "'%s' staat er twee keer (verwacht: elke sleutel één keer)"),
-			          key);
+			rc = fail(p, l->no, TR("deck.key_twice"), key);
 		else if (k == 0)
 			rc = set_text(p, l->no, key, v, true, &d->title);
 		else if (k == 1)
 			rc = set_text(p, l->no, key, v, false, &d->subtitle);
 		else if (k == 2 && strcmp(v, "nl") != 0 && strcmp(v, "en") != 0)
-			rc = fail(p, l->no,
-			          MSG("unknown language '%s' (expected nl or en)",
-			              "onbekende taal '%s' (verwacht: nl of en)"),
-			          v);
+			rc = fail(p, l->no, TR("deck.lang"), v);
 		else if (k == 2)
 			d->lang = xstrdup(v);
 		else
@@ -421,16 +358,9 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 			return rc;
 	}
 	if (i == p->n_lines)
-		return fail(p, 1,
-		            MSG("the front matter is not closed (expected a line '---' after "
-		                "its keys)",
-		                "de kopgegevens zijn niet afgesloten (verwacht: een regel '---' "
-		                "na de sleutels)"));
+		return fail(p, 1, TR("deck.front_open"));
 	if (!d->title)
-		return fail(p, p->lines[i].no,
-		            MSG("the front matter has no title (expected a line 'title: ...')",
-		                "de kopgegevens hebben geen titel (verwacht: een regel "
-		                "'title: ...')"));
+		return fail(p, p->lines[i].no, TR("deck.no_title"));
 	*pos = i + 1;
 	return 0;
 }
@@ -480,9 +410,7 @@ static int parse_content(parser_t *p, slide_t *s, size_t from, size_t to)
 	size_t n = cps(s->title);
 	if (n > DECK_TITLE_MAX)
 		rc = fail(p, p->lines[from].no + cmark_node_get_start_line(h) - 1,
-		          MSG("the heading is %zu characters (expected at most %d)",
-		              "de titel (# …) is %zu tekens (verwacht: hoogstens %d)"),
-		          n, DECK_TITLE_MAX);
+		          TR("deck.heading_long"), n, DECK_TITLE_MAX);
 	cmark_node_free(doc);
 	return rc;
 }
@@ -505,32 +433,15 @@ static const char *const setting_names[SET_COUNT] = {
     "max-length", "answers", "entries", "multiple", "scale", "labels", "results", "moderation",
 };
 
-/* The settings each kind takes, in the order the docs list them. */
-enum { KIND_SETTINGS_MAX = 5 };
-static const int kind_settings[][KIND_SETTINGS_MAX] = {
-    [SLIDE_OPEN] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, SET_MODERATION, -1},
-    [SLIDE_CLOUD] = {SET_ENTRIES, SET_MAX_LENGTH, SET_RESULTS, SET_MODERATION, -1},
-    [SLIDE_CHOICE] = {SET_MULTIPLE, SET_RESULTS, -1, -1, -1},
-    [SLIDE_SCALE] = {SET_SCALE, SET_LABELS, SET_RESULTS, -1, -1},
-    [SLIDE_RANK] = {SET_RESULTS, -1, -1, -1, -1},
-    [SLIDE_QA] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, SET_MODERATION, -1},
-};
-
 static int parse_int(parser_t *p, int line, const char *key, const char *v, int lo, int hi,
                      int *out)
 {
 	size_t n = strlen(v);
 	if (n == 0 || strspn(v, "0123456789") != n)
-		return fail(p, line,
-		            MSG("%s '%s' is not a whole number (expected %d to %d)",
-		                "%s '%s' is geen geheel getal (verwacht: %d tot en met %d)"),
-		            key, v, lo, hi);
+		return fail(p, line, TR("deck.not_number"), key, v, lo, hi);
 	long x = n > 9 ? (long)hi + 1 : strtol(v, NULL, 10);
 	if (x < lo || x > hi)
-		return fail(p, line,
-		            MSG("%s %s is out of range (expected %d to %d)",
-		                "%s %s valt buiten het bereik (verwacht: %d tot en met %d)"),
-		            key, v, lo, hi);
+		return fail(p, line, TR("deck.range"), key, v, lo, hi);
 	*out = (int)x;
 	return 0;
 }
@@ -538,49 +449,34 @@ static int parse_int(parser_t *p, int line, const char *key, const char *v, int 
 static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char *v)
 {
 	const char *key = setting_names[set];
-	bool cloud = s->kind == SLIDE_CLOUD;
+	const question_kind_t *k = kind_of(s->kind);
 	switch (set) {
 	case SET_MAX_LENGTH:
-		return parse_int(p, line, key, v, 1,
-		                 cloud ? DECK_CLOUD_MAX_LENGTH : DECK_OPEN_MAX_LENGTH,
-		                 &s->max_length);
-	case SET_ANSWERS: return parse_int(p, line, key, v, 1, DECK_ANSWERS_MAX, &s->max_answers);
-	case SET_ENTRIES:
-		return parse_int(p, line, key, v, 1, DECK_CLOUD_ENTRIES_MAX, &s->max_answers);
+		return parse_int(p, line, key, v, 1, k->max_length_max, &s->max_length);
+	case SET_ANSWERS: /* open, qa */
+	case SET_ENTRIES: /* cloud */
+		return parse_int(p, line, key, v, 1, k->answers_max, &s->max_answers);
 	case SET_SCALE:
 		return parse_int(p, line, key, v, DECK_SCALE_MIN, DECK_SCALE_MAX, &s->scale_max);
 	case SET_MULTIPLE:
 		if (strcmp(v, "yes") && strcmp(v, "no"))
-			return fail(p, line,
-			            MSG("multiple is '%s' (expected yes or no)",
-			                "multiple is '%s' (verwacht: yes of no)"),
-			            v);
+			return fail(p, line, TR("deck.multiple"), v);
 		s->multiple = v[0] == 'y';
 		return 0;
 	case SET_MODERATION:
 		if (strcmp(v, "approve") && strcmp(v, "none"))
-			return fail(p, line,
-			            MSG("moderation is '%s' (expected approve or none)",
-			                "moderation is '%s' (verwacht: approve of none)"),
-			            v);
+			return fail(p, line, TR("deck.moderation"), v);
 		s->approve = v[0] == 'a';
 		return 0;
 	case SET_RESULTS:
 		if (strcmp(v, "phones") && strcmp(v, "screen"))
-			return fail(p, line,
-			            MSG("results is '%s' (expected screen or phones)",
-			                "results is '%s' (verwacht: screen of phones)"),
-			            v);
+			return fail(p, line, TR("deck.results"), v);
 		s->results_on_phones = v[0] == 'p';
 		return 0;
 	case SET_LABELS: {
 		const char *bar = strchr(v, '|');
 		if (!bar || strchr(bar + 1, '|'))
-			return fail(p, line,
-			            MSG("labels need one '|' (expected 'labels: low | high', such "
-			                "as 'labels: Helemaal oneens | Helemaal eens')",
-			                "labels hebben één '|' nodig (verwacht: 'labels: laag | "
-			                "hoog', zoals 'labels: Helemaal oneens | Helemaal eens')"));
+			return fail(p, line, TR("deck.labels"));
 		char *lo = plain(v, (size_t)(bar - v)), *hi = plain(bar + 1, strlen(bar + 1));
 		size_t nl = cps(lo), nh = cps(hi);
 		free(s->label_low);
@@ -588,37 +484,34 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 		s->label_low = lo;
 		s->label_high = hi;
 		if (nl > DECK_ITEM_MAX || nh > DECK_ITEM_MAX)
-			return fail(p, line,
-			            MSG("a label is %zu characters (expected at most %d)",
-			                "een label is %zu tekens (verwacht: hoogstens %d)"),
-			            nl > nh ? nl : nh, DECK_ITEM_MAX);
+			return fail(p, line, TR("deck.label_long"), nl > nh ? nl : nh,
+			            DECK_ITEM_MAX);
 		return 0;
 	}
 	}
 	assert(!"unknown setting");
-	return -1;
+	return UV_EINVAL;
 }
 
-/* Finds the setting for key among those kind takes; -1 with the message
+/* Finds the setting for key among those kind takes; UV_EINVAL with the message
  * when it is not one of them. */
 static int lookup_setting(parser_t *p, const slide_t *s, int line, const char *key)
 {
-	const int *allowed = kind_settings[s->kind];
-	for (int i = 0; i < KIND_SETTINGS_MAX && allowed[i] >= 0; i++)
-		if (strcmp(setting_names[allowed[i]], key) == 0)
-			return allowed[i];
-	buf_t b = BUF_INIT;
-	const char *names[KIND_SETTINGS_MAX];
+	const char *const *allowed = kind_of(s->kind)->settings;
 	size_t n = 0;
-	for (; n < KIND_SETTINGS_MAX && allowed[n] >= 0; n++)
-		names[n] = setting_names[allowed[n]];
-	list_names(&b, names, n, MSG(" or ", " of "));
-	fail(p, line,
-	     MSG("unknown setting '%s' for a %s question (expected %s)",
-	         "onbekende instelling '%s' voor een %s-vraag (verwacht: %s)"),
-	     key, slide_kind_name(s->kind), b.data);
+	for (; n < KIND_SETTINGS_MAX && allowed[n]; n++) {
+		if (strcmp(allowed[n], key) != 0)
+			continue;
+		for (int set = 0; set < SET_COUNT; set++)
+			if (strcmp(setting_names[set], key) == 0)
+				return set;
+		assert(!"a kind takes a setting deck.c does not know");
+	}
+	buf_t b = BUF_INIT;
+	list_names(&b, allowed, n, TR("deck.or"));
+	fail(p, line, TR("deck.unknown_setting"), key, slide_kind_name(s->kind), b.data);
 	buf_free(&b);
-	return -1;
+	return UV_EINVAL;
 }
 
 /* Is the line a list item ("- x" or "* x", no indent)? Sets the item's text. */
@@ -635,10 +528,9 @@ static bool list_item(const line_t *l, const char **text, size_t *n)
 /* "option" or "statement" in the parser's language, plural when many. */
 static const char *item_word(const parser_t *p, slide_kind_t k, bool many)
 {
-	bool scale = k == SLIDE_SCALE;
-	if (p->dutch)
-		return scale ? (many ? "stellingen" : "stelling") : (many ? "opties" : "optie");
-	return scale ? (many ? "statements" : "statement") : (many ? "options" : "option");
+	bool scale = kind_of(k)->statements;
+	return TR(scale ? (many ? "deck.statements" : "deck.statement")
+	                : (many ? "deck.options" : "deck.option"));
 }
 
 static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, size_t n)
@@ -647,23 +539,14 @@ static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, siz
 	int min, max;
 	item_bounds(s->kind, &min, &max);
 	if (s->n_items >= (size_t)max)
-		return fail(p, l->no,
-		            MSG("%s %zu is one too many (expected at most %d %s)",
-		                "%s %zu is er één te veel (verwacht: hoogstens %d %s)"),
-		            what, s->n_items + 1, max, whats);
+		return fail(p, l->no, TR("deck.item_too_many"), what, s->n_items + 1, max, whats);
 	char *item = plain(t, n);
 	size_t len = cps(item);
 	int rc = 0;
 	if (len == 0)
-		rc = fail(p, l->no,
-		          MSG("empty %s (expected text after '- ')",
-		              "lege %s (verwacht: tekst na '- ')"),
-		          what);
+		rc = fail(p, l->no, TR("deck.item_empty"), what);
 	else if (len > DECK_ITEM_MAX)
-		rc = fail(p, l->no,
-		          MSG("the %s is %zu characters (expected at most %d)",
-		              "de %s is %zu tekens (verwacht: hoogstens %d)"),
-		          what, len, DECK_ITEM_MAX);
+		rc = fail(p, l->no, TR("deck.text_long"), what, len, DECK_ITEM_MAX);
 	if (rc) {
 		free(item);
 		return rc;
@@ -676,10 +559,7 @@ static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, siz
 		char *g = text_fold(s->items[i], strlen(s->items[i]));
 		assert(g);
 		if (strcmp(f, g) == 0)
-			rc = fail(p, l->no,
-			          MSG("%s '%s' appears twice (expected distinct %s)",
-			              "%s '%s' staat er twee keer (verwacht: verschillende %s)"),
-			          what, item, whats);
+			rc = fail(p, l->no, TR("deck.item_twice"), what, item, whats);
 		free(g);
 	}
 	free(f);
@@ -694,26 +574,13 @@ static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, siz
 
 static void set_defaults(slide_t *s)
 {
-	switch (s->kind) {
-	case SLIDE_OPEN:
-		s->max_length = DECK_OPEN_DEFAULT_LENGTH;
-		s->max_answers = 1;
-		break;
-	case SLIDE_QA:
-		s->max_length = DECK_OPEN_DEFAULT_LENGTH;
-		s->max_answers = 5;
-		break;
-	case SLIDE_CLOUD:
-		s->max_length = DECK_CLOUD_DEFAULT_LENGTH;
-		s->max_answers = DECK_CLOUD_DEFAULT_ENTRIES;
-		break;
-	case SLIDE_SCALE:
-		s->scale_max = DECK_SCALE_DEFAULT;
-		s->label_low = xstrdup("");
-		s->label_high = xstrdup("");
-		break;
-	default: break;
+	const question_kind_t *k = kind_of(s->kind);
+	if (k->max_length_max) {
+		s->max_length = k->default_length;
+		s->max_answers = k->default_answers;
 	}
+	if (k->defaults)
+		k->defaults(s);
 }
 
 /* "? TYPE: Title" on the slide's first line. */
@@ -729,33 +596,18 @@ static int parse_head(parser_t *p, slide_t *s, const line_t *head)
 	while (q < end && is_space(*q))
 		q++;
 	if (tl == 0 || q == end || *q != ':')
-		return fail(p, head->no,
-		            MSG("malformed question (expected '? TYPE: title', such as "
-		                "'? open: Wat vind je belangrijk?')",
-		                "onleesbare vraag (verwacht: '? SOORT: titel', zoals "
-		                "'? open: Wat vind je belangrijk?')"));
+		return fail(p, head->no, TR("deck.malformed"));
 	char type[16];
 	snprintf(type, sizeof type, "%.*s", (int)tl, w);
 	if (slide_kind_parse(type, &s->kind) < 0 || s->kind == SLIDE_CONTENT)
-		return fail(p, head->no,
-		            MSG("unknown question type '%s' (expected open, cloud, choice, "
-		                "scale, rank or qa)",
-		                "onbekende vraagsoort '%s' (verwacht: open, cloud, choice, "
-		                "scale, rank of qa)"),
-		            type);
+		return fail(p, head->no, TR("deck.unknown_type"), type);
 	q++;
 	s->title = plain(q, (size_t)(end - q));
 	size_t n = cps(s->title);
 	if (n == 0)
-		return fail(p, head->no,
-		            MSG("the question has no title (expected text after '%s:')",
-		                "de vraag heeft geen titel (verwacht: tekst na '%s:')"),
-		            type);
+		return fail(p, head->no, TR("deck.question_no_title"), type);
 	if (n > DECK_TITLE_MAX)
-		return fail(p, head->no,
-		            MSG("the question is %zu characters (expected at most %d)",
-		                "de vraag is %zu tekens (verwacht: hoogstens %d)"),
-		            n, DECK_TITLE_MAX);
+		return fail(p, head->no, TR("deck.question_long"), n, DECK_TITLE_MAX);
 	return 0;
 }
 
@@ -763,7 +615,7 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 {
 	const line_t *head = &p->lines[from];
 	if (parse_head(p, s, head))
-		return -1;
+		return UV_EINVAL;
 	set_defaults(s);
 	bool seen[SET_COUNT] = {false};
 	size_t i = from + 1;
@@ -773,12 +625,8 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		if (!split_setting(l, true, key, &v))
 			break;
 		int set = lookup_setting(p, s, l->no, key);
-		int rc = set < 0     ? -1
-		         : seen[set] ? fail(p, l->no,
-		                            MSG("'%s' appears twice (expected each setting once)",
-		                                "'%s' staat er twee keer (verwacht: elke "
-		                                "instelling één keer)"),
-		                            key)
+		int rc = set < 0     ? set
+		         : seen[set] ? fail(p, l->no, TR("deck.setting_twice"), key)
 		                     : apply_setting(p, s, l->no, set, v);
 		free(v);
 		if (rc)
@@ -787,10 +635,8 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 	}
 	/* The rest: list items are the options (or statements), everything
 	 * else is the description, kept as Markdown. */
-	line_t *desc = calloc(to - i + 1, sizeof *desc);
+	line_t *desc = xcalloc(to - i + 1, sizeof *desc);
 	size_t nd = 0;
-	if (!desc)
-		abort();
 	for (; i < to; i++) {
 		const line_t *l = &p->lines[i];
 		const char *t;
@@ -798,7 +644,7 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		if (takes_items(s->kind) && list_item(l, &t, &n)) {
 			if (add_item(p, s, l, t, n)) {
 				free(desc);
-				return -1;
+				return UV_EINVAL;
 			}
 			continue;
 		}
@@ -816,13 +662,9 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		int min, max;
 		item_bounds(s->kind, &min, &max);
 		if (s->n_items < (size_t)min)
-			return fail(p, head->no,
-			            MSG("too few %s for a %s question: %zu (expected %d to %d "
-			                "lines '- %s')",
-			                "te weinig %s voor een %s-vraag: %zu (verwacht: %d tot en "
-			                "met %d regels '- %s')"),
-			            item_word(p, s->kind, true), slide_kind_name(s->kind),
-			            s->n_items, min, max, item_word(p, s->kind, false));
+			return fail(p, head->no, TR("deck.too_few"), item_word(p, s->kind, true),
+			            slide_kind_name(s->kind), s->n_items, min, max,
+			            item_word(p, s->kind, false));
 	}
 	return 0;
 }
@@ -860,17 +702,13 @@ static int take_notes(parser_t *p, slide_t *s, size_t from, size_t *to)
 	size_t n = cps(s->notes);
 	if (n > DECK_NOTES_MAX)
 		return fail(p, p->lines[*to].no,
-		            MSG("the speaker notes are %zu characters (expected at most %d)",
-		                "de sprekersnotities zijn %zu tekens (verwacht: hoogstens %d)"),
+		            TR("deck.notes_long"),
 		            n, DECK_NOTES_MAX);
 	while (*to > from && is_blank(&p->lines[*to - 1]))
 		(*to)--;
 	if (*to == from)
 		return fail(p, p->lines[from].no,
-		            MSG("the slide has only speaker notes (expected content or a "
-		                "question before them)",
-		                "de dia heeft alleen sprekersnotities (verwacht: inhoud of een "
-		                "vraag ervoor)"));
+		            TR("deck.notes_only"));
 	return 0;
 }
 
@@ -883,17 +721,16 @@ static int parse_slide(parser_t *p, deck_t *d, size_t from, size_t to)
 		to--;
 	assert(from < to);
 	if (d->n_slides >= DECK_MAX_SLIDES)
-		return fail(p, p->lines[from].no,
-		            MSG("slide %d is one too many (expected at most %d)",
-		                "dia %d is er één te veel (verwacht: hoogstens %d)"),
-		            DECK_MAX_SLIDES + 1, DECK_MAX_SLIDES);
+		return fail(p, p->lines[from].no, TR("deck.slides"), DECK_MAX_SLIDES + 1,
+		            DECK_MAX_SLIDES);
 	d->slides = xrealloc(d->slides, (d->n_slides + 1) * sizeof *d->slides);
 	slide_t *s = &d->slides[d->n_slides++];
 	memset(s, 0, sizeof *s);
 	s->line = p->lines[from].no;
 	const line_t *first = &p->lines[from];
-	if (take_notes(p, s, from, &to))
-		return -1;
+	int nrc = take_notes(p, s, from, &to);
+	if (nrc)
+		return nrc;
 	int rc =
 	    first->s[0] == '?' ? parse_question(p, s, from, to) : parse_content(p, s, from, to);
 	assert(rc < 0 || slide_valid(s));
@@ -920,7 +757,7 @@ static int split_lines(parser_t *p, const char *src, size_t len)
 		line_t *l = &p->lines[p->n_lines++];
 		*l = (line_t){src + i, n, (int)no};
 		if (check_line(p, l))
-			return -1;
+			return UV_EINVAL;
 		i = j + 1;
 	}
 	return 0;
@@ -934,17 +771,12 @@ int deck_parse(const char *src, size_t len, deck_t **out, char *err, size_t errl
 int deck_parse_lang(const char *src, size_t len, const char *lang, deck_t **out, char *err,
                     size_t errlen)
 {
-	parser_t p = {.err = err, .errlen = errlen, .dutch = lang && strcmp(lang, "nl") == 0};
-	deck_t *d = calloc(1, sizeof *d);
-	if (!d)
-		abort();
-	int rc = -1;
+	parser_t p = {.err = err, .errlen = errlen, .lang = lang};
+	deck_t *d = xcalloc(1, sizeof *d);
+	int rc = UV_EINVAL;
 	*out = NULL;
 	if (len > DECK_MAX_BYTES) {
-		fail(&p, 1,
-		     p.dutch ? "de presentatie is %zu bytes (verwacht: hoogstens %d)"
-		             : "the deck is %zu bytes (expected at most %d)",
-		     len, DECK_MAX_BYTES);
+		fail(&p, 1, model__tr(lang, "deck.bytes"), len, DECK_MAX_BYTES);
 		goto done;
 	}
 	size_t pos = 0;
@@ -968,18 +800,14 @@ int deck_parse_lang(const char *src, size_t len, const char *lang, deck_t **out,
 			/* Blank after the last separator is a trailing "---";
 			 * blank between two is a slide forgotten or a "---" too
 			 * many. */
-			fail(&p, p.lines[i].no,
-			     p.dutch ? "lege dia (verwacht: inhoud tussen deze '---' en de vorige)"
-			             : "empty slide (expected some content between this '---' and "
-			               "the one before)");
+			fail(&p, p.lines[i].no, model__tr(lang, "deck.empty_slide"));
 			goto done;
 		}
 		start = i + 1;
 	}
 	if (d->n_slides == 0) {
 		fail(&p, p.n_lines ? p.lines[p.n_lines - 1].no : 1,
-		     p.dutch ? "geen dia's (verwacht: minstens één dia na de kopgegevens)"
-		             : "no slides (expected at least one slide after the front matter)");
+		     model__tr(lang, "deck.no_slides"));
 		goto done;
 	}
 	rc = 0;
@@ -987,7 +815,7 @@ done:
 	free(p.lines);
 	if (rc) {
 		deck_free(d);
-		return -1;
+		return UV_EINVAL;
 	}
 	*out = d;
 	return 0;
@@ -1038,28 +866,16 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 	json_t *j = json_pack("{s:s, s:s, s:s}", "kind", slide_kind_name(s->kind), "title",
 	                      s->title ? s->title : "", "html", s->body_html ? s->body_html : "");
 	if (!j)
-		abort();
-	switch (s->kind) {
-	case SLIDE_OPEN:
-	case SLIDE_QA:
-	case SLIDE_CLOUD:
+		abort(); /* jansson fails only when out of memory */
+	const question_kind_t *k = kind_of(s->kind);
+	if (k->max_length_max) {
 		json_object_set_new(j, "max_length", json_integer(s->max_length));
 		json_object_set_new(j, "max_answers", json_integer(s->max_answers));
-		break;
-	case SLIDE_CHOICE:
-		json_object_set_new(j, "multiple", json_boolean(s->multiple));
-		json_object_set_new(j, "options", str_array(s->items, s->n_items));
-		break;
-	case SLIDE_SCALE:
-		json_object_set_new(j, "scale_max", json_integer(s->scale_max));
-		json_object_set_new(j, "labels",
-		                    json_pack("[s, s]", s->label_low ? s->label_low : "",
-		                              s->label_high ? s->label_high : ""));
-		json_object_set_new(j, "statements", str_array(s->items, s->n_items));
-		break;
-	case SLIDE_RANK: json_object_set_new(j, "options", str_array(s->items, s->n_items)); break;
-	default: break;
 	}
+	if (k->slide_json)
+		k->slide_json(s, j);
+	if (k->items_key)
+		json_object_set_new(j, k->items_key, str_array(s->items, s->n_items));
 	if (slide_is_question(s))
 		json_object_set_new(j, "results_on_phones", json_boolean(s->results_on_phones));
 	if (s->approve)
@@ -1093,7 +909,7 @@ int slide_from_json(const json_t *j, slide_t *s)
 	memset(s, 0, sizeof *s);
 	const char *kind = json_string_value(json_object_get(j, "kind"));
 	if (!kind || slide_kind_parse(kind, &s->kind) < 0)
-		return -1;
+		return UV_EINVAL;
 	s->title = jstr(j, "title");
 	s->body_md = jstr(j, "md");
 	s->body_html = jstr(j, "html");
@@ -1106,44 +922,18 @@ int slide_from_json(const json_t *j, slide_t *s)
 	s->results_on_phones = json_is_true(json_object_get(j, "results_on_phones"));
 	s->approve = json_is_true(json_object_get(j, "approve"));
 	s->notes = jstr(j, "notes");
-	json_t *items = NULL;
-	switch (s->kind) {
-	case SLIDE_OPEN:
-	case SLIDE_QA:
-	case SLIDE_CLOUD:
-		if (!jint(j, "max_length", &s->max_length) ||
-		    !jint(j, "max_answers", &s->max_answers))
-			goto bad;
-		break;
-	case SLIDE_CHOICE:
-		if (!json_is_boolean(json_object_get(j, "multiple")))
-			goto bad;
-		s->multiple = json_is_true(json_object_get(j, "multiple"));
-		items = json_object_get(j, "options");
-		break;
-	case SLIDE_SCALE: {
-		json_t *labels = json_object_get(j, "labels");
-		if (!jint(j, "scale_max", &s->scale_max) || json_array_size(labels) != 2)
-			goto bad;
-		const char *lo = json_string_value(json_array_get(labels, 0));
-		const char *hi = json_string_value(json_array_get(labels, 1));
-		if (!lo || !hi)
-			goto bad;
-		s->label_low = xstrdup(lo);
-		s->label_high = xstrdup(hi);
-		items = json_object_get(j, "statements");
-		break;
-	}
-	case SLIDE_RANK: items = json_object_get(j, "options"); break;
-	default: break;
-	}
-	if (takes_items(s->kind)) {
+	const question_kind_t *k = kind_of(s->kind);
+	if (k->max_length_max &&
+	    (!jint(j, "max_length", &s->max_length) || !jint(j, "max_answers", &s->max_answers)))
+		goto bad;
+	if (k->slide_from_json && !k->slide_from_json(j, s))
+		goto bad;
+	if (k->items_key) {
+		json_t *items = json_object_get(j, k->items_key);
 		size_t n = json_array_size(items);
 		if (n == 0 || n > DECK_ITEMS_MAX)
 			goto bad;
-		s->items = calloc(n, sizeof *s->items);
-		if (!s->items)
-			abort();
+		s->items = xcalloc(n, sizeof *s->items);
 		for (size_t i = 0; i < n; i++) {
 			const char *t = json_string_value(json_array_get(items, i));
 			if (!t)
@@ -1156,5 +946,5 @@ int slide_from_json(const json_t *j, slide_t *s)
 	return 0;
 bad:
 	slide_clear(s);
-	return -1;
+	return UV_EINVAL;
 }

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "model/internal.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -57,9 +59,7 @@ static uint64_t hash(const char *s)
 static void strtab_grow(strtab_t *t)
 {
 	size_t ns = t->nslot ? t->nslot * 2 : 64;
-	int64_t *slot = calloc(ns, sizeof *slot);
-	if (!slot)
-		abort();
+	int64_t *slot = xcalloc(ns, sizeof *slot);
 	for (size_t i = 0; i < t->n; i++) {
 		size_t k = hash(t->s[i]) & (ns - 1);
 		while (slot[k])
@@ -105,7 +105,7 @@ static void strtab_free(strtab_t *t)
 
 /* ---- stop words and stems ---- */
 
-static bool is_dutch(const char *lang) { return lang && strcmp(lang, "nl") == 0; }
+static bool is_dutch(const char *lang) { return i18n_is_nl(lang); }
 
 /* The folded stop words of lang's list: '#' lines and blank lines skipped. */
 static void stop_load(strtab_t *t, const char *lang)
@@ -326,9 +326,7 @@ int themes_build(const char *const *texts, size_t n, const themes_options_t *opt
 		words(&c, opt->context, strlen(opt->context), on_exclude, NULL);
 
 	answers_t a = {0};
-	a.first = calloc(n + 1, sizeof *a.first);
-	if (!a.first)
-		abort();
+	a.first = xcalloc(n + 1, sizeof *a.first);
 	for (size_t i = 0; i < n; i++) {
 		a.first[i] = a.n_hits;
 		const char *s = texts[i] ? texts[i] : "";
@@ -342,11 +340,9 @@ int themes_build(const char *const *texts, size_t n, const themes_options_t *opt
 
 	/* document frequency per stem; which stems may name a theme */
 	size_t ns = c.stems.n;
-	size_t *df = calloc(ns + 1, sizeof *df), *free_df = calloc(ns + 1, sizeof *free_df);
-	bool *usable = calloc(ns + 1, sizeof *usable);
-	size_t *theme_of = malloc((n + 1) * sizeof *theme_of); /* SIZE_MAX: none yet */
-	if (!df || !free_df || !usable || !theme_of)
-		abort();
+	size_t *df = xcalloc(ns + 1, sizeof *df), *free_df = xcalloc(ns + 1, sizeof *free_df);
+	bool *usable = xcalloc(ns + 1, sizeof *usable);
+	size_t *theme_of = xmalloc((n + 1) * sizeof *theme_of); /* SIZE_MAX: none yet */
 	for (size_t h = 0; h < a.n_hits; h++)
 		df[a.hits[h].stem]++;
 	for (size_t s = 0; s < ns; s++)
@@ -402,7 +398,7 @@ int themes_build(const char *const *texts, size_t n, const themes_options_t *opt
 		if (theme_of[i] == SIZE_MAX)
 			add_member(&other, i, 0, 0);
 	if (other.n) {
-		const char *l = opt->other_label ? opt->other_label : c.dutch ? "Overig" : "Other";
+		const char *l = opt->other_label ? opt->other_label : model__tr(opt->lang, "themes.other");
 		other.label = xstrndup(l, strlen(l));
 		groups = xrealloc(groups, (n_groups + 1) * sizeof *groups);
 		groups[n_groups++] = other;

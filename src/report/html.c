@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "report/internal.h"
+#include "util/xalloc.h"
+
+/* The report's word for key (report.c) in lang, which must be in scope. */
+#define W(key) report_word(lang, key)
 
 static void esc(FILE *f, const char *s)
 {
@@ -23,7 +27,7 @@ static void esc_lines(FILE *f, const char *s)
 {
 	while (*s) {
 		size_t n = strcspn(s, "\n");
-		char *line = strndup(s, n);
+		char *line = xstrndup(s, n);
 		esc(f, line);
 		free(line);
 		s += n;
@@ -69,17 +73,15 @@ static const char CSS[] =
 /* s[0..n) escaped, line breaks kept. */
 static void esc_part(FILE *f, const char *s, size_t n)
 {
-	char *part = strndup(s, n);
-	if (!part)
-		abort();
+	char *part = xstrndup(s, n);
 	esc_lines(f, part);
 	free(part);
 }
 
 /* Each theme with its label, count and answers, the theme's word marked. */
-static void themes(FILE *f, const report_question_t *q, const report_words_t *w)
+static void themes(FILE *f, const report_question_t *q, const char *lang)
 {
-	fprintf(f, "<h4>%s</h4>\n<p class=note>%s</p>\n", w->themes, w->themes_note);
+	fprintf(f, "<h4>%s</h4>\n<p class=note>%s</p>\n", W("themes"), W("themes_note"));
 	for (size_t g = 0; g < q->themes.n_groups; g++) {
 		const themes_group_t *t = &q->themes.groups[g];
 		fputs("<section class=theme>\n<h5>", f);
@@ -103,134 +105,166 @@ static void themes(FILE *f, const report_question_t *q, const report_words_t *w)
 	}
 }
 
-static void results(FILE *f, const report_t *r, const report_question_t *q,
-		    const report_words_t *w)
+typedef void draw_fn(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                     const char *lang);
+
+static void html_open(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                      const char *lang)
+{
+	size_t i;
+	fputs("<ul class=cards>\n", f);
+	for (i = 0; i < q->n_answers; i++) {
+		if (q->answers[i].hidden)
+			continue;
+		fputs("<li>", f);
+		esc_lines(f, q->answers[i].text);
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
+static void html_qa(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                    const char *lang)
+{
+	size_t i;
+	json_t *e;
+	fputs("<ul class=cards>\n", f);
+	json_array_foreach (json_object_get(t, "items"), i, e) {
+		fputs("<li>", f);
+		esc_lines(f, str(e, "text"));
+		fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"),
+		        report_count_word(num(e, "votes"), W("vote"), W("votes")),
+		        json_is_true(json_object_get(e, "answered")) ? " · ✓ " : "",
+		        json_is_true(json_object_get(e, "answered")) ? W("answered") : "");
+	}
+	fputs("</ul>\n", f);
+}
+
+static void html_cloud(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                       const char *lang)
+{
+	size_t i;
+	json_t *e;
+	json_t *words = json_object_get(t, "words");
+	long long top = json_array_size(words) ? num(json_array_get(words, 0), "count") : 1;
+	fputs("<p>", f);
+	json_array_foreach (words, i, e) {
+		fprintf(f, "<span style=\"font-size:%.2frem;margin-right:.6rem\">",
+		        0.9 + 1.6 * (double)num(e, "count") / (double)(top ? top : 1));
+		esc(f, str(e, "text"));
+		fprintf(f, "</span><small>(%lld)</small> ", num(e, "count"));
+	}
+	fputs("</p>\n", f);
+}
+
+static void html_bars(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                      const char *lang)
+{
+	size_t i;
+	json_t *e;
+	bool rank = s->kind == SLIDE_RANK;
+	fprintf(f, "<table><tr><th></th><th class=n>%s</th><th></th></tr>\n",
+	        rank ? W("mean") : W("count"));
+	json_array_foreach (json_object_get(t, "options"), i, e) {
+		fputs("<tr><td>", f);
+		esc(f, str(e, "label"));
+		double v =
+		    rank ? json_number_value(json_object_get(e, "mean")) : (double)num(e, "count");
+		double width =
+		    rank ? (s->n_items ? 12.0 * (double)(s->n_items + 1 - v) / (double)s->n_items
+		                       : 0)
+		         : (double)num(e, "percent") / 100.0 * 12.0;
+		fprintf(f, rank ? "</td><td class=n>%.2f</td>" : "</td><td class=n>%.0f</td>", v);
+		fprintf(f, "<td><span class=bar style=\"width:%.2frem\"></span>",
+		        width < 0 ? 0 : width);
+		if (!rank)
+			fprintf(f, " %lld%%", num(e, "percent"));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+static void html_scale(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                       const char *lang)
+{
+	size_t i;
+	json_t *e;
+	fprintf(f, "<table><tr><th></th><th class=n>%s</th>", W("mean"));
+	for (int k = 1; k <= s->scale_max; k++)
+		fprintf(f, "<th class=n>%d</th>", k);
+	fputs("</tr>\n", f);
+	json_array_foreach (json_object_get(t, "statements"), i, e) {
+		fputs("<tr><td>", f);
+		esc(f, str(e, "text"));
+		fprintf(f, "</td><td class=n>%.2f</td>",
+		        json_number_value(json_object_get(e, "mean")));
+		size_t k;
+		json_t *c;
+		json_array_foreach (json_object_get(e, "counts"), k, c)
+			fprintf(f, "<td class=n>%lld</td>", (long long)json_integer_value(c));
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* The results of each kind, drawn; content slides have none. */
+static draw_fn *const draw[] = {
+    [SLIDE_OPEN] = html_open,   [SLIDE_QA] = html_qa,     [SLIDE_CLOUD] = html_cloud,
+    [SLIDE_CHOICE] = html_bars, [SLIDE_RANK] = html_bars, [SLIDE_SCALE] = html_scale,
+};
+
+static void results(FILE *f, const report_t *r, const report_question_t *q, const char *lang)
 {
 	const slide_t *s = &r->slides[q->slide];
 	const json_t *t = q->combined;
 	size_t i;
-	json_t *e;
-	fprintf(f, "<table><tr><th>%s</th><th>%s</th><th class=n>%s</th><th class=n>%s</th>"
-		   "<th class=n>%s</th></tr>\n",
-		w->session, w->date, w->participants, w->answers, w->hidden);
+	fprintf(f,
+	        "<table><tr><th>%s</th><th>%s</th><th class=n>%s</th><th class=n>%s</th>"
+	        "<th class=n>%s</th></tr>\n",
+	        W("session"), W("date"), W("participants"), W("answers"), W("hidden"));
 	for (i = 0; i < q->n_sessions; i++) {
 		char name[64];
 		report_session_label(r, i, name, sizeof name);
-		fprintf(f, "<tr><td>%s</td><td>%s%s%s</td><td class=n>%zu</td><td class=n>%zu</td>"
-			   "<td class=n>%zu</td></tr>\n",
-			name, r->sessions[i].online ? w->since : "", r->sessions[i].online ? " " : "",
-			r->sessions[i].date, q->per_session[i].participants,
-			q->per_session[i].answers, q->per_session[i].hidden);
+		fprintf(f,
+		        "<tr><td>%s</td><td>%s%s%s</td><td class=n>%zu</td><td class=n>%zu</td>"
+		        "<td class=n>%zu</td></tr>\n",
+		        name, r->sessions[i].online ? W("since") : "",
+		        r->sessions[i].online ? " " : "", r->sessions[i].date,
+		        q->per_session[i].participants, q->per_session[i].answers,
+		        q->per_session[i].hidden);
 	}
 	if (q->n_sessions > 1)
-		fprintf(f, "<tr><th>%s</th><td></td><th class=n>%zu</th><th class=n>%zu</th>"
-			   "<th class=n>%zu</th></tr>\n",
-			w->combined, q->total.participants, q->total.answers, q->total.hidden);
+		fprintf(f,
+		        "<tr><th>%s</th><td></td><th class=n>%zu</th><th class=n>%zu</th>"
+		        "<th class=n>%zu</th></tr>\n",
+		        W("combined"), q->total.participants, q->total.answers, q->total.hidden);
 	fputs("</table>\n", f);
-	switch (s->kind) {
-	case SLIDE_OPEN:
-		fputs("<ul class=cards>\n", f);
-		for (i = 0; i < q->n_answers; i++) {
-			if (q->answers[i].hidden)
-				continue;
-			fputs("<li>", f);
-			esc_lines(f, q->answers[i].text);
-			fputs("</li>\n", f);
-		}
-		fputs("</ul>\n", f);
-		break;
-	case SLIDE_QA:
-		fputs("<ul class=cards>\n", f);
-		json_array_foreach(json_object_get(t, "items"), i, e) {
-			fputs("<li>", f);
-			esc_lines(f, str(e, "text"));
-			fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"),
-				report_count_word(num(e, "votes"), w->vote, w->votes),
-				json_is_true(json_object_get(e, "answered")) ? " · ✓ " : "",
-				json_is_true(json_object_get(e, "answered")) ? w->answered : "");
-		}
-		fputs("</ul>\n", f);
-		break;
-	case SLIDE_CLOUD: {
-		json_t *words = json_object_get(t, "words");
-		long long top = json_array_size(words) ? num(json_array_get(words, 0), "count") : 1;
-		fputs("<p>", f);
-		json_array_foreach(words, i, e) {
-			fprintf(f, "<span style=\"font-size:%.2frem;margin-right:.6rem\">",
-				0.9 + 1.6 * (double)num(e, "count") / (double)(top ? top : 1));
-			esc(f, str(e, "text"));
-			fprintf(f, "</span><small>(%lld)</small> ", num(e, "count"));
-		}
-		fputs("</p>\n", f);
-		break;
-	}
-	case SLIDE_CHOICE:
-	case SLIDE_RANK: {
-		bool rank = s->kind == SLIDE_RANK;
-		fprintf(f, "<table><tr><th></th><th class=n>%s</th><th></th></tr>\n",
-			rank ? w->mean : w->count);
-		json_array_foreach(json_object_get(t, "options"), i, e) {
-			fputs("<tr><td>", f);
-			esc(f, str(e, "label"));
-			double v = rank ? json_number_value(json_object_get(e, "mean"))
-					: (double)num(e, "count");
-			double width = rank ? (s->n_items ? 12.0 * (double)(s->n_items + 1 - v) /
-								    (double)s->n_items
-							  : 0)
-					    : (double)num(e, "percent") / 100.0 * 12.0;
-			fprintf(f, rank ? "</td><td class=n>%.2f</td>" : "</td><td class=n>%.0f</td>", v);
-			fprintf(f, "<td><span class=bar style=\"width:%.2frem\"></span>", width < 0 ? 0 : width);
-			if (!rank)
-				fprintf(f, " %lld%%", num(e, "percent"));
-			fputs("</td></tr>\n", f);
-		}
-		fputs("</table>\n", f);
-		break;
-	}
-	case SLIDE_SCALE:
-		fprintf(f, "<table><tr><th></th><th class=n>%s</th>", w->mean);
-		for (int k = 1; k <= s->scale_max; k++)
-			fprintf(f, "<th class=n>%d</th>", k);
-		fputs("</tr>\n", f);
-		json_array_foreach(json_object_get(t, "statements"), i, e) {
-			fputs("<tr><td>", f);
-			esc(f, str(e, "text"));
-			fprintf(f, "</td><td class=n>%.2f</td>",
-				json_number_value(json_object_get(e, "mean")));
-			size_t k;
-			json_t *c;
-			json_array_foreach(json_object_get(e, "counts"), k, c)
-				fprintf(f, "<td class=n>%lld</td>", (long long)json_integer_value(c));
-			fputs("</tr>\n", f);
-		}
-		fputs("</table>\n", f);
-		break;
-	case SLIDE_CONTENT:
-		break;
-	}
+	if ((size_t)s->kind < sizeof draw / sizeof *draw && draw[s->kind])
+		draw[s->kind](f, s, q, t, lang);
 	if (q->total.answers == 0)
-		fprintf(f, "<p class=note>%s</p>\n", w->no_answers);
+		fprintf(f, "<p class=note>%s</p>\n", W("no_answers"));
 	if (q->total.hidden)
 		fprintf(f, "<p class=note>%zu %s.</p>\n", q->total.hidden,
-			report_count_word((long long)q->total.hidden, w->hidden_note_one,
-					  w->hidden_note));
+		        report_count_word((long long)q->total.hidden, W("hidden_note_one"),
+		                          W("hidden_note")));
 	if (q->themes.n_groups)
-		themes(f, q, w);
+		themes(f, q, lang);
 }
 
 int report_render_html(report_job_t *j)
 {
 	report_t *r = j->r;
 	FILE *f = j->f;
-	const report_words_t *w = report_words(r->lang);
+	const char *lang = r->lang;
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<title>",
 		!strcmp(r->lang, "nl") ? "nl" : "en");
 	esc(f, r->title);
-	fprintf(f, " — %s</title>\n<style>%s</style>\n</head>\n<body>\n<header class=cover>\n"
-		   "<h1>%s</h1>\n<h2>",
-		w->report_title, CSS, w->report_title);
+	fprintf(f,
+	        " — %s</title>\n<style>%s</style>\n</head>\n<body>\n<header class=cover>\n"
+	        "<h1>%s</h1>\n<h2>",
+	        W("report_title"), CSS, W("report_title"));
 	esc(f, r->title);
 	fputs("</h2>\n", f);
 	if (*r->subtitle) {
@@ -247,15 +281,15 @@ int report_render_html(report_job_t *j)
 	}
 	fputs("</p>\n</header>\n", f);
 	if (r->summary_md) {
-		fprintf(f, "<h3>%s</h3>\n<p>", w->summary);
+		fprintf(f, "<h3>%s</h3>\n<p>", W("summary"));
 		esc_lines(f, r->summary_md);
 		fputs("</p>\n", f);
 	}
-	fprintf(f, "<h3>%s</h3>\n", w->presentation);
+	fprintf(f, "<h3>%s</h3>\n", W("presentation"));
 	for (size_t i = 0; i < r->n_slides; i++)
 		if (!slide_is_question(&r->slides[i]))
 			fprintf(f, "<section class=slide>\n%s</section>\n", r->slides[i].body_html);
-	fprintf(f, "<h3>%s</h3>\n", w->results);
+	fprintf(f, "<h3>%s</h3>\n", W("results"));
 	size_t done = 0;
 	for (size_t i = 0; i < r->n_slides; i++) {
 		if (!slide_is_question(&r->slides[i]))
@@ -267,7 +301,7 @@ int report_render_html(report_job_t *j)
 		fprintf(f, "<section class=q>\n<h3>%d. ", q.number);
 		esc(f, r->slides[i].title);
 		fputs("</h3>\n", f);
-		results(f, r, &q, w);
+		results(f, r, &q, lang);
 		fputs("</section>\n", f);
 		report_question_clear(&q);
 		report_tick(j, ++done);

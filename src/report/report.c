@@ -9,6 +9,7 @@
  */
 #include "report/report.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,12 @@
 #include "model/answer.h"
 #include "model/tally.h"
 #include "report/internal.h"
+#include "util/xalloc.h"
 
+/* A copy of s, "" for NULL. */
 static char *dup_or_die(const char *s)
 {
-	char *d = strdup(s ? s : "");
-	if (!d)
-		abort();
-	return d;
+	return xstrdup(s ? s : "");
 }
 
 typedef struct open_ctx {
@@ -39,9 +39,7 @@ static void on_session(const store_session_t *s, void *arg)
 	if (c->want && c->want != c->seen)
 		return;
 	report_t *r = c->r;
-	report_session_t *v = realloc(r->sessions, (r->n_sessions + 1) * sizeof *v);
-	if (!v)
-		abort();
+	report_session_t *v = xrealloc(r->sessions, (r->n_sessions + 1) * sizeof *v);
 	r->sessions = v;
 	report_session_t *rs = &v[r->n_sessions++];
 	memset(rs, 0, sizeof *rs);
@@ -94,9 +92,7 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 	if (store_event_slides(st, event_id, &ss, &n_ss) != STORE_OK)
 		goto store_fail;
 
-	r = calloc(1, sizeof *r);
-	if (!r)
-		abort();
+	r = xcalloc(1, sizeof *r);
 	r->store = st;
 	r->event_id = event_id;
 	r->title = dup_or_die(ev.title);
@@ -113,10 +109,8 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 		r->summary_md = summary;
 	else
 		free(summary);
-	r->slides = calloc(n_ss ? n_ss : 1, sizeof *r->slides);
-	r->slide_ids = calloc(n_ss ? n_ss : 1, sizeof *r->slide_ids);
-	if (!r->slides || !r->slide_ids)
-		abort();
+	r->slides = xcalloc(n_ss ? n_ss : 1, sizeof *r->slides);
+	r->slide_ids = xcalloc(n_ss ? n_ss : 1, sizeof *r->slide_ids);
 	for (size_t i = 0; i < n_ss; i++) {
 		json_error_t je;
 		json_t *j = json_loads(ss[i].json, 0, &je);
@@ -149,15 +143,11 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 	char perr[256];
 	if (ev.deck_md && deck_parse(ev.deck_md, strlen(ev.deck_md), &deck, perr, sizeof perr) == 0 &&
 	    deck->n_dates > 0 && !session) {
-		r->dates = calloc(deck->n_dates, sizeof *r->dates);
-		if (!r->dates)
-			abort();
+		r->dates = xcalloc(deck->n_dates, sizeof *r->dates);
 		for (size_t i = 0; i < deck->n_dates; i++)
 			r->dates[r->n_dates++] = dup_or_die(deck->dates[i]);
 	} else {
-		r->dates = calloc(r->n_sessions ? r->n_sessions : 1, sizeof *r->dates);
-		if (!r->dates)
-			abort();
+		r->dates = xcalloc(r->n_sessions ? r->n_sessions : 1, sizeof *r->dates);
 		/* the online session is no meeting: its date counts only when
 		 * there is nothing else */
 		bool meetings = false;
@@ -252,9 +242,7 @@ static void on_answer(const store_answer_t *a, void *arg)
 	json_t *v = json_loads(a->value ? a->value : "null", JSON_DECODE_ANY, &je);
 	if (q->n_answers == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 64;
-		q->answers = realloc(q->answers, c->cap * sizeof *q->answers);
-		if (!q->answers)
-			abort();
+		q->answers = xrealloc(q->answers, c->cap * sizeof *q->answers);
 	}
 	report_answer_t *ra = &q->answers[q->n_answers++];
 	ra->id = a->id;
@@ -278,18 +266,16 @@ static void on_answer(const store_answer_t *a, void *arg)
  * indexes among the visible answers into indexes into q->answers. */
 static void group_themes(const report_t *r, report_question_t *q)
 {
-	const char **texts = calloc(q->n_answers + 1, sizeof *texts);
-	size_t *idx = calloc(q->n_answers + 1, sizeof *idx), n = 0;
-	if (!texts || !idx)
-		abort();
+	const char **texts = xcalloc(q->n_answers + 1, sizeof *texts);
+	size_t *idx = xcalloc(q->n_answers + 1, sizeof *idx), n = 0;
 	for (size_t i = 0; i < q->n_answers; i++)
 		if (!q->answers[i].hidden) {
 			idx[n] = i;
 			texts[n++] = q->answers[i].text;
 		}
 	themes_options_t o = {.lang = r->lang,
-			      .context = r->slides[q->slide].title,
-			      .other_label = report_words(r->lang)->other};
+	                      .context = r->slides[q->slide].title,
+	                      .other_label = report_word(r->lang, "other")};
 	if (themes_build(texts, n, &o, &q->themes) == 0)
 		for (size_t g = 0; g < q->themes.n_groups; g++)
 			for (size_t k = 0; k < q->themes.groups[g].n; k++)
@@ -312,10 +298,8 @@ int report_question_load(report_t *r, size_t slide, report_question_t *q)
 		q->number += slide_is_question(&r->slides[i]);
 	size_t ns = r->n_sessions;
 	q->n_sessions = ns;
-	q->per_session = calloc(ns ? ns : 1, sizeof *q->per_session);
-	q->tallies = calloc(ns ? ns : 1, sizeof *q->tallies);
-	if (!q->per_session || !q->tallies)
-		abort();
+	q->per_session = xcalloc(ns ? ns : 1, sizeof *q->per_session);
+	q->tallies = xcalloc(ns ? ns : 1, sizeof *q->tallies);
 	load_ctx_t c = {.r = r, .q = q, .slide = s, .all = tally_new(s)};
 	int rc = 0;
 	for (size_t i = 0; i < ns; i++) {
@@ -422,115 +406,85 @@ int report_write(report_t *r, report_format_t fmt, const char *path, report_prog
 
 /* ---- words and dates ---- */
 
-static const report_words_t NL = {
-	.report_title = "Presentatie en resultaten",
-	.presentation = "Presentatie",
-	.results = "Antwoorden",
-	.summary = "Samenvatting van de bijeenkomst",
-	.session = "Sessie",
-	.sessions = "Sessies",
-	.combined = "Totaal",
-	.participants = "deelnemers",
-	.answers = "antwoorden",
-	.hidden = "verborgen",
-	.hidden_note = "verborgen antwoorden zijn weggelaten",
-	.no_answers = "Geen antwoorden.",
-	.page = "pagina",
-	.of = "van",
-	.mean = "gemiddelde",
-	.votes = "stemmen",
-	.answered = "beantwoord",
-	.question = "Vraag",
-	.made = "Gemaakt met inspraak op",
-	.entries = "woorden",
-	.summary_missing = "",
-	.themes = "Thema's",
-	.themes_note = "antwoorden gegroepeerd naar de woorden die ze delen; elk antwoord in één thema",
-	.other = "Overig",
-	.more = "meer",
-	.count = "aantal",
-	.date = "datum",
-	.time = "tijd",
-	.value = "antwoord",
-	.visible = "zichtbaar",
-	.yes = "ja",
-	.no = "nee",
-	.type = "soort",
-	.slide = "dia",
-	.respondents = "deelnemers",
-	.image_not_shown = "Afbeelding niet getoond",
-	.image_too_large = "te groot om te tekenen",
-	.image_animated = "een bewegende WebP-afbeelding; gebruik een stilstaand beeld",
-	.image_unreadable = "het bestand is beschadigd of geen afbeelding",
-	.online = "Online, tussen de bijeenkomsten",
-	.since = "vanaf",
-	.participant = "deelnemer",
-	.answer = "antwoord",
-	.vote = "stem",
-	.hidden_note_one = "verborgen antwoord is weggelaten",
-	.months = {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-		   "september", "oktober", "november", "december"},
+static const i18n_entry_t entries[] = {
+    {"report_title", "Presentatie en resultaten", "Presentation and results"},
+    {"presentation", "Presentatie", "Presentation"},
+    {"results", "Antwoorden", "Answers"},
+    {"summary", "Samenvatting van de bijeenkomst", "Summary of the meeting"},
+    {"session", "Sessie", "Session"},
+    {"sessions", "Sessies", "Sessions"},
+    {"combined", "Totaal", "Combined"},
+    {"participants", "deelnemers", "participants"},
+    {"answers", "antwoorden", "answers"},
+    {"hidden", "verborgen", "hidden"},
+    {"hidden_note", "verborgen antwoorden zijn weggelaten", "hidden answers are left out"},
+    {"no_answers", "Geen antwoorden.", "No answers."},
+    {"page", "pagina", "page"},
+    {"of", "van", "of"},
+    {"mean", "gemiddelde", "mean"},
+    {"votes", "stemmen", "votes"},
+    {"answered", "beantwoord", "answered"},
+    {"question", "Vraag", "Question"},
+    {"made", "Gemaakt met inspraak op", "Made with inspraak on"},
+    {"entries", "woorden", "words"},
+    {"summary_missing", "", ""},
+    {"themes", "Thema's", "Themes"},
+    {"themes_note",
+     "antwoorden gegroepeerd naar de woorden die ze delen; elk antwoord in één thema",
+     "answers grouped by the words they share; each answer in one theme"},
+    {"other", "Overig", "Other"},
+    {"more", "meer", "more"},
+    {"count", "aantal", "count"},
+    {"date", "datum", "date"},
+    {"time", "tijd", "time"},
+    {"value", "antwoord", "answer"},
+    {"visible", "zichtbaar", "visible"},
+    {"yes", "ja", "yes"},
+    {"no", "nee", "no"},
+    {"type", "soort", "type"},
+    {"slide", "dia", "slide"},
+    {"respondents", "deelnemers", "participants"},
+    {"image_not_shown", "Afbeelding niet getoond", "Image not shown"},
+    {"image_too_large", "te groot om te tekenen", "too large to draw"},
+    {"image_animated", "een bewegende WebP-afbeelding; gebruik een stilstaand beeld",
+     "an animated WebP image; use a still image"},
+    {"image_unreadable", "het bestand is beschadigd of geen afbeelding",
+     "the file is damaged or not an image"},
+    {"online", "Online, tussen de bijeenkomsten", "Online, between the meetings"},
+    {"since", "vanaf", "from"},
+    {"participant", "deelnemer", "participant"},
+    {"answer", "antwoord", "answer"},
+    {"vote", "stem", "vote"},
+    {"hidden_note_one", "verborgen antwoord is weggelaten", "hidden answer is left out"},
+    /* the months, for dates such as "16 oktober 2020" */
+    {"january", "januari", "January"},
+    {"february", "februari", "February"},
+    {"march", "maart", "March"},
+    {"april", "april", "April"},
+    {"may", "mei", "May"},
+    {"june", "juni", "June"},
+    {"july", "juli", "July"},
+    {"august", "augustus", "August"},
+    {"september", "september", "September"},
+    {"october", "oktober", "October"},
+    {"november", "november", "November"},
+    {"december", "december", "December"},
 };
 
-static const report_words_t EN = {
-	.report_title = "Presentation and results",
-	.presentation = "Presentation",
-	.results = "Answers",
-	.summary = "Summary of the meeting",
-	.session = "Session",
-	.sessions = "Sessions",
-	.combined = "Combined",
-	.participants = "participants",
-	.answers = "answers",
-	.hidden = "hidden",
-	.hidden_note = "hidden answers are left out",
-	.no_answers = "No answers.",
-	.page = "page",
-	.of = "of",
-	.mean = "mean",
-	.votes = "votes",
-	.answered = "answered",
-	.question = "Question",
-	.made = "Made with inspraak on",
-	.entries = "words",
-	.summary_missing = "",
-	.themes = "Themes",
-	.themes_note = "answers grouped by the words they share; each answer in one theme",
-	.other = "Other",
-	.more = "more",
-	.count = "count",
-	.date = "date",
-	.time = "time",
-	.value = "answer",
-	.visible = "visible",
-	.yes = "yes",
-	.no = "no",
-	.type = "type",
-	.slide = "slide",
-	.respondents = "participants",
-	.image_not_shown = "Image not shown",
-	.image_too_large = "too large to draw",
-	.image_animated = "an animated WebP image; use a still image",
-	.image_unreadable = "the file is damaged or not an image",
-	.online = "Online, between the meetings",
-	.since = "from",
-	.participant = "participant",
-	.answer = "answer",
-	.vote = "vote",
-	.hidden_note_one = "hidden answer is left out",
-	.months = {"January", "February", "March", "April", "May", "June", "July", "August",
-		   "September", "October", "November", "December"},
-};
+const i18n_table_t report_words = I18N_TABLE("report", entries);
 
-const report_words_t *report_words(const char *lang)
+const char *report_word(const char *lang, const char *key)
 {
-	return lang && strcmp(lang, "nl") == 0 ? &NL : &EN;
+	/* Every caller passes a key: one missing from the table would print
+	 * the key in a report, so the tests' builds stop on it. */
+	assert(i18n_has(&report_words, key));
+	return i18n_tr(&report_words, lang, key);
 }
 
 void report_session_label(const report_t *r, size_t i, char *out, size_t len)
 {
 	if (r->sessions[i].online)
-		snprintf(out, len, "%s", report_words(r->lang)->online);
+		snprintf(out, len, "%s", report_word(r->lang, "online"));
 	else if (r->sessions[i].name[0])
 		snprintf(out, len, "%d (%s)", r->sessions[i].number, r->sessions[i].name);
 	else
@@ -545,7 +499,10 @@ void report_date_long(const char *iso, const char *lang, char *out, size_t len)
 		snprintf(out, len, "%s", iso);
 		return;
 	}
-	snprintf(out, len, "%d %s %d", d, report_words(lang)->months[m - 1], y);
+	static const char *const months[12] = {"january",   "february", "march",    "april",
+	                                       "may",       "june",     "july",     "august",
+	                                       "september", "october",  "november", "december"};
+	snprintf(out, len, "%d %s %d", d, report_word(lang, months[m - 1]), y);
 }
 
 void report_time_text(int64_t ms, char *out, size_t len)

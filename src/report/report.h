@@ -24,17 +24,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <uv.h>
 
 #include "model/deck.h"
 #include "model/themes.h"
 #include "store/store.h"
 
+/* The codes are libuv's, named for what they mean here; a store failure
+ * and a write failure share UV_EIO, and the message in err tells which. */
 enum {
-	REPORT_EINVAL = -1,   /* bad argument: unknown session number, format */
-	REPORT_ENOTFOUND = -2, /* no such event or session code */
-	REPORT_ESTORE = -3,   /* the store failed */
-	REPORT_EWRITE = -4,   /* the output could not be written */
-	REPORT_ECANCELED = -5, /* stopped because report_t.cancel was set */
+	REPORT_EINVAL = UV_EINVAL,       /* bad argument: unknown session number, format */
+	REPORT_ENOTFOUND = UV_ENOENT,    /* no such event or session code */
+	REPORT_ESTORE = UV_EIO,          /* the store failed */
+	REPORT_EWRITE = UV_EIO,          /* the output could not be written */
+	REPORT_ECANCELED = UV_ECANCELED, /* stopped because report_t.cancel was set */
 };
 
 typedef enum report_format {
