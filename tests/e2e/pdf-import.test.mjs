@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { prepare, startServer, stopServer, cleanup, run, ROOT, launchBrowser } from './lib.mjs';
 
@@ -69,6 +69,35 @@ test('every page becomes a content slide with its image and text', async () => {
   const ev = await put.json();
   assert.deepEqual(ev.slides.map((s) => s.kind), ['content', 'open', 'content']);
   assert.match(ev.slides[0].html, /<img src="\/media\/\d+\/[0-9a-f]{32}\.png" alt="Dia 1: samen in het café/);
+  // the report shows the pages: both images are in its PDF
+  const s = await (await fetch(`${srv.base}/api/v1/events/${event}/sessions`, {
+    method: 'POST', headers: { authorization: `Bearer ${env.token}` },
+  })).json();
+  const rep = await fetch(`${srv.base}/api/v1/sessions/${s.code}/report?format=pdf`, { headers: { authorization: `Bearer ${env.token}` } });
+  assert.equal(rep.status, 200);
+  const file = path.join(env.dir, 'report.pdf');
+  writeFileSync(file, Buffer.from(await rep.arrayBuffer()));
+  const images = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' }).split('\n').slice(2).filter((l) => l.trim());
+  assert.ok(images.length >= 2, `${images.length} images in the report`);
+  // and the stage shows a page as large as it can
+  const browser = await launchBrowser();
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const p = await ctx.newPage();
+    await p.goto(`${srv.base}/login?next=/present/${s.code}`);
+    await p.fill('#name', 'anna');
+    await p.fill('#password', 'geheim-wachtwoord');
+    await p.click('button[type=submit]');
+    await p.waitForURL(`**/present/${s.code}`);
+    await p.waitForSelector('.content img');
+    await p.waitForFunction(() => document.querySelector('.content img').complete);
+    const box = await p.locator('.content img').boundingBox();
+    assert.ok(box.height >= 800, `the page is ${box.height} px high on the stage`);
+    await p.waitForTimeout(800); // the slide fades in
+    await p.screenshot({ path: path.join(ROOT, 'tests/e2e/out/stage-pdf-page.png') });
+  } finally {
+    await browser.close();
+  }
 });
 
 test('refusals say why, in the request language; the server keeps serving', async () => {
