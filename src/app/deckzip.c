@@ -123,7 +123,7 @@ int deckzip_read(const void *zip, size_t len, const char *lang, deckzip_t **out,
 		if (deck) {
 			if (z->deck_md) {
 				free(data);
-				snprintf(err, errlen, tr(lang, "zip.two_decks"));
+				snprintf(err, errlen, "%s", tr(lang, "zip.two_decks"));
 				goto done;
 			}
 			if (!text_valid(data, got) &&

@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include "app/internal.h"
-#include "app/deckzip.h"
-#include "app/pdfimport.h"
 
 /* The image type from its first bytes; NULL when it is none we take. */
 static const char *sniff(const unsigned char *p, size_t n, const char **ext)
