@@ -199,12 +199,11 @@ typedef struct ev_ctx {
 static void add_session(const store_session_t *s, void *arg)
 {
 	ev_ctx_t *c = arg;
-	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:s, s:I, s:I}", "code", s->code, "name", s->name,
-			      "number", (int)json_array_size(c->arr) + 1, "status",
-			      s->status ? "ended" : "live", "mode",
-			      s->self_paced ? "self-paced" : "live", "started_at",
-			      (json_int_t)s->started_at, "answers",
-			      (json_int_t)store_session_answers(c->a->store, s->id));
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:i, s:s, s:s, s:I, s:I}", "code", s->code, "name", s->name, "number",
+	    (int)json_array_size(c->arr) + 1, "status", s->status ? "ended" : "live", "mode",
+	    s->self_paced ? "self-paced" : "live", "started_at", (json_int_t)s->started_at,
+	    "answers", (json_int_t)store_session_answers(c->a->store, s->id));
 	json_object_set_new(o, "ended_at",
 			    s->ended_at ? json_integer(s->ended_at) : json_null());
 	json_array_append_new(c->arr, o);
@@ -624,8 +623,8 @@ const app_route_t workspace_routes[] = {
     APP_ROUTE(APP_GET, "/api/v1/events/:event/deck.zip", deckzip_export, APP_ROLE_MODERATOR),
     APP_ROUTE(APP_POST, "/api/v1/events/:event/deck.zip", deckzip_import, APP_ROLE_FACILITATOR,
               .flags = APP_R_CSRF, .body_max = DECKZIP_MAX_BYTES),
-    APP_ROUTE(APP_PUT, "/api/v1/events/:event/sessions/:name", name_session,
-              APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
+    APP_ROUTE(APP_PUT, "/api/v1/events/:event/sessions/:name", name_session, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF),
     /* Below these prefixes a missing login is told before an unknown path. */
     APP_ROUTE(APP_ANY, "/api/v1/me/*", not_found, APP_ROLE_USER, .flags = APP_R_FALLBACK),
     APP_ROUTE(APP_ANY, "/api/v1/users/*", not_found, APP_ROLE_USER, .flags = APP_R_FALLBACK),

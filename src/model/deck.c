@@ -701,14 +701,11 @@ static int take_notes(parser_t *p, slide_t *s, size_t from, size_t *to)
 		abort(); /* the lines were checked: cleaning cannot fail */
 	size_t n = cps(s->notes);
 	if (n > DECK_NOTES_MAX)
-		return fail(p, p->lines[*to].no,
-		            TR("deck.notes_long"),
-		            n, DECK_NOTES_MAX);
+		return fail(p, p->lines[*to].no, TR("deck.notes_long"), n, DECK_NOTES_MAX);
 	while (*to > from && is_blank(&p->lines[*to - 1]))
 		(*to)--;
 	if (*to == from)
-		return fail(p, p->lines[from].no,
-		            TR("deck.notes_only"));
+		return fail(p, p->lines[from].no, TR("deck.notes_only"));
 	return 0;
 }
 

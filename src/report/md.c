@@ -248,7 +248,7 @@ int report_render_md(report_job_t *j)
 		fputc('\n', f);
 		if (r->with_notes && s->notes && *s->notes) {
 			/* as a quotation, so that nothing in them becomes a heading */
-			fprintf(f, "> *%s*\n>\n", strcmp(r->lang, "nl") == 0 ? "Notities" : "Notes");
+			fprintf(f, "> *%s*\n>\n", report_word(r->lang, "notes"));
 			for (const char *l = s->notes; *l;) {
 				size_t n = strcspn(l, "\n");
 				fputs(n ? "> " : ">", f);

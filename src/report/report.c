@@ -452,6 +452,7 @@ static const i18n_entry_t entries[] = {
      "the file is damaged or not an image"},
     {"online", "Online, tussen de bijeenkomsten", "Online, between the meetings"},
     {"since", "vanaf", "from"},
+    {"notes", "Notities", "Notes"}, /* a slide's speaker notes, when asked for */
     {"participant", "deelnemer", "participant"},
     {"answer", "antwoord", "answer"},
     {"vote", "stem", "vote"},
