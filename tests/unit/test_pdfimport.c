@@ -20,9 +20,15 @@
  * the life of the process (as tests/fuzz/lsan.supp says for the fuzzers):
  * not a leak of inspraak's. Read by LeakSanitizer in the ASan build only. */
 const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void) { return "leak:libfontconfig.so\n"; }
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
 const char *__lsan_default_options(void);
-const char *__lsan_default_options(void) { return "print_suppressions=0"; }
+const char *__lsan_default_options(void)
+{
+	return "print_suppressions=0";
+}
 
 static cairo_status_t collect(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -38,6 +44,35 @@ static void make_pdf(buf_t *b, int pages)
 	cairo_surface_finish(pdf);
 	assert_int_equal(cairo_surface_status(pdf), CAIRO_STATUS_SUCCESS);
 	cairo_surface_destroy(pdf);
+}
+
+typedef struct reader {
+	const unsigned char *p;
+	size_t left;
+} reader_t;
+
+static cairo_status_t feed(void *closure, unsigned char *data, unsigned int len)
+{
+	reader_t *r = closure;
+	if (len > r->left)
+		return CAIRO_STATUS_READ_ERROR;
+	memcpy(data, r->p, len);
+	r->p += len;
+	r->left -= len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* The colour at (x, y) of a PNG, as 0xRRGGBB. */
+static uint32_t png_pixel(const void *png, size_t len, int x, int y)
+{
+	reader_t r = {png, len};
+	cairo_surface_t *s = cairo_image_surface_create_from_png_stream(feed, &r);
+	assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	const unsigned char *d = cairo_image_surface_get_data(s);
+	uint32_t v = *(const uint32_t *)(d + (size_t)y * (size_t)cairo_image_surface_get_stride(s) +
+	                                 (size_t)x * 4);
+	cairo_surface_destroy(s);
+	return v & 0xFFFFFF;
 }
 
 static void test_pages_become_images_with_text(void **state)
@@ -63,6 +98,9 @@ static void test_pages_become_images_with_text(void **state)
 		assert_null(strchr(pages[i].text, '\n'));
 	}
 	assert_non_null(strstr(pages[1].text, "Dia 2"));
+	/* the colours survive the encoding, red, green and blue in their
+	 * places: the page's light blue background (0.95, 0.96, 1.0) */
+	assert_int_equal(png_pixel(pages[0].png, pages[0].png_len, 4, 4), 0xF3F5FF);
 	assert_string_not_equal(pages[0].name, pages[1].name);
 	pdfimport_pages_free(pages, n);
 	buf_free(&b);
