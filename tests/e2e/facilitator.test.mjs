@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, ROOT, launchBrowser } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, ROOT, launchBrowser, Participant } from './lib.mjs';
 
 let env, srv, browser;
 const auth = () => ({ authorization: `Bearer ${env.token}`, 'content-type': 'application/json' });
@@ -208,6 +208,57 @@ test('a deck travels with its images as a .zip: export, import, and from the das
   const ev = (await api('GET', `/api/v1/events/${id}`)).body;
   assert.equal(ev.title, 'Met kaart');
   assert.match(ev.slides[0].html, new RegExp(`<img src="/media/${id}/[0-9a-f]{32}\\.png" alt="Kaart van de wijk"`));
+  assert.deepEqual(p.errors, []);
+  await ctx.close();
+});
+
+test('a new facilitator builds, runs and reports an event from the workspace alone', async () => {
+  const deckPdf = path.join(env.dir, 'pages.pdf');
+  execFileSync(path.join(ROOT, 'build/bench/mkpdf'), [deckPdf, '2']);
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'nl-NL', acceptDownloads: true });
+  const p = await login(ctx, '/app');
+  // build: an event from a title, the slides from a PDF, a question between them, notes
+  await p.fill('#new-title', 'Buurtavond De Hoek');
+  await p.click('.create-title button[type=submit]');
+  await p.waitForURL(/\/app\/events\/\d+(#\w+)?$/);
+  const id = Number(p.url().match(/events\/(\d+)/)[1]);
+  await p.waitForSelector('.slide-list li');
+  await p.setInputFiles('.pdf-import input[type=file]', deckPdf);
+  await p.waitForFunction(() => /2 dia's toegevoegd/.test(document.querySelector('#pdf-note').textContent));
+  await p.click('.slide-list li:nth-child(2) button');
+  await p.selectOption('.add-slide select', 'open');
+  await p.click('.add-slide button');
+  await p.locator('.slide-fields').getByLabel('Vraag', { exact: true }).fill('Wat moet beter op het plein?');
+  await p.fill('textarea.notes', 'Eerst de kaart laten zien');
+  await p.click('#save');
+  await p.waitForFunction(() => document.querySelector('.save-state').textContent === 'Alles opgeslagen');
+  const ev = (await api('GET', `/api/v1/events/${id}`)).body;
+  assert.deepEqual(ev.slides.map((x) => x.kind), ['content', 'content', 'open', 'content']);
+  // run: the first session, named; the presenter view has the notes; a phone answers
+  await p.click('#tab-sessions');
+  await p.click('#new-session');
+  await p.waitForSelector('.session.live');
+  await p.fill('.session input.session-name', '16 oktober');
+  await p.press('.session input.session-name', 'Tab');
+  const code = (await api('GET', `/api/v1/events/${id}`)).body.sessions[0].code;
+  const view = await ctx.newPage();
+  await view.goto(`${srv.base}/present/${code}/view`);
+  await view.waitForSelector('body[data-slide]');
+  for (let i = 0; i < 2; i++) await view.keyboard.press('ArrowRight');
+  await view.waitForFunction(() => /Eerst de kaart laten zien/.test(document.querySelector('#pv-notes').textContent));
+  const st = await (await fetch(`${srv.base}/api/v1/sessions/${code}`)).json();
+  assert.equal(st.slide.title, 'Wat moet beter op het plein?');
+  const r = await new Participant(srv.base, code).answer(st.slide.id, 'Meer schaduw en bankjes');
+  assert.equal(r.status, 201);
+  // report: the Markdown download names the session and holds the answer
+  await p.click('#tab-report');
+  await p.waitForSelector('#report-md');
+  const [dl] = await Promise.all([p.waitForEvent('download', { timeout: 15000 }), p.click('#report-md')]);
+  assert.equal(dl.suggestedFilename(), 'buurtavond-de-hoek-resultaten.md');
+  const md = readFileSync(await dl.path(), 'utf8');
+  assert.match(md, /Meer schaduw en bankjes/);
+  assert.match(md, /\| 1 \(16 oktober\) \|/);
+  assert.doesNotMatch(md, /Eerst de kaart laten zien/);
   assert.deepEqual(p.errors, []);
   await ctx.close();
 });
