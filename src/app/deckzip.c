@@ -277,6 +277,50 @@ static void read_work(uv_work_t *work)
 	w->rc = deckzip_read(w->zip, w->len, w->lang, &w->z, w->err, sizeof w->err);
 }
 
+/* The zip's images stored as the event's, through app_write (off the loop
+ * where the app has a writer for the workspace). */
+typedef struct images_write {
+	app_write_t job; /* first: the callbacks get &job */
+	zip_work_t *w;
+	int rc;
+} images_write_t;
+
+static void images_run(app_write_t *job)
+{
+	images_write_t *iw = (images_write_t *)job;
+	const deckzip_t *z = iw->w->z;
+	iw->rc = STORE_OK;
+	for (size_t i = 0; i < z->n_images && iw->rc == STORE_OK; i++)
+		iw->rc = store_media_put(job->st, iw->w->event_id, z->images[i].name,
+		                         z->images[i].type, z->images[i].data, z->images[i].len);
+}
+
+static void zip_work_free(zip_work_t *w)
+{
+	deckzip_free(w->z);
+	free(w->zip);
+	free(w);
+}
+
+static void images_done(app_write_t *job, int status)
+{
+	images_write_t *iw = (images_write_t *)job;
+	zip_work_t *w = iw->w;
+	if (status < 0 || iw->rc != STORE_OK) {
+		http_respond_error(w->req, 503, "unavailable", tr(w->lang, "images.not_stored"),
+		                   NULL);
+	} else {
+		char *md = deckzip_rewrite(w->z, w->event_id);
+		http_respond_json(w->req, 200,
+		                  json_pack("{s:s, s:i, s:i}", "deck", md, "images",
+		                            (int)w->z->n_images, "skipped", (int)w->z->skipped),
+		                  NULL);
+		free(md);
+	}
+	zip_work_free(w);
+	free(iw);
+}
+
 static void read_done(uv_work_t *work, int status)
 {
 	zip_work_t *w = work->data;
@@ -290,28 +334,12 @@ static void read_done(uv_work_t *work, int status)
 	} else if (workspace_access(a, w->user, w->event_id) < ACCESS_FACILITATOR) {
 		http_respond_error(w->req, 404, "not_found", tr(w->lang, "events.no_such"), NULL);
 	} else {
-		int ok = 1;
-		for (size_t i = 0; i < w->z->n_images && ok; i++) {
-			const deckzip_image_t *im = &w->z->images[i];
-			ok = store_media_put(a->store, w->event_id, im->name, im->type, im->data,
-			                     im->len) == STORE_OK;
-		}
-		if (!ok) {
-			http_respond_error(w->req, 503, "unavailable",
-			                   tr(w->lang, "images.not_stored"), NULL);
-		} else {
-			char *md = deckzip_rewrite(w->z, w->event_id);
-			http_respond_json(w->req, 200,
-			                  json_pack("{s:s, s:i, s:i}", "deck", md, "images",
-			                            (int)w->z->n_images, "skipped",
-			                            (int)w->z->skipped),
-			                  NULL);
-			free(md);
-		}
+		images_write_t *iw = xcalloc(1, sizeof *iw);
+		iw->w = w; /* images_done answers and frees both */
+		app_write(a, &iw->job, images_run, images_done);
+		return;
 	}
-	deckzip_free(w->z);
-	free(w->zip);
-	free(w);
+	zip_work_free(w);
 }
 
 void deckzip_import(app_t *a, http_request_t *req, const app_match_t *m)

@@ -436,33 +436,54 @@ static void render_work(uv_work_t *work)
 	w->ms = now_ms() - t0;
 }
 
-static void respond_slides(pdf_work_t *w)
+/* The pages stored as the event's images, through app_write (off the loop
+ * where the app has a writer for the workspace). */
+typedef struct pages_write {
+	app_write_t job; /* first: the callbacks get &job */
+	pdf_work_t *w;
+	int rc;
+} pages_write_t;
+
+static void pages_run(app_write_t *job)
 {
-	app_t *a = w->app;
-	json_t *slides = json_array();
-	char url[96];
-	for (size_t i = 0; i < w->n; i++) {
-		const pdfimport_page_t *pg = &w->pages[i];
-		if (store_media_put(a->store, w->event_id, pg->name, "image/png", pg->png,
-		                    pg->png_len) != STORE_OK) {
-			json_decref(slides);
-			http_respond_error(w->req, 503, "unavailable",
-			                   tr(w->lang, "images.not_stored"), NULL);
-			return;
+	pages_write_t *pw = (pages_write_t *)job;
+	pdf_work_t *w = pw->w;
+	pw->rc = STORE_OK;
+	for (size_t i = 0; i < w->n && pw->rc == STORE_OK; i++)
+		pw->rc = store_media_put(job->st, w->event_id, w->pages[i].name, "image/png",
+		                         w->pages[i].png, w->pages[i].png_len);
+}
+
+static void pages_done(app_write_t *job, int status)
+{
+	pages_write_t *pw = (pages_write_t *)job;
+	pdf_work_t *w = pw->w;
+	if (status < 0 || pw->rc != STORE_OK) {
+		http_respond_error(w->req, 503, "unavailable", tr(w->lang, "images.not_stored"),
+		                   NULL);
+	} else {
+		json_t *slides = json_array();
+		char url[96];
+		for (size_t i = 0; i < w->n; i++) {
+			const pdfimport_page_t *pg = &w->pages[i];
+			snprintf(url, sizeof url, "/media/%lld/%s", (long long)w->event_id,
+			         pg->name);
+			buf_t md = BUF_INIT;
+			pdfimport_slide_md(&md, pg->text, url);
+			json_array_append_new(
+			    slides, json_pack("{s:i, s:s, s:s, s:s%, s:i, s:i}", "page", (int)i + 1,
+			                      "url", url, "text", pg->text, "md", md.data, md.len,
+			                      "width", pg->width, "height", pg->height));
+			buf_free(&md);
 		}
-		snprintf(url, sizeof url, "/media/%lld/%s", (long long)w->event_id, pg->name);
-		buf_t md = BUF_INIT;
-		pdfimport_slide_md(&md, pg->text, url);
-		json_array_append_new(slides, json_pack("{s:i, s:s, s:s, s:s%, s:i, s:i}", "page",
-		                                        (int)i + 1, "url", url, "text", pg->text,
-		                                        "md", md.data, md.len, "width", pg->width,
-		                                        "height", pg->height));
-		buf_free(&md);
+		http_respond_json(w->req, 201,
+		                  json_pack("{s:i, s:o, s:I}", "pages", (int)w->n, "slides", slides,
+		                            "ms", (json_int_t)w->ms),
+		                  NULL);
 	}
-	http_respond_json(w->req, 201,
-	                  json_pack("{s:i, s:o, s:I}", "pages", (int)w->n, "slides", slides, "ms",
-	                            (json_int_t)w->ms),
-	                  NULL);
+	pdfimport_pages_free(w->pages, w->n);
+	free(w);
+	free(pw);
 }
 
 /* Back on the loop thread. */
@@ -484,7 +505,10 @@ static void rendered(uv_work_t *work, int status)
 	} else if (w->rc == 0) {
 		log_info("pdf import for event %lld: %zu pages in %llu ms", (long long)w->event_id,
 		         w->n, (unsigned long long)w->ms);
-		respond_slides(w);
+		pages_write_t *pw = xcalloc(1, sizeof *pw);
+		pw->w = w; /* pages_done answers and frees both */
+		app_write(a, &pw->job, pages_run, pages_done);
+		return;
 	} else {
 		int st = w->rc == PDFIMPORT_ENOOFFICE   ? 415
 		         : w->rc == PDFIMPORT_ETOOMANY  ? 413

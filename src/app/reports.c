@@ -34,6 +34,7 @@
 #include "util/file.h"
 #include "util/log.h"
 #include "util/text.h"
+#include "util/metrics.h"
 #include "util/xalloc.h"
 
 enum { REPORT_MAX_BYTES = 512 * 1024 * 1024 };
@@ -176,6 +177,7 @@ static void rendered(uv_work_t *work, int status)
 {
 	report_work_t *w = work->data;
 	w->app->pool_jobs--;
+	metrics_add(METRIC_REPORT_JOBS, -1);
 	if (status == 0 && w->rc == 0) {
 		char head[256];
 		snprintf(head, sizeof head, "Content-Disposition: attachment; filename=\"%s\"\r\n",
@@ -234,4 +236,6 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 		return;
 	}
 	a->pool_jobs++;
+	metrics_inc(METRIC_REPORT_JOBS);
+	metrics_inc(METRIC_REPORT_JOBS_TOTAL);
 }
