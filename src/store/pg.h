@@ -103,6 +103,7 @@ int pg_event_get(store_t *st, int64_t id, store_event_t *out);
 int pg_event_slides(store_t *st, int64_t event_id, store_slide_t **out, size_t *n);
 int pg_session_create(store_t *st, int64_t event_id, int digits, bool self_paced,
                       store_session_t *out);
+int pg_session_set_name(store_t *st, int64_t session_id, const char *name);
 int pg_sessions_live(store_t *st, store_session_fn fn, void *arg);
 int pg_session_by_code(store_t *st, const char *code, store_session_t *out);
 int pg_event_sessions(store_t *st, int64_t event_id, store_session_fn fn, void *arg);

@@ -120,11 +120,12 @@ static void read_session(const PGresult *r, int i, store_session_t *s)
 	s->started_at = pg__int(r, i, 8);
 	s->ended_at = pg__int(r, i, 9);
 	s->self_paced = pg__int(r, i, 10) != 0;
+	snprintf(s->name, sizeof s->name, "%s", PQgetvalue(r, i, 11));
 }
 
 #define SESSION_COLS                                                                               \
 	"id, event_id, code, status, slide_index, open, results, revision, started_at, ended_at,"  \
-	" self_paced"
+	" self_paced, name"
 
 /* Calls fn for each session of r; r is cleared. */
 static int each_session(PGresult *r, int64_t rows, store_session_fn fn, void *arg)
@@ -172,6 +173,13 @@ int pg_session_create(store_t *st, int64_t event_id, int digits, bool self_paced
 	}
 	log_error("store: creating a session failed: %s", PGS(st)->errmsg);
 	return STORE_ERROR;
+}
+
+int pg_session_set_name(store_t *st, int64_t session_id, const char *name)
+{
+	int64_t n = pg__run(st, NULL, "UPDATE sessions SET name=$1 WHERE id=$2", "ti", name,
+	                    session_id);
+	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
 }
 
 int pg_sessions_live(store_t *st, store_session_fn fn, void *arg)

@@ -71,8 +71,12 @@ static const char base_schema[] =
 
 /* Migrations after BASE: migrations[i] takes the schema from BASE + i to
  * BASE + i + 1, with the number SQLite's migration of the same change has.
- * The list ends with NULL (none yet). */
-static const char *const migrations[] = {NULL};
+ * The list ends with NULL. */
+static const char *const migrations[] = {
+    /* 9: a session's name, given by its facilitator ("16 oktober") */
+    "ALTER TABLE sessions ADD COLUMN name text NOT NULL DEFAULT '';",
+    NULL,
+};
 enum { N_MIGRATIONS = sizeof migrations / sizeof *migrations - 1 };
 
 /* ---- helpers ---- */
@@ -494,6 +498,7 @@ const store_engine_t store__pg_engine = {
     .event_get = pg_event_get,
     .event_slides = pg_event_slides,
     .session_create = pg_session_create,
+    .session_set_name = pg_session_set_name,
     .sessions_live = pg_sessions_live,
     .session_by_code = pg_session_by_code,
     .event_sessions = pg_event_sessions,
