@@ -177,8 +177,8 @@ int pg_session_create(store_t *st, int64_t event_id, int digits, bool self_paced
 
 int pg_session_set_name(store_t *st, int64_t session_id, const char *name)
 {
-	int64_t n = pg__run(st, NULL, "UPDATE sessions SET name=$1 WHERE id=$2", "ti", name,
-	                    session_id);
+	int64_t n =
+	    pg__run(st, NULL, "UPDATE sessions SET name=$1 WHERE id=$2", "ti", name, session_id);
 	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
 }
 
