@@ -537,7 +537,9 @@ function fillQa(ul, slide, items, canVote) {
       const has = voted.has(q.id);
       li.append(el('button', {
         type: 'button', class: has ? 'upvote voted' : 'upvote', 'data-qa': q.id,
-        'aria-pressed': has ? 'true' : 'false', 'aria-label': t(lang, 'upvote', { text: q.text }),
+        // the visible count is part of the name (WCAG 2.5.3)
+        'aria-pressed': has ? 'true' : 'false',
+        'aria-label': `${t(lang, 'upvote', { text: q.text })}, ${plural(lang, 'votes', q.votes)}`,
         disabled: has || !canVote,
         onclick: (e) => {
           e.currentTarget.disabled = true;
