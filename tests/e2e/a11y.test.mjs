@@ -343,6 +343,88 @@ test('every workspace page and the HTML report', async () => {
   }
 });
 
+const slideOf = (lang, kind, nth = 0) => slides[lang].filter((s) => s.kind === kind)[nth];
+
+test('the presenter: a throttled summary for screen readers, read on demand; page turning pauses', async () => {
+  const ctx = await context('nl', 1280);
+  const p = await login(ctx, 'nl');
+  const choice = slideOf('nl', 'choice');
+  await control(srv.base, codes.nl, env.token, 'goto', { slide: choice.id });
+  await control(srv.base, codes.nl, env.token, 'show-results');
+  await p.goto(`${srv.base}/present/${codes.nl}`);
+  await p.waitForSelector('#stage:not(.loading)');
+  const region = p.locator('#live-summary');
+  const voter = () => new Participant(srv.base, codes.nl);
+  await voter().answer(choice.id, 0);
+  await p.waitForFunction(() => /^\d+ antwoorden?, meeste stemmen: /.test(document.getElementById('live-summary').textContent));
+  const first = await region.textContent();
+  // the tree a screen reader reads: a status with the summary, the buttons by name
+  const tree = await p.locator('body').ariaSnapshot();
+  assert.match(tree, /- status: "?\d+ antwoorden?, meeste stemmen: /, tree);
+  assert.match(tree, /button "Lees resultaten voor \(V\)"/, tree);
+  assert.match(tree, /button "Bladeren pauzeren \(P\)"/, tree);
+  // more answers at once: not read out on every change
+  for (let i = 0; i < 3; i++) await voter().answer(choice.id, 0);
+  await p.waitForTimeout(1500);
+  assert.equal(await region.textContent(), first);
+  // but within the interval the newest summary comes
+  await p.waitForFunction((f) => !['', f].includes(document.getElementById('live-summary').textContent), first, { timeout: 12000 });
+  assert.match(await region.textContent(), /meeste stemmen: Fiets/);
+  // V reads the whole result: every option with its votes
+  await p.keyboard.press('v');
+  await p.waitForFunction(() => /Fiets: \d+ stem/.test(document.getElementById('live-summary').textContent));
+  assert.match(await region.textContent(), /Bus: \d+ stem.*Lopend: \d+ stem/);
+  // P pauses the automatic page turning (WCAG 2.2.2), and the button says so
+  await p.keyboard.press('p');
+  assert.equal(await p.locator('#btn-pause').getAttribute('aria-pressed'), 'true');
+  assert.equal(await p.locator('#btn-pause').getAttribute('aria-label'), 'Bladeren hervatten (P)');
+  // every control is reached with Tab and shows where the focus is
+  await p.locator('#btn-prev').focus();
+  const ring = await p.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(ring, 'none');
+  await control(srv.base, codes.nl, env.token, 'hide-results');
+  await ctx.close();
+});
+
+test('a phone: its own answer is confirmed aloud, the results can be read out', async () => {
+  const ctx = await context('en', 390, { isMobile: true, hasTouch: true });
+  const p = await ctx.newPage();
+  const choice = slideOf('en', 'choice'); // results: phones
+  await control(srv.base, codes.en, env.token, 'goto', { slide: choice.id });
+  await control(srv.base, codes.en, env.token, 'show-results');
+  await p.goto(`${srv.base}/${codes.en}`);
+  await onSlide(p, choice);
+  await answerInPage(p, 'choice');
+  await p.waitForFunction(() => /^Thanks, your vote/.test(document.getElementById('live').textContent));
+  const read = p.getByRole('button', { name: 'Read the results aloud' });
+  await read.waitFor();
+  const tree = await p.locator('main').ariaSnapshot();
+  assert.match(tree, /heading "Results so far" \[level=2\]|heading "Results[^"]*" \[level=2\]/, tree);
+  await read.click();
+  await p.waitForFunction(() => [...document.querySelectorAll('[role=status]')].some((r) => /^\d+ answers?\. Bike: /.test(r.textContent)));
+  await control(srv.base, codes.en, env.token, 'hide-results');
+  await ctx.close();
+});
+
+test('320 px: the pages reflow without sideways scrolling; contrast and motion preferences apply', async () => {
+  const ctx = await context('nl', 320, { reducedMotion: 'reduce' });
+  const p = await login(ctx, 'nl');
+  const wide = () => p.evaluate(() => document.documentElement.scrollWidth);
+  for (const url of ['/', `/${codes.nl}`, '/app', `/app/events/${eventIds.nl}#slides`, `/app/events/${eventIds.nl}#sessions`, '/app/account']) {
+    await p.goto(srv.base + url);
+    await p.waitForTimeout(400);
+    assert.ok(await wide() <= 320, `${url}: ${await wide()} px wide at 320`);
+  }
+  await p.goto(`${srv.base}/${codes.nl}`);
+  const muted = () => p.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--muted').trim());
+  const normal = await muted();
+  await p.emulateMedia({ contrast: 'more' });
+  assert.notEqual(await muted(), normal);
+  assert.equal(await p.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches), true);
+  assert.equal(await p.evaluate(() => getComputedStyle(document.querySelector('main')).transitionDuration), '0s');
+  await ctx.close();
+});
+
 test('axe-core finds no violation on any page', () => {
   const lines = found.map((f) => `${f.page}: ${f.id} (${f.count}): ${f.help}\n    ${f.nodes.join('\n    ')}`);
   assert.ok(audited > 200, `only ${audited} pages audited`);

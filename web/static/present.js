@@ -5,6 +5,7 @@
 // Layout is measured in stage pixels (offsetWidth and friends ignore the
 // scale transform), so the picture is the same on every projector.
 import { t, plural, formatNumber, groupCode } from './i18n.js';
+import { LiveSummary } from './live-summary.js';
 
 const code = document.body.dataset.code;
 const $ = (id) => document.getElementById(id);
@@ -18,6 +19,10 @@ let state = null;
 let view = null;
 let viewKey = '';
 const tallies = new Map();
+// What a screen reader hears of the results: a throttled summary, and the
+// whole result on V. Page turning stops on P (WCAG 2.2.2).
+const summary = new LiveSummary($('live-summary'));
+let pagesPaused = false;
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -252,7 +257,7 @@ class CardsView {
     this.pager.textContent = t(lang, 'page', { n: this.page + 1, total: this.pages.length });
   }
   turn() {
-    if (this.pages.length < 2) return;
+    if (this.pages.length < 2 || pagesPaused) return;
     this.box.classList.add('turning');
     setTimeout(() => {
       this.page = (this.page + 1) % this.pages.length;
@@ -604,6 +609,7 @@ function applyState(st) {
   if (key !== viewKey) {
     const moved = !viewKey.startsWith(`${s.id}|`);
     viewKey = key;
+    if (moved) summary.reset();
     body.className = '';
     view = makeView(s);
     view.update(tallies.get(s.id) || emptyTally(s));
@@ -661,6 +667,8 @@ function act(action) {
     case 'results': control(state.results ? 'hide-results' : 'show-results'); break;
     case 'lock': control(state.open ? 'close' : 'open'); break;
     case 'join': toggleJoin(); break;
+    case 'read': summary.readNow(lang, state.slide.kind, tallies.get(state.slide.id)); break;
+    case 'pause': pagesPaused = !pagesPaused; labelControls(); break;
     case 'fullscreen':
       if (document.fullscreenElement) document.exitFullscreen();
       else document.documentElement.requestFullscreen?.().catch(() => {});
@@ -671,7 +679,7 @@ function act(action) {
 
 const keys = {
   ArrowRight: 'next', ' ': 'next', PageDown: 'next', ArrowLeft: 'prev', PageUp: 'prev',
-  r: 'results', l: 'lock', j: 'join', f: 'fullscreen',
+  r: 'results', l: 'lock', j: 'join', f: 'fullscreen', v: 'read', p: 'pause',
 };
 
 document.addEventListener('keydown', (e) => {
@@ -710,6 +718,9 @@ function labelControls() {
   label('btn-next', 'next');
   label('btn-join', 'join');
   label('btn-full', 'fullscreen');
+  label('btn-read', 'read_results_key');
+  label('btn-pause', pagesPaused ? 'resume_pages' : 'pause_pages');
+  $('btn-pause').setAttribute('aria-pressed', String(pagesPaused));
   label('btn-results', state?.results ? 'hide_results' : 'show_results');
   label('btn-lock', state && !state.open ? 'unlock' : 'lock');
   $('btn-results').setAttribute('aria-pressed', state?.results ? 'true' : 'false');
@@ -742,6 +753,7 @@ function connect() {
     if (state && tally.id === state.slide.id) {
       view?.update(tally);
       footer();
+      if (state.results) summary.update(lang, state.slide.kind, tally);
     }
   });
   source.addEventListener('error', async () => {
