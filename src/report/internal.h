@@ -21,6 +21,10 @@ typedef struct report_words {
 	const char *participant, *answer, *vote, *hidden_note_one;
 	/* a slide's image that the PDF cannot draw: "not shown: reason" */
 	const char *image_not_shown, *image_too_large, *image_animated, *image_unreadable;
+	/* the overview a council reads first: contents, one page per question,
+	 * then every answer as an appendix */
+	const char *contents, *overview, *appendix, *channel, *meeting, *channel_online, *agree,
+	    *in_appendix, *top_questions, *distribution;
 	const char *months[12];
 } report_words_t;
 
@@ -36,6 +40,10 @@ static inline const char *report_count_word(long long n, const char *one, const 
 {
 	return n == 1 ? one : many;
 }
+
+/* x with digits decimals, with a decimal comma in a Dutch report ("3,7")
+ * and a point in an English one. */
+void report_decimal(const char *lang, double x, int digits, char *out, size_t len);
 
 /* "16 oktober 2020" from "2020-10-16" (copied as is when not a date). */
 void report_date_long(const char *iso, const char *lang, char *out, size_t len);

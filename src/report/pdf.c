@@ -1,8 +1,12 @@
 /*
  * report/pdf: the document a facilitator sends out, drawn with cairo and
- * laid out with pango. A4 landscape like the slides it reports on: a
- * cover, the summary (when the event has one), the presentation's content
- * slides, then one section per question in deck order.
+ * laid out with pango. A4 landscape like the slides it reports on. A
+ * council reads it in ten minutes (issue 16), so the overview comes first:
+ * the cover, the contents with page numbers, the summary (when the event
+ * has one), one overview page per question (its key figures per session
+ * and channel, its chart or its themes with counts), the presentation's
+ * content slides, and last, as an appendix, every answer of the open and
+ * Q&A questions with their themes.
  *
  * Participant text only ever reaches pango through pango_layout_set_text,
  * never as markup; the slides' Markdown is turned into pango markup here
@@ -59,6 +63,11 @@ typedef struct pdf {
 	bool open;      /* a page has been started and not shown yet */
 	const char *section;
 	const char *heading_prefix; /* "Thema's" on a question's themes pages */
+	bool no_counts;             /* the overview's heading: its table has the counts */
+	/* Where the parts start (1-based pages, 0: not in the document), found
+	 * while counting and printed in the contents: */
+	int toc_pages, at_summary, at_overview, at_presentation, at_appendix;
+	int *q_overview, *q_appendix; /* per question */
 } pdf_t;
 
 static void color(cairo_t *cr, rgb_t c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
@@ -163,10 +172,19 @@ static char *slide_markup(const slide_t *s)
 	cmark_event_type ev;
 	bool skipped_title = false;
 	int skip_depth = 0;
+	/* the next number of each open list, 0 for a bulleted one */
+	enum { MAX_LISTS = 16 };
+	int numbers[MAX_LISTS], lists = 0;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
 		bool enter = ev == CMARK_EVENT_ENTER;
+		if (t == CMARK_NODE_IMAGE) {
+			/* an image's text is its alternative text, not a paragraph:
+			 * it goes with the image (slide_images), never on the page */
+			skip_depth += enter ? 1 : -1;
+			continue;
+		}
 		if (t == CMARK_NODE_HEADING && !skipped_title && cmark_node_previous(n) == NULL &&
 		    cmark_node_parent(n) == doc) {
 			if (enter)
@@ -192,12 +210,22 @@ static char *slide_markup(const slide_t *s)
 			}
 			break;
 		case CMARK_NODE_ITEM:
-			if (enter)
+			/* a numbered list keeps its numbers: "1." is not "•" */
+			if (enter && lists > 0 && numbers[lists - 1] > 0)
+				buf_printf(&b, "%d.  ", numbers[lists - 1]++);
+			else if (enter)
 				buf_puts(&b, "•  ");
 			break;
 		case CMARK_NODE_LIST:
-			if (!enter)
+			if (enter && lists < MAX_LISTS) {
+				bool ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+				int start = cmark_node_get_list_start(n);
+				numbers[lists++] = ordered ? (start > 0 ? start : 1) : 0;
+			} else if (!enter) {
+				if (lists > 0)
+					lists--;
 				buf_puts(&b, "\n");
+			}
 			break;
 		case CMARK_NODE_EMPH:
 			buf_puts(&b, enter ? "<i>" : "</i>");
@@ -404,7 +432,10 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 	buf_t b = BUF_INIT;
 	if (p->heading_prefix)
 		buf_printf(&b, "%s: ", p->heading_prefix);
-	buf_puts(&b, s->title);
+	/* The title is isolated (FSI ... PDI): in a title that mixes Dutch
+	 * and Arabic the digits of "(1/3)" would otherwise join the Arabic
+	 * run and move to its side instead of staying at the end. */
+	buf_printf(&b, "\u2068%s\u2069", s->title);
 	if (parts > 1)
 		buf_printf(&b, " (%d/%d)", part, parts);
 	if (draw)
@@ -415,6 +446,10 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 		show(p, MARGIN, 52, BRAND);
 	/* counts per session and combined, on every page of the question */
 	buf_clear(&b);
+	if (p->no_counts) {
+		buf_free(&b);
+		return y + 8;
+	}
 	for (size_t i = 0; i < q->n_sessions; i++) {
 		char d[64];
 		report_date_long(p->r->sessions[i].date, p->r->lang, d, sizeof d);
@@ -635,7 +670,9 @@ static void chart_choice_rank(pdf_t *p, const report_question_t *q, double y)
 			/* best (lowest mean position) gets the longest bar */
 			values[i] = mean > 0 ? (double)s->n_items + 1 - mean : 0;
 			max = (double)s->n_items;
-			snprintf(note[i], sizeof note[i], "%zu.  %s %.2f", i + 1, p->w->mean, mean);
+			char m[32];
+			report_decimal(p->r->lang, mean, 2, m, sizeof m);
+			snprintf(note[i], sizeof note[i], "%zu.  %s %s", i + 1, p->w->mean, m);
 		} else {
 			values[i] = (double)json_integer_value(json_object_get(e, "count"));
 			max = fmax(max, values[i]);
@@ -651,13 +688,22 @@ static void chart_choice_rank(pdf_t *p, const report_question_t *q, double y)
 	free(note);
 }
 
+/*
+ * A scale question: per statement the distribution of the ratings as a
+ * stacked bar, light to dark, each part labelled with its count when it
+ * fits (so nothing rests on colour alone), the mean marked on it, and
+ * beside it the mean, the share that agrees and the number of ratings;
+ * below it the distribution in words.
+ */
 static void chart_scale(pdf_t *p, const report_question_t *q, double y)
 {
 	const slide_t *s = &p->r->slides[q->slide];
+	const char *lang = p->r->lang;
 	json_t *st = json_object_get(q->combined, "statements");
 	size_t n = json_array_size(st);
-	double label_w = 250, ax = MARGIN + label_w + 20, aw = PAGE_W - ax - MARGIN - 110;
-	double row = fmin(46, (PAGE_H - BOTTOM - y - 20) / (double)(n ? n : 1));
+	double label_w = 230, ax = MARGIN + label_w + 20, aw = PAGE_W - ax - MARGIN - 170;
+	double row = fmin(64, (PAGE_H - BOTTOM - y - 20) / (double)(n ? n : 1));
+	bool words = row >= 40; /* room for the distribution in words */
 	/* axis labels */
 	char lo[256], hi[256];
 	snprintf(lo, sizeof lo, "1 %s", s->label_low ? s->label_low : "");
@@ -668,35 +714,53 @@ static void chart_scale(pdf_t *p, const report_question_t *q, double y)
 	y += 16;
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(st, i);
-		double ry = y + (double)i * row;
+		double ry = y + (double)i * row, bar_h = fmin(20, row * 0.4);
 		set(p, jstr(e, "text"), false, row < 30 ? 9 : 11, false, label_w);
 		pango_layout_set_height(p->lay, (int)((row - 4) * PANGO_SCALE));
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 		show(p, MARGIN, ry + 2, INK);
 		pango_layout_set_height(p->lay, -1);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
-		/* distribution as a stacked bar, light to dark */
 		json_t *counts = json_object_get(e, "counts");
+		size_t nc = json_array_size(counts);
 		double total = (double)json_integer_value(json_object_get(e, "count")), x = ax;
-		for (size_t k = 0; total > 0 && k < json_array_size(counts); k++) {
-			double f = (double)json_integer_value(json_array_get(counts, k)) / total;
-			double t = (double)(k + 1) / (double)json_array_size(counts);
+		double agree = 0;
+		buf_t dist = BUF_INIT;
+		buf_printf(&dist, "%s:", p->w->distribution);
+		for (size_t k = 0; total > 0 && k < nc; k++) {
+			double c = (double)json_integer_value(json_array_get(counts, k));
+			double f = c / total, t = (double)(k + 1) / (double)nc;
+			/* agreeing: a rating above the middle of the scale */
+			if ((double)(k + 1) > ((double)nc + 1) / 2)
+				agree += c;
 			cairo_set_source_rgb(p->cr, 0.9 - 0.85 * t * 0.95, 0.95 - 0.64 * t,
 					     0.97 - 0.55 * t);
-			cairo_rectangle(p->cr, x, ry + row * 0.15, aw * f, row * 0.5);
+			cairo_rectangle(p->cr, x, ry + 2, aw * f, bar_h);
 			cairo_fill(p->cr);
+			char num[32];
+			snprintf(num, sizeof num, "%.0f", c);
+			double th = set(p, num, false, 8, true, -1);
+			if (c > 0 && set_width(p) + 4 < aw * f)
+				show(p, x + (aw * f - set_width(p)) / 2, ry + 2 + (bar_h - th) / 2,
+				     t > 0.5 ? (rgb_t){1, 1, 1} : INK);
+			buf_printf(&dist, "  %zu: %.0f", k + 1, c);
 			x += aw * f;
 		}
 		double mean = json_number_value(json_object_get(e, "mean"));
 		if (total > 0 && s->scale_max > 1) {
 			double mx = ax + aw * (mean - 1) / (s->scale_max - 1);
 			cairo_set_source_rgb(p->cr, 0.85, 0.35, 0.1);
-			cairo_rectangle(p->cr, mx - 1.5, ry + row * 0.05, 3, row * 0.7);
+			cairo_rectangle(p->cr, mx - 1.5, ry, 3, bar_h + 4);
 			cairo_fill(p->cr);
 		}
-		char note[64];
-		snprintf(note, sizeof note, "%s %.2f (n=%.0f)", p->w->mean, mean, total);
-		text(p, note, ax + aw + 8, ry + row * 0.15, 9, true, 110, INK);
+		if (words && total > 0)
+			text(p, dist.data, ax, ry + bar_h + 5, 8, false, aw, MUTED);
+		buf_free(&dist);
+		char m[32], note[128];
+		report_decimal(lang, mean, 1, m, sizeof m);
+		snprintf(note, sizeof note, "%s %s\n%.0f%% %s (n=%.0f)", p->w->mean, m,
+		         total > 0 ? 100 * agree / total : 0, p->w->agree, total);
+		text(p, note, ax + aw + 10, ry, 9.5, true, 160, INK);
 	}
 }
 
@@ -714,14 +778,14 @@ static bool overlaps(const rect_t *a, const rect_t *b)
  * an outward spiral at the first spot where they overlap nothing. No
  * randomness, so the same tally always draws the same cloud.
  */
-static void chart_cloud(pdf_t *p, const report_question_t *q, double y)
+static void chart_cloud(pdf_t *p, const report_question_t *q, double y, double width)
 {
 	json_t *words = json_object_get(q->combined, "words");
 	size_t n = json_array_size(words);
 	if (n > 150)
 		n = 150;
 	double top = (double)json_integer_value(json_object_get(json_array_get(words, 0), "count"));
-	rect_t area = {MARGIN, y, PAGE_W - 2 * MARGIN, PAGE_H - BOTTOM - y};
+	rect_t area = {MARGIN, y, width, PAGE_H - BOTTOM - y};
 	double cx = area.x + area.w / 2, cy = area.y + area.h / 2;
 	rect_t *placed = calloc(n + 1, sizeof *placed);
 	if (!placed)
@@ -909,23 +973,34 @@ static int themes_section(pdf_t *p, const report_question_t *q)
 	return parts;
 }
 
+/* Open and Q&A questions: their answers are cards, in the appendix. */
+static bool is_cards_kind(const slide_t *s)
+{
+	return s->kind == SLIDE_OPEN || s->kind == SLIDE_QA;
+}
+
+/* Loads question number k on r->slides[slide]. While drawing, an open or
+ * Q&A question reads no answer after the last one the count read. */
+static int load_question(pdf_t *p, size_t slide, size_t k, report_question_t *q)
+{
+	bool fixed = p->drawing && is_cards_kind(&p->r->slides[slide]);
+	p->r->until_id = fixed ? p->until[k] : INT64_MAX;
+	int rc = report_job_load(p->j, slide, q);
+	p->r->until_id = INT64_MAX;
+	return rc;
+}
+
 /*
- * Question number k (0-based) on r->slides[slide]: its answers on cards and
- * its themes (open and Q&A), or a chart. Sets *pages to the pages it takes
- * and draws them only when p->drawing. Counting reads only open and Q&A
- * questions: every other kind takes one page.
+ * The appendix of question number k (0-based), an open or Q&A question on
+ * r->slides[slide]: its answers on cards, then its themes. Sets *pages to
+ * the pages it takes and draws them only when p->drawing.
  */
-static int question(pdf_t *p, size_t slide, size_t k, int *pages)
+static int appendix_question(pdf_t *p, size_t slide, size_t k, int *pages)
 {
 	const slide_t *s = &p->r->slides[slide];
-	bool cards_kind = s->kind == SLIDE_OPEN || s->kind == SLIDE_QA;
-	*pages = 1;
-	if (!p->drawing && !cards_kind)
-		return 0;
 	report_question_t q;
-	p->r->until_id = p->drawing && cards_kind ? p->until[k] : INT64_MAX;
-	int rc = report_job_load(p->j, slide, &q);
-	p->r->until_id = INT64_MAX;
+	*pages = 1;
+	int rc = load_question(p, slide, k, &q);
 	if (rc != 0)
 		return rc;
 	if (!p->drawing) {
@@ -934,55 +1009,252 @@ static int question(pdf_t *p, size_t slide, size_t k, int *pages)
 			if (q.answers[i].id > p->until[k])
 				p->until[k] = q.answers[i].id;
 	}
-	if (cards_kind) {
-		card_t *cards = calloc(q.n_answers + 1, sizeof *cards);
-		if (!cards)
-			abort();
-		size_t n = 0;
-		if (s->kind == SLIDE_OPEN) {
-			for (size_t i = 0; i < q.n_answers; i++)
-				if (!q.answers[i].hidden)
-					cards[n++].text = q.answers[i].text;
-		} else {
-			size_t i;
-			json_t *e;
-			json_array_foreach(json_object_get(q.combined, "items"), i, e) {
-				card_t *c = &cards[n++];
-				c->text = jstr(e, "text");
-				bool done = json_is_true(json_object_get(e, "answered"));
-				long long votes = json_integer_value(json_object_get(e, "votes"));
-				snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s", votes,
-					 report_count_word(votes, p->w->vote, p->w->votes),
-					 done ? "   ✓ " : "", done ? p->w->answered : "");
-			}
-		}
-		*pages = 0;
-		if (n)
-			*pages += cards_section(p, &q, cards, n);
-		if (q.themes.n_groups)
-			*pages += themes_section(p, &q);
-		if (*pages == 0) {
-			*pages = 1;
-			if (p->drawing) {
-				double y = q_heading(p, &q, 1, 1, true);
-				text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
-			}
-		}
-		free(cards);
+	card_t *cards = calloc(q.n_answers + 1, sizeof *cards);
+	if (!cards)
+		abort();
+	size_t n = 0;
+	if (s->kind == SLIDE_OPEN) {
+		for (size_t i = 0; i < q.n_answers; i++)
+			if (!q.answers[i].hidden)
+				cards[n++].text = q.answers[i].text;
 	} else {
-		double y = q_heading(p, &q, 1, 1, true) + 6;
-		if (q.total.answers == 0)
-			text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
-		else if (s->kind == SLIDE_CLOUD)
-			chart_cloud(p, &q, y);
-		else if (s->kind == SLIDE_SCALE)
-			chart_scale(p, &q, y);
-		else
-			chart_choice_rank(p, &q, y);
+		size_t i;
+		json_t *e;
+		json_array_foreach (json_object_get(q.combined, "items"), i, e) {
+			card_t *c = &cards[n++];
+			c->text = jstr(e, "text");
+			bool done = json_is_true(json_object_get(e, "answered"));
+			long long votes = json_integer_value(json_object_get(e, "votes"));
+			snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s", votes,
+			         report_count_word(votes, p->w->vote, p->w->votes),
+			         done ? "   ✓ " : "", done ? p->w->answered : "");
+		}
 	}
+	*pages = 0;
+	if (n)
+		*pages += cards_section(p, &q, cards, n);
+	if (q.themes.n_groups)
+		*pages += themes_section(p, &q);
+	if (*pages == 0) {
+		*pages = 1;
+		if (p->drawing) {
+			double y = q_heading(p, &q, 1, 1, true);
+			text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
+		}
+	}
+	free(cards);
 	report_question_clear(&q);
 	return 0;
 }
+
+/* ---- the overview: one page per question ---- */
+
+static void text_right(pdf_t *p, const char *s, double right, double y, double size, bool bold,
+                       rgb_t c)
+{
+	set(p, s, false, size, bold, -1);
+	show(p, right - set_width(p), y, c);
+}
+
+/* The key figures of a question as a table: per session its date, its
+ * channel (a meeting or online), participants and answers; then the total.
+ * Returns the y below it. */
+static double key_figures(pdf_t *p, const report_question_t *q, double y)
+{
+	enum { MAX_ROWS = 8 };
+	const report_words_t *w = p->w;
+	const double c_date = MARGIN + 190, c_channel = MARGIN + 330, r_part = MARGIN + 540,
+	             r_ans = MARGIN + 640, size = 9.5, row = 15;
+	text(p, w->session, MARGIN, y, size, true, -1, MUTED);
+	text(p, w->date, c_date, y, size, true, -1, MUTED);
+	text(p, w->channel, c_channel, y, size, true, -1, MUTED);
+	text_right(p, w->participants, r_part, y, size, true, MUTED);
+	text_right(p, w->answers, r_ans, y, size, true, MUTED);
+	y += row;
+	color(p->cr, RULE);
+	cairo_rectangle(p->cr, MARGIN, y - 2, r_ans - MARGIN, 0.8);
+	cairo_fill(p->cr);
+	size_t shown = q->n_sessions <= MAX_ROWS ? q->n_sessions : MAX_ROWS - 1;
+	char a[64], b[64];
+	for (size_t i = 0; i < shown; i++) {
+		const report_session_t *rs = &p->r->sessions[i];
+		if (rs->online)
+			snprintf(a, sizeof a, "%s", w->online);
+		else
+			snprintf(a, sizeof a, "%s %d", w->session, rs->number);
+		text(p, a, MARGIN, y, size, false, c_date - MARGIN - 8, INK);
+		report_date_long(rs->date, p->r->lang, b, sizeof b);
+		text(p, b, c_date, y, size, false, -1, INK);
+		text(p, rs->online ? w->channel_online : w->meeting, c_channel, y, size, false, -1,
+		     INK);
+		snprintf(a, sizeof a, "%zu", q->per_session[i].participants);
+		text_right(p, a, r_part, y, size, false, INK);
+		snprintf(a, sizeof a, "%zu", q->per_session[i].answers);
+		text_right(p, a, r_ans, y, size, false, INK);
+		y += row;
+	}
+	if (shown < q->n_sessions) {
+		snprintf(a, sizeof a, "+ %zu %s", q->n_sessions - shown, w->sessions);
+		text(p, a, MARGIN, y, size, false, -1, MUTED);
+		y += row;
+	}
+	if (q->n_sessions != 1) {
+		text(p, w->combined, MARGIN, y, size, true, -1, INK);
+		snprintf(a, sizeof a, "%zu", q->total.participants);
+		text_right(p, a, r_part, y, size, true, INK);
+		snprintf(a, sizeof a, "%zu", q->total.answers);
+		text_right(p, a, r_ans, y, size, true, INK);
+		y += row;
+	}
+	if (q->total.hidden) {
+		snprintf(a, sizeof a, "%zu %s", q->total.hidden, w->hidden);
+		text(p, a, MARGIN, y, size, false, -1, MUTED);
+		y += row;
+	}
+	return y + 12;
+}
+
+/* An open question's themes with their counts, in two columns. */
+static void overview_themes(pdf_t *p, const report_question_t *q, double y, double bottom)
+{
+	const themes_t *t = &q->themes;
+	y += text(p, p->w->themes_note, MARGIN, y, 9, false, PAGE_W - 2 * MARGIN, MUTED) + 8;
+	const double row = 25, col_w = (PAGE_W - 2 * MARGIN - 3 * GAP) / 2;
+	size_t rows = (size_t)fmax(1, (bottom - y) / row), max_n = 1;
+	for (size_t g = 0; g < t->n_groups; g++)
+		if (t->groups[g].n > max_n)
+			max_n = t->groups[g].n;
+	for (size_t g = 0; g < t->n_groups && g < 2 * rows; g++) {
+		const themes_group_t *th = &t->groups[g];
+		bool other = th->stem == NULL;
+		double x = MARGIN + (double)(g / rows) * (col_w + 3 * GAP);
+		double ry = y + (double)(g % rows) * row;
+		char count[32];
+		snprintf(count, sizeof count, "%zu", th->n);
+		set(p, count, false, 10.5, true, -1);
+		double cw = set_width(p);
+		show(p, x + col_w - cw, ry, other ? MUTED : BRAND);
+		set(p, th->label, false, 10.5, true, col_w - cw - 8);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+		pango_layout_set_height(p->lay, 0);
+		show(p, x, ry, other ? MUTED : INK);
+		pango_layout_set_height(p->lay, -1);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+		color(p->cr, CARD);
+		cairo_rectangle(p->cr, x, ry + 16, col_w, 4);
+		cairo_fill(p->cr);
+		color(p->cr, other ? RULE : BRAND);
+		cairo_rectangle(p->cr, x, ry + 16, col_w * (double)th->n / (double)max_n, 4);
+		cairo_fill(p->cr);
+	}
+}
+
+static int by_votes(const void *a, const void *b)
+{
+	json_int_t va = json_integer_value(json_object_get(*(json_t *const *)a, "votes"));
+	json_int_t vb = json_integer_value(json_object_get(*(json_t *const *)b, "votes"));
+	return va < vb ? 1 : va > vb ? -1 : 0;
+}
+
+/* A Q&A question's most supported questions, with their votes. */
+static void overview_qa(pdf_t *p, const report_question_t *q, double y, double bottom)
+{
+	json_t *items = json_object_get(q->combined, "items");
+	size_t n = json_array_size(items);
+	json_t **v = calloc(n + 1, sizeof *v);
+	if (!v)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(items, i);
+	qsort(v, n, sizeof *v, by_votes);
+	y += text(p, p->w->top_questions, MARGIN, y, 11, true, -1, BRAND) + 8;
+	const double row = 22, num_w = 170;
+	for (size_t i = 0; i < n && y + row <= bottom; i++, y += row) {
+		long long votes = json_integer_value(json_object_get(v[i], "votes"));
+		bool done = json_is_true(json_object_get(v[i], "answered"));
+		char note[96];
+		snprintf(note, sizeof note, "▲ %lld %s%s%s", votes,
+		         report_count_word(votes, p->w->vote, p->w->votes), done ? "  ✓ " : "",
+		         done ? p->w->answered : "");
+		text_right(p, note, PAGE_W - MARGIN, y, 10, true, BRAND);
+		set(p, jstr(v[i], "text"), false, 10.5, false, PAGE_W - 2 * MARGIN - num_w);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+		pango_layout_set_height(p->lay, 0);
+		show(p, MARGIN, y, INK);
+		pango_layout_set_height(p->lay, -1);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+	}
+	free(v);
+}
+
+/* The words of a cloud with their counts, beside the cloud. */
+static void word_counts(pdf_t *p, const report_question_t *q, double x, double y, double w,
+                        double bottom)
+{
+	json_t *words = json_object_get(q->combined, "words");
+	y += text(p, p->w->count, x, y, 9.5, true, -1, MUTED) + 4;
+	for (size_t i = 0; i < json_array_size(words) && y + 15 <= bottom; i++, y += 15) {
+		json_t *e = json_array_get(words, i);
+		char c[32];
+		snprintf(c, sizeof c, "%lld",
+		         (long long)json_integer_value(json_object_get(e, "count")));
+		text_right(p, c, x + w, y, 10, true, INK);
+		set(p, jstr(e, "text"), false, 10, false, w - 40);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+		pango_layout_set_height(p->lay, 0);
+		show(p, x, y, INK);
+		pango_layout_set_height(p->lay, -1);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+	}
+}
+
+/* The overview page of question number k on r->slides[slide]: title, key
+ * figures, and the chart, the themes or the most supported questions. */
+static int overview_page(pdf_t *p, size_t slide, size_t k)
+{
+	const slide_t *s = &p->r->slides[slide];
+	report_question_t q;
+	int rc = load_question(p, slide, k, &q);
+	if (rc != 0)
+		return rc;
+	const char *saved = p->heading_prefix;
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "%s %d", p->w->question, q.number);
+	p->heading_prefix = prefix;
+	p->no_counts = true;
+	double y = q_heading(p, &q, 1, 1, true);
+	p->no_counts = false;
+	p->heading_prefix = saved;
+	y = key_figures(p, &q, y);
+	double bottom = PAGE_H - BOTTOM - 8;
+	if (is_cards_kind(s) && p->q_appendix[k]) {
+		char line[160];
+		snprintf(line, sizeof line, "%s %d.", p->w->in_appendix, p->q_appendix[k]);
+		text(p, line, MARGIN, bottom - 12, 9, false, -1, MUTED);
+		bottom -= 20;
+	}
+	if (q.total.answers == 0)
+		text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
+	else if (s->kind == SLIDE_OPEN)
+		overview_themes(p, &q, y, bottom);
+	else if (s->kind == SLIDE_QA)
+		overview_qa(p, &q, y, bottom);
+	else if (s->kind == SLIDE_CLOUD) {
+		double list_w = 200;
+		chart_cloud(p, &q, y, PAGE_W - 2 * MARGIN - list_w - 2 * GAP);
+		word_counts(p, &q, PAGE_W - MARGIN - list_w, y, list_w, bottom);
+	} else if (s->kind == SLIDE_SCALE)
+		chart_scale(p, &q, y);
+	else
+		chart_choice_rank(p, &q, y);
+	report_question_clear(&q);
+	return 0;
+}
+
+/* ---- contents ---- */
+
+enum { TOC_LINES = 22 };
+static const double TOC_ROW = 19;
 
 static bool any_content(const report_t *r)
 {
@@ -994,29 +1266,140 @@ static bool any_content(const report_t *r)
 
 static bool has_summary(const report_t *r) { return r->summary_md && *r->summary_md; }
 
+static size_t n_cards_questions(const report_t *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_slides; i++)
+		n += slide_is_question(&r->slides[i]) && is_cards_kind(&r->slides[i]);
+	return n;
+}
+
+/* The lines of the contents: a line per part, and one per question under
+ * the overview and under the appendix. */
+static size_t toc_lines(const report_t *r)
+{
+	size_t cards = n_cards_questions(r);
+	return has_summary(r) + (r->n_questions ? 1 + r->n_questions : 0) + any_content(r) +
+	       (cards ? 1 + cards : 0);
+}
+
+/* One line of the contents, a link to its page: the label, dots, the page. */
+static void toc_line(pdf_t *p, size_t *line, const char *label, int page, int level)
+{
+	if (*line % TOC_LINES == 0) {
+		new_page(p, true);
+		text(p, p->w->contents, MARGIN, 52, 22, true, -1, BRAND);
+	}
+	double y = TOP + 24 + (double)(*line % TOC_LINES) * TOC_ROW;
+	double x = MARGIN + 24 * level, right = PAGE_W - MARGIN;
+	char num[16], dest[32];
+	snprintf(num, sizeof num, "%d", page);
+	snprintf(dest, sizeof dest, "page=%d", page);
+	cairo_tag_begin(p->cr, CAIRO_TAG_LINK, dest);
+	set(p, num, false, 11, level == 0, -1);
+	double nw = set_width(p);
+	show(p, right - nw, y, INK);
+	set(p, label, false, 11, level == 0, right - nw - 40 - x);
+	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+	pango_layout_set_height(p->lay, 0);
+	PangoRectangle ink, logical;
+	pango_layout_get_extents(p->lay, &ink, &logical);
+	double lw = (double)logical.width / PANGO_SCALE;
+	show(p, x, y, level == 0 ? BRAND : INK);
+	pango_layout_set_height(p->lay, -1);
+	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+	cairo_tag_end(p->cr, CAIRO_TAG_LINK);
+	/* the leader: dots from the label to the page number */
+	double baseline = y + (double)pango_layout_get_baseline(p->lay) / PANGO_SCALE;
+	cairo_save(p->cr);
+	color(p->cr, RULE);
+	double dash[] = {0.8, 3.2};
+	cairo_set_dash(p->cr, dash, 2, 0);
+	cairo_set_line_width(p->cr, 0.8);
+	cairo_move_to(p->cr, x + lw + 6, baseline);
+	cairo_line_to(p->cr, right - nw - 6, baseline);
+	cairo_stroke(p->cr);
+	cairo_restore(p->cr);
+	(*line)++;
+}
+
+static void toc(pdf_t *p)
+{
+	const report_t *r = p->r;
+	p->section = p->w->contents;
+	size_t line = 0, k = 0;
+	char label[512];
+	if (p->at_summary)
+		toc_line(p, &line, p->w->summary, p->at_summary, 0);
+	if (r->n_questions) {
+		toc_line(p, &line, p->w->overview, p->at_overview, 0);
+		for (size_t i = 0; i < r->n_slides; i++)
+			if (slide_is_question(&r->slides[i])) {
+				snprintf(label, sizeof label, "%s %zu: \u2068%s\u2069",
+				         p->w->question, k + 1, r->slides[i].title);
+				toc_line(p, &line, label, p->q_overview[k++], 1);
+			}
+	}
+	if (p->at_presentation)
+		toc_line(p, &line, p->w->presentation, p->at_presentation, 0);
+	if (p->at_appendix) {
+		toc_line(p, &line, p->w->appendix, p->at_appendix, 0);
+		k = 0;
+		for (size_t i = 0; i < r->n_slides; i++) {
+			if (!slide_is_question(&r->slides[i]))
+				continue;
+			if (is_cards_kind(&r->slides[i])) {
+				snprintf(label, sizeof label, "%s %zu: \u2068%s\u2069",
+				         p->w->question, k + 1, r->slides[i].title);
+				toc_line(p, &line, label, p->q_appendix[k], 1);
+			}
+			k++;
+		}
+	}
+}
+
+/* A bookmark in the viewer's outline; returns its id. */
+static int outline(pdf_t *p, int parent, const char *name, int page)
+{
+	char dest[32];
+	snprintf(dest, sizeof dest, "page=%d", page);
+	return cairo_pdf_surface_add_outline(p->surf, parent, name, dest, 0);
+}
+
 /* The pages of the document, without drawing any: what draw_document will
- * take. Ticks the progress for the first half of the job. */
+ * take, and where each part starts. Ticks the progress for the first
+ * third of the job. */
 static int count_pages(pdf_t *p, int *total)
 {
 	const report_t *r = p->r;
-	int n = 1 + has_summary(r); /* the cover, the summary */
+	int n = 1; /* the cover */
+	p->toc_pages = (int)((toc_lines(r) + TOC_LINES - 1) / TOC_LINES);
+	n += p->toc_pages;
+	p->at_summary = has_summary(r) ? ++n : 0;
+	p->at_overview = r->n_questions ? n + 1 : 0;
+	for (size_t k = 0; k < r->n_questions; k++)
+		p->q_overview[k] = ++n; /* one page each */
+	p->at_presentation = 0;
 	if (any_content(r)) {
-		n++; /* the divider */
+		p->at_presentation = ++n; /* the divider */
 		for (size_t i = 0; i < r->n_slides; i++)
 			n += !slide_is_question(&r->slides[i]);
 	}
-	if (r->n_questions)
-		n++; /* the divider */
+	p->at_appendix = n_cards_questions(r) ? ++n : 0;
 	p->drawing = false;
 	size_t k = 0;
 	for (size_t i = 0; i < r->n_slides; i++) {
 		if (!slide_is_question(&r->slides[i]))
 			continue;
-		int pages, rc = question(p, i, k++, &pages);
-		if (rc != 0)
-			return rc;
-		n += pages;
-		report_tick(p->j, k);
+		p->q_appendix[k] = 0;
+		if (is_cards_kind(&r->slides[i])) {
+			int pages, rc = appendix_question(p, i, k, &pages);
+			if (rc != 0)
+				return rc;
+			p->q_appendix[k] = n + 1;
+			n += pages;
+		}
+		report_tick(p->j, ++k);
 	}
 	*total = n;
 	return 0;
@@ -1032,23 +1415,45 @@ static int draw_document(pdf_t *p, int total, int *drawn)
 	p->pages = total;
 	p->section = NULL;
 	int rc = 0;
+	size_t nq = r->n_questions;
 	cover(p);
+	toc(p);
+	outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->contents, 2);
+	if (p->at_summary)
+		outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->summary, p->at_summary);
 	summary(p);
-	if (any_content(r)) {
+	if (nq) {
+		p->section = p->w->overview;
+		int top = outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->overview, p->at_overview);
+		size_t k = 0;
+		for (size_t i = 0; i < r->n_slides && rc == 0; i++) {
+			if (!slide_is_question(&r->slides[i]))
+				continue;
+			outline(p, top, r->slides[i].title, p->q_overview[k]);
+			rc = overview_page(p, i, k++);
+			report_tick(p->j, nq + k);
+		}
+	}
+	if (rc == 0 && p->at_presentation) {
+		outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->presentation, p->at_presentation);
 		divider(p, p->w->presentation);
 		for (size_t i = 0; i < r->n_slides; i++)
 			if (!slide_is_question(&r->slides[i]))
 				content_slide(p, &r->slides[i]);
 	}
-	if (r->n_questions) {
-		divider(p, p->w->results);
+	if (rc == 0 && p->at_appendix) {
+		int top = outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->appendix, p->at_appendix);
+		divider(p, p->w->appendix);
 		size_t k = 0;
 		for (size_t i = 0; i < r->n_slides && rc == 0; i++) {
 			if (!slide_is_question(&r->slides[i]))
 				continue;
-			int pages;
-			rc = question(p, i, k++, &pages);
-			report_tick(p->j, r->n_questions + k);
+			if (is_cards_kind(&r->slides[i])) {
+				outline(p, top, r->slides[i].title, p->q_appendix[k]);
+				int pages;
+				rc = appendix_question(p, i, k, &pages);
+			}
+			report_tick(p->j, 2 * nq + ++k);
 		}
 	}
 	end_page(p);
@@ -1096,9 +1501,11 @@ int report_render_pdf(report_job_t *j)
 {
 	pdf_t p = {.j = j, .r = j->r, .w = report_words(j->r->lang)};
 	p.until = calloc(j->r->n_questions + 1, sizeof *p.until);
-	if (!p.until)
+	p.q_overview = calloc(j->r->n_questions + 1, sizeof *p.q_overview);
+	p.q_appendix = calloc(j->r->n_questions + 1, sizeof *p.q_appendix);
+	if (!p.until || !p.q_overview || !p.q_appendix)
 		abort();
-	j->ticks = 2 * j->r->n_questions; /* counting, then drawing */
+	j->ticks = 3 * j->r->n_questions; /* counting, the overview, the appendix */
 	int rc = surface_open(&p), total = 0, drawn = 0;
 	if (rc == 0) {
 		/* counted with the fonts of the surface the first drawing uses */
@@ -1117,5 +1524,7 @@ int report_render_pdf(report_job_t *j)
 			rc = surface_close(&p, draw_document(&p, total, &drawn));
 	}
 	free(p.until);
+	free(p.q_overview);
+	free(p.q_appendix);
 	return rc;
 }

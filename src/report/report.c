@@ -467,6 +467,16 @@ static const report_words_t NL = {
 	.answer = "antwoord",
 	.vote = "stem",
 	.hidden_note_one = "verborgen antwoord is weggelaten",
+	.contents = "Inhoud",
+	.overview = "Overzicht",
+	.appendix = "Bijlage: alle antwoorden",
+	.channel = "kanaal",
+	.meeting = "bijeenkomst",
+	.channel_online = "online",
+	.agree = "eens",
+	.in_appendix = "Alle antwoorden staan in de bijlage, vanaf pagina",
+	.top_questions = "Meest gesteunde vragen",
+	.distribution = "verdeling",
 	.months = {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
 		   "september", "oktober", "november", "december"},
 };
@@ -517,6 +527,16 @@ static const report_words_t EN = {
 	.answer = "answer",
 	.vote = "vote",
 	.hidden_note_one = "hidden answer is left out",
+	.contents = "Contents",
+	.overview = "Overview",
+	.appendix = "Appendix: every answer",
+	.channel = "channel",
+	.meeting = "meeting",
+	.channel_online = "online",
+	.agree = "agree",
+	.in_appendix = "Every answer is in the appendix, from page",
+	.top_questions = "Most supported questions",
+	.distribution = "distribution",
 	.months = {"January", "February", "March", "April", "May", "June", "July", "August",
 		   "September", "October", "November", "December"},
 };
@@ -532,6 +552,18 @@ void report_session_label(const report_t *r, size_t i, char *out, size_t len)
 		snprintf(out, len, "%s", report_words(r->lang)->online);
 	else
 		snprintf(out, len, "%d", r->sessions[i].number);
+}
+
+void report_decimal(const char *lang, double x, int digits, char *out, size_t len)
+{
+	/* by hand, not through the C locale: a server runs one locale, a
+	 * report follows its event's language */
+	snprintf(out, len, "%.*f", digits, x);
+	if (lang && strcmp(lang, "nl") == 0) {
+		char *dot = strchr(out, '.');
+		if (dot)
+			*dot = ',';
+	}
 }
 
 void report_date_long(const char *iso, const char *lang, char *out, size_t len)

@@ -1,0 +1,81 @@
+// The report a council reads in ten minutes (issue 16): with 50,000 answers
+// the PDF starts with its contents (page numbers that are right) and one
+// overview page per question, all within the first 15 pages, before the
+// appendix with every answer; Dutch typography (decimal comma, numbered
+// lists, page marks that stay at the end of a mixed Dutch and Arabic
+// title); themes without filler words. The database is made with SQL
+// (bench/report-data), not through HTTP.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, BIN } from './lib.mjs';
+
+let dir, db, pdf, pages;
+const overviewOf = (title) => pages.find((p) => p.includes(title) && p.includes('Overzicht') && !p.includes('Inhoud'));
+
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'inspraak-overview-'));
+  db = path.join(dir, 'r.db');
+  pdf = path.join(dir, 'r.pdf');
+  execFileSync(path.join(ROOT, 'bench/report-data'), [db, '50000'], { cwd: ROOT });
+  execFileSync(BIN, ['report', '--event', '1', '--format', 'pdf', '--out', pdf, '--db', db], { cwd: ROOT });
+  pages = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8', maxBuffer: 1 << 28 }).split('\f');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the contents on page 2 give the right page of every part and question', () => {
+  assert.match(pages[1], /^\s*Inhoud/m);
+  const entries = [...pages[1].matchAll(/^\s*(.+?)\s+(\d+)\s*$/gm)]
+    .map((m) => ({ label: m[1].replace(/[\u2066-\u2069\u202a-\u202e]/g, '').trim(), page: Number(m[2]) }))
+    .filter((e) => !e.label.startsWith('Presentatie en resultaten')); // the footer
+  assert.ok(entries.length >= 16, JSON.stringify(entries));
+  for (const e of entries) {
+    const text = pages[e.page - 1].replace(/[\u2066-\u2069\u202a-\u202e]/g, '');
+    const want = e.label.replace(/^Vraag \d+: /, '').replace(/\s+/g, ' ').slice(0, 30);
+    assert.ok(text.replace(/\s+/g, ' ').includes(want), `page ${e.page} has no "${want}"`);
+  }
+});
+
+test('one overview page per question within the first 15 pages, before the appendix', () => {
+  for (let k = 1; k <= 10; k++) {
+    const at = pages.findIndex((p) => p.includes(`Vraag ${k}: `) && p.includes('Overzicht') && !p.includes('Inhoud'));
+    assert.ok(at >= 0 && at < 15, `question ${k}'s overview on page ${at + 1}`);
+    // its key figures per session and channel
+    assert.match(pages[at], /Sessie 1\s+\d+ \w+ \d{4}\s+bijeenkomst\s+\d+\s+\d+/);
+    assert.match(pages[at], /Online, tussen de bijeenkomsten\s+.*online\s+\d+\s+\d+/);
+    assert.match(pages[at], /Totaal\s+\d+\s+\d+/);
+  }
+  const appendix = pages.findIndex((p) => /Bijlage: alle antwoorden/.test(p) && !p.includes('Inhoud'));
+  assert.ok(appendix >= 12, `the appendix starts on page ${appendix + 1}`);
+  const count = pages.length - 1;
+  assert.ok(count > 500, `${count} pages`);
+});
+
+test('Dutch typography: decimal comma, % eens, numbered lists, counts in the word cloud', () => {
+  const front = pages.slice(0, 15).join('\f');
+  assert.match(front, /gemiddelde \d,\d/); // the scale
+  assert.match(front, /\d+% eens \(n=\d+\)/);
+  assert.match(front, /verdeling: +1: \d+ +2: \d+/);
+  assert.match(front, /gemiddelde \d,\d\d/); // the ranking
+  assert.doesNotMatch(front, /gemiddelde \d\.\d/);
+  assert.match(front, /1\. +Eerst de plannen\s+2\. +Dan uw vragen/);
+  const cloud = overviewOf('Vraag 2: Eén woord voor de wijk');
+  assert.match(cloud, /aantal/);
+  assert.match(cloud, /\b(groen|gezellig|rustig|buren)\s+\d{3,}/);
+});
+
+test('themes skip filler words; a page mark stays at the end of a mixed title', () => {
+  const open = overviewOf('Vraag 1: Wat moet er beter');
+  const labels = [...open.matchAll(/^\s*(\S+)\s+(\d+)\s*$/gm)].map((m) => m[1]);
+  assert.ok(labels.length >= 5, open);
+  for (const filler of ['graag', 'zeker']) assert.ok(!labels.includes(filler), `${filler} is a theme`);
+  // the heading's mark follows the Arabic words in reading order
+  // (pdftotext may put the opening parenthesis elsewhere; the digits stay after)
+  const at = pages.findIndex((p) => p.includes('Heeft u nog een idee voor het plein?') &&
+    p.includes('Bijlage: alle antwoorden') && !p.includes('Inhoud'));
+  const raw = execFileSync('pdftotext', ['-f', String(at + 1), '-l', String(at + 1), pdf, '-'], { encoding: 'utf8' });
+  assert.match(raw.replace(/[\u2066-\u2069\u202a-\u202e]/g, ''), /للساحة\s*\(?\s*1\/\d+\)\s*$/m);
+});
