@@ -78,6 +78,14 @@ int report_render_json(report_job_t *j);
 int report_render_pdf(report_job_t *j);
 int report_render_xlsx(report_job_t *j);
 
+/* Adds to the tagged PDF cairo wrote at path what cairo cannot: the
+ * language, the figures' alternative texts (alts[i] for the i-th Figure
+ * of the structure tree), the displayed title and XMP metadata with the
+ * PDF/UA identifier (pdf_tags.c, with qpdf). Returns 0 or REPORT_EWRITE
+ * with err set; the file is replaced only when all went well. */
+int report__pdf_finish(const char *path, const char *lang, const char *title, char *const *alts,
+                       size_t n_alts, char *err, size_t errlen);
+
 /* The question's results and answers as one JSON object, shared by the
  * JSON renderer and the tests' view of the model (docs/report-format.md).
  * New reference. */

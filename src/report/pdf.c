@@ -68,9 +68,55 @@ typedef struct pdf {
 	 * while counting and printed in the contents: */
 	int toc_pages, at_summary, at_overview, at_presentation, at_appendix;
 	int *q_overview, *q_appendix; /* per question */
+	/* The alternative text of each Figure tag, in the order drawn, for
+	 * pdf_tags.c to put in the structure tree; owned. */
+	char **alts;
+	size_t n_alts;
 } pdf_t;
 
 static void color(cairo_t *cr, rgb_t c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
+
+/*
+ * The structure of the tagged PDF (issue 16): headings, paragraphs, lists,
+ * tables and figures, with cairo's tags around what is drawn. Only the
+ * drawn document gets them (the counting pass draws nothing). Headers,
+ * footers and bars are outside every tag.
+ */
+static void tag(pdf_t *p, const char *name)
+{
+	if (p->drawing)
+		cairo_tag_begin(p->cr, name, NULL);
+}
+
+static void untag(pdf_t *p, const char *name)
+{
+	if (p->drawing)
+		cairo_tag_end(p->cr, name);
+}
+
+/* A Figure with its alternative text (a copy is kept). */
+static void figure(pdf_t *p, const char *alt)
+{
+	if (!p->drawing)
+		return;
+	char **v = realloc(p->alts, (p->n_alts + 1) * sizeof *v);
+	if (!v)
+		abort();
+	p->alts = v;
+	p->alts[p->n_alts] = strdup(alt ? alt : "");
+	if (!p->alts[p->n_alts++])
+		abort();
+	cairo_tag_begin(p->cr, "Figure", NULL);
+}
+
+static void alts_clear(pdf_t *p)
+{
+	for (size_t i = 0; i < p->n_alts; i++)
+		free(p->alts[i]);
+	free(p->alts);
+	p->alts = NULL;
+	p->n_alts = 0;
+}
 
 /* Prepares the shared layout for text (or markup) at size points, wrapped
  * at width (no wrapping when width <= 0). Returns its height in points. */
@@ -162,15 +208,14 @@ static void put_esc(buf_t *b, const char *s)
 	g_free(e);
 }
 
-/* The slide body without its first heading (that is the slide's title),
- * as pango markup: paragraphs, bullets, emphasis; all text escaped. */
-static char *slide_markup(const slide_t *s)
+/* One block of a slide's body (a paragraph, a list, a heading) as pango
+ * markup: emphasis, bullets, numbers; all text escaped; images left out
+ * (content_slide draws them where they stand). */
+static char *block_markup(cmark_node *block)
 {
 	buf_t b = BUF_INIT;
-	cmark_node *doc = cmark_parse_document(s->body_md, strlen(s->body_md), CMARK_OPT_DEFAULT);
-	cmark_iter *it = cmark_iter_new(doc);
+	cmark_iter *it = cmark_iter_new(block);
 	cmark_event_type ev;
-	bool skipped_title = false;
 	int skip_depth = 0;
 	/* the next number of each open list, 0 for a bulleted one */
 	enum { MAX_LISTS = 16 };
@@ -181,18 +226,8 @@ static char *slide_markup(const slide_t *s)
 		bool enter = ev == CMARK_EVENT_ENTER;
 		if (t == CMARK_NODE_IMAGE) {
 			/* an image's text is its alternative text, not a paragraph:
-			 * it goes with the image (slide_images), never on the page */
+			 * it goes with the image (a Figure's /Alt), never on the page */
 			skip_depth += enter ? 1 : -1;
-			continue;
-		}
-		if (t == CMARK_NODE_HEADING && !skipped_title && cmark_node_previous(n) == NULL &&
-		    cmark_node_parent(n) == doc) {
-			if (enter)
-				skip_depth++;
-			else {
-				skip_depth--;
-				skipped_title = true;
-			}
 			continue;
 		}
 		if (skip_depth)
@@ -253,7 +288,6 @@ static char *slide_markup(const slide_t *s)
 		}
 	}
 	cmark_iter_free(it);
-	cmark_node_free(doc);
 	while (b.len && b.data[b.len - 1] == '\n')
 		b.data[--b.len] = '\0';
 	return buf_steal(&b);
@@ -266,10 +300,14 @@ static void divider(pdf_t *p, const char *name)
 	color(p->cr, BRAND);
 	cairo_rectangle(p->cr, 0, 0, PAGE_W, PAGE_H);
 	cairo_fill(p->cr);
+	tag(p, "P");
 	text(p, p->r->title, MARGIN + 30, PAGE_H / 2 - 60, 18, false, PAGE_W - 2 * MARGIN,
 	     (rgb_t){0.8, 0.9, 0.95});
+	untag(p, "P");
+	tag(p, "H1");
 	text(p, name, MARGIN + 30, PAGE_H / 2 - 30, 40, true, PAGE_W - 2 * MARGIN,
 	     (rgb_t){1, 1, 1});
+	untag(p, "H1");
 }
 
 static void cover(pdf_t *p)
@@ -280,23 +318,33 @@ static void cover(pdf_t *p)
 	cairo_rectangle(p->cr, 0, 0, 28, PAGE_H);
 	cairo_fill(p->cr);
 	double x = 90, w = PAGE_W - x - MARGIN, y = 150;
+	tag(p, "P");
 	y += text(p, p->w->report_title, x, y, 18, false, w, MUTED) + 10;
+	untag(p, "P");
+	tag(p, "H1");
 	y += text(p, r->title, x, y, 40, true, w, BRAND) + 12;
+	untag(p, "H1");
+	tag(p, "P");
 	if (*r->subtitle)
 		y += text(p, r->subtitle, x, y, 20, false, w, INK) + 24;
+	untag(p, "P");
 	buf_t d = BUF_INIT;
 	for (size_t i = 0; i < r->n_dates; i++) {
 		char s[64];
 		report_date_long(r->dates[i], r->lang, s, sizeof s);
 		buf_printf(&d, "%s%s", i ? "  ·  " : "", s);
 	}
+	tag(p, "P");
 	if (d.len)
 		text(p, d.data, x, y, 14, false, w, MUTED);
+	untag(p, "P");
 	buf_clear(&d);
 	char when[32];
 	report_time_text(r->generated_at, when, sizeof when);
 	buf_printf(&d, "%s %.10s", p->w->made, when);
+	tag(p, "P");
 	text(p, d.data, x, PAGE_H - 70, 9, false, w, MUTED);
+	untag(p, "P");
 	buf_free(&d);
 }
 
@@ -309,8 +357,12 @@ static void summary(pdf_t *p)
 	p->section = p->w->summary;
 	new_page(p, true);
 	double y = TOP;
+	tag(p, "H1");
 	y += text(p, p->w->summary, MARGIN, y, 22, true, PAGE_W - 2 * MARGIN, BRAND) + 14;
+	untag(p, "H1");
+	tag(p, "P");
 	text(p, p->r->summary_md, MARGIN, y, 12, false, PAGE_W - 2 * MARGIN, INK);
+	untag(p, "P");
 }
 
 /* ---- images of content slides ---- */
@@ -352,36 +404,69 @@ static cairo_surface_t *load_image(pdf_t *p, const char *url, char *note, size_t
 	return NULL;
 }
 
-/* Draws the slide's images (up to four) side by side in the box, each
- * scaled to fit; below them a line for each image that cannot be drawn. */
-static void slide_images(pdf_t *p, const slide_t *s, double x, double y, double w, double h)
+enum { MAX_IMAGES = 4 };
+
+/* The alternative text of an image node: the text inside it. */
+static char *image_alt(cmark_node *img)
 {
-	enum { MAX_IMAGES = 4 };
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "");
+	cmark_iter *it = cmark_iter_new(img);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE))
+			buf_puts(&b, cmark_node_get_literal(n));
+	}
+	cmark_iter_free(it);
+	return buf_steal(&b);
+}
+
+static size_t count_images(cmark_node *block)
+{
+	size_t n = 0;
+	cmark_iter *it = cmark_iter_new(block);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		n += ev == CMARK_EVENT_ENTER &&
+		     cmark_node_get_type(cmark_iter_get_node(it)) == CMARK_NODE_IMAGE;
+	cmark_iter_free(it);
+	return n;
+}
+
+/* Draws the images of one block of a slide (up to four) side by side in
+ * the box, each scaled to fit and tagged as a Figure with its alternative
+ * text; below them a line for each image that cannot be drawn. */
+static void image_row(pdf_t *p, cmark_node *block, double x, double y, double w, double h)
+{
 	cairo_surface_t *imgs[MAX_IMAGES];
+	char *alts[MAX_IMAGES];
 	char notes[MAX_IMAGES][160];
 	size_t n = 0, n_notes = 0;
-	cmark_node *doc = cmark_parse_document(s->body_md, strlen(s->body_md), CMARK_OPT_DEFAULT);
-	cmark_iter *it = cmark_iter_new(doc);
+	cmark_iter *it = cmark_iter_new(block);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && n + n_notes < MAX_IMAGES) {
 		cmark_node *node = cmark_iter_get_node(it);
 		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_IMAGE) {
 			cairo_surface_t *img = load_image(p, cmark_node_get_url(node),
 							  notes[n_notes], sizeof notes[n_notes]);
-			if (img)
+			if (img) {
+				alts[n] = image_alt(node);
 				imgs[n++] = img;
-			else if (notes[n_notes][0])
+			} else if (notes[n_notes][0])
 				n_notes++;
 		}
 	}
 	cmark_iter_free(it);
-	cmark_node_free(doc);
 	for (size_t i = n_notes; i-- > 0;) {
 		double nh = set(p, notes[i], false, 10, false, w);
 		if (nh > h)
 			break;
 		h -= nh + 4;
+		tag(p, "P");
 		show(p, x, y + h + 4, MUTED);
+		untag(p, "P");
 	}
 	if (!n || h < 40)
 		goto done;
@@ -390,30 +475,65 @@ static void slide_images(pdf_t *p, const slide_t *s, double x, double y, double 
 		double iw = cairo_image_surface_get_width(imgs[i]);
 		double ih = cairo_image_surface_get_height(imgs[i]);
 		double k = fmin(cell / iw, h / ih);
+		figure(p, alts[i]);
 		cairo_save(p->cr);
 		cairo_translate(p->cr, x + (double)i * (cell + gap) + (cell - iw * k) / 2, y);
 		cairo_scale(p->cr, k, k);
 		cairo_set_source_surface(p->cr, imgs[i], 0, 0);
 		cairo_paint(p->cr);
 		cairo_restore(p->cr);
+		untag(p, "Figure");
 	}
 done:
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		cairo_surface_destroy(imgs[i]);
+		free(alts[i]);
+	}
 }
 
+/* A content slide: its title, then its blocks in order, each image in its
+ * place; the rows of images share the room the text leaves. */
 static void content_slide(pdf_t *p, const slide_t *s)
 {
 	new_page(p, true);
-	double x = MARGIN + 20, w = PAGE_W - 2 * x, y = TOP + 30;
-	if (*s->title)
+	double x = MARGIN + 20, w = PAGE_W - 2 * x, y = TOP + 30, bottom = PAGE_H - BOTTOM - 10;
+	if (*s->title) {
+		tag(p, "H2");
 		y += text(p, s->title, x, y, 28, true, w, BRAND) + 22;
-	char *m = slide_markup(s);
-	double th = set(p, m, true, 16, false, w);
-	show(p, x, y, INK);
-	free(m);
-	y += th + 16;
-	slide_images(p, s, x, y, w, PAGE_H - BOTTOM - 10 - y);
+		untag(p, "H2");
+	}
+	cmark_node *doc = cmark_parse_document(s->body_md, strlen(s->body_md), CMARK_OPT_DEFAULT);
+	cmark_node *start = cmark_node_first_child(doc);
+	/* the first heading is the slide's title, drawn above */
+	if (start && cmark_node_get_type(start) == CMARK_NODE_HEADING)
+		start = cmark_node_next(start);
+	double text_h = 0;
+	int rows = 0;
+	for (cmark_node *n = start; n; n = cmark_node_next(n)) {
+		char *m = block_markup(n);
+		if (m && *m)
+			text_h += set(p, m, true, 16, false, w) + 12;
+		free(m);
+		rows += count_images(n) > 0;
+	}
+	double row_h = rows ? fmin(320, (bottom - y - text_h) / rows - 8) : 0;
+	for (cmark_node *n = start; n; n = cmark_node_next(n)) {
+		char *m = block_markup(n);
+		if (m && *m) {
+			const char *t = cmark_node_get_type(n) == CMARK_NODE_HEADING ? "H3" : "P";
+			tag(p, t);
+			double h = set(p, m, true, 16, false, w);
+			show(p, x, y, INK);
+			untag(p, t);
+			y += h + 12;
+		}
+		free(m);
+		if (count_images(n)) {
+			image_row(p, n, x, y, w, row_h);
+			y += row_h + 8;
+		}
+	}
+	cmark_node_free(doc);
 }
 
 /* ---- questions ---- */
@@ -435,15 +555,21 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 	/* The title is isolated (FSI ... PDI): in a title that mixes Dutch
 	 * and Arabic the digits of "(1/3)" would otherwise join the Arabic
 	 * run and move to its side instead of staying at the end. */
-	buf_printf(&b, "\u2068%s\u2069", s->title);
 	if (parts > 1)
-		buf_printf(&b, " (%d/%d)", part, parts);
+		buf_printf(&b, "\u2068%s\u2069 (%d/%d)", s->title, part, parts);
+	else
+		buf_puts(&b, s->title);
 	if (draw)
 		new_page(p, true);
 	double y = 52;
 	y += set(p, b.data, false, 17, true, PAGE_W - 2 * MARGIN) + 4;
-	if (draw)
+	if (draw) {
+		/* the heading once; on the pages that continue it, a paragraph */
+		const char *t = part == 1 ? "H2" : "P";
+		tag(p, t);
 		show(p, MARGIN, 52, BRAND);
+		untag(p, t);
+	}
 	/* counts per session and combined, on every page of the question */
 	buf_clear(&b);
 	if (p->no_counts) {
@@ -476,8 +602,11 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 	if (q->total.hidden)
 		buf_printf(&b, "   ·   %zu %s", q->total.hidden, p->w->hidden);
 	double h = set(p, b.data, false, 9, false, PAGE_W - 2 * MARGIN);
-	if (draw)
+	if (draw) {
+		tag(p, "P");
 		show(p, MARGIN, y, MUTED);
+		untag(p, "P");
+	}
 	y += h + 12;
 	buf_free(&b);
 	return y;
@@ -521,9 +650,11 @@ static void draw_card(pdf_t *p, const card_t *c, double x, double y, double row_
 	color(p->cr, BRAND);
 	cairo_rectangle(p->cr, x, y, 3, row_h);
 	cairo_fill(p->cr);
+	tag(p, "P");
 	double h = text(p, c->text, x + PAD, y + PAD, CARD_SIZE, false, w - 2 * PAD, INK);
 	if (*c->foot)
 		text(p, c->foot, x + PAD, y + PAD + h + 2, 8.5, true, w - 2 * PAD, BRAND);
+	untag(p, "P");
 }
 
 /* The widest page mark of a question that takes parts pages, in digits
@@ -879,13 +1010,16 @@ static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics
 	bool other = t->stem == NULL;
 	char count[64];
 	snprintf(count, sizeof count, "%zu", t->n);
+	tag(p, "H3");
 	set(p, count, false, 12, true, -1);
 	double cw = set_width(p);
-	show(p, x + tm->col_w - cw, y, other ? MUTED : BRAND);
 	set(p, t->label, false, 12, true, tm->col_w - cw - 8);
 	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 	show(p, x, y, other ? MUTED : BRAND);
 	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+	set(p, count, false, 12, true, -1);
+	show(p, x + tm->col_w - cw, y, other ? MUTED : BRAND);
+	untag(p, "H3");
 	y += tm->label + 2;
 	color(p->cr, CARD);
 	cairo_rectangle(p->cr, x, y, tm->col_w, 4);
@@ -900,7 +1034,9 @@ static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics
 		set(p, m, true, 8.5, false, tm->col_w);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 		pango_layout_set_height(p->lay, 0); /* one line */
+		tag(p, "P");
 		show(p, x, y, INK);
+		untag(p, "P");
 		pango_layout_set_height(p->lay, -1);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
 		free(m);
@@ -909,7 +1045,9 @@ static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics
 	if (t->n > shown) {
 		char more[64];
 		snprintf(more, sizeof more, "+ %zu %s", t->n - shown, p->w->more);
+		tag(p, "P");
 		text(p, more, x, y, 8.5, false, tm->col_w, MUTED);
+		untag(p, "P");
 	}
 }
 
@@ -925,8 +1063,11 @@ static int flow_themes(pdf_t *p, const report_question_t *q, const void *arg, bo
 	if (draw)
 		q_heading(p, q, 1, parts, true);
 	double note_h = set(p, p->w->themes_note, false, 9, false, PAGE_W - 2 * MARGIN);
-	if (draw)
+	if (draw) {
+		tag(p, "P");
 		show(p, MARGIN, top, MUTED);
+		untag(p, "P");
+	}
 	top += note_h + 10;
 	double col[THEME_COLUMNS];
 	for (int c = 0; c < THEME_COLUMNS; c++)
@@ -1039,7 +1180,9 @@ static int appendix_question(pdf_t *p, size_t slide, size_t k, int *pages)
 		*pages = 1;
 		if (p->drawing) {
 			double y = q_heading(p, &q, 1, 1, true);
+			tag(p, "P");
 			text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
+			untag(p, "P");
 		}
 	}
 	free(cards);
@@ -1065,11 +1208,22 @@ static double key_figures(pdf_t *p, const report_question_t *q, double y)
 	const report_words_t *w = p->w;
 	const double c_date = MARGIN + 190, c_channel = MARGIN + 330, r_part = MARGIN + 540,
 	             r_ans = MARGIN + 640, size = 9.5, row = 15;
-	text(p, w->session, MARGIN, y, size, true, -1, MUTED);
-	text(p, w->date, c_date, y, size, true, -1, MUTED);
-	text(p, w->channel, c_channel, y, size, true, -1, MUTED);
+	tag(p, "Table");
+	tag(p, "TR");
+	const char *heads[] = {w->session, w->date, w->channel};
+	const double at[] = {MARGIN, c_date, c_channel};
+	for (int i = 0; i < 3; i++) {
+		tag(p, "TH");
+		text(p, heads[i], at[i], y, size, true, -1, MUTED);
+		untag(p, "TH");
+	}
+	tag(p, "TH");
 	text_right(p, w->participants, r_part, y, size, true, MUTED);
+	untag(p, "TH");
+	tag(p, "TH");
 	text_right(p, w->answers, r_ans, y, size, true, MUTED);
+	untag(p, "TH");
+	untag(p, "TR");
 	y += row;
 	color(p->cr, RULE);
 	cairo_rectangle(p->cr, MARGIN, y - 2, r_ans - MARGIN, 0.8);
@@ -1082,33 +1236,60 @@ static double key_figures(pdf_t *p, const report_question_t *q, double y)
 			snprintf(a, sizeof a, "%s", w->online);
 		else
 			snprintf(a, sizeof a, "%s %d", w->session, rs->number);
+		tag(p, "TR");
+		tag(p, "TH"); /* the session names its row */
 		text(p, a, MARGIN, y, size, false, c_date - MARGIN - 8, INK);
+		untag(p, "TH");
 		report_date_long(rs->date, p->r->lang, b, sizeof b);
+		tag(p, "TD");
 		text(p, b, c_date, y, size, false, -1, INK);
+		untag(p, "TD");
+		tag(p, "TD");
 		text(p, rs->online ? w->channel_online : w->meeting, c_channel, y, size, false, -1,
 		     INK);
+		untag(p, "TD");
 		snprintf(a, sizeof a, "%zu", q->per_session[i].participants);
+		tag(p, "TD");
 		text_right(p, a, r_part, y, size, false, INK);
+		untag(p, "TD");
 		snprintf(a, sizeof a, "%zu", q->per_session[i].answers);
+		tag(p, "TD");
 		text_right(p, a, r_ans, y, size, false, INK);
+		untag(p, "TD");
+		untag(p, "TR");
 		y += row;
 	}
 	if (shown < q->n_sessions) {
 		snprintf(a, sizeof a, "+ %zu %s", q->n_sessions - shown, w->sessions);
+		tag(p, "TR");
+		tag(p, "TD");
 		text(p, a, MARGIN, y, size, false, -1, MUTED);
+		untag(p, "TD");
+		untag(p, "TR");
 		y += row;
 	}
 	if (q->n_sessions != 1) {
+		tag(p, "TR");
+		tag(p, "TH");
 		text(p, w->combined, MARGIN, y, size, true, -1, INK);
+		untag(p, "TH");
 		snprintf(a, sizeof a, "%zu", q->total.participants);
+		tag(p, "TD");
 		text_right(p, a, r_part, y, size, true, INK);
+		untag(p, "TD");
 		snprintf(a, sizeof a, "%zu", q->total.answers);
+		tag(p, "TD");
 		text_right(p, a, r_ans, y, size, true, INK);
+		untag(p, "TD");
+		untag(p, "TR");
 		y += row;
 	}
+	untag(p, "Table");
 	if (q->total.hidden) {
 		snprintf(a, sizeof a, "%zu %s", q->total.hidden, w->hidden);
+		tag(p, "P");
 		text(p, a, MARGIN, y, size, false, -1, MUTED);
+		untag(p, "P");
 		y += row;
 	}
 	return y + 12;
@@ -1118,13 +1299,17 @@ static double key_figures(pdf_t *p, const report_question_t *q, double y)
 static void overview_themes(pdf_t *p, const report_question_t *q, double y, double bottom)
 {
 	const themes_t *t = &q->themes;
+	tag(p, "P");
 	y += text(p, p->w->themes_note, MARGIN, y, 9, false, PAGE_W - 2 * MARGIN, MUTED) + 8;
+	untag(p, "P");
 	const double row = 25, col_w = (PAGE_W - 2 * MARGIN - 3 * GAP) / 2;
 	size_t rows = (size_t)fmax(1, (bottom - y) / row), max_n = 1;
 	for (size_t g = 0; g < t->n_groups; g++)
 		if (t->groups[g].n > max_n)
 			max_n = t->groups[g].n;
+	tag(p, "L");
 	for (size_t g = 0; g < t->n_groups && g < 2 * rows; g++) {
+		tag(p, "LI");
 		const themes_group_t *th = &t->groups[g];
 		bool other = th->stem == NULL;
 		double x = MARGIN + (double)(g / rows) * (col_w + 3 * GAP);
@@ -1133,13 +1318,16 @@ static void overview_themes(pdf_t *p, const report_question_t *q, double y, doub
 		snprintf(count, sizeof count, "%zu", th->n);
 		set(p, count, false, 10.5, true, -1);
 		double cw = set_width(p);
-		show(p, x + col_w - cw, ry, other ? MUTED : BRAND);
 		set(p, th->label, false, 10.5, true, col_w - cw - 8);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 		pango_layout_set_height(p->lay, 0);
 		show(p, x, ry, other ? MUTED : INK);
 		pango_layout_set_height(p->lay, -1);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+		/* the count after the label, in the order it is read */
+		set(p, count, false, 10.5, true, -1);
+		show(p, x + col_w - cw, ry, other ? MUTED : BRAND);
+		untag(p, "LI");
 		color(p->cr, CARD);
 		cairo_rectangle(p->cr, x, ry + 16, col_w, 4);
 		cairo_fill(p->cr);
@@ -1147,6 +1335,7 @@ static void overview_themes(pdf_t *p, const report_question_t *q, double y, doub
 		cairo_rectangle(p->cr, x, ry + 16, col_w * (double)th->n / (double)max_n, 4);
 		cairo_fill(p->cr);
 	}
+	untag(p, "L");
 }
 
 static int by_votes(const void *a, const void *b)
@@ -1167,9 +1356,13 @@ static void overview_qa(pdf_t *p, const report_question_t *q, double y, double b
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_array_get(items, i);
 	qsort(v, n, sizeof *v, by_votes);
+	tag(p, "H3");
 	y += text(p, p->w->top_questions, MARGIN, y, 11, true, -1, BRAND) + 8;
+	untag(p, "H3");
 	const double row = 22, num_w = 170;
+	tag(p, "L");
 	for (size_t i = 0; i < n && y + row <= bottom; i++, y += row) {
+		tag(p, "LI");
 		long long votes = json_integer_value(json_object_get(v[i], "votes"));
 		bool done = json_is_true(json_object_get(v[i], "answered"));
 		char note[96];
@@ -1181,9 +1374,11 @@ static void overview_qa(pdf_t *p, const report_question_t *q, double y, double b
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 		pango_layout_set_height(p->lay, 0);
 		show(p, MARGIN, y, INK);
+		untag(p, "LI");
 		pango_layout_set_height(p->lay, -1);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
 	}
+	untag(p, "L");
 	free(v);
 }
 
@@ -1192,20 +1387,66 @@ static void word_counts(pdf_t *p, const report_question_t *q, double x, double y
                         double bottom)
 {
 	json_t *words = json_object_get(q->combined, "words");
+	tag(p, "P");
 	y += text(p, p->w->count, x, y, 9.5, true, -1, MUTED) + 4;
+	untag(p, "P");
+	tag(p, "L");
 	for (size_t i = 0; i < json_array_size(words) && y + 15 <= bottom; i++, y += 15) {
+		tag(p, "LI");
 		json_t *e = json_array_get(words, i);
 		char c[32];
 		snprintf(c, sizeof c, "%lld",
 		         (long long)json_integer_value(json_object_get(e, "count")));
-		text_right(p, c, x + w, y, 10, true, INK);
 		set(p, jstr(e, "text"), false, 10, false, w - 40);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 		pango_layout_set_height(p->lay, 0);
 		show(p, x, y, INK);
 		pango_layout_set_height(p->lay, -1);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+		text_right(p, c, x + w, y, 10, true, INK);
+		untag(p, "LI");
 	}
+	untag(p, "L");
+}
+
+/* The alternative text of a question's chart: what it shows, in words. */
+static char *chart_alt(pdf_t *p, const report_question_t *q)
+{
+	const slide_t *s = &p->r->slides[q->slide];
+	const char *lang = p->r->lang;
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "");
+	size_t i;
+	json_t *e;
+	char m[32];
+	if (s->kind == SLIDE_CLOUD) {
+		json_array_foreach (json_object_get(q->combined, "words"), i, e) {
+			if (i == 30)
+				break;
+			buf_printf(&b, "%s%s (%lld)", i ? ", " : "", jstr(e, "text"),
+			           (long long)json_integer_value(json_object_get(e, "count")));
+		}
+	} else if (s->kind == SLIDE_SCALE) {
+		json_array_foreach (json_object_get(q->combined, "statements"), i, e) {
+			report_decimal(lang, json_number_value(json_object_get(e, "mean")), 1, m,
+			               sizeof m);
+			buf_printf(&b, "%s%s: %s %s", i ? "; " : "", jstr(e, "text"), p->w->mean,
+			           m);
+		}
+	} else if (s->kind == SLIDE_RANK) {
+		json_array_foreach (json_object_get(q->combined, "options"), i, e) {
+			report_decimal(lang, json_number_value(json_object_get(e, "mean")), 2, m,
+			               sizeof m);
+			buf_printf(&b, "%s%zu. %s (%s %s)", i ? "; " : "", i + 1, jstr(e, "label"),
+			           p->w->mean, m);
+		}
+	} else {
+		json_array_foreach (json_object_get(q->combined, "options"), i, e)
+			buf_printf(&b, "%s%s: %lld (%lld%%)", i ? "; " : "", jstr(e, "label"),
+			           (long long)json_integer_value(json_object_get(e, "count")),
+			           (long long)json_integer_value(json_object_get(e, "percent")));
+	}
+	return buf_steal(&b);
 }
 
 /* The overview page of question number k on r->slides[slide]: title, key
@@ -1230,23 +1471,37 @@ static int overview_page(pdf_t *p, size_t slide, size_t k)
 	if (is_cards_kind(s) && p->q_appendix[k]) {
 		char line[160];
 		snprintf(line, sizeof line, "%s %d.", p->w->in_appendix, p->q_appendix[k]);
+		tag(p, "P");
 		text(p, line, MARGIN, bottom - 12, 9, false, -1, MUTED);
+		untag(p, "P");
 		bottom -= 20;
 	}
-	if (q.total.answers == 0)
+	bool chart = q.total.answers && !is_cards_kind(s);
+	if (chart) {
+		char *alt = chart_alt(p, &q);
+		figure(p, alt);
+		free(alt);
+	}
+	if (q.total.answers == 0) {
+		tag(p, "P");
 		text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
-	else if (s->kind == SLIDE_OPEN)
+		untag(p, "P");
+	} else if (s->kind == SLIDE_OPEN)
 		overview_themes(p, &q, y, bottom);
 	else if (s->kind == SLIDE_QA)
 		overview_qa(p, &q, y, bottom);
 	else if (s->kind == SLIDE_CLOUD) {
 		double list_w = 200;
 		chart_cloud(p, &q, y, PAGE_W - 2 * MARGIN - list_w - 2 * GAP);
+		untag(p, "Figure");
+		chart = false;
 		word_counts(p, &q, PAGE_W - MARGIN - list_w, y, list_w, bottom);
 	} else if (s->kind == SLIDE_SCALE)
 		chart_scale(p, &q, y);
 	else
 		chart_choice_rank(p, &q, y);
+	if (chart)
+		untag(p, "Figure");
 	report_question_clear(&q);
 	return 0;
 }
@@ -1288,17 +1543,24 @@ static void toc_line(pdf_t *p, size_t *line, const char *label, int page, int le
 {
 	if (*line % TOC_LINES == 0) {
 		new_page(p, true);
+		/* the heading, then the list; on a second page only a repeat */
+		if (*line == 0)
+			tag(p, "H1");
 		text(p, p->w->contents, MARGIN, 52, 22, true, -1, BRAND);
+		if (*line == 0) {
+			untag(p, "H1");
+			tag(p, "TOC");
+		}
 	}
 	double y = TOP + 24 + (double)(*line % TOC_LINES) * TOC_ROW;
 	double x = MARGIN + 24 * level, right = PAGE_W - MARGIN;
 	char num[16], dest[32];
 	snprintf(num, sizeof num, "%d", page);
 	snprintf(dest, sizeof dest, "page=%d", page);
+	tag(p, "TOCI");
 	cairo_tag_begin(p->cr, CAIRO_TAG_LINK, dest);
 	set(p, num, false, 11, level == 0, -1);
 	double nw = set_width(p);
-	show(p, right - nw, y, INK);
 	set(p, label, false, 11, level == 0, right - nw - 40 - x);
 	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 	pango_layout_set_height(p->lay, 0);
@@ -1308,9 +1570,13 @@ static void toc_line(pdf_t *p, size_t *line, const char *label, int page, int le
 	show(p, x, y, level == 0 ? BRAND : INK);
 	pango_layout_set_height(p->lay, -1);
 	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
-	cairo_tag_end(p->cr, CAIRO_TAG_LINK);
-	/* the leader: dots from the label to the page number */
 	double baseline = y + (double)pango_layout_get_baseline(p->lay) / PANGO_SCALE;
+	/* the number after the label, so that it is read after it */
+	set(p, num, false, 11, level == 0, -1);
+	show(p, right - nw, y, INK);
+	cairo_tag_end(p->cr, CAIRO_TAG_LINK);
+	untag(p, "TOCI");
+	/* the leader: dots from the label to the page number */
 	cairo_save(p->cr);
 	color(p->cr, RULE);
 	double dash[] = {0.8, 3.2};
@@ -1356,6 +1622,8 @@ static void toc(pdf_t *p)
 			k++;
 		}
 	}
+	if (line)
+		untag(p, "TOC");
 }
 
 /* A bookmark in the viewer's outline; returns its id. */
@@ -1414,8 +1682,10 @@ static int draw_document(pdf_t *p, int total, int *drawn)
 	p->page = 0;
 	p->pages = total;
 	p->section = NULL;
+	alts_clear(p); /* of a drawing that is being done again */
 	int rc = 0;
 	size_t nq = r->n_questions;
+	tag(p, "Document"); /* one root element holds the structure */
 	cover(p);
 	toc(p);
 	outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->contents, 2);
@@ -1456,6 +1726,7 @@ static int draw_document(pdf_t *p, int total, int *drawn)
 			report_tick(p->j, 2 * nq + ++k);
 		}
 	}
+	untag(p, "Document");
 	end_page(p);
 	*drawn = p->page;
 	return rc;
@@ -1523,6 +1794,11 @@ int report_render_pdf(report_job_t *j)
 		if (rc == 0)
 			rc = surface_close(&p, draw_document(&p, total, &drawn));
 	}
+	/* what cairo cannot write: the language, the figures' texts, PDF/UA */
+	if (rc == 0)
+		rc = report__pdf_finish(j->path, j->r->lang, j->r->title, p.alts, p.n_alts, j->err,
+		                        j->errlen);
+	alts_clear(&p);
 	free(p.until);
 	free(p.q_overview);
 	free(p.q_appendix);

@@ -79,3 +79,36 @@ test('themes skip filler words; a page mark stays at the end of a mixed title', 
   const raw = execFileSync('pdftotext', ['-f', String(at + 1), '-l', String(at + 1), pdf, '-'], { encoding: 'utf8' });
   assert.match(raw.replace(/[\u2066-\u2069\u202a-\u202e]/g, ''), /للساحة\s*\(?\s*1\/\d+\)\s*$/m);
 });
+
+test('the PDF is tagged: headings, contents, tables, lists and figures with their text; language and title set', () => {
+  // a smaller report: pdfinfo reads the whole structure tree whatever the pages asked
+  const small = path.join(dir, 'small.db');
+  const pdf = path.join(dir, 'small.pdf');
+  execFileSync(path.join(ROOT, 'bench/report-data'), [small, '2000'], { cwd: ROOT });
+  execFileSync(BIN, ['report', '--event', '1', '--format', 'pdf', '--out', pdf, '--db', small], { cwd: ROOT });
+  const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+  assert.match(info, /Tagged:\s+yes/);
+  const struct = execFileSync('pdfinfo', ['-struct-text', pdf],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
+  const lines = struct.split('\n');
+  assert.equal(lines[0], 'Document');
+  assert.match(struct, /^  H1 \(block\)\n    "Omgevingsvisie Buitenwijk"/m);
+  assert.match(struct, /^  H1 \(block\)\n    "Inhoud"\n  TOC\n    TOCI\n      Link/m);
+  assert.match(struct, /^  H2 \(block\)\n    "Vraag 5: Hoe eens bent u het hiermee\?"\n  Table \(block\)\n    TR\n      TH\n        "Sessie"/m);
+  assert.match(struct, /^      TH\n        "Online, tussen de bijeenkomsten"\n      TD\n        "\d+ \w+ \d{4}"\n      TD\n        "online"/m);
+  assert.match(struct, /^  Figure\n/m);
+  assert.match(struct, /^  L \(block\)\n    LI \(block\)\n      "[a-z]+\d+"/m); // a theme and its count
+  assert.match(struct, /^  H3 \(block\)\n    "Meest gesteunde vragen"/m);
+  assert.match(struct, /^  H2 \(block\)\n    "Welkom"/m);
+  // what cairo cannot write, added with qpdf: language, figure texts, PDF/UA
+  const catalog = execFileSync('qpdf', ['--show-object=1', pdf], { encoding: 'utf8' });
+  assert.match(catalog, /\/Lang \(nl-NL\)/);
+  assert.match(catalog, /\/DisplayDocTitle true/);
+  assert.match(catalog, /\/MarkInfo << \/Marked true >>/);
+  const qdf = path.join(dir, 'r.qdf');
+  execFileSync('qpdf', ['--qdf', '--object-streams=disable', pdf, qdf]);
+  const raw = execFileSync('grep', ['-a', '-o', '/Alt ([^)]*)\\|pdfuaid:part>1', qdf], { encoding: 'utf8' });
+  assert.match(raw, /\/Alt \(Fiets: \d+ \\\(\d+%\\\)/); // the choice chart
+  assert.match(raw, /\/Alt \(De wijk is veilig: gemiddelde \d,\d/); // the scale, decimal comma
+  assert.match(raw, /pdfuaid:part>1/);
+});
