@@ -17,6 +17,8 @@ LIBS = $(PKG_LIBS) -lhttp_parser -lstemmer -lpthread -lm
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/model/*.c src/store/*.c src/net/*.c src/app/*.c src/report/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+# The commands (src/cmd/NAME.c) belong to the program, not to the library.
+CMD_SRC := $(sort $(wildcard src/cmd/*.c))
 
 OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 ASAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
@@ -41,9 +43,9 @@ all: inspraak
 deps:
 	@scripts/deps
 
-inspraak: $(BUILD)/libinspraak.a $(BUILD)/src/main.o
+inspraak: $(BUILD)/libinspraak.a $(BUILD)/src/main.o $(CMD_SRC:%.c=$(BUILD)/%.o)
 	@echo "  LINK    $@"
-	@$(CC) -o $@ $(BUILD)/src/main.o $(BUILD)/libinspraak.a $(LIBS)
+	@$(CC) -o $@ $(BUILD)/src/main.o $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libinspraak.a $(LIBS)
 
 $(BUILD)/libinspraak.a: $(OBJ)
 	@rm -f $@
@@ -80,7 +82,7 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_OBJ)
 # The server with AddressSanitizer and UBSan, next to inspraak so that it
 # finds web/ and data/, for the end-to-end tests that want a clean exit
 # (tests/e2e/shutdown.test.mjs).
-inspraak-asan: $(ASAN_OBJ) $(BUILD)/asan/src/main.o
+inspraak-asan: $(ASAN_OBJ) $(BUILD)/asan/src/main.o $(CMD_SRC:%.c=$(BUILD)/asan/%.o)
 	@echo "  LINK    $@"
 	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $^ $(LIBS)
 
@@ -122,7 +124,7 @@ test:
 	@$(MAKE) --no-print-directory e2e
 
 format:
-	clang-format -i $(LIB_SRC) src/main.c src/*/*.h $(UNIT_SRC)
+	clang-format -i $(LIB_SRC) src/main.c $(CMD_SRC) src/*/*.h $(UNIT_SRC)
 
 clean:
 	rm -rf build inspraak inspraak-asan

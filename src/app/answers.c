@@ -14,6 +14,7 @@
 
 #include "app/internal.h"
 #include "model/answer.h"
+#include "util/xalloc.h"
 
 enum { ANSWER_BODY_MAX = 16 * 1024 };
 
@@ -120,9 +121,7 @@ static pending_t *pending_new(app_t *a, session_t *s, live_slide_t *ls, http_req
 			      const char *participant_hex, const char *client_id, bool form,
 			      const char *set_cookie)
 {
-	pending_t *p = calloc(1, sizeof *p);
-	if (!p)
-		abort();
+	pending_t *p = xcalloc(1, sizeof *p);
 	p->job.kind = STORE_JOB_ANSWER;
 	p->job.done = stored;
 	p->job.u.answer.session_id = s->row.id;
@@ -319,47 +318,74 @@ static bool form_int(const http_request_t *req, const char *name, size_t index, 
 	return *end == '\0';
 }
 
+/* ---- the form fallback's fields as the JSON value of each kind ---- */
+
+typedef json_t *form_reader_fn(const http_request_t *req, const slide_t *sl, char *buf,
+                               size_t buflen);
+
+/* open: the text; qa: the text, or the question an "upvote" button names */
+static json_t *form_text(const http_request_t *req, const slide_t *sl, char *buf, size_t buflen)
+{
+	long long n;
+	if (sl->kind == SLIDE_QA && form_int(req, "upvote", 0, &n))
+		return json_pack("{s:I}", "upvote", (json_int_t)n);
+	if (http_form_field(req->body, req->body_len, "value", 0, buf, buflen) < 0)
+		return json_string("");
+	return json_string(buf);
+}
+
+/* cloud: one field per entry, blank ones left out */
+static json_t *form_words(const http_request_t *req, const slide_t *sl, char *buf, size_t buflen)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < 64; i++) {
+		int len = http_form_field(req->body, req->body_len, "value", i, buf, buflen);
+		if (len < 0)
+			break;
+		if (len > 0 && strspn(buf, " \t\r\n") < (size_t)len)
+			json_array_append_new(arr, json_string(buf));
+	}
+	return arr;
+}
+
+/* choice, rank: the option indexes in the order given */
+static json_t *form_indexes(const http_request_t *req, const slide_t *sl, char *buf, size_t buflen)
+{
+	long long n;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < 64 && form_int(req, "value", i, &n); i++)
+		json_array_append_new(arr, json_integer(n));
+	return arr;
+}
+
+/* scale: field sN holds the rating of statement N (0 when missing) */
+static json_t *form_ratings(const http_request_t *req, const slide_t *sl, char *buf, size_t buflen)
+{
+	long long n;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < sl->n_items; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "s%zu", i);
+		json_array_append_new(arr, json_integer(form_int(req, name, 0, &n) ? n : 0));
+	}
+	return arr;
+}
+
+/* One reader per kind (the form that pages.c draws for it); a kind
+ * without one (content) reads as null, which answer_validate refuses. */
+static form_reader_fn *const form_readers[] = {
+    [SLIDE_OPEN] = form_text,      [SLIDE_QA] = form_text,      [SLIDE_CLOUD] = form_words,
+    [SLIDE_CHOICE] = form_indexes, [SLIDE_RANK] = form_indexes, [SLIDE_SCALE] = form_ratings,
+};
+
 /* The form fallback's fields as the JSON value of the slide's kind. */
 static json_t *form_value(const http_request_t *req, const live_slide_t *ls, char *buf,
 			  size_t buflen)
 {
-	long long n;
-	json_t *arr;
-	switch (ls->s.kind) {
-	case SLIDE_OPEN:
-	case SLIDE_QA:
-		if (ls->s.kind == SLIDE_QA && form_int(req, "upvote", 0, &n))
-			return json_pack("{s:I}", "upvote", (json_int_t)n);
-		if (http_form_field(req->body, req->body_len, "value", 0, buf, buflen) < 0)
-			return json_string("");
-		return json_string(buf);
-	case SLIDE_CLOUD:
-		arr = json_array();
-		for (size_t i = 0; i < 64; i++) {
-			int len = http_form_field(req->body, req->body_len, "value", i, buf, buflen);
-			if (len < 0)
-				break;
-			if (len > 0 && strspn(buf, " \t\r\n") < (size_t)len)
-				json_array_append_new(arr, json_string(buf));
-		}
-		return arr;
-	case SLIDE_CHOICE:
-	case SLIDE_RANK:
-		arr = json_array();
-		for (size_t i = 0; i < 64 && form_int(req, "value", i, &n); i++)
-			json_array_append_new(arr, json_integer(n));
-		return arr;
-	case SLIDE_SCALE:
-		arr = json_array();
-		for (size_t i = 0; i < ls->s.n_items; i++) {
-			char name[32];
-			snprintf(name, sizeof name, "s%zu", i);
-			json_array_append_new(arr, json_integer(form_int(req, name, 0, &n) ? n : 0));
-		}
-		return arr;
-	default:
+	size_t k = (size_t)ls->s.kind;
+	if (k >= sizeof form_readers / sizeof *form_readers || !form_readers[k])
 		return json_null();
-	}
+	return form_readers[k](req, &ls->s, buf, buflen);
 }
 
 void answers_post_form(app_t *a, session_t *s, http_request_t *req)
@@ -388,9 +414,7 @@ void answers_post_form(app_t *a, session_t *s, http_request_t *req)
 		return;
 	}
 	size_t buflen = req->body_len + 1;
-	char *buf = malloc(buflen);
-	if (!buf)
-		abort();
+	char *buf = xmalloc(buflen);
 	json_t *value = form_value(req, ls, buf, buflen);
 	free(buf);
 	answers_submit(a, s, req, hex, pkey, id, slide, value, true, cookie);

@@ -25,8 +25,9 @@ typedef struct app_options {
 } app_options_t;
 
 /* Loads templates and static files and every live session (rebuilding the
- * tallies from the store). st stays the caller's. On failure returns -1 and
- * writes a message for a person into err. */
+ * tallies from the store). st stays the caller's. On failure returns UV_EIO
+ * (a template, a static file or the store could not be read) and writes a
+ * message for a person into err. */
 int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out, char *err,
 	    size_t errlen);
 /* Closes the app's loop handles and asks report downloads being written to
@@ -49,29 +50,32 @@ void app_handle(http_request_t *req, void *ctx);
 /*
  * Parses a deck and stores it as a new event with one live session.
  * On success sets *event_id and code (at least 12 bytes). On a bad deck
- * returns -1 with "line N: ..." in err; on a store failure -2.
+ * returns UV_EINVAL with "line N: ..." in err; on a store failure UV_EIO
+ * with the reason in err.
  */
 int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,
 	       char *code, char *err, size_t errlen);
 /* Stores a deck as a new event owned by owner (0: every facilitator's).
- * -1 with "line N: ..." in err for a bad deck, -2 on a store failure. */
+ * UV_EINVAL with "line N: ..." in err for a bad deck, UV_EIO on a store
+ * failure. */
 int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner,
 		     int64_t *event_id, char *err, size_t errlen);
-/* Replaces the deck of an event that has no answers; -1 bad deck, -2 the
- * event has answers or the store failed. */
+/* Replaces the deck of an event that has no answers; UV_EINVAL bad deck,
+ * UV_EIO the event has answers or the store failed (err says which). */
 int app_event_set_deck(store_t *st, int64_t event_id, const char *deck_md, size_t len,
 		       char *err, size_t errlen);
 /* Adds a user (role admin, facilitator or moderator) with an Argon2id hash
- * of password. -1 name taken, -2 failure, -3 bad name, role or password
- * (err says why). */
+ * of password. UV_EEXIST name taken, UV_EIO failure, UV_EINVAL bad name,
+ * role or password (err says why). */
 int app_user_add(store_t *st, const char *name, const char *password, const char *role,
 		 char *err, size_t errlen);
-/* Sets a new password (and ends the user's login sessions); -1 no such
- * user, -2 failure, -3 bad password. */
+/* Sets a new password (and ends the user's login sessions); UV_ENOENT no
+ * such user, UV_EIO failure, UV_EINVAL bad password (err says why). */
 int app_user_passwd(store_t *st, const char *name, const char *password, char *err,
 		    size_t errlen);
 /* Makes a token of kind ("api", or "login" valid for ttl_ms) for user name
- * and writes its secret (64 hex digits + NUL) into out. */
+ * and writes its secret (64 hex digits + NUL) into out. UV_ENOENT when
+ * there is no such user, UV_EIO when the store failed (store_errmsg). */
 int app_token_new(store_t *st, const char *name, const char *kind, int64_t ttl_ms, char *out);
 
 #endif

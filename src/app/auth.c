@@ -11,6 +11,7 @@
 
 #include "app/internal.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 enum { SESSION_TTL_MS = 12 * 3600 * 1000 };
 
@@ -146,9 +147,7 @@ static void free_job(store_job_t *job) { free(job); }
 static void start_session(app_t *a, http_request_t *req, int64_t user, const char *next,
 			  const unsigned char *one_time)
 {
-	login_t *l = calloc(1, sizeof *l);
-	if (!l)
-		abort();
+	login_t *l = xcalloc(1, sizeof *l);
 	l->app = a;
 	l->req = req;
 	snprintf(l->next, sizeof l->next, "%s", safe_next(next));
@@ -235,9 +234,7 @@ static void verify_done(uv_work_t *w, int status)
 void auth_login_form(app_t *a, http_request_t *req)
 {
 	char name[128], next[256];
-	verify_t *v = calloc(1, sizeof *v);
-	if (!v)
-		abort();
+	verify_t *v = xcalloc(1, sizeof *v);
 	if (http_form_field(req->body, req->body_len, "next", 0, next, sizeof next) < 0)
 		snprintf(next, sizeof next, "/");
 	snprintf(v->next, sizeof v->next, "%s", safe_next(next));
@@ -294,9 +291,7 @@ void auth_logout(app_t *a, http_request_t *req)
 {
 	char token[80];
 	if (http_cookie(req, S_COOKIE, token, sizeof token) == 64) {
-		store_job_t *j = calloc(1, sizeof *j);
-		if (!j)
-			abort();
+		store_job_t *j = xcalloc(1, sizeof *j);
 		j->kind = STORE_JOB_TOKEN_DEL;
 		j->done = free_job;
 		auth_sha256(token, j->u.token.hash);

@@ -2,14 +2,18 @@
  * i18n: the server's words for people, in Dutch and English. The pages'
  * own words live in web/static/i18n.js and web/static/app-i18n.js; these
  * are the ones the server says itself (errors, the form without
- * JavaScript).
+ * JavaScript, the workspace API's messages).
  *
- * Two tables. Participants' words are looked up by key (tr) in the event's
- * language. The workspace's messages are written in English where they are
- * sent, which is what scripts get; tr_req finds the Dutch of such a message
- * when the request asks for Dutch (Accept-Language, which the workspace's
- * pages set to their own language). A message with arguments is a printf
- * format in both languages, with the same conversions in the same order.
+ * One table, looked up by key: tr(lang, key) in a session's or a page's
+ * language, tr_req(req, key) in the language the request asks for
+ * (Accept-Language, which the workspace's pages set to their own; English
+ * otherwise, which is what scripts get). A text with arguments is a printf
+ * format in both languages with the same conversions in the same order;
+ * tr_formats_match checks every entry (tests/unit/test_i18n.c).
+ *
+ * A string that is no key comes back as it is: a message another module
+ * made already in the right language (a deck's line error, a store's
+ * reason) can go the same way as a key.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +24,7 @@
 
 static const struct {
 	const char *key, *nl, *en;
-} words[] = {
+} strings[] = {
 	{"err.closed", "Stemmen is gesloten voor deze vraag.", "Voting is closed for this question."},
 	{"err.ended", "Deze sessie is afgelopen; er kunnen geen antwoorden meer bij.",
 	 "This session has ended; no more answers can be added."},
@@ -103,126 +107,146 @@ static const struct {
 	{"login.submit", "Inloggen", "Log in"},
 	/* the link to the page in the other language, named in that language */
 	{"login.other", "English", "Nederlands"},
-};
-
-/* The workspace's messages: English as sent, then Dutch. */
-static const struct {
-	const char *en, *nl;
-} messages[] = {
+	/* The workspace's API: the English is what scripts get. */
 	/* requests */
-	{"request body too large", "Het verzoek is te groot."},
-	{"expected a JSON object", "Verwacht een JSON-object"},
-	{"not found", "Niet gevonden."},
-	{"method not allowed", "Deze methode is hier niet toegestaan."},
-	{"log in first", "Log eerst in."},
-	{"missing or wrong X-CSRF-Token header (see GET /api/v1/me)",
-	 "Deze pagina hoort bij een login die niet meer geldt; laad de pagina opnieuw."},
+	{"api.body_too_large", "Het verzoek is te groot.", "request body too large"},
+	{"api.expected_object", "Verwacht een JSON-object", "expected a JSON object"},
+	{"api.not_found", "Niet gevonden.", "not found"},
+	{"api.method_not_allowed", "Deze methode is hier niet toegestaan.", "method not allowed"},
+	{"api.log_in", "Log eerst in.", "log in first"},
+	{"api.csrf", "Deze pagina hoort bij een login die niet meer geldt; laad de pagina opnieuw.",
+	 "missing or wrong X-CSRF-Token header (see GET /api/v1/me)"},
 	/* users and passwords */
-	{"expected {\"current\": \"…\", \"new\": \"…\"}",
-	 "Verwacht {\"current\": \"…\", \"new\": \"…\"}."},
-	{"the current password is not right", "Het huidige wachtwoord klopt niet."},
-	{"only admins manage users", "Alleen beheerders beheren gebruikers."},
-	{"expected {\"name\", \"password\", \"role\"}",
-	 "Verwacht {\"name\", \"password\", \"role\"}."},
-	{"you cannot delete yourself", "Je kunt jezelf niet verwijderen."},
-	{"no such user", "Er is geen gebruiker met die naam."},
-	{"a password has 8 to 200 characters (this one has %zu)",
-	 "Een wachtwoord heeft 8 tot 200 tekens (dit heeft er %zu)."},
-	{"not enough memory to hash the password",
-	 "Niet genoeg geheugen om het wachtwoord te versleutelen."},
-	{"a user name has 1 to 64 letters, digits or the characters . _ - @",
-	 "Een gebruikersnaam heeft 1 tot 64 letters, cijfers of de tekens . _ - @"},
-	{"a role is admin, facilitator or moderator (not '%s')",
-	 "Een rol is admin, facilitator of moderator (niet '%s')."},
-	{"a user called %s exists already", "Er is al een gebruiker die %s heet."},
-	{"the user could not be stored: %s", "De gebruiker kon niet worden opgeslagen: %s"},
-	{"there is no user called %s", "Er is geen gebruiker die %s heet."},
-	{"the password could not be stored: %s", "Het wachtwoord kon niet worden opgeslagen: %s"},
+	{"users.expected_passwords", "Verwacht {\"current\": \"…\", \"new\": \"…\"}.",
+	 "expected {\"current\": \"…\", \"new\": \"…\"}"},
+	{"users.wrong_current", "Het huidige wachtwoord klopt niet.",
+	 "the current password is not right"},
+	{"users.admins_only", "Alleen beheerders beheren gebruikers.", "only admins manage users"},
+	{"api.admins_only", "Alleen beheerders mogen dit doen.", "only admins may do this"},
+	{"users.expected_user", "Verwacht {\"name\", \"password\", \"role\"}.",
+	 "expected {\"name\", \"password\", \"role\"}"},
+	{"users.not_self", "Je kunt jezelf niet verwijderen.", "you cannot delete yourself"},
+	{"users.no_such", "Er is geen gebruiker met die naam.", "no such user"},
+	{"users.password_length", "Een wachtwoord heeft 8 tot 200 tekens (dit heeft er %zu).",
+	 "a password has 8 to 200 characters (this one has %zu)"},
+	{"users.hash_memory", "Niet genoeg geheugen om het wachtwoord te versleutelen.",
+	 "not enough memory to hash the password"},
+	{"users.name_chars", "Een gebruikersnaam heeft 1 tot 64 letters, cijfers of de tekens . _ - @",
+	 "a user name has 1 to 64 letters, digits or the characters . _ - @"},
+	{"users.role", "Een rol is admin, facilitator of moderator (niet '%s').",
+	 "a role is admin, facilitator or moderator (not '%s')"},
+	{"users.exists", "Er is al een gebruiker die %s heet.", "a user called %s exists already"},
+	{"users.not_stored", "De gebruiker kon niet worden opgeslagen: %s",
+	 "the user could not be stored: %s"},
+	{"users.no_such_named", "Er is geen gebruiker die %s heet.", "there is no user called %s"},
+	{"users.password_not_stored", "Het wachtwoord kon niet worden opgeslagen: %s",
+	 "the password could not be stored: %s"},
 	/* events */
-	{"no such event", "Dit evenement bestaat niet of je hebt er geen toegang toe."},
-	{"moderators cannot create events", "Moderatoren kunnen geen evenementen maken."},
-	{"the title is empty or has more than one line",
-	 "De titel is leeg of heeft meer dan één regel."},
-	{"no such event of yours to duplicate",
-	 "Dit evenement bestaat niet of je mag het niet kopiëren."},
-	{"expected {\"deck\": …}, {\"title\": …} or {\"duplicate\": ID}",
-	 "Verwacht {\"deck\": …}, {\"title\": …} of {\"duplicate\": ID}."},
-	{"expected {\"deck\": …} and/or {\"summary\": …}",
-	 "Verwacht {\"deck\": …} en/of {\"summary\": …}."},
-	{"the summary must be valid text of at most 32 KiB",
-	 "De samenvatting moet geldige tekst zijn van hoogstens 32 KiB."},
-	{"this event has answers, which belong to its questions; duplicate the event to change "
-	 "its deck",
+	{"events.no_such", "Dit evenement bestaat niet of je hebt er geen toegang toe.",
+	 "no such event"},
+	{"events.moderators_create", "Moderatoren kunnen geen evenementen maken.",
+	 "moderators cannot create events"},
+	{"events.title", "De titel is leeg of heeft meer dan één regel.",
+	 "the title is empty or has more than one line"},
+	{"events.no_such_duplicate", "Dit evenement bestaat niet of je mag het niet kopiëren.",
+	 "no such event of yours to duplicate"},
+	{"events.expected_new", "Verwacht {\"deck\": …}, {\"title\": …} of {\"duplicate\": ID}.",
+	 "expected {\"deck\": …}, {\"title\": …} or {\"duplicate\": ID}"},
+	{"events.expected_change", "Verwacht {\"deck\": …} en/of {\"summary\": …}.",
+	 "expected {\"deck\": …} and/or {\"summary\": …}"},
+	{"events.summary_invalid", "De samenvatting moet geldige tekst zijn van hoogstens 32 KiB.",
+	 "the summary must be valid text of at most 32 KiB"},
+	{"events.has_answers",
 	 "Dit evenement heeft antwoorden, en die horen bij zijn vragen; maak een kopie om de "
-	 "presentatie te wijzigen."},
-	{"the deck could not be changed: the event has answers, or the store failed",
+	 "presentatie te wijzigen.",
+	 "this event has answers, which belong to its questions; duplicate the event to change "
+	 "its deck"},
+	{"events.deck_not_changed",
 	 "De presentatie kon niet worden gewijzigd: het evenement heeft antwoorden, of de "
-	 "opslag faalde."},
-	{"the event could not be stored: %s", "Het evenement kon niet worden opgeslagen: %s"},
-	{"the summary could not be saved",
-	 "De samenvatting kon niet worden opgeslagen; probeer het zo opnieuw."},
-	{"the session could not be started",
-	 "De sessie kon niet worden gestart; probeer het zo opnieuw."},
-	{"\"mode\" is \"live\" or \"self-paced\"",
+	 "opslag faalde.",
+	 "the deck could not be changed: the event has answers, or the store failed"},
+	{"events.not_stored", "Het evenement kon niet worden opgeslagen: %s",
+	 "the event could not be stored: %s"},
+	{"events.summary_not_saved",
+	 "De samenvatting kon niet worden opgeslagen; probeer het zo opnieuw.",
+	 "the summary could not be saved"},
+	{"events.session_not_started", "De sessie kon niet worden gestart; probeer het zo opnieuw.",
+	 "the session could not be started"},
+	{"events.mode",
 	 "\"mode\" is \"live\" (de sessie volgt de presentatie) of \"self-paced\" (online, in "
-	 "eigen tempo)."},
-	{"expected {\"name\": …, \"role\": \"moderator\" or \"facilitator\"}",
-	 "Verwacht {\"name\": …, \"role\": \"moderator\" of \"facilitator\"}."},
-	{"the event could not be deleted",
-	 "Het evenement kon niet worden verwijderd; probeer het zo opnieuw."},
-	{"moderators cannot change events", "Als moderator kun je dit evenement niet wijzigen."},
-	{"only the owner may delete an event", "Alleen de eigenaar mag een evenement verwijderen."},
+	 "eigen tempo).",
+	 "\"mode\" is \"live\" or \"self-paced\""},
+	{"events.expected_share", "Verwacht {\"name\": …, \"role\": \"moderator\" of \"facilitator\"}.",
+	 "expected {\"name\": …, \"role\": \"moderator\" or \"facilitator\"}"},
+	{"events.not_deleted", "Het evenement kon niet worden verwijderd; probeer het zo opnieuw.",
+	 "the event could not be deleted"},
+	{"events.moderators_change", "Als moderator kun je dit evenement niet wijzigen.",
+	 "moderators cannot change events"},
+	{"events.owner_deletes", "Alleen de eigenaar mag een evenement verwijderen.",
+	 "only the owner may delete an event"},
 	/* images */
-	{"send the image's bytes as the request body", "Het bestand is leeg."},
-	{"an image can be at most 5 MiB", "Een afbeelding mag hoogstens 5 MiB zijn."},
-	{"only PNG, JPEG or WebP images can be used (this file is none of them, whatever its name "
-	 "says)",
+	{"images.empty", "Het bestand is leeg.", "send the image's bytes as the request body"},
+	{"images.too_large", "Een afbeelding mag hoogstens 5 MiB zijn.",
+	 "an image can be at most 5 MiB"},
+	{"images.type",
 	 "Alleen PNG-, JPEG- of WebP-afbeeldingen kunnen worden gebruikt (dit bestand is geen van "
-	 "drieën, wat de naam ook zegt)."},
-	{"the image could not be stored",
-	 "De afbeelding kon niet worden opgeslagen; probeer het zo opnieuw."},
+	 "drieën, wat de naam ook zegt).",
+	 "only PNG, JPEG or WebP images can be used (this file is none of them, whatever its name "
+	 "says)"},
+	{"images.not_stored", "De afbeelding kon niet worden opgeslagen; probeer het zo opnieuw.",
+	 "the image could not be stored"},
 	/* running and moderating sessions */
-	{"only the event's facilitators may do this",
-	 "Alleen de facilitators van dit evenement kunnen dit doen."},
-	{"this event is not shared with you", "Dit evenement is niet met je gedeeld."},
-	{"expected a JSON object with \"action\": next, prev, goto, open, close, show-results, "
-	 "hide-results or end",
+	{"sessions.facilitators_only", "Alleen de facilitators van dit evenement kunnen dit doen.",
+	 "only the event's facilitators may do this"},
+	{"sessions.not_shared", "Dit evenement is niet met je gedeeld.",
+	 "this event is not shared with you"},
+	{"sessions.expected_action",
 	 "Verwacht een JSON-object met \"action\": next, prev, goto, open, close, show-results, "
-	 "hide-results of end."},
-	{"this session has ended", "Deze sessie is beëindigd."},
-	{"\"slide\" must be the id of a slide of this session",
-	 "\"slide\" moet het id van een dia van deze sessie zijn."},
-	{"unknown action; expected next, prev, goto, open, close, show-results or hide-results",
-	 "Onbekende actie; verwacht next, prev, goto, open, close, show-results of hide-results."},
-	{"the change could not be saved",
-	 "De wijziging kon niet worden opgeslagen; probeer het zo opnieuw."},
-	{"no such answer in a live session", "Dit antwoord hoort niet bij een lopende sessie."},
-	{"only Q&A questions can be marked answered or pinned",
-	 "Alleen vragen van een Q&A kunnen als beantwoord gemarkeerd of vastgezet worden."},
+	 "hide-results of end.",
+	 "expected a JSON object with \"action\": next, prev, goto, open, close, show-results, "
+	 "hide-results or end"},
+	{"sessions.ended", "Deze sessie is beëindigd.", "this session has ended"},
+	{"sessions.slide", "\"slide\" moet het id van een dia van deze sessie zijn.",
+	 "\"slide\" must be the id of a slide of this session"},
+	{"sessions.unknown_action",
+	 "Onbekende actie; verwacht next, prev, goto, open, close, show-results of hide-results.",
+	 "unknown action; expected next, prev, goto, open, close, show-results or hide-results"},
+	{"api.change_not_saved", "De wijziging kon niet worden opgeslagen; probeer het zo opnieuw.",
+	 "the change could not be saved"},
+	{"sessions.no_such_answer", "Dit antwoord hoort niet bij een lopende sessie.",
+	 "no such answer in a live session"},
+	{"sessions.qa_only",
+	 "Alleen vragen van een Q&A kunnen als beantwoord gemarkeerd of vastgezet worden.",
+	 "only Q&A questions can be marked answered or pinned"},
 	/* the report's download */
-	{"format must be one of pdf, md, html, csv, xlsx, json",
-	 "Het formaat moet pdf, md, html, csv, xlsx of json zijn."},
-	{"session must be a session number (1, 2, …) or all",
-	 "De sessie moet een sessienummer zijn (1, 2, …) of all."},
-	{"this event has 1 session; there is no session %d",
-	 "Dit evenement heeft 1 sessie; er is geen sessie %d."},
-	{"this event has %d sessions; there is no session %d",
-	 "Dit evenement heeft %d sessies; er is geen sessie %d."},
-	{"the server is stopping; try again in a moment",
-	 "De server stopt; probeer het zo opnieuw."},
-	{"the report could not be made; try again later",
-	 "Het rapport kon niet worden gemaakt; probeer het later opnieuw."},
-	{"the report could not be started",
-	 "Het rapport kon niet worden gestart; probeer het zo opnieuw."},
+	{"reports.format", "Het formaat moet pdf, md, html, csv, xlsx of json zijn.",
+	 "format must be one of pdf, md, html, csv, xlsx, json"},
+	{"reports.session", "De sessie moet een sessienummer zijn (1, 2, …) of all.",
+	 "session must be a session number (1, 2, …) or all"},
+	{"reports.no_session_one", "Dit evenement heeft 1 sessie; er is geen sessie %d.",
+	 "this event has 1 session; there is no session %d"},
+	{"reports.no_session", "Dit evenement heeft %d sessies; er is geen sessie %d.",
+	 "this event has %d sessions; there is no session %d"},
+	{"reports.stopping", "De server stopt; probeer het zo opnieuw.",
+	 "the server is stopping; try again in a moment"},
+	{"reports.failed", "Het rapport kon niet worden gemaakt; probeer het later opnieuw.",
+	 "the report could not be made; try again later"},
+	{"reports.not_started", "Het rapport kon niet worden gestart; probeer het zo opnieuw.",
+	 "the report could not be started"},
 };
 
 const char *tr(const char *lang, const char *key)
 {
 	bool nl = lang && strcmp(lang, "nl") == 0;
-	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-		if (strcmp(words[i].key, key) == 0)
-			return nl ? words[i].nl : words[i].en;
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+		if (strcmp(strings[i].key, key) == 0)
+			return nl ? strings[i].nl : strings[i].en;
 	return key;
+}
+
+const char *tr_req(const http_request_t *req, const char *key)
+{
+	return tr(tr_req_lang(req), key);
 }
 
 const char *tr_req_lang(const http_request_t *req)
@@ -259,21 +283,6 @@ const char *tr_req_lang_or(const http_request_t *req, const char *fallback)
 	return best;
 }
 
-const char *tr_msg(const char *lang, const char *english)
-{
-	if (!lang || strcmp(lang, "nl") != 0)
-		return english;
-	for (size_t i = 0; i < sizeof messages / sizeof *messages; i++)
-		if (strcmp(messages[i].en, english) == 0)
-			return messages[i].nl;
-	return english;
-}
-
-const char *tr_req(const http_request_t *req, const char *english)
-{
-	return tr_msg(tr_req_lang(req), english);
-}
-
 /* The conversions of a printf format in order: "%zu%s" for "a %zu b %s". */
 static void conversions(const char *f, char *out, size_t len)
 {
@@ -293,12 +302,12 @@ static void conversions(const char *f, char *out, size_t len)
 
 bool tr_formats_match(char *bad, size_t len)
 {
-	for (size_t i = 0; i < sizeof messages / sizeof *messages; i++) {
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++) {
 		char en[64], nl[64];
-		conversions(messages[i].en, en, sizeof en);
-		conversions(messages[i].nl, nl, sizeof nl);
+		conversions(strings[i].en, en, sizeof en);
+		conversions(strings[i].nl, nl, sizeof nl);
 		if (strcmp(en, nl) != 0) {
-			snprintf(bad, len, "%s", messages[i].en);
+			snprintf(bad, len, "%s", strings[i].key);
 			return false;
 		}
 	}

@@ -88,9 +88,114 @@ struct app {
 	atomic_bool stopping;
 };
 
+/* ---- routes.c: the route table ----
+ *
+ * Every request is answered through one table of routes (app_routes in
+ * routes.c, workspace_routes in workspace.c). app_handle finds the route
+ * and, from its row alone, in this order:
+ *
+ *  1. no pattern matches: 404 (a fallback row may catch a prefix first);
+ *  2. a :code is resolved to its live session (429 over the look-up
+ *     budget, 404 unknown, 410 ended where the row says so);
+ *  3. the path matches but not the method: 405 with an Allow header that
+ *     names every method of every row with that path;
+ *  4. the role: 401 without a login (a page redirects to /login), 403
+ *     without the CSRF token where the row asks for it;
+ *  5. an :answer or :event is resolved (404), and the caller's access to
+ *     its event compared with the row's role (403, or 404 for an event the
+ *     caller cannot see);
+ *  6. the body limit: 413;
+ *  7. the handler.
+ *
+ * No route can forget a check, and a test walks the table to prove that
+ * every route above APP_ROLE_ANYONE refuses a participant.
+ */
+enum {
+	APP_GET = 1u << HTTP_M_GET, /* admits HEAD too */
+	APP_POST = 1u << HTTP_M_POST,
+	APP_PUT = 1u << HTTP_M_PUT,
+	APP_DELETE = 1u << HTTP_M_DELETE,
+	APP_ANY = APP_GET | APP_POST | APP_PUT | APP_DELETE | 1u << HTTP_M_HEAD |
+	          1u << HTTP_M_OPTIONS | 1u << HTTP_M_OTHER,
+};
+
+/* Who may call a route. MODERATOR..OWNER are access levels to the event of
+ * the path's :code, :answer or :event (workspace_access); ADMIN is the
+ * user's own role. The order matters: every role above USER needs a login. */
+typedef enum app_role {
+	APP_ROLE_ANYONE,      /* participants and public pages */
+	APP_ROLE_USER,        /* any logged-in user */
+	APP_ROLE_MODERATOR,   /* ACCESS_MODERATOR or more */
+	APP_ROLE_FACILITATOR, /* ACCESS_FACILITATOR or more */
+	APP_ROLE_OWNER,       /* ACCESS_OWNER or more */
+	APP_ROLE_ADMIN,       /* a user whose role is admin */
+} app_role_t;
+
+enum {
+	APP_R_CSRF = 1 << 0,     /* a cookie login must send X-CSRF-Token */
+	APP_R_PAGE = 1 << 1,     /* HTML: no login redirects to /login, a bad
+	                          * :code is answered as the front page */
+	APP_R_ENDED = 1 << 2,    /* 410 once the :code's session has ended */
+	APP_R_FALLBACK = 1 << 3, /* only when no other row's path matches;
+	                          * any method */
+};
+
+/* What the table found in the path, resolved; the parameters point into
+ * the request's path (nothing is allocated). */
+typedef struct app_match {
+	const struct app_route *route;
+	const char *code; /* :code, not NUL-terminated */
+	size_t code_len;
+	const char *name; /* :name, not NUL-terminated */
+	size_t name_len;
+	const char *rest; /* the rest of the path for a trailing "*"; in a
+	                   * request it runs to the path's NUL */
+	size_t rest_len;
+	int64_t id;               /* :event or :answer */
+	bool answer;              /* id is an :answer */
+	struct session *session;  /* :code, or the session of :answer */
+	struct live_slide *slide; /* the slide of :answer */
+	int64_t user;             /* the logged-in user, 0 for APP_ROLE_ANYONE */
+	int level;                /* the user's access to the path's event */
+} app_match_t;
+
+typedef void (*app_route_fn)(app_t *a, http_request_t *req, const app_match_t *m);
+
+/*
+ * One row. pattern is the whole path: literal bytes, ":code" (6 to 8
+ * digits), ":event" and ":answer" (a positive number), ":name" (one
+ * non-empty segment) and a trailing "*" (the rest, maybe empty).
+ */
+typedef struct app_route {
+	unsigned methods; /* APP_GET | APP_POST ... */
+	const char *pattern;
+	app_route_fn handler;
+	app_role_t role;
+	unsigned flags;      /* APP_R_* */
+	size_t body_max;     /* 0: HTTP_MAX_BODY */
+	const char *refused; /* i18n key of the 403 below the role; NULL: the default */
+	int arg;             /* a constant for the handler */
+} app_route_t;
+
+/* A row: the four fields every route has, then what it needs of the rest
+ * (.flags = ..., .body_max = ...); the others are 0. */
+#define APP_ROUTE(meth, pat, fn, who, ...)                                                         \
+	{                                                                                          \
+		.methods = (meth), .pattern = (pat), .handler = (fn), .role = (who), __VA_ARGS__   \
+	}
+
+/* The route tables, in the order app_handle tries them. */
+extern const app_route_t app_routes[];
+extern const size_t app_n_routes;
+extern const app_route_t workspace_routes[];
+extern const size_t workspace_n_routes;
+
 /* ---- live.c ---- */
 session_t *live_find(app_t *a, const char *code);
-/* Loads one session with its slides and answers; adds it to the app. */
+/* Loads one session with its slides and answers; adds it to the app.
+ * UV_EIO when the store cannot give its event, slides or answers (or the
+ * event has no slides), UV_EINVAL when a stored slide cannot be read; the
+ * app is unchanged then. */
 int live_load(app_t *a, const store_session_t *row);
 void live_free(session_t *s);
 live_slide_t *live_current(session_t *s);
@@ -115,7 +220,8 @@ bool live_find_answer(app_t *a, int64_t id, session_t **s, live_slide_t **ls);
 enum { STREAM_PARTICIPANT, STREAM_PRESENTER, STREAM_MODERATOR };
 void live_stream(app_t *a, session_t *s, http_request_t *req, int kind);
 /* Loads the slides of s again from the store (its event's deck changed
- * while it had no answers) and publishes the new state. */
+ * while it had no answers) and publishes the new state. Fails as
+ * live_load; after UV_EINVAL s has the slides before the bad one. */
 int live_reload(app_t *a, session_t *s);
 /* The event is gone: the session stops taking answers, phones are told,
  * and its code no longer resolves. Its memory stays until exit, since
@@ -149,14 +255,19 @@ void questionnaire_get(app_t *a, session_t *s, http_request_t *req);
 /* What a user may do with an event, from least to most. */
 enum { ACCESS_NONE, ACCESS_MODERATOR, ACCESS_FACILITATOR, ACCESS_OWNER, ACCESS_ADMIN };
 int workspace_access(app_t *a, int64_t user, int64_t event_id);
-/* Handles /api/v1/events..., /api/v1/users..., /api/v1/me... */
-void workspace_handle(app_t *a, http_request_t *req, int64_t user, bool csrf_ok);
 
 /* ---- media.c ---- */
-/* POST /api/v1/events/ID/images: stores the body as an image of the event. */
-void media_upload(app_t *a, http_request_t *req, int64_t event_id);
-/* GET /media/ID/NAME (rest is "ID/NAME"). */
-void media_serve(app_t *a, http_request_t *req, const char *rest);
+enum {
+	MEDIA_MAX = 5 * 1024 * 1024,
+	/* A deck as large as the parser takes, as a JSON string (every line end
+	 * or quote escaped: at most twice as long), with room for the rest. */
+	DECK_BODY_MAX = 2 * DECK_MAX_BYTES + HTTP_MAX_BODY,
+};
+/* POST /api/v1/events/:event/images: stores the body as an image of the
+ * event. */
+void media_upload(app_t *a, http_request_t *req, const app_match_t *m);
+/* GET /media/ID/NAME (m->rest is "ID/NAME"). */
+void media_serve(app_t *a, http_request_t *req, const app_match_t *m);
 
 /* ---- auth.c ---- */
 /* The participant for this request: reads or makes the cookie. Fills hex
@@ -173,12 +284,12 @@ void auth_logout(app_t *a, http_request_t *req);
 void auth_sha256(const char *secret, unsigned char out[32]);
 
 /* ---- pages.c ---- */
+/* Reads the page templates and the static files of a->web_dir. A missing
+ * template gives a negative code (from errno) with its path in err. */
 int pages_load(app_t *a, char *err, size_t errlen);
 void pages_free(app_t *a);
 /* Serves /static/...; false when no such file. */
 bool pages_static(app_t *a, http_request_t *req, const char *name);
-/* Fills a template: {{name}} -> value (values already escaped by caller). */
-char *pages_fill(const char *tpl, const char *const *pairs);
 void pages_index(app_t *a, http_request_t *req, int status, const char *error,
 		 const char *extra_headers);
 void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
@@ -209,22 +320,21 @@ int app_user_passwd_lang(store_t *st, const char *name, const char *password, co
 			 char *err, size_t errlen);
 
 /* ---- i18n.c ---- */
-/* Text for key in lang ("nl", else English). Keys are listed in i18n.c. */
+/* The text of key (a key of i18n.c's table) in lang: Dutch for "nl",
+ * else English. A string that is no key comes back as it is, so a message
+ * made elsewhere in the right language passes. A static string; a format
+ * keeps the same conversions in both languages. */
 const char *tr(const char *lang, const char *key);
+/* tr in the language the request asks for (tr_req_lang). */
+const char *tr_req(const http_request_t *req, const char *key);
 /* "nl" or "en": the language of the request's Accept-Language that it
  * prefers of the two (the workspace's pages send their own); "en" when it
  * names neither. */
 const char *tr_req_lang(const http_request_t *req);
 /* tr_req_lang with fallback ("nl" or "en") when the request names neither. */
 const char *tr_req_lang_or(const http_request_t *req, const char *fallback);
-/* A workspace message, written in English where it is sent, in lang ("nl"
- * gives the Dutch of i18n.c's table; the English itself when it has none).
- * A format stays a format with the same conversions. Static strings. */
-const char *tr_msg(const char *lang, const char *english);
-/* tr_msg in the language the request asks for (tr_req_lang). */
-const char *tr_req(const http_request_t *req, const char *english);
-/* False, with the English message in bad, when a translation's printf
- * conversions differ from its English original's (for the unit tests). */
+/* False, with the key in bad, when an entry's Dutch and English take
+ * different printf conversions (for the unit tests). */
 bool tr_formats_match(char *bad, size_t len);
 
 /* ---- util ---- */

@@ -25,6 +25,7 @@
 
 #include "app/internal.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 enum {
 	FLUSH_INTERVAL_MS = 100,  /* presenters and moderators */
@@ -302,9 +303,7 @@ void live_changed(app_t *a, session_t *s, http_request_t *req)
 	 * state, not half a second later. */
 	if (phones_behind(s))
 		phones_publish(a, s);
-	save_t *sv = calloc(1, sizeof *sv);
-	if (!sv)
-		abort();
+	save_t *sv = xcalloc(1, sizeof *sv);
 	sv->job.kind = STORE_JOB_SESSION;
 	sv->job.done = saved;
 	sv->job.u.session = s->row;
@@ -450,12 +449,12 @@ static void load_answer(const store_answer_t *ans, void *arg)
 	json_decref(norm);
 }
 
-/* Fills s->slides from the store's rows, with a tally per question. */
+/* Fills s->slides from the store's rows, with a tally per question.
+ * UV_EINVAL when a stored slide cannot be read (s->slides then holds the
+ * slides before it, for free_slides). */
 static int load_slides(session_t *s, const store_slide_t *rows, size_t n)
 {
-	s->slides = calloc(n, sizeof *s->slides);
-	if (!s->slides)
-		abort();
+	s->slides = xcalloc(n, sizeof *s->slides);
 	s->n_slides = 0;
 	for (size_t i = 0; i < n; i++) {
 		json_t *j = json_loads(rows[i].json, 0, NULL);
@@ -464,7 +463,7 @@ static int load_slides(session_t *s, const store_slide_t *rows, size_t n)
 			json_decref(j);
 			log_error("session %s: slide %lld cannot be read", s->row.code,
 				  (long long)rows[i].id);
-			return -1;
+			return UV_EINVAL;
 		}
 		json_decref(j);
 		ls->id = rows[i].id;
@@ -503,7 +502,7 @@ int live_reload(app_t *a, session_t *s)
 	if (store_event_get(a->store, s->row.event_id, &ev) ||
 	    store_event_slides(a->store, s->row.event_id, &rows, &n) || n == 0) {
 		store_event_clear(&ev);
-		return -1;
+		return UV_EIO;
 	}
 	free_slides(s);
 	int rc = load_slides(s, rows, n);
@@ -516,7 +515,7 @@ int live_reload(app_t *a, session_t *s)
 	s->lang = ev.lang;
 	free(ev.deck_md);
 	if (rc < 0)
-		return -1;
+		return rc;
 	live_changed(a, s, NULL);
 	return 0;
 }
@@ -544,27 +543,26 @@ int live_load(app_t *a, const store_session_t *row)
 	    store_event_slides(a->store, row->event_id, &rows, &n) || n == 0) {
 		log_error("session %s: its event cannot be read", row->code);
 		store_event_clear(&ev);
-		return -1;
+		return UV_EIO;
 	}
-	session_t *s = calloc(1, sizeof *s);
-	if (!s)
-		abort();
+	session_t *s = xcalloc(1, sizeof *s);
 	s->row = *row;
 	s->title = ev.title;
 	s->subtitle = ev.subtitle;
 	s->lang = ev.lang;
 	free(ev.deck_md);
-	if (load_slides(s, rows, n) < 0) {
+	int rc = load_slides(s, rows, n);
+	if (rc < 0) {
 		store_slides_free(rows, n);
 		live_free(s);
-		return -1;
+		return rc;
 	}
 	store_slides_free(rows, n);
 	void *ctx[2] = {a, s};
 	if (store_answers_load(a->store, s->row.id, load_answer, ctx)) {
 		log_error("session %s: its answers cannot be read", row->code);
 		live_free(s);
-		return -1;
+		return UV_EIO;
 	}
 	for (size_t i = 0; i < s->n_slides; i++)
 		if (s->slides[i].tally)
@@ -573,9 +571,7 @@ int live_load(app_t *a, const store_session_t *row)
 	s->presenters = sse_hub_new();
 	s->moderators = sse_hub_new();
 	build_state(a, s);
-	a->sessions = realloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
-	if (!a->sessions)
-		abort();
+	a->sessions = xrealloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
 	map_put(&a->by_code, map_key(strtoull(s->row.code, NULL, 10)), (int64_t)a->n_sessions);
 	a->sessions[a->n_sessions++] = s;
 	return 0;

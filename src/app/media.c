@@ -11,36 +11,6 @@
 
 #include "app/internal.h"
 
-enum {
-	MEDIA_MAX = 5 * 1024 * 1024,
-	/* A deck as large as the parser takes, as a JSON string (every line end
-	 * or quote escaped: at most twice as long), with room for the rest. */
-	DECK_BODY_MAX = 2 * DECK_MAX_BYTES + HTTP_MAX_BODY,
-};
-
-size_t app_body_limit(const char *url, size_t len)
-{
-	static const char prefix[] = "/api/v1/events";
-	size_t n = sizeof prefix - 1, path = 0;
-	while (path < len && url[path] != '?')
-		path++;
-	if (path < n || memcmp(url, prefix, n) != 0)
-		return HTTP_MAX_BODY;
-	if (path == n)
-		return DECK_BODY_MAX; /* POST /api/v1/events: a new event's deck */
-	size_t i = n + 1;
-	while (i < path && url[i] >= '0' && url[i] <= '9')
-		i++;
-	if (url[n] != '/' || i == n + 1)
-		return HTTP_MAX_BODY;
-	if (i == path)
-		return DECK_BODY_MAX; /* PUT /api/v1/events/ID: a changed deck */
-	static const char tail[] = "/images";
-	if (path - i == sizeof tail - 1 && memcmp(url + i, tail, sizeof tail - 1) == 0)
-		return MEDIA_MAX;
-	return HTTP_MAX_BODY;
-}
-
 /* The image type from its first bytes; NULL when it is none we take. */
 static const char *sniff(const unsigned char *p, size_t n, const char **ext)
 {
@@ -53,24 +23,20 @@ static const char *sniff(const unsigned char *p, size_t n, const char **ext)
 	return NULL;
 }
 
-void media_upload(app_t *a, http_request_t *req, int64_t event_id)
+void media_upload(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	int64_t event_id = m->id;
 	if (req->body_len == 0) {
-		http_respond_error(req, 400, "invalid",
-				   tr_req(req, "send the image's bytes as the request body"), NULL);
+		http_respond_error(req, 400, "invalid", tr_req(req, "images.empty"), NULL);
 		return;
 	}
 	if (req->body_len > MEDIA_MAX) {
-		http_respond_error(req, 413, "too_long", tr_req(req, "an image can be at most 5 MiB"),
-				   NULL);
+		http_respond_error(req, 413, "too_long", tr_req(req, "images.too_large"), NULL);
 		return;
 	}
 	const char *ext, *type = sniff((const unsigned char *)req->body, req->body_len, &ext);
 	if (!type) {
-		http_respond_error(req, 415, "unsupported_type",
-				   tr_req(req, "only PNG, JPEG or WebP images can be used (this file "
-					       "is none of them, whatever its name says)"),
-				   NULL);
+		http_respond_error(req, 415, "unsupported_type", tr_req(req, "images.type"), NULL);
 		return;
 	}
 	unsigned char h[16];
@@ -79,8 +45,7 @@ void media_upload(app_t *a, http_request_t *req, int64_t event_id)
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	snprintf(name, sizeof name, "%s.%s", hex, ext);
 	if (store_media_put(a->store, event_id, name, type, req->body, req->body_len) != STORE_OK) {
-		http_respond_error(req, 503, "unavailable",
-				   tr_req(req, "the image could not be stored"), NULL);
+		http_respond_error(req, 503, "unavailable", tr_req(req, "images.not_stored"), NULL);
 		return;
 	}
 	snprintf(url, sizeof url, "/media/%lld/%s", (long long)event_id, name);
@@ -91,8 +56,9 @@ void media_upload(app_t *a, http_request_t *req, int64_t event_id)
 			  NULL);
 }
 
-void media_serve(app_t *a, http_request_t *req, const char *rest)
+void media_serve(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	const char *rest = m->rest; /* runs to the end of the path: NUL-terminated */
 	char *end;
 	long long id = strtoll(rest, &end, 10);
 	const char *name = end + 1;

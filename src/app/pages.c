@@ -3,8 +3,10 @@
  * files (web/static/) are read once at start. The participant page carries
  * the current question as a plain form, so it works without JavaScript;
  * its script then takes the page over (web/static/participant.js).
- * Everything taken from a participant or a deck is escaped here, except
- * slide HTML, which cmark made safe when the deck was parsed.
+ * Everything is written with util/html, which escapes every string it is
+ * given; the one exception is slide HTML (put_slide_body), which cmark made
+ * safe when the deck was parsed. What a participant's page draws for each
+ * kind of question is one entry of page_kinds.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,7 +18,9 @@
 #include "app/internal.h"
 #include "model/answer.h"
 #include "util/file.h"
+#include "util/html.h"
 #include "util/qr.h"
+#include "util/xalloc.h"
 
 enum { STATIC_MAX_BYTES = 4 << 20 };
 
@@ -71,11 +75,9 @@ static void load_statics(app_t *a, const char *dir, const char *prefix)
 		char *data = file_read(path, STATIC_MAX_BYTES, &len);
 		if (!data)
 			continue;
-		a->statics = realloc(a->statics, (a->n_statics + 1) * sizeof *a->statics);
-		if (!a->statics)
-			abort();
+		a->statics = xrealloc(a->statics, (a->n_statics + 1) * sizeof *a->statics);
 		static_file_t *f = &a->statics[a->n_statics++];
-		f->path = strdup(rel);
+		f->path = xstrdup(rel);
 		f->data = data;
 		f->len = len;
 		f->type = type_of(rel);
@@ -94,19 +96,20 @@ int pages_load(app_t *a, char *err, size_t errlen)
 		char **dst;
 		const char *name;
 	} t[] = {
-		{&a->t_index, "index.html"},
-		{&a->t_participant, "participant.html"},
-		{&a->t_login, "login.html"},
-		{&a->t_present, "present.html"},
+	    {&a->t_index, "index.html"},
+	    {&a->t_participant, "participant.html"},
+	    {&a->t_login, "login.html"},
+	    {&a->t_present, "present.html"},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
 		char path[1200];
 		snprintf(path, sizeof path, "%s/%s", a->web_dir, t[i].name);
 		*t[i].dst = file_read(path, STATIC_MAX_BYTES, NULL);
 		if (!*t[i].dst) {
+			int rc = errno ? -errno : UV_EIO;
 			snprintf(err, errlen, "cannot read the page template %s: %s", path,
 				 strerror(errno));
-			return -1;
+			return rc;
 		}
 	}
 	/* the workspace page is optional: a server without it still runs sessions */
@@ -152,7 +155,15 @@ bool pages_static(app_t *a, http_request_t *req, const char *name)
 	return false;
 }
 
-char *pages_fill(const char *tpl, const char *const *pairs)
+/* A value for a template's {{name}}: text (escaped when filled) or html, a
+ * fragment the page's code built with util/html (copied as it is). */
+typedef struct page_var {
+	const char *name, *text, *html;
+} page_var_t;
+
+/* Fills a template: {{name}} -> the value of the var called name; a
+ * {{name}} with no var stays as it is. vars ends with a NULL name. */
+static char *fill(const char *tpl, const page_var_t *vars)
 {
 	buf_t b = BUF_INIT;
 	const char *p = tpl;
@@ -163,26 +174,22 @@ char *pages_fill(const char *tpl, const char *const *pairs)
 		const char *close = strstr(open + 2, "}}");
 		if (!close)
 			break;
+		/* the template is the page's own markup, read from web/ */
 		buf_append(&b, p, (size_t)(open - p));
 		size_t n = (size_t)(close - open - 2);
-		const char *val = NULL;
-		for (size_t i = 0; pairs[i]; i += 2)
-			if (strlen(pairs[i]) == n && memcmp(pairs[i], open + 2, n) == 0)
-				val = pairs[i + 1];
-		if (val)
-			buf_puts(&b, val);
+		const page_var_t *val = NULL;
+		for (const page_var_t *v = vars; v->name; v++)
+			if (strlen(v->name) == n && memcmp(v->name, open + 2, n) == 0)
+				val = v;
+		if (val && val->html)
+			html_raw_trusted(&b, val->html);
+		else if (val)
+			html_text(&b, val->text ? val->text : "");
 		else
 			buf_append(&b, open, (size_t)(close + 2 - open));
 		p = close + 2;
 	}
 	buf_puts(&b, p);
-	return buf_steal(&b);
-}
-
-static char *esc(const char *s)
-{
-	buf_t b = BUF_INIT;
-	buf_html(&b, s, strlen(s));
 	return buf_steal(&b);
 }
 
@@ -192,17 +199,21 @@ static void send_html(http_request_t *req, int status, char *html, const char *e
 	free(html);
 }
 
+/* The error paragraph above a form (the page's {{error}}). */
+static void put_error(buf_t *b, const char *error)
+{
+	if (error && *error)
+		html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", error);
+}
+
 void pages_index(app_t *a, http_request_t *req, int status, const char *error,
-		 const char *extra_headers)
+                 const char *extra_headers)
 {
 	buf_t e = BUF_INIT;
-	if (error && *error) {
-		buf_puts(&e, "<p class=\"error\" role=\"alert\">");
-		buf_html(&e, error, strlen(error));
-		buf_puts(&e, "</p>");
-	}
-	const char *pairs[] = {"lang", "nl", "error", e.data ? e.data : "", NULL};
-	send_html(req, status, pages_fill(a->t_index, pairs), extra_headers);
+	put_error(&e, error);
+	const page_var_t vars[] = {
+	    {"lang", "nl", NULL}, {"error", NULL, e.data ? e.data : ""}, {NULL, NULL, NULL}};
+	send_html(req, status, fill(a->t_index, vars), extra_headers);
 	buf_free(&e);
 }
 
@@ -210,186 +221,155 @@ const char *pages_login_lang(const http_request_t *req)
 {
 	char l[8];
 	int n = req->method == HTTP_M_POST
-			? http_form_field(req->body, req->body_len, "lang", 0, l, sizeof l)
-			: http_query(req, "lang", l, sizeof l);
+	            ? http_form_field(req->body, req->body_len, "lang", 0, l, sizeof l)
+	            : http_query(req, "lang", l, sizeof l);
 	if (n == 2 && (strcmp(l, "nl") == 0 || strcmp(l, "en") == 0))
 		return strcmp(l, "nl") == 0 ? "nl" : "en";
 	return tr_req_lang_or(req, "nl");
 }
 
+/* The link to the login page in the other language, keeping where to go next. */
+static void put_language_switch(buf_t *b, const char *lang, const char *next)
+{
+	const char *other = strcmp(lang, "nl") == 0 ? "en" : "nl";
+	html_printf(b, "<a href=\"/login?lang=%s&amp;next=", other);
+	for (const unsigned char *c = (const unsigned char *)next; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("-_.~/", *c))
+			html_printf(b, "%c", *c);
+		else
+			html_printf(b, "%%%02X", *c);
+	}
+	html_printf(b, "\" lang=\"%s\" hreflang=\"%s\">%s</a>", other, other,
+	            tr(lang, "login.other"));
+}
+
 void pages_login(app_t *a, http_request_t *req, int status, const char *error, const char *next)
 {
 	const char *lang = pages_login_lang(req);
-	const char *other = strcmp(lang, "nl") == 0 ? "en" : "nl";
 	buf_t e = BUF_INIT, sw = BUF_INIT;
-	if (error && *error) {
-		buf_puts(&e, "<p class=\"error\" role=\"alert\">");
-		buf_html(&e, error, strlen(error));
-		buf_puts(&e, "</p>");
-	}
+	put_error(&e, error);
 	next = next ? next : "/";
-	char *n = esc(next);
 	/* After a refused attempt the name is kept; only the password is asked again. */
 	char user[72] = "";
 	if (req->method == HTTP_M_POST &&
 	    http_form_field(req->body, req->body_len, "name", 0, user, sizeof user) < 0)
 		user[0] = '\0';
-	char *u = esc(user);
-	/* the same page in the other language, keeping where to go next */
-	buf_printf(&sw, "<a href=\"/login?lang=%s&amp;next=", other);
-	for (const unsigned char *c = (const unsigned char *)next; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || strchr("-_.~/", *c))
-			buf_printf(&sw, "%c", *c);
-		else
-			buf_printf(&sw, "%%%02X", *c);
-	}
-	buf_printf(&sw, "\" lang=\"%s\" hreflang=\"%s\">%s</a>", other, other,
-		   tr(lang, "login.other"));
-	const char *pairs[] = {"lang", lang,
-			       "error", e.data ? e.data : "",
-			       "next", n,
-			       "title", tr(lang, "login.title"),
-			       "heading", tr(lang, "login.heading"),
-			       "lead", tr(lang, "login.lead"),
-			       "name", tr(lang, "login.name"),
-			       "user", u,
-			       "focus", user[0] ? "" : " autofocus",
-			       "pwfocus", user[0] ? " autofocus" : "",
-			       "password", tr(lang, "login.password"),
-			       "submit", tr(lang, "login.submit"),
-			       "switch", sw.data,
-			       NULL};
-	send_html(req, status, pages_fill(a->t_login, pairs), "Vary: Accept-Language\r\n");
-	free(n);
-	free(u);
+	put_language_switch(&sw, lang, next);
+	const page_var_t vars[] = {
+	    {"lang", lang, NULL},
+	    {"error", NULL, e.data ? e.data : ""},
+	    {"next", next, NULL},
+	    {"title", tr(lang, "login.title"), NULL},
+	    {"heading", tr(lang, "login.heading"), NULL},
+	    {"lead", tr(lang, "login.lead"), NULL},
+	    {"name", tr(lang, "login.name"), NULL},
+	    {"user", user, NULL},
+	    {"focus", NULL, user[0] ? "" : " autofocus"},
+	    {"pwfocus", NULL, user[0] ? " autofocus" : ""},
+	    {"password", tr(lang, "login.password"), NULL},
+	    {"submit", tr(lang, "login.submit"), NULL},
+	    {"switch", NULL, sw.data},
+	    {NULL, NULL, NULL},
+	};
+	send_html(req, status, fill(a->t_login, vars), "Vary: Accept-Language\r\n");
 	buf_free(&e);
 	buf_free(&sw);
 }
 
-static void put_esc(buf_t *b, const char *s) { buf_html(b, s, strlen(s)); }
+/* ---- one question's drawing, per kind ---- */
 
-/* The question's input as a plain form (the page without JavaScript). */
-static void render_form(buf_t *b, session_t *s, live_slide_t *ls, int64_t used)
+/* A textarea for an open answer or a Q&A question; ids carry the slide's,
+ * since a self-paced page has many forms. */
+static void form_text(buf_t *b, const char *lang, const live_slide_t *ls, const char *key)
 {
-	const char *lang = s->lang;
+	html_printf(b,
+	            "<label for=\"answer-%lld\">%s</label><textarea id=\"answer-%lld\" "
+	            "name=\"value\" rows=\"4\" maxlength=\"%d\" required></textarea>",
+	            (long long)ls->id, tr(lang, key), (long long)ls->id, ls->s.max_length);
+}
+
+static void form_open(buf_t *b, const char *lang, const live_slide_t *ls, int64_t used)
+{
+	form_text(b, lang, ls, "form.answer");
+}
+
+static void form_qa(buf_t *b, const char *lang, const live_slide_t *ls, int64_t used)
+{
+	form_text(b, lang, ls, "form.ask");
+}
+
+/* As many boxes as entries are left. */
+static void form_cloud(buf_t *b, const char *lang, const live_slide_t *ls, int64_t used)
+{
 	const slide_t *sl = &ls->s;
-	unsigned char raw[12];
-	char cid[25];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2base64(cid, sizeof cid, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	buf_printf(b,
-		   "<form method=\"post\" action=\"/%s\" class=\"answer-form\">"
-		   "<input type=\"hidden\" name=\"id\" value=\"%s\">"
-		   "<input type=\"hidden\" name=\"slide\" value=\"%lld\">",
-		   s->row.code, cid, (long long)ls->id);
-	switch (sl->kind) {
-	case SLIDE_OPEN:
-	case SLIDE_QA:
-		/* ids carry the slide's: a self-paced page has many forms */
-		buf_printf(b,
-			   "<label for=\"answer-%lld\">%s</label><textarea id=\"answer-%lld\" "
-			   "name=\"value\" rows=\"4\" maxlength=\"%d\" required></textarea>",
-			   (long long)ls->id, tr(lang, sl->kind == SLIDE_QA ? "form.ask" : "form.answer"),
-			   (long long)ls->id, sl->max_length);
-		break;
-	case SLIDE_CLOUD:
-		/* as many boxes as entries are left */
-		for (int i = 0; i < sl->max_answers - (int)used; i++)
-			buf_printf(b,
-				   "<label for=\"w%lld-%d\">%s %d</label><input id=\"w%lld-%d\" "
-				   "name=\"value\" maxlength=\"%d\"%s>",
-				   (long long)ls->id, i, tr(lang, "form.word"), i + 1, (long long)ls->id,
-				   i, sl->max_length,
-				   i == 0 ? " required" : "");
-		break;
-	case SLIDE_CHOICE:
-		buf_puts(b, "<fieldset><legend>");
-		buf_puts(b, tr(lang, sl->multiple ? "form.choose_many" : "form.choose_one"));
-		buf_puts(b, "</legend>");
-		for (size_t i = 0; i < sl->n_items; i++) {
-			buf_printf(b, "<label class=\"option\"><input type=\"%s\" name=\"value\" "
-				      "value=\"%zu\"%s> ",
-				   sl->multiple ? "checkbox" : "radio", i,
-				   sl->multiple ? "" : " required");
-			put_esc(b, sl->items[i]);
-			buf_puts(b, "</label>");
+	for (int i = 0; i < sl->max_answers - (int)used; i++)
+		html_printf(b,
+		            "<label for=\"w%lld-%d\">%s %d</label><input id=\"w%lld-%d\" "
+		            "name=\"value\" maxlength=\"%d\"%s>",
+		            (long long)ls->id, i, tr(lang, "form.word"), i + 1, (long long)ls->id,
+		            i, sl->max_length, i == 0 ? " required" : "");
+}
+
+static void form_choice(buf_t *b, const char *lang, const live_slide_t *ls, int64_t used)
+{
+	const slide_t *sl = &ls->s;
+	html_printf(b, "<fieldset><legend>%s</legend>",
+	            tr(lang, sl->multiple ? "form.choose_many" : "form.choose_one"));
+	for (size_t i = 0; i < sl->n_items; i++)
+		html_printf(b,
+		            "<label class=\"option\"><input type=\"%s\" name=\"value\" "
+		            "value=\"%zu\"%s> %s</label>",
+		            sl->multiple ? "checkbox" : "radio", i, sl->multiple ? "" : " required",
+		            sl->items[i]);
+	html_printf(b, "</fieldset>");
+}
+
+/* The same buttons as the page with JavaScript draws: the number shows the
+ * choice, the end labels are said with it. */
+static void form_scale(buf_t *b, const char *lang, const live_slide_t *ls, int64_t used)
+{
+	const slide_t *sl = &ls->s;
+	const char *low = sl->label_low ? sl->label_low : "";
+	const char *high = sl->label_high ? sl->label_high : "";
+	for (size_t i = 0; i < sl->n_items; i++) {
+		html_printf(
+		    b, "<fieldset class=\"scale\"><legend>%s</legend><div class=\"ratings%s\">",
+		    sl->items[i], sl->scale_max > 7 ? " many" : "");
+		for (int r = 1; r <= sl->scale_max; r++) {
+			const char *end = r == 1 ? low : r == sl->scale_max ? high : "";
+			html_printf(b,
+			            "<label class=\"rating\"><input type=\"radio\" name=\"s%zu\" "
+			            "value=\"%d\" required aria-label=\"%d",
+			            i, r, r);
+			if (*end)
+				html_printf(b, " (%s)", end);
+			html_printf(b, "\"><span aria-hidden=\"true\">%d</span></label>", r);
 		}
-		buf_puts(b, "</fieldset>");
-		break;
-	case SLIDE_SCALE:
-		for (size_t i = 0; i < sl->n_items; i++) {
-			/* the same buttons as the page with JavaScript draws: the
-			 * number shows the choice, the end labels are said with it */
-			const char *low = sl->label_low ? sl->label_low : "";
-			const char *high = sl->label_high ? sl->label_high : "";
-			buf_puts(b, "<fieldset class=\"scale\"><legend>");
-			put_esc(b, sl->items[i]);
-			buf_printf(b, "</legend><div class=\"ratings%s\">",
-				   sl->scale_max > 7 ? " many" : "");
-			for (int r = 1; r <= sl->scale_max; r++) {
-				const char *end = r == 1 ? low : r == sl->scale_max ? high : "";
-				buf_printf(b,
-					   "<label class=\"rating\"><input type=\"radio\" name=\"s%zu\" "
-					   "value=\"%d\" required aria-label=\"%d",
-					   i, r, r);
-				if (*end) {
-					buf_puts(b, " (");
-					put_esc(b, end);
-					buf_puts(b, ")");
-				}
-				buf_printf(b, "\"><span aria-hidden=\"true\">%d</span></label>", r);
-			}
-			buf_puts(b, "</div>");
-			if (*low || *high) {
-				buf_puts(b, "<div class=\"scale-labels\" aria-hidden=\"true\"><span>");
-				put_esc(b, low);
-				buf_puts(b, "</span><span>");
-				put_esc(b, high);
-				buf_puts(b, "</span></div>");
-			}
-			buf_puts(b, "</fieldset>");
-		}
-		break;
-	case SLIDE_RANK:
-		for (size_t pos = 0; pos < sl->n_items; pos++) {
-			buf_printf(b, "<label for=\"r%lld-%zu\">%s %zu</label><select id=\"r%lld-%zu\" "
-				      "name=\"value\" required>",
-				   (long long)ls->id, pos, tr(lang, "form.place"), pos + 1,
-				   (long long)ls->id, pos);
-			for (size_t i = 0; i < sl->n_items; i++) {
-				buf_printf(b, "<option value=\"%zu\"%s>", i, i == pos ? " selected" : "");
-				put_esc(b, sl->items[i]);
-				buf_puts(b, "</option>");
-			}
-			buf_puts(b, "</select>");
-		}
-		break;
-	default:
-		break;
+		html_printf(b, "</div>");
+		if (*low || *high)
+			html_printf(
+			    b,
+			    "<div class=\"scale-labels\" aria-hidden=\"true\"><span>%s</span>"
+			    "<span>%s</span></div>",
+			    low, high);
+		html_printf(b, "</fieldset>");
 	}
-	buf_printf(b, "<button type=\"submit\">%s</button></form>", tr(lang, "form.send"));
-	if (sl->kind == SLIDE_QA) {
-		/* Others' questions, each with its own small upvote form. */
-		json_t *qa = live_qa_slide(ls);
-		json_t *items = json_object_get(qa, "items"), *it;
-		size_t i;
-		buf_puts(b, "<ul class=\"qa-list\">");
-		json_array_foreach(items, i, it)
-		{
-			buf_puts(b, "<li><span class=\"qa-text\">");
-			put_esc(b, json_string_value(json_object_get(it, "text")));
-			buf_printf(b,
-				   "</span> <form method=\"post\" action=\"/%s\" class=\"upvote\">"
-				   "<input type=\"hidden\" name=\"id\" value=\"%s%zu\">"
-				   "<input type=\"hidden\" name=\"slide\" value=\"%lld\">"
-				   "<button name=\"upvote\" value=\"%lld\">+1 (%lld)</button></form></li>",
-				   s->row.code, cid, i, (long long)ls->id,
-				   (long long)json_integer_value(json_object_get(it, "id")),
-				   (long long)json_integer_value(json_object_get(it, "votes")));
-		}
-		buf_puts(b, "</ul>");
-		json_decref(qa);
+}
+
+static void form_rank(buf_t *b, const char *lang, const live_slide_t *ls, int64_t used)
+{
+	const slide_t *sl = &ls->s;
+	for (size_t pos = 0; pos < sl->n_items; pos++) {
+		html_printf(b,
+		            "<label for=\"r%lld-%zu\">%s %zu</label><select id=\"r%lld-%zu\" "
+		            "name=\"value\" required>",
+		            (long long)ls->id, pos, tr(lang, "form.place"), pos + 1,
+		            (long long)ls->id, pos);
+		for (size_t i = 0; i < sl->n_items; i++)
+			html_printf(b, "<option value=\"%zu\"%s>%s</option>", i,
+			            i == pos ? " selected" : "", sl->items[i]);
+		html_printf(b, "</select>");
 	}
 }
 
@@ -402,7 +382,182 @@ static void put_decimal(buf_t *b, const char *lang, double x)
 		for (char *p = n; *p; p++)
 			if (*p == '.')
 				*p = ',';
-	buf_puts(b, n);
+	html_text(b, n);
+}
+
+/* The results of each kind, from live_phones_json (t) with answers > 0. */
+static void results_choice(buf_t *b, const char *lang, const live_slide_t *ls, json_t *t,
+                           json_int_t answers)
+{
+	size_t i;
+	json_t *it;
+	html_printf(b, "<ul class=\"result-list\">");
+	json_array_foreach (json_object_get(t, "options"), i, it) {
+		json_int_t pct = json_integer_value(json_object_get(it, "percent"));
+		html_printf(b,
+		            "<li>%s: %lld%% (%lld)<meter min=\"0\" max=\"100\" value=\"%lld\">"
+		            "</meter></li>",
+		            json_string_value(json_object_get(it, "label")), (long long)pct,
+		            (long long)json_integer_value(json_object_get(it, "count")),
+		            (long long)pct);
+	}
+	html_printf(b, "</ul>");
+}
+
+static void results_cloud(buf_t *b, const char *lang, const live_slide_t *ls, json_t *t,
+                          json_int_t answers)
+{
+	size_t i;
+	json_t *it;
+	html_printf(b, "<ul class=\"result-list\">");
+	json_array_foreach (json_object_get(t, "words"), i, it)
+		html_printf(b, "<li>%s (%lld)</li>", json_string_value(json_object_get(it, "text")),
+		            (long long)json_integer_value(json_object_get(it, "count")));
+	html_printf(b, "</ul>");
+}
+
+static void results_scale(buf_t *b, const char *lang, const live_slide_t *ls, json_t *t,
+                          json_int_t answers)
+{
+	size_t i;
+	json_t *it;
+	html_printf(b, "<ul class=\"result-list\">");
+	json_array_foreach (json_object_get(t, "statements"), i, it) {
+		json_t *mean = json_object_get(it, "mean");
+		html_printf(b, "<li>%s: ", json_string_value(json_object_get(it, "text")));
+		if (json_is_number(mean)) {
+			html_printf(b, "%s ", tr(lang, "results.mean"));
+			put_decimal(b, lang, json_number_value(mean));
+			html_printf(b, " / %d<meter min=\"1\" max=\"%d\" value=\"%.2f\"></meter>",
+			            ls->s.scale_max, ls->s.scale_max, json_number_value(mean));
+		} else {
+			html_printf(b, "–");
+		}
+		html_printf(b, "</li>");
+	}
+	html_printf(b, "</ul>");
+}
+
+static void results_rank(buf_t *b, const char *lang, const live_slide_t *ls, json_t *t,
+                         json_int_t answers)
+{
+	size_t i;
+	json_t *it;
+	html_printf(b, "<ol class=\"result-list\">");
+	json_array_foreach (json_object_get(t, "options"), i, it) {
+		json_t *mean = json_object_get(it, "mean");
+		html_printf(b, "<li>%s", json_string_value(json_object_get(it, "label")));
+		if (json_is_number(mean)) {
+			html_printf(b, " (%s ", tr(lang, "results.place"));
+			put_decimal(b, lang, json_number_value(mean));
+			html_printf(b, ")");
+		}
+		html_printf(b, "</li>");
+	}
+	html_printf(b, "</ol>");
+}
+
+static void results_open(buf_t *b, const char *lang, const live_slide_t *ls, json_t *t,
+                         json_int_t answers)
+{
+	size_t i;
+	json_t *it, *items = json_object_get(t, "items");
+	html_printf(b, "<ul class=\"result-answers\">");
+	json_array_foreach (items, i, it)
+		html_printf(b, "<li>%s</li>", json_string_value(json_object_get(it, "text")));
+	html_printf(b, "</ul>");
+	long long more = (long long)answers - (long long)json_array_size(items);
+	if (more == 1)
+		html_printf(b, "<p class=\"hint\">%s</p>", tr(lang, "results.more_one"));
+	if (more > 1) {
+		/* the table's text holds the number's place */
+		char line[128];
+		snprintf(line, sizeof line, tr(lang, "results.more"), more);
+		html_printf(b, "<p class=\"hint\">%s</p>", line);
+	}
+}
+
+/* Others' Q&A questions under the form, each with its own small upvote form
+ * (cid: the form's client id, made unique per item). */
+static void after_form_qa(buf_t *b, const session_t *s, const live_slide_t *ls, const char *cid)
+{
+	json_t *qa = live_qa_slide(ls);
+	json_t *items = json_object_get(qa, "items"), *it;
+	size_t i;
+	html_printf(b, "<ul class=\"qa-list\">");
+	json_array_foreach (items, i, it) {
+		html_printf(b,
+		            "<li><span class=\"qa-text\">%s</span> <form method=\"post\" "
+		            "action=\"/%s\" class=\"upvote\">"
+		            "<input type=\"hidden\" name=\"id\" value=\"%s%zu\">"
+		            "<input type=\"hidden\" name=\"slide\" value=\"%lld\">"
+		            "<button name=\"upvote\" value=\"%lld\">+1 (%lld)</button></form></li>",
+		            json_string_value(json_object_get(it, "text")), s->row.code, cid, i,
+		            (long long)ls->id,
+		            (long long)json_integer_value(json_object_get(it, "id")),
+		            (long long)json_integer_value(json_object_get(it, "votes")));
+	}
+	html_printf(b, "</ul>");
+	json_decref(qa);
+}
+
+/* How many answers a participant's form takes before it is full. */
+typedef enum page_allowance {
+	ALLOW_ALWAYS,      /* never full: Q&A takes upvotes after a question */
+	ALLOW_ONE,         /* one answer */
+	ALLOW_MAX_ANSWERS, /* the slide's max_answers */
+} page_allowance_t;
+
+/* What the participant's page draws for one kind of question: the one
+ * place that knows the kinds (a kind without an entry draws no form and
+ * shows "no answers yet" for its results). */
+typedef struct page_kind {
+	/* the inputs of the plain form, between its hidden fields and its button */
+	void (*form)(buf_t *b, const char *lang, const live_slide_t *ls, int64_t used);
+	/* what follows the form, or NULL */
+	void (*after_form)(buf_t *b, const session_t *s, const live_slide_t *ls, const char *cid);
+	/* the results when there are answers, or NULL */
+	void (*results)(buf_t *b, const char *lang, const live_slide_t *ls, json_t *t,
+	                json_int_t answers);
+	page_allowance_t allowance;
+} page_kind_t;
+
+static const page_kind_t page_kinds[] = {
+    [SLIDE_OPEN] = {form_open, NULL, results_open, ALLOW_MAX_ANSWERS},
+    [SLIDE_CLOUD] = {form_cloud, NULL, results_cloud, ALLOW_MAX_ANSWERS},
+    [SLIDE_CHOICE] = {form_choice, NULL, results_choice, ALLOW_ONE},
+    [SLIDE_SCALE] = {form_scale, NULL, results_scale, ALLOW_ONE},
+    [SLIDE_RANK] = {form_rank, NULL, results_rank, ALLOW_ONE},
+    [SLIDE_QA] = {form_qa, after_form_qa, NULL, ALLOW_ALWAYS},
+};
+
+static const page_kind_t *page_kind(slide_kind_t kind)
+{
+	static const page_kind_t none = {NULL, NULL, NULL, ALLOW_ALWAYS};
+	return (size_t)kind < sizeof page_kinds / sizeof *page_kinds ? &page_kinds[kind] : &none;
+}
+
+/* ---- the participant's page ---- */
+
+/* The question's input as a plain form (the page without JavaScript). */
+static void render_form(buf_t *b, session_t *s, live_slide_t *ls, int64_t used)
+{
+	const page_kind_t *k = page_kind(ls->s.kind);
+	unsigned char raw[12];
+	char cid[25];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(cid, sizeof cid, raw, sizeof raw,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	html_printf(b,
+	            "<form method=\"post\" action=\"/%s\" class=\"answer-form\">"
+	            "<input type=\"hidden\" name=\"id\" value=\"%s\">"
+	            "<input type=\"hidden\" name=\"slide\" value=\"%lld\">",
+	            s->row.code, cid, (long long)ls->id);
+	if (k->form)
+		k->form(b, s->lang, ls, used);
+	html_printf(b, "<button type=\"submit\">%s</button></form>", tr(s->lang, "form.send"));
+	if (k->after_form)
+		k->after_form(b, s, ls, cid);
 }
 
 /* The current slide's results as phones see them, as plain HTML (the page
@@ -413,112 +568,27 @@ static void render_results(buf_t *b, session_t *s, live_slide_t *ls)
 	const char *lang = s->lang;
 	/* under the question's h2 on a self-paced page, under the h1 live */
 	int h = s->row.self_paced ? 3 : 2;
-	buf_printf(b, "<section class=\"results\" aria-labelledby=\"results-%lld\">"
-		      "<h%d id=\"results-%lld\">%s</h%d>",
-		   (long long)ls->id, h, (long long)ls->id,
-		   tr(lang, s->row.open ? "results.so_far" : "results.title"), h);
+	html_printf(b,
+	            "<section class=\"results\" aria-labelledby=\"results-%lld\">"
+	            "<h%d id=\"results-%lld\">%s</h%d>",
+	            (long long)ls->id, h, (long long)ls->id,
+	            tr(lang, s->row.open ? "results.so_far" : "results.title"), h);
 	if (!s->row.results) {
-		buf_printf(b, "<p class=\"waiting\">%s</p></section>", tr(lang, "results.hidden"));
+		html_printf(b, "<p class=\"waiting\">%s</p></section>", tr(lang, "results.hidden"));
 		return;
 	}
 	json_t *t = live_phones_json(ls);
 	json_int_t resp = json_integer_value(json_object_get(t, "respondents"));
 	json_int_t answers = json_integer_value(json_object_get(t, "answers"));
-	buf_printf(b, "<p class=\"result-count\">%lld %s</p>", (long long)resp,
-		   tr(lang, resp == 1 ? "results.respondent" : "results.respondents"));
-	size_t i;
-	json_t *it;
-	switch (answers ? ls->s.kind : SLIDE_CONTENT) {
-	case SLIDE_CHOICE:
-		buf_puts(b, "<ul class=\"result-list\">");
-		json_array_foreach(json_object_get(t, "options"), i, it)
-		{
-			json_int_t pct = json_integer_value(json_object_get(it, "percent"));
-			buf_puts(b, "<li>");
-			put_esc(b, json_string_value(json_object_get(it, "label")));
-			buf_printf(b, ": %lld%% (%lld)<meter min=\"0\" max=\"100\" value=\"%lld\">"
-				      "</meter></li>",
-				   (long long)pct,
-				   (long long)json_integer_value(json_object_get(it, "count")),
-				   (long long)pct);
-		}
-		buf_puts(b, "</ul>");
-		break;
-	case SLIDE_CLOUD:
-		buf_puts(b, "<ul class=\"result-list\">");
-		json_array_foreach(json_object_get(t, "words"), i, it)
-		{
-			buf_puts(b, "<li>");
-			put_esc(b, json_string_value(json_object_get(it, "text")));
-			buf_printf(b, " (%lld)</li>",
-				   (long long)json_integer_value(json_object_get(it, "count")));
-		}
-		buf_puts(b, "</ul>");
-		break;
-	case SLIDE_SCALE:
-		buf_puts(b, "<ul class=\"result-list\">");
-		json_array_foreach(json_object_get(t, "statements"), i, it)
-		{
-			json_t *mean = json_object_get(it, "mean");
-			buf_puts(b, "<li>");
-			put_esc(b, json_string_value(json_object_get(it, "text")));
-			buf_puts(b, ": ");
-			if (json_is_number(mean)) {
-				buf_printf(b, "%s ", tr(lang, "results.mean"));
-				put_decimal(b, lang, json_number_value(mean));
-				buf_printf(b,
-					   " / %d<meter min=\"1\" max=\"%d\" value=\"%.2f\"></meter>",
-					   ls->s.scale_max, ls->s.scale_max, json_number_value(mean));
-			} else {
-				buf_puts(b, "–");
-			}
-			buf_puts(b, "</li>");
-		}
-		buf_puts(b, "</ul>");
-		break;
-	case SLIDE_RANK:
-		buf_puts(b, "<ol class=\"result-list\">");
-		json_array_foreach(json_object_get(t, "options"), i, it)
-		{
-			json_t *mean = json_object_get(it, "mean");
-			buf_puts(b, "<li>");
-			put_esc(b, json_string_value(json_object_get(it, "label")));
-			if (json_is_number(mean)) {
-				buf_printf(b, " (%s ", tr(lang, "results.place"));
-				put_decimal(b, lang, json_number_value(mean));
-				buf_puts(b, ")");
-			}
-			buf_puts(b, "</li>");
-		}
-		buf_puts(b, "</ol>");
-		break;
-	case SLIDE_OPEN: {
-		json_t *items = json_object_get(t, "items");
-		buf_puts(b, "<ul class=\"result-answers\">");
-		json_array_foreach(items, i, it)
-		{
-			buf_puts(b, "<li>");
-			put_esc(b, json_string_value(json_object_get(it, "text")));
-			buf_puts(b, "</li>");
-		}
-		buf_puts(b, "</ul>");
-		long long more = (long long)answers - (long long)json_array_size(items);
-		if (more == 1)
-			buf_printf(b, "<p class=\"hint\">%s</p>", tr(lang, "results.more_one"));
-		if (more > 1) {
-			/* the table's text holds the number's place */
-			char line[128];
-			snprintf(line, sizeof line, tr(lang, "results.more"), more);
-			buf_printf(b, "<p class=\"hint\">%s</p>", line);
-		}
-		break;
-	}
-	default:
-		buf_printf(b, "<p class=\"waiting\">%s</p>", tr(lang, "results.none"));
-		break;
-	}
+	html_printf(b, "<p class=\"result-count\">%lld %s</p>", (long long)resp,
+	            tr(lang, resp == 1 ? "results.respondent" : "results.respondents"));
+	const page_kind_t *k = page_kind(ls->s.kind);
+	if (answers && k->results)
+		k->results(b, lang, ls, t, answers);
+	else
+		html_printf(b, "<p class=\"waiting\">%s</p>", tr(lang, "results.none"));
 	json_decref(t);
-	buf_puts(b, "</section>");
+	html_printf(b, "</section>");
 }
 
 /* How much of the current question's allowance this participant has used
@@ -534,16 +604,12 @@ static int64_t used_by(app_t *a, live_slide_t *ls, http_request_t *req, const ch
 	return made[0] ? 0 : tally_used(ls->tally, key);
 }
 
-/* Whether the form has room for more from one who used `used`; Q&A always
- * has, for upvotes. */
+/* Whether the form has room for more from one who used `used`. */
 static bool form_full(const slide_t *sl, int64_t used)
 {
-	switch (sl->kind) {
-	case SLIDE_OPEN:
-	case SLIDE_CLOUD: return used >= sl->max_answers;
-	case SLIDE_CHOICE:
-	case SLIDE_SCALE:
-	case SLIDE_RANK: return used >= 1;
+	switch (page_kind(sl->kind)->allowance) {
+	case ALLOW_ONE: return used >= 1;
+	case ALLOW_MAX_ANSWERS: return used >= sl->max_answers;
 	default: return false;
 	}
 }
@@ -564,34 +630,50 @@ static void render_mine(buf_t *b, session_t *s, live_slide_t *ls, uint64_t key)
 {
 	json_t *mine = tally_mine(ls->tally, key), *m;
 	size_t i, n = 0;
-	json_array_foreach(mine, i, m) if (!json_object_get(json_object_get(m, "value"), "upvote")) n++;
+	json_array_foreach (mine, i, m)
+		if (!json_object_get(json_object_get(m, "value"), "upvote"))
+			n++;
 	if (n == 0 || ls->s.kind == SLIDE_QA) {
 		json_decref(mine);
 		return;
 	}
-	buf_printf(b, "<div class=\"given\"><h3>%s</h3><ul class=\"mine-list\">",
-		   tr(s->lang, n > 1 ? "self.mine_many" : "self.mine_one"));
-	json_array_foreach(mine, i, m)
-	{
+	html_printf(b, "<div class=\"given\"><h3>%s</h3><ul class=\"mine-list\">",
+	            tr(s->lang, n > 1 ? "self.mine_many" : "self.mine_one"));
+	json_array_foreach (mine, i, m) {
 		char *text = answer_text(&ls->s, json_object_get(m, "value"));
-		buf_puts(b, "<li>");
-		put_esc(b, text);
+		html_printf(b, "<li>%s", text);
 		if (json_is_true(json_object_get(m, "held")))
-			buf_printf(b, " <span class=\"mine-held\">(%s)</span>",
-				   tr(s->lang, "self.held"));
-		buf_puts(b, "</li>");
+			html_printf(b, " <span class=\"mine-held\">(%s)</span>",
+			            tr(s->lang, "self.held"));
+		html_printf(b, "</li>");
 		free(text);
 	}
-	buf_puts(b, "</ul></div>");
+	html_printf(b, "</ul></div>");
 	json_decref(mine);
+}
+
+/* A notice or error paragraph; role alert for an error, status else. */
+static void put_notice(buf_t *b, const char *notice, bool is_error)
+{
+	html_printf(b, "<p class=\"%s\" role=\"%s\">%s</p>", is_error ? "error" : "notice",
+	            is_error ? "alert" : "status", notice);
+}
+
+/* The slide's body: HTML that cmark rendered from the deck without raw
+ * HTML when the deck was parsed (model/deck.c), so safe as it is. */
+static void put_slide_body(buf_t *b, const live_slide_t *ls)
+{
+	html_printf(b, "<div class=\"slide-body\">");
+	html_raw_trusted(b, ls->s.body_html ? ls->s.body_html : "");
+	html_printf(b, "</div>");
 }
 
 /* A self-paced session without JavaScript: every slide, each question with
  * its own form (posting to /CODE like the live one) or what was given.
  * at is the slide a notice is about (0: none), shown in its section. */
 static void render_questionnaire(buf_t *c, app_t *a, session_t *s, http_request_t *req,
-				 const char *set_cookie, const char *notice, bool notice_is_error,
-				 int64_t at)
+                                 const char *set_cookie, const char *notice, bool notice_is_error,
+                                 int64_t at)
 {
 	const char *lang = s->lang;
 	char hex[33], made[160];
@@ -609,36 +691,30 @@ static void render_questionnaire(buf_t *c, app_t *a, session_t *s, http_request_
 		if (known && tally_used(s->slides[i].tally, key) > 0)
 			answered++;
 	}
-	buf_printf(c, "<p class=\"intro\">%s</p>", tr(lang, "self.intro"));
-	buf_puts(c, "<p class=\"progress\">");
-	buf_printf(c, tr(lang, "self.progress"), answered, questions);
-	buf_puts(c, "</p>");
+	char line[256];
+	snprintf(line, sizeof line, tr(lang, "self.progress"), answered, questions);
+	html_printf(c, "<p class=\"intro\">%s</p><p class=\"progress\">%s</p>",
+	            tr(lang, "self.intro"), line);
 	if (!s->row.open)
-		buf_printf(c, "<p class=\"closed\">%s</p>", tr(lang, "self.closed"));
+		html_printf(c, "<p class=\"closed\">%s</p>", tr(lang, "self.closed"));
 	size_t n = 0;
 	for (size_t i = 0; i < s->n_slides; i++) {
 		live_slide_t *ls = &s->slides[i];
 		if (!ls->tally) {
-			buf_printf(c, "<section class=\"slide context\" data-kind=\"content\">"
-				      "<div class=\"slide-body\">%s</div></section>",
-				   ls->s.body_html ? ls->s.body_html : "");
+			html_printf(c, "<section class=\"slide context\" data-kind=\"content\">");
+			put_slide_body(c, ls);
+			html_printf(c, "</section>");
 			continue;
 		}
 		n++;
-		buf_printf(c, "<section class=\"slide q\" id=\"q-%lld\" data-kind=\"%s\">"
-			      "<p class=\"q-number\">",
-			   (long long)ls->id, slide_kind_name(ls->s.kind));
-		buf_printf(c, tr(lang, "self.question_n"), n, questions);
-		buf_puts(c, "</p><h2>");
-		put_esc(c, ls->s.title);
-		buf_printf(c, "</h2><div class=\"slide-body\">%s</div>",
-			   ls->s.body_html ? ls->s.body_html : "");
-		if (notice && *notice && at == ls->id) {
-			buf_printf(c, "<p class=\"%s\" role=\"%s\">", notice_is_error ? "error" : "notice",
-				   notice_is_error ? "alert" : "status");
-			put_esc(c, notice);
-			buf_puts(c, "</p>");
-		}
+		snprintf(line, sizeof line, tr(lang, "self.question_n"), n, questions);
+		html_printf(c,
+		            "<section class=\"slide q\" id=\"q-%lld\" data-kind=\"%s\">"
+		            "<p class=\"q-number\">%s</p><h2>%s</h2>",
+		            (long long)ls->id, slide_kind_name(ls->s.kind), line, ls->s.title);
+		put_slide_body(c, ls);
+		if (notice && *notice && at == ls->id)
+			put_notice(c, notice, notice_is_error);
 		int64_t used = known ? tally_used(ls->tally, key) : 0;
 		if (known)
 			render_mine(c, s, ls, key);
@@ -646,20 +722,44 @@ static void render_questionnaire(buf_t *c, app_t *a, session_t *s, http_request_
 			render_form(c, s, ls, used);
 		if (results_due(s, ls, used))
 			render_results(c, s, ls);
-		buf_puts(c, "</section>");
+		html_printf(c, "</section>");
 	}
 }
 
-void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
-		       const char *notice, bool notice_is_error, const char *set_cookie)
+/* The live session's current slide: its title and body, then the form, a
+ * notice why there is none, and the results when they are due. */
+static void render_live(buf_t *c, app_t *a, session_t *s, http_request_t *req,
+                        const char *set_cookie)
 {
 	live_slide_t *ls = live_current(s);
+	html_printf(c, "<section class=\"slide\" data-kind=\"%s\">", slide_kind_name(ls->s.kind));
+	if (ls->s.kind != SLIDE_CONTENT && ls->s.title[0])
+		html_printf(c, "<h1>%s</h1>", ls->s.title);
+	put_slide_body(c, ls);
+	int64_t used = used_by(a, ls, req, set_cookie);
+	if (s->row.status != 0)
+		html_printf(c, "<p class=\"notice\">%s</p>", tr(s->lang, "err.ended"));
+	else if (slide_is_question(&ls->s) && !s->row.open)
+		html_printf(c, "<p class=\"notice\">%s</p>", tr(s->lang, "err.closed"));
+	else if (slide_is_question(&ls->s) && form_full(&ls->s, used))
+		html_printf(c, "<p class=\"waiting\">%s</p>", tr(s->lang, "form.done"));
+	else if (slide_is_question(&ls->s))
+		render_form(c, s, ls, used);
+	if (results_due(s, ls, used))
+		render_results(c, s, ls);
+	html_printf(c, "</section>");
+}
+
+void pages_participant(app_t *a, session_t *s, http_request_t *req, int status, const char *notice,
+                       bool notice_is_error, const char *set_cookie)
+{
 	buf_t c = BUF_INIT;
 	/* self-paced: which question the notice is about — the form that was
 	 * refused, or the one that was sent (?sent=SLIDE) */
 	int64_t at = 0;
 	char v[24];
-	if (s->row.self_paced && s->row.status == 0 && notice && *notice) {
+	bool self_paced = s->row.self_paced && s->row.status == 0;
+	if (self_paced && notice && *notice) {
 		if (notice_is_error && req->method == HTTP_M_POST &&
 		    http_form_field(req->body, req->body_len, "slide", 0, v, sizeof v) > 0)
 			at = strtoll(v, NULL, 10);
@@ -668,69 +768,49 @@ void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
 		live_slide_t *about = at ? live_slide_by_id(s, at) : NULL;
 		at = about && about->tally ? at : 0;
 	}
-	if (notice && *notice && at && notice_is_error) {
+	if (notice && *notice && at && notice_is_error)
 		/* said at the question too; up here so it is seen at once */
-		buf_printf(&c, "<p class=\"error\">%s <a href=\"#q-%lld\">%s</a></p>",
-			   tr(s->lang, "self.refused"), (long long)at, tr(s->lang, "self.to_question"));
-	} else if (notice && *notice && !at) {
-		buf_printf(&c, "<p class=\"%s\" role=\"%s\">", notice_is_error ? "error" : "notice",
-			   notice_is_error ? "alert" : "status");
-		put_esc(&c, notice);
-		buf_puts(&c, "</p>");
-	}
-	if (s->row.self_paced && s->row.status == 0) {
-		buf_puts(&c, "<div class=\"questionnaire\">");
+		html_printf(&c, "<p class=\"error\">%s <a href=\"#q-%lld\">%s</a></p>",
+		            tr(s->lang, "self.refused"), (long long)at,
+		            tr(s->lang, "self.to_question"));
+	else if (notice && *notice && !at)
+		put_notice(&c, notice, notice_is_error);
+	if (self_paced) {
+		html_printf(&c, "<div class=\"questionnaire\">");
 		render_questionnaire(&c, a, s, req, set_cookie, notice, notice_is_error, at);
-		buf_puts(&c, "</div>");
-		goto page;
+		html_printf(&c, "</div>");
+	} else {
+		render_live(&c, a, s, req, set_cookie);
 	}
-	buf_printf(&c, "<section class=\"slide\" data-kind=\"%s\">", slide_kind_name(ls->s.kind));
-	if (ls->s.kind != SLIDE_CONTENT && ls->s.title[0]) {
-		buf_puts(&c, "<h1>");
-		put_esc(&c, ls->s.title);
-		buf_puts(&c, "</h1>");
-	}
-	buf_puts(&c, "<div class=\"slide-body\">");
-	buf_puts(&c, ls->s.body_html ? ls->s.body_html : "");
-	buf_puts(&c, "</div>");
-	int64_t used = used_by(a, ls, req, set_cookie);
-	if (s->row.status != 0)
-		buf_printf(&c, "<p class=\"notice\">%s</p>", tr(s->lang, "err.ended"));
-	else if (slide_is_question(&ls->s) && !s->row.open)
-		buf_printf(&c, "<p class=\"notice\">%s</p>", tr(s->lang, "err.closed"));
-	else if (slide_is_question(&ls->s) && form_full(&ls->s, used))
-		buf_printf(&c, "<p class=\"waiting\">%s</p>", tr(s->lang, "form.done"));
-	else if (slide_is_question(&ls->s))
-		render_form(&c, s, ls, used);
-	if (results_due(s, ls, used))
-		render_results(&c, s, ls);
-	buf_puts(&c, "</section>");
-page:;
-	char *title = esc(s->title);
-	const char *pairs[] = {"lang", s->lang, "code", s->row.code, "title", title,
-			       "content", c.data, NULL};
-	send_html(req, status, pages_fill(a->t_participant, pairs), set_cookie);
-	free(title);
+	const page_var_t vars[] = {
+	    {"lang", s->lang, NULL},
+	    {"code", s->row.code, NULL},
+	    {"title", s->title, NULL},
+	    {"content", NULL, c.data},
+	    {NULL, NULL, NULL},
+	};
+	send_html(req, status, fill(a->t_participant, vars), set_cookie);
 	buf_free(&c);
 }
 
 void pages_present(app_t *a, session_t *s, http_request_t *req)
 {
-	char *title = esc(s->title);
-	const char *pairs[] = {"lang", s->lang, "code", s->row.code, "title", title, NULL};
-	send_html(req, 200, pages_fill(a->t_present, pairs), NULL);
-	free(title);
+	const page_var_t vars[] = {{"lang", s->lang, NULL},
+	                           {"code", s->row.code, NULL},
+	                           {"title", s->title, NULL},
+	                           {NULL, NULL, NULL}};
+	send_html(req, 200, fill(a->t_present, vars), NULL);
 }
 
 void pages_app(app_t *a, http_request_t *req)
 {
 	if (!a->t_app) {
 		http_respond_error(req, 404, "not_found", "the workspace pages are not installed",
-				   NULL);
+		                   NULL);
 		return;
 	}
-	const char *pairs[] = {"lang", "nl", NULL};
-	send_html(req, 200, pages_fill(a->t_app, pairs), NULL);
+	const page_var_t vars[] = {{"lang", "nl", NULL}, {NULL, NULL, NULL}};
+	send_html(req, 200, fill(a->t_app, vars), NULL);
 }
 
 void pages_qr_svg(app_t *a, session_t *s, http_request_t *req)
@@ -743,6 +823,6 @@ void pages_qr_svg(app_t *a, session_t *s, http_request_t *req)
 		return;
 	}
 	http_respond(req, 200, "image/svg+xml", "Cache-Control: public, max-age=3600\r\n", b.data,
-		     b.len);
+	             b.len);
 	buf_free(&b);
 }

@@ -7,12 +7,14 @@
  * A report of a large event takes seconds, so it is written on libuv's
  * thread pool (uv_queue_work): the worker opens the report, writes it to a
  * temporary file, reads the file back and removes it; the loop thread only
- * sends the bytes. The worker reads through the same store as the loop's
- * synchronous reads; SQLite's connection is serialised and every read
- * prepares its own statements, so the two never share a statement. The
- * loop never touches the job while the worker has it.
+ * sends the bytes. The worker reads through a reader of its own
+ * (store_reader_open): its own connection, so the pool never shares the
+ * loop's, and one snapshot for the whole report, so a report made during a
+ * meeting counts every question as of the same moment. The loop never
+ * touches the job while the worker has it.
  *
- * Because the worker reads the store, the store must outlive it: the app
+ * Because the worker's reader belongs to the store, the store must outlive
+ * it: the app
  * counts its jobs on the pool (app_busy), and when the server stops
  * (app_stop) a report gives up at its next question so that the store can
  * close soon after.
@@ -31,6 +33,7 @@
 #include "report/report.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 enum { REPORT_MAX_BYTES = 512 * 1024 * 1024 };
 
@@ -97,16 +100,22 @@ static void render(uv_work_t *work)
 {
 	report_work_t *w = work->data;
 	report_t *r = NULL;
+	store_t *rd = NULL;
 	if (atomic_load(&w->app->stopping)) {
 		w->rc = REPORT_ECANCELED;
 		return;
 	}
-	w->rc = report_open(w->app->store, w->event_id, NULL, w->session, &r, w->err,
-			    sizeof w->err);
-	if (w->rc == REPORT_EINVAL)
-		store_event_sessions(w->app->store, w->event_id, count_session, &w->n_sessions);
-	if (w->rc)
+	if (store_reader_open(w->app->store, &rd, w->err, sizeof w->err) != STORE_OK) {
+		w->rc = REPORT_ESTORE;
 		return;
+	}
+	w->rc = report_open(rd, w->event_id, NULL, w->session, &r, w->err, sizeof w->err);
+	if (w->rc == REPORT_EINVAL)
+		store_event_sessions(rd, w->event_id, count_session, &w->n_sessions);
+	if (w->rc) {
+		store_reader_close(rd);
+		return;
+	}
 	r->cancel = &w->app->stopping;
 	file_name(r, w, w->name, sizeof w->name);
 	const char *tmp = getenv("TMPDIR");
@@ -117,11 +126,13 @@ static void render(uv_work_t *work)
 		snprintf(w->err, sizeof w->err, "no room for a temporary file: %m");
 		w->rc = REPORT_EWRITE;
 		report_free(r);
+		store_reader_close(rd);
 		return;
 	}
 	close(fd);
 	w->rc = report_write(r, w->fmt, path, NULL, NULL, w->err, sizeof w->err);
 	report_free(r);
+	store_reader_close(rd);
 	if (w->rc == 0) {
 		w->body = file_read(path, REPORT_MAX_BYTES, &w->len);
 		if (!w->body) {
@@ -132,7 +143,7 @@ static void render(uv_work_t *work)
 	unlink(path);
 }
 
-/* msg is English (i18n.c), sent in the language the request asks for. */
+/* msg is a key of i18n.c's table, sent in the language the request asks for. */
 static void refuse(http_request_t *req, int status, const char *code, const char *msg)
 {
 	http_respond_error(req, status, code, tr_req(req, msg), NULL);
@@ -145,13 +156,10 @@ static void no_such_session(const report_work_t *w)
 	char msg[256];
 	const char *lang = tr_req_lang(w->req);
 	if (w->n_sessions == 1)
-		snprintf(msg, sizeof msg,
-			 tr_msg(lang, "this event has 1 session; there is no session %d"),
-			 w->session);
+		snprintf(msg, sizeof msg, tr(lang, "reports.no_session_one"), w->session);
 	else
-		snprintf(msg, sizeof msg,
-			 tr_msg(lang, "this event has %d sessions; there is no session %d"),
-			 w->n_sessions, w->session);
+		snprintf(msg, sizeof msg, tr(lang, "reports.no_session"), w->n_sessions,
+		         w->session);
 	http_respond_error(w->req, 400, "bad_request", msg, NULL);
 }
 
@@ -170,15 +178,15 @@ static void rendered(uv_work_t *work, int status)
 		no_such_session(w);
 	} else if (status == 0 && w->rc == REPORT_ENOTFOUND) {
 		/* deleted while the report waited for the pool */
-		refuse(w->req, 404, "not_found", "no such event");
+		refuse(w->req, 404, "not_found", "events.no_such");
 	} else if (status == 0 && w->rc == REPORT_ECANCELED) {
 		log_info("report of event %lld: stopped, the server is stopping",
 			 (long long)w->event_id);
-		refuse(w->req, 503, "unavailable", "the server is stopping; try again in a moment");
+		refuse(w->req, 503, "unavailable", "reports.stopping");
 	} else {
 		log_error("report of event %lld: %s", (long long)w->event_id,
 			  status ? uv_strerror(status) : w->err);
-		refuse(w->req, 503, "unavailable", "the report could not be made; try again later");
+		refuse(w->req, 503, "unavailable", "reports.failed");
 	}
 	free(w->body);
 	free(w);
@@ -189,8 +197,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 	char f[16], sess[16];
 	report_format_t fmt;
 	if (http_query(req, "format", f, sizeof f) < 0 || report_format_parse(f, &fmt) < 0) {
-		refuse(req, 400, "bad_request",
-		       "format must be one of pdf, md, html, csv, xlsx, json");
+		refuse(req, 400, "bad_request", "reports.format");
 		return;
 	}
 	int session = 0;
@@ -198,15 +205,12 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 		char *end;
 		long v = strtol(sess, &end, 10);
 		if (!*sess || *end || v < 1 || v > 100000) {
-			refuse(req, 400, "bad_request",
-			       "session must be a session number (1, 2, …) or all");
+			refuse(req, 400, "bad_request", "reports.session");
 			return;
 		}
 		session = (int)v;
 	}
-	report_work_t *w = calloc(1, sizeof *w);
-	if (!w)
-		abort();
+	report_work_t *w = xcalloc(1, sizeof *w);
 	w->work.data = w;
 	w->req = req;
 	w->app = a;
@@ -216,7 +220,7 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 	int rc = uv_queue_work(a->loop, &w->work, render, rendered);
 	if (rc < 0) {
 		free(w);
-		refuse(req, 503, "unavailable", "the report could not be started");
+		refuse(req, 503, "unavailable", "reports.not_started");
 		return;
 	}
 	a->pool_jobs++;

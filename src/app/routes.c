@@ -2,6 +2,13 @@
  * routes: which handler answers which request, and the small handlers
  * that need no file of their own (state, control, moderation flags).
  * Paths and their answers are documented in docs/protocol.md.
+ *
+ * app_handle is a look-up in the route tables (app_routes below, then
+ * workspace_routes): the checks every route needs (method, login, CSRF,
+ * access to the event, body limit) are made here from the route's row, in
+ * the order internal.h lists, so no handler can forget one. The look-up
+ * matches the path in place: the answer POST and the participant stream
+ * are served without an allocation before their handler.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,19 +18,31 @@
 #include "app/reports.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 enum { CONTROL_BODY_MAX = 16 * 1024 };
 
 static void not_found(http_request_t *req)
 {
-	http_respond_error(req, 404, "not_found", tr_req(req, "not found"), NULL);
+	http_respond_error(req, 404, "not_found", tr_req(req, "api.not_found"), NULL);
 }
 
-static void wrong_method(http_request_t *req, const char *allow)
+/* 405 with every method the path takes (a mask of APP_*). */
+static void wrong_method(http_request_t *req, unsigned allow)
 {
-	char hdr[64];
-	snprintf(hdr, sizeof hdr, "Allow: %s\r\n", allow);
-	http_respond_error(req, 405, "method_not_allowed", tr_req(req, "method not allowed"), hdr);
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+	    {APP_GET, "GET"}, {APP_POST, "POST"}, {APP_PUT, "PUT"}, {APP_DELETE, "DELETE"}};
+	char hdr[64] = "Allow: ";
+	size_t n = strlen(hdr);
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (allow & names[i].bit)
+			n += (size_t)snprintf(hdr + n, sizeof hdr - n, "%s%s", n > 7 ? ", " : "",
+			                      names[i].name);
+	snprintf(hdr + n, sizeof hdr - n, "\r\n");
+	http_respond_error(req, 405, "method_not_allowed", tr_req(req, "api.method_not_allowed"), hdr);
 }
 
 /*
@@ -53,92 +72,25 @@ static void lookup_failed(app_t *a, http_request_t *req)
 	bucket_take(&a->lookups, http_peer_key(req), uv_now(a->loop), true, &retry);
 }
 
-/* The live session with this code for a page, or NULL once the request
- * was answered (over its look-up budget, or no such session). */
-static session_t *page_session(app_t *a, http_request_t *req, const char *code)
-{
-	if (lookup_blocked(a, req, true))
-		return NULL;
-	session_t *s = live_find(a, code);
-	if (!s) {
-		lookup_failed(a, req);
-		pages_index(a, req, 404, tr("nl", "err.code"), NULL);
-	} else if (s->row.status != 0) {
-		pages_index(a, req, 410, tr(s->lang, "err.ended"), NULL);
-		return NULL;
-	}
-	return s;
-}
-
-/* ?hidden=1: moderators' results, hidden answers included. */
-static bool wants_hidden(const http_request_t *req)
-{
-	char h[8];
-	return http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
-}
-
-/* The logged-in user, or answers 401/403 and returns 0. */
-static int64_t need_user(app_t *a, http_request_t *req, bool changes)
-{
-	bool csrf_ok;
-	int64_t user = auth_user(a, req, &csrf_ok);
-	if (!user) {
-		http_respond_error(req, 401, "unauthorized", tr_req(req, "log in first"), NULL);
-		return 0;
-	}
-	if (changes && !csrf_ok) {
-		http_respond_error(req, 403, "csrf",
-		                   tr_req(req, "missing or wrong X-CSRF-Token header (see GET "
-		                               "/api/v1/me)"),
-		                   NULL);
-		return 0;
-	}
-	return user;
-}
-
-/*
- * The logged-in user with at least `level` on the session's event (see
- * workspace_access), or answers 401/403 and returns 0.
- */
-static int64_t need_access(app_t *a, http_request_t *req, session_t *s, int level, bool changes)
-{
-	int64_t user = need_user(a, req, changes);
-	if (!user)
-		return 0;
-	if (workspace_access(a, user, s->row.event_id) < level) {
-		http_respond_error(req, 403, "forbidden",
-				   tr_req(req, level >= ACCESS_FACILITATOR
-						       ? "only the event's facilitators may do this"
-						       : "this event is not shared with you"),
-				   NULL);
-		return 0;
-	}
-	return user;
-}
-
 /* ---- control ---- */
 
-static void control(app_t *a, session_t *s, http_request_t *req)
+/* POST /api/v1/sessions/:code/control (its body limit is the route's). */
+static void control(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	if (req->body_len > CONTROL_BODY_MAX) {
-		http_respond_error(req, 413, "too_long", tr_req(req, "request body too large"), NULL);
-		return;
-	}
+	session_t *s = m->session;
 	json_error_t jerr;
 	json_t *body = json_loadb(req->body, req->body_len, 0, &jerr);
 	const char *action = json_string_value(json_object_get(body, "action"));
 	if (!action) {
 		json_decref(body);
 		http_respond_error(req, 400, "invalid",
-		                   tr_req(req, "expected a JSON object with \"action\": next, "
-		                               "prev, goto, open, close, show-results, "
-		                               "hide-results or end"),
+		                   tr_req(req, "sessions.expected_action"),
 		                   NULL);
 		return;
 	}
 	if (s->row.status != 0) {
 		json_decref(body);
-		http_respond_error(req, 409, "ended", tr_req(req, "this session has ended"), NULL);
+		http_respond_error(req, 409, "ended", tr_req(req, "sessions.ended"), NULL);
 		return;
 	}
 	store_session_t before = s->row;
@@ -156,8 +108,7 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 		if (!ls) {
 			json_decref(body);
 			http_respond_error(req, 400, "invalid",
-			                   tr_req(req, "\"slide\" must be the id of a slide of "
-			                               "this session"),
+			                   tr_req(req, "sessions.slide"),
 			                   NULL);
 			return;
 		}
@@ -181,8 +132,7 @@ static void control(app_t *a, session_t *s, http_request_t *req)
 	} else {
 		json_decref(body);
 		http_respond_error(req, 400, "invalid",
-		                   tr_req(req, "unknown action; expected next, prev, goto, open, "
-		                               "close, show-results or hide-results"),
+		                   tr_req(req, "sessions.unknown_action"),
 		                   NULL);
 		return;
 	}
@@ -219,7 +169,7 @@ static void flag_saved(store_job_t *job)
 	bool v = job->u.flag.value;
 	if (job->status != STORE_OK) {
 		http_respond_error(f->req, 503, "unavailable",
-		                   tr_req(f->req, "the change could not be saved"), NULL);
+		                   tr_req(f->req, "api.change_not_saved"), NULL);
 	} else {
 		/* Applied after the commit: what the screen shows is what is stored. */
 		if (job->kind == STORE_JOB_HIDE) {
@@ -243,68 +193,38 @@ static void flag_saved(store_job_t *job)
 	free(f);
 }
 
-static void moderate(app_t *a, http_request_t *req, const char *rest)
+/* ?hidden=1: moderators' results, hidden answers included. */
+static bool wants_hidden(const http_request_t *req)
 {
-	char *end;
-	long long id = strtoll(rest, &end, 10);
-	if (end == rest || *end != '/' || id <= 0) {
-		not_found(req);
-		return;
-	}
-	const char *verb = end + 1;
-	store_job_kind_t kind;
-	bool value;
-	if (strcmp(verb, "hide") == 0)
-		kind = STORE_JOB_HIDE, value = true;
-	else if (strcmp(verb, "show") == 0)
-		kind = STORE_JOB_HIDE, value = false;
-	else if (strcmp(verb, "answered") == 0)
-		kind = STORE_JOB_ANSWERED, value = true;
-	else if (strcmp(verb, "unanswered") == 0)
-		kind = STORE_JOB_ANSWERED, value = false;
-	else if (strcmp(verb, "pin") == 0)
-		kind = STORE_JOB_PIN, value = true;
-	else if (strcmp(verb, "unpin") == 0)
-		kind = STORE_JOB_PIN, value = false;
-	else {
-		not_found(req);
-		return;
-	}
-	if (req->method != HTTP_M_POST) {
-		wrong_method(req, "POST");
-		return;
-	}
-	bool csrf_ok;
-	if (!auth_user(a, req, &csrf_ok)) {
-		http_respond_error(req, 401, "unauthorized", tr_req(req, "log in first"), NULL);
-		return;
-	}
-	session_t *s;
-	live_slide_t *ls;
-	if (!live_find_answer(a, id, &s, &ls)) {
-		http_respond_error(req, 404, "not_found",
-				   tr_req(req, "no such answer in a live session"), NULL);
-		return;
-	}
-	int64_t user = need_access(a, req, s, ACCESS_MODERATOR, true);
-	if (!user)
-		return;
+	char h[8];
+	return http_query(req, "hidden", h, sizeof h) > 0 && strcmp(h, "1") == 0;
+}
+
+/* ---- /api/v1/answers/:answer/VERB ---- */
+
+/* A moderation route's arg: the job and the value it sets. */
+#define FLAG(kind, value) ((int)(kind)*2 + (value))
+
+static void moderate(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	store_job_kind_t kind = (store_job_kind_t)(m->route->arg / 2);
+	bool value = m->route->arg % 2;
+	session_t *s = m->session;
+	live_slide_t *ls = m->slide;
 	if (kind != STORE_JOB_HIDE && ls->s.kind != SLIDE_QA) {
 		http_respond_error(req, 400, "invalid",
-				   tr_req(req, "only Q&A questions can be marked answered or pinned"),
+				   tr_req(req, "sessions.qa_only"),
 		                   NULL);
 		return;
 	}
-	flag_t *f = calloc(1, sizeof *f);
-	if (!f)
-		abort();
+	flag_t *f = xcalloc(1, sizeof *f);
 	f->job.kind = kind;
 	f->job.done = flag_saved;
-	f->job.u.flag.answer_id = id;
+	f->job.u.flag.answer_id = m->id;
 	f->job.u.flag.value = value;
 	f->job.u.flag.event_id = s->row.event_id;
 	f->job.u.flag.session_id = s->row.id;
-	f->job.u.flag.user_id = user;
+	f->job.u.flag.user_id = m->user;
 	f->app = a;
 	f->req = req;
 	f->session = s;
@@ -312,278 +232,468 @@ static void moderate(app_t *a, http_request_t *req, const char *rest)
 	store_submit(a->store, &f->job);
 }
 
-/* ---- /api/v1/sessions/CODE/... ---- */
+/* ---- /api/v1/sessions/:code/... ---- */
 
-static void session_api(app_t *a, http_request_t *req, const char *rest)
+static void session_state(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	char code[16];
-	size_t n = strcspn(rest, "/");
-	if (n >= sizeof code) {
-		not_found(req);
+	session_t *s = m->session;
+	http_respond(req, 200, "application/json; charset=utf-8", NULL, s->state, strlen(s->state));
+}
+
+static void session_stream(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	live_stream(a, m->session, req, STREAM_PARTICIPANT);
+}
+
+static void session_answers(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	answers_post_json(a, m->session, req);
+}
+
+static void session_questions(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	json_t *q = live_qa(m->session);
+	if (!q)
+		http_respond_error(req, 404, "not_found", "the current slide is not Q&A", NULL);
+	else
+		http_respond_json(req, 200, q, NULL);
+}
+
+static void session_questionnaire(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	questionnaire_get(a, m->session, req);
+}
+
+static void session_qr(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	pages_qr_svg(a, m->session, req);
+}
+
+static void session_results(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	http_respond_json(req, 200, live_results(m->session, wants_hidden(req)), NULL);
+}
+
+static void session_results_stream(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	live_stream(a, m->session, req, wants_hidden(req) ? STREAM_MODERATOR : STREAM_PRESENTER);
+}
+
+static void session_report(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	reports_get(a, m->session, req);
+}
+
+static void session_not_found(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	not_found(req);
+}
+
+/* ---- pages ---- */
+
+static void index_page(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	pages_index(a, req, 200, NULL, NULL);
+}
+
+static void join(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	char code[32];
+	int n = http_query(req, "code", code, sizeof code);
+	/* People type spaces between the groups of digits. */
+	char digits[32];
+	size_t k = 0;
+	for (int i = 0; i < n && k + 1 < sizeof digits; i++)
+		if (code[i] != ' ')
+			digits[k++] = code[i];
+	digits[k] = '\0';
+	if (!is_code(digits)) {
+		pages_index(a, req, 400, tr("nl", "err.code_format"), NULL);
 		return;
 	}
-	memcpy(code, rest, n);
-	code[n] = '\0';
-	const char *sub = rest + n;
-	if (lookup_blocked(a, req, false))
+	if (lookup_blocked(a, req, true))
 		return;
+	if (!live_find(a, digits)) {
+		lookup_failed(a, req);
+		pages_index(a, req, 404, tr("nl", "err.code"), NULL);
+		return;
+	}
+	char hdr[64];
+	snprintf(hdr, sizeof hdr, "Location: /%s\r\n", digits);
+	http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+}
+
+static void login_page(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	char t[8], next[256];
+	if (http_query(req, "token", t, sizeof t) >= 0 || strstr(req->query, "token=")) {
+		auth_login_link(a, req);
+		return;
+	}
+	if (http_query(req, "next", next, sizeof next) < 0)
+		snprintf(next, sizeof next, "/");
+	pages_login(a, req, 200, NULL, next);
+}
+
+static void login_post(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	auth_login_form(a, req);
+}
+
+static void logout(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	auth_logout(a, req);
+}
+
+static void app_page(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	pages_app(a, req);
+}
+
+static void present_page(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	pages_present(a, m->session, req);
+}
+
+static void participant_page(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	session_t *s = m->session;
+	char hex[33], cookie[160], sent[24]; /* "1", or a self-paced page's slide */
+	uint64_t key;
+	auth_participant(a, req, hex, &key, cookie);
+	bool ok = http_query(req, "sent", sent, sizeof sent) > 0;
+	pages_participant(a, s, req, 200, ok ? tr(s->lang, "form.sent") : NULL, false, cookie);
+}
+
+static void participant_post(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	answers_post_form(a, m->session, req);
+}
+
+static void static_file(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	if (!pages_static(a, req, m->rest))
+		not_found(req);
+}
+
+/* ---- the table ---- */
+
+/*
+ * The participant's two hot routes come first: the look-up stops at the
+ * first row that takes the path and the method.
+ */
+const app_route_t app_routes[] = {
+    APP_ROUTE(APP_POST, "/api/v1/sessions/:code/answers", session_answers, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/stream", session_stream, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code", session_state, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/questions", session_questions, APP_ROLE_ANYONE,
+              .flags = APP_R_ENDED),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/questionnaire", session_questionnaire,
+              APP_ROLE_ANYONE, .flags = APP_R_ENDED),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/qr.svg", session_qr, APP_ROLE_ANYONE,
+              .flags = APP_R_ENDED),
+    APP_ROUTE(APP_POST, "/api/v1/sessions/:code/control", control, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF, .body_max = CONTROL_BODY_MAX),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/results", session_results, APP_ROLE_MODERATOR),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/results/stream", session_results_stream,
+              APP_ROLE_MODERATOR),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/report", session_report, APP_ROLE_MODERATOR),
+    /* an unknown path of a session still costs a look-up */
+    APP_ROUTE(APP_ANY, "/api/v1/sessions/:code/*", session_not_found, APP_ROLE_ANYONE,
+              .flags = APP_R_FALLBACK),
+
+    APP_ROUTE(APP_POST, "/api/v1/answers/:answer/hide", moderate, APP_ROLE_MODERATOR,
+              .flags = APP_R_CSRF, .arg = FLAG(STORE_JOB_HIDE, true)),
+    APP_ROUTE(APP_POST, "/api/v1/answers/:answer/show", moderate, APP_ROLE_MODERATOR,
+              .flags = APP_R_CSRF, .arg = FLAG(STORE_JOB_HIDE, false)),
+    APP_ROUTE(APP_POST, "/api/v1/answers/:answer/answered", moderate, APP_ROLE_MODERATOR,
+              .flags = APP_R_CSRF, .arg = FLAG(STORE_JOB_ANSWERED, true)),
+    APP_ROUTE(APP_POST, "/api/v1/answers/:answer/unanswered", moderate, APP_ROLE_MODERATOR,
+              .flags = APP_R_CSRF, .arg = FLAG(STORE_JOB_ANSWERED, false)),
+    APP_ROUTE(APP_POST, "/api/v1/answers/:answer/pin", moderate, APP_ROLE_MODERATOR,
+              .flags = APP_R_CSRF, .arg = FLAG(STORE_JOB_PIN, true)),
+    APP_ROUTE(APP_POST, "/api/v1/answers/:answer/unpin", moderate, APP_ROLE_MODERATOR,
+              .flags = APP_R_CSRF, .arg = FLAG(STORE_JOB_PIN, false)),
+
+    APP_ROUTE(APP_GET, "/", index_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/join", join, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/login", login_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/login", login_post, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/logout", logout, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/app", app_page, APP_ROLE_USER, .flags = APP_R_PAGE),
+    APP_ROUTE(APP_GET, "/app/*", app_page, APP_ROLE_USER, .flags = APP_R_PAGE),
+    APP_ROUTE(APP_GET, "/present/:code", present_page, APP_ROLE_MODERATOR,
+              .flags = APP_R_PAGE | APP_R_ENDED),
+    APP_ROUTE(APP_GET, "/media/*", media_serve, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/static/*", static_file, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/:code", participant_page, APP_ROLE_ANYONE,
+              .flags = APP_R_PAGE | APP_R_ENDED),
+    APP_ROUTE(APP_POST, "/:code", participant_post, APP_ROLE_ANYONE,
+              .flags = APP_R_PAGE | APP_R_ENDED),
+};
+#undef FLAG
+const size_t app_n_routes = sizeof app_routes / sizeof *app_routes;
+
+/* ---- the look-up ---- */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Matches path p (n bytes, no query) against a row's pattern and fills the
+ * parameters of m. Nothing is copied: the parameters point into p.
+ */
+static bool route_match(const char *pat, const char *p, size_t n, app_match_t *m)
+{
+	size_t i = 0;
+	while (*pat) {
+		if (pat[0] == '*') {
+			m->rest = p + i;
+			m->rest_len = n - i;
+			return true;
+		}
+		if (pat[0] != ':') {
+			if (i == n || p[i] != *pat)
+				return false;
+			i++, pat++;
+			continue;
+		}
+		size_t start = i;
+		while (i < n && p[i] != '/')
+			i++;
+		size_t len = i - start;
+		const char *seg = p + start;
+		if (len == 0)
+			return false;
+		if (strncmp(pat, ":code", 5) == 0) {
+			if (len < 6 || len > 8)
+				return false;
+			for (size_t k = 0; k < len; k++)
+				if (!is_digit(seg[k]))
+					return false;
+			m->code = seg, m->code_len = len, pat += 5;
+		} else if (strncmp(pat, ":name", 5) == 0) {
+			m->name = seg, m->name_len = len, pat += 5;
+		} else {
+			/* :event or :answer, a positive number */
+			int64_t id = 0;
+			for (size_t k = 0; k < len; k++) {
+				if (!is_digit(seg[k]) || id > (INT64_MAX - 9) / 10)
+					return false;
+				id = id * 10 + (seg[k] - '0');
+			}
+			if (id <= 0)
+				return false;
+			m->id = id;
+			m->answer = strncmp(pat, ":answer", 7) == 0;
+			pat += strcspn(pat, "/");
+		}
+	}
+	return i == n;
+}
+
+/* The bit of APP_* a method is: HEAD goes where GET goes. */
+static unsigned method_bit(http_method_t method)
+{
+	return method == HTTP_M_HEAD ? APP_GET : 1u << method;
+}
+
+typedef struct lookup {
+	app_match_t m;    /* of the row that takes the path and method */
+	unsigned allow;   /* the methods of the rows that take the path */
+	app_match_t path; /* of the first row that takes the path (m.route NULL: none) */
+	app_match_t fallback;
+} lookup_t;
+
+/* Fills l for path p[0..n); returns the row to answer, or NULL when none
+ * takes the method (l->allow is then the 405's) or the path. */
+static const struct {
+	const app_route_t *rows;
+	const size_t *n;
+} tables[] = {{app_routes, &app_n_routes}, {workspace_routes, &workspace_n_routes}};
+
+static const app_route_t *route_find(const char *p, size_t n, unsigned method, lookup_t *l)
+{
+	for (size_t t = 0; t < sizeof tables / sizeof *tables; t++) {
+		for (size_t i = 0; i < *tables[t].n; i++) {
+			const app_route_t *r = &tables[t].rows[i];
+			app_match_t m = {.route = r};
+			if (!route_match(r->pattern, p, n, &m))
+				continue;
+			if (r->flags & APP_R_FALLBACK) {
+				if (!l->fallback.route)
+					l->fallback = m;
+				continue;
+			}
+			if (!l->path.route)
+				l->path = m;
+			if (r->methods & method) {
+				l->m = m;
+				return r;
+			}
+			l->allow |= r->methods;
+		}
+	}
+	if (!l->path.route && l->fallback.route) {
+		l->m = l->fallback;
+		return l->m.route;
+	}
+	return NULL;
+}
+
+size_t app_body_limit(const char *url, size_t len)
+{
+	size_t n = 0, max = HTTP_MAX_BODY;
+	while (n < len && url[n] != '?')
+		n++;
+	/* The method is not known yet: the largest limit of the path's rows. */
+	for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+		for (size_t i = 0; i < *tables[t].n; i++) {
+			app_match_t m = {0};
+			const app_route_t *r = &tables[t].rows[i];
+			if (!(r->flags & APP_R_FALLBACK) && r->body_max > max &&
+			    route_match(r->pattern, url, n, &m))
+				max = r->body_max;
+		}
+	return max;
+}
+/*
+ * The session of the path's :code, or NULL once the request was answered:
+ * over the look-up budget (429), unknown (404), ended (410) where the row
+ * says so. A page is answered with the front page, an API call with JSON.
+ */
+static session_t *code_session(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	bool page = m->route->flags & APP_R_PAGE;
+	char code[16];
+	memcpy(code, m->code, m->code_len); /* at most 8 digits (route_match) */
+	code[m->code_len] = '\0';
+	if (lookup_blocked(a, req, page))
+		return NULL;
 	session_t *s = live_find(a, code);
 	if (!s) {
 		lookup_failed(a, req);
-		http_respond_error(req, 404, "not_found", tr("nl", "err.code"), NULL);
-		return;
-	}
-	bool get = req->method == HTTP_M_GET || req->method == HTTP_M_HEAD;
-	bool post = req->method == HTTP_M_POST;
-	if (s->row.status != 0 && (strcmp(sub, "/questions") == 0 || strcmp(sub, "/qr.svg") == 0 ||
-				   strcmp(sub, "/questionnaire") == 0)) {
-		http_respond_error(req, 410, "ended", tr(s->lang, "err.ended"), NULL);
-		return;
-	}
-	if (strcmp(sub, "") == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		http_respond(req, 200, "application/json; charset=utf-8", NULL, s->state,
-		             strlen(s->state));
-	} else if (strcmp(sub, "/stream") == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		live_stream(a, s, req, STREAM_PARTICIPANT);
-	} else if (strcmp(sub, "/questions") == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		json_t *q = live_qa(s);
-		if (!q)
-			http_respond_error(req, 404, "not_found", "the current slide is not Q&A",
-			                   NULL);
+		if (page)
+			pages_index(a, req, 404, tr("nl", "err.code"), NULL);
 		else
-			http_respond_json(req, 200, q, NULL);
-	} else if (strcmp(sub, "/questionnaire") == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		questionnaire_get(a, s, req);
-	} else if (strcmp(sub, "/answers") == 0) {
-		if (!post) {
-			wrong_method(req, "POST");
-			return;
-		}
-		answers_post_json(a, s, req);
-	} else if (strcmp(sub, "/qr.svg") == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		pages_qr_svg(a, s, req);
-	} else if (strcmp(sub, "/control") == 0) {
-		if (!post) {
-			wrong_method(req, "POST");
-			return;
-		}
-		if (need_access(a, req, s, ACCESS_FACILITATOR, true))
-			control(a, s, req);
-	} else if (strcmp(sub, "/results") == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		bool hidden = wants_hidden(req);
-		if (need_access(a, req, s, ACCESS_MODERATOR, false))
-			http_respond_json(req, 200, live_results(s, hidden), NULL);
-	} else if (strcmp(sub, "/results/stream") == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		bool hidden = wants_hidden(req);
-		if (need_access(a, req, s, ACCESS_MODERATOR, false))
-			live_stream(a, s, req, hidden ? STREAM_MODERATOR : STREAM_PRESENTER);
-	} else if (strcmp(sub, "/report") == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		if (need_access(a, req, s, ACCESS_MODERATOR, false))
-			reports_get(a, s, req);
-	} else {
-		not_found(req);
+			http_respond_error(req, 404, "not_found", tr("nl", "err.code"), NULL);
+		return NULL;
 	}
+	if (s->row.status != 0 && (m->route->flags & APP_R_ENDED)) {
+		if (page)
+			pages_index(a, req, 410, tr(s->lang, "err.ended"), NULL);
+		else
+			http_respond_error(req, 410, "ended", tr(s->lang, "err.ended"), NULL);
+		return NULL;
+	}
+	return s;
+}
+
+static void forbidden(http_request_t *req, const char *key)
+{
+	http_respond_error(req, 403, "forbidden", tr_req(req, key), NULL);
+}
+
+/*
+ * The row's role: fills m->user (and, for an :answer, m->session and
+ * m->slide; for an event role, m->level). Returns false once the request
+ * was answered: 401 (a page: 303 to the login), 403 csrf, 404 for an
+ * :answer not in a live session or an :event the user cannot see, 403
+ * below the role.
+ */
+static bool role_ok(app_t *a, http_request_t *req, app_match_t *m)
+{
+	const app_route_t *r = m->route;
+	bool csrf_ok;
+	m->user = auth_user(a, req, &csrf_ok);
+	if (!m->user && (r->flags & APP_R_PAGE)) {
+		char hdr[300];
+		snprintf(hdr, sizeof hdr, "Location: /login?next=%.200s\r\n", req->path);
+		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+		return false;
+	}
+	if (!m->user) {
+		http_respond_error(req, 401, "unauthorized", tr_req(req, "api.log_in"), NULL);
+		return false;
+	}
+	if ((r->flags & APP_R_CSRF) && !csrf_ok) {
+		http_respond_error(req, 403, "csrf",
+		                   tr_req(req, "api.csrf"),
+		                   NULL);
+		return false;
+	}
+	if (m->answer && !live_find_answer(a, m->id, &m->session, &m->slide)) {
+		http_respond_error(req, 404, "not_found",
+		                   tr_req(req, "sessions.no_such_answer"), NULL);
+		return false;
+	}
+	if (r->role == APP_ROLE_USER)
+		return true;
+	if (r->role == APP_ROLE_ADMIN) {
+		char name[128], role[32] = "";
+		store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+		if (strcmp(role, "admin") != 0) {
+			forbidden(req, r->refused ? r->refused : "api.admins_only");
+			return false;
+		}
+		return true;
+	}
+	int need = ACCESS_MODERATOR + (int)(r->role - APP_ROLE_MODERATOR);
+	if (m->session) {
+		m->level = workspace_access(a, m->user, m->session->row.event_id);
+	} else {
+		/* An :event: whoever cannot see it is not told it exists. */
+		m->level = workspace_access(a, m->user, m->id);
+		if (m->level == ACCESS_NONE) {
+			http_respond_error(req, 404, "not_found", tr_req(req, "events.no_such"),
+			                   NULL);
+			return false;
+		}
+		if (req->method != HTTP_M_GET && req->method != HTTP_M_HEAD &&
+		    m->level < ACCESS_FACILITATOR) {
+			forbidden(req, "events.moderators_change");
+			return false;
+		}
+	}
+	if (m->level < need) {
+		forbidden(req, r->refused ? r->refused
+		               : need >= ACCESS_FACILITATOR
+		                   ? "sessions.facilitators_only"
+		                   : "sessions.not_shared");
+		return false;
+	}
+	return true;
 }
 
 void app_handle(http_request_t *req, void *ctx)
 {
 	app_t *a = ctx;
-	const char *p = req->path;
-	bool get = req->method == HTTP_M_GET || req->method == HTTP_M_HEAD;
-	bool post = req->method == HTTP_M_POST;
-
-	if (strncmp(p, "/api/v1/sessions/", 17) == 0) {
-		session_api(a, req, p + 17);
+	lookup_t l = {0};
+	const app_route_t *r =
+	    route_find(req->path, strlen(req->path), method_bit(req->method), &l);
+	app_match_t *m = r ? &l.m : &l.path;
+	if (!m->route) {
+		not_found(req);
 		return;
 	}
-	if (strncmp(p, "/api/v1/answers/", 16) == 0) {
-		moderate(a, req, p + 16);
+	/* Before the method, as before any other answer: a code costs a
+	 * look-up whatever is asked of it. */
+	if (m->code && !(m->session = code_session(a, req, m)))
+		return;
+	if (!r) {
+		wrong_method(req, l.allow);
 		return;
 	}
-	if (strncmp(p, "/api/v1/me", 10) == 0 || strncmp(p, "/api/v1/events", 14) == 0 ||
-	    strncmp(p, "/api/v1/users", 13) == 0) {
-		bool csrf_ok;
-		int64_t user = auth_user(a, req, &csrf_ok);
-		if (!user) {
-			http_respond_error(req, 401, "unauthorized", tr_req(req, "log in first"), NULL);
-			return;
-		}
-		workspace_handle(a, req, user, csrf_ok);
+	if (r->role != APP_ROLE_ANYONE && !role_ok(a, req, m))
+		return;
+	if (req->body_len > (r->body_max ? r->body_max : HTTP_MAX_BODY)) {
+		http_respond_error(req, 413, "too_long", tr_req(req, "api.body_too_large"),
+		                   NULL);
 		return;
 	}
-	if (strcmp(p, "/app") == 0 || strncmp(p, "/app/", 5) == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		bool csrf_ok;
-		if (!auth_user(a, req, &csrf_ok)) {
-			char hdr[300];
-			snprintf(hdr, sizeof hdr, "Location: /login?next=%.200s\r\n", p);
-			http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
-			return;
-		}
-		pages_app(a, req);
-		return;
-	}
-	if (strncmp(p, "/media/", 7) == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		media_serve(a, req, p + 7);
-		return;
-	}
-	if (strncmp(p, "/static/", 8) == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		if (!pages_static(a, req, p + 8))
-			not_found(req);
-		return;
-	}
-	if (strcmp(p, "/") == 0) {
-		if (get)
-			pages_index(a, req, 200, NULL, NULL);
-		else
-			wrong_method(req, "GET");
-		return;
-	}
-	if (strcmp(p, "/join") == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		char code[32];
-		int n = http_query(req, "code", code, sizeof code);
-		/* People type spaces between the groups of digits. */
-		char digits[32];
-		size_t k = 0;
-		for (int i = 0; i < n && k + 1 < sizeof digits; i++)
-			if (code[i] != ' ')
-				digits[k++] = code[i];
-		digits[k] = '\0';
-		if (!is_code(digits)) {
-			pages_index(a, req, 400, tr("nl", "err.code_format"), NULL);
-			return;
-		}
-		if (lookup_blocked(a, req, true))
-			return;
-		if (!live_find(a, digits)) {
-			lookup_failed(a, req);
-			pages_index(a, req, 404, tr("nl", "err.code"), NULL);
-			return;
-		}
-		char hdr[64];
-		snprintf(hdr, sizeof hdr, "Location: /%s\r\n", digits);
-		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
-		return;
-	}
-	if (strcmp(p, "/login") == 0) {
-		if (post) {
-			auth_login_form(a, req);
-			return;
-		}
-		if (!get) {
-			wrong_method(req, "GET, POST");
-			return;
-		}
-		char t[8], next[256];
-		if (http_query(req, "token", t, sizeof t) >= 0 || strstr(req->query, "token=")) {
-			auth_login_link(a, req);
-			return;
-		}
-		if (http_query(req, "next", next, sizeof next) < 0)
-			snprintf(next, sizeof next, "/");
-		pages_login(a, req, 200, NULL, next);
-		return;
-	}
-	if (strcmp(p, "/logout") == 0) {
-		if (post)
-			auth_logout(a, req);
-		else
-			wrong_method(req, "POST");
-		return;
-	}
-	if (strncmp(p, "/present/", 9) == 0) {
-		if (!get) {
-			wrong_method(req, "GET");
-			return;
-		}
-		session_t *s = page_session(a, req, p + 9);
-		if (!s)
-			return;
-		bool csrf_ok;
-		int64_t user = auth_user(a, req, &csrf_ok);
-		if (user && workspace_access(a, user, s->row.event_id) < ACCESS_MODERATOR) {
-			http_respond_error(req, 403, "forbidden",
-					   tr_req(req, "this event is not shared with you"), NULL);
-			return;
-		}
-		if (!user) {
-			char hdr[96];
-			snprintf(hdr, sizeof hdr, "Location: /login?next=/present/%s\r\n",
-			         s->row.code);
-			http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
-			return;
-		}
-		pages_present(a, s, req);
-		return;
-	}
-	if (is_code(p + 1)) {
-		if (!get && !post) {
-			wrong_method(req, "GET, POST");
-			return;
-		}
-		session_t *s = page_session(a, req, p + 1);
-		if (!s)
-			return;
-		if (post) {
-			answers_post_form(a, s, req);
-			return;
-		}
-		char hex[33], cookie[160], sent[24]; /* "1", or a self-paced page's slide */
-		uint64_t key;
-		auth_participant(a, req, hex, &key, cookie);
-		bool ok = http_query(req, "sent", sent, sizeof sent) > 0;
-		pages_participant(a, s, req, 200, ok ? tr(s->lang, "form.sent") : NULL, false,
-				  cookie);
-		return;
-	}
-	not_found(req);
+	r->handler(a, req, m);
 }
 
 /* ---- the app ---- */
@@ -598,9 +708,7 @@ static void load_one(const store_session_t *row, void *arg)
 int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out, char *err,
             size_t errlen)
 {
-	app_t *a = calloc(1, sizeof *a);
-	if (!a)
-		abort();
+	app_t *a = xcalloc(1, sizeof *a);
 	a->loop = loop;
 	a->store = st;
 	a->budget = (bucket_set_t)BUCKET_SET(20, 500);
@@ -627,12 +735,12 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 	}
 	if (pages_load(a, err, errlen) < 0) {
 		app_free(a);
-		return -1;
+		return UV_EIO;
 	}
 	if (store_sessions_live(st, load_one, a) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the sessions: %s", store_errmsg(st));
 		app_free(a);
-		return -1;
+		return UV_EIO;
 	}
 	live_flush_init(a);
 	*out = a;

@@ -1,8 +1,10 @@
 /*
  * workspace: what facilitators, moderators and admins do between and
  * around sessions: events and their decks, sessions, sharing, users, the
- * moderation log (docs/protocol.md, "Workspace"). Every handler checks the
- * caller's access to the event first; changes need the CSRF token.
+ * moderation log (docs/protocol.md, "Workspace"). The routes are the rows
+ * of workspace_routes at the end: the table, not the handlers, checks the
+ * login, the caller's access to the event, the CSRF token of changes and
+ * the body limit (see app_route_t in internal.h).
  *
  * These calls are rare and small, so they use the store's synchronous
  * functions on the loop; answers never go this way.
@@ -13,6 +15,7 @@
 
 #include "app/internal.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 int workspace_access(app_t *a, int64_t user, int64_t event_id)
 {
@@ -46,17 +49,15 @@ static void err(http_request_t *req, int status, const char *code, const char *m
 	http_respond_error(req, status, code, tr_req(req, msg), NULL);
 }
 
+/* The body as a JSON object, or NULL once 400 was answered. (The route's
+ * body limit was checked before the handler ran.) */
 static json_t *body_json(http_request_t *req)
 {
-	if (req->body_len > app_body_limit(req->path, strlen(req->path))) {
-		err(req, 413, "too_long", "request body too large");
-		return NULL;
-	}
 	json_error_t e;
 	json_t *j = json_loadb(req->body, req->body_len, 0, &e);
 	if (!j || !json_is_object(j)) {
 		char msg[256];
-		snprintf(msg, sizeof msg, "%s (%s)", tr_req(req, "expected a JSON object"),
+		snprintf(msg, sizeof msg, "%s (%s)", tr_req(req, "api.expected_object"),
 			 j ? "got another value" : e.text);
 		json_decref(j);
 		err(req, 400, "invalid", msg);
@@ -67,25 +68,24 @@ static json_t *body_json(http_request_t *req)
 
 /* ---- me and users ---- */
 
-static void me(app_t *a, http_request_t *req, int64_t user, const char *sub, bool changes_ok)
+static void not_found(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	err(req, 404, "not_found", "api.not_found");
+}
+
+static void me(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char name[128] = "", role[32] = "", csrf[65];
-	store_user_info(a->store, user, name, sizeof name, role, sizeof role);
-	if (strcmp(sub, "") == 0 && (req->method == HTTP_M_GET || req->method == HTTP_M_HEAD)) {
-		auth_csrf(a, req, csrf);
-		http_respond_json(req, 200,
-				  json_pack("{s:s, s:s, s:s}", "name", name, "role", role, "csrf", csrf),
-				  NULL);
-		return;
-	}
-	if (strcmp(sub, "/password") != 0 || req->method != HTTP_M_POST) {
-		err(req, 404, "not_found", "not found");
-		return;
-	}
-	if (!changes_ok) {
-		err(req, 403, "csrf", "missing or wrong X-CSRF-Token header (see GET /api/v1/me)");
-		return;
-	}
+	store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+	auth_csrf(a, req, csrf);
+	http_respond_json(
+	    req, 200, json_pack("{s:s, s:s, s:s}", "name", name, "role", role, "csrf", csrf), NULL);
+}
+
+static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	char name[128] = "", role[32] = "";
+	store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
 	json_t *j = body_json(req);
 	if (!j)
 		return;
@@ -94,10 +94,10 @@ static void me(app_t *a, http_request_t *req, int64_t user, const char *sub, boo
 	char *hash = NULL, msg[256];
 	int64_t id;
 	if (!cur || !new) {
-		err(req, 400, "invalid", "expected {\"current\": \"…\", \"new\": \"…\"}");
+		err(req, 400, "invalid", "users.expected_passwords");
 	} else if (store_user_get(a->store, name, &id, &hash) != STORE_OK ||
 		   crypto_pwhash_str_verify(hash, cur, strlen(cur)) != 0) {
-		err(req, 403, "wrong_password", "the current password is not right");
+		err(req, 403, "wrong_password", "users.wrong_current");
 	} else if (app_user_passwd_lang(a->store, name, new, tr_req_lang(req), msg, sizeof msg) <
 		   0) {
 		err(req, 400, "invalid", msg);
@@ -114,58 +114,67 @@ static void add_user(const char *name, const char *role, int64_t created, void *
 					     "created_at", (json_int_t)created));
 }
 
-static void users(app_t *a, http_request_t *req, int64_t user, const char *sub, bool changes_ok)
+static void users_list(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	char name[128], role[32];
-	store_user_info(a->store, user, name, sizeof name, role, sizeof role);
-	if (strcmp(role, "admin") != 0) {
-		err(req, 403, "forbidden", "only admins manage users");
+	json_t *list = json_array();
+	store_users(a->store, add_user, list);
+	http_respond_json(req, 200, json_pack("{s:o}", "users", list), NULL);
+}
+
+static void users_add(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	json_t *j = body_json(req);
+	if (!j)
+		return;
+	const char *n = json_string_value(json_object_get(j, "name"));
+	const char *pw = json_string_value(json_object_get(j, "password"));
+	const char *r = json_string_value(json_object_get(j, "role"));
+	char msg[256];
+	int rc = n && pw ? app_user_add_lang(a->store, n, pw, r ? r : "facilitator",
+	                                     tr_req_lang(req), msg, sizeof msg)
+	                 : UV_EINVAL;
+	if (!n || !pw)
+		snprintf(msg, sizeof msg, "users.expected_user");
+	if (rc == 0)
+		http_respond_json(req, 201,
+		                  json_pack("{s:s, s:s}", "name", n, "role", r ? r : "facilitator"),
+		                  NULL);
+	else
+		err(req, rc == UV_EEXIST ? 409 : rc == UV_EIO ? 503 : 400,
+		    rc == UV_EEXIST ? "exists" : rc == UV_EIO ? "unavailable" : "invalid", msg);
+	json_decref(j);
+}
+
+/* Copies a :name of the path into out; false when it does not fit (no
+ * stored name is that long). */
+static bool path_name(const app_match_t *m, char *out, size_t outlen)
+{
+	if (m->name_len >= outlen)
+		return false;
+	memcpy(out, m->name, m->name_len);
+	out[m->name_len] = '\0';
+	return true;
+}
+
+static void users_del(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	char name[128], role[32], target[256];
+	store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+	if (!path_name(m, target, sizeof target)) {
+		err(req, 404, "not_found", "users.no_such");
 		return;
 	}
-	if (req->method != HTTP_M_GET && !changes_ok) {
-		err(req, 403, "csrf", "missing or wrong X-CSRF-Token header (see GET /api/v1/me)");
+	if (strcmp(target, name) == 0) {
+		err(req, 409, "self", "users.not_self");
 		return;
 	}
-	if (strcmp(sub, "") == 0 && req->method == HTTP_M_GET) {
-		json_t *list = json_array();
-		store_users(a->store, add_user, list);
-		http_respond_json(req, 200, json_pack("{s:o}", "users", list), NULL);
-	} else if (strcmp(sub, "") == 0 && req->method == HTTP_M_POST) {
-		json_t *j = body_json(req);
-		if (!j)
-			return;
-		const char *n = json_string_value(json_object_get(j, "name"));
-		const char *pw = json_string_value(json_object_get(j, "password"));
-		const char *r = json_string_value(json_object_get(j, "role"));
-		char msg[256];
-		int rc = n && pw ? app_user_add_lang(a->store, n, pw, r ? r : "facilitator",
-						     tr_req_lang(req), msg, sizeof msg)
-				 : -3;
-		if (!n || !pw)
-			snprintf(msg, sizeof msg, "expected {\"name\", \"password\", \"role\"}");
-		if (rc == 0)
-			http_respond_json(req, 201, json_pack("{s:s, s:s}", "name", n, "role",
-							      r ? r : "facilitator"),
-					  NULL);
-		else
-			err(req, rc == -1 ? 409 : rc == -2 ? 503 : 400,
-			    rc == -1 ? "exists" : rc == -2 ? "unavailable" : "invalid", msg);
-		json_decref(j);
-	} else if (sub[0] == '/' && req->method == HTTP_M_DELETE) {
-		if (strcmp(sub + 1, name) == 0) {
-			err(req, 409, "self", "you cannot delete yourself");
-			return;
-		}
-		int rc = store_user_del(a->store, sub + 1);
-		if (rc == STORE_OK)
-			http_respond(req, 204, NULL, NULL, "", 0);
-		else if (rc == STORE_NOTFOUND)
-			err(req, 404, "not_found", "no such user");
-		else
-			err(req, 503, "unavailable", "the change could not be saved");
-	} else {
-		err(req, 405, "method_not_allowed", "method not allowed");
-	}
+	int rc = store_user_del(a->store, target);
+	if (rc == STORE_OK)
+		http_respond(req, 204, NULL, NULL, "", 0);
+	else if (rc == STORE_NOTFOUND)
+		err(req, 404, "not_found", "users.no_such");
+	else
+		err(req, 503, "unavailable", "api.change_not_saved");
 }
 
 /* ---- events ---- */
@@ -245,7 +254,7 @@ static void respond_event(app_t *a, http_request_t *req, int status, int64_t id,
 {
 	json_t *j = event_json(a, id, level);
 	if (!j)
-		err(req, 404, "not_found", "no such event");
+		err(req, 404, "not_found", "events.no_such");
 	else
 		http_respond_json(req, status, j, NULL);
 }
@@ -261,12 +270,22 @@ static void bad_deck(http_request_t *req, const char *msg)
 			  NULL);
 }
 
-static void create_event(app_t *a, http_request_t *req, int64_t user)
+static void events_list(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	char name[128], role[32];
+	store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+	json_t *list = json_array();
+	store_events_list(a->store, m->user, strcmp(role, "admin") == 0, add_event_row, list);
+	http_respond_json(req, 200, json_pack("{s:o}", "events", list), NULL);
+}
+
+static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	int64_t user = m->user;
 	char name[128], role[32];
 	store_user_info(a->store, user, name, sizeof name, role, sizeof role);
 	if (strcmp(role, "moderator") == 0) {
-		err(req, 403, "forbidden", "moderators cannot create events");
+		err(req, 403, "forbidden", "events.moderators_create");
 		return;
 	}
 	json_t *j = body_json(req);
@@ -277,14 +296,14 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 	json_t *dup = json_object_get(j, "duplicate");
 	char *md = NULL, msg[512];
 	if (deck) {
-		md = strdup(deck);
+		md = xstrdup(deck);
 	} else if (json_is_string(title)) {
 		const char *t = json_string_value(title);
 		size_t n = strlen(t);
 		while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
 			n--;
 		if (n == 0 || strpbrk(t, "\r\n")) {
-			err(req, 400, "invalid", "the title is empty or has more than one line");
+			err(req, 400, "invalid", "events.title");
 			json_decref(j);
 			return;
 		}
@@ -297,14 +316,14 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 		if (workspace_access(a, user, src) < ACCESS_FACILITATOR ||
 		    store_event_get(a->store, src, &e) != STORE_OK) {
 			store_event_clear(&e);
-			err(req, 404, "not_found", "no such event of yours to duplicate");
+			err(req, 404, "not_found", "events.no_such_duplicate");
 			json_decref(j);
 			return;
 		}
-		md = strdup(e.deck_md);
+		md = xstrdup(e.deck_md);
 		store_event_clear(&e);
 	} else {
-		err(req, 400, "invalid", "expected {\"deck\": …}, {\"title\": …} or {\"duplicate\": ID}");
+		err(req, 400, "invalid", "events.expected_new");
 		json_decref(j);
 		return;
 	}
@@ -318,7 +337,7 @@ static void create_event(app_t *a, http_request_t *req, int64_t user)
 	free(md);
 	if (rc == 0 && from)
 		store_media_copy(a->store, from, id); /* the copy's slides show the same images */
-	if (rc == -1)
+	if (rc == UV_EINVAL)
 		bad_deck(req, msg);
 	else if (rc < 0)
 		err(req, 503, "unavailable", msg);
@@ -341,8 +360,15 @@ static bool answers_in_flight(app_t *a, int64_t event_id)
 	return false;
 }
 
-static void update_event(app_t *a, http_request_t *req, int64_t id, int level)
+static void event_get(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	respond_event(a, req, 200, m->id, m->level);
+}
+
+static void update_event(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	int64_t id = m->id;
+	int level = m->level;
 	json_t *j = body_json(req);
 	if (!j)
 		return;
@@ -350,23 +376,22 @@ static void update_event(app_t *a, http_request_t *req, int64_t id, int level)
 	const char *summary = json_string_value(json_object_get(j, "summary"));
 	char msg[512];
 	if (!deck && !summary) {
-		err(req, 400, "invalid", "expected {\"deck\": …} and/or {\"summary\": …}");
+		err(req, 400, "invalid", "events.expected_change");
 		goto done;
 	}
 	if (summary && (strlen(summary) > 32768 || !text_valid(summary, strlen(summary)))) {
-		err(req, 400, "invalid", "the summary must be valid text of at most 32 KiB");
+		err(req, 400, "invalid", "events.summary_invalid");
 		goto done;
 	}
 	if (deck) {
 		if (store_event_answers(a->store, id) != 0 || answers_in_flight(a, id)) {
 			err(req, 409, "has_answers",
-			    "this event has answers, which belong to its questions; duplicate the "
-			    "event to change its deck");
+			    "events.has_answers");
 			goto done;
 		}
 		int rc = app_event_set_deck_lang(a->store, id, deck, strlen(deck), tr_req_lang(req),
 						 msg, sizeof msg);
-		if (rc == -1) {
+		if (rc == UV_EINVAL) {
 			bad_deck(req, msg);
 			goto done;
 		}
@@ -379,7 +404,7 @@ static void update_event(app_t *a, http_request_t *req, int64_t id, int level)
 				live_reload(a, a->sessions[i]);
 	}
 	if (summary && store_event_set_summary(a->store, id, summary) != STORE_OK) {
-		err(req, 503, "unavailable", "the summary could not be saved");
+		err(req, 503, "unavailable", "events.summary_not_saved");
 		goto done;
 	}
 	respond_event(a, req, 200, id, level);
@@ -387,11 +412,12 @@ done:
 	json_decref(j);
 }
 
-static void deck_json(app_t *a, http_request_t *req, int64_t id)
+static void deck_json(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	int64_t id = m->id;
 	json_t *j = event_json(a, id, ACCESS_FACILITATOR);
 	if (!j) {
-		err(req, 404, "not_found", "no such event");
+		err(req, 404, "not_found", "events.no_such");
 		return;
 	}
 	http_respond_json(req, 200,
@@ -402,11 +428,12 @@ static void deck_json(app_t *a, http_request_t *req, int64_t id)
 	json_decref(j);
 }
 
-static void deck_md(app_t *a, http_request_t *req, int64_t id)
+static void deck_md(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	int64_t id = m->id;
 	store_event_t e = {0};
 	if (store_event_get(a->store, id, &e) != STORE_OK) {
-		err(req, 404, "not_found", "no such event");
+		err(req, 404, "not_found", "events.no_such");
 		return;
 	}
 	http_respond(req, 200, "text/markdown; charset=utf-8",
@@ -418,27 +445,28 @@ static void deck_md(app_t *a, http_request_t *req, int64_t id)
 /* POST /api/v1/events/ID/sessions, with no body or {"mode": "live"} for a
  * session that follows its presenter, {"mode": "self-paced"} for one whose
  * questions all stay open online between the meetings. */
-static void new_session(app_t *a, http_request_t *req, int64_t id)
+static void new_session(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	int64_t id = m->id;
 	bool self_paced = false;
 	if (req->body_len > 0) {
 		json_t *b = body_json(req);
 		if (!b)
 			return;
 		json_t *mode = json_object_get(b, "mode");
-		const char *m = json_string_value(mode);
-		if (mode && (!m || (strcmp(m, "live") != 0 && strcmp(m, "self-paced") != 0))) {
+		const char *ms = json_string_value(mode);
+		if (mode && (!ms || (strcmp(ms, "live") != 0 && strcmp(ms, "self-paced") != 0))) {
 			json_decref(b);
-			err(req, 400, "invalid", "\"mode\" is \"live\" or \"self-paced\"");
+			err(req, 400, "invalid", "events.mode");
 			return;
 		}
-		self_paced = m && strcmp(m, "self-paced") == 0;
+		self_paced = ms && strcmp(ms, "self-paced") == 0;
 		json_decref(b);
 	}
 	store_session_t s;
 	if (store_session_create_mode(a->store, id, 6, self_paced, &s) != STORE_OK ||
 	    live_load(a, &s) < 0) {
-		err(req, 503, "unavailable", "the session could not be started");
+		err(req, 503, "unavailable", "events.session_not_started");
 		return;
 	}
 	store_event_touch(a->store, id);
@@ -450,35 +478,39 @@ static void new_session(app_t *a, http_request_t *req, int64_t id)
 	http_respond_json(req, 201, o, NULL);
 }
 
-static void share(app_t *a, http_request_t *req, int64_t id, const char *rest)
+static void share_done(http_request_t *req, int rc)
 {
-	int rc;
-	if (req->method == HTTP_M_DELETE && rest[0] == '/') {
-		rc = store_share(a->store, id, rest + 1, NULL);
-	} else if (req->method == HTTP_M_POST && rest[0] == '\0') {
-		json_t *j = body_json(req);
-		if (!j)
-			return;
-		const char *name = json_string_value(json_object_get(j, "name"));
-		const char *role = json_string_value(json_object_get(j, "role"));
-		if (!name || !role || (strcmp(role, "moderator") && strcmp(role, "facilitator"))) {
-			err(req, 400, "invalid",
-			    "expected {\"name\": …, \"role\": \"moderator\" or \"facilitator\"}");
-			json_decref(j);
-			return;
-		}
-		rc = store_share(a->store, id, name, role);
-		json_decref(j);
-	} else {
-		err(req, 405, "method_not_allowed", "method not allowed");
-		return;
-	}
 	if (rc == STORE_OK)
 		http_respond(req, 204, NULL, NULL, "", 0);
 	else if (rc == STORE_NOTFOUND)
-		err(req, 404, "not_found", "no such user");
+		err(req, 404, "not_found", "users.no_such");
 	else
-		err(req, 503, "unavailable", "the change could not be saved");
+		err(req, 503, "unavailable", "api.change_not_saved");
+}
+
+static void share(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	json_t *j = body_json(req);
+	if (!j)
+		return;
+	const char *name = json_string_value(json_object_get(j, "name"));
+	const char *role = json_string_value(json_object_get(j, "role"));
+	if (!name || !role || (strcmp(role, "moderator") && strcmp(role, "facilitator"))) {
+		err(req, 400, "invalid",
+		    "events.expected_share");
+		json_decref(j);
+		return;
+	}
+	int rc = store_share(a->store, m->id, name, role);
+	json_decref(j);
+	share_done(req, rc);
+}
+
+static void share_del(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	char name[256];
+	share_done(req, path_name(m, name, sizeof name) ? store_share(a->store, m->id, name, NULL)
+	                                                : STORE_NOTFOUND);
 }
 
 static void add_log(int64_t at, const char *user, const char *action, int64_t answer,
@@ -489,97 +521,64 @@ static void add_log(int64_t at, const char *user, const char *action, int64_t an
 					     (json_int_t)answer, "session", session));
 }
 
-static void delete_event(app_t *a, http_request_t *req, int64_t id)
+static void event_log(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	json_t *log = json_array();
+	store_log(a->store, m->id, add_log, log);
+	http_respond_json(req, 200, json_pack("{s:o}", "log", log), NULL);
+}
+
+static void delete_event(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	int64_t id = m->id;
 	for (size_t i = 0; i < a->n_sessions; i++)
 		if (a->sessions[i]->row.event_id == id)
 			live_retire(a, a->sessions[i]);
 	if (store_event_delete(a->store, id) != STORE_OK)
-		err(req, 503, "unavailable", "the event could not be deleted");
+		err(req, 503, "unavailable", "events.not_deleted");
 	else
 		http_respond(req, 204, NULL, NULL, "", 0);
 }
 
-static void event_api(app_t *a, http_request_t *req, int64_t user, const char *rest)
-{
-	char *end;
-	long long id = strtoll(rest, &end, 10);
-	if (end == rest || id <= 0) {
-		err(req, 404, "not_found", "no such event");
-		return;
-	}
-	int level = workspace_access(a, user, id);
-	if (level == ACCESS_NONE) {
-		err(req, 404, "not_found", "no such event");
-		return;
-	}
-	const char *sub = end;
-	http_method_t m = req->method;
-	bool get = m == HTTP_M_GET || m == HTTP_M_HEAD;
-	if (!get && level < ACCESS_FACILITATOR) {
-		err(req, 403, "forbidden", "moderators cannot change events");
-		return;
-	}
-	if (strcmp(sub, "") == 0) {
-		if (get)
-			respond_event(a, req, 200, id, level);
-		else if (m == HTTP_M_PUT)
-			update_event(a, req, id, level);
-		else if (m == HTTP_M_DELETE && level >= ACCESS_OWNER)
-			delete_event(a, req, id);
-		else if (m == HTTP_M_DELETE)
-			err(req, 403, "forbidden", "only the owner may delete an event");
-		else
-			err(req, 405, "method_not_allowed", "method not allowed");
-	} else if (strcmp(sub, "/deck.md") == 0 && get) {
-		deck_md(a, req, id);
-	} else if (strcmp(sub, "/deck.json") == 0 && get) {
-		deck_json(a, req, id);
-	} else if (strcmp(sub, "/sessions") == 0 && m == HTTP_M_POST) {
-		new_session(a, req, id);
-	} else if (strncmp(sub, "/share", 6) == 0) {
-		share(a, req, id, sub + 6);
-	} else if (strcmp(sub, "/images") == 0 && m == HTTP_M_POST) {
-		media_upload(a, req, id);
-	} else if (strcmp(sub, "/log") == 0 && get) {
-		json_t *log = json_array();
-		store_log(a->store, id, add_log, log);
-		http_respond_json(req, 200, json_pack("{s:o}", "log", log), NULL);
-	} else {
-		err(req, 404, "not_found", "not found");
-	}
-}
-
-void workspace_handle(app_t *a, http_request_t *req, int64_t user, bool csrf_ok)
-{
-	const char *p = req->path;
-	bool get = req->method == HTTP_M_GET || req->method == HTTP_M_HEAD;
-	if (strncmp(p, "/api/v1/me", 10) == 0) {
-		me(a, req, user, p + 10, csrf_ok);
-		return;
-	}
-	if (!get && !csrf_ok) {
-		err(req, 403, "csrf", "missing or wrong X-CSRF-Token header (see GET /api/v1/me)");
-		return;
-	}
-	if (strncmp(p, "/api/v1/users", 13) == 0) {
-		users(a, req, user, p + 13, csrf_ok);
-	} else if (strcmp(p, "/api/v1/events") == 0) {
-		char name[128], role[32];
-		store_user_info(a->store, user, name, sizeof name, role, sizeof role);
-		if (get) {
-			json_t *list = json_array();
-			store_events_list(a->store, user, strcmp(role, "admin") == 0, add_event_row,
-					  list);
-			http_respond_json(req, 200, json_pack("{s:o}", "events", list), NULL);
-		} else if (req->method == HTTP_M_POST) {
-			create_event(a, req, user);
-		} else {
-			err(req, 405, "method_not_allowed", "method not allowed");
-		}
-	} else if (strncmp(p, "/api/v1/events/", 15) == 0) {
-		event_api(a, req, user, p + 15);
-	} else {
-		err(req, 404, "not_found", "not found");
-	}
-}
+/*
+ * The workspace's routes (docs/protocol.md, "Workspace"); app_handle reads
+ * them after app_routes. Any :event route answers 404 to a user who cannot
+ * see the event and 403 "events.moderators_change"to a change by a
+ * moderator, before the row's own role (app_handle).
+ */
+const app_route_t workspace_routes[] = {
+    APP_ROUTE(APP_GET, "/api/v1/me", me, APP_ROLE_USER),
+    APP_ROUTE(APP_POST, "/api/v1/me/password", me_password, APP_ROLE_USER, .flags = APP_R_CSRF),
+    APP_ROUTE(APP_GET, "/api/v1/users", users_list, APP_ROLE_ADMIN,
+              .refused = "users.admins_only"),
+    APP_ROUTE(APP_POST, "/api/v1/users", users_add, APP_ROLE_ADMIN, .flags = APP_R_CSRF,
+              .refused = "users.admins_only"),
+    APP_ROUTE(APP_DELETE, "/api/v1/users/:name", users_del, APP_ROLE_ADMIN, .flags = APP_R_CSRF,
+              .refused = "users.admins_only"),
+    APP_ROUTE(APP_GET, "/api/v1/events", events_list, APP_ROLE_USER),
+    /* moderators by role are refused in the handler: the row's role is
+     * about an event, and there is none yet */
+    APP_ROUTE(APP_POST, "/api/v1/events", create_event, APP_ROLE_USER, .flags = APP_R_CSRF,
+              .body_max = DECK_BODY_MAX),
+    APP_ROUTE(APP_GET, "/api/v1/events/:event", event_get, APP_ROLE_MODERATOR),
+    APP_ROUTE(APP_PUT, "/api/v1/events/:event", update_event, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF, .body_max = DECK_BODY_MAX),
+    APP_ROUTE(APP_DELETE, "/api/v1/events/:event", delete_event, APP_ROLE_OWNER,
+              .flags = APP_R_CSRF, .refused = "events.owner_deletes"),
+    APP_ROUTE(APP_GET, "/api/v1/events/:event/deck.md", deck_md, APP_ROLE_MODERATOR),
+    APP_ROUTE(APP_GET, "/api/v1/events/:event/deck.json", deck_json, APP_ROLE_MODERATOR),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/sessions", new_session, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/share", share, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF),
+    APP_ROUTE(APP_DELETE, "/api/v1/events/:event/share/:name", share_del, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/images", media_upload, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF, .body_max = MEDIA_MAX),
+    APP_ROUTE(APP_GET, "/api/v1/events/:event/log", event_log, APP_ROLE_MODERATOR),
+    /* Below these prefixes a missing login is told before an unknown path. */
+    APP_ROUTE(APP_ANY, "/api/v1/me/*", not_found, APP_ROLE_USER, .flags = APP_R_FALLBACK),
+    APP_ROUTE(APP_ANY, "/api/v1/users/*", not_found, APP_ROLE_USER, .flags = APP_R_FALLBACK),
+    APP_ROUTE(APP_ANY, "/api/v1/events/*", not_found, APP_ROLE_USER, .flags = APP_R_FALLBACK),
+};
+const size_t workspace_n_routes = sizeof workspace_routes / sizeof *workspace_routes;

@@ -1,8 +1,14 @@
 /*
- * answer: validation and normal form per question type (see answer.h).
+ * answer: what is common to the answers of every kind (see answer.h): the
+ * dispatch to the kind's own validation (model/kind_*.c), the helpers the
+ * kinds share, the request's envelope and the normal form as text.
  * Messages are for the participant, in the event's language; every branch
  * that rejects says what was wrong and what would be right. Nothing here
  * depends on who answers: allowances are tally's part.
+ *
+ * This is the answer path of a storm: answer_envelope, then
+ * answer_validate (one indexed call into the kind's table, no allocation
+ * for the dispatch), then answer_norm_text for the store.
  */
 #include "model/answer.h"
 
@@ -12,18 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uv.h>
 
-#include "util/buf.h"
+#include "model/internal.h"
 #include "util/buf.h"
 #include "util/text.h"
 
-enum { CLOUD_INPUT_MAX = 64 }; /* entries looked at, blank ones included */
-
-static int reject(int code, char *msg, size_t msglen, const char *lang, const char *nl,
-                  const char *en, ...) __attribute__((format(printf, 6, 7), format(printf, 5, 7)));
-
-static int reject(int code, char *msg, size_t msglen, const char *lang, const char *nl,
-                  const char *en, ...)
+int answer__reject(int code, char *msg, size_t msglen, const char *lang, const char *nl,
+                   const char *en, ...)
 {
 	va_list ap;
 	va_start(ap, en);
@@ -32,58 +34,47 @@ static int reject(int code, char *msg, size_t msglen, const char *lang, const ch
 	return code;
 }
 
-#define BAD(...) reject(ANSWER_EINVAL, msg, msglen, lang, __VA_ARGS__)
-
-/* Cleans one text value (a JSON string) into a malloc'd string the caller
- * frees; NULL with *rc and a message when it is invalid or longer than max
- * code points. An empty result is returned as "" for the caller to judge. */
-static char *clean_text(const json_t *v, bool multiline, int max, const char *lang, char *msg,
-                        size_t msglen, int *rc)
+char *answer__clean_text(const json_t *v, bool multiline, int max, const char *lang, char *msg,
+                         size_t msglen, int *rc)
 {
 	const char *s = json_string_value(v);
 	size_t n = json_string_length(v);
 	char *c = text_clean(s, n, multiline);
 	if (!c) {
-		*rc = BAD("Je antwoord bevat tekens die niet zijn toegestaan.",
-		          "Your answer contains characters that are not allowed.");
+		*rc = ANSWER__BAD("Je antwoord bevat tekens die niet zijn toegestaan.",
+		                  "Your answer contains characters that are not allowed.");
 		return NULL;
 	}
 	size_t len = text_length(c, strlen(c));
 	if (len > (size_t)max) {
 		free(c);
 		*rc = multiline
-		          ? reject(ANSWER_ETOOLONG, msg, msglen, lang,
-		                   "Je antwoord is %zu tekens; het maximum is %d.",
-		                   "Your answer is %zu characters; the maximum is %d.", len, max)
-		          : reject(ANSWER_ETOOLONG, msg, msglen, lang,
-		                   "Je woord is %zu tekens; het maximum is %d.",
-		                   "Your word is %zu characters; the maximum is %d.", len, max);
+		          ? answer__reject(ANSWER_ETOOLONG, msg, msglen, lang,
+		                           "Je antwoord is %zu tekens; het maximum is %d.",
+		                           "Your answer is %zu characters; the maximum is %d.", len,
+		                           max)
+		          : answer__reject(ANSWER_ETOOLONG, msg, msglen, lang,
+		                           "Je woord is %zu tekens; het maximum is %d.",
+		                           "Your word is %zu characters; the maximum is %d.", len,
+		                           max);
 		return NULL;
 	}
 	return c;
 }
 
-/* clean_text for a whole answer, which must not be empty. */
-static char *clean_answer(const json_t *v, int max, const char *lang, char *msg, size_t msglen,
-                          int *rc)
+char *answer__clean_answer(const json_t *v, int max, const char *lang, char *msg, size_t msglen,
+                           int *rc)
 {
-	char *c = clean_text(v, true, max, lang, msg, msglen, rc);
+	char *c = answer__clean_text(v, true, max, lang, msg, msglen, rc);
 	if (c && !*c) {
 		free(c);
-		*rc = BAD("Je antwoord is leeg.", "Your answer is empty.");
+		*rc = ANSWER__BAD("Je antwoord is leeg.", "Your answer is empty.");
 		return NULL;
 	}
 	return c;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	json_int_t x = *(const json_int_t *)a, y = *(const json_int_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Reads an array of whole numbers (or a single one when single_ok) into v. */
-static int int_list(const json_t *value, bool single_ok, json_int_t *v, size_t max, size_t *n)
+int answer__int_list(const json_t *value, bool single_ok, json_int_t *v, size_t max, size_t *n)
 {
 	if (single_ok && json_is_integer(value)) {
 		v[0] = json_integer_value(value);
@@ -91,179 +82,47 @@ static int int_list(const json_t *value, bool single_ok, json_int_t *v, size_t m
 		return 0;
 	}
 	if (!json_is_array(value) || json_array_size(value) > max)
-		return -1;
+		return UV_EINVAL;
 	*n = json_array_size(value);
 	for (size_t i = 0; i < *n; i++) {
 		json_t *e = json_array_get(value, i);
 		if (!json_is_integer(e))
-			return -1;
+			return UV_EINVAL;
 		v[i] = json_integer_value(e);
 	}
 	return 0;
 }
 
+json_t *answer__int_array(const json_int_t *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_integer(v[i]));
+	return a;
+}
+
+const char *answer__item(const slide_t *s, json_int_t i)
+{
+	return i >= 0 && (size_t)i < s->n_items ? s->items[i] : "?";
+}
+
+int answer__one_unit(const slide_t *s, const json_t *norm)
+{
+	return 1;
+}
+
 int answer_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
                     char *msg, size_t msglen)
 {
-	int rc = ANSWER_EINVAL;
-	char *c;
-	json_int_t v[DECK_ITEMS_MAX + 1];
-	size_t n;
 	assert(s && norm);
 	*norm = NULL;
-	switch (s->kind) {
-	case SLIDE_OPEN:
-		if (!json_is_string(value))
-			return BAD("Je antwoord moet tekst zijn.", "Your answer must be text.");
-		if (!(c = clean_answer(value, s->max_length, lang, msg, msglen, &rc)))
-			return rc;
-		*norm = json_string(c);
-		free(c);
-		return 0;
-
-	case SLIDE_QA: {
-		const json_t *text = value;
-		if (json_is_object(value)) {
-			json_t *up = json_object_get(value, "upvote");
-			if (up) {
-				if (!json_is_integer(up) || json_integer_value(up) <= 0 ||
-				    json_object_size(value) != 1)
-					return BAD("Een stem moet het nummer van een vraag zijn.",
-					           "A vote must be the number of a question.");
-				*norm = json_pack("{s:I}", "upvote", json_integer_value(up));
-				return 0;
-			}
-			text = json_object_size(value) == 1 ? json_object_get(value, "ask") : NULL;
-		}
-		if (!json_is_string(text))
-			return BAD("Stel een vraag als tekst, of stem op een vraag.",
-			           "Ask a question as text, or vote for a question.");
-		if (!(c = clean_answer(text, s->max_length, lang, msg, msglen, &rc)))
-			return rc;
-		*norm = json_pack("{s:s}", "ask", c);
-		free(c);
-		return 0;
-	}
-
-	case SLIDE_CLOUD: {
-		/* Blank entries are dropped, not refused: the form on a phone has
-		 * one field per allowed entry and most people fill in fewer. */
-		json_t *in =
-		    json_is_string(value) ? json_pack("[O]", value) : json_incref((json_t *)value);
-		if (!json_is_array(in) || json_array_size(in) > CLOUD_INPUT_MAX) {
-			json_decref(in);
-			return BAD("Geef een of meer woorden.", "Give one or more words.");
-		}
-		json_t *out = json_array(), *e;
-		char *folds[DECK_CLOUD_ENTRIES_MAX] = {0};
-		size_t nf = 0, i;
-		json_array_foreach (in, i, e) {
-			if (!json_is_string(e)) {
-				rc = BAD("Elk woord moet tekst zijn.", "Every word must be text.");
-				goto cloud_fail;
-			}
-			if (!(c = clean_text(e, false, s->max_length, lang, msg, msglen, &rc)))
-				goto cloud_fail;
-			char *f = *c ? text_fold(c, strlen(c)) : NULL;
-			bool skip = !f || !*f;
-			for (size_t k = 0; k < nf && !skip; k++)
-				skip = strcmp(folds[k], f) == 0;
-			if (!skip && nf == (size_t)s->max_answers) {
-				free(f);
-				free(c);
-				rc = BAD("Je gaf meer dan %d woorden; het maximum is %d.",
-				         "You gave more than %d words; the maximum is %d.",
-				         s->max_answers, s->max_answers);
-				goto cloud_fail;
-			}
-			if (skip) {
-				free(f);
-				free(c);
-				continue;
-			}
-			folds[nf++] = f;
-			json_array_append_new(out, json_string(c));
-			free(c);
-		}
-		if (nf == 0) {
-			rc = BAD("Je antwoord is leeg.", "Your answer is empty.");
-			goto cloud_fail;
-		}
-		for (size_t k = 0; k < nf; k++)
-			free(folds[k]);
-		json_decref(in);
-		*norm = out;
-		return 0;
-	cloud_fail:
-		for (size_t k = 0; k < nf; k++)
-			free(folds[k]);
-		json_decref(in);
-		json_decref(out);
-		return rc;
-	}
-
-	case SLIDE_CHOICE:
-		if (int_list(value, true, v, DECK_ITEMS_MAX, &n) < 0 || n == 0)
-			return BAD("Kies een antwoord uit de lijst.",
-			           "Choose an answer from the list.");
-		if (!s->multiple && n != 1)
-			return BAD("Kies precies één antwoord.", "Choose exactly one answer.");
-		qsort(v, n, sizeof *v, cmp_int);
-		for (size_t i = 0; i < n; i++) {
-			if (v[i] < 0 || v[i] >= (json_int_t)s->n_items)
-				return BAD("Kies een antwoord uit de lijst.",
-				           "Choose an answer from the list.");
-			if (i && v[i] == v[i - 1])
-				return BAD("Je koos hetzelfde antwoord twee keer.",
-				           "You chose the same answer twice.");
-		}
-		*norm = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(*norm, json_integer(v[i]));
-		return 0;
-
-	case SLIDE_SCALE:
-		if (int_list(value, false, v, DECK_ITEMS_MAX, &n) < 0 || n != s->n_items)
-			return BAD("Geef bij elke stelling een score (%zu in totaal).",
-			           "Give a rating for every statement (%zu in all).", s->n_items);
-		for (size_t i = 0; i < n; i++)
-			if (v[i] < 1 || v[i] > s->scale_max)
-				return BAD("Een score loopt van 1 tot %d.",
-				           "A rating goes from 1 to %d.", s->scale_max);
-		*norm = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(*norm, json_integer(v[i]));
-		return 0;
-
-	case SLIDE_RANK: {
-		bool seen[DECK_ITEMS_MAX] = {0};
-		if (int_list(value, false, v, DECK_ITEMS_MAX, &n) < 0 || n != s->n_items)
-			return BAD("Zet alle %zu opties in een volgorde.",
-			           "Put all %zu options in an order.", s->n_items);
-		for (size_t i = 0; i < n; i++) {
-			if (v[i] < 0 || v[i] >= (json_int_t)n || seen[v[i]])
-				return BAD("Elke optie komt precies één keer in de volgorde.",
-				           "Every option appears exactly once in the order.");
-			seen[v[i]] = true;
-		}
-		*norm = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(*norm, json_integer(v[i]));
-		return 0;
-	}
-
-	default: return BAD("Deze dia heeft geen vraag.", "This slide has no question.");
-	}
+	return kind_of(s->kind)->validate(s, value, lang, norm, msg, msglen);
 }
 
 int answer_units(const slide_t *s, const json_t *norm)
 {
 	assert(s && norm);
-	if (s->kind == SLIDE_CLOUD)
-		return (int)json_array_size(norm);
-	if (s->kind == SLIDE_QA && json_object_get(norm, "upvote"))
-		return 0;
-	return 1;
+	return kind_of(s->kind)->units(s, norm);
 }
 
 /* ---- the request's envelope, the short way ---- */
@@ -305,24 +164,24 @@ int answer_envelope(const char *body, size_t len, answer_envelope_t *out)
 	bool have_id = false, have_slide = false;
 	p = skip_ws(p, end);
 	if (p == end || *p++ != '{')
-		return -1;
+		return UV_EINVAL;
 	p = skip_ws(p, end);
 	for (;;) {
 		int key = envelope_key(&p, end);
 		if (key == 1 && !have_id) {
 			if (p == end || *p++ != '"')
-				return -1;
+				return UV_EINVAL;
 			size_t n = 0;
 			while (p < end && *p != '"') {
 				char c = *p++;
 				if (n == sizeof out->id - 1 ||
 				    !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 				      (c >= '0' && c <= '9') || c == '_' || c == '-'))
-					return -1;
+					return UV_EINVAL;
 				out->id[n++] = c;
 			}
 			if (p == end)
-				return -1;
+				return UV_EINVAL;
 			p++;
 			out->id[n] = '\0';
 			have_id = true;
@@ -337,7 +196,7 @@ int answer_envelope(const char *body, size_t len, answer_envelope_t *out)
 			 * digits: the full parser decides */
 			if (p == d || (*d == '0' && p - d > 1) ||
 			    (p < end && (*p == '.' || *p == 'e' || *p == 'E' || (*p >= '0' && *p <= '9'))))
-				return -1;
+				return UV_EINVAL;
 			out->slide = neg ? -v : v;
 			have_slide = true;
 		} else if (key == 3 && have_id && have_slide) {
@@ -347,62 +206,26 @@ int answer_envelope(const char *body, size_t len, answer_envelope_t *out)
 			while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
 				e--;
 			if (e == p || e[-1] != '}')
-				return -1;
+				return UV_EINVAL;
 			e--;
 			out->value = json_loadb(p, (size_t)(e - p), JSON_DECODE_ANY, NULL);
-			return out->value ? 0 : -1;
+			return out->value ? 0 : UV_EINVAL;
 		} else {
-			return -1;
+			return UV_EINVAL;
 		}
 		p = skip_ws(p, end);
 		if (p == end || *p++ != ',')
-			return -1;
+			return UV_EINVAL;
 		p = skip_ws(p, end);
 	}
 }
 
 /* ---- for readers ---- */
 
-static const char *item_at(const slide_t *s, json_int_t i)
-{
-	return i >= 0 && (size_t)i < s->n_items ? s->items[i] : "?";
-}
-
 char *answer_text(const slide_t *s, const json_t *v)
 {
 	buf_t b = BUF_INIT;
-	size_t i;
-	json_t *e;
-	switch (s->kind) {
-	case SLIDE_OPEN:
-		if (json_is_string(v))
-			buf_puts(&b, json_string_value(v));
-		break;
-	case SLIDE_CLOUD:
-		json_array_foreach(v, i, e) buf_printf(&b, "%s%s", i ? "; " : "", json_string_value(e) ? json_string_value(e) : "");
-		break;
-	case SLIDE_CHOICE:
-		json_array_foreach(v, i, e) buf_printf(&b, "%s%s", i ? "; " : "", item_at(s, json_integer_value(e)));
-		break;
-	case SLIDE_SCALE:
-		json_array_foreach(v, i, e) buf_printf(&b, "%s%s: %lld", i ? "; " : "",
-						       item_at(s, (json_int_t)i),
-						       (long long)json_integer_value(e));
-		break;
-	case SLIDE_RANK:
-		json_array_foreach(v, i, e) buf_printf(&b, "%s%zu. %s", i ? "; " : "", i + 1,
-						       item_at(s, json_integer_value(e)));
-		break;
-	case SLIDE_QA:
-		if (json_is_string(json_object_get(v, "ask")))
-			buf_puts(&b, json_string_value(json_object_get(v, "ask")));
-		else if (json_is_integer(json_object_get(v, "upvote")))
-			buf_printf(&b, "+1 #%lld",
-				   (long long)json_integer_value(json_object_get(v, "upvote")));
-		break;
-	case SLIDE_CONTENT:
-		break;
-	}
+	kind_of(s->kind)->text(s, v, &b);
 	return buf_steal(&b); /* "" when nothing was written */
 }
 

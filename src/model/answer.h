@@ -26,12 +26,14 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <uv.h>
 
 #include "model/deck.h"
 
+/* The codes are libuv's, named for what they mean here. */
 enum {
-	ANSWER_EINVAL = -1,   /* wrong shape, out of range, empty, bad UTF-8: HTTP 400 */
-	ANSWER_ETOOLONG = -2, /* longer than the slide allows: HTTP 413 */
+	ANSWER_EINVAL = UV_EINVAL,  /* wrong shape, out of range, empty, bad UTF-8: HTTP 400 */
+	ANSWER_ETOOLONG = UV_E2BIG, /* longer than the slide allows: HTTP 413 */
 };
 
 /*
@@ -52,7 +54,8 @@ int answer_units(const slide_t *s, const json_t *norm);
  * json_dumps(norm, JSON_COMPACT | JSON_ENCODE_ANY) gives, written directly
  * for the shapes a normal form has (strings, whole numbers, arrays of them,
  * an object of one such member), through json_dumps for anything else.
- * Returns a new string the caller frees, or NULL when out of memory. */
+ * Returns a new string the caller frees (NULL only when jansson's
+ * allocator fails on such an other shape). */
 char *answer_norm_text(const json_t *norm);
 
 /* The fields of an answer request: {"id": "…", "slide": 12, "value": …}. */
@@ -67,10 +70,11 @@ typedef struct answer_envelope {
  * storm arrives: an object with the keys "id" and "slide" in either order,
  * then "value" last; id a string of at most 64 characters from
  * A-Z a-z 0-9 _ -, slide a whole number. Only value goes through the JSON
- * parser. Returns 0 with *out filled, or -1 for any other body, malformed or
- * merely unusual (other keys, escapes, another order): the caller then
- * parses it in full, which also words the error. When this returns 0, a
- * full parse finds the same three fields (tests/fuzz/fuzz_answer.c).
+ * parser. Returns 0 with *out filled, or UV_EINVAL for any other body,
+ * malformed or merely unusual (other keys, escapes, another order; *out
+ * then holds no reference to free): the caller then parses it in full,
+ * which also words the error. When this returns 0, a full parse finds the
+ * same three fields (tests/fuzz/fuzz_answer.c).
  */
 int answer_envelope(const char *body, size_t len, answer_envelope_t *out);
 

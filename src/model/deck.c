@@ -23,17 +23,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#include <uv.h>
 
-#include "util/xalloc.h"
+#include "model/kind.h"
 #include "util/buf.h"
+#include "util/xalloc.h"
 #include "util/text.h"
 
 enum {
 	DATES_MAX = 50, /* dates in the front matter */
-	RANK_MAX = 10,  /* options of a rank question: ranking more is a chore */
-	CHOICE_MIN = 2,
-	SCALE_ITEMS_MIN = 1,
-	KEY_MAX = 32, /* longest setting name we bother to read */
+	KEY_MAX = 32,   /* longest setting name we bother to read */
 };
 
 typedef struct line {
@@ -59,38 +58,29 @@ static int fail(parser_t *p, int line, const char *fmt, ...) __attribute__((form
 static int fail(parser_t *p, int line, const char *fmt, ...)
 {
 	if (!p->errlen)
-		return -1;
+		return UV_EINVAL;
 	int k = snprintf(p->err, p->errlen, MSG("line %d: ", "regel %d: "), line);
 	if (k < 0 || (size_t)k >= p->errlen)
-		return -1;
+		return UV_EINVAL;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(p->err + k, p->errlen - (size_t)k, fmt, ap);
 	va_end(ap);
-	return -1;
+	return UV_EINVAL;
 }
-
-static const char *const kind_names[] = {
-    [SLIDE_CONTENT] = "content", [SLIDE_OPEN] = "open",   [SLIDE_CLOUD] = "cloud",
-    [SLIDE_CHOICE] = "choice",   [SLIDE_SCALE] = "scale", [SLIDE_RANK] = "rank",
-    [SLIDE_QA] = "qa",
-};
 
 const char *slide_kind_name(slide_kind_t k)
 {
-	assert((size_t)k < sizeof kind_names / sizeof *kind_names);
-	return kind_names[k];
+	return kind_of(k)->name;
 }
 
 int slide_kind_parse(const char *name, slide_kind_t *out)
 {
-	for (size_t i = 0; i < sizeof kind_names / sizeof *kind_names; i++) {
-		if (strcmp(kind_names[i], name) == 0) {
-			*out = (slide_kind_t)i;
-			return 0;
-		}
-	}
-	return -1;
+	const question_kind_t *k = kind_by_name(name);
+	if (!k)
+		return UV_EINVAL;
+	*out = k->kind;
+	return 0;
 }
 
 /* ---- small text helpers ---- */
@@ -228,13 +218,13 @@ static void list_names(buf_t *b, const char *const *names, size_t n, const char 
 
 static bool takes_items(slide_kind_t k)
 {
-	return k == SLIDE_CHOICE || k == SLIDE_SCALE || k == SLIDE_RANK;
+	return kind_of(k)->items_key != NULL;
 }
 
 static void item_bounds(slide_kind_t k, int *min, int *max)
 {
-	*min = k == SLIDE_SCALE ? SCALE_ITEMS_MIN : CHOICE_MIN;
-	*max = k == SLIDE_RANK ? RANK_MAX : DECK_ITEMS_MAX;
+	*min = kind_of(k)->items_min;
+	*max = kind_of(k)->items_max;
 }
 
 static bool text_ok(const char *s, size_t max)
@@ -250,31 +240,18 @@ static bool in(int v, int lo, int hi)
 /* True when s satisfies every bound deck.h promises. */
 static bool slide_valid(const slide_t *s)
 {
-	if ((size_t)s->kind >= sizeof kind_names / sizeof *kind_names)
+	if ((size_t)s->kind >= kind_count())
 		return false;
+	const question_kind_t *k = kind_of(s->kind);
 	if (!text_ok(s->title, DECK_TITLE_MAX) || !s->body_md || !s->body_html)
 		return false;
 	if (slide_is_question(s) && !*s->title)
 		return false;
-	switch (s->kind) {
-	case SLIDE_OPEN:
-	case SLIDE_QA:
-		if (!in(s->max_length, 1, DECK_OPEN_MAX_LENGTH) ||
-		    !in(s->max_answers, 1, DECK_ANSWERS_MAX))
-			return false;
-		break;
-	case SLIDE_CLOUD:
-		if (!in(s->max_length, 1, DECK_CLOUD_MAX_LENGTH) ||
-		    !in(s->max_answers, 1, DECK_CLOUD_ENTRIES_MAX))
-			return false;
-		break;
-	case SLIDE_SCALE:
-		if (!in(s->scale_max, DECK_SCALE_MIN, DECK_SCALE_MAX) ||
-		    !text_ok(s->label_low, DECK_ITEM_MAX) || !text_ok(s->label_high, DECK_ITEM_MAX))
-			return false;
-		break;
-	default: break;
-	}
+	if (k->max_length_max &&
+	    (!in(s->max_length, 1, k->max_length_max) || !in(s->max_answers, 1, k->answers_max)))
+		return false;
+	if (k->slide_ok && !k->slide_ok(s))
+		return false;
 	if (takes_items(s->kind)) {
 		int min, max;
 		item_bounds(s->kind, &min, &max);
@@ -503,17 +480,6 @@ static const char *const setting_names[SET_COUNT] = {
     "max-length", "answers", "entries", "multiple", "scale", "labels", "results", "moderation",
 };
 
-/* The settings each kind takes, in the order the docs list them. */
-enum { KIND_SETTINGS_MAX = 5 };
-static const int kind_settings[][KIND_SETTINGS_MAX] = {
-    [SLIDE_OPEN] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, SET_MODERATION, -1},
-    [SLIDE_CLOUD] = {SET_ENTRIES, SET_MAX_LENGTH, SET_RESULTS, SET_MODERATION, -1},
-    [SLIDE_CHOICE] = {SET_MULTIPLE, SET_RESULTS, -1, -1, -1},
-    [SLIDE_SCALE] = {SET_SCALE, SET_LABELS, SET_RESULTS, -1, -1},
-    [SLIDE_RANK] = {SET_RESULTS, -1, -1, -1, -1},
-    [SLIDE_QA] = {SET_MAX_LENGTH, SET_ANSWERS, SET_RESULTS, SET_MODERATION, -1},
-};
-
 static int parse_int(parser_t *p, int line, const char *key, const char *v, int lo, int hi,
                      int *out)
 {
@@ -536,15 +502,13 @@ static int parse_int(parser_t *p, int line, const char *key, const char *v, int 
 static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char *v)
 {
 	const char *key = setting_names[set];
-	bool cloud = s->kind == SLIDE_CLOUD;
+	const question_kind_t *k = kind_of(s->kind);
 	switch (set) {
 	case SET_MAX_LENGTH:
-		return parse_int(p, line, key, v, 1,
-		                 cloud ? DECK_CLOUD_MAX_LENGTH : DECK_OPEN_MAX_LENGTH,
-		                 &s->max_length);
-	case SET_ANSWERS: return parse_int(p, line, key, v, 1, DECK_ANSWERS_MAX, &s->max_answers);
-	case SET_ENTRIES:
-		return parse_int(p, line, key, v, 1, DECK_CLOUD_ENTRIES_MAX, &s->max_answers);
+		return parse_int(p, line, key, v, 1, k->max_length_max, &s->max_length);
+	case SET_ANSWERS: /* open, qa */
+	case SET_ENTRIES: /* cloud */
+		return parse_int(p, line, key, v, 1, k->answers_max, &s->max_answers);
 	case SET_SCALE:
 		return parse_int(p, line, key, v, DECK_SCALE_MIN, DECK_SCALE_MAX, &s->scale_max);
 	case SET_MULTIPLE:
@@ -594,29 +558,31 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 	}
 	}
 	assert(!"unknown setting");
-	return -1;
+	return UV_EINVAL;
 }
 
-/* Finds the setting for key among those kind takes; -1 with the message
+/* Finds the setting for key among those kind takes; UV_EINVAL with the message
  * when it is not one of them. */
 static int lookup_setting(parser_t *p, const slide_t *s, int line, const char *key)
 {
-	const int *allowed = kind_settings[s->kind];
-	for (int i = 0; i < KIND_SETTINGS_MAX && allowed[i] >= 0; i++)
-		if (strcmp(setting_names[allowed[i]], key) == 0)
-			return allowed[i];
-	buf_t b = BUF_INIT;
-	const char *names[KIND_SETTINGS_MAX];
+	const char *const *allowed = kind_of(s->kind)->settings;
 	size_t n = 0;
-	for (; n < KIND_SETTINGS_MAX && allowed[n] >= 0; n++)
-		names[n] = setting_names[allowed[n]];
-	list_names(&b, names, n, MSG(" or ", " of "));
+	for (; n < KIND_SETTINGS_MAX && allowed[n]; n++) {
+		if (strcmp(allowed[n], key) != 0)
+			continue;
+		for (int set = 0; set < SET_COUNT; set++)
+			if (strcmp(setting_names[set], key) == 0)
+				return set;
+		assert(!"a kind takes a setting deck.c does not know");
+	}
+	buf_t b = BUF_INIT;
+	list_names(&b, allowed, n, MSG(" or ", " of "));
 	fail(p, line,
 	     MSG("unknown setting '%s' for a %s question (expected %s)",
 	         "onbekende instelling '%s' voor een %s-vraag (verwacht: %s)"),
 	     key, slide_kind_name(s->kind), b.data);
 	buf_free(&b);
-	return -1;
+	return UV_EINVAL;
 }
 
 /* Is the line a list item ("- x" or "* x", no indent)? Sets the item's text. */
@@ -633,7 +599,7 @@ static bool list_item(const line_t *l, const char **text, size_t *n)
 /* "option" or "statement" in the parser's language, plural when many. */
 static const char *item_word(const parser_t *p, slide_kind_t k, bool many)
 {
-	bool scale = k == SLIDE_SCALE;
+	bool scale = kind_of(k)->statements;
 	if (p->dutch)
 		return scale ? (many ? "stellingen" : "stelling") : (many ? "opties" : "optie");
 	return scale ? (many ? "statements" : "statement") : (many ? "options" : "option");
@@ -692,26 +658,13 @@ static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, siz
 
 static void set_defaults(slide_t *s)
 {
-	switch (s->kind) {
-	case SLIDE_OPEN:
-		s->max_length = DECK_OPEN_DEFAULT_LENGTH;
-		s->max_answers = 1;
-		break;
-	case SLIDE_QA:
-		s->max_length = DECK_OPEN_DEFAULT_LENGTH;
-		s->max_answers = 5;
-		break;
-	case SLIDE_CLOUD:
-		s->max_length = DECK_CLOUD_DEFAULT_LENGTH;
-		s->max_answers = DECK_CLOUD_DEFAULT_ENTRIES;
-		break;
-	case SLIDE_SCALE:
-		s->scale_max = DECK_SCALE_DEFAULT;
-		s->label_low = xstrdup("");
-		s->label_high = xstrdup("");
-		break;
-	default: break;
+	const question_kind_t *k = kind_of(s->kind);
+	if (k->max_length_max) {
+		s->max_length = k->default_length;
+		s->max_answers = k->default_answers;
 	}
+	if (k->defaults)
+		k->defaults(s);
 }
 
 /* "? TYPE: Title" on the slide's first line. */
@@ -761,7 +714,7 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 {
 	const line_t *head = &p->lines[from];
 	if (parse_head(p, s, head))
-		return -1;
+		return UV_EINVAL;
 	set_defaults(s);
 	bool seen[SET_COUNT] = {false};
 	size_t i = from + 1;
@@ -771,7 +724,7 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		if (!split_setting(l, true, key, &v))
 			break;
 		int set = lookup_setting(p, s, l->no, key);
-		int rc = set < 0     ? -1
+		int rc = set < 0     ? set
 		         : seen[set] ? fail(p, l->no,
 		                            MSG("'%s' appears twice (expected each setting once)",
 		                                "'%s' staat er twee keer (verwacht: elke "
@@ -785,10 +738,8 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 	}
 	/* The rest: list items are the options (or statements), everything
 	 * else is the description, kept as Markdown. */
-	line_t *desc = calloc(to - i + 1, sizeof *desc);
+	line_t *desc = xcalloc(to - i + 1, sizeof *desc);
 	size_t nd = 0;
-	if (!desc)
-		abort();
 	for (; i < to; i++) {
 		const line_t *l = &p->lines[i];
 		const char *t;
@@ -796,7 +747,7 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		if (takes_items(s->kind) && list_item(l, &t, &n)) {
 			if (add_item(p, s, l, t, n)) {
 				free(desc);
-				return -1;
+				return UV_EINVAL;
 			}
 			continue;
 		}
@@ -869,7 +820,7 @@ static int split_lines(parser_t *p, const char *src, size_t len)
 		line_t *l = &p->lines[p->n_lines++];
 		*l = (line_t){src + i, n, (int)no};
 		if (check_line(p, l))
-			return -1;
+			return UV_EINVAL;
 		i = j + 1;
 	}
 	return 0;
@@ -884,10 +835,8 @@ int deck_parse_lang(const char *src, size_t len, const char *lang, deck_t **out,
                     size_t errlen)
 {
 	parser_t p = {.err = err, .errlen = errlen, .dutch = lang && strcmp(lang, "nl") == 0};
-	deck_t *d = calloc(1, sizeof *d);
-	if (!d)
-		abort();
-	int rc = -1;
+	deck_t *d = xcalloc(1, sizeof *d);
+	int rc = UV_EINVAL;
 	*out = NULL;
 	if (len > DECK_MAX_BYTES) {
 		fail(&p, 1,
@@ -936,7 +885,7 @@ done:
 	free(p.lines);
 	if (rc) {
 		deck_free(d);
-		return -1;
+		return UV_EINVAL;
 	}
 	*out = d;
 	return 0;
@@ -986,28 +935,16 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 	json_t *j = json_pack("{s:s, s:s, s:s}", "kind", slide_kind_name(s->kind), "title",
 	                      s->title ? s->title : "", "html", s->body_html ? s->body_html : "");
 	if (!j)
-		abort();
-	switch (s->kind) {
-	case SLIDE_OPEN:
-	case SLIDE_QA:
-	case SLIDE_CLOUD:
+		abort(); /* jansson fails only when out of memory */
+	const question_kind_t *k = kind_of(s->kind);
+	if (k->max_length_max) {
 		json_object_set_new(j, "max_length", json_integer(s->max_length));
 		json_object_set_new(j, "max_answers", json_integer(s->max_answers));
-		break;
-	case SLIDE_CHOICE:
-		json_object_set_new(j, "multiple", json_boolean(s->multiple));
-		json_object_set_new(j, "options", str_array(s->items, s->n_items));
-		break;
-	case SLIDE_SCALE:
-		json_object_set_new(j, "scale_max", json_integer(s->scale_max));
-		json_object_set_new(j, "labels",
-		                    json_pack("[s, s]", s->label_low ? s->label_low : "",
-		                              s->label_high ? s->label_high : ""));
-		json_object_set_new(j, "statements", str_array(s->items, s->n_items));
-		break;
-	case SLIDE_RANK: json_object_set_new(j, "options", str_array(s->items, s->n_items)); break;
-	default: break;
 	}
+	if (k->slide_json)
+		k->slide_json(s, j);
+	if (k->items_key)
+		json_object_set_new(j, k->items_key, str_array(s->items, s->n_items));
 	if (slide_is_question(s))
 		json_object_set_new(j, "results_on_phones", json_boolean(s->results_on_phones));
 	if (s->approve)
@@ -1039,7 +976,7 @@ int slide_from_json(const json_t *j, slide_t *s)
 	memset(s, 0, sizeof *s);
 	const char *kind = json_string_value(json_object_get(j, "kind"));
 	if (!kind || slide_kind_parse(kind, &s->kind) < 0)
-		return -1;
+		return UV_EINVAL;
 	s->title = jstr(j, "title");
 	s->body_md = jstr(j, "md");
 	s->body_html = jstr(j, "html");
@@ -1051,44 +988,18 @@ int slide_from_json(const json_t *j, slide_t *s)
 		s->line = (int)json_integer_value(line);
 	s->results_on_phones = json_is_true(json_object_get(j, "results_on_phones"));
 	s->approve = json_is_true(json_object_get(j, "approve"));
-	json_t *items = NULL;
-	switch (s->kind) {
-	case SLIDE_OPEN:
-	case SLIDE_QA:
-	case SLIDE_CLOUD:
-		if (!jint(j, "max_length", &s->max_length) ||
-		    !jint(j, "max_answers", &s->max_answers))
-			goto bad;
-		break;
-	case SLIDE_CHOICE:
-		if (!json_is_boolean(json_object_get(j, "multiple")))
-			goto bad;
-		s->multiple = json_is_true(json_object_get(j, "multiple"));
-		items = json_object_get(j, "options");
-		break;
-	case SLIDE_SCALE: {
-		json_t *labels = json_object_get(j, "labels");
-		if (!jint(j, "scale_max", &s->scale_max) || json_array_size(labels) != 2)
-			goto bad;
-		const char *lo = json_string_value(json_array_get(labels, 0));
-		const char *hi = json_string_value(json_array_get(labels, 1));
-		if (!lo || !hi)
-			goto bad;
-		s->label_low = xstrdup(lo);
-		s->label_high = xstrdup(hi);
-		items = json_object_get(j, "statements");
-		break;
-	}
-	case SLIDE_RANK: items = json_object_get(j, "options"); break;
-	default: break;
-	}
-	if (takes_items(s->kind)) {
+	const question_kind_t *k = kind_of(s->kind);
+	if (k->max_length_max &&
+	    (!jint(j, "max_length", &s->max_length) || !jint(j, "max_answers", &s->max_answers)))
+		goto bad;
+	if (k->slide_from_json && !k->slide_from_json(j, s))
+		goto bad;
+	if (k->items_key) {
+		json_t *items = json_object_get(j, k->items_key);
 		size_t n = json_array_size(items);
 		if (n == 0 || n > DECK_ITEMS_MAX)
 			goto bad;
-		s->items = calloc(n, sizeof *s->items);
-		if (!s->items)
-			abort();
+		s->items = xcalloc(n, sizeof *s->items);
 		for (size_t i = 0; i < n; i++) {
 			const char *t = json_string_value(json_array_get(items, i));
 			if (!t)
@@ -1101,5 +1012,5 @@ int slide_from_json(const json_t *j, slide_t *s)
 	return 0;
 bad:
 	slide_clear(s);
-	return -1;
+	return UV_EINVAL;
 }

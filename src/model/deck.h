@@ -81,8 +81,9 @@ typedef struct deck {
 
 /*
  * Parses a deck. On success returns 0 and sets *out (caller frees with
- * deck_free). On failure returns -1 and writes one line into err, in English,
- * starting with "line N: " and saying what is wrong and what was expected,
+ * deck_free). On failure returns UV_EINVAL, leaves *out NULL and writes one
+ * line into err, in English, starting with "line N: " and saying what is
+ * wrong and what was expected,
  * e.g. "line 12: unknown question type 'opne' (expected open, cloud, choice,
  * scale, rank or qa)". src need not be NUL-terminated; len is bounded by
  * DECK_MAX_BYTES; invalid UTF-8 is an error naming the line.
@@ -96,7 +97,7 @@ void deck_free(deck_t *d);
 
 /* "content", "open", "cloud", "choice", "scale", "rank", "qa". */
 const char *slide_kind_name(slide_kind_t k);
-/* Parses a name above; returns 0 or -1 when unknown. */
+/* Parses a name above; returns 0 or UV_EINVAL when unknown. */
 int slide_kind_parse(const char *name, slide_kind_t *out);
 static inline bool slide_is_question(const slide_t *s) { return s->kind != SLIDE_CONTENT; }
 
@@ -109,9 +110,9 @@ static inline bool slide_is_question(const slide_t *s) { return s->kind != SLIDE
  * Markdown) when with_source is true. Returns a new reference.
  */
 json_t *slide_to_json(const slide_t *s, bool with_source);
-/* Fills *s from JSON made by slide_to_json(s, true). Returns 0, or -1 when
- * fields are missing or out of bounds (s is then zeroed). Caller frees with
- * slide_clear. */
+/* Fills *s from JSON made by slide_to_json(s, true). Returns 0, or
+ * UV_EINVAL when fields are missing or out of bounds (s is then zeroed).
+ * Caller frees with slide_clear. */
 int slide_from_json(const json_t *j, slide_t *s);
 void slide_clear(slide_t *s);
 

@@ -11,6 +11,7 @@
 
 #include "util/map.h"
 #include "util/text.h"
+#include "util/xalloc.h"
 
 struct filter {
 	map_t words; /* hash of the folded word -> 1 */
@@ -26,9 +27,7 @@ static uint64_t word_hash(const char *s, size_t n)
 
 filter_t *filter_new(void)
 {
-	filter_t *f = calloc(1, sizeof *f);
-	if (!f)
-		abort();
+	filter_t *f = xcalloc(1, sizeof *f);
 	return f;
 }
 

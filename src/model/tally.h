@@ -20,17 +20,19 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <uv.h>
 
 #include "model/deck.h"
 
 typedef struct tally tally_t;
 
+/* The codes are libuv's, named for what they mean here. */
 enum {
-	TALLY_ELIMIT = -1,  /* participant used their allowance (answers or entries) */
-	TALLY_EVOTED = -2,  /* choice, scale, rank: participant already voted;
-			       qa: already upvoted that question */
-	TALLY_ENOITEM = -3, /* qa upvote: no such visible question on this slide */
-	TALLY_EOWN = -4,    /* qa upvote: participants cannot upvote their own question */
+	TALLY_ELIMIT = UV_ENOSPC,  /* participant used their allowance (answers or entries) */
+	TALLY_EVOTED = UV_EEXIST,  /* choice, scale, rank: participant already voted;
+	                              qa: already upvoted that question */
+	TALLY_ENOITEM = UV_ENOENT, /* qa upvote: no such visible question on this slide */
+	TALLY_EOWN = UV_EPERM,     /* qa upvote: participants cannot upvote their own question */
 };
 
 /* A new, empty tally for slide s (borrowed: s must outlive the tally).
@@ -52,17 +54,18 @@ void tally_release(tally_t *t, uint64_t participant, const json_t *norm);
  */
 void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm, int64_t at_ms,
 	       bool hidden, bool answered, bool reserved);
-/* Hides or shows an answer. Returns 0, or -1 when id is not in this tally. */
+/* Hides or shows an answer. Returns 0, or UV_ENOENT when id is not in this
+ * tally. */
 int tally_set_hidden(tally_t *t, int64_t id, bool hidden);
 /* Marks a hidden answer as waiting for a moderator's approval (it was held
  * back when it arrived, not hidden later); showing it clears the mark.
- * Returns 0, or -1 when id is not in this tally. */
+ * Returns 0, or UV_ENOENT when id is not in this tally. */
 int tally_set_pending(tally_t *t, int64_t id, bool pending);
 /* Pins a Q&A question to the top of the list, or unpins it. Returns 0,
- * or -1 when id is not a question in this tally. */
+ * or UV_ENOENT when id is not a question in this tally. */
 int tally_set_pinned(tally_t *t, int64_t id, bool pinned);
-/* Marks a Q&A question answered or not. Returns 0, or -1 when id is not a
- * question in this tally. */
+/* Marks a Q&A question answered or not. Returns 0, or UV_ENOENT when id is
+ * not a question in this tally. */
 int tally_set_answered(tally_t *t, int64_t id, bool answered);
 /* True when id is an answer in this tally. */
 bool tally_has(const tally_t *t, int64_t id);

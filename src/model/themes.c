@@ -57,9 +57,7 @@ static uint64_t hash(const char *s)
 static void strtab_grow(strtab_t *t)
 {
 	size_t ns = t->nslot ? t->nslot * 2 : 64;
-	int64_t *slot = calloc(ns, sizeof *slot);
-	if (!slot)
-		abort();
+	int64_t *slot = xcalloc(ns, sizeof *slot);
 	for (size_t i = 0; i < t->n; i++) {
 		size_t k = hash(t->s[i]) & (ns - 1);
 		while (slot[k])
@@ -326,9 +324,7 @@ int themes_build(const char *const *texts, size_t n, const themes_options_t *opt
 		words(&c, opt->context, strlen(opt->context), on_exclude, NULL);
 
 	answers_t a = {0};
-	a.first = calloc(n + 1, sizeof *a.first);
-	if (!a.first)
-		abort();
+	a.first = xcalloc(n + 1, sizeof *a.first);
 	for (size_t i = 0; i < n; i++) {
 		a.first[i] = a.n_hits;
 		const char *s = texts[i] ? texts[i] : "";
@@ -342,11 +338,9 @@ int themes_build(const char *const *texts, size_t n, const themes_options_t *opt
 
 	/* document frequency per stem; which stems may name a theme */
 	size_t ns = c.stems.n;
-	size_t *df = calloc(ns + 1, sizeof *df), *free_df = calloc(ns + 1, sizeof *free_df);
-	bool *usable = calloc(ns + 1, sizeof *usable);
-	size_t *theme_of = malloc((n + 1) * sizeof *theme_of); /* SIZE_MAX: none yet */
-	if (!df || !free_df || !usable || !theme_of)
-		abort();
+	size_t *df = xcalloc(ns + 1, sizeof *df), *free_df = xcalloc(ns + 1, sizeof *free_df);
+	bool *usable = xcalloc(ns + 1, sizeof *usable);
+	size_t *theme_of = xmalloc((n + 1) * sizeof *theme_of); /* SIZE_MAX: none yet */
 	for (size_t h = 0; h < a.n_hits; h++)
 		df[a.hits[h].stem]++;
 	for (size_t s = 0; s < ns; s++)

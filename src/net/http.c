@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "util/log.h"
+#include "util/xalloc.h"
 
 /* One read buffer for the whole loop: data is parsed before the next read. */
 static char read_buffer[64 * 1024];
@@ -89,9 +90,7 @@ static int on_message_begin(http_parser *p)
 {
 	http_conn_t *c = p->data;
 	conn_reset_parse(c);
-	c->ps = calloc(1, sizeof *c->ps);
-	if (!c->ps)
-		abort();
+	c->ps = xcalloc(1, sizeof *c->ps);
 	buf_reserve(&c->ps->raw, 512); /* most requests fit: no growing step by step */
 	c->in_message = true;
 	/* The headers and body must arrive within the timeout from the first
@@ -100,17 +99,24 @@ static int on_message_begin(http_parser *p)
 	return 0;
 }
 
+/*
+ * The parser callbacks return 0 to go on, or PARSE_STOP: http_parser then
+ * stops with an error, and the flags set in c->ps (too_many_headers,
+ * body_too_large, or the byte count) say which status to answer.
+ */
+enum { PARSE_STOP = -1 };
+
 static int count_header_bytes(http_conn_t *c, size_t n)
 {
 	c->ps->header_bytes += n;
-	return c->ps->header_bytes > HTTP_MAX_HEADER_BYTES ? -1 : 0;
+	return c->ps->header_bytes > HTTP_MAX_HEADER_BYTES ? PARSE_STOP : 0;
 }
 
 static int on_url(http_parser *p, const char *at, size_t n)
 {
 	http_conn_t *c = p->data;
 	if (count_header_bytes(c, n))
-		return -1;
+		return PARSE_STOP;
 	buf_append(&c->ps->raw, at, n);
 	c->ps->url_len += n;
 	return 0;
@@ -120,11 +126,11 @@ static int on_header_field(http_parser *p, const char *at, size_t n)
 {
 	http_conn_t *c = p->data;
 	if (count_header_bytes(c, n))
-		return -1;
+		return PARSE_STOP;
 	if (c->ps->n_hdr == 0 || c->ps->last_was_value) {
 		if (c->ps->n_hdr >= HTTP_MAX_HEADERS) {
 			c->ps->too_many_headers = true;
-			return -1;
+			return PARSE_STOP;
 		}
 		buf_putc(&c->ps->raw, '\0');
 		c->ps->hoff[c->ps->n_hdr][0] = c->ps->raw.len;
@@ -140,7 +146,7 @@ static int on_header_value(http_parser *p, const char *at, size_t n)
 {
 	http_conn_t *c = p->data;
 	if (count_header_bytes(c, n))
-		return -1;
+		return PARSE_STOP;
 	if (!c->ps->last_was_value) {
 		buf_putc(&c->ps->raw, '\0');
 		c->ps->hoff[c->ps->n_hdr - 1][1] = c->ps->raw.len;
@@ -160,7 +166,7 @@ static int on_headers_complete(http_parser *p)
 		c->ps->body_max = HTTP_MAX_BODY;
 	if (p->content_length != ULLONG_MAX && p->content_length > c->ps->body_max) {
 		c->ps->body_too_large = true;
-		return -1;
+		return PARSE_STOP;
 	}
 	c->ps->body_off = c->ps->raw.len;
 	return 0;
@@ -171,7 +177,7 @@ static int on_body(http_parser *p, const char *at, size_t n)
 	http_conn_t *c = p->data;
 	if (c->ps->raw.len - c->ps->body_off + n > c->ps->body_max) {
 		c->ps->body_too_large = true;
-		return -1;
+		return PARSE_STOP;
 	}
 	buf_append(&c->ps->raw, at, n);
 	return 0;
@@ -201,9 +207,7 @@ static int on_message_complete(http_parser *p)
 	size_t body_len = c->ps->raw.len - c->ps->body_off;
 	buf_putc(&c->ps->raw, '\0');
 
-	http_request_t *r = calloc(1, sizeof *r);
-	if (!r)
-		abort();
+	http_request_t *r = xcalloc(1, sizeof *r);
 	r->mem = buf_steal(&c->ps->raw);
 	r->conn = c;
 	r->method = map_method(p->method);
@@ -281,9 +285,7 @@ void http_conn_write(http_conn_t *c, const char *data, size_t len)
 			len -= (size_t)n;
 		}
 	}
-	http_write_t *hw = malloc(sizeof *hw + len);
-	if (!hw)
-		abort();
+	http_write_t *hw = xmalloc(sizeof *hw + len);
 	hw->conn = c;
 	memcpy(hw->data, data, len);
 	uv_buf_t b = uv_buf_init(hw->data, (unsigned)len);
@@ -575,9 +577,7 @@ void http_conn_read_start(http_conn_t *c) { read_start(c); }
 
 static http_conn_t *conn_new(http_server_t *srv)
 {
-	http_conn_t *c = calloc(1, sizeof *c);
-	if (!c)
-		abort();
+	http_conn_t *c = xcalloc(1, sizeof *c);
 	c->srv = srv;
 	uv_tcp_init(srv->loop, &c->tcp);
 	c->tcp.data = c;
@@ -651,9 +651,7 @@ int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn han
 		rc = uv_ip4_addr(host, port, (struct sockaddr_in *)&addr);
 	if (rc < 0)
 		return rc;
-	http_server_t *srv = calloc(1, sizeof *srv);
-	if (!srv)
-		return UV_ENOMEM;
+	http_server_t *srv = xcalloc(1, sizeof *srv);
 	srv->loop = loop;
 	srv->handler = handler;
 	srv->ctx = ctx;
@@ -765,7 +763,7 @@ int http_cookie(const http_request_t *req, const char *name, char *out, size_t o
 			if (eq && eq < end && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0) {
 				size_t vl = (size_t)(end - eq - 1);
 				if (vl + 1 > outlen)
-					return -1;
+					return HTTP_ABSENT;
 				memcpy(out, eq + 1, vl);
 				out[vl] = '\0';
 				return (int)vl;
@@ -773,9 +771,10 @@ int http_cookie(const http_request_t *req, const char *name, char *out, size_t o
 			p = end;
 		}
 	}
-	return -1;
+	return HTTP_ABSENT;
 }
 
+/* The value of a hex digit, or -1 for any other character. */
 static int hexval(int ch)
 {
 	if (ch >= '0' && ch <= '9')
@@ -786,7 +785,8 @@ static int hexval(int ch)
 	return -1;
 }
 
-/* Decodes a percent-encoded form value (with '+' for space). */
+/* Decodes a percent-encoded form value (with '+' for space); its length, or
+ * HTTP_ABSENT when it is malformed or does not fit. */
 static int form_decode(const char *s, size_t n, char *out, size_t outlen)
 {
 	size_t o = 0;
@@ -796,16 +796,16 @@ static int form_decode(const char *s, size_t n, char *out, size_t outlen)
 			ch = ' ';
 		} else if (ch == '%') {
 			if (i + 2 >= n)
-				return -1;
+				return HTTP_ABSENT;
 			int hi = hexval((unsigned char)s[i + 1]);
 			int lo = hexval((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
-				return -1;
+				return HTTP_ABSENT;
 			ch = (char)(hi * 16 + lo);
 			i += 2;
 		}
 		if (o + 1 >= outlen)
-			return -1;
+			return HTTP_ABSENT;
 		out[o++] = ch;
 	}
 	out[o] = '\0';
@@ -826,7 +826,7 @@ int http_form_field(const char *s, size_t n, const char *name, size_t index, cha
 			if (seen++ == index) {
 				if (!eq) {
 					if (outlen == 0)
-						return -1;
+						return HTTP_ABSENT;
 					out[0] = '\0';
 					return 0;
 				}
@@ -835,7 +835,7 @@ int http_form_field(const char *s, size_t n, const char *name, size_t index, cha
 		}
 		i = j + 1;
 	}
-	return -1;
+	return HTTP_ABSENT;
 }
 
 int http_query(const http_request_t *req, const char *name, char *out, size_t outlen)

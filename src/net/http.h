@@ -107,13 +107,19 @@ size_t http_connections(const http_server_t *srv);
 uint64_t http_peer_key(const http_request_t *req);
 /* Case-insensitive header lookup; NULL when absent. */
 const char *http_header(const http_request_t *req, const char *name);
-/* The value of cookie `name` copied into out (NUL-terminated); returns its
- * length, or -1 when absent or longer than outlen - 1. */
+/*
+ * The three look-ups below return a length (0 for a present, empty value),
+ * or HTTP_ABSENT when the value is absent, malformed or longer than
+ * outlen - 1: callers that tell "absent" from "empty" compare with 0.
+ * (-1, like read(), rather than a libuv code: it is no failure.)
+ */
+enum { HTTP_ABSENT = -1 };
+/* The value of cookie `name` copied into out (NUL-terminated). */
 int http_cookie(const http_request_t *req, const char *name, char *out, size_t outlen);
-/* The query parameter `name`, percent-decoded into out; -1 when absent or too long. */
+/* The query parameter `name`, percent-decoded into out. */
 int http_query(const http_request_t *req, const char *name, char *out, size_t outlen);
 /* Decodes application/x-www-form-urlencoded field number `index` (0-based
- * among fields called `name`) from s[0..n) into out. Returns its length or -1. */
+ * among fields called `name`) from s[0..n) into out. */
 int http_form_field(const char *s, size_t n, const char *name, size_t index, char *out,
 		    size_t outlen);
 

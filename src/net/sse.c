@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "net/http_internal.h"
+#include "util/xalloc.h"
 
 enum { SSE_MAX_PENDING = 8 };
 
@@ -47,9 +48,7 @@ static sse_frame_t *keepalive_frame;
 
 sse_frame_t *sse_frame_new(const char *key, const char *data, size_t len)
 {
-	sse_frame_t *f = malloc(sizeof *f + len);
-	if (!f)
-		abort();
+	sse_frame_t *f = xmalloc(sizeof *f + len);
 	f->refs = 1;
 	f->len = len;
 	snprintf(f->key, sizeof f->key, "%s", key ? key : "");
@@ -90,9 +89,7 @@ void sse_frame_unref(sse_frame_t *f)
 
 sse_hub_t *sse_hub_new(void)
 {
-	sse_hub_t *h = calloc(1, sizeof *h);
-	if (!h)
-		abort();
+	sse_hub_t *h = xcalloc(1, sizeof *h);
 	h->next_hub = all_hubs;
 	all_hubs = h;
 	return h;
@@ -242,9 +239,7 @@ sse_stream_t *sse_begin(http_request_t *req, sse_hub_t *hub, sse_frame_t *first)
 		http_respond(req, 200, head, NULL, "", 0);
 		return NULL;
 	}
-	sse_stream_t *s = calloc(1, sizeof *s);
-	if (!s)
-		abort();
+	sse_stream_t *s = xcalloc(1, sizeof *s);
 	s->conn = c;
 	/* Headers by hand: no Content-Length, the body never ends. */
 	buf_t b = BUF_INIT;
@@ -268,9 +263,7 @@ sse_stream_t *sse_begin(http_request_t *req, sse_hub_t *hub, sse_frame_t *first)
 		return NULL;
 	if (hub->n == hub->cap) {
 		hub->cap = hub->cap ? hub->cap * 2 : 64;
-		hub->streams = realloc(hub->streams, hub->cap * sizeof *hub->streams);
-		if (!hub->streams)
-			abort();
+		hub->streams = xrealloc(hub->streams, hub->cap * sizeof *hub->streams);
 	}
 	s->hub = hub;
 	s->index = hub->n;

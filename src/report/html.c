@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/internal.h"
+#include "util/xalloc.h"
 
 static void esc(FILE *f, const char *s)
 {
@@ -23,7 +24,7 @@ static void esc_lines(FILE *f, const char *s)
 {
 	while (*s) {
 		size_t n = strcspn(s, "\n");
-		char *line = strndup(s, n);
+		char *line = xstrndup(s, n);
 		esc(f, line);
 		free(line);
 		s += n;
@@ -69,9 +70,7 @@ static const char CSS[] =
 /* s[0..n) escaped, line breaks kept. */
 static void esc_part(FILE *f, const char *s, size_t n)
 {
-	char *part = strndup(s, n);
-	if (!part)
-		abort();
+	char *part = xstrndup(s, n);
 	esc_lines(f, part);
 	free(part);
 }
@@ -103,13 +102,120 @@ static void themes(FILE *f, const report_question_t *q, const report_words_t *w)
 	}
 }
 
+typedef void draw_fn(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                     const report_words_t *w);
+
+static void html_open(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                      const report_words_t *w)
+{
+	size_t i;
+	fputs("<ul class=cards>\n", f);
+	for (i = 0; i < q->n_answers; i++) {
+		if (q->answers[i].hidden)
+			continue;
+		fputs("<li>", f);
+		esc_lines(f, q->answers[i].text);
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
+static void html_qa(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                    const report_words_t *w)
+{
+	size_t i;
+	json_t *e;
+	fputs("<ul class=cards>\n", f);
+	json_array_foreach (json_object_get(t, "items"), i, e) {
+		fputs("<li>", f);
+		esc_lines(f, str(e, "text"));
+		fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"),
+		        report_count_word(num(e, "votes"), w->vote, w->votes),
+		        json_is_true(json_object_get(e, "answered")) ? " · ✓ " : "",
+		        json_is_true(json_object_get(e, "answered")) ? w->answered : "");
+	}
+	fputs("</ul>\n", f);
+}
+
+static void html_cloud(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                       const report_words_t *w)
+{
+	size_t i;
+	json_t *e;
+	json_t *words = json_object_get(t, "words");
+	long long top = json_array_size(words) ? num(json_array_get(words, 0), "count") : 1;
+	fputs("<p>", f);
+	json_array_foreach (words, i, e) {
+		fprintf(f, "<span style=\"font-size:%.2frem;margin-right:.6rem\">",
+		        0.9 + 1.6 * (double)num(e, "count") / (double)(top ? top : 1));
+		esc(f, str(e, "text"));
+		fprintf(f, "</span><small>(%lld)</small> ", num(e, "count"));
+	}
+	fputs("</p>\n", f);
+}
+
+static void html_bars(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                      const report_words_t *w)
+{
+	size_t i;
+	json_t *e;
+	bool rank = s->kind == SLIDE_RANK;
+	fprintf(f, "<table><tr><th></th><th class=n>%s</th><th></th></tr>\n",
+	        rank ? w->mean : w->count);
+	json_array_foreach (json_object_get(t, "options"), i, e) {
+		fputs("<tr><td>", f);
+		esc(f, str(e, "label"));
+		double v =
+		    rank ? json_number_value(json_object_get(e, "mean")) : (double)num(e, "count");
+		double width =
+		    rank ? (s->n_items ? 12.0 * (double)(s->n_items + 1 - v) / (double)s->n_items
+		                       : 0)
+		         : (double)num(e, "percent") / 100.0 * 12.0;
+		fprintf(f, rank ? "</td><td class=n>%.2f</td>" : "</td><td class=n>%.0f</td>", v);
+		fprintf(f, "<td><span class=bar style=\"width:%.2frem\"></span>",
+		        width < 0 ? 0 : width);
+		if (!rank)
+			fprintf(f, " %lld%%", num(e, "percent"));
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+static void html_scale(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                       const report_words_t *w)
+{
+	size_t i;
+	json_t *e;
+	fprintf(f, "<table><tr><th></th><th class=n>%s</th>", w->mean);
+	for (int k = 1; k <= s->scale_max; k++)
+		fprintf(f, "<th class=n>%d</th>", k);
+	fputs("</tr>\n", f);
+	json_array_foreach (json_object_get(t, "statements"), i, e) {
+		fputs("<tr><td>", f);
+		esc(f, str(e, "text"));
+		fprintf(f, "</td><td class=n>%.2f</td>",
+		        json_number_value(json_object_get(e, "mean")));
+		size_t k;
+		json_t *c;
+		json_array_foreach (json_object_get(e, "counts"), k, c)
+			fprintf(f, "<td class=n>%lld</td>", (long long)json_integer_value(c));
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* The results of each kind, drawn; content slides have none. */
+static draw_fn *const draw[] = {
+    [SLIDE_OPEN] = html_open,   [SLIDE_QA] = html_qa,     [SLIDE_CLOUD] = html_cloud,
+    [SLIDE_CHOICE] = html_bars, [SLIDE_RANK] = html_bars, [SLIDE_SCALE] = html_scale,
+};
+
 static void results(FILE *f, const report_t *r, const report_question_t *q,
 		    const report_words_t *w)
 {
 	const slide_t *s = &r->slides[q->slide];
 	const json_t *t = q->combined;
 	size_t i;
-	json_t *e;
 	fprintf(f, "<table><tr><th>%s</th><th>%s</th><th class=n>%s</th><th class=n>%s</th>"
 		   "<th class=n>%s</th></tr>\n",
 		w->session, w->date, w->participants, w->answers, w->hidden);
@@ -127,87 +233,8 @@ static void results(FILE *f, const report_t *r, const report_question_t *q,
 			   "<th class=n>%zu</th></tr>\n",
 			w->combined, q->total.participants, q->total.answers, q->total.hidden);
 	fputs("</table>\n", f);
-	switch (s->kind) {
-	case SLIDE_OPEN:
-		fputs("<ul class=cards>\n", f);
-		for (i = 0; i < q->n_answers; i++) {
-			if (q->answers[i].hidden)
-				continue;
-			fputs("<li>", f);
-			esc_lines(f, q->answers[i].text);
-			fputs("</li>\n", f);
-		}
-		fputs("</ul>\n", f);
-		break;
-	case SLIDE_QA:
-		fputs("<ul class=cards>\n", f);
-		json_array_foreach(json_object_get(t, "items"), i, e) {
-			fputs("<li>", f);
-			esc_lines(f, str(e, "text"));
-			fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"),
-				report_count_word(num(e, "votes"), w->vote, w->votes),
-				json_is_true(json_object_get(e, "answered")) ? " · ✓ " : "",
-				json_is_true(json_object_get(e, "answered")) ? w->answered : "");
-		}
-		fputs("</ul>\n", f);
-		break;
-	case SLIDE_CLOUD: {
-		json_t *words = json_object_get(t, "words");
-		long long top = json_array_size(words) ? num(json_array_get(words, 0), "count") : 1;
-		fputs("<p>", f);
-		json_array_foreach(words, i, e) {
-			fprintf(f, "<span style=\"font-size:%.2frem;margin-right:.6rem\">",
-				0.9 + 1.6 * (double)num(e, "count") / (double)(top ? top : 1));
-			esc(f, str(e, "text"));
-			fprintf(f, "</span><small>(%lld)</small> ", num(e, "count"));
-		}
-		fputs("</p>\n", f);
-		break;
-	}
-	case SLIDE_CHOICE:
-	case SLIDE_RANK: {
-		bool rank = s->kind == SLIDE_RANK;
-		fprintf(f, "<table><tr><th></th><th class=n>%s</th><th></th></tr>\n",
-			rank ? w->mean : w->count);
-		json_array_foreach(json_object_get(t, "options"), i, e) {
-			fputs("<tr><td>", f);
-			esc(f, str(e, "label"));
-			double v = rank ? json_number_value(json_object_get(e, "mean"))
-					: (double)num(e, "count");
-			double width = rank ? (s->n_items ? 12.0 * (double)(s->n_items + 1 - v) /
-								    (double)s->n_items
-							  : 0)
-					    : (double)num(e, "percent") / 100.0 * 12.0;
-			fprintf(f, rank ? "</td><td class=n>%.2f</td>" : "</td><td class=n>%.0f</td>", v);
-			fprintf(f, "<td><span class=bar style=\"width:%.2frem\"></span>", width < 0 ? 0 : width);
-			if (!rank)
-				fprintf(f, " %lld%%", num(e, "percent"));
-			fputs("</td></tr>\n", f);
-		}
-		fputs("</table>\n", f);
-		break;
-	}
-	case SLIDE_SCALE:
-		fprintf(f, "<table><tr><th></th><th class=n>%s</th>", w->mean);
-		for (int k = 1; k <= s->scale_max; k++)
-			fprintf(f, "<th class=n>%d</th>", k);
-		fputs("</tr>\n", f);
-		json_array_foreach(json_object_get(t, "statements"), i, e) {
-			fputs("<tr><td>", f);
-			esc(f, str(e, "text"));
-			fprintf(f, "</td><td class=n>%.2f</td>",
-				json_number_value(json_object_get(e, "mean")));
-			size_t k;
-			json_t *c;
-			json_array_foreach(json_object_get(e, "counts"), k, c)
-				fprintf(f, "<td class=n>%lld</td>", (long long)json_integer_value(c));
-			fputs("</tr>\n", f);
-		}
-		fputs("</table>\n", f);
-		break;
-	case SLIDE_CONTENT:
-		break;
-	}
+	if ((size_t)s->kind < sizeof draw / sizeof *draw && draw[s->kind])
+		draw[s->kind](f, s, q, t, w);
 	if (q->total.answers == 0)
 		fprintf(f, "<p class=note>%s</p>\n", w->no_answers);
 	if (q->total.hidden)

@@ -91,78 +91,111 @@ static void themes(FILE *f, const report_question_t *q, const report_words_t *w)
 	}
 }
 
-static void results(FILE *f, const report_t *r, const report_question_t *q,
-		    const report_words_t *w)
+typedef void draw_fn(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                     const report_words_t *w);
+
+static void md_open(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                    const report_words_t *w)
+{
+	size_t i;
+	for (i = 0; i < q->n_answers; i++) {
+		if (q->answers[i].hidden)
+			continue;
+		fputs("- ", f);
+		md_text(f, q->answers[i].text, "  ");
+		fputc('\n', f);
+	}
+}
+
+static void md_qa(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                  const report_words_t *w)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach (json_object_get(t, "items"), i, e) {
+		fputs("- ", f);
+		md_text(f, str(e, "text"), "  ");
+		fprintf(f, " — %lld %s%s%s\n", num(e, "votes"),
+		        report_count_word(num(e, "votes"), w->vote, w->votes),
+		        json_is_true(json_object_get(e, "answered")) ? ", " : "",
+		        json_is_true(json_object_get(e, "answered")) ? w->answered : "");
+	}
+}
+
+static void md_cloud(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                     const report_words_t *w)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach (json_object_get(t, "words"), i, e) {
+		fputs("- ", f);
+		md_text(f, str(e, "text"), "  ");
+		fprintf(f, " (%lld)\n", num(e, "count"));
+	}
+}
+
+static void md_choice(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                      const report_words_t *w)
+{
+	size_t i;
+	json_t *e;
+	fprintf(f, "| | %s | %% |\n|---|--:|--:|\n", w->count);
+	json_array_foreach (json_object_get(t, "options"), i, e) {
+		fputs("| ", f);
+		md_text(f, str(e, "label"), "");
+		fprintf(f, " | %lld | %lld |\n", num(e, "count"), num(e, "percent"));
+	}
+}
+
+static void md_scale(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                     const report_words_t *w)
+{
+	size_t i;
+	json_t *e;
+	fprintf(f, "| | %s |", w->mean);
+	for (int k = 1; k <= s->scale_max; k++)
+		fprintf(f, " %d |", k);
+	fputs("\n|---|--:|", f);
+	for (int k = 1; k <= s->scale_max; k++)
+		fputs("--:|", f);
+	fputc('\n', f);
+	json_array_foreach (json_object_get(t, "statements"), i, e) {
+		fputs("| ", f);
+		md_text(f, str(e, "text"), "");
+		fprintf(f, " | %.2f |", json_number_value(json_object_get(e, "mean")));
+		size_t k;
+		json_t *c;
+		json_array_foreach (json_object_get(e, "counts"), k, c)
+			fprintf(f, " %lld |", (long long)json_integer_value(c));
+		fputc('\n', f);
+	}
+}
+
+static void md_rank(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
+                    const report_words_t *w)
+{
+	size_t i;
+	json_t *e;
+	fprintf(f, "| | | %s |\n|--:|---|--:|\n", w->mean);
+	json_array_foreach (json_object_get(t, "options"), i, e) {
+		fprintf(f, "| %zu | ", i + 1);
+		md_text(f, str(e, "label"), "");
+		fprintf(f, " | %.2f |\n", json_number_value(json_object_get(e, "mean")));
+	}
+}
+
+/* The results of each kind, drawn; content slides have none. */
+static draw_fn *const draw[] = {
+    [SLIDE_OPEN] = md_open,     [SLIDE_QA] = md_qa,       [SLIDE_CLOUD] = md_cloud,
+    [SLIDE_CHOICE] = md_choice, [SLIDE_SCALE] = md_scale, [SLIDE_RANK] = md_rank,
+};
+
+static void results(FILE *f, const report_t *r, const report_question_t *q, const report_words_t *w)
 {
 	const slide_t *s = &r->slides[q->slide];
 	const json_t *t = q->combined;
-	size_t i;
-	json_t *e;
-	switch (s->kind) {
-	case SLIDE_OPEN:
-		for (i = 0; i < q->n_answers; i++) {
-			if (q->answers[i].hidden)
-				continue;
-			fputs("- ", f);
-			md_text(f, q->answers[i].text, "  ");
-			fputc('\n', f);
-		}
-		break;
-	case SLIDE_QA:
-		json_array_foreach(json_object_get(t, "items"), i, e) {
-			fputs("- ", f);
-			md_text(f, str(e, "text"), "  ");
-			fprintf(f, " — %lld %s%s%s\n", num(e, "votes"),
-				report_count_word(num(e, "votes"), w->vote, w->votes),
-				json_is_true(json_object_get(e, "answered")) ? ", " : "",
-				json_is_true(json_object_get(e, "answered")) ? w->answered : "");
-		}
-		break;
-	case SLIDE_CLOUD:
-		json_array_foreach(json_object_get(t, "words"), i, e) {
-			fputs("- ", f);
-			md_text(f, str(e, "text"), "  ");
-			fprintf(f, " (%lld)\n", num(e, "count"));
-		}
-		break;
-	case SLIDE_CHOICE:
-		fprintf(f, "| | %s | %% |\n|---|--:|--:|\n", w->count);
-		json_array_foreach(json_object_get(t, "options"), i, e) {
-			fputs("| ", f);
-			md_text(f, str(e, "label"), "");
-			fprintf(f, " | %lld | %lld |\n", num(e, "count"), num(e, "percent"));
-		}
-		break;
-	case SLIDE_SCALE:
-		fprintf(f, "| | %s |", w->mean);
-		for (int k = 1; k <= s->scale_max; k++)
-			fprintf(f, " %d |", k);
-		fputs("\n|---|--:|", f);
-		for (int k = 1; k <= s->scale_max; k++)
-			fputs("--:|", f);
-		fputc('\n', f);
-		json_array_foreach(json_object_get(t, "statements"), i, e) {
-			fputs("| ", f);
-			md_text(f, str(e, "text"), "");
-			fprintf(f, " | %.2f |", json_number_value(json_object_get(e, "mean")));
-			size_t k;
-			json_t *c;
-			json_array_foreach(json_object_get(e, "counts"), k, c)
-				fprintf(f, " %lld |", (long long)json_integer_value(c));
-			fputc('\n', f);
-		}
-		break;
-	case SLIDE_RANK:
-		fprintf(f, "| | | %s |\n|--:|---|--:|\n", w->mean);
-		json_array_foreach(json_object_get(t, "options"), i, e) {
-			fprintf(f, "| %zu | ", i + 1);
-			md_text(f, str(e, "label"), "");
-			fprintf(f, " | %.2f |\n", json_number_value(json_object_get(e, "mean")));
-		}
-		break;
-	case SLIDE_CONTENT:
-		break;
-	}
+	if ((size_t)s->kind < sizeof draw / sizeof *draw && draw[s->kind])
+		draw[s->kind](f, s, q, t, w);
 	if (q->total.answers == 0)
 		fprintf(f, "%s\n", w->no_answers);
 	if (q->total.hidden)

@@ -34,6 +34,7 @@
 
 #include "report/image.h"
 #include "report/internal.h"
+#include "util/xalloc.h"
 
 #define FONT "Noto Sans, DejaVu Sans"
 
@@ -99,13 +100,8 @@ static void figure(pdf_t *p, const char *alt)
 {
 	if (!p->drawing)
 		return;
-	char **v = realloc(p->alts, (p->n_alts + 1) * sizeof *v);
-	if (!v)
-		abort();
-	p->alts = v;
-	p->alts[p->n_alts] = strdup(alt ? alt : "");
-	if (!p->alts[p->n_alts++])
-		abort();
+	p->alts = xrealloc(p->alts, (p->n_alts + 1) * sizeof *p->alts);
+	p->alts[p->n_alts++] = xstrdup(alt ? alt : "");
 	cairo_tag_begin(p->cr, "Figure", NULL);
 }
 
@@ -788,11 +784,10 @@ static void chart_choice_rank(pdf_t *p, const report_question_t *q, double y)
 	const slide_t *s = &p->r->slides[q->slide];
 	json_t *opts = json_object_get(q->combined, "options");
 	size_t n = json_array_size(opts);
-	const char **labels = calloc(n + 1, sizeof *labels), **notes = calloc(n + 1, sizeof *notes);
-	double *values = calloc(n + 1, sizeof *values), max = 0;
-	char (*note)[64] = calloc(n + 1, sizeof *note);
-	if (!labels || !notes || !values || !note)
-		abort();
+	const char **labels = xcalloc(n + 1, sizeof *labels);
+	const char **notes = xcalloc(n + 1, sizeof *notes);
+	double *values = xcalloc(n + 1, sizeof *values), max = 0;
+	char(*note)[64] = xcalloc(n + 1, sizeof *note);
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(opts, i);
 		labels[i] = jstr(e, "label");
@@ -909,8 +904,13 @@ static bool overlaps(const rect_t *a, const rect_t *b)
  * an outward spiral at the first spot where they overlap nothing. No
  * randomness, so the same tally always draws the same cloud.
  */
-static void chart_cloud(pdf_t *p, const report_question_t *q, double y, double width)
+/* The list of a cloud's words with their counts takes this much of the
+ * page, at its right. */
+static const double CLOUD_LIST_W = 200;
+
+static void chart_cloud(pdf_t *p, const report_question_t *q, double y)
 {
+	double width = PAGE_W - 2 * MARGIN - CLOUD_LIST_W - 2 * GAP;
 	json_t *words = json_object_get(q->combined, "words");
 	size_t n = json_array_size(words);
 	if (n > 150)
@@ -918,9 +918,7 @@ static void chart_cloud(pdf_t *p, const report_question_t *q, double y, double w
 	double top = (double)json_integer_value(json_object_get(json_array_get(words, 0), "count"));
 	rect_t area = {MARGIN, y, width, PAGE_H - BOTTOM - y};
 	double cx = area.x + area.w / 2, cy = area.y + area.h / 2;
-	rect_t *placed = calloc(n + 1, sizeof *placed);
-	if (!placed)
-		abort();
+	rect_t *placed = xcalloc(n + 1, sizeof *placed);
 	size_t np = 0;
 	static const rgb_t shades[] = {{0.043, 0.31, 0.424}, {0.16, 0.5, 0.55}, {0.55, 0.3, 0.5},
 				       {0.75, 0.4, 0.1}, {0.3, 0.4, 0.2}};
@@ -1114,10 +1112,56 @@ static int themes_section(pdf_t *p, const report_question_t *q)
 	return parts;
 }
 
+/* Open answers as cards: the visible ones, in answer order. */
+static size_t cards_open(const pdf_t *p, const report_question_t *q, card_t *cards)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < q->n_answers; i++)
+		if (!q->answers[i].hidden)
+			cards[n++].text = q->answers[i].text;
+	return n;
+}
+
+/* Q&A questions as cards, as the results order them, with votes and the
+ * answered mark below. */
+static size_t cards_qa(const pdf_t *p, const report_question_t *q, card_t *cards)
+{
+	size_t i, n = 0;
+	json_t *e;
+	json_array_foreach (json_object_get(q->combined, "items"), i, e) {
+		card_t *c = &cards[n++];
+		c->text = jstr(e, "text");
+		bool done = json_is_true(json_object_get(e, "answered"));
+		long long votes = json_integer_value(json_object_get(e, "votes"));
+		snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s", votes,
+		         report_count_word(votes, p->w->vote, p->w->votes), done ? "   ✓ " : "",
+		         done ? p->w->answered : "");
+	}
+	return n;
+}
+
+/*
+ * How each kind is drawn. Open and Q&A questions have cards (answers that
+ * may run over pages in the appendix, so the first pass counts pages and
+ * fixes the answers it saw) and an overview of their own (themes, the
+ * most supported questions); the other kinds have a chart on their
+ * overview page, a Figure whose alternative text alt writes, and maybe a
+ * list beside it (the counts of a word cloud).
+ */
+typedef struct pdf_kind {
+	size_t (*cards)(const pdf_t *p, const report_question_t *q, card_t *cards);
+	void (*overview)(pdf_t *p, const report_question_t *q, double y, double bottom);
+	void (*chart)(pdf_t *p, const report_question_t *q, double y);
+	void (*alt)(const pdf_t *p, const report_question_t *q, buf_t *b);
+	void (*beside)(pdf_t *p, const report_question_t *q, double y, double bottom);
+} pdf_kind_t;
+
+static const pdf_kind_t *pdf_kind(const slide_t *s);
+
 /* Open and Q&A questions: their answers are cards, in the appendix. */
 static bool is_cards_kind(const slide_t *s)
 {
-	return s->kind == SLIDE_OPEN || s->kind == SLIDE_QA;
+	return pdf_kind(s)->cards != NULL;
 }
 
 /* Loads question number k on r->slides[slide]. While drawing, an open or
@@ -1138,7 +1182,7 @@ static int load_question(pdf_t *p, size_t slide, size_t k, report_question_t *q)
  */
 static int appendix_question(pdf_t *p, size_t slide, size_t k, int *pages)
 {
-	const slide_t *s = &p->r->slides[slide];
+	const pdf_kind_t *kind = pdf_kind(&p->r->slides[slide]);
 	report_question_t q;
 	*pages = 1;
 	int rc = load_question(p, slide, k, &q);
@@ -1150,27 +1194,8 @@ static int appendix_question(pdf_t *p, size_t slide, size_t k, int *pages)
 			if (q.answers[i].id > p->until[k])
 				p->until[k] = q.answers[i].id;
 	}
-	card_t *cards = calloc(q.n_answers + 1, sizeof *cards);
-	if (!cards)
-		abort();
-	size_t n = 0;
-	if (s->kind == SLIDE_OPEN) {
-		for (size_t i = 0; i < q.n_answers; i++)
-			if (!q.answers[i].hidden)
-				cards[n++].text = q.answers[i].text;
-	} else {
-		size_t i;
-		json_t *e;
-		json_array_foreach (json_object_get(q.combined, "items"), i, e) {
-			card_t *c = &cards[n++];
-			c->text = jstr(e, "text");
-			bool done = json_is_true(json_object_get(e, "answered"));
-			long long votes = json_integer_value(json_object_get(e, "votes"));
-			snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s", votes,
-			         report_count_word(votes, p->w->vote, p->w->votes),
-			         done ? "   ✓ " : "", done ? p->w->answered : "");
-		}
-	}
+	card_t *cards = xcalloc(q.n_answers + 1, sizeof *cards);
+	size_t n = kind->cards(p, &q, cards);
 	*pages = 0;
 	if (n)
 		*pages += cards_section(p, &q, cards, n);
@@ -1350,9 +1375,7 @@ static void overview_qa(pdf_t *p, const report_question_t *q, double y, double b
 {
 	json_t *items = json_object_get(q->combined, "items");
 	size_t n = json_array_size(items);
-	json_t **v = calloc(n + 1, sizeof *v);
-	if (!v)
-		abort();
+	json_t **v = xcalloc(n + 1, sizeof *v);
 	for (size_t i = 0; i < n; i++)
 		v[i] = json_array_get(items, i);
 	qsort(v, n, sizeof *v, by_votes);
@@ -1383,9 +1406,9 @@ static void overview_qa(pdf_t *p, const report_question_t *q, double y, double b
 }
 
 /* The words of a cloud with their counts, beside the cloud. */
-static void word_counts(pdf_t *p, const report_question_t *q, double x, double y, double w,
-                        double bottom)
+static void cloud_counts(pdf_t *p, const report_question_t *q, double y, double bottom)
 {
+	double x = PAGE_W - MARGIN - CLOUD_LIST_W, w = CLOUD_LIST_W;
 	json_t *words = json_object_get(q->combined, "words");
 	tag(p, "P");
 	y += text(p, p->w->count, x, y, 9.5, true, -1, MUTED) + 4;
@@ -1409,44 +1432,68 @@ static void word_counts(pdf_t *p, const report_question_t *q, double x, double y
 	untag(p, "L");
 }
 
-/* The alternative text of a question's chart: what it shows, in words. */
-static char *chart_alt(pdf_t *p, const report_question_t *q)
+/* The alternative text of a chart: what it shows, in words. */
+static void alt_cloud(const pdf_t *p, const report_question_t *q, buf_t *b)
 {
-	const slide_t *s = &p->r->slides[q->slide];
-	const char *lang = p->r->lang;
-	buf_t b = BUF_INIT;
-	buf_puts(&b, "");
+	size_t i;
+	json_t *e;
+	json_array_foreach (json_object_get(q->combined, "words"), i, e) {
+		if (i == 30)
+			break;
+		buf_printf(b, "%s%s (%lld)", i ? ", " : "", jstr(e, "text"),
+		           (long long)json_integer_value(json_object_get(e, "count")));
+	}
+}
+
+static void alt_scale(const pdf_t *p, const report_question_t *q, buf_t *b)
+{
 	size_t i;
 	json_t *e;
 	char m[32];
-	if (s->kind == SLIDE_CLOUD) {
-		json_array_foreach (json_object_get(q->combined, "words"), i, e) {
-			if (i == 30)
-				break;
-			buf_printf(&b, "%s%s (%lld)", i ? ", " : "", jstr(e, "text"),
-			           (long long)json_integer_value(json_object_get(e, "count")));
-		}
-	} else if (s->kind == SLIDE_SCALE) {
-		json_array_foreach (json_object_get(q->combined, "statements"), i, e) {
-			report_decimal(lang, json_number_value(json_object_get(e, "mean")), 1, m,
-			               sizeof m);
-			buf_printf(&b, "%s%s: %s %s", i ? "; " : "", jstr(e, "text"), p->w->mean,
-			           m);
-		}
-	} else if (s->kind == SLIDE_RANK) {
-		json_array_foreach (json_object_get(q->combined, "options"), i, e) {
-			report_decimal(lang, json_number_value(json_object_get(e, "mean")), 2, m,
-			               sizeof m);
-			buf_printf(&b, "%s%zu. %s (%s %s)", i ? "; " : "", i + 1, jstr(e, "label"),
-			           p->w->mean, m);
-		}
-	} else {
-		json_array_foreach (json_object_get(q->combined, "options"), i, e)
-			buf_printf(&b, "%s%s: %lld (%lld%%)", i ? "; " : "", jstr(e, "label"),
-			           (long long)json_integer_value(json_object_get(e, "count")),
-			           (long long)json_integer_value(json_object_get(e, "percent")));
+	json_array_foreach (json_object_get(q->combined, "statements"), i, e) {
+		report_decimal(p->r->lang, json_number_value(json_object_get(e, "mean")), 1, m,
+		               sizeof m);
+		buf_printf(b, "%s%s: %s %s", i ? "; " : "", jstr(e, "text"), p->w->mean, m);
 	}
-	return buf_steal(&b);
+}
+
+static void alt_rank(const pdf_t *p, const report_question_t *q, buf_t *b)
+{
+	size_t i;
+	json_t *e;
+	char m[32];
+	json_array_foreach (json_object_get(q->combined, "options"), i, e) {
+		report_decimal(p->r->lang, json_number_value(json_object_get(e, "mean")), 2, m,
+		               sizeof m);
+		buf_printf(b, "%s%zu. %s (%s %s)", i ? "; " : "", i + 1, jstr(e, "label"),
+		           p->w->mean, m);
+	}
+}
+
+static void alt_choice(const pdf_t *p, const report_question_t *q, buf_t *b)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach (json_object_get(q->combined, "options"), i, e)
+		buf_printf(b, "%s%s: %lld (%lld%%)", i ? "; " : "", jstr(e, "label"),
+		           (long long)json_integer_value(json_object_get(e, "count")),
+		           (long long)json_integer_value(json_object_get(e, "percent")));
+}
+
+static const pdf_kind_t pdf_kinds[] = {
+    [SLIDE_OPEN] = {.cards = cards_open, .overview = overview_themes},
+    [SLIDE_QA] = {.cards = cards_qa, .overview = overview_qa},
+    [SLIDE_CLOUD] = {.chart = chart_cloud, .alt = alt_cloud, .beside = cloud_counts},
+    [SLIDE_SCALE] = {.chart = chart_scale, .alt = alt_scale},
+    [SLIDE_CHOICE] = {.chart = chart_choice_rank, .alt = alt_choice},
+    [SLIDE_RANK] = {.chart = chart_choice_rank, .alt = alt_rank},
+};
+
+static const pdf_kind_t *pdf_kind(const slide_t *s)
+{
+	static const pdf_kind_t none;
+	size_t k = (size_t)s->kind;
+	return k < sizeof pdf_kinds / sizeof *pdf_kinds ? &pdf_kinds[k] : &none;
 }
 
 /* The overview page of question number k on r->slides[slide]: title, key
@@ -1476,32 +1523,25 @@ static int overview_page(pdf_t *p, size_t slide, size_t k)
 		untag(p, "P");
 		bottom -= 20;
 	}
-	bool chart = q.total.answers && !is_cards_kind(s);
-	if (chart) {
-		char *alt = chart_alt(p, &q);
-		figure(p, alt);
-		free(alt);
-	}
+	const pdf_kind_t *kind = pdf_kind(s);
 	if (q.total.answers == 0) {
 		tag(p, "P");
 		text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
 		untag(p, "P");
-	} else if (s->kind == SLIDE_OPEN)
-		overview_themes(p, &q, y, bottom);
-	else if (s->kind == SLIDE_QA)
-		overview_qa(p, &q, y, bottom);
-	else if (s->kind == SLIDE_CLOUD) {
-		double list_w = 200;
-		chart_cloud(p, &q, y, PAGE_W - 2 * MARGIN - list_w - 2 * GAP);
+	} else if (kind->overview) {
+		kind->overview(p, &q, y, bottom);
+	} else if (kind->chart) {
+		buf_t alt = BUF_INIT;
+		buf_puts(&alt, "");
+		if (kind->alt)
+			kind->alt(p, &q, &alt);
+		figure(p, alt.data);
+		buf_free(&alt);
+		kind->chart(p, &q, y);
 		untag(p, "Figure");
-		chart = false;
-		word_counts(p, &q, PAGE_W - MARGIN - list_w, y, list_w, bottom);
-	} else if (s->kind == SLIDE_SCALE)
-		chart_scale(p, &q, y);
-	else
-		chart_choice_rank(p, &q, y);
-	if (chart)
-		untag(p, "Figure");
+		if (kind->beside)
+			kind->beside(p, &q, y, bottom);
+	}
 	report_question_clear(&q);
 	return 0;
 }
@@ -1771,11 +1811,9 @@ static int surface_close(pdf_t *p, int rc)
 int report_render_pdf(report_job_t *j)
 {
 	pdf_t p = {.j = j, .r = j->r, .w = report_words(j->r->lang)};
-	p.until = calloc(j->r->n_questions + 1, sizeof *p.until);
-	p.q_overview = calloc(j->r->n_questions + 1, sizeof *p.q_overview);
-	p.q_appendix = calloc(j->r->n_questions + 1, sizeof *p.q_appendix);
-	if (!p.until || !p.q_overview || !p.q_appendix)
-		abort();
+	p.until = xcalloc(j->r->n_questions + 1, sizeof *p.until);
+	p.q_overview = xcalloc(j->r->n_questions + 1, sizeof *p.q_overview);
+	p.q_appendix = xcalloc(j->r->n_questions + 1, sizeof *p.q_appendix);
 	j->ticks = 3 * j->r->n_questions; /* counting, the overview, the appendix */
 	int rc = surface_open(&p), total = 0, drawn = 0;
 	if (rc == 0) {

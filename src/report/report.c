@@ -17,13 +17,12 @@
 #include "model/answer.h"
 #include "model/tally.h"
 #include "report/internal.h"
+#include "util/xalloc.h"
 
+/* A copy of s, "" for NULL. */
 static char *dup_or_die(const char *s)
 {
-	char *d = strdup(s ? s : "");
-	if (!d)
-		abort();
-	return d;
+	return xstrdup(s ? s : "");
 }
 
 typedef struct open_ctx {
@@ -39,9 +38,7 @@ static void on_session(const store_session_t *s, void *arg)
 	if (c->want && c->want != c->seen)
 		return;
 	report_t *r = c->r;
-	report_session_t *v = realloc(r->sessions, (r->n_sessions + 1) * sizeof *v);
-	if (!v)
-		abort();
+	report_session_t *v = xrealloc(r->sessions, (r->n_sessions + 1) * sizeof *v);
 	r->sessions = v;
 	report_session_t *rs = &v[r->n_sessions++];
 	memset(rs, 0, sizeof *rs);
@@ -93,9 +90,7 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 	if (store_event_slides(st, event_id, &ss, &n_ss) != STORE_OK)
 		goto store_fail;
 
-	r = calloc(1, sizeof *r);
-	if (!r)
-		abort();
+	r = xcalloc(1, sizeof *r);
 	r->store = st;
 	r->event_id = event_id;
 	r->title = dup_or_die(ev.title);
@@ -112,10 +107,8 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 		r->summary_md = summary;
 	else
 		free(summary);
-	r->slides = calloc(n_ss ? n_ss : 1, sizeof *r->slides);
-	r->slide_ids = calloc(n_ss ? n_ss : 1, sizeof *r->slide_ids);
-	if (!r->slides || !r->slide_ids)
-		abort();
+	r->slides = xcalloc(n_ss ? n_ss : 1, sizeof *r->slides);
+	r->slide_ids = xcalloc(n_ss ? n_ss : 1, sizeof *r->slide_ids);
 	for (size_t i = 0; i < n_ss; i++) {
 		json_error_t je;
 		json_t *j = json_loads(ss[i].json, 0, &je);
@@ -148,15 +141,11 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 	char perr[256];
 	if (ev.deck_md && deck_parse(ev.deck_md, strlen(ev.deck_md), &deck, perr, sizeof perr) == 0 &&
 	    deck->n_dates > 0 && !session) {
-		r->dates = calloc(deck->n_dates, sizeof *r->dates);
-		if (!r->dates)
-			abort();
+		r->dates = xcalloc(deck->n_dates, sizeof *r->dates);
 		for (size_t i = 0; i < deck->n_dates; i++)
 			r->dates[r->n_dates++] = dup_or_die(deck->dates[i]);
 	} else {
-		r->dates = calloc(r->n_sessions ? r->n_sessions : 1, sizeof *r->dates);
-		if (!r->dates)
-			abort();
+		r->dates = xcalloc(r->n_sessions ? r->n_sessions : 1, sizeof *r->dates);
 		/* the online session is no meeting: its date counts only when
 		 * there is nothing else */
 		bool meetings = false;
@@ -251,9 +240,7 @@ static void on_answer(const store_answer_t *a, void *arg)
 	json_t *v = json_loads(a->value ? a->value : "null", JSON_DECODE_ANY, &je);
 	if (q->n_answers == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 64;
-		q->answers = realloc(q->answers, c->cap * sizeof *q->answers);
-		if (!q->answers)
-			abort();
+		q->answers = xrealloc(q->answers, c->cap * sizeof *q->answers);
 	}
 	report_answer_t *ra = &q->answers[q->n_answers++];
 	ra->id = a->id;
@@ -277,10 +264,8 @@ static void on_answer(const store_answer_t *a, void *arg)
  * indexes among the visible answers into indexes into q->answers. */
 static void group_themes(const report_t *r, report_question_t *q)
 {
-	const char **texts = calloc(q->n_answers + 1, sizeof *texts);
-	size_t *idx = calloc(q->n_answers + 1, sizeof *idx), n = 0;
-	if (!texts || !idx)
-		abort();
+	const char **texts = xcalloc(q->n_answers + 1, sizeof *texts);
+	size_t *idx = xcalloc(q->n_answers + 1, sizeof *idx), n = 0;
 	for (size_t i = 0; i < q->n_answers; i++)
 		if (!q->answers[i].hidden) {
 			idx[n] = i;
@@ -311,10 +296,8 @@ int report_question_load(report_t *r, size_t slide, report_question_t *q)
 		q->number += slide_is_question(&r->slides[i]);
 	size_t ns = r->n_sessions;
 	q->n_sessions = ns;
-	q->per_session = calloc(ns ? ns : 1, sizeof *q->per_session);
-	q->tallies = calloc(ns ? ns : 1, sizeof *q->tallies);
-	if (!q->per_session || !q->tallies)
-		abort();
+	q->per_session = xcalloc(ns ? ns : 1, sizeof *q->per_session);
+	q->tallies = xcalloc(ns ? ns : 1, sizeof *q->tallies);
 	load_ctx_t c = {.r = r, .q = q, .slide = s, .all = tally_new(s)};
 	int rc = 0;
 	for (size_t i = 0; i < ns; i++) {

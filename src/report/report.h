@@ -24,17 +24,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <uv.h>
 
 #include "model/deck.h"
 #include "model/themes.h"
 #include "store/store.h"
 
+/* The codes are libuv's, named for what they mean here; a store failure
+ * and a write failure share UV_EIO, and the message in err tells which. */
 enum {
-	REPORT_EINVAL = -1,   /* bad argument: unknown session number, format */
-	REPORT_ENOTFOUND = -2, /* no such event or session code */
-	REPORT_ESTORE = -3,   /* the store failed */
-	REPORT_EWRITE = -4,   /* the output could not be written */
-	REPORT_ECANCELED = -5, /* stopped because report_t.cancel was set */
+	REPORT_EINVAL = UV_EINVAL,       /* bad argument: unknown session number, format */
+	REPORT_ENOTFOUND = UV_ENOENT,    /* no such event or session code */
+	REPORT_ESTORE = UV_EIO,          /* the store failed */
+	REPORT_EWRITE = UV_EIO,          /* the output could not be written */
+	REPORT_ECANCELED = UV_ECANCELED, /* stopped because report_t.cancel was set */
 };
 
 typedef enum report_format {
@@ -115,7 +118,10 @@ typedef struct report {
  * of its sessions (code != NULL). session is the 1-based number of the one
  * session to report, or 0 for all of them. On success returns 0 and sets
  * *out (free with report_free); on failure a REPORT_E* code and a message
- * for a person in err.
+ * for a person in err. The report reads st until report_free (each
+ * question's answers, the images of a PDF); pass a reader
+ * (store_reader_open) for one consistent snapshot on a connection of the
+ * report's own, as the server does on its thread pool.
  */
 int report_open(store_t *st, int64_t event_id, const char *code, int session, report_t **out,
 		char *err, size_t errlen);

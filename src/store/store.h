@@ -11,9 +11,29 @@
  *    uv_async handle. A job is reported only after its group committed, so
  *    an acknowledged answer survives a crash or power loss.
  *
- * The SQLite engine lives in sqlite.c (WAL, synchronous=FULL); nothing
- * outside store/ knows which engine runs. Schema changes are numbered
- * migrations applied by store_open.
+ * Engines: the database argument of store_open chooses one (a file path:
+ * SQLite, WAL, every acknowledged write flushed; a postgresql:// URL:
+ * PostgreSQL, not built yet). Each engine fills the method table of
+ * engine.h; store.c dispatches through it and writer.c is the group-commit
+ * writer for all engines. Nothing outside store/ knows which engine runs.
+ * Schema changes are numbered migrations applied by store_open.
+ *
+ * Errors: every call returns 0 (STORE_OK) or a negative libuv code:
+ *   UV_EIO     (STORE_ERROR)    the engine failed: disk, I/O, lost database
+ *   UV_ENOENT  (STORE_NOTFOUND) no such row
+ *   UV_EEXIST  (STORE_EXISTS)   a unique value is taken (user name, code)
+ *   UV_ENOTSUP                  store_open: the engine is not in this build
+ * Each call below says which of these it returns besides STORE_OK and
+ * STORE_ERROR, which every call may return. No call returns UV_ENOMEM:
+ * allocation aborts (util/xalloc.h). Out-parameters are untouched on
+ * failure unless the call says otherwise. The engine's message for the
+ * last failure is store_errmsg's; calls meant for a person (open, backup)
+ * also fill err.
+ *
+ * Threads: one store_t serves the synchronous calls of one thread at a time
+ * and the writer thread (store_start). A report, which runs on uv's thread
+ * pool, reads through a reader of its own (store_reader_open), never
+ * through the loop's store_t.
  */
 #ifndef INSPRAAK_STORE_H
 #define INSPRAAK_STORE_H
@@ -25,23 +45,48 @@
 
 typedef struct store store_t;
 
+/* The names the callers use, aliases of the libuv codes. */
 enum {
 	STORE_OK = 0,
-	STORE_ERROR = -1,    /* the engine failed (disk full, I/O, lost database) */
-	STORE_NOTFOUND = -2, /* no such row */
-	STORE_EXISTS = -3,   /* unique value taken (user name, join code) */
+	STORE_ERROR = UV_EIO,
+	STORE_NOTFOUND = UV_ENOENT,
+	STORE_EXISTS = UV_EEXIST,
 };
 
-/* Opens (creating if needed) and migrates the database at path. On failure
- * returns STORE_ERROR and writes a message for a person into err. */
+/* ---- life cycle ---- */
+
+/* Opens (creating if needed) and migrates the database path names: a file
+ * path (SQLite) or a postgresql:// URL. Sets *out, owned by the caller until
+ * store_close. On failure returns STORE_ERROR (cannot open, damaged, or a
+ * schema newer than this binary) or UV_ENOTSUP (an engine not built in),
+ * with a message for a person in err, and *out is untouched. */
 int store_open(const char *path, store_t **out, char *err, size_t errlen);
-/* Stops the writer (after finishing queued jobs) and closes. */
+/* Stops the writer (after finishing queued jobs), closes and frees st
+ * (NULL is allowed). After store_start, run the loop once more afterwards:
+ * the writer's handles close there. Every reader must be closed first. */
 void store_close(store_t *st);
+
+/* A reader: a store_t of its own that sees one consistent snapshot of the
+ * database, taken now, for its whole life, on a connection of its own; for
+ * a report, which must neither see half of a later write nor share the
+ * loop's connection with the thread pool. Only the reading calls are
+ * allowed on it (a write returns STORE_ERROR), and no store_start. It may
+ * be opened, used and closed on any one thread at a time; st must outlive
+ * it. Returns STORE_ERROR with a message in err when the connection cannot
+ * be opened. Close with store_reader_close (NULL is allowed).
+ *
+ * Hazard: an open reader holds back the engine's cleanup of old versions
+ * (SQLite's WAL grows until it closes): keep it for one report. */
+int store_reader_open(store_t *st, store_t **out, char *err, size_t errlen);
+void store_reader_close(store_t *rd);
+
 /* Writes a consistent copy of the whole database to dest (which must not
  * exist) while others may go on writing: SQLite's online backup. On failure
- * returns STORE_ERROR with a message in err. */
+ * returns STORE_EXISTS (dest exists, and is left alone) or STORE_ERROR
+ * (dest is then removed), with a message in err. */
 int store_backup(store_t *st, const char *dest, char *err, size_t errlen);
-/* The engine's last error message (for logs), never NULL. */
+/* The engine's last error message (for logs), never NULL; valid until the
+ * next call on st. */
 const char *store_errmsg(store_t *st);
 
 /* A 32-byte secret made at creation, kept in the database: the key for
@@ -49,7 +94,8 @@ const char *store_errmsg(store_t *st);
 const unsigned char *store_secret(store_t *st);
 
 /* Small named settings kept with the data (such as which session is the
- * demo's). get copies the value into out; STORE_NOTFOUND when unset. */
+ * demo's). get copies the value into out (truncated to len); STORE_NOTFOUND
+ * when unset. set replaces. */
 int store_meta_get(store_t *st, const char *key, char *out, size_t len);
 int store_meta_set(store_t *st, const char *key, const char *value);
 
@@ -67,15 +113,17 @@ typedef struct store_slide {
 	char *json; /* slide_to_json(s, true) serialised; owned */
 } store_slide_t;
 
-/* Creates an event with its slides (JSON strings in slides_json, in order).
- * Sets *event_id and fills slide_ids[0..n) with the new slides' ids. */
+/* Creates an event with its slides (JSON strings in slides_json, in order),
+ * all or nothing. Sets *event_id and fills slide_ids[0..n) with the new
+ * slides' ids. owner <= 0: the event belongs to every facilitator. */
 int store_event_create(store_t *st, const char *title, const char *subtitle, const char *lang,
 		       const char *deck_md, int64_t owner, char *const *slides_json, size_t n,
 		       int64_t *event_id, int64_t *slide_ids);
+/* Fills *out (strings owned by it: store_event_clear); STORE_NOTFOUND. */
 int store_event_get(store_t *st, int64_t id, store_event_t *out);
 void store_event_clear(store_event_t *e);
 /* The slides of an event in order; *out is malloc'd, free with
- * store_slides_free. */
+ * store_slides_free. An unknown event has no slides (n 0, not NOTFOUND). */
 int store_event_slides(store_t *st, int64_t event_id, store_slide_t **out, size_t *n);
 void store_slides_free(store_slide_t *s, size_t n);
 
@@ -93,14 +141,15 @@ typedef struct store_session {
 } store_session_t;
 
 /* Creates a live session with a fresh random code of `digits` digits
- * (6..8), unique among all sessions. */
+ * (6..8, else STORE_ERROR), unique among all sessions; fills *out. */
 int store_session_create(store_t *st, int64_t event_id, int digits, store_session_t *out);
 /* The same, self-paced when self_paced is true; a self-paced session
  * starts with its results shown. */
 int store_session_create_mode(store_t *st, int64_t event_id, int digits, bool self_paced,
 			      store_session_t *out);
-/* Calls fn for every live session. */
+/* Calls fn for every live session, in id order. */
 int store_sessions_live(store_t *st, void (*fn)(const store_session_t *s, void *arg), void *arg);
+/* Fills *out; STORE_NOTFOUND when no session has the code. */
 int store_session_by_code(store_t *st, const char *code, store_session_t *out);
 
 typedef struct store_answer {
@@ -127,13 +176,17 @@ int store_purge_event(store_t *st, int64_t event_id, bool all_answers, int64_t *
 
 /* ---- the workspace (synchronous) ---- */
 
-/* Name and role ("admin", "facilitator" or "moderator") of a user. */
+/* Name and role ("admin", "facilitator" or "moderator") of a user, copied
+ * into the buffers; STORE_NOTFOUND. */
 int store_user_info(store_t *st, int64_t id, char *name, size_t nlen, char *role, size_t rlen);
+/* Calls fn for every user by name (strings valid during the call). */
 int store_users(store_t *st, void (*fn)(const char *name, const char *role, int64_t created,
 				       void *arg),
 		void *arg);
-/* A new Argon2id hash; also ends the user's login sessions. */
+/* A new Argon2id hash; also ends the user's login sessions.
+ * STORE_NOTFOUND when there is no such user. */
 int store_user_set_password(store_t *st, const char *name, const char *pwhash);
+/* Deletes a user with their tokens; STORE_NOTFOUND. */
 int store_user_del(store_t *st, const char *name);
 
 typedef struct store_event_row {
@@ -150,26 +203,32 @@ typedef struct store_event_row {
 int store_events_list(store_t *st, int64_t user_id, bool all,
 		      void (*fn)(const store_event_row_t *e, void *arg), void *arg);
 /* What user_id may do with the event: "owner", "facilitator", "moderator"
- * or "" (nothing; admins are checked by the caller). */
+ * or "" (nothing; admins are checked by the caller); STORE_NOTFOUND when
+ * there is no such event. */
 int store_event_access(store_t *st, int64_t event_id, int64_t user_id, char *access, size_t len);
-/* Summary (malloc'd, caller frees), last change and owner's name. */
+/* Summary (malloc'd, caller frees), last change and owner's name ("" when
+ * none); STORE_NOTFOUND. */
 int store_event_extra(store_t *st, int64_t id, char **summary, int64_t *updated_at,
 		      char *owner, size_t olen);
-/* Answers of an event, or of a session; -1 on failure. */
+/* The number of answers of an event, or of a session (0 for an unknown
+ * one); STORE_ERROR (negative) on failure. */
 int64_t store_event_answers(store_t *st, int64_t event_id);
 int64_t store_session_answers(store_t *st, int64_t session_id);
+/* STORE_NOTFOUND when there is no such event. */
 int store_event_set_summary(store_t *st, int64_t id, const char *summary);
 /* Replaces the deck and slides of an event that has no answers (else
  * STORE_ERROR and nothing changes); fills slide_ids[0..n). */
 int store_event_set_deck(store_t *st, int64_t id, const char *title, const char *subtitle,
 			 const char *lang, const char *deck_md, char *const *slides_json,
 			 size_t n, int64_t *slide_ids);
-/* Deletes an event with its sessions and answers. */
+/* Deletes an event with its sessions and answers; STORE_NOTFOUND. */
 int store_event_delete(store_t *st, int64_t id);
+/* Marks the event changed now (an unknown event is no failure). */
 int store_event_touch(store_t *st, int64_t id);
 /* Shares the event with user name as role ("facilitator" or "moderator");
  * role NULL stops sharing. STORE_NOTFOUND when there is no such user. */
 int store_share(store_t *st, int64_t event_id, const char *name, const char *role);
+/* Calls fn for each user the event is shared with, by name. */
 int store_shares(store_t *st, int64_t event_id,
 		 void (*fn)(const char *name, const char *role, void *arg), void *arg);
 /* The moderation log of an event, newest first (at most 1,000 rows). */
@@ -179,7 +238,8 @@ int store_log(store_t *st, int64_t event_id,
 	      void *arg);
 
 /* Images of an event, by name (a content hash with its extension). put
- * keeps an existing image of the same name; get hands a malloc'd copy. */
+ * keeps an existing image of the same name; get copies the type into type
+ * and hands a malloc'd copy in *data (caller frees), or STORE_NOTFOUND. */
 int store_media_put(store_t *st, int64_t event_id, const char *name, const char *type,
 		    const void *data, size_t len);
 int store_media_get(store_t *st, int64_t event_id, const char *name, char *type, size_t tlen,
@@ -189,11 +249,14 @@ int store_media_copy(store_t *st, int64_t from_event, int64_t to_event);
 
 /* ---- users and tokens (synchronous) ---- */
 
-/* Adds a user with an Argon2id hash (crypto_pwhash_str) of the password. */
+/* Adds a user with an Argon2id hash (crypto_pwhash_str) of the password;
+ * sets *id when id is not NULL. STORE_EXISTS when the name is taken. */
 int store_user_add(store_t *st, const char *name, const char *pwhash, const char *role,
 		   int64_t *id);
-/* Finds a user by name; pwhash (owned by caller, may be NULL) and id. */
+/* Finds a user by name; sets *id and *pwhash (malloc'd, the caller frees)
+ * for those not NULL. STORE_NOTFOUND. */
 int store_user_get(store_t *st, const char *name, int64_t *id, char **pwhash);
+/* Copies the name of user id into name; STORE_NOTFOUND. */
 int store_user_name(store_t *st, int64_t id, char *name, size_t len);
 
 /* Tokens are kept as a SHA-256 of the secret a client holds. kind is
@@ -216,6 +279,7 @@ typedef enum store_job_kind {
 	STORE_JOB_PIN,      /* set a Q&A question's pinned flag */
 	STORE_JOB_TOKEN_ADD,
 	STORE_JOB_TOKEN_DEL,
+	STORE_JOB_KINDS /* the number of kinds, not a kind */
 } store_job_kind_t;
 
 typedef struct store_job store_job_t;
@@ -253,7 +317,9 @@ struct store_job {
 };
 
 /* Starts the writer thread, reporting to loop. Call once, after the
- * synchronous loading is done. */
+ * synchronous loading is done, on the loop's thread. STORE_ERROR when the
+ * writer's connection cannot be opened (logged); UV_EINVAL on a reader or
+ * a second call. */
 int store_start(store_t *st, uv_loop_t *loop);
 /* Queues a job, on the loop thread only (the caller keeps ownership of job,
  * which must stay alive until done is called). Never blocks on disk. The

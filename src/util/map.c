@@ -3,6 +3,7 @@
  * members of the probe run back so no tombstones accumulate.
  */
 #include "util/map.h"
+#include "util/xalloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -17,10 +18,8 @@ static void grow(map_t *m)
 {
 	map_t old = *m;
 	m->cap = old.cap ? old.cap * 2 : 16;
-	m->keys = calloc(m->cap, sizeof *m->keys);
-	m->vals = malloc(m->cap * sizeof *m->vals);
-	if (!m->keys || !m->vals)
-		abort();
+	m->keys = xcalloc(m->cap, sizeof *m->keys);
+	m->vals = xmalloc(m->cap * sizeof *m->vals);
 	m->n = 0;
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.keys[i])

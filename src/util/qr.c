@@ -4,9 +4,21 @@
  */
 #include "util/qr.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <qrencode.h>
+#include <uv.h>
 
 enum { QUIET = 2 };
+
+/* Why libqrencode made no symbol: the text is too long for any version
+ * (ERANGE) or not encodable; out of memory aborts, as xalloc does. */
+static int encode_error(void)
+{
+	if (errno == ENOMEM)
+		abort();
+	return errno == ERANGE ? UV_E2BIG : UV_EINVAL;
+}
 
 static int dark(const QRcode *q, int x, int y)
 {
@@ -19,7 +31,7 @@ int qr_terminal(buf_t *out, const char *text)
 {
 	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
 	if (!q)
-		return -1;
+		return encode_error();
 	/* Light background drawn explicitly so dark terminals show it right:
 	 * each character cell is two modules, upper and lower. */
 	for (int y = -QUIET; y < q->width + QUIET; y += 2) {
@@ -38,7 +50,7 @@ int qr_svg(buf_t *out, const char *text)
 {
 	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!q)
-		return -1;
+		return encode_error();
 	int size = q->width + 8;
 	buf_printf(out,
 		   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "

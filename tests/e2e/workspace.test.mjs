@@ -170,6 +170,8 @@ test('a facilitator builds an event with every slide type and saves it', async (
   assert.match(await p.textContent('.pv-screen'), /Bedankt/);
 
   await p.click('.slide-list li:nth-child(4) button'); // the choice slide
+  // the preview follows at the next frame
+  await p.locator('.pv-phone .ph-check').nth(2).waitFor();
   assert.equal(await p.locator('.pv-phone .ph-check').count(), 3);
   await shoot(p, 'editor');
   await p.click('#save');

@@ -426,14 +426,15 @@ static void envelope_short_way(void **state)
 	};
 	for (size_t i = 0; i < sizeof declined / sizeof *declined; i++) {
 		answer_envelope_t env = {0};
-		assert_int_equal(answer_envelope(declined[i], strlen(declined[i]), &env), -1);
+		assert_int_equal(answer_envelope(declined[i], strlen(declined[i]), &env),
+		                 UV_EINVAL);
 		assert_null(env.value);
 	}
 	/* an id of 65 characters is left to the full path's message */
 	char longid[128];
 	snprintf(longid, sizeof longid, "{\"id\":\"%065d\",\"slide\":1,\"value\":1}", 7);
 	answer_envelope_t env = {0};
-	assert_int_equal(answer_envelope(longid, strlen(longid), &env), -1);
+	assert_int_equal(answer_envelope(longid, strlen(longid), &env), UV_EINVAL);
 }
 
 /* The store's text of a normal form is what json_dumps writes, byte for

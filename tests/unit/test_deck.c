@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uv.h>
+
 #include "model/deck.h"
+#include "model/kind.h"
 #include "util/buf.h"
 
 #define FRONT "---\ntitle: Testavond\n---\n"
@@ -36,7 +39,7 @@ static void parse_bad(const char *src, size_t len, const char *prefix)
 	deck_t *d = (deck_t *)1;
 	char err[256] = "";
 	int rc = deck_parse(src, len, &d, err, sizeof err);
-	assert_int_equal(rc, -1);
+	assert_int_equal(rc, UV_EINVAL);
 	assert_null(d);
 	if (strncmp(err, prefix, strlen(prefix)) != 0)
 		print_error("expected \"%s...\", got \"%s\"\n", prefix, err);
@@ -500,8 +503,58 @@ static void names_kinds(void **state)
 		assert_int_equal(back, k);
 	}
 	slide_kind_t x;
-	assert_int_equal(slide_kind_parse("poll", &x), -1);
-	assert_int_equal(slide_kind_parse("", &x), -1);
+	assert_int_equal(slide_kind_parse("poll", &x), UV_EINVAL);
+	assert_int_equal(slide_kind_parse("", &x), UV_EINVAL);
+}
+
+/* The kind table (model/kind.h): one entry per slide_kind_t, named as the
+ * deck names it, with every required hook, and every setting an entry
+ * lists is one the parser reads. */
+static void kind_table_is_complete(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name, *value;
+	} values[] = {
+	    {"max-length", "10"},  {"answers", "2"},
+	    {"entries", "2"},      {"multiple", "yes"},
+	    {"scale", "4"},        {"labels", "laag | hoog"},
+	    {"results", "phones"}, {"moderation", "approve"},
+	};
+	assert_int_equal(kind_count(), SLIDE_QA + 1);
+	assert_null(kind_by_name("poll"));
+	for (size_t i = 0; i < kind_count(); i++) {
+		const question_kind_t *k = kind_of((slide_kind_t)i);
+		assert_int_equal(k->kind, i);
+		assert_string_equal(k->name, slide_kind_name((slide_kind_t)i));
+		assert_ptr_equal(kind_by_name(k->name), k);
+		assert_non_null(k->validate);
+		assert_non_null(k->units);
+		assert_non_null(k->text);
+		assert_non_null(k->norm_ok);
+		assert_non_null(k->tally_json);
+		if (i == SLIDE_CONTENT)
+			continue;
+		assert_true(k->items_key == NULL || k->items_min >= 1);
+		assert_true(k->max_length_max == 0 || k->answers_max >= k->default_answers);
+		buf_t b = BUF_INIT;
+		buf_printf(&b, FRONT "? %s: Vraag\n", k->name);
+		for (size_t s = 0; s < KIND_SETTINGS_MAX && k->settings[s]; s++) {
+			size_t v = 0;
+			while (v < sizeof values / sizeof *values &&
+			       strcmp(values[v].name, k->settings[s]) != 0)
+				v++;
+			assert_true(v < sizeof values / sizeof *values);
+			buf_printf(&b, "%s: %s\n", k->settings[s], values[v].value);
+		}
+		if (k->items_key)
+			buf_puts(&b, "- een\n- twee\n");
+		deck_t *d = parse_ok(b.data);
+		assert_int_equal(d->slides[0].kind, i);
+		assert_true(d->slides[0].results_on_phones);
+		deck_free(d);
+		buf_free(&b);
+	}
 }
 
 static void round_trips_through_json(void **state)
@@ -583,9 +636,9 @@ static void rejects_json_out_of_bounds(void **state)
 		slide_t s;
 		memset(&s, 0x55, sizeof s);
 		int rc = slide_from_json(j, &s);
-		if (rc != -1)
+		if (rc != UV_EINVAL)
 			print_error("accepted: %s\n", bad_json[i]);
-		assert_int_equal(rc, -1);
+		assert_int_equal(rc, UV_EINVAL);
 		assert_null(s.title);
 		assert_null(s.items);
 		slide_clear(&s); /* harmless on a zeroed slide */
@@ -682,9 +735,9 @@ static void says_it_in_dutch(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		deck_t *d = NULL;
 		char err[256] = "";
-		assert_int_equal(deck_parse_lang(cases[i].src, strlen(cases[i].src), "nl", &d, err,
-						 sizeof err),
-				 -1);
+		assert_int_equal(
+		    deck_parse_lang(cases[i].src, strlen(cases[i].src), "nl", &d, err, sizeof err),
+		    UV_EINVAL);
 		assert_null(d);
 		assert_string_equal(err, cases[i].nl);
 		/* English for anything else, as deck_parse says it */
@@ -718,6 +771,7 @@ int main(void)
 	    cmocka_unit_test(rejects_json_out_of_bounds),
 	    cmocka_unit_test(parses_the_demo_deck),
 	    cmocka_unit_test(says_it_in_dutch),
+	    cmocka_unit_test(kind_table_is_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

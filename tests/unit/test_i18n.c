@@ -1,7 +1,7 @@
 /*
  * Unit tests of src/app/i18n.c: the language a request asks for, and the
- * workspace's messages in Dutch with the same printf conversions as their
- * English originals.
+ * one table of words, in Dutch and English with the same printf
+ * conversions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,16 +43,25 @@ static void test_accept_language(void **state)
 static void test_messages(void **state)
 {
 	(void)state;
-	assert_string_equal(tr_msg("nl", "no such user"), "Er is geen gebruiker met die naam.");
-	assert_string_equal(tr_msg("en", "no such user"), "no such user");
-	assert_string_equal(tr_msg(NULL, "no such user"), "no such user");
-	/* a message without a translation, or one already translated, stays */
-	assert_string_equal(tr_msg("nl", "something new"), "something new");
-	assert_string_equal(tr_msg("nl", "Er is geen gebruiker met die naam."),
+	assert_string_equal(tr("nl", "users.no_such"), "Er is geen gebruiker met die naam.");
+	assert_string_equal(tr("en", "users.no_such"), "no such user");
+	assert_string_equal(tr(NULL, "users.no_such"), "no such user");
+	assert_string_equal(tr("fr", "form.send"), "Send");
+	assert_string_equal(tr("nl", "form.send"), "Versturen");
+	/* a string that is no key, such as a message made already, stays */
+	assert_string_equal(tr("nl", "something new"), "something new");
+	assert_string_equal(tr("nl", "Er is geen gebruiker met die naam."),
 	                    "Er is geen gebruiker met die naam.");
+	http_request_t req;
+	memset(&req, 0, sizeof req);
+	req.headers[0] = (http_header_t){"Accept-Language", "nl-NL,nl;q=0.9"};
+	req.n_headers = 1;
+	assert_string_equal(tr_req(&req, "api.not_found"), "Niet gevonden.");
+	req.n_headers = 0;
+	assert_string_equal(tr_req(&req, "api.not_found"), "not found");
 	char bad[256] = "";
 	if (!tr_formats_match(bad, sizeof bad))
-		fail_msg("the Dutch of \"%s\" takes other arguments", bad);
+		fail_msg("the Dutch and English of \"%s\" take other arguments", bad);
 }
 
 int main(void)

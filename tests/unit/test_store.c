@@ -1,7 +1,13 @@
 /*
- * Unit tests for src/store (SQLite engine): migrations, events and
- * sessions, users and tokens, and the writer's group commit with duplicate
- * detection, against a real database file in a temporary folder.
+ * Unit tests for src/store: events and sessions, users and tokens, the
+ * writer's group commit with duplicate detection and readers' snapshots,
+ * against a real database; and the SQLite engine's migrations.
+ *
+ * The database is a SQLite file in a temporary folder, or the one named by
+ * INSPRAAK_TEST_STORE (such as a postgresql:// URL of a scratch database),
+ * so that the engine-independent tests run unchanged on every engine. The
+ * tests that open the file with SQLite itself (migrations) are skipped
+ * then.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,11 +42,25 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The database under test: INSPRAAK_TEST_STORE, else the SQLite file. */
+static const char *db_arg(void)
+{
+	const char *env = getenv("INSPRAAK_TEST_STORE");
+	return env && *env ? env : path;
+}
+
+/* The tests below that open path with SQLite itself skip on other engines. */
+static void sqlite_only(void)
+{
+	if (db_arg() != path)
+		skip();
+}
+
 static store_t *open_ok(void)
 {
 	store_t *st = NULL;
 	char err[256];
-	int rc = store_open(path, &st, err, sizeof err);
+	int rc = store_open(db_arg(), &st, err, sizeof err);
 	if (rc != STORE_OK)
 		fail_msg("store_open: %s", err);
 	return st;
@@ -232,6 +252,7 @@ static int count_rows(sqlite3 *db, const char *sql)
 static void migration_7_keeps_answers(void **state)
 {
 	(void)state;
+	sqlite_only();
 	store_t *st = open_ok();
 	int64_t ids[1];
 	store_session_t s;
@@ -301,6 +322,7 @@ static void count_session(const store_session_t *s, void *arg)
 static void migration_8_self_paced_sessions(void **state)
 {
 	(void)state;
+	sqlite_only();
 	store_t *st = open_ok();
 	int64_t ids[1];
 	store_session_t s;
@@ -358,6 +380,86 @@ static void migration_8_self_paced_sessions(void **state)
 	sqlite3_close(db);
 }
 
+/* The error convention: the store's names are libuv's codes, and an engine
+ * that is not built in is refused with a reason that does not repeat the
+ * URL (it may hold a password). */
+static void codes_and_engines(void **state)
+{
+	(void)state;
+	assert_int_equal(STORE_ERROR, UV_EIO);
+	assert_int_equal(STORE_NOTFOUND, UV_ENOENT);
+	assert_int_equal(STORE_EXISTS, UV_EEXIST);
+	store_t *st = (store_t *)1;
+	char err[256] = "";
+	int rc = store_open("postgresql://anna:geheim@localhost/inspraak", &st, err, sizeof err);
+	if (rc == STORE_OK) {
+		store_close(st); /* a build with PostgreSQL and a server to talk to */
+		return;
+	}
+	assert_int_equal(rc, UV_ENOTSUP);
+	assert_true(st == (store_t *)1);
+	assert_non_null(strstr(err, "PostgreSQL"));
+	assert_null(strstr(err, "geheim"));
+	st = open_ok();
+	store_event_t e;
+	assert_int_equal(store_event_get(st, 999999, &e), STORE_NOTFOUND);
+	char v[16];
+	assert_int_equal(store_meta_get(st, "no-such-key", v, sizeof v), STORE_NOTFOUND);
+	assert_int_equal(store_user_del(st, "nobody"), STORE_NOTFOUND);
+	store_close(st);
+}
+
+/* A reader sees the database as it was when it opened, whatever the writer
+ * commits meanwhile, and refuses to write. */
+static void readers_keep_their_snapshot(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	int64_t ids[1];
+	store_session_t s;
+	open_session(st, "en", &s, ids);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	assert_int_equal(store_start(st, &loop), UV_EINVAL);
+
+	char err[256];
+	store_t *before = NULL, *after = NULL;
+	assert_int_equal(store_reader_open(st, &before, err, sizeof err), STORE_OK);
+	assert_int_equal(store_start(before, &loop), UV_EINVAL);
+	store_job_t jobs[3];
+	memset(jobs, 0, sizeof jobs);
+	ctx_t c = {&loop, 0, 3};
+	for (int i = 0; i < 3; i++) {
+		answer_job(&jobs[i], job_done, &c, &s, ids[0], i, "snap-", i, "\"x\"");
+		store_submit(st, &jobs[i]);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(c.done, 3);
+	assert_int_equal(store_reader_open(st, &after, err, sizeof err), STORE_OK);
+
+	int n_before = 0, n_after = 0, n_store = 0;
+	assert_int_equal(store_answers_slide(before, s.id, ids[0], count_answer, &n_before),
+			 STORE_OK);
+	assert_int_equal(store_answers_slide(after, s.id, ids[0], count_answer, &n_after),
+			 STORE_OK);
+	assert_int_equal(store_answers_load(st, s.id, count_answer, &n_store), STORE_OK);
+	assert_int_equal(n_before, 0);
+	assert_int_equal(n_after, 3);
+	assert_int_equal(n_store, 3);
+	store_session_t got;
+	assert_int_equal(store_session_by_code(before, s.code, &got), STORE_OK);
+	assert_memory_equal(store_secret(before), store_secret(st), 32);
+	assert_int_equal(store_meta_set(before, "k", "v"), STORE_ERROR);
+	store_reader_close(before);
+	store_reader_close(after);
+	store_reader_close(NULL);
+
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +468,8 @@ int main(void)
 		cmocka_unit_test(reports_keep_commit_order),
 		cmocka_unit_test(migration_7_keeps_answers),
 		cmocka_unit_test(migration_8_self_paced_sessions),
+		cmocka_unit_test(codes_and_engines),
+		cmocka_unit_test(readers_keep_their_snapshot),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

@@ -119,7 +119,7 @@ static void open_counts_and_lists_newest_first(void **state)
 	            "{\"id\":10,\"text\":\"Ontmoeten in de wijk\",\"at\":1000}]}");
 	assert_int_equal(tally_set_hidden(t, 11, false), 0);
 	assert_int_equal(tally_respondents(t), 3);
-	assert_int_equal(tally_set_hidden(t, 99, true), -1);
+	assert_int_equal(tally_set_hidden(t, 99, true), UV_ENOENT);
 	assert_true(tally_has(t, 12));
 	assert_false(tally_has(t, 99));
 	tally_free(t);
@@ -434,8 +434,8 @@ static void qa_upvote_rules(void **state)
 	assert_int_equal(reserve(t, 3, "{\"ask\":\"Mijn vraag\"}"), 0);
 	release(t, 3, "{\"ask\":\"Mijn vraag\"}");
 	assert_int_equal(tally_set_answered(t, 100, true), 0);
-	assert_int_equal(tally_set_answered(t, 104, true), -1); /* a vote */
-	assert_int_equal(tally_set_answered(t, 999, true), -1);
+	assert_int_equal(tally_set_answered(t, 104, true), UV_ENOENT); /* a vote */
+	assert_int_equal(tally_set_answered(t, 999, true), UV_ENOENT);
 	/* Most votes first, then the older question. */
 	expect_json(
 	    t, false,
