@@ -272,7 +272,8 @@ int report_render_html(report_job_t *j)
 		fprintf(f, "%s", i ? " · " : "");
 		esc(f, d);
 	}
-	fputs("</p>\n</header>\n", f);
+	fputs("</p>\n", f);
+	fprintf(f, "<p class=note>%s</p>\n</header>\n", w->accessible_html);
 	if (r->summary_md) {
 		fprintf(f, "<h3>%s</h3>\n<p>", w->summary);
 		esc_lines(f, r->summary_md);

@@ -25,6 +25,8 @@ typedef struct report_words {
 	 * then every answer as an appendix */
 	const char *contents, *overview, *appendix, *channel, *meeting, *channel_online, *agree,
 	    *in_appendix, *top_questions, *distribution;
+	/* which version of the report is the accessible one (the HTML) */
+	const char *accessible_html, *accessible_pdf;
 	const char *months[12];
 } report_words_t;
 

@@ -339,6 +339,9 @@ static void cover(pdf_t *p)
 	report_time_text(r->generated_at, when, sizeof when);
 	buf_printf(&d, "%s %.10s", p->w->made, when);
 	tag(p, "P");
+	text(p, p->w->accessible_pdf, x, PAGE_H - 86, 9, false, w, MUTED);
+	untag(p, "P");
+	tag(p, "P");
 	text(p, d.data, x, PAGE_H - 70, 9, false, w, MUTED);
 	untag(p, "P");
 	buf_free(&d);

@@ -460,6 +460,8 @@ static const report_words_t NL = {
 	.in_appendix = "Alle antwoorden staan in de bijlage, vanaf pagina",
 	.top_questions = "Meest gesteunde vragen",
 	.distribution = "verdeling",
+	.accessible_html = "Dit is de toegankelijke versie van het verslag.",
+	.accessible_pdf = "De toegankelijke versie van dit verslag is de HTML-versie.",
 	.months = {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
 		   "september", "oktober", "november", "december"},
 };
@@ -520,6 +522,8 @@ static const report_words_t EN = {
 	.in_appendix = "Every answer is in the appendix, from page",
 	.top_questions = "Most supported questions",
 	.distribution = "distribution",
+	.accessible_html = "This is the accessible version of the report.",
+	.accessible_pdf = "The accessible version of this report is the HTML version.",
 	.months = {"January", "February", "March", "April", "May", "June", "July", "August",
 		   "September", "October", "November", "December"},
 };

@@ -111,4 +111,57 @@ test('the PDF is tagged: headings, contents, tables, lists and figures with thei
   assert.match(raw, /\/Alt \(Fiets: \d+ \\\(\d+%\\\)/); // the choice chart
   assert.match(raw, /\/Alt \(De wijk is veilig: gemiddelde \d,\d/); // the scale, decimal comma
   assert.match(raw, /pdfuaid:part>1/);
+  // the cover points to the accessible version, which says it is one
+  assert.match(execFileSync('pdftotext', ['-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' }),
+    /De toegankelijke versie van dit verslag is de HTML-versie\./);
+  const html = path.join(dir, 'small.html');
+  execFileSync(BIN, ['report', '--event', '1', '--format', 'html', '--out', html, '--db', small], { cwd: ROOT });
+  const page = execFileSync('cat', [html], { encoding: 'utf8' });
+  assert.match(page, /<html lang="nl">/);
+  assert.match(page, /Dit is de toegankelijke versie van het verslag\./);
+});
+
+// The cells of one sheet of a workbook: { A1: '…', B4: 1, … } (numbers as numbers).
+function sheetCells(xlsx, n) {
+  const xml = execFileSync('unzip', ['-p', xlsx, `xl/worksheets/sheet${n}.xml`], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const cells = {};
+  for (const m of xml.matchAll(/<c r="([A-Z]+\d+)"[^>]*?(?:\/>|>(.*?)<\/c>)/g)) {
+    const inner = m[2] || '';
+    const t = inner.match(/<t[^>]*>(.*?)<\/t>/);
+    const v = inner.match(/<v>(.*?)<\/v>/);
+    cells[m[1]] = t ? t[1] : v ? Number(v[1]) : '';
+  }
+  return cells;
+}
+
+test('XLSX: a sheet per question with a column per option, statement or place, as numbers', () => {
+  const small = path.join(dir, 'x.db');
+  const xlsx = path.join(dir, 'x.xlsx');
+  execFileSync(path.join(ROOT, 'bench/report-data'), [small, '2000'], { cwd: ROOT });
+  execFileSync(BIN, ['report', '--event', '1', '--format', 'xlsx', '--out', xlsx, '--db', small], { cwd: ROOT });
+  const list = execFileSync('unzip', ['-l', xlsx], { encoding: 'utf8' });
+  assert.equal((list.match(/xl\/worksheets\/sheet\d+\.xml/g) || []).length, 11); // the summary and 10 questions
+  assert.doesNotMatch(list, /sharedStrings/); // constant-memory mode writes strings inline
+  // question 3, a choice of one: a 0 or 1 per option, one 1 per row
+  const choice = sheetCells(xlsx, 4);
+  assert.deepEqual(['E3', 'F3', 'G3', 'H3'].map((c) => choice[c]), ['Fiets', 'Bus', 'Auto', 'Lopend']);
+  for (let r = 4; r < 50; r++) {
+    const row = ['E', 'F', 'G', 'H'].map((c) => choice[`${c}${r}`]);
+    assert.ok(row.every((x) => x === 0 || x === 1), `row ${r}: ${row}`);
+    assert.equal(row.reduce((a, b) => a + b), 1, `row ${r}: ${row}`);
+  }
+  // question 5, a scale: a rating 1..5 per statement
+  const scale = sheetCells(xlsx, 6);
+  assert.equal(scale.E3, 'De wijk is veilig');
+  assert.ok([4, 5, 6].every((r) => ['E', 'F', 'G'].every((c) => Number.isInteger(scale[`${c}${r}`]) && scale[`${c}${r}`] >= 1 && scale[`${c}${r}`] <= 5)));
+  // question 6, a ranking: each option's place, a permutation of 1..4
+  const rank = sheetCells(xlsx, 7);
+  assert.equal(rank.E3, 'Speelplekken');
+  for (let r = 4; r < 20; r++) {
+    assert.deepEqual(['E', 'F', 'G', 'H'].map((c) => rank[`${c}${r}`]).sort(), [1, 2, 3, 4], `row ${r}`);
+  }
+  // question 2, a cloud: its entries in columns of their own
+  const cloud = sheetCells(xlsx, 3);
+  assert.equal(typeof cloud.E4, 'string');
+  assert.ok(cloud.E4.length > 0);
 });

@@ -396,7 +396,7 @@ class BarsView {
         row.value.textContent = has ? formatNumber(lang, o.mean) : '–';
       } else {
         width = (o.count / max) * 100;
-        row.value.replaceChildren(String(o.count), el('small', null, `${o.percent ?? 0}%`));
+        row.value.replaceChildren(String(o.count), el('span', 'sr-only', ', '), el('small', null, `${o.percent ?? 0}%`)); // read as "1, 50%", not "150%"
       }
       row.width = width;
       return row.el;
