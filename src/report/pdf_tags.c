@@ -8,15 +8,17 @@
  *
  * cairo writes the structure tree (headings, paragraphs, lists, tables,
  * figures: cairo_tag_begin in pdf.c) and the marked content; this only adds
- * keys to objects that are there. qpdf reads the file lazily, so the result
- * goes to a temporary file beside it that then replaces it.
+ * keys to objects that are there, as an incremental update at the end of
+ * the file (see report__pdf_finish).
  */
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/internal.h"
 #include "util/buf.h"
+#include "util/xalloc.h"
 
 /* The XML text of s, escaped. */
 static void put_xml(buf_t *b, const char *s)
@@ -32,46 +34,90 @@ static void put_xml(buf_t *b, const char *s)
 	}
 }
 
-/* Gives every Figure under node its alternative text, in document order;
- * *next counts the figures seen. Depth is bounded: cairo's tree is as deep
- * as pdf.c nests its tags. */
-static void alt_texts(qpdf_data q, qpdf_oh node, char *const *alts, size_t n_alts, size_t *next,
-                      int depth)
+/* Gives the first n_alts Figures under node their alternative texts, in
+ * document order, and notes their object numbers in ids; *next counts
+ * the figures seen. It stops at the last figure it needs, so that only the
+ * start of the structure tree is read: every figure (a chart, a slide's
+ * image) comes before the appendix, whose elements can number hundreds of
+ * thousands. Depth is bounded: cairo's tree is as deep as pdf.c nests. */
+static void alt_texts(qpdf_data q, qpdf_oh node, char *const *alts, size_t n_alts, int *ids,
+                      size_t *next, int depth)
 {
-	if (depth > 64)
+	if (depth > 64 || *next >= n_alts)
 		return;
 	if (qpdf_oh_is_array(q, node)) {
 		int n = qpdf_oh_get_array_n_items(q, node);
-		for (int i = 0; i < n; i++)
-			alt_texts(q, qpdf_oh_get_array_item(q, node, i), alts, n_alts, next,
+		for (int i = 0; i < n && *next < n_alts; i++)
+			alt_texts(q, qpdf_oh_get_array_item(q, node, i), alts, n_alts, ids, next,
 			          depth + 1);
 		return;
 	}
 	if (!qpdf_oh_is_dictionary(q, node))
 		return;
 	if (qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, node, "/S"), "/Figure")) {
-		if (*next < n_alts && alts[*next])
-			qpdf_oh_replace_key(q, node, "/Alt",
-			                    qpdf_oh_new_unicode_string(q, alts[*next]));
-		(*next)++;
+		qpdf_oh_replace_key(q, node, "/Alt", qpdf_oh_new_unicode_string(q, alts[*next]));
+		ids[(*next)++] = qpdf_oh_get_object_id(q, node);
+		return;
 	}
-	alt_texts(q, qpdf_oh_get_key(q, node, "/K"), alts, n_alts, next, depth + 1);
+	alt_texts(q, qpdf_oh_get_key(q, node, "/K"), alts, n_alts, ids, next, depth + 1);
 }
 
+/* The offset of the last cross-reference section of the file f, from its
+ * "startxref" line near the end; -1 when there is none. */
+static long long last_xref(FILE *f)
+{
+	char tail[1025];
+	if (fseek(f, 0, SEEK_END) != 0)
+		return -1;
+	long end = ftell(f), from = end > 1024 ? end - 1024 : 0;
+	if (fseek(f, from, SEEK_SET) != 0)
+		return -1;
+	size_t n = fread(tail, 1, (size_t)(end - from), f);
+	tail[n] = '\0';
+	char *at = NULL;
+	for (char *s = tail; (s = memmem(s, n - (size_t)(s - tail), "startxref", 9)); s += 9)
+		at = s;
+	return at ? strtoll(at + 9, NULL, 10) : -1;
+}
+
+typedef struct obj_at {
+	int id;
+	long long offset;
+} obj_at_t;
+
+static int by_id(const void *a, const void *b)
+{
+	return ((const obj_at_t *)a)->id - ((const obj_at_t *)b)->id;
+}
+
+/*
+ * The additions go in as an incremental update (PDF 1.7, 7.5.6): the new
+ * versions of the catalog and of the figures, a new metadata stream, a
+ * cross-reference section for them and a trailer that points back to
+ * cairo's. Rewriting the whole file with qpdf would hold every object of
+ * it in memory: more than a gigabyte for a million answers. qpdf here only
+ * reads, lazily: the trailer, the catalog and the start of the tree.
+ */
 int report__pdf_finish(const char *path, const char *lang, const char *title, char *const *alts,
                        size_t n_alts, char *err, size_t errlen)
 {
-	char tmp[4096];
-	if (snprintf(tmp, sizeof tmp, "%s.tags", path) >= (int)sizeof tmp) {
-		snprintf(err, errlen, "the path %s is too long", path);
-		return REPORT_EWRITE;
-	}
 	qpdf_data q = qpdf_init();
 	qpdf_set_suppress_warnings(q, QPDF_TRUE);
+	buf_t add = BUF_INIT, x = BUF_INIT;
+	obj_at_t *objs = xcalloc(n_alts + 2, sizeof *objs);
+	int *ids = xcalloc(n_alts + 1, sizeof *ids);
+	FILE *f = NULL;
 	int rc = 0;
 	if (qpdf_read(q, path, NULL) & QPDF_ERRORS)
 		goto fail;
+	qpdf_oh trailer = qpdf_get_trailer(q);
 	qpdf_oh root = qpdf_get_root(q);
+	int size = (int)qpdf_oh_get_int_value(q, qpdf_oh_get_key(q, trailer, "/Size"));
+	int root_id = qpdf_oh_get_object_id(q, root);
+	if (size <= 0 || root_id <= 0)
+		goto fail;
+	int meta_id = size;
+
 	const char *tag = lang && strcmp(lang, "nl") == 0 ? "nl-NL" : "en-GB";
 	qpdf_oh_replace_key(q, root, "/Lang", qpdf_oh_new_unicode_string(q, tag));
 	qpdf_oh prefs = qpdf_oh_new_dictionary(q);
@@ -80,13 +126,35 @@ int report__pdf_finish(const char *path, const char *lang, const char *title, ch
 	qpdf_oh mark = qpdf_oh_new_dictionary(q);
 	qpdf_oh_replace_key(q, mark, "/Marked", qpdf_oh_new_bool(q, QPDF_TRUE));
 	qpdf_oh_replace_key(q, root, "/MarkInfo", mark);
+	qpdf_oh_remove_key(q, root, "/Metadata"); /* ours follows */
 
 	size_t seen = 0;
 	qpdf_oh tree = qpdf_oh_get_key(q, root, "/StructTreeRoot");
 	if (qpdf_oh_is_dictionary(q, tree))
-		alt_texts(q, qpdf_oh_get_key(q, tree, "/K"), alts, n_alts, &seen, 0);
+		alt_texts(q, qpdf_oh_get_key(q, tree, "/K"), alts, n_alts, ids, &seen, 0);
 
-	buf_t x = BUF_INIT;
+	f = fopen(path, "r+b");
+	long long prev = f ? last_xref(f) : -1;
+	if (prev < 0 || fseek(f, 0, SEEK_END) != 0)
+		goto fail;
+	long long base = ftell(f);
+
+	/* the catalog, with the metadata stream that gets the next number */
+	size_t n = 0;
+	const char *cat = qpdf_oh_unparse_resolved(q, root);
+	size_t cl = strlen(cat);
+	if (cl < 4 || strcmp(cat + cl - 2, ">>") != 0)
+		goto fail;
+	buf_puts(&add, "\n");
+	objs[n++] = (obj_at_t){root_id, base + (long long)add.len};
+	buf_printf(&add, "%d 0 obj\n%.*s /Metadata %d 0 R >>\nendobj\n", root_id, (int)(cl - 2),
+	           cat, meta_id);
+	for (size_t i = 0; i < seen; i++) {
+		objs[n++] = (obj_at_t){ids[i], base + (long long)add.len};
+		buf_printf(&add, "%d 0 obj\n%s\nendobj\n", ids[i],
+		           qpdf_oh_unparse_resolved(q, qpdf_get_object_by_id(q, ids[i], 0)));
+	}
+
 	buf_puts(&x, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
 	             "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
 	             "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
@@ -102,32 +170,47 @@ int report__pdf_finish(const char *path, const char *lang, const char *title, ch
 	           "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
 	           "<?xpacket end=\"w\"?>\n",
 	           tag);
-	qpdf_oh meta = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
-	qpdf_oh_replace_stream_data(q, meta, (const unsigned char *)x.data, x.len,
-	                            qpdf_oh_new_null(q), qpdf_oh_new_null(q));
-	qpdf_oh dict = qpdf_oh_get_dict(q, meta);
-	qpdf_oh_replace_key(q, dict, "/Type", qpdf_oh_new_name(q, "/Metadata"));
-	qpdf_oh_replace_key(q, dict, "/Subtype", qpdf_oh_new_name(q, "/XML"));
-	qpdf_oh_replace_key(q, root, "/Metadata", meta);
-	buf_free(&x);
+	objs[n++] = (obj_at_t){meta_id, base + (long long)add.len};
+	buf_printf(&add,
+	           "%d 0 obj\n<< /Type /Metadata /Subtype /XML /Length %zu >>\nstream\n%s\n"
+	           "endstream\nendobj\n",
+	           meta_id, x.len, x.data);
 
-	if (qpdf_init_write(q, tmp) & QPDF_ERRORS)
-		goto fail;
-	if (qpdf_write(q) & QPDF_ERRORS)
-		goto fail;
-	if (rename(tmp, path) != 0) {
+	/* one subsection per object: their numbers need not follow each other */
+	qsort(objs, n, sizeof *objs, by_id);
+	long long xref = base + (long long)add.len;
+	buf_puts(&add, "xref\n");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&add, "%d 1\n%010lld 00000 n \n", objs[i].id, objs[i].offset);
+	qpdf_oh info = qpdf_oh_get_key(q, trailer, "/Info");
+	qpdf_oh id = qpdf_oh_get_key(q, trailer, "/ID");
+	buf_printf(&add, "trailer\n<< /Size %d /Root %d 0 R", meta_id + 1, root_id);
+	if (qpdf_oh_is_dictionary(q, info))
+		buf_printf(&add, " /Info %s", qpdf_oh_unparse(q, info));
+	if (qpdf_oh_is_array(q, id))
+		buf_printf(&add, " /ID %s", qpdf_oh_unparse(q, id));
+	buf_printf(&add, " /Prev %lld >>\nstartxref\n%lld\n%%%%EOF\n", prev, xref);
+
+	if (fwrite(add.data, 1, add.len, f) != add.len || fclose(f) != 0) {
+		f = NULL;
 		snprintf(err, errlen, "cannot write %s: %m", path);
 		rc = REPORT_EWRITE;
+		goto done;
 	}
-	qpdf_cleanup(&q);
-	if (rc)
-		remove(tmp);
-	return rc;
+	f = NULL;
+	goto done;
 fail:
 	snprintf(err, errlen, "cannot finish the tagged PDF %s: %s", path,
 	         qpdf_has_error(q) ? qpdf_get_error_full_text(q, qpdf_get_error(q))
-	                           : "qpdf failed");
+	                           : "its structure is not what cairo writes");
+	rc = REPORT_EWRITE;
+done:
+	if (f)
+		fclose(f);
 	qpdf_cleanup(&q);
-	remove(tmp);
-	return REPORT_EWRITE;
+	buf_free(&add);
+	buf_free(&x);
+	free(objs);
+	free(ids);
+	return rc;
 }
