@@ -171,7 +171,9 @@ static void html_bars(FILE *f, const slide_t *s, const report_question_t *q, con
 		    rank ? (s->n_items ? 12.0 * (double)(s->n_items + 1 - v) / (double)s->n_items
 		                       : 0)
 		         : (double)num(e, "percent") / 100.0 * 12.0;
-		fprintf(f, rank ? "</td><td class=n>%.2f</td>" : "</td><td class=n>%.0f</td>", v);
+		char m[32]; /* "1,85" in a Dutch report */
+		report_decimal(w->lang, v, rank ? 2 : 0, m, sizeof m);
+		fprintf(f, "</td><td class=n>%s</td>", m);
 		fprintf(f, "<td><span class=bar style=\"width:%.2frem\"></span>",
 		        width < 0 ? 0 : width);
 		if (!rank)
@@ -193,8 +195,10 @@ static void html_scale(FILE *f, const slide_t *s, const report_question_t *q, co
 	json_array_foreach (json_object_get(t, "statements"), i, e) {
 		fputs("<tr><td>", f);
 		esc(f, str(e, "text"));
-		fprintf(f, "</td><td class=n>%.2f</td>",
-		        json_number_value(json_object_get(e, "mean")));
+		char m[32];
+		report_decimal(w->lang, json_number_value(json_object_get(e, "mean")), 2, m,
+		               sizeof m);
+		fprintf(f, "</td><td class=n>%s</td>", m);
 		size_t k;
 		json_t *c;
 		json_array_foreach (json_object_get(e, "counts"), k, c)

@@ -27,6 +27,7 @@ typedef struct report_words {
 	    *in_appendix, *top_questions, *distribution;
 	/* which version of the report is the accessible one (the HTML) */
 	const char *accessible_html, *accessible_pdf;
+	const char *lang; /* "nl" or "en": for report_decimal */
 	const char *months[12];
 } report_words_t;
 

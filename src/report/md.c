@@ -162,7 +162,10 @@ static void md_scale(FILE *f, const slide_t *s, const report_question_t *q, cons
 	json_array_foreach (json_object_get(t, "statements"), i, e) {
 		fputs("| ", f);
 		md_text(f, str(e, "text"), "");
-		fprintf(f, " | %.2f |", json_number_value(json_object_get(e, "mean")));
+		char m[32]; /* "3,70" in a Dutch report */
+		report_decimal(w->lang, json_number_value(json_object_get(e, "mean")), 2, m,
+		               sizeof m);
+		fprintf(f, " | %s |", m);
 		size_t k;
 		json_t *c;
 		json_array_foreach (json_object_get(e, "counts"), k, c)
@@ -180,7 +183,10 @@ static void md_rank(FILE *f, const slide_t *s, const report_question_t *q, const
 	json_array_foreach (json_object_get(t, "options"), i, e) {
 		fprintf(f, "| %zu | ", i + 1);
 		md_text(f, str(e, "label"), "");
-		fprintf(f, " | %.2f |\n", json_number_value(json_object_get(e, "mean")));
+		char m[32];
+		report_decimal(w->lang, json_number_value(json_object_get(e, "mean")), 2, m,
+		               sizeof m);
+		fprintf(f, " | %s |\n", m);
 	}
 }
 

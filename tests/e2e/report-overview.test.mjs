@@ -123,6 +123,10 @@ test('the PDF is tagged: headings, contents, tables, lists and figures with thei
   const page = execFileSync('cat', [html], { encoding: 'utf8' });
   assert.match(page, /<html lang="nl">/);
   assert.match(page, /Dit is de toegankelijke versie van het verslag\./);
+  assert.match(page, /<td class=n>\d,\d\d<\/td>/); // a mean with a decimal comma
+  const md = path.join(dir, 'small.md');
+  execFileSync(BIN, ['report', '--event', '1', '--format', 'md', '--out', md, '--db', small], { cwd: ROOT });
+  assert.match(execFileSync('cat', [md], { encoding: 'utf8' }), /\| De wijk is veilig \| \d,\d\d \|/);
 });
 
 // The cells of one sheet of a workbook: { A1: '…', B4: 1, … } (numbers as numbers).
