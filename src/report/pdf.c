@@ -53,7 +53,6 @@ static const rgb_t INK = {0.11, 0.15, 0.2}, MUTED = {0.38, 0.45, 0.52},
 typedef struct pdf {
 	report_job_t *j;
 	report_t *r;
-	const report_words_t *w;
 	cairo_surface_t *surf;
 	cairo_t *cr;
 	PangoLayout *lay; /* reused for every piece of text: shaping state is kept */
@@ -74,6 +73,9 @@ typedef struct pdf {
 	char **alts;
 	size_t n_alts;
 } pdf_t;
+
+/* The report's word for key (report.c) in the report's language; needs p. */
+#define W(key) report_word(p->r->lang, key)
 
 static void color(cairo_t *cr, rgb_t c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 
@@ -164,10 +166,10 @@ static void end_page(pdf_t *p)
 	if (!p->open)
 		return;
 	char num[64];
-	snprintf(num, sizeof num, "%d %s %d", p->page, p->w->of, p->pages);
+	snprintf(num, sizeof num, "%d %s %d", p->page, W("of"), p->pages);
 	set(p, num, false, 9, false, -1);
 	show(p, PAGE_W - MARGIN - set_width(p), PAGE_H - 30, MUTED);
-	text(p, p->w->report_title, MARGIN, PAGE_H - 30, 9, false, -1, MUTED);
+	text(p, W("report_title"), MARGIN, PAGE_H - 30, 9, false, -1, MUTED);
 	cairo_show_page(p->cr);
 	p->open = false;
 }
@@ -315,7 +317,7 @@ static void cover(pdf_t *p)
 	cairo_fill(p->cr);
 	double x = 90, w = PAGE_W - x - MARGIN, y = 150;
 	tag(p, "P");
-	y += text(p, p->w->report_title, x, y, 18, false, w, MUTED) + 10;
+	y += text(p, W("report_title"), x, y, 18, false, w, MUTED) + 10;
 	untag(p, "P");
 	tag(p, "H1");
 	y += text(p, r->title, x, y, 40, true, w, BRAND) + 12;
@@ -337,9 +339,9 @@ static void cover(pdf_t *p)
 	buf_clear(&d);
 	char when[32];
 	report_time_text(r->generated_at, when, sizeof when);
-	buf_printf(&d, "%s %.10s", p->w->made, when);
+	buf_printf(&d, "%s %.10s", W("made"), when);
 	tag(p, "P");
-	text(p, p->w->accessible_pdf, x, PAGE_H - 86, 9, false, w, MUTED);
+	text(p, W("accessible_pdf"), x, PAGE_H - 86, 9, false, w, MUTED);
 	untag(p, "P");
 	tag(p, "P");
 	text(p, d.data, x, PAGE_H - 70, 9, false, w, MUTED);
@@ -353,11 +355,11 @@ static void summary(pdf_t *p)
 {
 	if (!p->r->summary_md || !*p->r->summary_md)
 		return;
-	p->section = p->w->summary;
+	p->section = W("summary");
 	new_page(p, true);
 	double y = TOP;
 	tag(p, "H1");
-	y += text(p, p->w->summary, MARGIN, y, 22, true, PAGE_W - 2 * MARGIN, BRAND) + 14;
+	y += text(p, W("summary"), MARGIN, y, 22, true, PAGE_W - 2 * MARGIN, BRAND) + 14;
 	untag(p, "H1");
 	tag(p, "P");
 	text(p, p->r->summary_md, MARGIN, y, 12, false, PAGE_W - 2 * MARGIN, INK);
@@ -390,14 +392,14 @@ static cairo_surface_t *load_image(pdf_t *p, const char *url, char *note, size_t
 	case REPORT_IMAGE_OK:
 		return img;
 	case REPORT_IMAGE_TOO_LARGE:
-		snprintf(note, notelen, "%s: %s (%d × %d pixels).", p->w->image_not_shown,
-			 p->w->image_too_large, w, h);
+		snprintf(note, notelen, "%s: %s (%d × %d pixels).", W("image_not_shown"),
+		         W("image_too_large"), w, h);
 		break;
 	case REPORT_IMAGE_ANIMATED:
-		snprintf(note, notelen, "%s: %s.", p->w->image_not_shown, p->w->image_animated);
+		snprintf(note, notelen, "%s: %s.", W("image_not_shown"), W("image_animated"));
 		break;
 	case REPORT_IMAGE_UNREADABLE:
-		snprintf(note, notelen, "%s: %s.", p->w->image_not_shown, p->w->image_unreadable);
+		snprintf(note, notelen, "%s: %s.", W("image_not_shown"), W("image_unreadable"));
 		break;
 	}
 	return NULL;
@@ -579,27 +581,27 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 		char d[64];
 		report_date_long(p->r->sessions[i].date, p->r->lang, d, sizeof d);
 		if (p->r->sessions[i].online)
-			buf_printf(&b, "%s%s (%s %s)", i ? "   ·   " : "", p->w->online, p->w->since,
-				   d);
+			buf_printf(&b, "%s%s (%s %s)", i ? "   ·   " : "", W("online"), W("since"),
+			           d);
 		else
-			buf_printf(&b, "%s%s %d (%s)", i ? "   ·   " : "", p->w->session,
-				   p->r->sessions[i].number, d);
+			buf_printf(&b, "%s%s %d (%s)", i ? "   ·   " : "", W("session"),
+			           p->r->sessions[i].number, d);
 		const report_counts_t *c = &q->per_session[i];
 		buf_printf(&b, ": %zu %s, %zu %s", c->participants,
-			   report_count_word((long long)c->participants, p->w->participant,
-					     p->w->participants),
-			   c->answers,
-			   report_count_word((long long)c->answers, p->w->answer, p->w->answers));
+		           report_count_word((long long)c->participants, W("participant"),
+		                             W("participants")),
+		           c->answers,
+		           report_count_word((long long)c->answers, W("answer"), W("answers")));
 	}
 	if (q->n_sessions > 1)
-		buf_printf(&b, "   ·   %s: %zu %s, %zu %s", p->w->combined, q->total.participants,
-			   report_count_word((long long)q->total.participants, p->w->participant,
-					     p->w->participants),
-			   q->total.answers,
-			   report_count_word((long long)q->total.answers, p->w->answer,
-					     p->w->answers));
+		buf_printf(
+		    &b, "   ·   %s: %zu %s, %zu %s", W("combined"), q->total.participants,
+		    report_count_word((long long)q->total.participants, W("participant"),
+		                      W("participants")),
+		    q->total.answers,
+		    report_count_word((long long)q->total.answers, W("answer"), W("answers")));
 	if (q->total.hidden)
-		buf_printf(&b, "   ·   %zu %s", q->total.hidden, p->w->hidden);
+		buf_printf(&b, "   ·   %zu %s", q->total.hidden, W("hidden"));
 	double h = set(p, b.data, false, 9, false, PAGE_W - 2 * MARGIN);
 	if (draw) {
 		tag(p, "P");
@@ -801,7 +803,7 @@ static void chart_choice_rank(pdf_t *p, const report_question_t *q, double y)
 			max = (double)s->n_items;
 			char m[32];
 			report_decimal(p->r->lang, mean, 2, m, sizeof m);
-			snprintf(note[i], sizeof note[i], "%zu.  %s %s", i + 1, p->w->mean, m);
+			snprintf(note[i], sizeof note[i], "%zu.  %s %s", i + 1, W("mean"), m);
 		} else {
 			values[i] = (double)json_integer_value(json_object_get(e, "count"));
 			max = fmax(max, values[i]);
@@ -855,7 +857,7 @@ static void chart_scale(pdf_t *p, const report_question_t *q, double y)
 		double total = (double)json_integer_value(json_object_get(e, "count")), x = ax;
 		double agree = 0;
 		buf_t dist = BUF_INIT;
-		buf_printf(&dist, "%s:", p->w->distribution);
+		buf_printf(&dist, "%s:", W("distribution"));
 		for (size_t k = 0; total > 0 && k < nc; k++) {
 			double c = (double)json_integer_value(json_array_get(counts, k));
 			double f = c / total, t = (double)(k + 1) / (double)nc;
@@ -887,8 +889,8 @@ static void chart_scale(pdf_t *p, const report_question_t *q, double y)
 		buf_free(&dist);
 		char m[32], note[128];
 		report_decimal(lang, mean, 1, m, sizeof m);
-		snprintf(note, sizeof note, "%s %s\n%.0f%% %s (n=%.0f)", p->w->mean, m,
-		         total > 0 ? 100 * agree / total : 0, p->w->agree, total);
+		snprintf(note, sizeof note, "%s %s\n%.0f%% %s (n=%.0f)", W("mean"), m,
+		         total > 0 ? 100 * agree / total : 0, W("agree"), total);
 		text(p, note, ax + aw + 10, ry, 9.5, true, 160, INK);
 	}
 }
@@ -1045,7 +1047,7 @@ static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics
 	}
 	if (t->n > shown) {
 		char more[64];
-		snprintf(more, sizeof more, "+ %zu %s", t->n - shown, p->w->more);
+		snprintf(more, sizeof more, "+ %zu %s", t->n - shown, W("more"));
 		tag(p, "P");
 		text(p, more, x, y, 8.5, false, tm->col_w, MUTED);
 		untag(p, "P");
@@ -1063,7 +1065,7 @@ static int flow_themes(pdf_t *p, const report_question_t *q, const void *arg, bo
 	int page = 1;
 	if (draw)
 		q_heading(p, q, 1, parts, true);
-	double note_h = set(p, p->w->themes_note, false, 9, false, PAGE_W - 2 * MARGIN);
+	double note_h = set(p, W("themes_note"), false, 9, false, PAGE_W - 2 * MARGIN);
 	if (draw) {
 		tag(p, "P");
 		show(p, MARGIN, top, MUTED);
@@ -1107,7 +1109,7 @@ static int themes_section(pdf_t *p, const report_question_t *q)
 	for (size_t g = 0; g < q->themes.n_groups; g++)
 		if (q->themes.groups[g].n > tm.max_n)
 			tm.max_n = q->themes.groups[g].n;
-	p->heading_prefix = p->w->themes;
+	p->heading_prefix = W("themes");
 	int parts = count_parts(flow_themes, p, q, &tm);
 	if (p->drawing)
 		flow_themes(p, q, &tm, true, parts);
@@ -1137,8 +1139,8 @@ static size_t cards_qa(const pdf_t *p, const report_question_t *q, card_t *cards
 		bool done = json_is_true(json_object_get(e, "answered"));
 		long long votes = json_integer_value(json_object_get(e, "votes"));
 		snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s", votes,
-		         report_count_word(votes, p->w->vote, p->w->votes), done ? "   ✓ " : "",
-		         done ? p->w->answered : "");
+		         report_count_word(votes, W("vote"), W("votes")), done ? "   ✓ " : "",
+		         done ? W("answered") : "");
 	}
 	return n;
 }
@@ -1209,7 +1211,7 @@ static int appendix_question(pdf_t *p, size_t slide, size_t k, int *pages)
 		if (p->drawing) {
 			double y = q_heading(p, &q, 1, 1, true);
 			tag(p, "P");
-			text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
+			text(p, W("no_answers"), MARGIN, y, 12, false, -1, MUTED);
 			untag(p, "P");
 		}
 	}
@@ -1233,12 +1235,11 @@ static void text_right(pdf_t *p, const char *s, double right, double y, double s
 static double key_figures(pdf_t *p, const report_question_t *q, double y)
 {
 	enum { MAX_ROWS = 8 };
-	const report_words_t *w = p->w;
 	const double c_date = MARGIN + 190, c_channel = MARGIN + 330, r_part = MARGIN + 540,
 	             r_ans = MARGIN + 640, size = 9.5, row = 15;
 	tag(p, "Table");
 	tag(p, "TR");
-	const char *heads[] = {w->session, w->date, w->channel};
+	const char *heads[] = {W("session"), W("date"), W("channel")};
 	const double at[] = {MARGIN, c_date, c_channel};
 	for (int i = 0; i < 3; i++) {
 		tag(p, "TH");
@@ -1246,10 +1247,10 @@ static double key_figures(pdf_t *p, const report_question_t *q, double y)
 		untag(p, "TH");
 	}
 	tag(p, "TH");
-	text_right(p, w->participants, r_part, y, size, true, MUTED);
+	text_right(p, W("participants"), r_part, y, size, true, MUTED);
 	untag(p, "TH");
 	tag(p, "TH");
-	text_right(p, w->answers, r_ans, y, size, true, MUTED);
+	text_right(p, W("answers"), r_ans, y, size, true, MUTED);
 	untag(p, "TH");
 	untag(p, "TR");
 	y += row;
@@ -1261,9 +1262,9 @@ static double key_figures(pdf_t *p, const report_question_t *q, double y)
 	for (size_t i = 0; i < shown; i++) {
 		const report_session_t *rs = &p->r->sessions[i];
 		if (rs->online)
-			snprintf(a, sizeof a, "%s", w->online);
+			snprintf(a, sizeof a, "%s", W("online"));
 		else
-			snprintf(a, sizeof a, "%s %d", w->session, rs->number);
+			snprintf(a, sizeof a, "%s %d", W("session"), rs->number);
 		tag(p, "TR");
 		tag(p, "TH"); /* the session names its row */
 		text(p, a, MARGIN, y, size, false, c_date - MARGIN - 8, INK);
@@ -1273,8 +1274,8 @@ static double key_figures(pdf_t *p, const report_question_t *q, double y)
 		text(p, b, c_date, y, size, false, -1, INK);
 		untag(p, "TD");
 		tag(p, "TD");
-		text(p, rs->online ? w->channel_online : w->meeting, c_channel, y, size, false, -1,
-		     INK);
+		text(p, rs->online ? W("channel_online") : W("meeting"), c_channel, y, size, false,
+		     -1, INK);
 		untag(p, "TD");
 		snprintf(a, sizeof a, "%zu", q->per_session[i].participants);
 		tag(p, "TD");
@@ -1288,7 +1289,7 @@ static double key_figures(pdf_t *p, const report_question_t *q, double y)
 		y += row;
 	}
 	if (shown < q->n_sessions) {
-		snprintf(a, sizeof a, "+ %zu %s", q->n_sessions - shown, w->sessions);
+		snprintf(a, sizeof a, "+ %zu %s", q->n_sessions - shown, W("sessions"));
 		tag(p, "TR");
 		tag(p, "TD");
 		text(p, a, MARGIN, y, size, false, -1, MUTED);
@@ -1299,7 +1300,7 @@ static double key_figures(pdf_t *p, const report_question_t *q, double y)
 	if (q->n_sessions != 1) {
 		tag(p, "TR");
 		tag(p, "TH");
-		text(p, w->combined, MARGIN, y, size, true, -1, INK);
+		text(p, W("combined"), MARGIN, y, size, true, -1, INK);
 		untag(p, "TH");
 		snprintf(a, sizeof a, "%zu", q->total.participants);
 		tag(p, "TD");
@@ -1314,7 +1315,7 @@ static double key_figures(pdf_t *p, const report_question_t *q, double y)
 	}
 	untag(p, "Table");
 	if (q->total.hidden) {
-		snprintf(a, sizeof a, "%zu %s", q->total.hidden, w->hidden);
+		snprintf(a, sizeof a, "%zu %s", q->total.hidden, W("hidden"));
 		tag(p, "P");
 		text(p, a, MARGIN, y, size, false, -1, MUTED);
 		untag(p, "P");
@@ -1328,7 +1329,7 @@ static void overview_themes(pdf_t *p, const report_question_t *q, double y, doub
 {
 	const themes_t *t = &q->themes;
 	tag(p, "P");
-	y += text(p, p->w->themes_note, MARGIN, y, 9, false, PAGE_W - 2 * MARGIN, MUTED) + 8;
+	y += text(p, W("themes_note"), MARGIN, y, 9, false, PAGE_W - 2 * MARGIN, MUTED) + 8;
 	untag(p, "P");
 	const double row = 25, col_w = (PAGE_W - 2 * MARGIN - 3 * GAP) / 2;
 	size_t rows = (size_t)fmax(1, (bottom - y) / row), max_n = 1;
@@ -1383,7 +1384,7 @@ static void overview_qa(pdf_t *p, const report_question_t *q, double y, double b
 		v[i] = json_array_get(items, i);
 	qsort(v, n, sizeof *v, by_votes);
 	tag(p, "H3");
-	y += text(p, p->w->top_questions, MARGIN, y, 11, true, -1, BRAND) + 8;
+	y += text(p, W("top_questions"), MARGIN, y, 11, true, -1, BRAND) + 8;
 	untag(p, "H3");
 	const double row = 22, num_w = 170;
 	tag(p, "L");
@@ -1393,8 +1394,8 @@ static void overview_qa(pdf_t *p, const report_question_t *q, double y, double b
 		bool done = json_is_true(json_object_get(v[i], "answered"));
 		char note[96];
 		snprintf(note, sizeof note, "▲ %lld %s%s%s", votes,
-		         report_count_word(votes, p->w->vote, p->w->votes), done ? "  ✓ " : "",
-		         done ? p->w->answered : "");
+		         report_count_word(votes, W("vote"), W("votes")), done ? "  ✓ " : "",
+		         done ? W("answered") : "");
 		text_right(p, note, PAGE_W - MARGIN, y, 10, true, BRAND);
 		set(p, jstr(v[i], "text"), false, 10.5, false, PAGE_W - 2 * MARGIN - num_w);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
@@ -1414,7 +1415,7 @@ static void cloud_counts(pdf_t *p, const report_question_t *q, double y, double 
 	double x = PAGE_W - MARGIN - CLOUD_LIST_W, w = CLOUD_LIST_W;
 	json_t *words = json_object_get(q->combined, "words");
 	tag(p, "P");
-	y += text(p, p->w->count, x, y, 9.5, true, -1, MUTED) + 4;
+	y += text(p, W("count"), x, y, 9.5, true, -1, MUTED) + 4;
 	untag(p, "P");
 	tag(p, "L");
 	for (size_t i = 0; i < json_array_size(words) && y + 15 <= bottom; i++, y += 15) {
@@ -1456,7 +1457,7 @@ static void alt_scale(const pdf_t *p, const report_question_t *q, buf_t *b)
 	json_array_foreach (json_object_get(q->combined, "statements"), i, e) {
 		report_decimal(p->r->lang, json_number_value(json_object_get(e, "mean")), 1, m,
 		               sizeof m);
-		buf_printf(b, "%s%s: %s %s", i ? "; " : "", jstr(e, "text"), p->w->mean, m);
+		buf_printf(b, "%s%s: %s %s", i ? "; " : "", jstr(e, "text"), W("mean"), m);
 	}
 }
 
@@ -1469,7 +1470,7 @@ static void alt_rank(const pdf_t *p, const report_question_t *q, buf_t *b)
 		report_decimal(p->r->lang, json_number_value(json_object_get(e, "mean")), 2, m,
 		               sizeof m);
 		buf_printf(b, "%s%zu. %s (%s %s)", i ? "; " : "", i + 1, jstr(e, "label"),
-		           p->w->mean, m);
+		           W("mean"), m);
 	}
 }
 
@@ -1510,7 +1511,7 @@ static int overview_page(pdf_t *p, size_t slide, size_t k)
 		return rc;
 	const char *saved = p->heading_prefix;
 	char prefix[64];
-	snprintf(prefix, sizeof prefix, "%s %d", p->w->question, q.number);
+	snprintf(prefix, sizeof prefix, "%s %d", W("question"), q.number);
 	p->heading_prefix = prefix;
 	p->no_counts = true;
 	double y = q_heading(p, &q, 1, 1, true);
@@ -1520,7 +1521,7 @@ static int overview_page(pdf_t *p, size_t slide, size_t k)
 	double bottom = PAGE_H - BOTTOM - 8;
 	if (is_cards_kind(s) && p->q_appendix[k]) {
 		char line[160];
-		snprintf(line, sizeof line, "%s %d.", p->w->in_appendix, p->q_appendix[k]);
+		snprintf(line, sizeof line, "%s %d.", W("in_appendix"), p->q_appendix[k]);
 		tag(p, "P");
 		text(p, line, MARGIN, bottom - 12, 9, false, -1, MUTED);
 		untag(p, "P");
@@ -1529,7 +1530,7 @@ static int overview_page(pdf_t *p, size_t slide, size_t k)
 	const pdf_kind_t *kind = pdf_kind(s);
 	if (q.total.answers == 0) {
 		tag(p, "P");
-		text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
+		text(p, W("no_answers"), MARGIN, y, 12, false, -1, MUTED);
 		untag(p, "P");
 	} else if (kind->overview) {
 		kind->overview(p, &q, y, bottom);
@@ -1589,7 +1590,7 @@ static void toc_line(pdf_t *p, size_t *line, const char *label, int page, int le
 		/* the heading, then the list; on a second page only a repeat */
 		if (*line == 0)
 			tag(p, "H1");
-		text(p, p->w->contents, MARGIN, 52, 22, true, -1, BRAND);
+		text(p, W("contents"), MARGIN, 52, 22, true, -1, BRAND);
 		if (*line == 0) {
 			untag(p, "H1");
 			tag(p, "TOC");
@@ -1635,31 +1636,31 @@ static void toc_line(pdf_t *p, size_t *line, const char *label, int page, int le
 static void toc(pdf_t *p)
 {
 	const report_t *r = p->r;
-	p->section = p->w->contents;
+	p->section = W("contents");
 	size_t line = 0, k = 0;
 	char label[512];
 	if (p->at_summary)
-		toc_line(p, &line, p->w->summary, p->at_summary, 0);
+		toc_line(p, &line, W("summary"), p->at_summary, 0);
 	if (r->n_questions) {
-		toc_line(p, &line, p->w->overview, p->at_overview, 0);
+		toc_line(p, &line, W("overview"), p->at_overview, 0);
 		for (size_t i = 0; i < r->n_slides; i++)
 			if (slide_is_question(&r->slides[i])) {
 				snprintf(label, sizeof label, "%s %zu: \u2068%s\u2069",
-				         p->w->question, k + 1, r->slides[i].title);
+				         W("question"), k + 1, r->slides[i].title);
 				toc_line(p, &line, label, p->q_overview[k++], 1);
 			}
 	}
 	if (p->at_presentation)
-		toc_line(p, &line, p->w->presentation, p->at_presentation, 0);
+		toc_line(p, &line, W("presentation"), p->at_presentation, 0);
 	if (p->at_appendix) {
-		toc_line(p, &line, p->w->appendix, p->at_appendix, 0);
+		toc_line(p, &line, W("appendix"), p->at_appendix, 0);
 		k = 0;
 		for (size_t i = 0; i < r->n_slides; i++) {
 			if (!slide_is_question(&r->slides[i]))
 				continue;
 			if (is_cards_kind(&r->slides[i])) {
 				snprintf(label, sizeof label, "%s %zu: \u2068%s\u2069",
-				         p->w->question, k + 1, r->slides[i].title);
+				         W("question"), k + 1, r->slides[i].title);
 				toc_line(p, &line, label, p->q_appendix[k], 1);
 			}
 			k++;
@@ -1731,13 +1732,13 @@ static int draw_document(pdf_t *p, int total, int *drawn)
 	tag(p, "Document"); /* one root element holds the structure */
 	cover(p);
 	toc(p);
-	outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->contents, 2);
+	outline(p, CAIRO_PDF_OUTLINE_ROOT, W("contents"), 2);
 	if (p->at_summary)
-		outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->summary, p->at_summary);
+		outline(p, CAIRO_PDF_OUTLINE_ROOT, W("summary"), p->at_summary);
 	summary(p);
 	if (nq) {
-		p->section = p->w->overview;
-		int top = outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->overview, p->at_overview);
+		p->section = W("overview");
+		int top = outline(p, CAIRO_PDF_OUTLINE_ROOT, W("overview"), p->at_overview);
 		size_t k = 0;
 		for (size_t i = 0; i < r->n_slides && rc == 0; i++) {
 			if (!slide_is_question(&r->slides[i]))
@@ -1748,15 +1749,15 @@ static int draw_document(pdf_t *p, int total, int *drawn)
 		}
 	}
 	if (rc == 0 && p->at_presentation) {
-		outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->presentation, p->at_presentation);
-		divider(p, p->w->presentation);
+		outline(p, CAIRO_PDF_OUTLINE_ROOT, W("presentation"), p->at_presentation);
+		divider(p, W("presentation"));
 		for (size_t i = 0; i < r->n_slides; i++)
 			if (!slide_is_question(&r->slides[i]))
 				content_slide(p, &r->slides[i]);
 	}
 	if (rc == 0 && p->at_appendix) {
-		int top = outline(p, CAIRO_PDF_OUTLINE_ROOT, p->w->appendix, p->at_appendix);
-		divider(p, p->w->appendix);
+		int top = outline(p, CAIRO_PDF_OUTLINE_ROOT, W("appendix"), p->at_appendix);
+		divider(p, W("appendix"));
 		size_t k = 0;
 		for (size_t i = 0; i < r->n_slides && rc == 0; i++) {
 			if (!slide_is_question(&r->slides[i]))
@@ -1787,7 +1788,7 @@ static int surface_open(pdf_t *p)
 		return REPORT_EWRITE;
 	}
 	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_TITLE, p->r->title);
-	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_SUBJECT, p->w->report_title);
+	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_SUBJECT, W("report_title"));
 	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_CREATOR, "inspraak");
 	p->cr = cairo_create(p->surf);
 	p->lay = pango_cairo_create_layout(p->cr);
@@ -1813,7 +1814,7 @@ static int surface_close(pdf_t *p, int rc)
 
 int report_render_pdf(report_job_t *j)
 {
-	pdf_t p = {.j = j, .r = j->r, .w = report_words(j->r->lang)};
+	pdf_t p = {.j = j, .r = j->r};
 	p.until = xcalloc(j->r->n_questions + 1, sizeof *p.until);
 	p.q_overview = xcalloc(j->r->n_questions + 1, sizeof *p.q_overview);
 	p.q_appendix = xcalloc(j->r->n_questions + 1, sizeof *p.q_appendix);

@@ -18,6 +18,9 @@
 
 #include "report/internal.h"
 
+/* The report's word for key (report.c) in lang, which must be in scope. */
+#define W(key) report_word(lang, key)
+
 enum { FIRST = 4 }; /* the first column of a kind's own */
 
 static void write_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
@@ -26,28 +29,28 @@ static void write_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *
 }
 
 /* Headers: the options, statements or entries, or the word for a value. */
-static void head_items(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const report_words_t *w,
+static void head_items(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const char *lang,
                        lxw_format *bold)
 {
 	for (size_t k = 0; k < s->n_items; k++)
 		write_text(ws, r, (lxw_col_t)(FIRST + k), s->items[k], bold);
 }
 
-static void head_entries(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const report_words_t *w,
+static void head_entries(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const char *lang,
                          lxw_format *bold)
 {
 	int n = s->max_answers > 0 ? s->max_answers : 1;
 	for (int k = 0; k < n; k++) {
 		char h[64];
-		snprintf(h, sizeof h, "%s %d", w->value, k + 1);
+		snprintf(h, sizeof h, "%s %d", W("value"), k + 1);
 		write_text(ws, r, (lxw_col_t)(FIRST + k), h, bold);
 	}
 }
 
-static void head_text(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const report_words_t *w,
+static void head_text(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const char *lang,
                       lxw_format *bold)
 {
-	write_text(ws, r, FIRST, w->value, bold);
+	write_text(ws, r, FIRST, W("value"), bold);
 }
 
 /* Rows: v is the answer's normal form (model/answer.h); a damaged value
@@ -110,7 +113,7 @@ static void row_text(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const jso
 }
 
 typedef struct xlsx_kind {
-	void (*head)(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const report_words_t *w,
+	void (*head)(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const char *lang,
 	             lxw_format *bold);
 	void (*row)(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const json_t *v,
 	            const report_answer_t *a, lxw_format *wrap);
@@ -159,7 +162,7 @@ static void sheet_name(char *out, size_t len, int number, const char *title)
 int report_render_xlsx(report_job_t *j)
 {
 	report_t *r = j->r;
-	const report_words_t *w = report_words(r->lang);
+	const char *lang = r->lang;
 	lxw_workbook_options opt = {.constant_memory = LXW_TRUE};
 	lxw_workbook *wb = workbook_new_opt(j->path, &opt);
 	if (!wb) {
@@ -175,7 +178,7 @@ int report_render_xlsx(report_job_t *j)
 	format_set_bold(title);
 	format_set_font_size(title, 16);
 
-	lxw_worksheet *sum = workbook_add_worksheet(wb, w->report_title);
+	lxw_worksheet *sum = workbook_add_worksheet(wb, W("report_title"));
 	worksheet_set_column(sum, 0, 0, 12, NULL);
 	worksheet_set_column(sum, 1, 1, 70, NULL);
 	worksheet_set_column(sum, 2, 6, 14, NULL);
@@ -183,23 +186,23 @@ int report_render_xlsx(report_job_t *j)
 	worksheet_write_string(sum, row++, 0, r->title, title);
 	worksheet_write_string(sum, row++, 0, r->subtitle, NULL);
 	row++;
-	worksheet_write_string(sum, row, 0, w->session, bold);
-	worksheet_write_string(sum, row, 1, w->date, bold);
+	worksheet_write_string(sum, row, 0, W("session"), bold);
+	worksheet_write_string(sum, row, 1, W("date"), bold);
 	worksheet_write_string(sum, row++, 2, "code", bold);
 	for (size_t i = 0; i < r->n_sessions; i++, row++) {
 		worksheet_write_number(sum, row, 0, r->sessions[i].number, NULL);
 		if (r->sessions[i].online) /* which number is the online one */
-			worksheet_write_string(sum, row, 3, w->online, NULL);
+			worksheet_write_string(sum, row, 3, W("online"), NULL);
 		worksheet_write_string(sum, row, 1, r->sessions[i].date, NULL);
 		worksheet_write_string(sum, row, 2, r->sessions[i].code, NULL);
 	}
 	row++;
-	worksheet_write_string(sum, row, 0, w->slide, bold);
-	worksheet_write_string(sum, row, 1, w->question, bold);
-	worksheet_write_string(sum, row, 2, w->type, bold);
-	worksheet_write_string(sum, row, 3, w->participants, bold);
-	worksheet_write_string(sum, row, 4, w->answers, bold);
-	worksheet_write_string(sum, row++, 5, w->hidden, bold);
+	worksheet_write_string(sum, row, 0, W("slide"), bold);
+	worksheet_write_string(sum, row, 1, W("question"), bold);
+	worksheet_write_string(sum, row, 2, W("type"), bold);
+	worksheet_write_string(sum, row, 3, W("participants"), bold);
+	worksheet_write_string(sum, row, 4, W("answers"), bold);
+	worksheet_write_string(sum, row++, 5, W("hidden"), bold);
 
 	size_t done = 0;
 	int rc = 0;
@@ -226,10 +229,10 @@ int report_render_xlsx(report_job_t *j)
 		worksheet_set_column(ws, 2, 2, 20, NULL);
 		worksheet_set_column(ws, FIRST, FIRST + 63, kind->width, NULL);
 		worksheet_write_string(ws, 0, 0, s->title, title);
-		const char *cols[] = {w->session, w->date, w->time, w->visible};
+		const char *cols[] = {W("session"), W("date"), W("time"), W("visible")};
 		for (int c = 0; c < FIRST; c++)
 			worksheet_write_string(ws, 2, (lxw_col_t)c, cols[c], bold);
-		kind->head(ws, 2, s, w, bold);
+		kind->head(ws, 2, s, lang, bold);
 		for (size_t k = 0; k < q.n_answers; k++) {
 			const report_answer_t *a = &q.answers[k];
 			char when[32];
