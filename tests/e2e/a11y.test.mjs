@@ -407,15 +407,20 @@ test('a phone: its own answer is confirmed aloud, the results can be read out', 
   await ctx.close();
 });
 
-test('320 px: the pages reflow without sideways scrolling; contrast and motion preferences apply', async () => {
+test('320 px and 200 % zoom: the pages reflow without sideways scrolling; contrast and motion preferences apply', async () => {
   const ctx = await context('nl', 320, { reducedMotion: 'reduce' });
   const p = await login(ctx, 'nl');
   const wide = () => p.evaluate(() => document.documentElement.scrollWidth);
-  for (const url of ['/', `/${codes.nl}`, '/app', `/app/events/${eventIds.nl}#slides`, `/app/events/${eventIds.nl}#sessions`, '/app/account']) {
-    await p.goto(srv.base + url);
-    await p.waitForTimeout(400);
-    assert.ok(await wide() <= 320, `${url}: ${await wide()} px wide at 320`);
+  // 320 CSS pixels (WCAG 1.4.10), and 640: a 1280-pixel window at 200 % (1.4.4)
+  for (const width of [320, 640]) {
+    await p.setViewportSize({ width, height: 800 });
+    for (const url of ['/', `/${codes.nl}`, '/app', `/app/events/${eventIds.nl}#slides`, `/app/events/${eventIds.nl}#sessions`, '/app/account']) {
+      await p.goto(srv.base + url);
+      await p.waitForTimeout(400);
+      assert.ok(await wide() <= width, `${url}: ${await wide()} px wide at ${width}`);
+    }
   }
+  await p.setViewportSize({ width: 320, height: 800 });
   await p.goto(`${srv.base}/${codes.nl}`);
   const muted = () => p.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--muted').trim());
   const normal = await muted();
