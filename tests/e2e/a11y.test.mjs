@@ -431,6 +431,40 @@ test('320 px and 200 % zoom: the pages reflow without sideways scrolling; contra
   await ctx.close();
 });
 
+test('a phone whose results the presenter keeps back, and a session that has ended', async () => {
+  for (const lang of LANGS) {
+    const code = codes[lang];
+    const choice = slideOf(lang, 'choice'); // results: phones in English; none in Dutch
+    await control(srv.base, code, env.token, 'goto', { slide: choice.id });
+    await control(srv.base, code, env.token, 'hide-results');
+    for (const w of WIDTHS) {
+      const ctx = await context(lang, w);
+      const p = await ctx.newPage();
+      await p.goto(`${srv.base}/${code}`);
+      await onSlide(p, choice);
+      await answerInPage(p, 'choice');
+      await settle(p);
+      await audit(p, `participant ${lang} ${w} results kept back`);
+      await ctx.close();
+    }
+    assert.equal((await control(srv.base, code, env.token, 'end')).status, 200);
+    for (const w of WIDTHS) {
+      const ctx = await context(lang, w);
+      const p = await ctx.newPage();
+      await p.goto(`${srv.base}/${code}`);
+      await settle(p);
+      await audit(p, `participant ${lang} ${w} ended`);
+      await ctx.close();
+      const pres = await context(lang, w);
+      const pp = await login(pres, lang);
+      await pp.goto(`${srv.base}/present/${code}`); // what an ended session's address shows
+      await pp.waitForTimeout(800);
+      await audit(pp, `presenter ${lang} ${w} ended`);
+      await pres.close();
+    }
+  }
+});
+
 test('axe-core finds no violation on any page', () => {
   const lines = found.map((f) => `${f.page}: ${f.id} (${f.count}): ${f.help}\n    ${f.nodes.join('\n    ')}`);
   assert.ok(audited > 200, `only ${audited} pages audited`);
