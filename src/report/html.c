@@ -194,7 +194,7 @@ static void html_scale(FILE *f, const slide_t *s, const report_question_t *q, co
 	fprintf(f, "<table><tr><th></th><th class=n>%s</th>", W("mean"));
 	for (int k = 1; k <= s->scale_max; k++)
 		fprintf(f, "<th class=n>%d</th>", k);
-	fputs("</tr>\n", f);
+	fprintf(f, "<th class=n>%% %s</th></tr>\n", W("agree"));
 	json_array_foreach (json_object_get(t, "statements"), i, e) {
 		fputs("<tr><td>", f);
 		esc(f, str(e, "text"));
@@ -205,7 +205,11 @@ static void html_scale(FILE *f, const slide_t *s, const report_question_t *q, co
 		json_t *c;
 		json_array_foreach (json_object_get(e, "counts"), k, c)
 			fprintf(f, "<td class=n>%lld</td>", (long long)json_integer_value(c));
-		fputs("</tr>\n", f);
+		int agree = report_agree_percent(e);
+		if (agree >= 0)
+			fprintf(f, "<td class=n>%d%%</td></tr>\n", agree);
+		else
+			fputs("<td></td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
 }

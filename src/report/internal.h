@@ -36,6 +36,11 @@ static inline const char *report_count_word(long long n, const char *one, const 
  * and a point in an English one. */
 void report_decimal(const char *lang, double x, int digits, char *out, size_t len);
 
+/* The share (0..100, rounded) of a scale statement's ratings that agree:
+ * above the middle of the scale (4 and 5 of 5; 5 to 7 of 7). statement is
+ * a tally's statement ({"counts": [...], "count": n}); -1 without ratings. */
+int report_agree_percent(const json_t *statement);
+
 /* "16 oktober 2020" from "2020-10-16" (copied as is when not a date). */
 void report_date_long(const char *iso, const char *lang, char *out, size_t len);
 /* "2020-10-16 14:03:07" in local time from ms since the epoch. */

@@ -157,10 +157,11 @@ static void md_scale(FILE *f, const slide_t *s, const report_question_t *q, cons
 	fprintf(f, "| | %s |", W("mean"));
 	for (int k = 1; k <= s->scale_max; k++)
 		fprintf(f, " %d |", k);
+	fprintf(f, " %% %s |", W("agree"));
 	fputs("\n|---|--:|", f);
 	for (int k = 1; k <= s->scale_max; k++)
 		fputs("--:|", f);
-	fputc('\n', f);
+	fputs("--:|\n", f);
 	json_array_foreach (json_object_get(t, "statements"), i, e) {
 		fputs("| ", f);
 		md_text(f, str(e, "text"), "");
@@ -171,7 +172,11 @@ static void md_scale(FILE *f, const slide_t *s, const report_question_t *q, cons
 		json_t *c;
 		json_array_foreach (json_object_get(e, "counts"), k, c)
 			fprintf(f, " %lld |", (long long)json_integer_value(c));
-		fputc('\n', f);
+		int agree = report_agree_percent(e);
+		if (agree >= 0)
+			fprintf(f, " %d%% |\n", agree);
+		else
+			fputs(" |\n", f);
 	}
 }
 

@@ -518,6 +518,20 @@ void report_decimal(const char *lang, double x, int digits, char *out, size_t le
 	}
 }
 
+int report_agree_percent(const json_t *statement)
+{
+	const json_t *counts = json_object_get(statement, "counts");
+	size_t n = json_array_size(counts);
+	double all = 0, agree = 0;
+	for (size_t k = 0; k < n; k++) {
+		double c = (double)json_integer_value(json_array_get(counts, k));
+		all += c;
+		if ((double)(k + 1) > ((double)n + 1) / 2)
+			agree += c;
+	}
+	return all > 0 ? (int)(100 * agree / all + 0.5) : -1;
+}
+
 void report_date_long(const char *iso, const char *lang, char *out, size_t len)
 {
 	int y, m, d;

@@ -126,7 +126,10 @@ test('the PDF is tagged: headings, contents, tables, lists and figures with thei
   assert.match(page, /<td class=n>\d,\d\d<\/td>/); // a mean with a decimal comma
   const md = path.join(dir, 'small.md');
   execFileSync(BIN, ['report', '--event', '1', '--format', 'md', '--out', md, '--db', small], { cwd: ROOT });
-  assert.match(execFileSync('cat', [md], { encoding: 'utf8' }), /\| De wijk is veilig \| \d,\d\d \|/);
+  const mdText = execFileSync('cat', [md], { encoding: 'utf8' });
+  assert.match(mdText, /\| De wijk is veilig \| \d,\d\d \|( \d+ \|){5} \d+% \|/); // mean, distribution, % eens
+  assert.match(mdText, /\| % eens \|/);
+  assert.match(page, /<th class=n>% eens<\/th>/);
 });
 
 // The cells of one sheet of a workbook: { A1: '…', B4: 1, … } (numbers as numbers).
