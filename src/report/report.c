@@ -99,7 +99,7 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 	r->lang = dup_or_die(ev.lang);
 	r->generated_at = store_now_ms();
 	r->until_id = INT64_MAX;
-	r->session_items = true;
+	r->all_items = true;
 	/* the facilitator's summary of the meeting, when there is one */
 	char owner[128];
 	int64_t updated;
@@ -311,7 +311,7 @@ int report_question_load(report_t *r, size_t slide, report_question_t *q)
 		q->per_session[i].participants = tally_respondents(c.t);
 		q->per_session[i].answers = tally_answers(c.t);
 		q->tallies[i] = tally_json(c.t, false);
-		if (!r->session_items) /* freed now, before the next session's */
+		if (!r->all_items) /* freed now, before the next session's */
 			json_object_del(q->tallies[i], "items");
 		q->total.hidden += q->per_session[i].hidden;
 		tally_free(c.t);
@@ -320,6 +320,8 @@ int report_question_load(report_t *r, size_t slide, report_question_t *q)
 	q->total.answers = tally_answers(c.all);
 	q->combined = tally_json(c.all, false);
 	tally_free(c.all);
+	if (!r->all_items && s->kind == SLIDE_OPEN)
+		json_object_del(q->combined, "items");
 	if (rc == 0 && s->kind == SLIDE_OPEN)
 		group_themes(r, q);
 	if (rc)
@@ -379,7 +381,7 @@ int report_write(report_t *r, report_format_t fmt, const char *path, report_prog
 {
 	report_job_t j = {.r = r, .path = path, .progress = progress, .arg = arg, .err = err,
 			  .errlen = errlen};
-	r->session_items = fmt == REPORT_JSON;
+	r->all_items = fmt == REPORT_JSON;
 	if (fmt == REPORT_PDF)
 		return report_render_pdf(&j);
 	if (fmt == REPORT_XLSX)
