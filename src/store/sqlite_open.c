@@ -87,6 +87,9 @@ static const char *const migrations[] = {
      * meetings, each participant answering them in any order. Existing
      * sessions follow their presenter, as before. */
     "ALTER TABLE sessions ADD COLUMN self_paced INTEGER NOT NULL DEFAULT 0;",
+    /* 9: a session's name, given by its facilitator ("16 oktober"); the
+     * number stays its place in the order of creation. */
+    "ALTER TABLE sessions ADD COLUMN name TEXT NOT NULL DEFAULT '';",
 };
 
 /* Opens a connection; one_thread when a single thread will ever use it (the
@@ -378,6 +381,7 @@ const store_engine_t store__sqlite_engine = {
     .event_get = sq_event_get,
     .event_slides = sq_event_slides,
     .session_create = sq_session_create,
+    .session_set_name = sq_session_set_name,
     .sessions_live = sq_sessions_live,
     .session_by_code = sq_session_by_code,
     .event_sessions = sq_event_sessions,
