@@ -307,6 +307,10 @@ test('the presenter on every slide, with and without results, and the join scree
       await settle(p);
       await audit(p, `presenter ${lang} ${w} join screen`);
       await p.keyboard.press('j');
+      // the presenter view: the slide, the next one, the notes and the clock
+      await p.goto(`${srv.base}/present/${code}/view`);
+      await p.waitForTimeout(800);
+      await audit(p, `presenter view ${lang} ${w}`);
       await ctx.close();
     }
   }
