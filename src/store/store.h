@@ -129,7 +129,7 @@ typedef struct store_slide {
 
 /* Creates an event with its slides (JSON strings in slides_json, in order),
  * all or nothing. Sets *event_id and fills slide_ids[0..n) with the new
- * slides' ids. owner <= 0: the event belongs to every facilitator. */
+ * slides' ids. owner <= 0: no owner; only admins see the event. */
 int store_event_create(store_t *st, const char *title, const char *subtitle, const char *lang,
 		       const char *deck_md, int64_t owner, char *const *slides_json, size_t n,
 		       int64_t *event_id, int64_t *slide_ids);
@@ -216,14 +216,14 @@ int store_user_del(store_t *st, const char *name);
 typedef struct store_event_row {
 	int64_t id;
 	const char *title, *subtitle, *lang;
-	const char *owner;  /* name, "" when the event belongs to every facilitator */
+	const char *owner;  /* name, "" when the event has no owner (admins only) */
 	const char *access; /* the caller's: owner, facilitator, moderator or admin */
 	int64_t sessions, answers, updated_at;
 } store_event_row_t;
 
 /* The events user_id may see (all of them when all is true), newest change
  * first; strings valid during the call. Events without an owner (imported
- * on the command line without --owner) belong to every facilitator. */
+ * on the command line without --owner) are listed for admins only (all). */
 int store_events_list(store_t *st, int64_t user_id, bool all,
 		      void (*fn)(const store_event_row_t *e, void *arg), void *arg);
 /* What user_id may do with the event: "owner", "facilitator", "moderator"
