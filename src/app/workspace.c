@@ -534,6 +534,7 @@ static void delete_event(app_t *a, http_request_t *req, const app_match_t *m)
 	for (size_t i = 0; i < a->n_sessions; i++)
 		if (a->sessions[i]->row.event_id == id)
 			live_retire(a, a->sessions[i]);
+	process_forget(a, id);
 	if (store_event_delete(a->store, id) != STORE_OK)
 		err(req, 503, "unavailable", "events.not_deleted");
 	else

@@ -376,7 +376,7 @@ static void migration_8_self_paced_sessions(void **state)
 	store_close(st);
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 8);
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 9);
 	sqlite3_close(db);
 }
 

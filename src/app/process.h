@@ -1,0 +1,135 @@
+/*
+ * process: an event published as a website (docs/protocol.md, "Processes").
+ * For the files of src/app only: process.c keeps the processes in memory
+ * and answers the JSON API and the workspace; site.c draws the public
+ * pages and takes their plain forms.
+ *
+ * Invariants:
+ *  1. Everything a public page shows is in memory: a page or a JSON read
+ *     never waits for the disk. Processes and their posts are read once at
+ *     start (process_load_all) and again only when a facilitator publishes.
+ *  2. A change is applied in memory only after its writer job committed
+ *     (as answers are): what a page shows is what is stored.
+ *  3. The process's online channel is a self-paced session of its event
+ *     (session_id): a question topic's closed kinds are answered there,
+ *     through answers.c, so the questionnaire and its protocol stay as
+ *     they were.
+ *  4. revision grows with every change a page shows; the pages' ETags are
+ *     made of it.
+ */
+#ifndef INSPRAAK_APP_PROCESS_H
+#define INSPRAAK_APP_PROCESS_H
+
+#include "app/internal.h"
+
+enum {
+	PROCESS_PHASES_MAX = 12,
+	PROCESS_TOPICS_MAX = 100,
+	PROCESS_TEXT_MAX = 2000,  /* a post, in characters */
+	PROCESS_DESC_MAX = 10000, /* a description or a topic's text */
+	PROCESS_TITLE_MAX = 200,
+	PROCESS_PAGE_POSTS = 50, /* contributions per page of a topic */
+};
+
+typedef struct proc_phase {
+	char *name;
+	char start[11], end[11]; /* YYYY-MM-DD or "" */
+	int64_t ends_at;         /* ms: the end of the end date, local time; 0 never */
+} proc_phase_t;
+
+typedef struct proc_topic {
+	int64_t id; /* stable within its process, from 1 */
+	char *title, *body;
+	int phase;     /* index in phases, -1 for none */
+	int64_t slide; /* a question of the event, 0 for a topic of its own */
+} proc_topic_t;
+
+typedef struct post {
+	int64_t id, topic, parent, user_id, at;
+	int kind; /* STORE_POST_* */
+	uint64_t pkey;
+	char *body;
+	bool hidden, pending, reviewed;
+	int64_t supports, flags;
+} post_t;
+
+/* An ended session's answers to the question topics, for the start of
+ * their conversations (a live session is read from its own tallies). */
+typedef struct proc_past {
+	int64_t session_id, started_at;
+	bool self_paced;
+	live_slide_t *slides;
+	size_t n_slides;
+} proc_past_t;
+
+typedef struct process {
+	int64_t event_id, session_id;
+	char *slug; /* NULL: none */
+	bool published, premoderate;
+	char *title, *lang, *description;
+	proc_phase_t *phases;
+	size_t n_phases;
+	proc_topic_t *topics;
+	size_t n_topics;
+	int64_t next_topic;
+	post_t *posts; /* in the order committed */
+	size_t n_posts, cap_posts;
+	map_t by_id; /* post id -> index in posts */
+	proc_past_t *past;
+	size_t n_past;
+	uint64_t revision;
+	bool saving; /* a STORE_JOB_PROCESS is in flight */
+} process_t;
+
+/* The process's language as a static "nl" or "en" (p->lang may be
+ * replaced while a job is in flight). */
+static inline const char *process_lang(const process_t *p)
+{
+	return p->lang && p->lang[0] == 'e' && p->lang[1] == 'n' ? "en" : "nl";
+}
+
+/* ---- process.c ---- */
+int process_load_all(app_t *a);
+void process_free_all(app_t *a);
+/* The published process named by a path's :name (its slug or its event
+ * id), or NULL. */
+process_t *process_by_name(app_t *a, const char *name, size_t len);
+process_t *process_by_event(app_t *a, int64_t event_id);
+/* The process and post of a post id, or false. */
+bool process_find_post(app_t *a, int64_t id, process_t **p, post_t **post);
+proc_topic_t *process_topic(process_t *p, int64_t id);
+/* The online channel (a live self-paced session) or NULL. */
+session_t *process_session(app_t *a, const process_t *p);
+/* A topic's question slide in session s, or NULL. */
+live_slide_t *process_topic_slide(session_t *s, const proc_topic_t *t);
+/* Whether a topic takes posts now; when not, *until is when it closed. */
+bool process_topic_open(const process_t *p, const proc_topic_t *t, int64_t now, int64_t *until);
+/* Whether participant pkey supported (or flagged) post id. */
+bool process_marked(app_t *a, int64_t post_id, int kind, uint64_t pkey);
+/* The event was deleted. */
+void process_forget(app_t *a, int64_t event_id);
+
+/* Validates and submits a post; answers req when it is done: as JSON, or
+ * (form) with a redirect to back, or site.c's page with the error. */
+typedef struct post_in {
+	int64_t topic, parent, user_id;
+	int kind;
+	const char *text, *client_id;
+	bool form;
+	const char *lang;
+	char back[256]; /* the page to go back to (form) */
+} post_in_t;
+void process_post_submit(app_t *a, process_t *p, http_request_t *req, const post_in_t *in);
+/* A support or flag by the request's participant. */
+void process_mark_submit(app_t *a, process_t *p, post_t *post, http_request_t *req, int kind,
+                         bool form, const char *lang, const char *back);
+
+/* ---- site.c ---- */
+/* The topic page with an error above its form (status), keeping text. */
+void site_topic_error(app_t *a, process_t *p, proc_topic_t *t, http_request_t *req, int status,
+                      const char *lang, const char *msg, const char *text, const char *set_cookie);
+/* The language of a public page: ?lang= or a form's lang when nl or en,
+ * else the process's. */
+const char *site_lang(const http_request_t *req, const process_t *p);
+
+#endif
