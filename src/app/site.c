@@ -137,7 +137,7 @@ static void put_topbar(buf_t *b, const process_t *p, const char *lang, const cha
 	    "<a class=\"lang-switch\" href=\"%s?lang=%s\" lang=\"%s\" hreflang=\"%s\">%s</a>"
 	    "</header>",
 	    base, lang_query(p, lang), p->title, self, other, other, other,
-	    tr(other, "site.language"));
+	    tr(lang, "site.language"));
 }
 
 /* Answers 304 when the request already holds this version. */
@@ -427,6 +427,7 @@ static void put_meeting(buf_t *b, const topic_view_t *v)
 {
 	app_t *a = v->a;
 	const process_t *p = v->p;
+	const session_t *online = process_session(a, p);
 	bool any = false;
 	for (size_t i = 0; i < p->n_past + a->n_sessions; i++) {
 		const live_slide_t *ls = NULL;
@@ -439,7 +440,9 @@ static void put_meeting(buf_t *b, const topic_view_t *v)
 			started = p->past[i].started_at, self_paced = p->past[i].self_paced;
 		} else {
 			session_t *s = a->sessions[i - p->n_past];
-			if (s->row.event_id != p->event_id)
+			/* the online channel's own results come with its form, when
+			 * the reader answered (as on its questionnaire) */
+			if (s->row.event_id != p->event_id || s == online)
 				continue;
 			ls = process_topic_slide(s, v->t);
 			started = s->row.started_at, self_paced = s->row.self_paced;
