@@ -208,7 +208,9 @@ void site_process_page(app_t *a, http_request_t *req, const app_match_t *m)
 	/* the day is in it: which phase is current changes at midnight */
 	snprintf(etag, sizeof etag, "W/\"p%lld-%llu-%s-%s\"", (long long)p->event_id,
 	         (unsigned long long)p->revision, lang, today);
-	const char *cache = "Cache-Control: public, max-age=60\r\n";
+	/* public: the same for everyone; revalidated each time (a 304 is
+	 * cheap), so that a resident coming back sees their post counted */
+	const char *cache = "Cache-Control: public, max-age=0, must-revalidate\r\n";
 	if (not_modified(req, etag, cache))
 		return;
 	base_path(p, base, sizeof base);

@@ -20,16 +20,16 @@
 enum { W_PROCESS, W_POST, W_FIND_POST, W_MARK, W_HIDE, W_REVIEWED, W_N };
 
 static const char *const web_sql[W_N] = {
-    [W_PROCESS] = "INSERT INTO processes(event_id, slug, published, config, session_id,"
-                  " updated_at) VALUES(?,?,?,?,?,?) ON CONFLICT(event_id) DO UPDATE SET"
-                  " slug=excluded.slug, published=excluded.published, config=excluded.config,"
-                  " session_id=excluded.session_id, updated_at=excluded.updated_at",
-    [W_POST] = "INSERT OR IGNORE INTO posts(event_id, topic, parent, kind, participant,"
-               " client_id, body, user_id, at, hidden, pending) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-    [W_FIND_POST] = "SELECT id FROM posts WHERE event_id=? AND client_id=?",
-    [W_MARK] = "INSERT OR IGNORE INTO post_marks(post_id, kind, participant, at) VALUES(?,?,?,?)",
-    [W_HIDE] = "UPDATE posts SET hidden=?, pending=0 WHERE id=?",
-    [W_REVIEWED] = "UPDATE posts SET reviewed=? WHERE id=?",
+    [W_PROCESS] = ("INSERT INTO processes(event_id, slug, published, config, session_id,"
+                   " updated_at) VALUES(?,?,?,?,?,?) ON CONFLICT(event_id) DO UPDATE SET"
+                   " slug=excluded.slug, published=excluded.published, config=excluded.config,"
+                   " session_id=excluded.session_id, updated_at=excluded.updated_at"),
+    [W_POST] = ("INSERT OR IGNORE INTO posts(event_id, topic, parent, kind, participant,"
+                " client_id, body, user_id, at, hidden, pending) VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
+    [W_FIND_POST] = ("SELECT id FROM posts WHERE event_id=? AND client_id=?"),
+    [W_MARK] = ("INSERT OR IGNORE INTO post_marks(post_id, kind, participant, at) VALUES(?,?,?,?)"),
+    [W_HIDE] = ("UPDATE posts SET hidden=?, pending=0 WHERE id=?"),
+    [W_REVIEWED] = ("UPDATE posts SET reviewed=? WHERE id=?"),
 };
 
 int sq__web_prepare(sq_t *d)
