@@ -4,12 +4,12 @@
  * are the ones the server says itself (errors, the form without
  * JavaScript, the workspace API's messages).
  *
- * One table, looked up by key: tr(lang, key) in a session's or a page's
- * language, tr_req(req, key) in the language the request asks for
- * (Accept-Language, which the workspace's pages set to their own; English
- * otherwise, which is what scripts get). A text with arguments is a printf
- * format in both languages with the same conversions in the same order;
- * tr_formats_match checks every entry (tests/unit/test_i18n.c).
+ * The app layer's table of util/i18n.h, looked up by key: tr(lang, key) in
+ * a session's or a page's language, tr_req(req, key) in the language the
+ * request asks for (Accept-Language, which the workspace's pages set to
+ * their own; English otherwise, which is what scripts get). A text with
+ * arguments is a printf format in both languages with the same conversions
+ * in the same order; tests/unit/test_i18n.c checks every entry.
  *
  * A string that is no key comes back as it is: a message another module
  * made already in the right language (a deck's line error, a store's
@@ -22,9 +22,7 @@
 
 #include "app/internal.h"
 
-static const struct {
-	const char *key, *nl, *en;
-} strings[] = {
+static const i18n_entry_t entries[] = {
 	{"err.closed", "Stemmen is gesloten voor deze vraag.", "Voting is closed for this question."},
 	{"err.ended", "Deze sessie is afgelopen; er kunnen geen antwoorden meer bij.",
 	 "This session has ended; no more answers can be added."},
@@ -318,13 +316,11 @@ static const struct {
 	{"site.older", "Oudere bijdragen", "Older contributions"},
 };
 
+const i18n_table_t app_words = I18N_TABLE("app", entries);
+
 const char *tr(const char *lang, const char *key)
 {
-	bool nl = lang && strcmp(lang, "nl") == 0;
-	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
-		if (strcmp(strings[i].key, key) == 0)
-			return nl ? strings[i].nl : strings[i].en;
-	return key;
+	return i18n_tr(&app_words, lang, key);
 }
 
 const char *tr_req(const http_request_t *req, const char *key)
@@ -364,35 +360,4 @@ const char *tr_req_lang_or(const http_request_t *req, const char *fallback)
 		h += n;
 	}
 	return best;
-}
-
-/* The conversions of a printf format in order: "%zu%s" for "a %zu b %s". */
-static void conversions(const char *f, char *out, size_t len)
-{
-	size_t o = 0;
-	for (const char *c = f; *c; c++) {
-		if (*c != '%')
-			continue;
-		size_t m = 1 + strcspn(c + 1, "diouxXeEfgGcsp%");
-		if (!c[m] || o + m + 2 > len)
-			break;
-		memcpy(out + o, c, m + 1);
-		o += m + 1;
-		c += m;
-	}
-	out[o] = '\0';
-}
-
-bool tr_formats_match(char *bad, size_t len)
-{
-	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++) {
-		char en[64], nl[64];
-		conversions(strings[i].en, en, sizeof en);
-		conversions(strings[i].nl, nl, sizeof nl);
-		if (strcmp(en, nl) != 0) {
-			snprintf(bad, len, "%s", strings[i].key);
-			return false;
-		}
-	}
-	return true;
 }

@@ -16,6 +16,7 @@
 #include "model/tally.h"
 #include "util/bucket.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 #include "util/map.h"
 
 typedef struct live_slide {
@@ -361,10 +362,12 @@ int app_user_passwd_lang(store_t *st, const char *name, const char *password, co
 			 char *err, size_t errlen);
 
 /* ---- i18n.c ---- */
-/* The text of key (a key of i18n.c's table) in lang: Dutch for "nl",
- * else English. A string that is no key comes back as it is, so a message
- * made elsewhere in the right language passes. A static string; a format
- * keeps the same conversions in both languages. */
+/* The app layer's words: its table of util/i18n.h. */
+extern const i18n_table_t app_words;
+/* The text of key (a key of app_words) in lang: Dutch for "nl", else
+ * English. A string that is no key comes back as it is, so a message made
+ * elsewhere in the right language passes. A static string; a format keeps
+ * the same conversions in both languages. */
 const char *tr(const char *lang, const char *key);
 /* tr in the language the request asks for (tr_req_lang). */
 const char *tr_req(const http_request_t *req, const char *key);
@@ -374,9 +377,6 @@ const char *tr_req(const http_request_t *req, const char *key);
 const char *tr_req_lang(const http_request_t *req);
 /* tr_req_lang with fallback ("nl" or "en") when the request names neither. */
 const char *tr_req_lang_or(const http_request_t *req, const char *fallback);
-/* False, with the key in bad, when an entry's Dutch and English take
- * different printf conversions (for the unit tests). */
-bool tr_formats_match(char *bad, size_t len);
 
 /* ---- util ---- */
 static inline bool is_code(const char *p)

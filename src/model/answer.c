@@ -24,12 +24,11 @@
 #include "util/buf.h"
 #include "util/text.h"
 
-int answer__reject(int code, char *msg, size_t msglen, const char *lang, const char *nl,
-                   const char *en, ...)
+int answer__reject(int code, char *msg, size_t msglen, const char *lang, const char *key, ...)
 {
 	va_list ap;
-	va_start(ap, en);
-	vsnprintf(msg, msglen, lang && strcmp(lang, "nl") == 0 ? nl : en, ap);
+	va_start(ap, key);
+	vsnprintf(msg, msglen, model__tr(lang, key), ap);
 	va_end(ap);
 	return code;
 }
@@ -41,22 +40,16 @@ char *answer__clean_text(const json_t *v, bool multiline, int max, const char *l
 	size_t n = json_string_length(v);
 	char *c = text_clean(s, n, multiline);
 	if (!c) {
-		*rc = ANSWER__BAD("Je antwoord bevat tekens die niet zijn toegestaan.",
-		                  "Your answer contains characters that are not allowed.");
+		*rc = ANSWER__BAD("answer.bad_chars");
 		return NULL;
 	}
 	size_t len = text_length(c, strlen(c));
 	if (len > (size_t)max) {
 		free(c);
-		*rc = multiline
-		          ? answer__reject(ANSWER_ETOOLONG, msg, msglen, lang,
-		                           "Je antwoord is %zu tekens; het maximum is %d.",
-		                           "Your answer is %zu characters; the maximum is %d.", len,
-		                           max)
-		          : answer__reject(ANSWER_ETOOLONG, msg, msglen, lang,
-		                           "Je woord is %zu tekens; het maximum is %d.",
-		                           "Your word is %zu characters; the maximum is %d.", len,
-		                           max);
+		*rc = multiline ? answer__reject(ANSWER_ETOOLONG, msg, msglen, lang,
+		                                 "answer.too_long", len, max)
+		                : answer__reject(ANSWER_ETOOLONG, msg, msglen, lang,
+		                                 "answer.word_too_long", len, max);
 		return NULL;
 	}
 	return c;
@@ -68,7 +61,7 @@ char *answer__clean_answer(const json_t *v, int max, const char *lang, char *msg
 	char *c = answer__clean_text(v, true, max, lang, msg, msglen, rc);
 	if (c && !*c) {
 		free(c);
-		*rc = ANSWER__BAD("Je antwoord is leeg.", "Your answer is empty.");
+		*rc = ANSWER__BAD("answer.empty");
 		return NULL;
 	}
 	return c;

@@ -25,6 +25,7 @@
 #include <utf8proc.h>
 #include <uv.h>
 
+#include "model/internal.h"
 #include "model/kind.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -46,20 +47,19 @@ typedef struct parser {
 	size_t n_lines;
 	char *err;
 	size_t errlen;
-	bool dutch; /* messages in Dutch, else in English */
+	const char *lang; /* of the messages: "nl" or else English (borrowed) */
 } parser_t;
 
-/* A message in the parser's language. The compiler checks both texts
- * against the arguments given, so they must take the same ones. */
-#define MSG(en, nl) (p->dutch ? (nl) : (en))
-
-static int fail(parser_t *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The text of key (model/messages.c) in the parser's language. A format
+ * takes the same arguments in both languages (tests/unit/test_i18n.c); the
+ * compiler cannot check a key against the arguments, the deck tests do. */
+#define TR(key) model__tr(p->lang, key)
 
 static int fail(parser_t *p, int line, const char *fmt, ...)
 {
 	if (!p->errlen)
 		return UV_EINVAL;
-	int k = snprintf(p->err, p->errlen, MSG("line %d: ", "regel %d: "), line);
+	int k = snprintf(p->err, p->errlen, TR("deck.line"), line);
 	if (k < 0 || (size_t)k >= p->errlen)
 		return UV_EINVAL;
 	va_list ap;
@@ -187,17 +187,9 @@ static int check_line(parser_t *p, const line_t *l)
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(l->n - i), &cp);
 		if (k <= 0)
-			return fail(p, l->no,
-			            MSG("invalid UTF-8 at byte %zu (expected UTF-8 text)",
-			                "ongeldige UTF-8 bij byte %zu (verwacht: tekst in UTF-8)"),
-			            i + 1);
+			return fail(p, l->no, TR("deck.utf8"), i + 1);
 		if ((cp < 0x20 && cp != '\t') || (cp >= 0x7f && cp <= 0x9f))
-			return fail(p, l->no,
-			            MSG("control character U+%04X (expected text; only tabs and "
-			                "line ends are allowed)",
-			                "stuurteken U+%04X (verwacht: tekst; alleen tabs en "
-			                "regeleinden mogen)"),
-			            (unsigned)cp);
+			return fail(p, l->no, TR("deck.control"), (unsigned)cp);
 		i += (size_t)k;
 	}
 	assert(text_valid(l->s, l->n));
@@ -292,17 +284,9 @@ static int parse_dates(parser_t *p, deck_t *d, int line, char *v)
 		char *date = trimmed(t, strlen(t));
 		int rc = 0;
 		if (!valid_date(date))
-			rc = fail(p, line,
-			          MSG("'%s' is not a date (expected YYYY-MM-DD, several separated "
-			              "by commas)",
-			              "'%s' is geen datum (verwacht: JJJJ-MM-DD, meerdere "
-			              "gescheiden door komma's)"),
-			          date);
+			rc = fail(p, line, TR("deck.date"), date);
 		else if (d->n_dates >= DATES_MAX)
-			rc = fail(p, line,
-			          MSG("more than %d dates (expected at most %d)",
-			              "meer dan %d data (verwacht: hoogstens %d)"),
-			          DATES_MAX, DATES_MAX);
+			rc = fail(p, line, TR("deck.dates"), DATES_MAX, DATES_MAX);
 		if (rc) {
 			free(date);
 			return rc;
@@ -320,17 +304,11 @@ static int set_text(parser_t *p, int line, const char *key, const char *v, bool 
 	char *c = plain(v, strlen(v));
 	size_t n = cps(c);
 	int rc = 0;
-	const char *noun = MSG(key, strcmp(key, "title") == 0 ? "titel" : "ondertitel");
+	const char *noun = TR(strcmp(key, "title") == 0 ? "deck.title" : "deck.subtitle");
 	if (required && n == 0)
-		rc = fail(p, line,
-		          MSG("the %s is empty (expected some text after '%s:')",
-		              "de %s is leeg (verwacht: tekst na '%s:')"),
-		          noun, key);
+		rc = fail(p, line, TR("deck.text_empty"), noun, key);
 	else if (n > DECK_TITLE_MAX)
-		rc = fail(p, line,
-		          MSG("the %s is %zu characters (expected at most %d)",
-		              "de %s is %zu tekens (verwacht: hoogstens %d)"),
-		          noun, n, DECK_TITLE_MAX);
+		rc = fail(p, line, TR("deck.text_long"), noun, n, DECK_TITLE_MAX);
 	if (rc) {
 		free(c);
 		return rc;
@@ -345,46 +323,28 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 	bool seen[4] = {false};
 	size_t i = 0;
 	if (p->n_lines == 0 || !is_separator(&p->lines[0]))
-		return fail(p, 1,
-		            MSG("the deck does not start with its front matter (expected a "
-		                "line '---', then lines such as 'title: ...', then '---')",
-		                "de presentatie begint niet met haar kopgegevens (verwacht: een "
-		                "regel '---', dan regels zoals 'title: ...', dan '---')"));
+		return fail(p, 1, TR("deck.no_front"));
 	for (i = 1; i < p->n_lines && !is_separator(&p->lines[i]); i++) {
 		const line_t *l = &p->lines[i];
 		if (is_blank(l))
 			continue;
 		char key[KEY_MAX], *v;
 		if (!split_setting(l, false, key, &v))
-			return fail(p, l->no,
-			            MSG("not a 'key: value' line (expected title, subtitle, lang "
-			                "or dates, such as 'title: Samenleven in diversiteit')",
-			                "geen regel 'sleutel: waarde' (verwacht: title, subtitle, "
-			                "lang of dates, zoals 'title: Samenleven in diversiteit')"));
+			return fail(p, l->no, TR("deck.not_setting"));
 		size_t k = 0;
 		while (k < 4 && strcmp(keys[k], key) != 0)
 			k++;
 		int rc = 0;
 		if (k == 4)
-			rc = fail(p, l->no,
-			          MSG("unknown key '%s' (expected title, subtitle, lang or dates)",
-			              "onbekende sleutel '%s' (verwacht: title, subtitle, lang of "
-			              "dates)"),
-			          key);
+			rc = fail(p, l->no, TR("deck.unknown_key"), key);
 		else if (seen[k])
-			rc = fail(p, l->no,
-			          MSG("'%s' appears twice (expected each key once)",
-			              "'%s' staat er twee keer (verwacht: elke sleutel één keer)"),
-			          key);
+			rc = fail(p, l->no, TR("deck.key_twice"), key);
 		else if (k == 0)
 			rc = set_text(p, l->no, key, v, true, &d->title);
 		else if (k == 1)
 			rc = set_text(p, l->no, key, v, false, &d->subtitle);
 		else if (k == 2 && strcmp(v, "nl") != 0 && strcmp(v, "en") != 0)
-			rc = fail(p, l->no,
-			          MSG("unknown language '%s' (expected nl or en)",
-			              "onbekende taal '%s' (verwacht: nl of en)"),
-			          v);
+			rc = fail(p, l->no, TR("deck.lang"), v);
 		else if (k == 2)
 			d->lang = xstrdup(v);
 		else
@@ -396,16 +356,9 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 			return rc;
 	}
 	if (i == p->n_lines)
-		return fail(p, 1,
-		            MSG("the front matter is not closed (expected a line '---' after "
-		                "its keys)",
-		                "de kopgegevens zijn niet afgesloten (verwacht: een regel '---' "
-		                "na de sleutels)"));
+		return fail(p, 1, TR("deck.front_open"));
 	if (!d->title)
-		return fail(p, p->lines[i].no,
-		            MSG("the front matter has no title (expected a line 'title: ...')",
-		                "de kopgegevens hebben geen titel (verwacht: een regel "
-		                "'title: ...')"));
+		return fail(p, p->lines[i].no, TR("deck.no_title"));
 	*pos = i + 1;
 	return 0;
 }
@@ -455,9 +408,7 @@ static int parse_content(parser_t *p, slide_t *s, size_t from, size_t to)
 	size_t n = cps(s->title);
 	if (n > DECK_TITLE_MAX)
 		rc = fail(p, p->lines[from].no + cmark_node_get_start_line(h) - 1,
-		          MSG("the heading is %zu characters (expected at most %d)",
-		              "de titel (# …) is %zu tekens (verwacht: hoogstens %d)"),
-		          n, DECK_TITLE_MAX);
+		          TR("deck.heading_long"), n, DECK_TITLE_MAX);
 	cmark_node_free(doc);
 	return rc;
 }
@@ -485,16 +436,10 @@ static int parse_int(parser_t *p, int line, const char *key, const char *v, int 
 {
 	size_t n = strlen(v);
 	if (n == 0 || strspn(v, "0123456789") != n)
-		return fail(p, line,
-		            MSG("%s '%s' is not a whole number (expected %d to %d)",
-		                "%s '%s' is geen geheel getal (verwacht: %d tot en met %d)"),
-		            key, v, lo, hi);
+		return fail(p, line, TR("deck.not_number"), key, v, lo, hi);
 	long x = n > 9 ? (long)hi + 1 : strtol(v, NULL, 10);
 	if (x < lo || x > hi)
-		return fail(p, line,
-		            MSG("%s %s is out of range (expected %d to %d)",
-		                "%s %s valt buiten het bereik (verwacht: %d tot en met %d)"),
-		            key, v, lo, hi);
+		return fail(p, line, TR("deck.range"), key, v, lo, hi);
 	*out = (int)x;
 	return 0;
 }
@@ -513,36 +458,23 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 		return parse_int(p, line, key, v, DECK_SCALE_MIN, DECK_SCALE_MAX, &s->scale_max);
 	case SET_MULTIPLE:
 		if (strcmp(v, "yes") && strcmp(v, "no"))
-			return fail(p, line,
-			            MSG("multiple is '%s' (expected yes or no)",
-			                "multiple is '%s' (verwacht: yes of no)"),
-			            v);
+			return fail(p, line, TR("deck.multiple"), v);
 		s->multiple = v[0] == 'y';
 		return 0;
 	case SET_MODERATION:
 		if (strcmp(v, "approve") && strcmp(v, "none"))
-			return fail(p, line,
-			            MSG("moderation is '%s' (expected approve or none)",
-			                "moderation is '%s' (verwacht: approve of none)"),
-			            v);
+			return fail(p, line, TR("deck.moderation"), v);
 		s->approve = v[0] == 'a';
 		return 0;
 	case SET_RESULTS:
 		if (strcmp(v, "phones") && strcmp(v, "screen"))
-			return fail(p, line,
-			            MSG("results is '%s' (expected screen or phones)",
-			                "results is '%s' (verwacht: screen of phones)"),
-			            v);
+			return fail(p, line, TR("deck.results"), v);
 		s->results_on_phones = v[0] == 'p';
 		return 0;
 	case SET_LABELS: {
 		const char *bar = strchr(v, '|');
 		if (!bar || strchr(bar + 1, '|'))
-			return fail(p, line,
-			            MSG("labels need one '|' (expected 'labels: low | high', such "
-			                "as 'labels: Helemaal oneens | Helemaal eens')",
-			                "labels hebben één '|' nodig (verwacht: 'labels: laag | "
-			                "hoog', zoals 'labels: Helemaal oneens | Helemaal eens')"));
+			return fail(p, line, TR("deck.labels"));
 		char *lo = plain(v, (size_t)(bar - v)), *hi = plain(bar + 1, strlen(bar + 1));
 		size_t nl = cps(lo), nh = cps(hi);
 		free(s->label_low);
@@ -550,10 +482,8 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 		s->label_low = lo;
 		s->label_high = hi;
 		if (nl > DECK_ITEM_MAX || nh > DECK_ITEM_MAX)
-			return fail(p, line,
-			            MSG("a label is %zu characters (expected at most %d)",
-			                "een label is %zu tekens (verwacht: hoogstens %d)"),
-			            nl > nh ? nl : nh, DECK_ITEM_MAX);
+			return fail(p, line, TR("deck.label_long"), nl > nh ? nl : nh,
+			            DECK_ITEM_MAX);
 		return 0;
 	}
 	}
@@ -576,11 +506,8 @@ static int lookup_setting(parser_t *p, const slide_t *s, int line, const char *k
 		assert(!"a kind takes a setting deck.c does not know");
 	}
 	buf_t b = BUF_INIT;
-	list_names(&b, allowed, n, MSG(" or ", " of "));
-	fail(p, line,
-	     MSG("unknown setting '%s' for a %s question (expected %s)",
-	         "onbekende instelling '%s' voor een %s-vraag (verwacht: %s)"),
-	     key, slide_kind_name(s->kind), b.data);
+	list_names(&b, allowed, n, TR("deck.or"));
+	fail(p, line, TR("deck.unknown_setting"), key, slide_kind_name(s->kind), b.data);
 	buf_free(&b);
 	return UV_EINVAL;
 }
@@ -600,9 +527,8 @@ static bool list_item(const line_t *l, const char **text, size_t *n)
 static const char *item_word(const parser_t *p, slide_kind_t k, bool many)
 {
 	bool scale = kind_of(k)->statements;
-	if (p->dutch)
-		return scale ? (many ? "stellingen" : "stelling") : (many ? "opties" : "optie");
-	return scale ? (many ? "statements" : "statement") : (many ? "options" : "option");
+	return TR(scale ? (many ? "deck.statements" : "deck.statement")
+	                : (many ? "deck.options" : "deck.option"));
 }
 
 static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, size_t n)
@@ -611,23 +537,14 @@ static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, siz
 	int min, max;
 	item_bounds(s->kind, &min, &max);
 	if (s->n_items >= (size_t)max)
-		return fail(p, l->no,
-		            MSG("%s %zu is one too many (expected at most %d %s)",
-		                "%s %zu is er één te veel (verwacht: hoogstens %d %s)"),
-		            what, s->n_items + 1, max, whats);
+		return fail(p, l->no, TR("deck.item_too_many"), what, s->n_items + 1, max, whats);
 	char *item = plain(t, n);
 	size_t len = cps(item);
 	int rc = 0;
 	if (len == 0)
-		rc = fail(p, l->no,
-		          MSG("empty %s (expected text after '- ')",
-		              "lege %s (verwacht: tekst na '- ')"),
-		          what);
+		rc = fail(p, l->no, TR("deck.item_empty"), what);
 	else if (len > DECK_ITEM_MAX)
-		rc = fail(p, l->no,
-		          MSG("the %s is %zu characters (expected at most %d)",
-		              "de %s is %zu tekens (verwacht: hoogstens %d)"),
-		          what, len, DECK_ITEM_MAX);
+		rc = fail(p, l->no, TR("deck.text_long"), what, len, DECK_ITEM_MAX);
 	if (rc) {
 		free(item);
 		return rc;
@@ -640,10 +557,7 @@ static int add_item(parser_t *p, slide_t *s, const line_t *l, const char *t, siz
 		char *g = text_fold(s->items[i], strlen(s->items[i]));
 		assert(g);
 		if (strcmp(f, g) == 0)
-			rc = fail(p, l->no,
-			          MSG("%s '%s' appears twice (expected distinct %s)",
-			              "%s '%s' staat er twee keer (verwacht: verschillende %s)"),
-			          what, item, whats);
+			rc = fail(p, l->no, TR("deck.item_twice"), what, item, whats);
 		free(g);
 	}
 	free(f);
@@ -680,33 +594,18 @@ static int parse_head(parser_t *p, slide_t *s, const line_t *head)
 	while (q < end && is_space(*q))
 		q++;
 	if (tl == 0 || q == end || *q != ':')
-		return fail(p, head->no,
-		            MSG("malformed question (expected '? TYPE: title', such as "
-		                "'? open: Wat vind je belangrijk?')",
-		                "onleesbare vraag (verwacht: '? SOORT: titel', zoals "
-		                "'? open: Wat vind je belangrijk?')"));
+		return fail(p, head->no, TR("deck.malformed"));
 	char type[16];
 	snprintf(type, sizeof type, "%.*s", (int)tl, w);
 	if (slide_kind_parse(type, &s->kind) < 0 || s->kind == SLIDE_CONTENT)
-		return fail(p, head->no,
-		            MSG("unknown question type '%s' (expected open, cloud, choice, "
-		                "scale, rank or qa)",
-		                "onbekende vraagsoort '%s' (verwacht: open, cloud, choice, "
-		                "scale, rank of qa)"),
-		            type);
+		return fail(p, head->no, TR("deck.unknown_type"), type);
 	q++;
 	s->title = plain(q, (size_t)(end - q));
 	size_t n = cps(s->title);
 	if (n == 0)
-		return fail(p, head->no,
-		            MSG("the question has no title (expected text after '%s:')",
-		                "de vraag heeft geen titel (verwacht: tekst na '%s:')"),
-		            type);
+		return fail(p, head->no, TR("deck.question_no_title"), type);
 	if (n > DECK_TITLE_MAX)
-		return fail(p, head->no,
-		            MSG("the question is %zu characters (expected at most %d)",
-		                "de vraag is %zu tekens (verwacht: hoogstens %d)"),
-		            n, DECK_TITLE_MAX);
+		return fail(p, head->no, TR("deck.question_long"), n, DECK_TITLE_MAX);
 	return 0;
 }
 
@@ -725,11 +624,7 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 			break;
 		int set = lookup_setting(p, s, l->no, key);
 		int rc = set < 0     ? set
-		         : seen[set] ? fail(p, l->no,
-		                            MSG("'%s' appears twice (expected each setting once)",
-		                                "'%s' staat er twee keer (verwacht: elke "
-		                                "instelling één keer)"),
-		                            key)
+		         : seen[set] ? fail(p, l->no, TR("deck.setting_twice"), key)
 		                     : apply_setting(p, s, l->no, set, v);
 		free(v);
 		if (rc)
@@ -765,13 +660,9 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 		int min, max;
 		item_bounds(s->kind, &min, &max);
 		if (s->n_items < (size_t)min)
-			return fail(p, head->no,
-			            MSG("too few %s for a %s question: %zu (expected %d to %d "
-			                "lines '- %s')",
-			                "te weinig %s voor een %s-vraag: %zu (verwacht: %d tot en "
-			                "met %d regels '- %s')"),
-			            item_word(p, s->kind, true), slide_kind_name(s->kind),
-			            s->n_items, min, max, item_word(p, s->kind, false));
+			return fail(p, head->no, TR("deck.too_few"), item_word(p, s->kind, true),
+			            slide_kind_name(s->kind), s->n_items, min, max,
+			            item_word(p, s->kind, false));
 	}
 	return 0;
 }
@@ -785,10 +676,8 @@ static int parse_slide(parser_t *p, deck_t *d, size_t from, size_t to)
 		to--;
 	assert(from < to);
 	if (d->n_slides >= DECK_MAX_SLIDES)
-		return fail(p, p->lines[from].no,
-		            MSG("slide %d is one too many (expected at most %d)",
-		                "dia %d is er één te veel (verwacht: hoogstens %d)"),
-		            DECK_MAX_SLIDES + 1, DECK_MAX_SLIDES);
+		return fail(p, p->lines[from].no, TR("deck.slides"), DECK_MAX_SLIDES + 1,
+		            DECK_MAX_SLIDES);
 	d->slides = xrealloc(d->slides, (d->n_slides + 1) * sizeof *d->slides);
 	slide_t *s = &d->slides[d->n_slides++];
 	memset(s, 0, sizeof *s);
@@ -834,15 +723,12 @@ int deck_parse(const char *src, size_t len, deck_t **out, char *err, size_t errl
 int deck_parse_lang(const char *src, size_t len, const char *lang, deck_t **out, char *err,
                     size_t errlen)
 {
-	parser_t p = {.err = err, .errlen = errlen, .dutch = lang && strcmp(lang, "nl") == 0};
+	parser_t p = {.err = err, .errlen = errlen, .lang = lang};
 	deck_t *d = xcalloc(1, sizeof *d);
 	int rc = UV_EINVAL;
 	*out = NULL;
 	if (len > DECK_MAX_BYTES) {
-		fail(&p, 1,
-		     p.dutch ? "de presentatie is %zu bytes (verwacht: hoogstens %d)"
-		             : "the deck is %zu bytes (expected at most %d)",
-		     len, DECK_MAX_BYTES);
+		fail(&p, 1, model__tr(lang, "deck.bytes"), len, DECK_MAX_BYTES);
 		goto done;
 	}
 	size_t pos = 0;
@@ -866,18 +752,14 @@ int deck_parse_lang(const char *src, size_t len, const char *lang, deck_t **out,
 			/* Blank after the last separator is a trailing "---";
 			 * blank between two is a slide forgotten or a "---" too
 			 * many. */
-			fail(&p, p.lines[i].no,
-			     p.dutch ? "lege dia (verwacht: inhoud tussen deze '---' en de vorige)"
-			             : "empty slide (expected some content between this '---' and "
-			               "the one before)");
+			fail(&p, p.lines[i].no, model__tr(lang, "deck.empty_slide"));
 			goto done;
 		}
 		start = i + 1;
 	}
 	if (d->n_slides == 0) {
 		fail(&p, p.n_lines ? p.lines[p.n_lines - 1].no : 1,
-		     p.dutch ? "geen dia's (verwacht: minstens één dia na de kopgegevens)"
-		             : "no slides (expected at least one slide after the front matter)");
+		     model__tr(lang, "deck.no_slides"));
 		goto done;
 	}
 	rc = 0;

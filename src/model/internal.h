@@ -18,14 +18,23 @@
 #include "model/answer.h"
 #include "model/kind.h"
 #include "model/tally.h"
+#include "util/i18n.h"
 #include "util/map.h"
+
+/* ---- words (messages.c) ---- */
+
+/* The model's table of words for people (util/i18n.h). */
+extern const i18n_table_t model__words;
+/* The text of key (a key of model__words) in lang: Dutch for "nl", else
+ * English; a static string. */
+const char *model__tr(const char *lang, const char *key);
 
 /* ---- answers ---- */
 
-/* Writes the message for the participant (nl or en by lang) into msg and
- * returns code. */
-int answer__reject(int code, char *msg, size_t msglen, const char *lang, const char *nl,
-                   const char *en, ...) __attribute__((format(printf, 6, 7), format(printf, 5, 7)));
+/* Writes the message for the participant, the text of key (a format taking
+ * the arguments that follow) in lang, into msg and returns code. Called
+ * only when an answer is refused, so the lookup stays off the hot path. */
+int answer__reject(int code, char *msg, size_t msglen, const char *lang, const char *key, ...);
 
 /* ANSWER_EINVAL with a message; needs msg, msglen and lang in scope. */
 #define ANSWER__BAD(...) answer__reject(ANSWER_EINVAL, msg, msglen, lang, __VA_ARGS__)

@@ -15,7 +15,7 @@
 static int content_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
                             char *msg, size_t msglen)
 {
-	return ANSWER__BAD("Deze dia heeft geen vraag.", "This slide has no question.");
+	return ANSWER__BAD("answer.no_question");
 }
 
 static void content_text(const slide_t *s, const json_t *norm, buf_t *b) {}

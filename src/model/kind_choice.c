@@ -37,18 +37,15 @@ static int choice_validate(const slide_t *s, const json_t *value, const char *la
 	json_int_t v[DECK_ITEMS_MAX + 1];
 	size_t n;
 	if (answer__int_list(value, true, v, DECK_ITEMS_MAX, &n) < 0 || n == 0)
-		return ANSWER__BAD("Kies een antwoord uit de lijst.",
-		                   "Choose an answer from the list.");
+		return ANSWER__BAD("answer.choice_list");
 	if (!s->multiple && n != 1)
-		return ANSWER__BAD("Kies precies één antwoord.", "Choose exactly one answer.");
+		return ANSWER__BAD("answer.choice_one");
 	qsort(v, n, sizeof *v, cmp_int);
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] < 0 || v[i] >= (json_int_t)s->n_items)
-			return ANSWER__BAD("Kies een antwoord uit de lijst.",
-			                   "Choose an answer from the list.");
+			return ANSWER__BAD("answer.choice_list");
 		if (i && v[i] == v[i - 1])
-			return ANSWER__BAD("Je koos hetzelfde antwoord twee keer.",
-			                   "You chose the same answer twice.");
+			return ANSWER__BAD("answer.choice_twice");
 	}
 	*norm = answer__int_array(v, n);
 	return 0;

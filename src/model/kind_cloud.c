@@ -28,14 +28,14 @@ static int cloud_validate(const slide_t *s, const json_t *value, const char *lan
 	json_t *in = json_is_string(value) ? json_pack("[O]", value) : json_incref((json_t *)value);
 	if (!json_is_array(in) || json_array_size(in) > CLOUD_INPUT_MAX) {
 		json_decref(in);
-		return ANSWER__BAD("Geef een of meer woorden.", "Give one or more words.");
+		return ANSWER__BAD("answer.cloud_words");
 	}
 	json_t *out = json_array(), *e;
 	char *folds[DECK_CLOUD_ENTRIES_MAX] = {0};
 	size_t nf = 0, i;
 	json_array_foreach (in, i, e) {
 		if (!json_is_string(e)) {
-			rc = ANSWER__BAD("Elk woord moet tekst zijn.", "Every word must be text.");
+			rc = ANSWER__BAD("answer.cloud_text");
 			goto fail;
 		}
 		if (!(c = answer__clean_text(e, false, s->max_length, lang, msg, msglen, &rc)))
@@ -47,9 +47,7 @@ static int cloud_validate(const slide_t *s, const json_t *value, const char *lan
 		if (!skip && nf == (size_t)s->max_answers) {
 			free(f);
 			free(c);
-			rc = ANSWER__BAD("Je gaf meer dan %d woorden; het maximum is %d.",
-			                 "You gave more than %d words; the maximum is %d.",
-			                 s->max_answers, s->max_answers);
+			rc = ANSWER__BAD("answer.cloud_too_many", s->max_answers, s->max_answers);
 			goto fail;
 		}
 		if (skip) {
@@ -62,7 +60,7 @@ static int cloud_validate(const slide_t *s, const json_t *value, const char *lan
 		free(c);
 	}
 	if (nf == 0) {
-		rc = ANSWER__BAD("Je antwoord is leeg.", "Your answer is empty.");
+		rc = ANSWER__BAD("answer.empty");
 		goto fail;
 	}
 	for (size_t k = 0; k < nf; k++)

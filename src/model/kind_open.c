@@ -14,7 +14,7 @@ static int open_validate(const slide_t *s, const json_t *value, const char *lang
 	int rc = ANSWER_EINVAL;
 	char *c;
 	if (!json_is_string(value))
-		return ANSWER__BAD("Je antwoord moet tekst zijn.", "Your answer must be text.");
+		return ANSWER__BAD("answer.open_text");
 	if (!(c = answer__clean_answer(value, s->max_length, lang, msg, msglen, &rc)))
 		return rc;
 	*norm = json_string(c);

@@ -23,16 +23,14 @@ static int qa_validate(const slide_t *s, const json_t *value, const char *lang, 
 		if (up) {
 			if (!json_is_integer(up) || json_integer_value(up) <= 0 ||
 			    json_object_size(value) != 1)
-				return ANSWER__BAD("Een stem moet het nummer van een vraag zijn.",
-				                   "A vote must be the number of a question.");
+				return ANSWER__BAD("answer.qa_vote");
 			*norm = json_pack("{s:I}", "upvote", json_integer_value(up));
 			return 0;
 		}
 		text = json_object_size(value) == 1 ? json_object_get(value, "ask") : NULL;
 	}
 	if (!json_is_string(text))
-		return ANSWER__BAD("Stel een vraag als tekst, of stem op een vraag.",
-		                   "Ask a question as text, or vote for a question.");
+		return ANSWER__BAD("answer.qa_ask");
 	if (!(c = answer__clean_answer(text, s->max_length, lang, msg, msglen, &rc)))
 		return rc;
 	*norm = json_pack("{s:s}", "ask", c);

@@ -19,12 +19,10 @@ static int rank_validate(const slide_t *s, const json_t *value, const char *lang
 	size_t n;
 	bool seen[DECK_ITEMS_MAX] = {0};
 	if (answer__int_list(value, false, v, DECK_ITEMS_MAX, &n) < 0 || n != s->n_items)
-		return ANSWER__BAD("Zet alle %zu opties in een volgorde.",
-		                   "Put all %zu options in an order.", s->n_items);
+		return ANSWER__BAD("answer.rank_all", s->n_items);
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] < 0 || v[i] >= (json_int_t)n || seen[v[i]])
-			return ANSWER__BAD("Elke optie komt precies één keer in de volgorde.",
-			                   "Every option appears exactly once in the order.");
+			return ANSWER__BAD("answer.rank_once");
 		seen[v[i]] = true;
 	}
 	*norm = answer__int_array(v, n);

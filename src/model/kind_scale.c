@@ -64,12 +64,10 @@ static int scale_validate(const slide_t *s, const json_t *value, const char *lan
 	json_int_t v[DECK_ITEMS_MAX + 1];
 	size_t n;
 	if (answer__int_list(value, false, v, DECK_ITEMS_MAX, &n) < 0 || n != s->n_items)
-		return ANSWER__BAD("Geef bij elke stelling een score (%zu in totaal).",
-		                   "Give a rating for every statement (%zu in all).", s->n_items);
+		return ANSWER__BAD("answer.scale_all", s->n_items);
 	for (size_t i = 0; i < n; i++)
 		if (v[i] < 1 || v[i] > s->scale_max)
-			return ANSWER__BAD("Een score loopt van 1 tot %d.",
-			                   "A rating goes from 1 to %d.", s->scale_max);
+			return ANSWER__BAD("answer.scale_range", s->scale_max);
 	*norm = answer__int_array(v, n);
 	return 0;
 }

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "model/internal.h"
+#include "util/i18n.h"
 #include "util/xalloc.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -103,7 +105,7 @@ static void strtab_free(strtab_t *t)
 
 /* ---- stop words and stems ---- */
 
-static bool is_dutch(const char *lang) { return lang && strcmp(lang, "nl") == 0; }
+static bool is_dutch(const char *lang) { return i18n_is_nl(lang); }
 
 /* The folded stop words of lang's list: '#' lines and blank lines skipped. */
 static void stop_load(strtab_t *t, const char *lang)
@@ -396,7 +398,7 @@ int themes_build(const char *const *texts, size_t n, const themes_options_t *opt
 		if (theme_of[i] == SIZE_MAX)
 			add_member(&other, i, 0, 0);
 	if (other.n) {
-		const char *l = opt->other_label ? opt->other_label : c.dutch ? "Overig" : "Other";
+		const char *l = opt->other_label ? opt->other_label : model__tr(opt->lang, "themes.other");
 		other.label = xstrndup(l, strlen(l));
 		groups = xrealloc(groups, (n_groups + 1) * sizeof *groups);
 		groups[n_groups++] = other;

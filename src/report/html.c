@@ -10,6 +10,9 @@
 #include "report/internal.h"
 #include "util/xalloc.h"
 
+/* The report's word for key (report.c) in lang, which must be in scope. */
+#define W(key) report_word(lang, key)
+
 static void esc(FILE *f, const char *s)
 {
 	buf_t b = BUF_INIT;
@@ -76,9 +79,9 @@ static void esc_part(FILE *f, const char *s, size_t n)
 }
 
 /* Each theme with its label, count and answers, the theme's word marked. */
-static void themes(FILE *f, const report_question_t *q, const report_words_t *w)
+static void themes(FILE *f, const report_question_t *q, const char *lang)
 {
-	fprintf(f, "<h4>%s</h4>\n<p class=note>%s</p>\n", w->themes, w->themes_note);
+	fprintf(f, "<h4>%s</h4>\n<p class=note>%s</p>\n", W("themes"), W("themes_note"));
 	for (size_t g = 0; g < q->themes.n_groups; g++) {
 		const themes_group_t *t = &q->themes.groups[g];
 		fputs("<section class=theme>\n<h5>", f);
@@ -103,10 +106,10 @@ static void themes(FILE *f, const report_question_t *q, const report_words_t *w)
 }
 
 typedef void draw_fn(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                     const report_words_t *w);
+                     const char *lang);
 
 static void html_open(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                      const report_words_t *w)
+                      const char *lang)
 {
 	size_t i;
 	fputs("<ul class=cards>\n", f);
@@ -121,7 +124,7 @@ static void html_open(FILE *f, const slide_t *s, const report_question_t *q, con
 }
 
 static void html_qa(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                    const report_words_t *w)
+                    const char *lang)
 {
 	size_t i;
 	json_t *e;
@@ -130,15 +133,15 @@ static void html_qa(FILE *f, const slide_t *s, const report_question_t *q, const
 		fputs("<li>", f);
 		esc_lines(f, str(e, "text"));
 		fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"),
-		        report_count_word(num(e, "votes"), w->vote, w->votes),
+		        report_count_word(num(e, "votes"), W("vote"), W("votes")),
 		        json_is_true(json_object_get(e, "answered")) ? " · ✓ " : "",
-		        json_is_true(json_object_get(e, "answered")) ? w->answered : "");
+		        json_is_true(json_object_get(e, "answered")) ? W("answered") : "");
 	}
 	fputs("</ul>\n", f);
 }
 
 static void html_cloud(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                       const report_words_t *w)
+                       const char *lang)
 {
 	size_t i;
 	json_t *e;
@@ -155,13 +158,13 @@ static void html_cloud(FILE *f, const slide_t *s, const report_question_t *q, co
 }
 
 static void html_bars(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                      const report_words_t *w)
+                      const char *lang)
 {
 	size_t i;
 	json_t *e;
 	bool rank = s->kind == SLIDE_RANK;
 	fprintf(f, "<table><tr><th></th><th class=n>%s</th><th></th></tr>\n",
-	        rank ? w->mean : w->count);
+	        rank ? W("mean") : W("count"));
 	json_array_foreach (json_object_get(t, "options"), i, e) {
 		fputs("<tr><td>", f);
 		esc(f, str(e, "label"));
@@ -182,11 +185,11 @@ static void html_bars(FILE *f, const slide_t *s, const report_question_t *q, con
 }
 
 static void html_scale(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                       const report_words_t *w)
+                       const char *lang)
 {
 	size_t i;
 	json_t *e;
-	fprintf(f, "<table><tr><th></th><th class=n>%s</th>", w->mean);
+	fprintf(f, "<table><tr><th></th><th class=n>%s</th>", W("mean"));
 	for (int k = 1; k <= s->scale_max; k++)
 		fprintf(f, "<th class=n>%d</th>", k);
 	fputs("</tr>\n", f);
@@ -210,54 +213,58 @@ static draw_fn *const draw[] = {
     [SLIDE_CHOICE] = html_bars, [SLIDE_RANK] = html_bars, [SLIDE_SCALE] = html_scale,
 };
 
-static void results(FILE *f, const report_t *r, const report_question_t *q,
-		    const report_words_t *w)
+static void results(FILE *f, const report_t *r, const report_question_t *q, const char *lang)
 {
 	const slide_t *s = &r->slides[q->slide];
 	const json_t *t = q->combined;
 	size_t i;
-	fprintf(f, "<table><tr><th>%s</th><th>%s</th><th class=n>%s</th><th class=n>%s</th>"
-		   "<th class=n>%s</th></tr>\n",
-		w->session, w->date, w->participants, w->answers, w->hidden);
+	fprintf(f,
+	        "<table><tr><th>%s</th><th>%s</th><th class=n>%s</th><th class=n>%s</th>"
+	        "<th class=n>%s</th></tr>\n",
+	        W("session"), W("date"), W("participants"), W("answers"), W("hidden"));
 	for (i = 0; i < q->n_sessions; i++) {
 		char name[64];
 		report_session_label(r, i, name, sizeof name);
-		fprintf(f, "<tr><td>%s</td><td>%s%s%s</td><td class=n>%zu</td><td class=n>%zu</td>"
-			   "<td class=n>%zu</td></tr>\n",
-			name, r->sessions[i].online ? w->since : "", r->sessions[i].online ? " " : "",
-			r->sessions[i].date, q->per_session[i].participants,
-			q->per_session[i].answers, q->per_session[i].hidden);
+		fprintf(f,
+		        "<tr><td>%s</td><td>%s%s%s</td><td class=n>%zu</td><td class=n>%zu</td>"
+		        "<td class=n>%zu</td></tr>\n",
+		        name, r->sessions[i].online ? W("since") : "",
+		        r->sessions[i].online ? " " : "", r->sessions[i].date,
+		        q->per_session[i].participants, q->per_session[i].answers,
+		        q->per_session[i].hidden);
 	}
 	if (q->n_sessions > 1)
-		fprintf(f, "<tr><th>%s</th><td></td><th class=n>%zu</th><th class=n>%zu</th>"
-			   "<th class=n>%zu</th></tr>\n",
-			w->combined, q->total.participants, q->total.answers, q->total.hidden);
+		fprintf(f,
+		        "<tr><th>%s</th><td></td><th class=n>%zu</th><th class=n>%zu</th>"
+		        "<th class=n>%zu</th></tr>\n",
+		        W("combined"), q->total.participants, q->total.answers, q->total.hidden);
 	fputs("</table>\n", f);
 	if ((size_t)s->kind < sizeof draw / sizeof *draw && draw[s->kind])
-		draw[s->kind](f, s, q, t, w);
+		draw[s->kind](f, s, q, t, lang);
 	if (q->total.answers == 0)
-		fprintf(f, "<p class=note>%s</p>\n", w->no_answers);
+		fprintf(f, "<p class=note>%s</p>\n", W("no_answers"));
 	if (q->total.hidden)
 		fprintf(f, "<p class=note>%zu %s.</p>\n", q->total.hidden,
-			report_count_word((long long)q->total.hidden, w->hidden_note_one,
-					  w->hidden_note));
+		        report_count_word((long long)q->total.hidden, W("hidden_note_one"),
+		                          W("hidden_note")));
 	if (q->themes.n_groups)
-		themes(f, q, w);
+		themes(f, q, lang);
 }
 
 int report_render_html(report_job_t *j)
 {
 	report_t *r = j->r;
 	FILE *f = j->f;
-	const report_words_t *w = report_words(r->lang);
+	const char *lang = r->lang;
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		   "<title>",
 		!strcmp(r->lang, "nl") ? "nl" : "en");
 	esc(f, r->title);
-	fprintf(f, " — %s</title>\n<style>%s</style>\n</head>\n<body>\n<header class=cover>\n"
-		   "<h1>%s</h1>\n<h2>",
-		w->report_title, CSS, w->report_title);
+	fprintf(f,
+	        " — %s</title>\n<style>%s</style>\n</head>\n<body>\n<header class=cover>\n"
+	        "<h1>%s</h1>\n<h2>",
+	        W("report_title"), CSS, W("report_title"));
 	esc(f, r->title);
 	fputs("</h2>\n", f);
 	if (*r->subtitle) {
@@ -274,15 +281,15 @@ int report_render_html(report_job_t *j)
 	}
 	fputs("</p>\n</header>\n", f);
 	if (r->summary_md) {
-		fprintf(f, "<h3>%s</h3>\n<p>", w->summary);
+		fprintf(f, "<h3>%s</h3>\n<p>", W("summary"));
 		esc_lines(f, r->summary_md);
 		fputs("</p>\n", f);
 	}
-	fprintf(f, "<h3>%s</h3>\n", w->presentation);
+	fprintf(f, "<h3>%s</h3>\n", W("presentation"));
 	for (size_t i = 0; i < r->n_slides; i++)
 		if (!slide_is_question(&r->slides[i]))
 			fprintf(f, "<section class=slide>\n%s</section>\n", r->slides[i].body_html);
-	fprintf(f, "<h3>%s</h3>\n", w->results);
+	fprintf(f, "<h3>%s</h3>\n", W("results"));
 	size_t done = 0;
 	for (size_t i = 0; i < r->n_slides; i++) {
 		if (!slide_is_question(&r->slides[i]))
@@ -294,7 +301,7 @@ int report_render_html(report_job_t *j)
 		fprintf(f, "<section class=q>\n<h3>%d. ", q.number);
 		esc(f, r->slides[i].title);
 		fputs("</h3>\n", f);
-		results(f, r, &q, w);
+		results(f, r, &q, lang);
 		fputs("</section>\n", f);
 		report_question_clear(&q);
 		report_tick(j, ++done);

@@ -10,22 +10,17 @@
 
 #include "report/report.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 
-typedef struct report_words {
-	const char *report_title, *presentation, *results, *summary, *session, *sessions,
-		*combined, *participants, *answers, *hidden, *hidden_note, *no_answers, *page,
-		*of, *mean, *votes, *answered, *question, *made, *entries, *summary_missing,
-		*themes, *themes_note, *other, *more, *count, *date, *time, *value, *visible, *yes, *no, *type,
-		*slide, *respondents, *online, *since;
-	/* the singulars of the counted words above: "1 deelnemer", "1 stem" */
-	const char *participant, *answer, *vote, *hidden_note_one;
-	/* a slide's image that the PDF cannot draw: "not shown: reason" */
-	const char *image_not_shown, *image_too_large, *image_animated, *image_unreadable;
-	const char *months[12];
-} report_words_t;
-
-/* The words for lang ("nl" or "en"; anything else gets English). */
-const report_words_t *report_words(const char *lang);
+/* The words of the report (report.c's table of util/i18n.h), keyed by
+ * their use: "report_title", "session", the singulars "participant",
+ * "answer", "vote" and "hidden_note_one" beside their plurals, the months
+ * "january" to "december", a slide's image that the PDF cannot draw
+ * ("image_not_shown": "image_too_large", ...). */
+extern const i18n_table_t report_words;
+/* The word for key (a key of report_words) in lang ("nl"; anything else
+ * gets English). A static string. */
+const char *report_word(const char *lang, const char *key);
 
 /* How a session is named in tables: its number, or for the session that
  * was open online between the meetings the words for that. */

@@ -85,7 +85,7 @@ int report_render_json(report_job_t *j)
 				      (json_int_t)s->started_at, "ended_at",
 				      s->ended_at ? json_integer(s->ended_at) : json_null());
 		if (s->online)
-			json_object_set_new(o, "name", json_string(report_words(r->lang)->online));
+			json_object_set_new(o, "name", json_string(report_word(r->lang, "online")));
 		json_array_append_new(sessions, o);
 	}
 	json_object_set_new(head, "sessions", sessions);

@@ -7,6 +7,9 @@
 
 #include "report/internal.h"
 
+/* The report's word for key (report.c) in lang, which must be in scope. */
+#define W(key) report_word(lang, key)
+
 /* Participant text as literal Markdown: backslash before every character
  * that can start inline markup, and before what would start a block at
  * the beginning of a line; line breaks become hard breaks inside the item. */
@@ -43,22 +46,21 @@ static void md_text(FILE *f, const char *s, const char *indent)
 	}
 }
 
-static void counts_table(FILE *f, const report_t *r, const report_question_t *q,
-			 const report_words_t *w)
+static void counts_table(FILE *f, const report_t *r, const report_question_t *q, const char *lang)
 {
-	fprintf(f, "| %s | %s | %s | %s | %s |\n|---|---|--:|--:|--:|\n", w->session, w->date,
-		w->participants, w->answers, w->hidden);
+	fprintf(f, "| %s | %s | %s | %s | %s |\n|---|---|--:|--:|--:|\n", W("session"), W("date"),
+	        W("participants"), W("answers"), W("hidden"));
 	for (size_t i = 0; i < q->n_sessions; i++) {
 		char name[64];
 		report_session_label(r, i, name, sizeof name);
 		fprintf(f, "| %s | %s%s%s | %zu | %zu | %zu |\n", name,
-			r->sessions[i].online ? w->since : "", r->sessions[i].online ? " " : "",
-			r->sessions[i].date, q->per_session[i].participants,
-			q->per_session[i].answers, q->per_session[i].hidden);
+		        r->sessions[i].online ? W("since") : "", r->sessions[i].online ? " " : "",
+		        r->sessions[i].date, q->per_session[i].participants,
+		        q->per_session[i].answers, q->per_session[i].hidden);
 	}
 	if (q->n_sessions > 1)
-		fprintf(f, "| **%s** | | **%zu** | **%zu** | **%zu** |\n", w->combined,
-			q->total.participants, q->total.answers, q->total.hidden);
+		fprintf(f, "| **%s** | | **%zu** | **%zu** | **%zu** |\n", W("combined"),
+		        q->total.participants, q->total.answers, q->total.hidden);
 	fputc('\n', f);
 }
 
@@ -74,9 +76,9 @@ static long long num(const json_t *o, const char *k)
 }
 
 /* Each theme as a bold label with its count, then its answers. */
-static void themes(FILE *f, const report_question_t *q, const report_words_t *w)
+static void themes(FILE *f, const report_question_t *q, const char *lang)
 {
-	fprintf(f, "#### %s\n\n*%s.*\n\n", w->themes, w->themes_note);
+	fprintf(f, "#### %s\n\n*%s.*\n\n", W("themes"), W("themes_note"));
 	for (size_t g = 0; g < q->themes.n_groups; g++) {
 		const themes_group_t *t = &q->themes.groups[g];
 		fputs("**", f);
@@ -92,10 +94,10 @@ static void themes(FILE *f, const report_question_t *q, const report_words_t *w)
 }
 
 typedef void draw_fn(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                     const report_words_t *w);
+                     const char *lang);
 
 static void md_open(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                    const report_words_t *w)
+                    const char *lang)
 {
 	size_t i;
 	for (i = 0; i < q->n_answers; i++) {
@@ -108,7 +110,7 @@ static void md_open(FILE *f, const slide_t *s, const report_question_t *q, const
 }
 
 static void md_qa(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                  const report_words_t *w)
+                  const char *lang)
 {
 	size_t i;
 	json_t *e;
@@ -116,14 +118,14 @@ static void md_qa(FILE *f, const slide_t *s, const report_question_t *q, const j
 		fputs("- ", f);
 		md_text(f, str(e, "text"), "  ");
 		fprintf(f, " — %lld %s%s%s\n", num(e, "votes"),
-		        report_count_word(num(e, "votes"), w->vote, w->votes),
+		        report_count_word(num(e, "votes"), W("vote"), W("votes")),
 		        json_is_true(json_object_get(e, "answered")) ? ", " : "",
-		        json_is_true(json_object_get(e, "answered")) ? w->answered : "");
+		        json_is_true(json_object_get(e, "answered")) ? W("answered") : "");
 	}
 }
 
 static void md_cloud(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                     const report_words_t *w)
+                     const char *lang)
 {
 	size_t i;
 	json_t *e;
@@ -135,11 +137,11 @@ static void md_cloud(FILE *f, const slide_t *s, const report_question_t *q, cons
 }
 
 static void md_choice(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                      const report_words_t *w)
+                      const char *lang)
 {
 	size_t i;
 	json_t *e;
-	fprintf(f, "| | %s | %% |\n|---|--:|--:|\n", w->count);
+	fprintf(f, "| | %s | %% |\n|---|--:|--:|\n", W("count"));
 	json_array_foreach (json_object_get(t, "options"), i, e) {
 		fputs("| ", f);
 		md_text(f, str(e, "label"), "");
@@ -148,11 +150,11 @@ static void md_choice(FILE *f, const slide_t *s, const report_question_t *q, con
 }
 
 static void md_scale(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                     const report_words_t *w)
+                     const char *lang)
 {
 	size_t i;
 	json_t *e;
-	fprintf(f, "| | %s |", w->mean);
+	fprintf(f, "| | %s |", W("mean"));
 	for (int k = 1; k <= s->scale_max; k++)
 		fprintf(f, " %d |", k);
 	fputs("\n|---|--:|", f);
@@ -172,11 +174,11 @@ static void md_scale(FILE *f, const slide_t *s, const report_question_t *q, cons
 }
 
 static void md_rank(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
-                    const report_words_t *w)
+                    const char *lang)
 {
 	size_t i;
 	json_t *e;
-	fprintf(f, "| | | %s |\n|--:|---|--:|\n", w->mean);
+	fprintf(f, "| | | %s |\n|--:|---|--:|\n", W("mean"));
 	json_array_foreach (json_object_get(t, "options"), i, e) {
 		fprintf(f, "| %zu | ", i + 1);
 		md_text(f, str(e, "label"), "");
@@ -190,29 +192,29 @@ static draw_fn *const draw[] = {
     [SLIDE_CHOICE] = md_choice, [SLIDE_SCALE] = md_scale, [SLIDE_RANK] = md_rank,
 };
 
-static void results(FILE *f, const report_t *r, const report_question_t *q, const report_words_t *w)
+static void results(FILE *f, const report_t *r, const report_question_t *q, const char *lang)
 {
 	const slide_t *s = &r->slides[q->slide];
 	const json_t *t = q->combined;
 	if ((size_t)s->kind < sizeof draw / sizeof *draw && draw[s->kind])
-		draw[s->kind](f, s, q, t, w);
+		draw[s->kind](f, s, q, t, lang);
 	if (q->total.answers == 0)
-		fprintf(f, "%s\n", w->no_answers);
+		fprintf(f, "%s\n", W("no_answers"));
 	if (q->total.hidden)
 		fprintf(f, "\n*%zu %s.*\n", q->total.hidden,
-			report_count_word((long long)q->total.hidden, w->hidden_note_one,
-					  w->hidden_note));
+		        report_count_word((long long)q->total.hidden, W("hidden_note_one"),
+		                          W("hidden_note")));
 	fputc('\n', f);
 	if (q->themes.n_groups)
-		themes(f, q, w);
+		themes(f, q, lang);
 }
 
 int report_render_md(report_job_t *j)
 {
 	report_t *r = j->r;
 	FILE *f = j->f;
-	const report_words_t *w = report_words(r->lang);
-	fprintf(f, "# %s\n\n## ", w->report_title);
+	const char *lang = r->lang;
+	fprintf(f, "# %s\n\n## ", W("report_title"));
 	md_text(f, r->title, "");
 	fputs("\n\n", f);
 	if (*r->subtitle) {
@@ -226,9 +228,9 @@ int report_render_md(report_job_t *j)
 	}
 	fputs(r->n_dates ? "\n\n" : "", f);
 	if (r->summary_md)
-		fprintf(f, "## %s\n\n%s\n\n", w->summary, r->summary_md);
+		fprintf(f, "## %s\n\n%s\n\n", W("summary"), r->summary_md);
 
-	fprintf(f, "## %s\n\n", w->presentation);
+	fprintf(f, "## %s\n\n", W("presentation"));
 	for (size_t i = 0; i < r->n_slides; i++) {
 		const slide_t *s = &r->slides[i];
 		if (slide_is_question(s))
@@ -246,7 +248,7 @@ int report_render_md(report_job_t *j)
 		fputc('\n', f);
 	}
 
-	fprintf(f, "## %s\n\n", w->results);
+	fprintf(f, "## %s\n\n", W("results"));
 	size_t done = 0;
 	for (size_t i = 0; i < r->n_slides; i++) {
 		if (!slide_is_question(&r->slides[i]))
@@ -258,8 +260,8 @@ int report_render_md(report_job_t *j)
 		fprintf(f, "### %d. ", q.number);
 		md_text(f, r->slides[i].title, "");
 		fputs("\n\n", f);
-		counts_table(f, r, &q, w);
-		results(f, r, &q, w);
+		counts_table(f, r, &q, lang);
+		results(f, r, &q, lang);
 		report_question_clear(&q);
 		report_tick(j, ++done);
 	}

@@ -49,7 +49,6 @@ static const rgb_t INK = {0.11, 0.15, 0.2}, MUTED = {0.38, 0.45, 0.52},
 typedef struct pdf {
 	report_job_t *j;
 	report_t *r;
-	const report_words_t *w;
 	cairo_surface_t *surf;
 	cairo_t *cr;
 	PangoLayout *lay; /* reused for every piece of text: shaping state is kept */
@@ -61,6 +60,9 @@ typedef struct pdf {
 	const char *section;
 	const char *heading_prefix; /* "Thema's" on a question's themes pages */
 } pdf_t;
+
+/* The report's word for key (report.c) in the report's language; needs p. */
+#define W(key) report_word(p->r->lang, key)
 
 static void color(cairo_t *cr, rgb_t c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
 
@@ -114,10 +116,10 @@ static void end_page(pdf_t *p)
 	if (!p->open)
 		return;
 	char num[64];
-	snprintf(num, sizeof num, "%d %s %d", p->page, p->w->of, p->pages);
+	snprintf(num, sizeof num, "%d %s %d", p->page, W("of"), p->pages);
 	set(p, num, false, 9, false, -1);
 	show(p, PAGE_W - MARGIN - set_width(p), PAGE_H - 30, MUTED);
-	text(p, p->w->report_title, MARGIN, PAGE_H - 30, 9, false, -1, MUTED);
+	text(p, W("report_title"), MARGIN, PAGE_H - 30, 9, false, -1, MUTED);
 	cairo_show_page(p->cr);
 	p->open = false;
 }
@@ -253,7 +255,7 @@ static void cover(pdf_t *p)
 	cairo_rectangle(p->cr, 0, 0, 28, PAGE_H);
 	cairo_fill(p->cr);
 	double x = 90, w = PAGE_W - x - MARGIN, y = 150;
-	y += text(p, p->w->report_title, x, y, 18, false, w, MUTED) + 10;
+	y += text(p, W("report_title"), x, y, 18, false, w, MUTED) + 10;
 	y += text(p, r->title, x, y, 40, true, w, BRAND) + 12;
 	if (*r->subtitle)
 		y += text(p, r->subtitle, x, y, 20, false, w, INK) + 24;
@@ -268,7 +270,7 @@ static void cover(pdf_t *p)
 	buf_clear(&d);
 	char when[32];
 	report_time_text(r->generated_at, when, sizeof when);
-	buf_printf(&d, "%s %.10s", p->w->made, when);
+	buf_printf(&d, "%s %.10s", W("made"), when);
 	text(p, d.data, x, PAGE_H - 70, 9, false, w, MUTED);
 	buf_free(&d);
 }
@@ -279,10 +281,10 @@ static void summary(pdf_t *p)
 {
 	if (!p->r->summary_md || !*p->r->summary_md)
 		return;
-	p->section = p->w->summary;
+	p->section = W("summary");
 	new_page(p, true);
 	double y = TOP;
-	y += text(p, p->w->summary, MARGIN, y, 22, true, PAGE_W - 2 * MARGIN, BRAND) + 14;
+	y += text(p, W("summary"), MARGIN, y, 22, true, PAGE_W - 2 * MARGIN, BRAND) + 14;
 	text(p, p->r->summary_md, MARGIN, y, 12, false, PAGE_W - 2 * MARGIN, INK);
 }
 
@@ -312,14 +314,14 @@ static cairo_surface_t *load_image(pdf_t *p, const char *url, char *note, size_t
 	case REPORT_IMAGE_OK:
 		return img;
 	case REPORT_IMAGE_TOO_LARGE:
-		snprintf(note, notelen, "%s: %s (%d × %d pixels).", p->w->image_not_shown,
-			 p->w->image_too_large, w, h);
+		snprintf(note, notelen, "%s: %s (%d × %d pixels).", W("image_not_shown"),
+		         W("image_too_large"), w, h);
 		break;
 	case REPORT_IMAGE_ANIMATED:
-		snprintf(note, notelen, "%s: %s.", p->w->image_not_shown, p->w->image_animated);
+		snprintf(note, notelen, "%s: %s.", W("image_not_shown"), W("image_animated"));
 		break;
 	case REPORT_IMAGE_UNREADABLE:
-		snprintf(note, notelen, "%s: %s.", p->w->image_not_shown, p->w->image_unreadable);
+		snprintf(note, notelen, "%s: %s.", W("image_not_shown"), W("image_unreadable"));
 		break;
 	}
 	return NULL;
@@ -420,27 +422,27 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 		char d[64];
 		report_date_long(p->r->sessions[i].date, p->r->lang, d, sizeof d);
 		if (p->r->sessions[i].online)
-			buf_printf(&b, "%s%s (%s %s)", i ? "   ·   " : "", p->w->online, p->w->since,
-				   d);
+			buf_printf(&b, "%s%s (%s %s)", i ? "   ·   " : "", W("online"), W("since"),
+			           d);
 		else
-			buf_printf(&b, "%s%s %d (%s)", i ? "   ·   " : "", p->w->session,
-				   p->r->sessions[i].number, d);
+			buf_printf(&b, "%s%s %d (%s)", i ? "   ·   " : "", W("session"),
+			           p->r->sessions[i].number, d);
 		const report_counts_t *c = &q->per_session[i];
 		buf_printf(&b, ": %zu %s, %zu %s", c->participants,
-			   report_count_word((long long)c->participants, p->w->participant,
-					     p->w->participants),
-			   c->answers,
-			   report_count_word((long long)c->answers, p->w->answer, p->w->answers));
+		           report_count_word((long long)c->participants, W("participant"),
+		                             W("participants")),
+		           c->answers,
+		           report_count_word((long long)c->answers, W("answer"), W("answers")));
 	}
 	if (q->n_sessions > 1)
-		buf_printf(&b, "   ·   %s: %zu %s, %zu %s", p->w->combined, q->total.participants,
-			   report_count_word((long long)q->total.participants, p->w->participant,
-					     p->w->participants),
-			   q->total.answers,
-			   report_count_word((long long)q->total.answers, p->w->answer,
-					     p->w->answers));
+		buf_printf(
+		    &b, "   ·   %s: %zu %s, %zu %s", W("combined"), q->total.participants,
+		    report_count_word((long long)q->total.participants, W("participant"),
+		                      W("participants")),
+		    q->total.answers,
+		    report_count_word((long long)q->total.answers, W("answer"), W("answers")));
 	if (q->total.hidden)
-		buf_printf(&b, "   ·   %zu %s", q->total.hidden, p->w->hidden);
+		buf_printf(&b, "   ·   %zu %s", q->total.hidden, W("hidden"));
 	double h = set(p, b.data, false, 9, false, PAGE_W - 2 * MARGIN);
 	if (draw)
 		show(p, MARGIN, y, MUTED);
@@ -635,7 +637,7 @@ static void chart_choice_rank(pdf_t *p, const report_question_t *q, double y)
 			/* best (lowest mean position) gets the longest bar */
 			values[i] = mean > 0 ? (double)s->n_items + 1 - mean : 0;
 			max = (double)s->n_items;
-			snprintf(note[i], sizeof note[i], "%zu.  %s %.2f", i + 1, p->w->mean, mean);
+			snprintf(note[i], sizeof note[i], "%zu.  %s %.2f", i + 1, W("mean"), mean);
 		} else {
 			values[i] = (double)json_integer_value(json_object_get(e, "count"));
 			max = fmax(max, values[i]);
@@ -695,7 +697,7 @@ static void chart_scale(pdf_t *p, const report_question_t *q, double y)
 			cairo_fill(p->cr);
 		}
 		char note[64];
-		snprintf(note, sizeof note, "%s %.2f (n=%.0f)", p->w->mean, mean, total);
+		snprintf(note, sizeof note, "%s %.2f (n=%.0f)", W("mean"), mean, total);
 		text(p, note, ax + aw + 8, ry + row * 0.15, 9, true, 110, INK);
 	}
 }
@@ -842,7 +844,7 @@ static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics
 	}
 	if (t->n > shown) {
 		char more[64];
-		snprintf(more, sizeof more, "+ %zu %s", t->n - shown, p->w->more);
+		snprintf(more, sizeof more, "+ %zu %s", t->n - shown, W("more"));
 		text(p, more, x, y, 8.5, false, tm->col_w, MUTED);
 	}
 }
@@ -858,7 +860,7 @@ static int flow_themes(pdf_t *p, const report_question_t *q, const void *arg, bo
 	int page = 1;
 	if (draw)
 		q_heading(p, q, 1, parts, true);
-	double note_h = set(p, p->w->themes_note, false, 9, false, PAGE_W - 2 * MARGIN);
+	double note_h = set(p, W("themes_note"), false, 9, false, PAGE_W - 2 * MARGIN);
 	if (draw)
 		show(p, MARGIN, top, MUTED);
 	top += note_h + 10;
@@ -899,7 +901,7 @@ static int themes_section(pdf_t *p, const report_question_t *q)
 	for (size_t g = 0; g < q->themes.n_groups; g++)
 		if (q->themes.groups[g].n > tm.max_n)
 			tm.max_n = q->themes.groups[g].n;
-	p->heading_prefix = p->w->themes;
+	p->heading_prefix = W("themes");
 	int parts = count_parts(flow_themes, p, q, &tm);
 	if (p->drawing)
 		flow_themes(p, q, &tm, true, parts);
@@ -929,8 +931,8 @@ static size_t cards_qa(const pdf_t *p, const report_question_t *q, card_t *cards
 		bool done = json_is_true(json_object_get(e, "answered"));
 		long long votes = json_integer_value(json_object_get(e, "votes"));
 		snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s", votes,
-		         report_count_word(votes, p->w->vote, p->w->votes), done ? "   ✓ " : "",
-		         done ? p->w->answered : "");
+		         report_count_word(votes, W("vote"), W("votes")), done ? "   ✓ " : "",
+		         done ? W("answered") : "");
 	}
 	return n;
 }
@@ -993,14 +995,14 @@ static int question(pdf_t *p, size_t slide, size_t k, int *pages)
 			*pages = 1;
 			if (p->drawing) {
 				double y = q_heading(p, &q, 1, 1, true);
-				text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
+				text(p, W("no_answers"), MARGIN, y, 12, false, -1, MUTED);
 			}
 		}
 		free(cards);
 	} else {
 		double y = q_heading(p, &q, 1, 1, true) + 6;
 		if (q.total.answers == 0)
-			text(p, p->w->no_answers, MARGIN, y, 12, false, -1, MUTED);
+			text(p, W("no_answers"), MARGIN, y, 12, false, -1, MUTED);
 		else if (kind->chart)
 			kind->chart(p, &q, y);
 	}
@@ -1059,13 +1061,13 @@ static int draw_document(pdf_t *p, int total, int *drawn)
 	cover(p);
 	summary(p);
 	if (any_content(r)) {
-		divider(p, p->w->presentation);
+		divider(p, W("presentation"));
 		for (size_t i = 0; i < r->n_slides; i++)
 			if (!slide_is_question(&r->slides[i]))
 				content_slide(p, &r->slides[i]);
 	}
 	if (r->n_questions) {
-		divider(p, p->w->results);
+		divider(p, W("results"));
 		size_t k = 0;
 		for (size_t i = 0; i < r->n_slides && rc == 0; i++) {
 			if (!slide_is_question(&r->slides[i]))
@@ -1092,7 +1094,7 @@ static int surface_open(pdf_t *p)
 		return REPORT_EWRITE;
 	}
 	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_TITLE, p->r->title);
-	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_SUBJECT, p->w->report_title);
+	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_SUBJECT, W("report_title"));
 	cairo_pdf_surface_set_metadata(p->surf, CAIRO_PDF_METADATA_CREATOR, "inspraak");
 	p->cr = cairo_create(p->surf);
 	p->lay = pango_cairo_create_layout(p->cr);
@@ -1118,7 +1120,7 @@ static int surface_close(pdf_t *p, int rc)
 
 int report_render_pdf(report_job_t *j)
 {
-	pdf_t p = {.j = j, .r = j->r, .w = report_words(j->r->lang)};
+	pdf_t p = {.j = j, .r = j->r};
 	p.until = xcalloc(j->r->n_questions + 1, sizeof *p.until);
 	j->ticks = 2 * j->r->n_questions; /* counting, then drawing */
 	int rc = surface_open(&p), total = 0, drawn = 0;

@@ -9,6 +9,7 @@
  */
 #include "report/report.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,8 +273,8 @@ static void group_themes(const report_t *r, report_question_t *q)
 			texts[n++] = q->answers[i].text;
 		}
 	themes_options_t o = {.lang = r->lang,
-			      .context = r->slides[q->slide].title,
-			      .other_label = report_words(r->lang)->other};
+	                      .context = r->slides[q->slide].title,
+	                      .other_label = report_word(r->lang, "other")};
 	if (themes_build(texts, n, &o, &q->themes) == 0)
 		for (size_t g = 0; g < q->themes.n_groups; g++)
 			for (size_t k = 0; k < q->themes.groups[g].n; k++)
@@ -404,115 +405,85 @@ int report_write(report_t *r, report_format_t fmt, const char *path, report_prog
 
 /* ---- words and dates ---- */
 
-static const report_words_t NL = {
-	.report_title = "Presentatie en resultaten",
-	.presentation = "Presentatie",
-	.results = "Antwoorden",
-	.summary = "Samenvatting van de bijeenkomst",
-	.session = "Sessie",
-	.sessions = "Sessies",
-	.combined = "Totaal",
-	.participants = "deelnemers",
-	.answers = "antwoorden",
-	.hidden = "verborgen",
-	.hidden_note = "verborgen antwoorden zijn weggelaten",
-	.no_answers = "Geen antwoorden.",
-	.page = "pagina",
-	.of = "van",
-	.mean = "gemiddelde",
-	.votes = "stemmen",
-	.answered = "beantwoord",
-	.question = "Vraag",
-	.made = "Gemaakt met inspraak op",
-	.entries = "woorden",
-	.summary_missing = "",
-	.themes = "Thema's",
-	.themes_note = "antwoorden gegroepeerd naar de woorden die ze delen; elk antwoord in één thema",
-	.other = "Overig",
-	.more = "meer",
-	.count = "aantal",
-	.date = "datum",
-	.time = "tijd",
-	.value = "antwoord",
-	.visible = "zichtbaar",
-	.yes = "ja",
-	.no = "nee",
-	.type = "soort",
-	.slide = "dia",
-	.respondents = "deelnemers",
-	.image_not_shown = "Afbeelding niet getoond",
-	.image_too_large = "te groot om te tekenen",
-	.image_animated = "een bewegende WebP-afbeelding; gebruik een stilstaand beeld",
-	.image_unreadable = "het bestand is beschadigd of geen afbeelding",
-	.online = "Online, tussen de bijeenkomsten",
-	.since = "vanaf",
-	.participant = "deelnemer",
-	.answer = "antwoord",
-	.vote = "stem",
-	.hidden_note_one = "verborgen antwoord is weggelaten",
-	.months = {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-		   "september", "oktober", "november", "december"},
+static const i18n_entry_t entries[] = {
+    {"report_title", "Presentatie en resultaten", "Presentation and results"},
+    {"presentation", "Presentatie", "Presentation"},
+    {"results", "Antwoorden", "Answers"},
+    {"summary", "Samenvatting van de bijeenkomst", "Summary of the meeting"},
+    {"session", "Sessie", "Session"},
+    {"sessions", "Sessies", "Sessions"},
+    {"combined", "Totaal", "Combined"},
+    {"participants", "deelnemers", "participants"},
+    {"answers", "antwoorden", "answers"},
+    {"hidden", "verborgen", "hidden"},
+    {"hidden_note", "verborgen antwoorden zijn weggelaten", "hidden answers are left out"},
+    {"no_answers", "Geen antwoorden.", "No answers."},
+    {"page", "pagina", "page"},
+    {"of", "van", "of"},
+    {"mean", "gemiddelde", "mean"},
+    {"votes", "stemmen", "votes"},
+    {"answered", "beantwoord", "answered"},
+    {"question", "Vraag", "Question"},
+    {"made", "Gemaakt met inspraak op", "Made with inspraak on"},
+    {"entries", "woorden", "words"},
+    {"summary_missing", "", ""},
+    {"themes", "Thema's", "Themes"},
+    {"themes_note",
+     "antwoorden gegroepeerd naar de woorden die ze delen; elk antwoord in één thema",
+     "answers grouped by the words they share; each answer in one theme"},
+    {"other", "Overig", "Other"},
+    {"more", "meer", "more"},
+    {"count", "aantal", "count"},
+    {"date", "datum", "date"},
+    {"time", "tijd", "time"},
+    {"value", "antwoord", "answer"},
+    {"visible", "zichtbaar", "visible"},
+    {"yes", "ja", "yes"},
+    {"no", "nee", "no"},
+    {"type", "soort", "type"},
+    {"slide", "dia", "slide"},
+    {"respondents", "deelnemers", "participants"},
+    {"image_not_shown", "Afbeelding niet getoond", "Image not shown"},
+    {"image_too_large", "te groot om te tekenen", "too large to draw"},
+    {"image_animated", "een bewegende WebP-afbeelding; gebruik een stilstaand beeld",
+     "an animated WebP image; use a still image"},
+    {"image_unreadable", "het bestand is beschadigd of geen afbeelding",
+     "the file is damaged or not an image"},
+    {"online", "Online, tussen de bijeenkomsten", "Online, between the meetings"},
+    {"since", "vanaf", "from"},
+    {"participant", "deelnemer", "participant"},
+    {"answer", "antwoord", "answer"},
+    {"vote", "stem", "vote"},
+    {"hidden_note_one", "verborgen antwoord is weggelaten", "hidden answer is left out"},
+    /* the months, for dates such as "16 oktober 2020" */
+    {"january", "januari", "January"},
+    {"february", "februari", "February"},
+    {"march", "maart", "March"},
+    {"april", "april", "April"},
+    {"may", "mei", "May"},
+    {"june", "juni", "June"},
+    {"july", "juli", "July"},
+    {"august", "augustus", "August"},
+    {"september", "september", "September"},
+    {"october", "oktober", "October"},
+    {"november", "november", "November"},
+    {"december", "december", "December"},
 };
 
-static const report_words_t EN = {
-	.report_title = "Presentation and results",
-	.presentation = "Presentation",
-	.results = "Answers",
-	.summary = "Summary of the meeting",
-	.session = "Session",
-	.sessions = "Sessions",
-	.combined = "Combined",
-	.participants = "participants",
-	.answers = "answers",
-	.hidden = "hidden",
-	.hidden_note = "hidden answers are left out",
-	.no_answers = "No answers.",
-	.page = "page",
-	.of = "of",
-	.mean = "mean",
-	.votes = "votes",
-	.answered = "answered",
-	.question = "Question",
-	.made = "Made with inspraak on",
-	.entries = "words",
-	.summary_missing = "",
-	.themes = "Themes",
-	.themes_note = "answers grouped by the words they share; each answer in one theme",
-	.other = "Other",
-	.more = "more",
-	.count = "count",
-	.date = "date",
-	.time = "time",
-	.value = "answer",
-	.visible = "visible",
-	.yes = "yes",
-	.no = "no",
-	.type = "type",
-	.slide = "slide",
-	.respondents = "participants",
-	.image_not_shown = "Image not shown",
-	.image_too_large = "too large to draw",
-	.image_animated = "an animated WebP image; use a still image",
-	.image_unreadable = "the file is damaged or not an image",
-	.online = "Online, between the meetings",
-	.since = "from",
-	.participant = "participant",
-	.answer = "answer",
-	.vote = "vote",
-	.hidden_note_one = "hidden answer is left out",
-	.months = {"January", "February", "March", "April", "May", "June", "July", "August",
-		   "September", "October", "November", "December"},
-};
+const i18n_table_t report_words = I18N_TABLE("report", entries);
 
-const report_words_t *report_words(const char *lang)
+const char *report_word(const char *lang, const char *key)
 {
-	return lang && strcmp(lang, "nl") == 0 ? &NL : &EN;
+	/* Every caller passes a key: one missing from the table would print
+	 * the key in a report, so the tests' builds stop on it. */
+	assert(i18n_has(&report_words, key));
+	return i18n_tr(&report_words, lang, key);
 }
 
 void report_session_label(const report_t *r, size_t i, char *out, size_t len)
 {
 	if (r->sessions[i].online)
-		snprintf(out, len, "%s", report_words(r->lang)->online);
+		snprintf(out, len, "%s", report_word(r->lang, "online"));
 	else
 		snprintf(out, len, "%d", r->sessions[i].number);
 }
@@ -525,7 +496,10 @@ void report_date_long(const char *iso, const char *lang, char *out, size_t len)
 		snprintf(out, len, "%s", iso);
 		return;
 	}
-	snprintf(out, len, "%d %s %d", d, report_words(lang)->months[m - 1], y);
+	static const char *const months[12] = {"january",   "february", "march",    "april",
+	                                       "may",       "june",     "july",     "august",
+	                                       "september", "october",  "november", "december"};
+	snprintf(out, len, "%d %s %d", d, report_word(lang, months[m - 1]), y);
 }
 
 void report_time_text(int64_t ms, char *out, size_t len)

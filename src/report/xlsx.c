@@ -11,6 +11,9 @@
 
 #include "report/internal.h"
 
+/* The report's word for key (report.c) in lang, which must be in scope. */
+#define W(key) report_word(lang, key)
+
 /* Sheet names: at most 31 characters, none of []:*?/\ ; unique by the
  * question number in front. Cut on a UTF-8 boundary. */
 static void sheet_name(char *out, size_t len, int number, const char *title)
@@ -39,7 +42,7 @@ static void sheet_name(char *out, size_t len, int number, const char *title)
 int report_render_xlsx(report_job_t *j)
 {
 	report_t *r = j->r;
-	const report_words_t *w = report_words(r->lang);
+	const char *lang = r->lang;
 	lxw_workbook *wb = workbook_new(j->path);
 	if (!wb) {
 		snprintf(j->err, j->errlen, "cannot write %s", j->path);
@@ -54,7 +57,7 @@ int report_render_xlsx(report_job_t *j)
 	format_set_bold(title);
 	format_set_font_size(title, 16);
 
-	lxw_worksheet *sum = workbook_add_worksheet(wb, w->report_title);
+	lxw_worksheet *sum = workbook_add_worksheet(wb, W("report_title"));
 	worksheet_set_column(sum, 0, 0, 12, NULL);
 	worksheet_set_column(sum, 1, 1, 70, NULL);
 	worksheet_set_column(sum, 2, 6, 14, NULL);
@@ -62,23 +65,23 @@ int report_render_xlsx(report_job_t *j)
 	worksheet_write_string(sum, row++, 0, r->title, title);
 	worksheet_write_string(sum, row++, 0, r->subtitle, NULL);
 	row++;
-	worksheet_write_string(sum, row, 0, w->session, bold);
-	worksheet_write_string(sum, row, 1, w->date, bold);
+	worksheet_write_string(sum, row, 0, W("session"), bold);
+	worksheet_write_string(sum, row, 1, W("date"), bold);
 	worksheet_write_string(sum, row++, 2, "code", bold);
 	for (size_t i = 0; i < r->n_sessions; i++, row++) {
 		worksheet_write_number(sum, row, 0, r->sessions[i].number, NULL);
 		if (r->sessions[i].online) /* which number is the online one */
-			worksheet_write_string(sum, row, 3, w->online, NULL);
+			worksheet_write_string(sum, row, 3, W("online"), NULL);
 		worksheet_write_string(sum, row, 1, r->sessions[i].date, NULL);
 		worksheet_write_string(sum, row, 2, r->sessions[i].code, NULL);
 	}
 	row++;
-	worksheet_write_string(sum, row, 0, w->slide, bold);
-	worksheet_write_string(sum, row, 1, w->question, bold);
-	worksheet_write_string(sum, row, 2, w->type, bold);
-	worksheet_write_string(sum, row, 3, w->participants, bold);
-	worksheet_write_string(sum, row, 4, w->answers, bold);
-	worksheet_write_string(sum, row++, 5, w->hidden, bold);
+	worksheet_write_string(sum, row, 0, W("slide"), bold);
+	worksheet_write_string(sum, row, 1, W("question"), bold);
+	worksheet_write_string(sum, row, 2, W("type"), bold);
+	worksheet_write_string(sum, row, 3, W("participants"), bold);
+	worksheet_write_string(sum, row, 4, W("answers"), bold);
+	worksheet_write_string(sum, row++, 5, W("hidden"), bold);
 
 	size_t done = 0;
 	int rc = 0;
@@ -104,7 +107,7 @@ int report_render_xlsx(report_job_t *j)
 		worksheet_set_column(ws, 2, 2, 80, NULL);
 		worksheet_set_column(ws, 3, 4, 20, NULL);
 		worksheet_write_string(ws, 0, 0, s->title, title);
-		const char *cols[] = {w->session, w->date, w->value, w->time, w->visible};
+		const char *cols[] = {W("session"), W("date"), W("value"), W("time"), W("visible")};
 		for (int c = 0; c < 5; c++)
 			worksheet_write_string(ws, 2, (lxw_col_t)c, cols[c], bold);
 		for (size_t k = 0; k < q.n_answers; k++) {

@@ -47,26 +47,31 @@ static void test_dates(void **state)
 static void test_words(void **state)
 {
 	(void)state;
-	assert_string_equal(report_words("nl")->report_title, "Presentatie en resultaten");
-	assert_string_equal(report_words("en")->report_title, "Presentation and results");
-	assert_string_equal(report_words("fr")->report_title, "Presentation and results");
-	assert_string_equal(report_words(NULL)->session, "Session");
+	assert_string_equal(report_word("nl", "report_title"), "Presentatie en resultaten");
+	assert_string_equal(report_word("en", "report_title"), "Presentation and results");
+	assert_string_equal(report_word("fr", "report_title"), "Presentation and results");
+	assert_string_equal(report_word(NULL, "session"), "Session");
 }
 
 static void test_count_words(void **state)
 {
 	(void)state;
-	const report_words_t *nl = report_words("nl"), *en = report_words("en");
-	assert_string_equal(report_count_word(1, nl->participant, nl->participants), "deelnemer");
-	assert_string_equal(report_count_word(0, nl->participant, nl->participants), "deelnemers");
-	assert_string_equal(report_count_word(2, nl->answer, nl->answers), "antwoorden");
-	assert_string_equal(report_count_word(1, nl->answer, nl->answers), "antwoord");
-	assert_string_equal(report_count_word(1, nl->vote, nl->votes), "stem");
-	assert_string_equal(report_count_word(1, en->vote, en->votes), "vote");
-	assert_string_equal(report_count_word(11, en->participant, en->participants),
-			    "participants");
-	assert_string_equal(report_count_word(1, en->hidden_note_one, en->hidden_note),
-			    "hidden answer is left out");
+#define NL(key) report_word("nl", key)
+#define EN(key) report_word("en", key)
+	assert_string_equal(report_count_word(1, NL("participant"), NL("participants")),
+	                    "deelnemer");
+	assert_string_equal(report_count_word(0, NL("participant"), NL("participants")),
+	                    "deelnemers");
+	assert_string_equal(report_count_word(2, NL("answer"), NL("answers")), "antwoorden");
+	assert_string_equal(report_count_word(1, NL("answer"), NL("answers")), "antwoord");
+	assert_string_equal(report_count_word(1, NL("vote"), NL("votes")), "stem");
+	assert_string_equal(report_count_word(1, EN("vote"), EN("votes")), "vote");
+	assert_string_equal(report_count_word(11, EN("participant"), EN("participants")),
+	                    "participants");
+	assert_string_equal(report_count_word(1, EN("hidden_note_one"), EN("hidden_note")),
+	                    "hidden answer is left out");
+#undef NL
+#undef EN
 }
 
 int main(void)
