@@ -155,6 +155,32 @@ test('the facilitator writes the municipality\'s reaction; the resident sees it 
   await p.context().close();
 });
 
+test('a reported contribution waits in the moderation panel; the moderator hides it', async () => {
+  const p = await phone();
+  await p.goto(`${srv.base}/p/buurtavond/topics/1`);
+  const post = p.locator('article.post', { hasText: 'Een bankje bij de speeltuin' });
+  const id = (await post.getAttribute('id')).slice('post-'.length);
+  await post.locator('button.flag').click();
+  await p.locator('.notice', { hasText: 'de moderatoren kijken ernaar' }).waitFor();
+  assert.match(await p.locator(`#post-${id} .flagged`).innerText(), /Gemeld/);
+  await p.context().close();
+
+  const { code } = await (await fetch(`${srv.base}/api/v1/processes/buurtavond`)).json();
+  const page = await facilitator();
+  await page.goto(`${srv.base}/app/moderate/${code}`);
+  const item = page.locator(`.site-moderation li[data-post="${id}"]`);
+  await item.waitFor();
+  assert.match(await item.innerText(), /1 keer gemeld/);
+  await page.screenshot({ path: path.join(OUT, 'website-moderation.png'), fullPage: true });
+  await item.locator('button', { hasText: 'Verbergen' }).click();
+  await page.locator('.site-moderation', { hasText: 'Niets om naar te kijken' }).waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+
+  const html = await (await fetch(`${srv.base}/p/buurtavond/topics/1`)).text();
+  assert.doesNotMatch(html, /Een bankje bij de speeltuin/);
+});
+
 test('a closed topic shows no form and refuses a post', async () => {
   const p = await phone();
   await p.goto(`${srv.base}/p/buurtavond/topics/3`);
