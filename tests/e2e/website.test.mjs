@@ -4,8 +4,10 @@
 // phase's end date. Through the JSON API and through the plain forms.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
 import {
-  prepare, startServer, stopServer, cleanup, Participant, control, gotoKind, randomId,
+  prepare, startServer, stopServer, cleanup, Participant, control, gotoKind, randomId, run,
 } from './lib.mjs';
 
 let env, srv, proc, choiceSlide, openSlide;
@@ -310,4 +312,22 @@ test('posts, supports and the process survive a restart', async () => {
   const html = await (await fetch(`${srv.base}/p/buurtavond/topics/1`)).text();
   assert.match(html, /Bijeenkomst van/);
   assert.match(html, /Bus: 100% \(1\)/);
+});
+
+test('purge unlinks the website\'s posts and supports from participants, or deletes the posts', async () => {
+  const sql = (q) => execFileSync('sqlite3', [env.db, q], { encoding: 'utf8' }).trim();
+  const hash = sql('SELECT participant FROM post_marks LIMIT 1');
+  assert.match(hash, /^[0-9a-f]{32}$/);
+  assert.ok(Number(sql("SELECT count(*) FROM posts WHERE participant != '00000000000000000000000000000000'")) > 1);
+  await stopServer(srv);
+  assert.match(run(['purge', '--event', '1', '--db', env.db]), /no longer linked/);
+  assert.equal(sql('SELECT count(DISTINCT participant) FROM posts'), sql('SELECT count(*) FROM posts'));
+  const bytes = readFileSync(env.db).toString('latin1') + (existsSync(`${env.db}-wal`) ? readFileSync(`${env.db}-wal`).toString('latin1') : '');
+  assert.equal(bytes.includes(hash), false, 'the old participant hash is gone from the file');
+  run(['purge', '--event', '1', '--answers', '--db', env.db]);
+  assert.equal(sql('SELECT count(*) FROM posts'), '0');
+  assert.equal(sql('SELECT count(*) FROM post_marks'), '0');
+  srv = await startServer(env);
+  const t = await (await fetch(`${srv.base}/api/v1/processes/buurtavond/topics/2`)).json();
+  assert.deepEqual(t.posts, []);
 });
