@@ -94,6 +94,7 @@ struct app {
 	size_t n_processes;
 	map_t marks, post_process;
 	char *t_site; /* web/site.html, the public pages' frame */
+	uv_timer_t retention_timer; /* process_retention, every ten minutes */
 };
 
 /* ---- routes.c: the route table ----

@@ -157,9 +157,14 @@ live_slide_t *process_topic_slide(session_t *s, const proc_topic_t *t)
 
 bool process_topic_open(const process_t *p, const proc_topic_t *t, int64_t now, int64_t *until)
 {
-	if (t->phase < 0 || (size_t)t->phase >= p->n_phases)
-		return true;
+	if (t->phase < 0 || (size_t)t->phase >= p->n_phases) {
+		if (until)
+			*until = p->retention_at;
+		return p->retention_at == 0 || now <= p->retention_at;
+	}
 	int64_t end = p->phases[t->phase].ends_at;
+	if (p->retention_at && (end == 0 || p->retention_at < end))
+		end = p->retention_at; /* nothing new after the retention's end */
 	if (until)
 		*until = end;
 	return end == 0 || now <= end;
@@ -232,6 +237,13 @@ static const char *config_read(process_t *p, json_t *c, const process_t *old,
 	if (!p->description)
 		return bad;
 	p->premoderate = json_is_true(json_object_get(c, "premoderate"));
+	const char *ret = json_string_value(json_object_get(c, "retention"));
+	if (date_end(ret) < 0)
+		return "process.date";
+	snprintf(p->retention, sizeof p->retention, "%s", ret ? ret : "");
+	p->retention_at = date_end(ret);
+	json_t *purged = json_object_get(c, "purged_at");
+	p->purged_at = json_is_integer(purged) ? json_integer_value(purged) : 0;
 	json_t *phases = json_object_get(c, "phases"), *topics = json_object_get(c, "topics");
 	if ((phases && !json_is_array(phases)) || json_array_size(phases) > PROCESS_PHASES_MAX)
 		return "process.phases";
@@ -306,9 +318,10 @@ static json_t *config_json(const process_t *p)
 		json_object_set_new(o, "slide", t->slide ? json_integer(t->slide) : json_null());
 		json_array_append_new(topics, o);
 	}
-	return json_pack("{s:s, s:b, s:o, s:o, s:I}", "description", p->description, "premoderate",
-	                 p->premoderate, "phases", phases, "topics", topics, "next_topic",
-	                 (json_int_t)p->next_topic);
+	return json_pack("{s:s, s:b, s:o, s:o, s:I, s:s, s:I}", "description", p->description,
+	                 "premoderate", p->premoderate, "phases", phases, "topics", topics,
+	                 "next_topic", (json_int_t)p->next_topic, "retention", p->retention,
+	                 "purged_at", (json_int_t)p->purged_at);
 }
 
 /* ---- loading ---- */
@@ -447,9 +460,76 @@ static void load_process(const store_process_t *sp, void *arg)
 	process_refresh(a, p);
 }
 
+static void retention_tick(uv_timer_t *t)
+{
+	process_retention(t->data);
+}
+
 int process_load_all(app_t *a)
 {
-	return store_processes(a->store, load_process, a);
+	int rc = store_processes(a->store, load_process, a);
+	if (rc == STORE_OK) {
+		/* the writer starts after app_new: the first check waits a second */
+		uv_timer_init(a->loop, &a->retention_timer);
+		a->retention_timer.data = a;
+		uv_timer_start(&a->retention_timer, retention_tick, 1000, 10 * 60 * 1000);
+	}
+	return rc;
+}
+
+typedef struct retention_job {
+	store_job_t job;
+	app_t *app;
+	process_t *p;
+} retention_job_t;
+
+static void retention_done(store_job_t *job)
+{
+	retention_job_t *rj = (retention_job_t *)job;
+	process_t *p = rj->p;
+	p->purging = false;
+	if (job->status == STORE_OK) {
+		p->purged_at = job->u.process.at_ms;
+		/* no post is anyone's any more: keys nobody has */
+		for (size_t i = 0; i < p->n_posts; i++)
+			p->posts[i].pkey = mix64((uint64_t)p->posts[i].id ^ 0x5bd1e995u);
+		p->revision++;
+	} else {
+		log_error("process of event %lld: the retention's purge failed; tried again later",
+		          (long long)p->event_id);
+	}
+	free(job->u.process.slug);
+	free(job->u.process.config);
+	free(rj);
+}
+
+void process_retention(app_t *a)
+{
+	int64_t now = store_now_ms();
+	for (size_t i = 0; i < a->n_processes; i++) {
+		process_t *p = a->processes[i];
+		if (!p->retention_at || now <= p->retention_at || p->purged_at > p->retention_at ||
+		    p->purging || p->saving)
+			continue;
+		retention_job_t *rj = xcalloc(1, sizeof *rj);
+		rj->job.kind = STORE_JOB_RETENTION;
+		rj->job.done = retention_done;
+		rj->job.u.process.event_id = p->event_id;
+		rj->job.u.process.session_id = p->session_id;
+		rj->job.u.process.slug = p->slug ? xstrdup(p->slug) : NULL;
+		rj->job.u.process.published = p->published;
+		rj->job.u.process.at_ms = now;
+		int64_t before = p->purged_at;
+		p->purged_at = now;
+		json_t *cfg = config_json(p);
+		p->purged_at = before; /* set once it is stored */
+		rj->job.u.process.config = json_dumps(cfg, JSON_COMPACT);
+		json_decref(cfg);
+		rj->app = a;
+		rj->p = p;
+		p->purging = true;
+		store_submit(a->store, &rj->job);
+	}
 }
 
 void process_forget(app_t *a, int64_t event_id)
@@ -1003,6 +1083,9 @@ static void save_done(store_job_t *job)
 	p->phases = n->phases, p->n_phases = n->n_phases;
 	p->topics = n->topics, p->n_topics = n->n_topics;
 	p->next_topic = n->next_topic;
+	memcpy(p->retention, n->retention, sizeof p->retention);
+	p->retention_at = n->retention_at;
+	p->purged_at = n->purged_at;
 	n->description = NULL, n->phases = NULL, n->topics = NULL, n->n_phases = n->n_topics = 0;
 	free(p->slug);
 	p->slug = job->u.process.slug;
@@ -1013,6 +1096,7 @@ static void save_done(store_job_t *job)
 	process_refresh(a, p);
 	store_event_touch(a->store, event_id);
 	http_respond_json(sj->req, 200, workspace_json(a, p, event_id), NULL);
+	process_retention(a); /* a retention that ended already runs now */
 out:
 	free(job->u.process.slug);
 	free(job->u.process.config);
@@ -1094,6 +1178,8 @@ void process_ws_put(app_t *a, http_request_t *req, const app_match_t *m)
 		ws_error(req, 400, "invalid", bad);
 		return;
 	}
+	/* when the retention last ran is the server's to say, not the client's */
+	next->purged_at = p ? p->purged_at : 0;
 	bool published = json_is_true(json_object_get(b, "published"));
 	char *slug_copy = slug ? xstrdup(slug) : NULL; /* slug is b's */
 	json_decref(b);

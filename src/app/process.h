@@ -77,8 +77,14 @@ typedef struct process {
 	map_t by_id; /* post id -> index in posts */
 	proc_past_t *past;
 	size_t n_past;
+	/* Retention: after the end of this day no answer, post or mark of the
+	 * event stays tied to a device (STORE_JOB_RETENTION), and its topics
+	 * close. purged_at: when that last ran (ms), 0 never. */
+	char retention[11];
+	int64_t retention_at, purged_at;
 	uint64_t revision;
-	bool saving; /* a STORE_JOB_PROCESS is in flight */
+	bool saving;  /* a STORE_JOB_PROCESS is in flight */
+	bool purging; /* a STORE_JOB_RETENTION is in flight */
 } process_t;
 
 /* The process's language as a static "nl" or "en" (p->lang may be
@@ -108,6 +114,9 @@ bool process_topic_open(const process_t *p, const proc_topic_t *t, int64_t now, 
 bool process_marked(app_t *a, int64_t post_id, int kind, uint64_t pkey);
 /* The event was deleted. */
 void process_forget(app_t *a, int64_t event_id);
+/* Submits the retention job of every process whose retention has ended
+ * since it last ran (on a timer, and after a change). */
+void process_retention(app_t *a);
 
 /* Validates and submits a post; answers req when it is done: as JSON, or
  * (form) with a redirect to back, or site.c's page with the error. */

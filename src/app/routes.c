@@ -808,6 +808,8 @@ void app_stop(app_t *a)
 	atomic_store(&a->stopping, true);
 	if (a->flush_timer.data)
 		uv_close((uv_handle_t *)&a->flush_timer, NULL);
+	if (a->retention_timer.data)
+		uv_close((uv_handle_t *)&a->retention_timer, NULL);
 }
 
 bool app_busy(const app_t *a) { return a->pool_jobs > 0; }

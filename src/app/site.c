@@ -278,7 +278,17 @@ void site_process_page(app_t *a, http_request_t *req, const app_match_t *m)
 	if (s)
 		html_printf(&b, "<p class=\"questionnaire-link\"><a href=\"/%s\">%s</a></p>",
 		            s->row.code, tr(lang, "site.questionnaire"));
-	html_printf(&b, "<p class=\"hint privacy\">%s</p></main>", tr(lang, "site.anonymous"));
+	html_printf(&b, "<p class=\"hint privacy\">%s", tr(lang, "site.anonymous"));
+	if (p->purged_at && p->retention[0]) {
+		html_printf(&b, " %s ", tr(lang, "site.retention_done"));
+		put_date(&b, lang, p->retention);
+		html_printf(&b, ".");
+	} else if (p->retention[0]) {
+		html_printf(&b, " %s ", tr(lang, "site.retention"));
+		put_date(&b, lang, p->retention);
+		html_printf(&b, "%s", tr(lang, "site.retention_after"));
+	}
+	html_printf(&b, "</p></main>");
 	char hdr[256];
 	snprintf(hdr, sizeof hdr, "ETag: %s\r\n%s", etag, cache);
 	pages_site(a, req, 200, lang, p->title, b.data, hdr);

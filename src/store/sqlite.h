@@ -29,7 +29,7 @@ typedef struct sq {
 	/* prepared statements of the writer */
 	sqlite3_stmt *ins_answer, *find_answer, *upd_session, *upd_hidden, *upd_answered,
 	    *upd_pinned, *ins_log, *ins_token, *del_token;
-	sqlite3_stmt *web[7]; /* the website's writer statements (sqlite_web.c) */
+	sqlite3_stmt *web[10]; /* the website's writer statements (sqlite_web.c) */
 } sq_t;
 
 #define SQ(st) ((sq_t *)(st)->db)
@@ -119,6 +119,7 @@ int sq_job_post(store_t *st, store_job_t *j);
 int sq_job_mark(store_t *st, store_job_t *j);
 int sq_job_post_hide(store_t *st, store_job_t *j);
 int sq_job_post_reviewed(store_t *st, store_job_t *j);
+int sq_job_retention(store_t *st, store_job_t *j);
 
 /* sqlite_write.c */
 int sq_writer_open(store_t *st, bool *pipelined, char *err, size_t errlen);

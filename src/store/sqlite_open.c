@@ -448,6 +448,7 @@ const store_engine_t store__sqlite_engine = {
             [STORE_JOB_MARK] = sq_job_mark,
             [STORE_JOB_POST_HIDE] = sq_job_post_hide,
             [STORE_JOB_POST_REVIEWED] = sq_job_post_reviewed,
+            [STORE_JOB_RETENTION] = sq_job_retention,
         },
     .group_commit = sq_group_commit,
     .group_rollback = sq_group_rollback,

@@ -17,7 +17,18 @@
 #include "store/sqlite.h"
 #include "util/log.h"
 
-enum { W_PROCESS, W_POST, W_FIND_POST, W_MARK, W_HIDE, W_REVIEWED, W_N };
+enum {
+	W_PROCESS,
+	W_POST,
+	W_FIND_POST,
+	W_MARK,
+	W_HIDE,
+	W_REVIEWED,
+	W_UNLINK_ANSWERS,
+	W_UNLINK_POSTS,
+	W_UNLINK_MARKS,
+	W_N
+};
 
 static const char *const web_sql[W_N] = {
     [W_PROCESS] = ("INSERT INTO processes(event_id, slug, published, config, session_id,"
@@ -30,6 +41,12 @@ static const char *const web_sql[W_N] = {
     [W_MARK] = ("INSERT OR IGNORE INTO post_marks(post_id, kind, participant, at) VALUES(?,?,?,?)"),
     [W_HIDE] = ("UPDATE posts SET hidden=?, pending=0 WHERE id=?"),
     [W_REVIEWED] = ("UPDATE posts SET reviewed=? WHERE id=?"),
+    [W_UNLINK_ANSWERS] = ("UPDATE answers SET participant=lower(hex(randomblob(16))) WHERE"
+                          " session_id IN (SELECT id FROM sessions WHERE event_id=?)"),
+    [W_UNLINK_POSTS] = ("UPDATE posts SET participant=lower(hex(randomblob(16)))"
+                        " WHERE event_id=?"),
+    [W_UNLINK_MARKS] = ("UPDATE post_marks SET participant=lower(hex(randomblob(16))) WHERE"
+                        " post_id IN (SELECT id FROM posts WHERE event_id=?)"),
 };
 
 int sq__web_prepare(sq_t *d)
@@ -216,4 +233,19 @@ int sq_job_post_hide(store_t *st, store_job_t *j)
 int sq_job_post_reviewed(store_t *st, store_job_t *j)
 {
 	return post_flag(st, j, W_REVIEWED, "post-keep", "post-unreviewed");
+}
+
+/* The retention's end: no answer, post or mark of the event can be tied to
+ * a device any more (each gets a random participant of its own), and the
+ * process's config records when. Old values stay in free pages and the
+ * WAL until they are written over: inspraak purge also rewrites the file. */
+int sq_job_retention(store_t *st, store_job_t *j)
+{
+	sq_t *d = SQ(st);
+	for (int i = W_UNLINK_ANSWERS; i <= W_UNLINK_MARKS; i++) {
+		sqlite3_bind_int64(d->web[i], 1, j->u.process.event_id);
+		if (step(d->web[i]))
+			return STORE_ERROR;
+	}
+	return sq_job_process(st, j);
 }

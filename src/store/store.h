@@ -319,6 +319,9 @@ typedef enum store_job_kind {
 	STORE_JOB_MARK,          /* a participant's support or flag on a post, once */
 	STORE_JOB_POST_HIDE,     /* set a post's hidden flag (u.flag, answer_id: the post) */
 	STORE_JOB_POST_REVIEWED, /* a flagged post was looked at (u.flag) */
+	STORE_JOB_RETENTION,     /* the end of a process's retention: every answer, post and
+	                          * mark of its event gets a random participant; then its
+	                          * config (u.process.config) is saved */
 	STORE_JOB_KINDS /* the number of kinds, not a kind */
 } store_job_kind_t;
 

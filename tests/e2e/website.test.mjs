@@ -27,9 +27,9 @@ const config = (extra = {}) => ({
     { name: 'Wat is ermee gedaan', start: '', end: '' },
   ],
   topics: [
-    { title: 'Hoe kwam je hier?', body: '', phase: 0, slide: choiceSlide },
-    { title: 'Groen in de wijk', body: 'Waar mist u bomen?', phase: 0 },
-    { title: 'Parkeren', body: 'Al besproken.', phase: 1 },
+    { id: 1, title: 'Hoe kwam je hier?', body: '', phase: 0, slide: choiceSlide },
+    { id: 2, title: 'Groen in de wijk', body: 'Waar mist u bomen?', phase: 0 },
+    { id: 3, title: 'Parkeren', body: 'Al besproken.', phase: 1 },
   ],
   ...extra,
 });
@@ -312,6 +312,36 @@ test('posts, supports and the process survive a restart', async () => {
   const html = await (await fetch(`${srv.base}/p/buurtavond/topics/1`)).text();
   assert.match(html, /Bijeenkomst van/);
   assert.match(html, /Bus: 100% \(1\)/);
+});
+
+test('at the end of its retention a process unlinks every answer and post from devices, and closes', async () => {
+  const sql = (q) => execFileSync('sqlite3', [env.db, q], { encoding: 'utf8' }).trim();
+  const p = new Participant(srv.base);
+  let res = await post(p, 2, 'Nog net op tijd');
+  const id = (await res.json()).id;
+  const hash = sql(`SELECT participant FROM posts WHERE id=${id}`);
+  const answerHashes = sql('SELECT participant FROM answers').split('\n');
+  assert.equal((await topicOf(p, 2)).posts.find((x) => x.id === id).mine, true);
+  let html = await (await fetch(`${srv.base}/p/buurtavond`)).text();
+  assert.doesNotMatch(html, /weten we tot en met/);
+
+  res = await api('/api/v1/events/1/process', { method: 'PUT', body: JSON.stringify(config({ retention: day(-1) })) });
+  assert.equal(res.status, 200);
+  for (let i = 0; i < 50 && (await topicOf(p, 2)).posts.find((x) => x.id === id)?.mine; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await topicOf(p, 2)).posts.find((x) => x.id === id).mine, false, 'no longer tied to its device');
+  assert.notEqual(sql(`SELECT participant FROM posts WHERE id=${id}`), hash);
+  assert.equal(sql(`SELECT count(*) FROM posts WHERE participant='${hash}'`), '0');
+  for (const h of answerHashes) assert.equal(sql(`SELECT count(*) FROM answers WHERE participant='${h}'`), '0');
+  const ws = await (await api('/api/v1/events/1/process')).json();
+  assert.ok(ws.purged_at > 0);
+  assert.equal(ws.retention, day(-1));
+  html = await (await fetch(`${srv.base}/p/buurtavond`)).text();
+  assert.match(html, /Niets is nog aan een apparaat gekoppeld/);
+  res = await post(p, 2, 'Te laat');
+  assert.equal(res.status, 409, 'the retention\'s end closes the topics');
+  // a bad date is refused
+  res = await api('/api/v1/events/1/process', { method: 'PUT', body: JSON.stringify(config({ retention: 'morgen' })) });
+  assert.equal(res.status, 400);
 });
 
 test('purge unlinks the website\'s posts and supports from participants, or deletes the posts', async () => {

@@ -18,6 +18,7 @@ export function processPanel(panel, eventId, canEdit) {
   const slug = el('input', { type: 'text', maxlength: 60, autocomplete: 'off', pattern: '[a-z0-9-]+', disabled: !canEdit });
   const desc = el('textarea', { rows: 6, maxlength: 10000, disabled: !canEdit });
   const premod = el('input', { type: 'checkbox', id: nextId('pre'), disabled: !canEdit });
+  const retention = el('input', { type: 'date', id: 'site-retention', disabled: !canEdit });
   const phaseList = el('ol', { class: 'site-phases' });
   const topicList = el('ol', { class: 'site-topics' });
   const saveBtn = el('button', { type: 'button', id: 'save-site' }, t('site_save'));
@@ -71,6 +72,7 @@ export function processPanel(panel, eventId, canEdit) {
     slug.value = proc.slug || '';
     desc.value = proc.description || '';
     premod.checked = !!proc.premoderate;
+    retention.value = proc.retention || '';
     phases = (proc.phases || []).map(phaseRow);
     topics = (proc.topics || []).map(topicRow);
     drawPhases();
@@ -93,6 +95,7 @@ export function processPanel(panel, eventId, canEdit) {
       slug: slug.value.trim() || null,
       description: desc.value,
       premoderate: premod.checked,
+      retention: retention.value,
       next_topic: proc?.next_topic,
       phases: phases.map((r) => ({ name: r.name.value, start: r.start.value, end: r.end.value })),
       topics: topics.map((r) => ({ id: r.id, title: r.title.value, body: r.body.value, phase: Number(r.phase.value), slide: r.slide.value ? Number(r.slide.value) : null })),
@@ -142,6 +145,7 @@ export function processPanel(panel, eventId, canEdit) {
     field(t('site_slug'), slug, t('site_slug_hint')).wrap,
     field(t('site_description'), desc).wrap,
     el('div', { class: 'check' }, premod, el('label', { for: premod.id }, t('site_premoderate'))),
+    field(t('site_retention'), retention, proc?.purged_at ? t('site_retention_done') : t('site_retention_hint')).wrap,
     el('h3', {}, t('site_phases')), phaseList,
     canEdit ? el('button', { type: 'button', class: 'secondary small', onclick: () => { phases.push(phaseRow({})); drawPhases(); drawTopics(); } }, t('site_add_phase')) : null,
     el('h3', {}, t('site_topics')), topicList,
