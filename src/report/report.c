@@ -455,6 +455,13 @@ static const i18n_entry_t entries[] = {
     {"answer", "antwoord", "answer"},
     {"vote", "stem", "vote"},
     {"hidden_note_one", "verborgen antwoord is weggelaten", "hidden answer is left out"},
+    /* the website (website.c, md.c) */
+    {"website", "Op de website", "On the website"},
+    {"website_question", "Dit onderwerp is vraag", "This topic is question"},
+    {"contributions", "bijdragen", "contributions"},
+    {"replies", "reacties", "replies"},
+    {"supports", "ik ook", "me too"},
+    {"reaction", "Reactie van de gemeente", "The municipality's reaction"},
     /* the months, for dates such as "16 oktober 2020" */
     {"january", "januari", "January"},
     {"february", "februari", "February"},

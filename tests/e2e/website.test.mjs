@@ -314,6 +314,31 @@ test('posts, supports and the process survive a restart', async () => {
   assert.match(html, /Bus: 100% \(1\)/);
 });
 
+test('the report carries the website: per topic its contributions, supports, replies and reactions', async () => {
+  const rep = await (await api(`/api/v1/sessions/${proc.code}/report?format=json`)).json();
+  const site = rep.website;
+  assert.equal(site.slug, 'buurtavond');
+  assert.equal(site.phases[0].name, 'Ophalen');
+  const [q, green, parking] = site.topics;
+  assert.equal(q.question, 1, 'a question topic names its question');
+  assert.equal(rep.slides.find((s) => s.question === 1).title, 'Hoe kwam je hier?');
+  assert.equal(green.phase, 'Ophalen');
+  assert.ok(green.counts.contributions >= 4);
+  assert.ok(green.counts.hidden >= 1, 'the hidden post is kept, marked');
+  assert.equal(green.posts.find((x) => !x.visible).text, 'Wat een klote plan');
+  const bomen = green.posts.find((x) => x.text.startsWith('Meer bomen'));
+  assert.equal(bomen.supports, 2);
+  assert.deepEqual(bomen.replies.map((r) => r.text), ['Eens, en ook bij school.']);
+  assert.equal(parking.reactions[0].text, 'We leggen een nieuw parkeerplan voor.');
+  assert.equal(parking.reactions[0].supports, undefined);
+  const md = await (await api(`/api/v1/sessions/${proc.code}/report?format=md`)).text();
+  assert.match(md, /## Op de website/);
+  assert.match(md, /> \*\*Reactie van de gemeente:\*\* We leggen een nieuw parkeerplan voor\./);
+  assert.ok(md.includes('- Meer bomen langs de Dorpsstraat, \\<b\\>graag\\</b\\>. (ik ook: 2)'), 'escaped, with its supports');
+  assert.match(md, /  - Eens, en ook bij school\./);
+  assert.doesNotMatch(md, /klote/, 'the document leaves hidden posts out');
+});
+
 test('at the end of its retention a process unlinks every answer and post from devices, and closes', async () => {
   const sql = (q) => execFileSync('sqlite3', [env.db, q], { encoding: 'utf8' }).trim();
   const p = new Participant(srv.base);
