@@ -462,6 +462,10 @@ static const i18n_entry_t entries[] = {
     {"replies", "reacties", "replies"},
     {"supports", "ik ook", "me too"},
     {"reaction", "Reactie van de gemeente", "The municipality's reaction"},
+    {"contribution", "bijdrage", "contribution"},
+    {"reply", "reactie", "reply"},
+    {"reply_to", "bij", "to"},
+    {"topic", "onderwerp", "topic"},
     /* the months, for dates such as "16 oktober 2020" */
     {"january", "januari", "January"},
     {"february", "februari", "February"},

@@ -337,6 +337,14 @@ test('the report carries the website: per topic its contributions, supports, rep
   assert.ok(md.includes('- Meer bomen langs de Dorpsstraat, \\<b\\>graag\\</b\\>. (ik ook: 2)'), 'escaped, with its supports');
   assert.match(md, /  - Eens, en ook bij school\./);
   assert.doesNotMatch(md, /klote/, 'the document leaves hidden posts out');
+  const xlsx = Buffer.from(await (await api(`/api/v1/sessions/${proc.code}/report?format=xlsx`)).arrayBuffer());
+  const file = `${env.dir}/report.xlsx`;
+  (await import('node:fs')).writeFileSync(file, xlsx);
+  const unzip = (part) => execFileSync('unzip', ['-p', file, part], { encoding: 'utf8' });
+  assert.match(unzip('xl/workbook.xml'), /name="Op de website"/);
+  const strings = unzip('xl/sharedStrings.xml');
+  assert.match(strings, /We leggen een nieuw parkeerplan voor\./);
+  assert.match(strings, /Eens, en ook bij school\./);
 });
 
 test('at the end of its retention a process unlinks every answer and post from devices, and closes', async () => {
