@@ -279,6 +279,15 @@ void process_forget(app_t *a, int64_t event_id);
 void site_process_page(app_t *a, http_request_t *req, const app_match_t *m);
 void site_topic_page(app_t *a, http_request_t *req, const app_match_t *m);
 void site_topic_post(app_t *a, http_request_t *req, const app_match_t *m);
+/* The hand-off from the hall: a published process of the session's event
+ * answers GET /api/v1/sessions/:code/website with its path, and an ended
+ * session's page names it ("praat verder online"). site_ended_page answers
+ * req and returns true when there is one; false leaves req to the caller. */
+void site_session_website(app_t *a, http_request_t *req, const app_match_t *m);
+bool site_ended_page(app_t *a, http_request_t *req, session_t *s);
+/* The same for the code of a session that ended before the server
+ * started (not in memory, but known to its process). */
+bool site_ended_code_page(app_t *a, http_request_t *req, const char *code);
 /* The form's "back" field when it is a topic page's path (/p/NAME/topics/N,
  * nothing else, so no redirect can leave the site); false otherwise. */
 bool site_back(const http_request_t *req, char *out, size_t len);

@@ -389,8 +389,9 @@ static void past_session(const store_session_t *row, void *arg)
 	process_t *p = c->p;
 	p->past = xrealloc(p->past, (p->n_past + 1) * sizeof *p->past);
 	proc_past_t *pp = &p->past[p->n_past++];
-	*pp = (proc_past_t){
-	    .session_id = row->id, .started_at = row->started_at, .self_paced = row->self_paced};
+	*pp = (proc_past_t){.session_id = row->id, .started_at = row->started_at,
+	                    .self_paced = row->self_paced};
+	memcpy(pp->code, row->code, sizeof pp->code);
 	pp->slides = xcalloc(p->n_topics + 1, sizeof *pp->slides);
 	for (size_t t = 0; t < p->n_topics; t++) {
 		for (size_t r = 0; p->topics[t].slide && r < c->n_rows; r++) {

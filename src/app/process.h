@@ -57,6 +57,7 @@ typedef struct post {
  * their conversations (a live session is read from its own tallies). */
 typedef struct proc_past {
 	int64_t session_id, started_at;
+	char code[12];
 	bool self_paced;
 	live_slide_t *slides;
 	size_t n_slides;

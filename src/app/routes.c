@@ -392,6 +392,7 @@ const app_route_t app_routes[] = {
               APP_ROLE_ANYONE, .flags = APP_R_ENDED),
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/qr.svg", session_qr, APP_ROLE_ANYONE,
               .flags = APP_R_ENDED),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/website", site_session_website, APP_ROLE_ANYONE),
     APP_ROUTE(APP_POST, "/api/v1/sessions/:code/control", control, APP_ROLE_FACILITATOR,
               .flags = APP_R_CSRF, .body_max = CONTROL_BODY_MAX),
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/results", session_results, APP_ROLE_MODERATOR),
@@ -599,6 +600,8 @@ static session_t *code_session(app_t *a, http_request_t *req, const app_match_t 
 	if (lookup_blocked(a, req, page))
 		return NULL;
 	session_t *s = live_find(a, code);
+	if (!s && page && req->method == HTTP_M_GET && site_ended_code_page(a, req, code))
+		return NULL;
 	if (!s) {
 		lookup_failed(a, req);
 		if (page)
@@ -608,6 +611,8 @@ static session_t *code_session(app_t *a, http_request_t *req, const app_match_t 
 		return NULL;
 	}
 	if (s->row.status != 0 && (m->route->flags & APP_R_ENDED)) {
+		if (page && req->method == HTTP_M_GET && site_ended_page(a, req, s))
+			return NULL;
 		if (page)
 			pages_index(a, req, 410, tr(s->lang, "err.ended"), NULL);
 		else

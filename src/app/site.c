@@ -722,3 +722,65 @@ void site_topic_post(app_t *a, http_request_t *req, const app_match_t *m)
 	process_post_submit(a, p, req, &in);
 	free(text);
 }
+
+/* ---- the hand-off from the hall ---- */
+
+/* The published process of s's event, or NULL. */
+static process_t *website_of(app_t *a, const session_t *s)
+{
+	process_t *p = process_by_event(a, s->row.event_id);
+	return p && p->published ? p : NULL;
+}
+
+void site_session_website(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	process_t *p = website_of(a, m->session);
+	if (!p) {
+		http_respond_error(req, 404, "not_found", tr(m->session->lang, "process.no_such"),
+		                   NULL);
+		return;
+	}
+	char path[96], url[700];
+	base_path(p, path, sizeof path);
+	snprintf(url, sizeof url, "%s%s", a->public_url, path);
+	http_respond_json(req, 200, json_pack("{s:s, s:s, s:s}", "path", path, "url", url, "title",
+	                                      p->title),
+	                  "Cache-Control: no-cache\r\n");
+}
+
+static void ended_page(app_t *a, http_request_t *req, process_t *p)
+{
+	const char *lang = process_lang(p);
+	char path[96];
+	base_path(p, path, sizeof path);
+	buf_t b = BUF_INIT;
+	put_topbar(&b, p, lang, path);
+	html_printf(&b,
+	            "<main id=\"main\" class=\"site\"><h1>%s</h1><p class=\"notice\">%s</p>"
+	            "<p class=\"handoff\"><a class=\"button\" href=\"%s\">%s</a></p></main>",
+	            tr(lang, "site.handoff_title"), tr(lang, "err.ended"), path,
+	            tr(lang, "site.handoff"));
+	pages_site(a, req, 410, lang, p->title, b.data, NULL);
+	buf_free(&b);
+}
+
+bool site_ended_page(app_t *a, http_request_t *req, session_t *s)
+{
+	process_t *p = website_of(a, s);
+	if (p)
+		ended_page(a, req, p);
+	return p != NULL;
+}
+
+bool site_ended_code_page(app_t *a, http_request_t *req, const char *code)
+{
+	for (size_t i = 0; i < a->n_processes; i++) {
+		process_t *p = a->processes[i];
+		for (size_t k = 0; p->published && k < p->n_past; k++)
+			if (strcmp(p->past[k].code, code) == 0) {
+				ended_page(a, req, p);
+				return true;
+			}
+	}
+	return false;
+}

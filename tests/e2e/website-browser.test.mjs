@@ -216,3 +216,20 @@ test('screenshots: 320 and 1280 px, Dutch and English; the question topic takes 
   await p.screenshot({ path: path.join(OUT, 'website-question-320-nl.png'), fullPage: true });
   await p.context().close();
 });
+
+test('the hand-off: at the end of the meeting a phone offers to carry on online', async () => {
+  const page = await newPage({ width: 390, height: 844 }, { isMobile: true, hasTouch: true });
+  await page.goto(`${srv.base}/${env.code}`);
+  await page.waitForSelector('#main');
+  const res = await fetch(`${srv.base}/api/v1/sessions/${env.code}/control`, {
+    method: 'POST', headers: { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' }, body: '{"action":"end"}',
+  });
+  assert.equal(res.status, 200);
+  const link = page.locator('.handoff a', { hasText: 'Praat verder online' });
+  await link.waitFor();
+  await page.screenshot({ path: path.join(OUT, 'website-handoff-phone.png') });
+  await link.click();
+  await page.waitForURL('**/p/buurtavond');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

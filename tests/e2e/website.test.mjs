@@ -307,11 +307,26 @@ test('posts, supports and the process survive a restart', async () => {
   assert.equal(ws.posts.find((x) => x.flags === 1 && !x.hidden).reviewed, false);
   // the meeting's answers of a session that ended are still shown
   await control(srv.base, env.code, env.token, 'end');
+  // the hand-off: an ended session's phones are sent on to the website
+  let res = await fetch(`${srv.base}/api/v1/sessions/${env.code}/website`);
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).path, '/p/buurtavond');
+  res = await fetch(`${srv.base}/${env.code}`);
+  assert.equal(res.status, 410);
+  let page = await res.text();
+  assert.match(page, /Praat verder online/);
+  assert.match(page, /href="\/p\/buurtavond"/);
   await stopServer(srv);
   srv = await startServer(env);
   const html = await (await fetch(`${srv.base}/p/buurtavond/topics/1`)).text();
   assert.match(html, /Bijeenkomst van/);
   assert.match(html, /Bus: 100% \(1\)/);
+  // also after a restart, when the ended session is no longer in memory
+  res = await fetch(`${srv.base}/${env.code}`);
+  assert.equal(res.status, 410);
+  page = await res.text();
+  assert.match(page, /href="\/p\/buurtavond"/);
+  assert.equal((await fetch(`${srv.base}/12345678`)).status, 404);
 });
 
 test('the report carries the website: per topic its contributions, supports, replies and reactions', async () => {
