@@ -389,8 +389,8 @@ static void past_session(const store_session_t *row, void *arg)
 	process_t *p = c->p;
 	p->past = xrealloc(p->past, (p->n_past + 1) * sizeof *p->past);
 	proc_past_t *pp = &p->past[p->n_past++];
-	*pp = (proc_past_t){.session_id = row->id, .started_at = row->started_at,
-	                    .self_paced = row->self_paced};
+	*pp = (proc_past_t){
+	    .session_id = row->id, .started_at = row->started_at, .self_paced = row->self_paced};
 	memcpy(pp->code, row->code, sizeof pp->code);
 	pp->slides = xcalloc(p->n_topics + 1, sizeof *pp->slides);
 	for (size_t t = 0; t < p->n_topics; t++) {
@@ -845,7 +845,15 @@ static bool visible(const post_t *q, uint64_t pkey, bool known)
 	       (q->pending && known && q->pkey == pkey && q->kind != STORE_POST_REACTION);
 }
 
-static json_t *topic_json(app_t *a, process_t *p, const proc_topic_t *t, uint64_t pkey, bool known)
+/*
+ * A topic as JSON: its state and counts, and with page > 0 that page of
+ * its contributions (newest first, PROCESS_PAGE_POSTS a page), each with
+ * its replies and reactions. Two passes over the process's posts, whatever
+ * the size of the page: the second finds a post's contribution through a
+ * map of the page's ids.
+ */
+static json_t *topic_json(app_t *a, process_t *p, const proc_topic_t *t, uint64_t pkey, bool known,
+                          long long page)
 {
 	int64_t until = 0;
 	bool open = process_topic_open(p, t, store_now_ms(), &until);
@@ -855,40 +863,58 @@ static json_t *topic_json(app_t *a, process_t *p, const proc_topic_t *t, uint64_
 		const post_t *q = &p->posts[i];
 		if (q->topic != t->id || !visible(q, pkey, known))
 			continue;
-		if (q->kind == STORE_POST_CONTRIBUTION) {
-			json_t *o = post_json(a, q, pkey, known);
-			json_object_set_new(o, "replies", json_array());
-			json_object_set_new(o, "reactions", json_array());
-			json_array_append_new(posts, o);
+		if (q->kind == STORE_POST_CONTRIBUTION)
 			count++;
-		} else if (q->kind == STORE_POST_REACTION && !q->parent) {
+		else if (q->kind == STORE_POST_REACTION && !q->parent)
 			json_array_append_new(reactions, post_json(a, q, pkey, known));
-		}
 	}
-	/* the second level under its contribution */
-	for (size_t i = 0; i < p->n_posts; i++) {
+	map_t on_page = MAP_INIT; /* contribution id -> index in posts */
+	size_t skip = page > 0 ? (size_t)(page - 1) * PROCESS_PAGE_POSTS : count, seen = 0;
+	for (size_t i = p->n_posts;
+	     i-- > 0 && page > 0 && json_array_size(posts) < PROCESS_PAGE_POSTS;) {
 		const post_t *q = &p->posts[i];
-		if (q->topic != t->id || !q->parent || !visible(q, pkey, known))
+		if (q->topic != t->id || q->kind != STORE_POST_CONTRIBUTION ||
+		    !visible(q, pkey, known) || seen++ < skip)
 			continue;
-		size_t k;
-		json_t *o;
-		json_array_foreach (posts, k, o)
-			if (json_integer_value(json_object_get(o, "id")) == q->parent)
-				json_array_append_new(
-				    json_object_get(o, q->kind == STORE_POST_REACTION ? "reactions"
-				                                                      : "replies"),
-				    post_json(a, q, pkey, known));
+		json_t *o = post_json(a, q, pkey, known);
+		json_object_set_new(o, "replies", json_array());
+		json_object_set_new(o, "reactions", json_array());
+		map_put(&on_page, map_key((uint64_t)q->id), (int64_t)json_array_size(posts));
+		json_array_append_new(posts, o);
 	}
-	json_t *o = json_pack("{s:I, s:s, s:s, s:b, s:I, s:o, s:o}", "id", (json_int_t)t->id,
-	                      "title", t->title, "body", t->body, "open", open, "contributions",
-	                      (json_int_t)count, "reactions", reactions, "posts", posts);
+	for (size_t i = 0; on_page.n && i < p->n_posts; i++) {
+		const post_t *q = &p->posts[i];
+		int64_t k;
+		if (q->topic != t->id || !q->parent || !visible(q, pkey, known) ||
+		    !map_get(&on_page, map_key((uint64_t)q->parent), &k))
+			continue;
+		json_array_append_new(
+		    json_object_get(json_array_get(posts, (size_t)k),
+		                    q->kind == STORE_POST_REACTION ? "reactions" : "replies"),
+		    post_json(a, q, pkey, known));
+	}
+	map_free(&on_page);
+	json_t *o =
+	    json_pack("{s:I, s:s, s:s, s:b, s:I}", "id", (json_int_t)t->id, "title", t->title,
+	              "body", t->body, "open", open, "contributions", (json_int_t)count);
 	json_object_set_new(o, "phase", t->phase >= 0 ? json_integer(t->phase) : json_null());
 	json_object_set_new(o, "closes_at", until ? json_integer(until) : json_null());
 	json_object_set_new(o, "slide", t->slide ? json_integer(t->slide) : json_null());
+	if (page > 0) {
+		json_object_set_new(o, "page", json_integer(page));
+		json_object_set_new(o, "pages",
+		                    json_integer((json_int_t)((count + PROCESS_PAGE_POSTS - 1) /
+		                                              PROCESS_PAGE_POSTS)));
+		json_object_set_new(o, "reactions", reactions);
+		json_object_set_new(o, "posts", posts);
+	} else {
+		json_decref(reactions);
+		json_decref(posts);
+	}
 	return o;
 }
 
-static json_t *process_json(app_t *a, process_t *p, uint64_t pkey, bool known, bool topics_full)
+static json_t *process_json(app_t *a, process_t *p, uint64_t pkey, bool known)
 {
 	char url[600];
 	snprintf(url, sizeof url, "%s/p/%s", a->public_url, p->slug ? p->slug : "");
@@ -900,12 +926,7 @@ static json_t *process_json(app_t *a, process_t *p, uint64_t pkey, bool known, b
 		    phases, json_pack("{s:s, s:s, s:s}", "name", p->phases[i].name, "start",
 		                      p->phases[i].start, "end", p->phases[i].end));
 	for (size_t i = 0; i < p->n_topics; i++) {
-		json_t *t = topic_json(a, p, &p->topics[i], pkey, known);
-		if (!topics_full) {
-			json_object_del(t, "posts");
-			json_object_del(t, "reactions");
-		}
-		json_array_append_new(topics, t);
+		json_array_append_new(topics, topic_json(a, p, &p->topics[i], pkey, known, 0));
 	}
 	session_t *s = process_session(a, p);
 	json_t *o =
@@ -933,7 +954,7 @@ void process_api_get(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	process_t *p = named(a, req, m);
 	if (p)
-		http_respond_json(req, 200, process_json(a, p, 0, false, false), NULL);
+		http_respond_json(req, 200, process_json(a, p, 0, false), NULL);
 }
 
 /* GET /api/v1/processes/:name/topics/:topic: with the reader's own held
@@ -949,10 +970,13 @@ void process_api_topic(app_t *a, http_request_t *req, const app_match_t *m)
 		                   NULL);
 		return;
 	}
-	char hex[33], cookie[160];
+	char hex[33], cookie[160], q[24];
 	uint64_t pkey;
 	auth_participant(a, req, hex, &pkey, cookie);
-	http_respond_json(req, 200, topic_json(a, p, t, pkey, cookie[0] == '\0'), cookie);
+	long long page = http_query(req, "page", q, sizeof q) > 0 ? strtoll(q, NULL, 10) : 1;
+	if (page < 1 || page > 1000000)
+		page = 1;
+	http_respond_json(req, 200, topic_json(a, p, t, pkey, cookie[0] == '\0', page), cookie);
 }
 
 /* POST /api/v1/processes/:name/topics/:topic/posts {"id", "text", "parent"} */
@@ -999,7 +1023,7 @@ static json_t *workspace_json(app_t *a, process_t *p, int64_t event_id)
 {
 	json_t *o;
 	if (p) {
-		o = process_json(a, p, 0, false, false);
+		o = process_json(a, p, 0, false);
 		json_object_update_new(o, config_json(p));
 		json_object_set_new(o, "published", json_boolean(p->published));
 	} else {

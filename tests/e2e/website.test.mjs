@@ -144,6 +144,11 @@ test('residents contribute, support once each, reply one level deep; bad input i
 
   const t = await topicOf(anna, 2);
   assert.equal(t.contributions, 2);
+  assert.deepEqual([t.page, t.pages], [1, 1]);
+  assert.deepEqual(t.posts.map((x) => x.id), [second, first], 'newest first');
+  const later = await (await anna.request('/api/v1/processes/buurtavond/topics/2?page=2')).json();
+  assert.deepEqual(later.posts, []);
+  assert.equal(later.contributions, 2);
   const p1 = t.posts.find((x) => x.id === first);
   assert.equal(p1.text, 'Meer bomen langs de Dorpsstraat, <b>graag</b>.');
   assert.equal(p1.supports, 2);
