@@ -1,7 +1,8 @@
 /*
  * process: an event published as a website (docs/protocol.md, "Processes").
- * For the files of src/app only: process.c keeps the processes in memory
- * and answers the JSON API and the workspace; site.c draws the public
+ * For the files of src/app only: process.c keeps the processes in memory,
+ * process_post.c takes posts, supports and flags and answers the public
+ * JSON API, process_ws.c the workspace's calls; site.c draws the public
  * pages and takes their plain forms.
  *
  * Invariants:
@@ -95,7 +96,7 @@ static inline const char *process_lang(const process_t *p)
 	return p->lang && p->lang[0] == 'e' && p->lang[1] == 'n' ? "en" : "nl";
 }
 
-/* ---- process.c ---- */
+/* ---- process.c, process_post.c, process_ws.c ---- */
 int process_load_all(app_t *a);
 void process_free_all(app_t *a);
 /* The published process named by a path's :name (its slug or its event
@@ -118,6 +119,27 @@ void process_forget(app_t *a, int64_t event_id);
 /* Submits the retention job of every process whose retention has ended
  * since it last ran (on a timer, and after a change). */
 void process_retention(app_t *a);
+
+/* Shared by process.c, process_post.c and process_ws.c. */
+void process__free(process_t *p);
+/* Frees the description, phases and topics of p (they become empty). */
+void process__config_clear(process_t *p);
+void process__add_post(app_t *a, process_t *p, const post_t *src);
+/* Reads a configuration into p (empty, or with the previous topics in old
+ * for their ids); slide_ok checks a question id. Returns NULL or the i18n
+ * key of what is wrong; p then holds part of it (process__free). */
+const char *process__config_read(process_t *p, json_t *c, const process_t *old,
+                                 bool (*slide_ok)(void *ctx, int64_t id), void *ctx);
+json_t *process__config_json(const process_t *p);
+/* The event's title and language, and the ended sessions' answers. */
+void process__refresh(app_t *a, process_t *p);
+/* The key of a participant's mark in a->marks. */
+uint64_t process__mark_key(int64_t post_id, int kind, uint64_t pkey);
+/* A post as the public API shows it to the participant pkey (known false:
+ * one whose cookie is new); new reference. */
+json_t *process__post_json(app_t *a, const post_t *q, uint64_t pkey, bool known);
+/* The process's public summary: phases and topics with their counts. */
+json_t *process__json(app_t *a, process_t *p, uint64_t pkey, bool known);
 
 /* Validates and submits a post; answers req when it is done: as JSON, or
  * (form) with a redirect to back, or site.c's page with the error. */
