@@ -114,7 +114,6 @@ static void save_done(store_job_t *job)
 	p->session_id = job->u.process.session_id;
 	process__free(n);
 	process__refresh(a, p);
-	store_event_touch(a->store, event_id);
 	http_respond_json(sj->req, 200, workspace_json(a, p, event_id), NULL);
 	process_retention(a); /* a retention that ended already runs now */
 out:

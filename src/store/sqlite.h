@@ -29,7 +29,7 @@ typedef struct sq {
 	/* prepared statements of the writer */
 	sqlite3_stmt *ins_answer, *find_answer, *upd_session, *upd_hidden, *upd_answered,
 	    *upd_pinned, *ins_log, *ins_token, *del_token;
-	sqlite3_stmt *web[10]; /* the website's writer statements (sqlite_web.c) */
+	sqlite3_stmt *web[11]; /* the website's writer statements (sqlite_web.c) */
 } sq_t;
 
 #define SQ(st) ((sq_t *)(st)->db)

@@ -27,6 +27,7 @@ enum {
 	W_UNLINK_ANSWERS,
 	W_UNLINK_POSTS,
 	W_UNLINK_MARKS,
+	W_TOUCH,
 	W_N
 };
 
@@ -45,6 +46,7 @@ static const char *const web_sql[W_N] = {
                           " session_id IN (SELECT id FROM sessions WHERE event_id=?)"),
     [W_UNLINK_POSTS] = ("UPDATE posts SET participant=lower(hex(randomblob(16)))"
                         " WHERE event_id=?"),
+    [W_TOUCH] = ("UPDATE events SET updated_at=? WHERE id=?"),
     [W_UNLINK_MARKS] = ("UPDATE post_marks SET participant=lower(hex(randomblob(16))) WHERE"
                         " post_id IN (SELECT id FROM posts WHERE event_id=?)"),
 };
@@ -160,6 +162,12 @@ int sq_job_process(store_t *st, store_job_t *j)
 	else
 		sqlite3_bind_null(q, 5);
 	sqlite3_bind_int64(q, 6, j->u.process.at_ms);
+	if (step(q))
+		return STORE_ERROR;
+	/* the dashboard's "last change" of the event, in the same transaction */
+	q = SQ(st)->web[W_TOUCH];
+	sqlite3_bind_int64(q, 1, j->u.process.at_ms);
+	sqlite3_bind_int64(q, 2, j->u.process.event_id);
 	return step(q);
 }
 

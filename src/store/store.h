@@ -314,7 +314,7 @@ typedef enum store_job_kind {
 	STORE_JOB_PIN,      /* set a Q&A question's pinned flag */
 	STORE_JOB_TOKEN_ADD,
 	STORE_JOB_TOKEN_DEL,
-	STORE_JOB_PROCESS,       /* insert or replace a process (the website) */
+	STORE_JOB_PROCESS,       /* insert or replace a process (the website); touches its event */
 	STORE_JOB_POST,          /* insert a post unless (event, client_id) exists */
 	STORE_JOB_MARK,          /* a participant's support or flag on a post, once */
 	STORE_JOB_POST_HIDE,     /* set a post's hidden flag (u.flag, answer_id: the post) */
