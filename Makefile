@@ -43,13 +43,30 @@ all: inspraak
 deps:
 	@scripts/deps
 
-inspraak: $(BUILD)/libinspraak.a $(BUILD)/src/main.o $(CMD_SRC:%.c=$(BUILD)/%.o)
+inspraak: $(BUILD)/libinspraak.a $(BUILD)/src/main.o $(CMD_SRC:%.c=$(BUILD)/%.o) | static-z
 	@echo "  LINK    $@"
 	@$(CC) -o $@ $(BUILD)/src/main.o $(CMD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libinspraak.a $(LIBS)
 
 $(BUILD)/libinspraak.a: $(OBJ)
 	@rm -f $@
 	@ar rcs $@ $^
+
+# Static files that compress are served precompressed (src/app/pages.c):
+# NAME.gz (gzip -9) and NAME.br (Brotli, Debian's brotli package) beside
+# NAME, made here so that no request pays for compression. Brotli is
+# skipped when the tool is missing; the server then offers gzip only.
+STATIC_SRC := $(filter %.js %.css %.svg %.json %.html %.mjs,$(wildcard web/static/* web/static/*/*))
+STATIC_Z := $(STATIC_SRC:%=%.gz) $(if $(shell command -v brotli),$(STATIC_SRC:%=%.br))
+
+.PHONY: static-z
+static-z: $(STATIC_Z)
+
+web/static/%.gz: web/static/%
+	@gzip -9 -n -c $< > $@.tmp && mv $@.tmp $@
+
+# brotli copies the source's time; touch makes the variant newer, as the server checks
+web/static/%.br: web/static/%
+	@brotli -q 11 -f -o $@.tmp $< && mv $@.tmp $@ && touch $@
 
 # The stop-word lists (data/stopwords/*.txt) are compiled in: each file
 # becomes one C string literal that src/model/themes.c includes.
@@ -127,7 +144,7 @@ format:
 	clang-format -i $(LIB_SRC) src/main.c $(CMD_SRC) src/*/*.h $(UNIT_SRC)
 
 clean:
-	rm -rf build inspraak inspraak-asan
+	rm -rf build inspraak inspraak-asan $(STATIC_Z)
 
 # The load generator and the bare yardstick of bench/run (bench/loadgen.c,
 # bench/floor.c): plain C on epoll, no library of ours.

@@ -14,6 +14,7 @@
 
 #include "app/internal.h"
 #include "model/answer.h"
+#include "util/metrics.h"
 #include "util/xalloc.h"
 
 enum { ANSWER_BODY_MAX = 16 * 1024 };
@@ -31,15 +32,24 @@ typedef struct pending {
 	char set_cookie[160];
 } pending_t;
 
+/* Answers req with an error, counted for /metrics by status. */
+static void refuse(http_request_t *req, int status, const char *code, const char *msg,
+                   const char *extra)
+{
+	metrics_refused(status);
+	http_respond_error(req, status, code, msg, extra);
+}
+
 /* Answers req with an error, as JSON or as the participant page. */
 static void fail(app_t *a, session_t *s, http_request_t *req, bool form, int status,
 		 const char *code, const char *msg, const char *extra)
 {
 	if (form && s) {
+		metrics_refused(status);
 		pages_participant(a, s, req, status, msg, true, extra);
 		return;
 	}
-	http_respond_error(req, status, code, msg, extra);
+	refuse(req, status, code, msg, extra);
 }
 
 static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int status,
@@ -52,12 +62,13 @@ static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int 
 		if (s->row.self_paced)
 			snprintf(sent, sizeof sent, "%lld#q-%lld", (long long)slide_id,
 				 (long long)slide_id);
+		/* held=1: the page says the answer waits for a moderator (issue 12) */
 		if (s->row.self_paced && site_back(req, back, sizeof back))
-			snprintf(hdr, sizeof hdr, "Location: %s?sent=answer#answer\r\n%s", back,
-				 set_cookie);
+			snprintf(hdr, sizeof hdr, "Location: %s?%ssent=answer#answer\r\n%s", back,
+			         pending ? "held=1&" : "", set_cookie);
 		else
-			snprintf(hdr, sizeof hdr, "Location: /%s?sent=%s\r\n%s", s->row.code, sent,
-				 set_cookie);
+			snprintf(hdr, sizeof hdr, "Location: /%s?%ssent=%s\r\n%s", s->row.code,
+			         pending ? "held=1&" : "", sent, set_cookie);
 		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 		return;
 	}
@@ -105,6 +116,8 @@ static void stored(store_job_t *job)
 		live_dirty(p->app, s);
 	}
 	map_put(&s->seen, p->seen, id);
+	if (!dup)
+		metrics_inc(METRIC_ANSWERS_STORED);
 	succeed(p->app, s, p->req, p->form, dup ? 200 : 201, id, !dup && job->u.answer.pending,
 		ls->id, p->set_cookie);
 out:
@@ -269,14 +282,14 @@ void answers_post_json(app_t *a, session_t *s, http_request_t *req)
 	uint64_t pkey;
 	auth_participant(a, req, hex, &pkey, cookie);
 	if (req->body_len > ANSWER_BODY_MAX) {
-		http_respond_error(req, 413, "too_long", tr(s->lang, "err.body"), cookie);
+		refuse(req, 413, "too_long", tr(s->lang, "err.body"), cookie);
 		return;
 	}
 	/* The usual body, read the short way; anything else in full below. */
 	answer_envelope_t env;
 	if (answer_envelope(req->body, req->body_len, &env) == 0) {
 		if (!valid_client_id(env.id))
-			http_respond_error(req, 400, "invalid", tr(s->lang, "err.id"), cookie);
+			refuse(req, 400, "invalid", tr(s->lang, "err.id"), cookie);
 		else
 			answers_submit(a, s, req, hex, pkey, env.id, env.slide, env.value, false,
 				       cookie);
@@ -286,11 +299,10 @@ void answers_post_json(app_t *a, session_t *s, http_request_t *req)
 	json_error_t jerr;
 	json_t *root = json_loadb(req->body, req->body_len, 0, &jerr);
 	if (!root || !json_is_object(root)) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "%s (%s)", tr(s->lang, "err.json"),
-			 root ? "expected an object" : jerr.text);
+		/* Only our own words: jansson's message is English and names its
+		 * flags ("... not allowed without JSON_ALLOW_NUL"). Issue 11. */
 		json_decref(root);
-		http_respond_error(req, 400, "invalid", msg, cookie);
+		refuse(req, 400, "invalid", tr(s->lang, "err.json"), cookie);
 		return;
 	}
 	json_t *id = json_object_get(root, "id");
@@ -304,7 +316,7 @@ void answers_post_json(app_t *a, session_t *s, http_request_t *req)
 	else if (!value)
 		problem = "err.value";
 	if (problem) {
-		http_respond_error(req, 400, "invalid", tr(s->lang, problem), cookie);
+		refuse(req, 400, "invalid", tr(s->lang, problem), cookie);
 		json_decref(root);
 		return;
 	}

@@ -22,6 +22,12 @@ typedef struct app_options {
 	const char *web_dir;    /* folder with the templates and static/ */
 	const char *public_url; /* "http://host:port", no trailing slash */
 	const char *data_dir;   /* folder with profanity/ word lists; NULL: none */
+	const char *metrics_token; /* bearer token for GET /metrics; NULL: none */
+	bool metrics_local;        /* GET /metrics for loopback peers without a token */
+	/* The database file again: the workspace's writes (events, images)
+	 * go through a connection of their own on the thread pool, so that
+	 * none waits for the disk on the loop. NULL: they run on the loop. */
+	const char *db_path;
 } app_options_t;
 
 /* Loads templates and static files and every live session (rebuilding the

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "util/metrics.h"
 #include "util/xalloc.h"
 
 /* The deck's slides as JSON strings for the store; free with free_json. */
@@ -97,14 +98,17 @@ int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int6
 	return 0;
 }
 
-static int hash_password(const char *password, char hash[crypto_pwhash_STRBYTES],
-			 const char *lang, char *err, size_t errlen)
+/* Argon2id of password into hash; runs on libuv's thread pool while
+ * serving (it takes a quarter of a second and 64 MiB on purpose). */
+int app_hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], const char *lang,
+                      char *err, size_t errlen)
 {
 	size_t pl = strlen(password);
 	if (pl < 8 || pl > 200) {
 		snprintf(err, errlen, tr(lang, "users.password_length"), pl);
 		return UV_EINVAL;
 	}
+	metrics_inc(METRIC_PASSWORD_HASHES);
 	if (crypto_pwhash_str(hash, password, pl, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
 		/* Argon2 wants its memory limit at once: a busy machine may
@@ -121,8 +125,8 @@ int app_user_add(store_t *st, const char *name, const char *password, const char
 	return app_user_add_lang(st, name, password, role, "en", err, errlen);
 }
 
-int app_user_add_lang(store_t *st, const char *name, const char *password, const char *role,
-		      const char *lang, char *err, size_t errlen)
+int app_user_check_lang(const char *name, const char *role, const char *lang, char *err,
+                        size_t errlen)
 {
 	size_t n = strlen(name);
 	if (n == 0 || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -134,11 +138,13 @@ int app_user_add_lang(store_t *st, const char *name, const char *password, const
 		snprintf(err, errlen, tr(lang, "users.role"), role);
 		return UV_EINVAL;
 	}
-	char hash[crypto_pwhash_STRBYTES];
-	int rc = hash_password(password, hash, lang, err, errlen);
-	if (rc < 0)
-		return rc;
-	rc = store_user_add(st, name, hash, role, NULL);
+	return 0;
+}
+
+int app_user_store_lang(store_t *st, const char *name, const char *hash, const char *role,
+                        const char *lang, char *err, size_t errlen)
+{
+	int rc = store_user_add(st, name, hash, role, NULL);
 	if (rc == STORE_EXISTS) {
 		snprintf(err, errlen, tr(lang, "users.exists"), name);
 		return UV_EEXIST;
@@ -150,20 +156,28 @@ int app_user_add_lang(store_t *st, const char *name, const char *password, const
 	return 0;
 }
 
+int app_user_add_lang(store_t *st, const char *name, const char *password, const char *role,
+                      const char *lang, char *err, size_t errlen)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	int rc = app_user_check_lang(name, role, lang, err, errlen);
+	if (rc == 0)
+		rc = app_hash_password(password, hash, lang, err, errlen);
+	if (rc == 0)
+		rc = app_user_store_lang(st, name, hash, role, lang, err, errlen);
+	return rc;
+}
+
 int app_user_passwd(store_t *st, const char *name, const char *password, char *err,
 		    size_t errlen)
 {
 	return app_user_passwd_lang(st, name, password, "en", err, errlen);
 }
 
-int app_user_passwd_lang(store_t *st, const char *name, const char *password, const char *lang,
-			 char *err, size_t errlen)
+int app_user_set_hash_lang(store_t *st, const char *name, const char *hash, const char *lang,
+                           char *err, size_t errlen)
 {
-	char hash[crypto_pwhash_STRBYTES];
-	int rc = hash_password(password, hash, lang, err, errlen);
-	if (rc < 0)
-		return rc;
-	rc = store_user_set_password(st, name, hash);
+	int rc = store_user_set_password(st, name, hash);
 	if (rc == STORE_NOTFOUND) {
 		snprintf(err, errlen, tr(lang, "users.no_such_named"), name);
 		return UV_ENOENT;
@@ -173,6 +187,16 @@ int app_user_passwd_lang(store_t *st, const char *name, const char *password, co
 		return UV_EIO;
 	}
 	return 0;
+}
+
+int app_user_passwd_lang(store_t *st, const char *name, const char *password, const char *lang,
+                         char *err, size_t errlen)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	int rc = app_hash_password(password, hash, lang, err, errlen);
+	if (rc == 0)
+		rc = app_user_set_hash_lang(st, name, hash, lang, err, errlen);
+	return rc;
 }
 
 int app_token_new(store_t *st, const char *name, const char *kind, int64_t ttl_ms, char *out)

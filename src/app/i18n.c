@@ -68,6 +68,13 @@ static const i18n_entry_t entries[] = {
 	{"form.done", "Je hebt deze vraag beantwoord. Laad de pagina opnieuw voor de volgende vraag.",
 	 "You have answered this question. Reload the page for the next question."},
 	{"form.sent", "Bedankt, je antwoord is ontvangen.", "Thank you, your answer was received."},
+	{"err.reactions_off", "Reacties staan uit bij deze presentatie.",
+	 "Reactions are off for this presentation."},
+	{"form.sent_held",
+	 "Bedankt, je antwoord is ontvangen. Het verschijnt op het scherm zodra een moderator het "
+	 "heeft bekeken.",
+	 "Thank you, your answer was received. It appears on the screen once a moderator has looked "
+	 "at it."},
 	{"results.title", "Resultaten", "Results"},
 	{"results.so_far", "Tussenstand", "Results so far"},
 	{"results.hidden", "De resultaten verschijnen straks.", "The results will appear shortly."},
@@ -110,6 +117,8 @@ static const i18n_entry_t entries[] = {
 	{"api.body_too_large", "Het verzoek is te groot.", "request body too large"},
 	{"api.expected_object", "Verwacht een JSON-object", "expected a JSON object"},
 	{"api.not_found", "Niet gevonden.", "not found"},
+	{"api.reaction", "Verwacht {\"reaction\": NAAM} met NAAM clap, heart, laugh, wow of idea.",
+	 "expected {\"reaction\": NAME} with NAME clap, heart, laugh, wow or idea"},
 	{"api.method_not_allowed", "Deze methode is hier niet toegestaan.", "method not allowed"},
 	{"api.log_in", "Log eerst in.", "log in first"},
 	{"api.csrf", "Deze pagina hoort bij een login die niet meer geldt; laad de pagina opnieuw.",

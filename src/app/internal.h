@@ -19,6 +19,8 @@
 #include "util/i18n.h"
 #include "util/map.h"
 
+enum { REACTIONS_N = 5 }; /* clap, heart, laugh, wow, idea */
+
 typedef struct live_slide {
 	int64_t id;
 	slide_t s;
@@ -49,7 +51,22 @@ typedef struct session {
 	int64_t phones_sent_slide; /* what was last published to phones */
 	uint64_t phones_sent_version;
 	uint64_t phones_sent_at; /* loop time of that */
+	/* The countdown of a question with a timer (live.c): wall-clock ms at
+	 * which voting closes by itself, 0 while none runs; and its slide. */
+	int64_t closes_at;
+	int64_t countdown_slide;
+	/* Reactions (reactions.c): on when the deck says so; counts per kind
+	 * since the last flush, never stored. */
+	bool reactions;
+	uint32_t reacted[REACTIONS_N];
 } session_t;
+
+/* Jobs for the thread pool, at most limit at once; the rest wait here in
+ * order (pool.c). */
+typedef struct app_queue {
+	unsigned running, limit;
+	struct app_slot *head, *tail;
+} app_queue_t;
 
 typedef struct static_file {
 	char *path; /* under /static/, e.g. "participant.js" */
@@ -57,6 +74,12 @@ typedef struct static_file {
 	size_t len;
 	const char *type;
 	char etag[24];
+	/* The same bytes compressed at build time (make: NAME.gz, NAME.br
+	 * beside NAME), NULL when there is none or it is older than NAME. Each
+	 * has a strong ETag of its own: different bytes, different tag. */
+	char *gz, *br;
+	size_t gz_len, br_len;
+	char etag_gz[28], etag_br[28];
 } static_file_t;
 
 struct app {
@@ -75,18 +98,29 @@ struct app {
 	 * second), failed code look-ups per network address, failed logins
 	 * per account and per address */
 	bucket_set_t budget, lookups, logins;
+	bucket_set_t reacts; /* reactions per participant (reactions.c) */
 	unsigned char hash_key[crypto_shorthash_KEYBYTES];
 	filter_t *filter; /* words that hold an answer back for a moderator */
 	uv_timer_t flush_timer;
 	uint64_t last_flush;
 	uint64_t flush_due; /* loop time the timer fires, while flush_pending */
 	bool flush_pending;
+	uv_timer_t countdown_timer; /* the earliest closes_at of every session */
 	/* Work queued on libuv's thread pool that has not come back to the
 	 * loop: report downloads (reports.c) and password checks (auth.c).
 	 * Loop thread only. */
 	size_t pool_jobs;
+	/* Work on libuv's thread pool with a bound (pool.c): password hashes,
+	 * and the workspace's writes on their own connection, disk (NULL:
+	 * they run on the loop, as without --db). Loop thread only. */
+	app_queue_t hashes, writes;
+	store_t *disk;
 	/* Set by app_stop; report workers read it between questions. */
 	atomic_bool stopping;
+	/* /metrics: for this bearer token ("" none) or, with metrics_local,
+	 * for loopback peers (metrics.c) */
+	char metrics_token[128];
+	bool metrics_local;
 	/* the website (process.c): processes by event, every participant's
 	 * supports and flags (a key per post, kind and participant), and
 	 * which process each post belongs to */
@@ -310,6 +344,46 @@ void media_upload(app_t *a, http_request_t *req, const app_match_t *m);
 /* GET /media/ID/NAME (m->rest is "ID/NAME"). */
 void media_serve(app_t *a, http_request_t *req, const app_match_t *m);
 
+/* ---- metrics.c ---- */
+/* GET /healthz, GET /readyz, GET /metrics (docs/deploy.md). */
+void metrics_healthz(app_t *a, http_request_t *req, const app_match_t *m);
+void metrics_readyz(app_t *a, http_request_t *req, const app_match_t *m);
+void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m);
+
+/* ---- pool.c ---- */
+/* Runs fn(w) on libuv's pool, then after(w, status) on the loop, with at
+ * most q->limit of q's jobs at once; later ones wait in order. after is
+ * always called (status < 0 when the pool refused). */
+void app_queue_work(app_t *a, app_queue_t *q, uv_work_t *w, uv_work_cb fn, uv_after_work_cb after);
+/* A write of the workspace (an event created, changed or deleted, an
+ * image stored), run off the loop through a->disk, one at a time: run(job)
+ * on a pool thread writes through job->st and keeps its result in the
+ * struct that embeds job; done(job, status) answers on the loop (status
+ * < 0: the pool refused and run did not happen). Without a->disk both run
+ * on the loop, at once. */
+typedef struct app_write app_write_t;
+struct app_write {
+	uv_work_t work;
+	app_t *app;
+	store_t *st;
+	void (*run)(app_write_t *job);
+	void (*done)(app_write_t *job, int status);
+};
+void app_write(app_t *a, app_write_t *job, void (*run)(app_write_t *),
+               void (*done)(app_write_t *, int));
+/* Sets the queues' bounds: hashes on (cores - 1), writes one at a time. */
+void app_queues_init(app_t *a);
+
+/* ---- reactions.c ---- */
+/* POST /api/v1/sessions/:code/reactions {"reaction": "clap"}: counts it for
+ * the presenters; 202, or 409 when the deck has reactions off, 429 when
+ * this participant reacts too often. A route handler (routes.c's table). */
+enum { REACTIONS_BODY_MAX = 256 };
+void reactions_post(app_t *a, http_request_t *req, const app_match_t *m);
+/* The counts since the last call as {"clap": n, ...} (a new reference), and
+ * zero again; NULL when there were none. */
+json_t *reactions_take(session_t *s);
+
 /* ---- auth.c ---- */
 /* The participant for this request: reads or makes the cookie. Fills hex
  * (33 bytes) and key; *set_cookie is a Set-Cookie line or "" (static). */
@@ -320,6 +394,9 @@ void auth_participant(app_t *a, http_request_t *req, char hex[33], uint64_t *key
 int64_t auth_user(app_t *a, http_request_t *req, bool *csrf_ok);
 void auth_csrf(app_t *a, http_request_t *req, char out[65]);
 void auth_login_form(app_t *a, http_request_t *req);
+/* Makes the decoy hash of unknown login names on the pool, so that the
+ * first unknown name takes no longer than any other. */
+void auth_warm(app_t *a);
 void auth_login_link(app_t *a, http_request_t *req);
 void auth_logout(app_t *a, http_request_t *req);
 void auth_sha256(const char *secret, unsigned char out[32]);
@@ -370,6 +447,19 @@ int app_user_add_lang(store_t *st, const char *name, const char *password, const
 		      const char *lang, char *err, size_t errlen);
 int app_user_passwd_lang(store_t *st, const char *name, const char *password, const char *lang,
 			 char *err, size_t errlen);
+/* The steps of those two, so that the server runs the hash on libuv's
+ * thread pool (workspace.c) and the rest on the loop: checking a name and
+ * role (UV_EINVAL and err when bad), hashing (UV_EINVAL bad password,
+ * UV_EIO no memory; any thread), storing a new user (UV_EEXIST name taken,
+ * UV_EIO store failure) or a new hash (UV_ENOENT no such user, UV_EIO). */
+int app_user_check_lang(const char *name, const char *role, const char *lang, char *err,
+                        size_t errlen);
+int app_hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], const char *lang,
+                      char *err, size_t errlen);
+int app_user_store_lang(store_t *st, const char *name, const char *hash, const char *role,
+                        const char *lang, char *err, size_t errlen);
+int app_user_set_hash_lang(store_t *st, const char *name, const char *hash, const char *lang,
+                           char *err, size_t errlen);
 
 /* ---- i18n.c ---- */
 /* The app layer's words: its table of util/i18n.h. */

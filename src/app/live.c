@@ -18,12 +18,21 @@
  * A self-paced session (store.h) has a current slide too, for its presenter
  * screen, but its phones are not on it: they get the state and nothing of
  * that slide (questionnaire.c serves them every question).
+ *
+ * A question with a timer (issue 12) closes its voting by itself: the
+ * countdown starts when the question is open on a live session (a new
+ * slide, or L to open it again) and stops when voting closes for any
+ * reason. The state carries "closes_at" (wall-clock ms), so a phone that
+ * reconnects shows the time left; one loop timer waits for the earliest
+ * deadline of all sessions and closes through live_changed, like the
+ * presenter's L.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/internal.h"
+#include "util/metrics.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -102,6 +111,8 @@ static void build_state(app_t *a, session_t *s)
 	json_object_set_new(slide, "count", json_integer((json_int_t)s->n_slides));
 	char url[512];
 	snprintf(url, sizeof url, "%s/%s", a->public_url, s->row.code);
+	if (s->closes_at)
+		json_object_set_new(slide, "closes_at", json_integer(s->closes_at));
 	json_t *st = json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s}, s:b, s:b, s:o}",
 			       "revision", (json_int_t)s->row.revision, "code", s->row.code,
 			       "status", s->row.status ? "ended" : "live", "mode",
@@ -109,6 +120,8 @@ static void build_state(app_t *a, session_t *s)
 			       "id", (json_int_t)s->row.event_id, "title", s->title, "subtitle",
 			       s->subtitle, "lang", s->lang, "open", s->row.open, "results",
 			       s->row.results, "slide", slide);
+	if (s->reactions)
+		json_object_set_new(st, "reactions", json_true());
 	free(s->state);
 	s->state = json_dumps(st, JSON_COMPACT);
 	json_decref(st);
@@ -287,9 +300,76 @@ static void saved(store_job_t *job)
 	free(sv);
 }
 
+/* Whether the event's deck turns reactions on. The deck was checked when
+ * it was saved; one that no longer parses has them off. */
+static bool deck_says_reactions(const char *md)
+{
+	deck_t *d = NULL;
+	char err[160];
+	if (!md || deck_parse(md, strlen(md), &d, err, sizeof err) < 0)
+		return false;
+	bool on = d->reactions;
+	deck_free(d);
+	return on;
+}
+
+/* ---- the countdown ---- */
+
+static void countdown_arm(app_t *a);
+
+/* Starts or stops s's countdown to match its state; the timer follows. */
+static void countdown_follow(app_t *a, session_t *s)
+{
+	live_slide_t *ls = live_current(s);
+	bool runs = s->row.status == 0 && !s->row.self_paced && s->row.open && ls->s.timer > 0;
+	if (!runs) {
+		s->closes_at = 0;
+		s->countdown_slide = 0;
+	} else if (!s->closes_at || s->countdown_slide != ls->id) {
+		s->closes_at = store_now_ms() + (int64_t)ls->s.timer * 1000;
+		s->countdown_slide = ls->id;
+	}
+	countdown_arm(a);
+}
+
+static void countdown_fire(uv_timer_t *t)
+{
+	app_t *a = t->data;
+	int64_t now = store_now_ms();
+	for (size_t i = 0; i < a->n_sessions; i++) {
+		session_t *s = a->sessions[i];
+		if (s->closes_at && s->closes_at <= now) {
+			s->row.open = false;
+			live_changed(a, s, NULL); /* stops the countdown, saves the state */
+		}
+	}
+	/* The wall clock may have moved under the loop's: what is not yet
+	 * due gets the timer again. */
+	countdown_arm(a);
+}
+
+static void countdown_arm(app_t *a)
+{
+	if (!a->countdown_timer.data)
+		return; /* before live_flush_init: it arms the timer itself */
+	int64_t next = 0;
+	for (size_t i = 0; i < a->n_sessions; i++) {
+		int64_t c = a->sessions[i]->closes_at;
+		if (c && (!next || c < next))
+			next = c;
+	}
+	if (!next) {
+		uv_timer_stop(&a->countdown_timer);
+		return;
+	}
+	int64_t wait = next - store_now_ms();
+	uv_timer_start(&a->countdown_timer, countdown_fire, wait > 0 ? (uint64_t)wait : 0, 0);
+}
+
 void live_changed(app_t *a, session_t *s, http_request_t *req)
 {
 	s->row.revision++;
+	countdown_follow(a, s);
 	build_state(a, s);
 	sse_hub_publish(s->participants, s->state_frame);
 	sse_hub_publish(s->presenters, s->state_frame);
@@ -351,6 +431,15 @@ static void flush(uv_timer_t *t)
 				sse_frame_unref(f);
 			}
 		}
+		json_t *r = reactions_take(s);
+		if (r && sse_hub_count(s->presenters)) {
+			char *d = json_dumps(r, JSON_COMPACT);
+			sse_frame_t *f = sse_frame_event("reactions", -1, "reactions", d);
+			sse_hub_publish(s->presenters, f);
+			sse_frame_unref(f);
+			free(d);
+		}
+		json_decref(r);
 		if (phones_behind(s)) {
 			uint64_t due = s->phones_sent_at + PHONES_INTERVAL_MS;
 			if (now >= due || s->phones_sent_slide != cur->id) {
@@ -388,6 +477,20 @@ void live_flush_init(app_t *a)
 {
 	uv_timer_init(a->loop, &a->flush_timer);
 	a->flush_timer.data = a;
+	uv_timer_init(a->loop, &a->countdown_timer);
+	a->countdown_timer.data = a;
+	/* Started again after a restart: an open question with a timer gets
+	 * its whole time again. The state is new, so its revision grows (a
+	 * phone that reconnects gets it), but it is not saved: the store's
+	 * writer does not run yet, and the next change saves the row anyway. */
+	for (size_t i = 0; i < a->n_sessions; i++) {
+		session_t *s = a->sessions[i];
+		countdown_follow(a, s);
+		if (s->closes_at) {
+			s->row.revision++;
+			build_state(a, s);
+		}
+	}
 }
 
 /* ---- streams ---- */
@@ -513,6 +616,7 @@ int live_reload(app_t *a, session_t *s)
 	s->title = ev.title;
 	s->subtitle = ev.subtitle;
 	s->lang = ev.lang;
+	s->reactions = deck_says_reactions(ev.deck_md);
 	free(ev.deck_md);
 	if (rc < 0)
 		return rc;
@@ -523,6 +627,7 @@ int live_reload(app_t *a, session_t *s)
 void live_retire(app_t *a, session_t *s)
 {
 	map_del(&a->by_code, map_key(strtoull(s->row.code, NULL, 10)));
+	s->closes_at = 0; /* no countdown closes a retired session */
 	if (s->row.status == 0) {
 		s->row.status = 1;
 		s->row.open = false;
@@ -550,6 +655,7 @@ int live_load(app_t *a, const store_session_t *row)
 	s->title = ev.title;
 	s->subtitle = ev.subtitle;
 	s->lang = ev.lang;
+	s->reactions = deck_says_reactions(ev.deck_md);
 	free(ev.deck_md);
 	int rc = load_slides(s, rows, n);
 	if (rc < 0) {
@@ -570,6 +676,9 @@ int live_load(app_t *a, const store_session_t *row)
 	s->participants = sse_hub_new();
 	s->presenters = sse_hub_new();
 	s->moderators = sse_hub_new();
+	sse_hub_set_gauge(s->participants, METRIC_STREAMS_PARTICIPANT);
+	sse_hub_set_gauge(s->presenters, METRIC_STREAMS_PRESENTER);
+	sse_hub_set_gauge(s->moderators, METRIC_STREAMS_MODERATOR);
 	build_state(a, s);
 	a->sessions = xrealloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
 	map_put(&a->by_code, map_key(strtoull(s->row.code, NULL, 10)), (int64_t)a->n_sessions);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "util/xalloc.h"
 
 /* The image type from its first bytes; NULL when it is none we take. */
 static const char *sniff(const unsigned char *p, size_t n, const char **ext)
@@ -21,6 +22,42 @@ static const char *sniff(const unsigned char *p, size_t n, const char **ext)
 	if (n >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
 		return *ext = "webp", "image/webp";
 	return NULL;
+}
+
+/* Storing an image writes up to 5 MiB and commits: off the loop, through
+ * app_write (issue 11). */
+typedef struct image_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t event_id;
+	const char *type; /* static */
+	char name[48];
+	int rc;
+} image_write_t;
+
+static void upload_run(app_write_t *job)
+{
+	image_write_t *w = (image_write_t *)job;
+	w->rc =
+	    store_media_put(job->st, w->event_id, w->name, w->type, w->req->body, w->req->body_len);
+}
+
+static void upload_done(app_write_t *job, int status)
+{
+	image_write_t *w = (image_write_t *)job;
+	http_request_t *req = w->req;
+	if (status < 0 || w->rc != STORE_OK) {
+		http_respond_error(req, 503, "unavailable", tr_req(req, "images.not_stored"), NULL);
+	} else {
+		char url[96], md[128];
+		snprintf(url, sizeof url, "/media/%lld/%s", (long long)w->event_id, w->name);
+		snprintf(md, sizeof md, "![](%s)", url);
+		http_respond_json(req, 201,
+		                  json_pack("{s:s, s:s, s:s, s:I}", "url", url, "markdown", md,
+		                            "type", w->type, "bytes", (json_int_t)req->body_len),
+		                  NULL);
+	}
+	free(w);
 }
 
 void media_upload(app_t *a, http_request_t *req, const app_match_t *m)
@@ -40,20 +77,17 @@ void media_upload(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	}
 	unsigned char h[16];
-	char hex[33], name[48], url[96], md[128];
+	char hex[33], name[48];
 	crypto_generichash(h, sizeof h, (const unsigned char *)req->body, req->body_len, NULL, 0);
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 	snprintf(name, sizeof name, "%s.%s", hex, ext);
-	if (store_media_put(a->store, event_id, name, type, req->body, req->body_len) != STORE_OK) {
-		http_respond_error(req, 503, "unavailable", tr_req(req, "images.not_stored"), NULL);
-		return;
-	}
-	snprintf(url, sizeof url, "/media/%lld/%s", (long long)event_id, name);
-	snprintf(md, sizeof md, "![](%s)", url);
-	http_respond_json(req, 201,
-			  json_pack("{s:s, s:s, s:s, s:I}", "url", url, "markdown", md, "type", type,
-				    "bytes", (json_int_t)req->body_len),
-			  NULL);
+	image_write_t *w = xcalloc(1, sizeof *w);
+	w->req = req;
+	w->event_id = event_id;
+	w->type = type;
+	snprintf(w->name, sizeof w->name, "%s", name);
+	/* the body stays the request's until it is answered (upload_done) */
+	app_write(a, &w->job, upload_run, upload_done);
 }
 
 void media_serve(app_t *a, http_request_t *req, const app_match_t *m)

@@ -18,6 +18,7 @@
 #include "app/internal.h"
 #include "model/answer.h"
 #include "util/file.h"
+#include "util/log.h"
 #include "util/html.h"
 #include "util/qr.h"
 #include "util/xalloc.h"
@@ -47,6 +48,31 @@ static const char *type_of(const char *name)
 	return "application/octet-stream";
 }
 
+static bool is_compressed(const char *name)
+{
+	size_t n = strlen(name);
+	return (n > 3 && strcmp(name + n - 3, ".gz") == 0) ||
+	       (n > 3 && strcmp(name + n - 3, ".br") == 0);
+}
+
+/* path + ext, when it exists and is not older than path (a stale variant
+ * would serve last version's bytes: it is left out, with a warning). */
+static char *read_variant(const char *path, const char *ext, const struct stat *orig, size_t *len)
+{
+	char vpath[2100];
+	struct stat sb;
+	snprintf(vpath, sizeof vpath, "%s%s", path, ext);
+	if (stat(vpath, &sb) < 0)
+		return NULL;
+	if (sb.st_mtim.tv_sec < orig->st_mtim.tv_sec ||
+	    (sb.st_mtim.tv_sec == orig->st_mtim.tv_sec &&
+	     sb.st_mtim.tv_nsec < orig->st_mtim.tv_nsec)) {
+		log_warn("%s is older than the file it compresses: not served (run make)", vpath);
+		return NULL;
+	}
+	return file_read(vpath, STATIC_MAX_BYTES, len);
+}
+
 /* Adds every regular file under dir (one level of subfolders) as prefix/name. */
 static void load_statics(app_t *a, const char *dir, const char *prefix)
 {
@@ -63,6 +89,8 @@ static void load_statics(app_t *a, const char *dir, const char *prefix)
 		struct stat sb;
 		if (stat(path, &sb) < 0)
 			continue;
+		if (is_compressed(e->d_name))
+			continue; /* a variant of another file: read with it */
 		if (S_ISDIR(sb.st_mode)) {
 			if (!*prefix) {
 				char sub[520];
@@ -86,6 +114,10 @@ static void load_statics(app_t *a, const char *dir, const char *prefix)
 		char hex[17];
 		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
 		snprintf(f->etag, sizeof f->etag, "\"%s\"", hex);
+		f->gz = read_variant(path, ".gz", &sb, &f->gz_len);
+		f->br = read_variant(path, ".br", &sb, &f->br_len);
+		snprintf(f->etag_gz, sizeof f->etag_gz, "\"%s-gz\"", hex);
+		snprintf(f->etag_br, sizeof f->etag_br, "\"%s-br\"", hex);
 	}
 	closedir(d);
 }
@@ -137,24 +169,52 @@ void pages_free(app_t *a)
 	for (size_t i = 0; i < a->n_statics; i++) {
 		free(a->statics[i].path);
 		free(a->statics[i].data);
+		free(a->statics[i].gz);
+		free(a->statics[i].br);
 	}
 	free(a->statics);
 }
 
+/* Whether If-None-Match (a tag, a list of tags, or "*") names etag. */
+static bool etag_matches(const char *inm, const char *etag)
+{
+	if (!inm)
+		return false;
+	if (strcmp(inm, "*") == 0)
+		return true;
+	size_t n = strlen(etag);
+	for (const char *p = strstr(inm, etag); p; p = strstr(p + 1, etag))
+		if ((p == inm || p[-1] == ' ' || p[-1] == ',') &&
+		    (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/* Serves the smallest representation the client accepts: Brotli, gzip, or
+ * the bytes as they are; "Vary: Accept-Encoding" tells caches so. */
 bool pages_static(app_t *a, http_request_t *req, const char *name)
 {
 	for (size_t i = 0; i < a->n_statics; i++) {
 		static_file_t *f = &a->statics[i];
 		if (strcmp(f->path, name) != 0)
 			continue;
-		char hdr[200];
-		snprintf(hdr, sizeof hdr, "Cache-Control: public, max-age=300\r\nETag: %s\r\n",
-			 f->etag);
-		const char *inm = http_header(req, "If-None-Match");
-		if (inm && strcmp(inm, f->etag) == 0)
+		unsigned ok = http_accept_encoding(http_header(req, "Accept-Encoding"));
+		const char *body = f->data, *etag = f->etag, *coding = NULL;
+		size_t len = f->len;
+		if (f->br && (ok & HTTP_ENC_BR) && f->br_len < len) {
+			body = f->br, len = f->br_len, etag = f->etag_br, coding = "br";
+		} else if (f->gz && (ok & HTTP_ENC_GZIP) && f->gz_len < len) {
+			body = f->gz, len = f->gz_len, etag = f->etag_gz, coding = "gzip";
+		}
+		char hdr[300];
+		snprintf(
+		    hdr, sizeof hdr, "Cache-Control: public, max-age=300\r\nETag: %s\r\n%s%s%s%s",
+		    etag, f->gz || f->br ? "Vary: Accept-Encoding\r\n" : "",
+		    coding ? "Content-Encoding: " : "", coding ? coding : "", coding ? "\r\n" : "");
+		if (etag_matches(http_header(req, "If-None-Match"), etag))
 			http_respond(req, 304, NULL, hdr, "", 0);
 		else
-			http_respond(req, 200, f->type, hdr, f->data, f->len);
+			http_respond(req, 200, f->type, hdr, body, len);
 		return true;
 	}
 	return false;
@@ -400,8 +460,8 @@ static void results_choice(buf_t *b, const char *lang, const live_slide_t *ls, j
 	json_array_foreach (json_object_get(t, "options"), i, it) {
 		json_int_t pct = json_integer_value(json_object_get(it, "percent"));
 		html_printf(b,
-		            "<li>%s: %lld%% (%lld)<meter min=\"0\" max=\"100\" value=\"%lld\">"
-		            "</meter></li>",
+		            "<li dir=auto>%s: %lld%% (%lld)"
+		            "<meter min=\"0\" max=\"100\" value=\"%lld\"></meter></li>",
 		            json_string_value(json_object_get(it, "label")), (long long)pct,
 		            (long long)json_integer_value(json_object_get(it, "count")),
 		            (long long)pct);
@@ -416,7 +476,8 @@ static void results_cloud(buf_t *b, const char *lang, const live_slide_t *ls, js
 	json_t *it;
 	html_printf(b, "<ul class=\"result-list\">");
 	json_array_foreach (json_object_get(t, "words"), i, it)
-		html_printf(b, "<li>%s (%lld)</li>", json_string_value(json_object_get(it, "text")),
+		html_printf(b, "<li dir=auto>%s (%lld)</li>",
+		            json_string_value(json_object_get(it, "text")),
 		            (long long)json_integer_value(json_object_get(it, "count")));
 	html_printf(b, "</ul>");
 }
@@ -429,7 +490,7 @@ static void results_scale(buf_t *b, const char *lang, const live_slide_t *ls, js
 	html_printf(b, "<ul class=\"result-list\">");
 	json_array_foreach (json_object_get(t, "statements"), i, it) {
 		json_t *mean = json_object_get(it, "mean");
-		html_printf(b, "<li>%s: ", json_string_value(json_object_get(it, "text")));
+		html_printf(b, "<li dir=auto>%s: ", json_string_value(json_object_get(it, "text")));
 		if (json_is_number(mean)) {
 			html_printf(b, "%s ", tr(lang, "results.mean"));
 			put_decimal(b, lang, json_number_value(mean));
@@ -451,7 +512,7 @@ static void results_rank(buf_t *b, const char *lang, const live_slide_t *ls, jso
 	html_printf(b, "<ol class=\"result-list\">");
 	json_array_foreach (json_object_get(t, "options"), i, it) {
 		json_t *mean = json_object_get(it, "mean");
-		html_printf(b, "<li>%s", json_string_value(json_object_get(it, "label")));
+		html_printf(b, "<li dir=auto>%s", json_string_value(json_object_get(it, "label")));
 		if (json_is_number(mean)) {
 			html_printf(b, " (%s ", tr(lang, "results.place"));
 			put_decimal(b, lang, json_number_value(mean));
@@ -469,7 +530,8 @@ static void results_open(buf_t *b, const char *lang, const live_slide_t *ls, jso
 	json_t *it, *items = json_object_get(t, "items");
 	html_printf(b, "<ul class=\"result-answers\">");
 	json_array_foreach (items, i, it)
-		html_printf(b, "<li>%s</li>", json_string_value(json_object_get(it, "text")));
+		html_printf(b, "<li dir=auto>%s</li>",
+		            json_string_value(json_object_get(it, "text")));
 	html_printf(b, "</ul>");
 	long long more = (long long)answers - (long long)json_array_size(items);
 	if (more == 1)
@@ -492,7 +554,7 @@ static void after_form_qa(buf_t *b, const session_t *s, const live_slide_t *ls, 
 	html_printf(b, "<ul class=\"qa-list\">");
 	json_array_foreach (items, i, it) {
 		html_printf(b,
-		            "<li><span class=\"qa-text\">%s</span> <form method=\"post\" "
+		            "<li><span class=\"qa-text\" dir=auto>%s</span> <form method=\"post\" "
 		            "action=\"/%s\" class=\"upvote\">"
 		            "<input type=\"hidden\" name=\"id\" value=\"%s%zu\">"
 		            "<input type=\"hidden\" name=\"slide\" value=\"%lld\">"
@@ -648,7 +710,7 @@ static void render_mine(buf_t *b, session_t *s, live_slide_t *ls, uint64_t key)
 	            tr(s->lang, n > 1 ? "self.mine_many" : "self.mine_one"));
 	json_array_foreach (mine, i, m) {
 		char *text = answer_text(&ls->s, json_object_get(m, "value"));
-		html_printf(b, "<li>%s", text);
+		html_printf(b, "<li dir=auto>%s", text);
 		if (json_is_true(json_object_get(m, "held")))
 			html_printf(b, " <span class=\"mine-held\">(%s)</span>",
 			            tr(s->lang, "self.held"));

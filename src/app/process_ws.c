@@ -153,8 +153,68 @@ static void ws_error(http_request_t *req, int status, const char *code, const ch
 	http_respond_error(req, status, code, tr_req(req, key), NULL);
 }
 
+/* Submits the process's new configuration (next and slug become the
+ * job's); save_done answers req. */
+static void save_submit(app_t *a, http_request_t *req, int64_t event_id, process_t *next,
+                        char *slug, bool published, int64_t session_id)
+{
+	process_t *p = process_by_event(a, event_id);
+	save_job_t *sj = xcalloc(1, sizeof *sj);
+	sj->job.kind = STORE_JOB_PROCESS;
+	sj->job.done = save_done;
+	sj->job.u.process.event_id = event_id;
+	sj->job.u.process.session_id = session_id;
+	sj->job.u.process.slug = slug;
+	sj->job.u.process.published = published;
+	sj->job.u.process.at_ms = store_now_ms();
+	json_t *cfg = process__config_json(next);
+	sj->job.u.process.config = json_dumps(cfg, JSON_COMPACT);
+	json_decref(cfg);
+	sj->app = a;
+	sj->req = req;
+	sj->next = next;
+	if (p)
+		p->saving = true;
+	store_submit(a->store, &sj->job);
+}
+
+/* The online channel made on first publishing, through app_write. */
+typedef struct online_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t event_id;
+	process_t *next;
+	char *slug;
+	bool published;
+	store_session_t s;
+	int rc;
+} online_write_t;
+
+static void online_run(app_write_t *job)
+{
+	online_write_t *w = (online_write_t *)job;
+	w->rc = store_session_create_mode(job->st, w->event_id, 6, true, &w->s);
+}
+
+static void online_done(app_write_t *job, int status)
+{
+	online_write_t *w = (online_write_t *)job;
+	app_t *a = job->app;
+	if (status < 0 || w->rc != STORE_OK || live_load(a, &w->s) < 0) {
+		process_t *p = process_by_event(a, w->event_id);
+		if (p)
+			p->saving = false;
+		process__free(w->next);
+		free(w->slug);
+		ws_error(w->req, 503, "unavailable", "events.session_not_started");
+	} else {
+		save_submit(a, w->req, w->event_id, w->next, w->slug, w->published, w->s.id);
+	}
+	free(w);
+}
+
 /* PUT /api/v1/events/:event/process {"published", "slug", "description",
- * "premoderate", "phases", "topics"} */
+ * "premoderate", "retention", "phases", "topics"} */
 void process_ws_put(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	process_t *p = process_by_event(a, m->id);
@@ -204,42 +264,28 @@ void process_ws_put(app_t *a, http_request_t *req, const app_match_t *m)
 	json_decref(b);
 	/* The online channel: the event's self-paced session, started on
 	 * first publishing (as "open online" does) and kept after. */
-	int64_t session_id = p ? p->session_id : 0;
 	session_t *s = p ? process_session(a, p) : NULL;
 	for (size_t i = 0; !s && i < a->n_sessions; i++)
 		if (a->sessions[i]->row.event_id == m->id && a->sessions[i]->row.self_paced &&
 		    a->sessions[i]->row.status == 0)
 			s = a->sessions[i];
-	if (!s && published) {
-		store_session_t row;
-		if (store_session_create_mode(a->store, m->id, 6, true, &row) != STORE_OK ||
-		    live_load(a, &row) < 0) {
-			process__free(next);
-			free(slug_copy);
-			ws_error(req, 503, "unavailable", "events.session_not_started");
-			return;
-		}
-		s = live_find(a, row.code);
-	}
-	if (s)
-		session_id = s->row.id;
-	save_job_t *sj = xcalloc(1, sizeof *sj);
-	sj->job.kind = STORE_JOB_PROCESS;
-	sj->job.done = save_done;
-	sj->job.u.process.event_id = m->id;
-	sj->job.u.process.session_id = session_id;
-	sj->job.u.process.slug = slug_copy;
-	sj->job.u.process.published = published;
-	sj->job.u.process.at_ms = store_now_ms();
-	json_t *cfg = process__config_json(next);
-	sj->job.u.process.config = json_dumps(cfg, JSON_COMPACT);
-	json_decref(cfg);
-	sj->app = a;
-	sj->req = req;
-	sj->next = next;
 	if (p)
 		p->saving = true;
-	store_submit(a->store, &sj->job);
+	if (!s && published) {
+		/* a write of the workspace: off the loop (app_write) */
+		online_write_t *w = xcalloc(1, sizeof *w);
+		*w = (online_write_t){.req = req,
+		                      .event_id = m->id,
+		                      .next = next,
+		                      .slug = slug_copy,
+		                      .published = published};
+		app_write(a, &w->job, online_run, online_done);
+		return;
+	}
+	save_submit(a, req, m->id, next, slug_copy, published,
+	            s   ? s->row.id
+	            : p ? p->session_id
+	                : 0);
 }
 
 /* POST /api/v1/events/:event/process/reactions {"topic", "parent", "text",

@@ -33,6 +33,7 @@
 #include "report/report.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/xalloc.h"
 
 enum { REPORT_MAX_BYTES = 512 * 1024 * 1024 };
@@ -168,6 +169,7 @@ static void rendered(uv_work_t *work, int status)
 {
 	report_work_t *w = work->data;
 	w->app->pool_jobs--;
+	metrics_add(METRIC_REPORT_JOBS, -1);
 	if (status == 0 && w->rc == 0) {
 		char head[256];
 		snprintf(head, sizeof head, "Content-Disposition: attachment; filename=\"%s\"\r\n",
@@ -224,4 +226,6 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 		return;
 	}
 	a->pool_jobs++;
+	metrics_inc(METRIC_REPORT_JOBS);
+	metrics_inc(METRIC_REPORT_JOBS_TOTAL);
 }

@@ -362,7 +362,12 @@ static void participant_page(app_t *a, http_request_t *req, const app_match_t *m
 	uint64_t key;
 	auth_participant(a, req, hex, &key, cookie);
 	bool ok = http_query(req, "sent", sent, sizeof sent) > 0;
-	pages_participant(a, s, req, 200, ok ? tr(s->lang, "form.sent") : NULL, false, cookie);
+	/* held=1: the answer waits for a moderator, and the page says so (issue 12) */
+	char held_v[4];
+	bool held = http_query(req, "held", held_v, sizeof held_v) > 0;
+	pages_participant(a, s, req, 200,
+	                  ok ? tr(s->lang, held ? "form.sent_held" : "form.sent") : NULL, false,
+	                  cookie);
 }
 
 static void participant_post(app_t *a, http_request_t *req, const app_match_t *m)
@@ -399,6 +404,8 @@ const app_route_t app_routes[] = {
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/results/stream", session_results_stream,
               APP_ROLE_MODERATOR),
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/report", session_report, APP_ROLE_MODERATOR),
+    APP_ROUTE(APP_POST, "/api/v1/sessions/:code/reactions", reactions_post, APP_ROLE_ANYONE,
+              .body_max = REACTIONS_BODY_MAX),
     /* an unknown path of a session still costs a look-up */
     APP_ROUTE(APP_ANY, "/api/v1/sessions/:code/*", session_not_found, APP_ROLE_ANYONE,
               .flags = APP_R_FALLBACK),
@@ -452,6 +459,10 @@ const app_route_t app_routes[] = {
               .flags = APP_R_PAGE | APP_R_ENDED),
     APP_ROUTE(APP_GET, "/media/*", media_serve, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/static/*", static_file, APP_ROLE_ANYONE),
+    /* operations (metrics.c, docs/deploy.md): no login; /metrics checks its token */
+    APP_ROUTE(APP_GET, "/healthz", metrics_healthz, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/readyz", metrics_readyz, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/metrics", metrics_get_page, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/:code", participant_page, APP_ROLE_ANYONE,
               .flags = APP_R_PAGE | APP_R_ENDED),
     APP_ROUTE(APP_POST, "/:code", participant_post, APP_ROLE_ANYONE,
@@ -753,8 +764,13 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 	a->budget = (bucket_set_t)BUCKET_SET(20, 500);
 	a->lookups = (bucket_set_t)BUCKET_SET(60, 1000);
 	a->logins = (bucket_set_t)BUCKET_SET(5, 30000);
+	a->reacts = (bucket_set_t)BUCKET_SET(5, 1000);
 	snprintf(a->web_dir, sizeof a->web_dir, "%s", opt->web_dir);
 	snprintf(a->public_url, sizeof a->public_url, "%s", opt->public_url);
+	snprintf(a->metrics_token, sizeof a->metrics_token, "%s",
+	         opt->metrics_token ? opt->metrics_token : "");
+	a->metrics_local = opt->metrics_local;
+	app_queues_init(a);
 	crypto_generichash(a->hash_key, sizeof a->hash_key, (const unsigned char *)"seen", 4,
 	                   store_secret(st), 32);
 	a->filter = filter_new();
@@ -781,12 +797,18 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	if (opt->db_path && store_open(opt->db_path, &a->disk, err, errlen) != STORE_OK) {
+		app_free(a);
+		return UV_EIO;
+	}
+	/* last of what can fail: it starts the retention's timer */
 	if (process_load_all(a) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the processes: %s", store_errmsg(st));
 		app_free(a);
 		return UV_EIO;
 	}
 	live_flush_init(a);
+	auth_warm(a);
 	*out = a;
 	return 0;
 }
@@ -802,9 +824,11 @@ void app_free(app_t *a)
 	bucket_free(&a->budget);
 	bucket_free(&a->lookups);
 	bucket_free(&a->logins);
+	bucket_free(&a->reacts);
 	process_free_all(a);
 	pages_free(a);
 	filter_free(a->filter);
+	store_close(a->disk);
 	free(a);
 }
 
@@ -813,6 +837,8 @@ void app_stop(app_t *a)
 	atomic_store(&a->stopping, true);
 	if (a->flush_timer.data)
 		uv_close((uv_handle_t *)&a->flush_timer, NULL);
+	if (a->countdown_timer.data)
+		uv_close((uv_handle_t *)&a->countdown_timer, NULL);
 	if (a->retention_timer.data)
 		uv_close((uv_handle_t *)&a->retention_timer, NULL);
 }

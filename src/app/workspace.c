@@ -6,14 +6,20 @@
  * login, the caller's access to the event, the CSRF token of changes and
  * the body limit (see app_route_t in internal.h).
  *
- * These calls are rare and small, so they use the store's synchronous
- * functions on the loop; answers never go this way.
+ * These calls are rare and small, so they read through the store's
+ * synchronous functions on the loop; answers never go this way. Their
+ * writes, which wait for a flush or a lock, go through app_write (the
+ * thread pool, a connection of their own). Password hashing is
+ * not small (Argon2id: a quarter of a second on purpose): it runs on
+ * libuv's thread pool (pw_work below), or six wrong passwords would stall
+ * every stream and page for a second and a half (issue 11).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/internal.h"
+#include "util/metrics.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 
@@ -82,6 +88,107 @@ static void me(app_t *a, http_request_t *req, const app_match_t *m)
 	    req, 200, json_pack("{s:s, s:s, s:s}", "name", name, "role", role, "csrf", csrf), NULL);
 }
 
+/* ---- passwords, on the thread pool ---- */
+
+typedef struct pw_work {
+	app_write_t job; /* first: the store step gets &job (app_write) */
+	uv_work_t work;
+	app_t *app;
+	http_request_t *req;
+	bool change;       /* me/password: check current first; else a new user */
+	char *stored;      /* the user's hash (change) */
+	char current[256]; /* wiped on the pool */
+	char password[256]; /* wiped on the pool */
+	char name[128], role[32], lang[4];
+	char hash[crypto_pwhash_STRBYTES];
+	bool current_ok;
+	int rc; /* of app_hash_password */
+	char msg[256];
+} pw_work_t;
+
+static void pw_run(uv_work_t *w)
+{
+	pw_work_t *p = w->data;
+	if (p->change) {
+		metrics_inc(METRIC_PASSWORD_HASHES);
+		p->current_ok = p->stored && crypto_pwhash_str_verify(p->stored, p->current,
+		                                                      strlen(p->current)) == 0;
+	}
+	if (!p->change || p->current_ok)
+		p->rc = app_hash_password(p->password, p->hash, p->lang, p->msg, sizeof p->msg);
+	sodium_memzero(p->current, sizeof p->current);
+	sodium_memzero(p->password, sizeof p->password);
+}
+
+/* Answers with rc of app_hash_password or of the store, then frees p. */
+static void pw_answer(pw_work_t *p, int rc)
+{
+	http_request_t *req = p->req;
+	if (rc == 0 && p->change)
+		http_respond(req, 204, NULL, NULL, "", 0);
+	else if (rc == 0)
+		http_respond_json(req, 201,
+		                  json_pack("{s:s, s:s}", "name", p->name, "role", p->role), NULL);
+	else
+		err(req, rc == UV_EEXIST ? 409 : rc == UV_EIO || rc == UV_ENOENT ? 503 : 400,
+		    rc == UV_EEXIST ? "exists"
+		    : rc == UV_EIO || rc == UV_ENOENT ? "unavailable"
+		                                      : "invalid",
+		    p->msg);
+	sodium_memzero(p->hash, sizeof p->hash);
+	free(p->stored);
+	free(p);
+}
+
+/* The store step, through app_write like every workspace write. */
+static void pw_store_run(app_write_t *job)
+{
+	pw_work_t *p = (pw_work_t *)job;
+	p->rc = p->change ? app_user_set_hash_lang(job->st, p->name, p->hash, p->lang, p->msg,
+	                                           sizeof p->msg)
+	                  : app_user_store_lang(job->st, p->name, p->hash, p->role, p->lang, p->msg,
+	                                        sizeof p->msg);
+}
+
+static void pw_store_done(app_write_t *job, int status)
+{
+	pw_work_t *p = (pw_work_t *)job;
+	if (status < 0) {
+		p->rc = UV_EIO;
+		snprintf(p->msg, sizeof p->msg, "%s", "api.change_not_saved");
+	}
+	pw_answer(p, p->rc);
+}
+
+static void pw_done(uv_work_t *w, int status)
+{
+	pw_work_t *p = w->data;
+	app_t *a = p->app;
+	a->pool_jobs--;
+	if (status < 0) {
+		snprintf(p->msg, sizeof p->msg, "%s", "api.change_not_saved");
+		pw_answer(p, UV_EIO);
+	} else if (p->change && !p->current_ok) {
+		err(p->req, 403, "wrong_password", "users.wrong_current");
+		sodium_memzero(p->hash, sizeof p->hash);
+		free(p->stored);
+		free(p);
+	} else if (p->rc < 0) {
+		pw_answer(p, p->rc);
+	} else {
+		app_write(a, &p->job, pw_store_run, pw_store_done);
+	}
+}
+
+/* Queues p for the pool (a->hashes); pw_done answers. */
+static void pw_queue(app_t *a, pw_work_t *p)
+{
+	p->app = a;
+	p->work.data = p;
+	a->pool_jobs++;
+	app_queue_work(a, &a->hashes, &p->work, pw_run, pw_done);
+}
+
 static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char name[128] = "", role[32] = "";
@@ -91,21 +198,24 @@ static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	const char *cur = json_string_value(json_object_get(j, "current"));
 	const char *new = json_string_value(json_object_get(j, "new"));
-	char *hash = NULL, msg[256];
 	int64_t id;
 	if (!cur || !new) {
 		err(req, 400, "invalid", "users.expected_passwords");
-	} else if (store_user_get(a->store, name, &id, &hash) != STORE_OK ||
-		   crypto_pwhash_str_verify(hash, cur, strlen(cur)) != 0) {
-		err(req, 403, "wrong_password", "users.wrong_current");
-	} else if (app_user_passwd_lang(a->store, name, new, tr_req_lang(req), msg, sizeof msg) <
-		   0) {
-		err(req, 400, "invalid", msg);
-	} else {
-		http_respond(req, 204, NULL, NULL, "", 0);
+		json_decref(j);
+		return;
 	}
-	free(hash);
+	pw_work_t *p = xcalloc(1, sizeof *p);
+	p->req = req;
+	p->change = true;
+	/* an unknown user still costs a check: NULL stored fails it */
+	if (store_user_get(a->store, name, &id, &p->stored) != STORE_OK)
+		p->stored = NULL;
+	snprintf(p->current, sizeof p->current, "%s", cur);
+	snprintf(p->password, sizeof p->password, "%s", new);
+	snprintf(p->name, sizeof p->name, "%s", name);
+	snprintf(p->lang, sizeof p->lang, "%s", tr_req_lang(req));
 	json_decref(j);
+	pw_queue(a, p);
 }
 
 static void add_user(const char *name, const char *role, int64_t created, void *arg)
@@ -130,18 +240,21 @@ static void users_add(app_t *a, http_request_t *req, const app_match_t *m)
 	const char *pw = json_string_value(json_object_get(j, "password"));
 	const char *r = json_string_value(json_object_get(j, "role"));
 	char msg[256];
-	int rc = n && pw ? app_user_add_lang(a->store, n, pw, r ? r : "facilitator",
-	                                     tr_req_lang(req), msg, sizeof msg)
-	                 : UV_EINVAL;
-	if (!n || !pw)
-		snprintf(msg, sizeof msg, "users.expected_user");
-	if (rc == 0)
-		http_respond_json(req, 201,
-		                  json_pack("{s:s, s:s}", "name", n, "role", r ? r : "facilitator"),
-		                  NULL);
-	else
-		err(req, rc == UV_EEXIST ? 409 : rc == UV_EIO ? 503 : 400,
-		    rc == UV_EEXIST ? "exists" : rc == UV_EIO ? "unavailable" : "invalid", msg);
+	if (!n || !pw) {
+		err(req, 400, "invalid", "users.expected_user");
+	} else if (app_user_check_lang(n, r ? r : "facilitator", tr_req_lang(req), msg,
+	                               sizeof msg) < 0) {
+		err(req, 400, "invalid", msg);
+	} else {
+		/* the hash on the pool (pw_run), the rest in pw_done */
+		pw_work_t *p = xcalloc(1, sizeof *p);
+		p->req = req;
+		snprintf(p->password, sizeof p->password, "%s", pw);
+		snprintf(p->name, sizeof p->name, "%s", n);
+		snprintf(p->role, sizeof p->role, "%s", r ? r : "facilitator");
+		snprintf(p->lang, sizeof p->lang, "%s", tr_req_lang(req));
+		pw_queue(a, p);
+	}
 	json_decref(j);
 }
 
@@ -156,6 +269,31 @@ static bool path_name(const app_match_t *m, char *out, size_t outlen)
 	return true;
 }
 
+typedef struct user_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	char name[256];
+	int rc;
+} user_write_t;
+
+static void user_del_run(app_write_t *job)
+{
+	user_write_t *w = (user_write_t *)job;
+	w->rc = store_user_del(job->st, w->name);
+}
+
+static void user_del_done(app_write_t *job, int status)
+{
+	user_write_t *w = (user_write_t *)job;
+	if (status == 0 && w->rc == STORE_OK)
+		http_respond(w->req, 204, NULL, NULL, "", 0);
+	else if (status == 0 && w->rc == STORE_NOTFOUND)
+		err(w->req, 404, "not_found", "users.no_such");
+	else
+		err(w->req, 503, "unavailable", "api.change_not_saved");
+	free(w);
+}
+
 static void users_del(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char name[128], role[32], target[256];
@@ -168,13 +306,10 @@ static void users_del(app_t *a, http_request_t *req, const app_match_t *m)
 		err(req, 409, "self", "users.not_self");
 		return;
 	}
-	int rc = store_user_del(a->store, target);
-	if (rc == STORE_OK)
-		http_respond(req, 204, NULL, NULL, "", 0);
-	else if (rc == STORE_NOTFOUND)
-		err(req, 404, "not_found", "users.no_such");
-	else
-		err(req, 503, "unavailable", "api.change_not_saved");
+	user_write_t *w = xcalloc(1, sizeof *w);
+	w->req = req;
+	snprintf(w->name, sizeof w->name, "%s", target);
+	app_write(a, &w->job, user_del_run, user_del_done);
 }
 
 /* ---- events ---- */
@@ -279,6 +414,100 @@ static void events_list(app_t *a, http_request_t *req, const app_match_t *m)
 	http_respond_json(req, 200, json_pack("{s:o}", "events", list), NULL);
 }
 
+/*
+ * The writes of events (created, changed, deleted) run through app_write:
+ * on the thread pool, on a connection of their own, so that a commit's
+ * flush or a lock held elsewhere makes only this request wait, never the
+ * loop (issue 11). The checks before and the answer after stay on the loop.
+ */
+typedef struct event_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	json_t *body; /* update: the request's JSON, deck and summary in it */
+	char *md;     /* create: the deck, owned */
+	const char *deck, *summary;
+	int64_t user, from, id;
+	int level;
+	int rc, summary_rc;
+	char lang[4];
+	char msg[512];
+} event_write_t;
+
+static void create_run(app_write_t *job)
+{
+	event_write_t *e = (event_write_t *)job;
+	e->rc = app_event_create_lang(job->st, e->md, strlen(e->md), e->user, &e->id, e->lang,
+	                              e->msg, sizeof e->msg);
+	if (e->rc == 0 && e->from)
+		store_media_copy(job->st, e->from, e->id); /* the copy shows the same images */
+}
+
+static void create_done(app_write_t *job, int status)
+{
+	event_write_t *e = (event_write_t *)job;
+	if (status < 0)
+		e->rc = UV_EIO, snprintf(e->msg, sizeof e->msg, "%s", "api.change_not_saved");
+	if (e->rc == UV_EINVAL)
+		bad_deck(e->req, e->msg);
+	else if (e->rc < 0)
+		err(e->req, 503, "unavailable", e->msg);
+	else
+		respond_event(job->app, e->req, 201, e->id, ACCESS_OWNER);
+	free(e->md);
+	free(e);
+}
+
+static void update_run(app_write_t *job)
+{
+	event_write_t *e = (event_write_t *)job;
+	if (e->deck)
+		e->rc = app_event_set_deck_lang(job->st, e->id, e->deck, strlen(e->deck), e->lang,
+		                                e->msg, sizeof e->msg);
+	if (e->rc == 0 && e->summary)
+		e->summary_rc = store_event_set_summary(job->st, e->id, e->summary);
+}
+
+static void update_done(app_write_t *job, int status)
+{
+	event_write_t *e = (event_write_t *)job;
+	app_t *a = job->app;
+	if (status < 0)
+		e->rc = UV_EIO, snprintf(e->msg, sizeof e->msg, "%s", "api.change_not_saved");
+	if (e->rc == UV_EINVAL) {
+		bad_deck(e->req, e->msg);
+	} else if (e->rc < 0) {
+		err(e->req, 409, "has_answers", e->msg);
+	} else {
+		if (e->deck)
+			for (size_t i = 0; i < a->n_sessions; i++)
+				if (a->sessions[i]->row.event_id == e->id &&
+				    a->sessions[i]->row.status == 0)
+					live_reload(a, a->sessions[i]);
+		if (e->summary && e->summary_rc != STORE_OK)
+			err(e->req, 503, "unavailable", "events.summary_not_saved");
+		else
+			respond_event(a, e->req, 200, e->id, e->level);
+	}
+	json_decref(e->body);
+	free(e);
+}
+
+static void delete_run(app_write_t *job)
+{
+	event_write_t *e = (event_write_t *)job;
+	e->rc = store_event_delete(job->st, e->id);
+}
+
+static void delete_done(app_write_t *job, int status)
+{
+	event_write_t *e = (event_write_t *)job;
+	if (status < 0 || e->rc != STORE_OK)
+		err(e->req, 503, "unavailable", "events.not_deleted");
+	else
+		http_respond(e->req, 204, NULL, NULL, "", 0);
+	free(e);
+}
+
 static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	int64_t user = m->user;
@@ -294,7 +523,7 @@ static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
 	const char *deck = json_string_value(json_object_get(j, "deck"));
 	json_t *title = json_object_get(j, "title");
 	json_t *dup = json_object_get(j, "duplicate");
-	char *md = NULL, msg[512];
+	char *md = NULL;
 	if (deck) {
 		md = xstrdup(deck);
 	} else if (json_is_string(title)) {
@@ -331,18 +560,13 @@ static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
 			       ? json_integer_value(dup)
 			       : 0;
 	json_decref(j);
-	int64_t id;
-	int rc = app_event_create_lang(a->store, md, strlen(md), user, &id, tr_req_lang(req), msg,
-				       sizeof msg);
-	free(md);
-	if (rc == 0 && from)
-		store_media_copy(a->store, from, id); /* the copy's slides show the same images */
-	if (rc == UV_EINVAL)
-		bad_deck(req, msg);
-	else if (rc < 0)
-		err(req, 503, "unavailable", msg);
-	else
-		respond_event(a, req, 201, id, ACCESS_OWNER);
+	event_write_t *e = xcalloc(1, sizeof *e);
+	e->req = req;
+	e->md = md;
+	e->user = user;
+	e->from = from;
+	snprintf(e->lang, sizeof e->lang, "%s", tr_req_lang(req));
+	app_write(a, &e->job, create_run, create_done);
 }
 
 /* No answer of the event's loaded sessions may be on its way to the store
@@ -374,7 +598,6 @@ static void update_event(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	const char *deck = json_string_value(json_object_get(j, "deck"));
 	const char *summary = json_string_value(json_object_get(j, "summary"));
-	char msg[512];
 	if (!deck && !summary) {
 		err(req, 400, "invalid", "events.expected_change");
 		goto done;
@@ -383,31 +606,22 @@ static void update_event(app_t *a, http_request_t *req, const app_match_t *m)
 		err(req, 400, "invalid", "events.summary_invalid");
 		goto done;
 	}
-	if (deck) {
-		if (store_event_answers(a->store, id) != 0 || answers_in_flight(a, id)) {
-			err(req, 409, "has_answers",
-			    "events.has_answers");
-			goto done;
-		}
-		int rc = app_event_set_deck_lang(a->store, id, deck, strlen(deck), tr_req_lang(req),
-						 msg, sizeof msg);
-		if (rc == UV_EINVAL) {
-			bad_deck(req, msg);
-			goto done;
-		}
-		if (rc < 0) {
-			err(req, 409, "has_answers", msg);
-			goto done;
-		}
-		for (size_t i = 0; i < a->n_sessions; i++)
-			if (a->sessions[i]->row.event_id == id && a->sessions[i]->row.status == 0)
-				live_reload(a, a->sessions[i]);
-	}
-	if (summary && store_event_set_summary(a->store, id, summary) != STORE_OK) {
-		err(req, 503, "unavailable", "events.summary_not_saved");
+	if (deck && (store_event_answers(a->store, id) != 0 || answers_in_flight(a, id))) {
+		err(req, 409, "has_answers", "events.has_answers");
 		goto done;
 	}
-	respond_event(a, req, 200, id, level);
+	/* the store refuses a new deck for an event with answers itself, so an
+	 * answer that arrives meanwhile is safe */
+	event_write_t *e = xcalloc(1, sizeof *e);
+	e->req = req;
+	e->body = j; /* deck and summary point into it: kept until update_done */
+	e->deck = deck;
+	e->summary = summary;
+	e->id = id;
+	e->level = level;
+	snprintf(e->lang, sizeof e->lang, "%s", tr_req_lang(req));
+	app_write(a, &e->job, update_run, update_done);
+	return;
 done:
 	json_decref(j);
 }
@@ -445,6 +659,43 @@ static void deck_md(app_t *a, http_request_t *req, const app_match_t *m)
 /* POST /api/v1/events/ID/sessions, with no body or {"mode": "live"} for a
  * session that follows its presenter, {"mode": "self-paced"} for one whose
  * questions all stay open online between the meetings. */
+/* A new session is a write (app_write); loading it into the live sessions
+ * and the answer happen back on the loop. */
+typedef struct session_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t id;
+	bool self_paced;
+	int rc;
+	store_session_t s;
+} session_write_t;
+
+static void session_run(app_write_t *job)
+{
+	session_write_t *w = (session_write_t *)job;
+	w->rc = store_session_create_mode(job->st, w->id, 6, w->self_paced, &w->s);
+	if (w->rc == STORE_OK)
+		store_event_touch(job->st, w->id);
+}
+
+static void session_done(app_write_t *job, int status)
+{
+	session_write_t *w = (session_write_t *)job;
+	app_t *a = job->app;
+	if (status < 0 || w->rc != STORE_OK || live_load(a, &w->s) < 0) {
+		err(w->req, 503, "unavailable", "events.session_not_started");
+	} else {
+		char url[512];
+		snprintf(url, sizeof url, "%s/%s", a->public_url, w->s.code);
+		json_t *o = json_pack(
+		    "{s:s, s:s, s:s, s:s, s:I, s:n, s:i}", "code", w->s.code, "status", "live",
+		    "mode", w->self_paced ? "self-paced" : "live", "join_url", url, "started_at",
+		    (json_int_t)w->s.started_at, "ended_at", "answers", 0);
+		http_respond_json(w->req, 201, o, NULL);
+	}
+	free(w);
+}
+
 static void new_session(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	int64_t id = m->id;
@@ -463,19 +714,11 @@ static void new_session(app_t *a, http_request_t *req, const app_match_t *m)
 		self_paced = ms && strcmp(ms, "self-paced") == 0;
 		json_decref(b);
 	}
-	store_session_t s;
-	if (store_session_create_mode(a->store, id, 6, self_paced, &s) != STORE_OK ||
-	    live_load(a, &s) < 0) {
-		err(req, 503, "unavailable", "events.session_not_started");
-		return;
-	}
-	store_event_touch(a->store, id);
-	char url[512];
-	snprintf(url, sizeof url, "%s/%s", a->public_url, s.code);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:n, s:i}", "code", s.code, "status", "live",
-			      "mode", self_paced ? "self-paced" : "live", "join_url", url,
-			      "started_at", (json_int_t)s.started_at, "ended_at", "answers", 0);
-	http_respond_json(req, 201, o, NULL);
+	session_write_t *w = xcalloc(1, sizeof *w);
+	w->req = req;
+	w->id = id;
+	w->self_paced = self_paced;
+	app_write(a, &w->job, session_run, session_done);
 }
 
 static void share_done(http_request_t *req, int rc)
@@ -486,6 +729,28 @@ static void share_done(http_request_t *req, int rc)
 		err(req, 404, "not_found", "users.no_such");
 	else
 		err(req, 503, "unavailable", "api.change_not_saved");
+}
+
+/* Sharing and unsharing (role ""), through app_write. */
+typedef struct share_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t id;
+	char name[256], role[32];
+	int rc;
+} share_write_t;
+
+static void share_run(app_write_t *job)
+{
+	share_write_t *w = (share_write_t *)job;
+	w->rc = store_share(job->st, w->id, w->name, w->role[0] ? w->role : NULL);
+}
+
+static void share_write_done(app_write_t *job, int status)
+{
+	share_write_t *w = (share_write_t *)job;
+	share_done(w->req, status < 0 ? STORE_ERROR : w->rc);
+	free(w);
 }
 
 static void share(app_t *a, http_request_t *req, const app_match_t *m)
@@ -501,16 +766,26 @@ static void share(app_t *a, http_request_t *req, const app_match_t *m)
 		json_decref(j);
 		return;
 	}
-	int rc = store_share(a->store, m->id, name, role);
+	share_write_t *w = xcalloc(1, sizeof *w);
+	w->req = req;
+	w->id = m->id;
+	snprintf(w->name, sizeof w->name, "%s", name);
+	snprintf(w->role, sizeof w->role, "%s", role);
 	json_decref(j);
-	share_done(req, rc);
+	app_write(a, &w->job, share_run, share_write_done);
 }
 
 static void share_del(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	char name[256];
-	share_done(req, path_name(m, name, sizeof name) ? store_share(a->store, m->id, name, NULL)
-	                                                : STORE_NOTFOUND);
+	share_write_t *w = xcalloc(1, sizeof *w);
+	w->req = req;
+	w->id = m->id;
+	if (!path_name(m, w->name, sizeof w->name)) {
+		free(w);
+		share_done(req, STORE_NOTFOUND);
+		return;
+	}
+	app_write(a, &w->job, share_run, share_write_done);
 }
 
 static void add_log(int64_t at, const char *user, const char *action, int64_t answer,
@@ -535,10 +810,10 @@ static void delete_event(app_t *a, http_request_t *req, const app_match_t *m)
 		if (a->sessions[i]->row.event_id == id)
 			live_retire(a, a->sessions[i]);
 	process_forget(a, id);
-	if (store_event_delete(a->store, id) != STORE_OK)
-		err(req, 503, "unavailable", "events.not_deleted");
-	else
-		http_respond(req, 204, NULL, NULL, "", 0);
+	event_write_t *e = xcalloc(1, sizeof *e);
+	e->req = req;
+	e->id = id;
+	app_write(a, &e->job, delete_run, delete_done);
 }
 
 /*

@@ -58,6 +58,8 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "inspraak: %s\n", err);
 	else
 		printf("event %lld imported; its session has code %s\n", (long long)event, code);
+	if (rc == 0 && !owner_name)
+		printf("it has no owner: only admins see it; give it one with --owner NAME\n");
 done:
 	store_close(st);
 	free(md);
@@ -68,14 +70,14 @@ const cmd_t cmd_import = {
     .name = "import",
     .summary = "  import DECK.md [--owner NAME]\n"
                "                       create an event from a deck and start a session for it;\n"
-               "                       without --owner it belongs to every facilitator\n",
+               "                       without --owner only admins see it (and may share it)\n",
     .usage = "usage: inspraak import DECK.md [--owner NAME] [--db FILE]\n"
              "\n"
              "Creates an event from a deck (Markdown, at most 1 MiB) and starts a live\n"
              "session for it; prints the event's number and the session's code.\n"
              "\n"
-             "  --owner NAME   the facilitator who owns the event; without it the event\n"
-             "                 belongs to every facilitator\n"
+             "  --owner NAME   the facilitator who owns the event; without it only\n"
+             "                 admins see the event (and may share it)\n"
              "  --db FILE      the database (default: inspraak.db)\n"
              "  -h, --help     print this help\n",
     .run = run,

@@ -21,8 +21,33 @@
 
 typedef struct serve_opts {
 	const char *db, *listen, *web, *public_url;
-	bool demo;
+	const char *metrics_token_file;
+	bool demo, metrics_local;
 } serve_opts_t;
+
+/* The bearer token for GET /metrics: the first line of
+ * --metrics-token-file (a file, so that it shows in no process list). */
+static int read_metrics_token(const serve_opts_t *o, char *out, size_t len)
+{
+	if (!o->metrics_token_file)
+		return 0;
+	FILE *f = fopen(o->metrics_token_file, "r");
+	if (!f || !fgets(out, (int)len, f)) {
+		fprintf(stderr, "inspraak: cannot read %s (--metrics-token-file)\n",
+		        o->metrics_token_file);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
+	if (strlen(out) < 16) {
+		fprintf(stderr, "inspraak: the token in %s is shorter than 16 characters\n",
+		        o->metrics_token_file);
+		return -1;
+	}
+	return 0;
+}
 
 static void on_signal(uv_signal_t *h, int signum)
 {
@@ -207,6 +232,14 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 	app_t *app;
 	char err[512];
 	app_options_t ao = {.web_dir = web, .public_url = url, .data_dir = data};
+	char mtoken[128] = "";
+	if (read_metrics_token(o, mtoken, sizeof mtoken) < 0) {
+		store_close(st);
+		return 2;
+	}
+	ao.metrics_token = mtoken;
+	ao.metrics_local = o->metrics_local;
+	ao.db_path = o->db;
 	if (app_new(loop, st, &ao, &app, err, sizeof err) < 0) {
 		fprintf(stderr, "inspraak: %s\n", err);
 		store_close(st);
@@ -260,6 +293,9 @@ static int run(int argc, char **argv)
 	    {"demo", no_argument, NULL, 'D'},
 	    {"public-url", required_argument, NULL, 'u'},
 	    {"web", required_argument, NULL, 'w'},
+	    {"metrics-token-file", required_argument, NULL, 'M'},
+	    {"metrics-local", no_argument, NULL, 'L'},
+	    {"log-format", required_argument, NULL, 'F'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -272,6 +308,13 @@ static int run(int argc, char **argv)
 		case 'D': o.demo = true; break;
 		case 'u': o.public_url = optarg; break;
 		case 'w': o.web = optarg; break;
+		case 'M': o.metrics_token_file = optarg; break;
+		case 'L': o.metrics_local = true; break;
+		case 'F':
+			if (log_set_format(optarg) < 0)
+				return cmd_usage_error(&cmd_serve, "--log-format is text or json, not %s",
+				                       optarg);
+			break;
 		case 'h': return cmd_help(&cmd_serve);
 		default: return 2;
 		}
@@ -294,9 +337,13 @@ const cmd_t cmd_serve = {
     .summary =
         "  serve [--listen HOST:PORT] [--demo] [--public-url URL] [--web DIR]\n"
         "                       run the server (default 127.0.0.1:8080); --demo loads the\n"
-        "                       demo event and prints its join URL, QR code and a login link\n",
+        "                       demo event and prints its join URL, QR code and a login link\n"
+        "        [--metrics-token-file FILE] [--metrics-local] [--log-format text|json]\n"
+        "                       GET /metrics for the bearer token in FILE, or for loopback\n"
+        "                       peers; log lines as text or as JSON lines\n",
     .usage = "usage: inspraak serve [--listen HOST:PORT] [--demo] [--public-url URL]\n"
-             "                      [--web DIR] [--db FILE]\n"
+             "                      [--web DIR] [--db FILE] [--metrics-token-file FILE]\n"
+             "                      [--metrics-local] [--log-format text|json]\n"
              "\n"
              "Runs the server until SIGINT (Ctrl-C) or SIGTERM.\n"
              "\n"
@@ -307,6 +354,11 @@ const cmd_t cmd_serve = {
              "  --public-url URL    the address printed and put in QR codes, when the\n"
              "                      server sits behind a proxy or a host name\n"
              "  --web DIR           the static pages (default: web/ next to the program)\n"
+             "  --metrics-token-file FILE\n"
+             "                      GET /metrics answers the bearer token on FILE's first\n"
+             "                      line (docs/deploy.md)\n"
+             "  --metrics-local     GET /metrics answers loopback peers without a token\n"
+             "  --log-format FMT    text (default) or json: one JSON object per line\n"
              "  --db FILE           the database (default: inspraak.db)\n"
              "  -h, --help          print this help\n",
     .run = run,

@@ -43,6 +43,11 @@ char *answer__clean_text(const json_t *v, bool multiline, int max, const char *l
 		*rc = ANSWER__BAD("answer.bad_chars");
 		return NULL;
 	}
+	if (*c && !text_visible(c, strlen(c))) {
+		free(c);
+		*rc = ANSWER__BAD("answer.invisible");
+		return NULL;
+	}
 	size_t len = text_length(c, strlen(c));
 	if (len > (size_t)max) {
 		free(c);

@@ -317,10 +317,36 @@ static int set_text(parser_t *p, int line, const char *key, const char *v, bool 
 	return 0;
 }
 
+static const char *const front_keys[] = {"title", "subtitle", "lang", "dates", "reactions"};
+enum { N_FRONT_KEYS = sizeof front_keys / sizeof *front_keys };
+
+/* The value v of the front matter's key number k, on line. */
+static int front_value(parser_t *p, deck_t *d, size_t k, int line, char *v)
+{
+	const char *key = front_keys[k];
+	switch (k) {
+	case 0: return set_text(p, line, key, v, true, &d->title);
+	case 1: return set_text(p, line, key, v, false, &d->subtitle);
+	case 2:
+		if (strcmp(v, "nl") != 0 && strcmp(v, "en") != 0)
+			return fail(p, line, TR("deck.lang"), v);
+		d->lang = xstrdup(v);
+		return 0;
+	case 3: return parse_dates(p, d, line, v);
+	default:
+		/* reactions (issue 12): off unless the deck turns them on */
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+			return fail(p, line, TR("deck.reactions"), v);
+		d->reactions = v[1] == 'n';
+		return 0;
+	}
+}
+
 static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 {
-	static const char *const keys[] = {"title", "subtitle", "lang", "dates"};
-	bool seen[4] = {false};
+	const char *const *keys = front_keys;
+	enum { N_KEYS = N_FRONT_KEYS };
+	bool seen[N_KEYS] = {false};
 	size_t i = 0;
 	if (p->n_lines == 0 || !is_separator(&p->lines[0]))
 		return fail(p, 1, TR("deck.no_front"));
@@ -332,24 +358,16 @@ static int parse_front(parser_t *p, deck_t *d, size_t *pos)
 		if (!split_setting(l, false, key, &v))
 			return fail(p, l->no, TR("deck.not_setting"));
 		size_t k = 0;
-		while (k < 4 && strcmp(keys[k], key) != 0)
+		while (k < N_KEYS && strcmp(keys[k], key) != 0)
 			k++;
 		int rc = 0;
-		if (k == 4)
+		if (k == N_KEYS)
 			rc = fail(p, l->no, TR("deck.unknown_key"), key);
 		else if (seen[k])
 			rc = fail(p, l->no, TR("deck.key_twice"), key);
-		else if (k == 0)
-			rc = set_text(p, l->no, key, v, true, &d->title);
-		else if (k == 1)
-			rc = set_text(p, l->no, key, v, false, &d->subtitle);
-		else if (k == 2 && strcmp(v, "nl") != 0 && strcmp(v, "en") != 0)
-			rc = fail(p, l->no, TR("deck.lang"), v);
-		else if (k == 2)
-			d->lang = xstrdup(v);
 		else
-			rc = parse_dates(p, d, l->no, v);
-		if (k < 4)
+			rc = front_value(p, d, k, l->no, v);
+		if (k < N_KEYS)
 			seen[k] = true;
 		free(v);
 		if (rc)
@@ -424,11 +442,13 @@ enum {
 	SET_LABELS,
 	SET_RESULTS,
 	SET_MODERATION,
+	SET_TIMER,
 	SET_COUNT
 };
 
 static const char *const setting_names[SET_COUNT] = {
     "max-length", "answers", "entries", "multiple", "scale", "labels", "results", "moderation",
+    "timer",
 };
 
 static int parse_int(parser_t *p, int line, const char *key, const char *v, int lo, int hi,
@@ -454,6 +474,8 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
 	case SET_ANSWERS: /* open, qa */
 	case SET_ENTRIES: /* cloud */
 		return parse_int(p, line, key, v, 1, k->answers_max, &s->max_answers);
+	case SET_TIMER:
+		return parse_int(p, line, key, v, DECK_TIMER_MIN, DECK_TIMER_MAX, &s->timer);
 	case SET_SCALE:
 		return parse_int(p, line, key, v, DECK_SCALE_MIN, DECK_SCALE_MAX, &s->scale_max);
 	case SET_MULTIPLE:
@@ -495,6 +517,9 @@ static int apply_setting(parser_t *p, slide_t *s, int line, int set, const char 
  * when it is not one of them. */
 static int lookup_setting(parser_t *p, const slide_t *s, int line, const char *key)
 {
+	/* Settings every question takes, whatever its kind (issue 12). */
+	if (strcmp(key, "timer") == 0)
+		return SET_TIMER;
 	const char *const *allowed = kind_of(s->kind)->settings;
 	size_t n = 0;
 	for (; n < KIND_SETTINGS_MAX && allowed[n]; n++) {
@@ -831,6 +856,8 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 		json_object_set_new(j, "results_on_phones", json_boolean(s->results_on_phones));
 	if (s->approve)
 		json_object_set_new(j, "approve", json_true());
+	if (s->timer)
+		json_object_set_new(j, "timer", json_integer(s->timer));
 	if (with_source) {
 		json_object_set_new(j, "md", json_string(s->body_md ? s->body_md : ""));
 		json_object_set_new(j, "line", json_integer(s->line));
@@ -870,6 +897,10 @@ int slide_from_json(const json_t *j, slide_t *s)
 		s->line = (int)json_integer_value(line);
 	s->results_on_phones = json_is_true(json_object_get(j, "results_on_phones"));
 	s->approve = json_is_true(json_object_get(j, "approve"));
+	bool timed = json_object_get(j, "timer") != NULL;
+	if (timed && (!jint(j, "timer", &s->timer) || s->timer < DECK_TIMER_MIN ||
+	              s->timer > DECK_TIMER_MAX))
+		s->timer = 0;
 	const question_kind_t *k = kind_of(s->kind);
 	if (k->max_length_max &&
 	    (!jint(j, "max_length", &s->max_length) || !jint(j, "max_answers", &s->max_answers)))

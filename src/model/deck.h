@@ -48,6 +48,8 @@ enum {
 	DECK_SCALE_MIN = 2,
 	DECK_SCALE_MAX = 10,
 	DECK_SCALE_DEFAULT = 5,
+	DECK_TIMER_MIN = 5, /* seconds of a question's countdown (timer:) */
+	DECK_TIMER_MAX = 3600,
 };
 
 typedef struct slide {
@@ -65,6 +67,7 @@ typedef struct slide {
 	char *label_high; /* scale: label of scale_max ("" when none) */
 	bool results_on_phones; /* show results to participants after voting (default false) */
 	bool approve;    /* open, cloud, qa: answers wait for a moderator before they show */
+	int timer;       /* questions: seconds of voting before it closes by itself; 0: none */
 	char **items;    /* choice, rank: options; scale: statements */
 	size_t n_items;
 } slide_t;
@@ -75,6 +78,7 @@ typedef struct deck {
 	char *lang;     /* "nl" or "en" */
 	char **dates;   /* ISO dates YYYY-MM-DD, may be empty */
 	size_t n_dates;
+	bool reactions; /* phones may send emoji reactions to the screen (default off) */
 	slide_t *slides;
 	size_t n_slides; /* at least 1 */
 } deck_t;
@@ -105,8 +109,8 @@ static inline bool slide_is_question(const slide_t *s) { return s->kind != SLIDE
  * The slide as JSON, without an id (the caller adds "id"):
  * {"kind","title","html", and per kind: "max_length","max_answers",
  *  "multiple","scale_max","labels":[low,high],"options":[...] (choice, rank)
- *  or "statements":[...] (scale), "results_on_phones", and "approve": true when
- *  answers wait for a moderator} plus "md" (the body's
+ *  or "statements":[...] (scale), "results_on_phones", "approve": true when
+ *  answers wait for a moderator, and "timer" (seconds) when set} plus "md" (the body's
  * Markdown) when with_source is true. Returns a new reference.
  */
 json_t *slide_to_json(const slide_t *s, bool with_source);

@@ -104,12 +104,10 @@ static bool cloud_norm_ok(const slide_t *s, const json_t *norm)
 	return true;
 }
 
+/* Keyed: participants choose these strings (util/map.h, hash flooding). */
 static uint64_t str_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return map_key(h);
+	return map_hash(s, strlen(s));
 }
 
 /* The word entry text is counted under, created on first sight. */

@@ -25,6 +25,7 @@
 #include "util/i18n.h"
 #include "util/xalloc.h"
 #include "util/buf.h"
+#include "util/map.h"
 #include "util/text.h"
 
 static const char STOP_NL[] =
@@ -48,12 +49,10 @@ typedef struct strtab {
 	size_t nslot;  /* power of two */
 } strtab_t;
 
+/* Keyed: the strings are participants' words (util/map.h, hash flooding). */
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return map_hash(s, strlen(s));
 }
 
 static void strtab_grow(strtab_t *t)

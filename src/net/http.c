@@ -17,18 +17,14 @@
 #include <string.h>
 
 #include "util/log.h"
+#include "util/map.h"
+#include "util/metrics.h"
 #include "util/xalloc.h"
 
 /* One read buffer for the whole loop: data is parsed before the next read. */
 static char read_buffer[64 * 1024];
 
-static const char SECURITY_HEADERS[] =
-	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self'; "
-	"script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-	"frame-ancestors 'none'\r\n"
-	"X-Content-Type-Options: nosniff\r\n"
-	"Referrer-Policy: no-referrer\r\n"
-	"X-Frame-Options: DENY\r\n";
+static const char SECURITY_HEADERS[] = HTTP_SECURITY_HEADERS;
 
 static void conn_close(http_conn_t *c);
 static void conn_resume(http_conn_t *c);
@@ -336,6 +332,9 @@ static void conn_send(http_conn_t *c, int status, const char *content_type,
 	char num[24];
 	char *p = num + sizeof num;
 	unsigned code = status >= 100 && status <= 999 ? (unsigned)status : 500;
+	metrics_inc(METRIC_HTTP_RESPONSES);
+	if (status == 429)
+		metrics_inc(METRIC_HTTP_429);
 	buf_puts(&b, "HTTP/1.1 ");
 	buf_append(&b, (char[3]){(char)('0' + code / 100), (char)('0' + code / 10 % 10),
 				 (char)('0' + code % 10)},
@@ -711,31 +710,116 @@ void http_set_body_limit(http_server_t *srv, size_t (*fn)(const char *url, size_
 
 /* ---- request helpers ---- */
 
+static bool addr_loopback(const struct sockaddr_storage *sa)
+{
+	if (sa->ss_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	const struct in6_addr *a6 = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	return sa->ss_family == AF_INET6 &&
+	       (IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127));
+}
+
+/*
+ * Behind a proxy on the same host (docs/deploy.md) every peer is loopback,
+ * so the budgets per address would make one budget of everyone's: a few
+ * wrong logins anywhere would lock every login. From a loopback peer, the
+ * address the proxy sets in X-Real-IP counts instead. Anyone who can reach
+ * the loopback interface is on this machine already.
+ */
 uint64_t http_peer_key(const http_request_t *req)
 {
 	http_conn_t *c = req->conn;
 	if (!c)
 		return 0;
-	if (c->peer) /* a connection keeps its peer: asked once, not per request */
-		return c->peer;
+	if (!c->peer) { /* a connection keeps its peer: asked once, not per request */
+		struct sockaddr_storage sa;
+		int len = sizeof sa;
+		if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &len) != 0)
+			return 0;
+		const unsigned char *p;
+		size_t n;
+		if (sa.ss_family == AF_INET6) {
+			p = ((struct sockaddr_in6 *)&sa)->sin6_addr.s6_addr;
+			n = 16;
+		} else {
+			p = (const unsigned char *)&((struct sockaddr_in *)&sa)->sin_addr;
+			n = 4;
+		}
+		c->peer = map_hash(p, n); /* keyed: addresses key the budgets' tables */
+		c->peer_loopback = addr_loopback(&sa);
+	}
+	const char *real = c->peer_loopback ? http_header(req, "X-Real-IP") : NULL;
+	if (real && *real) {
+		char k[80];
+		int n = snprintf(k, sizeof k, "fwd:%s", real);
+		return map_hash(k, (size_t)n < sizeof k ? (size_t)n : sizeof k - 1);
+	}
+	return c->peer;
+}
+
+/* One element of Accept-Encoding: "token" [";" "q=" qvalue], spaces around. */
+static unsigned accept_one(const char *p, size_t n)
+{
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	size_t t = 0;
+	while (t < n && p[t] != ';' && p[t] != ' ' && p[t] != '\t')
+		t++;
+	unsigned bits = t == 4 && strncasecmp(p, "gzip", 4) == 0 ? HTTP_ENC_GZIP
+	                : t == 2 && strncasecmp(p, "br", 2) == 0 ? HTTP_ENC_BR
+	                : t == 1 && p[0] == '*'                  ? HTTP_ENC_GZIP | HTTP_ENC_BR
+	                                                         : 0;
+	/* q=0, q=0.0, q=0.00, q=0.000 refuse; any other weight accepts */
+	const char *q = memchr(p, ';', n);
+	if (bits && q) {
+		size_t rest = n - (size_t)(q - p) - 1;
+		q++;
+		while (rest && (*q == ' ' || *q == '\t'))
+			q++, rest--;
+		if (rest >= 3 && (q[0] == 'q' || q[0] == 'Q') && q[1] == '=' && q[2] == '0') {
+			size_t i = 3;
+			if (i < rest && q[i] == '.')
+				for (i++; i < rest && q[i] == '0'; i++)
+					;
+			while (i < rest && (q[i] == ' ' || q[i] == '\t'))
+				i++;
+			if (i == rest)
+				bits = 0;
+		}
+	}
+	return bits;
+}
+
+unsigned http_accept_encoding(const char *value)
+{
+	unsigned yes = 0, no = 0;
+	if (!value)
+		return 0;
+	for (const char *p = value;;) {
+		size_t n = strcspn(p, ",");
+		unsigned bits = accept_one(p, n);
+		/* "gzip;q=0" refuses gzip even when "*" allowed it */
+		if (bits)
+			yes |= bits;
+		else if (n) {
+			unsigned named = accept_one(p, strcspn(p, ";,"));
+			if (!(named == (HTTP_ENC_GZIP | HTTP_ENC_BR)))
+				no |= named;
+		}
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	return yes & ~no;
+}
+
+bool http_peer_loopback(const http_request_t *req)
+{
 	struct sockaddr_storage sa;
 	int len = sizeof sa;
-	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &len) != 0)
-		return 0;
-	const unsigned char *p;
-	size_t n;
-	if (sa.ss_family == AF_INET6) {
-		p = ((struct sockaddr_in6 *)&sa)->sin6_addr.s6_addr;
-		n = 16;
-	} else {
-		p = (const unsigned char *)&((struct sockaddr_in *)&sa)->sin_addr;
-		n = 4;
-	}
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	c->peer = h ? h : 1;
-	return c->peer;
+	if (!req->conn || uv_tcp_getpeername(&req->conn->tcp, (struct sockaddr *)&sa, &len) != 0)
+		return false;
+	return addr_loopback(&sa);
 }
 
 const char *http_header(const http_request_t *req, const char *name)

@@ -102,9 +102,18 @@ void http_close(http_server_t *srv);
 size_t http_connections(const http_server_t *srv);
 
 /* A 64-bit digest of the peer's network address (not its port), for
- * in-memory limits only: addresses are never stored or logged. 0 when the
- * peer is gone. */
+ * in-memory limits only: addresses are never stored or logged. From a
+ * loopback peer (a proxy on this host), of its X-Real-IP header when it
+ * sends one. 0 when the peer is gone. */
 uint64_t http_peer_key(const http_request_t *req);
+/* True when the peer connected from a loopback address (127/8, ::1). A
+ * proxy on the same host is loopback too: see docs/deploy.md. */
+bool http_peer_loopback(const http_request_t *req);
+/* The content codings an Accept-Encoding value allows, as HTTP_ENC_* bits:
+ * a coding counts when it is named (or "*" is) without q=0. NULL or
+ * garbage allow none; identity is always allowed. */
+enum { HTTP_ENC_GZIP = 1, HTTP_ENC_BR = 2 };
+unsigned http_accept_encoding(const char *value);
 /* Case-insensitive header lookup; NULL when absent. */
 const char *http_header(const http_request_t *req, const char *name);
 /*
@@ -154,6 +163,8 @@ void sse_frame_ref(sse_frame_t *f);
 void sse_frame_unref(sse_frame_t *f);
 
 sse_hub_t *sse_hub_new(void);
+/* Counts the hub's open streams in gauge metric (util/metrics.h). */
+void sse_hub_set_gauge(sse_hub_t *hub, int metric);
 /* Closes every stream of the hub and frees it. */
 void sse_hub_free(sse_hub_t *hub);
 size_t sse_hub_count(const sse_hub_t *hub);

@@ -9,6 +9,15 @@
 #include "net/http.h"
 #include "util/buf.h"
 
+/* Sent on every response, event streams included (docs/security.md). */
+#define HTTP_SECURITY_HEADERS                                                                      \
+	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self'; "    \
+	"script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "             \
+	"frame-ancestors 'none'\r\n"                                                               \
+	"X-Content-Type-Options: nosniff\r\n"                                                      \
+	"Referrer-Policy: no-referrer\r\n"                                                         \
+	"X-Frame-Options: DENY\r\n"
+
 struct http_server {
 	uv_loop_t *loop;
 	uv_tcp_t listener;
@@ -37,6 +46,7 @@ struct http_conn {
 	 * until HTTP_MAX_PIPELINED bytes wait here */
 	buf_t leftover;
 	uint64_t peer; /* http_peer_key of the connection, 0 until first asked */
+	bool peer_loopback; /* set with peer: X-Real-IP counts (http_peer_key) */
 	unsigned writes; /* uv_write requests in flight */
 	bool in_message, keep_alive, closing, close_after_write, in_sweep, reading, peer_eof;
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "net/http_internal.h"
+#include "util/metrics.h"
 #include "util/xalloc.h"
 
 enum { SSE_MAX_PENDING = 8 };
@@ -27,6 +28,7 @@ struct sse_hub {
 	sse_stream_t **streams;
 	size_t n, cap;
 	sse_hub_t *next_hub; /* all hubs, for keep-alives */
+	int gauge;           /* util/metrics id counting the open streams, or -1 */
 };
 
 struct sse_stream {
@@ -92,10 +94,16 @@ sse_hub_t *sse_hub_new(void)
 	sse_hub_t *h = xcalloc(1, sizeof *h);
 	h->next_hub = all_hubs;
 	all_hubs = h;
+	h->gauge = -1;
 	return h;
 }
 
 size_t sse_hub_count(const sse_hub_t *hub) { return hub->n; }
+
+void sse_hub_set_gauge(sse_hub_t *hub, int metric)
+{
+	hub->gauge = metric;
+}
 
 static void hub_remove(sse_stream_t *s)
 {
@@ -104,6 +112,8 @@ static void hub_remove(sse_stream_t *s)
 		return;
 	assert(h->streams[s->index] == s);
 	h->n--;
+	if (h->gauge >= 0)
+		metrics_add(h->gauge, -1);
 	if (s->index != h->n) {
 		h->streams[s->index] = h->streams[h->n];
 		h->streams[s->index]->index = s->index;
@@ -235,8 +245,10 @@ sse_stream_t *sse_begin(http_request_t *req, sse_hub_t *hub, sse_frame_t *first)
 {
 	http_conn_t *c = req->conn;
 	static const char head[] = "text/event-stream; charset=utf-8";
-	if (!c) {
-		http_respond(req, 200, head, NULL, "", 0);
+	/* HEAD asks for the headers only: no stream, no first frame. The
+	 * answer is an ordinary one, with every security header. */
+	if (!c || req->method == HTTP_M_HEAD) {
+		http_respond(req, 200, head, "X-Accel-Buffering: no\r\n", "", 0);
 		return NULL;
 	}
 	sse_stream_t *s = xcalloc(1, sizeof *s);
@@ -244,12 +256,10 @@ sse_stream_t *sse_begin(http_request_t *req, sse_hub_t *hub, sse_frame_t *first)
 	/* Headers by hand: no Content-Length, the body never ends. */
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "HTTP/1.1 200 OK\r\n"
-		     "Content-Type: text/event-stream; charset=utf-8\r\n"
-		     "Cache-Control: no-store\r\n"
-		     "X-Content-Type-Options: nosniff\r\n"
-		     "X-Accel-Buffering: no\r\n"
-		     "\r\n"
-		     "retry: 2000\n\n");
+	             "Content-Type: text/event-stream; charset=utf-8\r\n"
+	             "Cache-Control: no-store\r\n" HTTP_SECURITY_HEADERS "X-Accel-Buffering: no\r\n"
+	             "\r\n"
+	             "retry: 2000\n\n");
 	if (first)
 		buf_append(&b, first->data, first->len);
 	c->req = NULL;
@@ -268,6 +278,8 @@ sse_stream_t *sse_begin(http_request_t *req, sse_hub_t *hub, sse_frame_t *first)
 	s->hub = hub;
 	s->index = hub->n;
 	hub->streams[hub->n++] = s;
+	if (hub->gauge >= 0)
+		metrics_add(hub->gauge, 1);
 	/* Listen only for the peer closing; reads land in the shared buffer. */
 	http_conn_read_start(c);
 	return s;

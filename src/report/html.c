@@ -57,10 +57,12 @@ static const char CSS[] =
 	"h3{color:#0b4f6c;border-bottom:2px solid #0b4f6c;padding-bottom:.2rem;margin-top:2.5rem}"
 	"section.slide{border:1px solid #d5dde5;border-radius:6px;padding:.5rem 1.2rem;margin:1rem 0}"
 	"section.slide h1{font-size:1.3rem;color:#0b4f6c;font-weight:bold}"
+	"section.slide pre{white-space:pre-wrap;overflow-wrap:anywhere}"
 	"table{border-collapse:collapse;margin:.8rem 0}td,th{padding:.25rem .7rem;"
-	"border-bottom:1px solid #d5dde5;text-align:left}td.n,th.n{text-align:right}"
+	"border-bottom:1px solid #d5dde5;text-align:start}td.n,th.n{text-align:right}"
 	"ul.cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,"
-	"minmax(17rem,1fr));gap:.6rem}ul.cards li{background:#eef4f8;border-left:4px solid #0b4f6c;"
+	"minmax(17rem,1fr));gap:.6rem}ul.cards li{background:#eef4f8;"
+	"border-inline-start:4px solid #0b4f6c;"
 	"padding:.5rem .7rem;border-radius:4px;break-inside:avoid;overflow-wrap:anywhere}"
 	".bar{background:#0b4f6c;height:.9rem;display:inline-block;vertical-align:middle}"
 	".note{color:#5a6b7b;font-style:italic}.cover{margin-bottom:2rem}"
@@ -90,7 +92,7 @@ static void themes(FILE *f, const report_question_t *q, const char *lang)
 		for (size_t k = 0; k < t->n; k++) {
 			const themes_member_t *m = &t->members[k];
 			const char *text = q->answers[m->answer].text;
-			fputs("<li>", f);
+			fputs("<li dir=auto>", f);
 			if (m->len && m->at + m->len <= strlen(text)) {
 				esc_part(f, text, m->at);
 				fputs("<mark>", f);
@@ -116,7 +118,7 @@ static void html_open(FILE *f, const slide_t *s, const report_question_t *q, con
 	for (i = 0; i < q->n_answers; i++) {
 		if (q->answers[i].hidden)
 			continue;
-		fputs("<li>", f);
+		fputs("<li dir=auto>", f);
 		esc_lines(f, q->answers[i].text);
 		fputs("</li>\n", f);
 	}
@@ -130,7 +132,7 @@ static void html_qa(FILE *f, const slide_t *s, const report_question_t *q, const
 	json_t *e;
 	fputs("<ul class=cards>\n", f);
 	json_array_foreach (json_object_get(t, "items"), i, e) {
-		fputs("<li>", f);
+		fputs("<li dir=auto>", f);
 		esc_lines(f, str(e, "text"));
 		fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"),
 		        report_count_word(num(e, "votes"), W("vote"), W("votes")),
@@ -149,7 +151,8 @@ static void html_cloud(FILE *f, const slide_t *s, const report_question_t *q, co
 	long long top = json_array_size(words) ? num(json_array_get(words, 0), "count") : 1;
 	fputs("<p>", f);
 	json_array_foreach (words, i, e) {
-		fprintf(f, "<span style=\"font-size:%.2frem;margin-right:.6rem\">",
+		/* dir=auto: answers in any script read in their own direction (issue 12) */
+		fprintf(f, "<span dir=auto style=\"font-size:%.2frem;margin-right:.6rem\">",
 		        0.9 + 1.6 * (double)num(e, "count") / (double)(top ? top : 1));
 		esc(f, str(e, "text"));
 		fprintf(f, "</span><small>(%lld)</small> ", num(e, "count"));
@@ -166,7 +169,7 @@ static void html_bars(FILE *f, const slide_t *s, const report_question_t *q, con
 	fprintf(f, "<table><tr><th></th><th class=n>%s</th><th></th></tr>\n",
 	        rank ? W("mean") : W("count"));
 	json_array_foreach (json_object_get(t, "options"), i, e) {
-		fputs("<tr><td>", f);
+		fputs("<tr><td dir=auto>", f);
 		esc(f, str(e, "label"));
 		double v =
 		    rank ? json_number_value(json_object_get(e, "mean")) : (double)num(e, "count");
@@ -194,7 +197,7 @@ static void html_scale(FILE *f, const slide_t *s, const report_question_t *q, co
 		fprintf(f, "<th class=n>%d</th>", k);
 	fputs("</tr>\n", f);
 	json_array_foreach (json_object_get(t, "statements"), i, e) {
-		fputs("<tr><td>", f);
+		fputs("<tr><td dir=auto>", f);
 		esc(f, str(e, "text"));
 		fprintf(f, "</td><td class=n>%.2f</td>",
 		        json_number_value(json_object_get(e, "mean")));

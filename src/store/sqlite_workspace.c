@@ -67,14 +67,14 @@ int sq_events_list(store_t *st, int64_t user_id, bool all,
 	sqlite3_stmt *q =
 	    sq__prep(st, "SELECT e.id, e.title, e.subtitle, e.lang, COALESCE(u.name, ''),"
 	                 " CASE WHEN e.owner=?1 THEN 'owner' WHEN m.role IS NOT NULL THEN m.role"
-	                 "  WHEN e.owner IS NULL THEN 'facilitator' ELSE 'admin' END,"
+	                 "  ELSE 'admin' END,"
 	                 " (SELECT count(*) FROM sessions s WHERE s.event_id=e.id),"
 	                 " (SELECT count(*) FROM answers a JOIN sessions s ON a.session_id=s.id"
 	                 "  WHERE s.event_id=e.id),"
 	                 " e.updated_at"
 	                 " FROM events e LEFT JOIN users u ON u.id=e.owner"
 	                 " LEFT JOIN event_members m ON m.event_id=e.id AND m.user_id=?1"
-	                 " WHERE ?2 OR e.owner=?1 OR m.user_id IS NOT NULL OR e.owner IS NULL"
+	                 " WHERE ?2 OR e.owner=?1 OR m.user_id IS NOT NULL"
 	                 " ORDER BY e.updated_at DESC, e.id DESC");
 	if (!q)
 		return STORE_ERROR;
@@ -102,8 +102,7 @@ int sq_events_list(store_t *st, int64_t user_id, bool all,
 int sq_event_access(store_t *st, int64_t event_id, int64_t user_id, char *access, size_t len)
 {
 	sqlite3_stmt *q = sq__prep(st, "SELECT CASE WHEN e.owner=?2 THEN 'owner'"
-	                               " WHEN m.role IS NOT NULL THEN m.role"
-	                               " WHEN e.owner IS NULL THEN 'facilitator' ELSE '' END"
+	                               " WHEN m.role IS NOT NULL THEN m.role ELSE '' END"
 	                               " FROM events e LEFT JOIN event_members m ON m.event_id=e.id"
 	                               " AND m.user_id=?2 WHERE e.id=?1");
 	if (!q)

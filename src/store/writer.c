@@ -38,6 +38,7 @@
 
 #include "store/engine.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/xalloc.h"
 
 enum { GROUP_MAX = 4096 };
@@ -124,8 +125,11 @@ static void *writer_main(void *arg)
 
 		run_group(w, head);
 		w->groups++;
+		unsigned n = 0;
 		for (store_job_t *j = head; j; j = j->next)
-			w->jobs++;
+			n++;
+		w->jobs += n;
+		metrics_observe(HIST_GROUP_SIZE, n);
 
 		pthread_mutex_lock(&w->mu);
 		if (w->pipelined) {
@@ -158,7 +162,10 @@ static void *syncer_main(void *arg)
 		w->sync_needed = false;
 		pthread_mutex_unlock(&w->mu);
 
+		uint64_t t0 = flush ? uv_hrtime() : 0;
 		int rc = flush ? w->st->eng->sync(w->st) : 0;
+		if (flush && rc == 0)
+			metrics_observe(HIST_FLUSH_SECONDS, (double)(uv_hrtime() - t0) / 1e9);
 		if (rc != 0) {
 			log_error("store: the disk did not confirm a write (%s); stopping, so that"
 			          " nothing unconfirmed is acknowledged. The database recovers"
@@ -185,6 +192,7 @@ static void on_done(uv_async_t *a)
 	while (j) {
 		store_job_t *next = j->next;
 		j->next = NULL;
+		metrics_add(METRIC_WRITER_QUEUE, -1);
 		j->done(j);
 		j = next;
 	}
@@ -258,6 +266,7 @@ void store_submit(store_t *st, store_job_t *job)
 {
 	store_writer_t *w = st->writer;
 	job->next = NULL;
+	metrics_inc(METRIC_WRITER_QUEUE);
 	if (!w->batch_head)
 		uv_idle_start(&w->batch_idle, on_batch_idle);
 	append(&w->batch_head, &w->batch_tail, job, job);

@@ -1,6 +1,8 @@
 /*
- * log: one-line messages to standard error, with a level and a time stamp.
- * Never logs participant text or IP addresses (DESIGN.md, privacy).
+ * log: one-line messages to standard error, with a level and a time stamp:
+ * one line per event, as text or as JSON lines ({"time", "level", "msg"})
+ * for a log collector. Never logs participant text or IP addresses
+ * (DESIGN.md, privacy): callers pass neither.
  */
 #ifndef INSPRAAK_LOG_H
 #define INSPRAAK_LOG_H
@@ -9,6 +11,10 @@ enum { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 /* Messages above this level are dropped; default LOG_INFO. */
 extern int log_level;
+
+/* "text" (the default) or "json"; -1 for anything else. Call before the
+ * first message and before any thread starts. */
+int log_set_format(const char *name);
 
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -6,7 +6,28 @@
 #include "util/xalloc.h"
 
 #include <assert.h>
+#include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
+#include <string.h>
+
+static unsigned char hash_key[crypto_shorthash_KEYBYTES];
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+
+static void hash_key_make(void)
+{
+	randombytes_buf(hash_key, sizeof hash_key);
+}
+
+uint64_t map_hash(const void *p, size_t n)
+{
+	unsigned char out[crypto_shorthash_BYTES];
+	uint64_t h;
+	pthread_once(&hash_once, hash_key_make);
+	crypto_shorthash(out, p, n, hash_key);
+	memcpy(&h, out, sizeof h);
+	return map_key(h);
+}
 
 static size_t slot(const map_t *m, uint64_t key)
 {

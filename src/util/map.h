@@ -22,6 +22,11 @@ typedef struct map {
 
 static inline uint64_t map_key(uint64_t h) { return h ? h : 1; }
 
+/* SipHash-2-4 (libsodium's crypto_shorthash) of n bytes under a key drawn
+ * at random the first time any thread calls it, so equal within one
+ * process and unpredictable from outside it. Never 0. Thread-safe. */
+uint64_t map_hash(const void *p, size_t n);
+
 /* Looks key up; true and *val set when present (val may be NULL). */
 bool map_get(const map_t *m, uint64_t key, int64_t *val);
 /* Inserts or replaces. */

@@ -54,6 +54,45 @@ static int ws_class(utf8proc_int32_t cp)
 	return WS_NONE;
 }
 
+/* The explicit bidi formatting characters that reorder the text around
+ * them (embeddings, overrides, isolates). The marks LRM, RLM and ALM only
+ * act as a strong letter would and stay. */
+static bool is_bidi_control(utf8proc_int32_t cp)
+{
+	return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool text_visible(const char *s, size_t n)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i = 0;
+	while (i < n) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0)
+			return false;
+		i += (size_t)k;
+		const utf8proc_property_t *prop = utf8proc_get_property(cp);
+		switch (prop->category) {
+		case UTF8PROC_CATEGORY_CC: /* controls */
+		case UTF8PROC_CATEGORY_CF: /* format: ZWSP, ZWJ, bidi controls, soft hyphen */
+		case UTF8PROC_CATEGORY_CN: /* unassigned */
+		case UTF8PROC_CATEGORY_ZS:
+		case UTF8PROC_CATEGORY_ZL:
+		case UTF8PROC_CATEGORY_ZP:
+		case UTF8PROC_CATEGORY_MN: /* a mark needs a base to be seen */
+		case UTF8PROC_CATEGORY_ME: continue;
+		default: break;
+		}
+		/* letters and symbols that draw nothing */
+		if (prop->ignorable || cp == 0x115F || cp == 0x1160 || cp == 0x3164 ||
+		    cp == 0xFFA0 || cp == 0x2800)
+			continue;
+		return true;
+	}
+	return false;
+}
+
 /* Collapses whitespace runs to one space (or keeps newlines when multiline,
  * at most one blank line in a row), trims both ends, drops carriage returns.
  * Input is NUL-terminated, valid UTF-8. */
@@ -71,7 +110,7 @@ static char *squeeze(const char *s, bool multiline)
 			break;
 		size_t at = i;
 		i += (size_t)k;
-		if (cp == '\r')
+		if (cp == '\r' || is_bidi_control(cp))
 			continue;
 		int ws = ws_class(cp);
 		if (ws == WS_LINE && multiline) {

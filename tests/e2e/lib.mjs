@@ -29,14 +29,15 @@ export function run(args, input) {
   return execFileSync(BIN, args, { input, encoding: 'utf8', cwd: ROOT });
 }
 
-// A fresh database with the given deck imported, a user "anna" with a
-// bearer token. Returns { dir, db, code, token }.
+// A fresh database with the given deck imported as an event of the user
+// "anna", who has a bearer token. Returns { dir, db, code, token }.
 export function prepare(deck = 'tests/e2e/decks/all-types.md', dir = null) {
   dir = dir || mkdtempSync(path.join(tmpdir(), 'inspraak-e2e-'));
   const db = path.join(dir, 'test.db');
-  const out = run(['import', deck, '--db', db]);
-  const code = out.match(/code (\d{6,8})/)[1];
+  // anna owns the event: an event without an owner is for admins only
   run(['user', 'add', 'anna', '--db', db], 'geheim-wachtwoord\n');
+  const out = run(['import', deck, '--owner', 'anna', '--db', db]);
+  const code = out.match(/code (\d{6,8})/)[1];
   const token = run(['token', 'anna', '--db', db]).trim();
   return { dir, db, code, token };
 }

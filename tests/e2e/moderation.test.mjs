@@ -82,7 +82,7 @@ test('Q&A: a pinned question leads the list, for everyone, after a restart too',
   const path = `${env.dir}/qa.md`;
   writeFileSync(path, deck);
   const { run } = await import('./lib.mjs');
-  const code = run(['import', path, '--db', env.db]).match(/code (\d+)/)[1];
+  const code = run(['import', path, '--owner', 'anna', '--db', env.db]).match(/code (\d+)/)[1];
   await stopServer(srv);
   srv = await startServer(env, [], srv.port);
   const slide = (await state(srv.base, code)).slide;

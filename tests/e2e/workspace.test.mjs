@@ -403,6 +403,13 @@ test('held answers wait in the moderation panel until approved; Q&A questions ca
   const item = mod.locator('.mod-item.is-pending', { hasText: 'Graag eerst bekijken' });
   await item.waitFor();
   assert.match(await item.textContent(), /wacht op goedkeuring/);
+  // issue 12: a held answer is counted as waiting, not as hidden
+  const stat = (name) => mod.evaluate((n) => {
+    const dt = [...document.querySelectorAll('dl.counts dt')].find((d) => d.textContent === n);
+    return dt ? dt.nextElementSibling.textContent : null;
+  }, name);
+  assert.equal(await stat('Verborgen'), '0');
+  assert.equal(await stat('Wacht op goedkeuring'), '1');
   assert.equal(await pres.locator('.card').count(), 0);
   await shoot(mod, 'moderate-pending');
   await item.getByRole('button', { name: /Goedkeuren/ }).click();

@@ -184,6 +184,22 @@ static void open_rejects_bad_text(void **state)
 	bad_value(&s, json_string("esc\x1b[31m"), "nl", ANSWER_EINVAL, NULL);
 }
 
+/* Issue 11: invisible-only answers are refused with a clear message, for
+ * every kind of text; a bidi override is dropped from what is stored. */
+static void refuses_invisible_answers(void **state)
+{
+	(void)state;
+	slide_t o = open_slide(), c = cloud_slide(), q = qa_slide();
+	bad_value(&o, json_string("\xE2\x80\x8B\xE2\x80\x8B"), "nl", ANSWER_EINVAL,
+	          "Je antwoord bevat geen zichtbare tekens.");
+	bad_value(&o, json_string("\xE2\x80\x8D \xC2\xAD"), "en", ANSWER_EINVAL,
+	          "Your answer has no visible characters.");
+	bad_value(&q, json_string("\xE3\x85\xA4"), "nl", ANSWER_EINVAL, NULL);
+	bad(&c, "[\"\u200b\"]", ANSWER_EINVAL);
+	good(&o, "\"bestand\u202egnp.exe\"", "\"bestandgnp.exe\"");
+	good(&o, "\"\u200bja\"", "\"\u200bja\"");
+}
+
 static void cloud_entries(void **state)
 {
 	(void)state;
@@ -464,6 +480,7 @@ int main(void)
 	    cmocka_unit_test(open_answers),
 	    cmocka_unit_test(open_length_counts_characters),
 	    cmocka_unit_test(open_rejects_bad_text),
+	    cmocka_unit_test(refuses_invisible_answers),
 	    cmocka_unit_test(cloud_entries),
 	    cmocka_unit_test(choice_indexes),
 	    cmocka_unit_test(scale_ratings),

@@ -711,6 +711,62 @@ static void parses_the_demo_deck(void **state)
 }
 
 /* The same mistakes with the messages in Dutch, for the workspace. */
+/* Issue 12: every question takes a countdown; it survives the store. */
+static void takes_a_timer_on_every_question(void **state)
+{
+	(void)state;
+	const char *kinds[] = {"open", "cloud", "choice\n- a\n- b", "scale\n- a",
+	                       "rank\n- a\n- b", "qa"};
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		char src[256];
+		const char *nl = strchr(kinds[i], '\n');
+		int head = nl ? (int)(nl - kinds[i]) : (int)strlen(kinds[i]);
+		snprintf(src, sizeof src, FRONT "? %.*s: Vraag\ntimer: 60%s\n", head, kinds[i],
+		         nl ? nl : "");
+		deck_t *d = parse_ok(src);
+		assert_int_equal(d->slides[0].timer, 60);
+		json_t *j = slide_to_json(&d->slides[0], true);
+		assert_int_equal(json_integer_value(json_object_get(j, "timer")), 60);
+		slide_t back;
+		assert_int_equal(slide_from_json(j, &back), 0);
+		assert_int_equal(back.timer, 60);
+		slide_clear(&back);
+		json_decref(j);
+		deck_free(d);
+	}
+	deck_t *d = parse_ok(FRONT "? open: Zonder klok\n");
+	assert_int_equal(d->slides[0].timer, 0);
+	json_t *j = slide_to_json(&d->slides[0], false);
+	assert_null(json_object_get(j, "timer"));
+	json_decref(j);
+	deck_free(d);
+	bad(FRONT "? open: Vraag\ntimer: 4\n",
+	    "line 5: timer 4 is out of range (expected 5 to 3600)");
+	bad(FRONT "? open: Vraag\ntimer: 3601\n", "line 5: timer 3601 is out of range");
+	bad(FRONT "? open: Vraag\ntimer: een minuut\n",
+	    "line 5: timer 'een minuut' is not a whole");
+	bad(FRONT "? open: Vraag\ntimer: 60\ntimer: 30\n", "line 6: 'timer' appears twice");
+}
+
+/* Issue 12: reactions are off unless the front matter turns them on. */
+static void reads_reactions_from_the_front_matter(void **state)
+{
+	(void)state;
+	deck_t *d = parse_ok(FRONT "# Hallo\n");
+	assert_false(d->reactions);
+	deck_free(d);
+	d = parse_ok("---\ntitle: T\nreactions: on\n---\n# Hallo\n");
+	assert_true(d->reactions);
+	deck_free(d);
+	d = parse_ok("---\ntitle: T\nreactions: off\n---\n# Hallo\n");
+	assert_false(d->reactions);
+	deck_free(d);
+	bad("---\ntitle: T\nreactions: ja\n---\n# Hallo\n",
+	    "line 3: reactions is 'ja' (expected on or off)");
+	bad("---\ntitle: T\nreactions: on\nreactions: on\n---\n# Hallo\n",
+	    "line 4: 'reactions' appears twice");
+}
+
 static void says_it_in_dutch(void **state)
 {
 	(void)state;
@@ -771,6 +827,8 @@ int main(void)
 	    cmocka_unit_test(rejects_json_out_of_bounds),
 	    cmocka_unit_test(parses_the_demo_deck),
 	    cmocka_unit_test(says_it_in_dutch),
+	    cmocka_unit_test(takes_a_timer_on_every_question),
+	    cmocka_unit_test(reads_reactions_from_the_front_matter),
 	    cmocka_unit_test(kind_table_is_complete),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

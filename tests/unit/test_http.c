@@ -196,15 +196,36 @@ static void decodes_form_fields(void **state)
 	assert_int_equal(http_form_field("f=toolong", 9, "f", 0, out, 4), -1);
 }
 
+/* Issue 11: static files are served precompressed by what the client
+ * accepts; q=0 refuses a coding, "*" allows every one not refused. */
+static void reads_accept_encoding(void **state)
+{
+	(void)state;
+	assert_int_equal(http_accept_encoding(NULL), 0);
+	assert_int_equal(http_accept_encoding(""), 0);
+	assert_int_equal(http_accept_encoding("gzip, deflate, br"), HTTP_ENC_GZIP | HTTP_ENC_BR);
+	assert_int_equal(http_accept_encoding("gzip, deflate"), HTTP_ENC_GZIP);
+	assert_int_equal(http_accept_encoding("BR"), HTTP_ENC_BR);
+	assert_int_equal(http_accept_encoding("br;q=0, gzip;q=0.5"), HTTP_ENC_GZIP);
+	assert_int_equal(http_accept_encoding("br; q=0.000 ,gzip"), HTTP_ENC_GZIP);
+	assert_int_equal(http_accept_encoding("br;q=0.01"), HTTP_ENC_BR);
+	assert_int_equal(http_accept_encoding("*"), HTTP_ENC_GZIP | HTTP_ENC_BR);
+	assert_int_equal(http_accept_encoding("*, gzip;q=0"), HTTP_ENC_BR);
+	assert_int_equal(http_accept_encoding("*;q=0"), 0);
+	assert_int_equal(http_accept_encoding("gzipx, brotli, identity"), 0);
+	assert_int_equal(http_accept_encoding(",,, ;q=1,"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_a_request),
-		cmocka_unit_test(answers_pipelined_requests_in_order),
-		cmocka_unit_test(rejects_large_headers_with_431),
-		cmocka_unit_test(rejects_large_bodies_with_413),
-		cmocka_unit_test(rejects_malformed_and_unknown_methods),
-		cmocka_unit_test(decodes_form_fields),
+	    cmocka_unit_test(parses_a_request),
+	    cmocka_unit_test(answers_pipelined_requests_in_order),
+	    cmocka_unit_test(rejects_large_headers_with_431),
+	    cmocka_unit_test(rejects_large_bodies_with_413),
+	    cmocka_unit_test(rejects_malformed_and_unknown_methods),
+	    cmocka_unit_test(decodes_form_fields),
+	    cmocka_unit_test(reads_accept_encoding),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }

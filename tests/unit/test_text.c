@@ -145,6 +145,50 @@ static void cleans_multiple_lines(void **state)
 	assert_null(text_clean("a\0b", 3, false));
 }
 
+/* Issue 11: bidi overrides and isolates are dropped from stored text. */
+static void cleans_bidi_controls(void **state)
+{
+	(void)state;
+	cleans_to("bestand\xE2\x80\xAEgnp.exe", false, "bestandgnp.exe");
+	cleans_to("a\xE2\x81\xA6"
+	          "b\xE2\x81\xA9"
+	          "c\xE2\x80\xAA"
+	          "d\xE2\x80\xAC"
+	          "e",
+	          true, "abcde");
+	/* the marks LRM and RLM stay: they reorder nothing around them */
+	cleans_to("a\xE2\x80\x8F"
+	          "b",
+	          false,
+	          "a\xE2\x80\x8F"
+	          "b");
+}
+
+/* Issue 11: an answer must hold a character that someone can see. */
+static void tells_visible_text(void **state)
+{
+	(void)state;
+	static const char *invisible[] = {
+	    "\xE2\x80\x8B",                         /* zero-width space */
+	    "\xE2\x80\x8C\xE2\x80\x8D\xEF\xBB\xBF", /* ZWNJ, ZWJ, BOM */
+	    "\xC2\xAD",                             /* soft hyphen */
+	    "\xE2\x80\x8F\xE2\x80\x8E",             /* RLM, LRM */
+	    "\xE3\x85\xA4\xE1\x85\x9F",             /* Hangul fillers */
+	    "\xE2\xA0\x80",                         /* blank Braille */
+	    "\xCC\x81\xCD\x8F",                     /* a lone accent, CGJ */
+	    "\xEF\xB8\x8F",                         /* variation selector */
+	    " \t\xC2\xA0",
+	    "",
+	};
+	for (size_t i = 0; i < sizeof invisible / sizeof *invisible; i++)
+		assert_false(text_visible(invisible[i], strlen(invisible[i])));
+	assert_true(text_visible("a", 1));
+	assert_true(text_visible("\xE2\x80\x8Bx", 4));
+	assert_true(text_visible("\xF0\x9F\x91\x8D", 4)); /* thumbs up */
+	assert_true(text_visible(".", 1));
+	assert_true(text_visible("\xD8\xA7", 2)); /* Arabic alef */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +198,8 @@ int main(void)
 	    cmocka_unit_test(folds_whitespace),
 	    cmocka_unit_test(cleans_single_lines),
 	    cmocka_unit_test(cleans_multiple_lines),
+	    cmocka_unit_test(cleans_bidi_controls),
+	    cmocka_unit_test(tells_visible_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,12 +4,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/map.h"
+#include "util/metrics.h"
 
 static void buf_appends_and_formats(void **state)
 {
@@ -94,13 +98,96 @@ static void map_puts_gets_and_deletes(void **state)
 	assert_int_equal(map_key(0), 1);
 }
 
+/* Issue 11: keys from outside input are keyed hashes, not FNV-1a, so a
+ * sender cannot pick words that all share one probe run. The same input
+ * hashes the same within a process and differently in another one. */
+static void map_hash_is_keyed_per_process(void **state)
+{
+	(void)state;
+	const char w[] = "samenleven";
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		uint64_t h = map_hash(w, sizeof w - 1);
+		_exit(write(fd[1], &h, sizeof h) == sizeof h ? 0 : 1);
+	}
+	uint64_t child = 0;
+	assert_int_equal(read(fd[0], &child, sizeof child), sizeof child);
+	waitpid(pid, NULL, 0);
+	close(fd[0]);
+	close(fd[1]);
+	uint64_t mine = map_hash(w, sizeof w - 1);
+	assert_int_equal(mine, map_hash(w, sizeof w - 1));
+	assert_int_not_equal(mine, child);
+	uint64_t fnv = 1469598103934665603ull;
+	for (size_t i = 0; i < sizeof w - 1; i++)
+		fnv = (fnv ^ (unsigned char)w[i]) * 1099511628211ull;
+	assert_int_not_equal(mine, fnv);
+	assert_int_not_equal(map_hash("", 0), 0);
+}
+
+static void *count_up(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 1000; i++) {
+		metrics_inc(METRIC_ANSWERS_STORED);
+		metrics_add(METRIC_WRITER_QUEUE, 1);
+	}
+	metrics_observe(HIST_GROUP_SIZE, 3);
+	return NULL;
+}
+
+static void *count_down(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 1000; i++)
+		metrics_add(METRIC_WRITER_QUEUE, -1);
+	return NULL;
+}
+
+/* Issue 11: per-thread counters sum up across threads, a gauge may go up
+ * on one thread and down on another, and the text is Prometheus'. */
+static void metrics_sum_over_threads(void **state)
+{
+	(void)state;
+	int64_t stored = metrics_get(METRIC_ANSWERS_STORED);
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, count_up, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, count_down, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	assert_int_equal(metrics_get(METRIC_ANSWERS_STORED), stored + 4000);
+	assert_int_equal(metrics_get(METRIC_WRITER_QUEUE), 0);
+	metrics_refused(429);
+	metrics_observe(HIST_FLUSH_SECONDS, 0.00015); /* the second bucket, 0.2 ms */
+	buf_t b = BUF_INIT;
+	metrics_write(&b);
+	assert_non_null(strstr(b.data, "# TYPE inspraak_answers_stored_total counter\n"));
+	assert_non_null(strstr(b.data, "inspraak_answers_refused_total{code=\"429\"} 1\n"));
+	assert_non_null(strstr(b.data, "inspraak_commit_group_size_bucket{le=\"2\"} 0\n"));
+	assert_non_null(strstr(b.data, "inspraak_commit_group_size_bucket{le=\"4\"} 4\n"));
+	assert_non_null(strstr(b.data, "inspraak_commit_group_size_count 4\n"));
+	assert_non_null(strstr(b.data, "inspraak_flush_seconds_bucket{le=\"0.0001\"} 0\n"));
+	assert_non_null(strstr(b.data, "inspraak_flush_seconds_bucket{le=\"0.0002\"} 1\n"));
+	assert_non_null(strstr(b.data, "inspraak_flush_seconds_bucket{le=\"+Inf\"} 1\n"));
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(buf_appends_and_formats),
-		cmocka_unit_test(buf_formats_at_every_size),
-		cmocka_unit_test(buf_escapes_html),
-		cmocka_unit_test(map_puts_gets_and_deletes),
+	    cmocka_unit_test(buf_appends_and_formats),
+	    cmocka_unit_test(buf_formats_at_every_size),
+	    cmocka_unit_test(buf_escapes_html),
+	    cmocka_unit_test(map_puts_gets_and_deletes),
+	    cmocka_unit_test(map_hash_is_keyed_per_process),
+	    cmocka_unit_test(metrics_sum_over_threads),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -44,6 +44,8 @@ function newId() {
 }
 
 const doneCount = (slide) => store.get(`done:${slide}`, 0);
+// Words given to a word cloud count one by one against its allowance.
+const unitsOf = (slide) => store.get(`units:${slide}`, 0);
 const pendingFor = (slide) => store.get('pending', []).filter((p) => p.slide === slide);
 
 // ---- small DOM helpers --------------------------------------------------
@@ -57,8 +59,16 @@ function el(tag, attrs = {}, ...children) {
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : v);
   }
+  // Text from anyone, in any script, sets its own direction (issue 12).
+  if (attrs.text != null && !('dir' in attrs)) e.dir = 'auto';
   for (const c of children) if (c != null) e.append(c);
   return e;
+}
+
+// The server's HTML of a slide: every block takes the direction of its text.
+function bidi(root) {
+  for (const b of root.querySelectorAll('p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, figcaption')) b.dir = 'auto';
+  return root;
 }
 
 function message(kind, text) {
@@ -176,11 +186,13 @@ function confirmed(a, body) {
     return;
   }
   store.set(`done:${a.slide}`, doneCount(a.slide) + 1);
+  if (a.kind === 'cloud') store.set(`units:${a.slide}`, unitsOf(a.slide) + [a.value].flat().length);
+  if (body.pending) store.set(`held:${a.slide}`, true);
   if (!a.ask) store.set(`mine:${a.slide}`, mergeMine(a.kind, store.get(`mine:${a.slide}`, null), a.value));
   drafts.delete(a.slide);
   const base = a.ask ? t(lang, 'asked') : t(lang, a.vote ? 'thanks_vote' : 'thanks');
   // held back for a moderator: say so, so nobody wonders why it is not on screen
-  const text = body.pending ? `${base} ${t(lang, 'held')}` : base;
+  const text = body.pending ? `${base} ${t(lang, a.ask ? 'held_question' : 'held')}` : base;
   if (a.ask && body.id != null) store.set(`own:${a.slide}`, [...store.get(`own:${a.slide}`, []), body.id]);
   setFeedback(a.slide, 'thanks', text);
   announce(text);
@@ -201,6 +213,7 @@ function refused(a, body, res) {
   if (body.code === 'already_answered' || body.code === 'limit') {
     // Given before (on another tab, say): the question is done.
     store.set(`done:${a.slide}`, Math.max(doneCount(a.slide), limitOf(a.slide)));
+    if (a.kind === 'cloud') store.set(`units:${a.slide}`, limitOf(a.slide));
   }
   if (a.upvote) {
     if (body.code === 'already_answered') {
@@ -218,7 +231,16 @@ function refused(a, body, res) {
 function limitOf(slide) {
   const s = selfPaced() ? questionnaire.slideOf(slide) : state?.slide.id === slide ? state.slide : null;
   if (!s) return 1;
-  return s.kind === 'open' || s.kind === 'qa' ? s.max_answers || 1 : 1;
+  return allowance(s);
+}
+
+// How many answers (open, Q&A) or words (cloud) one participant may give,
+// and how many of them this phone has given.
+function allowance(s) {
+  return s.kind === 'open' || s.kind === 'qa' || s.kind === 'cloud' ? s.max_answers || 1 : 1;
+}
+function usedOf(s) {
+  return s.kind === 'cloud' ? unitsOf(s.id) : doneCount(s.id);
 }
 
 function setFeedback(slide, kind, text) {
@@ -251,7 +273,7 @@ function render() {
   }
   const s = state.slide;
   const pending = pendingFor(s.id).filter((p) => !p.upvote).length;
-  const key = [s.id, state.open, state.status, doneCount(s.id), pending, lang].join('|');
+  const key = [s.id, state.open, state.status, s.closes_at, doneCount(s.id), unitsOf(s.id), pending, lang].join('|');
   if (key === shownKey) return;
   shownKey = key;
   document.documentElement.lang = lang;
@@ -262,10 +284,13 @@ function render() {
     lateError = '';
   }
   if (s.kind !== 'content' && s.title) section.append(el('h1', { text: s.title }));
+  if (state.status !== 'ended' && state.open && s.closes_at) {
+    section.append(el('p', { class: 'countdown', id: 'countdown', role: 'timer', dir: 'ltr' }));
+  }
   if (s.html && s.html.trim()) {
     const body = el('div', { class: 'slide-body' });
     body.innerHTML = s.html; // made safe by the server's Markdown renderer
-    section.append(body);
+    section.append(bidi(body));
   }
   if (state.status === 'ended') {
     section.append(message('closed', t(lang, 'ended')));
@@ -288,6 +313,7 @@ function render() {
   }
   const hadFocus = main.contains(document.activeElement);
   main.replaceChildren(section);
+  tick();
   // Keyboard and screen reader users keep their place: on the news.
   if (hadFocus) {
     const to = section.querySelector('.feedback p, h1');
@@ -296,7 +322,7 @@ function render() {
 }
 
 function questionView(s, pending) {
-  const count = doneCount(s.id);
+  const count = usedOf(s);
   const fb = el('div', { class: 'feedback' });
   const last = feedback.get(s.id);
   if (last) fb.append(message(...last));
@@ -307,17 +333,22 @@ function questionView(s, pending) {
   if (s.kind === 'qa') {
     return [answerForm(s), fb, qaBlock(true)];
   }
-  const limit = s.kind === 'open' ? s.max_answers || 1 : 1;
+  const limit = allowance(s);
+  // The last message stays: it may say that the answer waits for a moderator.
+  const thanks = () => {
+    const base = t(lang, s.kind === 'open' || s.kind === 'cloud' ? 'thanks' : 'thanks_vote');
+    return message('thanks', store.get(`held:${s.id}`, false) ? `${base} ${t(lang, 'held')}` : base);
+  };
   if (count >= limit) {
-    if (!last || last[0] !== 'error') fb.replaceChildren(message('thanks', t(lang, s.kind === 'open' || s.kind === 'cloud' ? 'thanks' : 'thanks_vote')));
+    if (!last) fb.replaceChildren(thanks());
     return [fb, el('p', { class: 'waiting', text: t(lang, resultsWanted(s) ? 'next_here' : 'waiting') })];
   }
   const parts = [fb];
   // keep the last message when there is one: it may say the answer waits for a moderator
   if (count > 0 && !last) {
-    fb.replaceChildren(message('thanks', t(lang, 'thanks')));
+    fb.replaceChildren(thanks());
   }
-  if (limit > 1) {
+  if (limit > 1 && s.kind !== 'cloud') {
     parts.push(el('p', { class: 'hint', text: count ? plural(lang, 'answers_left', limit - count) : t(lang, 'answers_allowed', { n: limit }) }));
   }
   parts.push(answerForm(s));
@@ -339,7 +370,7 @@ function answerForm(s) {
   if (s.kind === 'open' || s.kind === 'qa') {
     const id = `answer-${s.id}`;
     const max = s.max_length || 280;
-    const ta = el('textarea', { id, name: 'value', rows: 4, maxlength: max, 'aria-describedby': `${id}-count` });
+    const ta = el('textarea', { id, name: 'value', rows: 4, dir: 'auto', maxlength: max, 'aria-describedby': `${id}-count` });
     ta.value = draft.text || '';
     const counter = el('div', { class: 'counter', id: `${id}-count` });
     const update = () => {
@@ -360,15 +391,16 @@ function answerForm(s) {
       return [s.kind === 'qa' ? { ask: v } : v];
     };
   } else if (s.kind === 'cloud') {
-    // Three boxes to start with; more on request, up to the allowance.
-    const n = Math.max(1, s.max_answers || 1);
+    // Three boxes to start with; more on request, up to what is left of
+    // the allowance (words given before count against it).
+    const n = Math.max(1, (s.max_answers || 1) - unitsOf(s.id));
     const inputs = [];
     draft.words ||= [];
     const boxes = el('div', { class: 'words' });
     const addBox = () => {
       const i = inputs.length;
       const id = `word-${s.id}-${i}`;
-      const inp = el('input', { id, type: 'text', maxlength: s.max_length || 30, autocomplete: 'off',
+      const inp = el('input', { id, type: 'text', dir: 'auto', maxlength: s.max_length || 30, autocomplete: 'off',
         autocapitalize: 'none', enterkeyhint: 'send' });
       inp.value = draft.words[i] || '';
       inp.addEventListener('input', () => { draft.words[i] = inp.value; });
@@ -379,7 +411,7 @@ function answerForm(s) {
     const shown = Math.min(n, Math.max(3, draft.words.filter(Boolean).length));
     for (let i = 0; i < shown; i++) addBox();
     f.append(boxes);
-    if (n > 1) f.prepend(el('p', { class: 'hint', text: t(lang, 'words_help', { n }) }));
+    if (n > 1 || unitsOf(s.id)) f.prepend(el('p', { class: 'hint', text: unitsOf(s.id) ? plural(lang, 'words_left', n) : t(lang, 'words_help', { n }) }));
     if (n > shown) {
       const more = el('button', { type: 'button', class: 'secondary add-word', text: t(lang, 'add_word'),
         onclick: () => { addBox().focus(); if (inputs.length >= n) more.remove(); } });
@@ -488,6 +520,65 @@ function answerForm(s) {
   return f;
 }
 
+// ---- reactions ----------------------------------------------------------------
+
+// A row of a few emoji at the foot of the page, on every slide, when the
+// deck turns reactions on. Nothing is kept: a tap is sent and forgotten;
+// the server says when to wait (429) and the row waits that long.
+const REACTIONS = [['clap', '👏'], ['heart', '❤️'], ['laugh', '😂'], ['wow', '😮'], ['idea', '💡']];
+let reactBar = null;
+
+function showReactions() {
+  const on = Boolean(state?.reactions) && state.status !== 'ended' && !selfPaced();
+  if (!on) { if (reactBar) reactBar.hidden = true; document.body.classList.remove('with-reactions'); return; }
+  if (!reactBar) {
+    reactBar = el('nav', { class: 'reactions' });
+    for (const [name, emoji] of REACTIONS) {
+      const b = el('button', { type: 'button', class: 'react', 'data-reaction': name },
+        el('span', { 'aria-hidden': 'true', text: emoji, dir: 'ltr' }));
+      b.addEventListener('click', () => react(b, name));
+      reactBar.append(b);
+    }
+    document.body.append(reactBar);
+  }
+  reactBar.setAttribute('aria-label', t(lang, 'reactions'));
+  for (const b of reactBar.children) b.setAttribute('aria-label', t(lang, `react_${b.dataset.reaction}`));
+  reactBar.hidden = false;
+  document.body.classList.add('with-reactions');
+}
+
+async function react(button, name) {
+  button.classList.remove('sent');
+  void button.offsetWidth;
+  button.classList.add('sent');
+  let res = null;
+  try {
+    res = await fetch(`/api/v1/sessions/${code}/reactions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reaction: name }),
+    });
+  } catch { return; }
+  if (res.status === 429) {
+    const wait = Math.min(Number(res.headers.get('retry-after')) || 2, 30);
+    for (const b of reactBar.children) b.disabled = true;
+    setTimeout(() => { for (const b of reactBar.children) b.disabled = false; }, wait * 1000);
+  }
+}
+
+// ---- the countdown of a question with a timer --------------------------------
+
+// The server closes voting at zero by itself and sends the new state; this
+// only shows the time left, from the deadline in the state.
+function tick() {
+  const c = $('countdown');
+  clearTimeout(tick.timer);
+  if (!c || !state?.slide.closes_at) return;
+  const left = Math.max(0, Math.ceil((state.slide.closes_at - Date.now()) / 1000));
+  const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+  c.textContent = t(lang, 'time_left', { t: clock });
+  c.classList.toggle('soon', left <= 10);
+  if (left > 0) tick.timer = setTimeout(tick, 250);
+}
+
 // ---- results on phones ------------------------------------------------------
 
 // A slide with `results: phones` shows its results once this participant
@@ -594,6 +685,7 @@ function connect() {
     lang = st.event?.lang || lang;
     const title = document.querySelector('.event-title');
     if (title && st.event?.title) title.textContent = st.event.title;
+    showReactions();
     if (selfPaced()) { questionnaire.stateChanged(st); return; }
     render();
     renderResults(); // shown or hidden by the presenter: no new page needed

@@ -8,7 +8,10 @@ import { t, plural, formatNumber } from './i18n.js';
 function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
-  if (text != null) e.textContent = text;
+  if (text != null) {
+    e.textContent = text;
+    e.dir = 'auto'; // answers and labels in any script set their own direction
+  }
   return e;
 }
 

@@ -26,6 +26,20 @@ function el(tag, cls, text) {
   return e;
 }
 
+// Text from a deck or a participant, in any script: it sets its own
+// direction and its alignment follows (issue 12).
+function said(tag, cls, text) {
+  const e = el(tag, cls, text);
+  e.dir = 'auto';
+  return e;
+}
+
+// The server's HTML of a slide: every block takes the direction of its text.
+function bidi(root) {
+  for (const b of root.querySelectorAll('p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, figcaption')) b.dir = 'auto';
+  return root;
+}
+
 // ---- the stage ----------------------------------------------------------
 
 function fit() {
@@ -57,10 +71,71 @@ function shrinkToFit(node, sizes, fits) {
   return sizes[sizes.length - 1];
 }
 
+// ---- pages ------------------------------------------------------------------
+// The layout rule of every view: text shrinks to a readable minimum (about
+// 24 px for labels, 30 px for answers, in stage pixels) and what still does
+// not fit is shown a page at a time, never cut and never over the footer.
+// Pages turn every 8 s; A turns by hand, P pauses the turning (both keys of
+// this screen, not sent to the server).
+const TURN_MS = 8000;
+const paging = { paused: false };
+
+class Pager {
+  constructor(root, show) {
+    this.pill = el('div', 'pager');
+    this.pill.hidden = true;
+    root.append(this.pill);
+    this.show = show; // show(index): puts page index on the stage
+    this.n = 1;
+    this.i = 0;
+    this.restart();
+  }
+  destroy() { clearInterval(this.timer); }
+  restart() {
+    clearInterval(this.timer);
+    this.timer = setInterval(() => { if (!paging.paused) this.turn(1); }, TURN_MS);
+  }
+  // A new number of pages; the current one stays when it still exists.
+  set(n, i = this.i) {
+    this.n = Math.max(1, n);
+    this.i = i < this.n ? i : 0;
+    this.show(this.i);
+    this.draw();
+  }
+  turn(step) {
+    if (this.n < 2) return;
+    this.i = (this.i + step + this.n) % this.n;
+    this.show(this.i, true);
+    this.draw();
+  }
+  draw() {
+    this.pill.hidden = this.n < 2;
+    const txt = t(lang, 'page', { n: this.i + 1, total: this.n });
+    this.pill.textContent = paging.paused ? `${txt} · ${t(lang, 'paused')}` : txt;
+  }
+}
+
+// Splits rows (in the order shown) into pages of at most height H, by their
+// measured heights and the gap between them. A row taller than H gets a
+// page of its own.
+function splitRows(rows, H, gap) {
+  const pages = [];
+  let cur = [], used = 0;
+  for (const r of rows) {
+    const h = r.offsetHeight;
+    if (cur.length && used + gap + h > H) { pages.push(cur); cur = []; used = 0; }
+    used += (cur.length ? gap : 0) + h;
+    cur.push(r);
+  }
+  if (cur.length) pages.push(cur);
+  return pages.length ? pages : [[]];
+}
+
 // ---- talking to the server ------------------------------------------------
 
-function showError(msg) {
+function showError(msg, notice = false) {
   const e = $('error');
+  e.classList.toggle('notice', notice);
   e.textContent = msg;
   e.hidden = false;
   clearTimeout(showError.timer);
@@ -112,25 +187,25 @@ class CountView {
   }
 }
 
-// Open answers as cards, newest first, in columns. Cards sit at absolute
-// places and glide down when a new one arrives above them. When they outgrow the stage the type shrinks down to a
-// readable minimum; beyond that the cards are paged, a page every 8 s.
+// Open answers as cards, newest first, in balanced columns (masonry): each
+// card goes to the shortest column of the page; a page holds what fits, and
+// a page with fewer cards than columns is centred on fewer columns. Cards
+// sit at absolute places and glide when a new one arrives above them. The
+// type shrinks down to a readable minimum before the cards are paged.
 class CardsView {
   constructor(root) {
     this.root = root;
     this.box = el('div', 'cards');
-    this.pager = el('div', 'pager');
-    this.pager.hidden = true;
     this.emptyNote = el('div', 'empty', t(lang, 'no_answers'));
-    root.append(this.box, this.pager, this.emptyNote);
+    root.append(this.box, this.emptyNote);
+    this.pager = new Pager(root, (i, turning) => this.show(i, turning));
     this.nodes = new Map();
     this.items = [];
     this.pages = [];
-    this.page = 0;
     this.seeded = false;
-    this.timer = setInterval(() => this.turn(), 8000);
   }
-  destroy() { clearInterval(this.timer); }
+  destroy() { this.pager.destroy(); }
+  turn(step) { this.pager.turn(step); }
   update(tally) {
     const items = tally.items || [];
     let fresh = false;
@@ -138,7 +213,7 @@ class CardsView {
     for (const it of items) {
       keep.add(it.id);
       if (this.nodes.has(it.id)) continue;
-      const n = el('div', 'card', it.text);
+      const n = said('div', 'card', it.text);
       n.classList.add('placing');
       if (this.seeded && !reduceMotion) {
         n.classList.add('new');
@@ -148,117 +223,89 @@ class CardsView {
       this.nodes.set(it.id, n);
       this.box.append(n);
     }
-    for (const [id, n] of this.nodes) if (!keep.has(id)) { n.remove(); this.nodes.delete(id); this.colOf?.delete(n); }
+    for (const [id, n] of this.nodes) if (!keep.has(id)) { n.remove(); this.nodes.delete(id); }
     this.seeded = true;
     this.items = items;
     this.emptyNote.hidden = items.length > 0;
-    if (fresh && this.page !== 0) this.page = 0;
-    if (fresh) this.restartTimer();
-    this.layout();
+    this.layout(fresh);
   }
-  restartTimer() {
-    clearInterval(this.timer);
-    this.timer = setInterval(() => this.turn(), 8000);
-  }
-  layout() {
+  layout(fresh) {
     const nodes = this.items.map((it) => this.nodes.get(it.id));
     const n = nodes.length;
-    if (!n) { this.pages = []; this.pager.hidden = true; return; }
-    const W = this.root.clientWidth, H = this.root.clientHeight;
+    if (!n) { this.pages = []; this.pager.set(1); return; }
+    const W = this.root.clientWidth, H = this.root.clientHeight - 56; // room for the page pill
     const gap = 24;
     const cols = Math.min(3, n);
-    if (cols !== this.cols) { this.cols = cols; this.colOf = new Map(); }
     const colW = Math.min(720, Math.floor((W - gap * (cols - 1)) / cols));
-    const left = Math.floor((W - (colW * cols + gap * (cols - 1))) / 2);
     this.box.style.setProperty('--col-w', `${colW}px`);
-    for (const c of nodes) if (c.classList.contains('wide')) { c.classList.remove('wide'); c.style.width = ''; c.style.fontSize = ''; }
+    for (const c of nodes) if (c.classList.contains('wide')) { c.classList.remove('wide'); c.style.fontSize = ''; }
     const sizes = n <= 3 ? [52, 46, 42, 38, 34, 30] : n <= 8 ? [44, 40, 36, 33, 30] : [40, 36, 33, 30];
     const measure = (size) => {
       this.box.style.fontSize = `${size}px`;
       return nodes.map((c) => c.offsetHeight);
     };
-    // A card keeps the column it was first given (the shortest then), so
-    // when newer cards arrive only the column that takes one slides down.
-    const assign = (heights) => {
-      const sum = new Array(cols).fill(0);
-      const fresh = [];
-      for (let i = n - 1; i >= 0; i--) {
-        const c = this.colOf.get(nodes[i]);
-        if (c == null) fresh.push(i);
-        else sum[c] += heights[i];
-      }
-      for (const i of fresh) {
-        const c = sum.indexOf(Math.min(...sum));
-        this.colOf.set(nodes[i], c);
-        sum[c] += heights[i];
-      }
-    };
-    // Each column fills its pages on its own, newest first; page k shows
-    // every column's k-th run. A card taller than the stage gets a page
-    // of its own at full width.
-    const pack = (heights, limit) => {
-      const pages = [[]];
+    // Newest first; a card goes to the shortest column, and when even that
+    // one has no room left the page is full. A card taller than the stage
+    // gets a page of its own at full width.
+    const pack = (heights) => {
+      const pages = [];
       const wide = [];
-      const colPage = new Array(cols).fill(0), colH = new Array(cols).fill(0);
+      let page = null;
+      const open = () => { page = { cards: [], colH: new Array(cols).fill(0) }; pages.push(page); };
+      open();
       heights.forEach((h, i) => {
-        if (h > limit) { wide.push(nodes[i]); return; }
-        const c = this.colOf.get(nodes[i]);
-        if (colH[c] > 0 && colH[c] + h > limit) { colPage[c]++; colH[c] = 0; }
-        (pages[colPage[c]] ||= []).push({ node: nodes[i], x: left + c * (colW + gap), y: colH[c] });
-        colH[c] += h + gap;
+        if (h > H) { wide.push(nodes[i]); return; }
+        let c = page.colH.indexOf(Math.min(...page.colH));
+        if (page.colH[c] > 0 && page.colH[c] + h > H) { open(); c = 0; }
+        page.cards.push({ node: nodes[i], c, y: page.colH[c] });
+        page.colH[c] += h + gap;
       });
-      for (const node of wide) pages.push([{ node, x: Math.floor((W - Math.min(W, 1500)) / 2), y: 0, wide: true }]);
-      return pages.filter((p) => p.length);
+      const out = pages.filter((p) => p.cards.length).map((p) => {
+        // fewer cards than columns: those columns, centred
+        const used = [...new Set(p.cards.map((x) => x.c))].sort();
+        const left = Math.floor((W - (colW * used.length + gap * (used.length - 1))) / 2);
+        return p.cards.map((x) => ({ node: x.node, x: left + used.indexOf(x.c) * (colW + gap), y: x.y }));
+      });
+      for (const node of wide) out.push([{ node, x: Math.floor((W - Math.min(W, 1600)) / 2), y: 0, wide: true }]);
+      return out;
     };
     let pages = null;
     for (const size of sizes) {
-      const heights = measure(size);
-      assign(heights);
-      const p = pack(heights, H);
-      if (p.length === 1) { pages = p; break; }
+      pages = pack(measure(size));
+      if (pages.length === 1) break;
     }
-    if (!pages) {
-      const limit = H - 64;
-      pages = pack(measure(sizes[sizes.length - 1]), limit);
-      for (const page of pages) {
-        if (!page[0].wide) continue;
-        const c = page[0].node;
-        c.classList.add('wide');
-        c.style.width = `${Math.min(W, 1500)}px`;
-        shrinkToFit(c, [30, 28, 26, 24, 22, 20, 18], () => c.offsetHeight <= limit);
-      }
+    for (const page of pages) {
+      if (!page[0].wide) continue;
+      const c = page[0].node;
+      c.classList.add('wide');
+      shrinkToFit(c, [36, 33, 30, 28, 26, 24], () => c.offsetHeight <= H);
     }
     this.pages = pages;
-    if (this.page >= pages.length) this.page = 0;
-    this.show();
+    // a new answer is shown at once: the first page holds the newest
+    this.pager.set(pages.length, fresh ? 0 : this.pager.i);
+    if (fresh) this.pager.restart();
   }
-  show() {
-    const page = this.pages[this.page] || [];
-    const on = new Set(page.map((p) => p.node));
-    for (const n of this.nodes.values()) if (!on.has(n)) n.classList.add('off');
-    for (const p of page) {
-      const { node } = p;
-      // A card that was not on screen appears at its place, without gliding.
-      const appear = node.classList.contains('off') || node.classList.contains('placing');
-      if (appear) node.classList.add('placing');
-      node.style.transform = `translate(${p.x}px, ${p.y}px)`;
-      node.classList.remove('off');
-      if (appear) {
-        void node.offsetWidth;
-        node.classList.remove('placing');
+  show(index, turning) {
+    const place = () => {
+      const page = this.pages[index] || [];
+      const on = new Set(page.map((p) => p.node));
+      for (const n of this.nodes.values()) if (!on.has(n)) n.classList.add('off');
+      for (const p of page) {
+        const { node } = p;
+        // A card that was not on screen appears at its place, without gliding.
+        const appear = node.classList.contains('off') || node.classList.contains('placing');
+        if (appear) node.classList.add('placing');
+        node.style.transform = `translate(${p.x}px, ${p.y}px)`;
+        node.classList.remove('off');
+        if (appear) {
+          void node.offsetWidth;
+          node.classList.remove('placing');
+        }
       }
-    }
-    this.pager.hidden = this.pages.length < 2;
-    this.pager.textContent = t(lang, 'page', { n: this.page + 1, total: this.pages.length });
-  }
-  turn() {
-    if (this.pages.length < 2) return;
+    };
+    if (!turning || reduceMotion) { place(); return; }
     this.box.classList.add('turning');
-    setTimeout(() => {
-      this.page = (this.page + 1) % this.pages.length;
-      this.show();
-      this.box.classList.remove('turning');
-    }, reduceMotion ? 0 : 400);
+    setTimeout(() => { place(); this.box.classList.remove('turning'); }, 400);
   }
 }
 
@@ -355,28 +402,29 @@ class CloudView {
 }
 
 // Rows of horizontal bars: choice (deck order, count and percentage) and
-// rank (best mean place first, rows glide when the order changes).
+// rank (best mean place first, rows glide when the order changes). Twenty
+// long options shrink to the readable minimum, then go on pages.
 class BarsView {
   constructor(root, rank) {
     this.root = root;
     this.rank = rank;
     this.box = el('div', rank ? 'bars rank' : 'bars');
     root.append(this.box);
+    this.pager = new Pager(root, (i) => this.show(i));
     this.rows = new Map();
+    this.pages = null;
   }
+  destroy() { this.pager.destroy(); }
+  turn(step) { this.pager.turn(step); }
   update(tally) {
     const opts = tally.options || [];
     const n = opts.length;
     const max = Math.max(1, ...opts.map((o) => o.count));
-    const H = this.root.clientHeight;
-    const rowH = Math.max(44, Math.min(120, Math.floor(H / Math.max(n, 1))));
-    this.box.style.setProperty('--row-h', `${rowH}px`);
-    this.box.style.fontSize = `${Math.round(Math.min(42, rowH * 0.38))}px`;
     const order = opts.map((o, i) => {
       const key = this.rank ? o.index : i;
       let row = this.rows.get(key);
       if (!row) {
-        row = { label: el('div', 'label', o.label), fill: el('div', 'bar-fill'), value: el('div', 'value') };
+        row = { label: said('div', 'label', o.label), fill: el('div', 'bar-fill'), value: el('div', 'value') };
         const track = el('div', 'bar-track');
         track.append(row.fill);
         row.el = el('div', 'bar-row');
@@ -397,11 +445,36 @@ class BarsView {
       return row.el;
     });
     const same = order.length === this.box.children.length && order.every((e, i) => this.box.children[i] === e);
-    if (!same) flip(this.box, () => this.box.replaceChildren(...order));
+    if (!same) {
+      flip(this.box, () => this.box.replaceChildren(...order));
+      this.fit(order);
+    }
     // Widths change after the rows are in the page, so they animate.
     requestAnimationFrame(() => {
       for (const row of this.rows.values()) row.fill.style.width = `${row.width}%`;
     });
+  }
+  // The largest type at which every row fits; at the smallest, pages.
+  fit(order) {
+    for (const e of order) e.hidden = false;
+    const H = this.root.clientHeight - 56;
+    const n = Math.max(1, order.length);
+    if (!this.size) {
+      const sizes = [42, 38, 35, 32, 30, 28, 26, 24];
+      this.size = sizes[sizes.length - 1];
+      for (const size of sizes) {
+        const rowH = Math.max(Math.round(size * 1.5), Math.min(120, Math.floor(H / n)));
+        this.box.style.setProperty('--row-h', `${rowH}px`);
+        this.box.style.fontSize = `${size}px`;
+        if (this.box.scrollHeight <= H) { this.size = size; break; }
+      }
+    }
+    this.pages = splitRows(order, H, 0);
+    this.pager.set(this.pages.length);
+  }
+  show(i) {
+    const on = new Set(this.pages?.[i] || []);
+    for (const e of this.box.children) e.hidden = !on.has(e);
   }
 }
 
@@ -414,7 +487,14 @@ class ScaleView {
     this.root = root;
     this.box = el('div', 'scales');
     root.append(this.box);
+    this.pager = new Pager(root, (i) => this.show(i));
     this.rows = [];
+  }
+  destroy() { this.pager.destroy(); }
+  turn(step) { this.pager.turn(step); }
+  show(i) {
+    const on = new Set(this.pages?.[i] || []);
+    for (const r of this.rows) r.el.hidden = !on.has(r.el);
   }
   update(tally) {
     const m = tally.scale_max || 5;
@@ -424,7 +504,7 @@ class ScaleView {
       const labels = tally.labels || ['', ''];
       this.head = el('div', 'scale-head');
       const ends = el('div', 'ends');
-      ends.append(el('span', 'low', labels[0] || ''), el('span', 'high', labels[1] || ''));
+      ends.append(said('span', 'low', labels[0] || ''), said('span', 'high', labels[1] || ''));
       const H = this.root.clientHeight - 60;
       const rowH = Math.max(56, Math.min(250, Math.floor(H / Math.max(1, statements.length))));
       // Many statements: no counts on the bars, the numbers once at the top.
@@ -458,7 +538,7 @@ class ScaleView {
         });
         r.hist.append(...r.cells.map((c) => c.cell), r.mark);
         r.el = el('div', 'scale-row');
-        r.el.append(el('div', 'statement', s.text), r.hist, r.mean);
+        r.el.append(said('div', 'statement', s.text), r.hist, r.mean);
         this.rows[i] = r;
         this.box.append(r.el);
       }
@@ -478,23 +558,30 @@ class ScaleView {
       // Long statements wrap; smaller type until every row fits.
       this.fresh = false;
       const start = parseFloat(this.box.style.fontSize);
-      const sizes = [start, start - 2, start - 4, start - 6, start - 8, start - 10].filter((x) => x >= 20);
-      shrinkToFit(this.box, sizes, () => this.box.scrollHeight <= this.root.clientHeight);
+      const sizes = [start, start - 2, start - 4, start - 6, start - 8, start - 10, start - 12].filter((x) => x >= 24);
+      const H = this.root.clientHeight - 56; // room for the page pill
+      shrinkToFit(this.box, sizes, () => this.box.scrollHeight <= H);
+      // Still too tall: the statements go on pages under the same head.
+      // (the mean's mark hangs 20 px below a compact row)
+      this.pages = splitRows(this.rows.map((r) => r.el), H - this.head.offsetHeight - 24, 0);
+      this.pager.set(this.pages.length);
     }
   }
 }
 
 // Q&A: open questions by votes, answered ones dimmed at the end. Click or
-// Enter marks a question answered (or not). What does not fit is counted.
+// Enter marks a question answered (or not). What does not fit goes on pages.
 class QaView {
   constructor(root) {
     this.root = root;
     this.box = el('div', 'qa');
-    this.more = el('div', 'qa-more');
     this.emptyNote = el('div', 'empty', t(lang, 'no_questions'));
-    root.append(this.box, this.more, this.emptyNote);
+    root.append(this.box, this.emptyNote);
+    this.pager = new Pager(root, (i) => this.show(i));
     this.nodes = new Map();
   }
+  destroy() { this.pager.destroy(); }
+  turn(step) { this.pager.turn(step); }
   update(tally) {
     const items = (tally.items || []).slice();
     // Stable: pinned first, then by answered, votes and the server's order.
@@ -505,7 +592,7 @@ class QaView {
     const list = items.map((it) => {
       let n = this.nodes.get(it.id);
       if (!n) {
-        n = { votes: el('span', 'votes'), text: el('span', 'text', it.text), el: el('button', 'qa-item') };
+        n = { votes: el('span', 'votes'), text: said('span', 'text', it.text), el: el('button', 'qa-item') };
         n.el.type = 'button';
         n.el.append(n.votes, n.text);
         n.el.addEventListener('click', () => {
@@ -530,18 +617,20 @@ class QaView {
     if (!same) flip(this.box, () => this.box.replaceChildren(...list));
     this.fit(list);
   }
-  // Hides the questions below the fold and says how many there are.
+  // The largest type at which the questions fit; then pages, the first
+  // page holding the most votes.
   fit(list) {
     const H = this.root.clientHeight - 56;
-    let hidden = 0;
     for (const e of list) e.hidden = false;
     const last = list[list.length - 1];
-    shrinkToFit(this.box, [38, 35, 32, 30], () => !last || last.offsetTop + last.offsetHeight <= H);
-    for (const e of list) {
-      if (e.offsetTop + e.offsetHeight > H) { e.hidden = true; hidden++; }
-    }
-    this.more.hidden = hidden === 0;
-    this.more.textContent = plural(lang, 'more_questions', hidden);
+    shrinkToFit(this.box, [38, 35, 32, 30, 28], () => !last || last.offsetTop + last.offsetHeight <= H);
+    const gap = parseFloat(getComputedStyle(this.box).rowGap) || 0;
+    this.pages = splitRows(list, H, gap);
+    this.pager.set(this.pages.length);
+  }
+  show(i) {
+    const on = new Set(this.pages?.[i] || []);
+    for (const e of this.box.children) e.hidden = !on.has(e);
   }
 }
 
@@ -549,11 +638,27 @@ class ContentView {
   constructor(root, slide) {
     const c = el('div', 'content');
     c.innerHTML = slide.html; // made safe by the server's Markdown renderer
+    bidi(c);
     const blocks = [...c.children];
     // A slide with only a heading and a line or two is a cover: centred.
     if (blocks.length <= 3 && !c.querySelector('ul, ol, img, table, pre')) root.classList.add('cover');
+    // An image with text beside it: the image in a column of its own, as
+    // large as the stage allows, so that it never pushes the text down.
+    const fig = blocks.find((b) => b.matches('p') && b.querySelector('img') && !b.textContent.trim());
+    if (fig && blocks.length > 1) {
+      const text = el('div', 'text');
+      text.append(...blocks.filter((b) => b !== fig));
+      fig.className = 'figure';
+      c.classList.add('with-figure');
+      c.replaceChildren(text, fig);
+    }
     root.append(c);
-    shrinkToFit(c, [46, 42, 38, 34, 30, 26], () => c.scrollHeight <= root.clientHeight);
+    const box = c.querySelector('.text') || c;
+    const fits = () => c.scrollHeight <= root.clientHeight && box.scrollHeight <= root.clientHeight &&
+      box.scrollWidth <= box.clientWidth + 1;
+    const refit = () => shrinkToFit(c, [46, 42, 38, 34, 30, 27, 24], fits);
+    refit();
+    for (const img of c.querySelectorAll('img')) if (!img.complete) img.addEventListener('load', refit, { once: true });
   }
   update() {}
 }
@@ -563,7 +668,8 @@ function setTitle(slide) {
   const content = slide.kind === 'content';
   h.hidden = content;
   h.textContent = content ? '' : slide.title;
-  if (!content) shrinkToFit(h, [66, 58, 52, 46, 42], () => h.offsetHeight <= parseFloat(h.style.fontSize) * 1.2 * 2 + 2);
+  h.dir = 'auto';
+  if (!content) shrinkToFit(h, [66, 58, 52, 46, 42, 38, 34], () => h.offsetHeight <= parseFloat(h.style.fontSize) * 1.2 * 2 + 2);
 }
 
 function makeView(slide) {
@@ -575,8 +681,11 @@ function makeView(slide) {
   if (slide.html && slide.html.trim()) {
     const d = el('div', 'description');
     d.innerHTML = slide.html; // made safe by the server's Markdown renderer
-    body.append(d);
-    shrinkToFit(d, [34, 30, 27], () => d.offsetHeight <= 34 * 1.35 * 2 + 4);
+    body.append(bidi(d));
+    // At most a quarter of the room; the view below takes the rest and
+    // fits itself to it, so the two never overlap.
+    const room = Math.max(34 * 1.35 * 2 + 4, body.clientHeight * 0.25);
+    shrinkToFit(d, [34, 30, 27, 24], () => d.offsetHeight <= room);
   }
   const root = el('div', 'view');
   body.append(root);
@@ -616,6 +725,7 @@ function applyState(st) {
   const ended = st.status === 'ended';
   badge.hidden = !ended && (s.kind === 'content' || st.open);
   badge.textContent = t(lang, ended ? 'session_ended' : 'voting_closed');
+  countdown();
   footer();
   labelControls();
 }
@@ -625,6 +735,28 @@ function emptyTally(s) {
     options: (s.options || []).map((label, index) => ({ label, index, count: 0, percent: 0, mean: null })),
     statements: (s.statements || []).map((text) => ({ text, counts: new Array(s.scale_max || 5).fill(0), count: 0, mean: null })),
     scale_max: s.scale_max, labels: s.labels };
+}
+
+// A question with a timer: the time left, from the server's deadline. The
+// server closes voting at zero by itself; the new state hides this.
+function countdown() {
+  const c = $('countdown');
+  clearInterval(countdown.timer);
+  const at = state?.open && state.slide.closes_at;
+  c.hidden = !at;
+  if (!at) return;
+  const draw = () => {
+    const left = Math.max(0, Math.ceil((at - Date.now()) / 1000));
+    c.textContent = clock(left);
+    c.classList.toggle('soon', left <= 10);
+    c.setAttribute('aria-label', plural(lang, 'seconds_left', left));
+  };
+  draw();
+  countdown.timer = setInterval(draw, 250);
+}
+
+function clock(s) {
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
 // "Go to {host} and use code {code}" with host and code in bold.
@@ -653,6 +785,31 @@ function toggleJoin(show) {
   o.hidden = show == null ? !o.hidden : !show;
 }
 
+// The keys of this screen, from the same table the keydown handler reads.
+const keyList = [
+  ['→ Space PgDn', 'next'], ['← PgUp', 'prev'], ['R', 'key_results'], ['L', 'key_lock'],
+  ['A', 'key_page'], ['P', 'key_pause'], ['J', 'join'], ['F', 'fullscreen'], ['?', 'key_help'],
+];
+function toggleKeys(show) {
+  const o = $('keys-overlay');
+  o.hidden = show == null ? !o.hidden : !show;
+  if (o.hidden) return;
+  const strip = (s) => s.replace(/\s*\([^)]{1,3}\)$/, ''); // the button titles end in "(R)"
+  $('keys-title').textContent = t(lang, 'keys_title');
+  $('keys-list').replaceChildren(...keyList.flatMap(([k, key]) => [el('dt', null, k), el('dd', null, strip(t(lang, key)))]));
+}
+
+// A (and Shift+A back) turns the answer pages of the view; P pauses the
+// turning by itself on every slide until pressed again.
+function turnPage(step) {
+  view?.turn?.(step);
+}
+function togglePause() {
+  paging.paused = !paging.paused;
+  view?.pager?.draw();
+  showError(t(lang, paging.paused ? 'paging_paused' : 'paging_running'), true);
+}
+
 function act(action) {
   if (!state && action !== 'fullscreen' && action !== 'join') return;
   switch (action) {
@@ -661,6 +818,10 @@ function act(action) {
     case 'results': control(state.results ? 'hide-results' : 'show-results'); break;
     case 'lock': control(state.open ? 'close' : 'open'); break;
     case 'join': toggleJoin(); break;
+    case 'page': turnPage(1); break;
+    case 'page-back': turnPage(-1); break;
+    case 'pause': togglePause(); break;
+    case 'keys': toggleKeys(); break;
     case 'fullscreen':
       if (document.fullscreenElement) document.exitFullscreen();
       else document.documentElement.requestFullscreen?.().catch(() => {});
@@ -671,13 +832,15 @@ function act(action) {
 
 const keys = {
   ArrowRight: 'next', ' ': 'next', PageDown: 'next', ArrowLeft: 'prev', PageUp: 'prev',
-  r: 'results', l: 'lock', j: 'join', f: 'fullscreen',
+  r: 'results', l: 'lock', j: 'join', f: 'fullscreen', a: 'page', p: 'pause', '?': 'keys', h: 'keys',
 };
 
 document.addEventListener('keydown', (e) => {
   if (e.altKey || e.ctrlKey || e.metaKey) return;
   if (e.key === 'Escape' && !$('join-overlay').hidden) { toggleJoin(false); return; }
-  const action = keys[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+  if (e.key === 'Escape' && !$('keys-overlay').hidden) { toggleKeys(false); return; }
+  let action = keys[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+  if (action === 'page' && e.shiftKey) action = 'page-back';
   if (!action) return;
   // Space and Enter on a focused button press that button instead.
   if ((e.key === ' ' || e.key === 'Enter') && e.target instanceof HTMLButtonElement) return;
@@ -710,11 +873,40 @@ function labelControls() {
   label('btn-next', 'next');
   label('btn-join', 'join');
   label('btn-full', 'fullscreen');
+  label('btn-keys', 'key_help');
   label('btn-results', state?.results ? 'hide_results' : 'show_results');
   label('btn-lock', state && !state.open ? 'unlock' : 'lock');
   $('btn-results').setAttribute('aria-pressed', state?.results ? 'true' : 'false');
   $('btn-lock').setAttribute('aria-pressed', state && !state.open ? 'true' : 'false');
   controls.setAttribute('aria-label', t(lang, 'controls'));
+}
+
+// ---- reactions -------------------------------------------------------------
+
+// The counts since the last frame float up at the right of the stage and
+// fade: a few emoji per kind, and one with "×n" when more came at once.
+const EMOJI = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', idea: '💡' };
+
+function floatReactions(counts) {
+  const box = $('reactions');
+  for (const [name, n] of Object.entries(counts)) {
+    const emoji = EMOJI[name];
+    if (!emoji || !(n > 0)) continue;
+    const shown = Math.min(n, 4);
+    for (let i = 0; i < shown; i++) {
+      const last = i === shown - 1 && n > shown;
+      const f = el('span', 'float', last ? `${emoji}×${n - shown + 1}` : emoji);
+      f.style.left = `${Math.round(Math.random() * 220)}px`;
+      box.append(f);
+      if (reduceMotion) { setTimeout(() => f.remove(), 1500); continue; }
+      const a = f.animate([
+        { transform: 'translateY(0) scale(0.6)', opacity: 0 },
+        { transform: 'translateY(-120px) scale(1)', opacity: 1, offset: 0.15 },
+        { transform: `translateY(-${520 + Math.round(Math.random() * 160)}px) scale(1)`, opacity: 0 },
+      ], { duration: 2600 + Math.random() * 600, delay: i * 140, easing: 'ease-out', fill: 'both' });
+      a.onfinish = () => f.remove();
+    }
+  }
 }
 
 // ---- the stream -----------------------------------------------------------
@@ -744,6 +936,7 @@ function connect() {
       footer();
     }
   });
+  source.addEventListener('reactions', (e) => floatReactions(JSON.parse(e.data)));
   source.addEventListener('error', async () => {
     setConn(false);
     if (source.readyState !== EventSource.CLOSED) return; // the browser retries by itself

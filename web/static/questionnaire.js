@@ -53,8 +53,13 @@ export function createQuestionnaire(h) {
   }
 
   const questions = () => (qn ? qn.slides.filter((s) => s.kind !== 'content') : []);
-  const given = (s) => Math.max(h.doneCount(s.id), (s.mine || []).filter((m) => !isUpvote(m)).length);
-  const isDone = (s) => s.kind !== 'qa' && given(s) >= (s.kind === 'open' ? s.max_answers || 1 : 1);
+  // A word cloud counts words, not answers, against its allowance (issue 12).
+  const words = (s) => Math.max(h.store.get(`units:${s.id}`, 0),
+    (s.mine || []).filter((m) => !isUpvote(m)).flatMap((m) => [m.value].flat()).length);
+  const given = (s) => (s.kind === 'cloud' ? words(s)
+    : Math.max(h.doneCount(s.id), (s.mine || []).filter((m) => !isUpvote(m)).length));
+  const limitOf = (s) => (s.kind === 'open' || s.kind === 'cloud' ? s.max_answers || 1 : 1);
+  const isDone = (s) => s.kind !== 'qa' && given(s) >= limitOf(s);
 
   function slideOf(id) {
     return qn ? qn.slides.find((s) => s.id === id) : null;
@@ -116,6 +121,8 @@ export function createQuestionnaire(h) {
     if (!s.html || !s.html.trim()) return null;
     const body = el('div', { class: 'slide-body' });
     body.innerHTML = s.html; // made safe by the server's Markdown renderer
+    // every block takes the direction of its own text (issue 12)
+    for (const b of body.querySelectorAll('p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th')) b.dir = 'auto';
     return body;
   }
 
@@ -143,9 +150,9 @@ export function createQuestionnaire(h) {
     } else if (s.kind === 'qa') {
       sec.append(h.answerForm(s));
     } else if (!isDone(s)) {
-      const limit = s.kind === 'open' ? s.max_answers || 1 : 1;
+      const limit = limitOf(s);
       const count = given(s);
-      if (limit > 1) {
+      if (limit > 1 && s.kind !== 'cloud') { // the word form says how many words are left
         sec.append(el('p', { class: 'hint', text: count
           ? plural(lang, 'answers_left', limit - count) : t(lang, 'answers_allowed', { n: limit }) }));
       }

@@ -8,12 +8,12 @@ export const QUESTION_KINDS = KINDS.slice(1);
 
 // Numeric settings per kind: [min, max, default], in the order written.
 export const NUMBERS = {
-  open: { 'max-length': [1, 2000, 280], answers: [1, 50, 1] },
-  cloud: { entries: [1, 10, 3], 'max-length': [1, 60, 30] },
-  choice: {},
-  scale: { scale: [2, 10, 5] },
-  rank: {},
-  qa: { 'max-length': [1, 2000, 280], answers: [1, 50, 5] },
+  open: { 'max-length': [1, 2000, 280], answers: [1, 50, 1], timer: [5, 3600, '–'] },
+  cloud: { entries: [1, 10, 3], 'max-length': [1, 60, 30], timer: [5, 3600, '–'] },
+  choice: { timer: [5, 3600, '–'] },
+  scale: { scale: [2, 10, 5], timer: [5, 3600, '–'] },
+  rank: { timer: [5, 3600, '–'] },
+  qa: { 'max-length': [1, 2000, 280], answers: [1, 50, 5], timer: [5, 3600, '–'] },
 };
 
 // How many items each kind takes (options, or statements for scale).
@@ -91,7 +91,7 @@ function trimBlank(lines) {
 export function parseDeck(text) {
   const lines = String(text).replace(/^\uFEFF/, '').split(/\r?\n/);
   if ((lines[0] || '').trim() !== '---') throw new DeckError(1, 'the deck does not start with its front matter');
-  const meta = { title: '', subtitle: '', lang: 'nl', dates: '' };
+  const meta = { title: '', subtitle: '', lang: 'nl', dates: '', reactions: '' };
   let i = 1;
   for (; i < lines.length && lines[i].trim() !== '---'; i++) {
     const kv = lines[i].match(/^([a-z]+):\s*(.*)$/);
@@ -148,6 +148,7 @@ export function serialiseDeck(deck) {
   if (oneLine(m.subtitle)) out.push(`subtitle: ${oneLine(m.subtitle)}`);
   out.push(`lang: ${m.lang === 'en' ? 'en' : 'nl'}`);
   if (oneLine(m.dates)) out.push(`dates: ${oneLine(m.dates)}`);
+  if (m.reactions === 'on') out.push('reactions: on');
   out.push('---');
   const starts = [];
   deck.slides.forEach((s, k) => {

@@ -259,9 +259,12 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
         ap.addEventListener('change', () => { s.approve = ap.checked; changed(false); });
         settings.append(el('div', { class: 'check' }, ap, el('label', { for: ap.id }, t('approve_first'))));
       }
-      const ph = el('input', { type: 'checkbox', id: nextId('phones'), checked: s.results === 'phones' || null });
-      ph.addEventListener('change', () => { s.results = ph.checked ? 'phones' : 'screen'; changed(false); });
-      settings.append(el('div', { class: 'check' }, ph, el('label', { for: ph.id }, t('results_phones'))));
+      // A Q&A list is on the phones anyway: the setting would do nothing there.
+      if (s.kind !== 'qa') {
+        const ph = el('input', { type: 'checkbox', id: nextId('phones'), checked: s.results === 'phones' || null });
+        ph.addEventListener('change', () => { s.results = ph.checked ? 'phones' : 'screen'; changed(false); });
+        settings.append(el('div', { class: 'check' }, ph, el('label', { for: ph.id }, t('results_phones'))));
+      }
       fields.append(settings);
     }
     if (readOnly) for (const c of fields.querySelectorAll('input, textarea, select')) c.disabled = true;

@@ -70,6 +70,7 @@ export async function moderatePage(main, code) {
     n.answered = !!it.answered;
     n.pinned = !!it.pinned;
     n.text.textContent = it.text;
+    n.text.dir = 'auto';
     n.li.classList.toggle('is-hidden', n.hidden);
     n.li.classList.toggle('is-pending', n.pending);
     n.li.classList.toggle('is-answered', n.answered);
@@ -106,7 +107,14 @@ export async function moderatePage(main, code) {
     counts.replaceChildren();
     if (!tl) { list.replaceChildren(); note.textContent = t('no_questions_here'); return; }
     const stat = (k, v) => el('div', {}, el('dt', {}, t(k)), el('dd', {}, String(v ?? 0)));
-    counts.append(stat('respondents', tl.respondents), stat('answers', tl.answers), stat('hidden_n', tl.hidden));
+    // An answer that waits for approval is not hidden by anyone: it has a
+    // count of its own (issue 12). The tally's hidden count holds both.
+    const items = tl.items || [];
+    const waiting = items.filter((it) => it.pending).length;
+    const hidden = tl.kind === 'open' || tl.kind === 'qa' || tl.kind === 'cloud'
+      ? items.filter((it) => it.hidden && !it.pending).length : tl.hidden;
+    counts.append(stat('respondents', tl.respondents), stat('answers', tl.answers), stat('hidden_n', hidden));
+    if (waiting) counts.append(stat('waiting_n', waiting));
     if (tl.kind === 'open' || tl.kind === 'qa' || tl.kind === 'cloud') {
       const items = tl.items || [];
       note.textContent = items.length ? '' : t('no_answers_yet');

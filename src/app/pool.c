@@ -1,0 +1,133 @@
+/*
+ * pool: work that must not run on the loop, queued on libuv's thread pool
+ * with a bound on how many run at once (app_queue_t in internal.h).
+ *
+ * Two queues use it: password hashes (auth.c, workspace.c), at most one
+ * core less than the machine has, so that the loop keeps a core; and the
+ * workspace's writes to the database (workspace.c, media.c), one at a
+ * time on a connection of their own (a->disk), so that a flush or a lock
+ * held elsewhere (up to the store's 5 s) makes only that request wait.
+ * Jobs beyond the bound wait on the loop, in order; nothing is dropped.
+ */
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "app/internal.h"
+#include "util/xalloc.h"
+
+typedef struct app_slot {
+	uv_work_t work;
+	app_t *app;
+	app_queue_t *q;
+	uv_work_t *user;
+	uv_work_cb fn;
+	uv_after_work_cb after;
+	struct app_slot *next;
+} app_slot_t;
+
+/* Pool work is background work: it yields the cores to the loop, which
+ * serves every phone. Only this thread (Linux: a tid is a PRIO_PROCESS
+ * target); a thread stays at this priority for the life of the process. */
+static void lower_priority(void)
+{
+	static _Thread_local bool done;
+	if (done)
+		return;
+	done = true;
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+}
+
+static void slot_work(uv_work_t *w)
+{
+	app_slot_t *s = w->data;
+	lower_priority();
+	s->fn(s->user);
+}
+
+static void slot_start(app_slot_t *s);
+
+static void slot_after(uv_work_t *w, int status)
+{
+	app_slot_t *s = w->data;
+	app_queue_t *q = s->q;
+	q->running--;
+	if (q->head) {
+		app_slot_t *next = q->head;
+		q->head = next->next;
+		if (!q->head)
+			q->tail = NULL;
+		slot_start(next);
+	}
+	s->after(s->user, status);
+	free(s);
+}
+
+static void slot_start(app_slot_t *s)
+{
+	s->q->running++;
+	s->work.data = s;
+	if (uv_queue_work(s->app->loop, &s->work, slot_work, slot_after) < 0) {
+		s->q->running--;
+		s->after(s->user, UV_EINVAL);
+		free(s);
+	}
+}
+
+void app_queue_work(app_t *a, app_queue_t *q, uv_work_t *w, uv_work_cb fn, uv_after_work_cb after)
+{
+	app_slot_t *s = xcalloc(1, sizeof *s);
+	s->app = a;
+	s->q = q;
+	s->user = w;
+	s->fn = fn;
+	s->after = after;
+	if (q->running < q->limit) {
+		slot_start(s);
+		return;
+	}
+	if (q->tail)
+		q->tail->next = s;
+	else
+		q->head = s;
+	q->tail = s;
+}
+
+static void write_run(uv_work_t *w)
+{
+	app_write_t *job = w->data;
+	job->run(job);
+}
+
+static void write_after(uv_work_t *w, int status)
+{
+	app_write_t *job = w->data;
+	job->app->pool_jobs--;
+	job->done(job, status);
+}
+
+void app_write(app_t *a, app_write_t *job, void (*run)(app_write_t *),
+               void (*done)(app_write_t *, int))
+{
+	job->app = a;
+	job->run = run;
+	job->done = done;
+	job->work.data = job;
+	if (!a->disk) { /* no second connection: as before, on the loop */
+		job->st = a->store;
+		run(job);
+		done(job, 0);
+		return;
+	}
+	job->st = a->disk;
+	a->pool_jobs++;
+	app_queue_work(a, &a->writes, &job->work, write_run, write_after);
+}
+
+void app_queues_init(app_t *a)
+{
+	unsigned cores = uv_available_parallelism();
+	a->hashes.limit = cores > 2 ? cores - 1 : 1;
+	a->writes.limit = 1; /* one connection: one job at a time */
+}
