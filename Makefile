@@ -4,7 +4,7 @@
 LISTEN ?= 127.0.0.1:8080
 DB ?= inspraak-demo.db
 
-PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3 pangocairo xlsxwriter libwebp
+PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3 pangocairo xlsxwriter libwebp poppler-glib libzip libpng
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -129,7 +129,7 @@ unit-asan: $(ASAN_UNIT_BIN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		scripts/run-unit $(ASAN_UNIT_BIN)
 
-e2e: inspraak inspraak-asan
+e2e: inspraak inspraak-asan $(BUILD)/bench/mkpdf
 	@cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec *.test.mjs
 
 test:
@@ -149,7 +149,14 @@ clean:
 # The load generator and the bare yardstick of bench/run (bench/loadgen.c,
 # bench/floor.c): plain C on epoll, no library of ours.
 .PHONY: bench
-bench: $(BUILD)/bench/loadgen $(BUILD)/bench/floor
+bench: $(BUILD)/bench/loadgen $(BUILD)/bench/floor $(BUILD)/bench/mkpdf
+
+# The slide-deck PDF that bench/pdf-import and the end-to-end tests import.
+$(BUILD)/bench/mkpdf: bench/mkpdf.c tests/unit/pdfgen.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) -std=c17 -D_GNU_SOURCE $(WARN) -O2 -g $(shell pkg-config --cflags cairo) -o $@ $< \
+		$(shell pkg-config --libs cairo)
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)

@@ -46,6 +46,7 @@ void app_stop(app_t *a);
 bool app_busy(const app_t *a);
 void app_free(app_t *a);
 /* The body limit for http_set_body_limit: image uploads may send 5 MiB,
+ * a PDF of slides 30 MiB (pdfimport.h),
  * a deck (a new event, a changed one) 2 MiB and a little more. */
 size_t app_body_limit(const char *url, size_t len);
 /* The http_handler_fn to pass to http_listen, with the app as ctx. */

@@ -344,6 +344,31 @@ void media_upload(app_t *a, http_request_t *req, const app_match_t *m);
 /* GET /media/ID/NAME (m->rest is "ID/NAME"). */
 void media_serve(app_t *a, http_request_t *req, const app_match_t *m);
 
+/* ---- pdfimport.c ---- */
+/* POST /api/v1/events/ID/pdf: the body's pages as content slides, drawn on
+ * the thread pool (counted in pool_jobs). The route's row checks access. */
+void pdfimport_post(app_t *a, http_request_t *req, const app_match_t *m);
+
+/* ---- presenter.c ---- */
+/* GET /present/CODE/view: the presenter view (web/static/present-view.html);
+ * the route's row checks the login and the access to the session's event. */
+void presenter_view(app_t *a, http_request_t *req, const app_match_t *m);
+/* GET /api/v1/sessions/CODE/presenter: every slide with its speaker notes,
+ * the phones connected now, the session's start. */
+void presenter_get(app_t *a, http_request_t *req, const app_match_t *m);
+
+/* ---- deckzip.c ---- */
+/* POST /api/v1/events/ID/deck.zip: stores the zip's images as the event's
+ * and answers the deck linking to them (read on the thread pool). */
+void deckzip_import(app_t *a, http_request_t *req, const app_match_t *m);
+/* GET /api/v1/events/ID/deck.zip: the deck and the images it links to. */
+void deckzip_export(app_t *a, http_request_t *req, const app_match_t *m);
+
+/* ---- flyer.c ---- */
+/* GET /api/v1/sessions/CODE/flyer.pdf?size=a4|a5: the printable invitation
+ * with the join URL's QR code, drawn on the thread pool. */
+void flyer_get(app_t *a, http_request_t *req, const app_match_t *m);
+
 /* ---- metrics.c ---- */
 /* GET /healthz, GET /readyz, GET /metrics (docs/deploy.md). */
 void metrics_healthz(app_t *a, http_request_t *req, const app_match_t *m);

@@ -33,6 +33,7 @@
 #include "report/report.h"
 #include "util/file.h"
 #include "util/log.h"
+#include "util/text.h"
 #include "util/metrics.h"
 #include "util/xalloc.h"
 
@@ -44,6 +45,7 @@ typedef struct report_work {
 	app_t *app;
 	int64_t event_id;
 	int session; /* 1-based, 0 for all */
+	bool notes;  /* ?notes=1: the speaker notes too (md, json) */
 	report_format_t fmt;
 	/* results, filled by the worker */
 	int rc;
@@ -64,14 +66,18 @@ static const char *const TYPES[] = {
 };
 static const char *const EXTS[] = {"pdf", "md", "html", "csv", "xlsx", "json"};
 
-/* "samenleven-in-diversiteit-resultaten.pdf": ASCII letters and digits of
- * the title, everything else one dash, so the name needs no quoting. */
+/* "samenleven-in-diversiteit-resultaten.pdf": the title's letters and
+ * digits transliterated to ASCII ("Één … café" gives "een-…-cafe": the
+ * folding of text_fold, which drops accents and folds case), everything
+ * else one dash, so the name needs no quoting. */
 static void file_name(const report_t *r, const report_work_t *w, char *out, size_t len)
 {
 	bool nl = strcmp(r->lang, "nl") == 0;
 	char slug[80];
 	size_t n = 0;
-	for (const char *p = r->title; *p && n + 1 < sizeof slug; p++) {
+	char *folded = text_fold(r->title, strlen(r->title));
+	const char *title = folded ? folded : r->title;
+	for (const char *p = title; *p && n + 1 < sizeof slug; p++) {
 		char c = *p;
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
 			slug[n++] = c;
@@ -80,6 +86,7 @@ static void file_name(const report_t *r, const report_work_t *w, char *out, size
 		else if (n && slug[n - 1] != '-')
 			slug[n++] = '-';
 	}
+	free(folded);
 	while (n && slug[n - 1] == '-')
 		n--;
 	slug[n] = '\0';
@@ -118,6 +125,7 @@ static void render(uv_work_t *work)
 		return;
 	}
 	r->cancel = &w->app->stopping;
+	r->with_notes = w->notes;
 	file_name(r, w, w->name, sizeof w->name);
 	const char *tmp = getenv("TMPDIR");
 	char path[4096];
@@ -219,6 +227,8 @@ void reports_get(app_t *a, session_t *s, http_request_t *req)
 	w->event_id = s->row.event_id;
 	w->session = session;
 	w->fmt = fmt;
+	char notes[4];
+	w->notes = http_query(req, "notes", notes, sizeof notes) > 0 && strcmp(notes, "1") == 0;
 	int rc = uv_queue_work(a->loop, &w->work, render, rendered);
 	if (rc < 0) {
 		free(w);

@@ -404,6 +404,10 @@ const app_route_t app_routes[] = {
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/results/stream", session_results_stream,
               APP_ROLE_MODERATOR),
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/report", session_report, APP_ROLE_MODERATOR),
+    /* issue 13: the presenter view's slides and notes, the flyer */
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/presenter", presenter_get, APP_ROLE_MODERATOR),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/flyer.pdf", flyer_get, APP_ROLE_MODERATOR,
+              .flags = APP_R_ENDED),
     APP_ROUTE(APP_POST, "/api/v1/sessions/:code/reactions", reactions_post, APP_ROLE_ANYONE,
               .body_max = REACTIONS_BODY_MAX),
     /* an unknown path of a session still costs a look-up */
@@ -456,6 +460,8 @@ const app_route_t app_routes[] = {
     APP_ROUTE(APP_GET, "/app", app_page, APP_ROLE_USER, .flags = APP_R_PAGE),
     APP_ROUTE(APP_GET, "/app/*", app_page, APP_ROLE_USER, .flags = APP_R_PAGE),
     APP_ROUTE(APP_GET, "/present/:code", present_page, APP_ROLE_MODERATOR,
+              .flags = APP_R_PAGE | APP_R_ENDED),
+    APP_ROUTE(APP_GET, "/present/:code/view", presenter_view, APP_ROLE_MODERATOR,
               .flags = APP_R_PAGE | APP_R_ENDED),
     APP_ROUTE(APP_GET, "/media/*", media_serve, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/static/*", static_file, APP_ROLE_ANYONE),

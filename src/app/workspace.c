@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/deckzip.h"
 #include "app/internal.h"
+#include "app/pdfimport.h"
 #include "util/metrics.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -332,11 +334,11 @@ typedef struct ev_ctx {
 static void add_session(const store_session_t *s, void *arg)
 {
 	ev_ctx_t *c = arg;
-	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "code", s->code, "status",
-			      s->status ? "ended" : "live", "mode",
-			      s->self_paced ? "self-paced" : "live", "started_at",
-			      (json_int_t)s->started_at, "answers",
-			      (json_int_t)store_session_answers(c->a->store, s->id));
+	json_t *o = json_pack(
+	    "{s:s, s:s, s:i, s:s, s:s, s:I, s:I}", "code", s->code, "name", s->name, "number",
+	    (int)json_array_size(c->arr) + 1, "status", s->status ? "ended" : "live", "mode",
+	    s->self_paced ? "self-paced" : "live", "started_at", (json_int_t)s->started_at,
+	    "answers", (json_int_t)store_session_answers(c->a->store, s->id));
 	json_object_set_new(o, "ended_at",
 			    s->ended_at ? json_integer(s->ended_at) : json_null());
 	json_array_append_new(c->arr, o);
@@ -731,6 +733,71 @@ static void share_done(http_request_t *req, int rc)
 		err(req, 503, "unavailable", "api.change_not_saved");
 }
 
+/* A session's name, stored through app_write. */
+typedef struct name_write {
+	app_write_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t session_id;
+	char code[16], name[256];
+	int rc;
+} name_write_t;
+
+static void name_run(app_write_t *job)
+{
+	name_write_t *w = (name_write_t *)job;
+	w->rc = store_session_set_name(job->st, w->session_id, w->name);
+}
+
+static void name_done(app_write_t *job, int status)
+{
+	name_write_t *w = (name_write_t *)job;
+	if (status < 0 || w->rc != STORE_OK) {
+		err(w->req, 503, "unavailable", "api.change_not_saved");
+	} else {
+		session_t *live = live_find(job->app, w->code);
+		if (live)
+			snprintf(live->row.name, sizeof live->row.name, "%s", w->name);
+		http_respond_json(w->req, 200,
+		                  json_pack("{s:s, s:s}", "code", w->code, "name", w->name), NULL);
+	}
+	free(w);
+}
+
+/* PUT /api/v1/events/ID/sessions/CODE {"name": "16 oktober"}: the name the
+ * workspace and the report show beside the session's number ("" for none).
+ * The code is the row's :name, not :code: an ended session is named too,
+ * and the event is the path's. */
+static void name_session(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	char code[16];
+	store_session_t s;
+	snprintf(code, sizeof code, "%.*s", (int)m->name_len, m->name);
+	if (m->name_len >= sizeof code || store_session_by_code(a->store, code, &s) != STORE_OK ||
+	    s.event_id != m->id) {
+		err(req, 404, "not_found", "sessions.no_such_code");
+		return;
+	}
+	json_t *j = body_json(req);
+	if (!j)
+		return;
+	const char *v = json_string_value(json_object_get(j, "name"));
+	char *name = v ? text_clean(v, strlen(v), false) : NULL;
+	json_decref(j);
+	if (!name || text_length(name, strlen(name)) > STORE_SESSION_NAME_MAX ||
+	    !text_valid(name, strlen(name))) {
+		free(name);
+		err(req, 400, "invalid", "sessions.name_invalid");
+		return;
+	}
+	name_write_t *w = xcalloc(1, sizeof *w);
+	w->req = req;
+	w->session_id = s.id;
+	snprintf(w->code, sizeof w->code, "%s", code);
+	snprintf(w->name, sizeof w->name, "%s", name);
+	free(name);
+	app_write(a, &w->job, name_run, name_done);
+}
+
 /* Sharing and unsharing (role ""), through app_write. */
 typedef struct share_write {
 	app_write_t job; /* first: the callbacks get &job */
@@ -852,6 +919,15 @@ const app_route_t workspace_routes[] = {
     APP_ROUTE(APP_POST, "/api/v1/events/:event/images", media_upload, APP_ROLE_FACILITATOR,
               .flags = APP_R_CSRF, .body_max = MEDIA_MAX),
     APP_ROUTE(APP_GET, "/api/v1/events/:event/log", event_log, APP_ROLE_MODERATOR),
+    /* issue 13: slides from a PDF, a deck with its images as a zip, named
+     * sessions */
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/pdf", pdfimport_post, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF, .body_max = PDFIMPORT_MAX_BYTES),
+    APP_ROUTE(APP_GET, "/api/v1/events/:event/deck.zip", deckzip_export, APP_ROLE_MODERATOR),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/deck.zip", deckzip_import, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF, .body_max = DECKZIP_MAX_BYTES),
+    APP_ROUTE(APP_PUT, "/api/v1/events/:event/sessions/:name", name_session, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF),
     /* Below these prefixes a missing login is told before an unknown path. */
     APP_ROUTE(APP_ANY, "/api/v1/me/*", not_found, APP_ROLE_USER, .flags = APP_R_FALLBACK),
     APP_ROUTE(APP_ANY, "/api/v1/users/*", not_found, APP_ROLE_USER, .flags = APP_R_FALLBACK),

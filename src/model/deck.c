@@ -255,6 +255,8 @@ static bool slide_valid(const slide_t *s)
 	} else if (s->n_items) {
 		return false;
 	}
+	if (s->notes && !text_ok(s->notes, DECK_NOTES_MAX))
+		return false;
 	return true;
 }
 
@@ -692,6 +694,46 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 	return 0;
 }
 
+/*
+ * Speaker notes, common to every kind: the lines after a line "???" (the
+ * convention of remark.js and its kin), or a last line "notes: …". They are
+ * taken off the slide before its kind is parsed, so *to shrinks to the
+ * slide's own lines; s->notes is set ("" when none).
+ */
+static int take_notes(parser_t *p, slide_t *s, size_t from, size_t *to)
+{
+	size_t i = from, end = *to;
+	while (i < end && !(p->lines[i].n >= 3 && memcmp(p->lines[i].s, "???", 3) == 0 &&
+	                    is_blank(&(line_t){p->lines[i].s + 3, p->lines[i].n - 3, 0})))
+		i++;
+	const line_t *last = &p->lines[end - 1];
+	if (i < end) {
+		size_t a = i + 1, b = end;
+		while (a < b && is_blank(&p->lines[a]))
+			a++;
+		char *raw = join_lines(p->lines, a, b);
+		s->notes = text_clean(raw, strlen(raw), true);
+		free(raw);
+		*to = i;
+	} else if (last->n > 6 && memcmp(last->s, "notes:", 6) == 0 && end - from > 1) {
+		s->notes = plain(last->s + 6, last->n - 6);
+		*to = end - 1;
+	} else {
+		s->notes = xstrdup("");
+		return 0;
+	}
+	if (!s->notes)
+		abort(); /* the lines were checked: cleaning cannot fail */
+	size_t n = cps(s->notes);
+	if (n > DECK_NOTES_MAX)
+		return fail(p, p->lines[*to].no, TR("deck.notes_long"), n, DECK_NOTES_MAX);
+	while (*to > from && is_blank(&p->lines[*to - 1]))
+		(*to)--;
+	if (*to == from)
+		return fail(p, p->lines[from].no, TR("deck.notes_only"));
+	return 0;
+}
+
 /* lines[from..to) hold a slide that is not only blank. */
 static int parse_slide(parser_t *p, deck_t *d, size_t from, size_t to)
 {
@@ -708,6 +750,9 @@ static int parse_slide(parser_t *p, deck_t *d, size_t from, size_t to)
 	memset(s, 0, sizeof *s);
 	s->line = p->lines[from].no;
 	const line_t *first = &p->lines[from];
+	int nrc = take_notes(p, s, from, &to);
+	if (nrc)
+		return nrc;
 	int rc =
 	    first->s[0] == '?' ? parse_question(p, s, from, to) : parse_content(p, s, from, to);
 	assert(rc < 0 || slide_valid(s));
@@ -805,6 +850,7 @@ void slide_clear(slide_t *s)
 	free(s->body_html);
 	free(s->label_low);
 	free(s->label_high);
+	free(s->notes);
 	for (size_t i = 0; i < s->n_items; i++)
 		free(s->items[i]);
 	free(s->items);
@@ -861,6 +907,8 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 	if (with_source) {
 		json_object_set_new(j, "md", json_string(s->body_md ? s->body_md : ""));
 		json_object_set_new(j, "line", json_integer(s->line));
+		if (s->notes && *s->notes)
+			json_object_set_new(j, "notes", json_string(s->notes));
 	}
 	return j;
 }
@@ -897,6 +945,7 @@ int slide_from_json(const json_t *j, slide_t *s)
 		s->line = (int)json_integer_value(line);
 	s->results_on_phones = json_is_true(json_object_get(j, "results_on_phones"));
 	s->approve = json_is_true(json_object_get(j, "approve"));
+	s->notes = jstr(j, "notes");
 	bool timed = json_object_get(j, "timer") != NULL;
 	if (timed && (!jint(j, "timer", &s->timer) || s->timer < DECK_TIMER_MIN ||
 	              s->timer > DECK_TIMER_MAX))

@@ -48,6 +48,7 @@ enum {
 	DECK_SCALE_MIN = 2,
 	DECK_SCALE_MAX = 10,
 	DECK_SCALE_DEFAULT = 5,
+	DECK_NOTES_MAX = 5000, /* code points of a slide's speaker notes */
 	DECK_TIMER_MIN = 5, /* seconds of a question's countdown (timer:) */
 	DECK_TIMER_MAX = 3600,
 };
@@ -70,6 +71,11 @@ typedef struct slide {
 	int timer;       /* questions: seconds of voting before it closes by itself; 0: none */
 	char **items;    /* choice, rank: options; scale: statements */
 	size_t n_items;
+	/* Speaker notes, any kind: the lines after "???" or a last line
+	 * "notes: …" (docs/deck-format.md); plain text, "" or NULL when none.
+	 * For the presenter's own screen only: never sent to phones or the
+	 * stage, in a report only when asked. */
+	char *notes;
 } slide_t;
 
 typedef struct deck {

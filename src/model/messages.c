@@ -138,6 +138,11 @@ static const i18n_entry_t entries[] = {
     {"themes.other", "Overig", "Other"},
     {"deck.no_slides", "geen dia's (verwacht: minstens één dia na de kopgegevens)",
      "no slides (expected at least one slide after the front matter)"},
+    /* speaker notes (issue 13) */
+    {"deck.notes_long", "de sprekersnotities zijn %zu tekens (verwacht: hoogstens %d)",
+     "the speaker notes are %zu characters (expected at most %d)"},
+    {"deck.notes_only", "de dia heeft alleen sprekersnotities (verwacht: inhoud of een vraag ervoor)",
+     "the slide has only speaker notes (expected content or a question before them)"},
 };
 
 const i18n_table_t model__words = I18N_TABLE("model", entries);

@@ -86,6 +86,8 @@ int report_render_json(report_job_t *j)
 				      s->ended_at ? json_integer(s->ended_at) : json_null());
 		if (s->online)
 			json_object_set_new(o, "name", json_string(report_word(r->lang, "online")));
+		else if (s->name[0])
+			json_object_set_new(o, "name", json_string(s->name));
 		json_array_append_new(sessions, o);
 	}
 	json_object_set_new(head, "sessions", sessions);
@@ -108,6 +110,8 @@ int report_render_json(report_job_t *j)
 	size_t done = 0;
 	for (size_t i = 0; i < r->n_slides; i++) {
 		json_t *s = slide_to_json(&r->slides[i], true);
+		if (!r->with_notes)
+			json_object_del(s, "notes");
 		json_object_set_new(s, "number", json_integer((json_int_t)i + 1));
 		if (slide_is_question(&r->slides[i])) {
 			report_question_t q;

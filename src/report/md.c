@@ -311,6 +311,18 @@ int report_render_md(report_job_t *j)
 			l += n + (l[n] == '\n');
 		}
 		fputc('\n', f);
+		if (r->with_notes && s->notes && *s->notes) {
+			/* as a quotation, so that nothing in them becomes a heading */
+			fprintf(f, "> *%s*\n>\n", report_word(r->lang, "notes"));
+			for (const char *l = s->notes; *l;) {
+				size_t n = strcspn(l, "\n");
+				fputs(n ? "> " : ">", f);
+				fwrite(l, 1, n, f);
+				fputc('\n', f);
+				l += n + (l[n] == '\n');
+			}
+			fputc('\n', f);
+		}
 	}
 
 	fprintf(f, "## %s\n\n", W("results"));

@@ -424,6 +424,9 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 		if (p->r->sessions[i].online)
 			buf_printf(&b, "%s%s (%s %s)", i ? "   ·   " : "", W("online"), W("since"),
 			           d);
+		else if (p->r->sessions[i].name[0])
+			buf_printf(&b, "%s%s %d, %s (%s)", i ? "   ·   " : "", W("session"),
+			           p->r->sessions[i].number, p->r->sessions[i].name, d);
 		else
 			buf_printf(&b, "%s%s %d (%s)", i ? "   ·   " : "", W("session"),
 			           p->r->sessions[i].number, d);

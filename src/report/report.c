@@ -50,6 +50,7 @@ static void on_session(const store_session_t *s, void *arg)
 	rs->started_at = s->started_at;
 	rs->ended_at = s->ended_at;
 	rs->online = s->self_paced;
+	snprintf(rs->name, sizeof rs->name, "%s", s->name);
 	time_t t = (time_t)(s->started_at / 1000);
 	struct tm tm;
 	if (localtime_r(&t, &tm))
@@ -451,6 +452,7 @@ static const i18n_entry_t entries[] = {
      "the file is damaged or not an image"},
     {"online", "Online, tussen de bijeenkomsten", "Online, between the meetings"},
     {"since", "vanaf", "from"},
+    {"notes", "Notities", "Notes"}, /* a slide's speaker notes, when asked for */
     {"participant", "deelnemer", "participant"},
     {"answer", "antwoord", "answer"},
     {"vote", "stem", "vote"},
@@ -495,6 +497,8 @@ void report_session_label(const report_t *r, size_t i, char *out, size_t len)
 {
 	if (r->sessions[i].online)
 		snprintf(out, len, "%s", report_word(r->lang, "online"));
+	else if (r->sessions[i].name[0])
+		snprintf(out, len, "%d (%s)", r->sessions[i].number, r->sessions[i].name);
 	else
 		snprintf(out, len, "%d", r->sessions[i].number);
 }

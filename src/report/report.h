@@ -57,6 +57,7 @@ typedef struct report_session {
 	int64_t started_at, ended_at; /* ms since the epoch; ended_at 0 while live */
 	char date[11];                /* YYYY-MM-DD of started_at, local time */
 	bool online; /* self-paced: open online between the meetings, not a meeting */
+	char name[256]; /* its facilitator's name for it ("16 oktober"), "" when none */
 } report_session_t;
 
 typedef struct report_counts {
@@ -111,6 +112,10 @@ typedef struct report {
 	 * loading the next question then fails with REPORT_ECANCELED, and the
 	 * renderer returns it. */
 	const atomic_bool *cancel;
+	/* Speaker notes (slide_t.notes) are the presenter's own: the Markdown
+	 * and JSON renderers write them only when this is set (false after
+	 * report_open); the other formats never do. */
+	bool with_notes;
 } report_t;
 
 /*

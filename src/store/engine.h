@@ -69,6 +69,7 @@ struct store_engine {
 	int (*event_slides)(store_t *st, int64_t event_id, store_slide_t **out, size_t *n);
 	int (*session_create)(store_t *st, int64_t event_id, int digits, bool self_paced,
 	                      store_session_t *out);
+	int (*session_set_name)(store_t *st, int64_t session_id, const char *name);
 	int (*sessions_live)(store_t *st, store_session_fn fn, void *arg);
 	int (*session_by_code)(store_t *st, const char *code, store_session_t *out);
 	int (*event_sessions)(store_t *st, int64_t event_id, store_session_fn fn, void *arg);

@@ -56,6 +56,7 @@ int sq_event_create(store_t *st, const char *title, const char *subtitle, const 
                     int64_t *event_id, int64_t *slide_ids);
 int sq_event_get(store_t *st, int64_t id, store_event_t *out);
 int sq_event_slides(store_t *st, int64_t event_id, store_slide_t **out, size_t *n);
+int sq_session_set_name(store_t *st, int64_t session_id, const char *name);
 int sq_session_create(store_t *st, int64_t event_id, int digits, bool self_paced,
                       store_session_t *out);
 int sq_sessions_live(store_t *st, store_session_fn fn, void *arg);

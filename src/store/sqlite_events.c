@@ -130,11 +130,13 @@ static void read_session(sqlite3_stmt *q, store_session_t *s)
 	s->started_at = sqlite3_column_int64(q, 8);
 	s->ended_at = sqlite3_column_int64(q, 9);
 	s->self_paced = sqlite3_column_int(q, 10) != 0;
+	const unsigned char *name = sqlite3_column_text(q, 11);
+	snprintf(s->name, sizeof s->name, "%s", name ? (const char *)name : "");
 }
 
 #define SESSION_COLS                                                                               \
 	"id, event_id, code, status, slide_index, open, results, revision, started_at, ended_at,"  \
-	" self_paced"
+	" self_paced, name"
 
 int sq_session_create(store_t *st, int64_t event_id, int digits, bool self_paced,
                       store_session_t *out)
@@ -172,6 +174,19 @@ int sq_session_create(store_t *st, int64_t event_id, int digits, bool self_paced
 	log_error("store: creating a session failed: %s", sqlite3_errmsg(SQ(st)->r));
 	sqlite3_finalize(q);
 	return STORE_ERROR;
+}
+
+int sq_session_set_name(store_t *st, int64_t session_id, const char *name)
+{
+	sqlite3_stmt *q = sq__prep(st, "UPDATE sessions SET name=? WHERE id=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, session_id);
+	int rc = sqlite3_step(q);
+	int changed = sqlite3_changes(SQ(st)->r);
+	sqlite3_finalize(q);
+	return rc != SQLITE_DONE ? STORE_ERROR : changed ? STORE_OK : STORE_NOTFOUND;
 }
 
 int sq_sessions_live(store_t *st, void (*fn)(const store_session_t *s, void *arg), void *arg)

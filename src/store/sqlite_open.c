@@ -87,7 +87,10 @@ static const char *const migrations[] = {
      * meetings, each participant answering them in any order. Existing
      * sessions follow their presenter, as before. */
     "ALTER TABLE sessions ADD COLUMN self_paced INTEGER NOT NULL DEFAULT 0;",
-    /* 9: the website: an event published as a process (description, phases
+    /* 9: a session's name, given by its facilitator ("16 oktober"); the
+     * number stays its place in the order of creation. */
+    "ALTER TABLE sessions ADD COLUMN name TEXT NOT NULL DEFAULT '';",
+    /* 10: the website: an event published as a process (description, phases
      * and topics in config), residents' posts on its topics, and their
      * supports and flags, one of each per participant and post. IF NOT
      * EXISTS: the migration tests put user_version back without dropping
@@ -396,6 +399,7 @@ const store_engine_t store__sqlite_engine = {
     .event_get = sq_event_get,
     .event_slides = sq_event_slides,
     .session_create = sq_session_create,
+    .session_set_name = sq_session_set_name,
     .sessions_live = sq_sessions_live,
     .session_by_code = sq_session_by_code,
     .event_sessions = sq_event_sessions,

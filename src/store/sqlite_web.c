@@ -1,5 +1,5 @@
 /*
- * sqlite_web: the SQLite engine's part of the website (migration 9):
+ * sqlite_web: the SQLite engine's part of the website (migration 10):
  * processes, posts and marks. The reads run on the synchronous connection
  * when the app starts or publishes a process; every write is a writer job
  * with a persistent statement on the writer's connection (web[] of sq_t),

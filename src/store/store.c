@@ -166,6 +166,11 @@ int store_session_create_mode(store_t *st, int64_t event_id, int digits, bool se
 	return st->eng->session_create(st, event_id, digits, self_paced, out);
 }
 
+int store_session_set_name(store_t *st, int64_t session_id, const char *name)
+{
+	return st->eng->session_set_name(st, session_id, name);
+}
+
 int store_sessions_live(store_t *st, void (*fn)(const store_session_t *s, void *arg), void *arg)
 {
 	return st->eng->sessions_live(st, fn, arg);

@@ -138,7 +138,13 @@ typedef struct store_session {
 	/* Self-paced (online between meetings): every question is open at once,
 	 * each participant answers in any order; fixed at creation. */
 	bool self_paced;
+	/* Its facilitator's name for it ("16 oktober"), "" when none; at most
+	 * STORE_SESSION_NAME_MAX code points. Its number is its place among the
+	 * event's sessions in the order of creation (store_event_sessions). */
+	char name[256];
 } store_session_t;
+
+enum { STORE_SESSION_NAME_MAX = 60 };
 
 /* Creates a live session with a fresh random code of `digits` digits
  * (6..8, else STORE_ERROR), unique among all sessions; fills *out. */
@@ -147,6 +153,10 @@ int store_session_create(store_t *st, int64_t event_id, int digits, store_sessio
  * starts with its results shown. */
 int store_session_create_mode(store_t *st, int64_t event_id, int digits, bool self_paced,
 			      store_session_t *out);
+/* Names a session (name: valid text of at most STORE_SESSION_NAME_MAX code
+ * points, "" for none; the caller checks). STORE_NOTFOUND when no session
+ * has the id. */
+int store_session_set_name(store_t *st, int64_t session_id, const char *name);
 /* Calls fn for every live session, in id order. */
 int store_sessions_live(store_t *st, void (*fn)(const store_session_t *s, void *arg), void *arg);
 /* Fills *out; STORE_NOTFOUND when no session has the code. */

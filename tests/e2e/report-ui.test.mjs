@@ -46,7 +46,7 @@ before(async () => {
   assert.equal(r.status, 201, JSON.stringify(r.body));
   eventId = (await api('GET', '/api/v1/events')).body.events[0].id;
   browser = await launchBrowser();
-  ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'nl-NL' });
   const p = await page();
   await p.goto(`${srv.base}/login?next=/app`);
   await p.fill('#name', 'anna');

@@ -21,7 +21,7 @@ async function newPage(viewport, opts = {}) {
 }
 
 async function facilitator() {
-  const page = await newPage({ width: 1280, height: 900 });
+  const page = await newPage({ width: 1280, height: 900 }, { locale: 'nl-NL' });
   await page.goto(`${srv.base}/login?next=/app/events/1`);
   await page.fill('#name', 'anna');
   await page.fill('#password', 'geheim-wachtwoord');

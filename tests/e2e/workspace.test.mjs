@@ -48,7 +48,7 @@ before(async () => {
   token = run(['token', 'fien', '--db', env.db]).trim();
   srv = await startServer(env);
   browser = await launchBrowser();
-  ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'nl-NL' });
 });
 after(async () => {
   await browser?.close();
@@ -467,7 +467,7 @@ test('an image uploaded in the editor shows on the slide; approval is set per qu
 
 test('the account page: a password change for everyone, user management for admins', async () => {
   run(['user', 'add', 'root', '--role', 'admin', '--db', env.db], 'root-heel-geheim\n');
-  const admin = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const admin = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'nl-NL' });
   const a = await admin.newPage();
   a.errors = [];
   a.on('pageerror', (e) => a.errors.push(e.message));

@@ -805,6 +805,45 @@ static void says_it_in_dutch(void **state)
 	}
 }
 
+/* Speaker notes (issue 13): after "???" or on a last line "notes: …", on
+ * any kind of slide; kept in the source JSON, never in what the stage and
+ * phones receive. */
+static void reads_speaker_notes(void **state)
+{
+	(void)state;
+	deck_t *d = parse_ok("---\ntitle: T\n---\n# Welkom\n\nTekst\n\n???\nZeg eerst *hallo*.\n\n"
+	                     "Dan de zaal.\n---\n? open: Wat vindt u?\nmax-length: 100\n"
+	                     "notes: Lees de vraag voor\n---\n# Zonder\n");
+	assert_int_equal(d->n_slides, 3);
+	assert_string_equal(d->slides[0].notes, "Zeg eerst *hallo*.\n\nDan de zaal.");
+	assert_string_equal(d->slides[0].body_md, "# Welkom\n\nTekst\n");
+	assert_string_equal(d->slides[1].notes, "Lees de vraag voor");
+	assert_int_equal(d->slides[1].max_length, 100);
+	assert_string_equal(d->slides[2].notes, "");
+	json_t *pub = slide_to_json(&d->slides[0], false);
+	assert_null(json_object_get(pub, "notes"));
+	json_decref(pub);
+	json_t *src = slide_to_json(&d->slides[0], true);
+	assert_string_equal(json_string_value(json_object_get(src, "notes")), d->slides[0].notes);
+	slide_t back;
+	assert_int_equal(slide_from_json(src, &back), 0);
+	assert_string_equal(back.notes, d->slides[0].notes);
+	slide_clear(&back);
+	json_decref(src);
+	src = slide_to_json(&d->slides[2], true);
+	assert_null(json_object_get(src, "notes"));
+	json_decref(src);
+	deck_free(d);
+	bad("---\ntitle: T\n---\n# A\n---\n???\nalleen notities\n",
+	    "line 6: the slide has only speaker notes");
+	char big[DECK_NOTES_MAX + 64];
+	memset(big, 'x', sizeof big);
+	char src2[sizeof big + 64];
+	snprintf(src2, sizeof src2, "---\ntitle: T\n---\n# A\n???\n%.*s\n", (int)sizeof big - 1,
+	         big);
+	bad(src2, "line 5: the speaker notes are 5063 characters (expected at most 5000)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -830,6 +869,7 @@ int main(void)
 	    cmocka_unit_test(takes_a_timer_on_every_question),
 	    cmocka_unit_test(reads_reactions_from_the_front_matter),
 	    cmocka_unit_test(kind_table_is_complete),
+	    cmocka_unit_test(reads_speaker_notes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -277,6 +277,7 @@ static void migration_7_keeps_answers(void **state)
 		 "INSERT INTO answers VALUES(9, %lld, %lld, 'p2', 'c2', '\"twee\"', 2, 0, 0, 1, 0);"
 		 /* and the sessions as before version 8 */
 		 "ALTER TABLE sessions DROP COLUMN self_paced;"
+		 "ALTER TABLE sessions DROP COLUMN name;"
 		 "PRAGMA user_version=6;",
 		 (long long)s.id, (long long)ids[0], (long long)s.id, (long long)ids[0]);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
@@ -376,7 +377,63 @@ static void migration_8_self_paced_sessions(void **state)
 	store_close(st);
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 9);
+	assert_true(count_rows(db, "PRAGMA user_version") >= 8);
+	sqlite3_close(db);
+}
+
+static void name_of_session(const store_session_t *s, void *arg)
+{
+	strcat(arg, s->name[0] ? s->name : "-");
+	strcat(arg, "|");
+}
+
+/* Version 9 names sessions (issue 13): a database of version 8 keeps its
+ * sessions, unnamed; a name is set, read back live and in the event's list,
+ * and cleared again; an unknown session is NOTFOUND. */
+static void migration_9_session_names(void **state)
+{
+	(void)state;
+	sqlite_only();
+	store_t *st = open_ok();
+	int64_t ids[1];
+	store_session_t s;
+	open_session(st, "nl", &s, ids);
+	store_close(st);
+
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "ALTER TABLE sessions DROP COLUMN name;"
+				      "PRAGMA user_version=8;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+
+	st = open_ok();
+	store_session_t got, second;
+	assert_int_equal(store_session_by_code(st, s.code, &got), STORE_OK);
+	assert_string_equal(got.name, "");
+	assert_int_equal(store_session_create(st, s.event_id, 6, &second), STORE_OK);
+	assert_int_equal(store_session_set_name(st, s.id, "16 oktober"), STORE_OK);
+	assert_int_equal(store_session_set_name(st, second.id, "26 oktober · café"), STORE_OK);
+	assert_int_equal(store_session_by_code(st, s.code, &got), STORE_OK);
+	assert_string_equal(got.name, "16 oktober");
+	char names[128] = "";
+	assert_int_equal(store_event_sessions(st, s.event_id, name_of_session, names), STORE_OK);
+	assert_string_equal(names, "16 oktober|26 oktober · café|");
+	assert_int_equal(store_session_set_name(st, s.id, ""), STORE_OK);
+	names[0] = '\0';
+	assert_int_equal(store_sessions_live(st, name_of_session, names), STORE_OK);
+	/* the sessions of the tests before are live too, unnamed */
+	size_t nl = strlen(names), tl = strlen("-|26 oktober · café|");
+	assert_true(nl >= tl);
+	assert_string_equal(names + nl - tl, "-|26 oktober · café|");
+	assert_int_equal(store_session_set_name(st, 999999, "x"), STORE_NOTFOUND);
+	store_close(st);
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	/* 10: the website's tables (website_posts_marks_and_retention) */
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 10);
 	sqlite3_close(db);
 }
 
@@ -590,6 +647,7 @@ int main(void)
 		cmocka_unit_test(reports_keep_commit_order),
 		cmocka_unit_test(migration_7_keeps_answers),
 		cmocka_unit_test(migration_8_self_paced_sessions),
+		cmocka_unit_test(migration_9_session_names),
 		cmocka_unit_test(codes_and_engines),
 		cmocka_unit_test(readers_keep_their_snapshot),
 		cmocka_unit_test(website_posts_marks_and_retention),

@@ -9,6 +9,7 @@ import { eventPage } from './app/event.js';
 import { moderatePage } from './app/moderate.js';
 import { remotePage } from './app/remote.js';
 import { accountPage } from './app/account.js';
+import { helpPage } from './app/help.js';
 
 const main = document.getElementById('main');
 
@@ -38,8 +39,12 @@ function chrome(me) {
 }
 
 async function route() {
+  // The person's own choice, else the browser's language as the login page
+  // reads it (Accept-Language): the first of Dutch and English it names.
   const saved = localStorage.getItem('inspraak-lang');
-  setLang(saved || document.documentElement.lang || 'nl');
+  const browser = (navigator.languages || [navigator.language || '']).map((l) => String(l).slice(0, 2).toLowerCase())
+    .find((l) => l === 'nl' || l === 'en');
+  setLang(saved || browser || document.documentElement.lang || 'nl');
   let me;
   try { me = await loadMe(); } catch (e) {
     if (e.status === 401) return; // on the way to the login page
@@ -55,6 +60,7 @@ async function route() {
   else if ((m = p.match(/^\/app\/moderate\/(\d{6,8})$/))) await moderatePage(main, m[1]);
   else if ((m = p.match(/^\/app\/remote\/(\d{6,8})$/))) remotePage(main, m[1]);
   else if (p === '/app/account') await accountPage(main, me);
+  else if ((m = p.match(/^\/app\/help(?:\/([a-z]+))?$/))) helpPage(main, m[1]);
   else {
     document.title = `${t('not_found')} — inspraak`;
     main.append(el('h1', {}, t('not_found')), el('p', {}, el('a', { href: '/app' }, t('back_dashboard'))));

@@ -1,15 +1,17 @@
 // The dashboard: the user's events, and three ways to make a new one (a
 // title, a Markdown deck pasted or read from a file, a copy). A refused
 // form keeps what was typed and says why next to it.
+import { helpLink } from './help.js';
 import { el, field, formatTime } from './dom.js';
-import { api } from './api.js';
+import { api, upload } from './api.js';
 import { t } from '../app-i18n.js';
 
 export async function dashboard(main, me) {
   document.title = `${t('dashboard')} — inspraak`;
   const listBox = el('div', { class: 'events', 'aria-live': 'polite' }, el('p', { class: 'muted' }, t('loading')));
   const mayCreate = me.role !== 'moderator';
-  main.append(el('h1', {}, t('your_events')));
+  main.append(el('div', { class: 'page-head' }, el('h1', {}, t('your_events')),
+    el('a', { href: '/app/help', id: 'help-link', class: 'help-entry' }, t('help_all'))));
   if (mayCreate) main.append(createForms());
   main.append(el('h2', { id: 'events-h' }, t('events')), listBox);
   let events = [];
@@ -66,29 +68,59 @@ function createForms() {
 
   // from a deck
   const deck = el('textarea', { id: 'new-deck', class: 'mono', rows: 8, spellcheck: 'false', placeholder: '---\ntitle: …\n---\n\n# …' });
-  const file = el('input', { type: 'file', id: 'new-deck-file', accept: '.md,.markdown,.txt,text/markdown,text/plain' });
+  const file = el('input', { type: 'file', id: 'new-deck-file', accept: '.md,.markdown,.txt,.zip,text/markdown,text/plain,application/zip' });
+  let zipFile = null; // a deck with its images, read by the server
   const deckMsg = el('p', { class: 'form-msg error-text', id: 'new-deck-msg', role: 'alert' });
   deck.setAttribute('aria-describedby', deckMsg.id);
   file.addEventListener('change', async () => {
     const f = file.files[0];
     if (!f) return;
     deckMsg.textContent = '';
+    zipFile = null;
+    if (/\.zip$/i.test(f.name)) {
+      if (f.size > 30 * 1024 * 1024) { deckMsg.textContent = t('zip_too_big'); return; }
+      zipFile = f;
+      deck.value = '';
+      deck.placeholder = t('zip_chosen', { name: f.name });
+      return;
+    }
     if (f.size > 1048576) { deckMsg.textContent = t('file_too_big'); return; }
     deck.value = await f.text();
   });
   const f2 = el('form', { class: 'card create-deck', novalidate: true },
-    el('h3', {}, t('from_deck')), el('p', { class: 'hint' }, t('from_deck_hint')),
+    el('h3', {}, t('from_deck')), el('p', { class: 'hint' }, t('from_deck_hint'), ' ', helpLink('deck', t('help_deck'))),
     field(t('deck_file'), file).wrap, field(t('deck_md'), deck).wrap,
     el('button', { type: 'submit' }, t('import')), deckMsg);
   f2.addEventListener('submit', async (e) => {
     e.preventDefault();
     deckMsg.textContent = '';
     deck.removeAttribute('aria-invalid');
+    if (zipFile && !deck.value.trim()) { await createFromZip(zipFile, deckMsg, deck); return; }
     if (!deck.value.trim()) { deckMsg.textContent = t('deck_needed'); deck.focus(); return; }
     await create({ deck: deck.value }, deckMsg, deck, true);
   });
   box.append(el('div', { class: 'create-grid' }, f1, f2));
   return box;
+}
+
+// A .zip of a deck and its images: the event is made first (the images
+// belong to it), the server stores the images and answers the deck linking
+// to them, which is then saved as the event's deck; an event whose deck is
+// refused is removed again, so nothing half-made stays behind.
+async function createFromZip(zip, msg, input) {
+  const btn = input.form.querySelector('button[type=submit]');
+  btn.disabled = true;
+  let ev = null;
+  try {
+    ev = await api('POST', '/api/v1/events', { title: zip.name.replace(/\.zip$/i, '') || 'deck' });
+    const r = await upload(`/api/v1/events/${ev.id}/deck.zip`, zip);
+    await api('PUT', `/api/v1/events/${ev.id}`, { deck: r.deck });
+    location.href = `/app/events/${ev.id}`;
+  } catch (e) {
+    if (ev) await api('DELETE', `/api/v1/events/${ev.id}`).catch(() => {});
+    btn.disabled = false;
+    msg.textContent = e.code === 'invalid_deck' ? t('deck_refused', { msg: e.message }) : (e.message || t('offline'));
+  }
 }
 
 async function create(body, msg, input, isDeck) {

@@ -26,7 +26,7 @@ export class DeckError extends Error {
 const oneLine = (s) => String(s ?? '').replace(/[\r\n\t]+/g, ' ').trim();
 
 export function newSlide(kind) {
-  const s = { kind, title: '', body: '', items: [], settings: {}, results: 'screen', multiple: false, labels: ['', ''], approve: false };
+  const s = { kind, title: '', body: '', items: [], settings: {}, results: 'screen', multiple: false, labels: ['', ''], approve: false, notes: '' };
   if (kind === 'content') s.body = '# \n';
   if (kind === 'choice' || kind === 'rank') s.items = ['', ''];
   if (kind === 'scale') s.items = [''];
@@ -87,6 +87,16 @@ function trimBlank(lines) {
   return lines.slice(a, b);
 }
 
+// Speaker notes, any kind: the lines after a line "???", or a last line
+// "notes: …" (as src/model/deck.c reads them). Returns [slide lines, notes].
+function splitNotes(body) {
+  const at = body.findIndex((l) => /^\?\?\?[ \t]*$/.test(l));
+  if (at >= 0) return [trimBlank(body.slice(0, at)), trimBlank(body.slice(at + 1)).join('\n')];
+  const last = body[body.length - 1];
+  if (body.length > 1 && /^notes:\s*\S/.test(last)) return [trimBlank(body.slice(0, -1)), last.slice(6).trim()];
+  return [body, ''];
+}
+
 // Text → { meta: {title, subtitle, lang, dates}, slides: [...] }.
 export function parseDeck(text) {
   const lines = String(text).replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -101,10 +111,10 @@ export function parseDeck(text) {
   const slides = [];
   let chunk = [], start = i + 2;
   const flush = () => {
-    const body = trimBlank(chunk);
+    const [body, notes] = splitNotes(trimBlank(chunk));
     if (body.length) {
-      if (body[0].startsWith('?')) slides.push(parseQuestion(body, start));
-      else slides.push({ ...newSlide('content'), body: body.join('\n') });
+      if (body[0].startsWith('?')) slides.push({ ...parseQuestion(body, start), notes });
+      else slides.push({ ...newSlide('content'), body: body.join('\n'), notes });
     }
     chunk = [];
   };
@@ -157,6 +167,8 @@ export function serialiseDeck(deck) {
     starts.push(out.length + 1);
     const lines = s.kind === 'content' ? trimBlank(String(s.body || '').split(/\r?\n/)) : questionText(s);
     out.push(...(lines.length ? lines : ['']));
+    const notes = trimBlank(String(s.notes || '').split(/\r?\n/));
+    if (notes.length) out.push('', '???', ...notes);
   });
   return { text: `${out.join('\n')}\n`, starts };
 }
@@ -171,6 +183,7 @@ export function slideAtLine(starts, line) {
 // Problems the editor can see before the server does, as message keys.
 export function problems(s) {
   const out = [];
+  if (/^(---|\?\?\?)[ \t]*$/m.test(s.notes || '')) out.push('p_notes_rule');
   if (s.kind === 'content') {
     if (!String(s.body).trim()) out.push('p_empty');
     if (/^---[ \t]*$/m.test(s.body)) out.push('p_rule');

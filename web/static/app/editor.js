@@ -3,6 +3,7 @@
 // fields of the selected slide and its preview. It edits a { meta, slides }
 // object in place and calls onChange after every edit; saving is the
 // page's business.
+import { helpLink } from './help.js';
 import { el, field, nextId, announce } from './dom.js';
 import { t } from '../app-i18n.js';
 import { KINDS, NUMBERS, ITEMS, TEXT_KINDS, newSlide, cloneSlide, problems } from './deck.js';
@@ -39,6 +40,32 @@ function imageUploader(eventId, ta, onInserted) {
     input.value = '';
   });
   return el('div', { class: 'image-upload' }, el('label', { for: input.id }, t('image_add')), input, note);
+}
+
+// Slides from a PDF (PowerPoint, Keynote, Google Slides: "export as PDF"):
+// the server draws every page and answers one content slide per page, which
+// go in after the selected slide; saving stays the facilitator's step.
+function pdfImporter(eventId, onSlides) {
+  const input = el('input', { type: 'file', accept: 'application/pdf,.pdf,.pptx,.odp', id: nextId('pdf') });
+  const note = el('p', { class: 'hint', role: 'status', id: 'pdf-note' });
+  input.addEventListener('change', async () => {
+    const file = input.files[0];
+    if (!file) return;
+    if (file.size > 30 * 1024 * 1024) { note.textContent = t('pdf_too_large'); input.value = ''; return; }
+    note.textContent = t('pdf_working');
+    input.disabled = true;
+    try {
+      const r = await upload(`/api/v1/events/${eventId}/pdf`, file);
+      onSlides(r.slides.map((p) => ({ ...newSlide('content'), body: p.md })));
+      note.textContent = t('pdf_done', { n: r.pages });
+    } catch (e) {
+      note.textContent = e.message || t('pdf_failed');
+    }
+    input.disabled = false;
+    input.value = '';
+  });
+  return el('div', { class: 'pdf-import' }, el('label', { for: input.id }, t('pdf_import')), input,
+    el('p', { class: 'hint' }, t('pdf_hint')), note);
 }
 
 export function createEditor(root, deck, { readOnly = false, onChange = () => {}, eventId = 0 } = {}) {
@@ -226,7 +253,7 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
     fields.append(problemBox);
     const text = (key, label, hint, attrs = {}) => {
       const ta = el('textarea', { rows: 6, ...attrs });
-      ta.value = s[key];
+      ta.value = s[key] ?? '';
       ta.addEventListener('input', () => { s[key] = ta.value; changed(false); updateProblems(); });
       return field(label, ta, hint).wrap;
     };
@@ -267,6 +294,7 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
       }
       fields.append(settings);
     }
+    fields.append(text('notes', t('speaker_notes'), t('speaker_notes_hint'), { rows: 3, class: 'notes' }));
     if (readOnly) for (const c of fields.querySelectorAll('input, textarea, select')) c.disabled = true;
     updateProblems();
   }
@@ -289,7 +317,12 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
 
   root.append(meta, el('div', { class: 'editor' },
     el('aside', { class: 'slides', 'aria-labelledby': 'slides-h' },
-      el('h2', { id: 'slides-h' }, t('slides')), el('p', { class: 'hint' }, t('reorder_hint')), list, readOnly ? null : addRow),
+      el('h2', { id: 'slides-h' }, t('slides')), el('p', { class: 'hint' }, t('reorder_hint'), ' ', helpLink('deck', t('help_deck'))), list, readOnly ? null : addRow,
+      readOnly || !eventId ? null : pdfImporter(eventId, (slides) => {
+        deck.slides.splice(sel + 1, 0, ...slides);
+        sel += 1;
+        changed(true);
+      })),
     fields, preview));
   if (readOnly) for (const c of meta.querySelectorAll('input, select')) c.disabled = true;
   renderList();

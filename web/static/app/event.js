@@ -38,10 +38,11 @@ export async function eventPage(main, id, me) {
   const saveBtn = el('button', { type: 'button', id: 'save', onclick: () => save() }, t('save'));
   const deckMsg = el('div', { class: 'deck-msg', role: 'alert' });
   const head = el('div', { class: 'event-head' },
-    el('div', {}, el('p', { class: 'crumbs' }, el('a', { href: '/app' }, t('dashboard'))), h1,
+    el('div', {}, el('p', { class: 'crumbs' }, el('a', { href: '/app' }, t('dashboard')), ' · ', el('a', { href: '/app/help', target: '_blank' }, t('help'))), h1,
       el('p', { class: 'sub' }, ev.subtitle || '', ev.subtitle ? ' · ' : '', t('owner_access', { owner: ev.owner || '—', access: t(`access_${ev.access}`) }))),
     el('div', { class: 'head-actions' }, canEdit ? saveState : null, canEdit ? saveBtn : null,
-      el('a', { class: 'button secondary', href: `/api/v1/events/${id}/deck.md`, download: `${slug(ev.title)}.md` }, t('export'))));
+      el('a', { class: 'button secondary', href: `/api/v1/events/${id}/deck.md`, download: `${slug(ev.title)}.md` }, t('export')),
+      el('a', { class: 'button secondary', id: 'export-zip', href: `/api/v1/events/${id}/deck.zip`, download: `${slug(ev.title)}.zip`, title: t('export_zip_hint') }, t('export_zip'))));
 
   const deckText = () => (rawOnly ? rawArea.value : serialiseDeck(deck).text);
   const dirty = () => canEdit && (deckText() !== savedDeck || summaryArea.value !== savedSummary);
@@ -146,18 +147,23 @@ export async function eventPage(main, id, me) {
   // ---- sessions
   const sessList = el('div', { class: 'sessions' });
   const sessMsg = el('p', { class: 'form-msg', role: 'status' });
-  const startBtn = el('button', { type: 'button', id: 'new-session', onclick: () => newSession('live') }, t('start_again'));
+  const startBtn = el('button', { type: 'button', id: 'new-session', onclick: () => newSession('live') }, t(ev.sessions.length ? 'start_again' : 'start_first'));
   const onlineBtn = el('button', { type: 'button', id: 'new-online', class: 'secondary', onclick: () => newSession('self-paced') }, t('open_online'));
   panels.sessions.append(el('h2', {}, t('tab_sessions')), el('p', { class: 'hint' }, t('sessions_hint')),
     canEdit ? el('p', { class: 'hint' }, t('online_hint')) : null,
     canEdit ? el('div', { class: 'row' }, startBtn, onlineBtn, sessMsg) : null, sessList);
   function renderSessions() {
+    startBtn.textContent = t(ev.sessions.length ? 'start_again' : 'start_first');
     if (!ev.sessions.length) { sessList.replaceChildren(el('p', { class: 'muted' }, t('no_sessions'))); return; }
-    const rows = [...ev.sessions].sort((a, b) => b.started_at - a.started_at);
+    // One numbering everywhere: the server's, the order of creation, as the
+    // report counts them ("Sessie 1" is the first meeting).
+    const rows = [...ev.sessions].sort((a, b) => (a.number ?? 0) - (b.number ?? 0) || a.started_at - b.started_at);
     sessList.replaceChildren(...rows.map((s) => {
       const live = s.status === 'live';
       return el('article', { class: `session ${live ? 'live' : 'ended'}`, dataset: { code: s.code } },
         el('div', { class: 'session-main' },
+          el('strong', { class: 'session-n' }, t('session_n', { n: s.number ?? '' })),
+          canEdit ? nameField(s) : (s.name ? el('span', { class: 'session-name' }, s.name) : null),
           el('span', { class: 'code' }, groupCode(s.code)),
           el('span', { class: `pill ${s.status}` }, t(`status_${s.status}`)),
           s.mode === 'self-paced' ? el('span', { class: 'pill online' }, t('mode_self_paced')) : null,
@@ -166,10 +172,42 @@ export async function eventPage(main, id, me) {
         el('div', { class: 'session-links' },
           live && s.mode === 'self-paced' ? el('a', { class: 'button small', href: `/${s.code}` }, t('public_page')) : null,
           live && canEdit ? el('a', { class: 'button small', href: `/present/${s.code}` }, t('presenter')) : null,
+          live && canEdit && s.mode !== 'self-paced' ? el('a', { class: 'button secondary small', href: `/present/${s.code}/view`, target: '_blank' }, t('presenter_view')) : null,
           el('a', { class: 'button secondary small', href: `/app/moderate/${s.code}` }, t('moderate')),
           live && canEdit ? el('a', { class: 'button secondary small', href: `/app/remote/${s.code}` }, t('remote')) : null,
-          live && canEdit ? el('button', { type: 'button', class: 'danger small', onclick: () => endSession(s.code) }, t('end_session')) : null));
+          live && canEdit ? el('button', { type: 'button', class: 'danger small', onclick: () => endSession(s.code) }, t('end_session')) : null),
+        live && s.mode === 'self-paced' ? shareBox(s) : null);
     }));
+  }
+  // The facilitator's name for a session ("16 oktober"), saved on change.
+  function nameField(s) {
+    const input = el('input', { type: 'text', class: 'session-name', maxlength: 60, value: s.name || '',
+      placeholder: t('session_name_ph'), 'aria-label': t('session_name_for', { n: s.number ?? '' }) });
+    input.addEventListener('change', async () => {
+      try {
+        const r = await api('PUT', `/api/v1/events/${id}/sessions/${s.code}`, { name: input.value });
+        s.name = r.name;
+        input.value = r.name;
+        announce(t('session_named'));
+      } catch (e) { sessMsg.textContent = e.message; }
+    });
+    return input;
+  }
+  // An online session's link for residents: the address, its QR code, a
+  // button that copies it and the flyer for the venue's tables (PDF).
+  function shareBox(s) {
+    const url = `${location.origin}/${s.code}`;
+    const copied = el('span', { class: 'hint', role: 'status' });
+    const copy = el('button', { type: 'button', class: 'secondary small', onclick: async () => {
+      try { await navigator.clipboard.writeText(url); copied.textContent = t('link_copied'); } catch { copied.textContent = url; }
+    } }, t('copy_link'));
+    return el('div', { class: 'share-box' },
+      el('img', { src: `/api/v1/sessions/${s.code}/qr.svg`, alt: t('qr_alt', { url }), width: 132, height: 132 }),
+      el('div', {},
+        el('p', {}, el('a', { href: url, class: 'join-link' }, url)),
+        el('p', { class: 'row' }, copy,
+          el('a', { class: 'button secondary small', href: `/api/v1/sessions/${s.code}/flyer.pdf?size=a4`, download: '' }, t('flyer_a4')),
+          el('a', { class: 'button secondary small', href: `/api/v1/sessions/${s.code}/flyer.pdf?size=a5`, download: '' }, t('flyer_a5')), copied)));
   }
   async function refresh() {
     try { ev = await api('GET', `/api/v1/events/${id}`); } catch { /* keep what we have */ }

@@ -7,16 +7,21 @@ import { el } from './dom.js';
 import { t } from '../app-i18n.js';
 import { NUMBERS, contentTitle } from './deck.js';
 
+const mdUnescape = (s) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1');
+
 function inline(text) {
   const out = [];
-  const re = /(\*\*|__)(.+?)\1|(\*|_)(.+?)\3|`([^`]+)`|!?\[([^\]]*)\]\([^)]*\)/g;
+  const re = /(\*\*|__)(.+?)\1|(\*|_)(.+?)\3|`([^`]+)`|(!?)\[((?:\\.|[^\]\\])*)\]\(([^)]*)\)/g;
   let last = 0, m;
   while ((m = re.exec(text))) {
     if (m.index > last) out.push(text.slice(last, m.index));
     if (m[2] != null) out.push(el('strong', {}, ...inline(m[2])));
     else if (m[4] != null) out.push(el('em', {}, ...inline(m[4])));
     else if (m[5] != null) out.push(el('code', {}, m[5]));
-    else out.push(el('span', { class: 'md-link' }, m[6]));
+    else if (m[6] && /^\/media\/\d+\/[0-9a-f]{32}\.(png|jpg|webp)$/.test(m[8])) {
+      // the event's own images (uploads, PDF pages): same origin, shown as they are
+      out.push(el('img', { src: m[8], alt: mdUnescape(m[7]), class: 'md-img' }));
+    } else out.push(el('span', { class: 'md-link' }, mdUnescape(m[7])));
     last = re.lastIndex;
   }
   if (last < text.length) out.push(text.slice(last));
@@ -154,6 +159,13 @@ export function phonePreview(s, meta) {
   return box;
 }
 
+// A content slide without a heading (a PDF page, a picture) is named by its
+// first image's description.
 export function slideLabel(s) {
-  return s.kind === 'content' ? contentTitle(s.body) : s.title;
+  if (s.kind !== 'content') return s.title;
+  const title = contentTitle(s.body);
+  if (title) return title;
+  const img = String(s.body).match(/!\[((?:\\.|[^\]\\])*)\]/);
+  const alt = img ? mdUnescape(img[1]).trim() : '';
+  return alt.length > 60 ? `${alt.slice(0, 60)}…` : alt;
 }

@@ -5,6 +5,7 @@
 // a refusal (no such session, the server stopping) is said on the page in
 // its language instead of ending as a failed download. A click with a
 // modifier, or "save link as", is left to the browser.
+import { helpLink } from './help.js';
 import { el, formatTime, announce } from './dom.js';
 import { api, toLogin } from './api.js';
 import { t, getLang } from '../app-i18n.js';
@@ -22,7 +23,9 @@ export function reportPanel(panel, ev) {
   let sessions = ev.sessions;
   let busy = false;
 
-  const href = (fmt) => `/api/v1/sessions/${sessions[0].code}/report?format=${fmt}&session=${which.value}`;
+  // speaker notes are the presenter's own: in a report only when asked
+  const notes = el('input', { type: 'checkbox', id: 'report-notes' });
+  const href = (fmt) => `/api/v1/sessions/${sessions[0].code}/report?format=${fmt}&session=${which.value}${notes.checked ? '&notes=1' : ''}`;
   const links = FORMATS.map((fmt) => {
     const desc = el('p', { class: 'hint', id: `report-desc-${fmt}` }, t(`report_${fmt}_desc`));
     const a = el('a', { class: 'button secondary', id: `report-${fmt}`, 'aria-describedby': desc.id, download: '' },
@@ -36,6 +39,7 @@ export function reportPanel(panel, ev) {
   });
   const setHrefs = () => { for (const l of links) l.a.href = href(l.fmt); };
   which.addEventListener('change', () => { setHrefs(); status.textContent = ''; alert.replaceChildren(); });
+  notes.addEventListener('change', setHrefs);
 
   function draw() {
     alert.replaceChildren();
@@ -47,14 +51,15 @@ export function reportPanel(panel, ev) {
     const keep = which.value;
     which.replaceChildren(el('option', { value: 'all' }, t('report_all', { n: sessions.length })),
       ...sessions.map((s, i) => el('option', { value: String(i + 1) },
-        t('report_session', { n: i + 1, code: groupCode(s.code), date: formatTime(null, s.started_at) }),
+        t('report_session', { n: i + 1, code: groupCode(s.code), date: formatTime(null, s.started_at) }) + (s.name ? ` · ${s.name}` : ''),
         s.mode === 'self-paced' ? ` · ${t('mode_self_paced')}` : '')));
     if ([...which.options].some((o) => o.value === keep)) which.value = keep;
     setHrefs();
     body.replaceChildren(
       el('div', { class: 'field' }, el('label', { for: which.id }, t('report_which')), which),
+      el('div', { class: 'check' }, notes, el('label', { for: notes.id }, t('report_notes'))),
       el('ul', { class: 'report-formats' }, links.map((l) => l.li)),
-      el('p', { class: 'hint' }, t('report_hidden_note')));
+      el('p', { class: 'hint' }, t('report_hidden_note'), ' ', helpLink('reports', t('help_reports'))));
   }
 
   async function download(a, fmt) {
