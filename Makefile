@@ -4,7 +4,8 @@
 LISTEN ?= 127.0.0.1:8080
 DB ?= inspraak-demo.db
 
-PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3 pangocairo xlsxwriter libwebp poppler-glib libzip libpng
+PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3 pangocairo xlsxwriter libwebp \
+	poppler-glib libzip libpng libqpdf libpq
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -139,6 +140,20 @@ test:
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory test-pg
+
+# The same store tests and the end-to-end tests that matter most for the
+# store, again on PostgreSQL: a throwaway cluster of their own
+# (scripts/pg-tmp), one database for the unit tests and one per prepare()
+# of the end-to-end tests (INSPRAAK_TEST_PG, tests/e2e/lib.mjs).
+PG_E2E := protocol workspace-api report crash moderation self-paced migrate
+.PHONY: test-pg
+test-pg: inspraak $(BUILD)/asan/test_store
+	@scripts/pg-tmp sh -c '\
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		INSPRAAK_TEST_STORE="$$INSPRAAK_PG_URL" $(BUILD)/asan/test_store && \
+		cd tests/e2e && INSPRAAK_TEST_PG="$$INSPRAAK_PG_URL" node --test \
+		--test-concurrency=1 --test-reporter=spec $(PG_E2E:%=%.test.mjs)'
 
 format:
 	clang-format -i $(LIB_SRC) src/main.c $(CMD_SRC) src/*/*.h $(UNIT_SRC)

@@ -26,7 +26,8 @@ typedef struct cmd {
 	int (*run)(int argc, char **argv);
 } cmd_t;
 
-extern const cmd_t cmd_serve, cmd_import, cmd_user, cmd_token, cmd_backup, cmd_report, cmd_purge;
+extern const cmd_t cmd_serve, cmd_import, cmd_user, cmd_token, cmd_backup, cmd_report, cmd_purge,
+    cmd_migrate;
 
 /* The commands in the order `inspraak --help` lists them; NULL-terminated. */
 extern const cmd_t *const cmd_list[];

@@ -99,7 +99,8 @@ static int run(int argc, char **argv)
 	int rc = check_args(&a);
 	if (rc)
 		return rc;
-	if (access(a.db, F_OK) != 0) {
+	/* a missing SQLite file would be made, empty; a URL is the server's */
+	if (!strstr(a.db, "://") && access(a.db, F_OK) != 0) {
 		fprintf(stderr, "inspraak report: no database %s (give --db FILE)\n", a.db);
 		return 1;
 	}

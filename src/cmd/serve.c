@@ -262,7 +262,9 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 	uv_signal_start(&sig_int, on_signal, SIGINT);
 	uv_signal_start(&sig_term, on_signal, SIGTERM);
 
-	printf("inspraak is listening on http://%s:%d (database %s)\n", host, port, o->db);
+	/* a database URL is not repeated: it may hold a password */
+	printf("inspraak is listening on http://%s:%d (database %s)\n", host, port,
+	       strstr(o->db, "://") ? "on PostgreSQL" : o->db);
 	if (o->demo)
 		print_demo(url, code, token);
 	fflush(stdout);

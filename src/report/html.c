@@ -177,7 +177,9 @@ static void html_bars(FILE *f, const slide_t *s, const report_question_t *q, con
 		    rank ? (s->n_items ? 12.0 * (double)(s->n_items + 1 - v) / (double)s->n_items
 		                       : 0)
 		         : (double)num(e, "percent") / 100.0 * 12.0;
-		fprintf(f, rank ? "</td><td class=n>%.2f</td>" : "</td><td class=n>%.0f</td>", v);
+		char m[32]; /* "1,85" in a Dutch report */
+		report_decimal(lang, v, rank ? 2 : 0, m, sizeof m);
+		fprintf(f, "</td><td class=n>%s</td>", m);
 		fprintf(f, "<td><span class=bar style=\"width:%.2frem\"></span>",
 		        width < 0 ? 0 : width);
 		if (!rank)
@@ -195,17 +197,22 @@ static void html_scale(FILE *f, const slide_t *s, const report_question_t *q, co
 	fprintf(f, "<table><tr><th></th><th class=n>%s</th>", W("mean"));
 	for (int k = 1; k <= s->scale_max; k++)
 		fprintf(f, "<th class=n>%d</th>", k);
-	fputs("</tr>\n", f);
+	fprintf(f, "<th class=n>%% %s</th></tr>\n", W("agree"));
 	json_array_foreach (json_object_get(t, "statements"), i, e) {
 		fputs("<tr><td dir=auto>", f);
 		esc(f, str(e, "text"));
-		fprintf(f, "</td><td class=n>%.2f</td>",
-		        json_number_value(json_object_get(e, "mean")));
+		char m[32];
+		report_decimal(lang, json_number_value(json_object_get(e, "mean")), 2, m, sizeof m);
+		fprintf(f, "</td><td class=n>%s</td>", m);
 		size_t k;
 		json_t *c;
 		json_array_foreach (json_object_get(e, "counts"), k, c)
 			fprintf(f, "<td class=n>%lld</td>", (long long)json_integer_value(c));
-		fputs("</tr>\n", f);
+		int agree = report_agree_percent(e);
+		if (agree >= 0)
+			fprintf(f, "<td class=n>%d%%</td></tr>\n", agree);
+		else
+			fputs("<td></td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
 }
@@ -282,7 +289,8 @@ int report_render_html(report_job_t *j)
 		fprintf(f, "%s", i ? " · " : "");
 		esc(f, d);
 	}
-	fputs("</p>\n</header>\n", f);
+	fputs("</p>\n", f);
+	fprintf(f, "<p class=note>%s</p>\n</header>\n", W("accessible_html"));
 	if (r->summary_md) {
 		fprintf(f, "<h3>%s</h3>\n<p>", W("summary"));
 		esc_lines(f, r->summary_md);

@@ -32,6 +32,15 @@ static inline const char *report_count_word(long long n, const char *one, const 
 	return n == 1 ? one : many;
 }
 
+/* x with digits decimals, with a decimal comma in a Dutch report ("3,7")
+ * and a point in an English one. */
+void report_decimal(const char *lang, double x, int digits, char *out, size_t len);
+
+/* The share (0..100, rounded) of a scale statement's ratings that agree:
+ * above the middle of the scale (4 and 5 of 5; 5 to 7 of 7). statement is
+ * a tally's statement ({"counts": [...], "count": n}); -1 without ratings. */
+int report_agree_percent(const json_t *statement);
+
 /* "16 oktober 2020" from "2020-10-16" (copied as is when not a date). */
 void report_date_long(const char *iso, const char *lang, char *out, size_t len);
 /* "2020-10-16 14:03:07" in local time from ms since the epoch. */
@@ -64,6 +73,14 @@ int report_render_csv(report_job_t *j);
 int report_render_json(report_job_t *j);
 int report_render_pdf(report_job_t *j);
 int report_render_xlsx(report_job_t *j);
+
+/* Adds to the tagged PDF cairo wrote at path what cairo cannot: the
+ * language, the figures' alternative texts (alts[i] for the i-th Figure
+ * of the structure tree), the displayed title and XMP metadata with the
+ * PDF/UA identifier (pdf_tags.c, with qpdf). Returns 0 or REPORT_EWRITE
+ * with err set; the file is replaced only when all went well. */
+int report__pdf_finish(const char *path, const char *lang, const char *title, char *const *alts,
+                       size_t n_alts, char *err, size_t errlen);
 
 /* The question's results and answers as one JSON object, shared by the
  * JSON renderer and the tests' view of the model (docs/report-format.md).

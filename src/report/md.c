@@ -157,19 +157,26 @@ static void md_scale(FILE *f, const slide_t *s, const report_question_t *q, cons
 	fprintf(f, "| | %s |", W("mean"));
 	for (int k = 1; k <= s->scale_max; k++)
 		fprintf(f, " %d |", k);
+	fprintf(f, " %% %s |", W("agree"));
 	fputs("\n|---|--:|", f);
 	for (int k = 1; k <= s->scale_max; k++)
 		fputs("--:|", f);
-	fputc('\n', f);
+	fputs("--:|\n", f);
 	json_array_foreach (json_object_get(t, "statements"), i, e) {
 		fputs("| ", f);
 		md_text(f, str(e, "text"), "");
-		fprintf(f, " | %.2f |", json_number_value(json_object_get(e, "mean")));
+		char m[32]; /* "3,70" in a Dutch report */
+		report_decimal(lang, json_number_value(json_object_get(e, "mean")), 2, m, sizeof m);
+		fprintf(f, " | %s |", m);
 		size_t k;
 		json_t *c;
 		json_array_foreach (json_object_get(e, "counts"), k, c)
 			fprintf(f, " %lld |", (long long)json_integer_value(c));
-		fputc('\n', f);
+		int agree = report_agree_percent(e);
+		if (agree >= 0)
+			fprintf(f, " %d%% |\n", agree);
+		else
+			fputs(" |\n", f);
 	}
 }
 
@@ -182,7 +189,9 @@ static void md_rank(FILE *f, const slide_t *s, const report_question_t *q, const
 	json_array_foreach (json_object_get(t, "options"), i, e) {
 		fprintf(f, "| %zu | ", i + 1);
 		md_text(f, str(e, "label"), "");
-		fprintf(f, " | %.2f |\n", json_number_value(json_object_get(e, "mean")));
+		char m[32];
+		report_decimal(lang, json_number_value(json_object_get(e, "mean")), 2, m, sizeof m);
+		fprintf(f, " | %s |\n", m);
 	}
 }
 

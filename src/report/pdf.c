@@ -1,8 +1,12 @@
 /*
  * report/pdf: the document a facilitator sends out, drawn with cairo and
- * laid out with pango. A4 landscape like the slides it reports on: a
- * cover, the summary (when the event has one), the presentation's content
- * slides, then one section per question in deck order.
+ * laid out with pango. A4 landscape like the slides it reports on. A
+ * council reads it in ten minutes (issue 16), so the overview comes first:
+ * the cover, the contents with page numbers, the summary (when the event
+ * has one), one overview page per question (its key figures per session
+ * and channel, its chart or its themes with counts), the presentation's
+ * content slides, and last, as an appendix, every answer of the open and
+ * Q&A questions with their themes.
  *
  * Participant text only ever reaches pango through pango_layout_set_text,
  * never as markup; the slides' Markdown is turned into pango markup here
@@ -59,12 +63,58 @@ typedef struct pdf {
 	bool open;      /* a page has been started and not shown yet */
 	const char *section;
 	const char *heading_prefix; /* "Thema's" on a question's themes pages */
+	bool no_counts;             /* the overview's heading: its table has the counts */
+	/* Where the parts start (1-based pages, 0: not in the document), found
+	 * while counting and printed in the contents: */
+	int toc_pages, at_summary, at_overview, at_presentation, at_appendix;
+	int *q_overview, *q_appendix; /* per question */
+	/* The alternative text of each Figure tag, in the order drawn, for
+	 * pdf_tags.c to put in the structure tree; owned. */
+	char **alts;
+	size_t n_alts;
 } pdf_t;
 
 /* The report's word for key (report.c) in the report's language; needs p. */
 #define W(key) report_word(p->r->lang, key)
 
 static void color(cairo_t *cr, rgb_t c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
+
+/*
+ * The structure of the tagged PDF (issue 16): headings, paragraphs, lists,
+ * tables and figures, with cairo's tags around what is drawn. Only the
+ * drawn document gets them (the counting pass draws nothing). Headers,
+ * footers and bars are outside every tag.
+ */
+static void tag(pdf_t *p, const char *name)
+{
+	if (p->drawing)
+		cairo_tag_begin(p->cr, name, NULL);
+}
+
+static void untag(pdf_t *p, const char *name)
+{
+	if (p->drawing)
+		cairo_tag_end(p->cr, name);
+}
+
+/* A Figure with its alternative text (a copy is kept). */
+static void figure(pdf_t *p, const char *alt)
+{
+	if (!p->drawing)
+		return;
+	p->alts = xrealloc(p->alts, (p->n_alts + 1) * sizeof *p->alts);
+	p->alts[p->n_alts++] = xstrdup(alt ? alt : "");
+	cairo_tag_begin(p->cr, "Figure", NULL);
+}
+
+static void alts_clear(pdf_t *p)
+{
+	for (size_t i = 0; i < p->n_alts; i++)
+		free(p->alts[i]);
+	free(p->alts);
+	p->alts = NULL;
+	p->n_alts = 0;
+}
 
 /* Prepares the shared layout for text (or markup) at size points, wrapped
  * at width (no wrapping when width <= 0). Returns its height in points. */
@@ -156,28 +206,26 @@ static void put_esc(buf_t *b, const char *s)
 	g_free(e);
 }
 
-/* The slide body without its first heading (that is the slide's title),
- * as pango markup: paragraphs, bullets, emphasis; all text escaped. */
-static char *slide_markup(const slide_t *s)
+/* One block of a slide's body (a paragraph, a list, a heading) as pango
+ * markup: emphasis, bullets, numbers; all text escaped; images left out
+ * (content_slide draws them where they stand). */
+static char *block_markup(cmark_node *block)
 {
 	buf_t b = BUF_INIT;
-	cmark_node *doc = cmark_parse_document(s->body_md, strlen(s->body_md), CMARK_OPT_DEFAULT);
-	cmark_iter *it = cmark_iter_new(doc);
+	cmark_iter *it = cmark_iter_new(block);
 	cmark_event_type ev;
-	bool skipped_title = false;
 	int skip_depth = 0;
+	/* the next number of each open list, 0 for a bulleted one */
+	enum { MAX_LISTS = 16 };
+	int numbers[MAX_LISTS], lists = 0;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
 		cmark_node_type t = cmark_node_get_type(n);
 		bool enter = ev == CMARK_EVENT_ENTER;
-		if (t == CMARK_NODE_HEADING && !skipped_title && cmark_node_previous(n) == NULL &&
-		    cmark_node_parent(n) == doc) {
-			if (enter)
-				skip_depth++;
-			else {
-				skip_depth--;
-				skipped_title = true;
-			}
+		if (t == CMARK_NODE_IMAGE) {
+			/* an image's text is its alternative text, not a paragraph:
+			 * it goes with the image (a Figure's /Alt), never on the page */
+			skip_depth += enter ? 1 : -1;
 			continue;
 		}
 		if (skip_depth)
@@ -195,12 +243,22 @@ static char *slide_markup(const slide_t *s)
 			}
 			break;
 		case CMARK_NODE_ITEM:
-			if (enter)
+			/* a numbered list keeps its numbers: "1." is not "•" */
+			if (enter && lists > 0 && numbers[lists - 1] > 0)
+				buf_printf(&b, "%d.  ", numbers[lists - 1]++);
+			else if (enter)
 				buf_puts(&b, "•  ");
 			break;
 		case CMARK_NODE_LIST:
-			if (!enter)
+			if (enter && lists < MAX_LISTS) {
+				bool ordered = cmark_node_get_list_type(n) == CMARK_ORDERED_LIST;
+				int start = cmark_node_get_list_start(n);
+				numbers[lists++] = ordered ? (start > 0 ? start : 1) : 0;
+			} else if (!enter) {
+				if (lists > 0)
+					lists--;
 				buf_puts(&b, "\n");
+			}
 			break;
 		case CMARK_NODE_EMPH:
 			buf_puts(&b, enter ? "<i>" : "</i>");
@@ -228,7 +286,6 @@ static char *slide_markup(const slide_t *s)
 		}
 	}
 	cmark_iter_free(it);
-	cmark_node_free(doc);
 	while (b.len && b.data[b.len - 1] == '\n')
 		b.data[--b.len] = '\0';
 	return buf_steal(&b);
@@ -241,10 +298,14 @@ static void divider(pdf_t *p, const char *name)
 	color(p->cr, BRAND);
 	cairo_rectangle(p->cr, 0, 0, PAGE_W, PAGE_H);
 	cairo_fill(p->cr);
+	tag(p, "P");
 	text(p, p->r->title, MARGIN + 30, PAGE_H / 2 - 60, 18, false, PAGE_W - 2 * MARGIN,
 	     (rgb_t){0.8, 0.9, 0.95});
+	untag(p, "P");
+	tag(p, "H1");
 	text(p, name, MARGIN + 30, PAGE_H / 2 - 30, 40, true, PAGE_W - 2 * MARGIN,
 	     (rgb_t){1, 1, 1});
+	untag(p, "H1");
 }
 
 static void cover(pdf_t *p)
@@ -255,23 +316,36 @@ static void cover(pdf_t *p)
 	cairo_rectangle(p->cr, 0, 0, 28, PAGE_H);
 	cairo_fill(p->cr);
 	double x = 90, w = PAGE_W - x - MARGIN, y = 150;
+	tag(p, "P");
 	y += text(p, W("report_title"), x, y, 18, false, w, MUTED) + 10;
+	untag(p, "P");
+	tag(p, "H1");
 	y += text(p, r->title, x, y, 40, true, w, BRAND) + 12;
+	untag(p, "H1");
+	tag(p, "P");
 	if (*r->subtitle)
 		y += text(p, r->subtitle, x, y, 20, false, w, INK) + 24;
+	untag(p, "P");
 	buf_t d = BUF_INIT;
 	for (size_t i = 0; i < r->n_dates; i++) {
 		char s[64];
 		report_date_long(r->dates[i], r->lang, s, sizeof s);
 		buf_printf(&d, "%s%s", i ? "  ·  " : "", s);
 	}
+	tag(p, "P");
 	if (d.len)
 		text(p, d.data, x, y, 14, false, w, MUTED);
+	untag(p, "P");
 	buf_clear(&d);
 	char when[32];
 	report_time_text(r->generated_at, when, sizeof when);
 	buf_printf(&d, "%s %.10s", W("made"), when);
+	tag(p, "P");
+	text(p, W("accessible_pdf"), x, PAGE_H - 86, 9, false, w, MUTED);
+	untag(p, "P");
+	tag(p, "P");
 	text(p, d.data, x, PAGE_H - 70, 9, false, w, MUTED);
+	untag(p, "P");
 	buf_free(&d);
 }
 
@@ -284,8 +358,12 @@ static void summary(pdf_t *p)
 	p->section = W("summary");
 	new_page(p, true);
 	double y = TOP;
+	tag(p, "H1");
 	y += text(p, W("summary"), MARGIN, y, 22, true, PAGE_W - 2 * MARGIN, BRAND) + 14;
+	untag(p, "H1");
+	tag(p, "P");
 	text(p, p->r->summary_md, MARGIN, y, 12, false, PAGE_W - 2 * MARGIN, INK);
+	untag(p, "P");
 }
 
 /* ---- images of content slides ---- */
@@ -327,36 +405,69 @@ static cairo_surface_t *load_image(pdf_t *p, const char *url, char *note, size_t
 	return NULL;
 }
 
-/* Draws the slide's images (up to four) side by side in the box, each
- * scaled to fit; below them a line for each image that cannot be drawn. */
-static void slide_images(pdf_t *p, const slide_t *s, double x, double y, double w, double h)
+enum { MAX_IMAGES = 4 };
+
+/* The alternative text of an image node: the text inside it. */
+static char *image_alt(cmark_node *img)
 {
-	enum { MAX_IMAGES = 4 };
+	buf_t b = BUF_INIT;
+	buf_puts(&b, "");
+	cmark_iter *it = cmark_iter_new(img);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE))
+			buf_puts(&b, cmark_node_get_literal(n));
+	}
+	cmark_iter_free(it);
+	return buf_steal(&b);
+}
+
+static size_t count_images(cmark_node *block)
+{
+	size_t n = 0;
+	cmark_iter *it = cmark_iter_new(block);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		n += ev == CMARK_EVENT_ENTER &&
+		     cmark_node_get_type(cmark_iter_get_node(it)) == CMARK_NODE_IMAGE;
+	cmark_iter_free(it);
+	return n;
+}
+
+/* Draws the images of one block of a slide (up to four) side by side in
+ * the box, each scaled to fit and tagged as a Figure with its alternative
+ * text; below them a line for each image that cannot be drawn. */
+static void image_row(pdf_t *p, cmark_node *block, double x, double y, double w, double h)
+{
 	cairo_surface_t *imgs[MAX_IMAGES];
+	char *alts[MAX_IMAGES];
 	char notes[MAX_IMAGES][160];
 	size_t n = 0, n_notes = 0;
-	cmark_node *doc = cmark_parse_document(s->body_md, strlen(s->body_md), CMARK_OPT_DEFAULT);
-	cmark_iter *it = cmark_iter_new(doc);
+	cmark_iter *it = cmark_iter_new(block);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && n + n_notes < MAX_IMAGES) {
 		cmark_node *node = cmark_iter_get_node(it);
 		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_IMAGE) {
 			cairo_surface_t *img = load_image(p, cmark_node_get_url(node),
 							  notes[n_notes], sizeof notes[n_notes]);
-			if (img)
+			if (img) {
+				alts[n] = image_alt(node);
 				imgs[n++] = img;
-			else if (notes[n_notes][0])
+			} else if (notes[n_notes][0])
 				n_notes++;
 		}
 	}
 	cmark_iter_free(it);
-	cmark_node_free(doc);
 	for (size_t i = n_notes; i-- > 0;) {
 		double nh = set(p, notes[i], false, 10, false, w);
 		if (nh > h)
 			break;
 		h -= nh + 4;
+		tag(p, "P");
 		show(p, x, y + h + 4, MUTED);
+		untag(p, "P");
 	}
 	if (!n || h < 40)
 		goto done;
@@ -365,30 +476,65 @@ static void slide_images(pdf_t *p, const slide_t *s, double x, double y, double 
 		double iw = cairo_image_surface_get_width(imgs[i]);
 		double ih = cairo_image_surface_get_height(imgs[i]);
 		double k = fmin(cell / iw, h / ih);
+		figure(p, alts[i]);
 		cairo_save(p->cr);
 		cairo_translate(p->cr, x + (double)i * (cell + gap) + (cell - iw * k) / 2, y);
 		cairo_scale(p->cr, k, k);
 		cairo_set_source_surface(p->cr, imgs[i], 0, 0);
 		cairo_paint(p->cr);
 		cairo_restore(p->cr);
+		untag(p, "Figure");
 	}
 done:
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		cairo_surface_destroy(imgs[i]);
+		free(alts[i]);
+	}
 }
 
+/* A content slide: its title, then its blocks in order, each image in its
+ * place; the rows of images share the room the text leaves. */
 static void content_slide(pdf_t *p, const slide_t *s)
 {
 	new_page(p, true);
-	double x = MARGIN + 20, w = PAGE_W - 2 * x, y = TOP + 30;
-	if (*s->title)
+	double x = MARGIN + 20, w = PAGE_W - 2 * x, y = TOP + 30, bottom = PAGE_H - BOTTOM - 10;
+	if (*s->title) {
+		tag(p, "H2");
 		y += text(p, s->title, x, y, 28, true, w, BRAND) + 22;
-	char *m = slide_markup(s);
-	double th = set(p, m, true, 16, false, w);
-	show(p, x, y, INK);
-	free(m);
-	y += th + 16;
-	slide_images(p, s, x, y, w, PAGE_H - BOTTOM - 10 - y);
+		untag(p, "H2");
+	}
+	cmark_node *doc = cmark_parse_document(s->body_md, strlen(s->body_md), CMARK_OPT_DEFAULT);
+	cmark_node *start = cmark_node_first_child(doc);
+	/* the first heading is the slide's title, drawn above */
+	if (start && cmark_node_get_type(start) == CMARK_NODE_HEADING)
+		start = cmark_node_next(start);
+	double text_h = 0;
+	int rows = 0;
+	for (cmark_node *n = start; n; n = cmark_node_next(n)) {
+		char *m = block_markup(n);
+		if (m && *m)
+			text_h += set(p, m, true, 16, false, w) + 12;
+		free(m);
+		rows += count_images(n) > 0;
+	}
+	double row_h = rows ? fmin(320, (bottom - y - text_h) / rows - 8) : 0;
+	for (cmark_node *n = start; n; n = cmark_node_next(n)) {
+		char *m = block_markup(n);
+		if (m && *m) {
+			const char *t = cmark_node_get_type(n) == CMARK_NODE_HEADING ? "H3" : "P";
+			tag(p, t);
+			double h = set(p, m, true, 16, false, w);
+			show(p, x, y, INK);
+			untag(p, t);
+			y += h + 12;
+		}
+		free(m);
+		if (count_images(n)) {
+			image_row(p, n, x, y, w, row_h);
+			y += row_h + 8;
+		}
+	}
+	cmark_node_free(doc);
 }
 
 /* ---- questions ---- */
@@ -407,17 +553,30 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 	buf_t b = BUF_INIT;
 	if (p->heading_prefix)
 		buf_printf(&b, "%s: ", p->heading_prefix);
-	buf_puts(&b, s->title);
+	/* The title is isolated (FSI ... PDI): in a title that mixes Dutch
+	 * and Arabic the digits of "(1/3)" would otherwise join the Arabic
+	 * run and move to its side instead of staying at the end. */
 	if (parts > 1)
-		buf_printf(&b, " (%d/%d)", part, parts);
+		buf_printf(&b, "\u2068%s\u2069 (%d/%d)", s->title, part, parts);
+	else
+		buf_puts(&b, s->title);
 	if (draw)
 		new_page(p, true);
 	double y = 52;
 	y += set(p, b.data, false, 17, true, PAGE_W - 2 * MARGIN) + 4;
-	if (draw)
+	if (draw) {
+		/* the heading once; on the pages that continue it, a paragraph */
+		const char *t = part == 1 ? "H2" : "P";
+		tag(p, t);
 		show(p, MARGIN, 52, BRAND);
+		untag(p, t);
+	}
 	/* counts per session and combined, on every page of the question */
 	buf_clear(&b);
+	if (p->no_counts) {
+		buf_free(&b);
+		return y + 8;
+	}
 	for (size_t i = 0; i < q->n_sessions; i++) {
 		char d[64];
 		report_date_long(p->r->sessions[i].date, p->r->lang, d, sizeof d);
@@ -447,8 +606,11 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 	if (q->total.hidden)
 		buf_printf(&b, "   ·   %zu %s", q->total.hidden, W("hidden"));
 	double h = set(p, b.data, false, 9, false, PAGE_W - 2 * MARGIN);
-	if (draw)
+	if (draw) {
+		tag(p, "P");
 		show(p, MARGIN, y, MUTED);
+		untag(p, "P");
+	}
 	y += h + 12;
 	buf_free(&b);
 	return y;
@@ -492,9 +654,11 @@ static void draw_card(pdf_t *p, const card_t *c, double x, double y, double row_
 	color(p->cr, BRAND);
 	cairo_rectangle(p->cr, x, y, 3, row_h);
 	cairo_fill(p->cr);
+	tag(p, "P");
 	double h = text(p, c->text, x + PAD, y + PAD, CARD_SIZE, false, w - 2 * PAD, INK);
 	if (*c->foot)
 		text(p, c->foot, x + PAD, y + PAD + h + 2, 8.5, true, w - 2 * PAD, BRAND);
+	untag(p, "P");
 }
 
 /* The widest page mark of a question that takes parts pages, in digits
@@ -640,7 +804,9 @@ static void chart_choice_rank(pdf_t *p, const report_question_t *q, double y)
 			/* best (lowest mean position) gets the longest bar */
 			values[i] = mean > 0 ? (double)s->n_items + 1 - mean : 0;
 			max = (double)s->n_items;
-			snprintf(note[i], sizeof note[i], "%zu.  %s %.2f", i + 1, W("mean"), mean);
+			char m[32];
+			report_decimal(p->r->lang, mean, 2, m, sizeof m);
+			snprintf(note[i], sizeof note[i], "%zu.  %s %s", i + 1, W("mean"), m);
 		} else {
 			values[i] = (double)json_integer_value(json_object_get(e, "count"));
 			max = fmax(max, values[i]);
@@ -656,13 +822,22 @@ static void chart_choice_rank(pdf_t *p, const report_question_t *q, double y)
 	free(note);
 }
 
+/*
+ * A scale question: per statement the distribution of the ratings as a
+ * stacked bar, light to dark, each part labelled with its count when it
+ * fits (so nothing rests on colour alone), the mean marked on it, and
+ * beside it the mean, the share that agrees and the number of ratings;
+ * below it the distribution in words.
+ */
 static void chart_scale(pdf_t *p, const report_question_t *q, double y)
 {
 	const slide_t *s = &p->r->slides[q->slide];
+	const char *lang = p->r->lang;
 	json_t *st = json_object_get(q->combined, "statements");
 	size_t n = json_array_size(st);
-	double label_w = 250, ax = MARGIN + label_w + 20, aw = PAGE_W - ax - MARGIN - 110;
-	double row = fmin(46, (PAGE_H - BOTTOM - y - 20) / (double)(n ? n : 1));
+	double label_w = 230, ax = MARGIN + label_w + 20, aw = PAGE_W - ax - MARGIN - 170;
+	double row = fmin(64, (PAGE_H - BOTTOM - y - 20) / (double)(n ? n : 1));
+	bool words = row >= 40; /* room for the distribution in words */
 	/* axis labels */
 	char lo[256], hi[256];
 	snprintf(lo, sizeof lo, "1 %s", s->label_low ? s->label_low : "");
@@ -673,35 +848,53 @@ static void chart_scale(pdf_t *p, const report_question_t *q, double y)
 	y += 16;
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(st, i);
-		double ry = y + (double)i * row;
+		double ry = y + (double)i * row, bar_h = fmin(20, row * 0.4);
 		set(p, jstr(e, "text"), false, row < 30 ? 9 : 11, false, label_w);
 		pango_layout_set_height(p->lay, (int)((row - 4) * PANGO_SCALE));
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 		show(p, MARGIN, ry + 2, INK);
 		pango_layout_set_height(p->lay, -1);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
-		/* distribution as a stacked bar, light to dark */
 		json_t *counts = json_object_get(e, "counts");
+		size_t nc = json_array_size(counts);
 		double total = (double)json_integer_value(json_object_get(e, "count")), x = ax;
-		for (size_t k = 0; total > 0 && k < json_array_size(counts); k++) {
-			double f = (double)json_integer_value(json_array_get(counts, k)) / total;
-			double t = (double)(k + 1) / (double)json_array_size(counts);
+		double agree = 0;
+		buf_t dist = BUF_INIT;
+		buf_printf(&dist, "%s:", W("distribution"));
+		for (size_t k = 0; total > 0 && k < nc; k++) {
+			double c = (double)json_integer_value(json_array_get(counts, k));
+			double f = c / total, t = (double)(k + 1) / (double)nc;
+			/* agreeing: a rating above the middle of the scale */
+			if ((double)(k + 1) > ((double)nc + 1) / 2)
+				agree += c;
 			cairo_set_source_rgb(p->cr, 0.9 - 0.85 * t * 0.95, 0.95 - 0.64 * t,
 					     0.97 - 0.55 * t);
-			cairo_rectangle(p->cr, x, ry + row * 0.15, aw * f, row * 0.5);
+			cairo_rectangle(p->cr, x, ry + 2, aw * f, bar_h);
 			cairo_fill(p->cr);
+			char num[32];
+			snprintf(num, sizeof num, "%.0f", c);
+			double th = set(p, num, false, 8, true, -1);
+			if (c > 0 && set_width(p) + 4 < aw * f)
+				show(p, x + (aw * f - set_width(p)) / 2, ry + 2 + (bar_h - th) / 2,
+				     t > 0.5 ? (rgb_t){1, 1, 1} : INK);
+			buf_printf(&dist, "  %zu: %.0f", k + 1, c);
 			x += aw * f;
 		}
 		double mean = json_number_value(json_object_get(e, "mean"));
 		if (total > 0 && s->scale_max > 1) {
 			double mx = ax + aw * (mean - 1) / (s->scale_max - 1);
 			cairo_set_source_rgb(p->cr, 0.85, 0.35, 0.1);
-			cairo_rectangle(p->cr, mx - 1.5, ry + row * 0.05, 3, row * 0.7);
+			cairo_rectangle(p->cr, mx - 1.5, ry, 3, bar_h + 4);
 			cairo_fill(p->cr);
 		}
-		char note[64];
-		snprintf(note, sizeof note, "%s %.2f (n=%.0f)", W("mean"), mean, total);
-		text(p, note, ax + aw + 8, ry + row * 0.15, 9, true, 110, INK);
+		if (words && total > 0)
+			text(p, dist.data, ax, ry + bar_h + 5, 8, false, aw, MUTED);
+		buf_free(&dist);
+		char m[32], note[128];
+		report_decimal(lang, mean, 1, m, sizeof m);
+		snprintf(note, sizeof note, "%s %s\n%.0f%% %s (n=%.0f)", W("mean"), m,
+		         total > 0 ? 100 * agree / total : 0, W("agree"), total);
+		text(p, note, ax + aw + 10, ry, 9.5, true, 160, INK);
 	}
 }
 
@@ -719,14 +912,19 @@ static bool overlaps(const rect_t *a, const rect_t *b)
  * an outward spiral at the first spot where they overlap nothing. No
  * randomness, so the same tally always draws the same cloud.
  */
+/* The list of a cloud's words with their counts takes this much of the
+ * page, at its right. */
+static const double CLOUD_LIST_W = 200;
+
 static void chart_cloud(pdf_t *p, const report_question_t *q, double y)
 {
+	double width = PAGE_W - 2 * MARGIN - CLOUD_LIST_W - 2 * GAP;
 	json_t *words = json_object_get(q->combined, "words");
 	size_t n = json_array_size(words);
 	if (n > 150)
 		n = 150;
 	double top = (double)json_integer_value(json_object_get(json_array_get(words, 0), "count"));
-	rect_t area = {MARGIN, y, PAGE_W - 2 * MARGIN, PAGE_H - BOTTOM - y};
+	rect_t area = {MARGIN, y, width, PAGE_H - BOTTOM - y};
 	double cx = area.x + area.w / 2, cy = area.y + area.h / 2;
 	rect_t *placed = xcalloc(n + 1, sizeof *placed);
 	size_t np = 0;
@@ -818,13 +1016,16 @@ static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics
 	bool other = t->stem == NULL;
 	char count[64];
 	snprintf(count, sizeof count, "%zu", t->n);
+	tag(p, "H3");
 	set(p, count, false, 12, true, -1);
 	double cw = set_width(p);
-	show(p, x + tm->col_w - cw, y, other ? MUTED : BRAND);
 	set(p, t->label, false, 12, true, tm->col_w - cw - 8);
 	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 	show(p, x, y, other ? MUTED : BRAND);
 	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+	set(p, count, false, 12, true, -1);
+	show(p, x + tm->col_w - cw, y, other ? MUTED : BRAND);
+	untag(p, "H3");
 	y += tm->label + 2;
 	color(p->cr, CARD);
 	cairo_rectangle(p->cr, x, y, tm->col_w, 4);
@@ -839,7 +1040,9 @@ static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics
 		set(p, m, true, 8.5, false, tm->col_w);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 		pango_layout_set_height(p->lay, 0); /* one line */
+		tag(p, "P");
 		show(p, x, y, INK);
+		untag(p, "P");
 		pango_layout_set_height(p->lay, -1);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
 		free(m);
@@ -848,7 +1051,9 @@ static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics
 	if (t->n > shown) {
 		char more[64];
 		snprintf(more, sizeof more, "+ %zu %s", t->n - shown, W("more"));
+		tag(p, "P");
 		text(p, more, x, y, 8.5, false, tm->col_w, MUTED);
+		untag(p, "P");
 	}
 }
 
@@ -864,8 +1069,11 @@ static int flow_themes(pdf_t *p, const report_question_t *q, const void *arg, bo
 	if (draw)
 		q_heading(p, q, 1, parts, true);
 	double note_h = set(p, W("themes_note"), false, 9, false, PAGE_W - 2 * MARGIN);
-	if (draw)
+	if (draw) {
+		tag(p, "P");
 		show(p, MARGIN, top, MUTED);
+		untag(p, "P");
+	}
 	top += note_h + 10;
 	double col[THEME_COLUMNS];
 	for (int c = 0; c < THEME_COLUMNS; c++)
@@ -940,18 +1148,352 @@ static size_t cards_qa(const pdf_t *p, const report_question_t *q, card_t *cards
 	return n;
 }
 
-/* How each kind is drawn: as cards (answers that may run over pages, so
- * the first pass counts pages and fixes the answers it saw) or as one
- * chart on one page. Exactly one of the two is set for a question kind. */
+/*
+ * How each kind is drawn. Open and Q&A questions have cards (answers that
+ * may run over pages in the appendix, so the first pass counts pages and
+ * fixes the answers it saw) and an overview of their own (themes, the
+ * most supported questions); the other kinds have a chart on their
+ * overview page, a Figure whose alternative text alt writes, and maybe a
+ * list beside it (the counts of a word cloud).
+ */
 typedef struct pdf_kind {
 	size_t (*cards)(const pdf_t *p, const report_question_t *q, card_t *cards);
+	void (*overview)(pdf_t *p, const report_question_t *q, double y, double bottom);
 	void (*chart)(pdf_t *p, const report_question_t *q, double y);
+	void (*alt)(const pdf_t *p, const report_question_t *q, buf_t *b);
+	void (*beside)(pdf_t *p, const report_question_t *q, double y, double bottom);
 } pdf_kind_t;
 
+static const pdf_kind_t *pdf_kind(const slide_t *s);
+
+/* Open and Q&A questions: their answers are cards, in the appendix. */
+static bool is_cards_kind(const slide_t *s)
+{
+	return pdf_kind(s)->cards != NULL;
+}
+
+/* Loads question number k on r->slides[slide]. While drawing, an open or
+ * Q&A question reads no answer after the last one the count read. */
+static int load_question(pdf_t *p, size_t slide, size_t k, report_question_t *q)
+{
+	bool fixed = p->drawing && is_cards_kind(&p->r->slides[slide]);
+	p->r->until_id = fixed ? p->until[k] : INT64_MAX;
+	int rc = report_job_load(p->j, slide, q);
+	p->r->until_id = INT64_MAX;
+	return rc;
+}
+
+/*
+ * The appendix of question number k (0-based), an open or Q&A question on
+ * r->slides[slide]: its answers on cards, then its themes. Sets *pages to
+ * the pages it takes and draws them only when p->drawing.
+ */
+static int appendix_question(pdf_t *p, size_t slide, size_t k, int *pages)
+{
+	const pdf_kind_t *kind = pdf_kind(&p->r->slides[slide]);
+	report_question_t q;
+	*pages = 1;
+	int rc = load_question(p, slide, k, &q);
+	if (rc != 0)
+		return rc;
+	if (!p->drawing) {
+		p->until[k] = 0;
+		for (size_t i = 0; i < q.n_answers; i++)
+			if (q.answers[i].id > p->until[k])
+				p->until[k] = q.answers[i].id;
+	}
+	card_t *cards = xcalloc(q.n_answers + 1, sizeof *cards);
+	size_t n = kind->cards(p, &q, cards);
+	*pages = 0;
+	if (n)
+		*pages += cards_section(p, &q, cards, n);
+	if (q.themes.n_groups)
+		*pages += themes_section(p, &q);
+	if (*pages == 0) {
+		*pages = 1;
+		if (p->drawing) {
+			double y = q_heading(p, &q, 1, 1, true);
+			tag(p, "P");
+			text(p, W("no_answers"), MARGIN, y, 12, false, -1, MUTED);
+			untag(p, "P");
+		}
+	}
+	free(cards);
+	report_question_clear(&q);
+	return 0;
+}
+
+/* ---- the overview: one page per question ---- */
+
+static void text_right(pdf_t *p, const char *s, double right, double y, double size, bool bold,
+                       rgb_t c)
+{
+	set(p, s, false, size, bold, -1);
+	show(p, right - set_width(p), y, c);
+}
+
+/* The key figures of a question as a table: per session its date, its
+ * channel (a meeting or online), participants and answers; then the total.
+ * Returns the y below it. */
+static double key_figures(pdf_t *p, const report_question_t *q, double y)
+{
+	enum { MAX_ROWS = 8 };
+	const double c_date = MARGIN + 190, c_channel = MARGIN + 330, r_part = MARGIN + 540,
+	             r_ans = MARGIN + 640, size = 9.5, row = 15;
+	tag(p, "Table");
+	tag(p, "TR");
+	const char *heads[] = {W("session"), W("date"), W("channel")};
+	const double at[] = {MARGIN, c_date, c_channel};
+	for (int i = 0; i < 3; i++) {
+		tag(p, "TH");
+		text(p, heads[i], at[i], y, size, true, -1, MUTED);
+		untag(p, "TH");
+	}
+	tag(p, "TH");
+	text_right(p, W("participants"), r_part, y, size, true, MUTED);
+	untag(p, "TH");
+	tag(p, "TH");
+	text_right(p, W("answers"), r_ans, y, size, true, MUTED);
+	untag(p, "TH");
+	untag(p, "TR");
+	y += row;
+	color(p->cr, RULE);
+	cairo_rectangle(p->cr, MARGIN, y - 2, r_ans - MARGIN, 0.8);
+	cairo_fill(p->cr);
+	size_t shown = q->n_sessions <= MAX_ROWS ? q->n_sessions : MAX_ROWS - 1;
+	char a[64], b[64];
+	for (size_t i = 0; i < shown; i++) {
+		const report_session_t *rs = &p->r->sessions[i];
+		if (rs->online)
+			snprintf(a, sizeof a, "%s", W("online"));
+		else
+			snprintf(a, sizeof a, "%s %d", W("session"), rs->number);
+		tag(p, "TR");
+		tag(p, "TH"); /* the session names its row */
+		text(p, a, MARGIN, y, size, false, c_date - MARGIN - 8, INK);
+		untag(p, "TH");
+		report_date_long(rs->date, p->r->lang, b, sizeof b);
+		tag(p, "TD");
+		text(p, b, c_date, y, size, false, -1, INK);
+		untag(p, "TD");
+		tag(p, "TD");
+		text(p, rs->online ? W("channel_online") : W("meeting"), c_channel, y, size, false,
+		     -1, INK);
+		untag(p, "TD");
+		snprintf(a, sizeof a, "%zu", q->per_session[i].participants);
+		tag(p, "TD");
+		text_right(p, a, r_part, y, size, false, INK);
+		untag(p, "TD");
+		snprintf(a, sizeof a, "%zu", q->per_session[i].answers);
+		tag(p, "TD");
+		text_right(p, a, r_ans, y, size, false, INK);
+		untag(p, "TD");
+		untag(p, "TR");
+		y += row;
+	}
+	if (shown < q->n_sessions) {
+		snprintf(a, sizeof a, "+ %zu %s", q->n_sessions - shown, W("sessions"));
+		tag(p, "TR");
+		tag(p, "TD");
+		text(p, a, MARGIN, y, size, false, -1, MUTED);
+		untag(p, "TD");
+		untag(p, "TR");
+		y += row;
+	}
+	if (q->n_sessions != 1) {
+		tag(p, "TR");
+		tag(p, "TH");
+		text(p, W("combined"), MARGIN, y, size, true, -1, INK);
+		untag(p, "TH");
+		snprintf(a, sizeof a, "%zu", q->total.participants);
+		tag(p, "TD");
+		text_right(p, a, r_part, y, size, true, INK);
+		untag(p, "TD");
+		snprintf(a, sizeof a, "%zu", q->total.answers);
+		tag(p, "TD");
+		text_right(p, a, r_ans, y, size, true, INK);
+		untag(p, "TD");
+		untag(p, "TR");
+		y += row;
+	}
+	untag(p, "Table");
+	if (q->total.hidden) {
+		snprintf(a, sizeof a, "%zu %s", q->total.hidden, W("hidden"));
+		tag(p, "P");
+		text(p, a, MARGIN, y, size, false, -1, MUTED);
+		untag(p, "P");
+		y += row;
+	}
+	return y + 12;
+}
+
+/* An open question's themes with their counts, in two columns. */
+static void overview_themes(pdf_t *p, const report_question_t *q, double y, double bottom)
+{
+	const themes_t *t = &q->themes;
+	tag(p, "P");
+	y += text(p, W("themes_note"), MARGIN, y, 9, false, PAGE_W - 2 * MARGIN, MUTED) + 8;
+	untag(p, "P");
+	const double row = 25, col_w = (PAGE_W - 2 * MARGIN - 3 * GAP) / 2;
+	size_t rows = (size_t)fmax(1, (bottom - y) / row), max_n = 1;
+	for (size_t g = 0; g < t->n_groups; g++)
+		if (t->groups[g].n > max_n)
+			max_n = t->groups[g].n;
+	tag(p, "L");
+	for (size_t g = 0; g < t->n_groups && g < 2 * rows; g++) {
+		tag(p, "LI");
+		const themes_group_t *th = &t->groups[g];
+		bool other = th->stem == NULL;
+		double x = MARGIN + (double)(g / rows) * (col_w + 3 * GAP);
+		double ry = y + (double)(g % rows) * row;
+		char count[32];
+		snprintf(count, sizeof count, "%zu", th->n);
+		set(p, count, false, 10.5, true, -1);
+		double cw = set_width(p);
+		set(p, th->label, false, 10.5, true, col_w - cw - 8);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+		pango_layout_set_height(p->lay, 0);
+		show(p, x, ry, other ? MUTED : INK);
+		pango_layout_set_height(p->lay, -1);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+		/* the count after the label, in the order it is read */
+		set(p, count, false, 10.5, true, -1);
+		show(p, x + col_w - cw, ry, other ? MUTED : BRAND);
+		untag(p, "LI");
+		color(p->cr, CARD);
+		cairo_rectangle(p->cr, x, ry + 16, col_w, 4);
+		cairo_fill(p->cr);
+		color(p->cr, other ? RULE : BRAND);
+		cairo_rectangle(p->cr, x, ry + 16, col_w * (double)th->n / (double)max_n, 4);
+		cairo_fill(p->cr);
+	}
+	untag(p, "L");
+}
+
+static int by_votes(const void *a, const void *b)
+{
+	json_int_t va = json_integer_value(json_object_get(*(json_t *const *)a, "votes"));
+	json_int_t vb = json_integer_value(json_object_get(*(json_t *const *)b, "votes"));
+	return va < vb ? 1 : va > vb ? -1 : 0;
+}
+
+/* A Q&A question's most supported questions, with their votes. */
+static void overview_qa(pdf_t *p, const report_question_t *q, double y, double bottom)
+{
+	json_t *items = json_object_get(q->combined, "items");
+	size_t n = json_array_size(items);
+	json_t **v = xcalloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(items, i);
+	qsort(v, n, sizeof *v, by_votes);
+	tag(p, "H3");
+	y += text(p, W("top_questions"), MARGIN, y, 11, true, -1, BRAND) + 8;
+	untag(p, "H3");
+	const double row = 22, num_w = 170;
+	tag(p, "L");
+	for (size_t i = 0; i < n && y + row <= bottom; i++, y += row) {
+		tag(p, "LI");
+		long long votes = json_integer_value(json_object_get(v[i], "votes"));
+		bool done = json_is_true(json_object_get(v[i], "answered"));
+		char note[96];
+		snprintf(note, sizeof note, "▲ %lld %s%s%s", votes,
+		         report_count_word(votes, W("vote"), W("votes")), done ? "  ✓ " : "",
+		         done ? W("answered") : "");
+		text_right(p, note, PAGE_W - MARGIN, y, 10, true, BRAND);
+		set(p, jstr(v[i], "text"), false, 10.5, false, PAGE_W - 2 * MARGIN - num_w);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+		pango_layout_set_height(p->lay, 0);
+		show(p, MARGIN, y, INK);
+		untag(p, "LI");
+		pango_layout_set_height(p->lay, -1);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+	}
+	untag(p, "L");
+	free(v);
+}
+
+/* The words of a cloud with their counts, beside the cloud. */
+static void cloud_counts(pdf_t *p, const report_question_t *q, double y, double bottom)
+{
+	double x = PAGE_W - MARGIN - CLOUD_LIST_W, w = CLOUD_LIST_W;
+	json_t *words = json_object_get(q->combined, "words");
+	tag(p, "P");
+	y += text(p, W("count"), x, y, 9.5, true, -1, MUTED) + 4;
+	untag(p, "P");
+	tag(p, "L");
+	for (size_t i = 0; i < json_array_size(words) && y + 15 <= bottom; i++, y += 15) {
+		tag(p, "LI");
+		json_t *e = json_array_get(words, i);
+		char c[32];
+		snprintf(c, sizeof c, "%lld",
+		         (long long)json_integer_value(json_object_get(e, "count")));
+		set(p, jstr(e, "text"), false, 10, false, w - 40);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+		pango_layout_set_height(p->lay, 0);
+		show(p, x, y, INK);
+		pango_layout_set_height(p->lay, -1);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+		text_right(p, c, x + w, y, 10, true, INK);
+		untag(p, "LI");
+	}
+	untag(p, "L");
+}
+
+/* The alternative text of a chart: what it shows, in words. */
+static void alt_cloud(const pdf_t *p, const report_question_t *q, buf_t *b)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach (json_object_get(q->combined, "words"), i, e) {
+		if (i == 30)
+			break;
+		buf_printf(b, "%s%s (%lld)", i ? ", " : "", jstr(e, "text"),
+		           (long long)json_integer_value(json_object_get(e, "count")));
+	}
+}
+
+static void alt_scale(const pdf_t *p, const report_question_t *q, buf_t *b)
+{
+	size_t i;
+	json_t *e;
+	char m[32];
+	json_array_foreach (json_object_get(q->combined, "statements"), i, e) {
+		report_decimal(p->r->lang, json_number_value(json_object_get(e, "mean")), 1, m,
+		               sizeof m);
+		buf_printf(b, "%s%s: %s %s", i ? "; " : "", jstr(e, "text"), W("mean"), m);
+	}
+}
+
+static void alt_rank(const pdf_t *p, const report_question_t *q, buf_t *b)
+{
+	size_t i;
+	json_t *e;
+	char m[32];
+	json_array_foreach (json_object_get(q->combined, "options"), i, e) {
+		report_decimal(p->r->lang, json_number_value(json_object_get(e, "mean")), 2, m,
+		               sizeof m);
+		buf_printf(b, "%s%zu. %s (%s %s)", i ? "; " : "", i + 1, jstr(e, "label"),
+		           W("mean"), m);
+	}
+}
+
+static void alt_choice(const pdf_t *p, const report_question_t *q, buf_t *b)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach (json_object_get(q->combined, "options"), i, e)
+		buf_printf(b, "%s%s: %lld (%lld%%)", i ? "; " : "", jstr(e, "label"),
+		           (long long)json_integer_value(json_object_get(e, "count")),
+		           (long long)json_integer_value(json_object_get(e, "percent")));
+}
+
 static const pdf_kind_t pdf_kinds[] = {
-    [SLIDE_OPEN] = {.cards = cards_open},          [SLIDE_QA] = {.cards = cards_qa},
-    [SLIDE_CLOUD] = {.chart = chart_cloud},        [SLIDE_SCALE] = {.chart = chart_scale},
-    [SLIDE_CHOICE] = {.chart = chart_choice_rank}, [SLIDE_RANK] = {.chart = chart_choice_rank},
+    [SLIDE_OPEN] = {.cards = cards_open, .overview = overview_themes},
+    [SLIDE_QA] = {.cards = cards_qa, .overview = overview_qa},
+    [SLIDE_CLOUD] = {.chart = chart_cloud, .alt = alt_cloud, .beside = cloud_counts},
+    [SLIDE_SCALE] = {.chart = chart_scale, .alt = alt_scale},
+    [SLIDE_CHOICE] = {.chart = chart_choice_rank, .alt = alt_choice},
+    [SLIDE_RANK] = {.chart = chart_choice_rank, .alt = alt_rank},
 };
 
 static const pdf_kind_t *pdf_kind(const slide_t *s)
@@ -961,57 +1503,60 @@ static const pdf_kind_t *pdf_kind(const slide_t *s)
 	return k < sizeof pdf_kinds / sizeof *pdf_kinds ? &pdf_kinds[k] : &none;
 }
 
-/*
- * Question number k (0-based) on r->slides[slide]: its answers on cards and
- * its themes (open and Q&A), or a chart. Sets *pages to the pages it takes
- * and draws them only when p->drawing. Counting reads only open and Q&A
- * questions: every other kind takes one page.
- */
-static int question(pdf_t *p, size_t slide, size_t k, int *pages)
+/* The overview page of question number k on r->slides[slide]: title, key
+ * figures, and the chart, the themes or the most supported questions. */
+static int overview_page(pdf_t *p, size_t slide, size_t k)
 {
-	const pdf_kind_t *kind = pdf_kind(&p->r->slides[slide]);
-	bool cards_kind = kind->cards != NULL;
-	*pages = 1;
-	if (!p->drawing && !cards_kind)
-		return 0;
+	const slide_t *s = &p->r->slides[slide];
 	report_question_t q;
-	p->r->until_id = p->drawing && cards_kind ? p->until[k] : INT64_MAX;
-	int rc = report_job_load(p->j, slide, &q);
-	p->r->until_id = INT64_MAX;
+	int rc = load_question(p, slide, k, &q);
 	if (rc != 0)
 		return rc;
-	if (!p->drawing) {
-		p->until[k] = 0;
-		for (size_t i = 0; i < q.n_answers; i++)
-			if (q.answers[i].id > p->until[k])
-				p->until[k] = q.answers[i].id;
+	const char *saved = p->heading_prefix;
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "%s %d", W("question"), q.number);
+	p->heading_prefix = prefix;
+	p->no_counts = true;
+	double y = q_heading(p, &q, 1, 1, true);
+	p->no_counts = false;
+	p->heading_prefix = saved;
+	y = key_figures(p, &q, y);
+	double bottom = PAGE_H - BOTTOM - 8;
+	if (is_cards_kind(s) && p->q_appendix[k]) {
+		char line[160];
+		snprintf(line, sizeof line, "%s %d.", W("in_appendix"), p->q_appendix[k]);
+		tag(p, "P");
+		text(p, line, MARGIN, bottom - 12, 9, false, -1, MUTED);
+		untag(p, "P");
+		bottom -= 20;
 	}
-	if (cards_kind) {
-		card_t *cards = xcalloc(q.n_answers + 1, sizeof *cards);
-		size_t n = kind->cards(p, &q, cards);
-		*pages = 0;
-		if (n)
-			*pages += cards_section(p, &q, cards, n);
-		if (q.themes.n_groups)
-			*pages += themes_section(p, &q);
-		if (*pages == 0) {
-			*pages = 1;
-			if (p->drawing) {
-				double y = q_heading(p, &q, 1, 1, true);
-				text(p, W("no_answers"), MARGIN, y, 12, false, -1, MUTED);
-			}
-		}
-		free(cards);
-	} else {
-		double y = q_heading(p, &q, 1, 1, true) + 6;
-		if (q.total.answers == 0)
-			text(p, W("no_answers"), MARGIN, y, 12, false, -1, MUTED);
-		else if (kind->chart)
-			kind->chart(p, &q, y);
+	const pdf_kind_t *kind = pdf_kind(s);
+	if (q.total.answers == 0) {
+		tag(p, "P");
+		text(p, W("no_answers"), MARGIN, y, 12, false, -1, MUTED);
+		untag(p, "P");
+	} else if (kind->overview) {
+		kind->overview(p, &q, y, bottom);
+	} else if (kind->chart) {
+		buf_t alt = BUF_INIT;
+		buf_puts(&alt, "");
+		if (kind->alt)
+			kind->alt(p, &q, &alt);
+		figure(p, alt.data);
+		buf_free(&alt);
+		kind->chart(p, &q, y);
+		untag(p, "Figure");
+		if (kind->beside)
+			kind->beside(p, &q, y, bottom);
 	}
 	report_question_clear(&q);
 	return 0;
 }
+
+/* ---- contents ---- */
+
+enum { TOC_LINES = 22 };
+static const double TOC_ROW = 19;
 
 static bool any_content(const report_t *r)
 {
@@ -1023,29 +1568,153 @@ static bool any_content(const report_t *r)
 
 static bool has_summary(const report_t *r) { return r->summary_md && *r->summary_md; }
 
+static size_t n_cards_questions(const report_t *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_slides; i++)
+		n += slide_is_question(&r->slides[i]) && is_cards_kind(&r->slides[i]);
+	return n;
+}
+
+/* The lines of the contents: a line per part, and one per question under
+ * the overview and under the appendix. */
+static size_t toc_lines(const report_t *r)
+{
+	size_t cards = n_cards_questions(r);
+	return has_summary(r) + (r->n_questions ? 1 + r->n_questions : 0) + any_content(r) +
+	       (cards ? 1 + cards : 0);
+}
+
+/* One line of the contents, a link to its page: the label, dots, the page. */
+static void toc_line(pdf_t *p, size_t *line, const char *label, int page, int level)
+{
+	if (*line % TOC_LINES == 0) {
+		new_page(p, true);
+		/* the heading, then the list; on a second page only a repeat */
+		if (*line == 0)
+			tag(p, "H1");
+		text(p, W("contents"), MARGIN, 52, 22, true, -1, BRAND);
+		if (*line == 0) {
+			untag(p, "H1");
+			tag(p, "TOC");
+		}
+	}
+	double y = TOP + 24 + (double)(*line % TOC_LINES) * TOC_ROW;
+	double x = MARGIN + 24 * level, right = PAGE_W - MARGIN;
+	char num[16], dest[32];
+	snprintf(num, sizeof num, "%d", page);
+	snprintf(dest, sizeof dest, "page=%d", page);
+	tag(p, "TOCI");
+	cairo_tag_begin(p->cr, CAIRO_TAG_LINK, dest);
+	set(p, num, false, 11, level == 0, -1);
+	double nw = set_width(p);
+	set(p, label, false, 11, level == 0, right - nw - 40 - x);
+	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+	pango_layout_set_height(p->lay, 0);
+	PangoRectangle ink, logical;
+	pango_layout_get_extents(p->lay, &ink, &logical);
+	double lw = (double)logical.width / PANGO_SCALE;
+	show(p, x, y, level == 0 ? BRAND : INK);
+	pango_layout_set_height(p->lay, -1);
+	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+	double baseline = y + (double)pango_layout_get_baseline(p->lay) / PANGO_SCALE;
+	/* the number after the label, so that it is read after it */
+	set(p, num, false, 11, level == 0, -1);
+	show(p, right - nw, y, INK);
+	cairo_tag_end(p->cr, CAIRO_TAG_LINK);
+	untag(p, "TOCI");
+	/* the leader: dots from the label to the page number */
+	cairo_save(p->cr);
+	color(p->cr, RULE);
+	double dash[] = {0.8, 3.2};
+	cairo_set_dash(p->cr, dash, 2, 0);
+	cairo_set_line_width(p->cr, 0.8);
+	cairo_move_to(p->cr, x + lw + 6, baseline);
+	cairo_line_to(p->cr, right - nw - 6, baseline);
+	cairo_stroke(p->cr);
+	cairo_restore(p->cr);
+	(*line)++;
+}
+
+static void toc(pdf_t *p)
+{
+	const report_t *r = p->r;
+	p->section = W("contents");
+	size_t line = 0, k = 0;
+	char label[512];
+	if (p->at_summary)
+		toc_line(p, &line, W("summary"), p->at_summary, 0);
+	if (r->n_questions) {
+		toc_line(p, &line, W("overview"), p->at_overview, 0);
+		for (size_t i = 0; i < r->n_slides; i++)
+			if (slide_is_question(&r->slides[i])) {
+				snprintf(label, sizeof label, "%s %zu: \u2068%s\u2069",
+				         W("question"), k + 1, r->slides[i].title);
+				toc_line(p, &line, label, p->q_overview[k++], 1);
+			}
+	}
+	if (p->at_presentation)
+		toc_line(p, &line, W("presentation"), p->at_presentation, 0);
+	if (p->at_appendix) {
+		toc_line(p, &line, W("appendix"), p->at_appendix, 0);
+		k = 0;
+		for (size_t i = 0; i < r->n_slides; i++) {
+			if (!slide_is_question(&r->slides[i]))
+				continue;
+			if (is_cards_kind(&r->slides[i])) {
+				snprintf(label, sizeof label, "%s %zu: \u2068%s\u2069",
+				         W("question"), k + 1, r->slides[i].title);
+				toc_line(p, &line, label, p->q_appendix[k], 1);
+			}
+			k++;
+		}
+	}
+	if (line)
+		untag(p, "TOC");
+}
+
+/* A bookmark in the viewer's outline; returns its id. */
+static int outline(pdf_t *p, int parent, const char *name, int page)
+{
+	char dest[32];
+	snprintf(dest, sizeof dest, "page=%d", page);
+	return cairo_pdf_surface_add_outline(p->surf, parent, name, dest, 0);
+}
+
 /* The pages of the document, without drawing any: what draw_document will
- * take. Ticks the progress for the first half of the job. */
+ * take, and where each part starts. Ticks the progress for the first
+ * third of the job. */
 static int count_pages(pdf_t *p, int *total)
 {
 	const report_t *r = p->r;
-	int n = 1 + has_summary(r); /* the cover, the summary */
+	int n = 1; /* the cover */
+	p->toc_pages = (int)((toc_lines(r) + TOC_LINES - 1) / TOC_LINES);
+	n += p->toc_pages;
+	p->at_summary = has_summary(r) ? ++n : 0;
+	p->at_overview = r->n_questions ? n + 1 : 0;
+	for (size_t k = 0; k < r->n_questions; k++)
+		p->q_overview[k] = ++n; /* one page each */
+	p->at_presentation = 0;
 	if (any_content(r)) {
-		n++; /* the divider */
+		p->at_presentation = ++n; /* the divider */
 		for (size_t i = 0; i < r->n_slides; i++)
 			n += !slide_is_question(&r->slides[i]);
 	}
-	if (r->n_questions)
-		n++; /* the divider */
+	p->at_appendix = n_cards_questions(r) ? ++n : 0;
 	p->drawing = false;
 	size_t k = 0;
 	for (size_t i = 0; i < r->n_slides; i++) {
 		if (!slide_is_question(&r->slides[i]))
 			continue;
-		int pages, rc = question(p, i, k++, &pages);
-		if (rc != 0)
-			return rc;
-		n += pages;
-		report_tick(p->j, k);
+		p->q_appendix[k] = 0;
+		if (is_cards_kind(&r->slides[i])) {
+			int pages, rc = appendix_question(p, i, k, &pages);
+			if (rc != 0)
+				return rc;
+			p->q_appendix[k] = n + 1;
+			n += pages;
+		}
+		report_tick(p->j, ++k);
 	}
 	*total = n;
 	return 0;
@@ -1060,26 +1729,51 @@ static int draw_document(pdf_t *p, int total, int *drawn)
 	p->page = 0;
 	p->pages = total;
 	p->section = NULL;
+	alts_clear(p); /* of a drawing that is being done again */
 	int rc = 0;
+	size_t nq = r->n_questions;
+	tag(p, "Document"); /* one root element holds the structure */
 	cover(p);
+	toc(p);
+	outline(p, CAIRO_PDF_OUTLINE_ROOT, W("contents"), 2);
+	if (p->at_summary)
+		outline(p, CAIRO_PDF_OUTLINE_ROOT, W("summary"), p->at_summary);
 	summary(p);
-	if (any_content(r)) {
+	if (nq) {
+		p->section = W("overview");
+		int top = outline(p, CAIRO_PDF_OUTLINE_ROOT, W("overview"), p->at_overview);
+		size_t k = 0;
+		for (size_t i = 0; i < r->n_slides && rc == 0; i++) {
+			if (!slide_is_question(&r->slides[i]))
+				continue;
+			outline(p, top, r->slides[i].title, p->q_overview[k]);
+			rc = overview_page(p, i, k++);
+			report_tick(p->j, nq + k);
+		}
+	}
+	if (rc == 0 && p->at_presentation) {
+		outline(p, CAIRO_PDF_OUTLINE_ROOT, W("presentation"), p->at_presentation);
 		divider(p, W("presentation"));
 		for (size_t i = 0; i < r->n_slides; i++)
 			if (!slide_is_question(&r->slides[i]))
 				content_slide(p, &r->slides[i]);
 	}
-	if (r->n_questions) {
-		divider(p, W("results"));
+	if (rc == 0 && p->at_appendix) {
+		int top = outline(p, CAIRO_PDF_OUTLINE_ROOT, W("appendix"), p->at_appendix);
+		divider(p, W("appendix"));
 		size_t k = 0;
 		for (size_t i = 0; i < r->n_slides && rc == 0; i++) {
 			if (!slide_is_question(&r->slides[i]))
 				continue;
-			int pages;
-			rc = question(p, i, k++, &pages);
-			report_tick(p->j, r->n_questions + k);
+			if (is_cards_kind(&r->slides[i])) {
+				outline(p, top, r->slides[i].title, p->q_appendix[k]);
+				int pages;
+				rc = appendix_question(p, i, k, &pages);
+			}
+			report_tick(p->j, 2 * nq + ++k);
 		}
 	}
+	untag(p, "Document");
 	end_page(p);
 	*drawn = p->page;
 	return rc;
@@ -1125,7 +1819,9 @@ int report_render_pdf(report_job_t *j)
 {
 	pdf_t p = {.j = j, .r = j->r};
 	p.until = xcalloc(j->r->n_questions + 1, sizeof *p.until);
-	j->ticks = 2 * j->r->n_questions; /* counting, then drawing */
+	p.q_overview = xcalloc(j->r->n_questions + 1, sizeof *p.q_overview);
+	p.q_appendix = xcalloc(j->r->n_questions + 1, sizeof *p.q_appendix);
+	j->ticks = 3 * j->r->n_questions; /* counting, the overview, the appendix */
 	int rc = surface_open(&p), total = 0, drawn = 0;
 	if (rc == 0) {
 		/* counted with the fonts of the surface the first drawing uses */
@@ -1143,6 +1839,13 @@ int report_render_pdf(report_job_t *j)
 		if (rc == 0)
 			rc = surface_close(&p, draw_document(&p, total, &drawn));
 	}
+	/* what cairo cannot write: the language, the figures' texts, PDF/UA */
+	if (rc == 0)
+		rc = report__pdf_finish(j->path, j->r->lang, j->r->title, p.alts, p.n_alts, j->err,
+		                        j->errlen);
+	alts_clear(&p);
 	free(p.until);
+	free(p.q_overview);
+	free(p.q_appendix);
 	return rc;
 }

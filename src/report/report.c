@@ -100,6 +100,7 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 	r->lang = dup_or_die(ev.lang);
 	r->generated_at = store_now_ms();
 	r->until_id = INT64_MAX;
+	r->all_items = true;
 	/* the facilitator's summary of the meeting, when there is one */
 	char owner[128];
 	int64_t updated;
@@ -311,6 +312,8 @@ int report_question_load(report_t *r, size_t slide, report_question_t *q)
 		q->per_session[i].participants = tally_respondents(c.t);
 		q->per_session[i].answers = tally_answers(c.t);
 		q->tallies[i] = tally_json(c.t, false);
+		if (!r->all_items) /* freed now, before the next session's */
+			json_object_del(q->tallies[i], "items");
 		q->total.hidden += q->per_session[i].hidden;
 		tally_free(c.t);
 	}
@@ -318,6 +321,8 @@ int report_question_load(report_t *r, size_t slide, report_question_t *q)
 	q->total.answers = tally_answers(c.all);
 	q->combined = tally_json(c.all, false);
 	tally_free(c.all);
+	if (!r->all_items && s->kind == SLIDE_OPEN)
+		json_object_del(q->combined, "items");
 	if (rc == 0 && s->kind == SLIDE_OPEN)
 		group_themes(r, q);
 	if (rc)
@@ -377,6 +382,7 @@ int report_write(report_t *r, report_format_t fmt, const char *path, report_prog
 {
 	report_job_t j = {.r = r, .path = path, .progress = progress, .arg = arg, .err = err,
 			  .errlen = errlen};
+	r->all_items = fmt == REPORT_JSON;
 	if (fmt == REPORT_PDF)
 		return report_render_pdf(&j);
 	if (fmt == REPORT_XLSX)
@@ -457,6 +463,24 @@ static const i18n_entry_t entries[] = {
     {"answer", "antwoord", "answer"},
     {"vote", "stem", "vote"},
     {"hidden_note_one", "verborgen antwoord is weggelaten", "hidden answer is left out"},
+    /* the overview a council reads first (issue 16): contents, one page per
+     * question, then every answer as an appendix */
+    {"contents", "Inhoud", "Contents"},
+    {"overview", "Overzicht", "Overview"},
+    {"appendix", "Bijlage: alle antwoorden", "Appendix: every answer"},
+    {"channel", "kanaal", "channel"},
+    {"meeting", "bijeenkomst", "meeting"},
+    {"channel_online", "online", "online"},
+    {"agree", "eens", "agree"},
+    {"in_appendix", "Alle antwoorden staan in de bijlage, vanaf pagina",
+     "Every answer is in the appendix, from page"},
+    {"top_questions", "Meest gesteunde vragen", "Most supported questions"},
+    {"distribution", "verdeling", "distribution"},
+    /* which version of the report is the accessible one */
+    {"accessible_html", "Dit is de toegankelijke versie van het verslag.",
+     "This is the accessible version of the report."},
+    {"accessible_pdf", "De toegankelijke versie van dit verslag is de HTML-versie.",
+     "The accessible version of this report is the HTML version."},
     /* the website (website.c, md.c) */
     {"website", "Op de website", "On the website"},
     {"website_question", "Dit onderwerp is vraag", "This topic is question"},
@@ -501,6 +525,32 @@ void report_session_label(const report_t *r, size_t i, char *out, size_t len)
 		snprintf(out, len, "%d (%s)", r->sessions[i].number, r->sessions[i].name);
 	else
 		snprintf(out, len, "%d", r->sessions[i].number);
+}
+
+void report_decimal(const char *lang, double x, int digits, char *out, size_t len)
+{
+	/* by hand, not through the C locale: a server runs one locale, a
+	 * report follows its event's language */
+	snprintf(out, len, "%.*f", digits, x);
+	if (lang && strcmp(lang, "nl") == 0) {
+		char *dot = strchr(out, '.');
+		if (dot)
+			*dot = ',';
+	}
+}
+
+int report_agree_percent(const json_t *statement)
+{
+	const json_t *counts = json_object_get(statement, "counts");
+	size_t n = json_array_size(counts);
+	double all = 0, agree = 0;
+	for (size_t k = 0; k < n; k++) {
+		double c = (double)json_integer_value(json_array_get(counts, k));
+		all += c;
+		if ((double)(k + 1) > ((double)n + 1) / 2)
+			agree += c;
+	}
+	return all > 0 ? (int)(100 * agree / all + 0.5) : -1;
 }
 
 void report_date_long(const char *iso, const char *lang, char *out, size_t len)

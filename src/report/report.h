@@ -108,6 +108,13 @@ typedef struct report {
 	 * that reads a question twice sets it so that answers arriving in
 	 * between cannot change what it reads. INT64_MAX after report_open. */
 	int64_t until_id;
+	/* Whether the tallies keep the "items" (every open answer or Q&A
+	 * question) that only the JSON report shows: those of each session,
+	 * and an open question's combined ones (the other formats read its
+	 * answers). For a question of 100,000 answers they are tens of
+	 * megabytes. true after report_open; report_write sets it for its
+	 * format. */
+	bool all_items;
 	/* Borrowed; NULL or a flag another thread may set to stop the report:
 	 * loading the next question then fails with REPORT_ECANCELED, and the
 	 * renderer returns it. */

@@ -1,10 +1,17 @@
 /*
  * report/xlsx: a workbook with a summary sheet (the event, its sessions and
  * one line per question with its counts) and one sheet per question with
- * every answer. Every participant value is written as a string cell, never
- * as a formula or number, so nothing typed on a phone is evaluated when
- * the file is opened. libxlsxwriter keeps the sheets in memory until the
- * workbook closes, so this export holds the event's answers at once.
+ * every answer, one row each, in columns that can be analysed (issue 16):
+ * after the session, date, time and visibility a column per option of a
+ * choice (1 chosen, 0 not), per statement of a scale (the rating), per
+ * option of a ranking (its place), per entry of a word cloud, or one with
+ * the text of an open answer or a question. Every text a participant typed
+ * is written as a string cell, never as a formula, so nothing typed on a
+ * phone is evaluated when the file is opened.
+ *
+ * libxlsxwriter runs in constant-memory mode: each row goes to a temporary
+ * file as soon as the next begins, so its memory does not grow with the
+ * answers (rows are written in order on every sheet, as they must be).
  */
 #include <string.h>
 #include <xlsxwriter.h>
@@ -13,6 +20,119 @@
 
 /* The report's word for key (report.c) in lang, which must be in scope. */
 #define W(key) report_word(lang, key)
+
+enum { FIRST = 4 }; /* the first column of a kind's own */
+
+static void write_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
+{
+	worksheet_write_string(ws, r, c, s ? s : "", f);
+}
+
+/* Headers: the options, statements or entries, or the word for a value. */
+static void head_items(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const char *lang,
+                       lxw_format *bold)
+{
+	for (size_t k = 0; k < s->n_items; k++)
+		write_text(ws, r, (lxw_col_t)(FIRST + k), s->items[k], bold);
+}
+
+static void head_entries(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const char *lang,
+                         lxw_format *bold)
+{
+	int n = s->max_answers > 0 ? s->max_answers : 1;
+	for (int k = 0; k < n; k++) {
+		char h[64];
+		snprintf(h, sizeof h, "%s %d", W("value"), k + 1);
+		write_text(ws, r, (lxw_col_t)(FIRST + k), h, bold);
+	}
+}
+
+static void head_text(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const char *lang,
+                      lxw_format *bold)
+{
+	write_text(ws, r, FIRST, W("value"), bold);
+}
+
+/* Rows: v is the answer's normal form (model/answer.h); a damaged value
+ * leaves its cells empty rather than guessing. */
+static void row_choice(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const json_t *v,
+                       const report_answer_t *a, lxw_format *wrap)
+{
+	if (!json_is_array(v))
+		return;
+	for (size_t k = 0; k < s->n_items; k++) {
+		bool chosen = false;
+		size_t i;
+		json_t *e;
+		json_array_foreach (v, i, e)
+			chosen |= json_is_integer(e) && json_integer_value(e) == (json_int_t)k;
+		worksheet_write_number(ws, r, (lxw_col_t)(FIRST + k), chosen, NULL);
+	}
+}
+
+static void row_scale(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const json_t *v,
+                      const report_answer_t *a, lxw_format *wrap)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach (v, i, e)
+		if (i < s->n_items && json_is_integer(e))
+			worksheet_write_number(ws, r, (lxw_col_t)(FIRST + i),
+			                       (double)json_integer_value(e), NULL);
+}
+
+/* A ranking lists the options first to last; each option's column gets
+ * its place (1 = most preferred). */
+static void row_rank(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const json_t *v,
+                     const report_answer_t *a, lxw_format *wrap)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach (v, i, e) {
+		json_int_t opt = json_is_integer(e) ? json_integer_value(e) : -1;
+		if (opt >= 0 && (size_t)opt < s->n_items)
+			worksheet_write_number(ws, r, (lxw_col_t)(FIRST + opt), (double)(i + 1),
+			                       NULL);
+	}
+}
+
+static void row_entries(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const json_t *v,
+                        const report_answer_t *a, lxw_format *wrap)
+{
+	size_t i, n = (size_t)(s->max_answers > 0 ? s->max_answers : 1);
+	json_t *e;
+	json_array_foreach (v, i, e)
+		if (i < n && json_is_string(e))
+			write_text(ws, r, (lxw_col_t)(FIRST + i), json_string_value(e), NULL);
+}
+
+static void row_text(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const json_t *v,
+                     const report_answer_t *a, lxw_format *wrap)
+{
+	write_text(ws, r, FIRST, a->text, wrap);
+}
+
+typedef struct xlsx_kind {
+	void (*head)(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const char *lang,
+	             lxw_format *bold);
+	void (*row)(lxw_worksheet *ws, lxw_row_t r, const slide_t *s, const json_t *v,
+	            const report_answer_t *a, lxw_format *wrap);
+	double width; /* of the kind's columns */
+} xlsx_kind_t;
+
+static const xlsx_kind_t xlsx_kinds[] = {
+    [SLIDE_OPEN] = {head_text, row_text, 80},        [SLIDE_QA] = {head_text, row_text, 80},
+    [SLIDE_CLOUD] = {head_entries, row_entries, 20}, [SLIDE_CHOICE] = {head_items, row_choice, 14},
+    [SLIDE_SCALE] = {head_items, row_scale, 18},     [SLIDE_RANK] = {head_items, row_rank, 14},
+};
+
+static const xlsx_kind_t *xlsx_kind(const slide_t *s)
+{
+	size_t k = (size_t)s->kind;
+	return k < sizeof xlsx_kinds / sizeof *xlsx_kinds && xlsx_kinds[k].row
+	           ? &xlsx_kinds[k]
+	           : &xlsx_kinds[SLIDE_OPEN];
+}
 
 /* Sheet names: at most 31 characters, none of []:*?/\ ; unique by the
  * question number in front. Cut on a UTF-8 boundary. */
@@ -96,7 +216,8 @@ int report_render_xlsx(report_job_t *j)
 {
 	report_t *r = j->r;
 	const char *lang = r->lang;
-	lxw_workbook *wb = workbook_new(j->path);
+	lxw_workbook_options opt = {.constant_memory = LXW_TRUE};
+	lxw_workbook *wb = workbook_new_opt(j->path, &opt);
 	if (!wb) {
 		snprintf(j->err, j->errlen, "cannot write %s", j->path);
 		return REPORT_EWRITE;
@@ -156,13 +277,15 @@ int report_render_xlsx(report_job_t *j)
 		char name[160];
 		sheet_name(name, sizeof name, q.number, s->title);
 		lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+		const xlsx_kind_t *kind = xlsx_kind(s);
 		worksheet_set_column(ws, 0, 1, 12, NULL);
-		worksheet_set_column(ws, 2, 2, 80, NULL);
-		worksheet_set_column(ws, 3, 4, 20, NULL);
+		worksheet_set_column(ws, 2, 2, 20, NULL);
+		worksheet_set_column(ws, FIRST, FIRST + 63, kind->width, NULL);
 		worksheet_write_string(ws, 0, 0, s->title, title);
-		const char *cols[] = {W("session"), W("date"), W("value"), W("time"), W("visible")};
-		for (int c = 0; c < 5; c++)
+		const char *cols[] = {W("session"), W("date"), W("time"), W("visible")};
+		for (int c = 0; c < FIRST; c++)
 			worksheet_write_string(ws, 2, (lxw_col_t)c, cols[c], bold);
+		kind->head(ws, 2, s, lang, bold);
 		for (size_t k = 0; k < q.n_answers; k++) {
 			const report_answer_t *a = &q.answers[k];
 			char when[32];
@@ -170,11 +293,13 @@ int report_render_xlsx(report_job_t *j)
 			lxw_row_t rr = (lxw_row_t)(k + 3);
 			worksheet_write_number(ws, rr, 0, r->sessions[a->session].number, NULL);
 			worksheet_write_string(ws, rr, 1, r->sessions[a->session].date, NULL);
-			worksheet_write_string(ws, rr, 2, a->text, wrap);
-			worksheet_write_string(ws, rr, 3, when, NULL);
-			worksheet_write_boolean(ws, rr, 4, !a->hidden, NULL);
+			worksheet_write_string(ws, rr, 2, when, NULL);
+			worksheet_write_boolean(ws, rr, 3, !a->hidden, NULL);
+			json_t *v = json_loads(a->value, JSON_DECODE_ANY, NULL);
+			kind->row(ws, rr, s, v, a, wrap);
+			json_decref(v);
 		}
-		worksheet_autofilter(ws, 2, 0, (lxw_row_t)(q.n_answers + 2), 4);
+		worksheet_autofilter(ws, 2, 0, (lxw_row_t)(q.n_answers + 2), FIRST);
 		report_question_clear(&q);
 		report_tick(j, ++done);
 	}

@@ -146,6 +146,7 @@ struct store_engine {
 };
 
 extern const store_engine_t store__sqlite_engine;
+extern const store_engine_t store__pg_engine;
 
 /* writer.c */
 int store__writer_start(store_t *st, uv_loop_t *loop);

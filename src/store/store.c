@@ -15,25 +15,17 @@
 #include "util/xalloc.h"
 
 /* The engine for a database argument: a postgresql:// (or postgres://)
- * URL names a PostgreSQL server, anything else is a SQLite file. NULL with
- * a message when the engine is not in this build. The URL is not repeated
- * in the message: it may hold a password. */
-static const store_engine_t *engine_for(const char *db, char *err, size_t errlen)
+ * URL names a PostgreSQL server, anything else is a SQLite file. */
+static const store_engine_t *engine_for(const char *db)
 {
-	if (!strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11)) {
-		snprintf(err, errlen,
-		         "PostgreSQL databases are not supported by this build of inspraak yet;"
-		         " give the path of a SQLite database file");
-		return NULL;
-	}
+	if (!strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11))
+		return &store__pg_engine;
 	return &store__sqlite_engine;
 }
 
 int store_open(const char *path, store_t **out, char *err, size_t errlen)
 {
-	const store_engine_t *eng = engine_for(path, err, errlen);
-	if (!eng)
-		return UV_ENOTSUP;
+	const store_engine_t *eng = engine_for(path);
 	store_t *st = xcalloc(1, sizeof *st);
 	st->eng = eng;
 	int rc = eng->open(st, path, err, errlen);
@@ -343,14 +335,20 @@ int store_answers_slide(store_t *st, int64_t session_id, int64_t slide_id,
 	return st->eng->answers_slide(st, session_id, slide_id, fn, arg);
 }
 
+bool store_has_website(const store_t *st)
+{
+	return st->eng->processes != NULL;
+}
+
 int store_processes(store_t *st, void (*fn)(const store_process_t *p, void *arg), void *arg)
 {
-	return st->eng->processes(st, fn, arg);
+	/* an engine without the website has no processes */
+	return st->eng->processes ? st->eng->processes(st, fn, arg) : STORE_OK;
 }
 
 int store_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p, void *arg),
                 void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
                 void *arg)
 {
-	return st->eng->posts(st, event_id, fn, mark, arg);
+	return st->eng->posts ? st->eng->posts(st, event_id, fn, mark, arg) : STORE_OK;
 }

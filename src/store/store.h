@@ -13,7 +13,8 @@
  *
  * Engines: the database argument of store_open chooses one (a file path:
  * SQLite, WAL, every acknowledged write flushed; a postgresql:// URL:
- * PostgreSQL, not built yet). Each engine fills the method table of
+ * PostgreSQL, every acknowledged write committed with synchronous_commit
+ * on). Each engine fills the method table of
  * engine.h; store.c dispatches through it and writer.c is the group-commit
  * writer for all engines. Nothing outside store/ knows which engine runs.
  * Schema changes are numbered migrations applied by store_open.
@@ -82,12 +83,25 @@ void store_reader_close(store_t *rd);
 
 /* Writes a consistent copy of the whole database to dest (which must not
  * exist) while others may go on writing: SQLite's online backup. On failure
- * returns STORE_EXISTS (dest exists, and is left alone) or STORE_ERROR
- * (dest is then removed), with a message in err. */
+ * returns STORE_EXISTS (dest exists, and is left alone), STORE_ERROR
+ * (dest is then removed) or UV_ENOTSUP (a PostgreSQL database: pg_dump
+ * backs it up), with a message in err. */
 int store_backup(store_t *st, const char *dest, char *err, size_t errlen);
 /* The engine's last error message (for logs), never NULL; valid until the
  * next call on st. */
 const char *store_errmsg(store_t *st);
+
+/* Copies everything in from, a SQLite database, into to, a PostgreSQL
+ * database without users or events (both opened with store_open, neither
+ * started nor a reader): every table, in one transaction of to's, all or
+ * nothing; rows keep their ids, and to takes from's secret. Before the
+ * commit each table's row count in to is checked against from's; fn (may
+ * be NULL) hears each table's name and count. from is read as one
+ * snapshot, so a server may go on writing to it (what it writes then is not
+ * copied). Returns STORE_EXISTS when to is not empty, UV_ENOTSUP for other
+ * engines, with a message in err; to is unchanged on failure. */
+typedef void (*store_copy_fn)(const char *table, int64_t rows, void *arg);
+int store_copy(store_t *from, store_t *to, store_copy_fn fn, void *arg, char *err, size_t errlen);
 
 /* A 32-byte secret made at creation, kept in the database: the key for
  * participant hashes, stable across restarts. */
@@ -306,6 +320,10 @@ typedef struct store_post {
 	bool hidden, pending, reviewed;
 } store_post_t;
 
+/* Whether the engine keeps the website (SQLite does; PostgreSQL not yet:
+ * it has no processes, and the website's jobs must not be submitted to it,
+ * since a failed job rolls its whole group back). */
+bool store_has_website(const store_t *st);
 /* Calls fn for every process (strings valid during the call). */
 int store_processes(store_t *st, void (*fn)(const store_process_t *p, void *arg), void *arg);
 /* Calls fn for every post of an event in id order, then mark for every

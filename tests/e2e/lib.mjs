@@ -29,11 +29,44 @@ export function run(args, input) {
   return execFileSync(BIN, args, { input, encoding: 'utf8', cwd: ROOT });
 }
 
+// INSPRAAK_TEST_PG: the URL of a PostgreSQL database in a throwaway
+// cluster (scripts/pg-tmp sets INSPRAAK_PG_URL); when set, every prepare()
+// makes a database of its own in that cluster instead of a SQLite file.
+export const PG = process.env.INSPRAAK_TEST_PG || '';
+let pgDatabases = 0;
+
+function psql(url, statement) {
+  return execFileSync('psql', [url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', statement],
+    { encoding: 'utf8' }).trim();
+}
+
+// A new empty PostgreSQL database in the cluster of INSPRAAK_TEST_PG: its
+// URL; cleanup() drops it.
+export function pgDatabase() {
+  const name = `e2e_${process.pid}_${++pgDatabases}`;
+  psql(PG, `CREATE DATABASE ${name}`);
+  const u = new URL(PG);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+// A new empty database: a SQLite file in dir, or a PostgreSQL database.
+function newDatabase(dir) {
+  return PG ? pgDatabase() : path.join(dir, 'test.db');
+}
+
+// Runs one SQL statement on a test's database (sqlite3 or psql); returns
+// its output, one row a line, columns separated by '|'.
+export function sql(env, statement) {
+  if (env.db.startsWith('postgresql:')) return psql(env.db, statement);
+  return execFileSync('sqlite3', [env.db, statement], { encoding: 'utf8' }).trim();
+}
+
 // A fresh database with the given deck imported as an event of the user
 // "anna", who has a bearer token. Returns { dir, db, code, token }.
 export function prepare(deck = 'tests/e2e/decks/all-types.md', dir = null) {
   dir = dir || mkdtempSync(path.join(tmpdir(), 'inspraak-e2e-'));
-  const db = path.join(dir, 'test.db');
+  const db = newDatabase(dir);
   // anna owns the event: an event without an owner is for admins only
   run(['user', 'add', 'anna', '--db', db], 'geheim-wachtwoord\n');
   const out = run(['import', deck, '--owner', 'anna', '--db', db]);
@@ -71,7 +104,13 @@ export async function stopServer(srv, signal = 'SIGTERM') {
   await done;
 }
 
-export function cleanup(env) { rmSync(env.dir, { recursive: true, force: true }); }
+export function cleanup(env) {
+  rmSync(env.dir, { recursive: true, force: true });
+  for (const db of [env.db, env.pg]) {
+    if (!db || !db.startsWith('postgresql:')) continue;
+    psql(PG, `DROP DATABASE IF EXISTS ${new URL(db).pathname.slice(1)} WITH (FORCE)`);
+  }
+}
 
 export function randomId() {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url');

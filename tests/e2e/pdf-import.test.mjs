@@ -147,7 +147,7 @@ test('in the workspace: a PDF chosen in the editor becomes slides, saved with no
     await p.waitForFunction(async (id) => {
       const r = await fetch(`/api/v1/events/${id}`);
       const ev = await r.json();
-      return ev.deck.includes('???') && ev.slides.filter((s) => /<img/.test(s.html)).length >= 2;
+      return ev.deck.includes('???\nStart met de kaart van de wijk') && ev.slides.filter((s) => /<img/.test(s.html)).length >= 2;
     }, event, { polling: 200, timeout: 10000 });
     const ev = await (await fetch(`${srv.base}/api/v1/events/${event}`, { headers: { authorization: `Bearer ${env.token}` } })).json();
     assert.match(ev.deck, /\?\?\?\nStart met de kaart van de wijk/);

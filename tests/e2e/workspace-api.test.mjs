@@ -306,4 +306,9 @@ test('the report draws the images of content slides (PNG, JPEG, WebP) and says w
   assert.match(list, / smask +60 +40 /, 'the WebP keeps its transparency');
   const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
   assert.match(text, /Afbeelding niet getoond: te groot om te tekenen \(16000 × 16000 pixels\)\./);
+  // issue 16: an image's text is its alternative text (a Figure's /Alt), not a paragraph
+  assert.doesNotMatch(text, /kaart|schets/);
+  execFileSync('qpdf', ['--qdf', '--object-streams=disable', file, `${file}.qdf`]);
+  const qdf = (await import('node:fs')).readFileSync(`${file}.qdf`, 'latin1');
+  for (const alt of ['kaart', 'foto', 'schets']) assert.ok(qdf.includes(`/Alt (${alt})`), alt);
 });

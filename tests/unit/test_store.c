@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
+#include <libpq-fe.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -311,6 +312,60 @@ static void migration_7_keeps_answers(void **state)
 	sqlite3_close(db);
 }
 
+/* Runs sql on the database under test, with the engine's own library;
+ * returns the first column of the first row as a number (0 without rows). */
+static int64_t raw_sql(const char *sql)
+{
+	int64_t v = 0;
+	if (db_arg() == path) {
+		sqlite3 *db;
+		sqlite3_stmt *q;
+		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			v = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		sqlite3_close(db);
+		return v;
+	}
+	PGconn *c = PQconnectdb(db_arg());
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c, sql);
+	ExecStatusType s = PQresultStatus(r);
+	assert_true(s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK);
+	if (s == PGRES_TUPLES_OK && PQntuples(r))
+		v = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
+
+/* A database whose schema is newer than this binary is refused and left
+ * as it is, on every engine: SQLite keeps the version in user_version,
+ * PostgreSQL in the table schema_version. */
+static void a_newer_schema_is_refused(void **state)
+{
+	(void)state;
+	store_close(open_ok()); /* made and migrated */
+	bool sq = db_arg() == path;
+	int64_t v = raw_sql(sq ? "PRAGMA user_version" : "SELECT version FROM schema_version");
+	assert_true(v >= 8);
+	const char *set = sq ? "PRAGMA user_version=%lld" : "UPDATE schema_version SET version=%lld";
+	char sql[64];
+	snprintf(sql, sizeof sql, set, (long long)v + 1);
+	raw_sql(sql);
+	store_t *st = (store_t *)1;
+	char err[256] = "";
+	assert_int_equal(store_open(db_arg(), &st, err, sizeof err), STORE_ERROR);
+	assert_true(st == (store_t *)1);
+	assert_non_null(strstr(err, "newer"));
+	assert_int_equal(raw_sql(sq ? "PRAGMA user_version" : "SELECT version FROM schema_version"),
+			 v + 1);
+	snprintf(sql, sizeof sql, set, (long long)v);
+	raw_sql(sql);
+	store_close(open_ok());
+}
+
 static void count_session(const store_session_t *s, void *arg)
 {
 	int *n = arg;
@@ -437,9 +492,10 @@ static void migration_9_session_names(void **state)
 	sqlite3_close(db);
 }
 
-/* The error convention: the store's names are libuv's codes, and an engine
- * that is not built in is refused with a reason that does not repeat the
- * URL (it may hold a password). */
+/* The error convention: the store's names are libuv's codes, and a
+ * PostgreSQL database that cannot be reached (or an engine that is not
+ * built in) is refused with a reason that does not repeat the URL (it may
+ * hold a password). */
 static void codes_and_engines(void **state)
 {
 	(void)state;
@@ -453,7 +509,7 @@ static void codes_and_engines(void **state)
 		store_close(st); /* a build with PostgreSQL and a server to talk to */
 		return;
 	}
-	assert_int_equal(rc, UV_ENOTSUP);
+	assert_true(rc == UV_ENOTSUP || rc == STORE_ERROR);
 	assert_true(st == (store_t *)1);
 	assert_non_null(strstr(err, "PostgreSQL"));
 	assert_null(strstr(err, "geheim"));
@@ -464,6 +520,172 @@ static void codes_and_engines(void **state)
 	assert_int_equal(store_meta_get(st, "no-such-key", v, sizeof v), STORE_NOTFOUND);
 	assert_int_equal(store_user_del(st, "nobody"), STORE_NOTFOUND);
 	store_close(st);
+}
+
+/* A group in which one write fails stores none of its writes and reports
+ * each job failed; the writer goes on with the next group. (An answer to a
+ * session that does not exist breaks the foreign key on every engine.) */
+static void a_failed_group_stores_nothing(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	int64_t ids[1];
+	store_session_t s, ghost;
+	open_session(st, "en", &s, ids);
+	ghost = s;
+	ghost.id = 999999;
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	enum { N = 100 };
+	store_job_t jobs[N + 1];
+	memset(jobs, 0, sizeof jobs);
+	ctx_t c = {&loop, 0, N};
+	for (int i = 0; i < N; i++) {
+		/* the 70th, after a backlog of results, is the bad one */
+		answer_job(&jobs[i], job_done, &c, i == 70 ? &ghost : &s, ids[0], i, "fail-", i,
+			   "\"x\"");
+		store_submit(st, &jobs[i]);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(jobs[i].status, STORE_ERROR);
+	c.done = 0;
+	c.n = 1;
+	answer_job(&jobs[N], job_done, &c, &s, ids[0], 1, "fail-", 1, "\"x\"");
+	store_submit(st, &jobs[N]);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(jobs[N].status, STORE_OK);
+	assert_false(jobs[N].u.answer.duplicate);
+	int count = 0;
+	assert_int_equal(store_answers_load(st, s.id, count_answer, &count), STORE_OK);
+	assert_int_equal(count, 1);
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
+static void keep_participant(const store_answer_t *a, void *arg)
+{
+	snprintf(arg, 40, "%s", a->participant);
+}
+
+static void count_name(const char *name, const char *role, void *arg)
+{
+	(void)role;
+	(*(int *)arg) += !strcmp(name, "bert") ? 10 : 1;
+}
+
+/* The workspace's calls on every engine: settings, images, sharing, a new
+ * deck, purging, passwords that end login sessions; and a backup, which
+ * only SQLite makes (PostgreSQL's is pg_dump). */
+static void workspace_round_trip(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	char v[32];
+	assert_int_equal(store_meta_set(st, "demo", "123"), STORE_OK);
+	assert_int_equal(store_meta_set(st, "demo", "456"), STORE_OK);
+	assert_int_equal(store_meta_get(st, "demo", v, sizeof v), STORE_OK);
+	assert_string_equal(v, "456");
+
+	int64_t bert, ev, ev2, ids[2];
+	assert_int_equal(store_user_add(st, "bert", "$argon2id$x", "moderator", &bert), STORE_OK);
+	char *slides[] = {"{\"kind\":\"open\"}", "{\"kind\":\"scale\"}"};
+	assert_int_equal(store_event_create(st, "Plein", "", "nl", "", 0, slides, 1, &ev, ids),
+			 STORE_OK);
+	assert_int_equal(store_event_create(st, "Kopie", "", "nl", "", 0, slides, 1, &ev2, ids),
+			 STORE_OK);
+	const unsigned char png[5] = {0x89, 'P', 0, 'N', 'G'};
+	assert_int_equal(store_media_put(st, ev, "a.png", "image/png", png, 5), STORE_OK);
+	assert_int_equal(store_media_put(st, ev, "a.png", "image/png", png, 5), STORE_OK);
+	assert_int_equal(store_media_copy(st, ev, ev2), STORE_OK);
+	char type[32];
+	void *data = NULL;
+	size_t len = 0;
+	assert_int_equal(store_media_get(st, ev2, "a.png", type, sizeof type, &data, &len),
+			 STORE_OK);
+	assert_string_equal(type, "image/png");
+	assert_int_equal(len, 5);
+	assert_memory_equal(data, png, 5);
+	free(data);
+	assert_int_equal(store_media_get(st, ev2, "b.png", type, sizeof type, &data, &len),
+			 STORE_NOTFOUND);
+
+	assert_int_equal(store_share(st, ev, "bert", "facilitator"), STORE_OK);
+	assert_int_equal(store_share(st, ev, "bert", "moderator"), STORE_OK);
+	assert_int_equal(store_share(st, ev, "nobody", "moderator"), STORE_NOTFOUND);
+	char access[16];
+	assert_int_equal(store_event_access(st, ev, bert, access, sizeof access), STORE_OK);
+	assert_string_equal(access, "moderator");
+	int n = 0;
+	assert_int_equal(store_shares(st, ev, count_name, &n), STORE_OK);
+	assert_int_equal(n, 10);
+
+	/* a new deck while there are no answers; none once there are */
+	assert_int_equal(store_event_set_deck(st, ev, "Plein 2", "", "en", "", slides, 2, ids),
+			 STORE_OK);
+	assert_true(ids[1] > ids[0]);
+	store_session_t s;
+	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	store_job_t j[2];
+	memset(j, 0, sizeof j);
+	ctx_t c = {&loop, 0, 1};
+	answer_job(&j[0], job_done, &c, &s, ids[0], 1, "ws-", 0, "\"een\"");
+	j[1].kind = STORE_JOB_HIDE;
+	j[1].done = job_done;
+	j[1].arg = &c;
+	store_submit(st, &j[0]);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	c.done = 0;
+	j[1].u.flag.answer_id = j[0].u.answer.id;
+	j[1].u.flag.value = true;
+	j[1].u.flag.event_id = ev;
+	j[1].u.flag.session_id = s.id;
+	j[1].u.flag.user_id = bert;
+	store_submit(st, &j[1]);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(j[1].status, STORE_OK);
+	assert_int_equal(store_event_answers(st, ev), 1);
+	assert_int_equal(store_event_set_deck(st, ev, "Plein 3", "", "en", "", slides, 1, ids),
+			 STORE_ERROR);
+
+	int64_t purged = 0;
+	char who[2][40] = {"", ""};
+	assert_int_equal(store_answers_load(st, s.id, keep_participant, who[0]), STORE_OK);
+	assert_int_equal(store_purge_event(st, ev, false, &purged), STORE_OK);
+	assert_int_equal(purged, 1);
+	assert_int_equal(store_answers_load(st, s.id, keep_participant, who[1]), STORE_OK);
+	/* a new random hash of the same form */
+	assert_int_equal(strlen(who[1]), 32);
+	assert_int_equal(strspn(who[1], "0123456789abcdef"), 32);
+	assert_string_not_equal(who[0], who[1]);
+	assert_int_equal(store_purge_event(st, 999999, false, &purged), STORE_NOTFOUND);
+	assert_int_equal(store_purge_event(st, ev, true, &purged), STORE_OK);
+	assert_int_equal(purged, 1);
+	assert_int_equal(store_event_answers(st, ev), 0);
+
+	unsigned char h[32] = {9, 9, 9};
+	int64_t got;
+	assert_int_equal(store_token_add(st, h, bert, "session", 0), STORE_OK);
+	assert_int_equal(store_user_set_password(st, "bert", "$argon2id$y"), STORE_OK);
+	assert_int_equal(store_token_user(st, h, "session", 5, &got), STORE_NOTFOUND);
+	assert_int_equal(store_user_set_password(st, "nobody", "$argon2id$y"), STORE_NOTFOUND);
+
+	char err[256] = "";
+	char dest[160];
+	snprintf(dest, sizeof dest, "%s/copy.db", dir);
+	int rc = store_backup(st, dest, err, sizeof err);
+	if (db_arg() == path)
+		assert_int_equal(rc, STORE_OK);
+	else
+		assert_true(rc == UV_ENOTSUP && strstr(err, "pg_dump"));
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
 }
 
 /* A reader sees the database as it was when it opened, whatever the writer
@@ -555,6 +777,7 @@ static void seen_mark(int64_t post_id, int kind, const char *participant, void *
 static void website_posts_marks_and_retention(void **state)
 {
 	(void)state;
+	sqlite_only(); /* the website's jobs are SQLite's so far */
 	store_t *st = open_ok();
 	int64_t ids[1];
 	store_session_t s;
@@ -650,6 +873,9 @@ int main(void)
 		cmocka_unit_test(migration_9_session_names),
 		cmocka_unit_test(codes_and_engines),
 		cmocka_unit_test(readers_keep_their_snapshot),
+		cmocka_unit_test(workspace_round_trip),
+		cmocka_unit_test(a_failed_group_stores_nothing),
+		cmocka_unit_test(a_newer_schema_is_refused),
 		cmocka_unit_test(website_posts_marks_and_retention),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);

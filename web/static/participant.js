@@ -9,6 +9,7 @@
 import { t, plural, groupCode } from './i18n.js';
 import { resultsView } from './phone-results.js';
 import { createQuestionnaire } from './questionnaire.js';
+import { LiveSummary } from './live-summary.js';
 
 const code = document.body.dataset.code;
 const $ = (id) => document.getElementById(id);
@@ -20,6 +21,13 @@ let lang = document.documentElement.lang || 'nl';
 let state = null;
 let qa = { slide: 0, items: [] };
 let phoneTally = null;    // the latest results for phones (a slide with results: phones)
+// The results as a screen reader hears them: a throttled summary in a
+// region of its own (the #live region says what this phone did).
+const summaryRegion = document.createElement('div');
+summaryRegion.className = 'sr-only';
+summaryRegion.setAttribute('role', 'status');
+document.body.append(summaryRegion);
+const summary = new LiveSummary(summaryRegion);
 let shownKey = '';
 let lateError = '';       // a refusal for a question that is no longer shown
 const drafts = new Map(); // what was typed or chosen, per slide, across re-renders
@@ -590,8 +598,10 @@ function resultsWanted(s) {
 
 function resultsBlock(s) {
   const box = el('div', { class: 'results-body', id: 'results-body' });
+  const read = state.results ? el('button', { type: 'button', class: 'secondary read-results', text: t(lang, 'read_results'),
+    onclick: () => summary.readNow(lang, s.kind, phoneTally && phoneTally.id === s.id ? phoneTally : null) }) : null;
   const sec = el('section', { class: 'results', 'aria-labelledby': 'results-title' },
-    el('h2', { id: 'results-title', text: t(lang, state.open ? 'results_so_far' : 'results_title') }), box);
+    el('h2', { id: 'results-title', text: t(lang, state.open ? 'results_so_far' : 'results_title') }), read, box);
   fillResults(box, s);
   return sec;
 }
@@ -644,7 +654,9 @@ function fillQa(ul, slide, items, canVote) {
       const has = voted.has(q.id);
       li.append(el('button', {
         type: 'button', class: has ? 'upvote voted' : 'upvote', 'data-qa': q.id,
-        'aria-pressed': has ? 'true' : 'false', 'aria-label': t(lang, 'upvote', { text: q.text }),
+        // the visible count is part of the name (WCAG 2.5.3)
+        'aria-pressed': has ? 'true' : 'false',
+        'aria-label': `${t(lang, 'upvote', { text: q.text })}, ${plural(lang, 'votes', q.votes)}`,
         disabled: has || !canVote,
         onclick: (e) => {
           e.currentTarget.disabled = true;
@@ -693,6 +705,9 @@ function connect() {
   source.addEventListener('results', (e) => {
     phoneTally = JSON.parse(e.data);
     renderResults();
+    if ($('results-body') && state?.results && phoneTally.id === state.slide.id) {
+      summary.update(lang, state.slide.kind, phoneTally);
+    }
   });
   source.addEventListener('qa', (e) => {
     qa = JSON.parse(e.data);

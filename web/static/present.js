@@ -5,6 +5,7 @@
 // Layout is measured in stage pixels (offsetWidth and friends ignore the
 // scale transform), so the picture is the same on every projector.
 import { t, plural, formatNumber, groupCode } from './i18n.js';
+import { LiveSummary } from './live-summary.js';
 
 const code = document.body.dataset.code;
 const $ = (id) => document.getElementById(id);
@@ -18,6 +19,9 @@ let state = null;
 let view = null;
 let viewKey = '';
 const tallies = new Map();
+// What a screen reader hears of the results: a throttled summary, and the
+// whole result on V.
+const summary = new LiveSummary($('live-summary'));
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
@@ -439,7 +443,7 @@ class BarsView {
         row.value.textContent = has ? formatNumber(lang, o.mean) : '–';
       } else {
         width = (o.count / max) * 100;
-        row.value.replaceChildren(String(o.count), el('small', null, `${o.percent ?? 0}%`));
+        row.value.replaceChildren(String(o.count), el('span', 'sr-only', ', '), el('small', null, `${o.percent ?? 0}%`)); // read as "1, 50%", not "150%"
       }
       row.width = width;
       return row.el;
@@ -713,6 +717,7 @@ function applyState(st) {
   if (key !== viewKey) {
     const moved = !viewKey.startsWith(`${s.id}|`);
     viewKey = key;
+    if (moved) summary.reset();
     body.className = '';
     view = makeView(s);
     view.update(tallies.get(s.id) || emptyTally(s));
@@ -788,7 +793,8 @@ function toggleJoin(show) {
 // The keys of this screen, from the same table the keydown handler reads.
 const keyList = [
   ['→ Space PgDn', 'next'], ['← PgUp', 'prev'], ['R', 'key_results'], ['L', 'key_lock'],
-  ['A', 'key_page'], ['P', 'key_pause'], ['J', 'join'], ['F', 'fullscreen'], ['?', 'key_help'],
+  ['A', 'key_page'], ['P', 'key_pause'], ['V', 'read_results'], ['J', 'join'], ['F', 'fullscreen'],
+  ['?', 'key_help'],
 ];
 function toggleKeys(show) {
   const o = $('keys-overlay');
@@ -818,6 +824,7 @@ function act(action) {
     case 'results': control(state.results ? 'hide-results' : 'show-results'); break;
     case 'lock': control(state.open ? 'close' : 'open'); break;
     case 'join': toggleJoin(); break;
+    case 'read': summary.readNow(lang, state.slide.kind, tallies.get(state.slide.id)); break;
     case 'page': turnPage(1); break;
     case 'page-back': turnPage(-1); break;
     case 'pause': togglePause(); break;
@@ -832,7 +839,7 @@ function act(action) {
 
 const keys = {
   ArrowRight: 'next', ' ': 'next', PageDown: 'next', ArrowLeft: 'prev', PageUp: 'prev',
-  r: 'results', l: 'lock', j: 'join', f: 'fullscreen', a: 'page', p: 'pause', '?': 'keys', h: 'keys',
+  r: 'results', l: 'lock', j: 'join', f: 'fullscreen', a: 'page', p: 'pause', v: 'read', '?': 'keys', h: 'keys',
 };
 
 document.addEventListener('keydown', (e) => {
@@ -873,6 +880,7 @@ function labelControls() {
   label('btn-next', 'next');
   label('btn-join', 'join');
   label('btn-full', 'fullscreen');
+  label('btn-read', 'read_results_key');
   label('btn-keys', 'key_help');
   label('btn-results', state?.results ? 'hide_results' : 'show_results');
   label('btn-lock', state && !state.open ? 'unlock' : 'lock');
@@ -934,6 +942,7 @@ function connect() {
     if (state && tally.id === state.slide.id) {
       view?.update(tally);
       footer();
+      if (state.results) summary.update(lang, state.slide.kind, tally);
     }
   });
   source.addEventListener('reactions', (e) => floatReactions(JSON.parse(e.data)));

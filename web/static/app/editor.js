@@ -97,9 +97,10 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
   const langSel = el('select', {}, el('option', { value: 'nl' }, 'Nederlands'), el('option', { value: 'en' }, 'English'));
   langSel.value = deck.meta.lang === 'en' ? 'en' : 'nl';
   langSel.addEventListener('change', () => { deck.meta.lang = langSel.value; changed(false); });
-  meta.append(metaInput('title', t('title'), null, { required: true }), metaInput('subtitle', t('subtitle')),
+  // The id goes in before field() makes the label, so that the label's
+  // "for" names it (setting it afterwards left the title unlabelled).
+  meta.append(metaInput('title', t('title'), null, { required: true, id: 'deck-title' }), metaInput('subtitle', t('subtitle')),
     field(t('participant_lang'), langSel).wrap, metaInput('dates', t('dates'), t('dates_hint'), { placeholder: '2026-10-16, 2026-10-26' }));
-  meta.querySelector('.meta-title input').id = 'deck-title';
 
   // ---- the list
   let dragFrom = -1;
@@ -112,10 +113,14 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
           e.preventDefault();
           move(k, e.key === 'ArrowUp' ? -1 : 1, true);
         } },
-      el('span', { class: 'num' }, String(k + 1)),
-      el('span', { class: `kind kind-${s.kind}` }, t(`kind_${s.kind}`)),
+      // The name is the visible text, with the punctuation a screen
+      // reader needs in between (WCAG 2.5.3: an aria-label that differs
+      // from what is seen cannot be spoken as a voice command).
+      el('span', { class: 'num' }, String(k + 1)), el('span', { class: 'sr-only' }, '. '),
+      el('span', { class: `kind kind-${s.kind}` }, t(`kind_${s.kind}`)), el('span', { class: 'sr-only' }, ': '),
       el('span', { class: 'label' }),
-      el('span', { class: 'warn', hidden: true }, '!'));
+      el('span', { class: 'warn', hidden: true }, el('span', { 'aria-hidden': 'true' }, '!'),
+        el('span', { class: 'sr-only' }, ` (${t('has_problems')})`)));
       const li = el('li', { class: k === sel ? 'selected' : '', draggable: readOnly ? null : 'true', dataset: { index: k } }, btn);
       li.addEventListener('dragstart', (e) => { dragFrom = k; li.classList.add('dragging'); e.dataTransfer.effectAllowed = 'move'; e.dataTransfer.setData('text/plain', String(k)); });
       li.addEventListener('dragend', () => { li.classList.remove('dragging'); dragFrom = -1; });
@@ -139,8 +144,6 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
       lab.classList.toggle('muted', !label);
       const bad = problems(s).length > 0 || k === errorAt;
       li.querySelector('.warn').hidden = !bad;
-      li.querySelector('.slide-pick').setAttribute('aria-label',
-        `${k + 1}. ${t(`kind_${s.kind}`)}: ${label || t('untitled')}${bad ? ` (${t('has_problems')})` : ''}`);
     });
   }
 

@@ -1,0 +1,85 @@
+// inspraak migrate: a SQLite database with answers, a hidden answer, users
+// and tokens copied into an empty PostgreSQL database; the copy's counts and
+// reports match, a second copy into it is refused, and a server on the copy
+// goes on where the SQLite one stopped (the same codes, duplicates still
+// recognised, new ids after the old ones). Only with INSPRAAK_TEST_PG (make
+// test-pg), as it needs a PostgreSQL cluster.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  ROOT, BIN, PG, run, pgDatabase, sql, startServer, stopServer, cleanup, Participant, gotoKind,
+  results,
+} from './lib.mjs';
+
+function cli(args) {
+  return spawnSync(BIN, args, { encoding: 'utf8', cwd: ROOT });
+}
+
+test('a SQLite database moves to PostgreSQL completely', { skip: !PG && 'needs INSPRAAK_TEST_PG' }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'inspraak-e2e-'));
+  const env = { dir, db: path.join(dir, 'test.db') };
+  try {
+    run(['user', 'add', 'anna', '--db', env.db], 'geheim-wachtwoord\n');
+    const code = run(['import', 'tests/e2e/decks/all-types.md', '--owner', 'anna', '--db', env.db])
+      .match(/code (\d{6,8})/)[1];
+    const token = run(['token', 'anna', '--db', env.db]).trim();
+    let srv = await startServer(env);
+    const slide = await gotoKind(srv.base, code, token, 'open');
+    const phones = Array.from({ length: 5 }, () => new Participant(srv.base, code));
+    const sent = [];
+    for (const [i, p] of phones.entries()) sent.push(await p.answer(slide.id, `antwoord ${i}, met "aanhalingstekens" en émoji 🌳`));
+    for (const a of sent) assert.equal(a.status, 201);
+    const hide = await fetch(`${srv.base}/api/v1/answers/${sent[0].body.id}/hide`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}` },
+    });
+    assert.ok(hide.status < 300, `hide ${hide.status}`);
+    const before = await results(srv.base, code, token, true);
+    await stopServer(srv);
+
+    env.pg = pgDatabase();
+    const m = cli(['migrate', '--db', env.db, '--to', env.pg]);
+    assert.equal(m.status, 0, m.stderr);
+    assert.match(m.stdout, /answers +5 rows/);
+    assert.match(m.stdout, /users +1 rows/);
+    assert.match(m.stdout, /reports of 1 events identical/);
+    assert.doesNotMatch(m.stdout + m.stderr, /host=/); // the URL is not repeated
+    for (const t of ['answers', 'sessions', 'slides', 'tokens', 'moderation_log']) {
+      assert.equal(sql({ db: env.pg }, `SELECT count(*) FROM ${t}`), sql(env, `SELECT count(*) FROM ${t}`), t);
+    }
+    assert.equal(sql({ db: env.pg }, 'SELECT hidden FROM answers ORDER BY id LIMIT 1'), '1');
+
+    // The JSON reports of both, written by `inspraak report`, are the same
+    // but for the moment they were made.
+    const json = (db) => {
+      const out = path.join(dir, `r-${Math.random()}.json`);
+      const r = cli(['report', '--db', db, '--code', code, '--format', 'json', '--out', out]);
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(readFileSync(out, 'utf8'));
+    };
+    const a = json(env.db), b = json(env.pg);
+    delete a.generated_at; delete b.generated_at;
+    assert.deepEqual(b, a);
+
+    // Once is enough: a database with users or events is not written over.
+    const again = cli(['migrate', '--db', env.db, '--to', env.pg]);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /users or events already/);
+
+    // A server on the copy: the same session, its token, its duplicates.
+    srv = await startServer({ db: env.pg });
+    try {
+      assert.deepEqual(await results(srv.base, code, token, true), before);
+      phones.forEach((p) => { p.base = srv.base; });
+      const retry = await phones[1].answer(slide.id, 'wat dan ook', sent[1].id);
+      assert.equal(retry.status, 200);
+      assert.equal(retry.body.id, sent[1].body.id);
+      const fresh = await phones[1].answer(slide.id, 'nog een antwoord');
+      assert.equal(fresh.status, 201);
+      assert.ok(fresh.body.id > Math.max(...sent.map((s) => s.body.id)));
+    } finally { await stopServer(srv); }
+  } finally { cleanup(env); }
+});
