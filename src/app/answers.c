@@ -56,14 +56,19 @@ static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int 
 		    int64_t id, bool pending, int64_t slide_id, const char *set_cookie)
 {
 	if (form) {
-		/* a self-paced page lists every question: back to the one answered */
-		char hdr[360], sent[64] = "1";
+		/* a self-paced page lists every question: back to the one answered;
+		 * a topic of the website (site.c) names its own page in "back" */
+		char hdr[560], sent[64] = "1", back[200];
 		if (s->row.self_paced)
 			snprintf(sent, sizeof sent, "%lld#q-%lld", (long long)slide_id,
 				 (long long)slide_id);
 		/* held=1: the page says the answer waits for a moderator (issue 12) */
-		snprintf(hdr, sizeof hdr, "Location: /%s?%ssent=%s\r\n%s", s->row.code,
-		         pending ? "held=1&" : "", sent, set_cookie);
+		if (s->row.self_paced && site_back(req, back, sizeof back))
+			snprintf(hdr, sizeof hdr, "Location: %s?%ssent=answer#answer\r\n%s", back,
+			         pending ? "held=1&" : "", set_cookie);
+		else
+			snprintf(hdr, sizeof hdr, "Location: /%s?%ssent=%s\r\n%s", s->row.code,
+			         pending ? "held=1&" : "", sent, set_cookie);
 		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 		return;
 	}

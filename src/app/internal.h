@@ -121,6 +121,14 @@ struct app {
 	 * for loopback peers (metrics.c) */
 	char metrics_token[128];
 	bool metrics_local;
+	/* the website (process.c): processes by event, every participant's
+	 * supports and flags (a key per post, kind and participant), and
+	 * which process each post belongs to */
+	struct process **processes;
+	size_t n_processes;
+	map_t marks, post_process;
+	char *t_site; /* web/site.html, the public pages' frame */
+	uv_timer_t retention_timer; /* process_retention, every ten minutes */
 };
 
 /* ---- routes.c: the route table ----
@@ -186,8 +194,9 @@ typedef struct app_match {
 	const char *rest; /* the rest of the path for a trailing "*"; in a
 	                   * request it runs to the path's NUL */
 	size_t rest_len;
-	int64_t id;               /* :event or :answer */
+	int64_t id;               /* :event, :answer, :post or :topic */
 	bool answer;              /* id is an :answer */
+	bool post;                /* id is a :post (a post of the website) */
 	struct session *session;  /* :code, or the session of :answer */
 	struct live_slide *slide; /* the slide of :answer */
 	int64_t user;             /* the logged-in user, 0 for APP_ROLE_ANYONE */
@@ -285,6 +294,37 @@ void answers_post_form(app_t *a, session_t *s, http_request_t *req);
 json_t *questionnaire_json(session_t *s, uint64_t pkey, bool known);
 /* GET /api/v1/sessions/CODE/questionnaire. */
 void questionnaire_get(app_t *a, session_t *s, http_request_t *req);
+
+/* ---- process.c and site.c: the website (process.h) ---- */
+void process_api_get(app_t *a, http_request_t *req, const app_match_t *m);
+void process_api_topic(app_t *a, http_request_t *req, const app_match_t *m);
+void process_api_post(app_t *a, http_request_t *req, const app_match_t *m);
+void process_api_mark(app_t *a, http_request_t *req, const app_match_t *m);
+void process_ws_get(app_t *a, http_request_t *req, const app_match_t *m);
+void process_ws_put(app_t *a, http_request_t *req, const app_match_t *m);
+void process_ws_reaction(app_t *a, http_request_t *req, const app_match_t *m);
+void process_ws_moderate(app_t *a, http_request_t *req, const app_match_t *m);
+/* The event of a post of the website, 0 when there is none. */
+int64_t process_post_event(app_t *a, int64_t post_id);
+int process_load_all(app_t *a);
+void process_free_all(app_t *a);
+void process_forget(app_t *a, int64_t event_id);
+/* GET /p/:name, GET /p/:name/topics/:topic and its POST (site.c). */
+void site_process_page(app_t *a, http_request_t *req, const app_match_t *m);
+void site_topic_page(app_t *a, http_request_t *req, const app_match_t *m);
+void site_topic_post(app_t *a, http_request_t *req, const app_match_t *m);
+/* The hand-off from the hall: a published process of the session's event
+ * answers GET /api/v1/sessions/:code/website with its path, and an ended
+ * session's page names it ("praat verder online"). site_ended_page answers
+ * req and returns true when there is one; false leaves req to the caller. */
+void site_session_website(app_t *a, http_request_t *req, const app_match_t *m);
+bool site_ended_page(app_t *a, http_request_t *req, session_t *s);
+/* The same for the code of a session that ended before the server
+ * started (not in memory, but known to its process). */
+bool site_ended_code_page(app_t *a, http_request_t *req, const char *code);
+/* The form's "back" field when it is a topic page's path (/p/NAME/topics/N,
+ * nothing else, so no redirect can leave the site); false otherwise. */
+bool site_back(const http_request_t *req, char *out, size_t len);
 
 /* ---- workspace.c ---- */
 /* What a user may do with an event, from least to most. */
@@ -405,6 +445,17 @@ void pages_login(app_t *a, http_request_t *req, int status, const char *error, c
  * neither. */
 const char *pages_login_lang(const http_request_t *req);
 void pages_present(app_t *a, session_t *s, http_request_t *req);
+/* A self-paced session's question as its page draws it (what the reader
+ * gave, the form when open, the results when due), for a topic page; the
+ * form sends back (a path) along, for answers.c to return there. */
+void pages_question(buf_t *b, app_t *a, session_t *s, live_slide_t *ls, http_request_t *req,
+		    const char *back, bool open);
+/* A question's results as phones see them, in words. */
+void pages_tally(buf_t *b, const char *lang, const live_slide_t *ls);
+/* A page of the website in web/site.html's frame (content: markup made
+ * with util/html). */
+void pages_site(app_t *a, http_request_t *req, int status, const char *lang, const char *title,
+		const char *content, const char *extra);
 /* The workspace (web/app.html) for /app and below; 404 when not installed. */
 void pages_app(app_t *a, http_request_t *req);
 void pages_qr_svg(app_t *a, session_t *s, http_request_t *req);

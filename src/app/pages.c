@@ -144,7 +144,11 @@ int pages_load(app_t *a, char *err, size_t errlen)
 			return rc;
 		}
 	}
-	/* the workspace page is optional: a server without it still runs sessions */
+	/* the website's frame, and the workspace page, are optional: a server
+	 * without them still runs sessions */
+	char site_path[1200];
+	snprintf(site_path, sizeof site_path, "%s/site.html", a->web_dir);
+	a->t_site = file_read(site_path, STATIC_MAX_BYTES, NULL);
 	char app_path[1200];
 	snprintf(app_path, sizeof app_path, "%s/app.html", a->web_dir);
 	a->t_app = file_read(app_path, STATIC_MAX_BYTES, NULL);
@@ -161,6 +165,7 @@ void pages_free(app_t *a)
 	free(a->t_login);
 	free(a->t_present);
 	free(a->t_app);
+	free(a->t_site);
 	for (size_t i = 0; i < a->n_statics; i++) {
 		free(a->statics[i].path);
 		free(a->statics[i].data);
@@ -602,7 +607,7 @@ static const page_kind_t *page_kind(slide_kind_t kind)
 /* ---- the participant's page ---- */
 
 /* The question's input as a plain form (the page without JavaScript). */
-static void render_form(buf_t *b, session_t *s, live_slide_t *ls, int64_t used)
+static void render_form(buf_t *b, session_t *s, live_slide_t *ls, int64_t used, const char *back)
 {
 	const page_kind_t *k = page_kind(ls->s.kind);
 	unsigned char raw[12];
@@ -615,6 +620,8 @@ static void render_form(buf_t *b, session_t *s, live_slide_t *ls, int64_t used)
 	            "<input type=\"hidden\" name=\"id\" value=\"%s\">"
 	            "<input type=\"hidden\" name=\"slide\" value=\"%lld\">",
 	            s->row.code, cid, (long long)ls->id);
+	if (back)
+		html_printf(b, "<input type=\"hidden\" name=\"back\" value=\"%s\">", back);
 	if (k->form)
 		k->form(b, s->lang, ls, used);
 	html_printf(b, "<button type=\"submit\">%s</button></form>", tr(s->lang, "form.send"));
@@ -781,7 +788,7 @@ static void render_questionnaire(buf_t *c, app_t *a, session_t *s, http_request_
 		if (known)
 			render_mine(c, s, ls, key);
 		if (s->row.open && !form_full(&ls->s, used))
-			render_form(c, s, ls, used);
+			render_form(c, s, ls, used, NULL);
 		if (results_due(s, ls, used))
 			render_results(c, s, ls);
 		html_printf(c, "</section>");
@@ -806,7 +813,7 @@ static void render_live(buf_t *c, app_t *a, session_t *s, http_request_t *req,
 	else if (slide_is_question(&ls->s) && form_full(&ls->s, used))
 		html_printf(c, "<p class=\"waiting\">%s</p>", tr(s->lang, "form.done"));
 	else if (slide_is_question(&ls->s))
-		render_form(c, s, ls, used);
+		render_form(c, s, ls, used, NULL);
 	if (results_due(s, ls, used))
 		render_results(c, s, ls);
 	html_printf(c, "</section>");
@@ -853,6 +860,54 @@ void pages_participant(app_t *a, session_t *s, http_request_t *req, int status, 
 	};
 	send_html(req, status, fill(a->t_participant, vars), set_cookie);
 	buf_free(&c);
+}
+
+void pages_question(buf_t *b, app_t *a, session_t *s, live_slide_t *ls, http_request_t *req,
+                    const char *back, bool open)
+{
+	char hex[33], made[160];
+	uint64_t key;
+	auth_participant(a, req, hex, &key, made);
+	bool known = made[0] == '\0';
+	int64_t used = known ? tally_used(ls->tally, key) : 0;
+	if (known)
+		render_mine(b, s, ls, key);
+	if (open && s->row.open && !form_full(&ls->s, used))
+		render_form(b, s, ls, used, back);
+	if (results_due(s, ls, used))
+		render_results(b, s, ls);
+}
+
+void pages_tally(buf_t *b, const char *lang, const live_slide_t *ls)
+{
+	json_t *t = live_phones_json(ls);
+	json_int_t resp = json_integer_value(json_object_get(t, "respondents"));
+	json_int_t answers = json_integer_value(json_object_get(t, "answers"));
+	html_printf(b, "<p class=\"result-count\">%lld %s</p>", (long long)resp,
+	            tr(lang, resp == 1 ? "results.respondent" : "results.respondents"));
+	const page_kind_t *k = page_kind(ls->s.kind);
+	if (answers && k->results)
+		k->results(b, lang, ls, t, answers);
+	else if (answers && ls->s.kind == SLIDE_QA)
+		results_open(b, lang, ls, t, answers);
+	else
+		html_printf(b, "<p class=\"waiting\">%s</p>", tr(lang, "results.none"));
+	json_decref(t);
+}
+
+void pages_site(app_t *a, http_request_t *req, int status, const char *lang, const char *title,
+                const char *content, const char *extra)
+{
+	if (!a->t_site) {
+		http_respond_error(req, 404, "not_found", "the website's pages are not installed",
+		                   NULL);
+		return;
+	}
+	const page_var_t vars[] = {{"lang", lang, NULL},
+	                           {"title", title, NULL},
+	                           {"content", NULL, content},
+	                           {NULL, NULL, NULL}};
+	send_html(req, status, fill(a->t_site, vars), extra);
 }
 
 void pages_present(app_t *a, session_t *s, http_request_t *req)

@@ -397,6 +397,7 @@ const app_route_t app_routes[] = {
               APP_ROLE_ANYONE, .flags = APP_R_ENDED),
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/qr.svg", session_qr, APP_ROLE_ANYONE,
               .flags = APP_R_ENDED),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/website", site_session_website, APP_ROLE_ANYONE),
     APP_ROUTE(APP_POST, "/api/v1/sessions/:code/control", control, APP_ROLE_FACILITATOR,
               .flags = APP_R_CSRF, .body_max = CONTROL_BODY_MAX),
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/results", session_results, APP_ROLE_MODERATOR),
@@ -425,6 +426,31 @@ const app_route_t app_routes[] = {
               .flags = APP_R_CSRF, .arg = FLAG(STORE_JOB_PIN, true)),
     APP_ROUTE(APP_POST, "/api/v1/answers/:answer/unpin", moderate, APP_ROLE_MODERATOR,
               .flags = APP_R_CSRF, .arg = FLAG(STORE_JOB_PIN, false)),
+
+    /* the website (process.c, site.c) */
+    APP_ROUTE(APP_GET, "/api/v1/processes/:name", process_api_get, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/processes/:name/topics/:topic", process_api_topic,
+              APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/api/v1/processes/:name/topics/:topic/posts", process_api_post,
+              APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/api/v1/posts/:post/support", process_api_mark, APP_ROLE_ANYONE,
+              .arg = STORE_MARK_SUPPORT),
+    APP_ROUTE(APP_POST, "/api/v1/posts/:post/flag", process_api_mark, APP_ROLE_ANYONE,
+              .arg = STORE_MARK_FLAG),
+    APP_ROUTE(APP_POST, "/api/v1/posts/:post/hide", process_ws_moderate, APP_ROLE_MODERATOR,
+              .flags = APP_R_CSRF, .arg = 0),
+    APP_ROUTE(APP_POST, "/api/v1/posts/:post/show", process_ws_moderate, APP_ROLE_MODERATOR,
+              .flags = APP_R_CSRF, .arg = 1),
+    APP_ROUTE(APP_POST, "/api/v1/posts/:post/keep", process_ws_moderate, APP_ROLE_MODERATOR,
+              .flags = APP_R_CSRF, .arg = 2),
+    APP_ROUTE(APP_GET, "/api/v1/events/:event/process", process_ws_get, APP_ROLE_MODERATOR),
+    APP_ROUTE(APP_PUT, "/api/v1/events/:event/process", process_ws_put, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/process/reactions", process_ws_reaction,
+              APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
+    APP_ROUTE(APP_GET, "/p/:name", site_process_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/p/:name/topics/:topic", site_topic_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/topics/:topic", site_topic_post, APP_ROLE_ANYONE),
 
     APP_ROUTE(APP_GET, "/", index_page, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/join", join, APP_ROLE_ANYONE),
@@ -505,6 +531,7 @@ static bool route_match(const char *pat, const char *p, size_t n, app_match_t *m
 				return false;
 			m->id = id;
 			m->answer = strncmp(pat, ":answer", 7) == 0;
+			m->post = strncmp(pat, ":post", 5) == 0;
 			pat += strcspn(pat, "/");
 		}
 	}
@@ -590,6 +617,8 @@ static session_t *code_session(app_t *a, http_request_t *req, const app_match_t 
 	if (lookup_blocked(a, req, page))
 		return NULL;
 	session_t *s = live_find(a, code);
+	if (!s && page && req->method == HTTP_M_GET && site_ended_code_page(a, req, code))
+		return NULL;
 	if (!s) {
 		lookup_failed(a, req);
 		if (page)
@@ -599,6 +628,8 @@ static session_t *code_session(app_t *a, http_request_t *req, const app_match_t 
 		return NULL;
 	}
 	if (s->row.status != 0 && (m->route->flags & APP_R_ENDED)) {
+		if (page && req->method == HTTP_M_GET && site_ended_page(a, req, s))
+			return NULL;
 		if (page)
 			pages_index(a, req, 410, tr(s->lang, "err.ended"), NULL);
 		else
@@ -658,8 +689,16 @@ static bool role_ok(app_t *a, http_request_t *req, app_match_t *m)
 		return true;
 	}
 	int need = ACCESS_MODERATOR + (int)(r->role - APP_ROLE_MODERATOR);
+	int64_t post_event = m->post ? process_post_event(a, m->id) : 0;
+	if (m->post && !post_event) {
+		http_respond_error(req, 404, "not_found", tr_req(req, "process.no_post"), NULL);
+		return false;
+	}
 	if (m->session) {
 		m->level = workspace_access(a, m->user, m->session->row.event_id);
+	} else if (m->post) {
+		/* a post's moderation is a moderator's, as an answer's is */
+		m->level = workspace_access(a, m->user, post_event);
 	} else {
 		/* An :event: whoever cannot see it is not told it exists. */
 		m->level = workspace_access(a, m->user, m->id);
@@ -768,6 +807,12 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	/* last of what can fail: it starts the retention's timer */
+	if (process_load_all(a) != STORE_OK) {
+		snprintf(err, errlen, "cannot read the processes: %s", store_errmsg(st));
+		app_free(a);
+		return UV_EIO;
+	}
 	live_flush_init(a);
 	auth_warm(a);
 	*out = a;
@@ -786,6 +831,7 @@ void app_free(app_t *a)
 	bucket_free(&a->lookups);
 	bucket_free(&a->logins);
 	bucket_free(&a->reacts);
+	process_free_all(a);
 	pages_free(a);
 	filter_free(a->filter);
 	store_close(a->disk);
@@ -799,6 +845,8 @@ void app_stop(app_t *a)
 		uv_close((uv_handle_t *)&a->flush_timer, NULL);
 	if (a->countdown_timer.data)
 		uv_close((uv_handle_t *)&a->countdown_timer, NULL);
+	if (a->retention_timer.data)
+		uv_close((uv_handle_t *)&a->retention_timer, NULL);
 }
 
 bool app_busy(const app_t *a) { return a->pool_jobs > 0; }

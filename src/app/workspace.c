@@ -876,6 +876,7 @@ static void delete_event(app_t *a, http_request_t *req, const app_match_t *m)
 	for (size_t i = 0; i < a->n_sessions; i++)
 		if (a->sessions[i]->row.event_id == id)
 			live_retire(a, a->sessions[i]);
+	process_forget(a, id);
 	event_write_t *e = xcalloc(1, sizeof *e);
 	e->req = req;
 	e->id = id;

@@ -87,4 +87,11 @@ int report__pdf_finish(const char *path, const char *lang, const char *title, ch
  * New reference. */
 json_t *report_question_json(const report_t *r, const report_question_t *q);
 
+/* The event's website (website.c): {"slug", "published", "description",
+ * "phases", "retention", "topics": [{"id", "title", "body", "phase",
+ * "question", "counts", "reactions", "posts"}]} as docs/report-format.md
+ * says, or NULL when the event was never published as one (or the store
+ * failed). New reference. */
+json_t *report_website(report_t *r);
+
 #endif

@@ -132,6 +132,13 @@ int report_render_json(report_job_t *j)
 		if (slide_is_question(&r->slides[i]))
 			report_tick(j, ++done);
 	}
-	fputs("\n ]\n}\n", f);
+	fputs("\n ],\n \"website\": ", f);
+	json_t *site = report_website(r);
+	if (site)
+		json_dumpf(site, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	else
+		fputs("null", f);
+	json_decref(site);
+	fputs("\n}\n", f);
 	return 0;
 }

@@ -218,6 +218,71 @@ static void results(FILE *f, const report_t *r, const report_question_t *q, cons
 		themes(f, q, lang);
 }
 
+/* One post as a list item (indent: its level), hidden ones left out. */
+static void md_post(FILE *f, const json_t *p, const char *indent, const char *lang)
+{
+	fprintf(f, "%s- ", indent);
+	char deeper[16];
+	snprintf(deeper, sizeof deeper, "%s  ", indent);
+	md_text(f, str(p, "text"), deeper);
+	long long n = num(p, "supports");
+	if (n > 0)
+		fprintf(f, " (%s: %lld)", W("supports"), n);
+	fputc('\n', f);
+}
+
+/* The website: per topic its reactions, contributions and replies. */
+static void website(FILE *f, report_t *r, const char *lang)
+{
+	json_t *site = report_website(r);
+	if (!site)
+		return;
+	fprintf(f, "## %s\n\n", W("website"));
+	if (*str(site, "description")) {
+		md_text(f, str(site, "description"), "");
+		fputs("\n\n", f);
+	}
+	size_t i, k, m;
+	json_t *t, *p, *q;
+	json_array_foreach (json_object_get(site, "topics"), i, t) {
+		json_t *c = json_object_get(t, "counts");
+		fputs("### ", f);
+		md_text(f, str(t, "title"), "");
+		fputs("\n\n", f);
+		if (json_is_integer(json_object_get(t, "question")))
+			fprintf(f, "%s %lld.\n\n", W("website_question"), num(t, "question"));
+		fprintf(f, "%lld %s · %lld %s · %lld %s", num(c, "contributions"),
+		        W("contributions"), num(c, "replies"), W("replies"), num(c, "supports"),
+		        W("supports"));
+		if (num(c, "hidden"))
+			fprintf(f, " · %lld %s", num(c, "hidden"), W("hidden"));
+		fputs("\n\n", f);
+		json_array_foreach (json_object_get(t, "reactions"), k, p) {
+			if (!json_is_true(json_object_get(p, "visible")))
+				continue;
+			fprintf(f, "> **%s:** ", W("reaction"));
+			md_text(f, str(p, "text"), "> ");
+			fputs("\n\n", f);
+		}
+		json_array_foreach (json_object_get(t, "posts"), k, p) {
+			if (!json_is_true(json_object_get(p, "visible")))
+				continue;
+			md_post(f, p, "", lang);
+			json_array_foreach (json_object_get(p, "reactions"), m, q)
+				if (json_is_true(json_object_get(q, "visible"))) {
+					fprintf(f, "  - **%s:** ", W("reaction"));
+					md_text(f, str(q, "text"), "    ");
+					fputc('\n', f);
+				}
+			json_array_foreach (json_object_get(p, "replies"), m, q)
+				if (json_is_true(json_object_get(q, "visible")))
+					md_post(f, q, "  ", lang);
+		}
+		fputc('\n', f);
+	}
+	json_decref(site);
+}
+
 int report_render_md(report_job_t *j)
 {
 	report_t *r = j->r;
@@ -286,5 +351,6 @@ int report_render_md(report_job_t *j)
 		report_question_clear(&q);
 		report_tick(j, ++done);
 	}
+	website(f, r, lang);
 	return 0;
 }

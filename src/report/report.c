@@ -481,6 +481,17 @@ static const i18n_entry_t entries[] = {
      "This is the accessible version of the report."},
     {"accessible_pdf", "De toegankelijke versie van dit verslag is de HTML-versie.",
      "The accessible version of this report is the HTML version."},
+    /* the website (website.c, md.c) */
+    {"website", "Op de website", "On the website"},
+    {"website_question", "Dit onderwerp is vraag", "This topic is question"},
+    {"contributions", "bijdragen", "contributions"},
+    {"replies", "reacties", "replies"},
+    {"supports", "ik ook", "me too"},
+    {"reaction", "Reactie van de gemeente", "The municipality's reaction"},
+    {"contribution", "bijdrage", "contribution"},
+    {"reply", "reactie", "reply"},
+    {"reply_to", "bij", "to"},
+    {"topic", "onderwerp", "topic"},
     /* the months, for dates such as "16 oktober 2020" */
     {"january", "januari", "January"},
     {"february", "februari", "February"},

@@ -159,6 +159,59 @@ static void sheet_name(char *out, size_t len, int number, const char *title)
 	out[o] = '\0';
 }
 
+/* One post as a row of the website's sheet; its text as a string cell. */
+static void post_row(lxw_worksheet *ws, lxw_row_t rr, const char *lang, const char *topic,
+                     const json_t *p, const char *kind, json_int_t parent, lxw_format *wrap)
+{
+	worksheet_write_string(ws, rr, 0, topic, wrap);
+	worksheet_write_string(ws, rr, 1, kind, NULL);
+	worksheet_write_number(ws, rr, 2, (double)json_integer_value(json_object_get(p, "id")), NULL);
+	if (parent)
+		worksheet_write_number(ws, rr, 3, (double)parent, NULL);
+	worksheet_write_string(ws, rr, 4, json_string_value(json_object_get(p, "text")), wrap);
+	if (json_object_get(p, "supports"))
+		worksheet_write_number(
+		    ws, rr, 5, (double)json_integer_value(json_object_get(p, "supports")), NULL);
+	worksheet_write_string(ws, rr, 6, json_string_value(json_object_get(p, "time")), NULL);
+	worksheet_write_boolean(ws, rr, 7, json_is_true(json_object_get(p, "visible")), NULL);
+}
+
+/* The website (website.c): every post, one row each, hidden ones marked. */
+static void website_sheet(lxw_workbook *wb, report_t *r, lxw_format *bold, lxw_format *wrap)
+{
+	const char *lang = r->lang;
+	json_t *site = report_website(r);
+	if (!site)
+		return;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, W("website"));
+	worksheet_set_column(ws, 0, 0, 30, NULL);
+	worksheet_set_column(ws, 1, 3, 12, NULL);
+	worksheet_set_column(ws, 4, 4, 80, NULL);
+	worksheet_set_column(ws, 5, 7, 14, NULL);
+	const char *cols[] = {W("topic"), W("type"),     "id",    W("reply_to"),
+	                      W("value"), W("supports"), W("time"), W("visible")};
+	for (int c = 0; c < 8; c++)
+		worksheet_write_string(ws, 0, (lxw_col_t)c, cols[c], bold);
+	lxw_row_t rr = 1;
+	size_t i, k, m;
+	json_t *t, *p, *q;
+	json_array_foreach (json_object_get(site, "topics"), i, t) {
+		const char *topic = json_string_value(json_object_get(t, "title"));
+		json_array_foreach (json_object_get(t, "reactions"), k, p)
+			post_row(ws, rr++, lang, topic, p, W("reaction"), 0, wrap);
+		json_array_foreach (json_object_get(t, "posts"), k, p) {
+			json_int_t id = json_integer_value(json_object_get(p, "id"));
+			post_row(ws, rr++, lang, topic, p, W("contribution"), 0, wrap);
+			json_array_foreach (json_object_get(p, "reactions"), m, q)
+				post_row(ws, rr++, lang, topic, q, W("reaction"), id, wrap);
+			json_array_foreach (json_object_get(p, "replies"), m, q)
+				post_row(ws, rr++, lang, topic, q, W("reply"), id, wrap);
+		}
+	}
+	worksheet_autofilter(ws, 0, 0, rr - 1, 7);
+	json_decref(site);
+}
+
 int report_render_xlsx(report_job_t *j)
 {
 	report_t *r = j->r;
@@ -250,6 +303,8 @@ int report_render_xlsx(report_job_t *j)
 		report_question_clear(&q);
 		report_tick(j, ++done);
 	}
+	if (rc == 0)
+		website_sheet(wb, r, bold, wrap);
 	lxw_error e = workbook_close(wb);
 	if (rc == 0 && e != LXW_NO_ERROR) {
 		snprintf(j->err, j->errlen, "cannot write %s: %s", j->path, lxw_strerror(e));

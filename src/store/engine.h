@@ -119,6 +119,10 @@ struct store_engine {
 	int (*token_user)(store_t *st, const unsigned char hash[32], const char *kind, int64_t now,
 	                  int64_t *user_id);
 	int (*token_del)(store_t *st, const unsigned char hash[32]);
+	int (*processes)(store_t *st, void (*fn)(const store_process_t *p, void *arg), void *arg);
+	int (*posts)(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p, void *arg),
+	             void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
+	             void *arg);
 
 	/* ---- the writer's hooks (writer.c), see invariant 3 ---- */
 	/* Opens the writer's own connection and prepares its statements. Sets

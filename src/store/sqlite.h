@@ -29,6 +29,7 @@ typedef struct sq {
 	/* prepared statements of the writer */
 	sqlite3_stmt *ins_answer, *find_answer, *upd_session, *upd_hidden, *upd_answered,
 	    *upd_pinned, *ins_log, *ins_token, *del_token;
+	sqlite3_stmt *web[11]; /* the website's writer statements (sqlite_web.c) */
 } sq_t;
 
 #define SQ(st) ((sq_t *)(st)->db)
@@ -106,6 +107,21 @@ int sq_token_user(store_t *st, const unsigned char hash[32], const char *kind, i
                   int64_t *user_id);
 int sq_token_del(store_t *st, const unsigned char hash[32]);
 
+/* sqlite_web.c */
+int sq_processes(store_t *st, void (*fn)(const store_process_t *p, void *arg), void *arg);
+int sq_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p, void *arg),
+             void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
+             void *arg);
+/* Prepares and finalizes the statements of web[] on the writer's connection. */
+int sq__web_prepare(sq_t *d);
+void sq__web_finalize(sq_t *d);
+int sq_job_process(store_t *st, store_job_t *j);
+int sq_job_post(store_t *st, store_job_t *j);
+int sq_job_mark(store_t *st, store_job_t *j);
+int sq_job_post_hide(store_t *st, store_job_t *j);
+int sq_job_post_reviewed(store_t *st, store_job_t *j);
+int sq_job_retention(store_t *st, store_job_t *j);
+
 /* sqlite_write.c */
 int sq_writer_open(store_t *st, bool *pipelined, char *err, size_t errlen);
 void sq_writer_close(store_t *st);
@@ -121,5 +137,7 @@ int sq_job_answered(store_t *st, store_job_t *j);
 int sq_job_pin(store_t *st, store_job_t *j);
 int sq_job_token_add(store_t *st, store_job_t *j);
 int sq_job_token_del(store_t *st, store_job_t *j);
+/* The moderation log row of a flag job, in the writer's transaction. */
+int sq__log_flag(store_t *st, store_job_t *j, const char *action);
 
 #endif

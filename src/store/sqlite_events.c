@@ -332,6 +332,18 @@ int sq_purge_event(store_t *st, int64_t event_id, bool all_answers, int64_t *n)
 	if (rc != SQLITE_DONE)
 		return STORE_ERROR;
 	*n = sqlite3_changes(SQ(st)->r);
+	/* The website's posts and their supports and flags the same way: each
+	 * gets a random participant of its own, or the posts go. */
+	if (sq__run(st,
+	            all_answers ? "DELETE FROM posts WHERE event_id=?"
+	                        : "UPDATE posts SET participant=lower(hex(randomblob(16)))"
+	                          " WHERE event_id=?",
+	            "i", event_id) < 0 ||
+	    sq__run(st,
+	            "UPDATE post_marks SET participant=lower(hex(randomblob(16))) WHERE post_id IN"
+	            " (SELECT id FROM posts WHERE event_id=?)",
+	            "i", event_id) < 0)
+		return STORE_ERROR;
 	/* The freed pages and the old WAL frames still hold the old values:
 	 * fold the WAL into the file and rewrite the file without them. */
 	sqlite3_exec(SQ(st)->r,

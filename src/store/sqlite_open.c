@@ -90,6 +90,24 @@ static const char *const migrations[] = {
     /* 9: a session's name, given by its facilitator ("16 oktober"); the
      * number stays its place in the order of creation. */
     "ALTER TABLE sessions ADD COLUMN name TEXT NOT NULL DEFAULT '';",
+    /* 10: the website: an event published as a process (description, phases
+     * and topics in config), residents' posts on its topics, and their
+     * supports and flags, one of each per participant and post. IF NOT
+     * EXISTS: the migration tests put user_version back without dropping
+     * newer tables. */
+    "CREATE TABLE IF NOT EXISTS processes(event_id INTEGER PRIMARY KEY REFERENCES events(id)"
+    "  ON DELETE CASCADE, slug TEXT UNIQUE, published INTEGER NOT NULL DEFAULT 0,"
+    "  config TEXT NOT NULL, session_id INTEGER, updated_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS posts(id INTEGER PRIMARY KEY, event_id INTEGER NOT NULL"
+    "  REFERENCES events(id) ON DELETE CASCADE, topic INTEGER NOT NULL,"
+    "  parent INTEGER NOT NULL DEFAULT 0, kind INTEGER NOT NULL, participant TEXT NOT NULL,"
+    "  client_id TEXT NOT NULL, body TEXT NOT NULL, user_id INTEGER, at INTEGER NOT NULL,"
+    "  hidden INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0,"
+    "  reviewed INTEGER NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS posts_client ON posts(event_id, client_id);"
+    "CREATE TABLE IF NOT EXISTS post_marks(post_id INTEGER NOT NULL REFERENCES posts(id)"
+    "  ON DELETE CASCADE, kind INTEGER NOT NULL, participant TEXT NOT NULL,"
+    "  at INTEGER NOT NULL, PRIMARY KEY(post_id, kind, participant)) WITHOUT ROWID;",
 };
 
 /* Opens a connection; one_thread when a single thread will ever use it (the
@@ -414,6 +432,8 @@ const store_engine_t store__sqlite_engine = {
     .token_add = sq_token_add,
     .token_user = sq_token_user,
     .token_del = sq_token_del,
+    .processes = sq_processes,
+    .posts = sq_posts,
 
     .writer_open = sq_writer_open,
     .writer_close = sq_writer_close,
@@ -427,6 +447,12 @@ const store_engine_t store__sqlite_engine = {
             [STORE_JOB_PIN] = sq_job_pin,
             [STORE_JOB_TOKEN_ADD] = sq_job_token_add,
             [STORE_JOB_TOKEN_DEL] = sq_job_token_del,
+            [STORE_JOB_PROCESS] = sq_job_process,
+            [STORE_JOB_POST] = sq_job_post,
+            [STORE_JOB_MARK] = sq_job_mark,
+            [STORE_JOB_POST_HIDE] = sq_job_post_hide,
+            [STORE_JOB_POST_REVIEWED] = sq_job_post_reviewed,
+            [STORE_JOB_RETENTION] = sq_job_retention,
         },
     .group_commit = sq_group_commit,
     .group_rollback = sq_group_rollback,

@@ -57,7 +57,7 @@ int sq_writer_open(store_t *st, bool *pipelined, char *err, size_t errlen)
 	    wprep(d->w, &d->ins_token,
 	          "INSERT OR REPLACE INTO tokens(hash, user_id, kind, expires_at, created_at)"
 	          " VALUES(?,?,?,?,?)") ||
-	    wprep(d->w, &d->del_token, "DELETE FROM tokens WHERE hash=?")) {
+	    wprep(d->w, &d->del_token, "DELETE FROM tokens WHERE hash=?") || sq__web_prepare(d)) {
 		snprintf(err, errlen, "cannot prepare the writer's statements: %s",
 		         sqlite3_errmsg(d->w));
 		return STORE_ERROR;
@@ -94,6 +94,7 @@ void sq_writer_close(store_t *st)
 	sqlite3_finalize(d->ins_log);
 	sqlite3_finalize(d->ins_token);
 	sqlite3_finalize(d->del_token);
+	sq__web_finalize(d);
 }
 
 static int wexec(store_t *st, const char *sql)
@@ -189,12 +190,17 @@ static int flag(store_t *st, store_job_t *j, sqlite3_stmt *q, const char *on, co
 	int rc = step(q);
 	if (rc || !j->u.flag.event_id)
 		return rc;
-	q = SQ(st)->ins_log;
+	return sq__log_flag(st, j, j->u.flag.value ? on : off);
+}
+
+int sq__log_flag(store_t *st, store_job_t *j, const char *action)
+{
+	sqlite3_stmt *q = SQ(st)->ins_log;
 	sqlite3_bind_int64(q, 1, j->u.flag.event_id);
 	sqlite3_bind_int64(q, 2, j->u.flag.session_id);
 	sqlite3_bind_int64(q, 3, j->u.flag.answer_id);
 	sqlite3_bind_int64(q, 4, j->u.flag.user_id);
-	sqlite3_bind_text(q, 5, j->u.flag.value ? on : off, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, action, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 6, store_now_ms());
 	return step(q);
 }

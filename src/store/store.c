@@ -334,3 +334,21 @@ int store_answers_slide(store_t *st, int64_t session_id, int64_t slide_id,
 {
 	return st->eng->answers_slide(st, session_id, slide_id, fn, arg);
 }
+
+bool store_has_website(const store_t *st)
+{
+	return st->eng->processes != NULL;
+}
+
+int store_processes(store_t *st, void (*fn)(const store_process_t *p, void *arg), void *arg)
+{
+	/* an engine without the website has no processes */
+	return st->eng->processes ? st->eng->processes(st, fn, arg) : STORE_OK;
+}
+
+int store_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p, void *arg),
+                void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
+                void *arg)
+{
+	return st->eng->posts ? st->eng->posts(st, event_id, fn, mark, arg) : STORE_OK;
+}

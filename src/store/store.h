@@ -293,6 +293,45 @@ int store_token_user(store_t *st, const unsigned char hash[32], const char *kind
 		     int64_t now, int64_t *user_id);
 int store_token_del(store_t *st, const unsigned char hash[32]);
 
+/* ---- the website: processes, posts, marks (synchronous reads) ----
+ *
+ * A process is an event published as a website (docs/protocol.md,
+ * "Processes"): its description, phases and topics are one JSON document
+ * (config) that only app/process.c reads. Posts are what residents and
+ * facilitators write on a topic; a mark is one participant's support ("ik
+ * ook") or flag on a post, at most one of each kind. Every write goes
+ * through the writer (STORE_JOB_PROCESS, _POST, _MARK, _POST_HIDE,
+ * _POST_REVIEWED). */
+
+enum { STORE_POST_CONTRIBUTION, STORE_POST_REPLY, STORE_POST_REACTION };
+enum { STORE_MARK_SUPPORT, STORE_MARK_FLAG };
+
+typedef struct store_process {
+	int64_t event_id, session_id, updated_at;
+	const char *slug; /* NULL: none */
+	const char *config;
+	bool published;
+} store_process_t;
+
+typedef struct store_post {
+	int64_t id, event_id, topic, parent, user_id, at_ms;
+	int kind;
+	const char *participant, *body;
+	bool hidden, pending, reviewed;
+} store_post_t;
+
+/* Whether the engine keeps the website (SQLite does; PostgreSQL not yet:
+ * it has no processes, and the website's jobs must not be submitted to it,
+ * since a failed job rolls its whole group back). */
+bool store_has_website(const store_t *st);
+/* Calls fn for every process (strings valid during the call). */
+int store_processes(store_t *st, void (*fn)(const store_process_t *p, void *arg), void *arg);
+/* Calls fn for every post of an event in id order, then mark for every
+ * mark on them (strings valid during the call). */
+int store_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p, void *arg),
+		void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
+		void *arg);
+
 /* ---- the writer ---- */
 
 typedef enum store_job_kind {
@@ -303,6 +342,14 @@ typedef enum store_job_kind {
 	STORE_JOB_PIN,      /* set a Q&A question's pinned flag */
 	STORE_JOB_TOKEN_ADD,
 	STORE_JOB_TOKEN_DEL,
+	STORE_JOB_PROCESS,       /* insert or replace a process (the website); touches its event */
+	STORE_JOB_POST,          /* insert a post unless (event, client_id) exists */
+	STORE_JOB_MARK,          /* a participant's support or flag on a post, once */
+	STORE_JOB_POST_HIDE,     /* set a post's hidden flag (u.flag, answer_id: the post) */
+	STORE_JOB_POST_REVIEWED, /* a flagged post was looked at (u.flag) */
+	STORE_JOB_RETENTION,     /* the end of a process's retention: every answer, post and
+	                          * mark of its event gets a random participant; then its
+	                          * config (u.process.config) is saved */
 	STORE_JOB_KINDS /* the number of kinds, not a kind */
 } store_job_kind_t;
 
@@ -336,6 +383,28 @@ struct store_job {
 			int64_t user_id, expires_at;
 			char kind[16];
 		} token;
+		struct {
+			int64_t event_id, session_id, at_ms;
+			char *slug;   /* NULL: none; owned by the job's creator */
+			char *config; /* JSON; owned by the job's creator */
+			bool published;
+		} process;
+		struct {
+			int64_t event_id, topic, parent, user_id, at_ms;
+			int kind; /* STORE_POST_* */
+			char participant[33];
+			char client_id[65];
+			char *body; /* owned by the job's creator */
+			bool pending;
+			int64_t id;     /* out */
+			bool duplicate; /* out: (event, client_id) existed; id is the old one */
+		} post;
+		struct {
+			int64_t post_id, at_ms;
+			int kind; /* STORE_MARK_* */
+			char participant[33];
+			bool added; /* out: false when this participant had marked it already */
+		} mark;
 	} u;
 	store_job_t *next; /* private */
 };

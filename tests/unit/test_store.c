@@ -487,7 +487,8 @@ static void migration_9_session_names(void **state)
 	store_close(st);
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 9);
+	/* 10: the website's tables (website_posts_marks_and_retention) */
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 10);
 	sqlite3_close(db);
 }
 
@@ -738,6 +739,129 @@ static void readers_keep_their_snapshot(void **state)
 	uv_loop_close(&loop);
 }
 
+/* ---- the website: processes, posts, marks, retention ---- */
+
+typedef struct site_seen {
+	int processes, posts, hidden, supports, flags;
+	char slug[16], first[33], mark[33];
+} site_seen_t;
+
+static void seen_process(const store_process_t *p, void *arg)
+{
+	site_seen_t *w = arg;
+	w->processes++;
+	snprintf(w->slug, sizeof w->slug, "%s", p->slug ? p->slug : "");
+	assert_string_equal(p->config, "{\"description\":\"x\"}");
+	assert_true(p->published);
+}
+
+static void seen_post(const store_post_t *p, void *arg)
+{
+	site_seen_t *w = arg;
+	if (w->posts++ == 0)
+		snprintf(w->first, sizeof w->first, "%s", p->participant);
+	w->hidden += p->hidden;
+}
+
+static void seen_mark(int64_t post_id, int kind, const char *participant, void *arg)
+{
+	(void)post_id;
+	site_seen_t *w = arg;
+	if (kind == STORE_MARK_SUPPORT)
+		w->supports++;
+	else
+		w->flags++;
+	snprintf(w->mark, sizeof w->mark, "%s", participant);
+}
+
+static void website_posts_marks_and_retention(void **state)
+{
+	(void)state;
+	sqlite_only(); /* the website's jobs are SQLite's so far */
+	store_t *st = open_ok();
+	int64_t ids[1];
+	store_session_t s;
+	open_session(st, "nl", &s, ids);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	enum { N = 4 };
+	store_job_t j[N] = {{0}};
+	ctx_t c = {&loop, 0, 4};
+	char who[33];
+	snprintf(who, sizeof who, "%032d", 7);
+	for (int i = 0; i < N; i++) {
+		j[i].done = job_done;
+		j[i].arg = &c;
+	}
+	j[0].kind = STORE_JOB_PROCESS;
+	j[0].u.process.event_id = s.event_id;
+	j[0].u.process.slug = "buurt";
+	j[0].u.process.config = "{\"description\":\"x\"}";
+	j[0].u.process.published = true;
+	j[0].u.process.at_ms = 1;
+	for (int i = 1; i <= 3; i++) { /* the third repeats the first's id */
+		j[i].kind = STORE_JOB_POST;
+		j[i].u.post.event_id = s.event_id;
+		j[i].u.post.topic = 1;
+		j[i].u.post.body = "meer bomen";
+		j[i].u.post.at_ms = 2;
+		memcpy(j[i].u.post.participant, who, sizeof who);
+		snprintf(j[i].u.post.client_id, sizeof j[i].u.post.client_id, "post-%d", i == 3 ? 1 : i);
+	}
+	for (int i = 0; i < N; i++)
+		store_submit(st, &j[i]);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_false(j[1].u.post.duplicate);
+	assert_true(j[3].u.post.duplicate);
+	assert_int_equal(j[3].u.post.id, j[1].u.post.id);
+
+	/* two supports by one participant count once; a flag; a hide; the end of
+	 * the retention */
+	store_job_t m[5] = {{0}};
+	ctx_t c2 = {&loop, 0, 5};
+	for (int i = 0; i < 3; i++) {
+		m[i].kind = STORE_JOB_MARK;
+		m[i].u.mark.post_id = j[1].u.post.id;
+		m[i].u.mark.kind = i == 2 ? STORE_MARK_FLAG : STORE_MARK_SUPPORT;
+		memcpy(m[i].u.mark.participant, who, sizeof who);
+	}
+	m[3].kind = STORE_JOB_POST_HIDE;
+	m[3].u.flag.answer_id = j[2].u.post.id;
+	m[3].u.flag.value = true;
+	m[3].u.flag.event_id = s.event_id;
+	m[4].kind = STORE_JOB_RETENTION;
+	m[4].u.process = j[0].u.process;
+	for (int i = 0; i < 5; i++) {
+		m[i].done = job_done;
+		m[i].arg = &c2;
+		store_submit(st, &m[i]);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(m[i].status, STORE_OK);
+	assert_true(m[0].u.mark.added);
+	assert_false(m[1].u.mark.added);
+	assert_true(m[2].u.mark.added);
+
+	site_seen_t w = {0};
+	assert_int_equal(store_processes(st, seen_process, &w), STORE_OK);
+	assert_int_equal(w.processes, 1);
+	assert_string_equal(w.slug, "buurt");
+	assert_int_equal(store_posts(st, s.event_id, seen_post, seen_mark, &w), STORE_OK);
+	assert_int_equal(w.posts, 2);
+	assert_int_equal(w.hidden, 1);
+	assert_int_equal(w.supports, 1);
+	assert_int_equal(w.flags, 1);
+	/* after the retention nothing is tied to the participant any more */
+	assert_string_not_equal(w.first, who);
+	assert_string_not_equal(w.mark, who);
+	assert_int_equal(strlen(w.first), 32);
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -752,6 +876,7 @@ int main(void)
 		cmocka_unit_test(workspace_round_trip),
 		cmocka_unit_test(a_failed_group_stores_nothing),
 		cmocka_unit_test(a_newer_schema_is_refused),
+		cmocka_unit_test(website_posts_marks_and_retention),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

@@ -83,6 +83,21 @@ function message(kind, text) {
   return el('p', { class: kind, role: kind === 'error' ? 'alert' : null, text });
 }
 
+// The hand-off from the hall: once the session has ended, a link to the
+// event's website when it has one ("praat verder online"), asked once.
+let website;
+function handoff(section, lang) {
+  const draw = (w) => {
+    if (w && section.isConnected) {
+      section.append(el('p', { class: 'handoff' }, el('a', { class: 'button', href: w.path, text: t(lang, 'handoff') })));
+    }
+  };
+  if (website !== undefined) { draw(website); return; }
+  website = null;
+  fetch(`/api/v1/sessions/${code}/website`).then((r) => (r.ok ? r.json() : null))
+    .then((w) => { website = w; draw(w); }).catch(() => {});
+}
+
 // Says text to screen readers through a region that is always present.
 function announce(text) {
   live.textContent = '';
@@ -287,6 +302,7 @@ function render() {
   }
   if (state.status === 'ended') {
     section.append(message('closed', t(lang, 'ended')));
+    handoff(section, lang);
   } else if (s.kind === 'content') {
     section.append(el('p', { class: 'waiting', text: t(lang, 'waiting') }));
   } else if (!state.open) {

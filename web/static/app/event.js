@@ -8,6 +8,7 @@ import { t } from '../app-i18n.js';
 import { parseDeck, serialiseDeck, slideAtLine } from './deck.js';
 import { createEditor } from './editor.js';
 import { reportPanel } from './report.js';
+import { processPanel } from './process.js';
 
 const groupCode = (c) => String(c).replace(/(\d{3})(?=\d)/g, '$1 ');
 
@@ -60,7 +61,7 @@ export async function eventPage(main, id, me) {
 
   // ---- tabs
   const panels = {};
-  const tabs = ['slides', 'sessions', 'summary', 'report', 'share', 'log'].filter((k) => k !== 'share' || canShare);
+  const tabs = ['slides', 'sessions', 'website', 'summary', 'report', 'share', 'log'].filter((k) => k !== 'share' || canShare);
   const tablist = el('div', { class: 'tabs', role: 'tablist', 'aria-label': t('event_sections') });
   for (const k of tabs) {
     panels[k] = el('section', { class: `panel panel-${k}`, role: 'tabpanel', id: `panel-${k}`, 'aria-labelledby': `tab-${k}`, hidden: true, tabindex: '-1' });
@@ -86,6 +87,7 @@ export async function eventPage(main, id, me) {
     history.replaceState(null, '', `#${k}`);
     if (k === 'log') loadLog();
     if (k === 'report') report.refresh(id);
+    if (k === 'website') website.refresh();
   }
 
   main.append(head, deckMsg, tablist, ...Object.values(panels));
@@ -266,6 +268,9 @@ export async function eventPage(main, id, me) {
 
   // ---- report
   const report = reportPanel(panels.report, ev);
+
+  // ---- website
+  const website = processPanel(panels.website, id, canEdit);
 
   // ---- share
   if (canShare) {

@@ -6,6 +6,7 @@ import { el, announce, nextId } from './dom.js';
 import { api } from './api.js';
 import { t } from '../app-i18n.js';
 import { openResults, findEvent, groupCode } from './stream.js';
+import { websiteModeration } from './process.js';
 
 export async function moderatePage(main, code) {
   document.title = `${t('moderation')} ${groupCode(code)} — inspraak`;
@@ -144,4 +145,5 @@ export async function moderatePage(main, code) {
   openResults(code, { hidden: true, onState, onResults, onConn: (ok) => { conn.hidden = ok; } });
   ev = await findEvent(code).catch(() => null);
   if (ev) { backLink.href = `/app/events/${ev.id}#sessions`; backLink.textContent = ev.title; fillPick(); draw(); }
+  if (ev) websiteModeration(main, ev.id);
 }
