@@ -28,12 +28,13 @@ static int subs[MAX_FD], n_subs;
 int main(int argc, char **argv)
 {
 	static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-				   "Cache-Control: no-store\r\n\r\n";
+	                           "Cache-Control: no-store\r\n\r\n";
 	static const char done[] = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
 	signal(SIGPIPE, SIG_IGN);
 	int ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
 	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argc > 1 ? argv[1] : "8090"))};
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons((uint16_t)atoi(argc > 1 ? argv[1] : "8090"))};
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (bind(ls, (struct sockaddr *)&a, sizeof a) || listen(ls, 4096))
 		return 1;
@@ -46,7 +47,8 @@ int main(int argc, char **argv)
 		for (int i = 0; i < n; i++) {
 			int fd = evs[i].data.fd, c;
 			if (fd == ls) {
-				while ((c = accept4(ls, NULL, NULL, SOCK_NONBLOCK)) >= 0 && c < MAX_FD) {
+				while ((c = accept4(ls, NULL, NULL, SOCK_NONBLOCK)) >= 0 &&
+				       c < MAX_FD) {
 					setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 					e = (struct epoll_event){.events = EPOLLIN, .data.fd = c};
 					epoll_ctl(ep, EPOLL_CTL_ADD, c, &e);

@@ -66,17 +66,17 @@ static struct {
 	pid_t pids[MAX_PIDS];
 	int n_pids;
 } opt = {
-	.port = 8080,
-	.workers = 0,
-	.addrs = 8,
-	.changes = 20,
-	.conns = 64,
-	.n = 1000,
-	.window = 2,
-	.secs = 10,
-	.idle_secs = 10,
-	.timeout = 10,
-	.pad = 0,
+    .port = 8080,
+    .workers = 0,
+    .addrs = 8,
+    .changes = 20,
+    .conns = 64,
+    .n = 1000,
+    .window = 2,
+    .secs = 10,
+    .idle_secs = 10,
+    .timeout = 10,
+    .pad = 0,
 };
 
 /* ---- shared between the parent and the workers ---- */
@@ -216,9 +216,10 @@ static void fanout_worker(long lo, long hi)
 		die("epoll_create1");
 	stream_t *st = calloc((size_t)(hi - lo), sizeof *st);
 	char req[512];
-	int rlen = snprintf(req, sizeof req,
-			    "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n",
-			    opt.stream_path);
+	int rlen =
+	    snprintf(req, sizeof req,
+	             "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n",
+	             opt.stream_path);
 	long next = lo, connecting = 0;
 	int64_t deadline = now_ns() + (int64_t)(opt.timeout * 4 + opt.idle_secs + 60) * 1000000000;
 	struct epoll_event evs[512];
@@ -276,7 +277,8 @@ static void fanout_worker(long lo, long hi)
 				atomic_fetch_add(&sh->connected, 1);
 			}
 			note_revisions(s, rbuf, len);
-			s->carry_len = (unsigned char)(len < sizeof s->carry ? len : sizeof s->carry);
+			s->carry_len =
+			    (unsigned char)(len < sizeof s->carry ? len : sizeof s->carry);
 			memcpy(s->carry, rbuf + len - s->carry_len, s->carry_len);
 		}
 	}
@@ -301,10 +303,11 @@ static void presenter_worker(void)
 		struct pollfd pf = {.fd = fd, .events = POLLOUT};
 		poll(&pf, 1, 5000);
 		char req[512];
-		int n = snprintf(req, sizeof req,
-				 "GET /api/v1/sessions/%s/results/stream%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-				 "Authorization: Bearer %s\r\nAccept: text/event-stream\r\n\r\n",
-				 opt.code, i % 2 ? "?hidden=1" : "", opt.token);
+		int n = snprintf(
+		    req, sizeof req,
+		    "GET /api/v1/sessions/%s/results/stream%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+		    "Authorization: Bearer %s\r\nAccept: text/event-stream\r\n\r\n",
+		    opt.code, i % 2 ? "?hidden=1" : "", opt.token);
 		if (write(fd, req, (size_t)n) != n)
 			die("presenter stream");
 		char head[13] = {0};
@@ -346,14 +349,15 @@ static unsigned g_nonce;
 static void build_answer(call_t *c, long who)
 {
 	char body[256];
-	int bl = snprintf(body, sizeof body, "{\"id\":\"bench-%08x-%010ld\",\"slide\":%ld,\"value\":%ld}",
-			  g_nonce, who, g_slide, who % 3);
+	int bl = snprintf(body, sizeof body,
+	                  "{\"id\":\"bench-%08x-%010ld\",\"slide\":%ld,\"value\":%ld}", g_nonce,
+	                  who, g_slide, who % 3);
 	c->out_len = (size_t)snprintf(c->out, sizeof c->out,
-				      "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-				      "Content-Type: application/json\r\n"
-				      "Cookie: inspraak_p=%08x%024lx\r\n"
-				      "Content-Length: %d\r\n\r\n%s",
-				      opt.answer_path, g_nonce, who, bl, body);
+	                              "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	                              "Content-Type: application/json\r\n"
+	                              "Cookie: inspraak_p=%08x%024lx\r\n"
+	                              "Content-Length: %d\r\n\r\n%s",
+	                              opt.answer_path, g_nonce, who, bl, body);
 	c->out_off = 0;
 	c->in_len = 0;
 }
@@ -562,7 +566,7 @@ static void ingest_worker(int w, int conns)
 /* One request on a fresh connection from 127.0.0.1; the response (headers
  * and body) into out. Returns the status or -1. */
 static int http_call(const char *method, const char *path, const char *body, char *out,
-		     size_t outlen)
+                     size_t outlen)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port)};
@@ -581,9 +585,9 @@ static int http_call(const char *method, const char *path, const char *body, cha
 	if (opt.token)
 		snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", opt.token);
 	int n = snprintf(req, sizeof req,
-			 "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s"
-			 "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-			 method, path, auth, body ? strlen(body) : 0, body ? body : "");
+	                 "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s"
+	                 "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+	                 method, path, auth, body ? strlen(body) : 0, body ? body : "");
 	if (write(fd, req, (size_t)n) != n) {
 		close(fd);
 		return -1;
@@ -595,7 +599,8 @@ static int http_call(const char *method, const char *path, const char *body, cha
 		out[got] = '\0';
 		char *he = strstr(out, "\r\n\r\n");
 		char *cl = strcasestr(out, "content-length:");
-		if (he && cl && cl < he && got >= (size_t)(he + 4 - out) + strtoul(cl + 15, NULL, 10))
+		if (he && cl && cl < he &&
+		    got >= (size_t)(he + 4 - out) + strtoul(cl + 15, NULL, 10))
 			break;
 	}
 	out[got] = '\0';
@@ -647,7 +652,8 @@ static long cpu_ticks(void)
 			continue;
 		unsigned long ut = 0, st = 0;
 		/* after ")": state, then fields 4..13, then utime (14) and stime (15) */
-		if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
+		if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+		           &st) == 2)
 			t += (long)(ut + st);
 	}
 	return t;
@@ -694,8 +700,9 @@ static int publish(int k, long *rev_out)
 	if (opt.token && opt.code) {
 		char path[256];
 		snprintf(path, sizeof path, "/api/v1/sessions/%s/control", opt.code);
-		int st = http_call("POST", path, k % 2 ? "{\"action\":\"next\"}" : "{\"action\":\"prev\"}",
-				   out, sizeof out);
+		int st = http_call("POST", path,
+		                   k % 2 ? "{\"action\":\"next\"}" : "{\"action\":\"prev\"}", out,
+		                   sizeof out);
 		char *r = strstr(out, "\"revision\":");
 		if (r && rev_out)
 			*rev_out = strtol(r + 11, NULL, 10);
@@ -803,7 +810,10 @@ static int run_fanout(void)
 		qsort(d, (size_t)got, sizeof *d, cmp_i64);
 		if (got) {
 			p50[rounds] = (double)d[got / 2] / 1e6;
-			p99[rounds] = (double)d[(long)((double)got * 0.99) < got ? (long)((double)got * 0.99) : got - 1] / 1e6;
+			p99[rounds] =
+			    (double)d[(long)((double)got * 0.99) < got ? (long)((double)got * 0.99)
+			                                               : got - 1] /
+			    1e6;
 			mx[rounds] = (double)d[got - 1] / 1e6;
 			last[rounds] = mx[rounds];
 			rounds++;
@@ -855,8 +865,8 @@ static int follow_open(follow_t *f, const char *path)
 		return -1;
 	char req[1024];
 	int n = snprintf(req, sizeof req,
-			 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n\r\n",
-			 path, opt.token);
+	                 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n\r\n",
+	                 path, opt.token);
 	if (write(f->fd, req, (size_t)n) != n)
 		return -1;
 	fcntl(f->fd, F_SETFL, O_NONBLOCK);
@@ -978,21 +988,22 @@ static int run_requests(bool storm)
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: loadgen fanout|storm|ingest --port P [options]\n"
-		"  --n N            streams (fanout) or participants (storm), default 1000\n"
-		"  --workers W      worker processes (default: one per 10,000 connections)\n"
-		"  --addrs K        source addresses 127.0.0.1 .. 127.0.0.K (default 8)\n"
-		"  --code CODE --token T   an inspraak session and a bearer token\n"
-		"  --stream PATH --publish PATH --pad BYTES   a plain pub/sub peer\n"
-		"  --answer PATH    where answers are posted (default: the session's)\n"
-		"  --changes R      fanout: changes to publish (default 20; 0 measures memory only)\n"
-		"  --presenter P    fanout: P presenter results streams open first (inspraak)\n"
-		"  --idle S         fanout: seconds of idle CPU measurement (default 10)\n"
-		"  --window W       storm: seconds over which participants start (default 2)\n"
-		"  --conns C --secs T   ingest: connections and seconds (64, 10)\n"
-		"  --pid PID[,PID]  the server's processes, for RSS and CPU\n"
-		"  --timeout S      per change / per request (default 10)\n");
+	fprintf(
+	    stderr,
+	    "usage: loadgen fanout|storm|ingest --port P [options]\n"
+	    "  --n N            streams (fanout) or participants (storm), default 1000\n"
+	    "  --workers W      worker processes (default: one per 10,000 connections)\n"
+	    "  --addrs K        source addresses 127.0.0.1 .. 127.0.0.K (default 8)\n"
+	    "  --code CODE --token T   an inspraak session and a bearer token\n"
+	    "  --stream PATH --publish PATH --pad BYTES   a plain pub/sub peer\n"
+	    "  --answer PATH    where answers are posted (default: the session's)\n"
+	    "  --changes R      fanout: changes to publish (default 20; 0 measures memory only)\n"
+	    "  --presenter P    fanout: P presenter results streams open first (inspraak)\n"
+	    "  --idle S         fanout: seconds of idle CPU measurement (default 10)\n"
+	    "  --window W       storm: seconds over which participants start (default 2)\n"
+	    "  --conns C --secs T   ingest: connections and seconds (64, 10)\n"
+	    "  --pid PID[,PID]  the server's processes, for RSS and CPU\n"
+	    "  --timeout S      per change / per request (default 10)\n");
 	exit(2);
 }
 
@@ -1075,7 +1086,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	bool fan = !strcmp(opt.mode, "fanout");
 	size_t size = sizeof(struct shared) +
-		      (fan ? sizeof(int64_t) * (size_t)opt.changes * (size_t)opt.n : 0);
+	              (fan ? sizeof(int64_t) * (size_t)opt.changes * (size_t)opt.n : 0);
 	sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		die("mmap");

@@ -42,7 +42,7 @@ static void refuse(http_request_t *req, int status, const char *code, const char
 
 /* Answers req with an error, as JSON or as the participant page. */
 static void fail(app_t *a, session_t *s, http_request_t *req, bool form, int status,
-		 const char *code, const char *msg, const char *extra)
+                 const char *code, const char *msg, const char *extra)
 {
 	if (form && s) {
 		metrics_refused(status);
@@ -52,8 +52,8 @@ static void fail(app_t *a, session_t *s, http_request_t *req, bool form, int sta
 	refuse(req, status, code, msg, extra);
 }
 
-static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int status,
-		    int64_t id, bool pending, int64_t slide_id, const char *set_cookie)
+static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int status, int64_t id,
+                    bool pending, int64_t slide_id, const char *set_cookie)
 {
 	if (form) {
 		/* a self-paced page lists every question: back to the one answered;
@@ -61,7 +61,7 @@ static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int 
 		char hdr[560], sent[64] = "1", back[200];
 		if (s->row.self_paced)
 			snprintf(sent, sizeof sent, "%lld#q-%lld", (long long)slide_id,
-				 (long long)slide_id);
+			         (long long)slide_id);
 		/* held=1: the page says the answer waits for a moderator (issue 12) */
 		if (s->row.self_paced && site_back(req, back, sizeof back))
 			snprintf(hdr, sizeof hdr, "Location: %s?%ssent=answer#answer\r\n%s", back,
@@ -75,8 +75,8 @@ static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int 
 	/* The hottest response of a storm, written directly. */
 	char body[96];
 	int n = snprintf(body, sizeof body, "{\"status\":\"%s\",\"id\":%lld%s}",
-			 status == 201 ? "stored" : "duplicate", (long long)id,
-			 pending ? ",\"pending\":true" : "");
+	                 status == 201 ? "stored" : "duplicate", (long long)id,
+	                 pending ? ",\"pending\":true" : "");
 	http_respond(req, status, "application/json; charset=utf-8", set_cookie, body, (size_t)n);
 }
 
@@ -110,7 +110,7 @@ static void stored(store_job_t *job)
 	} else if (ls->tally && p->norm) {
 		bool held = job->u.answer.pending;
 		tally_add(ls->tally, id, p->pkey, p->norm, job->u.answer.at_ms, held, false,
-			  p->reserved);
+		          p->reserved);
 		if (held)
 			tally_set_pending(ls->tally, id, true);
 		live_dirty(p->app, s);
@@ -119,7 +119,7 @@ static void stored(store_job_t *job)
 	if (!dup)
 		metrics_inc(METRIC_ANSWERS_STORED);
 	succeed(p->app, s, p->req, p->form, dup ? 200 : 201, id, !dup && job->u.answer.pending,
-		ls->id, p->set_cookie);
+	        ls->id, p->set_cookie);
 out:
 	json_decref(p->norm);
 	free(p->value_text);
@@ -136,8 +136,8 @@ static bool held_back(app_t *a, const live_slide_t *ls, const json_t *norm)
 }
 
 static pending_t *pending_new(app_t *a, session_t *s, live_slide_t *ls, http_request_t *req,
-			      const char *participant_hex, const char *client_id, bool form,
-			      const char *set_cookie)
+                              const char *participant_hex, const char *client_id, bool form,
+                              const char *set_cookie)
 {
 	pending_t *p = xcalloc(1, sizeof *p);
 	p->job.kind = STORE_JOB_ANSWER;
@@ -157,8 +157,8 @@ static pending_t *pending_new(app_t *a, session_t *s, live_slide_t *ls, http_req
 }
 
 void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *participant_hex,
-		    uint64_t pkey, const char *client_id, int64_t slide_id, json_t *value,
-		    bool form, const char *set_cookie)
+                    uint64_t pkey, const char *client_id, int64_t slide_id, json_t *value,
+                    bool form, const char *set_cookie)
 {
 	const char *lang = s->lang;
 	uint64_t seen = live_seen_key(a, client_id);
@@ -186,8 +186,8 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 			     rc == ANSWER_ETOOLONG ? "too_long" : "invalid", msg, set_cookie);
 			return;
 		}
-		pending_t *p = pending_new(a, s, ls, req, participant_hex, client_id, form,
-					   set_cookie);
+		pending_t *p =
+		    pending_new(a, s, ls, req, participant_hex, client_id, form, set_cookie);
 		p->norm = norm;
 		p->value_text = answer_norm_text(norm);
 		p->job.u.answer.value = p->value_text;
@@ -240,10 +240,10 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 			int rc, status;
 			const char *code, *key;
 		} map[] = {
-			{TALLY_ELIMIT, 409, "limit", "err.limit"},
-			{TALLY_EVOTED, 409, "already_answered", "err.already"},
-			{TALLY_ENOITEM, 400, "invalid", "err.noitem"},
-			{TALLY_EOWN, 409, "own_question", "err.own"},
+		    {TALLY_ELIMIT, 409, "limit", "err.limit"},
+		    {TALLY_EVOTED, 409, "already_answered", "err.already"},
+		    {TALLY_ENOITEM, 400, "invalid", "err.noitem"},
+		    {TALLY_EOWN, 409, "own_question", "err.own"},
 		};
 		size_t i = 0;
 		while (i + 1 < sizeof map / sizeof *map && map[i].rc != rc)
@@ -292,7 +292,7 @@ void answers_post_json(app_t *a, session_t *s, http_request_t *req)
 			refuse(req, 400, "invalid", tr(s->lang, "err.id"), cookie);
 		else
 			answers_submit(a, s, req, hex, pkey, env.id, env.slide, env.value, false,
-				       cookie);
+			               cookie);
 		json_decref(env.value);
 		return;
 	}
@@ -321,7 +321,7 @@ void answers_post_json(app_t *a, session_t *s, http_request_t *req)
 		return;
 	}
 	answers_submit(a, s, req, hex, pkey, json_string_value(id), json_integer_value(slide),
-		       value, false, cookie);
+	               value, false, cookie);
 	json_decref(root);
 }
 
@@ -397,7 +397,7 @@ static form_reader_fn *const form_readers[] = {
 
 /* The form fallback's fields as the JSON value of the slide's kind. */
 static json_t *form_value(const http_request_t *req, const live_slide_t *ls, char *buf,
-			  size_t buflen)
+                          size_t buflen)
 {
 	size_t k = (size_t)ls->s.kind;
 	if (k >= sizeof form_readers / sizeof *form_readers || !form_readers[k])
@@ -424,10 +424,10 @@ void answers_post_form(app_t *a, session_t *s, http_request_t *req)
 	if (!ls) {
 		if (s->row.self_paced)
 			pages_participant(a, s, req, 400, tr(s->lang, "err.no_question"), true,
-					  cookie);
+			                  cookie);
 		else
 			pages_participant(a, s, req, 409, tr(s->lang, "err.not_current"), true,
-					  cookie);
+			                  cookie);
 		return;
 	}
 	size_t buflen = req->body_len + 1;

@@ -19,9 +19,9 @@
 typedef struct app app_t;
 
 typedef struct app_options {
-	const char *web_dir;    /* folder with the templates and static/ */
-	const char *public_url; /* "http://host:port", no trailing slash */
-	const char *data_dir;   /* folder with profanity/ word lists; NULL: none */
+	const char *web_dir;       /* folder with the templates and static/ */
+	const char *public_url;    /* "http://host:port", no trailing slash */
+	const char *data_dir;      /* folder with profanity/ word lists; NULL: none */
 	const char *metrics_token; /* bearer token for GET /metrics; NULL: none */
 	bool metrics_local;        /* GET /metrics for loopback peers without a token */
 	/* The database file again: the workspace's writes (events, images)
@@ -35,7 +35,7 @@ typedef struct app_options {
  * (a template, a static file or the store could not be read) and writes a
  * message for a person into err. */
 int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out, char *err,
-	    size_t errlen);
+            size_t errlen);
 /* Closes the app's loop handles and asks report downloads being written to
  * stop at their next question; run the loop until app_busy is false before
  * closing the store, then once more, then app_free. */
@@ -61,25 +61,24 @@ void app_handle(http_request_t *req, void *ctx);
  * with the reason in err.
  */
 int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,
-	       char *code, char *err, size_t errlen);
+               char *code, char *err, size_t errlen);
 /* Stores a deck as a new event owned by owner (0: every facilitator's).
  * UV_EINVAL with "line N: ..." in err for a bad deck, UV_EIO on a store
  * failure. */
-int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner,
-		     int64_t *event_id, char *err, size_t errlen);
+int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,
+                     char *err, size_t errlen);
 /* Replaces the deck of an event that has no answers; UV_EINVAL bad deck,
  * UV_EIO the event has answers or the store failed (err says which). */
-int app_event_set_deck(store_t *st, int64_t event_id, const char *deck_md, size_t len,
-		       char *err, size_t errlen);
+int app_event_set_deck(store_t *st, int64_t event_id, const char *deck_md, size_t len, char *err,
+                       size_t errlen);
 /* Adds a user (role admin, facilitator or moderator) with an Argon2id hash
  * of password. UV_EEXIST name taken, UV_EIO failure, UV_EINVAL bad name,
  * role or password (err says why). */
-int app_user_add(store_t *st, const char *name, const char *password, const char *role,
-		 char *err, size_t errlen);
+int app_user_add(store_t *st, const char *name, const char *password, const char *role, char *err,
+                 size_t errlen);
 /* Sets a new password (and ends the user's login sessions); UV_ENOENT no
  * such user, UV_EIO failure, UV_EINVAL bad password (err says why). */
-int app_user_passwd(store_t *st, const char *name, const char *password, char *err,
-		    size_t errlen);
+int app_user_passwd(store_t *st, const char *name, const char *password, char *err, size_t errlen);
 /* Makes a token of kind ("api", or "login" valid for ttl_ms) for user name
  * and writes its secret (64 hex digits + NUL) into out. UV_ENOENT when
  * there is no such user, UV_EIO when the store failed (store_errmsg). */

@@ -40,7 +40,7 @@ void auth_sha256(const char *secret, unsigned char out[32])
 }
 
 void auth_participant(app_t *a, http_request_t *req, char hex[33], uint64_t *key,
-		      char set_cookie[160])
+                      char set_cookie[160])
 {
 	char token[40];
 	set_cookie[0] = '\0';
@@ -49,12 +49,12 @@ void auth_participant(app_t *a, http_request_t *req, char hex[33], uint64_t *key
 		randombytes_buf(raw, sizeof raw);
 		sodium_bin2hex(token, sizeof token, raw, sizeof raw);
 		snprintf(set_cookie, 160,
-			 "Set-Cookie: %s=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax\r\n",
-			 P_COOKIE, token);
+		         "Set-Cookie: %s=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax\r\n",
+		         P_COOKIE, token);
 	}
 	unsigned char h[16];
 	crypto_generichash(h, sizeof h, (const unsigned char *)token, 32, store_secret(a->store),
-			   32);
+	                   32);
 	sodium_bin2hex(hex, 33, h, sizeof h);
 	*key = live_participant_key(hex);
 }
@@ -135,26 +135,32 @@ static void session_added(store_job_t *job)
 	login_t *l = job->arg;
 	if (job->status != STORE_OK) {
 		pages_login(l->app, l->req, 503, tr(pages_login_lang(l->req), "err.unavailable"),
-			    l->next);
+		            l->next);
 	} else {
 		char hdr[512];
 		snprintf(hdr, sizeof hdr,
-			 "Location: %s\r\nSet-Cookie: %s=%s; Path=/; Max-Age=%d; HttpOnly; "
-			 "SameSite=Strict\r\n",
-			 l->next, S_COOKIE, l->secret, SESSION_TTL_MS / 1000);
+		         "Location: %s\r\nSet-Cookie: %s=%s; Path=/; Max-Age=%d; HttpOnly; "
+		         "SameSite=Strict\r\n",
+		         l->next, S_COOKIE, l->secret, SESSION_TTL_MS / 1000);
 		http_respond(l->req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 	}
 	free(l);
 }
 
-static void ignore_done(store_job_t *job) { (void)job; }
+static void ignore_done(store_job_t *job)
+{
+	(void)job;
+}
 
-static void free_job(store_job_t *job) { free(job); }
+static void free_job(store_job_t *job)
+{
+	free(job);
+}
 
 /* Makes a session token for user and answers req with a redirect to next
  * once it is stored. With one_time, that login token is deleted first. */
 static void start_session(app_t *a, http_request_t *req, int64_t user, const char *next,
-			  const unsigned char *one_time)
+                          const unsigned char *one_time)
 {
 	login_t *l = xcalloc(1, sizeof *l);
 	l->app = a;
@@ -282,7 +288,7 @@ static void verify_done(uv_work_t *w, int status)
 	} else {
 		login_failed(v->app, v->req, v->name);
 		pages_login(v->app, v->req, 401, tr(pages_login_lang(v->req), "login.wrong"),
-			    v->next);
+		            v->next);
 	}
 	free(v->pwhash);
 	free(v);
@@ -297,7 +303,7 @@ void auth_login_form(app_t *a, http_request_t *req)
 	snprintf(v->next, sizeof v->next, "%s", safe_next(next));
 	if (http_form_field(req->body, req->body_len, "name", 0, name, sizeof name) <= 0 ||
 	    http_form_field(req->body, req->body_len, "password", 0, v->password,
-			    sizeof v->password) <= 0) {
+	                    sizeof v->password) <= 0) {
 		pages_login(a, req, 400, tr(pages_login_lang(req), "login.missing"), v->next);
 		free(v);
 		return;
@@ -353,8 +359,8 @@ void auth_logout(app_t *a, http_request_t *req)
 	}
 	char hdr[200];
 	snprintf(hdr, sizeof hdr,
-		 "Location: /login\r\nSet-Cookie: %s=; Path=/; Max-Age=0; HttpOnly; "
-		 "SameSite=Strict\r\n",
-		 S_COOKIE);
+	         "Location: /login\r\nSet-Cookie: %s=; Path=/; Max-Age=0; HttpOnly; "
+	         "SameSite=Strict\r\n",
+	         S_COOKIE);
 	http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 }

@@ -36,7 +36,7 @@ static void free_json(char **json, size_t n)
  * replace: also when the event has answers); the message in lang.
  */
 static int store_deck(store_t *st, const char *deck_md, size_t len, int64_t owner,
-		      int64_t *event_id, bool replace, const char *lang, char *err, size_t errlen)
+                      int64_t *event_id, bool replace, const char *lang, char *err, size_t errlen)
 {
 	deck_t *d = NULL;
 	if (deck_parse_lang(deck_md, len, lang, &d, err, errlen) < 0)
@@ -45,9 +45,9 @@ static int store_deck(store_t *st, const char *deck_md, size_t len, int64_t owne
 	int64_t *ids = xcalloc(d->n_slides, sizeof *ids);
 	char *md = xstrndup(deck_md, len);
 	int rc = replace ? store_event_set_deck(st, *event_id, d->title, d->subtitle, d->lang, md,
-						json, d->n_slides, ids)
-			 : store_event_create(st, d->title, d->subtitle, d->lang, md, owner, json,
-					      d->n_slides, event_id, ids);
+	                                        json, d->n_slides, ids)
+	                 : store_event_create(st, d->title, d->subtitle, d->lang, md, owner, json,
+	                                      d->n_slides, event_id, ids);
 	if (rc != STORE_OK && replace)
 		snprintf(err, errlen, "%s", tr(lang, "events.deck_not_changed"));
 	else if (rc != STORE_OK)
@@ -59,32 +59,32 @@ static int store_deck(store_t *st, const char *deck_md, size_t len, int64_t owne
 	return rc == STORE_OK ? 0 : UV_EIO;
 }
 
-int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner,
-		     int64_t *event_id, char *err, size_t errlen)
+int app_event_create(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,
+                     char *err, size_t errlen)
 {
 	return store_deck(st, deck_md, len, owner, event_id, false, "en", err, errlen);
 }
 
 int app_event_create_lang(store_t *st, const char *deck_md, size_t len, int64_t owner,
-			  int64_t *event_id, const char *lang, char *err, size_t errlen)
+                          int64_t *event_id, const char *lang, char *err, size_t errlen)
 {
 	return store_deck(st, deck_md, len, owner, event_id, false, lang, err, errlen);
 }
 
-int app_event_set_deck(store_t *st, int64_t event_id, const char *deck_md, size_t len,
-		       char *err, size_t errlen)
+int app_event_set_deck(store_t *st, int64_t event_id, const char *deck_md, size_t len, char *err,
+                       size_t errlen)
 {
 	return store_deck(st, deck_md, len, 0, &event_id, true, "en", err, errlen);
 }
 
 int app_event_set_deck_lang(store_t *st, int64_t event_id, const char *deck_md, size_t len,
-			    const char *lang, char *err, size_t errlen)
+                            const char *lang, char *err, size_t errlen)
 {
 	return store_deck(st, deck_md, len, 0, &event_id, true, lang, err, errlen);
 }
 
 int app_import(store_t *st, const char *deck_md, size_t len, int64_t owner, int64_t *event_id,
-	       char *code, char *err, size_t errlen)
+               char *code, char *err, size_t errlen)
 {
 	int rc = app_event_create(st, deck_md, len, owner, event_id, err, errlen);
 	if (rc < 0)
@@ -110,7 +110,7 @@ int app_hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], c
 	}
 	metrics_inc(METRIC_PASSWORD_HASHES);
 	if (crypto_pwhash_str(hash, password, pl, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
 		/* Argon2 wants its memory limit at once: a busy machine may
 		 * not have it, which is no reason to abort the server. */
 		snprintf(err, errlen, "%s", tr(lang, "users.hash_memory"));
@@ -119,8 +119,8 @@ int app_hash_password(const char *password, char hash[crypto_pwhash_STRBYTES], c
 	return 0;
 }
 
-int app_user_add(store_t *st, const char *name, const char *password, const char *role,
-		 char *err, size_t errlen)
+int app_user_add(store_t *st, const char *name, const char *password, const char *role, char *err,
+                 size_t errlen)
 {
 	return app_user_add_lang(st, name, password, role, "en", err, errlen);
 }
@@ -129,8 +129,9 @@ int app_user_check_lang(const char *name, const char *role, const char *lang, ch
                         size_t errlen)
 {
 	size_t n = strlen(name);
-	if (n == 0 || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					       "0123456789._-@") != n) {
+	if (n == 0 || n > 64 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                 "0123456789._-@") != n) {
 		snprintf(err, errlen, "%s", tr(lang, "users.name_chars"));
 		return UV_EINVAL;
 	}
@@ -168,8 +169,7 @@ int app_user_add_lang(store_t *st, const char *name, const char *password, const
 	return rc;
 }
 
-int app_user_passwd(store_t *st, const char *name, const char *password, char *err,
-		    size_t errlen)
+int app_user_passwd(store_t *st, const char *name, const char *password, char *err, size_t errlen)
 {
 	return app_user_passwd_lang(st, name, password, "en", err, errlen);
 }

@@ -24,7 +24,7 @@ enum { REACTIONS_N = 5 }; /* clap, heart, laugh, wow, idea */
 typedef struct live_slide {
 	int64_t id;
 	slide_t s;
-	tally_t *tally;       /* NULL for content slides */
+	tally_t *tally;        /* NULL for content slides */
 	uint64_t sent_version; /* tally_version last published */
 } live_slide_t;
 
@@ -127,7 +127,7 @@ struct app {
 	struct process **processes;
 	size_t n_processes;
 	map_t marks, post_process;
-	char *t_site; /* web/site.html, the public pages' frame */
+	char *t_site;               /* web/site.html, the public pages' frame */
 	uv_timer_t retention_timer; /* process_retention, every ten minutes */
 };
 
@@ -281,8 +281,8 @@ uint64_t live_participant_key(const char *participant_hex);
 /* Submits value for the participant; answers req as JSON or, when form is
  * true, as the participant page or a redirect. */
 void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *participant_hex,
-		    uint64_t pkey, const char *client_id, int64_t slide_id, json_t *value,
-		    bool form, const char *set_cookie);
+                    uint64_t pkey, const char *client_id, int64_t slide_id, json_t *value,
+                    bool form, const char *set_cookie);
 void answers_post_json(app_t *a, session_t *s, http_request_t *req);
 void answers_post_form(app_t *a, session_t *s, http_request_t *req);
 
@@ -413,7 +413,7 @@ json_t *reactions_take(session_t *s);
 /* The participant for this request: reads or makes the cookie. Fills hex
  * (33 bytes) and key; *set_cookie is a Set-Cookie line or "" (static). */
 void auth_participant(app_t *a, http_request_t *req, char hex[33], uint64_t *key,
-		      char set_cookie[160]);
+                      char set_cookie[160]);
 /* The logged-in user id, or 0. With changes, a cookie-authenticated request
  * must also carry a matching X-CSRF-Token; *csrf_ok tells. */
 int64_t auth_user(app_t *a, http_request_t *req, bool *csrf_ok);
@@ -434,9 +434,9 @@ void pages_free(app_t *a);
 /* Serves /static/...; false when no such file. */
 bool pages_static(app_t *a, http_request_t *req, const char *name);
 void pages_index(app_t *a, http_request_t *req, int status, const char *error,
-		 const char *extra_headers);
-void pages_participant(app_t *a, session_t *s, http_request_t *req, int status,
-		       const char *notice, bool notice_is_error, const char *set_cookie);
+                 const char *extra_headers);
+void pages_participant(app_t *a, session_t *s, http_request_t *req, int status, const char *notice,
+                       bool notice_is_error, const char *set_cookie);
 /* The login page in pages_login_lang(req), with error (already in that
  * language, not yet escaped) above the form. */
 void pages_login(app_t *a, http_request_t *req, int status, const char *error, const char *next);
@@ -449,13 +449,13 @@ void pages_present(app_t *a, session_t *s, http_request_t *req);
  * gave, the form when open, the results when due), for a topic page; the
  * form sends back (a path) along, for answers.c to return there. */
 void pages_question(buf_t *b, app_t *a, session_t *s, live_slide_t *ls, http_request_t *req,
-		    const char *back, bool open);
+                    const char *back, bool open);
 /* A question's results as phones see them, in words. */
 void pages_tally(buf_t *b, const char *lang, const live_slide_t *ls);
 /* A page of the website in web/site.html's frame (content: markup made
  * with util/html). */
 void pages_site(app_t *a, http_request_t *req, int status, const char *lang, const char *title,
-		const char *content, const char *extra);
+                const char *content, const char *extra);
 /* The workspace (web/app.html) for /app and below; 404 when not installed. */
 void pages_app(app_t *a, http_request_t *req);
 void pages_qr_svg(app_t *a, session_t *s, http_request_t *req);
@@ -465,13 +465,13 @@ void pages_qr_svg(app_t *a, session_t *s, http_request_t *req);
  * (app.h) with the message in err in lang ("nl" or "en"), for the
  * workspace. */
 int app_event_create_lang(store_t *st, const char *deck_md, size_t len, int64_t owner,
-			  int64_t *event_id, const char *lang, char *err, size_t errlen);
+                          int64_t *event_id, const char *lang, char *err, size_t errlen);
 int app_event_set_deck_lang(store_t *st, int64_t event_id, const char *deck_md, size_t len,
-			    const char *lang, char *err, size_t errlen);
+                            const char *lang, char *err, size_t errlen);
 int app_user_add_lang(store_t *st, const char *name, const char *password, const char *role,
-		      const char *lang, char *err, size_t errlen);
+                      const char *lang, char *err, size_t errlen);
 int app_user_passwd_lang(store_t *st, const char *name, const char *password, const char *lang,
-			 char *err, size_t errlen);
+                         char *err, size_t errlen);
 /* The steps of those two, so that the server runs the hash on libuv's
  * thread pool (workspace.c) and the rest on the loop: checking a name and
  * role (UV_EINVAL and err when bad), hashing (UV_EINVAL bad password,

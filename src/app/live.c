@@ -72,7 +72,10 @@ session_t *live_find(app_t *a, const char *code)
 	return a->sessions[idx];
 }
 
-live_slide_t *live_current(session_t *s) { return &s->slides[s->row.slide_index]; }
+live_slide_t *live_current(session_t *s)
+{
+	return &s->slides[s->row.slide_index];
+}
 
 live_slide_t *live_slide_by_id(session_t *s, int64_t id)
 {
@@ -89,8 +92,9 @@ static json_t *ended_state(session_t *s)
 	return json_pack(
 	    "{s:I, s:s, s:s, s:s, s:{s:s}, s:b, s:b, s:{s:i, s:s, s:s, s:s, s:i, s:i}}", "revision",
 	    (json_int_t)s->row.revision, "code", s->row.code, "status", "ended", "mode",
-	    s->row.self_paced ? "self-paced" : "live", "event", "lang", s->lang, "open", 0, "results",
-	    0, "slide", "id", 0, "kind", "content", "title", "", "html", "", "index", 0, "count", 0);
+	    s->row.self_paced ? "self-paced" : "live", "event", "lang", s->lang, "open", 0,
+	    "results", 0, "slide", "id", 0, "kind", "content", "title", "", "html", "", "index", 0,
+	    "count", 0);
 }
 
 static void build_state(app_t *a, session_t *s)
@@ -114,12 +118,12 @@ static void build_state(app_t *a, session_t *s)
 	if (s->closes_at)
 		json_object_set_new(slide, "closes_at", json_integer(s->closes_at));
 	json_t *st = json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:I, s:s, s:s, s:s}, s:b, s:b, s:o}",
-			       "revision", (json_int_t)s->row.revision, "code", s->row.code,
-			       "status", s->row.status ? "ended" : "live", "mode",
-			       s->row.self_paced ? "self-paced" : "live", "join_url", url, "event",
-			       "id", (json_int_t)s->row.event_id, "title", s->title, "subtitle",
-			       s->subtitle, "lang", s->lang, "open", s->row.open, "results",
-			       s->row.results, "slide", slide);
+	                       "revision", (json_int_t)s->row.revision, "code", s->row.code,
+	                       "status", s->row.status ? "ended" : "live", "mode",
+	                       s->row.self_paced ? "self-paced" : "live", "join_url", url, "event",
+	                       "id", (json_int_t)s->row.event_id, "title", s->title, "subtitle",
+	                       s->subtitle, "lang", s->lang, "open", s->row.open, "results",
+	                       s->row.results, "slide", slide);
 	if (s->reactions)
 		json_object_set_new(st, "reactions", json_true());
 	free(s->state);
@@ -133,7 +137,7 @@ json_t *live_qa_slide(const live_slide_t *ls)
 {
 	json_t *t = tally_json(ls->tally, false);
 	json_t *r = json_pack("{s:I, s:O}", "slide", (json_int_t)ls->id, "items",
-			      json_object_get(t, "items"));
+	                      json_object_get(t, "items"));
 	json_decref(t);
 	return r;
 }
@@ -207,7 +211,8 @@ json_t *live_phones_json(const live_slide_t *ls)
 	keep_first(t, "words", PHONES_WORDS_MAX);
 	size_t i;
 	json_t *it;
-	json_array_foreach(json_object_get(t, "items"), i, it) json_object_del(it, "at");
+	json_array_foreach (json_object_get(t, "items"), i, it)
+		json_object_del(it, "at");
 	json_object_set_new(t, "id", json_integer(ls->id));
 	return t;
 }
@@ -258,7 +263,7 @@ json_t *live_results(session_t *s, bool with_hidden)
 		if (s->slides[i].tally)
 			json_array_append_new(arr, slide_result(&s->slides[i], with_hidden));
 	return json_pack("{s:s, s:I, s:o}", "code", s->row.code, "revision",
-			 (json_int_t)s->row.revision, "slides", arr);
+	                 (json_int_t)s->row.revision, "slides", arr);
 }
 
 bool live_find_answer(app_t *a, int64_t id, session_t **out, live_slide_t **ls)
@@ -291,10 +296,10 @@ static void saved(store_job_t *job)
 	if (sv->req) {
 		if (job->status == STORE_OK) {
 			http_respond(sv->req, 200, "application/json; charset=utf-8", NULL,
-				     sv->session->state, strlen(sv->session->state));
+			             sv->session->state, strlen(sv->session->state));
 		} else {
 			http_respond_error(sv->req, 503, "unavailable",
-					   "the change could not be saved; try again", NULL);
+			                   "the change could not be saved; try again", NULL);
 		}
 	}
 	free(sv);
@@ -502,8 +507,8 @@ void live_stream(app_t *a, session_t *s, http_request_t *req, int kind)
 	if (kind == STREAM_PARTICIPANT && last && strtoll(last, NULL, 10) == s->row.revision)
 		first = NULL; /* the client has the current state already */
 	sse_hub_t *hub = kind == STREAM_PARTICIPANT ? s->participants
-			 : kind == STREAM_PRESENTER ? s->presenters
-						    : s->moderators;
+	                 : kind == STREAM_PRESENTER ? s->presenters
+	                                            : s->moderators;
 	sse_stream_t *st = sse_begin(req, hub, first);
 	if (!st)
 		return;
@@ -540,11 +545,11 @@ static void load_answer(const store_answer_t *ans, void *arg)
 	json_t *norm = json_loads(ans->value, JSON_DECODE_ANY, NULL);
 	if (!norm) {
 		log_warn("answer %lld has an unreadable value; left out of the tally",
-			 (long long)ans->id);
+		         (long long)ans->id);
 		return;
 	}
 	tally_add(ls->tally, ans->id, live_participant_key(ans->participant), norm, ans->at_ms,
-		  ans->hidden, ans->answered, false);
+	          ans->hidden, ans->answered, false);
 	if (ans->pending)
 		tally_set_pending(ls->tally, ans->id, true);
 	if (ans->pinned)
@@ -565,7 +570,7 @@ static int load_slides(session_t *s, const store_slide_t *rows, size_t n)
 		if (!j || slide_from_json(j, &ls->s) < 0) {
 			json_decref(j);
 			log_error("session %s: slide %lld cannot be read", s->row.code,
-				  (long long)rows[i].id);
+			          (long long)rows[i].id);
 			return UV_EINVAL;
 		}
 		json_decref(j);

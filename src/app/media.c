@@ -98,15 +98,16 @@ void media_serve(app_t *a, http_request_t *req, const app_match_t *m)
 	const char *name = end + 1;
 	size_t n = strlen(name);
 	bool ok = end != rest && *end == '/' && id > 0 && n > 33 && n < 40 &&
-		  strspn(name, "0123456789abcdef") == 32 && name[32] == '.';
+	          strspn(name, "0123456789abcdef") == 32 && name[32] == '.';
 	char type[32];
 	void *data = NULL;
 	size_t len = 0;
-	if (!ok || store_media_get(a->store, id, name, type, sizeof type, &data, &len) != STORE_OK) {
+	if (!ok ||
+	    store_media_get(a->store, id, name, type, sizeof type, &data, &len) != STORE_OK) {
 		http_respond_error(req, 404, "not_found", "no such image", NULL);
 		return;
 	}
 	http_respond(req, 200, type, "Cache-Control: public, max-age=31536000, immutable\r\n", data,
-		     len);
+	             len);
 	free(data);
 }

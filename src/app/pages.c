@@ -30,16 +30,16 @@ static const char *type_of(const char *name)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{".js", "text/javascript; charset=utf-8"},
-		{".css", "text/css; charset=utf-8"},
-		{".svg", "image/svg+xml"},
-		{".png", "image/png"},
-		{".jpg", "image/jpeg"},
-		{".webp", "image/webp"},
-		{".ico", "image/x-icon"},
-		{".json", "application/json"},
-		{".woff2", "font/woff2"},
-		{".html", "text/html; charset=utf-8"},
+	    {".js", "text/javascript; charset=utf-8"},
+	    {".css", "text/css; charset=utf-8"},
+	    {".svg", "image/svg+xml"},
+	    {".png", "image/png"},
+	    {".jpg", "image/jpeg"},
+	    {".webp", "image/webp"},
+	    {".ico", "image/x-icon"},
+	    {".json", "application/json"},
+	    {".woff2", "font/woff2"},
+	    {".html", "text/html; charset=utf-8"},
 	};
 	const char *dot = strrchr(name, '.');
 	for (size_t i = 0; dot && i < sizeof types / sizeof *types; i++)
@@ -140,7 +140,7 @@ int pages_load(app_t *a, char *err, size_t errlen)
 		if (!*t[i].dst) {
 			int rc = errno ? -errno : UV_EIO;
 			snprintf(err, errlen, "cannot read the page template %s: %s", path,
-				 strerror(errno));
+			         strerror(errno));
 			return rc;
 		}
 	}
@@ -852,11 +852,8 @@ void pages_participant(app_t *a, session_t *s, http_request_t *req, int status, 
 		render_live(&c, a, s, req, set_cookie);
 	}
 	const page_var_t vars[] = {
-	    {"lang", s->lang, NULL},
-	    {"code", s->row.code, NULL},
-	    {"title", s->title, NULL},
-	    {"content", NULL, c.data},
-	    {NULL, NULL, NULL},
+	    {"lang", s->lang, NULL},   {"code", s->row.code, NULL}, {"title", s->title, NULL},
+	    {"content", NULL, c.data}, {NULL, NULL, NULL},
 	};
 	send_html(req, status, fill(a->t_participant, vars), set_cookie);
 	buf_free(&c);

@@ -29,8 +29,8 @@ json_t *questionnaire_json(session_t *s, uint64_t pkey, bool known)
 			if (used > 0)
 				answered++;
 			json_object_set_new(j, "used", json_integer(used));
-			json_object_set_new(j, "mine", known ? tally_mine(ls->tally, pkey)
-							     : json_array());
+			json_object_set_new(j, "mine",
+			                    known ? tally_mine(ls->tally, pkey) : json_array());
 			if (ls->s.kind == SLIDE_QA) {
 				json_t *qa = live_qa_slide(ls);
 				json_object_set(j, "items", json_object_get(qa, "items"));
@@ -42,19 +42,19 @@ json_t *questionnaire_json(session_t *s, uint64_t pkey, bool known)
 		}
 		json_array_append_new(slides, j);
 	}
-	return json_pack("{s:s, s:I, s:s, s:s, s:{s:s, s:s, s:s}, s:b, s:b, s:I, s:I, s:o}",
-			 "code", s->row.code, "revision", (json_int_t)s->row.revision, "status",
-			 "live", "mode", "self-paced", "event", "title", s->title, "subtitle",
-			 s->subtitle, "lang", s->lang, "open", s->row.open, "results",
-			 s->row.results, "questions", (json_int_t)questions, "answered",
-			 (json_int_t)answered, "slides", slides);
+	return json_pack("{s:s, s:I, s:s, s:s, s:{s:s, s:s, s:s}, s:b, s:b, s:I, s:I, s:o}", "code",
+	                 s->row.code, "revision", (json_int_t)s->row.revision, "status", "live",
+	                 "mode", "self-paced", "event", "title", s->title, "subtitle", s->subtitle,
+	                 "lang", s->lang, "open", s->row.open, "results", s->row.results,
+	                 "questions", (json_int_t)questions, "answered", (json_int_t)answered,
+	                 "slides", slides);
 }
 
 void questionnaire_get(app_t *a, session_t *s, http_request_t *req)
 {
 	if (!s->row.self_paced) {
 		http_respond_error(req, 409, "not_self_paced", tr(s->lang, "err.not_self_paced"),
-				   NULL);
+		                   NULL);
 		return;
 	}
 	char hex[33], cookie[160];

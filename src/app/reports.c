@@ -57,12 +57,12 @@ typedef struct report_work {
 } report_work_t;
 
 static const char *const TYPES[] = {
-	[REPORT_PDF] = "application/pdf",
-	[REPORT_MD] = "text/markdown; charset=utf-8",
-	[REPORT_HTML] = "text/html; charset=utf-8",
-	[REPORT_CSV] = "text/csv; charset=utf-8",
-	[REPORT_XLSX] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	[REPORT_JSON] = "application/json; charset=utf-8",
+    [REPORT_PDF] = "application/pdf",
+    [REPORT_MD] = "text/markdown; charset=utf-8",
+    [REPORT_HTML] = "text/html; charset=utf-8",
+    [REPORT_CSV] = "text/csv; charset=utf-8",
+    [REPORT_XLSX] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    [REPORT_JSON] = "application/json; charset=utf-8",
 };
 static const char *const EXTS[] = {"pdf", "md", "html", "csv", "xlsx", "json"};
 
@@ -94,7 +94,7 @@ static void file_name(const report_t *r, const report_work_t *w, char *out, size
 	if (w->session)
 		snprintf(sess, sizeof sess, "-%s-%d", nl ? "sessie" : "session", w->session);
 	snprintf(out, len, "%s%s%s%s.%s", slug, n ? "-" : "", nl ? "resultaten" : "results", sess,
-		 EXTS[w->fmt]);
+	         EXTS[w->fmt]);
 }
 
 static void count_session(const store_session_t *s, void *arg)
@@ -181,7 +181,7 @@ static void rendered(uv_work_t *work, int status)
 	if (status == 0 && w->rc == 0) {
 		char head[256];
 		snprintf(head, sizeof head, "Content-Disposition: attachment; filename=\"%s\"\r\n",
-			 w->name);
+		         w->name);
 		http_respond(w->req, 200, TYPES[w->fmt], head, w->body, w->len);
 	} else if (status == 0 && w->rc == REPORT_EINVAL) {
 		log_info("report of event %lld: %s", (long long)w->event_id, w->err);
@@ -191,11 +191,11 @@ static void rendered(uv_work_t *work, int status)
 		refuse(w->req, 404, "not_found", "events.no_such");
 	} else if (status == 0 && w->rc == REPORT_ECANCELED) {
 		log_info("report of event %lld: stopped, the server is stopping",
-			 (long long)w->event_id);
+		         (long long)w->event_id);
 		refuse(w->req, 503, "unavailable", "reports.stopping");
 	} else {
 		log_error("report of event %lld: %s", (long long)w->event_id,
-			  status ? uv_strerror(status) : w->err);
+		          status ? uv_strerror(status) : w->err);
 		refuse(w->req, 503, "unavailable", "reports.failed");
 	}
 	free(w->body);

@@ -42,7 +42,8 @@ static void wrong_method(http_request_t *req, unsigned allow)
 			n += (size_t)snprintf(hdr + n, sizeof hdr - n, "%s%s", n > 7 ? ", " : "",
 			                      names[i].name);
 	snprintf(hdr + n, sizeof hdr - n, "\r\n");
-	http_respond_error(req, 405, "method_not_allowed", tr_req(req, "api.method_not_allowed"), hdr);
+	http_respond_error(req, 405, "method_not_allowed", tr_req(req, "api.method_not_allowed"),
+	                   hdr);
 }
 
 /*
@@ -83,8 +84,7 @@ static void control(app_t *a, http_request_t *req, const app_match_t *m)
 	const char *action = json_string_value(json_object_get(body, "action"));
 	if (!action) {
 		json_decref(body);
-		http_respond_error(req, 400, "invalid",
-		                   tr_req(req, "sessions.expected_action"),
+		http_respond_error(req, 400, "invalid", tr_req(req, "sessions.expected_action"),
 		                   NULL);
 		return;
 	}
@@ -107,8 +107,7 @@ static void control(app_t *a, http_request_t *req, const app_match_t *m)
 		    json_is_integer(id) ? live_slide_by_id(s, json_integer_value(id)) : NULL;
 		if (!ls) {
 			json_decref(body);
-			http_respond_error(req, 400, "invalid",
-			                   tr_req(req, "sessions.slide"),
+			http_respond_error(req, 400, "invalid", tr_req(req, "sessions.slide"),
 			                   NULL);
 			return;
 		}
@@ -131,8 +130,7 @@ static void control(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	} else {
 		json_decref(body);
-		http_respond_error(req, 400, "invalid",
-		                   tr_req(req, "sessions.unknown_action"),
+		http_respond_error(req, 400, "invalid", tr_req(req, "sessions.unknown_action"),
 		                   NULL);
 		return;
 	}
@@ -212,9 +210,7 @@ static void moderate(app_t *a, http_request_t *req, const app_match_t *m)
 	session_t *s = m->session;
 	live_slide_t *ls = m->slide;
 	if (kind != STORE_JOB_HIDE && ls->s.kind != SLIDE_QA) {
-		http_respond_error(req, 400, "invalid",
-				   tr_req(req, "sessions.qa_only"),
-		                   NULL);
+		http_respond_error(req, 400, "invalid", tr_req(req, "sessions.qa_only"), NULL);
 		return;
 	}
 	flag_t *f = xcalloc(1, sizeof *f);
@@ -429,8 +425,7 @@ const app_route_t app_routes[] = {
 
     /* the website (process.c, site.c) */
     APP_ROUTE(APP_GET, "/api/v1/processes/:name", process_api_get, APP_ROLE_ANYONE),
-    APP_ROUTE(APP_GET, "/api/v1/processes/:name/topics/:topic", process_api_topic,
-              APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/processes/:name/topics/:topic", process_api_topic, APP_ROLE_ANYONE),
     APP_ROUTE(APP_POST, "/api/v1/processes/:name/topics/:topic/posts", process_api_post,
               APP_ROLE_ANYONE),
     APP_ROUTE(APP_POST, "/api/v1/posts/:post/support", process_api_mark, APP_ROLE_ANYONE,
@@ -667,14 +662,12 @@ static bool role_ok(app_t *a, http_request_t *req, app_match_t *m)
 		return false;
 	}
 	if ((r->flags & APP_R_CSRF) && !csrf_ok) {
-		http_respond_error(req, 403, "csrf",
-		                   tr_req(req, "api.csrf"),
-		                   NULL);
+		http_respond_error(req, 403, "csrf", tr_req(req, "api.csrf"), NULL);
 		return false;
 	}
 	if (m->answer && !live_find_answer(a, m->id, &m->session, &m->slide)) {
-		http_respond_error(req, 404, "not_found",
-		                   tr_req(req, "sessions.no_such_answer"), NULL);
+		http_respond_error(req, 404, "not_found", tr_req(req, "sessions.no_such_answer"),
+		                   NULL);
 		return false;
 	}
 	if (r->role == APP_ROLE_USER)
@@ -714,10 +707,9 @@ static bool role_ok(app_t *a, http_request_t *req, app_match_t *m)
 		}
 	}
 	if (m->level < need) {
-		forbidden(req, r->refused ? r->refused
-		               : need >= ACCESS_FACILITATOR
-		                   ? "sessions.facilitators_only"
-		                   : "sessions.not_shared");
+		forbidden(req, r->refused                   ? r->refused
+		               : need >= ACCESS_FACILITATOR ? "sessions.facilitators_only"
+		                                            : "sessions.not_shared");
 		return false;
 	}
 	return true;
@@ -745,8 +737,7 @@ void app_handle(http_request_t *req, void *ctx)
 	if (r->role != APP_ROLE_ANYONE && !role_ok(a, req, m))
 		return;
 	if (req->body_len > (r->body_max ? r->body_max : HTTP_MAX_BODY)) {
-		http_respond_error(req, 413, "too_long", tr_req(req, "api.body_too_large"),
-		                   NULL);
+		http_respond_error(req, 413, "too_long", tr_req(req, "api.body_too_large"), NULL);
 		return;
 	}
 	r->handler(a, req, m);
@@ -790,7 +781,8 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 			if (text)
 				filter_add_list(a->filter, text, len);
 			else
-				log_warn("no word list at %s: answers are not filtered by it", path);
+				log_warn("no word list at %s: answers are not filtered by it",
+				         path);
 			free(text);
 		}
 	}
@@ -849,4 +841,7 @@ void app_stop(app_t *a)
 		uv_close((uv_handle_t *)&a->retention_timer, NULL);
 }
 
-bool app_busy(const app_t *a) { return a->pool_jobs > 0; }
+bool app_busy(const app_t *a)
+{
+	return a->pool_jobs > 0;
+}

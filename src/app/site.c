@@ -743,8 +743,8 @@ void site_session_website(app_t *a, http_request_t *req, const app_match_t *m)
 	char path[96], url[700];
 	base_path(p, path, sizeof path);
 	snprintf(url, sizeof url, "%s%s", a->public_url, path);
-	http_respond_json(req, 200, json_pack("{s:s, s:s, s:s}", "path", path, "url", url, "title",
-	                                      p->title),
+	http_respond_json(req, 200,
+	                  json_pack("{s:s, s:s, s:s}", "path", path, "url", url, "title", p->title),
 	                  "Cache-Control: no-cache\r\n");
 }
 

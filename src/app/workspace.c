@@ -66,7 +66,7 @@ static json_t *body_json(http_request_t *req)
 	if (!j || !json_is_object(j)) {
 		char msg[256];
 		snprintf(msg, sizeof msg, "%s (%s)", tr_req(req, "api.expected_object"),
-			 j ? "got another value" : e.text);
+		         j ? "got another value" : e.text);
 		json_decref(j);
 		err(req, 400, "invalid", msg);
 		return NULL;
@@ -97,9 +97,9 @@ typedef struct pw_work {
 	uv_work_t work;
 	app_t *app;
 	http_request_t *req;
-	bool change;       /* me/password: check current first; else a new user */
-	char *stored;      /* the user's hash (change) */
-	char current[256]; /* wiped on the pool */
+	bool change;        /* me/password: check current first; else a new user */
+	char *stored;       /* the user's hash (change) */
+	char current[256];  /* wiped on the pool */
 	char password[256]; /* wiped on the pool */
 	char name[128], role[32], lang[4];
 	char hash[crypto_pwhash_STRBYTES];
@@ -132,8 +132,11 @@ static void pw_answer(pw_work_t *p, int rc)
 		http_respond_json(req, 201,
 		                  json_pack("{s:s, s:s}", "name", p->name, "role", p->role), NULL);
 	else
-		err(req, rc == UV_EEXIST ? 409 : rc == UV_EIO || rc == UV_ENOENT ? 503 : 400,
-		    rc == UV_EEXIST ? "exists"
+		err(req,
+		    rc == UV_EEXIST                   ? 409
+		    : rc == UV_EIO || rc == UV_ENOENT ? 503
+		                                      : 400,
+		    rc == UV_EEXIST                   ? "exists"
 		    : rc == UV_EIO || rc == UV_ENOENT ? "unavailable"
 		                                      : "invalid",
 		    p->msg);
@@ -223,7 +226,7 @@ static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
 static void add_user(const char *name, const char *role, int64_t created, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:s, s:s, s:I}", "name", name, "role", role,
-					     "created_at", (json_int_t)created));
+	                                     "created_at", (json_int_t)created));
 }
 
 static void users_list(app_t *a, http_request_t *req, const app_match_t *m)
@@ -319,11 +322,11 @@ static void users_del(app_t *a, http_request_t *req, const app_match_t *m)
 static void add_event_row(const store_event_row_t *e, void *arg)
 {
 	json_array_append_new(
-		arg, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "id", (json_int_t)e->id,
-			       "title", e->title, "subtitle", e->subtitle, "lang", e->lang, "owner",
-			       e->owner, "access", e->access, "sessions", (json_int_t)e->sessions,
-			       "answers", (json_int_t)e->answers, "updated_at",
-			       (json_int_t)e->updated_at));
+	    arg,
+	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "id", (json_int_t)e->id,
+	              "title", e->title, "subtitle", e->subtitle, "lang", e->lang, "owner",
+	              e->owner, "access", e->access, "sessions", (json_int_t)e->sessions, "answers",
+	              (json_int_t)e->answers, "updated_at", (json_int_t)e->updated_at));
 }
 
 typedef struct ev_ctx {
@@ -339,8 +342,7 @@ static void add_session(const store_session_t *s, void *arg)
 	    (int)json_array_size(c->arr) + 1, "status", s->status ? "ended" : "live", "mode",
 	    s->self_paced ? "self-paced" : "live", "started_at", (json_int_t)s->started_at,
 	    "answers", (json_int_t)store_session_answers(c->a->store, s->id));
-	json_object_set_new(o, "ended_at",
-			    s->ended_at ? json_integer(s->ended_at) : json_null());
+	json_object_set_new(o, "ended_at", s->ended_at ? json_integer(s->ended_at) : json_null());
 	json_array_append_new(c->arr, o);
 }
 
@@ -358,10 +360,11 @@ static json_t *event_json(app_t *a, int64_t id, int level)
 	char *summary = NULL, owner[128] = "";
 	int64_t updated = 0;
 	store_event_extra(a->store, id, &summary, &updated, owner, sizeof owner);
-	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)id,
-			      "title", e.title, "subtitle", e.subtitle, "lang", e.lang, "owner", owner,
-			      "access", access_name(level), "summary", summary ? summary : "",
-			      "deck", e.deck_md, "updated_at", (json_int_t)updated);
+	json_t *j =
+	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)id,
+	              "title", e.title, "subtitle", e.subtitle, "lang", e.lang, "owner", owner,
+	              "access", access_name(level), "summary", summary ? summary : "", "deck",
+	              e.deck_md, "updated_at", (json_int_t)updated);
 	free(summary);
 	store_event_clear(&e);
 	json_t *slides = json_array();
@@ -401,10 +404,9 @@ static void respond_event(app_t *a, http_request_t *req, int status, int64_t id,
 static void bad_deck(http_request_t *req, const char *msg)
 {
 	int line = atoi(msg + strcspn(msg, "0123456789"));
-	http_respond_json(req, 400,
-			  json_pack("{s:s, s:s, s:i}", "error", msg, "code", "invalid_deck", "line",
-				    line),
-			  NULL);
+	http_respond_json(
+	    req, 400,
+	    json_pack("{s:s, s:s, s:i}", "error", msg, "code", "invalid_deck", "line", line), NULL);
 }
 
 static void events_list(app_t *a, http_request_t *req, const app_match_t *m)
@@ -558,9 +560,8 @@ static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
 		json_decref(j);
 		return;
 	}
-	int64_t from = json_is_integer(dup) && !deck && !json_is_string(title)
-			       ? json_integer_value(dup)
-			       : 0;
+	int64_t from =
+	    json_is_integer(dup) && !deck && !json_is_string(title) ? json_integer_value(dup) : 0;
 	json_decref(j);
 	event_write_t *e = xcalloc(1, sizeof *e);
 	e->req = req;
@@ -637,10 +638,11 @@ static void deck_json(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	}
 	http_respond_json(req, 200,
-			  json_pack("{s:O, s:O, s:O, s:O}", "title", json_object_get(j, "title"),
-				    "subtitle", json_object_get(j, "subtitle"), "lang",
-				    json_object_get(j, "lang"), "slides", json_object_get(j, "slides")),
-			  NULL);
+	                  json_pack("{s:O, s:O, s:O, s:O}", "title", json_object_get(j, "title"),
+	                            "subtitle", json_object_get(j, "subtitle"), "lang",
+	                            json_object_get(j, "lang"), "slides",
+	                            json_object_get(j, "slides")),
+	                  NULL);
 	json_decref(j);
 }
 
@@ -653,8 +655,8 @@ static void deck_md(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	}
 	http_respond(req, 200, "text/markdown; charset=utf-8",
-		     "Content-Disposition: attachment; filename=\"deck.md\"\r\n", e.deck_md,
-		     strlen(e.deck_md));
+	             "Content-Disposition: attachment; filename=\"deck.md\"\r\n", e.deck_md,
+	             strlen(e.deck_md));
 	store_event_clear(&e);
 }
 
@@ -828,8 +830,7 @@ static void share(app_t *a, http_request_t *req, const app_match_t *m)
 	const char *name = json_string_value(json_object_get(j, "name"));
 	const char *role = json_string_value(json_object_get(j, "role"));
 	if (!name || !role || (strcmp(role, "moderator") && strcmp(role, "facilitator"))) {
-		err(req, 400, "invalid",
-		    "events.expected_share");
+		err(req, 400, "invalid", "events.expected_share");
 		json_decref(j);
 		return;
 	}
@@ -856,11 +857,11 @@ static void share_del(app_t *a, http_request_t *req, const app_match_t *m)
 }
 
 static void add_log(int64_t at, const char *user, const char *action, int64_t answer,
-		    const char *session, void *arg)
+                    const char *session, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:I, s:s}", "at", (json_int_t)at,
-					     "user", user, "action", action, "answer",
-					     (json_int_t)answer, "session", session));
+	                                     "user", user, "action", action, "answer",
+	                                     (json_int_t)answer, "session", session));
 }
 
 static void event_log(app_t *a, http_request_t *req, const app_match_t *m)
@@ -892,8 +893,7 @@ static void delete_event(app_t *a, http_request_t *req, const app_match_t *m)
 const app_route_t workspace_routes[] = {
     APP_ROUTE(APP_GET, "/api/v1/me", me, APP_ROLE_USER),
     APP_ROUTE(APP_POST, "/api/v1/me/password", me_password, APP_ROLE_USER, .flags = APP_R_CSRF),
-    APP_ROUTE(APP_GET, "/api/v1/users", users_list, APP_ROLE_ADMIN,
-              .refused = "users.admins_only"),
+    APP_ROUTE(APP_GET, "/api/v1/users", users_list, APP_ROLE_ADMIN, .refused = "users.admins_only"),
     APP_ROUTE(APP_POST, "/api/v1/users", users_add, APP_ROLE_ADMIN, .flags = APP_R_CSRF,
               .refused = "users.admins_only"),
     APP_ROUTE(APP_DELETE, "/api/v1/users/:name", users_del, APP_ROLE_ADMIN, .flags = APP_R_CSRF,

@@ -10,8 +10,8 @@
 #include "cmd/cmd.h"
 
 const cmd_t *const cmd_list[] = {
-    &cmd_serve, &cmd_import, &cmd_user, &cmd_token, &cmd_backup, &cmd_purge, &cmd_report,
-    &cmd_migrate, NULL,
+    &cmd_serve, &cmd_import, &cmd_user,    &cmd_token, &cmd_backup,
+    &cmd_purge, &cmd_report, &cmd_migrate, NULL,
 };
 
 const cmd_t *cmd_find(const char *name)

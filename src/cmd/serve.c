@@ -314,8 +314,8 @@ static int run(int argc, char **argv)
 		case 'L': o.metrics_local = true; break;
 		case 'F':
 			if (log_set_format(optarg) < 0)
-				return cmd_usage_error(&cmd_serve, "--log-format is text or json, not %s",
-				                       optarg);
+				return cmd_usage_error(
+				    &cmd_serve, "--log-format is text or json, not %s", optarg);
 			break;
 		case 'h': return cmd_help(&cmd_serve);
 		default: return 2;

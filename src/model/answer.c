@@ -193,7 +193,8 @@ int answer_envelope(const char *body, size_t len, answer_envelope_t *out)
 			/* no digits, a leading zero, a fraction, an exponent or 18+
 			 * digits: the full parser decides */
 			if (p == d || (*d == '0' && p - d > 1) ||
-			    (p < end && (*p == '.' || *p == 'e' || *p == 'E' || (*p >= '0' && *p <= '9'))))
+			    (p < end &&
+			     (*p == '.' || *p == 'e' || *p == 'E' || (*p >= '0' && *p <= '9'))))
 				return UV_EINVAL;
 			out->slide = neg ? -v : v;
 			have_slide = true;
@@ -201,7 +202,8 @@ int answer_envelope(const char *body, size_t len, answer_envelope_t *out)
 			/* value runs to the object's closing brace, the body's last
 			 * character but white space */
 			const char *e = end;
-			while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+			while (e > p &&
+			       (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
 				e--;
 			if (e == p || e[-1] != '}')
 				return UV_EINVAL;

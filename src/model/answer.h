@@ -44,7 +44,7 @@ enum {
  * 312 tekens; het maximum is 280." A content slide rejects every value.
  */
 int answer_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
-		    char *msg, size_t msglen);
+                    char *msg, size_t msglen);
 
 /* How many units an answer uses of the participant's allowance: entries for
  * a cloud, 1 otherwise (0 for a qa upvote, which has its own rule). */
@@ -60,7 +60,7 @@ char *answer_norm_text(const json_t *norm);
 
 /* The fields of an answer request: {"id": "…", "slide": 12, "value": …}. */
 typedef struct answer_envelope {
-	char id[65];    /* the client's answer id, NUL-terminated */
+	char id[65]; /* the client's answer id, NUL-terminated */
 	long long slide;
 	json_t *value; /* a new reference, the caller's */
 } answer_envelope_t;

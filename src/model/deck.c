@@ -197,7 +197,7 @@ static int check_line(parser_t *p, const line_t *l)
 }
 
 /* "a, b or c" from names. */
-static void list_names(buf_t *b, const char *const *names, size_t n, const char *or)
+static void list_names(buf_t *b, const char *const *names, size_t n, const char * or)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
@@ -449,8 +449,8 @@ enum {
 };
 
 static const char *const setting_names[SET_COUNT] = {
-    "max-length", "answers", "entries", "multiple", "scale", "labels", "results", "moderation",
-    "timer",
+    "max-length", "answers", "entries",    "multiple", "scale",
+    "labels",     "results", "moderation", "timer",
 };
 
 static int parse_int(parser_t *p, int line, const char *key, const char *v, int lo, int hi,

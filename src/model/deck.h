@@ -33,14 +33,14 @@ typedef enum slide_kind {
 
 /* Bounds the parser enforces (and the validator relies on). */
 enum {
-	DECK_MAX_BYTES = 1 << 20,    /* whole deck file */
+	DECK_MAX_BYTES = 1 << 20, /* whole deck file */
 	DECK_MAX_SLIDES = 200,
 	DECK_TITLE_MAX = 200,        /* code points, deck and slide titles */
 	DECK_ITEMS_MAX = 20,         /* options or statements */
 	DECK_ITEM_MAX = 200,         /* code points per option or statement */
 	DECK_OPEN_MAX_LENGTH = 2000, /* largest allowed max-length for open and qa */
 	DECK_OPEN_DEFAULT_LENGTH = 280,
-	DECK_ANSWERS_MAX = 50,       /* largest allowed answers-per-participant */
+	DECK_ANSWERS_MAX = 50, /* largest allowed answers-per-participant */
 	DECK_CLOUD_ENTRIES_MAX = 10,
 	DECK_CLOUD_DEFAULT_ENTRIES = 3,
 	DECK_CLOUD_MAX_LENGTH = 60,
@@ -49,7 +49,7 @@ enum {
 	DECK_SCALE_MAX = 10,
 	DECK_SCALE_DEFAULT = 5,
 	DECK_NOTES_MAX = 5000, /* code points of a slide's speaker notes */
-	DECK_TIMER_MIN = 5, /* seconds of a question's countdown (timer:) */
+	DECK_TIMER_MIN = 5,    /* seconds of a question's countdown (timer:) */
 	DECK_TIMER_MAX = 3600,
 };
 
@@ -60,16 +60,16 @@ typedef struct slide {
 	char *body_md;   /* Markdown source of the body ("" when none) */
 	char *body_html; /* cmark's safe rendering of body_md */
 	/* Question settings; meaningful per kind as noted, 0/NULL otherwise. */
-	int max_length;  /* open, qa: code points per answer; cloud: per entry */
-	int max_answers; /* open, qa: answers per participant; cloud: entries per participant */
-	bool multiple;   /* choice: several options may be chosen */
-	int scale_max;   /* scale: ratings are 1..scale_max */
-	char *label_low; /* scale: label of 1 ("" when none) */
+	int max_length;   /* open, qa: code points per answer; cloud: per entry */
+	int max_answers;  /* open, qa: answers per participant; cloud: entries per participant */
+	bool multiple;    /* choice: several options may be chosen */
+	int scale_max;    /* scale: ratings are 1..scale_max */
+	char *label_low;  /* scale: label of 1 ("" when none) */
 	char *label_high; /* scale: label of scale_max ("" when none) */
 	bool results_on_phones; /* show results to participants after voting (default false) */
-	bool approve;    /* open, cloud, qa: answers wait for a moderator before they show */
-	int timer;       /* questions: seconds of voting before it closes by itself; 0: none */
-	char **items;    /* choice, rank: options; scale: statements */
+	bool approve;           /* open, cloud, qa: answers wait for a moderator before they show */
+	int timer;    /* questions: seconds of voting before it closes by itself; 0: none */
+	char **items; /* choice, rank: options; scale: statements */
 	size_t n_items;
 	/* Speaker notes, any kind: the lines after "???" or a last line
 	 * "notes: …" (docs/deck-format.md); plain text, "" or NULL when none.
@@ -109,7 +109,10 @@ void deck_free(deck_t *d);
 const char *slide_kind_name(slide_kind_t k);
 /* Parses a name above; returns 0 or UV_EINVAL when unknown. */
 int slide_kind_parse(const char *name, slide_kind_t *out);
-static inline bool slide_is_question(const slide_t *s) { return s->kind != SLIDE_CONTENT; }
+static inline bool slide_is_question(const slide_t *s)
+{
+	return s->kind != SLIDE_CONTENT;
+}
 
 /*
  * The slide as JSON, without an id (the caller adds "id"):

@@ -141,7 +141,8 @@ static const i18n_entry_t entries[] = {
     /* speaker notes (issue 13) */
     {"deck.notes_long", "de sprekersnotities zijn %zu tekens (verwacht: hoogstens %d)",
      "the speaker notes are %zu characters (expected at most %d)"},
-    {"deck.notes_only", "de dia heeft alleen sprekersnotities (verwacht: inhoud of een vraag ervoor)",
+    {"deck.notes_only",
+     "de dia heeft alleen sprekersnotities (verwacht: inhoud of een vraag ervoor)",
      "the slide has only speaker notes (expected content or a question before them)"},
 };
 

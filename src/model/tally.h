@@ -53,7 +53,7 @@ void tally_release(tally_t *t, uint64_t participant, const json_t *norm);
  * norm is borrowed (the tally takes its own reference).
  */
 void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm, int64_t at_ms,
-	       bool hidden, bool answered, bool reserved);
+               bool hidden, bool answered, bool reserved);
 /* Hides or shows an answer. Returns 0, or UV_ENOENT when id is not in this
  * tally. */
 int tally_set_hidden(tally_t *t, int64_t id, bool hidden);

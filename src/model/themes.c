@@ -30,10 +30,10 @@
 
 static const char STOP_NL[] =
 #include "stopwords_nl.inc"
-	;
+    ;
 static const char STOP_EN[] =
 #include "stopwords_en.inc"
-	;
+    ;
 
 enum {
 	MIN_WORD = 3,    /* code points; shorter words are mostly noise */
@@ -104,7 +104,10 @@ static void strtab_free(strtab_t *t)
 
 /* ---- stop words and stems ---- */
 
-static bool is_dutch(const char *lang) { return i18n_is_nl(lang); }
+static bool is_dutch(const char *lang)
+{
+	return i18n_is_nl(lang);
+}
 
 /* The folded stop words of lang's list: '#' lines and blank lines skipped. */
 static void stop_load(strtab_t *t, const char *lang)
@@ -167,7 +170,7 @@ static char *stem_of(ctx_t *c, const char *folded)
 		return NULL;
 	const sb_symbol *st = sb_stemmer_stem(c->stemmer, (const sb_symbol *)folded, (int)len);
 	char *s = xstrndup(st ? (const char *)st : folded,
-			   st ? (size_t)sb_stemmer_length(c->stemmer) : len);
+	                   st ? (size_t)sb_stemmer_length(c->stemmer) : len);
 	if (c->dutch)
 		undouble(s);
 	return s;
@@ -251,7 +254,7 @@ static void count_form(ctx_t *c, size_t stem, const char *word, size_t len)
 	 * are one form, "café" stays "café" */
 	utf8proc_uint8_t *low = NULL;
 	if (utf8proc_map((const utf8proc_uint8_t *)word, (utf8proc_ssize_t)len, &low,
-			 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
+	                 UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0)
 		return;
 	strtab_t *t = &c->forms[stem];
 	size_t before = t->n;
@@ -303,8 +306,7 @@ static void add_member(themes_group_t *g, size_t answer, size_t at, size_t len)
 	g->members[g->n++] = (themes_member_t){answer, at, len};
 }
 
-int themes_build(const char *const *texts, size_t n, const themes_options_t *opt,
-		 themes_t *out)
+int themes_build(const char *const *texts, size_t n, const themes_options_t *opt, themes_t *out)
 {
 	static const themes_options_t defaults = {0};
 	if (!out || (n && !texts))
@@ -346,8 +348,8 @@ int themes_build(const char *const *texts, size_t n, const themes_options_t *opt
 		df[a.hits[h].stem]++;
 	for (size_t s = 0; s < ns; s++)
 		usable[s] = df[s] >= min_answers &&
-			    (n < SHARE_FROM || (double)df[s] <= max_share * (double)n) &&
-			    strtab_find(&c.excluded, c.stems.s[s], false) < 0;
+		            (n < SHARE_FROM || (double)df[s] <= max_share * (double)n) &&
+		            strtab_find(&c.excluded, c.stems.s[s], false) < 0;
 	for (size_t i = 0; i < n; i++)
 		theme_of[i] = SIZE_MAX;
 
@@ -397,7 +399,8 @@ int themes_build(const char *const *texts, size_t n, const themes_options_t *opt
 		if (theme_of[i] == SIZE_MAX)
 			add_member(&other, i, 0, 0);
 	if (other.n) {
-		const char *l = opt->other_label ? opt->other_label : model__tr(opt->lang, "themes.other");
+		const char *l =
+		    opt->other_label ? opt->other_label : model__tr(opt->lang, "themes.other");
 		other.label = xstrndup(l, strlen(l));
 		groups = xrealloc(groups, (n_groups + 1) * sizeof *groups);
 		groups[n_groups++] = other;

@@ -27,13 +27,13 @@ enum {
 typedef struct themes_member {
 	size_t answer;  /* index into the texts given to themes_build */
 	size_t at, len; /* the bytes of the answer's first word with the theme's
-			   stem (0, 0 in the "other" group) */
+	                   stem (0, 0 in the "other" group) */
 } themes_member_t;
 
 typedef struct themes_group {
-	char *label;   /* the stem's most frequent word as participants wrote it
-			  (lower case), or the "other" label; owned */
-	char *stem;    /* the folded stem; NULL for the "other" group; owned */
+	char *label;              /* the stem's most frequent word as participants wrote it
+	                             (lower case), or the "other" label; owned */
+	char *stem;               /* the folded stem; NULL for the "other" group; owned */
 	themes_member_t *members; /* in answer order; owned */
 	size_t n;
 } themes_group_t;
@@ -52,7 +52,7 @@ typedef struct themes_options {
 	size_t max_themes;       /* 0: THEMES_MAX */
 	size_t min_answers;      /* answers a theme needs; 0: 2 */
 	double max_share;        /* a stem in more than this share of the answers says
-				    nothing that sets them apart; 0: 0.5 */
+	                            nothing that sets them apart; 0: 0.5 */
 } themes_options_t;
 
 enum { THEMES_MAX = 8 };
@@ -63,8 +63,7 @@ enum { THEMES_MAX = 8 };
  * (zeroed first; free with themes_clear). Returns THEMES_EINVAL or
  * THEMES_ENOMEM otherwise, with *out empty.
  */
-int themes_build(const char *const *texts, size_t n, const themes_options_t *opt,
-		 themes_t *out);
+int themes_build(const char *const *texts, size_t n, const themes_options_t *opt, themes_t *out);
 void themes_clear(themes_t *t);
 
 /* Whether folded word is a stop word in lang ("nl" or "en"). */

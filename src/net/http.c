@@ -157,7 +157,7 @@ static int on_headers_complete(http_parser *p)
 	http_conn_t *c = p->data;
 	buf_putc(&c->ps->raw, '\0');
 	c->ps->body_max = c->srv->body_limit ? c->srv->body_limit(c->ps->raw.data, c->ps->url_len)
-					      : HTTP_MAX_BODY;
+	                                     : HTTP_MAX_BODY;
 	if (c->ps->body_max < HTTP_MAX_BODY)
 		c->ps->body_max = HTTP_MAX_BODY;
 	if (p->content_length != ULLONG_MAX && p->content_length > c->ps->body_max) {
@@ -236,13 +236,13 @@ static int on_message_complete(http_parser *p)
 }
 
 static const http_parser_settings parser_settings = {
-	.on_message_begin = on_message_begin,
-	.on_url = on_url,
-	.on_header_field = on_header_field,
-	.on_header_value = on_header_value,
-	.on_headers_complete = on_headers_complete,
-	.on_body = on_body,
-	.on_message_complete = on_message_complete,
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
 };
 
 /* ---- writing ---- */
@@ -323,11 +323,11 @@ const char *http_status_text(int status)
 /* Writes a response on the connection without a request object (errors
  * found while parsing). */
 static void conn_send(http_conn_t *c, int status, const char *content_type,
-		      const char *extra_headers, const void *body, size_t len, bool head_only)
+                      const char *extra_headers, const void *body, size_t len, bool head_only)
 {
 	buf_t b = BUF_INIT;
-	buf_reserve(&b, sizeof SECURITY_HEADERS + 256 + (extra_headers ? strlen(extra_headers) : 0) +
-				(head_only ? 0 : len));
+	buf_reserve(&b, sizeof SECURITY_HEADERS + 256 +
+	                    (extra_headers ? strlen(extra_headers) : 0) + (head_only ? 0 : len));
 	/* Put together by appending: this runs for every response. */
 	char num[24];
 	char *p = num + sizeof num;
@@ -336,9 +336,10 @@ static void conn_send(http_conn_t *c, int status, const char *content_type,
 	if (status == 429)
 		metrics_inc(METRIC_HTTP_429);
 	buf_puts(&b, "HTTP/1.1 ");
-	buf_append(&b, (char[3]){(char)('0' + code / 100), (char)('0' + code / 10 % 10),
-				 (char)('0' + code % 10)},
-		   3);
+	buf_append(&b,
+	           (char[3]){(char)('0' + code / 100), (char)('0' + code / 10 % 10),
+	                     (char)('0' + code % 10)},
+	           3);
 	buf_putc(&b, ' ');
 	buf_puts(&b, http_status_text(status));
 	buf_puts(&b, "\r\n");
@@ -369,7 +370,7 @@ static void conn_send(http_conn_t *c, int status, const char *content_type,
 }
 
 void http_respond(http_request_t *req, int status, const char *content_type,
-		  const char *extra_headers, const void *body, size_t len)
+                  const char *extra_headers, const void *body, size_t len)
 {
 	http_conn_t *c = req->conn;
 	bool head = req->method == HTTP_M_HEAD;
@@ -405,10 +406,10 @@ void http_respond_json(http_request_t *req, int status, json_t *json, const char
 }
 
 void http_respond_error(http_request_t *req, int status, const char *code, const char *message,
-			const char *extra_headers)
+                        const char *extra_headers)
 {
 	http_respond_json(req, status, json_pack("{s:s, s:s}", "error", message, "code", code),
-			  extra_headers);
+	                  extra_headers);
 }
 
 /* A protocol error found while parsing: answer and close. */
@@ -417,10 +418,10 @@ static void conn_fail(http_conn_t *c, int status, const char *msg)
 	c->keep_alive = false;
 	char body[256];
 	int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"code\":\"%s\"}", msg,
-			 status == 431   ? "headers_too_large"
-			 : status == 413 ? "too_long"
-			 : status == 405 ? "method_not_allowed"
-					 : "bad_request");
+	                 status == 431   ? "headers_too_large"
+	                 : status == 413 ? "too_long"
+	                 : status == 405 ? "method_not_allowed"
+	                                 : "bad_request");
 	conn_send(c, status, "application/json; charset=utf-8", NULL, body, (size_t)n, false);
 	c->close_after_write = true;
 	if (c->writes == 0)
@@ -463,8 +464,8 @@ static void conn_parse(http_conn_t *c, const char *data, size_t len)
 		http_request_t *r = c->req;
 		if (r->method == HTTP_M_OTHER) {
 			c->keep_alive = false;
-			http_respond_error(r, 405, "method_not_allowed",
-					   "method not allowed", "Allow: GET, HEAD, POST, PUT, DELETE\r\n");
+			http_respond_error(r, 405, "method_not_allowed", "method not allowed",
+			                   "Allow: GET, HEAD, POST, PUT, DELETE\r\n");
 			return;
 		}
 		c->srv->handler(r, c->srv->ctx);
@@ -473,8 +474,8 @@ static void conn_parse(http_conn_t *c, const char *data, size_t len)
 	if (err != HPE_OK) {
 		if (c->ps && c->ps->body_too_large)
 			conn_fail(c, 413, "request body too large");
-		else if (c->ps && (c->ps->too_many_headers ||
-				   c->ps->header_bytes > HTTP_MAX_HEADER_BYTES))
+		else if (c->ps &&
+		         (c->ps->too_many_headers || c->ps->header_bytes > HTTP_MAX_HEADER_BYTES))
 			conn_fail(c, 431, "request headers too large");
 		else if (err == HPE_INVALID_METHOD)
 			conn_fail(c, 405, "method not allowed");
@@ -570,9 +571,15 @@ static void conn_close(http_conn_t *c)
 	uv_close((uv_handle_t *)&c->tcp, on_closed);
 }
 
-void http_conn_close(http_conn_t *c) { conn_close(c); }
+void http_conn_close(http_conn_t *c)
+{
+	conn_close(c);
+}
 
-void http_conn_read_start(http_conn_t *c) { read_start(c); }
+void http_conn_read_start(http_conn_t *c)
+{
+	read_start(c);
+}
 
 static http_conn_t *conn_new(http_server_t *srv)
 {
@@ -637,10 +644,13 @@ static void on_sweep(uv_timer_t *t)
 	sse_keepalive_tick(now);
 }
 
-static void free_on_close(uv_handle_t *h) { free(h->data); }
+static void free_on_close(uv_handle_t *h)
+{
+	free(h->data);
+}
 
-int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn handler,
-		void *ctx, http_server_t **out)
+int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn handler, void *ctx,
+                http_server_t **out)
 {
 	struct sockaddr_storage addr;
 	int rc;
@@ -701,7 +711,10 @@ void http_close(http_server_t *srv)
 	uv_close((uv_handle_t *)&srv->listener, on_listener_closed);
 }
 
-size_t http_connections(const http_server_t *srv) { return srv->n_conns; }
+size_t http_connections(const http_server_t *srv)
+{
+	return srv->n_conns;
+}
 
 void http_set_body_limit(http_server_t *srv, size_t (*fn)(const char *url, size_t len))
 {
@@ -897,7 +910,7 @@ static int form_decode(const char *s, size_t n, char *out, size_t outlen)
 }
 
 int http_form_field(const char *s, size_t n, const char *name, size_t index, char *out,
-		    size_t outlen)
+                    size_t outlen)
 {
 	size_t nl = strlen(name), seen = 0, i = 0;
 	while (i < n) {

@@ -85,8 +85,8 @@ typedef void (*http_handler_fn)(http_request_t *req, void *ctx);
  * called for each complete request on the loop thread. Returns 0 or a
  * negative libuv error. The server is owned by the caller (http_close).
  */
-int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn handler,
-		void *ctx, http_server_t **out);
+int http_listen(uv_loop_t *loop, const char *host, int port, http_handler_fn handler, void *ctx,
+                http_server_t **out);
 /* Serves an already connected stream socket fd as one more connection
  * (the server takes the fd). For tests and fuzzing. Returns 0 or a negative
  * libuv error. */
@@ -130,7 +130,7 @@ int http_query(const http_request_t *req, const char *name, char *out, size_t ou
 /* Decodes application/x-www-form-urlencoded field number `index` (0-based
  * among fields called `name`) from s[0..n) into out. */
 int http_form_field(const char *s, size_t n, const char *name, size_t index, char *out,
-		    size_t outlen);
+                    size_t outlen);
 
 /*
  * Sends the response and finishes the request (frees it). extra_headers is
@@ -140,12 +140,12 @@ int http_form_field(const char *s, size_t n, const char *name, size_t index, cha
  * copied. HEAD requests get the headers only.
  */
 void http_respond(http_request_t *req, int status, const char *content_type,
-		  const char *extra_headers, const void *body, size_t len);
+                  const char *extra_headers, const void *body, size_t len);
 /* Sends json (reference stolen) as application/json. */
 void http_respond_json(http_request_t *req, int status, json_t *json, const char *extra_headers);
 /* Sends {"error": message, "code": code} with status. */
 void http_respond_error(http_request_t *req, int status, const char *code, const char *message,
-			const char *extra_headers);
+                        const char *extra_headers);
 /* The reason phrase of a status code ("Not Found"). */
 const char *http_status_text(int status);
 

@@ -24,7 +24,7 @@ struct http_server {
 	uv_timer_t sweep;
 	http_handler_fn handler;
 	void *ctx;
-	http_conn_t *sweep_head; /* connections with a deadline */
+	http_conn_t *sweep_head;                           /* connections with a deadline */
 	size_t (*body_limit)(const char *url, size_t len); /* NULL: HTTP_MAX_BODY */
 	size_t n_conns;
 	bool closing, listener_closed;
@@ -34,8 +34,8 @@ struct http_conn {
 	uv_tcp_t tcp;
 	http_parser parser;
 	http_server_t *srv;
-	http_request_t *req;  /* handed to the handler, not yet answered */
-	sse_stream_t *sse;    /* set once the connection is an event stream */
+	http_request_t *req;      /* handed to the handler, not yet answered */
+	sse_stream_t *sse;        /* set once the connection is an event stream */
 	http_conn_t *prev, *next; /* sweep list */
 	uint64_t deadline;
 	/* the request being received; NULL between requests, so that an idle
@@ -45,9 +45,9 @@ struct http_conn {
 	 * goes on while a request is answered (no epoll change per request)
 	 * until HTTP_MAX_PIPELINED bytes wait here */
 	buf_t leftover;
-	uint64_t peer; /* http_peer_key of the connection, 0 until first asked */
+	uint64_t peer;      /* http_peer_key of the connection, 0 until first asked */
 	bool peer_loopback; /* set with peer: X-Real-IP counts (http_peer_key) */
-	unsigned writes; /* uv_write requests in flight */
+	unsigned writes;    /* uv_write requests in flight */
 	bool in_message, keep_alive, closing, close_after_write, in_sweep, reading, peer_eof;
 };
 

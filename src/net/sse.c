@@ -81,7 +81,10 @@ sse_frame_t *sse_frame_event(const char *key, long long id, const char *event, c
 	return f;
 }
 
-void sse_frame_ref(sse_frame_t *f) { f->refs++; }
+void sse_frame_ref(sse_frame_t *f)
+{
+	f->refs++;
+}
 
 void sse_frame_unref(sse_frame_t *f)
 {
@@ -98,7 +101,10 @@ sse_hub_t *sse_hub_new(void)
 	return h;
 }
 
-size_t sse_hub_count(const sse_hub_t *hub) { return hub->n; }
+size_t sse_hub_count(const sse_hub_t *hub)
+{
+	return hub->n;
+}
 
 void sse_hub_set_gauge(sse_hub_t *hub, int metric)
 {
@@ -285,8 +291,14 @@ sse_stream_t *sse_begin(http_request_t *req, sse_hub_t *hub, sse_frame_t *first)
 	return s;
 }
 
-void sse_set_user(sse_stream_t *s, void *user) { s->user = user; }
-void *sse_user(const sse_stream_t *s) { return s->user; }
+void sse_set_user(sse_stream_t *s, void *user)
+{
+	s->user = user;
+}
+void *sse_user(const sse_stream_t *s)
+{
+	return s->user;
+}
 
 void sse_keepalive_tick(uint64_t now)
 {

@@ -50,27 +50,27 @@ static long long num(const json_t *o, const char *k)
 }
 
 static const char CSS[] =
-	"body{font-family:'DejaVu Sans','Noto Sans',system-ui,sans-serif;color:#1d2733;"
-	"max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
-	"h1{font-size:1rem;font-weight:normal;color:#5a6b7b;margin:0}"
-	"h2{font-size:2rem;color:#0b4f6c;margin:.2rem 0}"
-	"h3{color:#0b4f6c;border-bottom:2px solid #0b4f6c;padding-bottom:.2rem;margin-top:2.5rem}"
-	"section.slide{border:1px solid #d5dde5;border-radius:6px;padding:.5rem 1.2rem;margin:1rem 0}"
-	"section.slide h1{font-size:1.3rem;color:#0b4f6c;font-weight:bold}"
-	"section.slide pre{white-space:pre-wrap;overflow-wrap:anywhere}"
-	"table{border-collapse:collapse;margin:.8rem 0}td,th{padding:.25rem .7rem;"
-	"border-bottom:1px solid #d5dde5;text-align:start}td.n,th.n{text-align:right}"
-	"ul.cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,"
-	"minmax(17rem,1fr));gap:.6rem}ul.cards li{background:#eef4f8;"
-	"border-inline-start:4px solid #0b4f6c;"
-	"padding:.5rem .7rem;border-radius:4px;break-inside:avoid;overflow-wrap:anywhere}"
-	".bar{background:#0b4f6c;height:.9rem;display:inline-block;vertical-align:middle}"
-	".note{color:#5a6b7b;font-style:italic}.cover{margin-bottom:2rem}"
-	"h4{color:#0b4f6c;margin:1.6rem 0 .2rem}section.theme h5{font-size:1rem;margin:.9rem 0 .2rem}"
-	"section.theme small{color:#5a6b7b;font-weight:normal}section.theme ul{margin:0}"
-	"mark{background:#d7ebf3;color:inherit}"
-	"@media print{body{margin:0;max-width:none}h3{break-after:avoid}"
-	"section.q{break-before:page}}";
+    "body{font-family:'DejaVu Sans','Noto Sans',system-ui,sans-serif;color:#1d2733;"
+    "max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
+    "h1{font-size:1rem;font-weight:normal;color:#5a6b7b;margin:0}"
+    "h2{font-size:2rem;color:#0b4f6c;margin:.2rem 0}"
+    "h3{color:#0b4f6c;border-bottom:2px solid #0b4f6c;padding-bottom:.2rem;margin-top:2.5rem}"
+    "section.slide{border:1px solid #d5dde5;border-radius:6px;padding:.5rem 1.2rem;margin:1rem 0}"
+    "section.slide h1{font-size:1.3rem;color:#0b4f6c;font-weight:bold}"
+    "section.slide pre{white-space:pre-wrap;overflow-wrap:anywhere}"
+    "table{border-collapse:collapse;margin:.8rem 0}td,th{padding:.25rem .7rem;"
+    "border-bottom:1px solid #d5dde5;text-align:start}td.n,th.n{text-align:right}"
+    "ul.cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,"
+    "minmax(17rem,1fr));gap:.6rem}ul.cards li{background:#eef4f8;"
+    "border-inline-start:4px solid #0b4f6c;"
+    "padding:.5rem .7rem;border-radius:4px;break-inside:avoid;overflow-wrap:anywhere}"
+    ".bar{background:#0b4f6c;height:.9rem;display:inline-block;vertical-align:middle}"
+    ".note{color:#5a6b7b;font-style:italic}.cover{margin-bottom:2rem}"
+    "h4{color:#0b4f6c;margin:1.6rem 0 .2rem}section.theme h5{font-size:1rem;margin:.9rem 0 .2rem}"
+    "section.theme small{color:#5a6b7b;font-weight:normal}section.theme ul{margin:0}"
+    "mark{background:#d7ebf3;color:inherit}"
+    "@media print{body{margin:0;max-width:none}h3{break-after:avoid}"
+    "section.q{break-before:page}}";
 
 /* s[0..n) escaped, line breaks kept. */
 static void esc_part(FILE *f, const char *s, size_t n)
@@ -266,10 +266,11 @@ int report_render_html(report_job_t *j)
 	report_t *r = j->r;
 	FILE *f = j->f;
 	const char *lang = r->lang;
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		   "<title>",
-		!strcmp(r->lang, "nl") ? "nl" : "en");
+	fprintf(f,
+	        "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	        "<title>",
+	        !strcmp(r->lang, "nl") ? "nl" : "en");
 	esc(f, r->title);
 	fprintf(f,
 	        " — %s</title>\n<style>%s</style>\n</head>\n<body>\n<header class=cover>\n"

@@ -10,7 +10,7 @@
 static json_t *counts_json(const report_counts_t *c)
 {
 	return json_pack("{s:I,s:I,s:I}", "participants", (json_int_t)c->participants, "answers",
-			 (json_int_t)c->answers, "hidden", (json_int_t)c->hidden);
+	                 (json_int_t)c->answers, "hidden", (json_int_t)c->hidden);
 }
 
 /* [{"label", "stem" (null for the leftovers), "count", "answers": [id, …]}] */
@@ -21,10 +21,11 @@ static json_t *themes_json(const report_question_t *q)
 		const themes_group_t *t = &q->themes.groups[g];
 		json_t *ids = json_array();
 		for (size_t k = 0; k < t->n; k++)
-			json_array_append_new(ids, json_integer(q->answers[t->members[k].answer].id));
+			json_array_append_new(ids,
+			                      json_integer(q->answers[t->members[k].answer].id));
 		json_array_append_new(arr, json_pack("{s:s,s:o,s:I,s:o}", "label", t->label, "stem",
-						     t->stem ? json_string(t->stem) : json_null(),
-						     "count", (json_int_t)t->n, "answers", ids));
+		                                     t->stem ? json_string(t->stem) : json_null(),
+		                                     "count", (json_int_t)t->n, "answers", ids));
 	}
 	return arr;
 }
@@ -47,15 +48,16 @@ json_t *report_question_json(const report_t *r, const report_question_t *q)
 		char when[32];
 		report_time_text(a->at_ms, when, sizeof when);
 		json_array_append_new(
-			ans, json_pack("{s:I,s:i,s:o,s:s,s:I,s:s,s:b,s:b}", "id", (json_int_t)a->id,
-				       "session", r->sessions[a->session].number, "value",
-				       v ? v : json_string(a->value), "text", a->text, "at",
-				       (json_int_t)a->at_ms, "time", when, "visible", !a->hidden,
-				       "answered", a->answered));
+		    ans, json_pack("{s:I,s:i,s:o,s:s,s:I,s:s,s:b,s:b}", "id", (json_int_t)a->id,
+		                   "session", r->sessions[a->session].number, "value",
+		                   v ? v : json_string(a->value), "text", a->text, "at",
+		                   (json_int_t)a->at_ms, "time", when, "visible", !a->hidden,
+		                   "answered", a->answered));
 	}
-	json_t *out = json_pack("{s:i,s:{s:o,s:o},s:{s:o,s:O},s:o}", "question", q->number,
-				"counts", "sessions", per, "combined", counts_json(&q->total),
-				"results", "sessions", tal, "combined", q->combined, "answers", ans);
+	json_t *out =
+	    json_pack("{s:i,s:{s:o,s:o},s:{s:o,s:O},s:o}", "question", q->number, "counts",
+	              "sessions", per, "combined", counts_json(&q->total), "results", "sessions",
+	              tal, "combined", q->combined, "answers", ans);
 	if (r->slides[q->slide].kind == SLIDE_OPEN)
 		json_object_set_new(out, "themes", themes_json(q));
 	return out;
@@ -65,12 +67,11 @@ int report_render_json(report_job_t *j)
 {
 	report_t *r = j->r;
 	FILE *f = j->f;
-	json_t *head = json_pack("{s:s,s:i,s:{s:I,s:s,s:s,s:s},s:o,s:I}", "format",
-				 "inspraak-report", "version", 1, "event", "id",
-				 (json_int_t)r->event_id, "title", r->title, "subtitle", r->subtitle,
-				 "lang", r->lang, "summary",
-				 r->summary_md ? json_string(r->summary_md) : json_null(),
-				 "generated_at", (json_int_t)r->generated_at);
+	json_t *head = json_pack(
+	    "{s:s,s:i,s:{s:I,s:s,s:s,s:s},s:o,s:I}", "format", "inspraak-report", "version", 1,
+	    "event", "id", (json_int_t)r->event_id, "title", r->title, "subtitle", r->subtitle,
+	    "lang", r->lang, "summary", r->summary_md ? json_string(r->summary_md) : json_null(),
+	    "generated_at", (json_int_t)r->generated_at);
 	json_t *dates = json_array();
 	for (size_t i = 0; i < r->n_dates; i++)
 		json_array_append_new(dates, json_string(r->dates[i]));
@@ -78,12 +79,11 @@ int report_render_json(report_job_t *j)
 	json_t *sessions = json_array();
 	for (size_t i = 0; i < r->n_sessions; i++) {
 		const report_session_t *s = &r->sessions[i];
-		json_t *o = json_pack("{s:i,s:s,s:s,s:s,s:s,s:I,s:o}", "number", s->number, "code",
-				      s->code, "date", s->date, "status",
-				      s->ended ? "ended" : "live", "mode",
-				      s->online ? "self-paced" : "live", "started_at",
-				      (json_int_t)s->started_at, "ended_at",
-				      s->ended_at ? json_integer(s->ended_at) : json_null());
+		json_t *o = json_pack(
+		    "{s:i,s:s,s:s,s:s,s:s,s:I,s:o}", "number", s->number, "code", s->code, "date",
+		    s->date, "status", s->ended ? "ended" : "live", "mode",
+		    s->online ? "self-paced" : "live", "started_at", (json_int_t)s->started_at,
+		    "ended_at", s->ended_at ? json_integer(s->ended_at) : json_null());
 		if (s->online)
 			json_object_set_new(o, "name", json_string(report_word(r->lang, "online")));
 		else if (s->name[0])

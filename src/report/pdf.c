@@ -47,8 +47,8 @@ typedef struct rgb {
 } rgb_t;
 
 static const rgb_t INK = {0.11, 0.15, 0.2}, MUTED = {0.38, 0.45, 0.52},
-		   BRAND = {0.043, 0.31, 0.424}, CARD = {0.93, 0.957, 0.973},
-		   RULE = {0.82, 0.86, 0.9};
+                   BRAND = {0.043, 0.31, 0.424}, CARD = {0.93, 0.957, 0.973},
+                   RULE = {0.82, 0.86, 0.9};
 
 typedef struct pdf {
 	report_job_t *j;
@@ -77,7 +77,10 @@ typedef struct pdf {
 /* The report's word for key (report.c) in the report's language; needs p. */
 #define W(key) report_word(p->r->lang, key)
 
-static void color(cairo_t *cr, rgb_t c) { cairo_set_source_rgb(cr, c.r, c.g, c.b); }
+static void color(cairo_t *cr, rgb_t c)
+{
+	cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
 
 /*
  * The structure of the tagged PDF (issue 16): headings, paragraphs, lists,
@@ -154,7 +157,7 @@ static void show(pdf_t *p, double x, double y, rgb_t c)
 
 /* Draws text and returns its height. */
 static double text(pdf_t *p, const char *s, double x, double y, double size, bool bold,
-		   double width, rgb_t c)
+                   double width, rgb_t c)
 {
 	double h = set(p, s, false, size, bold, width);
 	show(p, x, y, c);
@@ -231,14 +234,12 @@ static char *block_markup(cmark_node *block)
 		if (skip_depth)
 			continue;
 		switch (t) {
-		case CMARK_NODE_HEADING:
-			buf_puts(&b, enter ? "<b>" : "</b>\n\n");
-			break;
+		case CMARK_NODE_HEADING: buf_puts(&b, enter ? "<b>" : "</b>\n\n"); break;
 		case CMARK_NODE_PARAGRAPH:
 			if (!enter) {
 				cmark_node *item = cmark_node_parent(n);
 				bool tight = item && cmark_node_get_type(item) == CMARK_NODE_ITEM &&
-					     cmark_node_get_list_tight(cmark_node_parent(item));
+				             cmark_node_get_list_tight(cmark_node_parent(item));
 				buf_puts(&b, tight ? "\n" : "\n\n");
 			}
 			break;
@@ -260,29 +261,18 @@ static char *block_markup(cmark_node *block)
 				buf_puts(&b, "\n");
 			}
 			break;
-		case CMARK_NODE_EMPH:
-			buf_puts(&b, enter ? "<i>" : "</i>");
-			break;
-		case CMARK_NODE_STRONG:
-			buf_puts(&b, enter ? "<b>" : "</b>");
-			break;
+		case CMARK_NODE_EMPH: buf_puts(&b, enter ? "<i>" : "</i>"); break;
+		case CMARK_NODE_STRONG: buf_puts(&b, enter ? "<b>" : "</b>"); break;
 		case CMARK_NODE_CODE:
 			buf_puts(&b, "<tt>");
 			put_esc(&b, cmark_node_get_literal(n));
 			buf_puts(&b, "</tt>");
 			break;
 		case CMARK_NODE_TEXT:
-		case CMARK_NODE_CODE_BLOCK:
-			put_esc(&b, cmark_node_get_literal(n));
-			break;
-		case CMARK_NODE_SOFTBREAK:
-			buf_puts(&b, " ");
-			break;
-		case CMARK_NODE_LINEBREAK:
-			buf_puts(&b, "\n");
-			break;
-		default:
-			break;
+		case CMARK_NODE_CODE_BLOCK: put_esc(&b, cmark_node_get_literal(n)); break;
+		case CMARK_NODE_SOFTBREAK: buf_puts(&b, " "); break;
+		case CMARK_NODE_LINEBREAK: buf_puts(&b, "\n"); break;
+		default: break;
 		}
 	}
 	cmark_iter_free(it);
@@ -383,14 +373,13 @@ static cairo_surface_t *load_image(pdf_t *p, const char *url, char *note, size_t
 	char type[32];
 	void *data = NULL;
 	size_t len = 0;
-	if (store_media_get(p->r->store, p->r->event_id, url + pl, type, sizeof type, &data, &len) !=
-	    STORE_OK)
+	if (store_media_get(p->r->store, p->r->event_id, url + pl, type, sizeof type, &data,
+	                    &len) != STORE_OK)
 		return NULL;
 	cairo_surface_t *img;
 	int w, h;
 	switch (report_image_load(data, len, type, &img, &w, &h)) {
-	case REPORT_IMAGE_OK:
-		return img;
+	case REPORT_IMAGE_OK: return img;
 	case REPORT_IMAGE_TOO_LARGE:
 		snprintf(note, notelen, "%s: %s (%d × %d pixels).", W("image_not_shown"),
 		         W("image_too_large"), w, h);
@@ -451,7 +440,7 @@ static void image_row(pdf_t *p, cmark_node *block, double x, double y, double w,
 		cmark_node *node = cmark_iter_get_node(it);
 		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(node) == CMARK_NODE_IMAGE) {
 			cairo_surface_t *img = load_image(p, cmark_node_get_url(node),
-							  notes[n_notes], sizeof notes[n_notes]);
+			                                  notes[n_notes], sizeof notes[n_notes]);
 			if (img) {
 				alts[n] = image_alt(node);
 				imgs[n++] = img;
@@ -683,7 +672,7 @@ static double heading_room(pdf_t *p, const report_question_t *q, int parts)
  * first, again with room for "(99/99)" when it took ten pages or more, so
  * that the count and the drawing reserve the same room. */
 static int count_parts(int (*flow)(pdf_t *, const report_question_t *, const void *, bool, int),
-		       pdf_t *p, const report_question_t *q, const void *arg)
+                       pdf_t *p, const report_question_t *q, const void *arg)
 {
 	int reserve = 9, parts;
 	while ((parts = flow(p, q, arg, false, reserve)) > reserve && reserve < widest_part(parts))
@@ -736,7 +725,7 @@ static int flow_cards(pdf_t *p, const report_question_t *q, const void *arg, boo
 		if (draw)
 			for (size_t c = 0; c < row_n; c++)
 				draw_card(p, &cards[i + c],
-					  MARGIN + (double)c * (card_width(false) + GAP), y, row_h);
+				          MARGIN + (double)c * (card_width(false) + GAP), y, row_h);
 		y += row_h + GAP;
 		i += row_n;
 	}
@@ -759,7 +748,7 @@ static int cards_section(pdf_t *p, const report_question_t *q, card_t *cards, si
 
 /* Horizontal bars: label, bar scaled to max, value text. */
 static void bars(pdf_t *p, double y, const char *const *labels, const double *values,
-		 const char *const *notes, size_t n, double max)
+                 const char *const *notes, size_t n, double max)
 {
 	double label_w = 250, bar_x = MARGIN + label_w + 12, bar_w = PAGE_W - bar_x - MARGIN - 150;
 	double row = fmin(34, (PAGE_H - BOTTOM - y) / (double)(n ? n : 1));
@@ -811,7 +800,7 @@ static void chart_choice_rank(pdf_t *p, const report_question_t *q, double y)
 			values[i] = (double)json_integer_value(json_object_get(e, "count"));
 			max = fmax(max, values[i]);
 			snprintf(note[i], sizeof note[i], "%.0f  (%lld%%)", values[i],
-				 (long long)json_integer_value(json_object_get(e, "percent")));
+			         (long long)json_integer_value(json_object_get(e, "percent")));
 		}
 		notes[i] = note[i];
 	}
@@ -868,7 +857,7 @@ static void chart_scale(pdf_t *p, const report_question_t *q, double y)
 			if ((double)(k + 1) > ((double)nc + 1) / 2)
 				agree += c;
 			cairo_set_source_rgb(p->cr, 0.9 - 0.85 * t * 0.95, 0.95 - 0.64 * t,
-					     0.97 - 0.55 * t);
+			                     0.97 - 0.55 * t);
 			cairo_rectangle(p->cr, x, ry + 2, aw * f, bar_h);
 			cairo_fill(p->cr);
 			char num[32];
@@ -928,8 +917,11 @@ static void chart_cloud(pdf_t *p, const report_question_t *q, double y)
 	double cx = area.x + area.w / 2, cy = area.y + area.h / 2;
 	rect_t *placed = xcalloc(n + 1, sizeof *placed);
 	size_t np = 0;
-	static const rgb_t shades[] = {{0.043, 0.31, 0.424}, {0.16, 0.5, 0.55}, {0.55, 0.3, 0.5},
-				       {0.75, 0.4, 0.1}, {0.3, 0.4, 0.2}};
+	static const rgb_t shades[] = {{0.043, 0.31, 0.424},
+	                               {0.16, 0.5, 0.55},
+	                               {0.55, 0.3, 0.5},
+	                               {0.75, 0.4, 0.1},
+	                               {0.3, 0.4, 0.2}};
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_array_get(words, i);
 		double c = (double)json_integer_value(json_object_get(e, "count"));
@@ -945,7 +937,8 @@ static void chart_cloud(pdf_t *p, const report_question_t *q, double y)
 		rect_t r = {0};
 		for (double t = 0; t < 400 && !ok; t += 0.12) {
 			double rad = 3.2 * t;
-			r = (rect_t){cx + rad * cos(t) * 1.6 - w / 2, cy + rad * sin(t) - h / 2, w, h};
+			r = (rect_t){cx + rad * cos(t) * 1.6 - w / 2, cy + rad * sin(t) - h / 2, w,
+			             h};
 			if (r.x < area.x || r.y < area.y || r.x + w > area.x + area.w ||
 			    r.y + h > area.y + area.h)
 				continue;
@@ -1011,7 +1004,7 @@ static double theme_height(const theme_metrics_t *tm, const themes_group_t *t)
 }
 
 static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics_t *tm,
-		       const themes_group_t *t, double x, double y)
+                       const themes_group_t *t, double x, double y)
 {
 	bool other = t->stem == NULL;
 	char count[64];
@@ -1060,8 +1053,7 @@ static void draw_theme(pdf_t *p, const report_question_t *q, const theme_metrics
 /* Theme blocks in columns, each block into the shortest column (the
  * leftmost on a tie); a block that fits no column starts a page. Returns
  * the pages used; draws only when draw is true. */
-static int flow_themes(pdf_t *p, const report_question_t *q, const void *arg, bool draw,
-		       int parts)
+static int flow_themes(pdf_t *p, const report_question_t *q, const void *arg, bool draw, int parts)
 {
 	const theme_metrics_t *tm = arg;
 	double bottom = PAGE_H - BOTTOM, top = heading_room(p, q, parts);
@@ -1106,7 +1098,7 @@ static int flow_themes(pdf_t *p, const report_question_t *q, const void *arg, bo
 static int themes_section(pdf_t *p, const report_question_t *q)
 {
 	theme_metrics_t tm = {.col_w = (PAGE_W - 2 * MARGIN - GAP * 2 * (THEME_COLUMNS - 1)) /
-				       THEME_COLUMNS};
+	                               THEME_COLUMNS};
 	tm.label = set(p, "Ag", false, 12, true, -1);
 	tm.line = set(p, "Ag", false, 8.5, false, -1) + 1.5;
 	for (size_t g = 0; g < q->themes.n_groups; g++)
@@ -1566,7 +1558,10 @@ static bool any_content(const report_t *r)
 	return false;
 }
 
-static bool has_summary(const report_t *r) { return r->summary_md && *r->summary_md; }
+static bool has_summary(const report_t *r)
+{
+	return r->summary_md && *r->summary_md;
+}
 
 static size_t n_cards_questions(const report_t *r)
 {
@@ -1786,7 +1781,7 @@ static int surface_open(pdf_t *p)
 	p->surf = cairo_pdf_surface_create(j->path, PAGE_W, PAGE_H);
 	if (cairo_surface_status(p->surf) != CAIRO_STATUS_SUCCESS) {
 		snprintf(j->err, j->errlen, "cannot write %s: %s", j->path,
-			 cairo_status_to_string(cairo_surface_status(p->surf)));
+		         cairo_status_to_string(cairo_surface_status(p->surf)));
 		cairo_surface_destroy(p->surf);
 		return REPORT_EWRITE;
 	}
@@ -1809,7 +1804,7 @@ static int surface_close(pdf_t *p, int rc)
 	cairo_surface_destroy(p->surf);
 	if (rc == 0 && st != CAIRO_STATUS_SUCCESS) {
 		snprintf(p->j->err, p->j->errlen, "cannot write %s: %s", p->j->path,
-			 cairo_status_to_string(st));
+		         cairo_status_to_string(st));
 		rc = REPORT_EWRITE;
 	}
 	return rc;

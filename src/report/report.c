@@ -58,7 +58,7 @@ static void on_session(const store_session_t *s, void *arg)
 }
 
 int report_open(store_t *st, int64_t event_id, const char *code, int session, report_t **out,
-		char *err, size_t errlen)
+                char *err, size_t errlen)
 {
 	store_event_t ev = {0};
 	store_slide_t *ss = NULL;
@@ -119,7 +119,7 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 		json_decref(j);
 		if (bad) {
 			snprintf(err, errlen, "slide %zu of event %lld is damaged in the database",
-				 i + 1, (long long)event_id);
+			         i + 1, (long long)event_id);
 			rc = REPORT_ESTORE;
 			goto fail;
 		}
@@ -134,7 +134,7 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 		goto store_fail;
 	if (session && r->n_sessions == 0) {
 		snprintf(err, errlen, "event %lld has %d session%s; there is no session %d",
-			 (long long)event_id, oc.seen, oc.seen == 1 ? "" : "s", session);
+		         (long long)event_id, oc.seen, oc.seen == 1 ? "" : "s", session);
 		rc = REPORT_EINVAL;
 		goto fail;
 	}
@@ -142,7 +142,8 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 	/* The deck's own dates say when the meetings were; a deck without
 	 * them is dated by its sessions. */
 	char perr[256];
-	if (ev.deck_md && deck_parse(ev.deck_md, strlen(ev.deck_md), &deck, perr, sizeof perr) == 0 &&
+	if (ev.deck_md &&
+	    deck_parse(ev.deck_md, strlen(ev.deck_md), &deck, perr, sizeof perr) == 0 &&
 	    deck->n_dates > 0 && !session) {
 		r->dates = xcalloc(deck->n_dates, sizeof *r->dates);
 		for (size_t i = 0; i < deck->n_dates; i++)
@@ -281,7 +282,7 @@ static void group_themes(const report_t *r, report_question_t *q)
 		for (size_t g = 0; g < q->themes.n_groups; g++)
 			for (size_t k = 0; k < q->themes.groups[g].n; k++)
 				q->themes.groups[g].members[k].answer =
-					idx[q->themes.groups[g].members[k].answer];
+				    idx[q->themes.groups[g].members[k].answer];
 	free(texts);
 	free(idx);
 }
@@ -307,7 +308,7 @@ int report_question_load(report_t *r, size_t slide, report_question_t *q)
 		c.session = i;
 		c.t = tally_new(s);
 		if (store_answers_slide(r->store, r->sessions[i].id, r->slide_ids[slide], on_answer,
-					&c) != STORE_OK)
+		                        &c) != STORE_OK)
 			rc = REPORT_ESTORE;
 		q->per_session[i].participants = tally_respondents(c.t);
 		q->per_session[i].answers = tally_answers(c.t);
@@ -378,10 +379,10 @@ void report_tick(report_job_t *j, size_t done)
 }
 
 int report_write(report_t *r, report_format_t fmt, const char *path, report_progress_fn progress,
-		 void *arg, char *err, size_t errlen)
+                 void *arg, char *err, size_t errlen)
 {
-	report_job_t j = {.r = r, .path = path, .progress = progress, .arg = arg, .err = err,
-			  .errlen = errlen};
+	report_job_t j = {
+	    .r = r, .path = path, .progress = progress, .arg = arg, .err = err, .errlen = errlen};
 	r->all_items = fmt == REPORT_JSON;
 	if (fmt == REPORT_PDF)
 		return report_render_pdf(&j);
@@ -398,7 +399,10 @@ int report_write(report_t *r, report_format_t fmt, const char *path, report_prog
 	case REPORT_HTML: rc = report_render_html(&j); break;
 	case REPORT_CSV: rc = report_render_csv(&j); break;
 	case REPORT_JSON: rc = report_render_json(&j); break;
-	default: rc = REPORT_EINVAL; snprintf(err, errlen, "unknown report format"); break;
+	default:
+		rc = REPORT_EINVAL;
+		snprintf(err, errlen, "unknown report format");
+		break;
 	}
 	bool bad = ferror(j.f) != 0;
 	if (fclose(j.f) != 0)

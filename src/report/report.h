@@ -56,7 +56,7 @@ typedef struct report_session {
 	bool ended;
 	int64_t started_at, ended_at; /* ms since the epoch; ended_at 0 while live */
 	char date[11];                /* YYYY-MM-DD of started_at, local time */
-	bool online; /* self-paced: open online between the meetings, not a meeting */
+	bool online;    /* self-paced: open online between the meetings, not a meeting */
 	char name[256]; /* its facilitator's name for it ("16 oktober"), "" when none */
 } report_session_t;
 
@@ -76,15 +76,15 @@ typedef struct report_answer {
 } report_answer_t;
 
 typedef struct report_question {
-	size_t slide;         /* index into report_t.slides */
-	int number;           /* 1-based among the questions */
+	size_t slide;             /* index into report_t.slides */
+	int number;               /* 1-based among the questions */
 	report_answer_t *answers; /* every answer, hidden ones too, in id order */
 	size_t n_answers;
 	size_t n_sessions;            /* = report_t.n_sessions, for clearing */
 	report_counts_t *per_session; /* one per report session */
 	report_counts_t total;        /* participants counted once across sessions */
-	json_t **tallies; /* tally_json per session (docs/protocol.md); owned */
-	json_t *combined; /* tally_json of all selected sessions together; owned */
+	json_t **tallies;             /* tally_json per session (docs/protocol.md); owned */
+	json_t *combined;             /* tally_json of all selected sessions together; owned */
 	/* Open questions: the visible answers grouped by what they talk about
 	 * (model/themes.h), each member's answer an index into answers[];
 	 * empty for other kinds. Owned. */
@@ -95,10 +95,10 @@ typedef struct report {
 	store_t *store; /* borrowed */
 	int64_t event_id;
 	char *title, *subtitle, *lang; /* owned */
-	char *summary_md; /* the facilitator's summary; NULL until events have one */
-	char **dates;     /* the deck's dates (YYYY-MM-DD), else the sessions' */
+	char *summary_md;              /* the facilitator's summary; NULL until events have one */
+	char **dates;                  /* the deck's dates (YYYY-MM-DD), else the sessions' */
 	size_t n_dates;
-	slide_t *slides;     /* the deck in order; owned */
+	slide_t *slides; /* the deck in order; owned */
 	int64_t *slide_ids;
 	size_t n_slides, n_questions;
 	report_session_t *sessions; /* the selected sessions */
@@ -136,7 +136,7 @@ typedef struct report {
  * report's own, as the server does on its thread pool.
  */
 int report_open(store_t *st, int64_t event_id, const char *code, int session, report_t **out,
-		char *err, size_t errlen);
+                char *err, size_t errlen);
 void report_free(report_t *r);
 
 /*
@@ -161,6 +161,6 @@ int report_format_parse(const char *name, report_format_t *out);
  * replaced). Returns 0, or a REPORT_E* code with a message in err.
  */
 int report_write(report_t *r, report_format_t fmt, const char *path, report_progress_fn progress,
-		 void *arg, char *err, size_t errlen);
+                 void *arg, char *err, size_t errlen);
 
 #endif

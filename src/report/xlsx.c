@@ -165,7 +165,8 @@ static void post_row(lxw_worksheet *ws, lxw_row_t rr, const char *lang, const ch
 {
 	worksheet_write_string(ws, rr, 0, topic, wrap);
 	worksheet_write_string(ws, rr, 1, kind, NULL);
-	worksheet_write_number(ws, rr, 2, (double)json_integer_value(json_object_get(p, "id")), NULL);
+	worksheet_write_number(ws, rr, 2, (double)json_integer_value(json_object_get(p, "id")),
+	                       NULL);
 	if (parent)
 		worksheet_write_number(ws, rr, 3, (double)parent, NULL);
 	worksheet_write_string(ws, rr, 4, json_string_value(json_object_get(p, "text")), wrap);
@@ -188,7 +189,7 @@ static void website_sheet(lxw_workbook *wb, report_t *r, lxw_format *bold, lxw_f
 	worksheet_set_column(ws, 1, 3, 12, NULL);
 	worksheet_set_column(ws, 4, 4, 80, NULL);
 	worksheet_set_column(ws, 5, 7, 14, NULL);
-	const char *cols[] = {W("topic"), W("type"),     "id",    W("reply_to"),
+	const char *cols[] = {W("topic"), W("type"),     "id",      W("reply_to"),
 	                      W("value"), W("supports"), W("time"), W("visible")};
 	for (int c = 0; c < 8; c++)
 		worksheet_write_string(ws, 0, (lxw_col_t)c, cols[c], bold);

@@ -72,20 +72,19 @@ int pg_events_list(store_t *st, int64_t user_id, bool all,
                    void (*fn)(const store_event_row_t *e, void *arg), void *arg)
 {
 	PGresult *r;
-	int64_t n =
-	    pg__run(st, &r,
-	            "SELECT e.id, e.title, e.subtitle, e.lang, COALESCE(u.name, ''),"
-	            " CASE WHEN e.owner=$1 THEN 'owner' WHEN m.role IS NOT NULL THEN m.role"
-	            "  ELSE 'admin' END,"
-	            " (SELECT count(*) FROM sessions s WHERE s.event_id=e.id),"
-	            " (SELECT count(*) FROM answers a JOIN sessions s ON a.session_id=s.id"
-	            "  WHERE s.event_id=e.id),"
-	            " e.updated_at"
-	            " FROM events e LEFT JOIN users u ON u.id=e.owner"
-	            " LEFT JOIN event_members m ON m.event_id=e.id AND m.user_id=$1"
-	            " WHERE $2::int<>0 OR e.owner=$1 OR m.user_id IS NOT NULL"
-	            " ORDER BY e.updated_at DESC, e.id DESC",
-	            "ii", user_id, (int64_t)all);
+	int64_t n = pg__run(st, &r,
+	                    "SELECT e.id, e.title, e.subtitle, e.lang, COALESCE(u.name, ''),"
+	                    " CASE WHEN e.owner=$1 THEN 'owner' WHEN m.role IS NOT NULL THEN m.role"
+	                    "  ELSE 'admin' END,"
+	                    " (SELECT count(*) FROM sessions s WHERE s.event_id=e.id),"
+	                    " (SELECT count(*) FROM answers a JOIN sessions s ON a.session_id=s.id"
+	                    "  WHERE s.event_id=e.id),"
+	                    " e.updated_at"
+	                    " FROM events e LEFT JOIN users u ON u.id=e.owner"
+	                    " LEFT JOIN event_members m ON m.event_id=e.id AND m.user_id=$1"
+	                    " WHERE $2::int<>0 OR e.owner=$1 OR m.user_id IS NOT NULL"
+	                    " ORDER BY e.updated_at DESC, e.id DESC",
+	                    "ii", user_id, (int64_t)all);
 	if (n < 0)
 		return STORE_ERROR;
 	for (int i = 0; i < n; i++) {

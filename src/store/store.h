@@ -131,8 +131,8 @@ typedef struct store_slide {
  * all or nothing. Sets *event_id and fills slide_ids[0..n) with the new
  * slides' ids. owner <= 0: no owner; only admins see the event. */
 int store_event_create(store_t *st, const char *title, const char *subtitle, const char *lang,
-		       const char *deck_md, int64_t owner, char *const *slides_json, size_t n,
-		       int64_t *event_id, int64_t *slide_ids);
+                       const char *deck_md, int64_t owner, char *const *slides_json, size_t n,
+                       int64_t *event_id, int64_t *slide_ids);
 /* Fills *out (strings owned by it: store_event_clear); STORE_NOTFOUND. */
 int store_event_get(store_t *st, int64_t id, store_event_t *out);
 void store_event_clear(store_event_t *e);
@@ -166,7 +166,7 @@ int store_session_create(store_t *st, int64_t event_id, int digits, store_sessio
 /* The same, self-paced when self_paced is true; a self-paced session
  * starts with its results shown. */
 int store_session_create_mode(store_t *st, int64_t event_id, int digits, bool self_paced,
-			      store_session_t *out);
+                              store_session_t *out);
 /* Names a session (name: valid text of at most STORE_SESSION_NAME_MAX code
  * points, "" for none; the caller checks). STORE_NOTFOUND when no session
  * has the id. */
@@ -190,7 +190,7 @@ typedef struct store_answer {
 /* Calls fn for every answer of a session in id order (strings valid during
  * the call only). */
 int store_answers_load(store_t *st, int64_t session_id,
-		       void (*fn)(const store_answer_t *a, void *arg), void *arg);
+                       void (*fn)(const store_answer_t *a, void *arg), void *arg);
 
 /* Forgets who gave the answers of an event: every answer gets a random
  * participant hash of its own, so no two answers can be linked any more.
@@ -204,9 +204,9 @@ int store_purge_event(store_t *st, int64_t event_id, bool all_answers, int64_t *
  * into the buffers; STORE_NOTFOUND. */
 int store_user_info(store_t *st, int64_t id, char *name, size_t nlen, char *role, size_t rlen);
 /* Calls fn for every user by name (strings valid during the call). */
-int store_users(store_t *st, void (*fn)(const char *name, const char *role, int64_t created,
-				       void *arg),
-		void *arg);
+int store_users(store_t *st,
+                void (*fn)(const char *name, const char *role, int64_t created, void *arg),
+                void *arg);
 /* A new Argon2id hash; also ends the user's login sessions.
  * STORE_NOTFOUND when there is no such user. */
 int store_user_set_password(store_t *st, const char *name, const char *pwhash);
@@ -225,15 +225,15 @@ typedef struct store_event_row {
  * first; strings valid during the call. Events without an owner (imported
  * on the command line without --owner) are listed for admins only (all). */
 int store_events_list(store_t *st, int64_t user_id, bool all,
-		      void (*fn)(const store_event_row_t *e, void *arg), void *arg);
+                      void (*fn)(const store_event_row_t *e, void *arg), void *arg);
 /* What user_id may do with the event: "owner", "facilitator", "moderator"
  * or "" (nothing; admins are checked by the caller); STORE_NOTFOUND when
  * there is no such event. */
 int store_event_access(store_t *st, int64_t event_id, int64_t user_id, char *access, size_t len);
 /* Summary (malloc'd, caller frees), last change and owner's name ("" when
  * none); STORE_NOTFOUND. */
-int store_event_extra(store_t *st, int64_t id, char **summary, int64_t *updated_at,
-		      char *owner, size_t olen);
+int store_event_extra(store_t *st, int64_t id, char **summary, int64_t *updated_at, char *owner,
+                      size_t olen);
 /* The number of answers of an event, or of a session (0 for an unknown
  * one); STORE_ERROR (negative) on failure. */
 int64_t store_event_answers(store_t *st, int64_t event_id);
@@ -243,8 +243,8 @@ int store_event_set_summary(store_t *st, int64_t id, const char *summary);
 /* Replaces the deck and slides of an event that has no answers (else
  * STORE_ERROR and nothing changes); fills slide_ids[0..n). */
 int store_event_set_deck(store_t *st, int64_t id, const char *title, const char *subtitle,
-			 const char *lang, const char *deck_md, char *const *slides_json,
-			 size_t n, int64_t *slide_ids);
+                         const char *lang, const char *deck_md, char *const *slides_json, size_t n,
+                         int64_t *slide_ids);
 /* Deletes an event with its sessions and answers; STORE_NOTFOUND. */
 int store_event_delete(store_t *st, int64_t id);
 /* Marks the event changed now (an unknown event is no failure). */
@@ -254,20 +254,20 @@ int store_event_touch(store_t *st, int64_t id);
 int store_share(store_t *st, int64_t event_id, const char *name, const char *role);
 /* Calls fn for each user the event is shared with, by name. */
 int store_shares(store_t *st, int64_t event_id,
-		 void (*fn)(const char *name, const char *role, void *arg), void *arg);
+                 void (*fn)(const char *name, const char *role, void *arg), void *arg);
 /* The moderation log of an event, newest first (at most 1,000 rows). */
 int store_log(store_t *st, int64_t event_id,
-	      void (*fn)(int64_t at, const char *user, const char *action, int64_t answer,
-			 const char *session, void *arg),
-	      void *arg);
+              void (*fn)(int64_t at, const char *user, const char *action, int64_t answer,
+                         const char *session, void *arg),
+              void *arg);
 
 /* Images of an event, by name (a content hash with its extension). put
  * keeps an existing image of the same name; get copies the type into type
  * and hands a malloc'd copy in *data (caller frees), or STORE_NOTFOUND. */
 int store_media_put(store_t *st, int64_t event_id, const char *name, const char *type,
-		    const void *data, size_t len);
+                    const void *data, size_t len);
 int store_media_get(store_t *st, int64_t event_id, const char *name, char *type, size_t tlen,
-		    void **data, size_t *len);
+                    void **data, size_t *len);
 /* Copies every image of one event to another (duplicating an event). */
 int store_media_copy(store_t *st, int64_t from_event, int64_t to_event);
 
@@ -276,7 +276,7 @@ int store_media_copy(store_t *st, int64_t from_event, int64_t to_event);
 /* Adds a user with an Argon2id hash (crypto_pwhash_str) of the password;
  * sets *id when id is not NULL. STORE_EXISTS when the name is taken. */
 int store_user_add(store_t *st, const char *name, const char *pwhash, const char *role,
-		   int64_t *id);
+                   int64_t *id);
 /* Finds a user by name; sets *id and *pwhash (malloc'd, the caller frees)
  * for those not NULL. STORE_NOTFOUND. */
 int store_user_get(store_t *st, const char *name, int64_t *id, char **pwhash);
@@ -285,12 +285,12 @@ int store_user_name(store_t *st, int64_t id, char *name, size_t len);
 
 /* Tokens are kept as a SHA-256 of the secret a client holds. kind is
  * "api", "session" or "login" (one-time). expires_at 0 = never. */
-int store_token_add(store_t *st, const unsigned char hash[32], int64_t user_id,
-		    const char *kind, int64_t expires_at);
+int store_token_add(store_t *st, const unsigned char hash[32], int64_t user_id, const char *kind,
+                    int64_t expires_at);
 /* The user of a valid token of that kind; STORE_NOTFOUND when unknown or
  * expired. */
-int store_token_user(store_t *st, const unsigned char hash[32], const char *kind,
-		     int64_t now, int64_t *user_id);
+int store_token_user(store_t *st, const unsigned char hash[32], const char *kind, int64_t now,
+                     int64_t *user_id);
 int store_token_del(store_t *st, const unsigned char hash[32]);
 
 /* ---- the website: processes, posts, marks (synchronous reads) ----
@@ -329,15 +329,15 @@ int store_processes(store_t *st, void (*fn)(const store_process_t *p, void *arg)
 /* Calls fn for every post of an event in id order, then mark for every
  * mark on them (strings valid during the call). */
 int store_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p, void *arg),
-		void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
-		void *arg);
+                void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
+                void *arg);
 
 /* ---- the writer ---- */
 
 typedef enum store_job_kind {
-	STORE_JOB_ANSWER,  /* insert an answer unless (session, client_id) exists */
-	STORE_JOB_SESSION, /* save a session's live state */
-	STORE_JOB_HIDE,    /* set an answer's hidden flag */
+	STORE_JOB_ANSWER,   /* insert an answer unless (session, client_id) exists */
+	STORE_JOB_SESSION,  /* save a session's live state */
+	STORE_JOB_HIDE,     /* set an answer's hidden flag */
 	STORE_JOB_ANSWERED, /* set a Q&A question's answered flag */
 	STORE_JOB_PIN,      /* set a Q&A question's pinned flag */
 	STORE_JOB_TOKEN_ADD,
@@ -350,7 +350,7 @@ typedef enum store_job_kind {
 	STORE_JOB_RETENTION,     /* the end of a process's retention: every answer, post and
 	                          * mark of its event gets a random participant; then its
 	                          * config (u.process.config) is saved */
-	STORE_JOB_KINDS /* the number of kinds, not a kind */
+	STORE_JOB_KINDS          /* the number of kinds, not a kind */
 } store_job_kind_t;
 
 typedef struct store_job store_job_t;
@@ -366,7 +366,7 @@ struct store_job {
 			int64_t session_id, slide_id, at_ms;
 			char participant[33];
 			char client_id[65];
-			char *value; /* owned by the job's creator */
+			char *value;    /* owned by the job's creator */
 			bool pending;   /* store it hidden, waiting for a moderator */
 			int64_t id;     /* out: the answer's id */
 			bool duplicate; /* out: it existed already; id is the old one */
@@ -428,11 +428,11 @@ int64_t store_now_ms(void);
 /* Calls fn for every session of an event, live or ended, in the order they
  * were created (id order). */
 int store_event_sessions(store_t *st, int64_t event_id,
-			 void (*fn)(const store_session_t *s, void *arg), void *arg);
+                         void (*fn)(const store_session_t *s, void *arg), void *arg);
 /* Calls fn for every answer to one slide in one session, in id order
  * (strings valid during the call only). Lets a report hold one question's
  * answers at a time instead of a whole session's. */
 int store_answers_slide(store_t *st, int64_t session_id, int64_t slide_id,
-			void (*fn)(const store_answer_t *a, void *arg), void *arg);
+                        void (*fn)(const store_answer_t *a, void *arg), void *arg);
 
 #endif

@@ -33,4 +33,7 @@ bool bucket_take(bucket_set_t *b, uint64_t key, uint64_t now, bool consume, int 
 	return true;
 }
 
-void bucket_free(bucket_set_t *b) { map_free(&b->map); }
+void bucket_free(bucket_set_t *b)
+{
+	map_free(&b->map);
+}

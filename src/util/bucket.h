@@ -14,12 +14,15 @@
 #include "util/map.h"
 
 typedef struct bucket_set {
-	map_t map; /* key -> last refill time << 8 | tokens */
+	map_t map;    /* key -> last refill time << 8 | tokens */
 	unsigned max; /* at most 255 */
 	unsigned refill_ms;
 } bucket_set_t;
 
-#define BUCKET_SET(max, refill_ms) {MAP_INIT, (max), (refill_ms)}
+#define BUCKET_SET(max, refill_ms)                                                                 \
+	{                                                                                          \
+		MAP_INIT, (max), (refill_ms)                                                       \
+	}
 
 /*
  * Takes one token for key at time now_ms (when consume is false, only

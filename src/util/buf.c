@@ -31,9 +31,15 @@ void buf_append(buf_t *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
-void buf_puts(buf_t *b, const char *s) { buf_append(b, s, strlen(s)); }
+void buf_puts(buf_t *b, const char *s)
+{
+	buf_append(b, s, strlen(s));
+}
 
-void buf_putc(buf_t *b, char c) { buf_append(b, &c, 1); }
+void buf_putc(buf_t *b, char c)
+{
+	buf_append(b, &c, 1);
+}
 
 void buf_vprintf(buf_t *b, const char *fmt, va_list ap)
 {

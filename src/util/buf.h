@@ -20,7 +20,10 @@ typedef struct buf {
 	size_t cap;
 } buf_t;
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT                                                                                   \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /* Makes room for at least n more bytes (plus the trailing NUL). */
 void buf_reserve(buf_t *b, size_t n);

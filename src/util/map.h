@@ -18,9 +18,15 @@ typedef struct map {
 	size_t n;
 } map_t;
 
-#define MAP_INIT {NULL, NULL, 0, 0}
+#define MAP_INIT                                                                                   \
+	{                                                                                          \
+		NULL, NULL, 0, 0                                                                   \
+	}
 
-static inline uint64_t map_key(uint64_t h) { return h ? h : 1; }
+static inline uint64_t map_key(uint64_t h)
+{
+	return h ? h : 1;
+}
 
 /* SipHash-2-4 (libsodium's crypto_shorthash) of n bytes under a key drawn
  * at random the first time any thread calls it, so equal within one

@@ -38,7 +38,10 @@ int qr_terminal(buf_t *out, const char *text)
 		buf_puts(out, "\033[30;47m");
 		for (int x = -QUIET; x < q->width + QUIET; x++) {
 			int up = dark(q, x, y), down = dark(q, x, y + 1);
-			buf_puts(out, up && down ? "\u2588" : up ? "\u2580" : down ? "\u2584" : " ");
+			buf_puts(out, up && down ? "\u2588"
+			              : up       ? "\u2580"
+			              : down     ? "\u2584"
+			                         : " ");
 		}
 		buf_puts(out, "\033[0m\n");
 	}
@@ -53,10 +56,10 @@ int qr_svg(buf_t *out, const char *text)
 		return encode_error();
 	int size = q->width + 8;
 	buf_printf(out,
-		   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-		   "shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code\">"
-		   "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
-		   size, size, size, size);
+	           "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	           "shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code\">"
+	           "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
+	           size, size, size, size);
 	for (int y = 0; y < q->width; y++)
 		for (int x = 0; x < q->width; x++)
 			if (dark(q, x, y))

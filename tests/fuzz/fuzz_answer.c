@@ -15,13 +15,13 @@
 #include "model/tally.h"
 
 static const char DECK[] = "---\ntitle: F\n---\n"
-			   "? open: O\nmax-length: 40\nanswers: 3\n---\n"
-			   "? cloud: C\n---\n"
-			   "? choice: K\n- a\n- b\n- c\n---\n"
-			   "? choice: M\nmultiple: yes\n- a\n- b\n- c\n---\n"
-			   "? scale: S\nscale: 4\n- x\n- y\n---\n"
-			   "? rank: R\n- a\n- b\n- c\n---\n"
-			   "? qa: Q\n";
+                           "? open: O\nmax-length: 40\nanswers: 3\n---\n"
+                           "? cloud: C\n---\n"
+                           "? choice: K\n- a\n- b\n- c\n---\n"
+                           "? choice: M\nmultiple: yes\n- a\n- b\n- c\n---\n"
+                           "? scale: S\nscale: 4\n- x\n- y\n---\n"
+                           "? rank: R\n- a\n- b\n- c\n---\n"
+                           "? qa: Q\n";
 
 static deck_t *deck;
 static tally_t *tallies[16];
@@ -57,7 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *norm = NULL;
 	char msg[256];
 	/* the store's text of any value, as jansson would write it */
-	char *mine = answer_norm_text(value), *theirs = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *mine = answer_norm_text(value),
+	     *theirs = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!mine || !theirs || strcmp(mine, theirs) != 0)
 		abort();
 	free(mine);

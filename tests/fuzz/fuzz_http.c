@@ -56,7 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char sink[65536];
 	for (int round = 0; round < 10000 && (off < size || http_connections(srv)); round++) {
 		if (off < size) {
-			ssize_t n = send(sv[1], data + off, size - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+			ssize_t n =
+			    send(sv[1], data + off, size - off, MSG_DONTWAIT | MSG_NOSIGNAL);
 			if (n > 0)
 				off += (size_t)n;
 			if (off == size)

@@ -17,8 +17,8 @@
 #include "util/text.h"
 
 static const char DECK[] = "---\ntitle: Fuzz\nlang: nl\n---\n\n# Over de wijk\n\n"
-			   "---\n\n? open: Wat vind je?\nanswers: 50\n\n---\n\n? cloud: Woord\n"
-			   "entries: 10\n\n---\n\n? qa: Vragen\nanswers: 50\n";
+                           "---\n\n? open: Wat vind je?\nanswers: 50\n\n---\n\n? cloud: Woord\n"
+                           "entries: 10\n\n---\n\n? qa: Vragen\nanswers: 50\n";
 
 static store_t *st;
 static sqlite3 *db;
@@ -43,8 +43,9 @@ static void setup(void)
 	sqlite3_step(q);
 	session_id = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
-	sqlite3_prepare_v2(db, "SELECT id FROM slides WHERE json NOT LIKE '%\"content\"%' ORDER BY position",
-			   -1, &q, NULL);
+	sqlite3_prepare_v2(
+	    db, "SELECT id FROM slides WHERE json NOT LIKE '%\"content\"%' ORDER BY position", -1,
+	    &q, NULL);
 	for (int i = 0; i < 3 && sqlite3_step(q) == SQLITE_ROW; i++)
 		slide_ids[i] = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
@@ -54,9 +55,10 @@ static void add(int64_t slide, json_t *value, int n)
 {
 	char *v = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
 	sqlite3_stmt *q;
-	sqlite3_prepare_v2(db, "INSERT INTO answers(session_id, slide_id, participant, client_id,"
-			       " value, at, hidden) VALUES(?,?,?,?,?,?,?)",
-			   -1, &q, NULL);
+	sqlite3_prepare_v2(db,
+	                   "INSERT INTO answers(session_id, slide_id, participant, client_id,"
+	                   " value, at, hidden) VALUES(?,?,?,?,?,?,?)",
+	                   -1, &q, NULL);
 	char who[40], id[40];
 	snprintf(who, sizeof who, "%032d", n % 7);
 	snprintf(id, sizeof id, "fuzz-%lld-%d", (long long)slide, n);

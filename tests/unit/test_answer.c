@@ -363,7 +363,7 @@ static void text_for_readers(void **state)
 {
 	(void)state;
 	slide_t o = open_slide(), c = cloud_slide(), k = choice_slide(true), sc = scale_slide(),
-		r = rank_slide(), q = qa_slide();
+	        r = rank_slide(), q = qa_slide();
 	text_is(&o, "\"Meer groen\\nin de wijk\"", "Meer groen\nin de wijk");
 	text_is(&c, "[\"groen\", \"rustig\"]", "groen; rustig");
 	text_is(&k, "[0, 2]", "Fiets; Lopend");
@@ -404,7 +404,8 @@ static void envelope_short_way(void **state)
 	(void)state;
 	static const char *const taken[] = {
 	    "{\"id\":\"k3J9x-2a_b\",\"slide\":12,\"value\":[0,2]}",
-	    " {\"slide\": -3 , \"id\" : \"abcdefgh\",\n\t\"value\" : \"tekst met \\\"quote\\\" en é\" }\r\n",
+	    " {\"slide\": -3 , \"id\" : \"abcdefgh\",\n\t\"value\" : \"tekst met \\\"quote\\\" en "
+	    "é\" }\r\n",
 	    "{\"id\":\"abcdefgh\",\"slide\":0,\"value\":{\"ask\":\"Waarom?\"}}",
 	    "{\"id\":\"\",\"slide\":123456789012345678,\"value\":null}",
 	};
@@ -422,10 +423,10 @@ static void envelope_short_way(void **state)
 	static const char *const declined[] = {
 	    "",
 	    "[1]",
-	    "{\"value\":1,\"id\":\"abcdefgh\",\"slide\":1}",          /* value not last */
-	    "{\"id\":\"abcdefgh\",\"value\":1}",                      /* no slide */
-	    "{\"id\":\"abc\\u0064efgh\",\"slide\":1,\"value\":1}",    /* an escape */
-	    "{\"id\":\"abc defgh\",\"slide\":1,\"value\":1}",         /* a space in the id */
+	    "{\"value\":1,\"id\":\"abcdefgh\",\"slide\":1}",              /* value not last */
+	    "{\"id\":\"abcdefgh\",\"value\":1}",                          /* no slide */
+	    "{\"id\":\"abc\\u0064efgh\",\"slide\":1,\"value\":1}",        /* an escape */
+	    "{\"id\":\"abc defgh\",\"slide\":1,\"value\":1}",             /* a space in the id */
 	    "{\"id\":\"abcdefgh\",\"id\":\"x\",\"slide\":1,\"value\":1}", /* twice */
 	    "{\"id\":\"abcdefgh\",\"slide\":1,\"extra\":0,\"value\":1}",
 	    "{\"id\":\"abcdefgh\",\"slide\":1.0,\"value\":1}",
@@ -438,7 +439,7 @@ static void envelope_short_way(void **state)
 	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":[1]",
 	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":\"a}",
 	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":1}}",
-	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":\"\xff\"}",   /* bad UTF-8 */
+	    "{\"id\":\"abcdefgh\",\"slide\":1,\"value\":\"\xff\"}", /* bad UTF-8 */
 	};
 	for (size_t i = 0; i < sizeof declined / sizeof *declined; i++) {
 		answer_envelope_t env = {0};
@@ -459,14 +460,26 @@ static void norm_text_as_jansson_writes_it(void **state)
 {
 	(void)state;
 	static const char *const values[] = {
-	    "\"gewoon\"", "[0,2]", "[]", "{\"ask\":\"Waarom \\\"zo\\\"?\"}", "{\"upvote\":881}",
-	    "\"tab\\there\\nnieuwe regel \\u0001 \\u001f\"", "[\"é\",\"\xe2\x80\xa8\",\"\x7f\",\"😀\"]",
-	    "\"\\\\ en /\"", "-12", "[1,\"a\"]", "{\"a\":[1]}", "1.5", "null", "[true]",
+	    "\"gewoon\"",
+	    "[0,2]",
+	    "[]",
+	    "{\"ask\":\"Waarom \\\"zo\\\"?\"}",
+	    "{\"upvote\":881}",
+	    "\"tab\\there\\nnieuwe regel \\u0001 \\u001f\"",
+	    "[\"é\",\"\xe2\x80\xa8\",\"\x7f\",\"😀\"]",
+	    "\"\\\\ en /\"",
+	    "-12",
+	    "[1,\"a\"]",
+	    "{\"a\":[1]}",
+	    "1.5",
+	    "null",
+	    "[true]",
 	};
 	for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
 		json_t *v = json_loads(values[i], JSON_DECODE_ANY, NULL);
 		assert_non_null(v);
-		char *mine = answer_norm_text(v), *theirs = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *mine = answer_norm_text(v),
+		     *theirs = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 		assert_string_equal(mine, theirs);
 		free(mine);
 		free(theirs);

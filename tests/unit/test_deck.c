@@ -715,8 +715,8 @@ static void parses_the_demo_deck(void **state)
 static void takes_a_timer_on_every_question(void **state)
 {
 	(void)state;
-	const char *kinds[] = {"open", "cloud", "choice\n- a\n- b", "scale\n- a",
-	                       "rank\n- a\n- b", "qa"};
+	const char *kinds[] = {"open",       "cloud",          "choice\n- a\n- b",
+	                       "scale\n- a", "rank\n- a\n- b", "qa"};
 	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
 		char src[256];
 		const char *nl = strchr(kinds[i], '\n');
@@ -776,14 +776,17 @@ static void says_it_in_dutch(void **state)
 	    {"---\ntitle: X\n---\n? opne: hoi\n",
 	     "regel 4: onbekende vraagsoort 'opne' (verwacht: open, cloud, choice, scale, rank "
 	     "of qa)"},
-	    {"---\ntitle: X\n---\n? choice: Kies\n- een\n", "regel 4: te weinig opties voor een "
+	    {"---\ntitle: X\n---\n? choice: Kies\n- een\n",
+	     "regel 4: te weinig opties voor een "
 	     "choice-vraag: 1 (verwacht: 2 tot en met 20 regels '- optie')"},
 	    {"---\ntitle: X\n---\n? scale: Eens?\n- a\n- A\n",
 	     "regel 6: stelling 'A' staat er twee keer (verwacht: verschillende stellingen)"},
 	    {"---\ntitle: X\n---\n? open: Wat?\nanswers: 99\n",
 	     "regel 5: answers 99 valt buiten het bereik (verwacht: 1 tot en met 50)"},
-	    {"---\ntitle: X\n---\n? open: Wat?\nentries: 3\n", "regel 5: onbekende instelling "
-	     "'entries' voor een open-vraag (verwacht: max-length, answers, results of moderation)"},
+	    {"---\ntitle: X\n---\n? open: Wat?\nentries: 3\n",
+	     "regel 5: onbekende instelling "
+	     "'entries' voor een open-vraag (verwacht: max-length, answers, results of "
+	     "moderation)"},
 	    {"---\ntitle:\n---\n# A\n", "regel 2: de titel is leeg (verwacht: tekst na 'title:')"},
 	    {"---\ntitle: X\n---\n# A\n---\n---\n# B\n",
 	     "regel 6: lege dia (verwacht: inhoud tussen deze '---' en de vorige)"},

@@ -18,7 +18,10 @@ static filter_t *make(void)
 	return f;
 }
 
-static bool match(const filter_t *f, const char *s) { return filter_match(f, s, strlen(s)); }
+static bool match(const filter_t *f, const char *s)
+{
+	return filter_match(f, s, strlen(s));
+}
 
 static void matches_whole_folded_words(void **state)
 {
@@ -98,24 +101,87 @@ static filter_t *shipped(void)
 /* Issue 12: what went straight to the screen, and what must not be held
  * back. The figures are printed so the note can quote them. */
 static const char *const rude[] = {
-	"klootzakken", "kutplan", "kankerzooi", "tyfushond", "hoeren", "f*ck",
-	"f**k", "f***", "sh*t", "k*t", "sh1t", "$hit", "k4nker", "fuuuuck",
-	"KUTTTT", "Kloooootzak", "rotklootzak", "tyfuslijers", "kankerlijers",
-	"teringzooi", "pleurislijer", "kolerelijer", "idioten", "eikels",
-	"sletten", "sukkels", "debielen", "hoerenloper", "shitzooi",
-	"motherfuckers", "fuckers", "bitches", "assholes", "#kut", "kut!",
-	"Wat een KUTPLAN zeg", "die klootzakken van de gemeente",
-	"dit is echt f*cking slecht", "godverdomme", "fucked",
+    "klootzakken",
+    "kutplan",
+    "kankerzooi",
+    "tyfushond",
+    "hoeren",
+    "f*ck",
+    "f**k",
+    "f***",
+    "sh*t",
+    "k*t",
+    "sh1t",
+    "$hit",
+    "k4nker",
+    "fuuuuck",
+    "KUTTTT",
+    "Kloooootzak",
+    "rotklootzak",
+    "tyfuslijers",
+    "kankerlijers",
+    "teringzooi",
+    "pleurislijer",
+    "kolerelijer",
+    "idioten",
+    "eikels",
+    "sletten",
+    "sukkels",
+    "debielen",
+    "hoerenloper",
+    "shitzooi",
+    "motherfuckers",
+    "fuckers",
+    "bitches",
+    "assholes",
+    "#kut",
+    "kut!",
+    "Wat een KUTPLAN zeg",
+    "die klootzakken van de gemeente",
+    "dit is echt f*cking slecht",
+    "godverdomme",
+    "fucked",
 };
 static const char *const innocent[] = {
-	"kankeronderzoek", "kankerpatiënten", "Kuttekoven", "negeren", "negeert",
-	"shitake", "Scunthorpe", "Dickens", "assistent", "kankerbestrijding",
-	"hoera", "hoek", "Mongolië", "Mongolen", "Kutlu", "Pissarro",
-	"klotsen", "lulletje rozenwater", "tyfusvaccinatie", "eikenhout",
-	"cocktail", "analyse", "Sneek", "2000 mensen", "Oost 3",
-	"@gemeente", "#inspraak", "het kankercentrum in Oost", "Hancock",
-	"kunstenaar", "spitsuur", "documenten", "de buurt opknappen",
-	"f**r", "***", "S*", "klassiek", "negerende", "kankerverwekkend",
+    "kankeronderzoek",
+    "kankerpatiënten",
+    "Kuttekoven",
+    "negeren",
+    "negeert",
+    "shitake",
+    "Scunthorpe",
+    "Dickens",
+    "assistent",
+    "kankerbestrijding",
+    "hoera",
+    "hoek",
+    "Mongolië",
+    "Mongolen",
+    "Kutlu",
+    "Pissarro",
+    "klotsen",
+    "lulletje rozenwater",
+    "tyfusvaccinatie",
+    "eikenhout",
+    "cocktail",
+    "analyse",
+    "Sneek",
+    "2000 mensen",
+    "Oost 3",
+    "@gemeente",
+    "#inspraak",
+    "het kankercentrum in Oost",
+    "Hancock",
+    "kunstenaar",
+    "spitsuur",
+    "documenten",
+    "de buurt opknappen",
+    "f**r",
+    "***",
+    "S*",
+    "klassiek",
+    "negerende",
+    "kankerverwekkend",
 };
 
 static void holds_inflections_compounds_and_masks(void **state)
@@ -136,7 +202,7 @@ static void holds_inflections_compounds_and_masks(void **state)
 		}
 	}
 	print_message("word list: %zu of %zu caught, %zu of %zu innocent held back\n", caught,
-		      sizeof rude / sizeof *rude, wrong, sizeof innocent / sizeof *innocent);
+	              sizeof rude / sizeof *rude, wrong, sizeof innocent / sizeof *innocent);
 	assert_int_equal(caught, sizeof rude / sizeof *rude);
 	assert_int_equal(wrong, 0);
 	filter_free(f);
@@ -154,19 +220,19 @@ static void list_marks_head_tail_and_allowed(void **state)
 	assert_true(match(f, "hoeren"));
 	assert_false(match(f, "hoerenjong")); /* hoer is no head */
 	assert_false(match(f, "kuttekovenaren"));
-	assert_false(match(f, "kutlu"));     /* a head needs a word after it */
-	assert_false(match(f, "zakdoek"));   /* a tail is no head */
+	assert_false(match(f, "kutlu"));   /* a head needs a word after it */
+	assert_false(match(f, "zakdoek")); /* a tail is no head */
 	filter_free(f);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(matches_whole_folded_words),
-		cmocka_unit_test(looks_into_every_answer_form),
-		cmocka_unit_test(the_shipped_lists_load),
-		cmocka_unit_test(holds_inflections_compounds_and_masks),
-		cmocka_unit_test(list_marks_head_tail_and_allowed),
+	    cmocka_unit_test(matches_whole_folded_words),
+	    cmocka_unit_test(looks_into_every_answer_form),
+	    cmocka_unit_test(the_shipped_lists_load),
+	    cmocka_unit_test(holds_inflections_compounds_and_masks),
+	    cmocka_unit_test(list_marks_head_tail_and_allowed),
 	};
 	return cmocka_run_group_tests_name("filter", tests, NULL, NULL);
 }

@@ -106,8 +106,8 @@ static void parses_a_request(void **state)
 	(void)state;
 	fixture_t f;
 	const char req[] = "POST /api/v1/x?code=123&y=%20z HTTP/1.1\r\nHost: example\r\n"
-			   "Cookie: a=b; inspraak_p=0123abcd\r\nContent-Length: 19\r\n\r\n"
-			   "value=a&value=b%2Bc";
+	                   "Cookie: a=b; inspraak_p=0123abcd\r\nContent-Length: 19\r\n\r\n"
+	                   "value=a&value=b%2Bc";
 	exchange(&f, req, sizeof req - 1);
 	assert_string_equal(f.path, "/api/v1/x");
 	assert_string_equal(f.query, "code=123&y=%20z");
@@ -125,7 +125,7 @@ static void answers_pipelined_requests_in_order(void **state)
 	(void)state;
 	fixture_t f;
 	const char req[] = "GET /one HTTP/1.1\r\nHost: a\r\n\r\nGET /two HTTP/1.1\r\nHost: a\r\n"
-			   "Connection: close\r\n\r\n";
+	                   "Connection: close\r\n\r\n";
 	exchange(&f, req, sizeof req - 1);
 	assert_string_equal(f.path, "/two");
 	char *first = strstr(f.got.data, "HTTP/1.1 200");
@@ -156,7 +156,8 @@ static void rejects_large_bodies_with_413(void **state)
 	(void)state;
 	fixture_t f;
 	char req[200];
-	snprintf(req, sizeof req, "POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n", HTTP_MAX_BODY + 1);
+	snprintf(req, sizeof req, "POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n",
+	         HTTP_MAX_BODY + 1);
 	exchange(&f, req, strlen(req));
 	assert_non_null(f.got.data);
 	assert_memory_equal(f.got.data, "HTTP/1.1 413", 12);

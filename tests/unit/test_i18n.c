@@ -135,10 +135,8 @@ static void test_tables(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_accept_language),
-	    cmocka_unit_test(test_messages),
-	    cmocka_unit_test(test_util_lookup),
-	    cmocka_unit_test(test_util_formats),
+	    cmocka_unit_test(test_accept_language), cmocka_unit_test(test_messages),
+	    cmocka_unit_test(test_util_lookup),     cmocka_unit_test(test_util_formats),
 	    cmocka_unit_test(test_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

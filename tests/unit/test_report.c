@@ -77,10 +77,10 @@ static void test_count_words(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_names),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_words),
-		cmocka_unit_test(test_count_words),
+	    cmocka_unit_test(test_format_names),
+	    cmocka_unit_test(test_dates),
+	    cmocka_unit_test(test_words),
+	    cmocka_unit_test(test_count_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -223,7 +223,8 @@ static void fill_path(const fixture_t *f, const char *pat, char *out, size_t out
 				n += (size_t)snprintf(out + n, outlen - n, "%lld",
 				                      (long long)f->event);
 			else if (strncmp(pat, ":answer", len) == 0 ||
-			         strncmp(pat, ":post", len) == 0 || strncmp(pat, ":topic", len) == 0)
+			         strncmp(pat, ":post", len) == 0 ||
+			         strncmp(pat, ":topic", len) == 0)
 				n += (size_t)snprintf(out + n, outlen - n, "1");
 			else
 				n += (size_t)snprintf(out + n, outlen - n, "nobody");

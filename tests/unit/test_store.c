@@ -76,7 +76,7 @@ static void events_sessions_and_users(void **state)
 	char *slides[] = {"{\"kind\":\"content\"}", "{\"kind\":\"open\"}"};
 	int64_t ev, ids[2];
 	assert_int_equal(store_event_create(st, "T", "S", "nl", "# md", 0, slides, 2, &ev, ids),
-			 STORE_OK);
+	                 STORE_OK);
 	assert_true(ids[1] > ids[0]);
 	store_session_t s, s2;
 	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
@@ -88,7 +88,7 @@ static void events_sessions_and_users(void **state)
 	assert_int_equal(store_session_by_code(st, "000000", &s2), STORE_NOTFOUND);
 	assert_int_equal(store_user_add(st, "anna", "$argon2id$x", "facilitator", NULL), STORE_OK);
 	assert_int_equal(store_user_add(st, "anna", "$argon2id$y", "facilitator", NULL),
-			 STORE_EXISTS);
+	                 STORE_EXISTS);
 	unsigned char h[32] = {1, 2, 3};
 	int64_t uid, got;
 	assert_int_equal(store_user_get(st, "anna", &uid, NULL), STORE_OK);
@@ -114,14 +114,14 @@ static void open_session(store_t *st, const char *lang, store_session_t *s, int6
 	char *slides[] = {"{\"kind\":\"open\"}"};
 	int64_t ev;
 	assert_int_equal(store_event_create(st, "T", "", lang, "", 0, slides, 1, &ev, slide),
-			 STORE_OK);
+	                 STORE_OK);
 	assert_int_equal(store_session_create(st, ev, 6, s), STORE_OK);
 }
 
 /* An answer job for the session's question from participant number who,
  * with client id prefix + n. */
 static void answer_job(store_job_t *j, store_done_fn done, void *arg, const store_session_t *s,
-		       int64_t slide, int who, const char *prefix, int n, char *value)
+                       int64_t slide, int who, const char *prefix, int n, char *value)
 {
 	j->kind = STORE_JOB_ANSWER;
 	j->done = done;
@@ -169,7 +169,8 @@ static void writer_commits_groups_and_finds_duplicates(void **state)
 	for (int i = 0; i <= N; i++) {
 		store_job_t *j = &jobs[i];
 		/* the last job repeats the first one's id */
-		answer_job(j, job_done, &c, &s, ids[0], i % 50, "client-", i == N ? 0 : i, "\"hello\"");
+		answer_job(j, job_done, &c, &s, ids[0], i % 50, "client-", i == N ? 0 : i,
+		           "\"hello\"");
 		store_submit(st, j);
 	}
 	uv_run(&loop, UV_RUN_DEFAULT);
@@ -219,7 +220,8 @@ static void reports_keep_commit_order(void **state)
 	for (int i = 0; i < 4; i++) {
 		store_job_t *j = &jobs[i];
 		/* jobs 0 and 2 carry the same id, as a retry would */
-		answer_job(j, job_done_in_order, &c, &s, ids[0], i, "order-", i == 2 ? 0 : i, "\"x\"");
+		answer_job(j, job_done_in_order, &c, &s, ids[0], i, "order-", i == 2 ? 0 : i,
+		           "\"x\"");
 		store_submit(st, j);
 		/* each job its own loop iteration, so its own group */
 		uv_run(&loop, UV_RUN_NOWAIT);
@@ -265,22 +267,22 @@ static void migration_7_keeps_answers(void **state)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	char sql[1024];
 	snprintf(sql, sizeof sql,
-		 "DROP TABLE answers;"
-		 "CREATE TABLE answers(id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL"
-		 "  REFERENCES sessions(id) ON DELETE CASCADE, slide_id INTEGER NOT NULL,"
-		 "  participant TEXT NOT NULL, client_id TEXT NOT NULL, value TEXT NOT NULL,"
-		 "  at INTEGER NOT NULL, hidden INTEGER NOT NULL DEFAULT 0,"
-		 "  answered INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0,"
-		 "  pinned INTEGER NOT NULL DEFAULT 0, UNIQUE(session_id, participant, client_id));"
-		 "CREATE INDEX answers_session ON answers(session_id, id);"
-		 "CREATE UNIQUE INDEX answers_client ON answers(session_id, client_id);"
-		 "INSERT INTO answers VALUES(5, %lld, %lld, 'p1', 'c1', '\"een\"', 1, 1, 0, 0, 1);"
-		 "INSERT INTO answers VALUES(9, %lld, %lld, 'p2', 'c2', '\"twee\"', 2, 0, 0, 1, 0);"
-		 /* and the sessions as before version 8 */
-		 "ALTER TABLE sessions DROP COLUMN self_paced;"
-		 "ALTER TABLE sessions DROP COLUMN name;"
-		 "PRAGMA user_version=6;",
-		 (long long)s.id, (long long)ids[0], (long long)s.id, (long long)ids[0]);
+	         "DROP TABLE answers;"
+	         "CREATE TABLE answers(id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL"
+	         "  REFERENCES sessions(id) ON DELETE CASCADE, slide_id INTEGER NOT NULL,"
+	         "  participant TEXT NOT NULL, client_id TEXT NOT NULL, value TEXT NOT NULL,"
+	         "  at INTEGER NOT NULL, hidden INTEGER NOT NULL DEFAULT 0,"
+	         "  answered INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0,"
+	         "  pinned INTEGER NOT NULL DEFAULT 0, UNIQUE(session_id, participant, client_id));"
+	         "CREATE INDEX answers_session ON answers(session_id, id);"
+	         "CREATE UNIQUE INDEX answers_client ON answers(session_id, client_id);"
+	         "INSERT INTO answers VALUES(5, %lld, %lld, 'p1', 'c1', '\"een\"', 1, 1, 0, 0, 1);"
+	         "INSERT INTO answers VALUES(9, %lld, %lld, 'p2', 'c2', '\"twee\"', 2, 0, 0, 1, 0);"
+	         /* and the sessions as before version 8 */
+	         "ALTER TABLE sessions DROP COLUMN self_paced;"
+	         "ALTER TABLE sessions DROP COLUMN name;"
+	         "PRAGMA user_version=6;",
+	         (long long)s.id, (long long)ids[0], (long long)s.id, (long long)ids[0]);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 
@@ -293,21 +295,21 @@ static void migration_7_keeps_answers(void **state)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_true(count_rows(db, "PRAGMA user_version") >= 7);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE tbl_name="
-					"'answers' AND name LIKE 'sqlite_autoindex%'"),
-			 0);
+	                                "'answers' AND name LIKE 'sqlite_autoindex%'"),
+	                 0);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_master WHERE name IN"
-					"('answers_session', 'answers_client')"),
-			 2);
+	                                "('answers_session', 'answers_client')"),
+	                 2);
 	assert_int_equal(count_rows(db, "SELECT hidden + 2 * pending + 4 * pinned FROM answers"
-					" WHERE id=5"),
-			 5);
+	                                " WHERE id=5"),
+	                 5);
 	assert_int_equal(count_rows(db, "SELECT hidden + 2 * pending + 4 * pinned FROM answers"
-					" WHERE id=9"),
-			 2);
+	                                " WHERE id=9"),
+	                 2);
 	snprintf(sql, sizeof sql,
-		 "INSERT INTO answers(session_id, slide_id, participant, client_id, value, at)"
-		 " VALUES(%lld, %lld, 'p3', 'c1', '1', 3)",
-		 (long long)s.id, (long long)ids[0]);
+	         "INSERT INTO answers(session_id, slide_id, participant, client_id, value, at)"
+	         " VALUES(%lld, %lld, 'p3', 'c1', '1', 3)",
+	         (long long)s.id, (long long)ids[0]);
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_CONSTRAINT);
 	sqlite3_close(db);
 }
@@ -350,7 +352,8 @@ static void a_newer_schema_is_refused(void **state)
 	bool sq = db_arg() == path;
 	int64_t v = raw_sql(sq ? "PRAGMA user_version" : "SELECT version FROM schema_version");
 	assert_true(v >= 8);
-	const char *set = sq ? "PRAGMA user_version=%lld" : "UPDATE schema_version SET version=%lld";
+	const char *set =
+	    sq ? "PRAGMA user_version=%lld" : "UPDATE schema_version SET version=%lld";
 	char sql[64];
 	snprintf(sql, sizeof sql, set, (long long)v + 1);
 	raw_sql(sql);
@@ -360,7 +363,7 @@ static void a_newer_schema_is_refused(void **state)
 	assert_true(st == (store_t *)1);
 	assert_non_null(strstr(err, "newer"));
 	assert_int_equal(raw_sql(sq ? "PRAGMA user_version" : "SELECT version FROM schema_version"),
-			 v + 1);
+	                 v + 1);
 	snprintf(sql, sizeof sql, set, (long long)v);
 	raw_sql(sql);
 	store_close(open_ok());
@@ -388,25 +391,26 @@ static void migration_8_self_paced_sessions(void **state)
 	/* Back to version 7: the sessions table as it was then. */
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-				      "PRAGMA foreign_keys=OFF;"
-				      "CREATE TABLE sessions7(id INTEGER PRIMARY KEY, event_id INTEGER"
-				      "  NOT NULL REFERENCES events(id) ON DELETE CASCADE, code TEXT"
-				      "  NOT NULL UNIQUE, status INTEGER NOT NULL DEFAULT 0, slide_index"
-				      "  INTEGER NOT NULL DEFAULT 0, open INTEGER NOT NULL DEFAULT 1,"
-				      "  results INTEGER NOT NULL DEFAULT 0, revision INTEGER NOT NULL"
-				      "  DEFAULT 1, started_at INTEGER NOT NULL, ended_at INTEGER);"
-				      "INSERT INTO sessions7 SELECT id, event_id, code, status,"
-				      "  slide_index, open, results, revision, started_at, ended_at"
-				      "  FROM sessions;"
-				      "DROP TABLE sessions;"
-				      "ALTER TABLE sessions7 RENAME TO sessions;"
-				      "PRAGMA user_version=7;",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+	                 "PRAGMA foreign_keys=OFF;"
+	                 "CREATE TABLE sessions7(id INTEGER PRIMARY KEY, event_id INTEGER"
+	                 "  NOT NULL REFERENCES events(id) ON DELETE CASCADE, code TEXT"
+	                 "  NOT NULL UNIQUE, status INTEGER NOT NULL DEFAULT 0, slide_index"
+	                 "  INTEGER NOT NULL DEFAULT 0, open INTEGER NOT NULL DEFAULT 1,"
+	                 "  results INTEGER NOT NULL DEFAULT 0, revision INTEGER NOT NULL"
+	                 "  DEFAULT 1, started_at INTEGER NOT NULL, ended_at INTEGER);"
+	                 "INSERT INTO sessions7 SELECT id, event_id, code, status,"
+	                 "  slide_index, open, results, revision, started_at, ended_at"
+	                 "  FROM sessions;"
+	                 "DROP TABLE sessions;"
+	                 "ALTER TABLE sessions7 RENAME TO sessions;"
+	                 "PRAGMA user_version=7;",
+	                 NULL, NULL, NULL),
+	    SQLITE_OK);
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM pragma_table_info('sessions')"
-					" WHERE name='self_paced'"),
-			 0);
+	                                " WHERE name='self_paced'"),
+	                 0);
 	sqlite3_close(db);
 
 	st = open_ok();
@@ -458,10 +462,10 @@ static void migration_9_session_names(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-				      "ALTER TABLE sessions DROP COLUMN name;"
-				      "PRAGMA user_version=8;",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	                              "ALTER TABLE sessions DROP COLUMN name;"
+	                              "PRAGMA user_version=8;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
 	sqlite3_close(db);
 
 	st = open_ok();
@@ -544,7 +548,7 @@ static void a_failed_group_stores_nothing(void **state)
 	for (int i = 0; i < N; i++) {
 		/* the 70th, after a backlog of results, is the bad one */
 		answer_job(&jobs[i], job_done, &c, i == 70 ? &ghost : &s, ids[0], i, "fail-", i,
-			   "\"x\"");
+		           "\"x\"");
 		store_submit(st, &jobs[i]);
 	}
 	uv_run(&loop, UV_RUN_DEFAULT);
@@ -593,9 +597,9 @@ static void workspace_round_trip(void **state)
 	assert_int_equal(store_user_add(st, "bert", "$argon2id$x", "moderator", &bert), STORE_OK);
 	char *slides[] = {"{\"kind\":\"open\"}", "{\"kind\":\"scale\"}"};
 	assert_int_equal(store_event_create(st, "Plein", "", "nl", "", 0, slides, 1, &ev, ids),
-			 STORE_OK);
+	                 STORE_OK);
 	assert_int_equal(store_event_create(st, "Kopie", "", "nl", "", 0, slides, 1, &ev2, ids),
-			 STORE_OK);
+	                 STORE_OK);
 	const unsigned char png[5] = {0x89, 'P', 0, 'N', 'G'};
 	assert_int_equal(store_media_put(st, ev, "a.png", "image/png", png, 5), STORE_OK);
 	assert_int_equal(store_media_put(st, ev, "a.png", "image/png", png, 5), STORE_OK);
@@ -604,13 +608,13 @@ static void workspace_round_trip(void **state)
 	void *data = NULL;
 	size_t len = 0;
 	assert_int_equal(store_media_get(st, ev2, "a.png", type, sizeof type, &data, &len),
-			 STORE_OK);
+	                 STORE_OK);
 	assert_string_equal(type, "image/png");
 	assert_int_equal(len, 5);
 	assert_memory_equal(data, png, 5);
 	free(data);
 	assert_int_equal(store_media_get(st, ev2, "b.png", type, sizeof type, &data, &len),
-			 STORE_NOTFOUND);
+	                 STORE_NOTFOUND);
 
 	assert_int_equal(store_share(st, ev, "bert", "facilitator"), STORE_OK);
 	assert_int_equal(store_share(st, ev, "bert", "moderator"), STORE_OK);
@@ -624,7 +628,7 @@ static void workspace_round_trip(void **state)
 
 	/* a new deck while there are no answers; none once there are */
 	assert_int_equal(store_event_set_deck(st, ev, "Plein 2", "", "en", "", slides, 2, ids),
-			 STORE_OK);
+	                 STORE_OK);
 	assert_true(ids[1] > ids[0]);
 	store_session_t s;
 	assert_int_equal(store_session_create(st, ev, 6, &s), STORE_OK);
@@ -651,7 +655,7 @@ static void workspace_round_trip(void **state)
 	assert_int_equal(j[1].status, STORE_OK);
 	assert_int_equal(store_event_answers(st, ev), 1);
 	assert_int_equal(store_event_set_deck(st, ev, "Plein 3", "", "en", "", slides, 1, ids),
-			 STORE_ERROR);
+	                 STORE_ERROR);
 
 	int64_t purged = 0;
 	char who[2][40] = {"", ""};
@@ -719,9 +723,9 @@ static void readers_keep_their_snapshot(void **state)
 
 	int n_before = 0, n_after = 0, n_store = 0;
 	assert_int_equal(store_answers_slide(before, s.id, ids[0], count_answer, &n_before),
-			 STORE_OK);
+	                 STORE_OK);
 	assert_int_equal(store_answers_slide(after, s.id, ids[0], count_answer, &n_after),
-			 STORE_OK);
+	                 STORE_OK);
 	assert_int_equal(store_answers_load(st, s.id, count_answer, &n_store), STORE_OK);
 	assert_int_equal(n_before, 0);
 	assert_int_equal(n_after, 3);
@@ -807,7 +811,8 @@ static void website_posts_marks_and_retention(void **state)
 		j[i].u.post.body = "meer bomen";
 		j[i].u.post.at_ms = 2;
 		memcpy(j[i].u.post.participant, who, sizeof who);
-		snprintf(j[i].u.post.client_id, sizeof j[i].u.post.client_id, "post-%d", i == 3 ? 1 : i);
+		snprintf(j[i].u.post.client_id, sizeof j[i].u.post.client_id, "post-%d",
+		         i == 3 ? 1 : i);
 	}
 	for (int i = 0; i < N; i++)
 		store_submit(st, &j[i]);
@@ -865,18 +870,18 @@ static void website_posts_marks_and_retention(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(events_sessions_and_users),
-		cmocka_unit_test(writer_commits_groups_and_finds_duplicates),
-		cmocka_unit_test(reports_keep_commit_order),
-		cmocka_unit_test(migration_7_keeps_answers),
-		cmocka_unit_test(migration_8_self_paced_sessions),
-		cmocka_unit_test(migration_9_session_names),
-		cmocka_unit_test(codes_and_engines),
-		cmocka_unit_test(readers_keep_their_snapshot),
-		cmocka_unit_test(workspace_round_trip),
-		cmocka_unit_test(a_failed_group_stores_nothing),
-		cmocka_unit_test(a_newer_schema_is_refused),
-		cmocka_unit_test(website_posts_marks_and_retention),
+	    cmocka_unit_test(events_sessions_and_users),
+	    cmocka_unit_test(writer_commits_groups_and_finds_duplicates),
+	    cmocka_unit_test(reports_keep_commit_order),
+	    cmocka_unit_test(migration_7_keeps_answers),
+	    cmocka_unit_test(migration_8_self_paced_sessions),
+	    cmocka_unit_test(migration_9_session_names),
+	    cmocka_unit_test(codes_and_engines),
+	    cmocka_unit_test(readers_keep_their_snapshot),
+	    cmocka_unit_test(workspace_round_trip),
+	    cmocka_unit_test(a_failed_group_stores_nothing),
+	    cmocka_unit_test(a_newer_schema_is_refused),
+	    cmocka_unit_test(website_posts_marks_and_retention),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

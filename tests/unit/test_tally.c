@@ -174,9 +174,10 @@ static void mine_lists_own_answers_only(void **state)
 	assert_int_equal(submit(t, 3, 5, "{\"upvote\": 2}", 1000), 0);
 	add(t, 4, 5, "{\"ask\": \"tegengehouden\"}", 2000, true);
 	json_t *got = tally_mine(t, 5);
-	json_t *want = val("[{\"id\": 1, \"value\": {\"ask\": \"mijn vraag\"}},"
-			   " {\"id\": 3, \"value\": {\"upvote\": 2}},"
-			   " {\"id\": 4, \"value\": {\"ask\": \"tegengehouden\"}, \"held\": true}]");
+	json_t *want =
+	    val("[{\"id\": 1, \"value\": {\"ask\": \"mijn vraag\"}},"
+	        " {\"id\": 3, \"value\": {\"upvote\": 2}},"
+	        " {\"id\": 4, \"value\": {\"ask\": \"tegengehouden\"}, \"held\": true}]");
 	assert_true(json_equal(got, want));
 	json_decref(got);
 	json_decref(want);

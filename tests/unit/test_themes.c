@@ -18,18 +18,18 @@
 #define N(a) (sizeof(a) / sizeof *(a))
 
 static const char *const DUTCH[] = {
-	"Elkaar ontmoeten in de wijk",
-	"Meer ontmoetingen tussen oud en jong",
-	"Een plek voor ontmoeting",
-	"Het onderwijs moet beter",
-	"Investeren in onderwijs en scholen",
-	"Goed onderwijs voor ieder kind",
-	"Met elkaar in gesprek gaan",
-	"Gesprekken over vooroordelen",
-	"Iets heel anders 🎉",
-	"",
-	"De wijken moeten levendiger",
-	"Ontmoeten, ontmoeten en nog eens ontmoeten",
+    "Elkaar ontmoeten in de wijk",
+    "Meer ontmoetingen tussen oud en jong",
+    "Een plek voor ontmoeting",
+    "Het onderwijs moet beter",
+    "Investeren in onderwijs en scholen",
+    "Goed onderwijs voor ieder kind",
+    "Met elkaar in gesprek gaan",
+    "Gesprekken over vooroordelen",
+    "Iets heel anders 🎉",
+    "",
+    "De wijken moeten levendiger",
+    "Ontmoeten, ontmoeten en nog eens ontmoeten",
 };
 
 /* The index of the group whose label is label, or -1. */
@@ -61,7 +61,8 @@ static void test_stable(void **state)
 		assert_string_equal(a.groups[i].label, b.groups[i].label);
 		assert_int_equal(a.groups[i].n, b.groups[i].n);
 		for (size_t k = 0; k < a.groups[i].n; k++) {
-			assert_int_equal(a.groups[i].members[k].answer, b.groups[i].members[k].answer);
+			assert_int_equal(a.groups[i].members[k].answer,
+			                 b.groups[i].members[k].answer);
 			assert_int_equal(a.groups[i].members[k].at, b.groups[i].members[k].at);
 		}
 	}
@@ -108,7 +109,7 @@ static void test_shared_stems(void **state)
 
 	/* three forms alone make one theme, named by the commonest form */
 	static const char *const three[] = {"ontmoeten", "Ontmoeting!", "ontmoetingen",
-					    "ontmoeting"};
+	                                    "ontmoeting"};
 	assert_int_equal(themes_build(three, N(three), &o, &t), 0);
 	assert_int_equal(t.n_groups, 1);
 	assert_string_equal(t.groups[0].label, "ontmoeting");
@@ -127,7 +128,7 @@ static void test_stopwords(void **state)
 	assert_false(themes_is_stopword("en", "school"));
 	/* answers made only of small words give no theme at all */
 	static const char *const small[] = {"met elkaar en voor elkaar", "wij met elkaar",
-					    "Met elkaar, voor elkaar!", "dat is het"};
+	                                    "Met elkaar, voor elkaar!", "dat is het"};
 	themes_options_t o = {.lang = "nl"};
 	themes_t t;
 	assert_int_equal(themes_build(small, N(small), &o, &t), 0);
@@ -138,7 +139,7 @@ static void test_stopwords(void **state)
 	themes_clear(&t);
 	/* nor do the words of the question */
 	static const char *const echo[] = {"Samenleven in vrede", "samenleven met buren",
-					   "Vrede en rust", "buren helpen"};
+	                                   "Vrede en rust", "buren helpen"};
 	o.context = "Hoe wil je samenleven?";
 	assert_int_equal(themes_build(echo, N(echo), &o, &t), 0);
 	for (size_t i = 0; i < t.n_groups; i++)
@@ -151,9 +152,12 @@ static void test_english(void **state)
 {
 	(void)state;
 	static const char *const en[] = {
-		"Meeting each other in the neighbourhood", "More meetings between groups",
-		"We should meet more often",     "Better schools",
-		"Invest in the school system",  "Something else entirely",
+	    "Meeting each other in the neighbourhood",
+	    "More meetings between groups",
+	    "We should meet more often",
+	    "Better schools",
+	    "Invest in the school system",
+	    "Something else entirely",
 	};
 	themes_options_t o = {.lang = "en", .other_label = "Miscellaneous"};
 	themes_t t;
@@ -187,8 +191,8 @@ static void test_edges(void **state)
 	assert_string_equal(t.groups[1].label, "Other");
 	themes_clear(&t);
 	/* no more themes than asked for */
-	static const char *const many[] = {"appel peer", "appel kers", "peer pruim",
-					   "kers pruim", "banaan druif", "druif banaan"};
+	static const char *const many[] = {"appel peer", "appel kers",   "peer pruim",
+	                                   "kers pruim", "banaan druif", "druif banaan"};
 	themes_options_t o = {.lang = "nl", .max_themes = 2};
 	assert_int_equal(themes_build(many, N(many), &o, &t), 0);
 	assert_int_equal(t.n_groups, 3);
@@ -198,9 +202,9 @@ static void test_edges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stable),      cmocka_unit_test(test_shared_stems),
-		cmocka_unit_test(test_stopwords),   cmocka_unit_test(test_english),
-		cmocka_unit_test(test_edges),
+	    cmocka_unit_test(test_stable),    cmocka_unit_test(test_shared_stems),
+	    cmocka_unit_test(test_stopwords), cmocka_unit_test(test_english),
+	    cmocka_unit_test(test_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

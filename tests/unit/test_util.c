@@ -66,7 +66,8 @@ static void buf_escapes_html(void **state)
 	buf_t b = BUF_INIT;
 	const char *in = "<script>alert('x')</script> & \"q\"";
 	buf_html(&b, in, strlen(in));
-	assert_string_equal(b.data, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+	assert_string_equal(b.data,
+	                    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
 	buf_free(&b);
 }
 
