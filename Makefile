@@ -36,7 +36,7 @@ FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter
 	$(PKG_CFLAGS) -g -O1 -fno-omit-frame-pointer
 FUZZ_TIME ?= 60
 
-.PHONY: all deps run test unit unit-asan e2e clean format fuzz fuzz-smoke
+.PHONY: all deps run test unit unit-asan e2e clean format format-check fuzz fuzz-smoke
 .SECONDARY:
 
 all: inspraak
@@ -135,6 +135,7 @@ e2e: inspraak inspraak-asan $(BUILD)/bench/mkpdf
 
 test:
 	@scripts/deps --test
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory inspraak
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
@@ -155,8 +156,15 @@ test-pg: inspraak $(BUILD)/asan/test_store
 		cd tests/e2e && INSPRAAK_TEST_PG="$$INSPRAAK_PG_URL" node --test \
 		--test-concurrency=1 --test-reporter=spec $(PG_E2E:%=%.test.mjs)'
 
+# The C sources that follow .clang-format: `make format` applies it and
+# `make test` refuses a change that does not (scripts/check-format).
+FORMAT_SRC = $(shell git ls-files 'src/*.[ch]' 'tests/unit/*.[ch]' 'tests/fuzz/*.c' 'bench/*.c' 2>/dev/null)
+
 format:
-	clang-format -i $(LIB_SRC) src/main.c $(CMD_SRC) src/*/*.h $(UNIT_SRC)
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	@scripts/check-format
 
 clean:
 	rm -rf build inspraak inspraak-asan $(STATIC_Z)
