@@ -259,14 +259,8 @@ int deckzip_write(buf_t *out, const deckzip_entry_t *e, size_t n)
 /* ---- the routes ---- */
 
 typedef struct zip_work {
-	uv_work_t work;
-	http_request_t *req;
-	app_t *app;
-	int64_t event_id, user;
-	char lang[4];
-	void *zip; /* a copy of the body, owned */
-	size_t len;
-	int rc; /* filled by the worker */
+	app_upload_t up; /* first */
+	int rc;          /* filled by the worker */
 	char err[512];
 	deckzip_t *z;
 } zip_work_t;
@@ -274,7 +268,7 @@ typedef struct zip_work {
 static void read_work(uv_work_t *work)
 {
 	zip_work_t *w = work->data;
-	w->rc = deckzip_read(w->zip, w->len, w->lang, &w->z, w->err, sizeof w->err);
+	w->rc = deckzip_read(w->up.body, w->up.len, w->up.lang, &w->z, w->err, sizeof w->err);
 }
 
 /* The zip's images stored as the event's, through app_write (off the loop
@@ -291,14 +285,14 @@ static void images_run(app_write_t *job)
 	const deckzip_t *z = iw->w->z;
 	iw->rc = STORE_OK;
 	for (size_t i = 0; i < z->n_images && iw->rc == STORE_OK; i++)
-		iw->rc = store_media_put(job->st, iw->w->event_id, z->images[i].name,
+		iw->rc = store_media_put(job->st, iw->w->up.event_id, z->images[i].name,
 		                         z->images[i].type, z->images[i].data, z->images[i].len);
 }
 
 static void zip_work_free(zip_work_t *w)
 {
 	deckzip_free(w->z);
-	free(w->zip);
+	free(w->up.body);
 	free(w);
 }
 
@@ -307,11 +301,11 @@ static void images_done(app_write_t *job, int status)
 	images_write_t *iw = (images_write_t *)job;
 	zip_work_t *w = iw->w;
 	if (status < 0 || iw->rc != STORE_OK) {
-		http_respond_error(w->req, 503, "unavailable", tr(w->lang, "images.not_stored"),
-		                   NULL);
+		http_respond_error(w->up.req, 503, "unavailable",
+		                   tr(w->up.lang, "images.not_stored"), NULL);
 	} else {
-		char *md = deckzip_rewrite(w->z, w->event_id);
-		http_respond_json(w->req, 200,
+		char *md = deckzip_rewrite(w->z, w->up.event_id);
+		http_respond_json(w->up.req, 200,
 		                  json_pack("{s:s, s:i, s:i}", "deck", md, "images",
 		                            (int)w->z->n_images, "skipped", (int)w->z->skipped),
 		                  NULL);
@@ -324,15 +318,16 @@ static void images_done(app_write_t *job, int status)
 static void read_done(uv_work_t *work, int status)
 {
 	zip_work_t *w = work->data;
-	app_t *a = w->app;
+	app_t *a = w->up.app;
 	a->pool_jobs--;
 	if (status != 0) {
-		http_respond_error(w->req, 503, "unavailable", tr(w->lang, "reports.stopping"),
-		                   NULL);
+		http_respond_error(w->up.req, 503, "unavailable",
+		                   tr(w->up.lang, "reports.stopping"), NULL);
 	} else if (w->rc != 0) {
-		http_respond_error(w->req, 400, "invalid_zip", w->err, NULL);
-	} else if (workspace_access(a, w->user, w->event_id) < ACCESS_FACILITATOR) {
-		http_respond_error(w->req, 404, "not_found", tr(w->lang, "events.no_such"), NULL);
+		http_respond_error(w->up.req, 400, "invalid_zip", w->err, NULL);
+	} else if (workspace_access(a, w->up.user, w->up.event_id) < ACCESS_FACILITATOR) {
+		http_respond_error(w->up.req, 404, "not_found", tr(w->up.lang, "events.no_such"),
+		                   NULL);
 	} else {
 		images_write_t *iw = xcalloc(1, sizeof *iw);
 		iw->w = w; /* images_done answers and frees both */
@@ -344,7 +339,6 @@ static void read_done(uv_work_t *work, int status)
 
 void deckzip_import(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	int64_t event_id = m->id, user = m->user;
 	const char *lang = tr_req_lang(req);
 	if (req->body_len == 0 || req->body_len > DECKZIP_MAX_BYTES) {
 		http_respond_error(req, req->body_len ? 413 : 400,
@@ -353,22 +347,8 @@ void deckzip_import(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	}
 	zip_work_t *w = xcalloc(1, sizeof *w);
-	w->work.data = w;
-	w->req = req;
-	w->app = a;
-	w->event_id = event_id;
-	w->user = user;
-	snprintf(w->lang, sizeof w->lang, "%s", lang);
-	w->len = req->body_len;
-	w->zip = xmalloc(w->len);
-	memcpy(w->zip, req->body, w->len);
-	if (uv_queue_work(a->loop, &w->work, read_work, read_done) < 0) {
-		free(w->zip);
+	if (app_upload_queue(a, &w->up, w, req, m, read_work, read_done) < 0)
 		free(w);
-		http_respond_error(req, 503, "unavailable", tr(lang, "reports.stopping"), NULL);
-		return;
-	}
-	a->pool_jobs++;
 }
 
 /* The event's images the deck links to, "/media/EVENT/NAME", each once. */

@@ -398,6 +398,25 @@ void app_write(app_t *a, app_write_t *job, void (*run)(app_write_t *),
                void (*done)(app_write_t *, int));
 /* Sets the queues' bounds: hashes on (cores - 1), writes one at a time. */
 void app_queues_init(app_t *a);
+/* An uploaded body worked on in libuv's pool (a PDF to draw, a zip to
+ * read): the request, who sent it for which event, and a copy of the body,
+ * owned. A module's job struct embeds it first. */
+typedef struct app_upload {
+	uv_work_t work;
+	http_request_t *req;
+	app_t *app;
+	int64_t event_id, user;
+	char lang[4];
+	void *body;
+	size_t len;
+} app_upload_t;
+/* Fills up from req and m (the :event route's match), copies the body and
+ * queues fn, then after on the loop, counting the job in a->pool_jobs; up's
+ * work.data is job (the struct that embeds up). Returns 0, or < 0 when
+ * the pool refused: req is answered 503, the body copy freed, job still
+ * the caller's to free. */
+int app_upload_queue(app_t *a, app_upload_t *up, void *job, http_request_t *req,
+                     const app_match_t *m, uv_work_cb fn, uv_after_work_cb after);
 
 /* ---- reactions.c ---- */
 /* POST /api/v1/sessions/:code/reactions {"reaction": "clap"}: counts it for

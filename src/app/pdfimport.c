@@ -396,13 +396,7 @@ done:
 /* ---- the route ---- */
 
 typedef struct pdf_work {
-	uv_work_t work;
-	http_request_t *req;
-	app_t *app;
-	int64_t event_id, user;
-	char lang[4];
-	void *pdf; /* a copy of the body, owned */
-	size_t len;
+	app_upload_t up; /* first */
 	/* results, filled by the worker */
 	int rc;
 	char err[512];
@@ -416,22 +410,22 @@ static void render_work(uv_work_t *work)
 {
 	pdf_work_t *w = work->data;
 	pdfimport_limits_t lim = pdfimport_default_limits;
-	lim.cancel = &w->app->stopping;
+	lim.cancel = &w->up.app->stopping;
 	uint64_t t0 = now_ms();
-	if (pdfimport_is_office(w->pdf, w->len)) {
+	if (pdfimport_is_office(w->up.body, w->up.len)) {
 		void *pdf;
 		size_t len;
-		w->rc =
-		    pdfimport_convert(w->pdf, w->len, w->lang, &pdf, &len, w->err, sizeof w->err);
+		w->rc = pdfimport_convert(w->up.body, w->up.len, w->up.lang, &pdf, &len, w->err,
+		                          sizeof w->err);
 		if (w->rc != 0) {
 			w->ms = now_ms() - t0;
 			return;
 		}
-		free(w->pdf);
-		w->pdf = pdf;
-		w->len = len;
+		free(w->up.body);
+		w->up.body = pdf;
+		w->up.len = len;
 	}
-	w->rc = pdfimport_render(w->pdf, w->len, &lim, w->lang, &w->pages, &w->n, w->err,
+	w->rc = pdfimport_render(w->up.body, w->up.len, &lim, w->up.lang, &w->pages, &w->n, w->err,
 	                         sizeof w->err);
 	w->ms = now_ms() - t0;
 }
@@ -450,7 +444,7 @@ static void pages_run(app_write_t *job)
 	pdf_work_t *w = pw->w;
 	pw->rc = STORE_OK;
 	for (size_t i = 0; i < w->n && pw->rc == STORE_OK; i++)
-		pw->rc = store_media_put(job->st, w->event_id, w->pages[i].name, "image/png",
+		pw->rc = store_media_put(job->st, w->up.event_id, w->pages[i].name, "image/png",
 		                         w->pages[i].png, w->pages[i].png_len);
 }
 
@@ -459,14 +453,14 @@ static void pages_done(app_write_t *job, int status)
 	pages_write_t *pw = (pages_write_t *)job;
 	pdf_work_t *w = pw->w;
 	if (status < 0 || pw->rc != STORE_OK) {
-		http_respond_error(w->req, 503, "unavailable", tr(w->lang, "images.not_stored"),
-		                   NULL);
+		http_respond_error(w->up.req, 503, "unavailable",
+		                   tr(w->up.lang, "images.not_stored"), NULL);
 	} else {
 		json_t *slides = json_array();
 		char url[96];
 		for (size_t i = 0; i < w->n; i++) {
 			const pdfimport_page_t *pg = &w->pages[i];
-			snprintf(url, sizeof url, "/media/%lld/%s", (long long)w->event_id,
+			snprintf(url, sizeof url, "/media/%lld/%s", (long long)w->up.event_id,
 			         pg->name);
 			buf_t md = BUF_INIT;
 			pdfimport_slide_md(&md, pg->text, url);
@@ -476,7 +470,7 @@ static void pages_done(app_write_t *job, int status)
 			                      "width", pg->width, "height", pg->height));
 			buf_free(&md);
 		}
-		http_respond_json(w->req, 201,
+		http_respond_json(w->up.req, 201,
 		                  json_pack("{s:i, s:o, s:I}", "pages", (int)w->n, "slides", slides,
 		                            "ms", (json_int_t)w->ms),
 		                  NULL);
@@ -490,21 +484,23 @@ static void pages_done(app_write_t *job, int status)
 static void rendered(uv_work_t *work, int status)
 {
 	pdf_work_t *w = work->data;
-	app_t *a = w->app;
+	app_t *a = w->up.app;
 	a->pool_jobs--;
-	free(w->pdf);
-	w->pdf = NULL;
+	free(w->up.body);
+	w->up.body = NULL;
 	if (status != 0) {
-		log_error("pdf import for event %lld: %s", (long long)w->event_id,
+		log_error("pdf import for event %lld: %s", (long long)w->up.event_id,
 		          uv_strerror(status));
-		http_respond_error(w->req, 503, "unavailable", tr(w->lang, "reports.stopping"),
-		                   NULL);
-	} else if (w->rc == 0 && workspace_access(a, w->user, w->event_id) < ACCESS_FACILITATOR) {
+		http_respond_error(w->up.req, 503, "unavailable",
+		                   tr(w->up.lang, "reports.stopping"), NULL);
+	} else if (w->rc == 0 &&
+	           workspace_access(a, w->up.user, w->up.event_id) < ACCESS_FACILITATOR) {
 		/* deleted, or no longer shared, while the pages were drawn */
-		http_respond_error(w->req, 404, "not_found", tr(w->lang, "events.no_such"), NULL);
+		http_respond_error(w->up.req, 404, "not_found", tr(w->up.lang, "events.no_such"),
+		                   NULL);
 	} else if (w->rc == 0) {
-		log_info("pdf import for event %lld: %zu pages in %llu ms", (long long)w->event_id,
-		         w->n, (unsigned long long)w->ms);
+		log_info("pdf import for event %lld: %zu pages in %llu ms",
+		         (long long)w->up.event_id, w->n, (unsigned long long)w->ms);
 		pages_write_t *pw = xcalloc(1, sizeof *pw);
 		pw->w = w; /* pages_done answers and frees both */
 		app_write(a, &pw->job, pages_run, pages_done);
@@ -521,8 +517,9 @@ static void rendered(uv_work_t *work, int status)
 		                   : w->rc == PDFIMPORT_ETIME     ? "too_slow"
 		                   : w->rc == PDFIMPORT_ELOCKED   ? "locked"
 		                                                  : "invalid_pdf";
-		log_info("pdf import for event %lld refused: %s", (long long)w->event_id, w->err);
-		http_respond_error(w->req, st, code, w->err, NULL);
+		log_info("pdf import for event %lld refused: %s", (long long)w->up.event_id,
+		         w->err);
+		http_respond_error(w->up.req, st, code, w->err, NULL);
 	}
 	pdfimport_pages_free(w->pages, w->n);
 	free(w);
@@ -530,7 +527,6 @@ static void rendered(uv_work_t *work, int status)
 
 void pdfimport_post(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	int64_t event_id = m->id, user = m->user;
 	const char *lang = tr_req_lang(req);
 	if (req->body_len > PDFIMPORT_MAX_BYTES) {
 		http_respond_error(req, 413, "too_long", tr(lang, "pdf.too_large"), NULL);
@@ -541,20 +537,6 @@ void pdfimport_post(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	}
 	pdf_work_t *w = xcalloc(1, sizeof *w);
-	w->work.data = w;
-	w->req = req;
-	w->app = a;
-	w->event_id = event_id;
-	w->user = user;
-	snprintf(w->lang, sizeof w->lang, "%s", lang);
-	w->len = req->body_len;
-	w->pdf = xmalloc(w->len);
-	memcpy(w->pdf, req->body, w->len);
-	if (uv_queue_work(a->loop, &w->work, render_work, rendered) < 0) {
-		free(w->pdf);
+	if (app_upload_queue(a, &w->up, w, req, m, render_work, rendered) < 0)
 		free(w);
-		http_respond_error(req, 503, "unavailable", tr(lang, "reports.stopping"), NULL);
-		return;
-	}
-	a->pool_jobs++;
 }

@@ -9,7 +9,9 @@
  * held elsewhere (up to the store's 5 s) makes only that request wait.
  * Jobs beyond the bound wait on the loop, in order; nothing is dropped.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -130,4 +132,26 @@ void app_queues_init(app_t *a)
 	unsigned cores = uv_available_parallelism();
 	a->hashes.limit = cores > 2 ? cores - 1 : 1;
 	a->writes.limit = 1; /* one connection: one job at a time */
+}
+
+int app_upload_queue(app_t *a, app_upload_t *up, void *job, http_request_t *req,
+                     const app_match_t *m, uv_work_cb fn, uv_after_work_cb after)
+{
+	up->work.data = job;
+	up->req = req;
+	up->app = a;
+	up->event_id = m->id;
+	up->user = m->user;
+	snprintf(up->lang, sizeof up->lang, "%s", tr_req_lang(req));
+	up->len = req->body_len;
+	up->body = xmalloc(up->len);
+	memcpy(up->body, req->body, up->len);
+	if (uv_queue_work(a->loop, &up->work, fn, after) < 0) {
+		free(up->body);
+		up->body = NULL;
+		http_respond_error(req, 503, "unavailable", tr(up->lang, "reports.stopping"), NULL);
+		return UV_EBUSY;
+	}
+	a->pool_jobs++;
+	return 0;
 }
