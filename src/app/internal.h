@@ -129,6 +129,7 @@ struct app {
 	map_t marks, post_process;
 	char *t_site;               /* web/site.html, the public pages' frame */
 	uv_timer_t retention_timer; /* process_retention, every ten minutes */
+	struct kaart *kaart;        /* the sociale kaart's entries (kaart.h) */
 };
 
 /* ---- routes.c: the route table ----

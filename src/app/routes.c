@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "app/kaart.h"
 #include "app/reports.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -447,6 +448,21 @@ const app_route_t app_routes[] = {
     APP_ROUTE(APP_GET, "/p/:name/topics/:topic", site_topic_page, APP_ROLE_ANYONE),
     APP_ROUTE(APP_POST, "/p/:name/topics/:topic", site_topic_post, APP_ROLE_ANYONE),
 
+    /* the sociale kaart's entries (kaart.h); the map's rows are kaart-map's */
+    APP_ROUTE(APP_GET, "/kaart", kaart_list_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/kaart/:name", kaart_entry_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/kaart/entries", kaart_api_entries, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/app/kaart", kaart_ws_list, APP_ROLE_USER, .flags = APP_R_PAGE),
+    APP_ROUTE(APP_GET, "/app/kaart/themes", kaart_ws_themes, APP_ROLE_USER, .flags = APP_R_PAGE),
+    APP_ROUTE(APP_POST, "/app/kaart/themes", kaart_ws_themes, APP_ROLE_USER, .flags = APP_R_PAGE),
+    APP_ROUTE(APP_GET, "/app/kaart/hsds.json", kaart_ws_export, APP_ROLE_USER, .flags = APP_R_PAGE),
+    APP_ROUTE(APP_POST, "/app/kaart/hsds.json", kaart_ws_export, APP_ROLE_USER, .flags = APP_R_PAGE,
+              .body_max = 4 * 1024 * 1024),
+    APP_ROUTE(APP_GET, "/app/kaart/:name", kaart_ws_entry, APP_ROLE_USER, .flags = APP_R_PAGE),
+    APP_ROUTE(APP_POST, "/app/kaart/:name", kaart_ws_save, APP_ROLE_USER, .flags = APP_R_PAGE),
+    APP_ROUTE(APP_POST, "/api/v1/answers/:answer/kaart", kaart_ws_from_answer, APP_ROLE_FACILITATOR,
+              .flags = APP_R_CSRF),
+
     APP_ROUTE(APP_GET, "/", index_page, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/join", join, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/login", login_page, APP_ROLE_ANYONE),
@@ -805,6 +821,11 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	if (kaart_load_all(a) != STORE_OK) {
+		snprintf(err, errlen, "cannot read the sociale kaart: %s", store_errmsg(st));
+		app_free(a);
+		return UV_EIO;
+	}
 	live_flush_init(a);
 	auth_warm(a);
 	*out = a;
@@ -824,6 +845,7 @@ void app_free(app_t *a)
 	bucket_free(&a->logins);
 	bucket_free(&a->reacts);
 	process_free_all(a);
+	kaart_free_all(a);
 	pages_free(a);
 	filter_free(a->filter);
 	store_close(a->disk);

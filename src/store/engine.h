@@ -123,6 +123,13 @@ struct store_engine {
 	int (*posts)(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p, void *arg),
 	             void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
 	             void *arg);
+	/* the sociale kaart (sqlite_kaart.c, pg_kaart.c) */
+	int (*kaart_entries)(store_t *st, void (*fn)(const store_kaart_entry_t *e, void *arg),
+	                     void *arg);
+	int (*kaart_save)(store_t *st, store_kaart_entry_t *e, int64_t user_id, const char *action);
+	int (*kaart_log)(store_t *st, int64_t entry_id,
+	                 void (*fn)(int64_t at, const char *user, const char *action, void *arg),
+	                 void *arg);
 
 	/* ---- the writer's hooks (writer.c), see invariant 3 ---- */
 	/* Opens the writer's own connection and prepares its statements. Sets

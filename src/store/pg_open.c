@@ -75,6 +75,15 @@ static const char base_schema[] =
 static const char *const migrations[] = {
     /* 9: a session's name, given by its facilitator ("16 oktober") */
     "ALTER TABLE sessions ADD COLUMN name text NOT NULL DEFAULT '';",
+    /* 11 in SQLite's numbers: the sociale kaart (sqlite_open.c has why) */
+    "CREATE TABLE kaart_entries(id bigserial PRIMARY KEY, status text NOT NULL,"
+    "  doc text NOT NULL, event_id bigint NOT NULL DEFAULT 0,"
+    "  session_id bigint NOT NULL DEFAULT 0, answer_id bigint NOT NULL DEFAULT 0,"
+    "  post_id bigint NOT NULL DEFAULT 0, created_at bigint NOT NULL,"
+    "  updated_at bigint NOT NULL);"
+    "CREATE TABLE kaart_log(id bigserial PRIMARY KEY, entry_id bigint NOT NULL,"
+    "  user_id bigint NOT NULL DEFAULT 0, action text NOT NULL, at bigint NOT NULL);"
+    "CREATE INDEX kaart_log_entry ON kaart_log(entry_id, id);",
     NULL,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof *migrations - 1 };
@@ -522,6 +531,9 @@ const store_engine_t store__pg_engine = {
     .share = pg_share,
     .shares = pg_shares,
     .log = pg_log,
+    .kaart_entries = pg_kaart_entries,
+    .kaart_save = pg_kaart_save,
+    .kaart_log = pg_kaart_log,
     .media_put = pg_media_put,
     .media_get = pg_media_get,
     .media_copy = pg_media_copy,

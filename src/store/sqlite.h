@@ -122,6 +122,13 @@ int sq_job_post_hide(store_t *st, store_job_t *j);
 int sq_job_post_reviewed(store_t *st, store_job_t *j);
 int sq_job_retention(store_t *st, store_job_t *j);
 
+/* sqlite_kaart.c */
+int sq_kaart_entries(store_t *st, void (*fn)(const store_kaart_entry_t *e, void *arg), void *arg);
+int sq_kaart_save(store_t *st, store_kaart_entry_t *e, int64_t user_id, const char *action);
+int sq_kaart_log(store_t *st, int64_t entry_id,
+                 void (*fn)(int64_t at, const char *user, const char *action, void *arg),
+                 void *arg);
+
 /* sqlite_write.c */
 int sq_writer_open(store_t *st, bool *pipelined, char *err, size_t errlen);
 void sq_writer_close(store_t *st);

@@ -108,6 +108,18 @@ static const char *const migrations[] = {
     "CREATE TABLE IF NOT EXISTS post_marks(post_id INTEGER NOT NULL REFERENCES posts(id)"
     "  ON DELETE CASCADE, kind INTEGER NOT NULL, participant TEXT NOT NULL,"
     "  at INTEGER NOT NULL, PRIMARY KEY(post_id, kind, participant)) WITHOUT ROWID;",
+    /* 11: the sociale kaart: entries (their fields one JSON document, as a
+     * process's config) with where they were said (0: nowhere; no foreign
+     * keys, so an entry outlives the event it came from), and the kaart's
+     * log of who changed what. */
+    "CREATE TABLE IF NOT EXISTS kaart_entries(id INTEGER PRIMARY KEY, status TEXT NOT NULL,"
+    "  doc TEXT NOT NULL, event_id INTEGER NOT NULL DEFAULT 0,"
+    "  session_id INTEGER NOT NULL DEFAULT 0, answer_id INTEGER NOT NULL DEFAULT 0,"
+    "  post_id INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS kaart_log(id INTEGER PRIMARY KEY, entry_id INTEGER NOT NULL,"
+    "  user_id INTEGER NOT NULL DEFAULT 0, action TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS kaart_log_entry ON kaart_log(entry_id, id);",
 };
 
 /* Opens a connection; one_thread when a single thread will ever use it (the
@@ -434,6 +446,9 @@ const store_engine_t store__sqlite_engine = {
     .token_del = sq_token_del,
     .processes = sq_processes,
     .posts = sq_posts,
+    .kaart_entries = sq_kaart_entries,
+    .kaart_save = sq_kaart_save,
+    .kaart_log = sq_kaart_log,
 
     .writer_open = sq_writer_open,
     .writer_close = sq_writer_close,

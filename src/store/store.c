@@ -352,3 +352,24 @@ int store_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p,
 {
 	return st->eng->posts ? st->eng->posts(st, event_id, fn, mark, arg) : STORE_OK;
 }
+
+/* ---- the sociale kaart ---- */
+
+int store_kaart_entries(store_t *st, void (*fn)(const store_kaart_entry_t *e, void *arg), void *arg)
+{
+	return st->eng->kaart_entries(st, fn, arg);
+}
+
+int store_kaart_save(store_t *st, store_kaart_entry_t *e, int64_t user_id, const char *action)
+{
+	if (st->reader)
+		return STORE_ERROR;
+	return st->eng->kaart_save(st, e, user_id, action);
+}
+
+int store_kaart_log(store_t *st, int64_t entry_id,
+                    void (*fn)(int64_t at, const char *user, const char *action, void *arg),
+                    void *arg)
+{
+	return st->eng->kaart_log(st, entry_id, fn, arg);
+}

@@ -332,6 +332,40 @@ int store_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p,
                 void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
                 void *arg);
 
+/* ---- the sociale kaart (synchronous) ----
+ *
+ * One directory of organisations, initiatives and places per installation
+ * (docs/sociale-kaart.md). An entry's fields are one JSON document (doc)
+ * that only app/kaart*.c reads; the store keeps beside it what ties the
+ * entry to the rest: its status and where it was said (an event, session,
+ * answer or website post, 0 for none). Every save writes a row of the
+ * kaart's own log: who changed what. The app keeps every entry in memory
+ * (app/kaart.h), so these run at start and through the app's writes, never
+ * for a reader's page. */
+
+typedef struct store_kaart_entry {
+	int64_t id;
+	const char *status; /* "draft", "review", "published" or "stale" */
+	const char *doc;    /* the entry's fields as JSON */
+	int64_t event_id, session_id, answer_id, post_id; /* where it was said; 0: none */
+	int64_t created_at, updated_at;
+} store_kaart_entry_t;
+
+/* Calls fn for every entry in id order (strings valid during the call). */
+int store_kaart_entries(store_t *st, void (*fn)(const store_kaart_entry_t *e, void *arg),
+                        void *arg);
+/* Saves e and a log row (user_id 0: no user, such as a claim link or the
+ * command line; action: a short word such as "create" or "publish") in one
+ * transaction. e->id 0 inserts and sets e->id and e->created_at; else it
+ * updates status, doc and updated_at of that entry (the links stay), or
+ * returns STORE_NOTFOUND. */
+int store_kaart_save(store_t *st, store_kaart_entry_t *e, int64_t user_id, const char *action);
+/* The log of one entry, newest first (at most 200 rows); user is the
+ * user's name, "" when none. */
+int store_kaart_log(store_t *st, int64_t entry_id,
+                    void (*fn)(int64_t at, const char *user, const char *action, void *arg),
+                    void *arg);
+
 /* ---- the writer ---- */
 
 typedef enum store_job_kind {

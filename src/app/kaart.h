@@ -1,0 +1,111 @@
+/*
+ * kaart: the sociale kaart's entries (docs/sociale-kaart.md): who does what
+ * in the city, grown from what residents said. The entries live in the
+ * store (store_kaart_*) and, all of them, in memory here, so that the
+ * public list and its search never wait for the database.
+ *
+ * Invariants:
+ *  1. a->kaart holds every entry of the store in id order, each doc valid
+ *     by kaart_validate; it changes only on the loop thread, after the
+ *     store committed (kaart_put).
+ *  2. The public pages and GET /api/v1/kaart/entries show only entries
+ *     that are published or stale (kaart_public); drafts and entries in
+ *     review are the workspace's.
+ *  3. An entry that came from an answer or a website post shows no e-mail
+ *     address or phone number in public until "contact_confirmed" is true
+ *     (the organisation confirmed through its claim link, or a facilitator
+ *     ticked it): a resident may have written a private person's contact.
+ *
+ * The doc's fields carry the names of Open Referral's HSDS 3 where one
+ * fits (kaart_hsds.c maps them both ways): name, description, url, email,
+ * phone, themes, target_groups, neighbourhood, languages, accessibility,
+ * address {address_1, postal_code, city}, latitude, longitude, schedules
+ * [{byday, opens_at, closes_at}], schedule_description, last_checked,
+ * source_url, source_text, contact_confirmed.
+ */
+#ifndef INSPRAAK_APP_KAART_H
+#define INSPRAAK_APP_KAART_H
+
+#include "app/internal.h"
+
+enum {
+	KAART_NAME_MAX = 120,
+	KAART_TEXT_MAX = 2000,
+	KAART_SHORT_MAX = 200,
+	KAART_LIST_MAX = 20, /* items of a list (themes, languages...) */
+	KAART_ITEM_MAX = 60,
+	KAART_THEMES_MAX = 60, /* themes the municipality keeps */
+	KAART_PAGE = 20,       /* entries per page of the public list */
+};
+
+typedef struct kaart_entry {
+	int64_t id;
+	char status[12]; /* draft, review, published, stale */
+	json_t *doc;     /* owned */
+	int64_t event_id, session_id, answer_id, post_id, created_at, updated_at;
+	char *terms; /* every stem of the searchable fields, " stem stem ", owned */
+} kaart_entry_t;
+
+typedef struct kaart {
+	kaart_entry_t **e; /* in id order */
+	size_t n, cap;
+	json_t *themes; /* the municipality's list: an array of strings */
+} kaart_t;
+
+/* ---- kaart.c: the cache and the public side ---- */
+int kaart_load_all(app_t *a);
+void kaart_free_all(app_t *a);
+kaart_entry_t *kaart_find(app_t *a, int64_t id);
+/* Puts a committed row into memory (a new one or a changed one). */
+void kaart_put(app_t *a, const store_kaart_entry_t *row);
+bool kaart_public(const kaart_entry_t *e);
+/* The entry's fields for the public: contact left out unless confirmed
+ * (invariant 3). New reference. */
+json_t *kaart_public_doc(const kaart_entry_t *e);
+void kaart_list_page(app_t *a, http_request_t *req, const app_match_t *m);
+void kaart_entry_page(app_t *a, http_request_t *req, const app_match_t *m);
+void kaart_api_entries(app_t *a, http_request_t *req, const app_match_t *m);
+
+/* ---- kaart_entry.c: the fields ---- */
+/* Reads the editor's form (or a claim's) from body into a new doc; every
+ * field that is wrong gets an i18n key in errors (an object field -> key,
+ * owned by the caller). Returns the doc (new reference) even when there are
+ * errors, so that the form can be drawn again with what was typed. */
+json_t *kaart_from_form(const char *body, size_t len, json_t *errors);
+/* Checks a doc from elsewhere (an import, a stored row): the same rules as
+ * the form. 0 when good, else UV_EINVAL with the first wrong field in
+ * field (may be NULL). */
+int kaart_validate(json_t *doc, const char **field);
+/* The stems of the searchable fields, " a b c " (malloc'd), and of a query
+ * (the same form; "" for none). */
+char *kaart_terms(const json_t *doc);
+char *kaart_query_terms(const char *q);
+/* Whether every stem of query (kaart_query_terms) begins a stem of terms
+ * (or, for a stem of four bytes or more, is begun by one). */
+bool kaart_terms_match(const char *terms, const char *query);
+/* A list field's strings joined with ", " (malloc'd). */
+char *kaart_join(const json_t *doc, const char *field);
+bool kaart_status_ok(const char *s);
+/* The weekdays in HSDS's byday form, Monday first. */
+extern const char *const kaart_days[7];
+
+/* ---- kaart_hsds.c: Open Referral HSDS 3 ---- */
+/* Every entry (all statuses) as HSDS 3 JSON: an array of organizations,
+ * each with its services, locations and schedules. New reference. */
+json_t *kaart_hsds_export(store_t *st);
+/* Saves every organization of an HSDS JSON array as an entry (status
+ * draft unless the object says otherwise); *n entries added. UV_EINVAL with
+ * a message in err when the file is no HSDS array or an entry is invalid
+ * (then nothing is saved). */
+int kaart_hsds_import(store_t *st, const json_t *hsds, int64_t user, size_t *n, char *err,
+                      size_t errlen);
+
+/* ---- kaart_ws.c: the workspace ---- */
+void kaart_ws_list(app_t *a, http_request_t *req, const app_match_t *m);
+void kaart_ws_entry(app_t *a, http_request_t *req, const app_match_t *m);
+void kaart_ws_save(app_t *a, http_request_t *req, const app_match_t *m);
+void kaart_ws_themes(app_t *a, http_request_t *req, const app_match_t *m);
+void kaart_ws_from_answer(app_t *a, http_request_t *req, const app_match_t *m);
+void kaart_ws_export(app_t *a, http_request_t *req, const app_match_t *m);
+
+#endif
