@@ -84,4 +84,12 @@ int app_user_passwd(store_t *st, const char *name, const char *password, char *e
  * there is no such user, UV_EIO when the store failed (store_errmsg). */
 int app_token_new(store_t *st, const char *name, const char *kind, int64_t ttl_ms, char *out);
 
+/* The sociale kaart as HSDS 3 JSON (app/kaart_hsds.c), for the command
+ * line: export writes every entry to path (replacing it); import adds every
+ * organization of the file at path as an entry and sets *n. Both return 0,
+ * or UV_EINVAL (the file is no HSDS; nothing saved), UV_EIO (a file or the
+ * store failed) with a message for a person in err. */
+int app_kaart_export(store_t *st, const char *path, char *err, size_t errlen);
+int app_kaart_import(store_t *st, const char *path, size_t *n, char *err, size_t errlen);
+
 #endif

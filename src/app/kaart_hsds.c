@@ -307,3 +307,35 @@ int kaart_hsds_import(store_t *st, const json_t *hsds, int64_t user, size_t *n, 
 	free(status);
 	return rc;
 }
+
+/* ---- the command line ---- */
+
+int app_kaart_export(store_t *st, const char *path, char *err, size_t errlen)
+{
+	json_t *out = kaart_hsds_export(st);
+	if (!out) {
+		snprintf(err, errlen, "the entries could not be read: %s", store_errmsg(st));
+		return UV_EIO;
+	}
+	int rc = json_dump_file(out, path, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+	json_decref(out);
+	if (rc) {
+		snprintf(err, errlen, "%s could not be written", path);
+		return UV_EIO;
+	}
+	return 0;
+}
+
+int app_kaart_import(store_t *st, const char *path, size_t *n, char *err, size_t errlen)
+{
+	json_error_t je;
+	*n = 0;
+	json_t *in = json_load_file(path, 0, &je);
+	if (!in) {
+		snprintf(err, errlen, "%s: %s (line %d)", path, je.text, je.line);
+		return UV_EINVAL;
+	}
+	int rc = kaart_hsds_import(st, in, 0, n, err, errlen);
+	json_decref(in);
+	return rc;
+}

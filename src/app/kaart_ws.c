@@ -607,6 +607,11 @@ static void promote_done(app_write_t *job, int status)
 
 void kaart_ws_from_answer(app_t *a, http_request_t *req, const app_match_t *m)
 {
+	if (m->level < ACCESS_FACILITATOR) {
+		http_respond_error(req, 403, "forbidden", tr_req(req, "kaart.facilitators_only"),
+		                   NULL);
+		return;
+	}
 	kjob_t *k = xcalloc(1, sizeof *k);
 	k->req = req;
 	k->user = m->user;

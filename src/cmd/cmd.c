@@ -11,7 +11,7 @@
 
 const cmd_t *const cmd_list[] = {
     &cmd_serve, &cmd_import, &cmd_user,    &cmd_token, &cmd_backup,
-    &cmd_purge, &cmd_report, &cmd_migrate, NULL,
+    &cmd_purge, &cmd_report, &cmd_migrate, &cmd_kaart, NULL,
 };
 
 const cmd_t *cmd_find(const char *name)

@@ -27,7 +27,7 @@ typedef struct cmd {
 } cmd_t;
 
 extern const cmd_t cmd_serve, cmd_import, cmd_user, cmd_token, cmd_backup, cmd_report, cmd_purge,
-    cmd_migrate;
+    cmd_migrate, cmd_kaart;
 
 /* The commands in the order `inspraak --help` lists them; NULL-terminated. */
 extern const cmd_t *const cmd_list[];

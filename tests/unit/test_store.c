@@ -491,8 +491,9 @@ static void migration_9_session_names(void **state)
 	store_close(st);
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	/* 10: the website's tables (website_posts_marks_and_retention) */
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 10);
+	/* 10: the website's tables (website_posts_marks_and_retention); later
+	 * migrations (11: the sociale kaart) come after it */
+	assert_true(count_rows(db, "PRAGMA user_version") >= 10);
 	sqlite3_close(db);
 }
 

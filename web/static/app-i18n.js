@@ -120,6 +120,8 @@ const words = {
     site_mod_none: 'Niets om naar te kijken.', site_keep: 'Laten staan', site_flags_1: '1 keer gemeld', site_flags_n: '{n} keer gemeld',
     site_done_show: 'Goedgekeurd.', site_done_keep: 'Blijft staan.', site_done_hide: 'Verborgen.',
     'action_post-hide': 'bijdrage verborgen', 'action_post-show': 'bijdrage getoond', 'action_post-keep': 'melding bekeken', 'action_post-unreviewed': 'melding heropend',
+    // the sociale kaart (app/kaart*.c draws its own pages)
+    kaart_promote: 'Zet op de sociale kaart', kaart_edit: 'Bewerk op de sociale kaart', kaart_done: 'Staat als concept op de sociale kaart.', kaart_manage: 'Sociale kaart',
   },
   en: {
     skip: 'Skip to content', logout: 'Log out', loading: 'Loading…', offline: 'No connection to the server. Try again in a moment.',
@@ -240,6 +242,8 @@ const words = {
     site_mod_none: 'Nothing to look at.', site_keep: 'Keep', site_flags_1: 'reported once', site_flags_n: 'reported {n} times',
     site_done_show: 'Approved.', site_done_keep: 'Kept.', site_done_hide: 'Hidden.',
     'action_post-hide': 'contribution hidden', 'action_post-show': 'contribution shown', 'action_post-keep': 'report looked at', 'action_post-unreviewed': 'report reopened',
+    // the sociale kaart (app/kaart*.c draws its own pages)
+    kaart_promote: 'Put on the community map', kaart_edit: 'Edit on the community map', kaart_done: 'On the community map as a draft.', kaart_manage: 'Community map',
   },
 };
 

@@ -4,14 +4,15 @@
 import { helpLink } from './help.js';
 import { el, field, formatTime } from './dom.js';
 import { api, upload } from './api.js';
-import { t } from '../app-i18n.js';
+import { t, getLang } from '../app-i18n.js';
 
 export async function dashboard(main, me) {
   document.title = `${t('dashboard')} — inspraak`;
   const listBox = el('div', { class: 'events', 'aria-live': 'polite' }, el('p', { class: 'muted' }, t('loading')));
   const mayCreate = me.role !== 'moderator';
   main.append(el('div', { class: 'page-head' }, el('h1', {}, t('your_events')),
-    el('a', { href: '/app/help', id: 'help-link', class: 'help-entry' }, t('help_all'))));
+    el('a', { href: '/app/help', id: 'help-link', class: 'help-entry' }, t('help_all')),
+    mayCreate ? el('a', { href: `/app/kaart?lang=${getLang()}`, id: 'kaart-link', class: 'help-entry' }, t('kaart_manage')) : ''));
   if (mayCreate) main.append(createForms());
   main.append(el('h2', { id: 'events-h' }, t('events')), listBox);
   let events = [];

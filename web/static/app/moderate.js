@@ -56,8 +56,12 @@ export async function moderatePage(main, code) {
         hide: el('button', { type: 'button', class: 'small' }),
         reject: el('button', { type: 'button', class: 'danger small', hidden: true }, t('reject')),
         ans: kind === 'qa' ? el('button', { type: 'button', class: 'secondary small' }) : null,
-        pin: kind === 'qa' ? el('button', { type: 'button', class: 'secondary small' }) : null };
-      n.li = el('li', { class: 'mod-item', dataset: { id: it.id } }, n.text, el('div', { class: 'mod-row' }, n.meta, n.tag, n.hide, n.reject, n.ans, n.pin));
+        pin: kind === 'qa' ? el('button', { type: 'button', class: 'secondary small' }) : null,
+        // the sociale kaart: this answer names an initiative (a draft entry)
+        kaart: kind === 'open' || kind === 'qa' ? el('button', { type: 'button', class: 'secondary small kaart-promote' }, t('kaart_promote')) : null,
+        kaartLink: el('a', { class: 'kaart-edit', hidden: true }, t('kaart_edit')) };
+      n.li = el('li', { class: 'mod-item', dataset: { id: it.id } }, n.text, el('div', { class: 'mod-row' }, n.meta, n.tag, n.hide, n.reject, n.ans, n.pin, n.kaart, n.kaartLink));
+      n.kaart?.addEventListener('click', () => toKaart(n, it.id));
       // a held answer is approved by showing it, rejected by hiding it for good
       n.hide.addEventListener('click', () => act(n, it.id, n.hidden ? 'show' : 'hide'));
       n.reject.addEventListener('click', () => act(n, it.id, 'hide'));
@@ -86,7 +90,19 @@ export async function moderatePage(main, code) {
     n.reject.setAttribute('aria-label', `${t('reject')}: ${it.text.slice(0, 80)}`);
     if (n.ans) n.ans.textContent = t(n.answered ? 'mark_unanswered' : 'mark_answered');
     if (n.pin) n.pin.textContent = t(n.pinned ? 'unpin' : 'pin');
+    n.kaart?.setAttribute('aria-label', `${t('kaart_promote')}: ${it.text.slice(0, 80)}`);
     return n.li;
+  }
+  async function toKaart(n, id) {
+    msg.textContent = '';
+    n.kaart.disabled = true;
+    try {
+      const r = await api('POST', `/api/v1/answers/${id}/kaart`);
+      n.kaartLink.href = `${r.url}?lang=${document.documentElement.lang === 'en' ? 'en' : 'nl'}`;
+      n.kaartLink.hidden = false;
+      n.kaart.hidden = true;
+      announce(t('kaart_done'));
+    } catch (e) { msg.textContent = e.message; n.kaart.disabled = false; }
   }
   async function act(n, id, action) {
     msg.textContent = '';
