@@ -1,0 +1,172 @@
+// The sociale kaart in Chromium, from the origin conference's answers to a
+// resident's phone (issue 17, "done when"): phones answer the open
+// question with initiatives they know; the facilitator promotes three of
+// them from the moderation panel, completes one in the editor and
+// publishes it; a resident on a 390 px phone without JavaScript finds it
+// by theme and by search and opens its page. axe-core reports nothing on
+// the list and the entry page, at 390 and 1280 px, in Dutch and English.
+// Screenshots land in tests/e2e/out/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { prepare, startServer, stopServer, cleanup, gotoKind, Participant, ROOT, launchBrowser } from './lib.mjs';
+
+const OUT = path.join(ROOT, 'tests/e2e/out');
+const AXE = readFileSync(path.join(ROOT, 'tests/e2e/node_modules/axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const INITIATIVES = [
+  'Taalcafé De Brug: elke woensdag samen Nederlands oefenen in de bibliotheek',
+  'Buurtnetwerk Kruiskamp, bewoners die elkaar helpen en ontmoeten',
+  'De sociale kaart dementie uitbreiden naar andere initiatieven',
+];
+let env, srv, browser, code, entryId;
+
+before(async () => {
+  mkdirSync(OUT, { recursive: true });
+  env = prepare('examples/samenleven-in-diversiteit.md');
+  code = env.code;
+  srv = await startServer(env);
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stopServer(srv);
+  cleanup(env);
+});
+
+async function facilitator() {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'nl-NL' });
+  const page = await ctx.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(`${srv.base}/login?next=/app`);
+  await page.fill('#name', 'anna');
+  await page.fill('#password', 'geheim-wachtwoord');
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${srv.base}/app`);
+  return page;
+}
+
+async function audit(page) {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return r.violations.map((x) => `${x.id}: ${x.help} (${x.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  }, TAGS);
+}
+
+test('phones name initiatives; the facilitator promotes three from the moderation panel', async () => {
+  const slide = await gotoKind(srv.base, code, env.token, 'open');
+  for (const text of [...INITIATIVES, 'Meer ontmoetingsplekken in de wijk']) {
+    const r = await new Participant(srv.base, code).answer(slide.id, text);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  const page = await facilitator();
+  await page.goto(`${srv.base}/app/moderate/${code}`);
+  for (const text of INITIATIVES) {
+    const button = page.getByRole('button', { name: `Zet op de sociale kaart: ${text.slice(0, 80)}` });
+    await button.click();
+    await page.locator('.mod-item', { hasText: text }).locator('a.kaart-edit').waitFor({ state: 'visible', timeout: 10000 });
+  }
+  await page.screenshot({ path: path.join(OUT, 'kaart-moderation-1280.png') });
+  const href = await page.locator('.mod-item', { hasText: INITIATIVES[0] }).locator('a.kaart-edit').getAttribute('href');
+  entryId = Number(href.match(/\/app\/kaart\/(\d+)/)[1]);
+  // the workspace's list has the three drafts, none of them public yet
+  await page.goto(`${srv.base}/app/kaart`);
+  for (const text of INITIATIVES) await page.locator('.kaart-table td a', { hasText: text.slice(0, 20) }).waitFor();
+  assert.equal(await page.locator('.badge.st-draft').count(), 3);
+  const list = await (await fetch(`${srv.base}/api/v1/kaart/entries`)).json();
+  assert.deepEqual(list.entries, []);
+  assert.deepEqual(page.errors, []);
+});
+
+test('the facilitator completes an entry in the editor and publishes it', async () => {
+  const page = await facilitator();
+  await page.goto(`${srv.base}/app/kaart/${entryId}`);
+  // the resident's words came along, and a name was made of them
+  assert.match(await page.inputValue('#f-source_text'), /elke woensdag/);
+  await page.fill('#f-name', 'Taalcafé De Brug');
+  await page.fill('#f-description', 'Elke woensdagochtend oefenen nieuwkomers Nederlands met vrijwilligers, bij koffie en thee.');
+  await page.check('input[name=themes][value="Taal"]');
+  await page.check('input[name=themes][value="Ontmoeting"]');
+  await page.fill('#f-target_groups', 'Nieuwkomers, Statushouders');
+  await page.fill('#f-neighbourhood', 'Kruiskamp');
+  await page.fill('#f-languages', 'Nederlands, Arabisch, Tigrinya');
+  await page.fill('#f-address_1', 'Kruiskamp 1');
+  await page.fill('#f-postal_code', '3813 AA');
+  await page.fill('#f-city', 'Amersfoort');
+  await page.fill('#f-lat', '52.1635');
+  await page.fill('#f-lon', '5.4030');
+  await page.fill('input[name=opens_WE]', '10:00');
+  await page.fill('input[name=closes_WE]', '12:00');
+  await page.fill('#f-email', 'niet-een-adres');
+  await page.selectOption('#f-status', 'published');
+  await page.click('.kaart-form button[type=submit]');
+  // a wrong field is named beside it, and what was typed stays
+  await page.locator('#e-email').waitFor();
+  assert.equal(await page.inputValue('#f-neighbourhood'), 'Kruiskamp');
+  assert.equal(await page.getAttribute('#f-email', 'aria-describedby'), 'e-email');
+  await page.fill('#f-email', 'taalcafe@debrug.example');
+  await page.fill('#f-phone', '033 123 45 67');
+  await page.check('input[name=contact_confirmed]');
+  await page.click('.kaart-form button[type=submit]');
+  await page.locator('.notice', { hasText: 'Opgeslagen' }).waitFor();
+  // the log says who did what
+  await page.locator('.kaart-log li', { hasText: 'anna: published' }).waitFor();
+  await page.locator('.kaart-log li', { hasText: 'anna: create-from-answer' }).waitFor();
+  await page.screenshot({ path: path.join(OUT, 'kaart-editor-1280.png'), fullPage: true });
+  assert.deepEqual(page.errors, []);
+});
+
+test('a resident on a phone without JavaScript finds it by theme and by search', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false, locale: 'nl-NL' });
+  const page = await ctx.newPage();
+  const outside = [];
+  page.on('request', (r) => { if (!r.url().startsWith(srv.base)) outside.push(r.url()); });
+  await page.goto(`${srv.base}/kaart`);
+  await page.selectOption('#f-thema', 'Taal');
+  await page.click('.kaart-search button[type=submit]');
+  await page.waitForURL(/thema=Taal/);
+  assert.equal(await page.locator('.kaart-card').count(), 1);
+  await page.locator('.kaart-card a', { hasText: 'Taalcafé De Brug' }).waitFor();
+  // the map's element carries the same query, for kaart-map.js
+  assert.equal(await page.getAttribute('#kaart-map', 'data-entries'), '/api/v1/kaart/entries?thema=Taal');
+  await page.screenshot({ path: path.join(OUT, 'kaart-list-390.png'), fullPage: true });
+  await page.fill('#f-q', 'taalcafés');
+  await page.selectOption('#f-thema', '');
+  await page.click('.kaart-search button[type=submit]');
+  await page.waitForURL(/q=taalcaf/);
+  await page.click('.kaart-card a');
+  await page.locator('h1', { hasText: 'Taalcafé De Brug' }).waitFor();
+  assert.equal(await page.locator('table.kaart-hours td').first().textContent(), '10:00');
+  assert.equal(await page.getAttribute('a[href^="mailto:"]', 'href'), 'mailto:taalcafe@debrug.example');
+  assert.equal(await page.getAttribute('a[href^="tel:"]', 'href'), 'tel:0331234567');
+  await page.screenshot({ path: path.join(OUT, 'kaart-entry-390.png'), fullPage: true });
+  // an entry in draft is not found
+  await page.goto(`${srv.base}/kaart?q=buurtnetwerk`);
+  assert.equal(await page.locator('.kaart-card').count(), 0);
+  assert.deepEqual(outside, []);
+  const api = await (await fetch(`${srv.base}/api/v1/kaart/entries?q=taalcafe`)).json();
+  assert.deepEqual(api.entries.map((e) => [e.name, e.url, e.lat, e.lon, e.neighbourhood]),
+    [['Taalcafé De Brug', `/kaart/${entryId}`, 52.1635, 5.403, 'Kruiskamp']]);
+  await ctx.close();
+});
+
+test('axe-core: no violations on the list and the entry page, nl and en, 390 and 1280 px', async () => {
+  const problems = [];
+  for (const lang of ['nl', 'en']) {
+    for (const width of [390, 1280]) {
+      const ctx = await browser.newContext({ viewport: { width, height: 844 }, locale: lang === 'en' ? 'en-GB' : 'nl-NL', bypassCSP: true });
+      const page = await ctx.newPage();
+      for (const url of [`/kaart?lang=${lang}`, `/kaart?thema=Taal&lang=${lang}`, `/kaart/${entryId}?lang=${lang}`]) {
+        await page.goto(srv.base + url);
+        assert.equal(await page.getAttribute('html', 'lang'), lang);
+        for (const v of await audit(page)) problems.push(`${url} @${width}: ${v}`);
+      }
+      if (width === 1280) await page.screenshot({ path: path.join(OUT, `kaart-entry-${lang}-1280.png`), fullPage: true });
+      await ctx.close();
+    }
+  }
+  assert.deepEqual(problems, []);
+});
