@@ -526,6 +526,44 @@ static const i18n_entry_t entries[] = {
     {"kaart.err_themes", "Hoogstens 60 thema's van elk hoogstens 60 tekens, zonder komma's.",
      "At most 60 themes of at most 60 characters each, without commas."},
     {"kaart.err_hsds", "Dit is geen HSDS JSON.", "This is not HSDS JSON."},
+    {"kaart.claim", "Vermelding claimen", "Claim the entry"},
+    {"kaart.claim_explain",
+     "Stuur de organisatie een link naar het e-mailadres hierboven. Daarmee vult zij de vermelding "
+     "aan en bevestigt ze, zonder account. De link werkt één keer, 30 minuten lang.",
+     "Send the organisation a link to the e-mail address above. With it, they complete and confirm "
+     "the entry, without an account. The link works once, for 30 minutes."},
+    {"kaart.claim_send", "Stuur een claimlink", "Send a claim link"},
+    {"kaart.claim_sent", "De claimlink is verstuurd.", "The claim link has been sent."},
+    {"kaart.claim_subject", "Uw vermelding op de sociale kaart", "Your entry on the community map"},
+    {"kaart.claim_mail",
+     "Hallo,\n\nOp de sociale kaart staat een vermelding over %s. Met deze link kunt u de gegevens "
+     "aanvullen en bevestigen, zonder account:\n\n%s/kaart/claim/%s\n\nDe link werkt één keer en "
+     "30 minuten lang. Heeft u hier niet om gevraagd? Dan kunt u deze e-mail negeren.\n",
+     "Hello,\n\nThe community map has an entry about %s. With this link you can complete and "
+     "confirm its details, without an account:\n\n%s/kaart/claim/%s?lang=en\n\nThe link works once "
+     "and for 30 minutes. Did you not ask for this? Then you can ignore this e-mail.\n"},
+    {"kaart.no_mail",
+     "Deze server verstuurt geen e-mail (start hem met --smtp-url en --mail-from).",
+     "This server sends no e-mail (start it with --smtp-url and --mail-from)."},
+    {"kaart.not_sent", "De claimlink kon niet worden verstuurd. Probeer het zo opnieuw.",
+     "The claim link could not be sent. Please try again in a moment."},
+    {"kaart.claim_intro",
+     "Vul de gegevens van uw organisatie aan of verbeter ze, en bevestig ze. Uw e-mailadres en "
+     "telefoonnummer komen alleen op de kaart als u ze hier laat staan.",
+     "Complete or correct your organisation's details, and confirm them. Your e-mail address and "
+     "phone number appear on the map only if you leave them here."},
+    {"kaart.claim_hint", "Met Bevestigen zegt u dat deze gegevens kloppen.",
+     "By confirming you say these details are correct."},
+    {"kaart.confirm", "Bevestigen", "Confirm"},
+    {"kaart.claim_gone",
+     "Deze link werkt niet meer: hij is al gebruikt of verlopen. Vraag de gemeente om een nieuwe.",
+     "This link no longer works: it was used already or has expired. Ask the municipality for a "
+     "new one."},
+    {"kaart.claim_done", "Dank u wel! De vermelding is bijgewerkt.",
+     "Thank you! The entry has been updated."},
+    {"kaart.claim_review",
+     "Dank u wel! De gemeente bekijkt de wijzigingen en publiceert ze daarna.",
+     "Thank you! The municipality reviews the changes and then publishes them."},
 };
 
 const i18n_table_t app_words = I18N_TABLE("app", entries);

@@ -58,7 +58,7 @@ static void kjob_free(kjob_t *k)
 }
 
 /* The workspace's language: ?lang= or the form's, else the browser's. */
-static const char *ws_lang(const http_request_t *req)
+const char *kaart__ws_lang(const http_request_t *req)
 {
 	char l[8];
 	int n = req->method == HTTP_M_POST
@@ -70,7 +70,7 @@ static const char *ws_lang(const http_request_t *req)
 }
 
 /* Facilitators and admins change the kaart; false once req was answered. */
-static bool may_edit(app_t *a, http_request_t *req, const app_match_t *m, const char *lang)
+bool kaart__may_edit(app_t *a, http_request_t *req, const app_match_t *m, const char *lang)
 {
 	char name[128], role[32] = "";
 	store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
@@ -80,7 +80,7 @@ static bool may_edit(app_t *a, http_request_t *req, const app_match_t *m, const 
 	return false;
 }
 
-static bool csrf_ok(app_t *a, http_request_t *req)
+bool kaart__csrf_ok(app_t *a, http_request_t *req)
 {
 	char want[65], got[80];
 	auth_csrf(a, req, want);
@@ -128,8 +128,8 @@ static const char *status_key(const char *s)
 
 void kaart_ws_list(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	const char *lang = ws_lang(req);
-	if (!may_edit(a, req, m, lang))
+	const char *lang = kaart__ws_lang(req);
+	if (!kaart__may_edit(a, req, m, lang))
 		return;
 	buf_t b = BUF_INIT;
 	put_top(&b, lang);
@@ -178,7 +178,7 @@ void kaart_ws_list(app_t *a, http_request_t *req, const app_match_t *m)
 
 /* ---- the editor ---- */
 
-static int64_t path_id(const app_match_t *m)
+int64_t kaart__ws_id(const app_match_t *m)
 {
 	int64_t id = 0;
 	if (m->name_len == 3 && !memcmp(m->name, "new", 3))
@@ -238,14 +238,16 @@ static void textarea(buf_t *b, const json_t *errors, const char *lang, const cha
 	html_printf(b, ">%s</textarea></p>", value);
 }
 
-static void put_form(buf_t *b, app_t *a, http_request_t *req, const char *lang, int64_t id,
+void kaart__put_form(buf_t *b, app_t *a, http_request_t *req, const char *lang, const char *action,
                      const char *status, const json_t *doc, const json_t *errors)
 {
-	char action[48];
-	snprintf(action, sizeof action, id ? "/app/kaart/%lld" : "/app/kaart/new", (long long)id);
+	bool claim = status == NULL;
 	html_printf(b, "<form class=\"kaart-form\" method=\"post\" action=\"%s\" novalidate>",
 	            action);
-	put_hidden(b, a, req, lang);
+	if (claim) /* the link's secret is the credential: no login, no CSRF token */
+		html_printf(b, "<input type=\"hidden\" name=\"lang\" value=\"%s\">", lang);
+	else
+		put_hidden(b, a, req, lang);
 	if (json_object_size(errors))
 		html_printf(b, "<p class=\"error\" role=\"alert\">%s</p>", tr(lang, "kaart.fix"));
 	input(b, errors, lang, "name", "kaart.f_name", "text", str_of(doc, "name"),
@@ -347,6 +349,17 @@ static void put_form(buf_t *b, app_t *a, http_request_t *req, const char *lang, 
 	input(b, errors, lang, "url", "kaart.website", "url", str_of(doc, "url"), "");
 	input(b, errors, lang, "email", "kaart.email", "email", str_of(doc, "email"), "");
 	input(b, errors, lang, "phone", "kaart.phone", "tel", str_of(doc, "phone"), "");
+	if (claim) {
+		html_printf(b, "</fieldset>");
+		textarea(b, errors, lang, "accessibility", "kaart.accessibility",
+		         str_of(doc, "accessibility"));
+		html_printf(
+		    b,
+		    "<p class=\"hint\">%s</p><p class=\"actions\"><button type=\"submit\">%s"
+		    "</button></p></form><script src=\"/static/kaart-map.js\" defer></script>",
+		    tr(lang, "kaart.claim_hint"), tr(lang, "kaart.confirm"));
+		return;
+	}
 	html_printf(b,
 	            "<label class=\"check\"><input type=\"checkbox\" name=\"contact_confirmed\""
 	            " value=\"1\"%s> %s</label></fieldset>",
@@ -388,10 +401,27 @@ static void editor_page(app_t *a, http_request_t *req, const char *lang, int64_t
 	if (http_query(req, "saved", saved, sizeof saved) == 1)
 		html_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
 		            tr(lang, "kaart.saved"));
+	if (http_query(req, "claim", saved, sizeof saved) == 4 && !strcmp(saved, "sent"))
+		html_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
+		            tr(lang, "kaart.claim_sent"));
 	if (id && kaart_public(kaart_find(a, id)))
 		html_printf(&b, "<p><a href=\"/kaart/%lld\">%s</a></p>", (long long)id,
 		            tr(lang, "kaart.view_public"));
-	put_form(&b, a, req, lang, id, status, doc, errors);
+	char action[48];
+	snprintf(action, sizeof action, id ? "/app/kaart/%lld" : "/app/kaart/new", (long long)id);
+	kaart__put_form(&b, a, req, lang, action, status, doc, errors);
+	const char *email = str_of(doc, "email");
+	if (id && *email && !json_object_size(errors)) {
+		/* the organisation completes and confirms its entry itself */
+		html_printf(&b,
+		            "<h2>%s</h2><form method=\"post\" action=\"/app/kaart/%lld/claim\">"
+		            "<p class=\"hint\">%s</p>",
+		            tr(lang, "kaart.claim"), (long long)id,
+		            tr(lang, "kaart.claim_explain"));
+		put_hidden(&b, a, req, lang);
+		html_printf(&b, "<p><button type=\"submit\">%s</button></p></form>",
+		            tr(lang, "kaart.claim_send"));
+	}
 	if (log && *log) {
 		html_printf(&b, "<h2>%s</h2><ul class=\"kaart-log\">", tr(lang, "kaart.log"));
 		html_raw_trusted(&b, log); /* drawn by log_row with html_printf */
@@ -434,10 +464,10 @@ static void log_done(app_write_t *job, int status)
 
 void kaart_ws_entry(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	const char *lang = ws_lang(req);
-	if (!may_edit(a, req, m, lang))
+	const char *lang = kaart__ws_lang(req);
+	if (!kaart__may_edit(a, req, m, lang))
 		return;
-	int64_t id = path_id(m);
+	int64_t id = kaart__ws_id(m);
 	if (id == 0) {
 		json_t *doc = json_object(), *errors = json_object();
 		editor_page(a, req, lang, 0, "draft", doc, errors, NULL, 200);
@@ -483,14 +513,14 @@ static void save_done(app_write_t *job, int status)
 
 void kaart_ws_save(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	const char *lang = ws_lang(req);
-	if (!may_edit(a, req, m, lang))
+	const char *lang = kaart__ws_lang(req);
+	if (!kaart__may_edit(a, req, m, lang))
 		return;
-	if (!csrf_ok(a, req)) {
+	if (!kaart__csrf_ok(a, req)) {
 		http_respond_error(req, 403, "csrf", tr(lang, "api.csrf"), NULL);
 		return;
 	}
-	int64_t id = path_id(m);
+	int64_t id = kaart__ws_id(m);
 	kaart_entry_t *e = id > 0 ? kaart_find(a, id) : NULL;
 	if (id < 0 || (id > 0 && !e)) {
 		http_respond_error(req, 404, "not_found", tr(lang, "kaart.no_such"), NULL);
@@ -652,13 +682,13 @@ static void themes_done(app_write_t *job, int status)
 
 void kaart_ws_themes(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	const char *lang = ws_lang(req);
-	if (!may_edit(a, req, m, lang))
+	const char *lang = kaart__ws_lang(req);
+	if (!kaart__may_edit(a, req, m, lang))
 		return;
 	const char *error = NULL;
 	char *text = NULL;
 	if (req->method == HTTP_M_POST) {
-		if (!csrf_ok(a, req)) {
+		if (!kaart__csrf_ok(a, req)) {
 			http_respond_error(req, 403, "csrf", tr(lang, "api.csrf"), NULL);
 			return;
 		}
@@ -787,8 +817,8 @@ static void import_done(app_write_t *job, int status)
 
 void kaart_ws_export(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	const char *lang = ws_lang(req);
-	if (!may_edit(a, req, m, lang))
+	const char *lang = kaart__ws_lang(req);
+	if (!kaart__may_edit(a, req, m, lang))
 		return;
 	kjob_t *k = xcalloc(1, sizeof *k);
 	k->req = req;
@@ -798,7 +828,7 @@ void kaart_ws_export(app_t *a, http_request_t *req, const app_match_t *m)
 		app_write(a, &k->job, export_run, export_done);
 		return;
 	}
-	if (!csrf_ok(a, req)) {
+	if (!kaart__csrf_ok(a, req)) {
 		kjob_free(k);
 		http_respond_error(req, 403, "csrf", tr(lang, "api.csrf"), NULL);
 		return;

@@ -452,6 +452,10 @@ const app_route_t app_routes[] = {
     /* the sociale kaart's entries (kaart.h); the map's rows are kaart-map's */
     APP_ROUTE(APP_GET, "/kaart", kaart_list_page, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/kaart/:name", kaart_entry_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/kaart/claim/:name", kaart_claim_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/kaart/claim/:name", kaart_claim_post, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/app/kaart/:name/claim", kaart_claim_send, APP_ROLE_USER,
+              .flags = APP_R_PAGE),
     APP_ROUTE(APP_GET, "/api/v1/kaart/entries", kaart_api_entries, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/app/kaart", kaart_ws_list, APP_ROLE_USER, .flags = APP_R_PAGE),
     APP_ROUTE(APP_GET, "/app/kaart/themes", kaart_ws_themes, APP_ROLE_USER, .flags = APP_R_PAGE),

@@ -127,6 +127,10 @@ struct store_engine {
 	int (*kaart_entries)(store_t *st, void (*fn)(const store_kaart_entry_t *e, void *arg),
 	                     void *arg);
 	int (*kaart_save)(store_t *st, store_kaart_entry_t *e, int64_t user_id, const char *action);
+	int (*kaart_claim_add)(store_t *st, const unsigned char hash[32], int64_t entry_id,
+	                       int64_t expires_at);
+	int (*kaart_claim_take)(store_t *st, const unsigned char hash[32], int64_t now, bool use,
+	                        int64_t *entry_id);
 	int (*kaart_log)(store_t *st, int64_t entry_id,
 	                 void (*fn)(int64_t at, const char *user, const char *action, void *arg),
 	                 void *arg);

@@ -97,3 +97,33 @@ int pg_kaart_log(store_t *st, int64_t entry_id,
 		PQclear(r);
 	return STORE_OK;
 }
+
+int pg_kaart_claim_add(store_t *st, const unsigned char hash[32], int64_t entry_id,
+                       int64_t expires_at)
+{
+	if (pg__run(st, NULL,
+	            "INSERT INTO kaart_claims(hash, entry_id, expires_at) VALUES($1,$2,$3)", "bii",
+	            hash, (size_t)32, entry_id, expires_at) < 0)
+		return STORE_ERROR;
+	pg__run(st, NULL, "DELETE FROM kaart_claims WHERE expires_at<$1", "i", store_now_ms());
+	return STORE_OK;
+}
+
+int pg_kaart_claim_take(store_t *st, const unsigned char hash[32], int64_t now, bool use,
+                        int64_t *entry_id)
+{
+	PGresult *r = NULL;
+	int64_t n = pg__run(st, &r,
+	                    use ? "UPDATE kaart_claims SET used=true WHERE hash=$1 AND NOT used"
+	                          " AND expires_at>$2 RETURNING entry_id"
+	                        : "SELECT entry_id FROM kaart_claims WHERE hash=$1 AND NOT used"
+	                          " AND expires_at>$2",
+	                    "bi", hash, (size_t)32, now);
+	if (n < 0)
+		return STORE_ERROR;
+	if (n == 0)
+		return STORE_NOTFOUND;
+	*entry_id = pg__int(r, 0, 0);
+	PQclear(r);
+	return STORE_OK;
+}

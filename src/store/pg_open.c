@@ -83,7 +83,9 @@ static const char *const migrations[] = {
     "  updated_at bigint NOT NULL);"
     "CREATE TABLE kaart_log(id bigserial PRIMARY KEY, entry_id bigint NOT NULL,"
     "  user_id bigint NOT NULL DEFAULT 0, action text NOT NULL, at bigint NOT NULL);"
-    "CREATE INDEX kaart_log_entry ON kaart_log(entry_id, id);",
+    "CREATE INDEX kaart_log_entry ON kaart_log(entry_id, id);"
+    "CREATE TABLE kaart_claims(hash bytea PRIMARY KEY, entry_id bigint NOT NULL,"
+    "  expires_at bigint NOT NULL, used boolean NOT NULL DEFAULT false);",
     NULL,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof *migrations - 1 };
@@ -534,6 +536,8 @@ const store_engine_t store__pg_engine = {
     .kaart_entries = pg_kaart_entries,
     .kaart_save = pg_kaart_save,
     .kaart_log = pg_kaart_log,
+    .kaart_claim_add = pg_kaart_claim_add,
+    .kaart_claim_take = pg_kaart_claim_take,
     .media_put = pg_media_put,
     .media_get = pg_media_get,
     .media_copy = pg_media_copy,

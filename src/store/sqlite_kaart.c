@@ -92,3 +92,42 @@ int sq_kaart_log(store_t *st, int64_t entry_id,
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }
+
+int sq_kaart_claim_add(store_t *st, const unsigned char hash[32], int64_t entry_id,
+                       int64_t expires_at)
+{
+	sqlite3_stmt *q = sq__prep(st, "INSERT INTO kaart_claims(hash, entry_id, expires_at)"
+	                               " VALUES(?,?,?)");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, entry_id);
+	sqlite3_bind_int64(q, 3, expires_at);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	/* and forget the links that can no longer be used */
+	if (rc == SQLITE_DONE)
+		sq__run(st, "DELETE FROM kaart_claims WHERE expires_at<?", "i", store_now_ms());
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int sq_kaart_claim_take(store_t *st, const unsigned char hash[32], int64_t now, bool use,
+                        int64_t *entry_id)
+{
+	/* one statement, so that two requests with the same link cannot both
+	 * use it: the second finds it used */
+	sqlite3_stmt *q =
+	    sq__prep(st, use ? "UPDATE kaart_claims SET used=1 WHERE hash=? AND used=0"
+	                       " AND expires_at>? RETURNING entry_id"
+	                     : "SELECT entry_id FROM kaart_claims WHERE hash=?"
+	                       " AND used=0 AND expires_at>?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_blob(q, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, now);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*entry_id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : STORE_ERROR;
+}

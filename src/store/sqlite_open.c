@@ -119,7 +119,9 @@ static const char *const migrations[] = {
     "  updated_at INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS kaart_log(id INTEGER PRIMARY KEY, entry_id INTEGER NOT NULL,"
     "  user_id INTEGER NOT NULL DEFAULT 0, action TEXT NOT NULL, at INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS kaart_log_entry ON kaart_log(entry_id, id);",
+    "CREATE INDEX IF NOT EXISTS kaart_log_entry ON kaart_log(entry_id, id);"
+    "CREATE TABLE IF NOT EXISTS kaart_claims(hash BLOB PRIMARY KEY, entry_id INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);",
 };
 
 /* Opens a connection; one_thread when a single thread will ever use it (the
@@ -449,6 +451,8 @@ const store_engine_t store__sqlite_engine = {
     .kaart_entries = sq_kaart_entries,
     .kaart_save = sq_kaart_save,
     .kaart_log = sq_kaart_log,
+    .kaart_claim_add = sq_kaart_claim_add,
+    .kaart_claim_take = sq_kaart_claim_take,
 
     .writer_open = sq_writer_open,
     .writer_close = sq_writer_close,

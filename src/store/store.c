@@ -373,3 +373,19 @@ int store_kaart_log(store_t *st, int64_t entry_id,
 {
 	return st->eng->kaart_log(st, entry_id, fn, arg);
 }
+
+int store_kaart_claim_add(store_t *st, const unsigned char hash[32], int64_t entry_id,
+                          int64_t expires_at)
+{
+	if (st->reader)
+		return STORE_ERROR;
+	return st->eng->kaart_claim_add(st, hash, entry_id, expires_at);
+}
+
+int store_kaart_claim_take(store_t *st, const unsigned char hash[32], int64_t now, bool use,
+                           int64_t *entry_id)
+{
+	if (st->reader && use)
+		return STORE_ERROR;
+	return st->eng->kaart_claim_take(st, hash, now, use, entry_id);
+}

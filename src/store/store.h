@@ -360,6 +360,16 @@ int store_kaart_entries(store_t *st, void (*fn)(const store_kaart_entry_t *e, vo
  * updates status, doc and updated_at of that entry (the links stay), or
  * returns STORE_NOTFOUND. */
 int store_kaart_save(store_t *st, store_kaart_entry_t *e, int64_t user_id, const char *action);
+/* Claim links: a one-time secret an organisation gets by mail to complete
+ * its entry without an account, kept as its SHA-256 (as tokens are).
+ * claim_add stores one for entry_id until expires_at (ms). claim_take sets
+ * *entry_id for a hash that is known, unused and not expired at now, else
+ * STORE_NOTFOUND; with use it also marks the hash used, so that it works
+ * once (two requests at once: one of them gets STORE_NOTFOUND). */
+int store_kaart_claim_add(store_t *st, const unsigned char hash[32], int64_t entry_id,
+                          int64_t expires_at);
+int store_kaart_claim_take(store_t *st, const unsigned char hash[32], int64_t now, bool use,
+                           int64_t *entry_id);
 /* The log of one entry, newest first (at most 200 rows); user is the
  * user's name, "" when none. */
 int store_kaart_log(store_t *st, int64_t entry_id,

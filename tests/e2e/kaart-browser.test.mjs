@@ -2,15 +2,19 @@
 // resident's phone (issue 17, "done when"): phones answer the open
 // question with initiatives they know; the facilitator promotes three of
 // them from the moderation panel, completes one in the editor and
-// publishes it; a resident on a 390 px phone without JavaScript finds it
-// by theme and by search and opens its page. axe-core reports nothing on
+// publishes it; the organisation claims it through the link in a mail that
+// arrived at a real SMTP server (tests/e2e/smtp.mjs) and completes it, the
+// facilitator reviews and publishes the change; a resident on a 390 px
+// phone without JavaScript finds it by theme and by search and opens its
+// page. axe-core reports nothing on
 // the list and the entry page, at 390 and 1280 px, in Dutch and English.
 // Screenshots land in tests/e2e/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, gotoKind, Participant, ROOT, launchBrowser } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, gotoKind, Participant, ROOT, launchBrowser, freePort } from './lib.mjs';
+import { startSmtp } from './smtp.mjs';
 
 const OUT = path.join(ROOT, 'tests/e2e/out');
 const AXE = readFileSync(path.join(ROOT, 'tests/e2e/node_modules/axe-core/axe.min.js'), 'utf8');
@@ -20,18 +24,22 @@ const INITIATIVES = [
   'Buurtnetwerk Kruiskamp, bewoners die elkaar helpen en ontmoeten',
   'De sociale kaart dementie uitbreiden naar andere initiatieven',
 ];
-let env, srv, browser, code, entryId;
+let env, srv, browser, code, entryId, smtp;
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
   env = prepare('examples/samenleven-in-diversiteit.md');
   code = env.code;
-  srv = await startServer(env);
+  smtp = await startSmtp();
+  const port = await freePort();
+  srv = await startServer(env, ['--smtp-url', smtp.url, '--mail-from', 'kaart@inspraak.test',
+    '--public-url', `http://127.0.0.1:${port}`], port);
   browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await stopServer(srv);
+  await smtp?.stop();
   cleanup(env);
 });
 
@@ -119,6 +127,44 @@ test('the facilitator completes an entry in the editor and publishes it', async 
   assert.deepEqual(page.errors, []);
 });
 
+test('the organisation claims and completes its entry through the link in its mail', async () => {
+  const page = await facilitator();
+  await page.goto(`${srv.base}/app/kaart/${entryId}`);
+  await page.click('text=Stuur een claimlink');
+  await page.locator('.notice', { hasText: 'De claimlink is verstuurd' }).waitFor();
+  const mail = await smtp.waitFor((m) => m.to.includes('taalcafe@debrug.example'));
+  assert.match(mail.subject, /sociale kaart/);
+  const link = mail.links.find((l) => l.includes('/kaart/claim/'));
+  assert.ok(link, mail.text);
+  // the organisation, on its own phone, without an account or JavaScript
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, javaScriptEnabled: false, locale: 'nl-NL' });
+  const org = await ctx.newPage();
+  await org.goto(link);
+  assert.equal(await org.inputValue('#f-name'), 'Taalcafé De Brug');
+  assert.equal(await org.locator('#f-status').count(), 0); // no workspace-only fields
+  assert.equal(await org.locator('#f-source_text').count(), 0);
+  await org.fill('input[name=opens_SA]', '13:00');
+  await org.fill('input[name=closes_SA]', '15:00');
+  await org.fill('#f-url', 'https://debrug.example');
+  await org.click('.kaart-form button[type=submit]');
+  await org.locator('text=De gemeente bekijkt de wijzigingen').waitFor();
+  await org.screenshot({ path: path.join(OUT, 'kaart-claimed-390.png') });
+  // the link works once
+  await org.goto(link);
+  await org.locator('text=Deze link werkt niet meer').waitFor();
+  await ctx.close();
+  // in review, the entry is out of the public list until a facilitator looks
+  assert.deepEqual((await (await fetch(`${srv.base}/api/v1/kaart/entries`)).json()).entries, []);
+  await page.goto(`${srv.base}/app/kaart/${entryId}`);
+  assert.equal(await page.inputValue('input[name=opens_SA]'), '13:00');
+  assert.equal(await page.inputValue('#f-status'), 'review');
+  await page.locator('.kaart-log li', { hasText: '(zonder account): claim' }).waitFor();
+  await page.selectOption('#f-status', 'published');
+  await page.click('.kaart-form button[type=submit]');
+  await page.locator('.notice', { hasText: 'Opgeslagen' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
 test('a resident on a phone without JavaScript finds it by theme and by search', async () => {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, javaScriptEnabled: false, locale: 'nl-NL' });
   const page = await ctx.newPage();
@@ -140,6 +186,8 @@ test('a resident on a phone without JavaScript finds it by theme and by search',
   await page.click('.kaart-card a');
   await page.locator('h1', { hasText: 'Taalcafé De Brug' }).waitFor();
   assert.equal(await page.locator('table.kaart-hours td').first().textContent(), '10:00');
+  await page.locator('table.kaart-hours th', { hasText: 'zaterdag' }).waitFor();
+  assert.match(await page.locator('.hint').textContent(), /Laatst gecontroleerd op \d{4}-\d{2}-\d{2}/);
   assert.equal(await page.getAttribute('a[href^="mailto:"]', 'href'), 'mailto:taalcafe@debrug.example');
   assert.equal(await page.getAttribute('a[href^="tel:"]', 'href'), 'tel:0331234567');
   await page.screenshot({ path: path.join(OUT, 'kaart-entry-390.png'), fullPage: true });
