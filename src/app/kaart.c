@@ -264,7 +264,7 @@ static void put_top(buf_t *b, const char *lang, const char *self_query)
 	            "<header class=\"topbar\"><a class=\"event-title\" href=\"/kaart%s\">%s</a>"
 	            "<a class=\"lang-switch\" href=\"?",
 	            strcmp(lang, "nl") ? "?lang=en" : "", tr(lang, "kaart.title"));
-	html_raw_trusted(b, self_query);
+	html_attr(b, self_query);
 	html_printf(b, "%slang=%s\" lang=\"%s\" hreflang=\"%s\">%s</a></header>",
 	            *self_query ? "&" : "", other, other, other, tr(lang, "site.language"));
 }
@@ -273,7 +273,7 @@ static void put_map(buf_t *b, const char *api_query)
 {
 	html_printf(b, "<div id=\"kaart-map\" data-entries=\"/api/v1/kaart/entries%s",
 	            *api_query ? "?" : "");
-	html_raw_trusted(b, api_query);
+	html_attr(b, api_query);
 	html_printf(b, "\" hidden></div><script src=\"/static/kaart-map.js\" defer></script>");
 }
 
@@ -446,7 +446,7 @@ void kaart_list_page(app_t *a, http_request_t *req, const app_match_t *m)
 				continue;
 			}
 			html_printf(&b, "<li><a href=\"/kaart?");
-			html_raw_trusted(&b, qs.data ? qs.data : "");
+			html_attr(&b, qs.data ? qs.data : "");
 			html_printf(&b, "%spagina=%zu\">%zu</a></li>", qs.len ? "&" : "", p, p);
 		}
 		html_printf(&b, "</ul></nav>");

@@ -1,0 +1,208 @@
+// The sociale kaart over HTTP (docs/sociale-kaart.md): the editor's form
+// with its errors per field in Dutch and English, who may change the kaart
+// (CSRF, moderators), a resident's contact kept out of public until it is
+// confirmed, the list's search, filters and pages and the map's API, an
+// answer promoted to a draft, and HSDS 3 JSON export then import giving
+// the same entries, through the workspace and the command line.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { prepare, startServer, stopServer, cleanup, run, gotoKind, Participant } from './lib.mjs';
+
+let env, srv, anna, mo;
+
+// A logged-in browser without JavaScript: its cookie, and the CSRF token
+// the workspace's forms carry.
+async function login(name, password) {
+  const res = await fetch(`${srv.base}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ name, password }),
+  });
+  assert.equal(res.status, 303);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const user = { cookie };
+  const page = await get(user, '/app/kaart/new');
+  user.csrf = /name="csrf" value="([0-9a-f]{64})"/.exec(page.text)?.[1];
+  return user;
+}
+
+async function get(user, p) {
+  const res = await fetch(srv.base + p, { headers: user ? { cookie: user.cookie } : {}, redirect: 'manual' });
+  return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+}
+
+async function post(user, p, fields, { csrf = true } = {}) {
+  const body = new URLSearchParams();
+  if (csrf) body.append('csrf', user.csrf);
+  for (const [k, v] of Object.entries(fields)) for (const x of [].concat(v)) body.append(k, x);
+  const res = await fetch(srv.base + p, {
+    method: 'POST', redirect: 'manual', body,
+    headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+}
+
+const api = async (q = '') => (await (await fetch(`${srv.base}/api/v1/kaart/entries${q}`)).json()).entries;
+
+before(async () => {
+  env = prepare('examples/samenleven-in-diversiteit.md');
+  run(['user', 'add', 'mo', '--role', 'moderator', '--db', env.db], 'geheim-wachtwoord\n');
+  srv = await startServer(env);
+  anna = await login('anna', 'geheim-wachtwoord');
+  mo = await login('mo', 'geheim-wachtwoord');
+});
+after(async () => {
+  await stopServer(srv);
+  cleanup(env);
+});
+
+test('the editor names every wrong field beside it, in Dutch and in English', async () => {
+  const bad = { name: '', url: 'javascript:alert(1)', email: 'geen adres', phone: 'bel me',
+    lat: '91', opens_MO: '17:00', closes_MO: '09:00', last_checked: '2026-02-30', status: 'published' };
+  const nl = await post(anna, '/app/kaart/new', { ...bad, lang: 'nl' });
+  assert.equal(nl.status, 422);
+  for (const [f, text] of [['name', 'Vul dit veld in'], ['url', 'https://'], ['email', 'geen geldig e-mailadres'],
+    ['phone', 'geen geldig telefoonnummer'], ['latitude', 'breedte tussen -90 en 90'], ['opens_MO', 'sluiten na openen'],
+    ['last_checked', '2026-12-03']]) {
+    assert.match(nl.text, new RegExp(`id="e-${f}">[^<]*${text.replace(/[.*+?()[\]]/g, '\\$&')}`), f);
+  }
+  // what was typed stays, escaped
+  assert.match(nl.text, /value="javascript:alert\(1\)"/);
+  const en = await post(anna, '/app/kaart/new', { ...bad, lang: 'en' });
+  assert.equal(en.status, 422);
+  assert.match(en.text, /id="e-email">This is not a valid e-mail address/);
+  assert.match(en.text, /aria-describedby="e-email"/);
+  // a name over 120 characters, too many themes of a list
+  const long = await post(anna, '/app/kaart/new', { name: 'x'.repeat(121), target_groups: Array(22).fill('a').join(',') });
+  assert.match(long.text, /id="e-name"/);
+  assert.match(long.text, /id="e-target_groups"/);
+  assert.deepEqual(await api(), []);
+});
+
+test('only facilitators change the kaart, and only with the form\'s token', async () => {
+  assert.equal((await post(anna, '/app/kaart/new', { name: 'Zonder token' }, { csrf: false })).status, 403);
+  assert.equal((await get(mo, '/app/kaart')).status, 403);
+  assert.equal((await post(mo, '/app/kaart/new', { name: 'Door een moderator' })).status, 403);
+  const nobody = await get(null, '/app/kaart');
+  assert.equal(nobody.status, 303);
+  assert.match(nobody.location, /^\/login\?next=/);
+  assert.equal((await get(null, '/app/kaart/hsds.json')).status, 303);
+});
+
+test('an answer becomes a draft; a resident\'s contact stays private until confirmed', async () => {
+  const slide = await gotoKind(srv.base, env.code, env.token, 'open');
+  const r = await new Participant(srv.base, env.code).answer(slide.id,
+    'Buurthuis De Kruisweg, bel Fatima op 06 12345678 of fatima@voorbeeld.example');
+  assert.equal(r.status, 201);
+  const res = await fetch(`${srv.base}/api/v1/answers/${r.body.id}/kaart`, {
+    method: 'POST', headers: { authorization: `Bearer ${env.token}` } });
+  assert.equal(res.status, 201);
+  const { id, url } = await res.json();
+  assert.equal(url, `/app/kaart/${id}`);
+  const draft = await get(anna, url);
+  assert.match(draft.text, /<option value="draft" selected>/);
+  assert.match(draft.text, /Buurthuis De Kruisweg, bel Fatima/);
+  assert.equal((await get(null, `/kaart/${id}`)).status, 404); // a draft is not public
+  // the facilitator copies the contact from the answer and publishes
+  const fields = { name: 'Buurthuis De Kruisweg', themes: ['Ontmoeting'], neighbourhood: 'Kruiskamp',
+    email: 'fatima@voorbeeld.example', phone: '06 12345678', status: 'published', source_text: 'Buurthuis De Kruisweg' };
+  assert.equal((await post(anna, url, fields)).status, 303);
+  let page = await get(null, `/kaart/${id}`);
+  assert.equal(page.status, 200);
+  assert.doesNotMatch(page.text, /fatima@|12345678/);
+  assert.doesNotMatch(page.text, /Buurthuis De Kruisweg, bel/); // what was said stays inside
+  const hsds = await get(anna, '/app/kaart/hsds.json');
+  assert.doesNotMatch(hsds.text, /fatima@/);
+  // confirmed (by the organisation, or a facilitator who asked): shown
+  assert.equal((await post(anna, url, { ...fields, contact_confirmed: '1' })).status, 303);
+  page = await get(null, `/kaart/${id}`);
+  assert.match(page.text, /href="mailto:fatima@voorbeeld.example"/);
+  assert.match(page.text, /href="tel:0612345678"/);
+  // the log names who did what
+  const ws = await get(anna, url);
+  assert.match(ws.text, /anna: create-from-answer/);
+  assert.match(ws.text, /anna: published/);
+  // moderators may not promote
+  const r2 = await new Participant(srv.base, env.code).answer(slide.id, 'Nog een initiatief');
+  const modToken = run(['token', 'mo', '--db', env.db]).trim();
+  const refused = await fetch(`${srv.base}/api/v1/answers/${r2.body.id}/kaart`, {
+    method: 'POST', headers: { authorization: `Bearer ${modToken}` } });
+  assert.ok([403, 404].includes(refused.status));
+});
+
+test('search with Dutch stems, filters as shareable URLs, pages of 20, and the map\'s API', async () => {
+  const orgs = [];
+  for (let i = 1; i <= 23; i++) {
+    orgs.push({ name: `Sportclub ${i}`, services: [{ status: 'active', attributes: [
+      { link_type: 'theme', value: 'Sport en bewegen' }, { link_type: 'neighbourhood', value: i % 2 ? 'Schothorst' : 'Vathorst' },
+      { link_type: 'target_group', value: 'Jongeren' }, { link_type: 'inspraak_status', value: 'published' }],
+    languages: [{ name: i === 7 ? 'Turks' : 'Nederlands' }] }] });
+  }
+  orgs.push({ name: 'Vrouwencentrum Ontmoeten', description: 'Wekelijkse ontmoetingen voor vrouwen uit alle culturen.',
+    services: [{ status: 'active', attributes: [{ link_type: 'theme', value: 'Ontmoeting' }] }],
+    locations: [{ latitude: 52.156, longitude: 5.389, addresses: [{ address_1: 'Plein 2', city: 'Amersfoort' }] }] });
+  const imp = await fetch(`${srv.base}/app/kaart/hsds.json`, { method: 'POST',
+    headers: { cookie: anna.cookie, 'x-csrf-token': anna.csrf, 'content-type': 'application/json' }, body: JSON.stringify(orgs) });
+  assert.equal(imp.status, 200);
+  assert.deepEqual(await imp.json(), { imported: 24 });
+
+  const sport = await get(null, '/kaart?thema=Sport+en+bewegen');
+  assert.match(sport.text, /23 gevonden/);
+  assert.equal((sport.text.match(/class="kaart-card"/g) || []).length, 20);
+  assert.match(sport.text, /href="\/kaart\?thema=Sport\+en\+bewegen&amp;pagina=2">2</);
+  const p2 = await get(null, '/kaart?thema=Sport+en+bewegen&pagina=2');
+  assert.equal((p2.text.match(/class="kaart-card"/g) || []).length, 3);
+  assert.match((await get(null, '/kaart?wijk=Vathorst')).text, /11 gevonden/);
+  assert.match((await get(null, '/kaart?taal=Turks')).text, /1 gevonden/);
+  assert.match((await get(null, '/kaart?doelgroep=Jongeren&wijk=Schothorst')).text, /12 gevonden/);
+  // stems: "ontmoeting", "ontmoetingen" and "ontmoeten" find each other
+  for (const q of ['ontmoeting', 'Ontmoetingen', 'ontmoeten', 'vrouw culturen', 'VROUWENCENTRUM']) {
+    assert.match((await get(null, `/kaart?q=${encodeURIComponent(q)}`)).text, /Vrouwencentrum Ontmoeten/, q);
+  }
+  assert.match((await get(null, '/kaart?q=zwembad')).text, /0 gevonden/);
+  assert.match((await get(null, '/kaart?q=%3Cscript%3E')).text, /value="&lt;script&gt;"/);
+  // the map's element and API carry the same query
+  const list = await get(null, '/kaart?q=ontmoeten&thema=Ontmoeting');
+  assert.match(list.text, /<div id="kaart-map" data-entries="\/api\/v1\/kaart\/entries\?q=ontmoeten&amp;thema=Ontmoeting" hidden><\/div>/);
+  assert.match(list.text, /<script src="\/static\/kaart-map.js" defer><\/script>/);
+  const found = await api('?q=ontmoeten&thema=Ontmoeting');
+  const vc = found.find((e) => e.name === 'Vrouwencentrum Ontmoeten');
+  assert.deepEqual(Object.keys(vc).sort(), ['id', 'lat', 'lon', 'name', 'neighbourhood', 'themes', 'url']);
+  assert.equal(vc.url, `/kaart/${vc.id}`);
+  assert.equal(vc.lat, 52.156);
+  assert.equal(vc.neighbourhood, null);
+  const noPin = (await api('?wijk=Vathorst'))[0];
+  assert.equal(noPin.lat, null);
+  assert.equal(noPin.lon, null);
+  assert.equal((await api('?wijk=Vathorst')).length, 11); // the API is not paged
+  const entry = await get(null, `/kaart/${vc.id}?lang=en`);
+  assert.match(entry.text, /<html lang="en">/);
+  assert.match(entry.text, new RegExp(`data-entries="/api/v1/kaart/entries\\?id=${vc.id}"`));
+  assert.match(entry.text, /<address>Plein 2<br>Amersfoort<\/address>/);
+  // the editor's pin fieldset for the map script
+  const ed = await get(anna, `/app/kaart/${vc.id}`);
+  assert.match(ed.text, /<fieldset id="kaart-pin">/);
+  assert.match(ed.text, /name="lat" type="number" value="52.156000"/);
+});
+
+test('HSDS export then import gives the same entries (workspace and command line)', async () => {
+  const exported = JSON.parse((await get(anna, '/app/kaart/hsds.json')).text);
+  assert.ok(exported.length >= 25);
+  const one = exported.find((o) => o.name === 'Vrouwencentrum Ontmoeten');
+  assert.equal(one.services[0].organization_id, one.id);
+  assert.equal(one.locations[0].addresses[0].city, 'Amersfoort');
+  // into a new database with the command line, and out again
+  const file = path.join(env.dir, 'kaart.json');
+  const db2 = path.join(env.dir, 'second.db');
+  writeFileSync(file, JSON.stringify(exported));
+  assert.match(run(['kaart', 'import', '--db', db2, file]), new RegExp(`${exported.length} entries imported`));
+  const again = path.join(env.dir, 'again.json');
+  run(['kaart', 'export', '--db', db2, again]);
+  const strip = (orgs) => JSON.parse(JSON.stringify(orgs).replace(/"inspraak-kaart-\d+/g, '"ID'));
+  assert.deepEqual(strip(JSON.parse(readFileSync(again, 'utf8'))), strip(exported));
+  // a file that is no HSDS changes nothing
+  writeFileSync(file, JSON.stringify([{ name: '' }]));
+  assert.throws(() => run(['kaart', 'import', '--db', db2, file]), /organization 1: the field name/);
+});
