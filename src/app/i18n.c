@@ -564,6 +564,25 @@ static const i18n_entry_t entries[] = {
     {"kaart.claim_review",
      "Dank u wel! De gemeente bekijkt de wijzigingen en publiceert ze daarna.",
      "Thank you! The municipality reviews the changes and then publishes them."},
+    {"kaart.settings", "Instellingen", "Settings"},
+    {"kaart.claim_review_setting",
+     "Wijzigingen van een organisatie (via de claimlink) eerst controleren voor ze openbaar worden",
+     "Check an organisation's changes (through the claim link) before they are public"},
+    {"kaart.months_setting", "Om de hoeveel maanden vermeldingen om bevestiging vragen (0: nooit)",
+     "Every how many months entries are asked to confirm (0: never)"},
+    {"kaart.err_months", "Geef een aantal maanden van 0 tot 60.",
+     "Give a number of months from 0 to 60."},
+    {"kaart.reconfirm_subject", "Kloppen uw gegevens op de sociale kaart nog?",
+     "Are your details on the community map still correct?"},
+    {"kaart.reconfirm_mail",
+     "Hallo,\n\nOp de sociale kaart staat een vermelding over %s. Kloppen de gegevens nog? Met "
+     "deze link kunt u ze bekijken, aanvullen en bevestigen, zonder "
+     "account:\n\n%s/kaart/claim/%s\n\nDe link werkt één keer en %d dagen lang. Zonder bevestiging "
+     "krijgt de vermelding daarna het label 'verouderd'.\n",
+     "Hello,\n\nThe community map has an entry about %s. Are its details still correct? With this "
+     "link you can check, complete and confirm them, without an "
+     "account:\n\n%s/kaart/claim/%s?lang=en\n\nThe link works once and for %d days. Without a "
+     "confirmation the entry is then labelled 'out of date'.\n"},
 };
 
 const i18n_table_t app_words = I18N_TABLE("app", entries);

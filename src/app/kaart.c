@@ -104,7 +104,17 @@ int kaart_load_all(app_t *a)
 		              "Ouderen");
 	}
 	a->kaart->themes = t;
-	return store_kaart_entries(a->store, load_one, a);
+	char v[16];
+	a->kaart->claim_review =
+	    store_meta_get(a->store, "kaart_claim_review", v, sizeof v) != STORE_OK ||
+	    strcmp(v, "0") != 0;
+	a->kaart->reconfirm_months =
+	    store_meta_get(a->store, "kaart_reconfirm_months", v, sizeof v) == STORE_OK ? atoi(v)
+	                                                                                : 6;
+	int rc = store_kaart_entries(a->store, load_one, a);
+	if (rc == STORE_OK)
+		kaart_stale_start(a);
+	return rc;
 }
 
 void kaart_free_all(app_t *a)

@@ -50,6 +50,13 @@ typedef struct kaart {
 	kaart_entry_t **e; /* in id order */
 	size_t n, cap;
 	json_t *themes; /* the municipality's list: an array of strings */
+	/* the settings (store meta, loaded at start, changed on the themes
+	 * page): whether a claim waits for review, and after how many months
+	 * a published entry is asked to confirm again (0: never) */
+	bool claim_review;
+	int reconfirm_months;
+	uv_timer_t timer; /* kaart_stale.c's tick */
+	bool busy;        /* a tick's job is in flight */
 } kaart_t;
 
 /* ---- kaart.c: the cache and the public side ---- */
@@ -127,8 +134,16 @@ void kaart__put_form(buf_t *b, app_t *a, http_request_t *req, const char *lang, 
 void kaart_claim_send(app_t *a, http_request_t *req, const app_match_t *m);
 void kaart_claim_page(app_t *a, http_request_t *req, const app_match_t *m);
 void kaart_claim_post(app_t *a, http_request_t *req, const app_match_t *m);
-/* Whether a claimed entry waits for review before it is published (the
- * kaart's setting; on by default). */
-bool kaart_claim_review(app_t *a);
+/* Makes a claim link's secret (hex, 64 digits and NUL) and its hash. */
+void kaart_claim_secret(char hex[65], unsigned char hash[32]);
+
+/* ---- kaart_stale.c: asking again, and "verouderd" ---- */
+enum { KAART_GRACE_DAYS = 14 };
+/* Starts the hourly tick: every published entry whose last check is
+ * reconfirm_months old gets a claim link by mail (valid for the grace
+ * period) and, KAART_GRACE_DAYS after that ask without a confirmation,
+ * becomes stale. */
+void kaart_stale_start(app_t *a);
+void kaart_stale_stop(app_t *a);
 
 #endif

@@ -53,11 +53,12 @@ static void claim_free(claim_t *c)
 	free(c);
 }
 
-bool kaart_claim_review(app_t *a)
+void kaart_claim_secret(char hex[65], unsigned char hash[32])
 {
-	char v[8];
-	return store_meta_get(a->store, "kaart_claim_review", v, sizeof v) != STORE_OK ||
-	       strcmp(v, "0") != 0;
+	unsigned char secret[32];
+	randombytes_buf(secret, sizeof secret);
+	sodium_bin2hex(hex, 65, secret, sizeof secret);
+	auth_sha256(hex, hash);
 }
 
 /* ---- sending the link ---- */
@@ -119,14 +120,11 @@ void kaart_claim_send(app_t *a, http_request_t *req, const app_match_t *m)
 		http_respond_error(req, 503, "unavailable", tr(lang, "kaart.no_mail"), NULL);
 		return;
 	}
-	unsigned char secret[32];
 	char hex[65];
-	randombytes_buf(secret, sizeof secret);
-	sodium_bin2hex(hex, sizeof hex, secret, sizeof secret);
 	claim_t *c = xcalloc(1, sizeof *c);
 	c->req = req;
 	snprintf(c->lang, sizeof c->lang, "%s", lang);
-	auth_sha256(hex, c->hash);
+	kaart_claim_secret(hex, c->hash);
 	c->entry_id = id;
 	c->expires_at = store_now_ms() + KAART_CLAIM_MS;
 	c->to = xstrdup(to);
@@ -294,8 +292,10 @@ static void checked_done(app_write_t *job, int status)
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	json_object_set_new(c->doc, "last_checked", json_string(today));
 	json_object_set_new(c->doc, "contact_confirmed", json_true());
+	/* confirmed: the next ask is reconfirm_months from today */
+	json_object_del(c->doc, "reconfirm_asked");
 	snprintf(c->status, sizeof c->status, "%s",
-	         kaart_claim_review(job->app)                                 ? "review"
+	         job->app->kaart->claim_review                                ? "review"
 	         : !strcmp(e->status, "draft") || !strcmp(e->status, "stale") ? "published"
 	                                                                      : e->status);
 	c->dump = json_dumps(c->doc, JSON_COMPACT);

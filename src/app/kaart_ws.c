@@ -539,6 +539,10 @@ void kaart_ws_save(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	}
 	json_decref(errors);
+	json_t *asked = e ? json_object_get(e->doc, "reconfirm_asked") : NULL;
+	if (asked && json_equal(json_object_get(e->doc, "last_checked"),
+	                        json_object_get(doc, "last_checked")))
+		json_object_set(doc, "reconfirm_asked", asked); /* still waiting for an answer */
 	kjob_t *k = xcalloc(1, sizeof *k);
 	k->req = req;
 	k->user = m->user;
@@ -660,7 +664,13 @@ void kaart_ws_from_answer(app_t *a, http_request_t *req, const app_match_t *m)
 static void themes_run(app_write_t *job)
 {
 	kjob_t *k = (kjob_t *)job;
+	char months[16];
+	snprintf(months, sizeof months, "%d", (int)k->imported);
 	k->rc = store_meta_set(job->st, "kaart_themes", k->doc);
+	if (!k->rc)
+		k->rc = store_meta_set(job->st, "kaart_claim_review", k->user ? "1" : "0");
+	if (!k->rc)
+		k->rc = store_meta_set(job->st, "kaart_reconfirm_months", months);
 }
 
 static void themes_done(app_write_t *job, int status)
@@ -672,6 +682,8 @@ static void themes_done(app_write_t *job, int status)
 	} else {
 		json_decref(job->app->kaart->themes);
 		job->app->kaart->themes = json_incref(k->hsds);
+		job->app->kaart->claim_review = k->user != 0;
+		job->app->kaart->reconfirm_months = (int)k->imported;
 		char hdr[96];
 		snprintf(hdr, sizeof hdr, "Location: /app/kaart/themes?saved=1&lang=%s\r\n",
 		         k->lang);
@@ -710,12 +722,28 @@ void kaart_ws_themes(app_t *a, http_request_t *req, const app_match_t *m)
 			while (*p == '\r' || *p == '\n')
 				p++;
 		}
+		char months[8], review[4];
+		long n = -1;
+		if (http_form_field(req->body, req->body_len, "reconfirm_months", 0, months,
+		                    sizeof months) > 0) {
+			char *end;
+			n = strtol(months, &end, 10);
+			if (*end)
+				n = -1;
+		}
 		if (bad || json_array_size(list) > KAART_THEMES_MAX) {
 			error = "kaart.err_themes";
+			json_decref(list);
+		} else if (n < 0 || n > 60) {
+			error = "kaart.err_months";
 			json_decref(list);
 		} else {
 			kjob_t *k = xcalloc(1, sizeof *k);
 			k->req = req;
+			/* the settings ride in two spare fields of the job */
+			k->imported = (size_t)n;
+			k->user = http_form_field(req->body, req->body_len, "claim_review", 0,
+			                          review, sizeof review) > 0;
 			snprintf(k->lang, sizeof k->lang, "%s", lang);
 			k->hsds = list;
 			k->doc = json_dumps(list, JSON_COMPACT);
@@ -751,8 +779,15 @@ void kaart_ws_themes(app_t *a, http_request_t *req, const app_match_t *m)
 		json_array_foreach (a->kaart->themes, i, v)
 			html_printf(&b, "%s\n", json_string_value(v));
 	}
-	html_printf(&b, "</textarea></p><p><button type=\"submit\">%s</button></p></form></main>",
-	            tr(lang, "kaart.save"));
+	html_printf(&b,
+	            "</textarea></p><fieldset><legend>%s</legend><label class=\"check\">"
+	            "<input type=\"checkbox\" name=\"claim_review\" value=\"1\"%s> %s</label>"
+	            "<p class=\"field\"><label for=\"f-months\">%s</label><input id=\"f-months\""
+	            " name=\"reconfirm_months\" type=\"number\" min=\"0\" max=\"60\" value=\"%d\">"
+	            "</p></fieldset><p><button type=\"submit\">%s</button></p></form></main>",
+	            tr(lang, "kaart.settings"), a->kaart->claim_review ? " checked" : "",
+	            tr(lang, "kaart.claim_review_setting"), tr(lang, "kaart.months_setting"),
+	            a->kaart->reconfirm_months, tr(lang, "kaart.save"));
 	free(text);
 	pages_site(a, req, error ? 422 : 200, lang, tr(lang, "kaart.themes"), b.data, NULL);
 	buf_free(&b);

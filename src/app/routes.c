@@ -869,6 +869,7 @@ void app_stop(app_t *a)
 		uv_close((uv_handle_t *)&a->countdown_timer, NULL);
 	if (a->retention_timer.data)
 		uv_close((uv_handle_t *)&a->retention_timer, NULL);
+	kaart_stale_stop(a);
 	mail_stop(a);
 }
 

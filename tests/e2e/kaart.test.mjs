@@ -8,9 +8,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, run, gotoKind, Participant } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, run, gotoKind, Participant, freePort, sql } from './lib.mjs';
+import { startSmtp } from './smtp.mjs';
 
-let env, srv, anna, mo;
+let env, srv, anna, mo, smtp;
 
 // A logged-in browser without JavaScript: its cookie, and the CSRF token
 // the workspace's forms carry.
@@ -55,6 +56,7 @@ before(async () => {
 });
 after(async () => {
   await stopServer(srv);
+  await smtp?.stop();
   cleanup(env);
 });
 
@@ -205,4 +207,54 @@ test('HSDS export then import gives the same entries (workspace and command line
   // a file that is no HSDS changes nothing
   writeFileSync(file, JSON.stringify([{ name: '' }]));
   assert.throws(() => run(['kaart', 'import', '--db', db2, file]), /organization 1: the field name/);
+});
+
+test('every N months an entry is asked to confirm by mail; without an answer it is marked stale', async () => {
+  // the settings: no review of claims, ask every 6 months
+  const settings = await post(anna, '/app/kaart/themes', { themes: 'Taal\nOntmoeting', reconfirm_months: '6' });
+  assert.equal(settings.status, 303);
+  assert.match((await get(anna, '/app/kaart/themes')).text, /name="claim_review" value="1">/); // unchecked now
+  assert.equal((await post(anna, '/app/kaart/themes', { themes: 'Taal', reconfirm_months: '-1' })).status, 422);
+  const made = await post(anna, '/app/kaart/new', { name: 'Repair Café Soesterkwartier', themes: ['Taal'],
+    email: 'repair@soest.example', last_checked: '2025-01-15', status: 'published' });
+  const id = Number(/\/app\/kaart\/(\d+)/.exec(made.location)[1]);
+  // a server that sends mail; its first check comes a few seconds after start
+  await stopServer(srv);
+  smtp = await startSmtp();
+  const port = await freePort();
+  const start = () => startServer(env, ['--smtp-url', smtp.url, '--mail-from', 'kaart@inspraak.test',
+    '--public-url', `http://127.0.0.1:${port}`], port);
+  srv = await start();
+  const mail = await smtp.waitFor((m) => m.to.includes('repair@soest.example'), 30000);
+  assert.match(mail.subject, /Kloppen uw gegevens/);
+  assert.match(mail.text, /14 dagen/);
+  const link = mail.links.find((l) => l.includes('/kaart/claim/'));
+  anna = await login('anna', 'geheim-wachtwoord');
+  assert.match((await get(anna, `/app/kaart/${id}`)).text, /\(zonder account\): reconfirm-asked/);
+  assert.doesNotMatch((await get(null, `/kaart/${id}`)).text, /Verouderd/);
+  // fifteen days later without an answer: stale, still listed, with its label
+  const old = "'2025-06-01'";
+  sql(env, env.db.startsWith('postgresql:')
+    ? `UPDATE kaart_entries SET doc = jsonb_set(doc::jsonb, '{reconfirm_asked}', '"2025-06-01"')::text WHERE id = ${id}`
+    : `UPDATE kaart_entries SET doc = json_set(doc, '$.reconfirm_asked', ${old}) WHERE id = ${id}`);
+  await stopServer(srv);
+  srv = await start();
+  for (let i = 0; i < 150; i++) {
+    if ((await get(null, `/kaart/${id}`)).text.includes('Verouderd')) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.match((await get(null, `/kaart/${id}`)).text, /badge stale">Verouderd/);
+  assert.match((await get(null, '/kaart?q=repair')).text, /badge stale">Verouderd/);
+  assert.equal(smtp.messages().filter((m) => m.to.includes('repair@soest.example')).length, 1); // asked once
+  // the organisation confirms through the link after all: current again
+  const form = await fetch(link);
+  assert.equal(form.status, 200);
+  const done = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ name: 'Repair Café Soesterkwartier', themes: 'Taal', email: 'repair@soest.example' }) });
+  assert.equal(done.status, 200);
+  assert.match(await done.text(), /De vermelding is bijgewerkt/);
+  const page = (await get(null, `/kaart/${id}`)).text;
+  assert.doesNotMatch(page, /Verouderd/);
+  assert.match(page, /Laatst gecontroleerd op \d{4}-\d{2}-\d{2}/);
+  assert.match(page, /href="mailto:repair@soest.example"/);
 });
