@@ -417,6 +417,8 @@ static const i18n_entry_t entries[] = {
     {"site.older", "Oudere bijdragen",
      "Older contributions"}, /* the sociale kaart's entries (app/kaart*.c) */
     {"kaart.title", "Sociale kaart", "Community map"},
+    {"kaart.from_site", "Wie doet wat in de stad? Bekijk de sociale kaart",
+     "Who does what in the city? See the community map"},
     {"kaart.intro",
      "Organisaties, initiatieven en plekken in de stad: wie doet wat, en waar vind je elkaar.",
      "Organisations, initiatives and places in the city: who does what, and where to find each "

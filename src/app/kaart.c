@@ -134,6 +134,14 @@ bool kaart_public(const kaart_entry_t *e)
 	return !strcmp(e->status, "published") || !strcmp(e->status, "stale");
 }
 
+bool kaart_any_public(app_t *a)
+{
+	for (size_t i = 0; a->kaart && i < a->kaart->n; i++)
+		if (kaart_public(a->kaart->e[i]))
+			return true;
+	return false;
+}
+
 static bool contact_shown(const kaart_entry_t *e)
 {
 	if (!e->answer_id && !e->post_id)

@@ -66,6 +66,9 @@ kaart_entry_t *kaart_find(app_t *a, int64_t id);
 /* Puts a committed row into memory (a new one or a changed one). */
 void kaart_put(app_t *a, const store_kaart_entry_t *row);
 bool kaart_public(const kaart_entry_t *e);
+/* Whether any entry is public (the website's process page links the kaart
+ * then). */
+bool kaart_any_public(app_t *a);
 /* The entry's fields for the public: contact left out unless confirmed
  * (invariant 3). New reference. */
 json_t *kaart_public_doc(const kaart_entry_t *e);
@@ -113,6 +116,7 @@ void kaart_ws_entry(app_t *a, http_request_t *req, const app_match_t *m);
 void kaart_ws_save(app_t *a, http_request_t *req, const app_match_t *m);
 void kaart_ws_themes(app_t *a, http_request_t *req, const app_match_t *m);
 void kaart_ws_from_answer(app_t *a, http_request_t *req, const app_match_t *m);
+void kaart_ws_from_post(app_t *a, http_request_t *req, const app_match_t *m);
 void kaart_ws_export(app_t *a, http_request_t *req, const app_match_t *m);
 /* Shared with kaart_claim.c: the workspace's language (?lang=, the form's,
  * else the browser's); whether the user may change the kaart (false once

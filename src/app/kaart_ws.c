@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "app/kaart.h"
+#include "app/process.h"
 #include "util/html.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -657,6 +658,52 @@ void kaart_ws_from_answer(app_t *a, http_request_t *req, const app_match_t *m)
 	k->row.answer_id = m->id;
 	snprintf(k->lang, sizeof k->lang, "%s", tr_req_lang(req));
 	app_write(a, &k->job, promote_run, promote_done);
+}
+
+/* ---- a website contribution becomes a draft ---- */
+
+static void post_run(app_write_t *job)
+{
+	kjob_t *k = (kjob_t *)job;
+	k->rc = store_kaart_save(job->st, &k->row, k->user, "create-from-post");
+}
+
+void kaart_ws_from_post(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	process_t *p;
+	post_t *post;
+	if (m->level < ACCESS_FACILITATOR) {
+		http_respond_error(req, 403, "forbidden", tr_req(req, "kaart.facilitators_only"),
+		                   NULL);
+		return;
+	}
+	if (!process_find_post(a, m->id, &p, &post) || post->kind != STORE_POST_CONTRIBUTION) {
+		http_respond_error(req, 404, "not_found", tr_req(req, "process.no_post"), NULL);
+		return;
+	}
+	kjob_t *k = xcalloc(1, sizeof *k);
+	k->req = req;
+	k->user = m->user;
+	snprintf(k->lang, sizeof k->lang, "%s", tr_req_lang(req));
+	char *name = name_of(post->body);
+	json_t *doc = json_pack("{s:s, s:s, s:b}", "name", *name ? name : "?", "source_text",
+	                        post->body, "contact_confirmed", 0);
+	free(name);
+	if (kaart_validate(doc, NULL))
+		json_object_del(doc, "source_text");
+	if (p->slug) {
+		char src[640];
+		snprintf(src, sizeof src, "%s/p/%s/topics/%lld", a->public_url, p->slug,
+		         (long long)post->topic);
+		json_object_set_new(doc, "source_url", json_string(src));
+		if (kaart_validate(doc, NULL))
+			json_object_del(doc, "source_url");
+	}
+	k->doc = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	k->row = (store_kaart_entry_t){
+	    .status = "draft", .doc = k->doc, .event_id = p->event_id, .post_id = post->id};
+	app_write(a, &k->job, post_run, promote_done);
 }
 
 /* ---- the themes ---- */

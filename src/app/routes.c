@@ -468,6 +468,8 @@ const app_route_t app_routes[] = {
     /* a moderator's row: the handler answers 403 below a facilitator */
     APP_ROUTE(APP_POST, "/api/v1/answers/:answer/kaart", kaart_ws_from_answer, APP_ROLE_MODERATOR,
               .flags = APP_R_CSRF),
+    APP_ROUTE(APP_POST, "/api/v1/posts/:post/kaart", kaart_ws_from_post, APP_ROLE_MODERATOR,
+              .flags = APP_R_CSRF),
 
     APP_ROUTE(APP_GET, "/", index_page, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/join", join, APP_ROLE_ANYONE),

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/kaart.h"
 #include "app/process.h"
 #include "util/html.h"
 #include "util/xalloc.h"
@@ -278,6 +279,9 @@ void site_process_page(app_t *a, http_request_t *req, const app_match_t *m)
 	if (s)
 		html_printf(&b, "<p class=\"questionnaire-link\"><a href=\"/%s\">%s</a></p>",
 		            s->row.code, tr(lang, "site.questionnaire"));
+	if (kaart_any_public(a)) /* the sociale kaart: who does what in the city */
+		html_printf(&b, "<p class=\"kaart-link\"><a href=\"/kaart%s\">%s</a></p>",
+		            strcmp(lang, "nl") ? "?lang=en" : "", tr(lang, "kaart.from_site"));
 	html_printf(&b, "<p class=\"hint privacy\">%s", tr(lang, "site.anonymous"));
 	if (p->purged_at && p->retention[0]) {
 		html_printf(&b, " %s ", tr(lang, "site.retention_done"));

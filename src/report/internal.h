@@ -93,5 +93,9 @@ json_t *report_question_json(const report_t *r, const report_question_t *q);
  * says, or NULL when the event was never published as one (or the store
  * failed). New reference. */
 json_t *report_website(report_t *r);
+/* kaart.c: the public entries of the sociale kaart that came from the
+ * event's answers, an array (new reference), or NULL when the store
+ * failed. */
+json_t *report_kaart(report_t *r);
 
 #endif

@@ -139,6 +139,13 @@ int report_render_json(report_job_t *j)
 	else
 		fputs("null", f);
 	json_decref(site);
+	fputs(",\n \"kaart\": ", f);
+	json_t *kaart = report_kaart(r);
+	if (kaart)
+		json_dumpf(kaart, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	else
+		fputs("null", f);
+	json_decref(kaart);
 	fputs("\n}\n", f);
 	return 0;
 }

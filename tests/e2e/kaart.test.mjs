@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, run, gotoKind, Participant, freePort, sql } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, run, gotoKind, Participant, freePort, sql, randomId, PG } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
 let env, srv, anna, mo, smtp;
@@ -126,12 +126,45 @@ test('an answer becomes a draft; a resident\'s contact stays private until confi
   const ws = await get(anna, url);
   assert.match(ws.text, /anna: create-from-answer/);
   assert.match(ws.text, /anna: published/);
+  // the event's JSON report names what became of its answers
+  const out = path.join(env.dir, 'report.json');
+  run(['report', '--code', env.code, '--format', 'json', '--out', out, '--db', env.db]);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(report.kaart.map((k) => [k.id, k.name, k.url, k.status, k.answer_id]),
+    [[id, 'Buurthuis De Kruisweg', `/kaart/${id}`, 'published', r.body.id]]);
+  assert.doesNotMatch(JSON.stringify(report.kaart), /fatima/);
   // moderators may not promote
   const r2 = await new Participant(srv.base, env.code).answer(slide.id, 'Nog een initiatief');
   const modToken = run(['token', 'mo', '--db', env.db]).trim();
   const refused = await fetch(`${srv.base}/api/v1/answers/${r2.body.id}/kaart`, {
     method: 'POST', headers: { authorization: `Bearer ${modToken}` } });
   assert.ok([403, 404].includes(refused.status));
+});
+
+// the website is SQLite's for now (docs/postgresql.md)
+test('a website contribution becomes a draft, and the process page links the kaart', { skip: PG ? 'no website on PostgreSQL yet' : false }, async () => {
+  const bearer = { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' };
+  const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
+  let res = await fetch(`${srv.base}/api/v1/events/1/process`, { method: 'PUT', headers: bearer,
+    body: JSON.stringify({ published: true, slug: 'samenleven', description: 'Praat verder.',
+      phases: [{ name: 'Ophalen', start: day(-1), end: day(30) }],
+      topics: [{ id: 1, title: 'Initiatieven', body: 'Wie doet er al wat?', phase: 0 }] }) });
+  assert.equal(res.status, 200, await res.text());
+  const resident = new Participant(srv.base, env.code);
+  res = await resident.request('/api/v1/processes/samenleven/topics/1/posts', { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: randomId(), text: 'Moestuin De Groene Hoek\nSamen tuinieren op zaterdag' }) });
+  assert.equal(res.status, 201);
+  const postId = (await res.json()).id;
+  res = await fetch(`${srv.base}/api/v1/posts/${postId}/kaart`, { method: 'POST', headers: bearer });
+  assert.equal(res.status, 201);
+  const { url } = await res.json();
+  const draft = await get(anna, url);
+  assert.match(draft.text, /value="Moestuin De Groene Hoek"/);
+  assert.match(draft.text, /\/p\/samenleven\/topics\/1/);
+  assert.match((await get(anna, '/app/kaart')).text, new RegExp(`Bijdrage ${postId}`));
+  // the kaart has a public entry (an earlier test published one): linked
+  const page = await get(null, '/p/samenleven');
+  assert.match(page.text, /<a href="\/kaart">Wie doet wat in de stad\? Bekijk de sociale kaart<\/a>/);
 });
 
 test('search with Dutch stems, filters as shareable URLs, pages of 20, and the map\'s API', async () => {

@@ -184,7 +184,16 @@ export async function websiteModeration(container, eventId) {
           p.pending ? el('span', { class: 'pill' }, t('pending')) : el('span', { class: 'pill flag-tag' }, t(p.flags === 1 ? 'site_flags_1' : 'site_flags_n', { n: p.flags })),
           p.pending ? el('button', { type: 'button', class: 'small', onclick: () => act('show') }, t('approve'))
             : el('button', { type: 'button', class: 'secondary small', onclick: () => act('keep') }, t('site_keep')),
-          el('button', { type: 'button', class: 'danger small', onclick: () => act('hide') }, t('hide'))));
+          el('button', { type: 'button', class: 'danger small', onclick: () => act('hide') }, t('hide')),
+          // the sociale kaart: this contribution names an initiative (a draft entry)
+          el('button', { type: 'button', class: 'secondary small kaart-promote', 'aria-label': `${t('kaart_promote')}: ${p.text.slice(0, 80)}`, onclick: async (ev) => {
+            msg.textContent = '';
+            try {
+              const r = await api('POST', `/api/v1/posts/${p.id}/kaart`);
+              ev.target.replaceWith(el('a', { class: 'kaart-edit', href: r.url }, t('kaart_edit')));
+              announce(t('kaart_done'));
+            } catch (e) { msg.textContent = e.message; }
+          } }, t('kaart_promote'))));
     }));
   }
   container.append(el('section', { class: 'site-moderation', 'aria-labelledby': 'site-mod-h' },
