@@ -218,3 +218,28 @@ test('axe-core: no violations on the list and the entry page, nl and en, 390 and
   }
   assert.deepEqual(problems, []);
 });
+
+test('axe-core: no violations on the workspace\'s kaart pages, and they fit a 320 px phone', async () => {
+  const problems = [];
+  for (const lang of ['nl', 'en']) {
+    for (const width of [320, 1280]) {
+      const ctx = await browser.newContext({ viewport: { width, height: 844 }, locale: lang === 'en' ? 'en-GB' : 'nl-NL', bypassCSP: true });
+      const page = await ctx.newPage();
+      await page.goto(`${srv.base}/login?next=/app/kaart`);
+      await page.fill('#name', 'anna');
+      await page.fill('#password', 'geheim-wachtwoord');
+      await page.click('button[type=submit]');
+      await page.waitForURL(/\/app\/kaart/);
+      for (const url of [`/app/kaart?lang=${lang}`, `/app/kaart/${entryId}?lang=${lang}`, `/app/kaart/new?lang=${lang}`, `/app/kaart/themes?lang=${lang}`]) {
+        await page.goto(srv.base + url);
+        for (const v of await audit(page)) problems.push(`${url} @${width}: ${v}`);
+        const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (over > 0) problems.push(`${url} @${width}: ${over} px wider than the screen`);
+        const name = url.split('?')[0].replace(/\W+/g, '-');
+        if (width === 320) await page.screenshot({ path: path.join(OUT, `kaart-ws${name}-${lang}-320.png`), fullPage: true });
+      }
+      await ctx.close();
+    }
+  }
+  assert.deepEqual(problems, []);
+});
