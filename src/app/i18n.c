@@ -469,6 +469,7 @@ static const i18n_entry_t entries[] = {
     {"kaart.themes_hint", "Thema's van de gemeente, één per regel",
      "The municipality's themes, one per line"},
     {"kaart.export", "HSDS exporteren (JSON)", "Export HSDS (JSON)"},
+    {"kaart.export_csv", "HSDS exporteren (CSV in een zip)", "Export HSDS (CSV in a zip)"},
     {"kaart.import", "HSDS importeren", "Import HSDS"},
     {"kaart.import_hint", "HSDS 3 JSON (een lijst van organisaties)",
      "HSDS 3 JSON (a list of organisations)"},

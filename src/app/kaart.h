@@ -110,6 +110,14 @@ json_t *kaart_hsds_export(store_t *st);
 int kaart_hsds_import(store_t *st, const json_t *hsds, int64_t user, size_t *n, char *err,
                       size_t errlen);
 
+/* ---- kaart_csv.c: HSDS's tabular form ---- */
+/* Appends to out a zip of one CSV file per HSDS table made of hsds (an
+ * export's array). 0 or UV_EIO. */
+int kaart_csv_zip(const json_t *hsds, buf_t *out);
+/* Reads such a zip (at path) back into the nested JSON of an export (new
+ * reference); NULL with a message in err. */
+json_t *kaart_csv_read(const char *path, char *err, size_t errlen);
+
 /* ---- kaart_ws.c: the workspace ---- */
 void kaart_ws_list(app_t *a, http_request_t *req, const app_match_t *m);
 void kaart_ws_entry(app_t *a, http_request_t *req, const app_match_t *m);

@@ -310,12 +310,32 @@ int kaart_hsds_import(store_t *st, const json_t *hsds, int64_t user, size_t *n, 
 
 /* ---- the command line ---- */
 
+static bool is_zip(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 4 && !strcmp(path + n - 4, ".zip");
+}
+
 int app_kaart_export(store_t *st, const char *path, char *err, size_t errlen)
 {
 	json_t *out = kaart_hsds_export(st);
 	if (!out) {
 		snprintf(err, errlen, "the entries could not be read: %s", store_errmsg(st));
 		return UV_EIO;
+	}
+	if (is_zip(path)) {
+		buf_t z = BUF_INIT;
+		int rc = kaart_csv_zip(out, &z);
+		json_decref(out);
+		FILE *f = rc ? NULL : fopen(path, "wb");
+		if (f && fwrite(z.data, 1, z.len, f) != z.len)
+			rc = UV_EIO;
+		if (!f || fclose(f))
+			rc = UV_EIO;
+		buf_free(&z);
+		if (rc)
+			snprintf(err, errlen, "%s could not be written", path);
+		return rc;
 	}
 	int rc = json_dump_file(out, path, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 	json_decref(out);
@@ -330,9 +350,11 @@ int app_kaart_import(store_t *st, const char *path, size_t *n, char *err, size_t
 {
 	json_error_t je;
 	*n = 0;
-	json_t *in = json_load_file(path, 0, &je);
+	json_t *in =
+	    is_zip(path) ? kaart_csv_read(path, err, errlen) : json_load_file(path, 0, &je);
 	if (!in) {
-		snprintf(err, errlen, "%s: %s (line %d)", path, je.text, je.line);
+		if (!is_zip(path))
+			snprintf(err, errlen, "%s: %s (line %d)", path, je.text, je.line);
 		return UV_EINVAL;
 	}
 	int rc = kaart_hsds_import(st, in, 0, n, err, errlen);

@@ -139,9 +139,10 @@ void kaart_ws_list(app_t *a, http_request_t *req, const app_match_t *m)
 	    "<main id=\"main\" class=\"site kaart kaart-ws\"><h1>%s</h1>"
 	    "<p class=\"actions\"><a class=\"button\" href=\"/app/kaart/new?lang=%s\">%s</a>"
 	    " <a href=\"/app/kaart/themes?lang=%s\">%s</a>"
-	    " <a href=\"/app/kaart/hsds.json\" download>%s</a></p>",
+	    " <a href=\"/app/kaart/hsds.json\" download>%s</a>"
+	    " <a href=\"/app/kaart/hsds.zip\" download>%s</a></p>",
 	    tr(lang, "kaart.ws_title"), lang, tr(lang, "kaart.new"), lang, tr(lang, "kaart.themes"),
-	    tr(lang, "kaart.export"));
+	    tr(lang, "kaart.export"), tr(lang, "kaart.export_csv"));
 	html_printf(&b,
 	            "<table class=\"kaart-table\"><caption>%s</caption><thead><tr>"
 	            "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
@@ -846,6 +847,11 @@ static void export_run(app_write_t *job)
 {
 	kjob_t *k = (kjob_t *)job;
 	k->hsds = kaart_hsds_export(job->st);
+	/* the tabular form: the zip is made here, off the loop */
+	if (k->hsds && k->rc == 1 && kaart_csv_zip(k->hsds, &k->log)) {
+		json_decref(k->hsds);
+		k->hsds = NULL;
+	}
 }
 
 static void export_done(app_write_t *job, int status)
@@ -854,6 +860,11 @@ static void export_done(app_write_t *job, int status)
 	if (status < 0 || !k->hsds) {
 		http_respond_error(k->req, 503, "unavailable", tr(k->lang, "kaart.not_saved"),
 		                   NULL);
+	} else if (k->rc == 1) {
+		http_respond(
+		    k->req, 200, "application/zip",
+		    "Content-Disposition: attachment; filename=\"sociale-kaart-hsds.zip\"\r\n",
+		    k->log.data, k->log.len);
 	} else {
 		http_respond_json(
 		    k->req, 200, k->hsds,
@@ -907,6 +918,7 @@ void kaart_ws_export(app_t *a, http_request_t *req, const app_match_t *m)
 	k->user = m->user;
 	snprintf(k->lang, sizeof k->lang, "%s", lang);
 	if (req->method != HTTP_M_POST) {
+		k->rc = m->route->arg; /* 1: the CSV zip */
 		app_write(a, &k->job, export_run, export_done);
 		return;
 	}

@@ -237,6 +237,20 @@ test('HSDS export then import gives the same entries (workspace and command line
   run(['kaart', 'export', '--db', db2, again]);
   const strip = (orgs) => JSON.parse(JSON.stringify(orgs).replace(/"inspraak-kaart-\d+/g, '"ID'));
   assert.deepEqual(strip(JSON.parse(readFileSync(again, 'utf8'))), strip(exported));
+  // the tabular form: a zip of CSV files, from the workspace and the command line
+  const zres = await fetch(`${srv.base}/app/kaart/hsds.zip`, { headers: { cookie: anna.cookie } });
+  assert.equal(zres.status, 200);
+  assert.equal(zres.headers.get('content-type'), 'application/zip');
+  const zip = Buffer.from(await zres.arrayBuffer());
+  assert.equal(zip.subarray(0, 2).toString(), 'PK');
+  for (const f of ['organizations.csv', 'services.csv', 'locations.csv', 'schedules.csv', 'attributes.csv']) assert.ok(zip.includes(f), f);
+  const zfile = path.join(env.dir, 'kaart.zip');
+  writeFileSync(zfile, zip);
+  const db3 = path.join(env.dir, 'third.db');
+  assert.match(run(['kaart', 'import', '--db', db3, zfile]), new RegExp(`${exported.length} entries imported`));
+  const fromCsv = path.join(env.dir, 'from-csv.json');
+  run(['kaart', 'export', '--db', db3, fromCsv]);
+  assert.deepEqual(strip(JSON.parse(readFileSync(fromCsv, 'utf8'))), strip(exported));
   // a file that is no HSDS changes nothing
   writeFileSync(file, JSON.stringify([{ name: '' }]));
   assert.throws(() => run(['kaart', 'import', '--db', db2, file]), /organization 1: the field name/);
