@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "net/http.h" /* HTTP_ORIGIN_MAX: the longest origin tiles_url_origin gives */
+
 /* The deepest zoom level a path may ask for: 2^24 tiles a side is below a
  * metre at the equator, deeper than any raster set an operator makes. */
 enum { TILES_MAX_Z = 24, TILES_URL_MAX = 1000, TILES_ATTRIBUTION_MAX = 500 };
