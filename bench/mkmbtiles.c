@@ -5,12 +5,13 @@
  *
  *   mkmbtiles OUT.mbtiles [MAXZOOM]
  *
- * Every tile of zoom 0 to MAXZOOM (default 3, at most 6) is a 256x256 PNG:
- * a coloured square with its z/x/y, a grid, and a dot where Utrecht lies.
- * Rows are stored as MBTiles wants them, counted from the south (TMS:
- * tile_row = 2^z - 1 - y), so a wrong flip in the server shows the wrong
- * label. The metadata names the format, the bounds of the Netherlands, a
- * centre on Utrecht and the zoom levels.
+ * The tiles of zoom 0 to MAXZOOM (default 3, at most 14) that cover a box
+ * around Utrecht (BOX below: a few hundred tiles at zoom 12) are each a
+ * 256x256 PNG: a coloured square with its z/x/y, a grid, and a dot where
+ * Utrecht's centre lies. Rows are stored as MBTiles wants them, counted
+ * from the south (TMS: tile_row = 2^z - 1 - y), so a wrong flip in the
+ * server shows the wrong label. The metadata names the format, the box as
+ * bounds, a centre on Utrecht and the zoom levels.
  */
 #include <cairo.h>
 #include <math.h>
@@ -20,6 +21,8 @@
 #include <string.h>
 
 static const double UTRECHT_LAT = 52.0907, UTRECHT_LON = 5.1214;
+/* west, south, east, north: Utrecht and a margin that fills a wide screen */
+static const double BOX[4] = {4.80, 51.95, 5.45, 52.25};
 
 typedef struct png_buf {
 	unsigned char *data;
@@ -59,7 +62,8 @@ static int draw(int z, int x, int y, png_buf_t *out)
 	static const double bg[][3] = {{0.85, 0.92, 0.85}, {0.86, 0.89, 0.95}, {0.95, 0.91, 0.84},
 	                               {0.92, 0.87, 0.93}, {0.88, 0.93, 0.93}, {0.94, 0.94, 0.86},
 	                               {0.90, 0.90, 0.90}};
-	cairo_set_source_rgb(cr, bg[z][0], bg[z][1], bg[z][2]);
+	const double *c = bg[z % 7];
+	cairo_set_source_rgb(cr, c[0], c[1], c[2]);
 	cairo_paint(cr);
 	cairo_set_source_rgb(cr, 0.6, 0.65, 0.7);
 	cairo_set_line_width(cr, 1);
@@ -113,8 +117,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int maxzoom = argc == 3 ? atoi(argv[2]) : 3;
-	if (maxzoom < 0 || maxzoom > 6) {
-		fprintf(stderr, "mkmbtiles: MAXZOOM is 0 to 6\n");
+	if (maxzoom < 0 || maxzoom > 14) {
+		fprintf(stderr, "mkmbtiles: MAXZOOM is 0 to 14\n");
 		return 2;
 	}
 	remove(argv[1]);
@@ -131,10 +135,10 @@ int main(int argc, char **argv)
 	         " tile_data BLOB);"
 	         "CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row);"
 	         "INSERT INTO metadata VALUES ('name', 'inspraak test tiles'), ('format', 'png'),"
-	         " ('bounds', '3.2,50.7,7.3,53.6'), ('center', '%.4f,%.4f,%d'),"
+	         " ('bounds', '%.2f,%.2f,%.2f,%.2f'), ('center', '%.4f,%.4f,%d'),"
 	         " ('minzoom', '0'), ('maxzoom', '%d'), ('type', 'baselayer'),"
 	         " ('attribution', 'Testtegels van inspraak');",
-	         UTRECHT_LON, UTRECHT_LAT, maxzoom, maxzoom);
+	         BOX[0], BOX[1], BOX[2], BOX[3], UTRECHT_LON, UTRECHT_LAT, maxzoom, maxzoom);
 	if (exec(db, meta) < 0)
 		return 1;
 	sqlite3_stmt *ins;
@@ -146,8 +150,11 @@ int main(int argc, char **argv)
 	int n = 0;
 	for (int z = 0; z <= maxzoom; z++) {
 		int side = 1 << z;
-		for (int x = 0; x < side; x++) {
-			for (int y = 0; y < side; y++) {
+		double x0, y0, x1, y1; /* the box in pixels: north-west, south-east */
+		project(BOX[3], BOX[0], z, &x0, &y0);
+		project(BOX[1], BOX[2], z, &x1, &y1);
+		for (int x = (int)(x0 / 256); x <= (int)(x1 / 256) && x < side; x++) {
+			for (int y = (int)(y0 / 256); y <= (int)(y1 / 256) && y < side; y++) {
 				png_buf_t png = {0};
 				if (draw(z, x, y, &png) < 0) {
 					fprintf(stderr, "mkmbtiles: cannot draw %d/%d/%d\n", z, x,

@@ -1,5 +1,6 @@
 // The sociale kaart's map (issue 17): the test draws its own MBTiles file
-// with cairo (bench/mkmbtiles: zoom 0 to 3, a dot on Utrecht), starts the
+// with cairo (bench/mkmbtiles: the tiles of zoom 0 to 12 that cover a box
+// around Utrecht, 88 of them, with a dot on its centre), starts the
 // server with --tiles, and checks the tiles (TMS rows flipped, ETag, 404s),
 // the map config, and in Chromium at 390 px a page with the map: the tiles
 // come from /kaart/tiles, the entries' pins show and open a popup from the
@@ -80,7 +81,7 @@ before(async () => {
   assert.ok(existsSync(path.join(ROOT, 'web/static/leaflet/leaflet.js')), 'Leaflet is copied by make (scripts/deps installs it)');
   env = prepare();
   mbtiles = path.join(env.dir, 'utrecht.mbtiles');
-  execFileSync(MKMBTILES, [mbtiles, '3']);
+  execFileSync(MKMBTILES, [mbtiles, '12']);
   web = fixtureWeb(env.dir);
   browser = await launchBrowser();
 });
@@ -130,9 +131,9 @@ test('tiles come from the MBTiles file, rows flipped, with ETag and 404s', async
     const cfg = await (await fetch(`${srv.base}/api/v1/kaart/map`)).json();
     assert.equal(cfg.tiles, '/kaart/tiles/{z}/{x}/{y}.png');
     assert.equal(cfg.attribution, 'Testtegels van inspraak');
-    assert.deepEqual(cfg.bounds.map((p) => p.map((x) => Math.round(x * 10) / 10)), [[50.7, 3.2], [53.6, 7.3]]);
+    assert.deepEqual(cfg.bounds.map((p) => p.map((x) => Math.round(x * 100) / 100)), [[51.95, 4.8], [52.25, 5.45]]);
     assert.equal(cfg.minzoom, 0);
-    assert.equal(cfg.maxzoom, 3);
+    assert.equal(cfg.maxzoom, 12);
 
     // Utrecht's tile at zoom 3 is x 4, y 2 (from the north): row 5 in the file
     const res = await fetch(`${srv.base}/kaart/tiles/3/4/2.png`);
@@ -189,6 +190,14 @@ test('on a phone the list page shows the pins on self-served tiles, nothing leav
     await link.waitFor();
     assert.equal(await link.textContent(), 'Buurthuis Oase <Overvecht>');
     assert.equal(await link.getAttribute('href'), '/kaart/2');
+    // the map pans until the whole popup shows, and its link has the focus
+    await p.waitForFunction(() => {
+      const m = document.querySelector('#kaart-map').getBoundingClientRect();
+      const popup = document.querySelector('.leaflet-popup');
+      const q = popup.getBoundingClientRect();
+      return q.top >= m.top && q.left >= m.left && q.right <= m.right && getComputedStyle(popup).opacity === '1';
+    }, null, { timeout: 5000 });
+    assert.equal(await p.evaluate(() => document.activeElement.textContent), 'Buurthuis Oase <Overvecht>');
     await p.screenshot({ path: path.join(OUT, 'kaart-map-390.png'), fullPage: true });
 
     // every request went to the server itself
@@ -234,14 +243,14 @@ test('on the form a click places the pin and typing moves it', async () => {
     await p.locator('.leaflet-marker-icon').waitFor();
     const lat = Number(await p.inputValue('#lat'));
     const lon = Number(await p.inputValue('#lon'));
-    // the view starts on the file's bounds: the Netherlands
-    assert.ok(lat > 50 && lat < 54.5 && lon > 2.5 && lon < 8, `${lat}, ${lon}`);
+    // the view starts on the file's bounds, around Utrecht
+    assert.ok(lat > 51.9 && lat < 52.3 && lon > 4.7 && lon < 5.5, `${lat}, ${lon}`);
     assert.match(await p.inputValue('#lat'), /^-?\d+\.\d{6}$/);
 
     // typing moves the pin
     const before = await p.locator('.leaflet-marker-icon').boundingBox();
-    await p.fill('#lat', '52.9');
-    await p.fill('#lon', '6.5');
+    await p.fill('#lat', '52.2');
+    await p.fill('#lon', '5.3');
     await p.waitForFunction((b) => {
       const r = document.querySelector('.leaflet-marker-icon').getBoundingClientRect();
       return Math.abs(r.x - b.x) > 2 || Math.abs(r.y - b.y) > 2;
@@ -253,9 +262,9 @@ test('on the form a click places the pin and typing moves it', async () => {
     await p.mouse.down();
     await p.mouse.move(m.x + m.width / 2 - 40, m.y + m.height + 30, { steps: 5 });
     await p.mouse.up();
-    await p.waitForFunction(() => document.querySelector('#lat').value !== '52.9', null, { timeout: 5000 });
-    assert.ok(Number(await p.inputValue('#lat')) < 52.9);
-    assert.ok(Number(await p.inputValue('#lon')) < 6.5);
+    await p.waitForFunction(() => document.querySelector('#lat').value !== '52.2', null, { timeout: 5000 });
+    assert.ok(Number(await p.inputValue('#lat')) < 52.2);
+    assert.ok(Number(await p.inputValue('#lon')) < 5.3);
     await p.screenshot({ path: path.join(OUT, 'kaart-map-form-390.png'), fullPage: true });
     assert.deepEqual(p.problems, []);
     await p.context().close();
