@@ -72,6 +72,10 @@ function fixtureWeb(dir) {
   writeFileSync(path.join(w, 'static/kaart-test/list-en.html'), LIST('en'));
   writeFileSync(path.join(w, 'static/kaart-test/form.html'), FORM);
   writeFileSync(path.join(w, 'static/kaart-test/entries.json'), JSON.stringify(ENTRIES));
+  // an entry's page: data-entries names that one entry
+  writeFileSync(path.join(w, 'static/kaart-test/entry.html'), page('nl', ENTRIES.entries[2].name,
+    '<p>Kanaleneiland, Utrecht</p>\n<div id="kaart-map" data-entries="/static/kaart-test/entry-3.json" hidden></div>'));
+  writeFileSync(path.join(w, 'static/kaart-test/entry-3.json'), JSON.stringify({ entries: [ENTRIES.entries[2]] }));
   return w;
 }
 
@@ -228,6 +232,19 @@ test('on a phone the list page shows the pins on self-served tiles, nothing leav
     for (const [url, width] of [['/static/kaart-test/list.html', 390], ['/static/kaart-test/list-en.html', 1280]]) {
       assert.deepEqual(await audit(srv, url, { width, height: 844 }), [], `axe on ${url} at ${width}`);
     }
+  });
+});
+
+test('an entry\'s page shows its one pin', async () => {
+  await withServer(['--tiles', mbtiles], async (srv) => {
+    const p = await open(srv, '/static/kaart-test/entry.html');
+    await p.locator('.leaflet-marker-icon').first().waitFor({ timeout: 15000 });
+    assert.equal(await p.locator('.leaflet-marker-icon').count(), 1);
+    assert.equal(await p.locator('.leaflet-marker-icon').getAttribute('title'), 'Samen Koken Kanaleneiland');
+    assert.equal(await p.locator('#kaart-map-note').textContent(), 'De kaart toont de plek van dit adres.');
+    assert.deepEqual(p.problems, []);
+    await p.context().close();
+    assert.deepEqual(await audit(srv, '/static/kaart-test/entry.html', { width: 390, height: 844 }), []);
   });
 });
 
