@@ -260,7 +260,8 @@ int tiles_open_mbtiles(const char *path, const char *attribution, tiles_t **out,
 	t->minzoom = -1, t->maxzoom = -1;
 	int rc = UV_EIO;
 	/* read-only and never created: a mistyped name is an error, not an
-	 * empty map */
+	 * empty map. NOMUTEX: the reads queue (limit 1) lets one thread at a
+	 * time use the connection, which SQLite's multi-thread mode allows. */
 	if (sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errlen, "cannot open the tiles %s: %s", path,

@@ -71,6 +71,8 @@ function fixtureWeb(dir) {
   writeFileSync(path.join(w, 'static/kaart-test/list.html'), LIST('nl'));
   writeFileSync(path.join(w, 'static/kaart-test/list-en.html'), LIST('en'));
   writeFileSync(path.join(w, 'static/kaart-test/form.html'), FORM);
+  // the workspace draws its forms after the page loaded
+  writeFileSync(path.join(w, 'static/kaart-test/late.html'), page('nl', 'Werkruimte', '<div id="view"></div>'));
   writeFileSync(path.join(w, 'static/kaart-test/entries.json'), JSON.stringify(ENTRIES));
   // an entry's page: data-entries names that one entry
   writeFileSync(path.join(w, 'static/kaart-test/entry.html'), page('nl', ENTRIES.entries[2].name,
@@ -283,6 +285,22 @@ test('on the form a click places the pin and typing moves it', async () => {
     assert.ok(Number(await p.inputValue('#lat')) < 52.2);
     assert.ok(Number(await p.inputValue('#lon')) < 5.3);
     await p.screenshot({ path: path.join(OUT, 'kaart-map-form-390.png'), fullPage: true });
+    assert.deepEqual(p.problems, []);
+    await p.context().close();
+  });
+});
+
+test('a form drawn after the page loaded gets its map too', async () => {
+  await withServer(['--tiles', mbtiles], async (srv) => {
+    const p = await open(srv, '/static/kaart-test/late.html');
+    await p.waitForLoadState('networkidle');
+    // nothing to show yet: not even the map's config was asked
+    assert.equal(p.requests.some((u) => u.includes('/api/v1/kaart/map')), false);
+    await p.evaluate((html) => {
+      document.getElementById('view').innerHTML = html;
+    }, FORM.slice(FORM.indexOf('<form'), FORM.indexOf('</form>') + 7));
+    await p.locator('#kaart-pin .leaflet-container').waitFor({ timeout: 15000 });
+    assert.equal(await p.locator('#kaart-pin .leaflet-container').count(), 1);
     assert.deepEqual(p.problems, []);
     await p.context().close();
   });

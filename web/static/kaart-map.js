@@ -13,11 +13,11 @@
 // is not even loaded. Leaflet is served by inspraak itself
 // (/static/leaflet/, from npm), so the only requests that may leave the
 // origin are the tiles of a --tile-url the operator chose.
+//
+// The workspace draws its pages with JavaScript, so the form may appear
+// after this script ran: a MutationObserver looks for the two elements as
+// they come, and each is taken once (data-kaart-map="on").
 (() => {
-  const mapEl = document.getElementById('kaart-map');
-  const pinSet = document.getElementById('kaart-pin');
-  if (!mapEl && !pinSet) return;
-
   const lang = document.documentElement.lang === 'en' ? 'en' : 'nl';
   // The Netherlands, when neither the pins nor the tiles say where to look.
   const FALLBACK = { center: [52.2, 5.3], zoom: 7 };
@@ -92,7 +92,7 @@
   }
 
   // The list or an entry: a pin per entry with a location.
-  async function showEntries(L, cfg, t) {
+  async function showEntries(L, cfg, t, mapEl) {
     const data = await json(mapEl.dataset.entries);
     const entries = Array.isArray(data.entries) ? data.entries : [];
     const placed = entries.filter((e) => validPoint(e.lat, e.lon));
@@ -130,7 +130,7 @@
   }
 
   // The facilitator's form: the pin writes lat and lon, and follows them.
-  function placePin(L, cfg, t) {
+  function placePin(L, cfg, t, pinSet) {
     const latIn = pinSet.querySelector('input[name="lat"]');
     const lonIn = pinSet.querySelector('input[name="lon"]');
     if (!latIn || !lonIn) return;
@@ -179,17 +179,44 @@
     lonIn.addEventListener('input', follow);
   }
 
-  async function main() {
-    const [i18n, cfg] = await Promise.all([import('/static/i18n.js'), json('/api/v1/kaart/map')]);
-    if (!cfg || typeof cfg.tiles !== 'string' || !cfg.tiles) return; // no tile source: no map
-    const L = await loadLeaflet();
-    if (mapEl && mapEl.dataset.entries) await showEntries(L, cfg, i18n.t);
-    if (pinSet) placePin(L, cfg, i18n.t);
+  // The map's config, the words and Leaflet: asked once, when a page has a map.
+  let ready = null;
+  function prepare() {
+    ready = ready || (async () => {
+      const [i18n, cfg] = await Promise.all([import('/static/i18n.js'), json('/api/v1/kaart/map')]);
+      if (!cfg || typeof cfg.tiles !== 'string' || !cfg.tiles) return null; // no tile source: no map
+      return { L: await loadLeaflet(), cfg, t: i18n.t };
+    })();
+    return ready;
   }
 
-  main().catch((e) => {
-    // the list (or the two inputs) stays the whole view
-    if (mapEl) mapEl.hidden = true;
-    console.warn('kaart-map:', e.message);
-  });
+  async function take(el, show) {
+    el.dataset.kaartMap = 'on';
+    try {
+      const r = await prepare();
+      if (r) await show(r.L, r.cfg, r.t, el);
+    } catch (e) {
+      // the list (or the two inputs) stays the whole view
+      if (el.id === 'kaart-map') el.hidden = true;
+      console.warn('kaart-map:', e.message);
+    }
+  }
+
+  function scan() {
+    const mapEl = document.getElementById('kaart-map');
+    if (mapEl && !mapEl.dataset.kaartMap && mapEl.dataset.entries) take(mapEl, showEntries);
+    const pinSet = document.getElementById('kaart-pin');
+    if (pinSet && !pinSet.dataset.kaartMap) take(pinSet, placePin);
+  }
+
+  scan();
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      scan();
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true });
 })();
