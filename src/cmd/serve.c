@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/mail.h"
 #include "app/tiles.h"
 #include "cmd/cmd.h"
 #include "util/buf.h"
@@ -24,6 +25,7 @@ typedef struct serve_opts {
 	const char *db, *listen, *web, *public_url;
 	const char *metrics_token_file;
 	const char *tiles, *tile_url, *tile_attribution; /* the sociale kaart's map */
+	const char *smtp_url, *mail_from;                /* both or neither */
 	bool demo, metrics_local;
 } serve_opts_t;
 
@@ -251,6 +253,14 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 		store_close(st);
 		return rc == UV_EINVAL ? 2 : 1;
 	}
+	if (o->smtp_url && mail_configure(app, o->smtp_url, o->mail_from, err, sizeof err) < 0) {
+		fprintf(stderr, "inspraak: %s\n", err);
+		app_stop(app);
+		uv_run(loop, UV_RUN_DEFAULT);
+		app_free(app);
+		store_close(st);
+		return 2;
+	}
 	http_server_t *srv;
 	rc = http_listen(loop, host, port, app_handle, app, &srv);
 	if (rc < 0) {
@@ -307,6 +317,8 @@ static int run(int argc, char **argv)
 	    {"tiles", required_argument, NULL, 'T'},
 	    {"tile-url", required_argument, NULL, 'U'},
 	    {"tile-attribution", required_argument, NULL, 'A'},
+	    {"smtp-url", required_argument, NULL, 'S'},
+	    {"mail-from", required_argument, NULL, 'm'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -324,6 +336,8 @@ static int run(int argc, char **argv)
 		case 'T': o.tiles = optarg; break;
 		case 'U': o.tile_url = optarg; break;
 		case 'A': o.tile_attribution = optarg; break;
+		case 'S': o.smtp_url = optarg; break;
+		case 'm': o.mail_from = optarg; break;
 		case 'F':
 			if (log_set_format(optarg) < 0)
 				return cmd_usage_error(
@@ -335,6 +349,8 @@ static int run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(&cmd_serve, "unexpected argument %s", argv[optind]);
+	if (!o.smtp_url != !o.mail_from)
+		return cmd_usage_error(&cmd_serve, "--smtp-url and --mail-from go together");
 	if (o.tiles && o.tile_url)
 		return cmd_usage_error(&cmd_serve, "--tiles and --tile-url exclude each other");
 	if (o.tile_attribution && !o.tiles && !o.tile_url)
@@ -369,11 +385,14 @@ const cmd_t cmd_serve = {
         "        [--metrics-token-file FILE] [--metrics-local] [--log-format text|json]\n"
         "                       GET /metrics for the bearer token in FILE, or for loopback\n"
         "                       peers; log lines as text or as JSON lines\n"
+        "        [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
+        "                       send e-mail (login links, digests) through this server\n"
         "        [--tiles FILE.mbtiles | --tile-url TEMPLATE] [--tile-attribution TEXT]\n"
         "                       the sociale kaart's map background\n",
     .usage = "usage: inspraak serve [--listen HOST:PORT] [--demo] [--public-url URL]\n"
              "                      [--web DIR] [--db FILE] [--metrics-token-file FILE]\n"
              "                      [--metrics-local] [--log-format text|json]\n"
+             "                      [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
              "                      [--tiles FILE.mbtiles | --tile-url TEMPLATE]\n"
              "                      [--tile-attribution TEXT]\n"
              "\n"
@@ -391,6 +410,10 @@ const cmd_t cmd_serve = {
              "                      line (docs/deploy.md)\n"
              "  --metrics-local     GET /metrics answers loopback peers without a token\n"
              "  --log-format FMT    text (default) or json: one JSON object per line\n"
+             "  --smtp-url URL      send e-mail through this SMTP server: smtp://HOST:PORT,\n"
+             "                      or smtps://HOST:PORT for TLS from the start; a login\n"
+             "                      goes in the URL (smtp://USER:PASSWORD@HOST:PORT)\n"
+             "  --mail-from ADDRESS the sender of that e-mail (with --smtp-url)\n"
              "  --tiles FILE        the sociale kaart's map from the raster tiles of an\n"
              "                      MBTiles file, served by inspraak itself\n"
              "  --tile-url TEMPLATE the map's tiles from a tile server instead, such as\n"
