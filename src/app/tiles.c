@@ -23,6 +23,8 @@
 
 #include "app/internal.h"
 #include "app/tiles.h"
+#include "util/log.h"
+#include "util/text.h"
 #include "util/xalloc.h"
 
 struct tiles {
@@ -139,10 +141,10 @@ int tiles_url_origin(const char *tpl, char *origin, size_t len, const char **why
 	bool z = false, x = false, y = false;
 	for (size_t i = h; i < n; i++) {
 		unsigned char ch = (unsigned char)tpl[i];
-		if (ch <= ' ' || ch == 0x7f || strchr("\"'<>\\`", ch))
+		if (ch <= ' ' || ch >= 0x7f || strchr("\"'<>\\`", ch))
 			return url_fail(origin, why,
-			                "holds a space, a quote, an angle bracket or a control "
-			                "byte");
+			                "holds a space, a quote, an angle bracket, a control "
+			                "byte or a byte beyond ASCII (percent-encode it)");
 		if (ch == '{') {
 			if (strncmp(tpl + i, "{z}", 3) == 0)
 				z = true;
@@ -169,14 +171,37 @@ int tiles_url_origin(const char *tpl, char *origin, size_t len, const char **why
 
 /* ---- a source ---- */
 
-static tiles_t *tiles_alloc(const char *attribution)
+/* Sets t's attribution to s, cut to TILES_ATTRIBUTION_MAX bytes at a
+ * character's start. UV_EINVAL (and no change) when s is not valid UTF-8
+ * text: the map's config is JSON, which could not carry it. */
+static int set_attribution(tiles_t *t, const char *s)
+{
+	size_t n = strlen(s);
+	if (n > TILES_ATTRIBUTION_MAX) {
+		n = TILES_ATTRIBUTION_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (!text_valid(s, n))
+		return UV_EINVAL;
+	free(t->attribution);
+	t->attribution = xstrndup(s, n);
+	return 0;
+}
+
+/* A new source with the defaults and attribution (NULL: none); NULL with a
+ * message in err when the attribution is not valid UTF-8. */
+static tiles_t *tiles_alloc(const char *attribution, char *err, size_t errlen)
 {
 	tiles_t *t = xcalloc(1, sizeof *t);
 	t->maxzoom = 19;
 	t->reads.limit = 1;
-	t->attribution = xstrdup(attribution ? attribution : "");
-	if (strlen(t->attribution) > TILES_ATTRIBUTION_MAX)
-		t->attribution[TILES_ATTRIBUTION_MAX] = '\0';
+	t->attribution = xstrdup("");
+	if (attribution && set_attribution(t, attribution) < 0) {
+		snprintf(err, errlen, "--tile-attribution is not valid UTF-8 text");
+		tiles_close(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -190,7 +215,9 @@ int tiles_open_url(const char *tpl, const char *attribution, tiles_t **out, char
 		snprintf(err, errlen, "--tile-url %s", why);
 		return UV_EINVAL;
 	}
-	tiles_t *t = tiles_alloc(attribution);
+	tiles_t *t = tiles_alloc(attribution, err, errlen);
+	if (!t)
+		return UV_EINVAL;
 	t->url = xstrdup(tpl);
 	*out = t;
 	return 0;
@@ -245,8 +272,9 @@ static void read_metadata(tiles_t *t, const char *attribution)
 		} else if (strcmp(name, "maxzoom") == 0) {
 			t->maxzoom = atoi(value);
 		} else if (strcmp(name, "attribution") == 0 && !attribution) {
-			free(t->attribution);
-			t->attribution = xstrndup(value, TILES_ATTRIBUTION_MAX);
+			if (set_attribution(t, value) < 0)
+				log_warn("the tiles' attribution is not valid UTF-8: not shown "
+				         "(give one with --tile-attribution)");
 		}
 	}
 	sqlite3_finalize(st);
@@ -256,7 +284,9 @@ int tiles_open_mbtiles(const char *path, const char *attribution, tiles_t **out,
                        size_t errlen)
 {
 	*out = NULL;
-	tiles_t *t = tiles_alloc(attribution);
+	tiles_t *t = tiles_alloc(attribution, err, errlen);
+	if (!t)
+		return UV_EINVAL;
 	t->minzoom = -1, t->maxzoom = -1;
 	int rc = UV_EIO;
 	/* read-only and never created: a mistyped name is an error, not an

@@ -54,8 +54,8 @@ int64_t tiles_tms_row(int z, int64_t y);
  * Checks a --tile-url template: http:// or https://, a host of letters,
  * digits, dots and hyphens (or [IPv6]) with an optional :port, no user
  * name, and a path that holds {z}, {x} and {y} and no other {...}, no
- * space, quote, angle bracket or control byte, at most TILES_URL_MAX
- * bytes. On success writes "scheme://host[:port]" into origin and returns
+ * space, quote, angle bracket, control byte or byte beyond ASCII, at most
+ * TILES_URL_MAX bytes. On success writes "scheme://host[:port]" into origin and returns
  * 0; UV_EINVAL otherwise (origin is then ""), with the reason in why
  * (a static string) when why is not NULL.
  */
@@ -68,8 +68,10 @@ int tiles_url_origin(const char *tpl, char *origin, size_t len, const char **why
  * metadata (format, bounds, center, minzoom, maxzoom, attribution; zoom
  * levels missing from the metadata come from the tiles table). A format
  * other than png, jpg or webp (such as pbf: vector tiles) is refused.
- * attribution, when not NULL, replaces the file's. Returns 0 and *out, or
- * UV_EINVAL / UV_EIO with a message for a person in err (*out is NULL).
+ * attribution, when not NULL, replaces the file's; it must be valid UTF-8
+ * (a file's own that is not is left out, with a warning). Returns 0 and
+ * *out, or UV_EINVAL / UV_EIO with a message for a person in err (*out is
+ * NULL).
  */
 int tiles_open_mbtiles(const char *path, const char *attribution, tiles_t **out, char *err,
                        size_t errlen);

@@ -133,6 +133,7 @@ static void url_template_refuses_what_could_bend_the_policy(void **state)
 	    "https://h/{z}/{x}/{y}}.png",
 	    "https://h:/{z}/{x}/{y}",
 	    "https://h,evil/{z}/{x}/{y}",
+	    "https://h/kaart\xc3\xa9/{z}/{x}/{y}.png",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		const char *why = NULL;
@@ -252,6 +253,23 @@ static void config_without_a_source_says_null(void **state)
 	assert_int_equal(tiles_open_url("https://h/{z}.png", NULL, &t, err, sizeof err), UV_EINVAL);
 	assert_null(t);
 	assert_non_null(strstr(err, "--tile-url"));
+	/* the attribution goes into JSON: UTF-8 text only, cut at a character */
+	assert_int_equal(
+	    tiles_open_url("https://h/{z}/{x}/{y}", "\xa9 Latin-1", &t, err, sizeof err),
+	    UV_EINVAL);
+	assert_null(t);
+	assert_non_null(strstr(err, "--tile-attribution"));
+	char longer[TILES_ATTRIBUTION_MAX + 8] = "";
+	for (size_t i = 0; i + 2 < sizeof longer; i += 2)
+		memcpy(longer + i, "\xc3\xa9", 2); /* é, two bytes each */
+	longer[TILES_ATTRIBUTION_MAX + 1] = '\0';
+	assert_int_equal(tiles_open_url("https://h/{z}/{x}/{y}", longer, &t, err, sizeof err), 0);
+	cfg = tiles_config(t);
+	assert_non_null(cfg);
+	const char *cut = json_string_value(json_object_get(cfg, "attribution"));
+	assert_true(strlen(cut) <= TILES_ATTRIBUTION_MAX && strlen(cut) % 2 == 0);
+	json_decref(cfg);
+	tiles_close(t);
 }
 
 int main(void)
