@@ -3,6 +3,8 @@
 
 LISTEN ?= 127.0.0.1:8080
 DB ?= inspraak-demo.db
+# TILES=FILE.mbtiles gives `make run` the sociale kaart's map (docs/sociale-kaart.md)
+TILES ?=
 
 PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3 pangocairo xlsxwriter libwebp \
 	poppler-glib libzip libpng libqpdf libpq libcurl
@@ -145,7 +147,7 @@ fuzz-smoke: $(FUZZ_BIN)
 
 run: deps
 	@$(MAKE) --no-print-directory inspraak
-	./inspraak serve --demo --listen $(LISTEN) --db $(DB)
+	./inspraak serve --demo --listen $(LISTEN) --db $(DB) $(if $(TILES),--tiles $(TILES))
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit $(UNIT_BIN)
