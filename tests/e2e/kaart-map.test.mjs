@@ -78,6 +78,8 @@ function fixtureWeb(dir) {
   writeFileSync(path.join(w, 'static/kaart-test/entry.html'), page('nl', ENTRIES.entries[2].name,
     '<p>Kanaleneiland, Utrecht</p>\n<div id="kaart-map" data-entries="/static/kaart-test/entry-3.json" hidden></div>'));
   writeFileSync(path.join(w, 'static/kaart-test/entry-3.json'), JSON.stringify({ entries: [ENTRIES.entries[2]] }));
+  writeFileSync(path.join(w, 'static/kaart-test/all.html'), LIST('nl').replace('entries.json', 'placed.json'));
+  writeFileSync(path.join(w, 'static/kaart-test/placed.json'), JSON.stringify({ entries: ENTRIES.entries.slice(0, 3) }));
   return w;
 }
 
@@ -244,6 +246,11 @@ test('an entry\'s page shows its one pin', async () => {
     assert.equal(await p.locator('.leaflet-marker-icon').count(), 1);
     assert.equal(await p.locator('.leaflet-marker-icon').getAttribute('title'), 'Samen Koken Kanaleneiland');
     assert.equal(await p.locator('#kaart-map-note').textContent(), 'De kaart toont de plek van dit adres.');
+    // every entry of a list placed: said so
+    const all = await open(srv, '/static/kaart-test/all.html');
+    await all.locator('.leaflet-marker-icon').first().waitFor({ timeout: 15000 });
+    assert.equal(await all.locator('#kaart-map-note').textContent(), 'De kaart toont alle 3 uit de lijst. De lijst is het volledige overzicht.');
+    await all.context().close();
     assert.deepEqual(p.problems, []);
     await p.context().close();
     assert.deepEqual(await audit(srv, '/static/kaart-test/entry.html', { width: 390, height: 844 }), []);

@@ -127,6 +127,7 @@ const words = {
     // the sociale kaart's map (kaart-map.js)
     kaart_map_label: 'Kaart van de organisaties en initiatieven in de lijst',
     kaart_map_note: 'De kaart toont {n} van de {total} uit de lijst: wie een vaste plek heeft. De lijst is het volledige overzicht.',
+    kaart_map_note_all: 'De kaart toont alle {n} uit de lijst. De lijst is het volledige overzicht.',
     kaart_map_note_one: 'De kaart toont de plek van dit adres.',
     kaart_map_none: 'Niemand in deze lijst heeft een plek op de kaart. De lijst is het volledige overzicht.',
     kaart_map_zoom_in: 'Inzoomen',
@@ -260,6 +261,7 @@ const words = {
     // the sociale kaart's map (kaart-map.js)
     kaart_map_label: 'Map of the organisations and initiatives in the list',
     kaart_map_note: 'The map shows {n} of the {total} in the list: those with a fixed place. The list is the full overview.',
+    kaart_map_note_all: 'The map shows all {n} in the list. The list is the full overview.',
     kaart_map_note_one: 'The map shows where this address is.',
     kaart_map_none: 'No one in this list has a place on the map. The list is the full overview.',
     kaart_map_zoom_in: 'Zoom in',

@@ -81,7 +81,8 @@
 
   function startView(map, cfg, points, maxZoom) {
     if (points.length) {
-      map.fitBounds(window.L.latLngBounds(points), { padding: [24, 24], maxZoom });
+      // room above for the pins, which stand 41 px tall on their point
+      map.fitBounds(window.L.latLngBounds(points), { paddingTopLeft: [24, 48], paddingBottomRight: [24, 16], maxZoom });
     } else if (cfg.bounds) {
       map.fitBounds(cfg.bounds);
     } else if (cfg.center) {
@@ -101,6 +102,7 @@
     note.id = 'kaart-map-note';
     if (entries.length === 1 && placed.length === 1) note.textContent = t(lang, 'kaart_map_note_one');
     else if (!placed.length) note.textContent = t(lang, 'kaart_map_none');
+    else if (placed.length === entries.length) note.textContent = t(lang, 'kaart_map_note_all', { n: placed.length });
     else note.textContent = t(lang, 'kaart_map_note', { n: placed.length, total: entries.length });
     mapEl.before(note);
     if (!placed.length) return; // a map without pins says nothing the list does not
