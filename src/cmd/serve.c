@@ -20,7 +20,7 @@
 #include "util/qr.h"
 
 typedef struct serve_opts {
-	const char *db, *listen, *web, *public_url;
+	const char *db, *listen, *web, *public_url, *bus;
 	const char *metrics_token_file;
 	bool demo, metrics_local;
 } serve_opts_t;
@@ -240,6 +240,9 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 	ao.metrics_token = mtoken;
 	ao.metrics_local = o->metrics_local;
 	ao.db_path = o->db;
+	/* On PostgreSQL the nodes of one database hear each other by default. */
+	bool pg = !strncmp(o->db, "postgresql://", 13) || !strncmp(o->db, "postgres://", 11);
+	ao.bus = o->bus ? o->bus : pg ? o->db : NULL;
 	if (app_new(loop, st, &ao, &app, err, sizeof err) < 0) {
 		fprintf(stderr, "inspraak: %s\n", err);
 		store_close(st);
@@ -298,6 +301,7 @@ static int run(int argc, char **argv)
 	    {"metrics-token-file", required_argument, NULL, 'M'},
 	    {"metrics-local", no_argument, NULL, 'L'},
 	    {"log-format", required_argument, NULL, 'F'},
+	    {"bus", required_argument, NULL, 'B'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -312,6 +316,7 @@ static int run(int argc, char **argv)
 		case 'w': o.web = optarg; break;
 		case 'M': o.metrics_token_file = optarg; break;
 		case 'L': o.metrics_local = true; break;
+		case 'B': o.bus = optarg; break;
 		case 'F':
 			if (log_set_format(optarg) < 0)
 				return cmd_usage_error(
@@ -342,10 +347,13 @@ const cmd_t cmd_serve = {
         "                       demo event and prints its join URL, QR code and a login link\n"
         "        [--metrics-token-file FILE] [--metrics-local] [--log-format text|json]\n"
         "                       GET /metrics for the bearer token in FILE, or for loopback\n"
-        "                       peers; log lines as text or as JSON lines\n",
+        "                       peers; log lines as text or as JSON lines\n"
+        "        [--bus none|URL]\n"
+        "                       how nodes on one PostgreSQL database hear each other\n",
     .usage = "usage: inspraak serve [--listen HOST:PORT] [--demo] [--public-url URL]\n"
              "                      [--web DIR] [--db FILE] [--metrics-token-file FILE]\n"
              "                      [--metrics-local] [--log-format text|json]\n"
+             "                      [--bus none|URL]\n"
              "\n"
              "Runs the server until SIGINT (Ctrl-C) or SIGTERM.\n"
              "\n"
@@ -361,7 +369,12 @@ const cmd_t cmd_serve = {
              "                      line (docs/deploy.md)\n"
              "  --metrics-local     GET /metrics answers loopback peers without a token\n"
              "  --log-format FMT    text (default) or json: one JSON object per line\n"
-             "  --db FILE           the database (default: inspraak.db)\n"
+             "  --db FILE           the database (default: inspraak.db), or a\n"
+             "                      postgresql:// URL\n"
+             "  --bus none|URL      what changed on other nodes of the same database:\n"
+             "                      by default LISTEN/NOTIFY on the --db PostgreSQL\n"
+             "                      database, none for SQLite; none for a single node\n"
+             "                      (docs/deploy.md, \"Several nodes\")\n"
              "  -h, --help          print this help\n",
     .run = run,
 };

@@ -4,7 +4,7 @@
  *
  * Invariants:
  *  1. The bus carries news, never data: a change names a session, what
- *     changed (its state, its tallies, its slides) and the revision. The
+ *     changed (its state, its tallies) and the revision. The
  *     receiver reads the rest from the database, off the loop thread.
  *     Answers and state are committed before they are published, so a
  *     message that is lost loses nothing: it only delays the news.
@@ -42,7 +42,6 @@ typedef struct bus bus_t;
 enum {
 	BUS_STATE = 1 << 0,  /* the session's row: slide, voting, results, ended */
 	BUS_TALLY = 1 << 1,  /* answers came in, or were hidden, pinned, answered */
-	BUS_SLIDES = 1 << 2, /* the session's slides were replaced (a new deck) */
 	BUS_INTERVAL_MS = 100,
 	/* PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; one
 	 * message stays below this, and a larger batch goes as several. */
@@ -51,7 +50,7 @@ enum {
 
 typedef struct bus_change {
 	int64_t session_id;
-	unsigned what;    /* BUS_STATE | BUS_TALLY | BUS_SLIDES */
+	unsigned what;    /* BUS_STATE | BUS_TALLY */
 	int64_t revision; /* the session's revision when it was published */
 } bus_change_t;
 
