@@ -40,8 +40,8 @@
 typedef struct bus bus_t;
 
 enum {
-	BUS_STATE = 1 << 0,  /* the session's row: slide, voting, results, ended */
-	BUS_TALLY = 1 << 1,  /* answers came in, or were hidden, pinned, answered */
+	BUS_STATE = 1 << 0, /* the session's row: slide, voting, results, ended */
+	BUS_TALLY = 1 << 1, /* answers came in, or were hidden, pinned, answered */
 	BUS_INTERVAL_MS = 100,
 	/* PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; one
 	 * message stays below this, and a larger batch goes as several. */

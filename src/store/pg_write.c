@@ -234,6 +234,10 @@ int pg_group_begin(store_t *st)
 	pgs_t *d = PGS(st);
 	d->n_sent = d->n_read = 0;
 	d->wfailed = false;
+	/* A restart of the server closed the connection while it was idle:
+	 * seen here, so that the first group after a restart does not fail
+	 * with it. */
+	pg__check_idle(d->w);
 	if (PQstatus(d->w) != CONNECTION_OK) {
 		char err[256];
 		PGconn *c = pg__connect(d->url, err, sizeof err);
