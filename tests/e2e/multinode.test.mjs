@@ -183,6 +183,29 @@ test('in Chromium: the phone, the presenter and the moderator on three nodes', {
   }
 });
 
+test('one vote per phone holds across nodes: the database decides between two at once', { skip: SKIP_PG }, async () => {
+  const [a, b] = nodes;
+  const code = run(['import', 'tests/e2e/decks/all-types.md', '--owner', 'anna', '--db', env.db]).match(/code (\d{6,8})/)[1];
+  const slide = await gotoKind(a.base, code, env.token, 'choice');
+  await waitFor(async () => (await state(b.base, code)).slide.id === slide.id, 5000, 'the slide on b');
+  const PHONES = 20;
+  const outcomes = await Promise.all(Array.from({ length: PHONES }, async () => {
+    // the phone's cookie first, so both votes are the same participant's
+    const p = new Participant(a.base, code);
+    await p.request(`/${code}`);
+    const q = new Participant(b.base, code);
+    q.cookie = p.cookie;
+    const [x, y] = await Promise.all([p.answer(slide.id, [0]), q.answer(slide.id, [1])]);
+    return [x.status, y.status].sort();
+  }));
+  for (const o of outcomes) assert.deepEqual(o, [201, 409]);
+  const n = sql({ db: env.db }, `SELECT count(*) FROM answers a JOIN sessions s ON s.id = a.session_id WHERE s.code = '${code}'`);
+  assert.equal(Number(n), PHONES);
+  for (const node of [a, b]) {
+    await waitFor(async () => slideOf(await results(node.base, code, env.token), slide.id).answers === PHONES, 5000, `${PHONES} votes on ${node.base}`);
+  }
+});
+
 // Phones that answer until acknowledged, as participant.js does: the same
 // client id again after a failure (a node gone, nginx's 502, a 503).
 async function answerUntilStored(base, code, slide, value, id, ms = 30000) {
