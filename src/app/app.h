@@ -31,6 +31,9 @@ typedef struct app_options {
 	/* The sociale kaart's map background (tiles.h): an MBTiles file, or
 	 * else a URL template, with an attribution; all NULL: no map. */
 	const char *tiles_path, *tile_url, *tile_attribution;
+	/* The bus to the other nodes on the same database (store/bus.h):
+	 * NULL or "none" for a single node, or a postgresql:// URL. */
+	const char *bus;
 } app_options_t;
 
 /* Loads templates and static files and every live session (rebuilding the

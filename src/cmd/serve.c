@@ -22,7 +22,7 @@
 #include "util/qr.h"
 
 typedef struct serve_opts {
-	const char *db, *listen, *web, *public_url;
+	const char *db, *listen, *web, *public_url, *bus;
 	const char *metrics_token_file;
 	const char *tiles, *tile_url, *tile_attribution; /* the sociale kaart's map */
 	const char *smtp_url, *mail_from;                /* both or neither */
@@ -248,6 +248,9 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 	ao.tiles_path = o->tiles;
 	ao.tile_url = o->tile_url;
 	ao.tile_attribution = o->tile_attribution;
+	/* On PostgreSQL the nodes of one database hear each other by default. */
+	bool pg = !strncmp(o->db, "postgresql://", 13) || !strncmp(o->db, "postgres://", 11);
+	ao.bus = o->bus ? o->bus : pg ? o->db : NULL;
 	if ((rc = app_new(loop, st, &ao, &app, err, sizeof err)) < 0) {
 		fprintf(stderr, "inspraak: %s\n", err);
 		store_close(st);
@@ -319,6 +322,7 @@ static int run(int argc, char **argv)
 	    {"tile-attribution", required_argument, NULL, 'A'},
 	    {"smtp-url", required_argument, NULL, 'S'},
 	    {"mail-from", required_argument, NULL, 'm'},
+	    {"bus", required_argument, NULL, 'B'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -338,6 +342,7 @@ static int run(int argc, char **argv)
 		case 'A': o.tile_attribution = optarg; break;
 		case 'S': o.smtp_url = optarg; break;
 		case 'm': o.mail_from = optarg; break;
+		case 'B': o.bus = optarg; break;
 		case 'F':
 			if (log_set_format(optarg) < 0)
 				return cmd_usage_error(
@@ -387,12 +392,15 @@ const cmd_t cmd_serve = {
         "                       peers; log lines as text or as JSON lines\n"
         "        [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
         "                       send e-mail (login links, digests) through this server\n"
+        "        [--bus none|URL]\n"
+        "                       how nodes on one PostgreSQL database hear each other\n"
         "        [--tiles FILE.mbtiles | --tile-url TEMPLATE] [--tile-attribution TEXT]\n"
         "                       the sociale kaart's map background\n",
     .usage = "usage: inspraak serve [--listen HOST:PORT] [--demo] [--public-url URL]\n"
              "                      [--web DIR] [--db FILE] [--metrics-token-file FILE]\n"
              "                      [--metrics-local] [--log-format text|json]\n"
              "                      [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
+             "                      [--bus none|URL]\n"
              "                      [--tiles FILE.mbtiles | --tile-url TEMPLATE]\n"
              "                      [--tile-attribution TEXT]\n"
              "\n"
@@ -420,7 +428,12 @@ const cmd_t cmd_serve = {
              "                      https://HOST/PATH/{z}/{x}/{y}.png (browsers then ask it)\n"
              "  --tile-attribution TEXT\n"
              "                      the map's credit line (the file's own by default)\n"
-             "  --db FILE           the database (default: inspraak.db)\n"
+             "  --db FILE           the database (default: inspraak.db), or a\n"
+             "                      postgresql:// URL\n"
+             "  --bus none|URL      what changed on other nodes of the same database:\n"
+             "                      by default LISTEN/NOTIFY on the --db PostgreSQL\n"
+             "                      database, none for SQLite; none for a single node\n"
+             "                      (docs/deploy.md, \"Several nodes\")\n"
              "  -h, --help          print this help\n",
     .run = run,
 };
