@@ -11,7 +11,8 @@
 // Screenshots land in tests/e2e/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { prepare, startServer, stopServer, cleanup, gotoKind, Participant, ROOT, launchBrowser, freePort } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
@@ -242,4 +243,32 @@ test('axe-core: no violations on the workspace\'s kaart pages, and they fit a 32
     }
   }
   assert.deepEqual(problems, []);
+});
+
+// The map is kaart-map.js's (the map branch's tests cover it); here only
+// that the real pages carry what it needs: with tiles, the resident's phone
+// shows the entry's pin on the list found by theme and on its page.
+test('with tiles, the list found by theme and the entry page show its pin', async (t) => {
+  const mk = path.join(ROOT, 'build/bench/mkmbtiles');
+  if (!existsSync(mk) || !existsSync(path.join(ROOT, 'web/static/leaflet/leaflet.js'))) {
+    t.skip('no build/bench/mkmbtiles or Leaflet (make e2e builds them)');
+    return;
+  }
+  const mbtiles = path.join(env.dir, 'tiles.mbtiles');
+  execFileSync(mk, [mbtiles, '8']);
+  await stopServer(srv);
+  srv = await startServer(env, ['--tiles', mbtiles]);
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'nl-NL' });
+  const page = await ctx.newPage();
+  const outside = [];
+  page.on('request', (r) => { if (!r.url().startsWith(srv.base)) outside.push(r.url()); });
+  await page.goto(`${srv.base}/kaart?thema=Taal`);
+  await page.locator('.leaflet-marker-icon').first().waitFor({ timeout: 15000 });
+  assert.equal(await page.locator('.leaflet-marker-icon').count(), 1);
+  assert.equal(await page.locator('.leaflet-marker-icon').getAttribute('title'), 'Taalcafé De Brug');
+  await page.screenshot({ path: path.join(OUT, 'kaart-list-map-390.png'), fullPage: true });
+  await page.goto(`${srv.base}/kaart/${entryId}`);
+  await page.locator('.leaflet-marker-icon[title="Taalcafé De Brug"]').waitFor({ timeout: 15000 });
+  assert.deepEqual(outside, []);
+  await ctx.close();
 });
