@@ -874,16 +874,26 @@ static void export_done(app_write_t *job, int status)
 	kjob_free(k);
 }
 
-static void reload_one(const store_kaart_entry_t *row, void *arg)
+/* Every row as JSON, read on the pool's thread for done to put into memory
+ * on the loop's (an import adds rows the loop has not seen). */
+static void keep_row(const store_kaart_entry_t *e, void *arg)
 {
-	kaart_put(arg, row);
+	json_array_append_new(
+	    arg, json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "id", (json_int_t)e->id,
+	                   "status", e->status, "doc", e->doc, "event", (json_int_t)e->event_id,
+	                   "session", (json_int_t)e->session_id, "answer", (json_int_t)e->answer_id,
+	                   "post", (json_int_t)e->post_id, "created", (json_int_t)e->created_at,
+	                   "updated", (json_int_t)e->updated_at));
 }
 
 static void import_run(app_write_t *job)
 {
 	kjob_t *k = (kjob_t *)job;
 	k->rc = kaart_hsds_import(job->st, k->hsds, k->user, &k->imported, k->err, sizeof k->err);
-	/* the new rows, read back on this thread; put into memory by done */
+	if (k->rc == 0) {
+		k->form = json_array();
+		store_kaart_entries(job->st, keep_row, k->form);
+	}
 }
 
 static void import_done(app_write_t *job, int status)
@@ -895,9 +905,25 @@ static void import_done(app_write_t *job, int status)
 		kjob_free(k);
 		return;
 	}
-	/* Hazard: this reads on the loop. An import is rare and a facilitator's;
-	 * the entries it added are read back once so memory holds them. */
-	store_kaart_entries(job->app->store, reload_one, job->app);
+	size_t i;
+	json_t *r;
+	json_array_foreach (k->form, i, r) {
+		int64_t id = json_integer_value(json_object_get(r, "id"));
+		if (kaart_find(job->app, id))
+			continue; /* memory is newer than this read for a row it has */
+		store_kaart_entry_t row = {
+		    .id = id,
+		    .status = json_string_value(json_object_get(r, "status")),
+		    .doc = json_string_value(json_object_get(r, "doc")),
+		    .event_id = json_integer_value(json_object_get(r, "event")),
+		    .session_id = json_integer_value(json_object_get(r, "session")),
+		    .answer_id = json_integer_value(json_object_get(r, "answer")),
+		    .post_id = json_integer_value(json_object_get(r, "post")),
+		    .created_at = json_integer_value(json_object_get(r, "created")),
+		    .updated_at = json_integer_value(json_object_get(r, "updated")),
+		};
+		kaart_put(job->app, &row);
+	}
 	char hdr[96];
 	snprintf(hdr, sizeof hdr, "Location: /app/kaart?lang=%s\r\n", k->lang);
 	if (http_header(k->req, "X-CSRF-Token"))
