@@ -25,10 +25,11 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
-/* In the order the foreign keys need. */
+/* In the order the foreign keys need (the sociale kaart's have none). */
 static const char *const tables[] = {
-    "meta",     "users",   "tokens",        "events",         "slides",
-    "sessions", "answers", "event_members", "moderation_log", "media",
+    "meta",          "users",     "tokens",        "events",         "slides",
+    "sessions",      "answers",   "event_members", "moderation_log", "media",
+    "kaart_entries", "kaart_log", "kaart_claims",
 };
 
 enum { BYTEA_OID = 17, MAX_COLS = 16 };
@@ -136,7 +137,9 @@ static int advance_sequences(PGconn *dst, char *err, size_t errlen)
 	    " ('events', (SELECT max(id) FROM events)), ('slides', (SELECT max(id) FROM slides)),"
 	    " ('sessions', (SELECT max(id) FROM sessions)),"
 	    " ('answers', (SELECT max(id) FROM answers)),"
-	    " ('moderation_log', (SELECT max(id) FROM moderation_log))) AS s(t, id)");
+	    " ('moderation_log', (SELECT max(id) FROM moderation_log)),"
+	    " ('kaart_entries', (SELECT max(id) FROM kaart_entries)),"
+	    " ('kaart_log', (SELECT max(id) FROM kaart_log))) AS s(t, id)");
 	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
 	PQclear(r);
 	return ok ? STORE_OK : fail(err, errlen, "sequences", PQerrorMessage(dst));

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, run, gotoKind, Participant, freePort, sql, randomId, PG } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, run, gotoKind, Participant, freePort, sql, randomId, PG, pgDatabase } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
 let env, srv, anna, mo, smtp;
@@ -304,4 +304,24 @@ test('every N months an entry is asked to confirm by mail; without an answer it 
   assert.doesNotMatch(page, /Verouderd/);
   assert.match(page, /Laatst gecontroleerd op \d{4}-\d{2}-\d{2}/);
   assert.match(page, /href="mailto:repair@soest.example"/);
+});
+
+test('inspraak migrate carries the kaart into PostgreSQL', { skip: PG ? false : 'PostgreSQL only (make test-pg)' }, () => {
+  const src = path.join(env.dir, 'to-migrate.db');
+  const file = path.join(env.dir, 'few.json');
+  writeFileSync(file, JSON.stringify([
+    { name: 'Inloophuis De Wissel', services: [{ status: 'active', attributes: [{ link_type: 'theme', value: 'Ontmoeting' }] }] },
+    { name: 'Naaicafé', services: [{ status: 'inactive' }] },
+  ]));
+  run(['kaart', 'import', '--db', src, file]);
+  env.pg = pgDatabase();
+  run(['migrate', '--to', env.pg, '--db', src]);
+  const out = path.join(env.dir, 'migrated.json');
+  run(['kaart', 'export', '--db', env.pg, out]);
+  assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')).map((o) => [o.name, o.services[0].status]),
+    [['Inloophuis De Wissel', 'active'], ['Naaicafé', 'inactive']]);
+  // the ids go on after the copied ones
+  run(['kaart', 'import', '--db', env.pg, file]);
+  run(['kaart', 'export', '--db', env.pg, out]);
+  assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')).map((o) => o.id).slice(-1), ['inspraak-kaart-4']);
 });
