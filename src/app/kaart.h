@@ -117,6 +117,10 @@ int kaart_csv_zip(const json_t *hsds, buf_t *out);
 /* Reads such a zip (at path) back into the nested JSON of an export (new
  * reference); NULL with a message in err. */
 json_t *kaart_csv_read(const char *path, char *err, size_t errlen);
+/* One CSV text s[0..n) as an array of objects keyed by its header row
+ * (empty fields left out); NULL when a quote is left open or a field is
+ * not UTF-8. */
+json_t *kaart_csv_parse(const char *s, size_t n);
 
 /* ---- kaart_ws.c: the workspace ---- */
 void kaart_ws_list(app_t *a, http_request_t *req, const app_match_t *m);

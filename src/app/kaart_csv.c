@@ -155,8 +155,9 @@ int kaart_csv_zip(const json_t *hsds, buf_t *out)
 /* ---- reading ---- */
 
 /* The rows of one CSV text as objects keyed by its header; empty fields
- * are left out. NULL when it is malformed (a quote left open). */
-static json_t *csv_parse(const char *s, size_t n)
+ * are left out. NULL when it is malformed (a quote left open, bytes that
+ * are not UTF-8). */
+json_t *kaart_csv_parse(const char *s, size_t n)
 {
 	json_t *rows = json_array(), *header = json_array(), *row = json_array();
 	buf_t f = BUF_INIT;
@@ -184,7 +185,11 @@ static json_t *csv_parse(const char *s, size_t n)
 			while (i < n && s[i] != ',' && s[i] != '\n' && s[i] != '\r')
 				buf_putc(&f, s[i++]);
 		}
-		json_array_append_new(row, json_string(f.data ? f.data : ""));
+		/* text that is not UTF-8 makes the whole file unreadable */
+		json_t *v = json_string(f.data ? f.data : "");
+		if (!v)
+			goto bad;
+		json_array_append_new(row, v);
 		if (i < n && s[i] == ',') {
 			i++;
 			continue;
@@ -254,7 +259,7 @@ json_t *kaart_csv_read(const char *path, char *err, size_t errlen)
 	for (int t = 0; t < T_N; t++) {
 		size_t len = 0;
 		char *text = zip_text(za, tables[t].file, &len);
-		rows[t] = text ? csv_parse(text, len) : json_array();
+		rows[t] = text ? kaart_csv_parse(text, len) : json_array();
 		free(text);
 		if (!rows[t] || (t == T_ORG && !text)) {
 			snprintf(err, errlen, "%s: %s is missing or malformed", path,
