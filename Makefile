@@ -5,7 +5,7 @@ LISTEN ?= 127.0.0.1:8080
 DB ?= inspraak-demo.db
 
 PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3 pangocairo xlsxwriter libwebp \
-	poppler-glib libzip libpng libqpdf libpq
+	poppler-glib libzip libpng libqpdf libpq libcurl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -129,6 +129,7 @@ struct app {
 	map_t marks, post_process;
 	char *t_site;               /* web/site.html, the public pages' frame */
 	uv_timer_t retention_timer; /* process_retention, every ten minutes */
+	struct mail *mail;          /* mail.c; NULL without --smtp-url */
 };
 
 /* ---- routes.c: the route table ----
@@ -374,6 +375,11 @@ void flyer_get(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_healthz(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_readyz(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m);
+
+/* ---- mail.c ---- */
+/* POST /api/v1/mail/test {"to": ADDRESS}: sends a test message; 200 once
+ * the SMTP server took it, 502 when it did not, 503 without --smtp-url. */
+void mail_test_post(app_t *a, http_request_t *req, const app_match_t *m);
 
 /* ---- pool.c ---- */
 /* Runs fn(w) on libuv's pool, then after(w, status) on the loop, with at

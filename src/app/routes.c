@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "app/mail.h"
 #include "app/reports.h"
 #include "util/file.h"
 #include "util/log.h"
@@ -466,6 +467,7 @@ const app_route_t app_routes[] = {
     APP_ROUTE(APP_GET, "/healthz", metrics_healthz, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/readyz", metrics_readyz, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/metrics", metrics_get_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/api/v1/mail/test", mail_test_post, APP_ROLE_ADMIN, .flags = APP_R_CSRF),
     APP_ROUTE(APP_GET, "/:code", participant_page, APP_ROLE_ANYONE,
               .flags = APP_R_PAGE | APP_R_ENDED),
     APP_ROUTE(APP_POST, "/:code", participant_post, APP_ROLE_ANYONE,
@@ -847,6 +849,7 @@ void app_free(app_t *a)
 	pages_free(a);
 	filter_free(a->filter);
 	store_close(a->disk);
+	mail_free(a);
 	free(a);
 }
 
@@ -859,9 +862,10 @@ void app_stop(app_t *a)
 		uv_close((uv_handle_t *)&a->countdown_timer, NULL);
 	if (a->retention_timer.data)
 		uv_close((uv_handle_t *)&a->retention_timer, NULL);
+	mail_stop(a);
 }
 
 bool app_busy(const app_t *a)
 {
-	return a->pool_jobs > 0;
+	return a->pool_jobs > 0 || mail_busy(a);
 }

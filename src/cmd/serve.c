@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/mail.h"
 #include "cmd/cmd.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -22,6 +23,7 @@
 typedef struct serve_opts {
 	const char *db, *listen, *web, *public_url;
 	const char *metrics_token_file;
+	const char *smtp_url, *mail_from; /* both or neither */
 	bool demo, metrics_local;
 } serve_opts_t;
 
@@ -245,6 +247,14 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 		store_close(st);
 		return 1;
 	}
+	if (o->smtp_url && mail_configure(app, o->smtp_url, o->mail_from, err, sizeof err) < 0) {
+		fprintf(stderr, "inspraak: %s\n", err);
+		app_stop(app);
+		uv_run(loop, UV_RUN_DEFAULT);
+		app_free(app);
+		store_close(st);
+		return 2;
+	}
 	http_server_t *srv;
 	int rc = http_listen(loop, host, port, app_handle, app, &srv);
 	if (rc < 0) {
@@ -298,6 +308,8 @@ static int run(int argc, char **argv)
 	    {"metrics-token-file", required_argument, NULL, 'M'},
 	    {"metrics-local", no_argument, NULL, 'L'},
 	    {"log-format", required_argument, NULL, 'F'},
+	    {"smtp-url", required_argument, NULL, 'S'},
+	    {"mail-from", required_argument, NULL, 'm'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -312,6 +324,8 @@ static int run(int argc, char **argv)
 		case 'w': o.web = optarg; break;
 		case 'M': o.metrics_token_file = optarg; break;
 		case 'L': o.metrics_local = true; break;
+		case 'S': o.smtp_url = optarg; break;
+		case 'm': o.mail_from = optarg; break;
 		case 'F':
 			if (log_set_format(optarg) < 0)
 				return cmd_usage_error(
@@ -323,6 +337,8 @@ static int run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(&cmd_serve, "unexpected argument %s", argv[optind]);
+	if (!o.smtp_url != !o.mail_from)
+		return cmd_usage_error(&cmd_serve, "--smtp-url and --mail-from go together");
 	char host[256];
 	int port;
 	if (split_listen(o.listen, host, sizeof host, &port) < 0) {
@@ -342,10 +358,13 @@ const cmd_t cmd_serve = {
         "                       demo event and prints its join URL, QR code and a login link\n"
         "        [--metrics-token-file FILE] [--metrics-local] [--log-format text|json]\n"
         "                       GET /metrics for the bearer token in FILE, or for loopback\n"
-        "                       peers; log lines as text or as JSON lines\n",
+        "                       peers; log lines as text or as JSON lines\n"
+        "        [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
+        "                       send e-mail (login links, digests) through this server\n",
     .usage = "usage: inspraak serve [--listen HOST:PORT] [--demo] [--public-url URL]\n"
              "                      [--web DIR] [--db FILE] [--metrics-token-file FILE]\n"
              "                      [--metrics-local] [--log-format text|json]\n"
+             "                      [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
              "\n"
              "Runs the server until SIGINT (Ctrl-C) or SIGTERM.\n"
              "\n"
@@ -361,6 +380,10 @@ const cmd_t cmd_serve = {
              "                      line (docs/deploy.md)\n"
              "  --metrics-local     GET /metrics answers loopback peers without a token\n"
              "  --log-format FMT    text (default) or json: one JSON object per line\n"
+             "  --smtp-url URL      send e-mail through this SMTP server: smtp://HOST:PORT,\n"
+             "                      or smtps://HOST:PORT for TLS from the start; a login\n"
+             "                      goes in the URL (smtp://USER:PASSWORD@HOST:PORT)\n"
+             "  --mail-from ADDRESS the sender of that e-mail (with --smtp-url)\n"
              "  --db FILE           the database (default: inspraak.db)\n"
              "  -h, --help          print this help\n",
     .run = run,
