@@ -128,16 +128,15 @@ static void html_open(FILE *f, const slide_t *s, const report_question_t *q, con
 static void html_qa(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
                     const char *lang)
 {
-	size_t i;
-	json_t *e;
+	const report_qa_list_t *l = &q->qa[q->n_sessions];
 	fputs("<ul class=cards>\n", f);
-	json_array_foreach (json_object_get(t, "items"), i, e) {
+	for (size_t i = 0; i < l->n; i++) {
+		const report_qa_t *e = &l->v[i];
 		fputs("<li dir=auto>", f);
-		esc_lines(f, str(e, "text"));
-		fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"),
-		        report_count_word(num(e, "votes"), W("vote"), W("votes")),
-		        json_is_true(json_object_get(e, "answered")) ? " · ✓ " : "",
-		        json_is_true(json_object_get(e, "answered")) ? W("answered") : "");
+		esc_lines(f, q->answers[e->answer].text);
+		fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", (long long)e->votes,
+		        report_count_word(e->votes, W("vote"), W("votes")),
+		        e->answered ? " · ✓ " : "", e->answered ? W("answered") : "");
 	}
 	fputs("</ul>\n", f);
 }

@@ -82,11 +82,6 @@ int report_render_xlsx(report_job_t *j);
 int report__pdf_finish(const char *path, const char *lang, const char *title, char *const *alts,
                        size_t n_alts, char *err, size_t errlen);
 
-/* The question's results and answers as one JSON object, shared by the
- * JSON renderer and the tests' view of the model (docs/report-format.md).
- * New reference. */
-json_t *report_question_json(const report_t *r, const report_question_t *q);
-
 /* The event's website (website.c): {"slug", "published", "description",
  * "phases", "retention", "topics": [{"id", "title", "body", "phase",
  * "question", "counts", "reactions", "posts"}]} as docs/report-format.md

@@ -605,12 +605,28 @@ static double q_heading(pdf_t *p, const report_question_t *q, int part, int part
 	return y;
 }
 
+/* Small on purpose: a question of 100,000 answers has as many cards. */
 typedef struct card {
 	const char *text;
-	char foot[96]; /* votes and answered mark for Q&A, "" otherwise */
 	double h;      /* measured height */
-	bool wide;     /* spans all columns */
+	int64_t votes; /* Q&A: votes, shown below with the answered mark */
+	bool qa, answered;
+	bool wide; /* spans all columns */
 } card_t;
+
+/* A Q&A card's foot: its votes and whether it was answered. */
+static void card_foot(const pdf_t *p, const card_t *c, char *out, size_t len)
+{
+	snprintf(out, len, "▲ %lld %s%s%s", (long long)c->votes,
+	         report_count_word(c->votes, W("vote"), W("votes")), c->answered ? "   ✓ " : "",
+	         c->answered ? W("answered") : "");
+}
+
+/* Up to this many cards in a question, each answer is a P of its own in
+ * the structure tree; above it the cards of one page share one P. cairo
+ * keeps the whole tree until the document is finished, about 240 bytes an
+ * element: 400,000 answers on cards took 96 MB (issue 16). */
+enum { CARD_TAGS_MAX = 5000 };
 
 static double card_width(bool wide)
 {
@@ -627,14 +643,14 @@ static double measure_card(pdf_t *p, card_t *c, double avail)
 		c->wide = true;
 		h = set(p, c->text, false, CARD_SIZE, false, card_width(true) - 2 * PAD);
 	}
-	if (*c->foot)
+	if (c->qa)
 		h += 14;
 	c->h = h + 2 * PAD;
 	return c->h;
 }
 
 /* Cards of one row share its height, so the grid reads as a grid. */
-static void draw_card(pdf_t *p, const card_t *c, double x, double y, double row_h)
+static void draw_card(pdf_t *p, const card_t *c, double x, double y, double row_h, bool own_tag)
 {
 	double w = card_width(c->wide);
 	color(p->cr, CARD);
@@ -643,11 +659,16 @@ static void draw_card(pdf_t *p, const card_t *c, double x, double y, double row_
 	color(p->cr, BRAND);
 	cairo_rectangle(p->cr, x, y, 3, row_h);
 	cairo_fill(p->cr);
-	tag(p, "P");
+	if (own_tag)
+		tag(p, "P");
 	double h = text(p, c->text, x + PAD, y + PAD, CARD_SIZE, false, w - 2 * PAD, INK);
-	if (*c->foot)
-		text(p, c->foot, x + PAD, y + PAD + h + 2, 8.5, true, w - 2 * PAD, BRAND);
-	untag(p, "P");
+	if (c->qa) {
+		char foot[128];
+		card_foot(p, c, foot, sizeof foot);
+		text(p, foot, x + PAD, y + PAD + h + 2, 8.5, true, w - 2 * PAD, BRAND);
+	}
+	if (own_tag)
+		untag(p, "P");
 }
 
 /* The widest page mark of a question that takes parts pages, in digits
@@ -702,6 +723,7 @@ static int flow_cards(pdf_t *p, const report_question_t *q, const void *arg, boo
 		q_heading(p, q, 1, parts, true);
 	double y = top0;
 	size_t i = 0;
+	bool own_tags = n <= CARD_TAGS_MAX, page_tag = false;
 	while (i < n) {
 		/* one row: up to COLUMNS narrow cards, or one wide card */
 		size_t k = i, row_n = 0;
@@ -718,17 +740,27 @@ static int flow_cards(pdf_t *p, const report_question_t *q, const void *arg, boo
 		}
 		if (y + row_h > bottom && y > top0 + 1) {
 			page++;
+			if (page_tag)
+				untag(p, "P");
+			page_tag = false;
 			if (draw)
 				q_heading(p, q, page, parts, true);
 			y = top0;
 		}
+		if (draw && !own_tags && !page_tag) {
+			tag(p, "P");
+			page_tag = true;
+		}
 		if (draw)
 			for (size_t c = 0; c < row_n; c++)
 				draw_card(p, &cards[i + c],
-				          MARGIN + (double)c * (card_width(false) + GAP), y, row_h);
+				          MARGIN + (double)c * (card_width(false) + GAP), y, row_h,
+				          own_tags);
 		y += row_h + GAP;
 		i += row_n;
 	}
+	if (page_tag)
+		untag(p, "P");
 	return page;
 }
 
@@ -1126,16 +1158,14 @@ static size_t cards_open(const pdf_t *p, const report_question_t *q, card_t *car
  * answered mark below. */
 static size_t cards_qa(const pdf_t *p, const report_question_t *q, card_t *cards)
 {
-	size_t i, n = 0;
-	json_t *e;
-	json_array_foreach (json_object_get(q->combined, "items"), i, e) {
+	const report_qa_list_t *l = &q->qa[q->n_sessions];
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++) {
 		card_t *c = &cards[n++];
-		c->text = jstr(e, "text");
-		bool done = json_is_true(json_object_get(e, "answered"));
-		long long votes = json_integer_value(json_object_get(e, "votes"));
-		snprintf(c->foot, sizeof c->foot, "▲ %lld %s%s%s", votes,
-		         report_count_word(votes, W("vote"), W("votes")), done ? "   ✓ " : "",
-		         done ? W("answered") : "");
+		c->text = q->answers[l->v[i].answer].text;
+		c->qa = true;
+		c->votes = l->v[i].votes;
+		c->answered = l->v[i].answered;
 	}
 	return n;
 }
@@ -1364,19 +1394,19 @@ static void overview_themes(pdf_t *p, const report_question_t *q, double y, doub
 
 static int by_votes(const void *a, const void *b)
 {
-	json_int_t va = json_integer_value(json_object_get(*(json_t *const *)a, "votes"));
-	json_int_t vb = json_integer_value(json_object_get(*(json_t *const *)b, "votes"));
+	int64_t va = (*(const report_qa_t *const *)a)->votes;
+	int64_t vb = (*(const report_qa_t *const *)b)->votes;
 	return va < vb ? 1 : va > vb ? -1 : 0;
 }
 
 /* A Q&A question's most supported questions, with their votes. */
 static void overview_qa(pdf_t *p, const report_question_t *q, double y, double bottom)
 {
-	json_t *items = json_object_get(q->combined, "items");
-	size_t n = json_array_size(items);
-	json_t **v = xcalloc(n + 1, sizeof *v);
+	const report_qa_list_t *l = &q->qa[q->n_sessions];
+	size_t n = l->n;
+	const report_qa_t **v = xcalloc(n + 1, sizeof *v);
 	for (size_t i = 0; i < n; i++)
-		v[i] = json_array_get(items, i);
+		v[i] = &l->v[i];
 	qsort(v, n, sizeof *v, by_votes);
 	tag(p, "H3");
 	y += text(p, W("top_questions"), MARGIN, y, 11, true, -1, BRAND) + 8;
@@ -1385,14 +1415,15 @@ static void overview_qa(pdf_t *p, const report_question_t *q, double y, double b
 	tag(p, "L");
 	for (size_t i = 0; i < n && y + row <= bottom; i++, y += row) {
 		tag(p, "LI");
-		long long votes = json_integer_value(json_object_get(v[i], "votes"));
-		bool done = json_is_true(json_object_get(v[i], "answered"));
+		long long votes = v[i]->votes;
+		bool done = v[i]->answered;
 		char note[96];
 		snprintf(note, sizeof note, "▲ %lld %s%s%s", votes,
 		         report_count_word(votes, W("vote"), W("votes")), done ? "  ✓ " : "",
 		         done ? W("answered") : "");
 		text_right(p, note, PAGE_W - MARGIN, y, 10, true, BRAND);
-		set(p, jstr(v[i], "text"), false, 10.5, false, PAGE_W - 2 * MARGIN - num_w);
+		set(p, q->answers[v[i]->answer].text, false, 10.5, false,
+		    PAGE_W - 2 * MARGIN - num_w);
 		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
 		pango_layout_set_height(p->lay, 0);
 		show(p, MARGIN, y, INK);
