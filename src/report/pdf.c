@@ -46,6 +46,7 @@ typedef struct rgb {
 	double r, g, b;
 } rgb_t;
 
+static const rgb_t REACTION = {0.54, 0.29, 0.03}; /* the municipality's word */
 static const rgb_t INK = {0.11, 0.15, 0.2}, MUTED = {0.38, 0.45, 0.52},
                    BRAND = {0.043, 0.31, 0.424}, CARD = {0.93, 0.957, 0.973},
                    RULE = {0.82, 0.86, 0.9};
@@ -66,8 +67,13 @@ typedef struct pdf {
 	bool no_counts;             /* the overview's heading: its table has the counts */
 	/* Where the parts start (1-based pages, 0: not in the document), found
 	 * while counting and printed in the contents: */
-	int toc_pages, at_summary, at_overview, at_presentation, at_appendix;
+	int toc_pages, at_summary, at_overview, at_website, at_presentation, at_appendix;
 	int *q_overview, *q_appendix; /* per question */
+	/* The event's website (report_website; NULL when it has none), read
+	 * once for both passes, and each question's counts per session, kept
+	 * from its overview page for the website's counts per channel. */
+	json_t *site;
+	report_counts_t *qc;
 	/* The alternative text of each Figure tag, in the order drawn, for
 	 * pdf_tags.c to put in the structure tree; owned. */
 	char **alts;
@@ -136,6 +142,14 @@ static double set(pdf_t *p, const char *text, bool markup, double size, bool bol
 		pango_layout_set_markup(p->lay, text, -1);
 	else
 		pango_layout_set_text(p->lay, text, -1);
+	int w, h;
+	pango_layout_get_size(p->lay, &w, &h);
+	return (double)h / PANGO_SCALE;
+}
+
+/* The height of what the layout holds now, in points. */
+static double set_height(pdf_t *p)
+{
 	int w, h;
 	pango_layout_get_size(p->lay, &w, &h);
 	return (double)h / PANGO_SCALE;
@@ -1535,6 +1549,7 @@ static int overview_page(pdf_t *p, size_t slide, size_t k)
 	int rc = load_question(p, slide, k, &q);
 	if (rc != 0)
 		return rc;
+	memcpy(&p->qc[k * p->r->n_sessions], q.per_session, p->r->n_sessions * sizeof *p->qc);
 	const char *saved = p->heading_prefix;
 	char prefix[64];
 	snprintf(prefix, sizeof prefix, "%s %d", W("question"), q.number);
@@ -1576,6 +1591,208 @@ static int overview_page(pdf_t *p, size_t slide, size_t k)
 	return 0;
 }
 
+/* ---- the website: one page per topic (issue 14) ---- */
+
+static json_t *site_topics(const pdf_t *p)
+{
+	return json_object_get(p->site, "topics");
+}
+
+/* A topic's counts per channel as a table; returns the y below it. */
+static double channel_table(pdf_t *p, const json_t *t, double y)
+{
+	const report_t *r = p->r;
+	json_int_t qn = json_integer_value(json_object_get(t, "question"));
+	bool known = qn >= 1 && (size_t)qn <= r->n_questions;
+	report_channel_t *ch = xcalloc(r->n_sessions + 1, sizeof *ch);
+	size_t n = report_topic_channels(
+	    r, t, known ? &p->qc[(size_t)(qn - 1) * r->n_sessions] : NULL, ch);
+	const double cols[] = {MARGIN + 360, MARGIN + 520, MARGIN + 620, MARGIN + 720};
+	const double size = 9.5, row = 15;
+	const char *heads[] = {W("ch_participants"), W("ch_items"), W("ch_supports"),
+	                       W("ch_replies")};
+	tag(p, "Table");
+	tag(p, "TR");
+	tag(p, "TH");
+	text(p, W("ch_channel"), MARGIN, y, size, true, -1, MUTED);
+	untag(p, "TH");
+	for (int i = 0; i < 4; i++) {
+		tag(p, "TH");
+		text_right(p, heads[i], cols[i], y, size, true, MUTED);
+		untag(p, "TH");
+	}
+	untag(p, "TR");
+	y += row;
+	color(p->cr, RULE);
+	cairo_rectangle(p->cr, MARGIN, y - 2, cols[3] - MARGIN, 0.8);
+	cairo_fill(p->cr);
+	for (size_t i = 0; i < n && y + row < PAGE_H - BOTTOM - 120; i++, y += row) {
+		long long v[] = {ch[i].participants, ch[i].items, ch[i].supports, ch[i].replies};
+		tag(p, "TR");
+		tag(p, "TH"); /* the channel names its row */
+		text(p, ch[i].label, MARGIN, y, size, false, cols[0] - MARGIN - 90, INK);
+		untag(p, "TH");
+		for (int c = 0; c < 4; c++) {
+			char a[32] = "–"; /* not of this channel */
+			if (v[c] >= 0)
+				snprintf(a, sizeof a, "%lld", v[c]);
+			tag(p, "TD");
+			text_right(p, a, cols[c], y, size, false, INK);
+			untag(p, "TD");
+		}
+		untag(p, "TR");
+	}
+	untag(p, "Table");
+	free(ch);
+	return y + 12;
+}
+
+/* Draws s in a paragraph at y if it fits above bottom; returns its height,
+ * or -1 (drawing nothing) when it does not fit. */
+static double para_if_fits(pdf_t *p, const char *s, double x, double y, double size, bool bold,
+                           rgb_t c, double bottom)
+{
+	double h = set(p, s, false, size, bold, PAGE_W - MARGIN - x);
+	if (y + h > bottom)
+		return -1;
+	tag(p, "P");
+	show(p, x, y, c);
+	untag(p, "P");
+	return h;
+}
+
+/* The municipality's reaction, marked as such: a label and the text in a
+ * BlockQuote, with a bar beside it. Returns the y below it, or -1 when it
+ * does not fit. */
+static double reaction(pdf_t *p, const json_t *e, double x, double y, double bottom)
+{
+	const char *s = jstr(e, "text");
+	double h = set(p, s, false, 10, false, PAGE_W - MARGIN - x - 12);
+	if (y + 16 + h > bottom)
+		return -1;
+	tag(p, "BlockQuote");
+	color(p->cr, REACTION);
+	cairo_rectangle(p->cr, x, y, 3, 16 + h);
+	cairo_fill(p->cr);
+	tag(p, "P");
+	text(p, W("reaction"), x + 10, y, 9.5, true, -1, REACTION);
+	untag(p, "P");
+	tag(p, "P");
+	text(p, s, x + 10, y + 15, 10, false, PAGE_W - MARGIN - x - 12, INK);
+	untag(p, "P");
+	untag(p, "BlockQuote");
+	return y + 16 + h + 8;
+}
+
+/* A topic of the website on a page of its own: its title, its counts per
+ * channel, the municipality's reactions and then its contributions with
+ * their supports, replies and reactions as far as the page goes; the rest
+ * is in the HTML version, which says everything. */
+static void website_page(pdf_t *p, const json_t *t)
+{
+	p->section = W("website");
+	new_page(p, true);
+	double y = 52, bottom = PAGE_H - BOTTOM - 20;
+	tag(p, "H2");
+	y += text(p, jstr(t, "title"), MARGIN, y, 17, true, PAGE_W - 2 * MARGIN, BRAND) + 6;
+	untag(p, "H2");
+	if (*jstr(t, "body")) { /* at most four lines: the page is for the residents */
+		set(p, jstr(t, "body"), false, 10.5, false, PAGE_W - 2 * MARGIN);
+		pango_layout_set_height(p->lay, -4);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_END);
+		tag(p, "P");
+		show(p, MARGIN, y, INK);
+		untag(p, "P");
+		y += set_height(p) + 6;
+		pango_layout_set_height(p->lay, -1);
+		pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
+	}
+	if (json_is_integer(json_object_get(t, "question"))) {
+		char line[128];
+		snprintf(line, sizeof line, "%s %lld.", W("website_question"),
+		         (long long)json_integer_value(json_object_get(t, "question")));
+		tag(p, "P");
+		y += text(p, line, MARGIN, y, 9.5, false, -1, MUTED) + 8;
+		untag(p, "P");
+	}
+	y = channel_table(p, t, y);
+	bool cut = false;
+	size_t i, k;
+	json_t *e, *x;
+	json_array_foreach (json_object_get(t, "reactions"), i, e) {
+		if (!json_is_true(json_object_get(e, "visible")))
+			continue;
+		double ny = reaction(p, e, MARGIN, y, bottom);
+		if (ny < 0) {
+			cut = true;
+			break;
+		}
+		y = ny;
+	}
+	bool list = false;
+	json_array_foreach (json_object_get(t, "posts"), i, e) {
+		if (cut)
+			break;
+		if (!json_is_true(json_object_get(e, "visible")))
+			continue;
+		const char *s = jstr(e, "text");
+		double h = set(p, s, false, 10.5, false, PAGE_W - 2 * MARGIN - 20);
+		if (y + h + 14 > bottom) { /* its supports' line too */
+			cut = true;
+			break;
+		}
+		if (!list)
+			tag(p, "L");
+		list = true;
+		tag(p, "LI");
+		color(p->cr, BRAND);
+		cairo_rectangle(p->cr, MARGIN, y + 4, 4, 4);
+		cairo_fill(p->cr);
+		tag(p, "P");
+		show(p, MARGIN + 14, y, INK);
+		untag(p, "P");
+		y += h + 2;
+		long long sup = json_integer_value(json_object_get(e, "supports"));
+		if (sup > 0) {
+			char note[64];
+			snprintf(note, sizeof note, "%s: %lld", W("ch_supports"), sup);
+			tag(p, "P");
+			y += text(p, note, MARGIN + 14, y, 8.5, true, -1, BRAND) + 2;
+			untag(p, "P");
+		}
+		json_array_foreach (json_object_get(e, "reactions"), k, x) {
+			if (!json_is_true(json_object_get(x, "visible")))
+				continue;
+			double ny = reaction(p, x, MARGIN + 14, y, bottom);
+			if (ny < 0) {
+				cut = true;
+				break;
+			}
+			y = ny;
+		}
+		json_array_foreach (json_object_get(e, "replies"), k, x) {
+			if (cut || !json_is_true(json_object_get(x, "visible")))
+				continue;
+			double rh = para_if_fits(p, jstr(x, "text"), MARGIN + 34, y, 9.5, false,
+			                         MUTED, bottom);
+			if (rh < 0) {
+				cut = true;
+				break;
+			}
+			y += rh + 2;
+		}
+		untag(p, "LI");
+		y += 6;
+	}
+	if (list)
+		untag(p, "L");
+	if (cut) {
+		tag(p, "P");
+		text(p, W("ch_more"), MARGIN, PAGE_H - BOTTOM - 14, 9, false, -1, MUTED);
+		untag(p, "P");
+	}
+}
+
 /* ---- contents ---- */
 
 enum { TOC_LINES = 22 };
@@ -1604,11 +1821,12 @@ static size_t n_cards_questions(const report_t *r)
 
 /* The lines of the contents: a line per part, and one per question under
  * the overview and under the appendix. */
-static size_t toc_lines(const report_t *r)
+static size_t toc_lines(const pdf_t *p)
 {
-	size_t cards = n_cards_questions(r);
-	return has_summary(r) + (r->n_questions ? 1 + r->n_questions : 0) + any_content(r) +
-	       (cards ? 1 + cards : 0);
+	const report_t *r = p->r;
+	size_t cards = n_cards_questions(r), topics = json_array_size(site_topics(p));
+	return has_summary(r) + (r->n_questions ? 1 + r->n_questions : 0) +
+	       (topics ? 1 + topics : 0) + any_content(r) + (cards ? 1 + cards : 0);
 }
 
 /* One line of the contents, a link to its page: the label, dots, the page. */
@@ -1679,6 +1897,15 @@ static void toc(pdf_t *p)
 				toc_line(p, &line, label, p->q_overview[k++], 1);
 			}
 	}
+	if (p->at_website) {
+		toc_line(p, &line, W("website"), p->at_website, 0);
+		size_t t;
+		json_t *e;
+		json_array_foreach (site_topics(p), t, e) {
+			snprintf(label, sizeof label, "\u2068%s\u2069", jstr(e, "title"));
+			toc_line(p, &line, label, p->at_website + (int)t, 1);
+		}
+	}
 	if (p->at_presentation)
 		toc_line(p, &line, W("presentation"), p->at_presentation, 0);
 	if (p->at_appendix) {
@@ -1714,12 +1941,15 @@ static int count_pages(pdf_t *p, int *total)
 {
 	const report_t *r = p->r;
 	int n = 1; /* the cover */
-	p->toc_pages = (int)((toc_lines(r) + TOC_LINES - 1) / TOC_LINES);
+	p->toc_pages = (int)((toc_lines(p) + TOC_LINES - 1) / TOC_LINES);
 	n += p->toc_pages;
 	p->at_summary = has_summary(r) ? ++n : 0;
 	p->at_overview = r->n_questions ? n + 1 : 0;
 	for (size_t k = 0; k < r->n_questions; k++)
 		p->q_overview[k] = ++n; /* one page each */
+	size_t topics = json_array_size(site_topics(p));
+	p->at_website = topics ? n + 1 : 0; /* one page per topic */
+	n += (int)topics;
 	p->at_presentation = 0;
 	if (any_content(r)) {
 		p->at_presentation = ++n; /* the divider */
@@ -1775,6 +2005,15 @@ static int draw_document(pdf_t *p, int total, int *drawn)
 			outline(p, top, r->slides[i].title, p->q_overview[k]);
 			rc = overview_page(p, i, k++);
 			report_tick(p->j, nq + k);
+		}
+	}
+	if (rc == 0 && p->at_website) {
+		int top = outline(p, CAIRO_PDF_OUTLINE_ROOT, W("website"), p->at_website);
+		size_t t;
+		json_t *e;
+		json_array_foreach (site_topics(p), t, e) {
+			outline(p, top, jstr(e, "title"), p->at_website + (int)t);
+			website_page(p, e);
 		}
 	}
 	if (rc == 0 && p->at_presentation) {
@@ -1847,6 +2086,8 @@ int report_render_pdf(report_job_t *j)
 	p.until = xcalloc(j->r->n_questions + 1, sizeof *p.until);
 	p.q_overview = xcalloc(j->r->n_questions + 1, sizeof *p.q_overview);
 	p.q_appendix = xcalloc(j->r->n_questions + 1, sizeof *p.q_appendix);
+	p.qc = xcalloc(j->r->n_questions * j->r->n_sessions + 1, sizeof *p.qc);
+	p.site = report_website(j->r);
 	j->ticks = 3 * j->r->n_questions; /* counting, the overview, the appendix */
 	int rc = surface_open(&p), total = 0, drawn = 0;
 	if (rc == 0) {
@@ -1873,5 +2114,7 @@ int report_render_pdf(report_job_t *j)
 	free(p.until);
 	free(p.q_overview);
 	free(p.q_appendix);
+	free(p.qc);
+	json_decref(p.site);
 	return rc;
 }

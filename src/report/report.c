@@ -567,6 +567,18 @@ static const i18n_entry_t entries[] = {
     {"reply", "reactie", "reply"},
     {"reply_to", "bij", "to"},
     {"topic", "onderwerp", "topic"},
+    /* the process per topic and channel in the HTML and PDF (issue 14) */
+    {"ch_channel", "Kanaal", "Channel"},
+    {"ch_hall", "Zaal, bijeenkomst", "Hall, meeting"},
+    {"ch_questionnaire", "Online vragenlijst", "Online questionnaire"},
+    {"ch_website", "Website", "Website"},
+    {"ch_participants", "Deelnemers", "Participants"},
+    {"ch_items", "Antwoorden en bijdragen", "Answers and contributions"},
+    {"ch_supports", "Ik ook", "Me too"},
+    {"ch_replies", "Reacties", "Replies"},
+    {"ch_caption", "Per kanaal", "Per channel"},
+    {"ch_more", "Meer bijdragen staan in de HTML-versie van dit verslag.",
+     "More contributions are in the HTML version of this report."},
     /* the months, for dates such as "16 oktober 2020" */
     {"january", "januari", "January"},
     {"february", "februari", "February"},
