@@ -446,6 +446,16 @@ const app_route_t app_routes[] = {
               APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
     APP_ROUTE(APP_GET, "/p/:name", site_process_page, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/p/:name/topics/:topic", site_topic_page, APP_ROLE_ANYONE),
+    /* the website's e-mail ladder (login_mail.c) */
+    APP_ROUTE(APP_GET, "/p/:name/account", login_mail_account, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/email", login_mail_request, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/p/:name/confirm", login_mail_confirm_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/confirm", login_mail_confirm, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/digest", login_mail_choice, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/forget", login_mail_choice, APP_ROLE_ANYONE, .arg = 1),
+    APP_ROUTE(APP_GET | APP_POST, "/p/:name/unsubscribe", login_mail_unsubscribe, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/process/digest", login_mail_digest_now,
+              APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
     APP_ROUTE(APP_POST, "/p/:name/topics/:topic", site_topic_post, APP_ROLE_ANYONE),
 
     APP_ROUTE(APP_GET, "/", index_page, APP_ROLE_ANYONE),
@@ -801,6 +811,11 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	if (login_mail_init(a) != STORE_OK) {
+		snprintf(err, errlen, "cannot read the website's addresses: %s", store_errmsg(st));
+		app_free(a);
+		return UV_EIO;
+	}
 	/* last of what can fail: it starts the retention's timer */
 	if (process_load_all(a) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the processes: %s", store_errmsg(st));
@@ -808,6 +823,7 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		return UV_EIO;
 	}
 	live_flush_init(a);
+	login_mail_start(a);
 	auth_warm(a);
 	*out = a;
 	return 0;
@@ -830,6 +846,7 @@ void app_free(app_t *a)
 	filter_free(a->filter);
 	store_close(a->disk);
 	mail_free(a);
+	login_mail_free(a);
 	free(a);
 }
 
@@ -843,6 +860,7 @@ void app_stop(app_t *a)
 	if (a->retention_timer.data)
 		uv_close((uv_handle_t *)&a->retention_timer, NULL);
 	mail_stop(a);
+	login_mail_stop(a);
 }
 
 bool app_busy(const app_t *a)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/mail.h"
 #include "app/process.h"
 #include "util/html.h"
 #include "util/xalloc.h"
@@ -278,6 +279,9 @@ void site_process_page(app_t *a, http_request_t *req, const app_match_t *m)
 	if (s)
 		html_printf(&b, "<p class=\"questionnaire-link\"><a href=\"/%s\">%s</a></p>",
 		            s->row.code, tr(lang, "site.questionnaire"));
+	if (p->email_login && mail_enabled(a) && !(p->retention_at && p->purged_at))
+		html_printf(&b, "<p class=\"mail-link\"><a href=\"%s/account%s\">%s</a></p>", base,
+		            lq, tr(lang, "site.mail_link"));
 	html_printf(&b, "<p class=\"hint privacy\">%s", tr(lang, "site.anonymous"));
 	if (p->purged_at && p->retention[0]) {
 		html_printf(&b, " %s ", tr(lang, "site.retention_done"));

@@ -24,6 +24,7 @@ typedef struct serve_opts {
 	const char *db, *listen, *web, *public_url;
 	const char *metrics_token_file;
 	const char *smtp_url, *mail_from; /* both or neither */
+	int digest_hour;                  /* -1: the default */
 	bool demo, metrics_local;
 } serve_opts_t;
 
@@ -255,6 +256,8 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 		store_close(st);
 		return 2;
 	}
+	if (o->digest_hour >= 0)
+		login_mail_set_hour(app, o->digest_hour);
 	http_server_t *srv;
 	int rc = http_listen(loop, host, port, app_handle, app, &srv);
 	if (rc < 0) {
@@ -310,10 +313,11 @@ static int run(int argc, char **argv)
 	    {"log-format", required_argument, NULL, 'F'},
 	    {"smtp-url", required_argument, NULL, 'S'},
 	    {"mail-from", required_argument, NULL, 'm'},
+	    {"digest-hour", required_argument, NULL, 'H'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	serve_opts_t o = {.db = CMD_DEFAULT_DB, .listen = "127.0.0.1:8080"};
+	serve_opts_t o = {.db = CMD_DEFAULT_DB, .listen = "127.0.0.1:8080", .digest_hour = -1};
 	int c;
 	while ((c = cmd_getopt(argc, argv, &cmd_serve, opts)) != -1) {
 		switch (c) {
@@ -326,6 +330,15 @@ static int run(int argc, char **argv)
 		case 'L': o.metrics_local = true; break;
 		case 'S': o.smtp_url = optarg; break;
 		case 'm': o.mail_from = optarg; break;
+		case 'H': {
+			char *end;
+			long h = strtol(optarg, &end, 10);
+			if (*end || end == optarg || h < 0 || h > 23)
+				return cmd_usage_error(&cmd_serve,
+				                       "--digest-hour is 0 to 23, not %s", optarg);
+			o.digest_hour = (int)h;
+			break;
+		}
 		case 'F':
 			if (log_set_format(optarg) < 0)
 				return cmd_usage_error(
@@ -359,12 +372,14 @@ const cmd_t cmd_serve = {
         "        [--metrics-token-file FILE] [--metrics-local] [--log-format text|json]\n"
         "                       GET /metrics for the bearer token in FILE, or for loopback\n"
         "                       peers; log lines as text or as JSON lines\n"
-        "        [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
-        "                       send e-mail (login links, digests) through this server\n",
+        "        [--smtp-url smtp://HOST:PORT --mail-from ADDRESS] [--digest-hour H]\n"
+        "                       send e-mail (login links, digests) through this server;\n"
+        "                       the website's daily digest goes out at hour H (default 7)\n",
     .usage = "usage: inspraak serve [--listen HOST:PORT] [--demo] [--public-url URL]\n"
              "                      [--web DIR] [--db FILE] [--metrics-token-file FILE]\n"
              "                      [--metrics-local] [--log-format text|json]\n"
              "                      [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
+             "                      [--digest-hour H]\n"
              "\n"
              "Runs the server until SIGINT (Ctrl-C) or SIGTERM.\n"
              "\n"
@@ -384,6 +399,8 @@ const cmd_t cmd_serve = {
              "                      or smtps://HOST:PORT for TLS from the start; a login\n"
              "                      goes in the URL (smtp://USER:PASSWORD@HOST:PORT)\n"
              "  --mail-from ADDRESS the sender of that e-mail (with --smtp-url)\n"
+             "  --digest-hour H     the local hour (0-23) of the website's daily digest\n"
+             "                      (default 7)\n"
              "  --db FILE           the database (default: inspraak.db)\n"
              "  -h, --help          print this help\n",
     .run = run,

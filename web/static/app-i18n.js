@@ -107,6 +107,8 @@ const words = {
     site_retention: 'Bewaartermijn: koppelingen met apparaten wissen na', site_retention_hint: 'Na deze dag weet niemand meer welke antwoorden en bijdragen van hetzelfde apparaat kwamen; de onderwerpen sluiten. Leeg: niet vanzelf.',
     site_retention_done: 'De koppelingen zijn gewist.',
     site_description: 'Beschrijving', site_premoderate: 'Elke bijdrage eerst laten goedkeuren door een moderator',
+    // e-mail on the website
+    site_email_login: 'Bewoners kunnen een e-mailadres bevestigen (verder op een ander apparaat, dagelijkse samenvatting)',
     site_phases: 'Fasen', site_add_phase: '+ Fase', site_phase_name: 'Naam van de fase', site_phase_start: 'Begint op', site_phase_end: 'Eindigt op',
     site_phase_end_hint: 'Na deze dag sluiten de onderwerpen van deze fase vanzelf.', site_phase_n: 'Fase {n}', site_no_phase: 'geen (blijft open)',
     site_topics: 'Onderwerpen', site_add_topic: '+ Onderwerp', site_topic_title: 'Titel', site_topic_body: 'Toelichting', site_topic_phase: 'Fase',
@@ -227,6 +229,8 @@ const words = {
     site_retention: 'Retention: erase the links to devices after', site_retention_hint: 'After this day nobody can tell which answers and contributions came from the same device; the topics close. Empty: not by itself.',
     site_retention_done: 'The links have been erased.',
     site_description: 'Description', site_premoderate: 'A moderator approves every contribution first',
+    // e-mail on the website
+    site_email_login: 'Residents can confirm an e-mail address (continue on another device, daily summary)',
     site_phases: 'Phases', site_add_phase: '+ Phase', site_phase_name: 'Name of the phase', site_phase_start: 'Starts on', site_phase_end: 'Ends on',
     site_phase_end_hint: 'After this day the topics of this phase close by themselves.', site_phase_n: 'Phase {n}', site_no_phase: 'none (stays open)',
     site_topics: 'Topics', site_add_topic: '+ Topic', site_topic_title: 'Title', site_topic_body: 'Explanation', site_topic_phase: 'Phase',

@@ -18,6 +18,7 @@ export function processPanel(panel, eventId, canEdit) {
   const slug = el('input', { type: 'text', maxlength: 60, autocomplete: 'off', pattern: '[a-z0-9-]+', disabled: !canEdit });
   const desc = el('textarea', { rows: 6, maxlength: 10000, disabled: !canEdit });
   const premod = el('input', { type: 'checkbox', id: nextId('pre'), disabled: !canEdit });
+  const emailLogin = el('input', { type: 'checkbox', id: nextId('mail'), disabled: !canEdit });
   const retention = el('input', { type: 'date', id: 'site-retention', disabled: !canEdit });
   const phaseList = el('ol', { class: 'site-phases' });
   const topicList = el('ol', { class: 'site-topics' });
@@ -72,6 +73,7 @@ export function processPanel(panel, eventId, canEdit) {
     slug.value = proc.slug || '';
     desc.value = proc.description || '';
     premod.checked = !!proc.premoderate;
+    emailLogin.checked = !!proc.email_login;
     retention.value = proc.retention || '';
     phases = (proc.phases || []).map(phaseRow);
     topics = (proc.topics || []).map(topicRow);
@@ -95,6 +97,7 @@ export function processPanel(panel, eventId, canEdit) {
       slug: slug.value.trim() || null,
       description: desc.value,
       premoderate: premod.checked,
+      email_login: emailLogin.checked,
       retention: retention.value,
       next_topic: proc?.next_topic,
       phases: phases.map((r) => ({ name: r.name.value, start: r.start.value, end: r.end.value })),
@@ -145,6 +148,7 @@ export function processPanel(panel, eventId, canEdit) {
     field(t('site_slug'), slug, t('site_slug_hint')).wrap,
     field(t('site_description'), desc).wrap,
     el('div', { class: 'check' }, premod, el('label', { for: premod.id }, t('site_premoderate'))),
+    el('div', { class: 'check' }, emailLogin, el('label', { for: emailLogin.id }, t('site_email_login'))),
     field(t('site_retention'), retention, proc?.purged_at ? t('site_retention_done') : t('site_retention_hint')).wrap,
     el('h3', {}, t('site_phases')), phaseList,
     canEdit ? el('button', { type: 'button', class: 'secondary small', onclick: () => { phases.push(phaseRow({})); drawPhases(); drawTopics(); } }, t('site_add_phase')) : null,

@@ -1,0 +1,944 @@
+/*
+ * login_mail: the website's e-mail ladder (issue 14; docs/protocol.md,
+ * "E-mail on the website"; docs/security.md): a resident confirms an
+ * address with a one-time link, continues as the same participant on any
+ * browser that follows such a link, opts in to a daily digest, and leaves
+ * with one signed link. Only for processes whose facilitator turned
+ * "email_login" on, and only with --smtp-url.
+ *
+ * Invariants:
+ *  1. Nothing here waits on the loop: every store call runs through
+ *     app_write (the pool, a connection of its own), and the answer to a
+ *     link request is sent at once, the same whether the address is known,
+ *     new, over its limit or refused by the mail server (no enumeration by
+ *     content or by timing).
+ *  2. A link's token is random (32 bytes) and only its SHA-256 is stored;
+ *     it is taken once, within LINK_TTL_MS, by a POST (a GET shows a
+ *     button: mail scanners that fetch links do not use them up).
+ *  3. "The same participant on another device" is the same participant
+ *     cookie: the device token of the person's first device is kept sealed
+ *     (secretbox, a key derived from the store's secret) and handed to a
+ *     browser that confirms, so contributions and supports are theirs
+ *     there too, and supports count one per person.
+ *  4. What pages need is in memory: a->mail_people holds, per event and
+ *     participant, whether they confirmed and whether the digest is on
+ *     (loaded at start, changed after each commit). No address is kept in
+ *     memory beyond one job.
+ *  5. At a process's retention end every address and link of its event is
+ *     deleted (process_retention calls login_mail_retention).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/mail.h"
+#include "app/process.h"
+#include "util/html.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+enum {
+	LINK_TTL_MS = 30 * 60 * 1000,
+	LINKS_PER_ADDRESS = 3, /* per hour, per event */
+	HOUR_MS = 60 * 60 * 1000,
+	PERSON_CONFIRMED = 1,
+	PERSON_DIGEST = 2,
+};
+
+/* auth.c's participant cookie */
+static const char P_COOKIE[] = "inspraak_p";
+
+/* ---- keys, seals and signatures ---- */
+
+static uint64_t person_key(int64_t event_id, uint64_t pkey)
+{
+	return map_key(pkey ^ ((uint64_t)event_id * 0x9e3779b97f4a7c15ull));
+}
+
+static int person_flags(app_t *a, int64_t event_id, uint64_t pkey)
+{
+	int64_t v = 0;
+	map_get(&a->mail_people, person_key(event_id, pkey), &v);
+	return (int)v;
+}
+
+static void person_set(app_t *a, int64_t event_id, const char *participant, int flags)
+{
+	uint64_t k = person_key(event_id, live_participant_key(participant));
+	if (flags)
+		map_put(&a->mail_people, k, flags);
+	else
+		map_del(&a->mail_people, k);
+}
+
+/* The participant of the request, its cookie's token (32 hex digits) and
+ * the Set-Cookie for a new one ("" when the browser had one). */
+static void participant_of(app_t *a, http_request_t *req, char token[33], char hex[33],
+                           uint64_t *pkey, char cookie[160])
+{
+	auth_participant(a, req, hex, pkey, cookie);
+	token[0] = '\0';
+	const char *v = cookie[0] ? strstr(cookie, "=") : NULL;
+	if (v)
+		snprintf(token, 33, "%.32s", v + 1);
+	else if (http_cookie(req, P_COOKIE, token, 33) != 32)
+		token[0] = '\0';
+}
+
+static void seal_key(app_t *a, unsigned char key[crypto_secretbox_KEYBYTES])
+{
+	crypto_generichash(key, crypto_secretbox_KEYBYTES, (const unsigned char *)"mail-device", 11,
+	                   store_secret(a->store), 32);
+}
+
+/* The device token sealed for the store, as hex. */
+static void seal(app_t *a, const char token[33], char out[STORE_MAIL_DEVICE_MAX + 1])
+{
+	unsigned char key[crypto_secretbox_KEYBYTES];
+	unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 32];
+	seal_key(a, key);
+	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)token, 32,
+	                      box, key);
+	sodium_bin2hex(out, STORE_MAIL_DEVICE_MAX + 1, box, sizeof box);
+	sodium_memzero(key, sizeof key);
+}
+
+/* false when in is no seal of ours */
+static bool unseal(app_t *a, const char *in, char token[33])
+{
+	unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 32];
+	unsigned char key[crypto_secretbox_KEYBYTES];
+	size_t n = 0;
+	if (sodium_hex2bin(box, sizeof box, in, strlen(in), NULL, &n, NULL) != 0 || n != sizeof box)
+		return false;
+	seal_key(a, key);
+	unsigned char plain[33];
+	int rc = crypto_secretbox_open_easy(plain, box + crypto_secretbox_NONCEBYTES,
+	                                    sizeof box - crypto_secretbox_NONCEBYTES, box, key);
+	sodium_memzero(key, sizeof key);
+	if (rc != 0)
+		return false;
+	memcpy(token, plain, 32);
+	token[32] = '\0';
+	return strspn(token, "0123456789abcdef") == 32;
+}
+
+/* The unsubscribe link's signature of (event, participant). */
+static void unsub_sig(app_t *a, int64_t event_id, const char *participant, char out[33])
+{
+	char msg[80];
+	unsigned char h[16];
+	int n = snprintf(msg, sizeof msg, "unsubscribe:%lld:%s", (long long)event_id, participant);
+	crypto_generichash(h, sizeof h, (const unsigned char *)msg, (size_t)n,
+	                   store_secret(a->store), 32);
+	sodium_bin2hex(out, 33, h, sizeof h);
+}
+
+static void token_hash(const char *token, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+/* ---- pages ---- */
+
+static void base_path(const process_t *p, char *out, size_t len)
+{
+	if (p->slug)
+		snprintf(out, len, "/p/%s", p->slug);
+	else
+		snprintf(out, len, "/p/%lld", (long long)p->event_id);
+}
+
+static const char *lang_q(const process_t *p, const char *lang, char sep)
+{
+	if (strcmp(lang, process_lang(p)) == 0)
+		return "";
+	static char q[2][12];
+	int i = sep == '&';
+	snprintf(q[i], sizeof q[i], "%clang=%s", sep, lang);
+	return q[i];
+}
+
+/* A page of its own in the website's frame: title, notice or error, and
+ * body (markup made with util/html). */
+static void page(app_t *a, http_request_t *req, process_t *p, const char *lang, int status,
+                 const char *title, const char *notice, const char *error, const char *body,
+                 const char *cookie)
+{
+	char base[96];
+	base_path(p, base, sizeof base);
+	buf_t b = BUF_INIT;
+	html_printf(&b,
+	            "<header class=\"topbar\"><a class=\"event-title\" href=\"%s%s\">%s</a>"
+	            "</header><main id=\"main\" class=\"site\"><h1>%s</h1>",
+	            base, lang_q(p, lang, '?'), p->title, title);
+	if (notice)
+		html_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>", notice);
+	if (error)
+		html_printf(&b, "<p class=\"error\" role=\"alert\">%s</p>", error);
+	html_raw_trusted(&b, body);
+	html_printf(&b, "</main>");
+	pages_site(a, req, status, lang, title, b.data, cookie);
+	buf_free(&b);
+}
+
+/* The form that asks for a link; address kept after an error. */
+static void put_request_form(buf_t *b, process_t *p, const char *lang, const char *address,
+                             bool invalid)
+{
+	char base[96];
+	base_path(p, base, sizeof base);
+	html_printf(b,
+	            "<form method=\"post\" action=\"%s/email\" class=\"mail-form\">"
+	            "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+	            "<label for=\"address\">%s</label>"
+	            "<input type=\"email\" id=\"address\" name=\"address\" autocomplete=\"email\" "
+	            "maxlength=\"254\" required value=\"%s\"%s>"
+	            "<p class=\"hint\">%s</p><button type=\"submit\">%s</button></form>",
+	            base, lang, tr(lang, "mail.address"), address ? address : "",
+	            invalid ? " aria-invalid=\"true\"" : "", tr(lang, "mail.address_hint"),
+	            tr(lang, "mail.send_link"));
+}
+
+static process_t *mail_process(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	process_t *p = process_by_name(a, m->name, m->name_len);
+	if (!p) {
+		pages_index(a, req, 404, tr("nl", "process.no_such"), NULL);
+		return NULL;
+	}
+	if (!p->email_login || !mail_enabled(a)) {
+		const char *lang = site_lang(req, p);
+		page(a, req, p, lang, 404, tr(lang, "mail.title"), NULL, tr(lang, "mail.off"), "",
+		     NULL);
+		return NULL;
+	}
+	return p;
+}
+
+static const char *notice_key(const char *sent)
+{
+	static const struct {
+		const char *v, *key;
+	} keys[] = {{"mail", "mail.sent"},           {"confirmed", "mail.confirmed"},
+	            {"digest_on", "mail.digest_on"}, {"digest_off", "mail.digest_off"},
+	            {"forgotten", "mail.forgotten"}, {"unsubscribed", "mail.unsubscribed"}};
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (strcmp(sent, keys[i].v) == 0)
+			return keys[i].key;
+	return NULL;
+}
+
+static void account_page(app_t *a, process_t *p, http_request_t *req, int status, const char *lang,
+                         const char *error, const char *address)
+{
+	char token[33], hex[33], cookie[160], base[96], sent[16];
+	uint64_t pkey;
+	participant_of(a, req, token, hex, &pkey, cookie);
+	base_path(p, base, sizeof base);
+	int flags = cookie[0] ? 0 : person_flags(a, p->event_id, pkey);
+	const char *key = NULL;
+	if (!error && http_query(req, "sent", sent, sizeof sent) > 0)
+		key = notice_key(sent);
+	buf_t b = BUF_INIT;
+	if (!(flags & PERSON_CONFIRMED)) {
+		html_printf(&b, "<p>%s</p>", tr(lang, "mail.why"));
+		put_request_form(&b, p, lang, address, error != NULL);
+	} else {
+		html_printf(&b, "<p>%s</p>", tr(lang, "mail.is_confirmed"));
+		bool on = flags & PERSON_DIGEST;
+		html_printf(&b,
+		            "<section aria-labelledby=\"digest-h\"><h2 id=\"digest-h\">%s</h2>"
+		            "<p>%s</p><form method=\"post\" action=\"%s/digest\">"
+		            "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+		            "<input type=\"hidden\" name=\"on\" value=\"%d\">"
+		            "<button type=\"submit\">%s</button></form></section>",
+		            tr(lang, "mail.digest"),
+		            tr(lang, on ? "mail.digest_is_on" : "mail.digest_explain"), base, lang,
+		            on ? 0 : 1, tr(lang, on ? "mail.digest_stop" : "mail.digest_start"));
+		html_printf(&b,
+		            "<section aria-labelledby=\"forget-h\"><h2 id=\"forget-h\">%s</h2>"
+		            "<form method=\"post\" action=\"%s/forget\">"
+		            "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+		            "<button type=\"submit\" class=\"secondary\">%s</button></form>"
+		            "</section>",
+		            tr(lang, "mail.forget_title"), base, lang, tr(lang, "mail.forget"));
+	}
+	html_printf(&b, "<p class=\"hint privacy\">%s", tr(lang, "mail.privacy"));
+	if (p->retention[0])
+		html_printf(&b, " %s %s.", tr(lang, "mail.until"), p->retention);
+	html_printf(&b, "</p><p><a href=\"%s%s\">%s</a></p>", base, lang_q(p, lang, '?'),
+	            tr(lang, "mail.back"));
+	page(a, req, p, lang, status, tr(lang, "mail.title"), key ? tr(lang, key) : NULL, error,
+	     b.data, cookie);
+	buf_free(&b);
+}
+
+/* GET /p/:name/account */
+void login_mail_account(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	process_t *p = mail_process(a, req, m);
+	if (p)
+		account_page(a, p, req, 200, site_lang(req, p), NULL, NULL);
+}
+
+static void see_other(http_request_t *req, process_t *p, const char *lang, const char *what,
+                      const char *cookie)
+{
+	char base[96], hdr[600];
+	base_path(p, base, sizeof base);
+	snprintf(hdr, sizeof hdr, "Location: %s/account?sent=%s%s\r\n%s", base, what,
+	         lang_q(p, lang, '&'), cookie ? cookie : "");
+	http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+}
+
+/* ---- asking for a link ---- */
+
+typedef struct link_job {
+	app_write_t w;
+	store_mail_token_t t;
+	char hash[65];
+	char url[700];
+	char title[PROCESS_TITLE_MAX * 4 + 1];
+	const char *lang;
+	int rc;
+} link_job_t;
+
+static void link_run(app_write_t *w)
+{
+	link_job_t *j = (link_job_t *)w;
+	j->rc = store_mail_token_add(w->st, j->hash, &j->t, j->t.created_at - HOUR_MS,
+	                             LINKS_PER_ADDRESS);
+}
+
+static void link_done(app_write_t *w, int status)
+{
+	link_job_t *j = (link_job_t *)w;
+	if (status == 0 && j->rc == 0) {
+		char subject[400], text[2000];
+		snprintf(subject, sizeof subject, tr(j->lang, "mail.link_subject"), j->title);
+		snprintf(text, sizeof text, tr(j->lang, "mail.link_text"), j->title, j->url,
+		         LINK_TTL_MS / 60000);
+		int rc = mail_send(w->app, j->t.address, subject, text, NULL, NULL, NULL);
+		if (rc < 0)
+			log_warn("mail: a login link was not queued: %s", uv_strerror(rc));
+	} else if (j->rc == UV_EAGAIN) {
+		log_info("mail: a login link was refused: too many for one address this hour");
+	}
+	sodium_memzero(j, sizeof *j);
+	free(j);
+}
+
+/* POST /p/:name/email: address. Answered at once, always alike. */
+void login_mail_request(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	process_t *p = mail_process(a, req, m);
+	if (!p)
+		return;
+	const char *lang = site_lang(req, p);
+	char address[MAIL_ADDRESS_MAX + 2] = "";
+	http_form_field(req->body, req->body_len, "address", 0, address, sizeof address);
+	/* trimmed and lower-cased: one address, one person */
+	char *s = address;
+	while (*s == ' ')
+		s++;
+	memmove(address, s, strlen(s) + 1);
+	for (size_t n = strlen(address); n && address[n - 1] == ' '; n--)
+		address[n - 1] = '\0';
+	for (char *c = address; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	if (!mail_address_ok(address)) {
+		account_page(a, p, req, 400, lang, tr(lang, "mail.bad_address"), address);
+		return;
+	}
+	int64_t now = store_now_ms();
+	if (p->retention_at && now > p->retention_at) {
+		account_page(a, p, req, 409, lang, tr(lang, "process.closed"), NULL);
+		return;
+	}
+	char token[33], hex[33], cookie[160];
+	uint64_t pkey;
+	participant_of(a, req, token, hex, &pkey, cookie);
+	int retry;
+	/* Over a budget: the same answer, and nothing sent (silent). Per
+	 * participant and per network address (a venue's phones share one,
+	 * so its budget is larger); the store counts per address. */
+	if (!bucket_take(&a->mail_requests, pkey, uv_now(a->loop), true, &retry) ||
+	    !bucket_take(&a->mail_peers, http_peer_key(req), uv_now(a->loop), true, &retry)) {
+		log_info("mail: a login link was refused: too many requests");
+		see_other(req, p, lang, "mail", cookie);
+		return;
+	}
+	link_job_t *j = xcalloc(1, sizeof *j);
+	unsigned char raw[32];
+	char link[64];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(link, sizeof link, raw, sizeof raw,
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	token_hash(link, j->hash);
+	char base[96];
+	base_path(p, base, sizeof base);
+	snprintf(j->url, sizeof j->url, "%s%s/confirm?t=%s%s", a->public_url, base, link,
+	         lang_q(p, lang, '&'));
+	sodium_memzero(link, sizeof link);
+	snprintf(j->title, sizeof j->title, "%s", p->title);
+	j->lang = lang;
+	j->t.event_id = p->event_id;
+	j->t.created_at = now;
+	j->t.expires_at = now + LINK_TTL_MS;
+	snprintf(j->t.purpose, sizeof j->t.purpose, "login");
+	snprintf(j->t.address, sizeof j->t.address, "%s", address);
+	snprintf(j->t.participant, sizeof j->t.participant, "%s", hex);
+	seal(a, token, j->t.device);
+	app_write(a, &j->w, link_run, link_done);
+	see_other(req, p, lang, "mail", cookie);
+}
+
+/* ---- following a link ---- */
+
+/* GET /p/:name/confirm?t=TOKEN: a button, so that a mail scanner that
+ * fetches the link does not use it up. */
+void login_mail_confirm_page(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	process_t *p = mail_process(a, req, m);
+	if (!p)
+		return;
+	const char *lang = site_lang(req, p);
+	char t[80] = "", base[96];
+	http_query(req, "t", t, sizeof t);
+	base_path(p, base, sizeof base);
+	buf_t b = BUF_INIT;
+	html_printf(&b,
+	            "<p>%s</p><form method=\"post\" action=\"%s/confirm\">"
+	            "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+	            "<input type=\"hidden\" name=\"t\" value=\"%s\">"
+	            "<button type=\"submit\">%s</button></form>",
+	            tr(lang, "mail.confirm_explain"), base, lang, t, tr(lang, "mail.confirm"));
+	page(a, req, p, lang, 200, tr(lang, "mail.confirm_title"), NULL, NULL, b.data,
+	     "Referrer-Policy: no-referrer\r\n");
+	buf_free(&b);
+}
+
+typedef struct confirm_job {
+	app_write_t w;
+	http_request_t *req;
+	int64_t event_id;
+	char hash[65];
+	const char *lang;
+	int rc;
+	store_mail_person_t person;
+} confirm_job_t;
+
+static void confirm_run(app_write_t *w)
+{
+	confirm_job_t *j = (confirm_job_t *)w;
+	store_mail_token_t t;
+	int64_t now = store_now_ms();
+	j->rc = store_mail_token_take(w->st, j->hash, "login", now, &t);
+	if (j->rc == 0 && t.event_id != j->event_id)
+		j->rc = STORE_NOTFOUND; /* a link of another process */
+	if (j->rc != 0)
+		return;
+	store_mail_person_t in = {.event_id = t.event_id, .confirmed_at = now};
+	snprintf(in.address, sizeof in.address, "%s", t.address);
+	snprintf(in.participant, sizeof in.participant, "%s", t.participant);
+	snprintf(in.device, sizeof in.device, "%s", t.device);
+	j->rc = store_mail_person_confirm(w->st, &in, &j->person);
+	sodium_memzero(&t, sizeof t);
+}
+
+static void expired_page(app_t *a, http_request_t *req, process_t *p, const char *lang, int status,
+                         const char *why)
+{
+	buf_t b = BUF_INIT;
+	html_printf(&b, "<p>%s</p>", tr(lang, "mail.ask_again"));
+	put_request_form(&b, p, lang, NULL, false);
+	page(a, req, p, lang, status, tr(lang, "mail.link_title"), NULL, tr(lang, why), b.data,
+	     NULL);
+	buf_free(&b);
+}
+
+static void confirm_done(app_write_t *w, int status)
+{
+	confirm_job_t *j = (confirm_job_t *)w;
+	app_t *a = w->app;
+	process_t *p = process_by_event(a, j->event_id);
+	int rc = status < 0 ? status : j->rc;
+	char token[33];
+	if (!p) {
+		http_respond_error(j->req, 404, "not_found", tr(j->lang, "process.no_such"), NULL);
+	} else if (rc == UV_EALREADY) {
+		expired_page(a, j->req, p, j->lang, 410, "mail.link_used");
+	} else if (rc == UV_ETIMEDOUT) {
+		expired_page(a, j->req, p, j->lang, 410, "mail.link_expired");
+	} else if (rc == STORE_NOTFOUND) {
+		expired_page(a, j->req, p, j->lang, 404, "mail.link_unknown");
+	} else if (rc < 0 || !unseal(a, j->person.device, token)) {
+		expired_page(a, j->req, p, j->lang, 503, "err.unavailable");
+	} else {
+		person_set(a, j->event_id, j->person.participant,
+		           PERSON_CONFIRMED | (j->person.digest ? PERSON_DIGEST : 0));
+		/* this browser becomes the person's participant (invariant 3) */
+		char cookie[200];
+		snprintf(cookie, sizeof cookie,
+		         "Set-Cookie: %s=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax\r\n",
+		         P_COOKIE, token);
+		see_other(j->req, p, j->lang, "confirmed", cookie);
+		sodium_memzero(token, sizeof token);
+	}
+	sodium_memzero(&j->person, sizeof j->person);
+	free(j);
+}
+
+/* POST /p/:name/confirm: t */
+void login_mail_confirm(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	process_t *p = mail_process(a, req, m);
+	if (!p)
+		return;
+	confirm_job_t *j = xcalloc(1, sizeof *j);
+	char t[80] = "";
+	http_form_field(req->body, req->body_len, "t", 0, t, sizeof t);
+	token_hash(t, j->hash);
+	j->req = req;
+	j->event_id = p->event_id;
+	j->lang = site_lang(req, p);
+	app_write(a, &j->w, confirm_run, confirm_done);
+}
+
+/* ---- the resident's choices: digest, forget, unsubscribe ---- */
+
+typedef struct choice_job {
+	app_write_t w;
+	http_request_t *req;
+	int64_t event_id;
+	char participant[33];
+	int what; /* 1 digest on, 0 off, -1 forget */
+	const char *lang;
+	const char *sent;
+	int rc;
+} choice_job_t;
+
+static void choice_run(app_write_t *w)
+{
+	choice_job_t *j = (choice_job_t *)w;
+	j->rc = j->what < 0 ? store_mail_person_delete(w->st, j->event_id, j->participant)
+	                    : store_mail_person_digest(w->st, j->event_id, j->participant,
+	                                               j->what == 1, store_now_ms());
+}
+
+static void choice_done(app_write_t *w, int status)
+{
+	choice_job_t *j = (choice_job_t *)w;
+	app_t *a = w->app;
+	process_t *p = process_by_event(a, j->event_id);
+	int rc = status < 0 ? status : j->rc;
+	if (rc == 0 || rc == STORE_NOTFOUND)
+		person_set(a, j->event_id, j->participant,
+		           rc == 0 && j->what >= 0
+		               ? PERSON_CONFIRMED | (j->what == 1 ? PERSON_DIGEST : 0)
+		               : 0);
+	if (!p)
+		http_respond_error(j->req, 404, "not_found", tr(j->lang, "process.no_such"), NULL);
+	else if (rc < 0 && rc != STORE_NOTFOUND)
+		page(a, j->req, p, j->lang, 503, tr(j->lang, "mail.title"), NULL,
+		     tr(j->lang, "err.unavailable"), "", NULL);
+	else
+		see_other(j->req, p, j->lang, j->sent, NULL);
+	free(j);
+}
+
+static void choice(app_t *a, http_request_t *req, process_t *p, const char *participant, int what,
+                   const char *sent)
+{
+	choice_job_t *j = xcalloc(1, sizeof *j);
+	j->req = req;
+	j->event_id = p->event_id;
+	snprintf(j->participant, sizeof j->participant, "%s", participant);
+	j->what = what;
+	j->lang = site_lang(req, p);
+	j->sent = sent;
+	app_write(a, &j->w, choice_run, choice_done);
+}
+
+/* POST /p/:name/digest (on=1|0) and /p/:name/forget (arg 1) */
+void login_mail_choice(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	process_t *p = mail_process(a, req, m);
+	if (!p)
+		return;
+	char token[33], hex[33], cookie[160], on[4] = "";
+	uint64_t pkey;
+	participant_of(a, req, token, hex, &pkey, cookie);
+	const char *lang = site_lang(req, p);
+	if (cookie[0] || !(person_flags(a, p->event_id, pkey) & PERSON_CONFIRMED)) {
+		account_page(a, p, req, 403, lang, tr(lang, "mail.not_confirmed"), NULL);
+		return;
+	}
+	if (m->route->arg == 1) {
+		choice(a, req, p, hex, -1, "forgotten");
+		return;
+	}
+	http_form_field(req->body, req->body_len, "on", 0, on, sizeof on);
+	bool yes = strcmp(on, "1") == 0;
+	choice(a, req, p, hex, yes ? 1 : 0, yes ? "digest_on" : "digest_off");
+}
+
+/* The signed unsubscribe link's participant, or false. */
+static bool unsub_of(app_t *a, http_request_t *req, process_t *p, char participant[33])
+{
+	char sig[40] = "", want[33];
+	if (http_query(req, "u", participant, 33) != 32 ||
+	    http_query(req, "s", sig, sizeof sig) != 32)
+		return false;
+	unsub_sig(a, p->event_id, participant, want);
+	return sodium_memcmp(sig, want, 32) == 0;
+}
+
+/* GET /p/:name/unsubscribe?u=&s= shows a button; POST (the button, or a
+ * mail client's one-click List-Unsubscribe-Post) stops the digest. */
+void login_mail_unsubscribe(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	process_t *p = process_by_name(a, m->name, m->name_len);
+	if (!p) {
+		pages_index(a, req, 404, tr("nl", "process.no_such"), NULL);
+		return;
+	}
+	const char *lang = site_lang(req, p);
+	char participant[33];
+	if (!unsub_of(a, req, p, participant)) {
+		page(a, req, p, lang, 400, tr(lang, "mail.unsubscribe_title"), NULL,
+		     tr(lang, "mail.bad_unsubscribe"), "", NULL);
+		return;
+	}
+	if (req->method == HTTP_M_POST) {
+		choice(a, req, p, participant, 0, "unsubscribed");
+		return;
+	}
+	char base[96];
+	base_path(p, base, sizeof base);
+	buf_t b = BUF_INIT;
+	html_printf(&b,
+	            "<form method=\"post\" action=\"%s/unsubscribe?%s\">"
+	            "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+	            "<button type=\"submit\">%s</button></form>",
+	            base, req->query, lang, tr(lang, "mail.unsubscribe"));
+	page(a, req, p, lang, 200, tr(lang, "mail.unsubscribe_title"), NULL, NULL, b.data,
+	     "Referrer-Policy: no-referrer\r\n");
+	buf_free(&b);
+}
+
+/* ---- the digest ---- */
+
+/* The index of the phase current at ms (by its dates), -1 for none. */
+static int phase_at(const process_t *p, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char day[16];
+	localtime_r(&t, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	int cur = -1;
+	for (size_t i = 0; i < p->n_phases; i++)
+		if (p->phases[i].start[0] && strcmp(p->phases[i].start, day) <= 0 &&
+		    (!p->phases[i].end[0] || strcmp(day, p->phases[i].end) <= 0))
+			cur = (int)i;
+	return cur;
+}
+
+/* The digest's text for person since their last one; false when there is
+ * nothing new. */
+static bool digest_text(app_t *a, process_t *p, const store_mail_person_t *who, buf_t *out)
+{
+	const char *lang = process_lang(p);
+	uint64_t pkey = live_participant_key(who->participant);
+	int64_t since = who->digest_at, now = store_now_ms();
+	char base[96];
+	base_path(p, base, sizeof base);
+	size_t items = 0;
+	int cur = phase_at(p, now);
+	if ((p->phase_changed_at > since || phase_at(p, since) != cur) && cur >= 0) {
+		buf_printf(out, tr(lang, "mail.digest_phase"), p->phases[cur].name);
+		buf_puts(out, "\n\n");
+		items++;
+	}
+	for (size_t i = 0; i < p->n_posts; i++) {
+		const post_t *q = &p->posts[i];
+		if (q->at <= since || q->hidden)
+			continue;
+		const char *key = NULL;
+		if (q->kind == STORE_POST_REACTION) {
+			key = "mail.digest_reaction";
+		} else if (q->kind == STORE_POST_REPLY && q->pkey != pkey) {
+			process_t *pp;
+			post_t *parent;
+			if (process_find_post(a, q->parent, &pp, &parent) && parent->pkey == pkey)
+				key = "mail.digest_reply";
+		}
+		proc_topic_t *t = key ? process_topic(p, q->topic) : NULL;
+		if (!t)
+			continue;
+		buf_printf(out, tr(lang, key), t->title);
+		buf_printf(out, "\n%s\n%s%s/topics/%lld\n\n", q->body, a->public_url, base,
+		           (long long)t->id);
+		items++;
+	}
+	return items > 0;
+}
+
+typedef struct digest_job {
+	app_write_t w;
+	int64_t event_id; /* 0: every event */
+	store_mail_person_t *people;
+	size_t n, cap;
+	http_request_t *req; /* the facilitator's, or NULL for the timer */
+	int rc;
+} digest_job_t;
+
+static void collect(const store_mail_person_t *who, void *arg)
+{
+	digest_job_t *j = arg;
+	if (!who->digest)
+		return;
+	if (j->n == j->cap) {
+		j->cap = j->cap ? 2 * j->cap : 16;
+		j->people = xrealloc(j->people, j->cap * sizeof *j->people);
+	}
+	j->people[j->n++] = *who;
+}
+
+static void digest_run(app_write_t *w)
+{
+	digest_job_t *j = (digest_job_t *)w;
+	j->rc = store_mail_people(w->st, j->event_id, collect, j);
+}
+
+typedef struct sent_job {
+	app_write_t w;
+	int64_t event_id, at;
+	char participant[33];
+} sent_job_t;
+
+static void sent_run(app_write_t *w)
+{
+	sent_job_t *j = (sent_job_t *)w;
+	store_mail_digest_sent(w->st, j->event_id, j->participant, j->at);
+}
+
+static void sent_free(app_write_t *w, int status)
+{
+	free(w);
+}
+
+/* The digest went to the mail server: its clock moves on (not before: a
+ * digest that failed is tried again with the same news next time). */
+static void digest_mailed(void *arg, int status)
+{
+	sent_job_t *j = arg;
+	if (status == 0)
+		app_write(j->w.app, &j->w, sent_run, sent_free);
+	else
+		free(j);
+}
+
+static void digest_done(app_write_t *w, int status)
+{
+	digest_job_t *j = (digest_job_t *)w;
+	app_t *a = w->app;
+	size_t queued = 0;
+	for (size_t i = 0; status == 0 && j->rc == 0 && i < j->n; i++) {
+		store_mail_person_t *who = &j->people[i];
+		process_t *p = process_by_event(a, who->event_id);
+		if (!p || !p->published || !p->email_login)
+			continue;
+		buf_t text = BUF_INIT;
+		const char *lang = process_lang(p);
+		int64_t now = store_now_ms();
+		if (!digest_text(a, p, who, &text)) {
+			buf_free(&text);
+			continue;
+		}
+		char base[96], sig[33], url[800], subject[900], hdr[1800];
+		base_path(p, base, sizeof base);
+		unsub_sig(a, p->event_id, who->participant, sig);
+		snprintf(url, sizeof url, "%s%s/unsubscribe?u=%s&s=%s", a->public_url, base,
+		         who->participant, sig);
+		buf_printf(&text, "--\n%s\n%s\n", tr(lang, "mail.digest_footer"), url);
+		snprintf(subject, sizeof subject, tr(lang, "mail.digest_subject"), p->title);
+		snprintf(hdr, sizeof hdr,
+		         "List-Unsubscribe: <%s>\r\n"
+		         "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+		         url);
+		sent_job_t *sj = xcalloc(1, sizeof *sj);
+		sj->w.app = a;
+		sj->event_id = who->event_id;
+		sj->at = now;
+		snprintf(sj->participant, sizeof sj->participant, "%s", who->participant);
+		if (mail_send_headers(a, who->address, subject, hdr, text.data, NULL, digest_mailed,
+		                      sj) == 0)
+			queued++;
+		else
+			free(sj);
+		buf_free(&text);
+	}
+	if (j->req) {
+		if (status < 0 || j->rc < 0)
+			http_respond_error(j->req, 503, "unavailable",
+			                   tr_req(j->req, "err.unavailable"), NULL);
+		else
+			http_respond_json(j->req, 200,
+			                  json_pack("{s:I, s:I}", "subscribers", (json_int_t)j->n,
+			                            "queued", (json_int_t)queued),
+			                  NULL);
+	}
+	for (size_t i = 0; i < j->n; i++)
+		sodium_memzero(&j->people[i], sizeof j->people[i]);
+	free(j->people);
+	free(j);
+}
+
+static void digest_start(app_t *a, int64_t event_id, http_request_t *req)
+{
+	digest_job_t *j = xcalloc(1, sizeof *j);
+	j->event_id = event_id;
+	j->req = req;
+	app_write(a, &j->w, digest_run, digest_done);
+}
+
+/* POST /api/v1/events/:event/process/digest: the digests of the event's
+ * subscribers with news, now (the daily timer's work, for a facilitator
+ * and for the tests). */
+void login_mail_digest_now(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	if (!mail_enabled(a)) {
+		http_respond_error(req, 503, "no_mail", tr_req(req, "mail.off"), NULL);
+		return;
+	}
+	digest_start(a, m->id, req);
+}
+
+/* Every minute: at the digest's hour, once a day, every event's. */
+static void digest_tick(uv_timer_t *t)
+{
+	app_t *a = t->data;
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	int64_t day = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	if (!mail_enabled(a) || tm.tm_hour != a->digest_hour || a->digest_day == day)
+		return;
+	a->digest_day = day;
+	digest_start(a, 0, NULL);
+}
+
+void login_mail_set_hour(app_t *a, int hour)
+{
+	a->digest_hour = hour;
+}
+
+/* ---- retention ---- */
+
+typedef struct purge_job {
+	app_write_t w;
+	int64_t event_id, n;
+	char (*who)[33]; /* the participants whose flags go */
+	size_t n_who, cap_who;
+	int rc;
+} purge_job_t;
+
+static void purge_collect(const store_mail_person_t *who, void *arg)
+{
+	purge_job_t *j = arg;
+	if (j->n_who == j->cap_who) {
+		j->cap_who = j->cap_who ? 2 * j->cap_who : 16;
+		j->who = xrealloc(j->who, j->cap_who * sizeof *j->who);
+	}
+	snprintf(j->who[j->n_who++], 33, "%s", who->participant);
+}
+
+static void purge_run(app_write_t *w)
+{
+	purge_job_t *j = (purge_job_t *)w;
+	j->rc = store_mail_people(w->st, j->event_id, purge_collect, j);
+	if (j->rc == 0)
+		j->rc = store_mail_purge(w->st, j->event_id, &j->n);
+}
+
+static void purge_done(app_write_t *w, int status)
+{
+	purge_job_t *j = (purge_job_t *)w;
+	process_t *p = process_by_event(w->app, j->event_id);
+	if (status == 0 && j->rc == 0) {
+		if (p)
+			p->mail_purged = true;
+		for (size_t i = 0; i < j->n_who; i++)
+			person_set(w->app, j->event_id, j->who[i], 0);
+		if (j->n)
+			log_info("mail: %lld addresses of event %lld purged at the retention's end",
+			         (long long)j->n, (long long)j->event_id);
+	} else {
+		log_error("mail: the addresses of event %lld were not purged; tried again later",
+		          (long long)j->event_id);
+	}
+	if (p)
+		p->mail_purging = false;
+	free(j->who);
+	free(j);
+}
+
+void login_mail_retention(app_t *a, process_t *p)
+{
+	if (p->mail_purged || p->mail_purging)
+		return;
+	purge_job_t *j = xcalloc(1, sizeof *j);
+	j->event_id = p->event_id;
+	p->mail_purging = true;
+	app_write(a, &j->w, purge_run, purge_done);
+}
+
+/* ---- life cycle ---- */
+
+static void load_person(const store_mail_person_t *who, void *arg)
+{
+	app_t *a = arg;
+	person_set(a, who->event_id, who->participant,
+	           PERSON_CONFIRMED | (who->digest ? PERSON_DIGEST : 0));
+}
+
+int login_mail_load(app_t *a, store_t *st)
+{
+	return store_mail_people(st, 0, load_person, a);
+}
+
+int login_mail_init(app_t *a)
+{
+	a->mail_requests = (bucket_set_t)BUCKET_SET(5, 10 * 60 * 1000);
+	a->mail_peers = (bucket_set_t)BUCKET_SET(60, 60 * 1000);
+	a->digest_hour = 7;
+	return login_mail_load(a, a->store);
+}
+
+void login_mail_start(app_t *a)
+{
+	uv_timer_init(a->loop, &a->digest_timer);
+	a->digest_timer.data = a;
+	uv_timer_start(&a->digest_timer, digest_tick, 60 * 1000, 60 * 1000);
+}
+
+void login_mail_stop(app_t *a)
+{
+	if (a->digest_timer.data)
+		uv_close((uv_handle_t *)&a->digest_timer, NULL);
+}
+
+void login_mail_free(app_t *a)
+{
+	map_free(&a->mail_people);
+	bucket_free(&a->mail_requests);
+	bucket_free(&a->mail_peers);
+}
