@@ -419,6 +419,11 @@ static const i18n_entry_t entries[] = {
     {"mail.title", "Mijn e-mail", "My e-mail"},
     {"mail.off", "Op deze website kun je geen e-mailadres bevestigen.",
      "This website does not take e-mail addresses."},
+    {"site.anonymous_mail",
+     "Je doet anoniem mee: we bewaren een willekeurige code in een cookie op dit apparaat, en "
+     "een e-mailadres alleen als je dat zelf bevestigt.",
+     "You take part anonymously: we keep a random code in a cookie on this device, and an e-mail "
+     "address only if you confirm one yourself."},
     {"site.mail_link", "Verder op een ander apparaat, of een samenvatting per e-mail?",
      "Continue on another device, or a summary by e-mail?"},
     {"mail.why",
