@@ -507,6 +507,29 @@ static const i18n_entry_t entries[] = {
      "De gemeente reageerde bij \"%s\":", "The municipality reacted on \"%s\":"},
     {"mail.digest_reply", "Iemand antwoordde op jouw bijdrage bij \"%s\":",
      "Someone replied to your contribution on \"%s\":"},
+    {"mail.needed",
+     "Op deze website doe je mee met een bevestigd e-mailadres: bevestig het via \"Mijn "
+     "e-mail\" op de pagina van het proces.",
+     "On this website you take part with a confirmed e-mail address: confirm it through \"My "
+     "e-mail\" on the process's page."},
+    {"invite.title", "Uitnodigingscode", "Invitation code"},
+    {"invite.why", "Deze website is voor een panel: met je uitnodigingscode doe je mee.",
+     "This website is for a panel: your invitation code lets you take part."},
+    {"invite.code", "Je code", "Your code"},
+    {"invite.use", "Doe mee met deze code", "Take part with this code"},
+    {"invite.joined", "Je doet mee als lid van het panel.",
+     "You take part as a member of the panel."},
+    {"invite.unknown", "Deze code kennen we niet. Kijk hem na: tien letters en cijfers.",
+     "We do not know this code. Check it: ten letters and digits."},
+    {"invite.used", "Deze code is al door iemand anders gebruikt.",
+     "This code has been used by someone else already."},
+    {"invite.needed",
+     "Alleen leden van het panel doen hier mee: voer je uitnodigingscode in via de pagina van "
+     "het proces.",
+     "Only members of the panel take part here: enter your invitation code through the "
+     "process's page."},
+    {"invite.count", "Vraag 1 tot 500 codes tegelijk.", "Ask for 1 to 500 codes at a time."},
+    {"site.invite_link", "Heb je een uitnodigingscode?", "Do you have an invitation code?"},
     {"mail.digest_footer", "Geen samenvatting meer? Meld je af met deze link:",
      "No more summaries? Unsubscribe with this link:"},
 };

@@ -399,6 +399,11 @@ void login_mail_confirm(app_t *a, http_request_t *req, const app_match_t *m);
 void login_mail_choice(app_t *a, http_request_t *req, const app_match_t *m);
 void login_mail_unsubscribe(app_t *a, http_request_t *req, const app_match_t *m);
 void login_mail_digest_now(app_t *a, http_request_t *req, const app_match_t *m);
+/* Invitation codes: /p/:name/invite (GET the form, POST a code), and the
+ * workspace's list (JSON, or ?format=csv) and new codes. */
+void login_invite_page(app_t *a, http_request_t *req, const app_match_t *m);
+void login_invites_get(app_t *a, http_request_t *req, const app_match_t *m);
+void login_invites_post(app_t *a, http_request_t *req, const app_match_t *m);
 /* Loads who confirmed (synchronously: at start); 0 or the store's code.
  * login_mail_start then starts the digest's timer. */
 int login_mail_init(app_t *a);

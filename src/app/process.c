@@ -234,6 +234,8 @@ const char *process__config_read(process_t *p, json_t *c, const process_t *old,
 		return bad;
 	p->premoderate = json_is_true(json_object_get(c, "premoderate"));
 	p->email_login = json_is_true(json_object_get(c, "email_login"));
+	p->email_required = p->email_login && json_is_true(json_object_get(c, "email_required"));
+	p->invite_only = json_is_true(json_object_get(c, "invite_only"));
 	const char *ret = json_string_value(json_object_get(c, "retention"));
 	if (date_end(ret) < 0)
 		return "process.date";
@@ -315,10 +317,14 @@ json_t *process__config_json(const process_t *p)
 		json_object_set_new(o, "slide", t->slide ? json_integer(t->slide) : json_null());
 		json_array_append_new(topics, o);
 	}
-	return json_pack("{s:s, s:b, s:b, s:o, s:o, s:I, s:s, s:I}", "description", p->description,
-	                 "premoderate", p->premoderate, "email_login", p->email_login, "phases",
-	                 phases, "topics", topics, "next_topic", (json_int_t)p->next_topic,
-	                 "retention", p->retention, "purged_at", (json_int_t)p->purged_at);
+	json_t *o =
+	    json_pack("{s:s, s:b, s:b, s:o, s:o, s:I, s:s, s:I}", "description", p->description,
+	              "premoderate", p->premoderate, "email_login", p->email_login, "phases",
+	              phases, "topics", topics, "next_topic", (json_int_t)p->next_topic,
+	              "retention", p->retention, "purged_at", (json_int_t)p->purged_at);
+	json_object_set_new(o, "email_required", json_boolean(p->email_required));
+	json_object_set_new(o, "invite_only", json_boolean(p->invite_only));
+	return o;
 }
 
 /* ---- loading ---- */

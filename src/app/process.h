@@ -90,6 +90,8 @@ typedef struct process {
 	 * only, for the digest); the addresses purged after the retention's
 	 * end, or being purged. */
 	bool email_login;
+	bool email_required; /* only a confirmed address contributes, supports */
+	bool invite_only;    /* only the panel (invitation codes) does */
 	int64_t phase_changed_at;
 	bool mail_purged, mail_purging;
 	bool saving;  /* a STORE_JOB_PROCESS is in flight */
@@ -169,6 +171,10 @@ void process_mark_submit(app_t *a, process_t *p, post_t *post, http_request_t *r
 /* login_mail.c: deletes the addresses and links of p's event once its
  * retention has ended (process_retention calls it). */
 void login_mail_retention(app_t *a, process_t *p);
+/* NULL when participant pkey (known: their cookie is not new) may
+ * contribute and support on p; else the i18n key of why not (the process
+ * takes only confirmed addresses, or only its panel). */
+const char *login_mail_refusal(app_t *a, const process_t *p, uint64_t pkey, bool known);
 
 /* ---- site.c ---- */
 /* The topic page with an error above its form (status), keeping text. */

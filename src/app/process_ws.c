@@ -105,6 +105,7 @@ static void save_done(store_job_t *job)
 	process_t *n = sj->next;
 	p->description = n->description, p->premoderate = n->premoderate;
 	p->email_login = n->email_login;
+	p->email_required = n->email_required, p->invite_only = n->invite_only;
 	p->phases = n->phases, p->n_phases = n->n_phases;
 	p->topics = n->topics, p->n_topics = n->n_topics;
 	p->next_topic = n->next_topic;

@@ -456,6 +456,11 @@ const app_route_t app_routes[] = {
     APP_ROUTE(APP_GET | APP_POST, "/p/:name/unsubscribe", login_mail_unsubscribe, APP_ROLE_ANYONE),
     APP_ROUTE(APP_POST, "/api/v1/events/:event/process/digest", login_mail_digest_now,
               APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
+    APP_ROUTE(APP_GET | APP_POST, "/p/:name/invite", login_invite_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/events/:event/process/invites", login_invites_get,
+              APP_ROLE_FACILITATOR),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/process/invites", login_invites_post,
+              APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
     APP_ROUTE(APP_POST, "/p/:name/topics/:topic", site_topic_post, APP_ROLE_ANYONE),
 
     APP_ROUTE(APP_GET, "/", index_page, APP_ROLE_ANYONE),

@@ -285,6 +285,9 @@ void site_process_page(app_t *a, http_request_t *req, const app_match_t *m)
 	if (s)
 		html_printf(&b, "<p class=\"questionnaire-link\"><a href=\"/%s\">%s</a></p>",
 		            s->row.code, tr(lang, "site.questionnaire"));
+	if (p->invite_only)
+		html_printf(&b, "<p class=\"mail-link\"><a href=\"%s/invite%s\">%s</a></p>", base,
+		            lq, tr(lang, "site.invite_link"));
 	if (p->email_login && mail_enabled(a) && !(p->retention_at && p->purged_at))
 		html_printf(&b, "<p class=\"mail-link\"><a href=\"%s/account%s\">%s</a></p>", base,
 		            lq, tr(lang, "site.mail_link"));

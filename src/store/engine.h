@@ -137,6 +137,13 @@ struct store_engine {
 	                   void (*fn)(const store_mail_person_t *p, void *arg), void *arg);
 	int (*mail_digest_sent)(store_t *st, int64_t event_id, const char *participant, int64_t at);
 	int (*mail_purge)(store_t *st, int64_t event_id, int64_t *n);
+	int (*invite_add)(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now);
+	int (*invite_use)(store_t *st, int64_t event_id, const char *code, const char *participant,
+	                  int64_t now);
+	int (*invites)(store_t *st, int64_t event_id,
+	               void (*fn)(int64_t event_id, const char *code, int64_t used_at,
+	                          const char *participant, void *arg),
+	               void *arg);
 
 	/* ---- the writer's hooks (writer.c), see invariant 3 ---- */
 	/* Opens the writer's own connection and prepares its statements. Sets

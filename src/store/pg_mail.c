@@ -194,8 +194,79 @@ int pg_mail_purge(store_t *st, int64_t event_id, int64_t *n)
 	int64_t people =
 	    pg__run(st, NULL, "DELETE FROM mail_people WHERE event_id=$1", "i", event_id);
 	if (people < 0 ||
-	    pg__run(st, NULL, "DELETE FROM mail_tokens WHERE event_id=$1", "i", event_id) < 0)
+	    pg__run(st, NULL, "DELETE FROM mail_tokens WHERE event_id=$1", "i", event_id) < 0 ||
+	    pg__run(st, NULL, "UPDATE invite_codes SET participant='' WHERE event_id=$1", "i",
+	            event_id) < 0)
 		return STORE_ERROR;
 	*n = people;
 	return STORE_OK;
+}
+
+/* ---- invitation codes ---- */
+
+int pg_invite_add(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now)
+{
+	pg__lock(st);
+	int rc = pg__exec(st, "BEGIN");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int64_t r = pg__run(st, NULL,
+		                    "INSERT INTO invite_codes(event_id, code, created_at)"
+		                    " VALUES($1,$2,$3)",
+		                    "iti", event_id, codes[i], now);
+		if (r < 0)
+			rc = r == STORE_EXISTS ? STORE_EXISTS : STORE_ERROR;
+	}
+	if (rc == 0)
+		rc = pg__exec(st, "COMMIT") == 0 ? 0 : STORE_ERROR;
+	if (rc != 0)
+		pg__exec(st, "ROLLBACK");
+	pg__unlock(st);
+	return rc;
+}
+
+int pg_invite_use(store_t *st, int64_t event_id, const char *code, const char *participant,
+                  int64_t now)
+{
+	int64_t n = pg__run(st, NULL,
+	                    "UPDATE invite_codes SET used_at=$1, participant=$2 WHERE event_id=$3"
+	                    " AND code=$4 AND used_at=0",
+	                    "itit", now, participant, event_id, code);
+	if (n < 0)
+		return STORE_ERROR;
+	if (n == 1)
+		return STORE_OK;
+	PGresult *r = NULL;
+	n = pg__run(st, &r, "SELECT participant FROM invite_codes WHERE event_id=$1 AND code=$2",
+	            "it", event_id, code);
+	if (n < 0)
+		return STORE_ERROR;
+	int rc = STORE_NOTFOUND;
+	if (n > 0)
+		rc = strcmp(PQgetvalue(r, 0, 0), participant) == 0 ? STORE_OK : UV_EALREADY;
+	PQclear(r);
+	return rc;
+}
+
+typedef struct invites_ctx {
+	void (*fn)(int64_t event_id, const char *code, int64_t used_at, const char *participant,
+	           void *arg);
+	void *arg;
+} invites_ctx_t;
+
+static void invite_row(const PGresult *r, void *arg)
+{
+	invites_ctx_t *c = arg;
+	c->fn(pg__int(r, 0, 0), PQgetvalue(r, 0, 1), pg__int(r, 0, 2), PQgetvalue(r, 0, 3), c->arg);
+}
+
+int pg_invites(store_t *st, int64_t event_id,
+               void (*fn)(int64_t event_id, const char *code, int64_t used_at,
+                          const char *participant, void *arg),
+               void *arg)
+{
+	invites_ctx_t c = {fn, arg};
+	return pg__each(st, invite_row, &c,
+	                "SELECT event_id, code, used_at, participant FROM invite_codes WHERE"
+	                " $1=0 OR event_id=$1 ORDER BY event_id, created_at, code",
+	                "i", event_id);
 }

@@ -202,8 +202,81 @@ int sq_mail_purge(store_t *st, int64_t event_id, int64_t *n)
 {
 	int64_t people = sq__run(st, "DELETE FROM mail_people WHERE event_id=?", "i", event_id);
 	if (people < 0 ||
-	    sq__run(st, "DELETE FROM mail_tokens WHERE event_id=?", "i", event_id) < 0)
+	    sq__run(st, "DELETE FROM mail_tokens WHERE event_id=?", "i", event_id) < 0 ||
+	    sq__run(st, "UPDATE invite_codes SET participant='' WHERE event_id=?", "i", event_id) <
+	        0)
 		return STORE_ERROR;
 	*n = people;
 	return STORE_OK;
+}
+
+/* ---- invitation codes ---- */
+
+int sq_invite_add(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now)
+{
+	if (sq__exec(st, "BEGIN IMMEDIATE") < 0)
+		return STORE_ERROR;
+	for (size_t i = 0; i < n; i++) {
+		int64_t rc = sq__run(st,
+		                     "INSERT INTO invite_codes(event_id, code, created_at)"
+		                     " VALUES(?,?,?)",
+		                     "iti", event_id, codes[i], now);
+		if (rc < 0) {
+			sq__exec(st, "ROLLBACK");
+			return rc == STORE_EXISTS ? STORE_EXISTS : STORE_ERROR;
+		}
+	}
+	if (sq__exec(st, "COMMIT") < 0) {
+		sq__exec(st, "ROLLBACK");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int sq_invite_use(store_t *st, int64_t event_id, const char *code, const char *participant,
+                  int64_t now)
+{
+	int64_t n = sq__run(st,
+	                    "UPDATE invite_codes SET used_at=?, participant=? WHERE event_id=? AND"
+	                    " code=? AND used_at=0",
+	                    "itit", now, participant, event_id, code);
+	if (n < 0)
+		return STORE_ERROR;
+	if (n == 1)
+		return STORE_OK;
+	sqlite3_stmt *q = sq__prep(st, "SELECT participant FROM invite_codes WHERE event_id=? AND"
+	                               " code=?");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, event_id);
+	sqlite3_bind_text(q, 2, code, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q), out = STORE_ERROR;
+	if (rc == SQLITE_DONE)
+		out = STORE_NOTFOUND;
+	else if (rc == SQLITE_ROW)
+		out = strcmp((const char *)sqlite3_column_text(q, 0), participant) == 0
+		          ? STORE_OK
+		          : UV_EALREADY;
+	sqlite3_finalize(q);
+	return out;
+}
+
+int sq_invites(store_t *st, int64_t event_id,
+               void (*fn)(int64_t event_id, const char *code, int64_t used_at,
+                          const char *participant, void *arg),
+               void *arg)
+{
+	sqlite3_stmt *q = sq__prep(st, "SELECT event_id, code, used_at, participant FROM"
+	                               " invite_codes WHERE ?=0 OR event_id=?"
+	                               " ORDER BY event_id, created_at, rowid");
+	if (!q)
+		return STORE_ERROR;
+	sqlite3_bind_int64(q, 1, event_id);
+	sqlite3_bind_int64(q, 2, event_id);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		fn(sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
+		   sqlite3_column_int64(q, 2), (const char *)sqlite3_column_text(q, 3), arg);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERROR;
 }

@@ -110,7 +110,8 @@ static const char *const migrations[] = {
     "  at INTEGER NOT NULL, PRIMARY KEY(post_id, kind, participant)) WITHOUT ROWID;",
     /* 11: e-mail on the website: one-time links (only their token's hash)
      * and confirmed addresses per event, with the digest's choice and
-     * clock; store_mail_purge empties both at the retention's end. */
+     * clock; invitation codes of a closed panel; store_mail_purge empties
+     * the first two and unties the codes at the retention's end. */
     "CREATE TABLE IF NOT EXISTS mail_tokens(hash TEXT PRIMARY KEY, purpose TEXT NOT NULL,"
     "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
     "  address TEXT NOT NULL, participant TEXT NOT NULL, device TEXT NOT NULL,"
@@ -124,7 +125,11 @@ static const char *const migrations[] = {
     "  digest INTEGER NOT NULL DEFAULT 0, digest_at INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY(event_id, address));"
     "CREATE UNIQUE INDEX IF NOT EXISTS mail_people_participant ON mail_people(event_id,"
-    "  participant);",
+    "  participant);"
+    "CREATE TABLE IF NOT EXISTS invite_codes(event_id INTEGER NOT NULL REFERENCES events(id)"
+    "  ON DELETE CASCADE, code TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  used_at INTEGER NOT NULL DEFAULT 0, participant TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY(event_id, code));",
 };
 
 /* Opens a connection; one_thread when a single thread will ever use it (the
@@ -459,6 +464,9 @@ const store_engine_t store__sqlite_engine = {
     .mail_people = sq_mail_people,
     .mail_digest_sent = sq_mail_digest_sent,
     .mail_purge = sq_mail_purge,
+    .invite_add = sq_invite_add,
+    .invite_use = sq_invite_use,
+    .invites = sq_invites,
 
     .writer_open = sq_writer_open,
     .writer_close = sq_writer_close,

@@ -413,3 +413,22 @@ int store_mail_purge(store_t *st, int64_t event_id, int64_t *n)
 	int64_t dummy;
 	return st->reader ? STORE_ERROR : st->eng->mail_purge(st, event_id, n ? n : &dummy);
 }
+
+int store_invite_add(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now)
+{
+	return st->reader ? STORE_ERROR : st->eng->invite_add(st, event_id, codes, n, now);
+}
+
+int store_invite_use(store_t *st, int64_t event_id, const char *code, const char *participant,
+                     int64_t now)
+{
+	return st->reader ? STORE_ERROR : st->eng->invite_use(st, event_id, code, participant, now);
+}
+
+int store_invites(store_t *st, int64_t event_id,
+                  void (*fn)(int64_t event_id, const char *code, int64_t used_at,
+                             const char *participant, void *arg),
+                  void *arg)
+{
+	return st->eng->invites(st, event_id, fn, arg);
+}

@@ -392,9 +392,25 @@ int store_mail_people(store_t *st, int64_t event_id,
                       void (*fn)(const store_mail_person_t *p, void *arg), void *arg);
 /* Records that a digest went out at at; STORE_NOTFOUND. */
 int store_mail_digest_sent(store_t *st, int64_t event_id, const char *participant, int64_t at);
-/* Deletes every address and link of an event; *n (may be NULL) the people
- * removed. */
+/* Deletes every address and link of an event and unties its invitation
+ * codes from their participants; *n (may be NULL) the people removed. */
 int store_mail_purge(store_t *st, int64_t event_id, int64_t *n);
+
+/* Invitation codes: a closed panel per event. A code is used once, and
+ * ties the participant who used it to the panel. */
+enum { STORE_INVITE_CODE_MAX = 16 };
+/* Stores n new codes; STORE_EXISTS (and none stored) when one is taken. */
+int store_invite_add(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now);
+/* Uses a code for participant: 0 (also when the same participant used it
+ * before), STORE_NOTFOUND no such code, UV_EALREADY another used it. */
+int store_invite_use(store_t *st, int64_t event_id, const char *code, const char *participant,
+                     int64_t now);
+/* Calls fn for every code (of event_id, or of every event when 0) in the
+ * order made; participant is "" while unused or after the purge. */
+int store_invites(store_t *st, int64_t event_id,
+                  void (*fn)(int64_t event_id, const char *code, int64_t used_at,
+                             const char *participant, void *arg),
+                  void *arg);
 
 /* ---- the writer ---- */
 

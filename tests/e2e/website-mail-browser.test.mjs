@@ -197,6 +197,11 @@ test('the e-mail pages at 320 and 1280 px, in Dutch and English, pass axe-core',
     }
     await audit(`${srv.base}/p/buurtavond/account?lang=${lang}`, `account ${lang}`);
     await audit(`${srv.base}/p/buurtavond/confirm?t=x&lang=${lang}`, `confirm ${lang}`);
+    await audit(`${srv.base}/p/buurtavond/invite?lang=${lang}`, `invite ${lang}`);
+    const inv = await phone(320);
+    await inv.goto(`${srv.base}/p/buurtavond/invite?lang=${lang}`);
+    await inv.screenshot({ path: path.join(OUT, `website-invite-320-${lang}.png`), fullPage: true });
+    await inv.context().close();
   }
   // the confirmed view and the used-link page, with JavaScript on for axe
   const page = await newPage({ width: 1280, height: 900 }, { bypassCSP: true });

@@ -257,6 +257,62 @@ test('the digest tells of a reaction, a reply and a new phase; one link unsubscr
   assert.deepEqual(await res.json(), { subscribers: 0, queued: 0 });
 });
 
+test('a process that takes only confirmed addresses refuses others, with a message', async () => {
+  let res = await api('/api/v1/events/1/process', { method: 'PUT', body: JSON.stringify(config({ email_required: true })) });
+  assert.equal((await res.json()).email_required, true);
+  res = await post(new Participant(srv.base), 1, 'Zonder adres');
+  assert.equal(res.status, 403);
+  assert.match((await res.json()).error, /bevestigd e-mailadres/);
+  assert.equal((await post(first, 1, 'Met een bevestigd adres')).status, 201);
+  res = await api('/api/v1/events/1/process', { method: 'PUT', body: JSON.stringify(config()) });
+  assert.equal((await res.json()).email_required, false);
+});
+
+test('a panel: the facilitator makes codes, each is used once, only members take part', async () => {
+  let res = await api('/api/v1/events/1/process', { method: 'PUT', body: JSON.stringify(config({ invite_only: true })) });
+  assert.equal((await res.json()).invite_only, true);
+  for (const count of [0, 501, 'x']) {
+    res = await api('/api/v1/events/1/process/invites', { method: 'POST', body: JSON.stringify({ count }) });
+    assert.equal(res.status, 400);
+  }
+  res = await api('/api/v1/events/1/process/invites', { method: 'POST', body: JSON.stringify({ count: 3 }) });
+  assert.equal(res.status, 201);
+  const { codes } = await res.json();
+  assert.equal(codes.length, 3);
+  assert.ok(codes.every((c) => /^[A-HJ-NP-Z2-9]{10}$/.test(c)));
+  res = await fetch(`${srv.base}/api/v1/events/1/process/invites`, { method: 'POST', body: '{"count":1}' });
+  assert.equal(res.status, 401);
+
+  const stranger = new Participant(srv.base);
+  res = await post(stranger, 1, 'Ik hoor er niet bij');
+  assert.equal(res.status, 403);
+  assert.match((await res.json()).error, /uitnodigingscode/);
+  assert.match(await (await fetch(`${srv.base}/p/buurt`)).text(), /href="\/p\/buurt\/invite"/);
+
+  const member = new Participant(srv.base);
+  assert.equal((await member.request('/p/buurt/invite')).status, 200);
+  const typed = `${codes[0].slice(0, 5).toLowerCase()}-${codes[0].slice(5)}`;
+  res = await form(member, '/p/buurt/invite', { code: typed });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get('location'), '/p/buurt/invite?sent=joined');
+  assert.equal((await post(member, 1, 'Als lid van het panel')).status, 201);
+  res = await form(stranger, '/p/buurt/invite', { code: codes[0] });
+  assert.equal(res.status, 409);
+  assert.match(await res.text(), /al door iemand anders gebruikt/);
+  res = await form(stranger, '/p/buurt/invite', { code: 'ZZZZZZZZZZ' });
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /Deze code kennen we niet/);
+
+  res = await api('/api/v1/events/1/process/invites?format=csv');
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/csv/);
+  const csv = (await res.text()).trim().split('\r\n');
+  assert.equal(csv[0], 'code,used');
+  assert.deepEqual(csv.slice(1).sort(), [`${codes[0]},yes`, `${codes[1]},no`, `${codes[2]},no`].sort());
+  res = await api('/api/v1/events/1/process', { method: 'PUT', body: JSON.stringify(config()) });
+  assert.equal(res.status, 200);
+});
+
 test('a resident removes their address', async () => {
   let res = await form(new Participant(srv.base), '/p/buurt/forget', {});
   assert.equal(res.status, 403, 'only a confirmed participant');
@@ -278,6 +334,7 @@ test('after the retention end no address is left in the database', async () => {
   assert.equal(res.status, 200);
   await poll(() => sql(env, 'SELECT count(*) FROM mail_people') === '0'
     && sql(env, 'SELECT count(*) FROM mail_tokens') === '0', 'the purge');
+  assert.equal(sql(env, "SELECT count(*) FROM invite_codes WHERE participant <> ''"), '0');
   const dump = PG ? execFileSync('pg_dump', [env.db], { encoding: 'utf8' })
     : execFileSync('sqlite3', [env.db, '.dump'], { encoding: 'utf8' });
   assert.doesNotMatch(dump, /@example\.test/);

@@ -875,6 +875,14 @@ static void count_person(const store_mail_person_t *p, void *arg)
 	last->confirmed_at++; /* how many: counted in confirmed_at's place */
 }
 
+/* code, "+" when tied to a participant, "|" */
+static void seen_code(int64_t event_id, const char *code, int64_t used_at, const char *participant,
+                      void *arg)
+{
+	strcat(arg, code);
+	strcat(arg, participant[0] ? "+|" : "-|");
+}
+
 /* E-mail on the website: a link is taken once, within its time; the rate
  * limit counts per address; an address is one person; the purge leaves
  * nothing. On both engines. */
@@ -944,8 +952,24 @@ static void mail_links_and_people(void **state)
 	assert_int_equal(store_mail_person_delete(st, ev, who), STORE_OK);
 	assert_int_equal(store_mail_person_delete(st, ev, who), STORE_NOTFOUND);
 	assert_int_equal(store_mail_person_confirm(st, &in, &p2), STORE_OK);
+
+	/* invitation codes: each used once; the purge unties them */
+	char *codes[] = {"AAAAAAAAAA", "BBBBBBBBBB"};
+	assert_int_equal(store_invite_add(st, ev, codes, 2, now), STORE_OK);
+	assert_int_equal(store_invite_add(st, ev, codes + 1, 1, now), STORE_EXISTS);
+	assert_int_equal(store_invite_use(st, ev, "AAAAAAAAAA", who, now), STORE_OK);
+	assert_int_equal(store_invite_use(st, ev, "AAAAAAAAAA", who, now + 1), STORE_OK);
+	assert_int_equal(store_invite_use(st, ev, "AAAAAAAAAA", "someone-else", now), UV_EALREADY);
+	assert_int_equal(store_invite_use(st, ev, "CCCCCCCCCC", who, now), STORE_NOTFOUND);
+	char seen[200] = "";
+	assert_int_equal(store_invites(st, ev, seen_code, seen), STORE_OK);
+	assert_string_equal(seen, "AAAAAAAAAA+|BBBBBBBBBB-|");
+
 	int64_t n = 0;
 	assert_int_equal(store_mail_purge(st, ev, &n), STORE_OK);
+	seen[0] = '\0';
+	assert_int_equal(store_invites(st, ev, seen_code, seen), STORE_OK);
+	assert_string_equal(seen, "AAAAAAAAAA-|BBBBBBBBBB-|");
 	assert_int_equal(n, 1);
 	memset(&last, 0, sizeof last);
 	assert_int_equal(store_mail_people(st, 0, count_person, &last), STORE_OK);
