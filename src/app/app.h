@@ -28,6 +28,9 @@ typedef struct app_options {
 	 * go through a connection of their own on the thread pool, so that
 	 * none waits for the disk on the loop. NULL: they run on the loop. */
 	const char *db_path;
+	/* The bus to the other nodes on the same database (store/bus.h):
+	 * NULL or "none" for a single node, or a postgresql:// URL. */
+	const char *bus;
 } app_options_t;
 
 /* Loads templates and static files and every live session (rebuilding the

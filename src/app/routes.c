@@ -164,6 +164,7 @@ typedef struct flag {
 static void flag_saved(store_job_t *job)
 {
 	flag_t *f = (flag_t *)job;
+	f->session->moderating--;
 	int64_t id = job->u.flag.answer_id;
 	bool v = job->u.flag.value;
 	if (job->status != STORE_OK) {
@@ -226,6 +227,7 @@ static void moderate(app_t *a, http_request_t *req, const app_match_t *m)
 	f->req = req;
 	f->session = s;
 	f->slide = ls;
+	s->moderating++;
 	store_submit(a->store, &f->job);
 }
 
@@ -629,6 +631,9 @@ static session_t *code_session(app_t *a, http_request_t *req, const app_match_t 
 	if (lookup_blocked(a, req, page))
 		return NULL;
 	session_t *s = live_find(a, code);
+	/* made by another node or process: handled again once loaded */
+	if (!s && nodes_lookup(a, req, code))
+		return NULL;
 	if (!s && page && req->method == HTTP_M_GET && site_ended_code_page(a, req, code))
 		return NULL;
 	if (!s) {
@@ -821,6 +826,10 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	if (nodes_open(a, opt->bus, opt->db_path, err, errlen) < 0) {
+		app_free(a);
+		return UV_EIO;
+	}
 	/* last of what can fail: it starts the retention's timer */
 	if (process_load_all(a) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the processes: %s", store_errmsg(st));
@@ -849,15 +858,19 @@ void app_free(app_t *a)
 	process_free_all(a);
 	pages_free(a);
 	filter_free(a->filter);
+	nodes_close(a); /* when app_new failed after opening it */
 	store_close(a->disk);
 	mail_free(a);
 	login_mail_free(a);
+	store_close(a->peer);
+	map_free(&a->unknown);
 	free(a);
 }
 
 void app_stop(app_t *a)
 {
 	atomic_store(&a->stopping, true);
+	nodes_close(a);
 	if (a->flush_timer.data)
 		uv_close((uv_handle_t *)&a->flush_timer, NULL);
 	if (a->countdown_timer.data)

@@ -21,7 +21,7 @@
 #include "util/qr.h"
 
 typedef struct serve_opts {
-	const char *db, *listen, *web, *public_url;
+	const char *db, *listen, *web, *public_url, *bus;
 	const char *metrics_token_file;
 	const char *smtp_url, *mail_from; /* both or neither */
 	int digest_hour;                  /* -1: the default */
@@ -243,6 +243,9 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 	ao.metrics_token = mtoken;
 	ao.metrics_local = o->metrics_local;
 	ao.db_path = o->db;
+	/* On PostgreSQL the nodes of one database hear each other by default. */
+	bool pg = !strncmp(o->db, "postgresql://", 13) || !strncmp(o->db, "postgres://", 11);
+	ao.bus = o->bus ? o->bus : pg ? o->db : NULL;
 	if (app_new(loop, st, &ao, &app, err, sizeof err) < 0) {
 		fprintf(stderr, "inspraak: %s\n", err);
 		store_close(st);
@@ -314,6 +317,7 @@ static int run(int argc, char **argv)
 	    {"smtp-url", required_argument, NULL, 'S'},
 	    {"mail-from", required_argument, NULL, 'm'},
 	    {"digest-hour", required_argument, NULL, 'H'},
+	    {"bus", required_argument, NULL, 'B'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -339,6 +343,7 @@ static int run(int argc, char **argv)
 			o.digest_hour = (int)h;
 			break;
 		}
+		case 'B': o.bus = optarg; break;
 		case 'F':
 			if (log_set_format(optarg) < 0)
 				return cmd_usage_error(
@@ -374,12 +379,15 @@ const cmd_t cmd_serve = {
         "                       peers; log lines as text or as JSON lines\n"
         "        [--smtp-url smtp://HOST:PORT --mail-from ADDRESS] [--digest-hour H]\n"
         "                       send e-mail (login links, digests) through this server;\n"
-        "                       the website's daily digest goes out at hour H (default 7)\n",
+        "                       the website's daily digest goes out at hour H (default 7)\n"
+        "        [--bus none|URL]\n"
+        "                       how nodes on one PostgreSQL database hear each other\n",
     .usage = "usage: inspraak serve [--listen HOST:PORT] [--demo] [--public-url URL]\n"
              "                      [--web DIR] [--db FILE] [--metrics-token-file FILE]\n"
              "                      [--metrics-local] [--log-format text|json]\n"
              "                      [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
              "                      [--digest-hour H]\n"
+             "                      [--bus none|URL]\n"
              "\n"
              "Runs the server until SIGINT (Ctrl-C) or SIGTERM.\n"
              "\n"
@@ -401,7 +409,12 @@ const cmd_t cmd_serve = {
              "  --mail-from ADDRESS the sender of that e-mail (with --smtp-url)\n"
              "  --digest-hour H     the local hour (0-23) of the website's daily digest\n"
              "                      (default 7)\n"
-             "  --db FILE           the database (default: inspraak.db)\n"
+             "  --db FILE           the database (default: inspraak.db), or a\n"
+             "                      postgresql:// URL\n"
+             "  --bus none|URL      what changed on other nodes of the same database:\n"
+             "                      by default LISTEN/NOTIFY on the --db PostgreSQL\n"
+             "                      database, none for SQLite; none for a single node\n"
+             "                      (docs/deploy.md, \"Several nodes\")\n"
              "  -h, --help          print this help\n",
     .run = run,
 };
