@@ -530,6 +530,13 @@ void login_mail_confirm(app_t *a, http_request_t *req, const app_match_t *m)
 	process_t *p = mail_process(a, req, m);
 	if (!p)
 		return;
+	/* after the retention's end no address is taken in (invariant 5) */
+	if (p->retention_at && store_now_ms() > p->retention_at) {
+		const char *lang = site_lang(req, p);
+		page(a, req, p, lang, 409, tr(lang, "mail.title"), NULL, tr(lang, "process.closed"),
+		     "", NULL);
+		return;
+	}
 	confirm_job_t *j = xcalloc(1, sizeof *j);
 	char t[80] = "";
 	http_form_field(req->body, req->body_len, "t", 0, t, sizeof t);

@@ -324,17 +324,22 @@ test('a resident removes their address', async () => {
 });
 
 test('after the retention end no address is left in the database', async () => {
-  // one more confirmed address, so there is something to purge
+  // one more confirmed address, so there is something to purge, and a
+  // link asked for before the end and followed after it
   const p = new Participant(srv.base);
   await form(p, '/p/buurt/email', { address: 'blijft@example.test' });
   const { link } = await linkFor('blijft@example.test', 1);
   assert.equal((await confirm(p, link)).status, 303);
+  await form(p, '/p/buurt/email', { address: 'te-laat@example.test' });
+  const late = await linkFor('te-laat@example.test', 1);
   assert.ok(sql(env, 'SELECT count(*) FROM mail_people') !== '0');
   const res = await api('/api/v1/events/1/process', { method: 'PUT', body: JSON.stringify(config({ retention: day(-1) })) });
   assert.equal(res.status, 200);
   await poll(() => sql(env, 'SELECT count(*) FROM mail_people') === '0'
     && sql(env, 'SELECT count(*) FROM mail_tokens') === '0', 'the purge');
   assert.equal(sql(env, "SELECT count(*) FROM invite_codes WHERE participant <> ''"), '0');
+  const res2 = await form(p, '/p/buurt/confirm', { t: late.link.searchParams.get('t') });
+  assert.equal(res2.status, 409);
   const dump = PG ? execFileSync('pg_dump', [env.db], { encoding: 'utf8' })
     : execFileSync('sqlite3', [env.db, '.dump'], { encoding: 'utf8' });
   assert.doesNotMatch(dump, /@example\.test/);
