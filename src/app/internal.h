@@ -151,6 +151,7 @@ struct app {
 	 * requests per participant and per network address; the digest's
 	 * timer, its local hour and the day it last ran (YYYYMMDD) */
 	map_t mail_people;
+	map_t mail_topics; /* (event, participant, topic) -> 1: the digest is about it */
 	bucket_set_t mail_requests, mail_peers;
 	uv_timer_t digest_timer;
 	int digest_hour;

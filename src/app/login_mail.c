@@ -91,6 +91,39 @@ static void panel_set(app_t *a, int64_t event_id, const char *participant, bool 
 		map_del(&a->mail_people, k);
 }
 
+static uint64_t topic_key(int64_t event_id, uint64_t pkey, int64_t topic)
+{
+	return map_key(person_key(event_id, pkey) ^ ((uint64_t)topic * 0xbf58476d1ce4e5b9ull));
+}
+
+/* Whether topic id is in ",ID,ID," */
+static bool topics_has(const char *topics, int64_t id)
+{
+	char want[32];
+	snprintf(want, sizeof want, ",%lld,", (long long)id);
+	return strstr(topics, want) != NULL;
+}
+
+/* The in-memory topics of (event, participant) become topics ("" none:
+ * the whole process). */
+static void topics_set(app_t *a, int64_t event_id, const char *participant, const char *topics)
+{
+	uint64_t pkey = live_participant_key(participant);
+	process_t *p = process_by_event(a, event_id);
+	for (size_t i = 0; p && i < p->n_topics; i++)
+		map_del(&a->mail_topics, topic_key(event_id, pkey, p->topics[i].id));
+	for (const char *s = topics; *s;) {
+		char *end;
+		long long id = strtoll(s + (*s == ','), &end, 10);
+		if (end == s + (*s == ','))
+			break;
+		map_put(&a->mail_topics, topic_key(event_id, pkey, id), 1);
+		s = end;
+		if (*s == ',' && !s[1])
+			break;
+	}
+}
+
 const char *login_mail_refusal(app_t *a, const process_t *p, uint64_t pkey, bool known)
 {
 	int flags = known ? person_flags(a, p->event_id, pkey) : 0;
@@ -280,15 +313,39 @@ static void account_page(app_t *a, process_t *p, http_request_t *req, int status
 	} else {
 		html_printf(&b, "<p>%s</p>", tr(lang, "mail.is_confirmed"));
 		bool on = flags & PERSON_DIGEST;
+		/* about the whole process, or some topics: checkboxes, none
+		 * checked meaning the whole process */
 		html_printf(&b,
 		            "<section aria-labelledby=\"digest-h\"><h2 id=\"digest-h\">%s</h2>"
 		            "<p>%s</p><form method=\"post\" action=\"%s/digest\">"
 		            "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
-		            "<input type=\"hidden\" name=\"on\" value=\"%d\">"
-		            "<button type=\"submit\">%s</button></form></section>",
+		            "<input type=\"hidden\" name=\"on\" value=\"1\">"
+		            "<fieldset class=\"digest-topics\"><legend>%s</legend>",
 		            tr(lang, "mail.digest"),
 		            tr(lang, on ? "mail.digest_is_on" : "mail.digest_explain"), base, lang,
-		            on ? 0 : 1, tr(lang, on ? "mail.digest_stop" : "mail.digest_start"));
+		            tr(lang, "mail.digest_topics"));
+		for (size_t i = 0; i < p->n_topics; i++) {
+			int64_t id = p->topics[i].id;
+			bool mine =
+			    on && map_get(&a->mail_topics, topic_key(p->event_id, pkey, id), NULL);
+			html_printf(&b,
+			            "<div class=\"check\"><input type=\"checkbox\" name=\"topic\" "
+			            "id=\"topic-%lld\" value=\"%lld\"%s><label for=\"topic-%lld\" "
+			            "dir=\"auto\">%s</label></div>",
+			            (long long)id, (long long)id, mine ? " checked" : "",
+			            (long long)id, p->topics[i].title);
+		}
+		html_printf(&b, "</fieldset><button type=\"submit\">%s</button></form>",
+		            tr(lang, on ? "mail.digest_save" : "mail.digest_start"));
+		if (on)
+			html_printf(
+			    &b,
+			    "<form method=\"post\" action=\"%s/digest\">"
+			    "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
+			    "<input type=\"hidden\" name=\"on\" value=\"0\">"
+			    "<button type=\"submit\" class=\"secondary\">%s</button></form>",
+			    base, lang, tr(lang, "mail.digest_stop"));
+		html_printf(&b, "</section>");
 		html_printf(&b,
 		            "<section aria-labelledby=\"forget-h\"><h2 id=\"forget-h\">%s</h2>"
 		            "<form method=\"post\" action=\"%s/forget\">"
@@ -555,6 +612,7 @@ typedef struct choice_job {
 	int64_t event_id;
 	char participant[33];
 	int what; /* 1 digest on, 0 off, -1 forget */
+	char topics[STORE_MAIL_TOPICS_MAX + 1];
 	const char *lang;
 	const char *sent;
 	int rc;
@@ -565,7 +623,7 @@ static void choice_run(app_write_t *w)
 	choice_job_t *j = (choice_job_t *)w;
 	j->rc = j->what < 0 ? store_mail_person_delete(w->st, j->event_id, j->participant)
 	                    : store_mail_person_digest(w->st, j->event_id, j->participant,
-	                                               j->what == 1, store_now_ms());
+	                                               j->what == 1, j->topics, store_now_ms());
 }
 
 static void choice_done(app_write_t *w, int status)
@@ -574,11 +632,14 @@ static void choice_done(app_write_t *w, int status)
 	app_t *a = w->app;
 	process_t *p = process_by_event(a, j->event_id);
 	int rc = status < 0 ? status : j->rc;
-	if (rc == 0 || rc == STORE_NOTFOUND)
+	if (rc == 0 || rc == STORE_NOTFOUND) {
 		person_set(a, j->event_id, j->participant,
 		           rc == 0 && j->what >= 0
 		               ? PERSON_CONFIRMED | (j->what == 1 ? PERSON_DIGEST : 0)
 		               : 0);
+		topics_set(a, j->event_id, j->participant,
+		           rc == 0 && j->what == 1 ? j->topics : "");
+	}
 	if (!p)
 		http_respond_error(j->req, 404, "not_found", tr(j->lang, "process.no_such"), NULL);
 	else if (rc < 0 && rc != STORE_NOTFOUND)
@@ -589,8 +650,8 @@ static void choice_done(app_write_t *w, int status)
 	free(j);
 }
 
-static void choice(app_t *a, http_request_t *req, process_t *p, const char *participant, int what,
-                   const char *sent)
+static choice_job_t *choice(app_t *a, http_request_t *req, process_t *p, const char *participant,
+                            int what, const char *sent)
 {
 	choice_job_t *j = xcalloc(1, sizeof *j);
 	j->req = req;
@@ -599,7 +660,21 @@ static void choice(app_t *a, http_request_t *req, process_t *p, const char *part
 	j->what = what;
 	j->lang = site_lang(req, p);
 	j->sent = sent;
+	/* the topics of the form: those of p, as ",ID,ID," */
+	for (size_t i = 0; what == 1 && i < 4 * PROCESS_TOPICS_MAX; i++) {
+		char num[24];
+		if (http_form_field(req->body, req->body_len, "topic", i, num, sizeof num) < 0)
+			break;
+		char *end;
+		long long id = strtoll(num, &end, 10);
+		size_t n = strlen(j->topics);
+		if (*end || !process_topic(p, id) || topics_has(j->topics, id) ||
+		    n + 24 > sizeof j->topics)
+			continue;
+		snprintf(j->topics + n, sizeof j->topics - n, "%s%lld,", n ? "" : ",", id);
+	}
 	app_write(a, &j->w, choice_run, choice_done);
+	return j;
 }
 
 /* POST /p/:name/digest (on=1|0) and /p/:name/forget (arg 1) */
@@ -717,7 +792,7 @@ static bool digest_text(app_t *a, process_t *p, const store_mail_person_t *who, 
 				key = "mail.digest_reply";
 		}
 		proc_topic_t *t = key ? process_topic(p, q->topic) : NULL;
-		if (!t)
+		if (!t || (who->topics[0] && !topics_has(who->topics, t->id)))
 			continue;
 		buf_printf(out, tr(lang, key), t->title);
 		buf_printf(out, "\n%s\n%s%s/topics/%lld\n\n", q->body, a->public_url, base,
@@ -926,6 +1001,7 @@ static void purge_done(app_write_t *w, int status)
 			p->mail_purged = true;
 		for (size_t i = 0; i < j->n_who; i++) {
 			person_set(w->app, j->event_id, j->who[i], 0);
+			topics_set(w->app, j->event_id, j->who[i], "");
 			panel_set(w->app, j->event_id, j->who[i], false);
 		}
 		if (j->n)
@@ -1204,6 +1280,7 @@ static void load_person(const store_mail_person_t *who, void *arg)
 	app_t *a = arg;
 	person_set(a, who->event_id, who->participant,
 	           PERSON_CONFIRMED | (who->digest ? PERSON_DIGEST : 0));
+	topics_set(a, who->event_id, who->participant, who->topics);
 }
 
 static void load_code(int64_t event_id, const char *code, int64_t used_at, const char *participant,
@@ -1243,6 +1320,7 @@ void login_mail_stop(app_t *a)
 void login_mail_free(app_t *a)
 {
 	map_free(&a->mail_people);
+	map_free(&a->mail_topics);
 	bucket_free(&a->mail_requests);
 	bucket_free(&a->mail_peers);
 }

@@ -131,7 +131,7 @@ struct store_engine {
 	int (*mail_person_confirm)(store_t *st, const store_mail_person_t *in,
 	                           store_mail_person_t *out);
 	int (*mail_person_digest)(store_t *st, int64_t event_id, const char *participant, bool on,
-	                          int64_t now);
+	                          const char *topics, int64_t now);
 	int (*mail_person_delete)(store_t *st, int64_t event_id, const char *participant);
 	int (*mail_people)(store_t *st, int64_t event_id,
 	                   void (*fn)(const store_mail_person_t *p, void *arg), void *arg);

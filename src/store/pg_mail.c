@@ -84,9 +84,11 @@ static void person_row(const PGresult *r, int i, store_mail_person_t *p)
 	val_copy(r, i, 1, p->address, sizeof p->address);
 	val_copy(r, i, 2, p->participant, sizeof p->participant);
 	val_copy(r, i, 3, p->device, sizeof p->device);
+	val_copy(r, i, 7, p->topics, sizeof p->topics);
 }
 
-#define PERSON_COLS "event_id, address, participant, device, confirmed_at, digest, digest_at"
+#define PERSON_COLS                                                                                \
+	"event_id, address, participant, device, confirmed_at, digest, digest_at, topics"
 
 int pg_mail_person_confirm(store_t *st, const store_mail_person_t *in, store_mail_person_t *out)
 {
@@ -134,14 +136,14 @@ int pg_mail_person_confirm(store_t *st, const store_mail_person_t *in, store_mai
 }
 
 int pg_mail_person_digest(store_t *st, int64_t event_id, const char *participant, bool on,
-                          int64_t now)
+                          const char *topics, int64_t now)
 {
 	int64_t n =
 	    pg__run(st, NULL,
 	            "UPDATE mail_people SET digest=$1, digest_at=CASE WHEN $1::integer=1 AND"
-	            " digest=0 THEN $2 ELSE digest_at END WHERE event_id=$3 AND"
+	            " digest=0 THEN $2 ELSE digest_at END, topics=$5 WHERE event_id=$3 AND"
 	            " participant=$4",
-	            "iiit", (int64_t)on, now, event_id, participant);
+	            "iiitt", (int64_t)on, now, event_id, participant, topics);
 	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
 }
 

@@ -120,7 +120,7 @@ int sq_mail_token_take(store_t *st, const char *hash, const char *purpose, int64
                        store_mail_token_t *out);
 int sq_mail_person_confirm(store_t *st, const store_mail_person_t *in, store_mail_person_t *out);
 int sq_mail_person_digest(store_t *st, int64_t event_id, const char *participant, bool on,
-                          int64_t now);
+                          const char *topics, int64_t now);
 int sq_mail_person_delete(store_t *st, int64_t event_id, const char *participant);
 int sq_mail_people(store_t *st, int64_t event_id,
                    void (*fn)(const store_mail_person_t *p, void *arg), void *arg);

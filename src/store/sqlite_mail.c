@@ -87,7 +87,7 @@ static int person_get(store_t *st, int64_t event_id, const char *col, const char
 {
 	char sql[200];
 	snprintf(sql, sizeof sql,
-	         "SELECT address, participant, device, confirmed_at, digest, digest_at FROM"
+	         "SELECT address, participant, device, confirmed_at, digest, digest_at, topics FROM"
 	         " mail_people WHERE event_id=? AND %s=?",
 	         col);
 	sqlite3_stmt *q = sq__prep(st, sql);
@@ -106,6 +106,7 @@ static int person_get(store_t *st, int64_t event_id, const char *col, const char
 		col_copy(q, 0, p.address, sizeof p.address);
 		col_copy(q, 1, p.participant, sizeof p.participant);
 		col_copy(q, 2, p.device, sizeof p.device);
+		col_copy(q, 6, p.topics, sizeof p.topics);
 		*out = p;
 	}
 	sqlite3_finalize(q);
@@ -144,12 +145,13 @@ int sq_mail_person_confirm(store_t *st, const store_mail_person_t *in, store_mai
 }
 
 int sq_mail_person_digest(store_t *st, int64_t event_id, const char *participant, bool on,
-                          int64_t now)
+                          const char *topics, int64_t now)
 {
 	int64_t n = sq__run(st,
-	                    "UPDATE mail_people SET digest=?, digest_at=CASE WHEN ? AND digest=0"
-	                    " THEN ? ELSE digest_at END WHERE event_id=? AND participant=?",
-	                    "iiiit", (int64_t)on, (int64_t)on, now, event_id, participant);
+	                    "UPDATE mail_people SET digest_at=CASE WHEN ? AND digest=0"
+	                    " THEN ? ELSE digest_at END, digest=?, topics=? WHERE event_id=? AND"
+	                    " participant=?",
+	                    "iiitit", (int64_t)on, now, (int64_t)on, topics, event_id, participant);
 	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
 }
 
@@ -167,7 +169,7 @@ int sq_mail_people(store_t *st, int64_t event_id,
                    void (*fn)(const store_mail_person_t *p, void *arg), void *arg)
 {
 	sqlite3_stmt *q = sq__prep(st, "SELECT event_id, address, participant, device,"
-	                               " confirmed_at, digest, digest_at FROM mail_people"
+	                               " confirmed_at, digest, digest_at, topics FROM mail_people"
 	                               " WHERE ?=0 OR event_id=? ORDER BY event_id, confirmed_at");
 	if (!q)
 		return STORE_ERROR;
@@ -184,6 +186,7 @@ int sq_mail_people(store_t *st, int64_t event_id,
 		col_copy(q, 1, p.address, sizeof p.address);
 		col_copy(q, 2, p.participant, sizeof p.participant);
 		col_copy(q, 3, p.device, sizeof p.device);
+		col_copy(q, 7, p.topics, sizeof p.topics);
 		fn(&p, arg);
 	}
 	sqlite3_finalize(q);

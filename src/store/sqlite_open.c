@@ -123,6 +123,7 @@ static const char *const migrations[] = {
     "  ON DELETE CASCADE, address TEXT NOT NULL, participant TEXT NOT NULL,"
     "  device TEXT NOT NULL, confirmed_at INTEGER NOT NULL,"
     "  digest INTEGER NOT NULL DEFAULT 0, digest_at INTEGER NOT NULL DEFAULT 0,"
+    "  topics TEXT NOT NULL DEFAULT '',"
     "  PRIMARY KEY(event_id, address));"
     "CREATE UNIQUE INDEX IF NOT EXISTS mail_people_participant ON mail_people(event_id,"
     "  participant);"

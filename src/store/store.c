@@ -386,10 +386,13 @@ int store_mail_person_confirm(store_t *st, const store_mail_person_t *in, store_
 }
 
 int store_mail_person_digest(store_t *st, int64_t event_id, const char *participant, bool on,
-                             int64_t now)
+                             const char *topics, int64_t now)
 {
+	if (strlen(topics) > STORE_MAIL_TOPICS_MAX)
+		return UV_EINVAL;
 	return st->reader ? STORE_ERROR
-	                  : st->eng->mail_person_digest(st, event_id, participant, on, now);
+	                  : st->eng->mail_person_digest(st, event_id, participant, on,
+	                                                on ? topics : "", now);
 }
 
 int store_mail_person_delete(store_t *st, int64_t event_id, const char *participant)

@@ -344,7 +344,12 @@ int store_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p,
  * synchronous: the app makes them on the thread pool (app_write), never
  * on the loop. Every engine keeps them, also one without the website. */
 
-enum { STORE_MAIL_ADDRESS_MAX = 254, STORE_MAIL_PURPOSE_MAX = 15, STORE_MAIL_DEVICE_MAX = 160 };
+enum {
+	STORE_MAIL_ADDRESS_MAX = 254,
+	STORE_MAIL_PURPOSE_MAX = 15,
+	STORE_MAIL_DEVICE_MAX = 160,
+	STORE_MAIL_TOPICS_MAX = 800, /* ",1,2,...," */
+};
 
 typedef struct store_mail_token {
 	int64_t event_id, created_at, expires_at;
@@ -359,6 +364,8 @@ typedef struct store_mail_person {
 	char address[STORE_MAIL_ADDRESS_MAX + 1];
 	char participant[33];
 	char device[STORE_MAIL_DEVICE_MAX + 1];
+	/* the topics the digest is about, as ",ID,ID,"; "" the whole process */
+	char topics[STORE_MAIL_TOPICS_MAX + 1];
 	bool digest;
 } store_mail_person_t;
 
@@ -379,10 +386,11 @@ int store_mail_token_take(store_t *st, const char *hash, const char *purpose, in
  * another address before gives that one up. *out holds the person as
  * stored. */
 int store_mail_person_confirm(store_t *st, const store_mail_person_t *in, store_mail_person_t *out);
-/* The digest on or off (its clock starts at now when it goes on);
- * STORE_NOTFOUND when the participant has no address on the event. */
+/* The digest on or off, about topics (",ID,ID,", "" the whole process;
+ * "" when off); its clock starts at now when it goes on. STORE_NOTFOUND
+ * when the participant has no address on the event. */
 int store_mail_person_digest(store_t *st, int64_t event_id, const char *participant, bool on,
-                             int64_t now);
+                             const char *topics, int64_t now);
 /* Forgets the participant's address on the event and their links;
  * STORE_NOTFOUND when there is none. */
 int store_mail_person_delete(store_t *st, int64_t event_id, const char *participant);

@@ -257,6 +257,38 @@ test('the digest tells of a reaction, a reply and a new phase; one link unsubscr
   assert.deepEqual(await res.json(), { subscribers: 0, queued: 0 });
 });
 
+test('a digest about one topic tells only of that topic', async () => {
+  let res = await second.request('/p/buurt/digest', {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'on=1&topic=2&topic=999',
+  });
+  assert.equal(res.status, 303);
+  const page = await (await second.request('/p/buurt/account')).text();
+  assert.match(page, /<input type="checkbox" name="topic" id="topic-2" value="2" checked>/);
+  assert.match(page, /<input type="checkbox" name="topic" id="topic-1" value="1">/);
+  assert.equal(sql(env, `SELECT topics FROM mail_people WHERE address='${ADDRESS}'`), ',2,');
+  // a reaction on topic 1: nothing for this reader
+  res = await api('/api/v1/events/1/process/reactions', { method: 'POST', body: JSON.stringify({ topic: 1, text: 'Over groen: de bomen komen.', id: randomId() }) });
+  assert.equal(res.status, 201);
+  res = await api('/api/v1/events/1/process/digest', { method: 'POST', body: '{}' });
+  assert.deepEqual(await res.json(), { subscribers: 1, queued: 0 });
+  res = await api('/api/v1/events/1/process/reactions', { method: 'POST', body: JSON.stringify({ topic: 2, text: 'Over parkeren: er komt een vergunning.', id: randomId() }) });
+  assert.equal(res.status, 201);
+  const before = mailsTo(ADDRESS).length;
+  res = await api('/api/v1/events/1/process/digest', { method: 'POST', body: '{}' });
+  assert.deepEqual(await res.json(), { subscribers: 1, queued: 1 });
+  await poll(() => mailsTo(ADDRESS).length > before, 'the topic digest');
+  const digest = mailsTo(ADDRESS).at(-1);
+  assert.match(digest.text, /er komt een vergunning/);
+  assert.doesNotMatch(digest.text, /de bomen komen/);
+  // the whole process again: nothing ticked
+  res = await form(second, '/p/buurt/digest', { on: '1' });
+  assert.equal(res.status, 303);
+  assert.equal(sql(env, `SELECT topics FROM mail_people WHERE address='${ADDRESS}'`), '');
+  res = await form(second, '/p/buurt/digest', { on: '0' });
+  assert.equal(res.headers.get('location'), '/p/buurt/account?sent=digest_off');
+});
+
 test('a process that takes only confirmed addresses refuses others, with a message', async () => {
   let res = await api('/api/v1/events/1/process', { method: 'PUT', body: JSON.stringify(config({ email_required: true })) });
   assert.equal((await res.json()).email_required, true);

@@ -935,12 +935,18 @@ static void mail_links_and_people(void **state)
 	assert_false(p2.digest);
 	char who[33];
 	snprintf(who, sizeof who, "%032d", 1);
-	assert_int_equal(store_mail_person_digest(st, ev, who, true, now + 5), STORE_OK);
-	assert_int_equal(store_mail_person_digest(st, ev, "nobody", true, now), STORE_NOTFOUND);
+	assert_int_equal(store_mail_person_digest(st, ev, who, true, ",2,5,", now + 5), STORE_OK);
+	assert_int_equal(store_mail_person_digest(st, ev, "nobody", true, "", now), STORE_NOTFOUND);
 	store_mail_person_t last = {0};
 	assert_int_equal(store_mail_people(st, ev, count_person, &last), STORE_OK);
 	assert_true(last.digest);
 	assert_int_equal(last.digest_at, now + 5);
+	assert_string_equal(last.topics, ",2,5,");
+	/* on again: the clock stays, the topics change */
+	assert_int_equal(store_mail_person_digest(st, ev, who, true, "", now + 9), STORE_OK);
+	assert_int_equal(store_mail_people(st, ev, count_person, &last), STORE_OK);
+	assert_int_equal(last.digest_at, now + 5);
+	assert_string_equal(last.topics, "");
 	assert_int_equal(store_mail_digest_sent(st, ev, who, now + 99), STORE_OK);
 	/* the same participant confirming another address gives the first up */
 	snprintf(in.address, sizeof in.address, "ander@example.test");
