@@ -4,7 +4,9 @@
  * address with a one-time link, continues as the same participant on any
  * browser that follows such a link, opts in to a daily digest, and leaves
  * with one signed link. Only for processes whose facilitator turned
- * "email_login" on, and only with --smtp-url.
+ * "email_login" on, and only with --smtp-url. The digest itself is
+ * login_digest.c's, the invitation codes of a closed panel login_invite.c's
+ * (login_mail.h has what the three share).
  *
  * Invariants:
  *  1. Nothing here waits on the loop: every store call runs through
@@ -21,9 +23,9 @@
  *     browser that confirms, so contributions and supports are theirs
  *     there too, and supports count one per person.
  *  4. What pages need is in memory: a->mail_people holds, per event and
- *     participant, whether they confirmed and whether the digest is on
- *     (loaded at start, changed after each commit). No address is kept in
- *     memory beyond one job.
+ *     participant, whether they confirmed, want the digest and are in the
+ *     panel, a->mail_topics the digest's topics (loaded at start, changed
+ *     after each commit). No address is kept in memory beyond one job.
  *  5. At a process's retention end every address and link of its event is
  *     deleted (process_retention calls login_mail_retention).
  */
@@ -32,8 +34,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/login_mail.h"
 #include "app/mail.h"
-#include "app/process.h"
 #include "util/html.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -42,11 +44,6 @@ enum {
 	LINK_TTL_MS = 30 * 60 * 1000,
 	LINKS_PER_ADDRESS = 3, /* per hour, per event */
 	HOUR_MS = 60 * 60 * 1000,
-	PERSON_CONFIRMED = 1,
-	PERSON_DIGEST = 2,
-	PERSON_PANEL = 4,  /* used an invitation code of the event */
-	INVITES_MAX = 500, /* codes made at once */
-	INVITE_LEN = 10,
 };
 
 /* auth.c's participant cookie */
@@ -59,7 +56,7 @@ static uint64_t person_key(int64_t event_id, uint64_t pkey)
 	return map_key(pkey ^ ((uint64_t)event_id * 0x9e3779b97f4a7c15ull));
 }
 
-static int person_flags(app_t *a, int64_t event_id, uint64_t pkey)
+int login__person_flags(app_t *a, int64_t event_id, uint64_t pkey)
 {
 	int64_t v = 0;
 	map_get(&a->mail_people, person_key(event_id, pkey), &v);
@@ -79,7 +76,7 @@ static void person_set(app_t *a, int64_t event_id, const char *participant, int 
 		map_del(&a->mail_people, k);
 }
 
-static void panel_set(app_t *a, int64_t event_id, const char *participant, bool in)
+void login__panel_set(app_t *a, int64_t event_id, const char *participant, bool in)
 {
 	uint64_t k = person_key(event_id, live_participant_key(participant));
 	int64_t old = 0;
@@ -97,7 +94,7 @@ static uint64_t topic_key(int64_t event_id, uint64_t pkey, int64_t topic)
 }
 
 /* Whether topic id is in ",ID,ID," */
-static bool topics_has(const char *topics, int64_t id)
+bool login__topics_has(const char *topics, int64_t id)
 {
 	char want[32];
 	snprintf(want, sizeof want, ",%lld,", (long long)id);
@@ -126,7 +123,7 @@ static void topics_set(app_t *a, int64_t event_id, const char *participant, cons
 
 const char *login_mail_refusal(app_t *a, const process_t *p, uint64_t pkey, bool known)
 {
-	int flags = known ? person_flags(a, p->event_id, pkey) : 0;
+	int flags = known ? login__person_flags(a, p->event_id, pkey) : 0;
 	if (p->invite_only && !(flags & PERSON_PANEL))
 		return "invite.needed";
 	if (p->email_required && mail_enabled(a) && !(flags & PERSON_CONFIRMED))
@@ -136,7 +133,7 @@ const char *login_mail_refusal(app_t *a, const process_t *p, uint64_t pkey, bool
 
 /* The participant of the request, its cookie's token (32 hex digits) and
  * the Set-Cookie for a new one ("" when the browser had one). */
-static void participant_of(app_t *a, http_request_t *req, char token[33], char hex[33],
+void login__participant_of(app_t *a, http_request_t *req, char token[33], char hex[33],
                            uint64_t *pkey, char cookie[160])
 {
 	auth_participant(a, req, hex, pkey, cookie);
@@ -188,7 +185,7 @@ static bool unseal(app_t *a, const char *in, char token[33])
 }
 
 /* The unsubscribe link's signature of (event, participant). */
-static void unsub_sig(app_t *a, int64_t event_id, const char *participant, char out[33])
+void login__unsub_sig(app_t *a, int64_t event_id, const char *participant, char out[33])
 {
 	char msg[80];
 	unsigned char h[16];
@@ -207,7 +204,7 @@ static void token_hash(const char *token, char out[65])
 
 /* ---- pages ---- */
 
-static void base_path(const process_t *p, char *out, size_t len)
+void login__base_path(const process_t *p, char *out, size_t len)
 {
 	if (p->slug)
 		snprintf(out, len, "/p/%s", p->slug);
@@ -215,7 +212,7 @@ static void base_path(const process_t *p, char *out, size_t len)
 		snprintf(out, len, "/p/%lld", (long long)p->event_id);
 }
 
-static const char *lang_q(const process_t *p, const char *lang, char sep)
+const char *login__lang_q(const process_t *p, const char *lang, char sep)
 {
 	if (strcmp(lang, process_lang(p)) == 0)
 		return "";
@@ -227,17 +224,17 @@ static const char *lang_q(const process_t *p, const char *lang, char sep)
 
 /* A page of its own in the website's frame: title, notice or error, and
  * body (markup made with util/html). */
-static void page(app_t *a, http_request_t *req, process_t *p, const char *lang, int status,
+void login__page(app_t *a, http_request_t *req, process_t *p, const char *lang, int status,
                  const char *title, const char *notice, const char *error, const char *body,
                  const char *cookie)
 {
 	char base[96];
-	base_path(p, base, sizeof base);
+	login__base_path(p, base, sizeof base);
 	buf_t b = BUF_INIT;
 	html_printf(&b,
 	            "<header class=\"topbar\"><a class=\"event-title\" href=\"%s%s\">%s</a>"
 	            "</header><main id=\"main\" class=\"site\"><h1>%s</h1>",
-	            base, lang_q(p, lang, '?'), p->title, title);
+	            base, login__lang_q(p, lang, '?'), p->title, title);
 	if (notice)
 		html_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>", notice);
 	if (error)
@@ -253,7 +250,7 @@ static void put_request_form(buf_t *b, process_t *p, const char *lang, const cha
                              bool invalid)
 {
 	char base[96];
-	base_path(p, base, sizeof base);
+	login__base_path(p, base, sizeof base);
 	html_printf(b,
 	            "<form method=\"post\" action=\"%s/email\" class=\"mail-form\">"
 	            "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
@@ -275,8 +272,8 @@ static process_t *mail_process(app_t *a, http_request_t *req, const app_match_t 
 	}
 	if (!p->email_login || !mail_enabled(a)) {
 		const char *lang = site_lang(req, p);
-		page(a, req, p, lang, 404, tr(lang, "mail.title"), NULL, tr(lang, "mail.off"), "",
-		     NULL);
+		login__page(a, req, p, lang, 404, tr(lang, "mail.title"), NULL,
+		            tr(lang, "mail.off"), "", NULL);
 		return NULL;
 	}
 	return p;
@@ -300,9 +297,9 @@ static void account_page(app_t *a, process_t *p, http_request_t *req, int status
 {
 	char token[33], hex[33], cookie[160], base[96], sent[16];
 	uint64_t pkey;
-	participant_of(a, req, token, hex, &pkey, cookie);
-	base_path(p, base, sizeof base);
-	int flags = cookie[0] ? 0 : person_flags(a, p->event_id, pkey);
+	login__participant_of(a, req, token, hex, &pkey, cookie);
+	login__base_path(p, base, sizeof base);
+	int flags = cookie[0] ? 0 : login__person_flags(a, p->event_id, pkey);
 	const char *key = NULL;
 	if (!error && http_query(req, "sent", sent, sizeof sent) > 0)
 		key = notice_key(sent);
@@ -357,10 +354,10 @@ static void account_page(app_t *a, process_t *p, http_request_t *req, int status
 	html_printf(&b, "<p class=\"hint privacy\">%s", tr(lang, "mail.privacy"));
 	if (p->retention[0])
 		html_printf(&b, " %s %s.", tr(lang, "mail.until"), p->retention);
-	html_printf(&b, "</p><p><a href=\"%s%s\">%s</a></p>", base, lang_q(p, lang, '?'),
+	html_printf(&b, "</p><p><a href=\"%s%s\">%s</a></p>", base, login__lang_q(p, lang, '?'),
 	            tr(lang, "mail.back"));
-	page(a, req, p, lang, status, tr(lang, "mail.title"), key ? tr(lang, key) : NULL, error,
-	     b.data, cookie);
+	login__page(a, req, p, lang, status, tr(lang, "mail.title"), key ? tr(lang, key) : NULL,
+	            error, b.data, cookie);
 	buf_free(&b);
 }
 
@@ -376,9 +373,9 @@ static void see_other(http_request_t *req, process_t *p, const char *lang, const
                       const char *cookie)
 {
 	char base[96], hdr[600];
-	base_path(p, base, sizeof base);
+	login__base_path(p, base, sizeof base);
 	snprintf(hdr, sizeof hdr, "Location: %s/account?sent=%s%s\r\n%s", base, what,
-	         lang_q(p, lang, '&'), cookie ? cookie : "");
+	         login__lang_q(p, lang, '&'), cookie ? cookie : "");
 	http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 }
 
@@ -449,7 +446,7 @@ void login_mail_request(app_t *a, http_request_t *req, const app_match_t *m)
 	}
 	char token[33], hex[33], cookie[160];
 	uint64_t pkey;
-	participant_of(a, req, token, hex, &pkey, cookie);
+	login__participant_of(a, req, token, hex, &pkey, cookie);
 	int retry;
 	/* Over a budget: the same answer, and nothing sent (silent). Per
 	 * participant and per network address (a venue's phones share one,
@@ -468,9 +465,9 @@ void login_mail_request(app_t *a, http_request_t *req, const app_match_t *m)
 	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	token_hash(link, j->hash);
 	char base[96];
-	base_path(p, base, sizeof base);
+	login__base_path(p, base, sizeof base);
 	snprintf(j->url, sizeof j->url, "%s%s/confirm?t=%s%s", a->public_url, base, link,
-	         lang_q(p, lang, '&'));
+	         login__lang_q(p, lang, '&'));
 	sodium_memzero(link, sizeof link);
 	snprintf(j->title, sizeof j->title, "%s", p->title);
 	j->lang = lang;
@@ -497,7 +494,7 @@ void login_mail_confirm_page(app_t *a, http_request_t *req, const app_match_t *m
 	const char *lang = site_lang(req, p);
 	char t[80] = "", base[96];
 	http_query(req, "t", t, sizeof t);
-	base_path(p, base, sizeof base);
+	login__base_path(p, base, sizeof base);
 	buf_t b = BUF_INIT;
 	html_printf(&b,
 	            "<p>%s</p><form method=\"post\" action=\"%s/confirm\">"
@@ -505,8 +502,8 @@ void login_mail_confirm_page(app_t *a, http_request_t *req, const app_match_t *m
 	            "<input type=\"hidden\" name=\"t\" value=\"%s\">"
 	            "<button type=\"submit\">%s</button></form>",
 	            tr(lang, "mail.confirm_explain"), base, lang, t, tr(lang, "mail.confirm"));
-	page(a, req, p, lang, 200, tr(lang, "mail.confirm_title"), NULL, NULL, b.data,
-	     "Referrer-Policy: no-referrer\r\n");
+	login__page(a, req, p, lang, 200, tr(lang, "mail.confirm_title"), NULL, NULL, b.data,
+	            "Referrer-Policy: no-referrer\r\n");
 	buf_free(&b);
 }
 
@@ -544,8 +541,8 @@ static void expired_page(app_t *a, http_request_t *req, process_t *p, const char
 	buf_t b = BUF_INIT;
 	html_printf(&b, "<p>%s</p>", tr(lang, "mail.ask_again"));
 	put_request_form(&b, p, lang, NULL, false);
-	page(a, req, p, lang, status, tr(lang, "mail.link_title"), NULL, tr(lang, why), b.data,
-	     NULL);
+	login__page(a, req, p, lang, status, tr(lang, "mail.link_title"), NULL, tr(lang, why),
+	            b.data, NULL);
 	buf_free(&b);
 }
 
@@ -590,8 +587,8 @@ void login_mail_confirm(app_t *a, http_request_t *req, const app_match_t *m)
 	/* after the retention's end no address is taken in (invariant 5) */
 	if (p->retention_at && store_now_ms() > p->retention_at) {
 		const char *lang = site_lang(req, p);
-		page(a, req, p, lang, 409, tr(lang, "mail.title"), NULL, tr(lang, "process.closed"),
-		     "", NULL);
+		login__page(a, req, p, lang, 409, tr(lang, "mail.title"), NULL,
+		            tr(lang, "process.closed"), "", NULL);
 		return;
 	}
 	confirm_job_t *j = xcalloc(1, sizeof *j);
@@ -643,8 +640,8 @@ static void choice_done(app_write_t *w, int status)
 	if (!p)
 		http_respond_error(j->req, 404, "not_found", tr(j->lang, "process.no_such"), NULL);
 	else if (rc < 0 && rc != STORE_NOTFOUND)
-		page(a, j->req, p, j->lang, 503, tr(j->lang, "mail.title"), NULL,
-		     tr(j->lang, "err.unavailable"), "", NULL);
+		login__page(a, j->req, p, j->lang, 503, tr(j->lang, "mail.title"), NULL,
+		            tr(j->lang, "err.unavailable"), "", NULL);
 	else
 		see_other(j->req, p, j->lang, j->sent, NULL);
 	free(j);
@@ -668,7 +665,7 @@ static choice_job_t *choice(app_t *a, http_request_t *req, process_t *p, const c
 		char *end;
 		long long id = strtoll(num, &end, 10);
 		size_t n = strlen(j->topics);
-		if (*end || !process_topic(p, id) || topics_has(j->topics, id) ||
+		if (*end || !process_topic(p, id) || login__topics_has(j->topics, id) ||
 		    n + 24 > sizeof j->topics)
 			continue;
 		snprintf(j->topics + n, sizeof j->topics - n, "%s%lld,", n ? "" : ",", id);
@@ -685,9 +682,9 @@ void login_mail_choice(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	char token[33], hex[33], cookie[160], on[4] = "";
 	uint64_t pkey;
-	participant_of(a, req, token, hex, &pkey, cookie);
+	login__participant_of(a, req, token, hex, &pkey, cookie);
 	const char *lang = site_lang(req, p);
-	if (cookie[0] || !(person_flags(a, p->event_id, pkey) & PERSON_CONFIRMED)) {
+	if (cookie[0] || !(login__person_flags(a, p->event_id, pkey) & PERSON_CONFIRMED)) {
 		account_page(a, p, req, 403, lang, tr(lang, "mail.not_confirmed"), NULL);
 		return;
 	}
@@ -707,7 +704,7 @@ static bool unsub_of(app_t *a, http_request_t *req, process_t *p, char participa
 	if (http_query(req, "u", participant, 33) != 32 ||
 	    http_query(req, "s", sig, sizeof sig) != 32)
 		return false;
-	unsub_sig(a, p->event_id, participant, want);
+	login__unsub_sig(a, p->event_id, participant, want);
 	return sodium_memcmp(sig, want, 32) == 0;
 }
 
@@ -723,8 +720,8 @@ void login_mail_unsubscribe(app_t *a, http_request_t *req, const app_match_t *m)
 	const char *lang = site_lang(req, p);
 	char participant[33];
 	if (!unsub_of(a, req, p, participant)) {
-		page(a, req, p, lang, 400, tr(lang, "mail.unsubscribe_title"), NULL,
-		     tr(lang, "mail.bad_unsubscribe"), "", NULL);
+		login__page(a, req, p, lang, 400, tr(lang, "mail.unsubscribe_title"), NULL,
+		            tr(lang, "mail.bad_unsubscribe"), "", NULL);
 		return;
 	}
 	if (req->method == HTTP_M_POST) {
@@ -732,224 +729,16 @@ void login_mail_unsubscribe(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	}
 	char base[96];
-	base_path(p, base, sizeof base);
+	login__base_path(p, base, sizeof base);
 	buf_t b = BUF_INIT;
 	html_printf(&b,
 	            "<form method=\"post\" action=\"%s/unsubscribe?%s\">"
 	            "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
 	            "<button type=\"submit\">%s</button></form>",
 	            base, req->query, lang, tr(lang, "mail.unsubscribe"));
-	page(a, req, p, lang, 200, tr(lang, "mail.unsubscribe_title"), NULL, NULL, b.data,
-	     "Referrer-Policy: no-referrer\r\n");
+	login__page(a, req, p, lang, 200, tr(lang, "mail.unsubscribe_title"), NULL, NULL, b.data,
+	            "Referrer-Policy: no-referrer\r\n");
 	buf_free(&b);
-}
-
-/* ---- the digest ---- */
-
-/* The index of the phase current at ms (by its dates), -1 for none. */
-static int phase_at(const process_t *p, int64_t ms)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char day[16];
-	localtime_r(&t, &tm);
-	strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	int cur = -1;
-	for (size_t i = 0; i < p->n_phases; i++)
-		if (p->phases[i].start[0] && strcmp(p->phases[i].start, day) <= 0 &&
-		    (!p->phases[i].end[0] || strcmp(day, p->phases[i].end) <= 0))
-			cur = (int)i;
-	return cur;
-}
-
-/* The digest's text for person since their last one; false when there is
- * nothing new. */
-static bool digest_text(app_t *a, process_t *p, const store_mail_person_t *who, buf_t *out)
-{
-	const char *lang = process_lang(p);
-	uint64_t pkey = live_participant_key(who->participant);
-	int64_t since = who->digest_at, now = store_now_ms();
-	char base[96];
-	base_path(p, base, sizeof base);
-	size_t items = 0;
-	int cur = phase_at(p, now);
-	if ((p->phase_changed_at > since || phase_at(p, since) != cur) && cur >= 0) {
-		buf_printf(out, tr(lang, "mail.digest_phase"), p->phases[cur].name);
-		buf_puts(out, "\n\n");
-		items++;
-	}
-	for (size_t i = 0; i < p->n_posts; i++) {
-		const post_t *q = &p->posts[i];
-		if (q->at <= since || q->hidden)
-			continue;
-		const char *key = NULL;
-		if (q->kind == STORE_POST_REACTION) {
-			key = "mail.digest_reaction";
-		} else if (q->kind == STORE_POST_REPLY && q->pkey != pkey) {
-			process_t *pp;
-			post_t *parent;
-			if (process_find_post(a, q->parent, &pp, &parent) && parent->pkey == pkey)
-				key = "mail.digest_reply";
-		}
-		proc_topic_t *t = key ? process_topic(p, q->topic) : NULL;
-		if (!t || (who->topics[0] && !topics_has(who->topics, t->id)))
-			continue;
-		buf_printf(out, tr(lang, key), t->title);
-		buf_printf(out, "\n%s\n%s%s/topics/%lld\n\n", q->body, a->public_url, base,
-		           (long long)t->id);
-		items++;
-	}
-	return items > 0;
-}
-
-typedef struct digest_job {
-	app_write_t w;
-	int64_t event_id; /* 0: every event */
-	store_mail_person_t *people;
-	size_t n, cap;
-	http_request_t *req; /* the facilitator's, or NULL for the timer */
-	int rc;
-} digest_job_t;
-
-static void collect(const store_mail_person_t *who, void *arg)
-{
-	digest_job_t *j = arg;
-	if (!who->digest)
-		return;
-	if (j->n == j->cap) {
-		j->cap = j->cap ? 2 * j->cap : 16;
-		j->people = xrealloc(j->people, j->cap * sizeof *j->people);
-	}
-	j->people[j->n++] = *who;
-}
-
-static void digest_run(app_write_t *w)
-{
-	digest_job_t *j = (digest_job_t *)w;
-	j->rc = store_mail_people(w->st, j->event_id, collect, j);
-}
-
-typedef struct sent_job {
-	app_write_t w;
-	int64_t event_id, at;
-	char participant[33];
-} sent_job_t;
-
-static void sent_run(app_write_t *w)
-{
-	sent_job_t *j = (sent_job_t *)w;
-	store_mail_digest_sent(w->st, j->event_id, j->participant, j->at);
-}
-
-static void sent_free(app_write_t *w, int status)
-{
-	free(w);
-}
-
-/* The digest went to the mail server: its clock moves on (not before: a
- * digest that failed is tried again with the same news next time). */
-static void digest_mailed(void *arg, int status)
-{
-	sent_job_t *j = arg;
-	if (status == 0)
-		app_write(j->w.app, &j->w, sent_run, sent_free);
-	else
-		free(j);
-}
-
-static void digest_done(app_write_t *w, int status)
-{
-	digest_job_t *j = (digest_job_t *)w;
-	app_t *a = w->app;
-	size_t queued = 0;
-	for (size_t i = 0; status == 0 && j->rc == 0 && i < j->n; i++) {
-		store_mail_person_t *who = &j->people[i];
-		process_t *p = process_by_event(a, who->event_id);
-		if (!p || !p->published || !p->email_login)
-			continue;
-		buf_t text = BUF_INIT;
-		const char *lang = process_lang(p);
-		int64_t now = store_now_ms();
-		if (!digest_text(a, p, who, &text)) {
-			buf_free(&text);
-			continue;
-		}
-		char base[96], sig[33], url[800], subject[900], hdr[1800];
-		base_path(p, base, sizeof base);
-		unsub_sig(a, p->event_id, who->participant, sig);
-		snprintf(url, sizeof url, "%s%s/unsubscribe?u=%s&s=%s", a->public_url, base,
-		         who->participant, sig);
-		buf_printf(&text, "--\n%s\n%s\n", tr(lang, "mail.digest_footer"), url);
-		snprintf(subject, sizeof subject, tr(lang, "mail.digest_subject"), p->title);
-		snprintf(hdr, sizeof hdr,
-		         "List-Unsubscribe: <%s>\r\n"
-		         "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
-		         url);
-		sent_job_t *sj = xcalloc(1, sizeof *sj);
-		sj->w.app = a;
-		sj->event_id = who->event_id;
-		sj->at = now;
-		snprintf(sj->participant, sizeof sj->participant, "%s", who->participant);
-		if (mail_send_headers(a, who->address, subject, hdr, text.data, NULL, digest_mailed,
-		                      sj) == 0)
-			queued++;
-		else
-			free(sj);
-		buf_free(&text);
-	}
-	if (j->req) {
-		if (status < 0 || j->rc < 0)
-			http_respond_error(j->req, 503, "unavailable",
-			                   tr_req(j->req, "err.unavailable"), NULL);
-		else
-			http_respond_json(j->req, 200,
-			                  json_pack("{s:I, s:I}", "subscribers", (json_int_t)j->n,
-			                            "queued", (json_int_t)queued),
-			                  NULL);
-	}
-	for (size_t i = 0; i < j->n; i++)
-		sodium_memzero(&j->people[i], sizeof j->people[i]);
-	free(j->people);
-	free(j);
-}
-
-static void digest_start(app_t *a, int64_t event_id, http_request_t *req)
-{
-	digest_job_t *j = xcalloc(1, sizeof *j);
-	j->event_id = event_id;
-	j->req = req;
-	app_write(a, &j->w, digest_run, digest_done);
-}
-
-/* POST /api/v1/events/:event/process/digest: the digests of the event's
- * subscribers with news, now (the daily timer's work, for a facilitator
- * and for the tests). */
-void login_mail_digest_now(app_t *a, http_request_t *req, const app_match_t *m)
-{
-	if (!mail_enabled(a)) {
-		http_respond_error(req, 503, "no_mail", tr_req(req, "mail.off"), NULL);
-		return;
-	}
-	digest_start(a, m->id, req);
-}
-
-/* Every minute: at the digest's hour, once a day, every event's. */
-static void digest_tick(uv_timer_t *t)
-{
-	app_t *a = t->data;
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	int64_t day = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-	if (!mail_enabled(a) || tm.tm_hour != a->digest_hour || a->digest_day == day)
-		return;
-	a->digest_day = day;
-	digest_start(a, 0, NULL);
-}
-
-void login_mail_set_hour(app_t *a, int hour)
-{
-	a->digest_hour = hour;
 }
 
 /* ---- retention ---- */
@@ -1002,7 +791,7 @@ static void purge_done(app_write_t *w, int status)
 		for (size_t i = 0; i < j->n_who; i++) {
 			person_set(w->app, j->event_id, j->who[i], 0);
 			topics_set(w->app, j->event_id, j->who[i], "");
-			panel_set(w->app, j->event_id, j->who[i], false);
+			login__panel_set(w->app, j->event_id, j->who[i], false);
 		}
 		if (j->n)
 			log_info("mail: %lld addresses of event %lld purged at the retention's end",
@@ -1027,252 +816,6 @@ void login_mail_retention(app_t *a, process_t *p)
 	app_write(a, &j->w, purge_run, purge_done);
 }
 
-/* ---- invitation codes: a closed panel ---- */
-
-/* A code as typed: upper case, without spaces or dashes; false when it
- * cannot be one. */
-static bool invite_norm(const char *in, char out[STORE_INVITE_CODE_MAX + 1])
-{
-	size_t n = 0;
-	for (; *in; in++) {
-		char c = *in;
-		if (c == ' ' || c == '-')
-			continue;
-		if (c >= 'a' && c <= 'z')
-			c = (char)(c - 'a' + 'A');
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ||
-		    n == STORE_INVITE_CODE_MAX)
-			return false;
-		out[n++] = c;
-	}
-	out[n] = '\0';
-	return n == INVITE_LEN;
-}
-
-typedef struct invite_job {
-	app_write_t w;
-	http_request_t *req;
-	int64_t event_id;
-	char code[STORE_INVITE_CODE_MAX + 1];
-	char participant[33];
-	char cookie[160];
-	const char *lang;
-	int rc;
-	/* the workspace's: codes made, or the list */
-	char **codes;
-	size_t n;
-	bool csv;
-	json_t *list;
-} invite_job_t;
-
-static void invite_page_draw(app_t *a, http_request_t *req, process_t *p, const char *lang,
-                             int status, const char *notice, const char *error, const char *cookie)
-{
-	char base[96];
-	base_path(p, base, sizeof base);
-	buf_t b = BUF_INIT;
-	html_printf(&b,
-	            "<p>%s</p><form method=\"post\" action=\"%s/invite\" class=\"mail-form\">"
-	            "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
-	            "<label for=\"code\">%s</label>"
-	            "<input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" "
-	            "autocapitalize=\"characters\" maxlength=\"20\" required%s>"
-	            "<button type=\"submit\">%s</button></form>"
-	            "<p><a href=\"%s%s\">%s</a></p>",
-	            tr(lang, "invite.why"), base, lang, tr(lang, "invite.code"),
-	            error ? " aria-invalid=\"true\"" : "", tr(lang, "invite.use"), base,
-	            lang_q(p, lang, '?'), tr(lang, "mail.back"));
-	page(a, req, p, lang, status, tr(lang, "invite.title"), notice, error, b.data, cookie);
-	buf_free(&b);
-}
-
-static void invite_use_run(app_write_t *w)
-{
-	invite_job_t *j = (invite_job_t *)w;
-	j->rc = store_invite_use(w->st, j->event_id, j->code, j->participant, store_now_ms());
-}
-
-static void invite_use_done(app_write_t *w, int status)
-{
-	invite_job_t *j = (invite_job_t *)w;
-	app_t *a = w->app;
-	process_t *p = process_by_event(a, j->event_id);
-	int rc = status < 0 ? status : j->rc;
-	if (!p) {
-		http_respond_error(j->req, 404, "not_found", tr(j->lang, "process.no_such"), NULL);
-	} else if (rc == 0) {
-		panel_set(a, j->event_id, j->participant, true);
-		char base[96], hdr[400];
-		base_path(p, base, sizeof base);
-		snprintf(hdr, sizeof hdr, "Location: %s/invite?sent=joined%s\r\n%s", base,
-		         lang_q(p, j->lang, '&'), j->cookie);
-		http_respond(j->req, 303, "text/plain; charset=utf-8", hdr, "", 0);
-	} else {
-		invite_page_draw(a, j->req, p, j->lang,
-		                 rc == UV_EALREADY      ? 409
-		                 : rc == STORE_NOTFOUND ? 400
-		                                        : 503,
-		                 NULL,
-		                 tr(j->lang, rc == UV_EALREADY      ? "invite.used"
-		                             : rc == STORE_NOTFOUND ? "invite.unknown"
-		                                                    : "err.unavailable"),
-		                 j->cookie);
-	}
-	free(j);
-}
-
-/* GET /p/:name/invite: the form; POST: code=... */
-void login_invite_page(app_t *a, http_request_t *req, const app_match_t *m)
-{
-	process_t *p = process_by_name(a, m->name, m->name_len);
-	if (!p) {
-		pages_index(a, req, 404, tr("nl", "process.no_such"), NULL);
-		return;
-	}
-	const char *lang = site_lang(req, p);
-	char token[33], hex[33], cookie[160], sent[16];
-	uint64_t pkey;
-	participant_of(a, req, token, hex, &pkey, cookie);
-	if (req->method == HTTP_M_GET) {
-		bool joined = !cookie[0] && (person_flags(a, p->event_id, pkey) & PERSON_PANEL);
-		const char *notice = joined || (http_query(req, "sent", sent, sizeof sent) > 0 &&
-		                                !strcmp(sent, "joined"))
-		                         ? tr(lang, "invite.joined")
-		                         : NULL;
-		invite_page_draw(a, req, p, lang, 200, notice, NULL, cookie);
-		return;
-	}
-	char raw[64] = "";
-	int retry;
-	http_form_field(req->body, req->body_len, "code", 0, raw, sizeof raw);
-	/* guessing costs the same budget as guessing a session's code */
-	if (!bucket_take(&a->lookups, http_peer_key(req), uv_now(a->loop), true, &retry)) {
-		invite_page_draw(a, req, p, lang, 429, NULL, tr(lang, "err.rate"), cookie);
-		return;
-	}
-	invite_job_t *j = xcalloc(1, sizeof *j);
-	if (!invite_norm(raw, j->code)) {
-		free(j);
-		invite_page_draw(a, req, p, lang, 400, NULL, tr(lang, "invite.unknown"), cookie);
-		return;
-	}
-	j->req = req;
-	j->event_id = p->event_id;
-	j->lang = lang;
-	snprintf(j->participant, sizeof j->participant, "%s", hex);
-	snprintf(j->cookie, sizeof j->cookie, "%s", cookie);
-	app_write(a, &j->w, invite_use_run, invite_use_done);
-}
-
-static void invites_add_run(app_write_t *w)
-{
-	invite_job_t *j = (invite_job_t *)w;
-	/* a taken code (1 in 2^50 a pair) makes a new batch, twice at most */
-	for (int attempt = 0; attempt < 3; attempt++) {
-		for (size_t i = 0; i < j->n; i++) {
-			static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-			for (int k = 0; k < INVITE_LEN; k++)
-				j->codes[i][k] = alphabet[randombytes_uniform(32)];
-			j->codes[i][INVITE_LEN] = '\0';
-		}
-		j->rc = store_invite_add(w->st, j->event_id, j->codes, j->n, store_now_ms());
-		if (j->rc != STORE_EXISTS)
-			break;
-	}
-}
-
-static void invites_add_done(app_write_t *w, int status)
-{
-	invite_job_t *j = (invite_job_t *)w;
-	if (status < 0 || j->rc < 0) {
-		http_respond_error(j->req, 503, "unavailable", tr_req(j->req, "err.unavailable"),
-		                   NULL);
-	} else {
-		json_t *codes = json_array();
-		for (size_t i = 0; i < j->n; i++)
-			json_array_append_new(codes, json_string(j->codes[i]));
-		http_respond_json(j->req, 201, json_pack("{s:o}", "codes", codes), NULL);
-	}
-	for (size_t i = 0; i < j->n; i++)
-		free(j->codes[i]);
-	free(j->codes);
-	free(j);
-}
-
-/* POST /api/v1/events/:event/process/invites {"count": N}: N new codes. */
-void login_invites_post(app_t *a, http_request_t *req, const app_match_t *m)
-{
-	json_t *b = json_loadb(req->body, req->body_len, 0, NULL);
-	json_t *c = json_object_get(b, "count");
-	json_int_t n = json_is_integer(c) ? json_integer_value(c) : 0;
-	json_decref(b);
-	if (n < 1 || n > INVITES_MAX) {
-		http_respond_error(req, 400, "invalid", tr_req(req, "invite.count"), NULL);
-		return;
-	}
-	invite_job_t *j = xcalloc(1, sizeof *j);
-	j->req = req;
-	j->event_id = m->id;
-	j->n = (size_t)n;
-	j->codes = xcalloc(j->n, sizeof *j->codes);
-	for (size_t i = 0; i < j->n; i++)
-		j->codes[i] = xcalloc(1, STORE_INVITE_CODE_MAX + 1);
-	app_write(a, &j->w, invites_add_run, invites_add_done);
-}
-
-static void list_code(int64_t event_id, const char *code, int64_t used_at, const char *participant,
-                      void *arg)
-{
-	json_array_append_new(arg, json_pack("{s:s, s:b}", "code", code, "used", used_at != 0));
-}
-
-static void invites_list_run(app_write_t *w)
-{
-	invite_job_t *j = (invite_job_t *)w;
-	j->list = json_array();
-	j->rc = store_invites(w->st, j->event_id, list_code, j->list);
-}
-
-static void invites_list_done(app_write_t *w, int status)
-{
-	invite_job_t *j = (invite_job_t *)w;
-	if (status < 0 || j->rc < 0) {
-		http_respond_error(j->req, 503, "unavailable", tr_req(j->req, "err.unavailable"),
-		                   NULL);
-	} else if (j->csv) {
-		/* for a printed list or a mail merge: code, used */
-		buf_t b = BUF_INIT;
-		buf_puts(&b, "code,used\r\n");
-		size_t i;
-		json_t *it;
-		json_array_foreach (j->list, i, it)
-			buf_printf(&b, "%s,%s\r\n", json_string_value(json_object_get(it, "code")),
-			           json_is_true(json_object_get(it, "used")) ? "yes" : "no");
-		char hdr[160];
-		snprintf(hdr, sizeof hdr,
-		         "Content-Disposition: attachment; filename=\"invites-%lld.csv\"\r\n",
-		         (long long)j->event_id);
-		http_respond(j->req, 200, "text/csv; charset=utf-8", hdr, b.data ? b.data : "",
-		             b.len);
-		buf_free(&b);
-	} else {
-		http_respond_json(j->req, 200, json_pack("{s:O}", "codes", j->list), NULL);
-	}
-	json_decref(j->list);
-	free(j);
-}
-
-/* GET /api/v1/events/:event/process/invites[?format=csv] */
-void login_invites_get(app_t *a, http_request_t *req, const app_match_t *m)
-{
-	char f[8] = "";
-	invite_job_t *j = xcalloc(1, sizeof *j);
-	j->req = req;
-	j->event_id = m->id;
-	j->csv = http_query(req, "format", f, sizeof f) > 0 && strcmp(f, "csv") == 0;
-	app_write(a, &j->w, invites_list_run, invites_list_done);
-}
-
 /* ---- life cycle ---- */
 
 static void load_person(const store_mail_person_t *who, void *arg)
@@ -1287,7 +830,7 @@ static void load_code(int64_t event_id, const char *code, int64_t used_at, const
                       void *arg)
 {
 	if (participant[0])
-		panel_set(arg, event_id, participant, true);
+		login__panel_set(arg, event_id, participant, true);
 }
 
 int login_mail_load(app_t *a, store_t *st)
@@ -1302,19 +845,6 @@ int login_mail_init(app_t *a)
 	a->mail_peers = (bucket_set_t)BUCKET_SET(60, 60 * 1000);
 	a->digest_hour = 7;
 	return login_mail_load(a, a->store);
-}
-
-void login_mail_start(app_t *a)
-{
-	uv_timer_init(a->loop, &a->digest_timer);
-	a->digest_timer.data = a;
-	uv_timer_start(&a->digest_timer, digest_tick, 60 * 1000, 60 * 1000);
-}
-
-void login_mail_stop(app_t *a)
-{
-	if (a->digest_timer.data)
-		uv_close((uv_handle_t *)&a->digest_timer, NULL);
 }
 
 void login_mail_free(app_t *a)
