@@ -136,6 +136,7 @@ struct app {
 	map_t marks, post_process;
 	char *t_site;               /* web/site.html, the public pages' frame */
 	uv_timer_t retention_timer; /* process_retention, every ten minutes */
+	struct tiles *tiles;        /* the sociale kaart's map background; NULL: none */
 	struct mail *mail;          /* mail.c; NULL without --smtp-url */
 	/* Several nodes (nodes.c): the bus; a connection of its own for
 	 * reading what other nodes changed and sessions not yet in memory
@@ -393,6 +394,13 @@ enum {
 void media_upload(app_t *a, http_request_t *req, const app_match_t *m);
 /* GET /media/ID/NAME (m->rest is "ID/NAME"). */
 void media_serve(app_t *a, http_request_t *req, const app_match_t *m);
+
+/* ---- tiles.c: the sociale kaart's map (tiles.h) ---- */
+/* GET /kaart/tiles/Z/X/Y.EXT (m->rest "Z/X/Y.EXT"): a tile of the MBTiles
+ * file, read on the thread pool; 404 without one or for a bad path. */
+void tiles_get(app_t *a, http_request_t *req, const app_match_t *m);
+/* GET /api/v1/kaart/map: where the map's tiles come from (tiles_config). */
+void tiles_map_get(app_t *a, http_request_t *req, const app_match_t *m);
 
 /* ---- pdfimport.c ---- */
 /* POST /api/v1/events/ID/pdf: the body's pages as content slides, drawn on

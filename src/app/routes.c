@@ -17,6 +17,7 @@
 #include "app/internal.h"
 #include "app/mail.h"
 #include "app/reports.h"
+#include "app/tiles.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -478,6 +479,9 @@ const app_route_t app_routes[] = {
               .flags = APP_R_PAGE | APP_R_ENDED),
     APP_ROUTE(APP_GET, "/media/*", media_serve, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/static/*", static_file, APP_ROLE_ANYONE),
+    /* the sociale kaart's map and its tiles (tiles.c, docs/sociale-kaart.md) */
+    APP_ROUTE(APP_GET, "/kaart/tiles/*", tiles_get, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/kaart/map", tiles_map_get, APP_ROLE_ANYONE),
     /* operations (metrics.c, docs/deploy.md): no login; /metrics checks its token */
     APP_ROUTE(APP_GET, "/healthz", metrics_healthz, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/readyz", metrics_readyz, APP_ROLE_ANYONE),
@@ -812,6 +816,16 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	int trc = 0;
+	if (opt->tiles_path)
+		trc = tiles_open_mbtiles(opt->tiles_path, opt->tile_attribution, &a->tiles, err,
+		                         errlen);
+	else if (opt->tile_url)
+		trc = tiles_open_url(opt->tile_url, opt->tile_attribution, &a->tiles, err, errlen);
+	if (trc < 0) {
+		app_free(a);
+		return trc;
+	}
 	if (store_sessions_live(st, load_one, a) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the sessions: %s", store_errmsg(st));
 		app_free(a);
@@ -860,6 +874,7 @@ void app_free(app_t *a)
 	filter_free(a->filter);
 	nodes_close(a); /* when app_new failed after opening it */
 	store_close(a->disk);
+	tiles_close(a->tiles);
 	mail_free(a);
 	login_mail_free(a);
 	store_close(a->peer);
