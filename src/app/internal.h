@@ -29,6 +29,8 @@ typedef struct live_slide {
 	uint64_t sent_version; /* tally_version last published */
 } live_slide_t;
 
+typedef struct who who_t;
+
 typedef struct session {
 	store_session_t row; /* id, event_id, code, status, slide_index, open, results, revision */
 	char *title, *subtitle, *lang;
@@ -145,6 +147,9 @@ struct app {
 	app_queue_t peers;
 	map_t unknown;
 	size_t lookups_waiting;
+	/* tokens and users kept a few seconds (who.c), on PostgreSQL only */
+	struct who *who;
+	bool who_on;
 };
 
 /* ---- routes.c: the route table ----
@@ -483,6 +488,23 @@ void auth_warm(app_t *a);
 void auth_login_link(app_t *a, http_request_t *req);
 void auth_logout(app_t *a, http_request_t *req);
 void auth_sha256(const char *secret, unsigned char out[32]);
+/* The SHA-256 of the request's bearer token (kind "api") or session cookie
+ * ("session"); false when it has neither in the right form. */
+bool auth_token(const http_request_t *req, unsigned char hash[32], const char **kind);
+
+/* ---- who.c: tokens and users kept a few seconds (PostgreSQL) ---- */
+/* True when req's token must first be read off the loop: the look-up is
+ * started and req is handled again (app_handle) when it is back. */
+bool who_pending(app_t *a, http_request_t *req);
+/* store_token_user and store_user_info, from what who keeps when it can. */
+int who_token_user(app_t *a, const unsigned char hash[32], const char *kind, int64_t *user);
+int who_user_info(app_t *a, int64_t id, char *name, size_t nlen, char *role, size_t rlen);
+/* A token ended here (a logout): not taken from the cache any more. */
+void who_forget(app_t *a, const unsigned char hash[32]);
+/* A user's password changed, or the user was deleted, here: their tokens
+ * and role are read again. */
+void who_forget_user(app_t *a, const char *name);
+void who_free(app_t *a);
 
 /* ---- pages.c ---- */
 /* Reads the page templates and the static files of a->web_dir. A missing

@@ -54,7 +54,7 @@ let env, nodes = [], ngx;
 
 async function startNodes() {
   nodes = [];
-  for (let i = 0; i < 3; i++) nodes.push(await startServer(env));
+  for (let i = 0; i < 3; i++) nodes.push(await startServer(env, ['--metrics-local']));
   ngx = await startNginx(nodes.map((n) => n.port));
 }
 
@@ -137,6 +137,26 @@ test('a session made on one node is served by the others at once', { skip: SKIP_
     const r = await fetch(`${n.base}/api/v1/sessions/${code}/results`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(r.status, 200);
   }
+});
+
+test('a login made on one node works on the others; its logout ends it everywhere within seconds', { skip: SKIP_PG }, async () => {
+  const [a, b, c] = nodes;
+  const res = await fetch(`${a.base}/login`, {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ name: 'anna', password: 'geheim-wachtwoord', next: '/app' }) });
+  assert.equal(res.status, 303);
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  const me = (n) => fetch(`${n.base}/api/v1/me`, { headers: { cookie } });
+  for (const n of nodes) assert.equal((await me(n)).status, 200);
+  // made up: refused everywhere, also when asked again (kept as unknown)
+  for (let i = 0; i < 2; i++) {
+    const r = await fetch(`${b.base}/api/v1/me`, { headers: { authorization: `Bearer ${'0'.repeat(64)}` } });
+    assert.equal(r.status, 401);
+  }
+  const csrf = (await (await me(c)).json()).csrf;
+  assert.equal((await fetch(`${c.base}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'x-csrf-token': csrf } })).status, 303);
+  assert.equal((await me(c)).status, 401, 'at once where it logged out');
+  for (const n of [a, b]) await waitFor(async () => (await me(n)).status === 401, 10000, `the logout on ${n.base}`);
 });
 
 test('in Chromium: the phone, the presenter and the moderator on three nodes', { skip: SKIP_PG }, async () => {
@@ -286,7 +306,7 @@ test('kill -9 a node during an answer storm: nothing acknowledged is lost, retri
   } finally {
     for (const s of streams) s.close();
     // the killed node comes back for the tests after this one
-    nodes[1] = await startServer(env, [], nodes[1].port);
+    nodes[1] = await startServer(env, ['--metrics-local'], nodes[1].port);
   }
 });
 
@@ -331,6 +351,12 @@ test('PostgreSQL restarted during a session: 503 meanwhile, then the nodes recov
   }, 20000, 'the bus again');
   await control(a.base, env.code, env.token, 'open');
   await waitFor(async () => (await state(b.base, env.code)).open, 5000, 'voting open on b');
+  // the bus says so in /metrics: up again, after a second connection
+  const metric = async (n, name) => Number((await (await fetch(`${n.base}/metrics`)).text())
+    .split('\n').find((l) => l.startsWith(name))?.split(' ')[1]);
+  assert.equal(await metric(b, 'inspraak_bus_up'), 1);
+  assert.ok(await metric(b, 'inspraak_bus_reloads_total{why="connect"}') >= 2);
+  assert.ok(await metric(b, 'inspraak_bus_messages_total{dir="heard"}') > 0);
   const q = new Participant(b.base, env.code);
   const r = await q.answer(slide.id, [2]);
   assert.equal(r.status, 201, `${JSON.stringify(r.body)}: ${b.output().slice(-1500)}`);
