@@ -311,6 +311,9 @@ static void join(app_t *a, http_request_t *req, const app_match_t *m)
 	}
 	if (lookup_blocked(a, req, true))
 		return;
+	/* made by another node or process: handled again once loaded */
+	if (!live_find(a, digits) && nodes_lookup(a, req, digits))
+		return;
 	if (!live_find(a, digits)) {
 		lookup_failed(a, req);
 		pages_index(a, req, 404, tr("nl", "err.code"), NULL);

@@ -31,6 +31,9 @@ test('a session imported while the server serves its SQLite file is served at on
     assert.equal((await fetch(`${srv.base}/api/v1/sessions/99999999`)).status, 404);
     const out = run(['import', 'tests/e2e/decks/all-types.md', '--owner', 'anna', '--db', env.db]);
     const code = out.match(/code (\d{6,8})/)[1];
+    // typed into the front page's form first
+    const join = await fetch(`${srv.base}/join?code=${code}`, { redirect: 'manual' });
+    assert.equal(join.status, 303);
     const st = await state(srv.base, code);
     assert.equal(st.code, code);
     assert.equal(st.status, 'live');
@@ -131,6 +134,11 @@ test('a session made on one node is served by the others at once', { skip: SKIP_
   const code = out.match(/code (\d{6,8})/)[1];
   for (const n of nodes) assert.equal((await state(n.base, code)).code, code);
   assert.equal((await fetch(`${ngx.base}/${code}`)).status, 200);
+  // typed into the front page's form, on a node that has not seen it yet
+  const fresh = run(['import', 'tests/e2e/decks/all-types.md', '--owner', 'anna', '--db', env.db]).match(/code (\d{6,8})/)[1];
+  const join = await fetch(`${nodes[2].base}/join?code=${fresh.slice(0, 3)}+${fresh.slice(3)}`, { redirect: 'manual' });
+  assert.equal(join.status, 303);
+  assert.equal(join.headers.get('location'), `/${fresh}`);
   // a login token made by another process works on every node
   const token = run(['token', 'anna', '--db', env.db]).trim();
   for (const n of nodes) {
