@@ -138,6 +138,8 @@ struct app {
 	map_t marks, post_process;
 	char *t_site;               /* web/site.html, the public pages' frame */
 	uv_timer_t retention_timer; /* process_retention, every ten minutes */
+	struct tiles *tiles;        /* the sociale kaart's map background; NULL: none */
+	struct mail *mail;          /* mail.c; NULL without --smtp-url */
 	/* Several nodes (nodes.c): the bus; a connection of its own for
 	 * reading what other nodes changed and sessions not yet in memory
 	 * (NULL: reads on the loop through store), one read at a time; codes
@@ -388,6 +390,13 @@ void media_upload(app_t *a, http_request_t *req, const app_match_t *m);
 /* GET /media/ID/NAME (m->rest is "ID/NAME"). */
 void media_serve(app_t *a, http_request_t *req, const app_match_t *m);
 
+/* ---- tiles.c: the sociale kaart's map (tiles.h) ---- */
+/* GET /kaart/tiles/Z/X/Y.EXT (m->rest "Z/X/Y.EXT"): a tile of the MBTiles
+ * file, read on the thread pool; 404 without one or for a bad path. */
+void tiles_get(app_t *a, http_request_t *req, const app_match_t *m);
+/* GET /api/v1/kaart/map: where the map's tiles come from (tiles_config). */
+void tiles_map_get(app_t *a, http_request_t *req, const app_match_t *m);
+
 /* ---- pdfimport.c ---- */
 /* POST /api/v1/events/ID/pdf: the body's pages as content slides, drawn on
  * the thread pool (counted in pool_jobs). The route's row checks access. */
@@ -418,6 +427,11 @@ void flyer_get(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_healthz(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_readyz(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m);
+
+/* ---- mail.c ---- */
+/* POST /api/v1/mail/test {"to": ADDRESS}: sends a test message; 200 once
+ * the SMTP server took it, 502 when it did not, 503 without --smtp-url. */
+void mail_test_post(app_t *a, http_request_t *req, const app_match_t *m);
 
 /* ---- pool.c ---- */
 /* Runs fn(w) on libuv's pool, then after(w, status) on the loop, with at

@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "app/mail.h"
 #include "app/reports.h"
+#include "app/tiles.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -465,10 +467,14 @@ const app_route_t app_routes[] = {
               .flags = APP_R_PAGE | APP_R_ENDED),
     APP_ROUTE(APP_GET, "/media/*", media_serve, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/static/*", static_file, APP_ROLE_ANYONE),
+    /* the sociale kaart's map and its tiles (tiles.c, docs/sociale-kaart.md) */
+    APP_ROUTE(APP_GET, "/kaart/tiles/*", tiles_get, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/kaart/map", tiles_map_get, APP_ROLE_ANYONE),
     /* operations (metrics.c, docs/deploy.md): no login; /metrics checks its token */
     APP_ROUTE(APP_GET, "/healthz", metrics_healthz, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/readyz", metrics_readyz, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/metrics", metrics_get_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/api/v1/mail/test", mail_test_post, APP_ROLE_ADMIN, .flags = APP_R_CSRF),
     APP_ROUTE(APP_GET, "/:code", participant_page, APP_ROLE_ANYONE,
               .flags = APP_R_PAGE | APP_R_ENDED),
     APP_ROUTE(APP_POST, "/:code", participant_post, APP_ROLE_ANYONE,
@@ -801,6 +807,16 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	int trc = 0;
+	if (opt->tiles_path)
+		trc = tiles_open_mbtiles(opt->tiles_path, opt->tile_attribution, &a->tiles, err,
+		                         errlen);
+	else if (opt->tile_url)
+		trc = tiles_open_url(opt->tile_url, opt->tile_attribution, &a->tiles, err, errlen);
+	if (trc < 0) {
+		app_free(a);
+		return trc;
+	}
 	if (store_sessions_live(st, load_one, a) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the sessions: %s", store_errmsg(st));
 		app_free(a);
@@ -846,6 +862,8 @@ void app_free(app_t *a)
 	nodes_close(a); /* when app_new failed after opening it */
 	who_free(a);
 	store_close(a->disk);
+	tiles_close(a->tiles);
+	mail_free(a);
 	store_close(a->peer);
 	map_free(&a->unknown);
 	free(a);
@@ -861,9 +879,10 @@ void app_stop(app_t *a)
 		uv_close((uv_handle_t *)&a->countdown_timer, NULL);
 	if (a->retention_timer.data)
 		uv_close((uv_handle_t *)&a->retention_timer, NULL);
+	mail_stop(a);
 }
 
 bool app_busy(const app_t *a)
 {
-	return a->pool_jobs > 0;
+	return a->pool_jobs > 0 || mail_busy(a);
 }
