@@ -322,6 +322,9 @@ void nodes_close(app_t *a);
  * when found, loads it and handles req again. False (req untouched) when
  * the code was looked up and not found lately, or too many look-ups wait. */
 bool nodes_lookup(app_t *a, http_request_t *req, const char *code);
+/* Reads s's state and answers again off the loop and merges them, as for
+ * news from another node. */
+void nodes_reload(app_t *a, session_t *s);
 
 /* ---- answers.c ---- */
 /* Submits value for the participant; answers req as JSON or, when form is

@@ -207,6 +207,11 @@ static void reload(app_t *a, session_t *s, bool answers)
 	start(a, j, reload_run, reload_after);
 }
 
+void nodes_reload(app_t *a, session_t *s)
+{
+	reload(a, s, true);
+}
+
 static session_t *session_by_id(app_t *a, int64_t id)
 {
 	for (size_t i = 0; i < a->n_sessions; i++)
