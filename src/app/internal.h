@@ -68,6 +68,7 @@ typedef struct session {
 	 * another node changed the session (a reload is due) and one runs. */
 	unsigned saving, moderating;
 	bool bus_dirty, stale, reloading;
+	int64_t answers_cursor; /* store_answers_since's, for the next reload */
 } session_t;
 
 /* Jobs for the thread pool, at most limit at once; the rest wait here in
