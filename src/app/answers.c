@@ -144,6 +144,11 @@ static void stored(store_job_t *job)
 		live_dirty(p->app, s);
 	}
 	map_put(&s->seen, p->seen, id);
+	/* A duplicate this node has not counted: another node stored it, and
+	 * the bus's reload may have run while this retry was in flight (it
+	 * leaves answers in flight here to this function). Read it now. */
+	if (dup && ls->tally && !tally_has(ls->tally, id))
+		nodes_reload(p->app, s);
 	if (!dup)
 		metrics_inc(METRIC_ANSWERS_STORED);
 	succeed(p->app, s, p->req, p->form, dup ? 200 : 201, id, !dup && job->u.answer.pending,

@@ -315,6 +315,9 @@ static void join(app_t *a, http_request_t *req, const app_match_t *m)
 	}
 	if (lookup_blocked(a, req, true))
 		return;
+	/* made by another node or process: handled again once loaded */
+	if (!live_find(a, digits) && nodes_lookup(a, req, digits))
+		return;
 	if (!live_find(a, digits)) {
 		lookup_failed(a, req);
 		pages_index(a, req, 404, tr("nl", "err.code"), NULL);
@@ -720,7 +723,7 @@ static bool role_ok(app_t *a, http_request_t *req, app_match_t *m)
 		return true;
 	if (r->role == APP_ROLE_ADMIN) {
 		char name[128], role[32] = "";
-		store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+		who_user_info(a, m->user, name, sizeof name, role, sizeof role);
 		if (strcmp(role, "admin") != 0) {
 			forbidden(req, r->refused ? r->refused : "api.admins_only");
 			return false;
@@ -780,6 +783,9 @@ void app_handle(http_request_t *req, void *ctx)
 		wrong_method(req, l.allow);
 		return;
 	}
+	/* on PostgreSQL the token is read off the loop first */
+	if (r->role != APP_ROLE_ANYONE && who_pending(a, req))
+		return;
 	if (r->role != APP_ROLE_ANYONE && !role_ok(a, req, m))
 		return;
 	if (req->body_len > (r->body_max ? r->body_max : HTTP_MAX_BODY)) {
@@ -860,6 +866,8 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	a->who_on = opt->db_path && (!strncmp(opt->db_path, "postgresql://", 13) ||
+	                             !strncmp(opt->db_path, "postgres://", 11));
 	if (nodes_open(a, opt->bus, opt->db_path, err, errlen) < 0) {
 		app_free(a);
 		return UV_EIO;
@@ -893,6 +901,7 @@ void app_free(app_t *a)
 	pages_free(a);
 	filter_free(a->filter);
 	nodes_close(a); /* when app_new failed after opening it */
+	who_free(a);
 	store_close(a->disk);
 	tiles_close(a->tiles);
 	mail_free(a);
