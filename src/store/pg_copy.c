@@ -27,8 +27,8 @@
 
 /* In the order the foreign keys need. */
 static const char *const tables[] = {
-    "meta",     "users",   "tokens",        "events",         "slides",
-    "sessions", "answers", "event_members", "moderation_log", "media",
+    "meta",          "users",          "tokens", "events",    "slides", "sessions",   "answers",
+    "event_members", "moderation_log", "media",  "processes", "posts",  "post_marks",
 };
 
 enum { BYTEA_OID = 17, MAX_COLS = 16 };
@@ -136,7 +136,8 @@ static int advance_sequences(PGconn *dst, char *err, size_t errlen)
 	    " ('events', (SELECT max(id) FROM events)), ('slides', (SELECT max(id) FROM slides)),"
 	    " ('sessions', (SELECT max(id) FROM sessions)),"
 	    " ('answers', (SELECT max(id) FROM answers)),"
-	    " ('moderation_log', (SELECT max(id) FROM moderation_log))) AS s(t, id)");
+	    " ('moderation_log', (SELECT max(id) FROM moderation_log)),"
+	    " ('posts', (SELECT max(id) FROM posts))) AS s(t, id)");
 	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
 	PQclear(r);
 	return ok ? STORE_OK : fail(err, errlen, "sequences", PQerrorMessage(dst));
