@@ -148,7 +148,7 @@ test:
 # (scripts/pg-tmp), one database for the unit tests and one per prepare()
 # of the end-to-end tests (INSPRAAK_TEST_PG, tests/e2e/lib.mjs).
 PG_E2E := protocol workspace-api report crash moderation self-paced migrate website \
-	website-browser
+	website-browser website-closing
 .PHONY: test-pg
 test-pg: inspraak $(BUILD)/asan/test_store
 	@scripts/pg-tmp sh -c '\

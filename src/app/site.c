@@ -732,6 +732,14 @@ static process_t *website_of(app_t *a, const session_t *s)
 	return p && p->published ? p : NULL;
 }
 
+bool site_website_path(app_t *a, const session_t *s, char *path, size_t len)
+{
+	process_t *p = website_of(a, s);
+	if (p)
+		base_path(p, path, len);
+	return p != NULL;
+}
+
 void site_session_website(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	process_t *p = website_of(a, m->session);
