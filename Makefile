@@ -3,9 +3,11 @@
 
 LISTEN ?= 127.0.0.1:8080
 DB ?= inspraak-demo.db
+# TILES=FILE.mbtiles gives `make run` the sociale kaart's map (docs/sociale-kaart.md)
+TILES ?=
 
 PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3 pangocairo xlsxwriter libwebp \
-	poppler-glib libzip libpng libqpdf libpq
+	poppler-glib libzip libpng libqpdf libpq libcurl
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -59,8 +61,32 @@ $(BUILD)/libinspraak.a: $(OBJ)
 STATIC_SRC := $(filter %.js %.css %.svg %.json %.html %.mjs,$(wildcard web/static/* web/static/*/*))
 STATIC_Z := $(STATIC_SRC:%=%.gz) $(if $(shell command -v brotli),$(STATIC_SRC:%=%.br))
 
+# Leaflet, the map of the sociale kaart (web/static/kaart-map.js), comes
+# from npm (web/vendor/package.json, pinned by its package-lock.json;
+# scripts/deps runs npm ci there) and is served by inspraak itself from
+# /static/leaflet/, copied here with its marker images. Without it the
+# build goes on and the map stays hidden (the list is the full view).
+LEAFLET_DIST := web/vendor/node_modules/leaflet/dist
+LEAFLET_FILES := leaflet.js leaflet.css images/marker-icon.png images/marker-icon-2x.png \
+	images/marker-shadow.png images/layers.png images/layers-2x.png
+ifneq ($(wildcard $(LEAFLET_DIST)/leaflet.js),)
+LEAFLET := $(LEAFLET_FILES:%=web/static/leaflet/%)
+LEAFLET_Z := web/static/leaflet/leaflet.js.gz web/static/leaflet/leaflet.css.gz \
+	$(if $(shell command -v brotli),web/static/leaflet/leaflet.js.br web/static/leaflet/leaflet.css.br)
+else
+LEAFLET := leaflet-missing
+endif
+
+.PHONY: leaflet-missing
+leaflet-missing:
+	@echo "  NOTE    no $(LEAFLET_DIST) (scripts/deps installs it): the map stays hidden"
+
+web/static/leaflet/%: $(LEAFLET_DIST)/%
+	@mkdir -p $(dir $@)
+	@cp $< $@
+
 .PHONY: static-z
-static-z: $(STATIC_Z)
+static-z: $(STATIC_Z) $(LEAFLET) $(LEAFLET_Z)
 
 web/static/%.gz: web/static/%
 	@gzip -9 -n -c $< > $@.tmp && mv $@.tmp $@
@@ -121,7 +147,7 @@ fuzz-smoke: $(FUZZ_BIN)
 
 run: deps
 	@$(MAKE) --no-print-directory inspraak
-	./inspraak serve --demo --listen $(LISTEN) --db $(DB)
+	./inspraak serve --demo --listen $(LISTEN) --db $(DB) $(if $(TILES),--tiles $(TILES))
 
 unit: $(UNIT_BIN)
 	@scripts/run-unit $(UNIT_BIN)
@@ -130,7 +156,7 @@ unit-asan: $(ASAN_UNIT_BIN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		scripts/run-unit $(ASAN_UNIT_BIN)
 
-e2e: inspraak inspraak-asan $(BUILD)/bench/mkpdf
+e2e: inspraak inspraak-asan $(BUILD)/bench/mkpdf $(BUILD)/bench/mkmbtiles
 	@cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec *.test.mjs
 
 test:
@@ -147,8 +173,8 @@ test:
 # store, again on PostgreSQL: a throwaway cluster of their own
 # (scripts/pg-tmp), one database for the unit tests and one per prepare()
 # of the end-to-end tests (INSPRAAK_TEST_PG, tests/e2e/lib.mjs).
-PG_E2E := protocol workspace-api report crash moderation self-paced migrate website \
-	website-browser website-closing
+PG_E2E := protocol workspace-api report crash moderation self-paced migrate multinode \
+	website website-browser website-closing
 .PHONY: test-pg
 test-pg: inspraak $(BUILD)/asan/test_store
 	@scripts/pg-tmp sh -c '\
@@ -168,12 +194,12 @@ format-check:
 	@scripts/check-format
 
 clean:
-	rm -rf build inspraak inspraak-asan $(STATIC_Z)
+	rm -rf build inspraak inspraak-asan $(STATIC_Z) web/static/leaflet
 
 # The load generator and the bare yardstick of bench/run (bench/loadgen.c,
 # bench/floor.c): plain C on epoll, no library of ours.
 .PHONY: bench
-bench: $(BUILD)/bench/loadgen $(BUILD)/bench/floor $(BUILD)/bench/mkpdf
+bench: $(BUILD)/bench/loadgen $(BUILD)/bench/floor $(BUILD)/bench/mkpdf $(BUILD)/bench/mkmbtiles
 
 # The slide-deck PDF that bench/pdf-import and the end-to-end tests import.
 $(BUILD)/bench/mkpdf: bench/mkpdf.c tests/unit/pdfgen.h
@@ -181,6 +207,14 @@ $(BUILD)/bench/mkpdf: bench/mkpdf.c tests/unit/pdfgen.h
 	@echo "  CC      $<"
 	@$(CC) -std=c17 -D_GNU_SOURCE $(WARN) -O2 -g $(shell pkg-config --cflags cairo) -o $@ $< \
 		$(shell pkg-config --libs cairo)
+
+# A small MBTiles file of raster tiles drawn with cairo, for the map's
+# end-to-end test (tests/e2e/kaart-map.test.mjs).
+$(BUILD)/bench/mkmbtiles: bench/mkmbtiles.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) -std=c17 -D_GNU_SOURCE $(WARN) -O2 -g $(shell pkg-config --cflags cairo sqlite3) -o $@ \
+		$< $(shell pkg-config --libs cairo sqlite3)
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)

@@ -102,6 +102,16 @@ static void stored(store_job_t *job)
 		     p->set_cookie);
 		goto out;
 	}
+	if (job->u.answer.refused) {
+		/* another node took this participant's vote first (store.h,
+		 * STORE_ONCE_*); its reload brings that vote here */
+		if (p->reserved)
+			tally_release(ls->tally, p->pkey, p->norm);
+		map_del(&s->seen, p->seen);
+		fail(p->app, s, p->req, p->form, 409, "already_answered",
+		     tr(s->lang, "err.already"), p->set_cookie);
+		goto out;
+	}
 	int64_t id = job->u.answer.id;
 	bool dup = job->u.answer.duplicate;
 	if (dup) {
@@ -133,6 +143,18 @@ static bool held_back(app_t *a, const live_slide_t *ls, const json_t *norm)
 	if (json_object_get(norm, "upvote"))
 		return false;
 	return ls->s.approve || filter_match_json(a->filter, norm);
+}
+
+/* The one-vote rule the database checks too, for answers taken by several
+ * nodes at once (store.h): a vote is one per slide, an upvote one per
+ * question. */
+static int once_rule(const live_slide_t *ls, const json_t *norm)
+{
+	if (ls->s.kind == SLIDE_CHOICE || ls->s.kind == SLIDE_SCALE || ls->s.kind == SLIDE_RANK)
+		return STORE_ONCE_SLIDE;
+	if (ls->s.kind == SLIDE_QA && json_object_get(norm, "upvote"))
+		return STORE_ONCE_VALUE;
+	return STORE_ONCE_NONE;
 }
 
 static pending_t *pending_new(app_t *a, session_t *s, live_slide_t *ls, http_request_t *req,
@@ -192,6 +214,7 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 		p->value_text = answer_norm_text(norm);
 		p->job.u.answer.value = p->value_text;
 		p->job.u.answer.pending = held_back(a, ls, norm);
+		p->job.u.answer.once = once_rule(ls, norm);
 		p->pkey = pkey;
 		p->seen = seen;
 		store_submit(a->store, &p->job);
@@ -257,6 +280,7 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 	p->value_text = answer_norm_text(norm);
 	p->job.u.answer.value = p->value_text;
 	p->job.u.answer.pending = held_back(a, ls, norm);
+	p->job.u.answer.once = once_rule(ls, norm);
 	p->pkey = pkey;
 	p->seen = seen;
 	p->reserved = true;

@@ -28,12 +28,19 @@ typedef struct app_options {
 	 * go through a connection of their own on the thread pool, so that
 	 * none waits for the disk on the loop. NULL: they run on the loop. */
 	const char *db_path;
+	/* The sociale kaart's map background (tiles.h): an MBTiles file, or
+	 * else a URL template, with an attribution; all NULL: no map. */
+	const char *tiles_path, *tile_url, *tile_attribution;
+	/* The bus to the other nodes on the same database (store/bus.h):
+	 * NULL or "none" for a single node, or a postgresql:// URL. */
+	const char *bus;
 } app_options_t;
 
 /* Loads templates and static files and every live session (rebuilding the
  * tallies from the store). st stays the caller's. On failure returns UV_EIO
- * (a template, a static file or the store could not be read) and writes a
- * message for a person into err. */
+ * (a template, a static file, the store or the tiles could not be read) or
+ * UV_EINVAL (the tile options are wrong: a bad URL template, a file that is
+ * not raster MBTiles) and writes a message for a person into err. */
 int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out, char *err,
             size_t errlen);
 /* Closes the app's loop handles and asks report downloads being written to

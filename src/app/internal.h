@@ -18,6 +18,7 @@
 #include "util/buf.h"
 #include "util/i18n.h"
 #include "util/map.h"
+#include "store/bus.h"
 
 enum { REACTIONS_N = 5 }; /* clap, heart, laugh, wow, idea */
 
@@ -59,6 +60,12 @@ typedef struct session {
 	 * since the last flush, never stored. */
 	bool reactions;
 	uint32_t reacted[REACTIONS_N];
+	/* Several nodes (nodes.c): saves of the state in flight here, and
+	 * moderation flags in flight here (a reload then leaves the flags
+	 * alone); tallies changed here since the last publish on the bus;
+	 * another node changed the session (a reload is due) and one runs. */
+	unsigned saving, moderating;
+	bool bus_dirty, stale, reloading;
 } session_t;
 
 /* Jobs for the thread pool, at most limit at once; the rest wait here in
@@ -129,6 +136,17 @@ struct app {
 	map_t marks, post_process;
 	char *t_site;               /* web/site.html, the public pages' frame */
 	uv_timer_t retention_timer; /* process_retention, every ten minutes */
+	struct tiles *tiles;        /* the sociale kaart's map background; NULL: none */
+	struct mail *mail;          /* mail.c; NULL without --smtp-url */
+	/* Several nodes (nodes.c): the bus; a connection of its own for
+	 * reading what other nodes changed and sessions not yet in memory
+	 * (NULL: reads on the loop through store), one read at a time; codes
+	 * looked up and not found, with the loop time they expire. */
+	struct bus *bus;
+	store_t *peer;
+	app_queue_t peers;
+	map_t unknown;
+	size_t lookups_waiting;
 };
 
 /* ---- routes.c: the route table ----
@@ -241,14 +259,27 @@ session_t *live_find(app_t *a, const char *code);
  * event has no slides), UV_EINVAL when a stored slide cannot be read; the
  * app is unchanged then. */
 int live_load(app_t *a, const store_session_t *row);
+/* live_load in two halves: live_read reads the session through st (on
+ * any thread, touching nothing of a but its keys) into *out, owned by the
+ * caller (live_free); live_add, on the loop, gives it streams and adds it
+ * to the app. */
+int live_read(app_t *a, store_t *st, const store_session_t *row, session_t **out);
+void live_add(app_t *a, session_t *s);
 void live_free(session_t *s);
 live_slide_t *live_current(session_t *s);
 live_slide_t *live_slide_by_id(session_t *s, int64_t id);
 /* After a change of row: revision + 1, new state, publish, save. req (may be
  * NULL) is answered with the state once the save committed. */
 void live_changed(app_t *a, session_t *s, http_request_t *req);
-/* Marks tallies changed; the flush publishes them coalesced. */
+/* Marks tallies changed; the flush publishes them coalesced, to this
+ * node's streams and on the bus. The quiet one does not tell the bus: for
+ * what came from it. */
 void live_dirty(app_t *a, session_t *s);
+void live_dirty_quiet(app_t *a, session_t *s);
+/* Takes the state another node stored (row) when it is newer than s's
+ * (or the same revision, different, and nothing of s's being saved here):
+ * publishes it to this node's streams without saving. True when taken. */
+bool live_adopt(app_t *a, session_t *s, const store_session_t *row);
 /* The results of every question slide, new reference. */
 json_t *live_results(session_t *s, bool with_hidden);
 /* The visible questions of the current slide for upvoting, {"slide",
@@ -276,6 +307,16 @@ void live_flush_init(app_t *a);
 uint64_t live_seen_key(app_t *a, const char *client_id);
 /* The 64-bit participant key from its 32-hex-digit hash. */
 uint64_t live_participant_key(const char *participant_hex);
+
+/* ---- nodes.c: several nodes on one database ---- */
+/* Opens the bus (url NULL: none) and the reading connection (db_path NULL:
+ * reads run on the loop); false with a message in err. */
+int nodes_open(app_t *a, const char *bus_url, const char *db_path, char *err, size_t errlen);
+void nodes_close(app_t *a);
+/* The :code is not in memory: looks it up in the store off the loop and,
+ * when found, loads it and handles req again. False (req untouched) when
+ * the code was looked up and not found lately, or too many look-ups wait. */
+bool nodes_lookup(app_t *a, http_request_t *req, const char *code);
 
 /* ---- answers.c ---- */
 /* Submits value for the participant; answers req as JSON or, when form is
@@ -347,6 +388,13 @@ void media_upload(app_t *a, http_request_t *req, const app_match_t *m);
 /* GET /media/ID/NAME (m->rest is "ID/NAME"). */
 void media_serve(app_t *a, http_request_t *req, const app_match_t *m);
 
+/* ---- tiles.c: the sociale kaart's map (tiles.h) ---- */
+/* GET /kaart/tiles/Z/X/Y.EXT (m->rest "Z/X/Y.EXT"): a tile of the MBTiles
+ * file, read on the thread pool; 404 without one or for a bad path. */
+void tiles_get(app_t *a, http_request_t *req, const app_match_t *m);
+/* GET /api/v1/kaart/map: where the map's tiles come from (tiles_config). */
+void tiles_map_get(app_t *a, http_request_t *req, const app_match_t *m);
+
 /* ---- pdfimport.c ---- */
 /* POST /api/v1/events/ID/pdf: the body's pages as content slides, drawn on
  * the thread pool (counted in pool_jobs). The route's row checks access. */
@@ -380,6 +428,11 @@ void flyer_get(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_healthz(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_readyz(app_t *a, http_request_t *req, const app_match_t *m);
 void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m);
+
+/* ---- mail.c ---- */
+/* POST /api/v1/mail/test {"to": ADDRESS}: sends a test message; 200 once
+ * the SMTP server took it, 502 when it did not, 503 without --smtp-url. */
+void mail_test_post(app_t *a, http_request_t *req, const app_match_t *m);
 
 /* ---- pool.c ---- */
 /* Runs fn(w) on libuv's pool, then after(w, status) on the loop, with at

@@ -293,6 +293,11 @@ typedef struct save {
 static void saved(store_job_t *job)
 {
 	save_t *sv = (save_t *)job;
+	sv->session->saving--;
+	/* Committed: other nodes may read it now (bus.h, invariant 1). */
+	if (job->status == STORE_OK)
+		bus_publish(sv->app->bus, sv->session->row.id, BUS_STATE,
+		            sv->session->row.revision);
 	if (sv->req) {
 		if (job->status == STORE_OK) {
 			http_respond(sv->req, 200, "application/json; charset=utf-8", NULL,
@@ -371,9 +376,9 @@ static void countdown_arm(app_t *a)
 	uv_timer_start(&a->countdown_timer, countdown_fire, wait > 0 ? (uint64_t)wait : 0, 0);
 }
 
-void live_changed(app_t *a, session_t *s, http_request_t *req)
+/* Sends s's new state to every stream of this node. */
+static void publish_state(app_t *a, session_t *s)
 {
-	s->row.revision++;
 	countdown_follow(a, s);
 	build_state(a, s);
 	sse_hub_publish(s->participants, s->state_frame);
@@ -388,6 +393,12 @@ void live_changed(app_t *a, session_t *s, http_request_t *req)
 	 * state, not half a second later. */
 	if (phones_behind(s))
 		phones_publish(a, s);
+}
+
+void live_changed(app_t *a, session_t *s, http_request_t *req)
+{
+	s->row.revision++;
+	publish_state(a, s);
 	save_t *sv = xcalloc(1, sizeof *sv);
 	sv->job.kind = STORE_JOB_SESSION;
 	sv->job.done = saved;
@@ -395,7 +406,26 @@ void live_changed(app_t *a, session_t *s, http_request_t *req)
 	sv->app = a;
 	sv->session = s;
 	sv->req = req;
+	s->saving++;
 	store_submit(a->store, &sv->job);
+}
+
+bool live_adopt(app_t *a, session_t *s, const store_session_t *row)
+{
+	store_session_t *r = &s->row;
+	if (row->revision < r->revision)
+		return false;
+	/* The same revision may have been made here and on another node at
+	 * once; the stored one wins, once this node's own save is done. */
+	if (row->revision == r->revision &&
+	    (s->saving || (row->slide_index == r->slide_index && row->open == r->open &&
+	                   row->results == r->results && row->status == r->status)))
+		return false;
+	*r = *row;
+	if (r->slide_index < 0 || (size_t)r->slide_index >= s->n_slides)
+		r->slide_index = 0;
+	publish_state(a, s);
+	return true;
 }
 
 /* ---- coalesced results ---- */
@@ -413,6 +443,11 @@ static void flush(uv_timer_t *t)
 		if (!s->dirty)
 			continue;
 		s->dirty = false;
+		/* What this node counted is committed: tell the other nodes. */
+		if (s->bus_dirty) {
+			s->bus_dirty = false;
+			bus_publish(a->bus, s->row.id, BUS_TALLY, s->row.revision);
+		}
 		live_slide_t *cur = live_current(s);
 		for (size_t k = 0; k < s->n_slides; k++) {
 			live_slide_t *ls = &s->slides[k];
@@ -473,6 +508,12 @@ static void schedule(app_t *a, uint64_t due)
 }
 
 void live_dirty(app_t *a, session_t *s)
+{
+	s->bus_dirty = true;
+	live_dirty_quiet(a, s);
+}
+
+void live_dirty_quiet(app_t *a, session_t *s)
 {
 	s->dirty = true;
 	schedule(a, a->last_flush + FLUSH_INTERVAL_MS);
@@ -644,13 +685,13 @@ void live_retire(app_t *a, session_t *s)
 	}
 }
 
-int live_load(app_t *a, const store_session_t *row)
+int live_read(app_t *a, store_t *st, const store_session_t *row, session_t **out)
 {
 	store_event_t ev = {0};
 	store_slide_t *rows = NULL;
 	size_t n = 0;
-	if (store_event_get(a->store, row->event_id, &ev) ||
-	    store_event_slides(a->store, row->event_id, &rows, &n) || n == 0) {
+	if (store_event_get(st, row->event_id, &ev) ||
+	    store_event_slides(st, row->event_id, &rows, &n) || n == 0) {
 		log_error("session %s: its event cannot be read", row->code);
 		store_event_clear(&ev);
 		return UV_EIO;
@@ -670,7 +711,7 @@ int live_load(app_t *a, const store_session_t *row)
 	}
 	store_slides_free(rows, n);
 	void *ctx[2] = {a, s};
-	if (store_answers_load(a->store, s->row.id, load_answer, ctx)) {
+	if (store_answers_load(st, s->row.id, load_answer, ctx)) {
 		log_error("session %s: its answers cannot be read", row->code);
 		live_free(s);
 		return UV_EIO;
@@ -678,16 +719,33 @@ int live_load(app_t *a, const store_session_t *row)
 	for (size_t i = 0; i < s->n_slides; i++)
 		if (s->slides[i].tally)
 			s->slides[i].sent_version = tally_version(s->slides[i].tally);
+	*out = s;
+	return 0;
+}
+
+void live_add(app_t *a, session_t *s)
+{
 	s->participants = sse_hub_new();
 	s->presenters = sse_hub_new();
 	s->moderators = sse_hub_new();
 	sse_hub_set_gauge(s->participants, METRIC_STREAMS_PARTICIPANT);
 	sse_hub_set_gauge(s->presenters, METRIC_STREAMS_PRESENTER);
 	sse_hub_set_gauge(s->moderators, METRIC_STREAMS_MODERATOR);
+	if (a->countdown_timer.data) /* after start: as live_flush_init does */
+		countdown_follow(a, s);
 	build_state(a, s);
 	a->sessions = xrealloc(a->sessions, (a->n_sessions + 1) * sizeof *a->sessions);
 	map_put(&a->by_code, map_key(strtoull(s->row.code, NULL, 10)), (int64_t)a->n_sessions);
 	a->sessions[a->n_sessions++] = s;
+}
+
+int live_load(app_t *a, const store_session_t *row)
+{
+	session_t *s;
+	int rc = live_read(a, a->store, row, &s);
+	if (rc < 0)
+		return rc;
+	live_add(a, s);
 	return 0;
 }
 

@@ -73,7 +73,8 @@ static char *read_variant(const char *path, const char *ext, const struct stat *
 	return file_read(vpath, STATIC_MAX_BYTES, len);
 }
 
-/* Adds every regular file under dir (one level of subfolders) as prefix/name. */
+/* Adds every regular file under dir (two levels of subfolders, for a
+ * library's images beside its CSS: leaflet/images/) as prefix/name. */
 static void load_statics(app_t *a, const char *dir, const char *prefix)
 {
 	DIR *d = opendir(dir);
@@ -92,9 +93,10 @@ static void load_statics(app_t *a, const char *dir, const char *prefix)
 		if (is_compressed(e->d_name))
 			continue; /* a variant of another file: read with it */
 		if (S_ISDIR(sb.st_mode)) {
-			if (!*prefix) {
+			const char *slash = strchr(prefix, '/');
+			if (!slash || !strchr(slash + 1, '/')) {
 				char sub[520];
-				snprintf(sub, sizeof sub, "%s/", e->d_name);
+				snprintf(sub, sizeof sub, "%s%s/", prefix, e->d_name);
 				load_statics(a, path, sub);
 			}
 			continue;

@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "app/mail.h"
 #include "app/reports.h"
+#include "app/tiles.h"
 #include "util/file.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -163,6 +165,7 @@ typedef struct flag {
 static void flag_saved(store_job_t *job)
 {
 	flag_t *f = (flag_t *)job;
+	f->session->moderating--;
 	int64_t id = job->u.flag.answer_id;
 	bool v = job->u.flag.value;
 	if (job->status != STORE_OK) {
@@ -225,6 +228,7 @@ static void moderate(app_t *a, http_request_t *req, const app_match_t *m)
 	f->req = req;
 	f->session = s;
 	f->slide = ls;
+	s->moderating++;
 	store_submit(a->store, &f->job);
 }
 
@@ -462,10 +466,14 @@ const app_route_t app_routes[] = {
               .flags = APP_R_PAGE | APP_R_ENDED),
     APP_ROUTE(APP_GET, "/media/*", media_serve, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/static/*", static_file, APP_ROLE_ANYONE),
+    /* the sociale kaart's map and its tiles (tiles.c, docs/sociale-kaart.md) */
+    APP_ROUTE(APP_GET, "/kaart/tiles/*", tiles_get, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/kaart/map", tiles_map_get, APP_ROLE_ANYONE),
     /* operations (metrics.c, docs/deploy.md): no login; /metrics checks its token */
     APP_ROUTE(APP_GET, "/healthz", metrics_healthz, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/readyz", metrics_readyz, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/metrics", metrics_get_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/api/v1/mail/test", mail_test_post, APP_ROLE_ADMIN, .flags = APP_R_CSRF),
     APP_ROUTE(APP_GET, "/:code", participant_page, APP_ROLE_ANYONE,
               .flags = APP_R_PAGE | APP_R_ENDED),
     APP_ROUTE(APP_POST, "/:code", participant_post, APP_ROLE_ANYONE,
@@ -614,6 +622,9 @@ static session_t *code_session(app_t *a, http_request_t *req, const app_match_t 
 	if (lookup_blocked(a, req, page))
 		return NULL;
 	session_t *s = live_find(a, code);
+	/* made by another node or process: handled again once loaded */
+	if (!s && nodes_lookup(a, req, code))
+		return NULL;
 	if (!s && page && req->method == HTTP_M_GET && site_ended_code_page(a, req, code))
 		return NULL;
 	if (!s) {
@@ -792,12 +803,26 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	int trc = 0;
+	if (opt->tiles_path)
+		trc = tiles_open_mbtiles(opt->tiles_path, opt->tile_attribution, &a->tiles, err,
+		                         errlen);
+	else if (opt->tile_url)
+		trc = tiles_open_url(opt->tile_url, opt->tile_attribution, &a->tiles, err, errlen);
+	if (trc < 0) {
+		app_free(a);
+		return trc;
+	}
 	if (store_sessions_live(st, load_one, a) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the sessions: %s", store_errmsg(st));
 		app_free(a);
 		return UV_EIO;
 	}
 	if (opt->db_path && store_open(opt->db_path, &a->disk, err, errlen) != STORE_OK) {
+		app_free(a);
+		return UV_EIO;
+	}
+	if (nodes_open(a, opt->bus, opt->db_path, err, errlen) < 0) {
 		app_free(a);
 		return UV_EIO;
 	}
@@ -828,22 +853,29 @@ void app_free(app_t *a)
 	process_free_all(a);
 	pages_free(a);
 	filter_free(a->filter);
+	nodes_close(a); /* when app_new failed after opening it */
 	store_close(a->disk);
+	tiles_close(a->tiles);
+	mail_free(a);
+	store_close(a->peer);
+	map_free(&a->unknown);
 	free(a);
 }
 
 void app_stop(app_t *a)
 {
 	atomic_store(&a->stopping, true);
+	nodes_close(a);
 	if (a->flush_timer.data)
 		uv_close((uv_handle_t *)&a->flush_timer, NULL);
 	if (a->countdown_timer.data)
 		uv_close((uv_handle_t *)&a->countdown_timer, NULL);
 	if (a->retention_timer.data)
 		uv_close((uv_handle_t *)&a->retention_timer, NULL);
+	mail_stop(a);
 }
 
 bool app_busy(const app_t *a)
 {
-	return a->pool_jobs > 0;
+	return a->pool_jobs > 0 || mail_busy(a);
 }

@@ -8,28 +8,16 @@
 
 static int run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	const char *db = CMD_DEFAULT_DB;
-	int c;
-	while ((c = cmd_getopt(argc, argv, &cmd_backup, opts)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'h': return cmd_help(&cmd_backup);
-		default: return 2;
-		}
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(&cmd_backup, "give one file to write the copy to");
-	const char *to = argv[optind];
+	const char *db, *to;
+	int rc =
+	    cmd_db_and_arg(argc, argv, &cmd_backup, "give one file to write the copy to", &db, &to);
+	if (rc >= 0)
+		return rc;
 	store_t *st = cmd_open_store(db);
 	if (!st)
 		return 1;
 	char err[512];
-	int rc = store_backup(st, to, err, sizeof err);
+	rc = store_backup(st, to, err, sizeof err);
 	if (rc != STORE_OK)
 		fprintf(stderr, "inspraak: %s\n", err);
 	else

@@ -65,6 +65,29 @@ int cmd_usage_error(const cmd_t *cmd, const char *fmt, ...)
 	return 2;
 }
 
+int cmd_db_and_arg(int argc, char **argv, const cmd_t *cmd, const char *missing_arg,
+                   const char **db, const char **arg)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	*db = CMD_DEFAULT_DB;
+	int c;
+	while ((c = cmd_getopt(argc, argv, cmd, opts)) != -1) {
+		switch (c) {
+		case 'd': *db = optarg; break;
+		case 'h': return cmd_help(cmd);
+		default: return 2;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(cmd, "%s", missing_arg);
+	*arg = argv[optind];
+	return -1;
+}
+
 store_t *cmd_open_store(const char *db)
 {
 	store_t *st;

@@ -57,6 +57,16 @@ int cmd_help(const cmd_t *cmd);
  * `inspraak NAME --help`; returns 2, the exit status of a wrong command line. */
 int cmd_usage_error(const cmd_t *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * The command line of a command that takes --db and exactly one argument
+ * (backup FILE, token NAME): sets *db (CMD_DEFAULT_DB unless given) and
+ * *arg. Returns -1 to go on, or the exit status to return: 0 after --help,
+ * 2 for a wrong command line, with missing_arg ("give one file to write
+ * the copy to") as the message when the argument is not exactly one.
+ */
+int cmd_db_and_arg(int argc, char **argv, const cmd_t *cmd, const char *missing_arg,
+                   const char **db, const char **arg);
+
 /* Opens the store at db; NULL with the reason printed to stderr. */
 store_t *cmd_open_store(const char *db);
 

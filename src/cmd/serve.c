@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/mail.h"
+#include "app/tiles.h"
 #include "cmd/cmd.h"
 #include "util/buf.h"
 #include "util/file.h"
@@ -20,8 +22,10 @@
 #include "util/qr.h"
 
 typedef struct serve_opts {
-	const char *db, *listen, *web, *public_url;
+	const char *db, *listen, *web, *public_url, *bus;
 	const char *metrics_token_file;
+	const char *tiles, *tile_url, *tile_attribution; /* the sociale kaart's map */
+	const char *smtp_url, *mail_from;                /* both or neither */
 	bool demo, metrics_local;
 } serve_opts_t;
 
@@ -231,6 +235,7 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 	uv_loop_t *loop = uv_default_loop();
 	app_t *app;
 	char err[512];
+	int rc;
 	app_options_t ao = {.web_dir = web, .public_url = url, .data_dir = data};
 	char mtoken[128] = "";
 	if (read_metrics_token(o, mtoken, sizeof mtoken) < 0) {
@@ -240,13 +245,27 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 	ao.metrics_token = mtoken;
 	ao.metrics_local = o->metrics_local;
 	ao.db_path = o->db;
-	if (app_new(loop, st, &ao, &app, err, sizeof err) < 0) {
+	ao.tiles_path = o->tiles;
+	ao.tile_url = o->tile_url;
+	ao.tile_attribution = o->tile_attribution;
+	/* On PostgreSQL the nodes of one database hear each other by default. */
+	bool pg = !strncmp(o->db, "postgresql://", 13) || !strncmp(o->db, "postgres://", 11);
+	ao.bus = o->bus ? o->bus : pg ? o->db : NULL;
+	if ((rc = app_new(loop, st, &ao, &app, err, sizeof err)) < 0) {
 		fprintf(stderr, "inspraak: %s\n", err);
 		store_close(st);
-		return 1;
+		return rc == UV_EINVAL ? 2 : 1;
+	}
+	if (o->smtp_url && mail_configure(app, o->smtp_url, o->mail_from, err, sizeof err) < 0) {
+		fprintf(stderr, "inspraak: %s\n", err);
+		app_stop(app);
+		uv_run(loop, UV_RUN_DEFAULT);
+		app_free(app);
+		store_close(st);
+		return 2;
 	}
 	http_server_t *srv;
-	int rc = http_listen(loop, host, port, app_handle, app, &srv);
+	rc = http_listen(loop, host, port, app_handle, app, &srv);
 	if (rc < 0) {
 		fprintf(stderr, "inspraak: cannot listen on %s: %s\n", o->listen, uv_strerror(rc));
 		return 1;
@@ -298,6 +317,12 @@ static int run(int argc, char **argv)
 	    {"metrics-token-file", required_argument, NULL, 'M'},
 	    {"metrics-local", no_argument, NULL, 'L'},
 	    {"log-format", required_argument, NULL, 'F'},
+	    {"tiles", required_argument, NULL, 'T'},
+	    {"tile-url", required_argument, NULL, 'U'},
+	    {"tile-attribution", required_argument, NULL, 'A'},
+	    {"smtp-url", required_argument, NULL, 'S'},
+	    {"mail-from", required_argument, NULL, 'm'},
+	    {"bus", required_argument, NULL, 'B'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -312,6 +337,12 @@ static int run(int argc, char **argv)
 		case 'w': o.web = optarg; break;
 		case 'M': o.metrics_token_file = optarg; break;
 		case 'L': o.metrics_local = true; break;
+		case 'T': o.tiles = optarg; break;
+		case 'U': o.tile_url = optarg; break;
+		case 'A': o.tile_attribution = optarg; break;
+		case 'S': o.smtp_url = optarg; break;
+		case 'm': o.mail_from = optarg; break;
+		case 'B': o.bus = optarg; break;
 		case 'F':
 			if (log_set_format(optarg) < 0)
 				return cmd_usage_error(
@@ -323,6 +354,22 @@ static int run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(&cmd_serve, "unexpected argument %s", argv[optind]);
+	if (!o.smtp_url != !o.mail_from)
+		return cmd_usage_error(&cmd_serve, "--smtp-url and --mail-from go together");
+	if (o.tiles && o.tile_url)
+		return cmd_usage_error(&cmd_serve, "--tiles and --tile-url exclude each other");
+	if (o.tile_attribution && !o.tiles && !o.tile_url)
+		return cmd_usage_error(&cmd_serve,
+		                       "--tile-attribution needs --tiles or --tile-url");
+	if (o.tile_url) {
+		/* the one origin the pages' images may come from besides our own */
+		char origin[HTTP_ORIGIN_MAX + 1];
+		const char *why = "";
+		if (tiles_url_origin(o.tile_url, origin, sizeof origin, &why) < 0)
+			return cmd_usage_error(&cmd_serve, "--tile-url %s: %s", why, o.tile_url);
+		if (http_csp_img_src(origin) < 0)
+			return cmd_usage_error(&cmd_serve, "--tile-url has an origin too long");
+	}
 	char host[256];
 	int port;
 	if (split_listen(o.listen, host, sizeof host, &port) < 0) {
@@ -342,10 +389,20 @@ const cmd_t cmd_serve = {
         "                       demo event and prints its join URL, QR code and a login link\n"
         "        [--metrics-token-file FILE] [--metrics-local] [--log-format text|json]\n"
         "                       GET /metrics for the bearer token in FILE, or for loopback\n"
-        "                       peers; log lines as text or as JSON lines\n",
+        "                       peers; log lines as text or as JSON lines\n"
+        "        [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
+        "                       send e-mail (login links, digests) through this server\n"
+        "        [--bus none|URL]\n"
+        "                       how nodes on one PostgreSQL database hear each other\n"
+        "        [--tiles FILE.mbtiles | --tile-url TEMPLATE] [--tile-attribution TEXT]\n"
+        "                       the sociale kaart's map background\n",
     .usage = "usage: inspraak serve [--listen HOST:PORT] [--demo] [--public-url URL]\n"
              "                      [--web DIR] [--db FILE] [--metrics-token-file FILE]\n"
              "                      [--metrics-local] [--log-format text|json]\n"
+             "                      [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
+             "                      [--bus none|URL]\n"
+             "                      [--tiles FILE.mbtiles | --tile-url TEMPLATE]\n"
+             "                      [--tile-attribution TEXT]\n"
              "\n"
              "Runs the server until SIGINT (Ctrl-C) or SIGTERM.\n"
              "\n"
@@ -361,7 +418,22 @@ const cmd_t cmd_serve = {
              "                      line (docs/deploy.md)\n"
              "  --metrics-local     GET /metrics answers loopback peers without a token\n"
              "  --log-format FMT    text (default) or json: one JSON object per line\n"
-             "  --db FILE           the database (default: inspraak.db)\n"
+             "  --smtp-url URL      send e-mail through this SMTP server: smtp://HOST:PORT,\n"
+             "                      or smtps://HOST:PORT for TLS from the start; a login\n"
+             "                      goes in the URL (smtp://USER:PASSWORD@HOST:PORT)\n"
+             "  --mail-from ADDRESS the sender of that e-mail (with --smtp-url)\n"
+             "  --tiles FILE        the sociale kaart's map from the raster tiles of an\n"
+             "                      MBTiles file, served by inspraak itself\n"
+             "  --tile-url TEMPLATE the map's tiles from a tile server instead, such as\n"
+             "                      https://HOST/PATH/{z}/{x}/{y}.png (browsers then ask it)\n"
+             "  --tile-attribution TEXT\n"
+             "                      the map's credit line (the file's own by default)\n"
+             "  --db FILE           the database (default: inspraak.db), or a\n"
+             "                      postgresql:// URL\n"
+             "  --bus none|URL      what changed on other nodes of the same database:\n"
+             "                      by default LISTEN/NOTIFY on the --db PostgreSQL\n"
+             "                      database, none for SQLite; none for a single node\n"
+             "                      (docs/deploy.md, \"Several nodes\")\n"
              "  -h, --help          print this help\n",
     .run = run,
 };

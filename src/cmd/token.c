@@ -8,28 +8,15 @@
 
 static int run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	const char *db = CMD_DEFAULT_DB;
-	int c;
-	while ((c = cmd_getopt(argc, argv, &cmd_token, opts)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'h': return cmd_help(&cmd_token);
-		default: return 2;
-		}
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(&cmd_token, "give one user name");
-	const char *name = argv[optind];
+	const char *db, *name;
+	int rc = cmd_db_and_arg(argc, argv, &cmd_token, "give one user name", &db, &name);
+	if (rc >= 0)
+		return rc;
 	store_t *st = cmd_open_store(db);
 	if (!st)
 		return 1;
 	char tok[65];
-	int rc = app_token_new(st, name, "api", 0, tok);
+	rc = app_token_new(st, name, "api", 0, tok);
 	if (rc == UV_ENOENT)
 		fprintf(stderr,
 		        "inspraak: no user called %s (add one with: inspraak user add %s)\n", name,

@@ -146,6 +146,13 @@ void http_respond_json(http_request_t *req, int status, json_t *json, const char
 /* Sends {"error": message, "code": code} with status. */
 void http_respond_error(http_request_t *req, int status, const char *code, const char *message,
                         const char *extra_headers);
+/* Lets the Content-Security-Policy of every response load images from
+ * origin too ("https://host[:port]": a map's tile server), besides 'self'
+ * and data:. Call once before http_listen; not thread-safe. UV_EINVAL when
+ * origin is empty, longer than HTTP_ORIGIN_MAX or holds a byte an origin
+ * does not (the policy is then unchanged). */
+enum { HTTP_ORIGIN_MAX = 300 };
+int http_csp_img_src(const char *origin);
 /* The reason phrase of a status code ("Not Found"). */
 const char *http_status_text(int status);
 

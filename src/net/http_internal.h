@@ -9,14 +9,22 @@
 #include "net/http.h"
 #include "util/buf.h"
 
-/* Sent on every response, event streams included (docs/security.md). */
-#define HTTP_SECURITY_HEADERS                                                                      \
-	"Content-Security-Policy: default-src 'self'; img-src 'self' data:; style-src 'self'; "    \
+/* Sent on every response, event streams included (docs/security.md): the
+ * policy's parts around img-src, which http_csp_img_src can widen by one
+ * origin (a map's tile server) before the server starts. */
+#define HTTP_CSP_HEAD "Content-Security-Policy: default-src 'self'; img-src 'self' data:"
+#define HTTP_CSP_TAIL                                                                              \
+	"; style-src 'self'; "                                                                     \
 	"script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "             \
 	"frame-ancestors 'none'\r\n"                                                               \
 	"X-Content-Type-Options: nosniff\r\n"                                                      \
 	"Referrer-Policy: no-referrer\r\n"                                                         \
 	"X-Frame-Options: DENY\r\n"
+#define HTTP_SECURITY_HEADERS HTTP_CSP_HEAD HTTP_CSP_TAIL
+
+/* HTTP_SECURITY_HEADERS, with the origin of http_csp_img_src when one was
+ * set; written once before the loop runs, read only after. */
+extern const char *http__security_headers;
 
 struct http_server {
 	uv_loop_t *loop;

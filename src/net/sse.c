@@ -263,7 +263,9 @@ sse_stream_t *sse_begin(http_request_t *req, sse_hub_t *hub, sse_frame_t *first)
 	buf_t b = BUF_INIT;
 	buf_puts(&b, "HTTP/1.1 200 OK\r\n"
 	             "Content-Type: text/event-stream; charset=utf-8\r\n"
-	             "Cache-Control: no-store\r\n" HTTP_SECURITY_HEADERS "X-Accel-Buffering: no\r\n"
+	             "Cache-Control: no-store\r\n");
+	buf_puts(&b, http__security_headers);
+	buf_puts(&b, "X-Accel-Buffering: no\r\n"
 	             "\r\n"
 	             "retry: 2000\n\n");
 	if (first)

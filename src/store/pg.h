@@ -62,6 +62,11 @@ int pg__code(const PGresult *r);
  * message in err that does not repeat the URL (it may hold a password). */
 PGconn *pg__connect(const char *url, char *err, size_t errlen);
 
+/* Reads, without waiting, what came on an idle connection c: a server
+ * that stopped or restarted since has closed it, and c is CONNECTION_BAD
+ * afterwards (to be opened again before use). */
+void pg__check_idle(PGconn *c);
+
 /* Runs sql on the synchronous connection with parameters given by types,
  * one letter per parameter: 't' text (const char *, NULL for SQL NULL),
  * 'i' int64_t, 'n' int64_t that is NULL when <= 0, 'b' bytes (const void *

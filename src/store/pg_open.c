@@ -14,6 +14,7 @@
  * both migrate.
  */
 #include <stdarg.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,23 @@ void pg__params(pg_params_t *p, const char *types, va_list ap)
 	p->n = n;
 }
 
+void pg__check_idle(PGconn *c)
+{
+	/* An idle connection gets nothing but notices, and the server's
+	 * farewell (an error, then the end of the stream) when it stops. */
+	for (int i = 0; i < 4 && PQstatus(c) == CONNECTION_OK; i++) {
+		struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+		if (poll(&p, 1, 0) <= 0 || !PQconsumeInput(c))
+			return;
+		while (!PQisBusy(c)) {
+			PGresult *r = PQgetResult(c);
+			if (!r)
+				break;
+			PQclear(r);
+		}
+	}
+}
+
 int64_t pg__runv(PGconn *conn, char *msg, size_t msglen, PGresult **out, bool prepared,
                  const char *sql, const char *types, va_list ap)
 {
@@ -218,6 +236,11 @@ int pg__each(store_t *st, void (*row)(const PGresult *r, void *arg), void *arg, 
 	pg__params(&p, types, ap);
 	va_end(ap);
 	pg__lock(st);
+	/* A server restarted since the last call closed this connection:
+	 * seen here, so the query goes on a new connection instead of failing
+	 * once. */
+	if (PQtransactionStatus(d->c) == PQTRANS_IDLE)
+		pg__check_idle(d->c);
 	if (PQstatus(d->c) == CONNECTION_BAD)
 		PQreset(d->c);
 	int rc = STORE_OK;

@@ -54,6 +54,22 @@ static const struct {
      " DO NOTHING RETURNING id)"
      " SELECT id, 0 FROM ins UNION ALL SELECT id, 1 FROM answers"
      " WHERE session_id=$1 AND client_id=$4 AND NOT EXISTS (SELECT 1 FROM ins)"},
+    /* The same under a one-vote rule ($8: STORE_ONCE_SLIDE or _VALUE):
+     * nothing is inserted when the participant has an answer on the slide
+     * (of the same value) under another client id. Several nodes may take
+     * a participant's votes at once, each tally knowing only its own; the
+     * lock (lock_voter, sent before, held until the group's end) makes
+     * the second wait for the first's commit, and READ COMMITTED gives
+     * this statement a snapshot taken after the wait. */
+    {"ins_vote",
+     "WITH ins AS (INSERT INTO answers(session_id, slide_id, participant, client_id, value, at,"
+     " hidden, pending) SELECT $1,$2,$3,$4,$5,$6,$7,$7 WHERE NOT EXISTS (SELECT 1 FROM answers"
+     " WHERE session_id=$1 AND slide_id=$2 AND participant=$3 AND client_id<>$4"
+     " AND ($8=1 OR value=$5)) ON CONFLICT(session_id, client_id) DO NOTHING RETURNING id)"
+     " SELECT id, 0 FROM ins UNION ALL SELECT id, 1 FROM answers"
+     " WHERE session_id=$1 AND client_id=$4 AND NOT EXISTS (SELECT 1 FROM ins)"},
+    {"lock_voter", "SELECT pg_advisory_xact_lock(hashtextextended($1::text || ':' ||"
+                   " $2::text || ':' || $3, 0))"},
     {"find_answer", "SELECT id FROM answers WHERE session_id=$1 AND client_id=$2"},
     {"upd_session", "UPDATE sessions SET status=$1, slide_index=$2, open=$3, results=$4,"
                     " revision=$5, ended_at=$6 WHERE id=$7"},
@@ -275,6 +291,10 @@ int pg_group_begin(store_t *st)
 	pgs_t *d = PGS(st);
 	d->n_sent = d->n_read = 0;
 	d->wfailed = false;
+	/* A restart of the server closed the connection while it was idle:
+	 * seen here, so that the first group after a restart does not fail
+	 * with it. */
+	pg__check_idle(d->w);
 	if (PQstatus(d->w) != CONNECTION_OK) {
 		char err[256];
 		PGconn *c = pg__connect(d->url, err, sizeof err);
@@ -320,8 +340,15 @@ int pg_group_commit(store_t *st)
 		if (!j || j == &commit_mark || j->kind != STORE_JOB_ANSWER || j->u.answer.id)
 			continue;
 		PGresult *r;
-		if (wrun(st, &r, "find_answer", "it", j->u.answer.session_id,
-		         j->u.answer.client_id) != 1)
+		int64_t n = wrun(st, &r, "find_answer", "it", j->u.answer.session_id,
+		                 j->u.answer.client_id);
+		if (n == 0 && j->u.answer.once) {
+			/* not a duplicate: the one-vote rule kept it out */
+			j->u.answer.refused = true;
+			j->u.answer.duplicate = false;
+			continue;
+		}
+		if (n != 1)
 			return STORE_ERROR;
 		j->u.answer.id = atoll(PQgetvalue(r, 0, 0));
 		PQclear(r);
@@ -343,9 +370,21 @@ const char *pg_writer_errmsg(store_t *st)
 
 int pg_job_answer(store_t *st, store_job_t *j)
 {
-	return pg__wsend(st, j, "ins_answer", "iitttii", j->u.answer.session_id,
+	if (!j->u.answer.once)
+		return pg__wsend(st, j, "ins_answer", "iitttii", j->u.answer.session_id,
+		                 j->u.answer.slide_id, j->u.answer.participant,
+		                 j->u.answer.client_id, j->u.answer.value, j->u.answer.at_ms,
+		                 (int64_t)j->u.answer.pending);
+	/* Hazard: two groups that lock the same two voters in opposite order
+	 * deadlock; PostgreSQL ends one of them, whose answers get 503 and
+	 * are sent again by their phones. Only votes take the lock. */
+	if (pg__wsend(st, NULL, "lock_voter", "iit", j->u.answer.session_id, j->u.answer.slide_id,
+	              j->u.answer.participant))
+		return STORE_ERROR;
+	return pg__wsend(st, j, "ins_vote", "iitttiii", j->u.answer.session_id,
 	                 j->u.answer.slide_id, j->u.answer.participant, j->u.answer.client_id,
-	                 j->u.answer.value, j->u.answer.at_ms, (int64_t)j->u.answer.pending);
+	                 j->u.answer.value, j->u.answer.at_ms, (int64_t)j->u.answer.pending,
+	                 (int64_t)j->u.answer.once);
 }
 
 int pg_job_session(store_t *st, store_job_t *j)

@@ -353,6 +353,11 @@ typedef enum store_job_kind {
 	STORE_JOB_KINDS          /* the number of kinds, not a kind */
 } store_job_kind_t;
 
+/* An answer's one-vote rule (u.answer.once): none; one answer per
+ * participant and slide (a vote: choice, scale, rank); one answer of the
+ * same value per participant and slide (a Q&A upvote of one question). */
+enum { STORE_ONCE_NONE, STORE_ONCE_SLIDE, STORE_ONCE_VALUE };
+
 typedef struct store_job store_job_t;
 typedef void (*store_done_fn)(store_job_t *job);
 
@@ -366,10 +371,16 @@ struct store_job {
 			int64_t session_id, slide_id, at_ms;
 			char participant[33];
 			char client_id[65];
-			char *value;    /* owned by the job's creator */
-			bool pending;   /* store it hidden, waiting for a moderator */
+			char *value;  /* owned by the job's creator */
+			bool pending; /* store it hidden, waiting for a moderator */
+			/* The one-vote rule the database enforces across nodes
+			 * (STORE_ONCE_*; the PostgreSQL engine only: a single
+			 * node's tally enforces it before the job). */
+			int once;
 			int64_t id;     /* out: the answer's id */
 			bool duplicate; /* out: it existed already; id is the old one */
+			bool refused;   /* out: another answer of the participant
+			                 * made it break `once`; nothing stored */
 		} answer;
 		store_session_t session;
 		struct {

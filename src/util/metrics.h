@@ -45,7 +45,10 @@
 	X(REPORT_JOBS, "inspraak_report_jobs", 'g', "report downloads being written")              \
 	X(REPORT_JOBS_TOTAL, "inspraak_report_jobs_total", 'c', "report downloads started")        \
 	X(PASSWORD_HASHES, "inspraak_password_hashes_total", 'c',                                  \
-	  "Argon2id computations (logins, password changes, new users), all on the thread pool")
+	  "Argon2id computations (logins, password changes, new users), all on the thread pool")   \
+	X(MAIL_SENT, "inspraak_mail_total{result=\"sent\"}", 'c',                                  \
+	  "messages handed to the SMTP server, and those it did not take after a retry")           \
+	X(MAIL_FAILED, "inspraak_mail_total{result=\"failed\"}", 'c', "")
 
 #define METRICS_HISTOGRAMS(X)                                                                      \
 	X(GROUP_SIZE, "inspraak_commit_group_size", "writes per commit", 1.0)                      \

@@ -2,7 +2,7 @@
 // on a free loopback port with its own database, talk to it over HTTP and
 // Server-Sent Events, and stop it again.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import net from 'node:net';
 import http from 'node:http';
@@ -226,4 +226,86 @@ export async function launchBrowser() {
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+// ---- several nodes (multinode.test.mjs) ----
+
+// Polls fn until it returns a truthy value; rejects with what after ms.
+export async function waitFor(fn, ms = 10000, what = 'a condition') {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Debian's nginx in front of the given ports: a configuration of its own in
+// a temporary folder (the SSE settings of docs/deploy.md), round robin, on a
+// free loopback port; one process (no master), stopped with stopNginx by
+// its PID. Resolves once it accepts connections.
+export async function startNginx(ports) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'inspraak-nginx-'));
+  const port = await freePort();
+  const conf = `daemon off;
+master_process off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path ${dir}/body;
+	proxy_temp_path ${dir}/proxy;
+	fastcgi_temp_path ${dir}/fastcgi;
+	uwsgi_temp_path ${dir}/uwsgi;
+	scgi_temp_path ${dir}/scgi;
+	upstream inspraak {
+${ports.map((p) => `\t\tserver 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join('\n')}
+		keepalive 64;
+	}
+	server {
+		listen 127.0.0.1:${port};
+		client_max_body_size 32m;
+		location / {
+			proxy_pass http://inspraak;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+			proxy_set_header Host $host;
+			proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+			proxy_buffering off;
+			proxy_cache off;
+			proxy_read_timeout 1h;
+		}
+	}
+}
+`;
+  writeFileSync(path.join(dir, 'nginx.conf'), conf);
+  const proc = spawn('/usr/sbin/nginx', ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', path.join(dir, 'nginx.conf')],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stderr.on('data', (d) => { output += d; });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (proc.exitCode !== null) throw new Error(`nginx exited: ${output}`);
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return { proc, port, base, dir };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`nginx did not start: ${output}`);
+}
+
+export async function stopNginx(ngx) {
+  if (!ngx) return;
+  if (ngx.proc.exitCode === null) {
+    const done = new Promise((r) => ngx.proc.once('exit', r));
+    ngx.proc.kill('SIGTERM');
+    await done;
+  }
+  rmSync(ngx.dir, { recursive: true, force: true });
 }

@@ -127,6 +127,17 @@ const words = {
     mine_many: 'Jouw antwoorden',
     mine_held: 'wacht op een moderator',
     rating_of: '{n} van {max}',
+    // the sociale kaart's map (kaart-map.js)
+    kaart_map_label: 'Kaart van de organisaties en initiatieven in de lijst',
+    kaart_map_note: 'De kaart toont {n} van de {total} uit de lijst: wie een vaste plek heeft. De lijst is het volledige overzicht.',
+    kaart_map_note_all: 'De kaart toont alle {n} uit de lijst. De lijst is het volledige overzicht.',
+    kaart_map_note_one: 'De kaart toont de plek van dit adres.',
+    kaart_map_none: 'Niemand in deze lijst heeft een plek op de kaart. De lijst is het volledige overzicht.',
+    kaart_map_zoom_in: 'Inzoomen',
+    kaart_map_zoom_out: 'Uitzoomen',
+    kaart_map_pin_label: 'Kaart: kies de plek',
+    kaart_map_pin_help: 'Klik op de kaart of sleep de speld om de plek te kiezen; breedte- en lengtegraad veranderen mee. Je kunt ze ook intypen.',
+    kaart_map_pin_marker: 'De gekozen plek (sleep om te verplaatsen)',
   },
   en: {
     reconnecting: 'Reconnecting…',
@@ -253,6 +264,17 @@ const words = {
     mine_many: 'Your answers',
     mine_held: 'waiting for a moderator',
     rating_of: '{n} out of {max}',
+    // the sociale kaart's map (kaart-map.js)
+    kaart_map_label: 'Map of the organisations and initiatives in the list',
+    kaart_map_note: 'The map shows {n} of the {total} in the list: those with a fixed place. The list is the full overview.',
+    kaart_map_note_all: 'The map shows all {n} in the list. The list is the full overview.',
+    kaart_map_note_one: 'The map shows where this address is.',
+    kaart_map_none: 'No one in this list has a place on the map. The list is the full overview.',
+    kaart_map_zoom_in: 'Zoom in',
+    kaart_map_zoom_out: 'Zoom out',
+    kaart_map_pin_label: 'Map: choose the place',
+    kaart_map_pin_help: 'Click the map or drag the pin to choose the place; latitude and longitude follow. You can also type them.',
+    kaart_map_pin_marker: 'The chosen place (drag to move it)',
   },
 };
 
