@@ -29,6 +29,8 @@ typedef struct live_slide {
 	uint64_t sent_version; /* tally_version last published */
 } live_slide_t;
 
+typedef struct who who_t;
+
 typedef struct session {
 	store_session_t row; /* id, event_id, code, status, slide_index, open, results, revision */
 	char *title, *subtitle, *lang;
@@ -66,6 +68,7 @@ typedef struct session {
 	 * another node changed the session (a reload is due) and one runs. */
 	unsigned saving, moderating;
 	bool bus_dirty, stale, reloading;
+	int64_t answers_cursor; /* store_answers_since's, for the next reload */
 } session_t;
 
 /* Jobs for the thread pool, at most limit at once; the rest wait here in
@@ -147,6 +150,19 @@ struct app {
 	app_queue_t peers;
 	map_t unknown;
 	size_t lookups_waiting;
+	/* e-mail on the website (login_mail.c): per event and participant
+	 * whether they confirmed an address and want the digest; link
+	 * requests per participant and per network address; the digest's
+	 * timer, its local hour and the day it last ran (YYYYMMDD) */
+	map_t mail_people;
+	map_t mail_topics; /* (event, participant, topic) -> 1: the digest is about it */
+	bucket_set_t mail_requests, mail_peers;
+	uv_timer_t digest_timer;
+	int digest_hour;
+	int64_t digest_day;
+	/* tokens and users kept a few seconds (who.c), on PostgreSQL only */
+	struct who *who;
+	bool who_on;
 };
 
 /* ---- routes.c: the route table ----
@@ -317,6 +333,9 @@ void nodes_close(app_t *a);
  * when found, loads it and handles req again. False (req untouched) when
  * the code was looked up and not found lately, or too many look-ups wait. */
 bool nodes_lookup(app_t *a, http_request_t *req, const char *code);
+/* Reads s's state and answers again off the loop and merges them, as for
+ * news from another node. */
+void nodes_reload(app_t *a, session_t *s);
 
 /* ---- answers.c ---- */
 /* Submits value for the participant; answers req as JSON or, when form is
@@ -434,6 +453,28 @@ void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m);
  * the SMTP server took it, 502 when it did not, 503 without --smtp-url. */
 void mail_test_post(app_t *a, http_request_t *req, const app_match_t *m);
 
+/* ---- login_mail.c: the website's e-mail ladder ---- */
+void login_mail_account(app_t *a, http_request_t *req, const app_match_t *m);
+void login_mail_request(app_t *a, http_request_t *req, const app_match_t *m);
+void login_mail_confirm_page(app_t *a, http_request_t *req, const app_match_t *m);
+void login_mail_confirm(app_t *a, http_request_t *req, const app_match_t *m);
+/* POST /p/:name/digest, and /p/:name/forget with the route's arg 1 */
+void login_mail_choice(app_t *a, http_request_t *req, const app_match_t *m);
+void login_mail_unsubscribe(app_t *a, http_request_t *req, const app_match_t *m);
+void login_mail_digest_now(app_t *a, http_request_t *req, const app_match_t *m);
+/* Invitation codes: /p/:name/invite (GET the form, POST a code), and the
+ * workspace's list (JSON, or ?format=csv) and new codes. */
+void login_invite_page(app_t *a, http_request_t *req, const app_match_t *m);
+void login_invites_get(app_t *a, http_request_t *req, const app_match_t *m);
+void login_invites_post(app_t *a, http_request_t *req, const app_match_t *m);
+/* Loads who confirmed (synchronously: at start); 0 or the store's code.
+ * login_mail_start then starts the digest's timer. */
+int login_mail_init(app_t *a);
+void login_mail_start(app_t *a);
+int login_mail_load(app_t *a, store_t *st);
+void login_mail_stop(app_t *a);
+void login_mail_free(app_t *a);
+
 /* ---- pool.c ---- */
 /* Runs fn(w) on libuv's pool, then after(w, status) on the loop, with at
  * most q->limit of q's jobs at once; later ones wait in order. after is
@@ -503,6 +544,23 @@ void auth_warm(app_t *a);
 void auth_login_link(app_t *a, http_request_t *req);
 void auth_logout(app_t *a, http_request_t *req);
 void auth_sha256(const char *secret, unsigned char out[32]);
+/* The SHA-256 of the request's bearer token (kind "api") or session cookie
+ * ("session"); false when it has neither in the right form. */
+bool auth_token(const http_request_t *req, unsigned char hash[32], const char **kind);
+
+/* ---- who.c: tokens and users kept a few seconds (PostgreSQL) ---- */
+/* True when req's token must first be read off the loop: the look-up is
+ * started and req is handled again (app_handle) when it is back. */
+bool who_pending(app_t *a, http_request_t *req);
+/* store_token_user and store_user_info, from what who keeps when it can. */
+int who_token_user(app_t *a, const unsigned char hash[32], const char *kind, int64_t *user);
+int who_user_info(app_t *a, int64_t id, char *name, size_t nlen, char *role, size_t rlen);
+/* A token ended here (a logout): not taken from the cache any more. */
+void who_forget(app_t *a, const unsigned char hash[32]);
+/* A user's password changed, or the user was deleted, here: their tokens
+ * and role are read again. */
+void who_forget_user(app_t *a, const char *name);
+void who_free(app_t *a);
 
 /* ---- pages.c ---- */
 /* Reads the page templates and the static files of a->web_dir. A missing

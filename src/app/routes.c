@@ -10,6 +10,8 @@
  * matches the path in place: the answer POST and the participant stream
  * are served without an allocation before their handler.
  */
+#include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,6 +315,9 @@ static void join(app_t *a, http_request_t *req, const app_match_t *m)
 	}
 	if (lookup_blocked(a, req, true))
 		return;
+	/* made by another node or process: handled again once loaded */
+	if (!live_find(a, digits) && nodes_lookup(a, req, digits))
+		return;
 	if (!live_find(a, digits)) {
 		lookup_failed(a, req);
 		pages_index(a, req, 404, tr("nl", "err.code"), NULL);
@@ -451,6 +456,21 @@ const app_route_t app_routes[] = {
               APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
     APP_ROUTE(APP_GET, "/p/:name", site_process_page, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/p/:name/topics/:topic", site_topic_page, APP_ROLE_ANYONE),
+    /* the website's e-mail ladder (login_mail.c) */
+    APP_ROUTE(APP_GET, "/p/:name/account", login_mail_account, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/email", login_mail_request, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/p/:name/confirm", login_mail_confirm_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/confirm", login_mail_confirm, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/digest", login_mail_choice, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/forget", login_mail_choice, APP_ROLE_ANYONE, .arg = 1),
+    APP_ROUTE(APP_GET | APP_POST, "/p/:name/unsubscribe", login_mail_unsubscribe, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/process/digest", login_mail_digest_now,
+              APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
+    APP_ROUTE(APP_GET | APP_POST, "/p/:name/invite", login_invite_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/events/:event/process/invites", login_invites_get,
+              APP_ROLE_FACILITATOR),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/process/invites", login_invites_post,
+              APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
     APP_ROUTE(APP_POST, "/p/:name/topics/:topic", site_topic_post, APP_ROLE_ANYONE),
 
     APP_ROUTE(APP_GET, "/", index_page, APP_ROLE_ANYONE),
@@ -592,20 +612,38 @@ static const app_route_t *route_find(const char *p, size_t n, unsigned method, l
 	return NULL;
 }
 
+/* The rows whose body may be larger than HTTP_MAX_BODY, found once: the
+ * parser asks for every request, and walking every table each time cost
+ * about 4 % of the loop thread's time under a stream of answers. */
+static const app_route_t *big_rows[32];
+static size_t n_big_rows = SIZE_MAX;
+
+static void big_rows_find(void)
+{
+	n_big_rows = 0;
+	for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+		for (size_t i = 0; i < *tables[t].n; i++) {
+			const app_route_t *r = &tables[t].rows[i];
+			if (!(r->flags & APP_R_FALLBACK) && r->body_max > HTTP_MAX_BODY) {
+				assert(n_big_rows < sizeof big_rows / sizeof *big_rows);
+				big_rows[n_big_rows++] = r;
+			}
+		}
+}
+
 size_t app_body_limit(const char *url, size_t len)
 {
 	size_t n = 0, max = HTTP_MAX_BODY;
 	while (n < len && url[n] != '?')
 		n++;
+	if (n_big_rows == SIZE_MAX) /* the loop thread only: no race */
+		big_rows_find();
 	/* The method is not known yet: the largest limit of the path's rows. */
-	for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
-		for (size_t i = 0; i < *tables[t].n; i++) {
-			app_match_t m = {0};
-			const app_route_t *r = &tables[t].rows[i];
-			if (!(r->flags & APP_R_FALLBACK) && r->body_max > max &&
-			    route_match(r->pattern, url, n, &m))
-				max = r->body_max;
-		}
+	for (size_t i = 0; i < n_big_rows; i++) {
+		app_match_t m = {0};
+		if (big_rows[i]->body_max > max && route_match(big_rows[i]->pattern, url, n, &m))
+			max = big_rows[i]->body_max;
+	}
 	return max;
 }
 /*
@@ -687,7 +725,7 @@ static bool role_ok(app_t *a, http_request_t *req, app_match_t *m)
 		return true;
 	if (r->role == APP_ROLE_ADMIN) {
 		char name[128], role[32] = "";
-		store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+		who_user_info(a, m->user, name, sizeof name, role, sizeof role);
 		if (strcmp(role, "admin") != 0) {
 			forbidden(req, r->refused ? r->refused : "api.admins_only");
 			return false;
@@ -747,6 +785,9 @@ void app_handle(http_request_t *req, void *ctx)
 		wrong_method(req, l.allow);
 		return;
 	}
+	/* on PostgreSQL the token is read off the loop first */
+	if (r->role != APP_ROLE_ANYONE && who_pending(a, req))
+		return;
 	if (r->role != APP_ROLE_ANYONE && !role_ok(a, req, m))
 		return;
 	if (req->body_len > (r->body_max ? r->body_max : HTTP_MAX_BODY)) {
@@ -822,6 +863,13 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	if (login_mail_init(a) != STORE_OK) {
+		snprintf(err, errlen, "cannot read the website's addresses: %s", store_errmsg(st));
+		app_free(a);
+		return UV_EIO;
+	}
+	a->who_on = opt->db_path && (!strncmp(opt->db_path, "postgresql://", 13) ||
+	                             !strncmp(opt->db_path, "postgres://", 11));
 	if (nodes_open(a, opt->bus, opt->db_path, err, errlen) < 0) {
 		app_free(a);
 		return UV_EIO;
@@ -833,6 +881,7 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		return UV_EIO;
 	}
 	live_flush_init(a);
+	login_mail_start(a);
 	auth_warm(a);
 	*out = a;
 	return 0;
@@ -854,9 +903,11 @@ void app_free(app_t *a)
 	pages_free(a);
 	filter_free(a->filter);
 	nodes_close(a); /* when app_new failed after opening it */
+	who_free(a);
 	store_close(a->disk);
 	tiles_close(a->tiles);
 	mail_free(a);
+	login_mail_free(a);
 	store_close(a->peer);
 	map_free(&a->unknown);
 	free(a);
@@ -873,6 +924,7 @@ void app_stop(app_t *a)
 	if (a->retention_timer.data)
 		uv_close((uv_handle_t *)&a->retention_timer, NULL);
 	mail_stop(a);
+	login_mail_stop(a);
 }
 
 bool app_busy(const app_t *a)

@@ -88,6 +88,7 @@ struct tally {
 	map_t qvotes;  /* qa: question id -> visible upvotes */
 	size_t respondents, answers, hidden;
 	uint64_t version;
+	bool no_items; /* tally_counts_only: no "items", no values once counted */
 	/* per kind, allocated by the kind's tally_init */
 	size_t *counts;      /* choice: per option; scale: per statement x rating */
 	int64_t *sums;       /* scale: ratings per statement; rank: positions per option */

@@ -211,7 +211,7 @@ static void cloud_tally_json(const tally_t *t, json_t *j, bool with_hidden)
 	free(order);
 	json_object_set_new(j, "words", arr);
 	json_object_set_new(j, "entries", json_integer((json_int_t)t->entries));
-	if (with_hidden)
+	if (with_hidden && !t->no_items) /* tally_counts_only keeps no answers */
 		json_object_set_new(j, "items", cloud_items(t));
 }
 

@@ -35,6 +35,8 @@ static bool open_norm_ok(const slide_t *s, const json_t *norm)
 
 static void open_tally_json(const tally_t *t, json_t *j, bool with_hidden)
 {
+	if (t->no_items)
+		return;
 	json_t *arr = json_array();
 	size_t n;
 	size_t *order = tally__listed(t, with_hidden, false, tally__by_time_desc, &n);

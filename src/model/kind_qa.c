@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "model/internal.h"
+#include "util/xalloc.h"
 
 static int qa_validate(const slide_t *s, const json_t *value, const char *lang, json_t **norm,
                        char *msg, size_t msglen)
@@ -86,6 +87,8 @@ static int by_votes(const void *a, const void *b, void *ctx)
 
 static void qa_tally_json(const tally_t *t, json_t *j, bool with_hidden)
 {
+	if (t->no_items)
+		return;
 	json_t *arr = json_array();
 	size_t n;
 	size_t *order = tally__listed(t, with_hidden, false, by_votes, &n);
@@ -102,6 +105,27 @@ static void qa_tally_json(const tally_t *t, json_t *j, bool with_hidden)
 	}
 	free(order);
 	json_object_set_new(j, "items", arr);
+}
+
+size_t tally_questions(const tally_t *t, tally_question_t **out)
+{
+	*out = NULL;
+	if (t->kind->kind != SLIDE_QA)
+		return 0;
+	size_t n;
+	size_t *order = tally__listed(t, false, false, by_votes, &n);
+	tally_question_t *v = n ? xcalloc(n, sizeof *v) : NULL;
+	for (size_t k = 0; k < n; k++) {
+		const tally_record_t *r = &t->rec[order[k]];
+		v[k] = (tally_question_t){.id = r->id,
+		                          .at = r->at,
+		                          .votes = tally__get(&t->qvotes, tally__id_key(r->id)),
+		                          .answered = r->answered,
+		                          .pinned = r->pinned};
+	}
+	free(order);
+	*out = v;
+	return n;
 }
 
 const question_kind_t kind_qa = {

@@ -197,7 +197,8 @@ json_t *tally_mine(const tally_t *t, uint64_t participant)
 		const tally_record_t *r = &t->rec[i];
 		if (r->participant != p)
 			continue;
-		json_t *it = json_pack("{s:I, s:O}", "id", (json_int_t)r->id, "value", r->norm);
+		json_t *it = json_pack("{s:I, s:o}", "id", (json_int_t)r->id, "value",
+		                       r->norm ? json_incref(r->norm) : json_null());
 		if (r->hidden)
 			json_object_set_new(it, "held", json_true());
 		json_array_append_new(arr, it);
@@ -271,7 +272,22 @@ void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm,
 		t->hidden++;
 	else
 		apply(t, r, +1);
+	/* Counting only: the value is never read again once its share is
+	 * counted (and a Q&A upvote's target is in qvotes by now). */
+	if (t->no_items) {
+		json_decref(r->norm);
+		r->norm = NULL;
+		free(r->words);
+		r->words = NULL;
+		r->n_words = 0;
+	}
 	t->version++;
+}
+
+void tally_counts_only(tally_t *t)
+{
+	assert(t->n_rec == 0);
+	t->no_items = true;
 }
 
 static tally_record_t *find(const tally_t *t, int64_t id)
@@ -292,6 +308,8 @@ int tally_set_hidden(tally_t *t, int64_t id, bool hidden)
 	tally_record_t *r = find(t, id);
 	if (!r)
 		return UV_ENOENT;
+	if (t->no_items)
+		return UV_ENOTSUP;
 	if (!hidden)
 		r->pending = false;
 	if (r->hidden == hidden)

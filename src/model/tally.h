@@ -54,8 +54,8 @@ void tally_release(tally_t *t, uint64_t participant, const json_t *norm);
  */
 void tally_add(tally_t *t, int64_t id, uint64_t participant, const json_t *norm, int64_t at_ms,
                bool hidden, bool answered, bool reserved);
-/* Hides or shows an answer. Returns 0, or UV_ENOENT when id is not in this
- * tally. */
+/* Hides or shows an answer. Returns 0, UV_ENOENT when id is not in this
+ * tally, or UV_ENOTSUP on a tally_counts_only tally (changing nothing). */
 int tally_set_hidden(tally_t *t, int64_t id, bool hidden);
 /* Marks a hidden answer as waiting for a moderator's approval (it was held
  * back when it arrived, not hidden later); showing it clears the mark.
@@ -98,5 +98,29 @@ uint64_t tally_version(const tally_t *t);
  * moderator can act on answers while words are counted over visible ones.
  */
 json_t *tally_json(const tally_t *t, bool with_hidden);
+
+/*
+ * Makes t a tally that only counts, for a report, which reads the answers
+ * from the store itself and never changes them: tally_json leaves out
+ * "items" (open, qa), and a counted answer keeps no value (tally_mine
+ * lists null; a cloud keeps its words, not which answer gave them), so
+ * that 100,000 answers cost about 100 bytes each rather than 700 (issue
+ * 16). Hiding or showing an answer then returns UV_ENOTSUP: its share of
+ * the counts is no longer known. Call it on a new tally, before tally_add.
+ */
+void tally_counts_only(tally_t *t);
+
+/* A Q&A question as the results list it. */
+typedef struct tally_question {
+	int64_t id, at; /* the answer that asked it; ms since the epoch */
+	int64_t votes;  /* visible upvotes */
+	bool answered, pinned;
+} tally_question_t;
+
+/* qa: the visible questions (not the upvotes) in the order of "items":
+ * pinned first, then by votes, then the older. Sets *out (the caller frees
+ * it; NULL when there are none) and returns how many; 0 for other kinds.
+ * Works on a tally_counts_only tally too. */
+size_t tally_questions(const tally_t *t, tally_question_t **out);
 
 #endif

@@ -69,6 +69,9 @@ static const char CSS[] =
     "h4{color:#0b4f6c;margin:1.6rem 0 .2rem}section.theme h5{font-size:1rem;margin:.9rem 0 .2rem}"
     "section.theme small{color:#5a6b7b;font-weight:normal}section.theme ul{margin:0}"
     "mark{background:#d7ebf3;color:inherit}"
+    "div.reaction{border-inline-start:4px solid #8a4b08;background:#fbf3e8;padding:.1rem .8rem;"
+    "margin:.6rem 0}ul.posts li p{margin:.2rem 0;overflow-wrap:anywhere}"
+    "caption{text-align:start}div.wide{overflow-x:auto}"
     "@media print{body{margin:0;max-width:none}h3{break-after:avoid}"
     "section.q{break-before:page}}";
 
@@ -128,16 +131,15 @@ static void html_open(FILE *f, const slide_t *s, const report_question_t *q, con
 static void html_qa(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
                     const char *lang)
 {
-	size_t i;
-	json_t *e;
+	const report_qa_list_t *l = &q->qa[q->n_sessions];
 	fputs("<ul class=cards>\n", f);
-	json_array_foreach (json_object_get(t, "items"), i, e) {
+	for (size_t i = 0; i < l->n; i++) {
+		const report_qa_t *e = &l->v[i];
 		fputs("<li dir=auto>", f);
-		esc_lines(f, str(e, "text"));
-		fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", num(e, "votes"),
-		        report_count_word(num(e, "votes"), W("vote"), W("votes")),
-		        json_is_true(json_object_get(e, "answered")) ? " · ✓ " : "",
-		        json_is_true(json_object_get(e, "answered")) ? W("answered") : "");
+		esc_lines(f, q->answers[e->answer].text);
+		fprintf(f, "<br><small>%lld %s%s%s</small></li>\n", (long long)e->votes,
+		        report_count_word(e->votes, W("vote"), W("votes")),
+		        e->answered ? " · ✓ " : "", e->answered ? W("answered") : "");
 	}
 	fputs("</ul>\n", f);
 }
@@ -261,6 +263,126 @@ static void results(FILE *f, const report_t *r, const report_question_t *q, cons
 		themes(f, q, lang);
 }
 
+/* A website post: its text, its supports, and under it (depth 0 only) the
+ * municipality's reactions and the replies. Hidden ones are left out. */
+static void site_post(FILE *f, const json_t *p, const char *lang, int depth)
+{
+	fputs("<li><p dir=auto>", f);
+	esc_lines(f, str(p, "text"));
+	fputs("</p>", f);
+	if (num(p, "supports") > 0)
+		fprintf(f, "<p class=note>%s: %lld</p>", W("ch_supports"), num(p, "supports"));
+	size_t i;
+	json_t *e;
+	json_array_foreach (json_object_get(p, "reactions"), i, e)
+		if (json_is_true(json_object_get(e, "visible"))) {
+			fprintf(f, "<div class=reaction><p><strong>%s</strong></p><p dir=auto>",
+			        W("reaction"));
+			esc_lines(f, str(e, "text"));
+			fputs("</p></div>", f);
+		}
+	bool any = false;
+	json_array_foreach (json_object_get(p, "replies"), i, e) {
+		if (depth > 0 || !json_is_true(json_object_get(e, "visible")))
+			continue;
+		if (!any)
+			fputs("<ul>", f);
+		any = true;
+		site_post(f, e, lang, depth + 1);
+	}
+	if (any)
+		fputs("</ul>", f);
+	fputs("</li>\n", f);
+}
+
+/* A topic's counts per channel: the hall and the online questionnaire
+ * (its question's answers per session) beside the website. */
+static void site_channels(FILE *f, const report_t *r, const json_t *t,
+                          const report_counts_t *per_session, const char *lang)
+{
+	report_channel_t *ch = xcalloc(r->n_sessions + 1, sizeof *ch);
+	size_t n = report_topic_channels(r, t, per_session, ch);
+	/* a table scrolls in its own region rather than the page on a phone */
+	fprintf(f,
+	        "<div class=wide role=region tabindex=0 aria-label=\"%s\">"
+	        "<table><caption class=note>%s</caption><tr><th scope=col>%s</th>"
+	        "<th scope=col class=n>%s</th><th scope=col class=n>%s</th>"
+	        "<th scope=col class=n>%s</th><th scope=col class=n>%s</th></tr>\n",
+	        W("ch_caption"), W("ch_caption"), W("ch_channel"), W("ch_participants"),
+	        W("ch_items"), W("ch_supports"), W("ch_replies"));
+	for (size_t i = 0; i < n; i++) {
+		fputs("<tr><th scope=row>", f);
+		esc(f, ch[i].label);
+		fprintf(f, "</th><td class=n>%lld</td><td class=n>%lld</td>", ch[i].participants,
+		        ch[i].items);
+		if (ch[i].supports < 0)
+			fputs("<td class=n>–</td><td class=n>–</td></tr>\n", f);
+		else
+			fprintf(f, "<td class=n>%lld</td><td class=n>%lld</td></tr>\n",
+			        ch[i].supports, ch[i].replies);
+	}
+	fputs("</table></div>\n", f);
+	free(ch);
+}
+
+/*
+ * The process beyond the hall (issue 14): per topic its counts per channel,
+ * the municipality's reactions, marked as such, and the contributions with
+ * their supports and replies. qc holds each question's counts per session
+ * (r->n_sessions each), read while the questions were written.
+ */
+static void website(FILE *f, report_t *r, const report_counts_t *qc, const char *lang)
+{
+	json_t *site = report_website(r);
+	if (!site)
+		return;
+	fprintf(f, "<section class=website>\n<h3>%s</h3>\n", W("website"));
+	if (*str(site, "description")) {
+		fputs("<p dir=auto>", f);
+		esc_lines(f, str(site, "description"));
+		fputs("</p>\n", f);
+	}
+	size_t i, k;
+	json_t *t, *p;
+	json_array_foreach (json_object_get(site, "topics"), i, t) {
+		fputs("<section class=topic>\n<h4 dir=auto>", f);
+		esc(f, str(t, "title"));
+		fputs("</h4>\n", f);
+		if (*str(t, "body")) {
+			fputs("<p dir=auto>", f);
+			esc_lines(f, str(t, "body"));
+			fputs("</p>\n", f);
+		}
+		long long qn = num(t, "question");
+		if (json_is_integer(json_object_get(t, "question")))
+			fprintf(f, "<p class=note>%s %lld.</p>\n", W("website_question"), qn);
+		bool known = qn >= 1 && (size_t)qn <= r->n_questions;
+		site_channels(f, r, t, known ? &qc[(size_t)(qn - 1) * r->n_sessions] : NULL, lang);
+		json_array_foreach (json_object_get(t, "reactions"), k, p)
+			if (json_is_true(json_object_get(p, "visible"))) {
+				fprintf(
+				    f, "<div class=reaction><p><strong>%s</strong></p><p dir=auto>",
+				    W("reaction"));
+				esc_lines(f, str(p, "text"));
+				fputs("</p></div>\n", f);
+			}
+		bool any = false;
+		json_array_foreach (json_object_get(t, "posts"), k, p) {
+			if (!json_is_true(json_object_get(p, "visible")))
+				continue;
+			if (!any)
+				fputs("<ul class=posts>\n", f);
+			any = true;
+			site_post(f, p, lang, 0);
+		}
+		if (any)
+			fputs("</ul>\n", f);
+		fputs("</section>\n", f);
+	}
+	fputs("</section>\n", f);
+	json_decref(site);
+}
+
 int report_render_html(report_job_t *j)
 {
 	report_t *r = j->r;
@@ -302,14 +424,18 @@ int report_render_html(report_job_t *j)
 		if (!slide_is_question(&r->slides[i]))
 			fprintf(f, "<section class=slide>\n%s</section>\n", r->slides[i].body_html);
 	fprintf(f, "<h3>%s</h3>\n", W("results"));
-	size_t done = 0;
+	size_t done = 0, ns = r->n_sessions;
+	report_counts_t *qc = xcalloc(r->n_questions * ns + 1, sizeof *qc);
 	for (size_t i = 0; i < r->n_slides; i++) {
 		if (!slide_is_question(&r->slides[i]))
 			continue;
 		report_question_t q;
 		int rc = report_job_load(j, i, &q);
-		if (rc != 0)
+		if (rc != 0) {
+			free(qc);
 			return rc;
+		}
+		memcpy(&qc[(size_t)(q.number - 1) * ns], q.per_session, ns * sizeof *qc);
 		fprintf(f, "<section class=q>\n<h3>%d. ", q.number);
 		esc(f, r->slides[i].title);
 		fputs("</h3>\n", f);
@@ -318,6 +444,8 @@ int report_render_html(report_job_t *j)
 		report_question_clear(&q);
 		report_tick(j, ++done);
 	}
+	website(f, r, qc, lang);
+	free(qc);
 	fputs("</body>\n</html>\n", f);
 	return 0;
 }

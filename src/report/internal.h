@@ -82,16 +82,27 @@ int report_render_xlsx(report_job_t *j);
 int report__pdf_finish(const char *path, const char *lang, const char *title, char *const *alts,
                        size_t n_alts, char *err, size_t errlen);
 
-/* The question's results and answers as one JSON object, shared by the
- * JSON renderer and the tests' view of the model (docs/report-format.md).
- * New reference. */
-json_t *report_question_json(const report_t *r, const report_question_t *q);
-
 /* The event's website (website.c): {"slug", "published", "description",
  * "phases", "retention", "topics": [{"id", "title", "body", "phase",
  * "question", "counts", "reactions", "posts"}]} as docs/report-format.md
  * says, or NULL when the event was never published as one (or the store
  * failed). New reference. */
 json_t *report_website(report_t *r);
+
+/* One row of a topic's counts per channel (issue 14). */
+typedef struct report_channel {
+	char label[192];
+	long long participants, items; /* items: answers in a session, contributions online */
+	long long supports, replies;   /* -1 in a session's row: not of that channel */
+} report_channel_t;
+
+/* The counts of topic (one of report_website's "topics") per channel into
+ * out (room for r->n_sessions + 1 rows): when the topic is one of the
+ * report's questions, a row per session with the answers it got there (a
+ * meeting is the hall, a self-paced session the online questionnaire),
+ * from per_session (the question's report_question_t.per_session, or NULL
+ * when unknown); then the website's row. Returns the rows written. */
+size_t report_topic_channels(const report_t *r, const json_t *topic,
+                             const report_counts_t *per_session, report_channel_t *out);
 
 #endif

@@ -112,15 +112,14 @@ static void md_open(FILE *f, const slide_t *s, const report_question_t *q, const
 static void md_qa(FILE *f, const slide_t *s, const report_question_t *q, const json_t *t,
                   const char *lang)
 {
-	size_t i;
-	json_t *e;
-	json_array_foreach (json_object_get(t, "items"), i, e) {
+	const report_qa_list_t *l = &q->qa[q->n_sessions];
+	for (size_t i = 0; i < l->n; i++) {
+		const report_qa_t *e = &l->v[i];
 		fputs("- ", f);
-		md_text(f, str(e, "text"), "  ");
-		fprintf(f, " — %lld %s%s%s\n", num(e, "votes"),
-		        report_count_word(num(e, "votes"), W("vote"), W("votes")),
-		        json_is_true(json_object_get(e, "answered")) ? ", " : "",
-		        json_is_true(json_object_get(e, "answered")) ? W("answered") : "");
+		md_text(f, q->answers[e->answer].text, "  ");
+		fprintf(f, " — %lld %s%s%s\n", (long long)e->votes,
+		        report_count_word(e->votes, W("vote"), W("votes")), e->answered ? ", " : "",
+		        e->answered ? W("answered") : "");
 	}
 }
 

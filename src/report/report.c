@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <malloc.h>
 
 #include "model/answer.h"
 #include "model/tally.h"
@@ -100,7 +101,6 @@ int report_open(store_t *st, int64_t event_id, const char *code, int session, re
 	r->lang = dup_or_die(ev.lang);
 	r->generated_at = store_now_ms();
 	r->until_id = INT64_MAX;
-	r->all_items = true;
 	/* the facilitator's summary of the meeting, when there is one */
 	char owner[128];
 	int64_t updated;
@@ -258,10 +258,53 @@ static void on_answer(const store_answer_t *a, void *arg)
 		uint64_t who = participant_key(a->participant);
 		tally_add(c->t, a->id, who, v, a->at_ms, a->hidden, a->answered, false);
 		tally_add(c->all, a->id, who, v, a->at_ms, a->hidden, a->answered, false);
+		ra->counted = tally_has(c->t, a->id);
 	}
 	if (a->hidden)
 		q->per_session[c->session].hidden++;
+	/* the tallies keep no value (tally_counts_only): the parsed one goes */
 	json_decref(v);
+}
+
+/* The index into q->answers of the answer id among by[0..n), indexes into
+ * q->answers in id order; n when it is not there. */
+static size_t find_answer(const report_question_t *q, const size_t *by, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (q->answers[by[mid]].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && q->answers[by[lo]].id == id ? by[lo] : SIZE_MAX;
+}
+
+static int by_answer_id(const void *a, const void *b, void *ctx)
+{
+	const report_answer_t *v = ctx;
+	int64_t x = v[*(const size_t *)a].id, y = v[*(const size_t *)b].id;
+	return (x > y) - (x < y);
+}
+
+/* The Q&A questions of t as indexes into q->answers. */
+static void qa_list(report_question_t *q, const tally_t *t, const size_t *by, size_t n,
+                    report_qa_list_t *out)
+{
+	tally_question_t *tq;
+	size_t m = tally_questions(t, &tq);
+	out->v = xcalloc(m ? m : 1, sizeof *out->v);
+	out->n = 0;
+	for (size_t k = 0; k < m; k++) {
+		size_t i = find_answer(q, by, n, tq[k].id);
+		assert(i != SIZE_MAX); /* the tally counted only answers listed */
+		out->v[out->n++] = (report_qa_t){.answer = i,
+		                                 .votes = tq[k].votes,
+		                                 .answered = tq[k].answered,
+		                                 .pinned = tq[k].pinned};
+	}
+	free(tq);
 }
 
 /* Themes of an open question's visible answers; members are turned from
@@ -302,28 +345,46 @@ int report_question_load(report_t *r, size_t slide, report_question_t *q)
 	q->n_sessions = ns;
 	q->per_session = xcalloc(ns ? ns : 1, sizeof *q->per_session);
 	q->tallies = xcalloc(ns ? ns : 1, sizeof *q->tallies);
+	bool qa = s->kind == SLIDE_QA;
+	if (qa)
+		q->qa = xcalloc(ns + 1, sizeof *q->qa);
 	load_ctx_t c = {.r = r, .q = q, .slide = s, .all = tally_new(s)};
+	tally_counts_only(c.all);
 	int rc = 0;
 	for (size_t i = 0; i < ns; i++) {
 		c.session = i;
 		c.t = tally_new(s);
+		tally_counts_only(c.t);
+		size_t first = q->n_answers;
 		if (store_answers_slide(r->store, r->sessions[i].id, r->slide_ids[slide], on_answer,
 		                        &c) != STORE_OK)
 			rc = REPORT_ESTORE;
 		q->per_session[i].participants = tally_respondents(c.t);
 		q->per_session[i].answers = tally_answers(c.t);
 		q->tallies[i] = tally_json(c.t, false);
-		if (!r->all_items) /* freed now, before the next session's */
-			json_object_del(q->tallies[i], "items");
 		q->total.hidden += q->per_session[i].hidden;
+		if (qa) { /* a session's answers come in id order */
+			size_t n = q->n_answers - first;
+			size_t *by = xcalloc(n + 1, sizeof *by);
+			for (size_t k = 0; k < n; k++)
+				by[k] = first + k;
+			qa_list(q, c.t, by, n, &q->qa[i]);
+			free(by);
+		}
 		tally_free(c.t);
 	}
 	q->total.participants = tally_respondents(c.all);
 	q->total.answers = tally_answers(c.all);
 	q->combined = tally_json(c.all, false);
+	if (qa) {
+		size_t *by = xcalloc(q->n_answers + 1, sizeof *by);
+		for (size_t k = 0; k < q->n_answers; k++)
+			by[k] = k;
+		qsort_r(by, q->n_answers, sizeof *by, by_answer_id, q->answers);
+		qa_list(q, c.all, by, q->n_answers, &q->qa[ns]);
+		free(by);
+	}
 	tally_free(c.all);
-	if (!r->all_items && s->kind == SLIDE_OPEN)
-		json_object_del(q->combined, "items");
 	if (rc == 0 && s->kind == SLIDE_OPEN)
 		group_themes(r, q);
 	if (rc)
@@ -343,8 +404,19 @@ void report_question_clear(report_question_t *q)
 		json_decref(q->tallies[i]);
 	free(q->tallies);
 	json_decref(q->combined);
+	for (size_t i = 0; q->qa && i <= q->n_sessions; i++)
+		free(q->qa[i].v);
+	free(q->qa);
 	themes_clear(&q->themes);
 	memset(q, 0, sizeof *q);
+#ifdef __GLIBC__
+	/* glibc keeps a large question's freed pages in its heap, where the
+	 * next question need not reuse them: give them back, so that a
+	 * report's memory is that of its largest question, not a sum of
+	 * their fragments (issue 16; about 60 MB between the questions of a
+	 * 1,000,000-answer report without it) */
+	malloc_trim(0);
+#endif
 }
 
 /* ---- formats and writing ---- */
@@ -383,7 +455,6 @@ int report_write(report_t *r, report_format_t fmt, const char *path, report_prog
 {
 	report_job_t j = {
 	    .r = r, .path = path, .progress = progress, .arg = arg, .err = err, .errlen = errlen};
-	r->all_items = fmt == REPORT_JSON;
 	if (fmt == REPORT_PDF)
 		return report_render_pdf(&j);
 	if (fmt == REPORT_XLSX)
@@ -496,6 +567,18 @@ static const i18n_entry_t entries[] = {
     {"reply", "reactie", "reply"},
     {"reply_to", "bij", "to"},
     {"topic", "onderwerp", "topic"},
+    /* the process per topic and channel in the HTML and PDF (issue 14) */
+    {"ch_channel", "Kanaal", "Channel"},
+    {"ch_hall", "Zaal, bijeenkomst", "Hall, meeting"},
+    {"ch_questionnaire", "Online vragenlijst", "Online questionnaire"},
+    {"ch_website", "Website", "Website"},
+    {"ch_participants", "Deelnemers", "Participants"},
+    {"ch_items", "Antwoorden en bijdragen", "Answers and contributions"},
+    {"ch_supports", "Ik ook", "Me too"},
+    {"ch_replies", "Reacties", "Replies"},
+    {"ch_caption", "Per kanaal", "Per channel"},
+    {"ch_more", "Meer bijdragen staan in de HTML-versie van dit verslag.",
+     "More contributions are in the HTML version of this report."},
     /* the months, for dates such as "16 oktober 2020" */
     {"january", "januari", "January"},
     {"february", "februari", "February"},

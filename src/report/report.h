@@ -73,7 +73,20 @@ typedef struct report_answer {
 	char *text;     /* the value for a reader (labels instead of indexes); owned */
 	int64_t at_ms;
 	bool hidden, answered;
+	bool counted; /* well formed, so the tallies counted it (a damaged one is listed still) */
 } report_answer_t;
+
+/* A Q&A question as the results list it. */
+typedef struct report_qa {
+	size_t answer; /* index into report_question_t.answers: the answer that asked it */
+	int64_t votes; /* visible upvotes */
+	bool answered, pinned;
+} report_qa_t;
+
+typedef struct report_qa_list {
+	report_qa_t *v;
+	size_t n;
+} report_qa_list_t;
 
 typedef struct report_question {
 	size_t slide;             /* index into report_t.slides */
@@ -83,8 +96,17 @@ typedef struct report_question {
 	size_t n_sessions;            /* = report_t.n_sessions, for clearing */
 	report_counts_t *per_session; /* one per report session */
 	report_counts_t total;        /* participants counted once across sessions */
-	json_t **tallies;             /* tally_json per session (docs/protocol.md); owned */
-	json_t *combined;             /* tally_json of all selected sessions together; owned */
+	/* tally_json per session and of all selected sessions together
+	 * (docs/protocol.md), without "items": the answers are kept once, in
+	 * answers[] and qa (for a question of 100,000 answers the items were
+	 * tens of megabytes, issue 16). Owned. */
+	json_t **tallies;
+	json_t *combined;
+	/* Q&A: the visible questions as the results list them (pinned first,
+	 * then by votes, then the older), of each session (qa[i]) and of all
+	 * the selected sessions together (qa[n_sessions]). NULL for other
+	 * kinds. Owned. */
+	report_qa_list_t *qa;
 	/* Open questions: the visible answers grouped by what they talk about
 	 * (model/themes.h), each member's answer an index into answers[];
 	 * empty for other kinds. Owned. */
@@ -108,13 +130,6 @@ typedef struct report {
 	 * that reads a question twice sets it so that answers arriving in
 	 * between cannot change what it reads. INT64_MAX after report_open. */
 	int64_t until_id;
-	/* Whether the tallies keep the "items" (every open answer or Q&A
-	 * question) that only the JSON report shows: those of each session,
-	 * and an open question's combined ones (the other formats read its
-	 * answers). For a question of 100,000 answers they are tens of
-	 * megabytes. true after report_open; report_write sets it for its
-	 * format. */
-	bool all_items;
 	/* Borrowed; NULL or a flag another thread may set to stop the report:
 	 * loading the next question then fails with REPORT_ECANCELED, and the
 	 * renderer returns it. */

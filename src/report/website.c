@@ -189,3 +189,33 @@ done:
 	map_free(&c.supports);
 	return out;
 }
+
+size_t report_topic_channels(const report_t *r, const json_t *topic,
+                             const report_counts_t *per_session, report_channel_t *out)
+{
+	size_t n = 0;
+	const char *lang = r->lang;
+	if (per_session && json_is_integer(json_object_get(topic, "question")))
+		for (size_t i = 0; i < r->n_sessions; i++) {
+			report_channel_t *c = &out[n++];
+			char name[128];
+			report_session_label(r, i, name, sizeof name);
+			if (r->sessions[i].online)
+				snprintf(c->label, sizeof c->label, "%s",
+				         report_word(lang, "ch_questionnaire"));
+			else
+				snprintf(c->label, sizeof c->label, "%s %s",
+				         report_word(lang, "ch_hall"), name);
+			c->participants = (long long)per_session[i].participants;
+			c->items = (long long)per_session[i].answers;
+			c->supports = c->replies = -1;
+		}
+	const json_t *k = json_object_get(topic, "counts");
+	report_channel_t *c = &out[n++];
+	snprintf(c->label, sizeof c->label, "%s", report_word(lang, "ch_website"));
+	c->participants = json_integer_value(json_object_get(k, "participants"));
+	c->items = json_integer_value(json_object_get(k, "contributions"));
+	c->supports = json_integer_value(json_object_get(k, "supports"));
+	c->replies = json_integer_value(json_object_get(k, "replies"));
+	return n;
+}

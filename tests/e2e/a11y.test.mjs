@@ -1,8 +1,8 @@
 // Accessibility (issue 16): axe-core with the WCAG 2.1 A and AA rules on
 // every page, at 390 and 1280 pixels wide, in Dutch and in English: the join
 // page, the participant page in every question state, the form without
-// JavaScript, the self-paced page, the login page, the presenter, every
-// workspace page and the HTML report. Then the accessibility tree in
+// JavaScript, the self-paced page, the website's public pages (issue 14),
+// the login page, the presenter, every workspace page and the HTML report. Then the accessibility tree in
 // Chromium for what a screen reader hears of live results.
 //
 // axe-core is injected as a script, which the pages' strict
@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, control, state, run, Participant, ROOT, launchBrowser } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, control, state, run, Participant, ROOT, launchBrowser, randomId } from './lib.mjs';
 
 const AXE = readFileSync(path.join(ROOT, 'tests/e2e/node_modules/axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -279,6 +279,63 @@ test('the self-paced page', async () => {
       await rank.locator('button.send').click();
       await rank.locator('.given').waitFor();
       await audit(p, `self-paced ${lang} ${w} answered`);
+      await ctx.close();
+    }
+  }
+});
+
+// The website (issue 14): the process page, a question topic, a topic with a
+// contribution, its support and a reply, its form sent empty (the error
+// state, as a browser without the form's own check would send it) and a
+// closed topic with the municipality's reaction.
+test('the website\'s public pages', async () => {
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+  const headers = { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' };
+  const json = { 'content-type': 'application/json' };
+  for (const lang of LANGS) {
+    const slug = `buurt-${lang}`;
+    const nl = lang === 'nl';
+    const config = {
+      published: true, slug,
+      description: nl ? 'Wat vindt u van de buurt?' : 'What do you think of the neighbourhood?',
+      phases: [{ name: nl ? 'Ophalen' : 'Gather', start: day(-10), end: day(30) },
+        { name: nl ? 'Verwerken' : 'Process', start: day(-20), end: day(-1) }],
+      topics: [
+        { id: 1, title: slides[lang].find((s) => s.kind === 'choice').title, body: '', phase: 0,
+          slide: slides[lang].find((s) => s.kind === 'choice').id },
+        { id: 2, title: nl ? 'Groen in de wijk' : 'Green streets', body: nl ? 'Waar mist u bomen?' : 'Where are trees missing?', phase: 0 },
+        { id: 3, title: nl ? 'Parkeren' : 'Parking', body: '', phase: 1 },
+      ],
+    };
+    let res = await fetch(`${srv.base}/api/v1/events/${eventIds[lang]}/process`, { method: 'PUT', headers, body: JSON.stringify(config) });
+    assert.equal(res.status, 200, await res.text());
+    const a = new Participant(srv.base), b = new Participant(srv.base);
+    const posts = `/api/v1/processes/${slug}/topics/2/posts`;
+    res = await a.request(posts, { method: 'POST', headers: json, body: JSON.stringify({ id: randomId(), text: nl ? 'Meer bomen langs de singel' : 'More trees along the canal' }) });
+    assert.equal(res.status, 201);
+    const first = (await res.json()).id;
+    assert.equal((await b.request(`/api/v1/posts/${first}/support`, { method: 'POST' })).status, 200);
+    res = await b.request(posts, { method: 'POST', headers: json, body: JSON.stringify({ id: randomId(), parent: first, text: nl ? 'Eens' : 'Agreed' }) });
+    assert.equal(res.status, 201);
+    res = await fetch(`${srv.base}/api/v1/events/${eventIds[lang]}/process/reactions`, { method: 'POST', headers,
+      body: JSON.stringify({ topic: 3, text: nl ? 'We maken een parkeerplan.' : 'We are making a parking plan.', id: randomId() }) });
+    assert.equal(res.status, 201);
+    for (const w of WIDTHS) {
+      const ctx = await context(lang, w);
+      const p = await ctx.newPage();
+      await p.goto(`${srv.base}/p/${slug}?lang=${lang}`);
+      await audit(p, `website process ${lang} ${w}`);
+      await p.goto(`${srv.base}/p/${slug}/topics/1?lang=${lang}`);
+      await audit(p, `website question topic ${lang} ${w}`);
+      await p.goto(`${srv.base}/p/${slug}/topics/2?lang=${lang}`);
+      await p.getByText(nl ? 'Meer bomen langs de singel' : 'More trees along the canal').first().waitFor();
+      await audit(p, `website topic ${lang} ${w}`);
+      await p.evaluate(() => document.querySelectorAll('[required]').forEach((e) => e.removeAttribute('required')));
+      await Promise.all([p.waitForNavigation(), p.locator('#text').evaluate((t) => t.form.requestSubmit())]);
+      assert.equal(await p.locator('#text').getAttribute('aria-invalid'), 'true');
+      await audit(p, `website topic ${lang} ${w} error`);
+      await p.goto(`${srv.base}/p/${slug}/topics/3?lang=${lang}`);
+      await audit(p, `website closed topic ${lang} ${w}`);
       await ctx.close();
     }
   }

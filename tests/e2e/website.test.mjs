@@ -368,6 +368,53 @@ test('the report carries the website: per topic its contributions, supports, rep
   assert.match(strings, /Eens, en ook bij school\./);
 });
 
+// issue 14: the documents a council reads show the process per topic and channel
+test('the HTML and PDF reports show each topic with its counts per channel and the reactions', async () => {
+  const rep = await (await api(`/api/v1/sessions/${proc.code}/report?format=json`)).json();
+  const [q, green] = rep.website.topics;
+  const counts = rep.slides.find((s) => s.question === 1).counts.sessions;
+  const html = await (await api(`/api/v1/sessions/${proc.code}/report?format=html`)).text();
+  const site = html.slice(html.indexOf('<section class=website>'));
+  assert.match(site, /^<section class=website>\n<h3>Op de website<\/h3>/);
+  // the question topic: the hall's and the online questionnaire's answers beside the website
+  const qsec = site.slice(site.indexOf('>Hoe kwam je hier?</h4>'), site.indexOf('>Groen in de wijk</h4>'));
+  assert.match(qsec, /Dit onderwerp is vraag 1\./);
+  assert.match(qsec, new RegExp(`<th scope=row>Zaal, bijeenkomst 1</th><td class=n>${counts[0].participants}</td><td class=n>${counts[0].answers}</td><td class=n>–</td>`));
+  assert.match(qsec, new RegExp(`<th scope=row>Online vragenlijst</th><td class=n>${counts[1].participants}</td><td class=n>${counts[1].answers}</td>`));
+  assert.ok(counts[1].answers >= 1, 'the online vote counts in its channel');
+  assert.match(qsec, new RegExp(`<th scope=row>Website</th><td class=n>${q.counts.participants}</td><td class=n>${q.counts.contributions}</td>`));
+  // a topic of its own: the website's row only, with supports and replies
+  const gsec = site.slice(site.indexOf('>Groen in de wijk</h4>'), site.indexOf('>Parkeren</h4>'));
+  assert.doesNotMatch(gsec, /Zaal/);
+  assert.match(gsec, new RegExp(`<th scope=row>Website</th><td class=n>${green.counts.participants}</td><td class=n>${green.counts.contributions}</td><td class=n>${green.counts.supports}</td><td class=n>${green.counts.replies}</td>`));
+  assert.ok(gsec.includes('Meer bomen langs de Dorpsstraat, &lt;b&gt;graag&lt;/b&gt;.'), 'escaped');
+  assert.match(gsec, /<p class=note>Ik ook: 2<\/p><ul><li><p dir=auto>Eens, en ook bij school\.<\/p><\/li>/);
+  assert.doesNotMatch(site, /klote/, 'hidden posts are left out');
+  assert.match(site, /<div class=reaction><p><strong>Reactie van de gemeente<\/strong><\/p><p dir=auto>We leggen een nieuw parkeerplan voor\.<\/p><\/div>/);
+
+  const pdf = `${env.dir}/site.pdf`;
+  (await import('node:fs')).writeFileSync(pdf, Buffer.from(await (await api(`/api/v1/sessions/${proc.code}/report?format=pdf`)).arrayBuffer()));
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  assert.match(text, /Op de website/);
+  const page = (title) => text.split('\f').find((p) => p.includes(title) && p.includes('Kanaal'));
+  const qp = page('Hoe kwam je hier?');
+  assert.match(qp, new RegExp(`Zaal, bijeenkomst 1\\s+${counts[0].participants}\\s+${counts[0].answers}\\s+–\\s+–`));
+  assert.match(qp, new RegExp(`Online vragenlijst\\s+${counts[1].participants}\\s+${counts[1].answers}`));
+  assert.match(qp, new RegExp(`Website\\s+${q.counts.participants}\\s+${q.counts.contributions}\\s+${q.counts.supports}\\s+${q.counts.replies}`));
+  const gp = page('Groen in de wijk');
+  assert.match(gp, new RegExp(`Website\\s+${green.counts.participants}\\s+${green.counts.contributions}\\s+${green.counts.supports}\\s+${green.counts.replies}`));
+  assert.match(gp, /Meer bomen langs de Dorpsstraat, <b>graag<\/b>\./);
+  assert.match(gp, /Ik ook: 2/);
+  assert.match(gp, /Eens, en ook bij school\./);
+  assert.match(page('Parkeren'), /Reactie van de gemeente\s+We leggen een nieuw parkeerplan voor\./);
+  // tagged: the topic is a heading, the counts a table with header cells
+  const struct = execFileSync('pdfinfo', ['-struct-text', pdf], { encoding: 'utf8' });
+  assert.match(struct, /^  H2 \(block\)\n    "Groen in de wijk"\n/m);
+  assert.match(struct, /TH\n\s+"Kanaal"/);
+  assert.match(struct, /TH\n\s+"Website"/);
+  assert.match(struct, /BlockQuote\n\s+P \(block\)\n\s+"Reactie van de gemeente"/);
+});
+
 test('at the end of its retention a process unlinks every answer and post from devices, and closes', async () => {
   const sql = (q) => dbSql(env, q); // SQLite or PostgreSQL (make test-pg)
   const p = new Participant(srv.base);

@@ -485,6 +485,77 @@ static void qa_rebuild_charges_votes(void **state)
 	tally_free(t);
 }
 
+/* A report's tally (issue 16): the same counts, no items, no values kept,
+ * and the Q&A questions in the order the items would list them. */
+static void counts_only_keeps_counts_not_items(void **state)
+{
+	(void)state;
+	slide_t qs = {.kind = SLIDE_QA, .title = "Q", .max_length = 280, .max_answers = 5};
+	tally_t *full = tally_new(&qs), *lean = tally_new(&qs);
+	tally_counts_only(lean);
+	static const struct {
+		int64_t id;
+		uint64_t p;
+		const char *norm;
+		bool hidden;
+	} in[] = {
+	    {1, 7, "{\"ask\":\"Waarom?\"}", false},  {2, 8, "{\"ask\":\"Wanneer?\"}", false},
+	    {3, 9, "{\"upvote\":2}", false},         {4, 7, "{\"upvote\":2}", false},
+	    {5, 9, "{\"ask\":\"Verborgen\"}", true}, {6, 8, "{\"upvote\":1}", false},
+	    {7, 10, "{\"ask\":\"Later\"}", false},
+	};
+	for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+		add(full, in[i].id, in[i].p, in[i].norm, (int64_t)i * 10, in[i].hidden);
+		add(lean, in[i].id, in[i].p, in[i].norm, (int64_t)i * 10, in[i].hidden);
+	}
+	json_t *a = tally_json(full, false), *b = tally_json(lean, false);
+	json_t *items = json_incref(json_object_get(a, "items"));
+	json_object_del(a, "items");
+	assert_null(json_object_get(b, "items"));
+	assert_true(json_equal(a, b));
+	tally_question_t *v;
+	size_t n = tally_questions(lean, &v);
+	assert_int_equal(n, json_array_size(items));
+	for (size_t i = 0; i < n; i++) {
+		json_t *it = json_array_get(items, i);
+		assert_int_equal(v[i].id, json_integer_value(json_object_get(it, "id")));
+		assert_int_equal(v[i].votes, json_integer_value(json_object_get(it, "votes")));
+		assert_int_equal(v[i].at, json_integer_value(json_object_get(it, "at")));
+	}
+	assert_int_equal(v[0].id, 2); /* two votes, then the older of one vote each */
+	assert_int_equal(v[1].id, 1);
+	free(v);
+	json_decref(items);
+	json_decref(a);
+	json_decref(b);
+	/* nothing to undo with: hiding is refused and changes nothing */
+	assert_int_equal(tally_set_hidden(lean, 1, true), UV_ENOTSUP);
+	assert_int_equal(tally_answers(lean), tally_answers(full));
+	json_t *mine = tally_mine(lean, 7);
+	assert_true(json_is_null(json_object_get(json_array_get(mine, 0), "value")));
+	json_decref(mine);
+	tally_free(full);
+	tally_free(lean);
+
+	/* other kinds keep their counts; they have no questions to list */
+	slide_t cs = {.kind = SLIDE_CLOUD, .title = "C", .max_length = 40, .max_answers = 3};
+	full = tally_new(&cs);
+	lean = tally_new(&cs);
+	tally_counts_only(lean);
+	add(full, 1, 1, "[\"fiets\",\"bus\"]", 1, false);
+	add(lean, 1, 1, "[\"fiets\",\"bus\"]", 1, false);
+	add(full, 2, 2, "[\"Fiets\"]", 2, false);
+	add(lean, 2, 2, "[\"Fiets\"]", 2, false);
+	char *x = dump(full, false), *y = dump(lean, false);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	assert_int_equal(tally_questions(lean, &v), 0);
+	assert_null(v);
+	tally_free(full);
+	tally_free(lean);
+}
+
 static void version_grows_on_every_change(void **state)
 {
 	(void)state;
@@ -617,6 +688,7 @@ int main(void)
 	    cmocka_unit_test(rank_orders_by_mean_position),
 	    cmocka_unit_test(qa_upvote_rules),
 	    cmocka_unit_test(qa_rebuild_charges_votes),
+	    cmocka_unit_test(counts_only_keeps_counts_not_items),
 	    cmocka_unit_test(version_grows_on_every_change),
 	    cmocka_unit_test(json_is_deterministic),
 	    cmocka_unit_test(adds_many_quickly),
