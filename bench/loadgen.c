@@ -26,6 +26,10 @@
  * and the storm follows the results stream of every node, reporting when
  * the last of them showed the full count.
  *
+ * With --empty the POSTs carry no body, each still from a participant of its
+ * own (its cookie): a website's "ik ook" (--answer /api/v1/posts/ID/support,
+ * bench/website).
+ *
  * Workers share one anonymous shared mapping with the parent: arrival times
  * and counters are written there, so the parent does the statistics. Only
  * loopback addresses are ever used. Output: "key value" lines on stdout.
@@ -69,6 +73,7 @@ static struct {
 	double window, secs, idle_secs, timeout;
 	const char *code, *token, *stream_path, *publish_path, *answer_path;
 	int pad;
+	bool empty; /* --empty: POSTs without a body */
 	pid_t pids[MAX_PIDS];
 	int n_pids;
 	int ports[MAX_PORTS]; /* --ports: the nodes, connection i to ports[i % n_ports] */
@@ -359,9 +364,11 @@ static unsigned g_nonce;
 static void build_answer(call_t *c, long who)
 {
 	char body[256];
-	int bl = snprintf(body, sizeof body,
-	                  "{\"id\":\"bench-%08x-%010ld\",\"slide\":%ld,\"value\":%ld}", g_nonce,
-	                  who, g_slide, who % 3);
+	int bl = opt.empty ? 0
+	                   : snprintf(body, sizeof body,
+	                              "{\"id\":\"bench-%08x-%010ld\",\"slide\":%ld,\"value\":%ld}",
+	                              g_nonce, who, g_slide, who % 3);
+	body[bl] = '\0';
 	c->out_len = (size_t)snprintf(c->out, sizeof c->out,
 	                              "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 	                              "Content-Type: application/json\r\n"
@@ -1041,6 +1048,8 @@ static void usage(void)
 	    "  --code CODE --token T   an inspraak session and a bearer token\n"
 	    "  --stream PATH --publish PATH --pad BYTES   a plain pub/sub peer\n"
 	    "  --answer PATH    where answers are posted (default: the session's)\n"
+	    "  --empty          POST without a body (a website's support: --answer\n"
+	    "                   /api/v1/posts/ID/support)\n"
 	    "  --changes R      fanout: changes to publish (default 20; 0 measures memory only)\n"
 	    "  --presenter P    fanout: P presenter results streams open first (inspraak)\n"
 	    "  --idle S         fanout: seconds of idle CPU measurement (default 10)\n"
@@ -1059,6 +1068,10 @@ int main(int argc, char **argv)
 	opt.mode = argv[1];
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
+		if (!strcmp(a, "--empty")) { /* the one option without a value */
+			opt.empty = true;
+			continue;
+		}
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
 			usage();
@@ -1081,6 +1094,7 @@ int main(int argc, char **argv)
 			opt.publish_path = v;
 		else if (!strcmp(a, "--answer"))
 			opt.answer_path = v;
+
 		else if (!strcmp(a, "--pad"))
 			opt.pad = atoi(v);
 		else if (!strcmp(a, "--changes"))

@@ -327,8 +327,6 @@ static const i18n_entry_t entries[] = {
      "Your contribution holds characters that cannot be used."},
     {"process.body", "Verwacht een JSON-object met de velden van deze aanvraag.",
      "Expected a JSON object with this request's fields."},
-    {"process.engine", "Deze database kan (nog) geen website bewaren; gebruik SQLite.",
-     "This database cannot keep a website (yet); use SQLite."},
     {"process.busy", "Een vorige wijziging wordt nog opgeslagen; probeer het zo opnieuw.",
      "An earlier change is still being saved; try again in a moment."},
     {"process.slug",

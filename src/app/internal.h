@@ -380,6 +380,9 @@ void site_topic_post(app_t *a, http_request_t *req, const app_match_t *m);
  * req and returns true when there is one; false leaves req to the caller. */
 void site_session_website(app_t *a, http_request_t *req, const app_match_t *m);
 bool site_ended_page(app_t *a, http_request_t *req, session_t *s);
+/* The path of the published process of s's event (/p/NAME) in path;
+ * false when the event has none. For a website slide (deck.h). */
+bool site_website_path(app_t *a, const session_t *s, char *path, size_t len);
 /* The same for the code of a session that ended before the server
  * started (not in memory, but known to its process). */
 bool site_ended_code_page(app_t *a, http_request_t *req, const char *code);
@@ -424,6 +427,9 @@ void presenter_view(app_t *a, http_request_t *req, const app_match_t *m);
 /* GET /api/v1/sessions/CODE/presenter: every slide with its speaker notes,
  * the phones connected now, the session's start. */
 void presenter_get(app_t *a, http_request_t *req, const app_match_t *m);
+/* GET /api/v1/sessions/CODE/website-qr.svg: the QR code of the event's
+ * published website (a website slide), 404 when there is none. */
+void presenter_website_qr(app_t *a, http_request_t *req, const app_match_t *m);
 
 /* ---- deckzip.c ---- */
 /* POST /api/v1/events/ID/deck.zip: stores the zip's images as the event's

@@ -804,7 +804,7 @@ static void render_live(buf_t *c, app_t *a, session_t *s, http_request_t *req,
 {
 	live_slide_t *ls = live_current(s);
 	html_printf(c, "<section class=\"slide\" data-kind=\"%s\">", slide_kind_name(ls->s.kind));
-	if (ls->s.kind != SLIDE_CONTENT && ls->s.title[0])
+	if ((ls->s.kind != SLIDE_CONTENT || ls->s.website) && ls->s.title[0])
 		html_printf(c, "<h1>%s</h1>", ls->s.title);
 	put_slide_body(c, ls);
 	int64_t used = used_by(a, ls, req, set_cookie);
@@ -816,6 +816,10 @@ static void render_live(buf_t *c, app_t *a, session_t *s, http_request_t *req,
 		html_printf(c, "<p class=\"waiting\">%s</p>", tr(s->lang, "form.done"));
 	else if (slide_is_question(&ls->s))
 		render_form(c, s, ls, used, NULL);
+	char path[96];
+	if (ls->s.website && s->row.status == 0 && site_website_path(a, s, path, sizeof path))
+		html_printf(c, "<p class=\"handoff\"><a class=\"button\" href=\"%s\">%s</a></p>",
+		            path, tr(s->lang, "site.handoff"));
 	if (results_due(s, ls, used))
 		render_results(c, s, ls);
 	html_printf(c, "</section>");

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "util/qr.h"
 
 void presenter_view(app_t *a, http_request_t *req, const app_match_t *m)
 {
@@ -41,4 +42,25 @@ void presenter_get(app_t *a, http_request_t *req, const app_match_t *m)
 	                            "participants", (json_int_t)sse_hub_count(s->participants),
 	                            "slides", slides),
 	                  "Cache-Control: no-store\r\n");
+}
+
+/* GET /api/v1/sessions/CODE/website-qr.svg: the QR code of the event's
+ * website, 404 while it has none. Not cached for long: the process may be
+ * published, renamed or withdrawn during the meeting. */
+void presenter_website_qr(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	char path[96], url[700];
+	if (!site_website_path(a, m->session, path, sizeof path)) {
+		http_respond_error(req, 404, "not_found", tr(m->session->lang, "process.no_such"),
+		                   NULL);
+		return;
+	}
+	snprintf(url, sizeof url, "%s%s", a->public_url, path);
+	buf_t b = BUF_INIT;
+	if (qr_svg(&b, url) < 0) {
+		http_respond_error(req, 500, "qr", "the QR code could not be made", NULL);
+		return;
+	}
+	http_respond(req, 200, "image/svg+xml", "Cache-Control: no-cache\r\n", b.data, b.len);
+	buf_free(&b);
 }

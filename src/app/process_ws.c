@@ -224,10 +224,6 @@ static void online_done(app_write_t *job, int status)
 void process_ws_put(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	process_t *p = process_by_event(a, m->id);
-	if (!store_has_website(a->store)) {
-		ws_error(req, 501, "not_supported", "process.engine");
-		return;
-	}
 	if (p && p->saving) {
 		ws_error(req, 409, "busy", "process.busy");
 		return;

@@ -404,6 +404,8 @@ const app_route_t app_routes[] = {
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/qr.svg", session_qr, APP_ROLE_ANYONE,
               .flags = APP_R_ENDED),
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/website", site_session_website, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/sessions/:code/website-qr.svg", presenter_website_qr,
+              APP_ROLE_ANYONE),
     APP_ROUTE(APP_POST, "/api/v1/sessions/:code/control", control, APP_ROLE_FACILITATOR,
               .flags = APP_R_CSRF, .body_max = CONTROL_BODY_MAX),
     APP_ROUTE(APP_GET, "/api/v1/sessions/:code/results", session_results, APP_ROLE_MODERATOR),

@@ -412,14 +412,19 @@ static void put_post(buf_t *b, const topic_view_t *v, const post_t *q)
 		html_printf(b, "</article>");
 		return;
 	}
-	/* under a contribution: the municipality's reactions, then replies */
+	/* under a contribution: the municipality's reactions, then replies.
+	 * q is in p->posts, and an answer to it was added after it (a reply
+	 * needs its contribution in memory): the search starts after q, so a
+	 * page of the newest contributions reads only the posts newer than
+	 * its oldest, not the whole topic for each one (bench/website). */
 	const process_t *p = v->p;
-	for (size_t i = 0; i < p->n_posts; i++)
+	size_t from = (size_t)(q - p->posts) + 1;
+	for (size_t i = from; i < p->n_posts; i++)
 		if (p->posts[i].parent == q->id && p->posts[i].kind == STORE_POST_REACTION &&
 		    !p->posts[i].hidden)
 			put_reaction(b, v, &p->posts[i]);
 	bool any = false;
-	for (size_t i = 0; i < p->n_posts; i++) {
+	for (size_t i = from; i < p->n_posts; i++) {
 		const post_t *r = &p->posts[i];
 		if (r->parent != q->id || r->kind != STORE_POST_REPLY || !shown(v, r))
 			continue;
@@ -747,6 +752,14 @@ static process_t *website_of(app_t *a, const session_t *s)
 {
 	process_t *p = process_by_event(a, s->row.event_id);
 	return p && p->published ? p : NULL;
+}
+
+bool site_website_path(app_t *a, const session_t *s, char *path, size_t len)
+{
+	process_t *p = website_of(a, s);
+	if (p)
+		base_path(p, path, len);
+	return p != NULL;
 }
 
 void site_session_website(app_t *a, http_request_t *req, const app_match_t *m)

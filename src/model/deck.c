@@ -624,7 +624,11 @@ static int parse_head(parser_t *p, slide_t *s, const line_t *head)
 		return fail(p, head->no, TR("deck.malformed"));
 	char type[16];
 	snprintf(type, sizeof type, "%.*s", (int)tl, w);
-	if (slide_kind_parse(type, &s->kind) < 0 || s->kind == SLIDE_CONTENT)
+	/* "? website: title" is a content slide (see slide_t's website) */
+	s->website = strcmp(type, "website") == 0;
+	if (s->website)
+		s->kind = SLIDE_CONTENT;
+	else if (slide_kind_parse(type, &s->kind) < 0 || s->kind == SLIDE_CONTENT)
 		return fail(p, head->no, TR("deck.unknown_type"), type);
 	q++;
 	s->title = plain(q, (size_t)(end - q));
@@ -641,6 +645,15 @@ static int parse_question(parser_t *p, slide_t *s, size_t from, size_t to)
 	const line_t *head = &p->lines[from];
 	if (parse_head(p, s, head))
 		return UV_EINVAL;
+	if (s->website) {
+		/* no settings, no items: the rest is its Markdown */
+		size_t a = from + 1, b = to;
+		while (a < b && is_blank(&p->lines[a]))
+			a++;
+		s->body_md = join_lines(p->lines, a, b);
+		s->body_html = render(s->body_md);
+		return 0;
+	}
 	set_defaults(s);
 	bool seen[SET_COUNT] = {false};
 	size_t i = from + 1;
@@ -904,6 +917,8 @@ json_t *slide_to_json(const slide_t *s, bool with_source)
 		json_object_set_new(j, "approve", json_true());
 	if (s->timer)
 		json_object_set_new(j, "timer", json_integer(s->timer));
+	if (s->website)
+		json_object_set_new(j, "website", json_true());
 	if (with_source) {
 		json_object_set_new(j, "md", json_string(s->body_md ? s->body_md : ""));
 		json_object_set_new(j, "line", json_integer(s->line));
@@ -945,6 +960,7 @@ int slide_from_json(const json_t *j, slide_t *s)
 		s->line = (int)json_integer_value(line);
 	s->results_on_phones = json_is_true(json_object_get(j, "results_on_phones"));
 	s->approve = json_is_true(json_object_get(j, "approve"));
+	s->website = s->kind == SLIDE_CONTENT && json_is_true(json_object_get(j, "website"));
 	s->notes = jstr(j, "notes");
 	bool timed = json_object_get(j, "timer") != NULL;
 	if (timed && (!jint(j, "timer", &s->timer) || s->timer < DECK_TIMER_MIN ||

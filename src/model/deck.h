@@ -76,6 +76,10 @@ typedef struct slide {
 	 * For the presenter's own screen only: never sent to phones or the
 	 * stage, in a report only when asked. */
 	char *notes;
+	/* A content slide written "? website: title" (docs/deck-format.md): the
+	 * screen adds the event's published website, its address and a QR
+	 * code; phones a link to it. Not a question. */
+	bool website;
 } slide_t;
 
 typedef struct deck {
@@ -119,7 +123,8 @@ static inline bool slide_is_question(const slide_t *s)
  * {"kind","title","html", and per kind: "max_length","max_answers",
  *  "multiple","scale_max","labels":[low,high],"options":[...] (choice, rank)
  *  or "statements":[...] (scale), "results_on_phones", "approve": true when
- *  answers wait for a moderator, and "timer" (seconds) when set} plus "md" (the body's
+ *  answers wait for a moderator, "timer" (seconds) when set, and "website": true on a
+ *  website slide} plus "md" (the body's
  * Markdown) when with_source is true. Returns a new reference.
  */
 json_t *slide_to_json(const slide_t *s, bool with_source);

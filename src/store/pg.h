@@ -16,8 +16,8 @@
  *
  * Files: pg_open.c (open, migrations, readers, settings, the helpers and
  * the method table), pg_events.c (events, slides, sessions, answers),
- * pg_workspace.c (users, tokens, sharing, the log, media) and pg_write.c
- * (the writer's hooks).
+ * pg_workspace.c (users, tokens, sharing, the log, media), pg_web.c (the
+ * website: processes, posts, marks) and pg_write.c (the writer's hooks).
  */
 #ifndef INSPRAAK_STORE_PG_H
 #define INSPRAAK_STORE_PG_H
@@ -194,6 +194,28 @@ int pg_job_answered(store_t *st, store_job_t *j);
 int pg_job_pin(store_t *st, store_job_t *j);
 int pg_job_token_add(store_t *st, store_job_t *j);
 int pg_job_token_del(store_t *st, store_job_t *j);
+/* Sends prepared statement name of job j in the writer's open group (see
+ * pg__run for types); its result is read later (pg_write.c's invariant 1).
+ * For the job methods of the other files. */
+int pg__wsend(store_t *st, store_job_t *j, const char *name, const char *types, ...);
+/* Sends a flag's statement stmt ($1 the value, $2 the row's id) and, when
+ * the job has an event_id, the moderation log's row (action on or off). */
+int pg__flag(store_t *st, store_job_t *j, const char *stmt, const char *on, const char *off);
+
+/* pg_web.c */
+int pg_processes(store_t *st, void (*fn)(const store_process_t *p, void *arg), void *arg);
+int pg_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p, void *arg),
+             void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
+             void *arg);
+/* pg_purge_event's part for the website: the event's posts deleted
+ * (all_posts) or unlinked from their participants, and their marks. */
+int pg__web_purge(store_t *st, int64_t event_id, bool all_posts);
+int pg_job_process(store_t *st, store_job_t *j);
+int pg_job_post(store_t *st, store_job_t *j);
+int pg_job_mark(store_t *st, store_job_t *j);
+int pg_job_post_hide(store_t *st, store_job_t *j);
+int pg_job_post_reviewed(store_t *st, store_job_t *j);
+int pg_job_retention(store_t *st, store_job_t *j);
 
 /* pg_kaart.c */
 int pg_kaart_entries(store_t *st, void (*fn)(const store_kaart_entry_t *e, void *arg), void *arg);

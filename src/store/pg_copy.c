@@ -27,9 +27,10 @@
 
 /* In the order the foreign keys need (the sociale kaart's have none). */
 static const char *const tables[] = {
-    "meta",          "users",     "tokens",        "events",         "slides",
-    "sessions",      "answers",   "event_members", "moderation_log", "media",
-    "kaart_entries", "kaart_log", "kaart_claims",
+    "meta",         "users",         "tokens",        "events",         "slides",
+    "sessions",     "answers",       "event_members", "moderation_log", "media",
+    "processes",    "posts",         "post_marks",    "mail_tokens",    "mail_people",
+    "invite_codes", "kaart_entries", "kaart_log",     "kaart_claims",
 };
 
 enum { BYTEA_OID = 17, MAX_COLS = 16 };
@@ -138,6 +139,7 @@ static int advance_sequences(PGconn *dst, char *err, size_t errlen)
 	    " ('sessions', (SELECT max(id) FROM sessions)),"
 	    " ('answers', (SELECT max(id) FROM answers)),"
 	    " ('moderation_log', (SELECT max(id) FROM moderation_log)),"
+	    " ('posts', (SELECT max(id) FROM posts)),"
 	    " ('kaart_entries', (SELECT max(id) FROM kaart_entries)),"
 	    " ('kaart_log', (SELECT max(id) FROM kaart_log))) AS s(t, id)");
 	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;

@@ -378,6 +378,8 @@ int pg_purge_event(store_t *st, int64_t event_id, bool all_answers, int64_t *n)
 	if (changed < 0)
 		return STORE_ERROR;
 	*n = changed;
+	if (pg__web_purge(st, event_id, all_answers))
+		return STORE_ERROR;
 	/* The old row versions still hold the old values: rewrite the table
 	 * without them. The server's write-ahead log and its archive keep them
 	 * until they are recycled; docs/postgresql.md says so. */

@@ -76,7 +76,22 @@ static const char base_schema[] =
 static const char *const migrations[] = {
     /* 9: a session's name, given by its facilitator ("16 oktober") */
     "ALTER TABLE sessions ADD COLUMN name text NOT NULL DEFAULT '';",
-    /* mail (SQLite's 11): e-mail on the website, one-time links by their
+    /* 10: the website: processes, residents' posts on their topics, and
+     * the posts' supports and flags (sqlite_open.c's 10) */
+    "CREATE TABLE processes(event_id bigint PRIMARY KEY REFERENCES events(id) ON DELETE"
+    "  CASCADE, slug text UNIQUE, published integer NOT NULL DEFAULT 0, config text NOT NULL,"
+    "  session_id bigint, updated_at bigint NOT NULL);"
+    "CREATE TABLE posts(id bigserial PRIMARY KEY, event_id bigint NOT NULL REFERENCES"
+    "  events(id) ON DELETE CASCADE, topic bigint NOT NULL, parent bigint NOT NULL DEFAULT 0,"
+    "  kind integer NOT NULL, participant text NOT NULL, client_id text NOT NULL,"
+    "  body text NOT NULL, user_id bigint, at bigint NOT NULL,"
+    "  hidden integer NOT NULL DEFAULT 0, pending integer NOT NULL DEFAULT 0,"
+    "  reviewed integer NOT NULL DEFAULT 0);"
+    "CREATE UNIQUE INDEX posts_client ON posts(event_id, client_id);"
+    "CREATE TABLE post_marks(post_id bigint NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+    "  kind integer NOT NULL, participant text NOT NULL, at bigint NOT NULL,"
+    "  PRIMARY KEY(post_id, kind, participant));",
+    /* 11, mail (SQLite's 11): e-mail on the website, one-time links by their
      * token's hash and confirmed addresses per event; invitation codes */
     "CREATE TABLE mail_tokens(hash text PRIMARY KEY, purpose text NOT NULL,"
     "  event_id bigint NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
@@ -587,6 +602,8 @@ const store_engine_t store__pg_engine = {
     .token_add = pg_token_add,
     .token_user = pg_token_user,
     .token_del = pg_token_del,
+    .processes = pg_processes,
+    .posts = pg_posts,
     .mail_token_add = pg_mail_token_add,
     .mail_token_take = pg_mail_token_take,
     .mail_person_confirm = pg_mail_person_confirm,
@@ -611,6 +628,12 @@ const store_engine_t store__pg_engine = {
             [STORE_JOB_PIN] = pg_job_pin,
             [STORE_JOB_TOKEN_ADD] = pg_job_token_add,
             [STORE_JOB_TOKEN_DEL] = pg_job_token_del,
+            [STORE_JOB_PROCESS] = pg_job_process,
+            [STORE_JOB_POST] = pg_job_post,
+            [STORE_JOB_MARK] = pg_job_mark,
+            [STORE_JOB_POST_HIDE] = pg_job_post_hide,
+            [STORE_JOB_POST_REVIEWED] = pg_job_post_reviewed,
+            [STORE_JOB_RETENTION] = pg_job_retention,
         },
     .group_commit = pg_group_commit,
     .group_rollback = pg_group_rollback,

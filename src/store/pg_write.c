@@ -83,6 +83,35 @@ static const struct {
      " ON CONFLICT(hash) DO UPDATE SET user_id=excluded.user_id, kind=excluded.kind,"
      " expires_at=excluded.expires_at, created_at=excluded.created_at"},
     {"del_token", "DELETE FROM tokens WHERE hash=$1"},
+    /* the website (pg_web.c); ins_post as ins_answer, find_post as
+     * find_answer */
+    {"ups_process",
+     "INSERT INTO processes(event_id, slug, published, config, session_id, updated_at)"
+     " VALUES($1,$2,$3,$4,$5,$6) ON CONFLICT(event_id) DO UPDATE SET slug=excluded.slug,"
+     " published=excluded.published, config=excluded.config, session_id=excluded.session_id,"
+     " updated_at=excluded.updated_at"},
+    {"touch_event", "UPDATE events SET updated_at=$1 WHERE id=$2"},
+    {"ins_post",
+     "WITH ins AS (INSERT INTO posts(event_id, topic, parent, kind, participant, client_id,"
+     " body, user_id, at, hidden, pending) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10)"
+     " ON CONFLICT(event_id, client_id) DO NOTHING RETURNING id)"
+     " SELECT id, 0 FROM ins UNION ALL SELECT id, 1 FROM posts"
+     " WHERE event_id=$1 AND client_id=$6 AND NOT EXISTS (SELECT 1 FROM ins)"},
+    {"find_post", "SELECT id FROM posts WHERE event_id=$1 AND client_id=$2"},
+    /* a row when the mark is new */
+    {"ins_mark", "INSERT INTO post_marks(post_id, kind, participant, at) VALUES($1,$2,$3,$4)"
+                 " ON CONFLICT DO NOTHING RETURNING 1"},
+    {"upd_post_hidden", "UPDATE posts SET hidden=$1, pending=0 WHERE id=$2"},
+    {"upd_post_reviewed", "UPDATE posts SET reviewed=$1 WHERE id=$2"},
+    /* gen_random_uuid: 122 random bits in 32 hex digits (pg_purge_event) */
+    {"unlink_answers",
+     "UPDATE answers SET participant=replace(gen_random_uuid()::text, '-', '') WHERE"
+     " session_id IN (SELECT id FROM sessions WHERE event_id=$1)"},
+    {"unlink_posts",
+     "UPDATE posts SET participant=replace(gen_random_uuid()::text, '-', '') WHERE event_id=$1"},
+    {"unlink_marks",
+     "UPDATE post_marks SET participant=replace(gen_random_uuid()::text, '-', '') WHERE"
+     " post_id IN (SELECT id FROM posts WHERE event_id=$1)"},
 };
 
 static int prepare_all(pgs_t *d)
@@ -150,6 +179,13 @@ static int read_results(pgs_t *d)
 			bool row = PQntuples(r) == 1;
 			j->u.answer.id = row ? atoll(PQgetvalue(r, 0, 0)) : 0;
 			j->u.answer.duplicate = !row || atoi(PQgetvalue(r, 0, 1)) != 0;
+		} else if (j && j != &commit_mark && j->kind == STORE_JOB_POST) {
+			/* the same for a post (ins_post) */
+			bool row = PQntuples(r) == 1;
+			j->u.post.id = row ? atoll(PQgetvalue(r, 0, 0)) : 0;
+			j->u.post.duplicate = !row || atoi(PQgetvalue(r, 0, 1)) != 0;
+		} else if (j && j != &commit_mark && j->kind == STORE_JOB_MARK) {
+			j->u.mark.added = PQntuples(r) == 1;
 		}
 		PQclear(r);
 		/* each statement's results end with a NULL */
@@ -160,21 +196,14 @@ static int read_results(pgs_t *d)
 }
 
 /* Sends prepared statement name (or the command BEGIN or COMMIT) of job j
- * in the open group (see pg__run for types); reads the backlog when it
- * reaches OUTSTANDING (invariant 2). */
-static int wsend(store_t *st, store_job_t *j, const char *name, const char *types, ...)
+ * in the open group; reads the backlog when it reaches OUTSTANDING
+ * (invariant 2). */
+static int send_params(store_t *st, store_job_t *j, const char *name, const pg_params_t *p)
 {
 	pgs_t *d = PGS(st);
-	if (d->wfailed)
-		return STORE_ERROR;
-	pg_params_t p;
-	va_list ap;
-	va_start(ap, types);
-	pg__params(&p, types, ap);
-	va_end(ap);
 	bool command = !strcmp(name, "BEGIN") || !strcmp(name, "COMMIT");
 	int ok = command ? PQsendQueryParams(d->w, name, 0, NULL, NULL, NULL, NULL, 0)
-	                 : PQsendQueryPrepared(d->w, name, p.n, p.vals, p.lens, p.fmts, 0);
+	                 : PQsendQueryPrepared(d->w, name, p->n, p->vals, p->lens, p->fmts, 0);
 	if (!ok) {
 		werr(d, name);
 		return STORE_ERROR;
@@ -191,6 +220,18 @@ static int wsend(store_t *st, store_job_t *j, const char *name, const char *type
 		return STORE_ERROR;
 	}
 	return read_results(d);
+}
+
+int pg__wsend(store_t *st, store_job_t *j, const char *name, const char *types, ...)
+{
+	if (PGS(st)->wfailed)
+		return STORE_ERROR;
+	pg_params_t p;
+	va_list ap;
+	va_start(ap, types);
+	pg__params(&p, types, ap);
+	va_end(ap);
+	return send_params(st, j, name, &p);
 }
 
 /* Ends the pipeline: a sync, every result up to it (read_results, which
@@ -270,7 +311,7 @@ int pg_group_begin(store_t *st)
 		werr(d, "pipeline mode");
 		return STORE_ERROR;
 	}
-	return wsend(st, NULL, "BEGIN", "");
+	return pg__wsend(st, NULL, "BEGIN", "");
 }
 
 /* COMMIT at the end of the pipeline; then the answers whose duplicate
@@ -281,12 +322,21 @@ int pg_group_commit(store_t *st)
 {
 	pgs_t *d = PGS(st);
 	/* the sync flushes the server's results; each is read there */
-	if (wsend(st, &commit_mark, "COMMIT", "") || !end_pipeline(d) || d->wfailed) {
+	if (pg__wsend(st, &commit_mark, "COMMIT", "") || !end_pipeline(d) || d->wfailed) {
 		werr(d, "COMMIT");
 		return STORE_ERROR;
 	}
 	for (size_t i = 0; i < d->n_sent; i++) {
 		store_job_t *j = d->sent[i];
+		if (j && j != &commit_mark && j->kind == STORE_JOB_POST && !j->u.post.id) {
+			PGresult *r;
+			if (wrun(st, &r, "find_post", "it", j->u.post.event_id,
+			         j->u.post.client_id) != 1)
+				return STORE_ERROR;
+			j->u.post.id = atoll(PQgetvalue(r, 0, 0));
+			PQclear(r);
+			continue;
+		}
 		if (!j || j == &commit_mark || j->kind != STORE_JOB_ANSWER || j->u.answer.id)
 			continue;
 		PGresult *r;
@@ -321,62 +371,66 @@ const char *pg_writer_errmsg(store_t *st)
 int pg_job_answer(store_t *st, store_job_t *j)
 {
 	if (!j->u.answer.once)
-		return wsend(st, j, "ins_answer", "iitttii", j->u.answer.session_id,
-		             j->u.answer.slide_id, j->u.answer.participant, j->u.answer.client_id,
-		             j->u.answer.value, j->u.answer.at_ms, (int64_t)j->u.answer.pending);
+		return pg__wsend(st, j, "ins_answer", "iitttii", j->u.answer.session_id,
+		                 j->u.answer.slide_id, j->u.answer.participant,
+		                 j->u.answer.client_id, j->u.answer.value, j->u.answer.at_ms,
+		                 (int64_t)j->u.answer.pending);
 	/* Hazard: two groups that lock the same two voters in opposite order
 	 * deadlock; PostgreSQL ends one of them, whose answers get 503 and
 	 * are sent again by their phones. Only votes take the lock. */
-	if (wsend(st, NULL, "lock_voter", "iit", j->u.answer.session_id, j->u.answer.slide_id,
-	          j->u.answer.participant))
+	if (pg__wsend(st, NULL, "lock_voter", "iit", j->u.answer.session_id, j->u.answer.slide_id,
+	              j->u.answer.participant))
 		return STORE_ERROR;
-	return wsend(st, j, "ins_vote", "iitttiii", j->u.answer.session_id, j->u.answer.slide_id,
-	             j->u.answer.participant, j->u.answer.client_id, j->u.answer.value,
-	             j->u.answer.at_ms, (int64_t)j->u.answer.pending, (int64_t)j->u.answer.once);
+	return pg__wsend(st, j, "ins_vote", "iitttiii", j->u.answer.session_id,
+	                 j->u.answer.slide_id, j->u.answer.participant, j->u.answer.client_id,
+	                 j->u.answer.value, j->u.answer.at_ms, (int64_t)j->u.answer.pending,
+	                 (int64_t)j->u.answer.once);
 }
 
 int pg_job_session(store_t *st, store_job_t *j)
 {
 	const store_session_t *s = &j->u.session;
-	return wsend(st, j, "upd_session", "iiiiini", (int64_t)s->status, (int64_t)s->slide_index,
-	             (int64_t)s->open, (int64_t)s->results, s->revision, s->ended_at, s->id);
+	return pg__wsend(st, j, "upd_session", "iiiiini", (int64_t)s->status,
+	                 (int64_t)s->slide_index, (int64_t)s->open, (int64_t)s->results,
+	                 s->revision, s->ended_at, s->id);
 }
 
 /* A moderator's flag on an answer, and the moderation log in the same
  * transaction as the change (no row when the job has no event_id). */
-static int flag(store_t *st, store_job_t *j, const char *stmt, const char *on, const char *off)
+int pg__flag(store_t *st, store_job_t *j, const char *stmt, const char *on, const char *off)
 {
-	if (wsend(st, j, stmt, "ii", (int64_t)j->u.flag.value, j->u.flag.answer_id))
+	if (pg__wsend(st, j, stmt, "ii", (int64_t)j->u.flag.value, j->u.flag.answer_id))
 		return STORE_ERROR;
 	if (!j->u.flag.event_id)
 		return STORE_OK;
-	return wsend(st, j, "ins_log", "iiiiti", j->u.flag.event_id, j->u.flag.session_id,
-	             j->u.flag.answer_id, j->u.flag.user_id, j->u.flag.value ? on : off,
-	             store_now_ms());
+	return pg__wsend(st, j, "ins_log", "iiiiti", j->u.flag.event_id, j->u.flag.session_id,
+	                 j->u.flag.answer_id, j->u.flag.user_id, j->u.flag.value ? on : off,
+	                 store_now_ms());
 }
 
 int pg_job_hide(store_t *st, store_job_t *j)
 {
-	return flag(st, j, "upd_hidden", "hide", "show");
+	return pg__flag(st, j, "upd_hidden", "hide", "show");
 }
 
 int pg_job_answered(store_t *st, store_job_t *j)
 {
-	return flag(st, j, "upd_answered", "answered", "unanswered");
+	return pg__flag(st, j, "upd_answered", "answered", "unanswered");
 }
 
 int pg_job_pin(store_t *st, store_job_t *j)
 {
-	return flag(st, j, "upd_pinned", "pin", "unpin");
+	return pg__flag(st, j, "upd_pinned", "pin", "unpin");
 }
 
 int pg_job_token_add(store_t *st, store_job_t *j)
 {
-	return wsend(st, j, "ins_token", "bitii", j->u.token.hash, (size_t)32, j->u.token.user_id,
-	             j->u.token.kind, j->u.token.expires_at, store_now_ms());
+	return pg__wsend(st, j, "ins_token", "bitii", j->u.token.hash, (size_t)32,
+	                 j->u.token.user_id, j->u.token.kind, j->u.token.expires_at,
+	                 store_now_ms());
 }
 
 int pg_job_token_del(store_t *st, store_job_t *j)
 {
-	return wsend(st, j, "del_token", "b", j->u.token.hash, (size_t)32);
+	return pg__wsend(st, j, "del_token", "b", j->u.token.hash, (size_t)32);
 }

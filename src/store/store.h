@@ -330,9 +330,9 @@ typedef struct store_post {
 	bool hidden, pending, reviewed;
 } store_post_t;
 
-/* Whether the engine keeps the website (SQLite does; PostgreSQL not yet:
- * it has no processes, and the website's jobs must not be submitted to it,
- * since a failed job rolls its whole group back). */
+/* Whether the engine keeps the website (both do; an engine without it has
+ * no processes, and the website's jobs must not be submitted to it, since
+ * a failed job rolls its whole group back). */
 bool store_has_website(const store_t *st);
 /* Calls fn for every process (strings valid during the call). */
 int store_processes(store_t *st, void (*fn)(const store_process_t *p, void *arg), void *arg);

@@ -5,6 +5,7 @@
  */
 #include "util/i18n.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,11 +14,30 @@ bool i18n_is_nl(const char *lang)
 	return lang && strcmp(lang, "nl") == 0;
 }
 
+/* The tables are searched in order, hundreds of keys long, and a page
+ * looks up the same few keys again for each item it draws (a website topic:
+ * several per contribution, fifty contributions a page). So each thread
+ * remembers where a key's text was found, by the key's address (keys are
+ * mostly string literals): a hit costs one strcmp instead of hundreds. The
+ * strcmp makes a reused buffer at the same address safe; a thread-local
+ * cache needs no lock. */
+enum { FIND_CACHE = 256 };
+static _Thread_local struct {
+	const char *key;
+	const i18n_table_t *t;
+	const i18n_entry_t *e;
+} cache[FIND_CACHE];
+
 static const i18n_entry_t *find(const i18n_table_t *t, const char *key)
 {
+	size_t slot = ((uintptr_t)key >> 3 ^ (uintptr_t)t >> 4) % FIND_CACHE;
+	if (cache[slot].key == key && cache[slot].t == t && strcmp(cache[slot].e->key, key) == 0)
+		return cache[slot].e;
 	for (size_t i = 0; i < t->n; i++)
-		if (strcmp(t->entries[i].key, key) == 0)
+		if (strcmp(t->entries[i].key, key) == 0) {
+			cache[slot].key = key, cache[slot].t = t, cache[slot].e = &t->entries[i];
 			return &t->entries[i];
+		}
 	return NULL;
 }
 

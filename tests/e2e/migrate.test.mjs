@@ -1,9 +1,10 @@
 // inspraak migrate: a SQLite database with answers, a hidden answer, users
-// and tokens copied into an empty PostgreSQL database; the copy's counts and
-// reports match, a second copy into it is refused, and a server on the copy
-// goes on where the SQLite one stopped (the same codes, duplicates still
-// recognised, new ids after the old ones). Only with INSPRAAK_TEST_PG (make
-// test-pg), as it needs a PostgreSQL cluster.
+// and tokens, and the website's process, posts and supports, copied into an
+// empty PostgreSQL database; the copy's counts and reports match, a second
+// copy into it is refused, and a server on the copy goes on where the SQLite
+// one stopped (the same codes, duplicates still recognised, new ids after
+// the old ones). Only with INSPRAAK_TEST_PG (make test-pg), as it needs a
+// PostgreSQL cluster.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -38,6 +39,24 @@ test('a SQLite database moves to PostgreSQL completely', { skip: !PG && 'needs I
     });
     assert.ok(hide.status < 300, `hide ${hide.status}`);
     const before = await results(srv.base, code, token, true);
+    // the website: a process, residents' posts, a reply and supports
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    let res = await fetch(`${srv.base}/api/v1/events/1/process`, {
+      method: 'PUT', headers: auth,
+      body: JSON.stringify({ published: true, slug: 'verder', description: 'Praat verder.', phases: [], topics: [{ id: 1, title: 'Groen', body: '', phase: -1 }] }),
+    });
+    assert.equal(res.status, 200);
+    const posted = [];
+    for (const [i, p] of phones.slice(0, 3).entries()) {
+      res = await p.request('/api/v1/processes/verder/topics/1/posts', {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: `verder-post-${i}`, text: `bijdrage ${i}`, ...(i === 2 ? { parent: posted[0] } : {}) }),
+      });
+      assert.equal(res.status, 201);
+      posted.push((await res.json()).id);
+    }
+    for (const p of phones) assert.equal((await p.request(`/api/v1/posts/${posted[0]}/support`, { method: 'POST' })).status, 200);
+    const topicBefore = await (await fetch(`${srv.base}/api/v1/processes/verder/topics/1`)).json();
     await stopServer(srv);
 
     env.pg = pgDatabase();
@@ -47,7 +66,10 @@ test('a SQLite database moves to PostgreSQL completely', { skip: !PG && 'needs I
     assert.match(m.stdout, /users +1 rows/);
     assert.match(m.stdout, /reports of 1 events identical/);
     assert.doesNotMatch(m.stdout + m.stderr, /host=/); // the URL is not repeated
-    for (const t of ['answers', 'sessions', 'slides', 'tokens', 'moderation_log']) {
+    assert.match(m.stdout, /posts +3 rows/);
+    assert.match(m.stdout, /post_marks +5 rows/);
+    assert.match(m.stdout, /processes +1 rows/);
+    for (const t of ['answers', 'sessions', 'slides', 'tokens', 'moderation_log', 'processes', 'posts', 'post_marks']) {
       assert.equal(sql({ db: env.pg }, `SELECT count(*) FROM ${t}`), sql(env, `SELECT count(*) FROM ${t}`), t);
     }
     assert.equal(sql({ db: env.pg }, 'SELECT hidden FROM answers ORDER BY id LIMIT 1'), '1');
@@ -80,6 +102,22 @@ test('a SQLite database moves to PostgreSQL completely', { skip: !PG && 'needs I
       const fresh = await phones[1].answer(slide.id, 'nog een antwoord');
       assert.equal(fresh.status, 201);
       assert.ok(fresh.body.id > Math.max(...sent.map((s) => s.body.id)));
+      // the website on the copy: the same topic; a retried post is found,
+      // a new one gets an id after the old ones
+      const topicAfter = await (await fetch(`${srv.base}/api/v1/processes/verder/topics/1`)).json();
+      assert.deepEqual(topicAfter.posts.map((x) => [x.id, x.text, x.supports, x.replies.length]),
+        topicBefore.posts.map((x) => [x.id, x.text, x.supports, x.replies.length]));
+      const postTo = (p, id, text) => p.request('/api/v1/processes/verder/topics/1/posts', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, text }),
+      });
+      res = await postTo(phones[1], 'verder-post-1', 'bijdrage 1');
+      assert.equal(res.status, 200);
+      assert.equal((await res.json()).id, posted[1]);
+      res = await postTo(phones[3], 'verder-post-new', 'na de verhuizing');
+      assert.equal(res.status, 201);
+      assert.ok((await res.json()).id > Math.max(...posted));
+      res = await phones[4].request(`/api/v1/posts/${posted[0]}/support`, { method: 'POST' });
+      assert.equal((await res.json()).supports, 5, 'a support given before the copy still counts once');
     } finally { await stopServer(srv); }
   } finally { cleanup(env); }
 });

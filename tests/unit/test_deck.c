@@ -211,6 +211,38 @@ static void takes_titles_from_headings(void **state)
 	deck_free(d);
 }
 
+/* "? website: title": a content slide that shows the event's website. */
+static void reads_website_slides(void **state)
+{
+	(void)state;
+	deck_t *d = parse_ok(FRONT "? website: Praat verder online\n\nOp *alle* onderwerpen.\n"
+	                           "???\nnoem de datum\n---\n# Gewoon\n");
+	slide_t *s = &d->slides[0];
+	assert_int_equal(s->kind, SLIDE_CONTENT);
+	assert_false(slide_is_question(s));
+	assert_true(s->website);
+	assert_string_equal(s->title, "Praat verder online");
+	assert_string_equal(s->body_md, "Op *alle* onderwerpen.\n");
+	assert_non_null(strstr(s->body_html, "<em>alle</em>"));
+	assert_string_equal(s->notes, "noem de datum");
+	assert_false(d->slides[1].website);
+	/* through JSON and back */
+	json_t *j = slide_to_json(s, true);
+	assert_true(json_is_true(json_object_get(j, "website")));
+	assert_string_equal(json_string_value(json_object_get(j, "kind")), "content");
+	slide_t back;
+	assert_int_equal(slide_from_json(j, &back), 0);
+	assert_true(back.website);
+	assert_string_equal(back.title, "Praat verder online");
+	slide_clear(&back);
+	json_decref(j);
+	j = slide_to_json(&d->slides[1], false);
+	assert_null(json_object_get(j, "website"));
+	json_decref(j);
+	deck_free(d);
+	bad(FRONT "? website:  \n", "line 4: the question has no title");
+}
+
 static void renders_safe_html(void **state)
 {
 	(void)state;
@@ -853,6 +885,7 @@ int main(void)
 	    cmocka_unit_test(parses_every_type_and_setting),
 	    cmocka_unit_test(fills_in_defaults),
 	    cmocka_unit_test(takes_titles_from_headings),
+	    cmocka_unit_test(reads_website_slides),
 	    cmocka_unit_test(renders_safe_html),
 	    cmocka_unit_test(reads_descriptions_lists_and_line_ends),
 	    cmocka_unit_test(normalises_text),

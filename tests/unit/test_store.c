@@ -816,7 +816,6 @@ static void seen_mark(int64_t post_id, int kind, const char *participant, void *
 static void website_posts_marks_and_retention(void **state)
 {
 	(void)state;
-	sqlite_only(); /* the website's jobs are SQLite's so far */
 	store_t *st = open_ok();
 	int64_t ids[1];
 	store_session_t s;

@@ -62,6 +62,9 @@ const words = {
     preview: 'Voorbeeld', pv_screen_caption: 'Groot scherm', pv_phone_caption: 'Telefoon', pv_card: 'Antwoorden verschijnen hier', pv_cloud: 'woorden · wolk · verschijnen · hier',
     pv_questions: 'Vragen verschijnen hier', pv_join: 'Ga naar … en gebruik code 123 456', pv_word: 'Woord {n}', pv_send: 'Versturen', pv_ask: 'Vraag insturen',
     pv_results_phones: 'Na het antwoorden ziet de deelnemer de resultaten.',
+    // the closing slide's website (website slides)
+    kind_website: 'Website (slotdia)', website_title: 'Titel', website_hint: 'Het scherm toont het adres van de website van dit evenement en een QR-code; telefoons krijgen een knop. Publiceer de website in de tab Website.',
+    p_website_title: 'De dia heeft geen titel.', pv_website: 'adres van de website + QR-code', pv_website_button: 'Praat verder online',
     sessions_hint: 'Elke keer dat je het evenement houdt is een sessie met een eigen code. Oude resultaten blijven bewaard.',
     start_again: 'Nog een sessie starten (nieuwe code, lege resultaten)', start_first: 'Sessie starten', session_n: 'Sessie {n}', session_name_ph: 'naam, bijv. 16 oktober', session_name_for: 'Naam van sessie {n}', session_named: 'Naam opgeslagen.', copy_link: 'Link kopiëren', link_copied: 'Link gekopieerd.', qr_alt: 'QR-code naar {url}', flyer_a4: 'Flyer (A4, pdf)', flyer_a5: 'Flyer (A5, pdf)', no_sessions: 'Nog geen sessies.', session_started: 'Nieuwe sessie gestart: code {code}.',
     open_online: 'Online openzetten tussen de bijeenkomsten', online_started: 'De vragen staan online open: code {code}, pagina {url}.',
@@ -192,6 +195,9 @@ const words = {
     preview: 'Preview', pv_screen_caption: 'Big screen', pv_phone_caption: 'Phone', pv_card: 'Answers appear here', pv_cloud: 'words · cloud · appear · here',
     pv_questions: 'Questions appear here', pv_join: 'Go to … and use code 123 456', pv_word: 'Word {n}', pv_send: 'Send', pv_ask: 'Send question',
     pv_results_phones: 'After answering, the participant sees the results.',
+    // the closing slide's website (website slides)
+    kind_website: 'Website (closing slide)', website_title: 'Title', website_hint: 'The screen shows the address of this event\'s website and a QR code; phones get a button. Publish the website in the Website tab.',
+    p_website_title: 'The slide has no title.', pv_website: 'the website\'s address + QR code', pv_website_button: 'Carry on online',
     sessions_hint: 'Every time you hold the event is a session with its own code. Earlier results are kept.',
     start_again: 'Start another session (new code, empty results)', start_first: 'Start a session', session_n: 'Session {n}', session_name_ph: 'name, e.g. 16 October', session_name_for: 'Name of session {n}', session_named: 'Name saved.', copy_link: 'Copy link', link_copied: 'Link copied.', qr_alt: 'QR code to {url}', flyer_a4: 'Flyer (A4, PDF)', flyer_a5: 'Flyer (A5, PDF)', no_sessions: 'No sessions yet.', session_started: 'New session started: code {code}.',
     open_online: 'Open online between the meetings', online_started: 'The questions are open online: code {code}, page {url}.',

@@ -62,6 +62,9 @@ const words = {
     join_at: 'Ga naar {host} en gebruik code {code}',
     join_big: 'Ga naar {host}',
     join_code: 'en gebruik code',
+    // the closing slide's website (website slides)
+    website_scan: 'Scan de code of ga naar',
+    website_none: 'Dit evenement heeft geen gepubliceerde website: publiceer het in de werkruimte (tab Website). De zaal ziet alleen de tekst van de dia.',
     results_hidden: 'De resultaten verschijnen straks.',
     no_answers: 'Nog geen antwoorden',
     mean: 'gemiddeld {x}',
@@ -196,6 +199,9 @@ const words = {
     join_at: 'Go to {host} and use code {code}',
     join_big: 'Go to {host}',
     join_code: 'and use code',
+    // the closing slide's website (website slides)
+    website_scan: 'Scan the code or go to',
+    website_none: 'This event has no published website: publish it in the workspace (Website tab). The room sees only the slide\'s text.',
     results_hidden: 'The results will appear shortly.',
     no_answers: 'No answers yet',
     mean: 'average {x}',

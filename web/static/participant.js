@@ -291,7 +291,7 @@ function render() {
     section.append(message('error', lateError));
     lateError = '';
   }
-  if (s.kind !== 'content' && s.title) section.append(el('h1', { text: s.title }));
+  if ((s.kind !== 'content' || s.website) && s.title) section.append(el('h1', { text: s.title }));
   if (state.status !== 'ended' && state.open && s.closes_at) {
     section.append(el('p', { class: 'countdown', id: 'countdown', role: 'timer', dir: 'ltr' }));
   }
@@ -302,6 +302,10 @@ function render() {
   }
   if (state.status === 'ended') {
     section.append(message('closed', t(lang, 'ended')));
+    handoff(section, lang);
+  } else if (s.website) {
+    // the closing slide's website: asked again, it may be new
+    website = undefined;
     handoff(section, lang);
   } else if (s.kind === 'content') {
     section.append(el('p', { class: 'waiting', text: t(lang, 'waiting') }));

@@ -21,6 +21,7 @@ const words = {
     k_clock: 'klok op nul', clock: 'Tijd sinds de start; klik of druk T om op nul te zetten',
     reconnecting: 'Opnieuw verbinden…', offline: 'Geen verbinding.', ended: 'Deze sessie is afgelopen.',
     open: 'stemmen open', locked: 'stemmen gesloten', results_on: 'resultaten zichtbaar', results_off: 'resultaten verborgen',
+    website: 'Website', no_website: 'Geen gepubliceerde website: de zaal ziet alleen de tekst. Publiceer het proces in de werkruimte (tab Website).',
     kinds: { content: 'Dia', open: 'Open vraag', cloud: 'Woordwolk', choice: 'Meerkeuzevraag', scale: 'Schaalvraag', rank: 'Rangorde', qa: 'Vragen uit de zaal' },
     slide_n: 'dia {i} van {n}',
   },
@@ -35,6 +36,7 @@ const words = {
     k_clock: 'reset the clock', clock: 'Time since the start; click or press T to reset',
     reconnecting: 'Reconnecting…', offline: 'No connection.', ended: 'This session has ended.',
     open: 'voting open', locked: 'voting locked', results_on: 'results shown', results_off: 'results hidden',
+    website: 'Website', no_website: 'No published website: the room sees only the text. Publish the process in the workspace (Website tab).',
     kinds: { content: 'Slide', open: 'Open question', cloud: 'Word cloud', choice: 'Multiple choice', scale: 'Scale', rank: 'Ranking', qa: 'Questions from the room' },
     slide_n: 'slide {i} of {n}',
   },
@@ -101,8 +103,8 @@ function drawSlide(box, s) {
   }
   const onlyImage = s.kind === 'content' && /^\s*<p><img [^>]*><\/p>\s*$/.test(s.html || '');
   if (onlyImage) box.classList.add('pv-image');
-  if (s.kind !== 'content') {
-    box.append(el('p', 'pv-kind', (words[lang].kinds[s.kind]) || s.kind), el('h1', null, s.title));
+  if (s.kind !== 'content' || s.website) {
+    box.append(el('p', 'pv-kind', s.website ? t('website') : (words[lang].kinds[s.kind]) || s.kind), el('h1', null, s.title));
   }
   const body = el('div');
   body.innerHTML = s.html || '';
@@ -139,9 +141,26 @@ function render() {
   $('pv-notes').classList.toggle('pv-empty', !notes);
   $('pv-results').setAttribute('aria-pressed', state.results ? 'true' : 'false');
   $('pv-lock').setAttribute('aria-pressed', state.open ? 'false' : 'true');
+  websiteNote(full);
   document.body.dataset.slide = String(cur.id);
   document.body.dataset.revision = String(state.revision);
   fitFrames();
+}
+
+// On a website slide, whether the event has a published website: the
+// stage then shows its address and QR code; without one this view says so
+// (the stage does not: the room need not know).
+let websiteFor = 0;
+async function websiteNote(s) {
+  const note = $('pv-website');
+  if (!s.website) { note.hidden = true; websiteFor = 0; return; }
+  if (websiteFor === s.id) return;
+  websiteFor = s.id;
+  let ok = false;
+  try { ok = (await fetch(`/api/v1/sessions/${code}/website`)).ok; } catch { /* as none */ }
+  if (websiteFor !== s.id) return;
+  note.textContent = t('no_website');
+  note.hidden = ok;
 }
 
 function applyState(st) {

@@ -667,9 +667,68 @@ class ContentView {
   update() {}
 }
 
+// A website slide (a deck's "? website: …"): the event's published website,
+// its address in large type and its QR code, for the hall to scan. The
+// address is asked for when the slide comes up, so a process published
+// during the meeting shows. Without one the hall sees the slide's own words
+// only, and the facilitator's controls say why (siteNote), never the stage.
+class WebsiteView {
+  constructor(root, slide) {
+    this.box = el('div', 'website');
+    root.append(this.box);
+    if (slide.html && slide.html.trim()) {
+      const d = el('div', 'website-text');
+      d.innerHTML = slide.html; // made safe by the server's Markdown renderer
+      this.box.append(bidi(d));
+    }
+    this.load();
+  }
+  async load() {
+    let w = null;
+    try {
+      const r = await fetch(`/api/v1/sessions/${code}/website`);
+      if (r.ok) w = await r.json();
+    } catch { /* the note says there is none; the next slide change asks again */ }
+    if (view !== this) return;
+    siteNote(!w);
+    if (!w) return;
+    const qr = el('img', 'website-qr');
+    qr.width = qr.height = 560;
+    qr.alt = `QR: ${w.url}`;
+    qr.src = `/api/v1/sessions/${code}/website-qr.svg`;
+    // The address may wrap only after a slash, never inside a name.
+    const url = el('p', 'website-url');
+    url.dir = 'ltr';
+    w.url.replace(/^https?:\/\//, '').split(/(?<=\/)/).forEach((part, i) => {
+      if (i) url.append(document.createElement('wbr'));
+      url.append(part);
+    });
+    const words = el('div', 'website-words');
+    words.append(el('p', 'website-scan', t(lang, 'website_scan')), url);
+    const card = el('div', 'website-card');
+    card.append(qr, words);
+    this.box.append(card);
+    // as large as two lines allow; a part too long for the line shrinks it
+    shrinkToFit(url, [112, 100, 88, 78, 68, 60, 52, 46], () => url.scrollWidth <= url.clientWidth + 1 &&
+      url.offsetHeight <= parseFloat(url.style.fontSize) * 1.15 * 2 + 2);
+    if (url.scrollWidth > url.clientWidth + 1) url.style.overflowWrap = 'anywhere'; // never cut off
+  }
+  update() {}
+  destroy() { siteNote(false); }
+}
+
+// The facilitator's note in the controls (shown on a mouse move, not on the
+// stage): a website slide without a published website.
+function siteNote(show) {
+  const n = $('site-note');
+  n.textContent = show ? t(lang, 'website_none') : '';
+  n.hidden = !show;
+  if (show) showControls();
+}
+
 function setTitle(slide) {
   const h = $('slide-title');
-  const content = slide.kind === 'content';
+  const content = slide.kind === 'content' && !slide.website;
   h.hidden = content;
   h.textContent = content ? '' : slide.title;
   h.dir = 'auto';
@@ -680,6 +739,7 @@ function makeView(slide) {
   view?.destroy?.();
   body.replaceChildren();
   setTitle(slide);
+  if (slide.website) return new WebsiteView(body, slide);
   if (slide.kind === 'content') return new ContentView(body, slide);
   body.className = '';
   if (slide.html && slide.html.trim()) {

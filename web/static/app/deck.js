@@ -3,8 +3,10 @@
 // server stays the judge of what is valid; this side only has to read
 // what the server accepted and write what a person would have written.
 
-export const KINDS = ['content', 'open', 'cloud', 'choice', 'scale', 'rank', 'qa'];
-export const QUESTION_KINDS = KINDS.slice(1);
+// 'website' is a content slide written "? website: Title": the screen adds
+// the event's website, its address and QR code (docs/deck-format.md).
+export const KINDS = ['content', 'website', 'open', 'cloud', 'choice', 'scale', 'rank', 'qa'];
+export const QUESTION_KINDS = KINDS.slice(2);
 
 // Numeric settings per kind: [min, max, default], in the order written.
 export const NUMBERS = {
@@ -53,6 +55,7 @@ function parseQuestion(lines, first) {
   const m = lines[0].match(/^\?\s*([a-z]+)\s*:\s*(.*)$/);
   if (!m) throw new DeckError(first, 'expected "? TYPE: Title"');
   const kind = m[1];
+  if (kind === 'website') return { ...newSlide('website'), title: m[2].trim(), body: trimBlank(lines.slice(1)).join('\n') };
   if (!QUESTION_KINDS.includes(kind)) throw new DeckError(first, `unknown question type '${kind}'`);
   const s = newSlide(kind);
   s.items = [];
@@ -131,6 +134,10 @@ export const TEXT_KINDS = ['open', 'cloud', 'qa'];
 
 function questionText(s) {
   const out = [`? ${s.kind}: ${oneLine(s.title)}`];
+  if (s.kind === 'website') {
+    const body = trimBlank(String(s.body || '').split(/\r?\n/));
+    return body.length ? [...out, '', ...body] : out;
+  }
   for (const key of Object.keys(NUMBERS[s.kind] || {})) {
     const v = String(s.settings[key] ?? '').trim();
     if (v !== '') out.push(`${key}: ${v}`);
@@ -188,6 +195,11 @@ export function problems(s) {
     if (!String(s.body).trim()) out.push('p_empty');
     if (/^---[ \t]*$/m.test(s.body)) out.push('p_rule');
     if (String(s.body).trimStart().startsWith('?')) out.push('p_question_mark');
+    return out;
+  }
+  if (s.kind === 'website') {
+    if (!oneLine(s.title)) out.push('p_website_title');
+    if (/^---[ \t]*$/m.test(s.body)) out.push('p_rule');
     return out;
   }
   if (!oneLine(s.title)) out.push('p_title');

@@ -264,6 +264,11 @@ export function createEditor(root, deck, { readOnly = false, onChange = () => {}
       const bodyField = text('body', t('content_md'), t('content_hint'), { rows: 12, class: 'mono' });
       fields.append(bodyField);
       if (eventId && !readOnly) fields.append(imageUploader(eventId, bodyField.querySelector('textarea'), () => {}));
+    } else if (s.kind === 'website') {
+      const title = el('input', { type: 'text', value: s.title, maxlength: 200, required: true });
+      title.addEventListener('input', () => { s.title = title.value; changed(false); updateProblems(); });
+      fields.append(field(t('website_title'), title, t('website_hint')).wrap);
+      fields.append(text('body', t('description'), null, { rows: 3 }));
     } else {
       const title = el('input', { type: 'text', value: s.title, maxlength: 200, required: true });
       title.addEventListener('input', () => { s.title = title.value; changed(false); updateProblems(); });

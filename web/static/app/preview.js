@@ -110,6 +110,10 @@ export function screenPreview(s, meta) {
   if (s.kind === 'content') {
     const c = el('div', { class: 'pv-content' }, renderMarkdown(s.body));
     box.append(c);
+  } else if (s.kind === 'website') {
+    box.append(el('div', { class: 'pv-title' }, s.title || t('untitled')));
+    if (s.body.trim()) box.append(el('div', { class: 'pv-desc' }, renderMarkdown(s.body)));
+    box.append(el('div', { class: 'pv-website' }, el('span', { class: 'pv-qr' }), el('span', {}, t('pv_website'))));
   } else {
     box.append(el('div', { class: 'pv-title' }, s.title || t('untitled')));
     if (s.body.trim()) box.append(el('div', { class: 'pv-desc' }, renderMarkdown(s.body)));
@@ -148,6 +152,10 @@ export function phonePreview(s, meta) {
   const main = el('div', { class: 'ph-main' });
   if (s.kind === 'content') {
     main.append(el('div', { class: 'ph-body' }, renderMarkdown(s.body)));
+  } else if (s.kind === 'website') {
+    main.append(el('div', { class: 'ph-h1' }, s.title || t('untitled')));
+    if (s.body.trim()) main.append(el('div', { class: 'ph-body muted' }, renderMarkdown(s.body)));
+    main.append(el('div', { class: 'ph-send' }, t('pv_website_button')));
   } else {
     main.append(el('div', { class: 'ph-h1' }, s.title || t('untitled')));
     if (s.body.trim()) main.append(el('div', { class: 'ph-body muted' }, renderMarkdown(s.body)));
