@@ -415,6 +415,126 @@ static const i18n_entry_t entries[] = {
     {"site.pages", "Pagina's", "Pages"},
     {"site.newer", "Nieuwere bijdragen", "Newer contributions"},
     {"site.older", "Oudere bijdragen", "Older contributions"},
+    /* e-mail on the website (login_mail.c) */
+    {"mail.title", "Mijn e-mail", "My e-mail"},
+    {"mail.off", "Op deze website kun je geen e-mailadres bevestigen.",
+     "This website does not take e-mail addresses."},
+    {"site.anonymous_mail",
+     "Je doet anoniem mee: we bewaren een willekeurige code in een cookie op dit apparaat, en "
+     "een e-mailadres alleen als je dat zelf bevestigt.",
+     "You take part anonymously: we keep a random code in a cookie on this device, and an e-mail "
+     "address only if you confirm one yourself."},
+    {"site.mail_link", "Verder op een ander apparaat, of een samenvatting per e-mail?",
+     "Continue on another device, or a summary by e-mail?"},
+    {"mail.why",
+     "Bevestig een e-mailadres om op een ander apparaat verder te gaan als dezelfde deelnemer "
+     "en om, als je wilt, een dagelijkse samenvatting te krijgen. Je krijgt een link die 30 "
+     "minuten geldig is.",
+     "Confirm an e-mail address to continue on another device as the same participant and, if "
+     "you like, to receive a daily summary. You get a link that is valid for 30 minutes."},
+    {"mail.address", "Je e-mailadres", "Your e-mail address"},
+    {"mail.address_hint", "We gebruiken het alleen hiervoor en laten het niemand zien.",
+     "We use it for this only and show it to no one."},
+    {"mail.send_link", "Stuur mij een link", "Send me a link"},
+    {"mail.bad_address", "Dat is geen e-mailadres. Kijk het na, bijvoorbeeld naam@voorbeeld.nl.",
+     "That is not an e-mail address. Check it, for example name@example.org."},
+    {"mail.sent",
+     "Als dit adres gebruikt kan worden, is er een e-mail met een link onderweg. Kijk ook bij "
+     "ongewenste mail.",
+     "If this address can be used, an e-mail with a link is on its way. Check your spam folder "
+     "too."},
+    {"mail.link_subject", "Je link voor %s", "Your link for %s"},
+    {"mail.link_text",
+     "Hallo,\n\nVolg deze link om je e-mailadres te bevestigen op de website van \"%s\":\n\n"
+     "%s\n\nDe link werkt één keer en is %d minuten geldig. Heb je hier niet om gevraagd? Dan "
+     "kun je deze e-mail weggooien.\n",
+     "Hello,\n\nFollow this link to confirm your e-mail address on the website of \"%s\":\n\n"
+     "%s\n\nThe link works once and is valid for %d minutes. Did you not ask for it? Then you "
+     "can delete this e-mail.\n"},
+    {"mail.confirm_title", "E-mailadres bevestigen", "Confirm your e-mail address"},
+    {"mail.confirm_explain",
+     "Bevestig je e-mailadres. Daarna ben je in deze browser dezelfde deelnemer als op het "
+     "apparaat waarop je het eerst bevestigde.",
+     "Confirm your e-mail address. This browser then becomes the same participant as the device "
+     "on which you first confirmed it."},
+    {"mail.confirm", "Bevestig mijn e-mailadres", "Confirm my e-mail address"},
+    {"mail.confirmed", "Je e-mailadres is bevestigd.", "Your e-mail address is confirmed."},
+    {"mail.link_title", "Deze link werkt niet meer", "This link no longer works"},
+    {"mail.link_used", "Deze link is al gebruikt. Een link werkt maar één keer.",
+     "This link has been used already. A link works only once."},
+    {"mail.link_expired", "Deze link is verlopen: een link is 30 minuten geldig.",
+     "This link has expired: a link is valid for 30 minutes."},
+    {"mail.link_unknown", "Deze link kennen we niet. Kopieer hem helemaal, of vraag een nieuwe.",
+     "We do not know this link. Copy all of it, or ask for a new one."},
+    {"mail.ask_again", "Vraag hieronder een nieuwe link aan.", "Ask for a new link below."},
+    {"mail.is_confirmed",
+     "Je e-mailadres is bevestigd. Volg op een ander apparaat een nieuwe link om daar verder te "
+     "gaan als dezelfde deelnemer.",
+     "Your e-mail address is confirmed. Follow a new link on another device to continue there as "
+     "the same participant."},
+    {"mail.not_confirmed", "Bevestig eerst een e-mailadres.", "Confirm an e-mail address first."},
+    {"mail.digest", "Samenvatting per e-mail", "Summary by e-mail"},
+    {"mail.digest_explain",
+     "Hoogstens één e-mail per dag, alleen als er iets is: een nieuwe fase, een reactie van de "
+     "gemeente of een antwoord op jouw bijdrage.",
+     "At most one e-mail a day, only when there is news: a new phase, a reaction of the "
+     "municipality or a reply to your contribution."},
+    {"mail.digest_is_on", "Je krijgt een dagelijkse samenvatting als er iets nieuws is.",
+     "You receive a daily summary when there is news."},
+    {"mail.digest_start", "Stuur mij de samenvatting", "Send me the summary"},
+    {"mail.digest_stop", "Stop de samenvatting", "Stop the summary"},
+    {"mail.digest_topics", "Waarover? Niets aangevinkt: het hele proces.",
+     "About what? Nothing ticked: the whole process."},
+    {"mail.digest_save", "Bewaar mijn keuze", "Save my choice"},
+    {"mail.digest_on", "Je krijgt voortaan de samenvatting.", "You will receive the summary."},
+    {"mail.digest_off", "Je krijgt de samenvatting niet meer.",
+     "You will no longer receive the summary."},
+    {"mail.forget_title", "Je e-mailadres", "Your e-mail address"},
+    {"mail.forget", "Verwijder mijn e-mailadres", "Remove my e-mail address"},
+    {"mail.forgotten", "Je e-mailadres is verwijderd.", "Your e-mail address has been removed."},
+    {"mail.privacy",
+     "Je e-mailadres bewaren we alleen hiervoor; niemand anders ziet het, ook de gemeente niet.",
+     "We keep your e-mail address for this only; no one else sees it, not even the "
+     "municipality."},
+    {"mail.until", "We wissen het na", "We erase it after"},
+    {"mail.back", "Terug naar de website", "Back to the website"},
+    {"mail.unsubscribe_title", "Afmelden voor de samenvatting", "Unsubscribe from the summary"},
+    {"mail.unsubscribe", "Meld mij af", "Unsubscribe me"},
+    {"mail.unsubscribed", "Je bent afgemeld voor de samenvatting.",
+     "You have been unsubscribed from the summary."},
+    {"mail.bad_unsubscribe", "Deze afmeldlink klopt niet. Kopieer hem helemaal uit de e-mail.",
+     "This unsubscribe link is not right. Copy all of it from the e-mail."},
+    {"mail.digest_subject", "Nieuws over %s", "News about %s"},
+    {"mail.digest_phase", "Een nieuwe fase is begonnen: %s.", "A new phase has begun: %s."},
+    {"mail.digest_reaction",
+     "De gemeente reageerde bij \"%s\":", "The municipality reacted on \"%s\":"},
+    {"mail.digest_reply", "Iemand antwoordde op jouw bijdrage bij \"%s\":",
+     "Someone replied to your contribution on \"%s\":"},
+    {"mail.needed",
+     "Op deze website doe je mee met een bevestigd e-mailadres: bevestig het via \"Mijn "
+     "e-mail\" op de pagina van het proces.",
+     "On this website you take part with a confirmed e-mail address: confirm it through \"My "
+     "e-mail\" on the process's page."},
+    {"invite.title", "Uitnodigingscode", "Invitation code"},
+    {"invite.why", "Deze website is voor een panel: met je uitnodigingscode doe je mee.",
+     "This website is for a panel: your invitation code lets you take part."},
+    {"invite.code", "Je code", "Your code"},
+    {"invite.use", "Doe mee met deze code", "Take part with this code"},
+    {"invite.joined", "Je doet mee als lid van het panel.",
+     "You take part as a member of the panel."},
+    {"invite.unknown", "Deze code kennen we niet. Kijk hem na: tien letters en cijfers.",
+     "We do not know this code. Check it: ten letters and digits."},
+    {"invite.used", "Deze code is al door iemand anders gebruikt.",
+     "This code has been used by someone else already."},
+    {"invite.needed",
+     "Alleen leden van het panel doen hier mee: voer je uitnodigingscode in via de pagina van "
+     "het proces.",
+     "Only members of the panel take part here: enter your invitation code through the "
+     "process's page."},
+    {"invite.count", "Vraag 1 tot 500 codes tegelijk.", "Ask for 1 to 500 codes at a time."},
+    {"site.invite_link", "Heb je een uitnodigingscode?", "Do you have an invitation code?"},
+    {"mail.digest_footer", "Geen samenvatting meer? Meld je af met deze link:",
+     "No more summaries? Unsubscribe with this link:"},
 };
 
 const i18n_table_t app_words = I18N_TABLE("app", entries);

@@ -147,6 +147,16 @@ struct app {
 	app_queue_t peers;
 	map_t unknown;
 	size_t lookups_waiting;
+	/* e-mail on the website (login_mail.c): per event and participant
+	 * whether they confirmed an address and want the digest; link
+	 * requests per participant and per network address; the digest's
+	 * timer, its local hour and the day it last ran (YYYYMMDD) */
+	map_t mail_people;
+	map_t mail_topics; /* (event, participant, topic) -> 1: the digest is about it */
+	bucket_set_t mail_requests, mail_peers;
+	uv_timer_t digest_timer;
+	int digest_hour;
+	int64_t digest_day;
 };
 
 /* ---- routes.c: the route table ----
@@ -427,6 +437,28 @@ void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m);
 /* POST /api/v1/mail/test {"to": ADDRESS}: sends a test message; 200 once
  * the SMTP server took it, 502 when it did not, 503 without --smtp-url. */
 void mail_test_post(app_t *a, http_request_t *req, const app_match_t *m);
+
+/* ---- login_mail.c: the website's e-mail ladder ---- */
+void login_mail_account(app_t *a, http_request_t *req, const app_match_t *m);
+void login_mail_request(app_t *a, http_request_t *req, const app_match_t *m);
+void login_mail_confirm_page(app_t *a, http_request_t *req, const app_match_t *m);
+void login_mail_confirm(app_t *a, http_request_t *req, const app_match_t *m);
+/* POST /p/:name/digest, and /p/:name/forget with the route's arg 1 */
+void login_mail_choice(app_t *a, http_request_t *req, const app_match_t *m);
+void login_mail_unsubscribe(app_t *a, http_request_t *req, const app_match_t *m);
+void login_mail_digest_now(app_t *a, http_request_t *req, const app_match_t *m);
+/* Invitation codes: /p/:name/invite (GET the form, POST a code), and the
+ * workspace's list (JSON, or ?format=csv) and new codes. */
+void login_invite_page(app_t *a, http_request_t *req, const app_match_t *m);
+void login_invites_get(app_t *a, http_request_t *req, const app_match_t *m);
+void login_invites_post(app_t *a, http_request_t *req, const app_match_t *m);
+/* Loads who confirmed (synchronously: at start); 0 or the store's code.
+ * login_mail_start then starts the digest's timer. */
+int login_mail_init(app_t *a);
+void login_mail_start(app_t *a);
+int login_mail_load(app_t *a, store_t *st);
+void login_mail_stop(app_t *a);
+void login_mail_free(app_t *a);
 
 /* ---- pool.c ---- */
 /* Runs fn(w) on libuv's pool, then after(w, status) on the loop, with at

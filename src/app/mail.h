@@ -56,6 +56,10 @@ int mail_send_headers(app_t *a, const char *to, const char *subject, const char 
                       const char *text, const char *html, void (*done)(void *arg, int status),
                       void *arg);
 
+/* The local hour (0-23) of the website's daily digest (login_mail.c);
+ * 7 unless set. */
+void login_mail_set_hour(app_t *a, int hour);
+
 /* ---- used by app (routes.c) ---- */
 
 /* Cancels what waits in the queue (done gets UV_ECANCELED) and aborts the

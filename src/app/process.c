@@ -233,6 +233,9 @@ const char *process__config_read(process_t *p, json_t *c, const process_t *old,
 	if (!p->description)
 		return bad;
 	p->premoderate = json_is_true(json_object_get(c, "premoderate"));
+	p->email_login = json_is_true(json_object_get(c, "email_login"));
+	p->email_required = p->email_login && json_is_true(json_object_get(c, "email_required"));
+	p->invite_only = json_is_true(json_object_get(c, "invite_only"));
 	const char *ret = json_string_value(json_object_get(c, "retention"));
 	if (date_end(ret) < 0)
 		return "process.date";
@@ -314,10 +317,14 @@ json_t *process__config_json(const process_t *p)
 		json_object_set_new(o, "slide", t->slide ? json_integer(t->slide) : json_null());
 		json_array_append_new(topics, o);
 	}
-	return json_pack("{s:s, s:b, s:o, s:o, s:I, s:s, s:I}", "description", p->description,
-	                 "premoderate", p->premoderate, "phases", phases, "topics", topics,
-	                 "next_topic", (json_int_t)p->next_topic, "retention", p->retention,
-	                 "purged_at", (json_int_t)p->purged_at);
+	json_t *o =
+	    json_pack("{s:s, s:b, s:b, s:o, s:o, s:I, s:s, s:I}", "description", p->description,
+	              "premoderate", p->premoderate, "email_login", p->email_login, "phases",
+	              phases, "topics", topics, "next_topic", (json_int_t)p->next_topic,
+	              "retention", p->retention, "purged_at", (json_int_t)p->purged_at);
+	json_object_set_new(o, "email_required", json_boolean(p->email_required));
+	json_object_set_new(o, "invite_only", json_boolean(p->invite_only));
+	return o;
 }
 
 /* ---- loading ---- */
@@ -505,6 +512,10 @@ void process_retention(app_t *a)
 	int64_t now = store_now_ms();
 	for (size_t i = 0; i < a->n_processes; i++) {
 		process_t *p = a->processes[i];
+		/* the addresses go at the same moment (idempotent, and apart:
+		 * their own connection on the pool) */
+		if (p->retention_at && now > p->retention_at)
+			login_mail_retention(a, p);
 		if (!p->retention_at || now <= p->retention_at || p->purged_at > p->retention_at ||
 		    p->purging || p->saving)
 			continue;
@@ -527,6 +538,21 @@ void process_retention(app_t *a)
 		p->purging = true;
 		store_submit(a->store, &rj->job);
 	}
+}
+
+const char *process_current_phase(const process_t *p)
+{
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	const char *cur = NULL;
+	for (size_t i = 0; i < p->n_phases; i++)
+		if (p->phases[i].start[0] && strcmp(p->phases[i].start, today) <= 0 &&
+		    (!p->phases[i].end[0] || strcmp(today, p->phases[i].end) <= 0))
+			cur = p->phases[i].name;
+	return cur;
 }
 
 void process_forget(app_t *a, int64_t event_id)

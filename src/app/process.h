@@ -85,6 +85,15 @@ typedef struct process {
 	char retention[11];
 	int64_t retention_at, purged_at;
 	uint64_t revision;
+	/* E-mail (login_mail.c): residents may confirm an address; when a
+	 * facilitator's change last moved the current phase (ms, in memory
+	 * only, for the digest); the addresses purged after the retention's
+	 * end, or being purged. */
+	bool email_login;
+	bool email_required; /* only a confirmed address contributes, supports */
+	bool invite_only;    /* only the panel (invitation codes) does */
+	int64_t phase_changed_at;
+	bool mail_purged, mail_purging;
 	bool saving;  /* a STORE_JOB_PROCESS is in flight */
 	bool purging; /* a STORE_JOB_RETENTION is in flight */
 } process_t;
@@ -114,6 +123,9 @@ live_slide_t *process_topic_slide(session_t *s, const proc_topic_t *t);
 bool process_topic_open(const process_t *p, const proc_topic_t *t, int64_t now, int64_t *until);
 /* Whether participant pkey supported (or flagged) post id. */
 bool process_marked(app_t *a, int64_t post_id, int kind, uint64_t pkey);
+/* The name of the phase current today by its dates (the last that
+ * started), NULL when none. */
+const char *process_current_phase(const process_t *p);
 /* The event was deleted. */
 void process_forget(app_t *a, int64_t event_id);
 /* Submits the retention job of every process whose retention has ended
@@ -155,6 +167,14 @@ void process_post_submit(app_t *a, process_t *p, http_request_t *req, const post
 /* A support or flag by the request's participant. */
 void process_mark_submit(app_t *a, process_t *p, post_t *post, http_request_t *req, int kind,
                          bool form, const char *lang, const char *back);
+
+/* login_mail.c: deletes the addresses and links of p's event once its
+ * retention has ended (process_retention calls it). */
+void login_mail_retention(app_t *a, process_t *p);
+/* NULL when participant pkey (known: their cookie is not new) may
+ * contribute and support on p; else the i18n key of why not (the process
+ * takes only confirmed addresses, or only its panel). */
+const char *login_mail_refusal(app_t *a, const process_t *p, uint64_t pkey, bool known);
 
 /* ---- site.c ---- */
 /* The topic page with an error above its form (status), keeping text. */

@@ -128,6 +128,12 @@ void process_post_submit(app_t *a, process_t *p, http_request_t *req, const post
 		refuse(a, p, req, in, 409, "closed", tr(lang, "process.closed"), cookie);
 		return;
 	}
+	const char *why =
+	    in->kind == STORE_POST_REACTION ? NULL : login_mail_refusal(a, p, pkey, !cookie[0]);
+	if (why) {
+		refuse(a, p, req, in, 403, "not_allowed", tr(lang, why), cookie);
+		return;
+	}
 	if (in->parent) {
 		process_t *pp;
 		post_t *parent;
@@ -261,6 +267,12 @@ void process_mark_submit(app_t *a, process_t *p, post_t *post, http_request_t *r
 	}
 	if (kind == STORE_MARK_SUPPORT && !process_topic_open(p, t, store_now_ms(), NULL)) {
 		refuse(a, p, req, &in, 409, "closed", tr(lang, "process.closed"), cookie);
+		return;
+	}
+	const char *why =
+	    kind == STORE_MARK_SUPPORT ? login_mail_refusal(a, p, pkey, !cookie[0]) : NULL;
+	if (why) {
+		refuse(a, p, req, &in, 403, "not_allowed", tr(lang, why), cookie);
 		return;
 	}
 	mark_job_t *mj = xcalloc(1, sizeof *mj);

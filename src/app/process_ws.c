@@ -97,9 +97,15 @@ static void save_done(store_job_t *job)
 		a->processes = xrealloc(a->processes, (a->n_processes + 1) * sizeof *a->processes);
 		a->processes[a->n_processes++] = p;
 	}
+	/* the digest tells of a phase a facilitator made current */
+	const char *was = process_current_phase(p), *now = process_current_phase(sj->next);
+	if (now && (!was || strcmp(was, now) != 0))
+		p->phase_changed_at = store_now_ms();
 	process__config_clear(p);
 	process_t *n = sj->next;
 	p->description = n->description, p->premoderate = n->premoderate;
+	p->email_login = n->email_login;
+	p->email_required = n->email_required, p->invite_only = n->invite_only;
 	p->phases = n->phases, p->n_phases = n->n_phases;
 	p->topics = n->topics, p->n_topics = n->n_topics;
 	p->next_topic = n->next_topic;

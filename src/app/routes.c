@@ -449,6 +449,21 @@ const app_route_t app_routes[] = {
               APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
     APP_ROUTE(APP_GET, "/p/:name", site_process_page, APP_ROLE_ANYONE),
     APP_ROUTE(APP_GET, "/p/:name/topics/:topic", site_topic_page, APP_ROLE_ANYONE),
+    /* the website's e-mail ladder (login_mail.c) */
+    APP_ROUTE(APP_GET, "/p/:name/account", login_mail_account, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/email", login_mail_request, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/p/:name/confirm", login_mail_confirm_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/confirm", login_mail_confirm, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/digest", login_mail_choice, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/p/:name/forget", login_mail_choice, APP_ROLE_ANYONE, .arg = 1),
+    APP_ROUTE(APP_GET | APP_POST, "/p/:name/unsubscribe", login_mail_unsubscribe, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/process/digest", login_mail_digest_now,
+              APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
+    APP_ROUTE(APP_GET | APP_POST, "/p/:name/invite", login_invite_page, APP_ROLE_ANYONE),
+    APP_ROUTE(APP_GET, "/api/v1/events/:event/process/invites", login_invites_get,
+              APP_ROLE_FACILITATOR),
+    APP_ROUTE(APP_POST, "/api/v1/events/:event/process/invites", login_invites_post,
+              APP_ROLE_FACILITATOR, .flags = APP_R_CSRF),
     APP_ROUTE(APP_POST, "/p/:name/topics/:topic", site_topic_post, APP_ROLE_ANYONE),
 
     APP_ROUTE(APP_GET, "/", index_page, APP_ROLE_ANYONE),
@@ -820,6 +835,11 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	if (login_mail_init(a) != STORE_OK) {
+		snprintf(err, errlen, "cannot read the website's addresses: %s", store_errmsg(st));
+		app_free(a);
+		return UV_EIO;
+	}
 	if (nodes_open(a, opt->bus, opt->db_path, err, errlen) < 0) {
 		app_free(a);
 		return UV_EIO;
@@ -831,6 +851,7 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		return UV_EIO;
 	}
 	live_flush_init(a);
+	login_mail_start(a);
 	auth_warm(a);
 	*out = a;
 	return 0;
@@ -855,6 +876,7 @@ void app_free(app_t *a)
 	store_close(a->disk);
 	tiles_close(a->tiles);
 	mail_free(a);
+	login_mail_free(a);
 	store_close(a->peer);
 	map_free(&a->unknown);
 	free(a);
@@ -871,6 +893,7 @@ void app_stop(app_t *a)
 	if (a->retention_timer.data)
 		uv_close((uv_handle_t *)&a->retention_timer, NULL);
 	mail_stop(a);
+	login_mail_stop(a);
 }
 
 bool app_busy(const app_t *a)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/mail.h"
 #include "app/process.h"
 #include "util/html.h"
 #include "util/xalloc.h"
@@ -190,6 +191,12 @@ static void put_topic_state(buf_t *b, const process_t *p, const proc_topic_t *t,
 	}
 }
 
+/* What is kept of a resident: with e-mail on, an address they confirm too. */
+static const char *anonymous_key(app_t *a, const process_t *p)
+{
+	return p->email_login && mail_enabled(a) ? "site.anonymous_mail" : "site.anonymous";
+}
+
 /* ---- the process's page ---- */
 
 void site_process_page(app_t *a, http_request_t *req, const app_match_t *m)
@@ -278,7 +285,13 @@ void site_process_page(app_t *a, http_request_t *req, const app_match_t *m)
 	if (s)
 		html_printf(&b, "<p class=\"questionnaire-link\"><a href=\"/%s\">%s</a></p>",
 		            s->row.code, tr(lang, "site.questionnaire"));
-	html_printf(&b, "<p class=\"hint privacy\">%s", tr(lang, "site.anonymous"));
+	if (p->invite_only)
+		html_printf(&b, "<p class=\"mail-link\"><a href=\"%s/invite%s\">%s</a></p>", base,
+		            lq, tr(lang, "site.invite_link"));
+	if (p->email_login && mail_enabled(a) && !(p->retention_at && p->purged_at))
+		html_printf(&b, "<p class=\"mail-link\"><a href=\"%s/account%s\">%s</a></p>", base,
+		            lq, tr(lang, "site.mail_link"));
+	html_printf(&b, "<p class=\"hint privacy\">%s", tr(lang, anonymous_key(a, p)));
 	if (p->purged_at && p->retention[0]) {
 		html_printf(&b, " %s ", tr(lang, "site.retention_done"));
 		put_date(&b, lang, p->retention);
@@ -597,7 +610,7 @@ static void topic_page(app_t *a, process_t *p, proc_topic_t *t, http_request_t *
 		html_printf(&b,
 		            "</textarea><p class=\"hint\">%s</p><button type=\"submit\">%s</button>"
 		            "</form></section>",
-		            tr(lang, "site.anonymous"), tr(lang, "site.send"));
+		            tr(lang, anonymous_key(a, p)), tr(lang, "site.send"));
 	} else {
 		html_printf(&b, "<p class=\"closed\" id=\"text\">%s</p>",
 		            tr(lang, "process.closed"));

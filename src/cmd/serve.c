@@ -26,6 +26,7 @@ typedef struct serve_opts {
 	const char *metrics_token_file;
 	const char *tiles, *tile_url, *tile_attribution; /* the sociale kaart's map */
 	const char *smtp_url, *mail_from;                /* both or neither */
+	int digest_hour;                                 /* -1: the default */
 	bool demo, metrics_local;
 } serve_opts_t;
 
@@ -264,6 +265,8 @@ static int serve(const serve_opts_t *o, const char *host, int port)
 		store_close(st);
 		return 2;
 	}
+	if (o->digest_hour >= 0)
+		login_mail_set_hour(app, o->digest_hour);
 	http_server_t *srv;
 	rc = http_listen(loop, host, port, app_handle, app, &srv);
 	if (rc < 0) {
@@ -322,11 +325,12 @@ static int run(int argc, char **argv)
 	    {"tile-attribution", required_argument, NULL, 'A'},
 	    {"smtp-url", required_argument, NULL, 'S'},
 	    {"mail-from", required_argument, NULL, 'm'},
+	    {"digest-hour", required_argument, NULL, 'H'},
 	    {"bus", required_argument, NULL, 'B'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	serve_opts_t o = {.db = CMD_DEFAULT_DB, .listen = "127.0.0.1:8080"};
+	serve_opts_t o = {.db = CMD_DEFAULT_DB, .listen = "127.0.0.1:8080", .digest_hour = -1};
 	int c;
 	while ((c = cmd_getopt(argc, argv, &cmd_serve, opts)) != -1) {
 		switch (c) {
@@ -342,6 +346,15 @@ static int run(int argc, char **argv)
 		case 'A': o.tile_attribution = optarg; break;
 		case 'S': o.smtp_url = optarg; break;
 		case 'm': o.mail_from = optarg; break;
+		case 'H': {
+			char *end;
+			long h = strtol(optarg, &end, 10);
+			if (*end || end == optarg || h < 0 || h > 23)
+				return cmd_usage_error(&cmd_serve,
+				                       "--digest-hour is 0 to 23, not %s", optarg);
+			o.digest_hour = (int)h;
+			break;
+		}
 		case 'B': o.bus = optarg; break;
 		case 'F':
 			if (log_set_format(optarg) < 0)
@@ -390,8 +403,9 @@ const cmd_t cmd_serve = {
         "        [--metrics-token-file FILE] [--metrics-local] [--log-format text|json]\n"
         "                       GET /metrics for the bearer token in FILE, or for loopback\n"
         "                       peers; log lines as text or as JSON lines\n"
-        "        [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
-        "                       send e-mail (login links, digests) through this server\n"
+        "        [--smtp-url smtp://HOST:PORT --mail-from ADDRESS] [--digest-hour H]\n"
+        "                       send e-mail (login links, digests) through this server;\n"
+        "                       the website's daily digest goes out at hour H (default 7)\n"
         "        [--bus none|URL]\n"
         "                       how nodes on one PostgreSQL database hear each other\n"
         "        [--tiles FILE.mbtiles | --tile-url TEMPLATE] [--tile-attribution TEXT]\n"
@@ -400,6 +414,7 @@ const cmd_t cmd_serve = {
              "                      [--web DIR] [--db FILE] [--metrics-token-file FILE]\n"
              "                      [--metrics-local] [--log-format text|json]\n"
              "                      [--smtp-url smtp://HOST:PORT --mail-from ADDRESS]\n"
+             "                      [--digest-hour H]\n"
              "                      [--bus none|URL]\n"
              "                      [--tiles FILE.mbtiles | --tile-url TEMPLATE]\n"
              "                      [--tile-attribution TEXT]\n"
@@ -422,6 +437,8 @@ const cmd_t cmd_serve = {
              "                      or smtps://HOST:PORT for TLS from the start; a login\n"
              "                      goes in the URL (smtp://USER:PASSWORD@HOST:PORT)\n"
              "  --mail-from ADDRESS the sender of that e-mail (with --smtp-url)\n"
+             "  --digest-hour H     the local hour (0-23) of the website's daily digest\n"
+             "                      (default 7)\n"
              "  --tiles FILE        the sociale kaart's map from the raster tiles of an\n"
              "                      MBTiles file, served by inspraak itself\n"
              "  --tile-url TEMPLATE the map's tiles from a tile server instead, such as\n"

@@ -123,6 +123,27 @@ struct store_engine {
 	int (*posts)(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p, void *arg),
 	             void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
 	             void *arg);
+	/* e-mail on the website (sqlite_mail.c, pg_mail.c) */
+	int (*mail_token_add)(store_t *st, const char *hash, const store_mail_token_t *t,
+	                      int64_t since, int max);
+	int (*mail_token_take)(store_t *st, const char *hash, const char *purpose, int64_t now,
+	                       store_mail_token_t *out);
+	int (*mail_person_confirm)(store_t *st, const store_mail_person_t *in,
+	                           store_mail_person_t *out);
+	int (*mail_person_digest)(store_t *st, int64_t event_id, const char *participant, bool on,
+	                          const char *topics, int64_t now);
+	int (*mail_person_delete)(store_t *st, int64_t event_id, const char *participant);
+	int (*mail_people)(store_t *st, int64_t event_id,
+	                   void (*fn)(const store_mail_person_t *p, void *arg), void *arg);
+	int (*mail_digest_sent)(store_t *st, int64_t event_id, const char *participant, int64_t at);
+	int (*mail_purge)(store_t *st, int64_t event_id, int64_t *n);
+	int (*invite_add)(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now);
+	int (*invite_use)(store_t *st, int64_t event_id, const char *code, const char *participant,
+	                  int64_t now);
+	int (*invites)(store_t *st, int64_t event_id,
+	               void (*fn)(int64_t event_id, const char *code, int64_t used_at,
+	                          const char *participant, void *arg),
+	               void *arg);
 
 	/* ---- the writer's hooks (writer.c), see invariant 3 ---- */
 	/* Opens the writer's own connection and prepares its statements. Sets

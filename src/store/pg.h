@@ -122,6 +122,27 @@ int pg_event_set_deck(store_t *st, int64_t id, const char *title, const char *su
                       const char *lang, const char *deck_md, char *const *slides_json, size_t n,
                       int64_t *slide_ids);
 
+/* pg_mail.c */
+int pg_mail_token_add(store_t *st, const char *hash, const store_mail_token_t *t, int64_t since,
+                      int max);
+int pg_mail_token_take(store_t *st, const char *hash, const char *purpose, int64_t now,
+                       store_mail_token_t *out);
+int pg_mail_person_confirm(store_t *st, const store_mail_person_t *in, store_mail_person_t *out);
+int pg_mail_person_digest(store_t *st, int64_t event_id, const char *participant, bool on,
+                          const char *topics, int64_t now);
+int pg_mail_person_delete(store_t *st, int64_t event_id, const char *participant);
+int pg_mail_people(store_t *st, int64_t event_id,
+                   void (*fn)(const store_mail_person_t *p, void *arg), void *arg);
+int pg_mail_digest_sent(store_t *st, int64_t event_id, const char *participant, int64_t at);
+int pg_mail_purge(store_t *st, int64_t event_id, int64_t *n);
+int pg_invite_add(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now);
+int pg_invite_use(store_t *st, int64_t event_id, const char *code, const char *participant,
+                  int64_t now);
+int pg_invites(store_t *st, int64_t event_id,
+               void (*fn)(int64_t event_id, const char *code, int64_t used_at,
+                          const char *participant, void *arg),
+               void *arg);
+
 /* pg_workspace.c */
 int pg_user_info(store_t *st, int64_t id, char *name, size_t nlen, char *role, size_t rlen);
 int pg_users(store_t *st,

@@ -76,6 +76,22 @@ static const char base_schema[] =
 static const char *const migrations[] = {
     /* 9: a session's name, given by its facilitator ("16 oktober") */
     "ALTER TABLE sessions ADD COLUMN name text NOT NULL DEFAULT '';",
+    /* mail (SQLite's 11): e-mail on the website, one-time links by their
+     * token's hash and confirmed addresses per event; invitation codes */
+    "CREATE TABLE mail_tokens(hash text PRIMARY KEY, purpose text NOT NULL,"
+    "  event_id bigint NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  address text NOT NULL, participant text NOT NULL, device text NOT NULL,"
+    "  created_at bigint NOT NULL, expires_at bigint NOT NULL, used_at bigint NOT NULL DEFAULT 0);"
+    "CREATE INDEX mail_tokens_address ON mail_tokens(event_id, address, created_at);"
+    "CREATE TABLE mail_people(event_id bigint NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  address text NOT NULL, participant text NOT NULL, device text NOT NULL,"
+    "  confirmed_at bigint NOT NULL, digest integer NOT NULL DEFAULT 0,"
+    "  digest_at bigint NOT NULL DEFAULT 0, topics text NOT NULL DEFAULT '',"
+    "  PRIMARY KEY(event_id, address));"
+    "CREATE UNIQUE INDEX mail_people_participant ON mail_people(event_id, participant);"
+    "CREATE TABLE invite_codes(event_id bigint NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  code text NOT NULL, created_at bigint NOT NULL, used_at bigint NOT NULL DEFAULT 0,"
+    "  participant text NOT NULL DEFAULT '', PRIMARY KEY(event_id, code));",
     NULL,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof *migrations - 1 };
@@ -554,6 +570,17 @@ const store_engine_t store__pg_engine = {
     .token_add = pg_token_add,
     .token_user = pg_token_user,
     .token_del = pg_token_del,
+    .mail_token_add = pg_mail_token_add,
+    .mail_token_take = pg_mail_token_take,
+    .mail_person_confirm = pg_mail_person_confirm,
+    .mail_person_digest = pg_mail_person_digest,
+    .mail_person_delete = pg_mail_person_delete,
+    .mail_people = pg_mail_people,
+    .mail_digest_sent = pg_mail_digest_sent,
+    .mail_purge = pg_mail_purge,
+    .invite_add = pg_invite_add,
+    .invite_use = pg_invite_use,
+    .invites = pg_invites,
 
     .writer_open = pg_writer_open,
     .writer_close = pg_writer_close,

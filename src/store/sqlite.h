@@ -112,6 +112,27 @@ int sq_processes(store_t *st, void (*fn)(const store_process_t *p, void *arg), v
 int sq_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p, void *arg),
              void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
              void *arg);
+
+/* sqlite_mail.c */
+int sq_mail_token_add(store_t *st, const char *hash, const store_mail_token_t *t, int64_t since,
+                      int max);
+int sq_mail_token_take(store_t *st, const char *hash, const char *purpose, int64_t now,
+                       store_mail_token_t *out);
+int sq_mail_person_confirm(store_t *st, const store_mail_person_t *in, store_mail_person_t *out);
+int sq_mail_person_digest(store_t *st, int64_t event_id, const char *participant, bool on,
+                          const char *topics, int64_t now);
+int sq_mail_person_delete(store_t *st, int64_t event_id, const char *participant);
+int sq_mail_people(store_t *st, int64_t event_id,
+                   void (*fn)(const store_mail_person_t *p, void *arg), void *arg);
+int sq_mail_digest_sent(store_t *st, int64_t event_id, const char *participant, int64_t at);
+int sq_mail_purge(store_t *st, int64_t event_id, int64_t *n);
+int sq_invite_add(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now);
+int sq_invite_use(store_t *st, int64_t event_id, const char *code, const char *participant,
+                  int64_t now);
+int sq_invites(store_t *st, int64_t event_id,
+               void (*fn)(int64_t event_id, const char *code, int64_t used_at,
+                          const char *participant, void *arg),
+               void *arg);
 /* Prepares and finalizes the statements of web[] on the writer's connection. */
 int sq__web_prepare(sq_t *d);
 void sq__web_finalize(sq_t *d);

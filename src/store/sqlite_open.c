@@ -108,6 +108,29 @@ static const char *const migrations[] = {
     "CREATE TABLE IF NOT EXISTS post_marks(post_id INTEGER NOT NULL REFERENCES posts(id)"
     "  ON DELETE CASCADE, kind INTEGER NOT NULL, participant TEXT NOT NULL,"
     "  at INTEGER NOT NULL, PRIMARY KEY(post_id, kind, participant)) WITHOUT ROWID;",
+    /* 11: e-mail on the website: one-time links (only their token's hash)
+     * and confirmed addresses per event, with the digest's choice and
+     * clock; invitation codes of a closed panel; store_mail_purge empties
+     * the first two and unties the codes at the retention's end. */
+    "CREATE TABLE IF NOT EXISTS mail_tokens(hash TEXT PRIMARY KEY, purpose TEXT NOT NULL,"
+    "  event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,"
+    "  address TEXT NOT NULL, participant TEXT NOT NULL, device TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+    "  used_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS mail_tokens_address ON mail_tokens(event_id, address,"
+    "  created_at);"
+    "CREATE TABLE IF NOT EXISTS mail_people(event_id INTEGER NOT NULL REFERENCES events(id)"
+    "  ON DELETE CASCADE, address TEXT NOT NULL, participant TEXT NOT NULL,"
+    "  device TEXT NOT NULL, confirmed_at INTEGER NOT NULL,"
+    "  digest INTEGER NOT NULL DEFAULT 0, digest_at INTEGER NOT NULL DEFAULT 0,"
+    "  topics TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY(event_id, address));"
+    "CREATE UNIQUE INDEX IF NOT EXISTS mail_people_participant ON mail_people(event_id,"
+    "  participant);"
+    "CREATE TABLE IF NOT EXISTS invite_codes(event_id INTEGER NOT NULL REFERENCES events(id)"
+    "  ON DELETE CASCADE, code TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  used_at INTEGER NOT NULL DEFAULT 0, participant TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY(event_id, code));",
 };
 
 /* Opens a connection; one_thread when a single thread will ever use it (the
@@ -434,6 +457,17 @@ const store_engine_t store__sqlite_engine = {
     .token_del = sq_token_del,
     .processes = sq_processes,
     .posts = sq_posts,
+    .mail_token_add = sq_mail_token_add,
+    .mail_token_take = sq_mail_token_take,
+    .mail_person_confirm = sq_mail_person_confirm,
+    .mail_person_digest = sq_mail_person_digest,
+    .mail_person_delete = sq_mail_person_delete,
+    .mail_people = sq_mail_people,
+    .mail_digest_sent = sq_mail_digest_sent,
+    .mail_purge = sq_mail_purge,
+    .invite_add = sq_invite_add,
+    .invite_use = sq_invite_use,
+    .invites = sq_invites,
 
     .writer_open = sq_writer_open,
     .writer_close = sq_writer_close,

@@ -352,3 +352,86 @@ int store_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p,
 {
 	return st->eng->posts ? st->eng->posts(st, event_id, fn, mark, arg) : STORE_OK;
 }
+
+/* ---- e-mail on the website ---- */
+
+static bool mail_hash_ok(const char *hash)
+{
+	return hash && strlen(hash) == 64 && strspn(hash, "0123456789abcdef") == 64;
+}
+
+int store_mail_token_add(store_t *st, const char *hash, const store_mail_token_t *t, int64_t since,
+                         int max)
+{
+	if (st->reader)
+		return STORE_ERROR;
+	if (!mail_hash_ok(hash))
+		return UV_EINVAL;
+	return st->eng->mail_token_add(st, hash, t, since, max);
+}
+
+int store_mail_token_take(store_t *st, const char *hash, const char *purpose, int64_t now,
+                          store_mail_token_t *out)
+{
+	if (st->reader)
+		return STORE_ERROR;
+	if (!mail_hash_ok(hash))
+		return STORE_NOTFOUND;
+	return st->eng->mail_token_take(st, hash, purpose, now, out);
+}
+
+int store_mail_person_confirm(store_t *st, const store_mail_person_t *in, store_mail_person_t *out)
+{
+	return st->reader ? STORE_ERROR : st->eng->mail_person_confirm(st, in, out);
+}
+
+int store_mail_person_digest(store_t *st, int64_t event_id, const char *participant, bool on,
+                             const char *topics, int64_t now)
+{
+	if (strlen(topics) > STORE_MAIL_TOPICS_MAX)
+		return UV_EINVAL;
+	return st->reader ? STORE_ERROR
+	                  : st->eng->mail_person_digest(st, event_id, participant, on,
+	                                                on ? topics : "", now);
+}
+
+int store_mail_person_delete(store_t *st, int64_t event_id, const char *participant)
+{
+	return st->reader ? STORE_ERROR : st->eng->mail_person_delete(st, event_id, participant);
+}
+
+int store_mail_people(store_t *st, int64_t event_id,
+                      void (*fn)(const store_mail_person_t *p, void *arg), void *arg)
+{
+	return st->eng->mail_people(st, event_id, fn, arg);
+}
+
+int store_mail_digest_sent(store_t *st, int64_t event_id, const char *participant, int64_t at)
+{
+	return st->reader ? STORE_ERROR : st->eng->mail_digest_sent(st, event_id, participant, at);
+}
+
+int store_mail_purge(store_t *st, int64_t event_id, int64_t *n)
+{
+	int64_t dummy;
+	return st->reader ? STORE_ERROR : st->eng->mail_purge(st, event_id, n ? n : &dummy);
+}
+
+int store_invite_add(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now)
+{
+	return st->reader ? STORE_ERROR : st->eng->invite_add(st, event_id, codes, n, now);
+}
+
+int store_invite_use(store_t *st, int64_t event_id, const char *code, const char *participant,
+                     int64_t now)
+{
+	return st->reader ? STORE_ERROR : st->eng->invite_use(st, event_id, code, participant, now);
+}
+
+int store_invites(store_t *st, int64_t event_id,
+                  void (*fn)(int64_t event_id, const char *code, int64_t used_at,
+                             const char *participant, void *arg),
+                  void *arg)
+{
+	return st->eng->invites(st, event_id, fn, arg);
+}

@@ -332,6 +332,94 @@ int store_posts(store_t *st, int64_t event_id, void (*fn)(const store_post_t *p,
                 void (*mark)(int64_t post_id, int kind, const char *participant, void *arg),
                 void *arg);
 
+/* ---- e-mail on the website (issue 14): one-time links and people ----
+ *
+ * A one-time link carries a random token; only its hash (64 hex digits)
+ * is stored, with a purpose ("login", or another feature's), the event,
+ * the address it was sent to, the participant who asked for it and that
+ * device's cookie token, sealed (app/login_mail.c). A person is an address
+ * confirmed on an event's website: tied to one participant, with their
+ * digest choice. Addresses are stored for nothing else, and
+ * store_mail_purge removes them (the retention's end). These calls are
+ * synchronous: the app makes them on the thread pool (app_write), never
+ * on the loop. Every engine keeps them, also one without the website. */
+
+enum {
+	STORE_MAIL_ADDRESS_MAX = 254,
+	STORE_MAIL_PURPOSE_MAX = 15,
+	STORE_MAIL_DEVICE_MAX = 160,
+	STORE_MAIL_TOPICS_MAX = 800, /* ",1,2,...," */
+};
+
+typedef struct store_mail_token {
+	int64_t event_id, created_at, expires_at;
+	char purpose[STORE_MAIL_PURPOSE_MAX + 1];
+	char address[STORE_MAIL_ADDRESS_MAX + 1];
+	char participant[33];
+	char device[STORE_MAIL_DEVICE_MAX + 1];
+} store_mail_token_t;
+
+typedef struct store_mail_person {
+	int64_t event_id, confirmed_at, digest_at;
+	char address[STORE_MAIL_ADDRESS_MAX + 1];
+	char participant[33];
+	char device[STORE_MAIL_DEVICE_MAX + 1];
+	/* the topics the digest is about, as ",ID,ID,"; "" the whole process */
+	char topics[STORE_MAIL_TOPICS_MAX + 1];
+	bool digest;
+} store_mail_person_t;
+
+/* Stores a one-time link (t->event_id, purpose, address, participant,
+ * device, created_at, expires_at) under hash, unless max links of that
+ * purpose for that event and address were made since since: then
+ * UV_EAGAIN and nothing is stored. Also deletes links that expired a day
+ * ago or more. */
+int store_mail_token_add(store_t *st, const char *hash, const store_mail_token_t *t, int64_t since,
+                         int max);
+/* Uses the link of hash and purpose once: fills *out and marks it used.
+ * STORE_NOTFOUND no such link, UV_EALREADY used before, UV_ETIMEDOUT
+ * expired (now > expires_at); *out is untouched then. */
+int store_mail_token_take(store_t *st, const char *hash, const char *purpose, int64_t now,
+                          store_mail_token_t *out);
+/* Confirms an address on an event: a new person gets in's participant and
+ * device; a known address keeps its own. A participant who confirmed
+ * another address before gives that one up. *out holds the person as
+ * stored. */
+int store_mail_person_confirm(store_t *st, const store_mail_person_t *in, store_mail_person_t *out);
+/* The digest on or off, about topics (",ID,ID,", "" the whole process;
+ * "" when off); its clock starts at now when it goes on. STORE_NOTFOUND
+ * when the participant has no address on the event. */
+int store_mail_person_digest(store_t *st, int64_t event_id, const char *participant, bool on,
+                             const char *topics, int64_t now);
+/* Forgets the participant's address on the event and their links;
+ * STORE_NOTFOUND when there is none. */
+int store_mail_person_delete(store_t *st, int64_t event_id, const char *participant);
+/* Calls fn for every person (of event_id, or of every event when it is 0),
+ * the struct valid during the call. */
+int store_mail_people(store_t *st, int64_t event_id,
+                      void (*fn)(const store_mail_person_t *p, void *arg), void *arg);
+/* Records that a digest went out at at; STORE_NOTFOUND. */
+int store_mail_digest_sent(store_t *st, int64_t event_id, const char *participant, int64_t at);
+/* Deletes every address and link of an event and unties its invitation
+ * codes from their participants; *n (may be NULL) the people removed. */
+int store_mail_purge(store_t *st, int64_t event_id, int64_t *n);
+
+/* Invitation codes: a closed panel per event. A code is used once, and
+ * ties the participant who used it to the panel. */
+enum { STORE_INVITE_CODE_MAX = 16 };
+/* Stores n new codes; STORE_EXISTS (and none stored) when one is taken. */
+int store_invite_add(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now);
+/* Uses a code for participant: 0 (also when the same participant used it
+ * before), STORE_NOTFOUND no such code, UV_EALREADY another used it. */
+int store_invite_use(store_t *st, int64_t event_id, const char *code, const char *participant,
+                     int64_t now);
+/* Calls fn for every code (of event_id, or of every event when 0) in the
+ * order made; participant is "" while unused or after the purge. */
+int store_invites(store_t *st, int64_t event_id,
+                  void (*fn)(int64_t event_id, const char *code, int64_t used_at,
+                             const char *participant, void *arg),
+                  void *arg);
+
 /* ---- the writer ---- */
 
 typedef enum store_job_kind {

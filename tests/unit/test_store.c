@@ -491,8 +491,9 @@ static void migration_9_session_names(void **state)
 	store_close(st);
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	/* 10: the website's tables (website_posts_marks_and_retention) */
-	assert_int_equal(count_rows(db, "PRAGMA user_version"), 10);
+	/* 10: the website's tables (website_posts_marks_and_retention), 11:
+	 * its e-mail (mail_links_and_people) */
+	assert_int_equal(count_rows(db, "PRAGMA user_version"), 11);
 	sqlite3_close(db);
 }
 
@@ -867,6 +868,123 @@ static void website_posts_marks_and_retention(void **state)
 	uv_loop_close(&loop);
 }
 
+static void count_person(const store_mail_person_t *p, void *arg)
+{
+	store_mail_person_t *last = arg;
+	*last = *p;
+	last->confirmed_at++; /* how many: counted in confirmed_at's place */
+}
+
+/* code, "+" when tied to a participant, "|" */
+static void seen_code(int64_t event_id, const char *code, int64_t used_at, const char *participant,
+                      void *arg)
+{
+	strcat(arg, code);
+	strcat(arg, participant[0] ? "+|" : "-|");
+}
+
+/* E-mail on the website: a link is taken once, within its time; the rate
+ * limit counts per address; an address is one person; the purge leaves
+ * nothing. On both engines. */
+static void mail_links_and_people(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	int64_t ids[1];
+	store_session_t s;
+	open_session(st, "nl", &s, ids);
+	int64_t ev = s.event_id, now = 1796308800000LL;
+	char hash[65];
+	store_mail_token_t t = {.event_id = ev, .created_at = now, .expires_at = now + 1800000};
+	snprintf(t.purpose, sizeof t.purpose, "login");
+	snprintf(t.address, sizeof t.address, "bewoner@example.test");
+	snprintf(t.participant, sizeof t.participant, "%032d", 1);
+	snprintf(t.device, sizeof t.device, "sealed-device-1");
+	for (int i = 0; i < 3; i++) {
+		snprintf(hash, sizeof hash, "%064d", i + 1);
+		assert_int_equal(store_mail_token_add(st, hash, &t, now - 3600000, 3), STORE_OK);
+	}
+	snprintf(hash, sizeof hash, "%064d", 9);
+	assert_int_equal(store_mail_token_add(st, hash, &t, now - 3600000, 3), UV_EAGAIN);
+	assert_int_equal(store_mail_token_add(st, "not-hex", &t, 0, 3), UV_EINVAL);
+	store_mail_token_t got = {0};
+	snprintf(hash, sizeof hash, "%064d", 1);
+	assert_int_equal(store_mail_token_take(st, hash, "claim", now, &got), STORE_NOTFOUND);
+	assert_int_equal(store_mail_token_take(st, hash, "login", now + 10, &got), STORE_OK);
+	assert_string_equal(got.address, "bewoner@example.test");
+	assert_string_equal(got.device, "sealed-device-1");
+	assert_int_equal(got.event_id, ev);
+	assert_int_equal(store_mail_token_take(st, hash, "login", now + 20, &got), UV_EALREADY);
+	snprintf(hash, sizeof hash, "%064d", 2);
+	assert_int_equal(store_mail_token_take(st, hash, "login", now + 1800001, &got),
+	                 UV_ETIMEDOUT);
+	snprintf(hash, sizeof hash, "%064d", 9);
+	assert_int_equal(store_mail_token_take(st, hash, "login", now, &got), STORE_NOTFOUND);
+
+	/* one address, one person: a second device gets the first one's */
+	store_mail_person_t in = {.event_id = ev, .confirmed_at = now}, p1, p2;
+	snprintf(in.address, sizeof in.address, "bewoner@example.test");
+	snprintf(in.participant, sizeof in.participant, "%032d", 1);
+	snprintf(in.device, sizeof in.device, "sealed-device-1");
+	assert_int_equal(store_mail_person_confirm(st, &in, &p1), STORE_OK);
+	snprintf(in.participant, sizeof in.participant, "%032d", 2);
+	snprintf(in.device, sizeof in.device, "sealed-device-2");
+	assert_int_equal(store_mail_person_confirm(st, &in, &p2), STORE_OK);
+	assert_string_equal(p2.participant, p1.participant);
+	assert_string_equal(p2.device, "sealed-device-1");
+	assert_false(p2.digest);
+	char who[33];
+	snprintf(who, sizeof who, "%032d", 1);
+	assert_int_equal(store_mail_person_digest(st, ev, who, true, ",2,5,", now + 5), STORE_OK);
+	assert_int_equal(store_mail_person_digest(st, ev, "nobody", true, "", now), STORE_NOTFOUND);
+	store_mail_person_t last = {0};
+	assert_int_equal(store_mail_people(st, ev, count_person, &last), STORE_OK);
+	assert_true(last.digest);
+	assert_int_equal(last.digest_at, now + 5);
+	assert_string_equal(last.topics, ",2,5,");
+	/* on again: the clock stays, the topics change */
+	assert_int_equal(store_mail_person_digest(st, ev, who, true, "", now + 9), STORE_OK);
+	assert_int_equal(store_mail_people(st, ev, count_person, &last), STORE_OK);
+	assert_int_equal(last.digest_at, now + 5);
+	assert_string_equal(last.topics, "");
+	assert_int_equal(store_mail_digest_sent(st, ev, who, now + 99), STORE_OK);
+	/* the same participant confirming another address gives the first up */
+	snprintf(in.address, sizeof in.address, "ander@example.test");
+	snprintf(in.participant, sizeof in.participant, "%s", who);
+	assert_int_equal(store_mail_person_confirm(st, &in, &p2), STORE_OK);
+	memset(&last, 0, sizeof last);
+	assert_int_equal(store_mail_people(st, ev, count_person, &last), STORE_OK);
+	assert_string_equal(last.address, "ander@example.test");
+	assert_int_equal(store_mail_person_delete(st, ev, who), STORE_OK);
+	assert_int_equal(store_mail_person_delete(st, ev, who), STORE_NOTFOUND);
+	assert_int_equal(store_mail_person_confirm(st, &in, &p2), STORE_OK);
+
+	/* invitation codes: each used once; the purge unties them */
+	char *codes[] = {"AAAAAAAAAA", "BBBBBBBBBB"};
+	assert_int_equal(store_invite_add(st, ev, codes, 2, now), STORE_OK);
+	assert_int_equal(store_invite_add(st, ev, codes + 1, 1, now), STORE_EXISTS);
+	assert_int_equal(store_invite_use(st, ev, "AAAAAAAAAA", who, now), STORE_OK);
+	assert_int_equal(store_invite_use(st, ev, "AAAAAAAAAA", who, now + 1), STORE_OK);
+	assert_int_equal(store_invite_use(st, ev, "AAAAAAAAAA", "someone-else", now), UV_EALREADY);
+	assert_int_equal(store_invite_use(st, ev, "CCCCCCCCCC", who, now), STORE_NOTFOUND);
+	char seen[200] = "";
+	assert_int_equal(store_invites(st, ev, seen_code, seen), STORE_OK);
+	assert_string_equal(seen, "AAAAAAAAAA+|BBBBBBBBBB-|");
+
+	int64_t n = 0;
+	assert_int_equal(store_mail_purge(st, ev, &n), STORE_OK);
+	seen[0] = '\0';
+	assert_int_equal(store_invites(st, ev, seen_code, seen), STORE_OK);
+	assert_string_equal(seen, "AAAAAAAAAA-|BBBBBBBBBB-|");
+	assert_int_equal(n, 1);
+	memset(&last, 0, sizeof last);
+	assert_int_equal(store_mail_people(st, 0, count_person, &last), STORE_OK);
+	assert_int_equal(last.confirmed_at, 0);
+	snprintf(hash, sizeof hash, "%064d", 3);
+	assert_int_equal(store_mail_token_take(st, hash, "login", now, &got), STORE_NOTFOUND);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -882,6 +1000,7 @@ int main(void)
 	    cmocka_unit_test(a_failed_group_stores_nothing),
 	    cmocka_unit_test(a_newer_schema_is_refused),
 	    cmocka_unit_test(website_posts_marks_and_retention),
+	    cmocka_unit_test(mail_links_and_people),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }

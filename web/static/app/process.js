@@ -18,6 +18,22 @@ export function processPanel(panel, eventId, canEdit) {
   const slug = el('input', { type: 'text', maxlength: 60, autocomplete: 'off', pattern: '[a-z0-9-]+', disabled: !canEdit });
   const desc = el('textarea', { rows: 6, maxlength: 10000, disabled: !canEdit });
   const premod = el('input', { type: 'checkbox', id: nextId('pre'), disabled: !canEdit });
+  const emailLogin = el('input', { type: 'checkbox', id: nextId('mail'), disabled: !canEdit });
+  const emailRequired = el('input', { type: 'checkbox', id: nextId('mailreq'), disabled: !canEdit });
+  const inviteOnly = el('input', { type: 'checkbox', id: nextId('invite'), disabled: !canEdit });
+  // invitation codes of a closed panel: made N at a time, listed as CSV
+  const inviteCount = el('input', { type: 'number', id: nextId('invcount'), min: 1, max: 500, value: 20, disabled: !canEdit });
+  const inviteOut = el('pre', { class: 'invite-codes' });
+  const inviteMsg = el('p', { class: 'form-msg', role: 'alert' });
+  const inviteBtn = el('button', { type: 'button', class: 'secondary small', disabled: !canEdit }, t('site_invites_make'));
+  inviteBtn.addEventListener('click', async () => {
+    inviteMsg.textContent = '';
+    try {
+      const r = await api('POST', `/api/v1/events/${eventId}/process/invites`, { count: Number(inviteCount.value) });
+      inviteOut.textContent = r.codes.join('\n');
+      announce(t('site_invites_made', { n: r.codes.length }));
+    } catch (e) { inviteMsg.textContent = e.message; }
+  });
   const retention = el('input', { type: 'date', id: 'site-retention', disabled: !canEdit });
   const phaseList = el('ol', { class: 'site-phases' });
   const topicList = el('ol', { class: 'site-topics' });
@@ -72,6 +88,9 @@ export function processPanel(panel, eventId, canEdit) {
     slug.value = proc.slug || '';
     desc.value = proc.description || '';
     premod.checked = !!proc.premoderate;
+    emailLogin.checked = !!proc.email_login;
+    emailRequired.checked = !!proc.email_required;
+    inviteOnly.checked = !!proc.invite_only;
     retention.value = proc.retention || '';
     phases = (proc.phases || []).map(phaseRow);
     topics = (proc.topics || []).map(topicRow);
@@ -95,6 +114,9 @@ export function processPanel(panel, eventId, canEdit) {
       slug: slug.value.trim() || null,
       description: desc.value,
       premoderate: premod.checked,
+      email_login: emailLogin.checked,
+      email_required: emailRequired.checked,
+      invite_only: inviteOnly.checked,
       retention: retention.value,
       next_topic: proc?.next_topic,
       phases: phases.map((r) => ({ name: r.name.value, start: r.start.value, end: r.end.value })),
@@ -145,6 +167,12 @@ export function processPanel(panel, eventId, canEdit) {
     field(t('site_slug'), slug, t('site_slug_hint')).wrap,
     field(t('site_description'), desc).wrap,
     el('div', { class: 'check' }, premod, el('label', { for: premod.id }, t('site_premoderate'))),
+    el('div', { class: 'check' }, emailLogin, el('label', { for: emailLogin.id }, t('site_email_login'))),
+    el('div', { class: 'check' }, emailRequired, el('label', { for: emailRequired.id }, t('site_email_required'))),
+    el('div', { class: 'check' }, inviteOnly, el('label', { for: inviteOnly.id }, t('site_invite_only'))),
+    el('div', { class: 'row' }, el('label', { for: inviteCount.id }, t('site_invites_count')), inviteCount, inviteBtn,
+      el('a', { href: `/api/v1/events/${eventId}/process/invites?format=csv`, download: '' }, t('site_invites_csv'))),
+    inviteMsg, inviteOut,
     field(t('site_retention'), retention, proc?.purged_at ? t('site_retention_done') : t('site_retention_hint')).wrap,
     el('h3', {}, t('site_phases')), phaseList,
     canEdit ? el('button', { type: 'button', class: 'secondary small', onclick: () => { phases.push(phaseRow({})); drawPhases(); drawTopics(); } }, t('site_add_phase')) : null,
