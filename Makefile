@@ -175,10 +175,12 @@ test:
 # of the end-to-end tests (INSPRAAK_TEST_PG, tests/e2e/lib.mjs).
 PG_E2E := protocol workspace-api report crash moderation self-paced migrate multinode
 .PHONY: test-pg
-test-pg: inspraak $(BUILD)/asan/test_store
+test-pg: inspraak $(BUILD)/asan/test_store $(BUILD)/asan/test_bus
 	@scripts/pg-tmp sh -c '\
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		INSPRAAK_TEST_STORE="$$INSPRAAK_PG_URL" $(BUILD)/asan/test_store && \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		INSPRAAK_TEST_STORE="$$INSPRAAK_PG_URL" $(BUILD)/asan/test_bus && \
 		cd tests/e2e && INSPRAAK_TEST_PG="$$INSPRAAK_PG_URL" node --test \
 		--test-concurrency=1 --test-reporter=spec $(PG_E2E:%=%.test.mjs)'
 

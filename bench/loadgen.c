@@ -20,6 +20,12 @@
  *   ingest  C keep-alive connections POST distinct answers back to back for
  *           T seconds (a closed loop: the rate is what the server sustains).
  *
+ * With --ports P1,P2,... (several nodes of one database) connection i goes
+ * to port P(1 + i % n): streams, participants and ingest connections are
+ * spread evenly; changes are published on the first node (--port, or P1),
+ * and the storm follows the results stream of every node, reporting when
+ * the last of them showed the full count.
+ *
  * Workers share one anonymous shared mapping with the parent: arrival times
  * and counters are written there, so the parent does the statistics. Only
  * loopback addresses are ever used. Output: "key value" lines on stdout.
@@ -52,7 +58,7 @@
 #endif
 
 enum { MAX_CHANGES = 100, MAX_WORKERS = 16, HIST_BUCKETS = 200000 /* 50 us each: 10 s */ };
-enum { MAX_STREAMS = 200000, MAX_PIDS = 16, CONNECTS_IN_FLIGHT = 256 };
+enum { MAX_STREAMS = 200000, MAX_PIDS = 16, MAX_PORTS = 16, CONNECTS_IN_FLIGHT = 256 };
 
 /* ---- options ---- */
 
@@ -65,6 +71,8 @@ static struct {
 	int pad;
 	pid_t pids[MAX_PIDS];
 	int n_pids;
+	int ports[MAX_PORTS]; /* --ports: the nodes, connection i to ports[i % n_ports] */
+	int n_ports;
 } opt = {
     .port = 8080,
     .workers = 0,
@@ -109,7 +117,8 @@ static void die(const char *what)
 	exit(2);
 }
 
-/* A non-blocking socket from 127.0.0.(1 + i % K) to 127.0.0.1:port. */
+/* A non-blocking socket from 127.0.0.(1 + i % K) to 127.0.0.1:port (with
+ * --ports, the port of node i % n). */
 static int open_conn(long i)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -124,7 +133,8 @@ static int open_conn(long i)
 		close(fd);
 		return -1;
 	}
-	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port)};
+	int port = opt.n_ports ? opt.ports[i % opt.n_ports] : opt.port;
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	dst.sin_addr.s_addr = htonl(0x7f000001u);
 	if (connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0 && errno != EINPROGRESS) {
 		close(fd);
@@ -856,10 +866,10 @@ typedef struct follow {
 	} hist[20000];
 } follow_t;
 
-static int follow_open(follow_t *f, const char *path)
+static int follow_open(follow_t *f, int port, const char *path)
 {
 	f->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opt.port)};
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	dst.sin_addr.s_addr = htonl(0x7f000001u);
 	if (f->fd < 0 || connect(f->fd, (struct sockaddr *)&dst, sizeof dst) < 0)
 		return -1;
@@ -905,10 +915,24 @@ static void follow_poll(follow_t *f)
 	}
 }
 
+/* When the follower first showed at least want answers: ns after t, or
+ * -1e6 ns (never). */
+static double follow_ms_after(const follow_t *f, long want, int64_t t)
+{
+	for (int i = 0; i < f->n_hist; i++)
+		if (f->hist[i].count >= want)
+			return (double)(f->hist[i].t - t) / 1e6;
+	return -1;
+}
+
 static int run_requests(bool storm)
 {
 	char out[16384], path[256];
-	follow_t *f = NULL;
+	/* the storm follows the results stream of every node (one without
+	 * --ports) */
+	follow_t *f[MAX_PORTS] = {NULL};
+	int n_follow = 0;
+	long before[MAX_PORTS] = {0};
 	if (opt.code) {
 		snprintf(path, sizeof path, "/api/v1/sessions/%s", opt.code);
 		if (http_call("GET", path, NULL, out, sizeof out) != 200) {
@@ -922,19 +946,22 @@ static int run_requests(bool storm)
 			fprintf(stderr, "loadgen: voting is not open on the current slide\n");
 	}
 	if (storm && opt.code && opt.token) {
-		f = calloc(1, sizeof *f);
+		n_follow = opt.n_ports ? opt.n_ports : 1;
 		snprintf(path, sizeof path, "/api/v1/sessions/%s/results/stream", opt.code);
-		if (follow_open(f, path) < 0) {
-			fprintf(stderr, "loadgen: cannot open the results stream\n");
-			return 2;
-		}
-		int64_t until = now_ns() + 2000000000;
-		while (f->count < 0 && now_ns() < until) {
-			follow_poll(f);
-			sleep_ms(5);
+		for (int i = 0; i < n_follow; i++) {
+			f[i] = calloc(1, sizeof *f[i]);
+			if (follow_open(f[i], opt.n_ports ? opt.ports[i] : opt.port, path) < 0) {
+				fprintf(stderr, "loadgen: cannot open the results stream\n");
+				return 2;
+			}
+			int64_t until = now_ns() + 2000000000;
+			while (f[i]->count < 0 && now_ns() < until) {
+				follow_poll(f[i]);
+				sleep_ms(5);
+			}
+			before[i] = f[i]->count;
 		}
 	}
-	long before = f ? f->count : 0;
 	sh->start_ns = now_ns() + 200000000;
 	int nw = opt.workers;
 	for (int w = 0; w < nw; w++) {
@@ -950,13 +977,13 @@ static int run_requests(bool storm)
 	}
 	int alive = nw;
 	while (alive > 0) {
-		if (f)
-			follow_poll(f);
+		for (int i = 0; i < n_follow; i++)
+			follow_poll(f[i]);
 		int st;
-		pid_t p = waitpid(-1, &st, f ? WNOHANG : 0);
+		pid_t p = waitpid(-1, &st, n_follow ? WNOHANG : 0);
 		if (p > 0)
 			alive--;
-		else if (f)
+		else if (n_follow)
 			sleep_ms(1);
 	}
 	int64_t last_ack = atomic_load(&sh->last_ack_ns);
@@ -966,22 +993,39 @@ static int run_requests(bool storm)
 	printf("ack_p50_ms %.2f\nack_p99_ms %.2f\nack_max_ms %.2f\n", hist_pct(0.5), hist_pct(0.99),
 	       hist_pct(1.0));
 	printf("answers_per_s %.0f\n", span > 0 ? (double)ok / span : 0);
-	if (f) {
-		int64_t until = now_ns() + 3000000000LL;
-		while (f->count < before + ok && now_ns() < until) {
-			follow_poll(f);
+	if (n_follow) {
+		/* every node counts every answer (the answers of other nodes
+		 * reach it over the bus): wait for all of them, a bounded time */
+		int64_t until = now_ns() + 5000000000LL;
+		for (;;) {
+			bool all = true;
+			for (int i = 0; i < n_follow; i++) {
+				follow_poll(f[i]);
+				all = all && f[i]->count >= before[i] + ok;
+			}
+			if (all || now_ns() >= until)
+				break;
 			sleep_ms(1);
 		}
-		double count_ms = -1;
-		for (int i = 0; i < f->n_hist; i++)
-			if (f->hist[i].count >= before + ok) {
-				count_ms = (double)(f->hist[i].t - last_ack) / 1e6;
-				break;
-			}
-		printf("count_before %ld\ncount_after %ld\n", before, f->count);
-		printf("count_after_last_ack_ms %.1f\n", count_ms);
-		close(f->fd);
-		free(f);
+		double worst = 0;
+		int complete = 0;
+		for (int i = 0; i < n_follow; i++) {
+			double ms = follow_ms_after(f[i], before[i] + ok, last_ack);
+			if (ms > -1 || f[i]->count >= before[i] + ok)
+				complete++;
+			if (ms > worst)
+				worst = ms;
+			if (n_follow > 1)
+				printf("node%d_count_before %ld\nnode%d_count_after %ld\n", i + 1,
+				       before[i], i + 1, f[i]->count);
+		}
+		printf("count_before %ld\ncount_after %ld\n", before[0], f[0]->count);
+		printf("nodes_complete %d of %d\n", complete, n_follow);
+		printf("count_after_last_ack_ms %.1f\n", complete == n_follow && ok ? worst : -1.0);
+		for (int i = 0; i < n_follow; i++) {
+			close(f[i]->fd);
+			free(f[i]);
+		}
 	}
 	return 0;
 }
@@ -1003,6 +1047,7 @@ static void usage(void)
 	    "  --window W       storm: seconds over which participants start (default 2)\n"
 	    "  --conns C --secs T   ingest: connections and seconds (64, 10)\n"
 	    "  --pid PID[,PID]  the server's processes, for RSS and CPU\n"
+	    "  --ports P1,P2..  several nodes: connection i to node i %% n (publish on P1)\n"
 	    "  --timeout S      per change / per request (default 10)\n");
 	exit(2);
 }
@@ -1057,6 +1102,15 @@ int main(int argc, char **argv)
 			for (tok = strtok_r(s, ",", &save); tok && opt.n_pids < MAX_PIDS;
 			     tok = strtok_r(NULL, ",", &save))
 				opt.pids[opt.n_pids++] = (pid_t)atoi(tok);
+			free(s);
+		} else if (!strcmp(a, "--ports")) {
+			char *s = strdup(v), *tok, *save = NULL;
+			for (tok = strtok_r(s, ",", &save); tok && opt.n_ports < MAX_PORTS;
+			     tok = strtok_r(NULL, ",", &save))
+				opt.ports[opt.n_ports++] = atoi(tok);
+			free(s);
+			if (opt.n_ports > 0)
+				opt.port = opt.ports[0];
 		} else
 			usage();
 	}
@@ -1069,6 +1123,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "loadgen: an option is out of its bounds\n");
 		return 2;
 	}
+	for (int i = 0; i < opt.n_ports; i++)
+		if (opt.ports[i] < 1 || opt.ports[i] > 65535) {
+			fprintf(stderr, "loadgen: a port is out of its bounds\n");
+			return 2;
+		}
 	if (opt.workers <= 0)
 		opt.workers = (int)((opt.n + 9999) / 10000);
 	if (opt.workers > MAX_WORKERS)

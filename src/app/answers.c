@@ -52,6 +52,14 @@ static void fail(app_t *a, session_t *s, http_request_t *req, bool form, int sta
 	refuse(req, status, code, msg, extra);
 }
 
+/* Copies the string s to b; returns the end (no NUL written). */
+static char *append(char *b, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(b, s, n);
+	return b + n;
+}
+
 static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int status, int64_t id,
                     bool pending, int64_t slide_id, const char *set_cookie)
 {
@@ -72,12 +80,22 @@ static void succeed(app_t *a, session_t *s, http_request_t *req, bool form, int 
 		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
 		return;
 	}
-	/* The hottest response of a storm, written directly. */
-	char body[96];
-	int n = snprintf(body, sizeof body, "{\"status\":\"%s\",\"id\":%lld%s}",
-	                 status == 201 ? "stored" : "duplicate", (long long)id,
-	                 pending ? ",\"pending\":true" : "");
-	http_respond(req, status, "application/json; charset=utf-8", set_cookie, body, (size_t)n);
+	/* The hottest response of a storm, put together without printf (which
+	 * cost about 1,300 instructions of an answer's 24,000 on the loop). */
+	char body[96], num[24], *p = num + sizeof num, *b = body;
+	uint64_t v = id < 0 ? 0 - (uint64_t)id : (uint64_t)id;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	if (id < 0)
+		*--p = '-';
+	b = append(b, status == 201 ? "{\"status\":\"stored\",\"id\":"
+	                            : "{\"status\":\"duplicate\",\"id\":");
+	memcpy(b, p, (size_t)(num + sizeof num - p));
+	b += num + sizeof num - p;
+	b = append(b, pending ? ",\"pending\":true}" : "}");
+	http_respond(req, status, "application/json; charset=utf-8", set_cookie, body,
+	             (size_t)(b - body));
 }
 
 /* Copies a string known to fit (checked by the caller), cut at size - 1. */
@@ -126,6 +144,11 @@ static void stored(store_job_t *job)
 		live_dirty(p->app, s);
 	}
 	map_put(&s->seen, p->seen, id);
+	/* A duplicate this node has not counted: another node stored it, and
+	 * the bus's reload may have run while this retry was in flight (it
+	 * leaves answers in flight here to this function). Read it now. */
+	if (dup && ls->tally && !tally_has(ls->tally, id))
+		nodes_reload(p->app, s);
 	if (!dup)
 		metrics_inc(METRIC_ANSWERS_STORED);
 	succeed(p->app, s, p->req, p->form, dup ? 200 : 201, id, !dup && job->u.answer.pending,

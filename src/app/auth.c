@@ -74,6 +74,25 @@ void auth_csrf(app_t *a, http_request_t *req, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+bool auth_token(const http_request_t *req, unsigned char hash[32], const char **kind)
+{
+	const char *authz = http_header(req, "Authorization");
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
+		const char *t = authz + 7;
+		if (strlen(t) != 64 || !is_hex(t, 64))
+			return false;
+		auth_sha256(t, hash);
+		*kind = "api";
+		return true;
+	}
+	char token[80];
+	if (http_cookie(req, S_COOKIE, token, sizeof token) != 64 || !is_hex(token, 64))
+		return false;
+	auth_sha256(token, hash);
+	*kind = "session";
+	return true;
+}
+
 int64_t auth_user(app_t *a, http_request_t *req, bool *csrf_ok)
 {
 	unsigned char hash[32];
@@ -85,7 +104,7 @@ int64_t auth_user(app_t *a, http_request_t *req, bool *csrf_ok)
 		if (strlen(t) != 64 || !is_hex(t, 64))
 			return 0;
 		auth_sha256(t, hash);
-		if (store_token_user(a->store, hash, "api", store_now_ms(), &user) != STORE_OK)
+		if (who_token_user(a, hash, "api", &user) != STORE_OK)
 			return 0;
 		*csrf_ok = true; /* a bearer token is never sent by a browser on its own */
 		return user;
@@ -94,7 +113,7 @@ int64_t auth_user(app_t *a, http_request_t *req, bool *csrf_ok)
 	if (http_cookie(req, S_COOKIE, token, sizeof token) != 64 || !is_hex(token, 64))
 		return 0;
 	auth_sha256(token, hash);
-	if (store_token_user(a->store, hash, "session", store_now_ms(), &user) != STORE_OK)
+	if (who_token_user(a, hash, "session", &user) != STORE_OK)
 		return 0;
 	char want[65];
 	auth_csrf(a, req, want);
@@ -355,6 +374,7 @@ void auth_logout(app_t *a, http_request_t *req)
 		j->kind = STORE_JOB_TOKEN_DEL;
 		j->done = free_job;
 		auth_sha256(token, j->u.token.hash);
+		who_forget(a, j->u.token.hash);
 		store_submit(a->store, j);
 	}
 	char hdr[200];

@@ -29,6 +29,8 @@ typedef struct live_slide {
 	uint64_t sent_version; /* tally_version last published */
 } live_slide_t;
 
+typedef struct who who_t;
+
 typedef struct session {
 	store_session_t row; /* id, event_id, code, status, slide_index, open, results, revision */
 	char *title, *subtitle, *lang;
@@ -66,6 +68,7 @@ typedef struct session {
 	 * another node changed the session (a reload is due) and one runs. */
 	unsigned saving, moderating;
 	bool bus_dirty, stale, reloading;
+	int64_t answers_cursor; /* store_answers_since's, for the next reload */
 } session_t;
 
 /* Jobs for the thread pool, at most limit at once; the rest wait here in
@@ -157,6 +160,9 @@ struct app {
 	uv_timer_t digest_timer;
 	int digest_hour;
 	int64_t digest_day;
+	/* tokens and users kept a few seconds (who.c), on PostgreSQL only */
+	struct who *who;
+	bool who_on;
 };
 
 /* ---- routes.c: the route table ----
@@ -327,6 +333,9 @@ void nodes_close(app_t *a);
  * when found, loads it and handles req again. False (req untouched) when
  * the code was looked up and not found lately, or too many look-ups wait. */
 bool nodes_lookup(app_t *a, http_request_t *req, const char *code);
+/* Reads s's state and answers again off the loop and merges them, as for
+ * news from another node. */
+void nodes_reload(app_t *a, session_t *s);
 
 /* ---- answers.c ---- */
 /* Submits value for the participant; answers req as JSON or, when form is
@@ -529,6 +538,23 @@ void auth_warm(app_t *a);
 void auth_login_link(app_t *a, http_request_t *req);
 void auth_logout(app_t *a, http_request_t *req);
 void auth_sha256(const char *secret, unsigned char out[32]);
+/* The SHA-256 of the request's bearer token (kind "api") or session cookie
+ * ("session"); false when it has neither in the right form. */
+bool auth_token(const http_request_t *req, unsigned char hash[32], const char **kind);
+
+/* ---- who.c: tokens and users kept a few seconds (PostgreSQL) ---- */
+/* True when req's token must first be read off the loop: the look-up is
+ * started and req is handled again (app_handle) when it is back. */
+bool who_pending(app_t *a, http_request_t *req);
+/* store_token_user and store_user_info, from what who keeps when it can. */
+int who_token_user(app_t *a, const unsigned char hash[32], const char *kind, int64_t *user);
+int who_user_info(app_t *a, int64_t id, char *name, size_t nlen, char *role, size_t rlen);
+/* A token ended here (a logout): not taken from the cache any more. */
+void who_forget(app_t *a, const unsigned char hash[32]);
+/* A user's password changed, or the user was deleted, here: their tokens
+ * and role are read again. */
+void who_forget_user(app_t *a, const char *name);
+void who_free(app_t *a);
 
 /* ---- pages.c ---- */
 /* Reads the page templates and the static files of a->web_dir. A missing

@@ -93,6 +93,25 @@ void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m)
 	           "# TYPE process_resident_memory_bytes gauge\n"
 	           "process_resident_memory_bytes %lld\n",
 	           a->n_sessions, a->pool_jobs, resident_bytes());
+	if (a->bus) {
+		bus_stats_t bs;
+		bus_get_stats(a->bus, &bs);
+		buf_printf(&b,
+		           "# HELP inspraak_bus_up the bus to the other nodes is connected\n"
+		           "# TYPE inspraak_bus_up gauge\ninspraak_bus_up %d\n"
+		           "# HELP inspraak_bus_messages_total bus messages sent and heard\n"
+		           "# TYPE inspraak_bus_messages_total counter\n"
+		           "inspraak_bus_messages_total{dir=\"sent\"} %llu\n"
+		           "inspraak_bus_messages_total{dir=\"heard\"} %llu\n"
+		           "# HELP inspraak_bus_reloads_total times every session was reloaded: "
+		           "a gap in a node's messages, or the bus (re)connected\n"
+		           "# TYPE inspraak_bus_reloads_total counter\n"
+		           "inspraak_bus_reloads_total{why=\"gap\"} %llu\n"
+		           "inspraak_bus_reloads_total{why=\"connect\"} %llu\n",
+		           bus_up(a->bus) ? 1 : 0, (unsigned long long)bs.sent,
+		           (unsigned long long)bs.received, (unsigned long long)bs.gaps,
+		           (unsigned long long)bs.connects);
+	}
 	http_respond(req, 200, "text/plain; version=0.0.4; charset=utf-8", NULL, b.data, b.len);
 	buf_free(&b);
 }

@@ -19,6 +19,10 @@
  *     moment. An answer this node is writing (its client id is in seen
  *     with id 0) is left to answers.c, which counts it after its commit.
  *     The state is taken only when newer (live_adopt).
+ *     Only what changed since the last reload is read (store_answers_since:
+ *     on PostgreSQL, rows written by transactions that had not ended when
+ *     the last read began), so a session of many answers costs little per
+ *     message.
  *  3. One reload per session at a time; news that comes meanwhile marks it
  *     stale, and it runs again when the first is back, so a burst of
  *     messages costs at most two reads.
@@ -56,6 +60,7 @@ typedef struct job {
 	store_t *st;
 	session_t *session; /* a reload's (sessions stay in memory until exit) */
 	bool answers;       /* a reload reads the answers too, not only the row */
+	int64_t cursor;     /* store_answers_since's, from and for s->answers_cursor */
 	http_request_t *req;
 	char code[12];
 	/* out */
@@ -123,12 +128,13 @@ static void reload_run(uv_work_t *w)
 	job_t *j = w->data;
 	j->rc = store_session_by_code(j->st, j->code, &j->row);
 	if (j->rc == STORE_OK && j->answers)
-		j->rc = store_answers_load(j->st, j->row.id, collect, j);
+		j->rc = store_answers_since(j->st, j->row.id, &j->cursor, collect, j);
 }
 
 /* Merges the rows read into s's tallies (invariant 2); true when a tally
- * changed. */
-static bool merge(session_t *s, const job_t *j)
+ * changed. *skipped is set when a row was left alone (flags while
+ * s->moderating, an answer in flight here): the rows must be read again. */
+static bool merge(session_t *s, const job_t *j, bool *skipped)
 {
 	bool changed = false;
 	for (size_t i = 0; i < j->n; i++) {
@@ -137,8 +143,13 @@ static bool merge(session_t *s, const job_t *j)
 		int64_t known;
 		if (!ls || !ls->tally)
 			continue;
-		if (map_get(&s->seen, r->seen, &known) && known == 0)
-			continue; /* being written here: answers.c counts it */
+		if (map_get(&s->seen, r->seen, &known) && known == 0) {
+			/* being written here: answers.c counts it, unless it
+			 * turns out a duplicate (then it asks for a reload,
+			 * which must read this row again) */
+			*skipped = true;
+			continue;
+		}
 		if (!tally_has(ls->tally, r->id)) {
 			tally_add(ls->tally, r->id, r->pkey, r->norm, r->at_ms, r->hidden,
 			          r->answered, false);
@@ -150,8 +161,10 @@ static bool merge(session_t *s, const job_t *j)
 			changed = true;
 			continue;
 		}
-		if (s->moderating)
+		if (s->moderating) {
+			*skipped = true;
 			continue;
+		}
 		uint64_t v = tally_version(ls->tally);
 		tally_set_hidden(ls->tally, r->id, r->hidden);
 		if (r->hidden)
@@ -184,8 +197,12 @@ static void reload_after(uv_work_t *w, int status)
 			live_retire(a, s); /* its event was deleted on another node */
 	} else {
 		live_adopt(a, s, &j->row);
-		if (merge(s, j))
+		bool skipped = false;
+		if (merge(s, j, &skipped))
 			live_dirty_quiet(a, s);
+		/* read from here on next time, unless something was left */
+		if (j->answers && !skipped)
+			s->answers_cursor = j->cursor;
 	}
 	job_free(j);
 	if (again && !atomic_load(&a->stopping))
@@ -203,8 +220,14 @@ static void reload(app_t *a, session_t *s, bool answers)
 	job_t *j = xcalloc(1, sizeof *j);
 	j->session = s;
 	j->answers = answers;
+	j->cursor = s->answers_cursor;
 	snprintf(j->code, sizeof j->code, "%s", s->row.code);
 	start(a, j, reload_run, reload_after);
+}
+
+void nodes_reload(app_t *a, session_t *s)
+{
+	reload(a, s, true);
 }
 
 static session_t *session_by_id(app_t *a, int64_t id)

@@ -10,6 +10,8 @@
  * matches the path in place: the answer POST and the participant stream
  * are served without an allocation before their handler.
  */
+#include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,6 +315,9 @@ static void join(app_t *a, http_request_t *req, const app_match_t *m)
 	}
 	if (lookup_blocked(a, req, true))
 		return;
+	/* made by another node or process: handled again once loaded */
+	if (!live_find(a, digits) && nodes_lookup(a, req, digits))
+		return;
 	if (!live_find(a, digits)) {
 		lookup_failed(a, req);
 		pages_index(a, req, 404, tr("nl", "err.code"), NULL);
@@ -605,20 +610,38 @@ static const app_route_t *route_find(const char *p, size_t n, unsigned method, l
 	return NULL;
 }
 
+/* The rows whose body may be larger than HTTP_MAX_BODY, found once: the
+ * parser asks for every request, and walking every table each time cost
+ * about 4 % of the loop thread's time under a stream of answers. */
+static const app_route_t *big_rows[32];
+static size_t n_big_rows = SIZE_MAX;
+
+static void big_rows_find(void)
+{
+	n_big_rows = 0;
+	for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
+		for (size_t i = 0; i < *tables[t].n; i++) {
+			const app_route_t *r = &tables[t].rows[i];
+			if (!(r->flags & APP_R_FALLBACK) && r->body_max > HTTP_MAX_BODY) {
+				assert(n_big_rows < sizeof big_rows / sizeof *big_rows);
+				big_rows[n_big_rows++] = r;
+			}
+		}
+}
+
 size_t app_body_limit(const char *url, size_t len)
 {
 	size_t n = 0, max = HTTP_MAX_BODY;
 	while (n < len && url[n] != '?')
 		n++;
+	if (n_big_rows == SIZE_MAX) /* the loop thread only: no race */
+		big_rows_find();
 	/* The method is not known yet: the largest limit of the path's rows. */
-	for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)
-		for (size_t i = 0; i < *tables[t].n; i++) {
-			app_match_t m = {0};
-			const app_route_t *r = &tables[t].rows[i];
-			if (!(r->flags & APP_R_FALLBACK) && r->body_max > max &&
-			    route_match(r->pattern, url, n, &m))
-				max = r->body_max;
-		}
+	for (size_t i = 0; i < n_big_rows; i++) {
+		app_match_t m = {0};
+		if (big_rows[i]->body_max > max && route_match(big_rows[i]->pattern, url, n, &m))
+			max = big_rows[i]->body_max;
+	}
 	return max;
 }
 /*
@@ -700,7 +723,7 @@ static bool role_ok(app_t *a, http_request_t *req, app_match_t *m)
 		return true;
 	if (r->role == APP_ROLE_ADMIN) {
 		char name[128], role[32] = "";
-		store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+		who_user_info(a, m->user, name, sizeof name, role, sizeof role);
 		if (strcmp(role, "admin") != 0) {
 			forbidden(req, r->refused ? r->refused : "api.admins_only");
 			return false;
@@ -760,6 +783,9 @@ void app_handle(http_request_t *req, void *ctx)
 		wrong_method(req, l.allow);
 		return;
 	}
+	/* on PostgreSQL the token is read off the loop first */
+	if (r->role != APP_ROLE_ANYONE && who_pending(a, req))
+		return;
 	if (r->role != APP_ROLE_ANYONE && !role_ok(a, req, m))
 		return;
 	if (req->body_len > (r->body_max ? r->body_max : HTTP_MAX_BODY)) {
@@ -840,6 +866,8 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 		app_free(a);
 		return UV_EIO;
 	}
+	a->who_on = opt->db_path && (!strncmp(opt->db_path, "postgresql://", 13) ||
+	                             !strncmp(opt->db_path, "postgres://", 11));
 	if (nodes_open(a, opt->bus, opt->db_path, err, errlen) < 0) {
 		app_free(a);
 		return UV_EIO;
@@ -873,6 +901,7 @@ void app_free(app_t *a)
 	pages_free(a);
 	filter_free(a->filter);
 	nodes_close(a); /* when app_new failed after opening it */
+	who_free(a);
 	store_close(a->disk);
 	tiles_close(a->tiles);
 	mail_free(a);

@@ -28,7 +28,7 @@
 int workspace_access(app_t *a, int64_t user, int64_t event_id)
 {
 	char name[128], role[32], access[32];
-	if (store_user_info(a->store, user, name, sizeof name, role, sizeof role) != STORE_OK)
+	if (who_user_info(a, user, name, sizeof name, role, sizeof role) != STORE_OK)
 		return ACCESS_NONE;
 	if (strcmp(role, "admin") == 0)
 		return ACCESS_ADMIN;
@@ -84,7 +84,7 @@ static void not_found(app_t *a, http_request_t *req, const app_match_t *m)
 static void me(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char name[128] = "", role[32] = "", csrf[65];
-	store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+	who_user_info(a, m->user, name, sizeof name, role, sizeof role);
 	auth_csrf(a, req, csrf);
 	http_respond_json(
 	    req, 200, json_pack("{s:s, s:s, s:s}", "name", name, "role", role, "csrf", csrf), NULL);
@@ -162,6 +162,8 @@ static void pw_store_done(app_write_t *job, int status)
 		p->rc = UV_EIO;
 		snprintf(p->msg, sizeof p->msg, "%s", "api.change_not_saved");
 	}
+	if (p->rc == 0 && p->change)
+		who_forget_user(job->app, p->name); /* its logins ended */
 	pw_answer(p, p->rc);
 }
 
@@ -197,7 +199,7 @@ static void pw_queue(app_t *a, pw_work_t *p)
 static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char name[128] = "", role[32] = "";
-	store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+	who_user_info(a, m->user, name, sizeof name, role, sizeof role);
 	json_t *j = body_json(req);
 	if (!j)
 		return;
@@ -291,6 +293,8 @@ static void user_del_done(app_write_t *job, int status)
 {
 	user_write_t *w = (user_write_t *)job;
 	if (status == 0 && w->rc == STORE_OK)
+		who_forget_user(job->app, w->name);
+	if (status == 0 && w->rc == STORE_OK)
 		http_respond(w->req, 204, NULL, NULL, "", 0);
 	else if (status == 0 && w->rc == STORE_NOTFOUND)
 		err(w->req, 404, "not_found", "users.no_such");
@@ -302,7 +306,7 @@ static void user_del_done(app_write_t *job, int status)
 static void users_del(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char name[128], role[32], target[256];
-	store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+	who_user_info(a, m->user, name, sizeof name, role, sizeof role);
 	if (!path_name(m, target, sizeof target)) {
 		err(req, 404, "not_found", "users.no_such");
 		return;
@@ -412,7 +416,7 @@ static void bad_deck(http_request_t *req, const char *msg)
 static void events_list(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char name[128], role[32];
-	store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+	who_user_info(a, m->user, name, sizeof name, role, sizeof role);
 	json_t *list = json_array();
 	store_events_list(a->store, m->user, strcmp(role, "admin") == 0, add_event_row, list);
 	http_respond_json(req, 200, json_pack("{s:o}", "events", list), NULL);
@@ -516,7 +520,7 @@ static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	int64_t user = m->user;
 	char name[128], role[32];
-	store_user_info(a->store, user, name, sizeof name, role, sizeof role);
+	who_user_info(a, user, name, sizeof name, role, sizeof role);
 	if (strcmp(role, "moderator") == 0) {
 		err(req, 403, "forbidden", "events.moderators_create");
 		return;

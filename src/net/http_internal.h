@@ -60,12 +60,17 @@ struct http_conn {
 };
 
 /* Names and values are collected into raw as NUL-separated strings with
- * their offsets in hoff; on completion they become pointers in the request. */
+ * their offsets in hoff; on completion they become pointers in req, the
+ * request handed to the handler, which then owns the whole block (raw is
+ * req.mem). Blocks are reused (http.c, parse_get): no allocation per
+ * request in the usual case. */
 struct http_parse {
 	buf_t raw;
 	size_t hoff[HTTP_MAX_HEADERS][2];
 	size_t n_hdr, url_len, body_off, header_bytes, body_max;
 	bool last_was_value, body_too_large, too_many_headers;
+	http_request_t req;
+	struct http_parse *next_free;
 };
 
 typedef struct http_write {
@@ -75,6 +80,8 @@ typedef struct http_write {
 } http_write_t;
 
 void http_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *b);
+/* Gives a request's memory back (its block, with the bytes it points to). */
+void http_request_release(http_request_t *r);
 void http_conn_write(http_conn_t *c, const char *data, size_t len);
 void http_conn_close(http_conn_t *c);
 /* Reads again (an event stream reads only to notice the peer closing). */

@@ -273,8 +273,7 @@ sse_stream_t *sse_begin(http_request_t *req, sse_hub_t *hub, sse_frame_t *first)
 	c->req = NULL;
 	c->sse = s;
 	buf_free(&c->leftover); /* a stream reads nothing more from its peer */
-	free(req->mem);
-	free(req);
+	http_request_release(req);
 	http_conn_write(c, b.data, b.len);
 	buf_free(&b);
 	if (c->closing) /* the write failed and closed the connection */

@@ -208,6 +208,7 @@ void bus__heard(bus_t *b, const char *payload)
 	/* A node seen for the first time may have spoken before this one
 	 * listened; but then this one (re)connected since and reloaded. */
 	bool gap = !fresh && seq != p->seq + 1;
+	uint64_t before = p->seq;
 	p->seq = seq;
 	const char *s = payload + used;
 	for (;;) {
@@ -223,8 +224,8 @@ void bus__heard(bus_t *b, const char *payload)
 	}
 	if (gap) {
 		b->stats.gaps++;
-		log_info("bus: node %s skipped from %" PRIu64 " to %" PRIu64 "; reloading", node,
-		         p->seq, seq);
+		log_info("bus: node %s went from message %" PRIu64 " to %" PRIu64 "; reloading",
+		         node, before, seq);
 		b->fn(NULL, b->arg);
 	}
 }

@@ -76,6 +76,9 @@ struct store_engine {
 	int (*answers_load)(store_t *st, int64_t session_id, store_answer_fn fn, void *arg);
 	int (*answers_slide)(store_t *st, int64_t session_id, int64_t slide_id, store_answer_fn fn,
 	                     void *arg);
+	/* May be NULL: store.c then reads every answer (store_answers_since). */
+	int (*answers_since)(store_t *st, int64_t session_id, int64_t *cursor, store_answer_fn fn,
+	                     void *arg);
 	int (*purge_event)(store_t *st, int64_t event_id, bool all_answers, int64_t *n);
 
 	int (*user_info)(store_t *st, int64_t id, char *name, size_t nlen, char *role, size_t rlen);

@@ -115,6 +115,8 @@ int pg_event_sessions(store_t *st, int64_t event_id, store_session_fn fn, void *
 int pg_answers_load(store_t *st, int64_t session_id, store_answer_fn fn, void *arg);
 int pg_answers_slide(store_t *st, int64_t session_id, int64_t slide_id, store_answer_fn fn,
                      void *arg);
+int pg_answers_since(store_t *st, int64_t session_id, int64_t *cursor, store_answer_fn fn,
+                     void *arg);
 int pg_purge_event(store_t *st, int64_t event_id, bool all_answers, int64_t *n);
 int64_t pg_event_answers(store_t *st, int64_t event_id);
 int64_t pg_session_answers(store_t *st, int64_t session_id);

@@ -255,6 +255,42 @@ int pg_answers_load(store_t *st, int64_t session_id, store_answer_fn fn, void *a
 	           : STORE_OK;
 }
 
+/*
+ * A row's xmin is the transaction that wrote this version of it (an insert,
+ * or an update of a flag). The cursor is the oldest transaction still
+ * running when the previous call began (pg_snapshot_xmin, 64 bits): every
+ * transaction older than it had ended then, so what it wrote was read
+ * then. Rows of that transaction or younger are read again, which repeats
+ * some. xmin has 32 bits and wraps; a cursor of another epoch (the upper
+ * 32 bits) reads everything once.
+ */
+int pg_answers_since(store_t *st, int64_t session_id, int64_t *cursor, store_answer_fn fn,
+                     void *arg)
+{
+	PGresult *r = NULL;
+	if (pg__run(st, &r, "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", "") !=
+	    1)
+		return STORE_ERROR;
+	int64_t next = pg__int(r, 0, 0);
+	PQclear(r);
+	int64_t from = *cursor;
+	if (from > 0 && (from >> 32) != (next >> 32))
+		from = 0;
+	each_answer_t e = {session_id, fn, arg};
+	int rc = from > 0 ? pg__each(st, each_answer, &e,
+	                             "SELECT " ANSWER_COLS " FROM answers WHERE session_id=$1"
+	                             " AND xmin::text::bigint >= $2 ORDER BY id",
+	                             "ii", session_id, from & 0xffffffffLL)
+	                  : pg__each(st, each_answer, &e,
+	                             "SELECT " ANSWER_COLS
+	                             " FROM answers WHERE session_id=$1 ORDER BY id",
+	                             "i", session_id);
+	if (rc)
+		return STORE_ERROR;
+	*cursor = next;
+	return STORE_OK;
+}
+
 int pg_answers_slide(store_t *st, int64_t session_id, int64_t slide_id, store_answer_fn fn,
                      void *arg)
 {

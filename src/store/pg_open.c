@@ -543,6 +543,7 @@ const store_engine_t store__pg_engine = {
     .event_sessions = pg_event_sessions,
     .answers_load = pg_answers_load,
     .answers_slide = pg_answers_slide,
+    .answers_since = pg_answers_since,
     .purge_event = pg_purge_event,
 
     .user_info = pg_user_info,

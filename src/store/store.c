@@ -179,6 +179,14 @@ int store_answers_load(store_t *st, int64_t session_id,
 	return st->eng->answers_load(st, session_id, fn, arg);
 }
 
+int store_answers_since(store_t *st, int64_t session_id, int64_t *cursor,
+                        void (*fn)(const store_answer_t *a, void *arg), void *arg)
+{
+	if (st->eng->answers_since)
+		return st->eng->answers_since(st, session_id, cursor, fn, arg);
+	return st->eng->answers_load(st, session_id, fn, arg);
+}
+
 int store_purge_event(store_t *st, int64_t event_id, bool all_answers, int64_t *n)
 {
 	return st->eng->purge_event(st, event_id, all_answers, n);

@@ -192,6 +192,16 @@ typedef struct store_answer {
 int store_answers_load(store_t *st, int64_t session_id,
                        void (*fn)(const store_answer_t *a, void *arg), void *arg);
 
+/* Calls fn for every answer of a session added or changed (hidden, pinned,
+ * answered) since the call that set *cursor, and sets *cursor for the next
+ * call; *cursor 0 reads them all. Answers may come again (the caller
+ * skips those it has), but none added or changed since is left out. For a
+ * node that follows what other nodes store (app/nodes.c). An engine
+ * without a cheaper way calls fn for every answer and leaves *cursor as
+ * it is; on failure *cursor is unchanged. */
+int store_answers_since(store_t *st, int64_t session_id, int64_t *cursor,
+                        void (*fn)(const store_answer_t *a, void *arg), void *arg);
+
 /* Forgets who gave the answers of an event: every answer gets a random
  * participant hash of its own, so no two answers can be linked any more.
  * With all_answers, deletes the event's answers instead. Sets *n to the

@@ -59,3 +59,34 @@ test('bench: the load generator holds 200 streams and sees every change', async 
     cleanup(env);
   }
 });
+
+// --ports spreads connections over nodes (bench/multinode); here the same
+// node twice, so that it runs without a second process: every stream still
+// sees every change, and the storm follows a results stream per "node".
+test('bench: the load generator spreads streams and answers over --ports', async () => {
+  execFileSync('make', ['-s', 'bench'], { cwd: ROOT, stdio: 'inherit' });
+  const env = prepare('bench/deck.md');
+  const srv = await startServer(env);
+  try {
+    const ports = `${srv.port},${srv.port}`;
+    const fan = loadgen(['fanout', '--ports', ports, '--code', env.code, '--token', env.token,
+      '--n', '100', '--changes', '2', '--idle', '0', '--addrs', '4', '--pid', String(srv.proc.pid)]);
+    assert.equal(fan.connected, 100);
+    assert.equal(fan.delivered, 200);
+    assert.equal(fan.lost, 0);
+
+    const res = await control(srv.base, env.code, env.token, 'next');
+    assert.equal(res.body.slide.kind, 'choice');
+    const storm = loadgen(['storm', '--ports', ports, '--code', env.code, '--token', env.token,
+      '--n', '60', '--window', '0.5']);
+    assert.equal(storm.ok, 60);
+    assert.equal(storm.errors, 0);
+    assert.equal(storm.node1_count_after, storm.node1_count_before + 60);
+    assert.equal(storm.node2_count_after, storm.node2_count_before + 60);
+    assert.equal(storm.nodes_complete, 2);
+    assert.ok(storm.count_after_last_ack_ms >= 0);
+  } finally {
+    await stopServer(srv);
+    cleanup(env);
+  }
+});

@@ -31,6 +31,9 @@ test('a session imported while the server serves its SQLite file is served at on
     assert.equal((await fetch(`${srv.base}/api/v1/sessions/99999999`)).status, 404);
     const out = run(['import', 'tests/e2e/decks/all-types.md', '--owner', 'anna', '--db', env.db]);
     const code = out.match(/code (\d{6,8})/)[1];
+    // typed into the front page's form first
+    const join = await fetch(`${srv.base}/join?code=${code}`, { redirect: 'manual' });
+    assert.equal(join.status, 303);
     const st = await state(srv.base, code);
     assert.equal(st.code, code);
     assert.equal(st.status, 'live');
@@ -54,7 +57,7 @@ let env, nodes = [], ngx;
 
 async function startNodes() {
   nodes = [];
-  for (let i = 0; i < 3; i++) nodes.push(await startServer(env));
+  for (let i = 0; i < 3; i++) nodes.push(await startServer(env, ['--metrics-local']));
   ngx = await startNginx(nodes.map((n) => n.port));
 }
 
@@ -131,12 +134,37 @@ test('a session made on one node is served by the others at once', { skip: SKIP_
   const code = out.match(/code (\d{6,8})/)[1];
   for (const n of nodes) assert.equal((await state(n.base, code)).code, code);
   assert.equal((await fetch(`${ngx.base}/${code}`)).status, 200);
+  // typed into the front page's form, on a node that has not seen it yet
+  const fresh = run(['import', 'tests/e2e/decks/all-types.md', '--owner', 'anna', '--db', env.db]).match(/code (\d{6,8})/)[1];
+  const join = await fetch(`${nodes[2].base}/join?code=${fresh.slice(0, 3)}+${fresh.slice(3)}`, { redirect: 'manual' });
+  assert.equal(join.status, 303);
+  assert.equal(join.headers.get('location'), `/${fresh}`);
   // a login token made by another process works on every node
   const token = run(['token', 'anna', '--db', env.db]).trim();
   for (const n of nodes) {
     const r = await fetch(`${n.base}/api/v1/sessions/${code}/results`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(r.status, 200);
   }
+});
+
+test('a login made on one node works on the others; its logout ends it everywhere within seconds', { skip: SKIP_PG }, async () => {
+  const [a, b, c] = nodes;
+  const res = await fetch(`${a.base}/login`, {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ name: 'anna', password: 'geheim-wachtwoord', next: '/app' }) });
+  assert.equal(res.status, 303);
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  const me = (n) => fetch(`${n.base}/api/v1/me`, { headers: { cookie } });
+  for (const n of nodes) assert.equal((await me(n)).status, 200);
+  // made up: refused everywhere, also when asked again (kept as unknown)
+  for (let i = 0; i < 2; i++) {
+    const r = await fetch(`${b.base}/api/v1/me`, { headers: { authorization: `Bearer ${'0'.repeat(64)}` } });
+    assert.equal(r.status, 401);
+  }
+  const csrf = (await (await me(c)).json()).csrf;
+  assert.equal((await fetch(`${c.base}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'x-csrf-token': csrf } })).status, 303);
+  assert.equal((await me(c)).status, 401, 'at once where it logged out');
+  for (const n of [a, b]) await waitFor(async () => (await me(n)).status === 401, 10000, `the logout on ${n.base}`);
 });
 
 test('in Chromium: the phone, the presenter and the moderator on three nodes', { skip: SKIP_PG }, async () => {
@@ -286,7 +314,7 @@ test('kill -9 a node during an answer storm: nothing acknowledged is lost, retri
   } finally {
     for (const s of streams) s.close();
     // the killed node comes back for the tests after this one
-    nodes[1] = await startServer(env, [], nodes[1].port);
+    nodes[1] = await startServer(env, ['--metrics-local'], nodes[1].port);
   }
 });
 
@@ -331,6 +359,12 @@ test('PostgreSQL restarted during a session: 503 meanwhile, then the nodes recov
   }, 20000, 'the bus again');
   await control(a.base, env.code, env.token, 'open');
   await waitFor(async () => (await state(b.base, env.code)).open, 5000, 'voting open on b');
+  // the bus says so in /metrics: up again, after a second connection
+  const metric = async (n, name) => Number((await (await fetch(`${n.base}/metrics`)).text())
+    .split('\n').find((l) => l.startsWith(name))?.split(' ')[1]);
+  assert.equal(await metric(b, 'inspraak_bus_up'), 1);
+  assert.ok(await metric(b, 'inspraak_bus_reloads_total{why="connect"}') >= 2);
+  assert.ok(await metric(b, 'inspraak_bus_messages_total{dir="heard"}') > 0);
   const q = new Participant(b.base, env.code);
   const r = await q.answer(slide.id, [2]);
   assert.equal(r.status, 201, `${JSON.stringify(r.body)}: ${b.output().slice(-1500)}`);

@@ -134,6 +134,40 @@ static void answers_pipelined_requests_in_order(void **state)
 	buf_free(&f.got);
 }
 
+/* Request memory is reused from one request to the next (http.c,
+ * parse_get): a request must see nothing of the one before it, whether the
+ * block before was kept (small) or let go (a body above 4 KiB). */
+static void reused_request_memory_keeps_nothing_of_the_last(void **state)
+{
+	(void)state;
+	fixture_t f;
+	buf_t req = BUF_INIT;
+	char big[6001];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	buf_puts(&req, "POST /big HTTP/1.1\r\nHost: one\r\nCookie: inspraak_p=first\r\n"
+	               "Content-Length: 6000\r\n\r\n");
+	buf_puts(&req, big);
+	buf_puts(&req, "POST /small?q=2 HTTP/1.1\r\nHost: two\r\nCookie: inspraak_p=second\r\n"
+	               "Content-Length: 9\r\n\r\nvalue=a&b");
+	buf_puts(&req, "GET /last HTTP/1.1\r\nConnection: close\r\n\r\n");
+	exchange(&f, req.data, req.len);
+	assert_string_equal(f.path, "/last");
+	assert_string_equal(f.query, "");
+	assert_string_equal(f.host, "");
+	assert_string_equal(f.cookie, "");
+	assert_string_equal(f.body, "");
+	assert_int_equal(f.method, HTTP_M_GET);
+	char *p = f.got.data;
+	for (int i = 0; i < 3; i++) {
+		p = strstr(p, "HTTP/1.1 200 OK\r\n");
+		assert_non_null(p);
+		p++;
+	}
+	buf_free(&f.got);
+	buf_free(&req);
+}
+
 static void rejects_large_headers_with_431(void **state)
 {
 	(void)state;
@@ -222,6 +256,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(parses_a_request),
 	    cmocka_unit_test(answers_pipelined_requests_in_order),
+	    cmocka_unit_test(reused_request_memory_keeps_nothing_of_the_last),
 	    cmocka_unit_test(rejects_large_headers_with_431),
 	    cmocka_unit_test(rejects_large_bodies_with_413),
 	    cmocka_unit_test(rejects_malformed_and_unknown_methods),

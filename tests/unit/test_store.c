@@ -153,6 +153,19 @@ static void count_answer(const store_answer_t *a, void *arg)
 	(*(int *)arg)++;
 }
 
+typedef struct since {
+	int n;
+	int64_t max_id;
+} since_t;
+
+static void since_answer(const store_answer_t *a, void *arg)
+{
+	since_t *s = arg;
+	s->n++;
+	if (a->id > s->max_id)
+		s->max_id = a->id;
+}
+
 static void writer_commits_groups_and_finds_duplicates(void **state)
 {
 	(void)state;
@@ -183,6 +196,26 @@ static void writer_commits_groups_and_finds_duplicates(void **state)
 	int count = 0;
 	assert_int_equal(store_answers_load(st, s.id, count_answer, &count), STORE_OK);
 	assert_int_equal(count, N);
+
+	/* store_answers_since: all from 0; then what came since, and on an
+	 * engine with a cursor not everything again */
+	int64_t cursor = 0;
+	count = 0;
+	assert_int_equal(store_answers_since(st, s.id, &cursor, count_answer, &count), STORE_OK);
+	assert_int_equal(count, N);
+	store_job_t more = {0};
+	c = (ctx_t){&loop, 0, 1};
+	answer_job(&more, job_done, &c, &s, ids[0], 7, "client-", N + 1, "\"later\"");
+	store_submit(st, &more);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(more.status, STORE_OK);
+	since_t since = {0};
+	assert_int_equal(store_answers_since(st, s.id, &cursor, since_answer, &since), STORE_OK);
+	assert_int_equal(since.max_id, more.u.answer.id);
+	if (cursor)
+		assert_true(since.n < N);
+	else
+		assert_int_equal(since.n, N + 1);
 	store_close(st);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	uv_loop_close(&loop);

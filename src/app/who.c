@@ -1,0 +1,260 @@
+/*
+ * who: who a request's token belongs to, and that user's name and role,
+ * kept for a few seconds so that the loop does not wait for PostgreSQL on
+ * every logged-in request (docs/postgresql.md, "Latency").
+ *
+ * On PostgreSQL (a->who_on) a request of a route above APP_ROLE_ANYONE
+ * passes who_pending first: when its token (bearer or session cookie) is not
+ * known here or its entry is older than WHO_TTL_MS, the token's user and
+ * the user's name and role are read off the loop (a->peer, nodes.c) and the
+ * request is handled again; auth_user and who_user_info then find them
+ * here. On SQLite nothing is kept: its reads take microseconds, and a token
+ * or user deleted by another process is refused at once.
+ *
+ * Hazard: on PostgreSQL a token deleted elsewhere (a logout, a new password,
+ * a user deleted, on another node or from the command line) is still taken
+ * for up to WHO_TTL_MS; a logout, a new password or a user deleted on this
+ * node is forgotten at once.
+ * Unknown tokens are remembered too (user 0), so a flood of made-up tokens
+ * costs one read each per interval; past WHO_MAX entries all are forgotten.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/internal.h"
+#include "util/xalloc.h"
+
+enum { WHO_TTL_MS = 5000, WHO_MAX = 8192 };
+
+typedef struct who_token {
+	unsigned char hash[32];
+	char kind[8];
+	int64_t user; /* 0: no such token */
+	uint64_t until;
+} who_token_t;
+
+typedef struct who_user {
+	int64_t id;
+	char name[128], role[16];
+	uint64_t until;
+} who_user_t;
+
+struct who {
+	map_t tokens, users; /* key -> index */
+	who_token_t *t;
+	who_user_t *u;
+	size_t nt, nu;
+};
+
+/* The done-marker in req->user: the look-up ran, do not start another. */
+static char looked_up;
+
+static uint64_t token_key(const unsigned char hash[32], const char *kind)
+{
+	uint64_t k;
+	memcpy(&k, hash, sizeof k);
+	return map_key(k ^ (uint64_t)(unsigned char)kind[0]);
+}
+
+static who_t *who(app_t *a)
+{
+	if (!a->who)
+		a->who = xcalloc(1, sizeof *a->who);
+	return a->who;
+}
+
+static who_token_t *find_token(app_t *a, const unsigned char hash[32], const char *kind)
+{
+	who_t *w = who(a);
+	int64_t i;
+	if (!map_get(&w->tokens, token_key(hash, kind), &i))
+		return NULL;
+	who_token_t *t = &w->t[i];
+	if (memcmp(t->hash, hash, 32) || strcmp(t->kind, kind) || t->until < uv_now(a->loop))
+		return NULL;
+	return t;
+}
+
+static who_user_t *find_user(app_t *a, int64_t id)
+{
+	who_t *w = who(a);
+	int64_t i;
+	if (!map_get(&w->users, map_key((uint64_t)id), &i))
+		return NULL;
+	who_user_t *u = &w->u[i];
+	return u->until < uv_now(a->loop) ? NULL : u;
+}
+
+/* Forgets everything once it grows past WHO_MAX. */
+static void bound(who_t *w)
+{
+	if (w->nt < WHO_MAX && w->nu < WHO_MAX)
+		return;
+	map_free(&w->tokens);
+	map_free(&w->users);
+	w->nt = w->nu = 0;
+}
+
+static void put_token(app_t *a, const unsigned char hash[32], const char *kind, int64_t user)
+{
+	who_t *w = who(a);
+	bound(w);
+	int64_t i;
+	uint64_t key = token_key(hash, kind);
+	if (!map_get(&w->tokens, key, &i)) {
+		w->t = xrealloc(w->t, (w->nt + 1) * sizeof *w->t);
+		i = (int64_t)w->nt++;
+		map_put(&w->tokens, key, i);
+	}
+	who_token_t *t = &w->t[i];
+	memcpy(t->hash, hash, 32);
+	snprintf(t->kind, sizeof t->kind, "%s", kind);
+	t->user = user;
+	t->until = uv_now(a->loop) + WHO_TTL_MS;
+}
+
+static void put_user(app_t *a, int64_t id, const char *name, const char *role)
+{
+	who_t *w = who(a);
+	bound(w);
+	int64_t i;
+	if (!map_get(&w->users, map_key((uint64_t)id), &i)) {
+		w->u = xrealloc(w->u, (w->nu + 1) * sizeof *w->u);
+		i = (int64_t)w->nu++;
+		map_put(&w->users, map_key((uint64_t)id), i);
+	}
+	who_user_t *u = &w->u[i];
+	u->id = id;
+	snprintf(u->name, sizeof u->name, "%s", name);
+	snprintf(u->role, sizeof u->role, "%s", role);
+	u->until = uv_now(a->loop) + WHO_TTL_MS;
+}
+
+int who_token_user(app_t *a, const unsigned char hash[32], const char *kind, int64_t *user)
+{
+	if (a->who_on) {
+		who_token_t *t = find_token(a, hash, kind);
+		if (t) {
+			*user = t->user;
+			return t->user ? STORE_OK : STORE_NOTFOUND;
+		}
+	}
+	return store_token_user(a->store, hash, kind, store_now_ms(), user);
+}
+
+int who_user_info(app_t *a, int64_t id, char *name, size_t nlen, char *role, size_t rlen)
+{
+	if (a->who_on) {
+		who_user_t *u = find_user(a, id);
+		if (u) {
+			snprintf(name, nlen, "%s", u->name);
+			snprintf(role, rlen, "%s", u->role);
+			return STORE_OK;
+		}
+	}
+	return store_user_info(a->store, id, name, nlen, role, rlen);
+}
+
+void who_forget(app_t *a, const unsigned char hash[32])
+{
+	if (!a->who_on)
+		return;
+	/* Kept as unknown rather than dropped: its deletion is still on its
+	 * way to the database, where a read now would find it valid. */
+	put_token(a, hash, "session", 0);
+}
+
+void who_forget_user(app_t *a, const char *name)
+{
+	if (!a->who)
+		return;
+	who_t *w = a->who;
+	for (size_t i = 0; i < w->nu; i++) {
+		if (strcmp(w->u[i].name, name))
+			continue;
+		w->u[i].until = 0;
+		for (size_t k = 0; k < w->nt; k++)
+			if (w->t[k].user == w->u[i].id)
+				w->t[k].until = 0;
+	}
+}
+
+/* ---- reading off the loop ---- */
+
+typedef struct who_job {
+	uv_work_t work;
+	app_t *app;
+	http_request_t *req;
+	unsigned char hash[32];
+	char kind[8];
+	int rc, urc;
+	int64_t user;
+	char name[128], role[16];
+} who_job_t;
+
+static void job_run(uv_work_t *w)
+{
+	who_job_t *j = w->data;
+	j->rc = store_token_user(j->app->peer, j->hash, j->kind, store_now_ms(), &j->user);
+	if (j->rc == STORE_OK)
+		j->urc = store_user_info(j->app->peer, j->user, j->name, sizeof j->name, j->role,
+		                         sizeof j->role);
+}
+
+static void job_after(uv_work_t *w, int status)
+{
+	who_job_t *j = w->data;
+	app_t *a = j->app;
+	a->pool_jobs--;
+	if (status == 0 && j->rc == STORE_OK && j->urc == STORE_OK) {
+		put_token(a, j->hash, j->kind, j->user);
+		put_user(a, j->user, j->name, j->role);
+	} else if (status == 0 && (j->rc == STORE_NOTFOUND || j->urc == STORE_NOTFOUND)) {
+		put_token(a, j->hash, j->kind, 0);
+	}
+	/* else the database is away: nothing kept, and auth_user asks it
+	 * once more (and fails as it always did) */
+	http_request_t *req = j->req;
+	free(j);
+	if (atomic_load(&a->stopping)) {
+		http_respond_error(req, 503, "unavailable", tr_req(req, "err.unavailable"), NULL);
+		return;
+	}
+	app_handle(req, a);
+}
+
+bool who_pending(app_t *a, http_request_t *req)
+{
+	if (!a->who_on || !a->peer || req->user == &looked_up)
+		return false;
+	unsigned char hash[32];
+	const char *kind;
+	if (!auth_token(req, hash, &kind))
+		return false;
+	who_token_t *t = find_token(a, hash, kind);
+	if (t && (!t->user || find_user(a, t->user)))
+		return false;
+	req->user = &looked_up;
+	who_job_t *j = xcalloc(1, sizeof *j);
+	j->app = a;
+	j->req = req;
+	memcpy(j->hash, hash, 32);
+	snprintf(j->kind, sizeof j->kind, "%s", kind);
+	j->work.data = j;
+	a->pool_jobs++;
+	app_queue_work(a, &a->peers, &j->work, job_run, job_after);
+	return true;
+}
+
+void who_free(app_t *a)
+{
+	if (!a->who)
+		return;
+	map_free(&a->who->tokens);
+	map_free(&a->who->users);
+	free(a->who->t);
+	free(a->who->u);
+	free(a->who);
+	a->who = NULL;
+}
