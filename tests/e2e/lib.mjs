@@ -309,3 +309,15 @@ export async function stopNginx(ngx) {
   }
   rmSync(ngx.dir, { recursive: true, force: true });
 }
+
+// The QR codes zbarimg (Debian's zbar-tools) reads in an image file, as a
+// phone's camera would: their texts, [] when there is none.
+export function qrCodesIn(file) {
+  try {
+    return execFileSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', file], { encoding: 'utf8' })
+      .trim().split('\n').filter(Boolean);
+  } catch (e) {
+    if (e.status === 4) return []; // nothing found
+    throw e;
+  }
+}

@@ -7,10 +7,11 @@
 // JavaScript. Screenshots land in tests/e2e/out/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, control, state, ROOT, launchBrowser } from './lib.mjs';
+import {
+  prepare, startServer, stopServer, cleanup, control, state, ROOT, launchBrowser, qrCodesIn as qrIn,
+} from './lib.mjs';
 
 const OUT = path.join(ROOT, 'tests/e2e/out');
 const AXE = readFileSync(path.join(ROOT, 'tests/e2e/node_modules/axe-core/axe.min.js'), 'utf8');
@@ -32,17 +33,6 @@ async function loggedIn(viewport, next, opts = {}) {
   await page.click('button[type=submit]');
   await page.waitForURL(`**${next}`);
   return page;
-}
-
-// The QR codes zbarimg finds in a screenshot.
-function qrIn(file) {
-  try {
-    return execFileSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', file], { encoding: 'utf8' })
-      .trim().split('\n').filter(Boolean);
-  } catch (e) {
-    if (e.status === 4) return []; // nothing found
-    throw e;
-  }
 }
 
 async function axe(page) {

@@ -6,8 +6,9 @@
 // writes the municipality's reaction and moves the phase; the digest
 // arrives with both; the resident unsubscribes with its link, without a
 // login; after the retention's end the database dump holds no address.
-// The closing slide's QR code is not on this branch yet: the phone starts
-// from the process's URL. Screenshots (320 and 1280 px, Dutch and English)
+// The phone starts where a resident in the hall would: it scans the QR
+// code of the deck's closing slide on the presenter screen (zbarimg reads
+// it from a screenshot of the stage at 1920x1080). Screenshots (320 and 1280 px, Dutch and English)
 // land in tests/e2e/out/; axe-core checks each e-mail page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   prepare, startServer, stopServer, cleanup, Participant, ROOT, launchBrowser, randomId, sql, PG,
+  control, state, qrCodesIn, gotoKind,
 } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
@@ -23,7 +25,7 @@ const OUT = path.join(ROOT, 'tests/e2e/out');
 const AXE = readFileSync(path.join(ROOT, 'tests/e2e/node_modules/axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const ADDRESS = 'anne.bewoner@example.test';
-let env, srv, smtp, browser;
+let env, srv, smtp, browser, openSlide;
 
 const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
 const api = (p, opts = {}) => fetch(`${srv.base}${p}`, {
@@ -31,6 +33,7 @@ const api = (p, opts = {}) => fetch(`${srv.base}${p}`, {
 });
 const topics = (groenPhase) => [
   { id: 1, title: 'Groen in de wijk', body: 'Waar mist u bomen?', phase: groenPhase },
+  { id: 2, title: 'Wat moet beter in de wijk?', body: '', phase: 0, slide: openSlide },
 ];
 const config = (extra = {}) => ({
   published: true, slug: 'buurtavond', email_login: true,
@@ -73,10 +76,14 @@ async function mailTo(to, n) {
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  env = prepare('tests/e2e/decks/phones.md');
+  env = prepare('tests/e2e/decks/closing.md');
   smtp = await startSmtp();
   srv = await startServer(env, ['--smtp-url', smtp.url, '--mail-from', 'inspraak@gemeente.test']);
   browser = await launchBrowser();
+  // in the hall, a phone answers the meeting's open question
+  openSlide = (await gotoKind(srv.base, env.code, env.token, 'open')).id;
+  const hall = new Participant(srv.base, env.code);
+  assert.equal((await hall.answer(openSlide, 'Een zebrapad bij de school.')).status, 201);
   const res = await api('/api/v1/events/1/process', { method: 'PUT', body: JSON.stringify(config()) });
   assert.equal(res.status, 200);
 });
@@ -97,15 +104,46 @@ test('a resident contributes, supports, and confirms an address from the mail on
   });
   theirs = (await res.json()).id;
 
+  // the closing slide on the projector, and the QR code a phone scans
+  let st = await state(srv.base, env.code);
+  while (!st.slide.website) {
+    const next = (await control(srv.base, env.code, env.token, 'next')).body;
+    assert.notEqual(next.slide.index, st.slide.index, 'the deck has a closing website slide');
+    st = next;
+  }
+  const stage = await newPage({ width: 1920, height: 1080 });
+  await stage.goto(`${srv.base}/login?next=/present/${env.code}`);
+  await stage.fill('#name', 'anna');
+  await stage.fill('#password', 'geheim-wachtwoord');
+  await stage.click('button[type=submit]');
+  await stage.waitForURL(`**/present/${env.code}`);
+  await stage.waitForFunction(() => {
+    const i = document.querySelector('.website-qr');
+    return i && i.complete && i.naturalWidth > 0;
+  }, null, { timeout: 15000 });
+  await stage.waitForTimeout(600); // the slide's fade-in
+  const shot = path.join(OUT, 'website-mail-closing-1920.png');
+  await stage.screenshot({ path: shot });
+  await stage.context().close();
+  const scanned = qrCodesIn(shot);
+  assert.equal(scanned.length, 1, 'one QR code on the closing slide');
+  assert.match(scanned[0], /\/p\/buurtavond$/);
+
   phoneA = await phone();
   const p = phoneA;
-  await p.goto(`${srv.base}/p/buurtavond`);
+  await p.goto(scanned[0]);
   await p.click('text=Groen in de wijk');
   await p.getByLabel('Jouw bijdrage').fill('Een bankje bij de speeltuin, graag met schaduw.');
   await p.click('button:has-text("Plaatsen")');
   await p.locator('.notice', { hasText: 'Je bijdrage staat erbij' }).waitFor();
   await p.locator(`#post-${theirs} button.support`).click();
   await p.locator('.notice', { hasText: 'Je steun is geteld' }).waitFor();
+  // and online on the meeting's question, where the hall's answer starts the conversation
+  await p.goto(`${srv.base}/p/buurtavond/topics/2`);
+  assert.match(await p.locator('main').innerText(), /Een zebrapad bij de school\./);
+  await p.getByLabel('Jouw bijdrage').fill('Minder hard rijden in de Schoolstraat.');
+  await p.click('button:has-text("Plaatsen")');
+  await p.locator('.notice', { hasText: 'Je bijdrage staat erbij' }).waitFor();
 
   // the e-mail page, from the process page
   await p.goto(`${srv.base}/p/buurtavond`);
@@ -212,6 +250,20 @@ test('the e-mail pages at 320 and 1280 px, in Dutch and English, pass axe-core',
   const v = await page.evaluate(async (tags) => (await window.axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations.map((x) => x.id), TAGS);
   assert.deepEqual(v, []);
   await page.context().close();
+});
+
+test('the report shows the meeting\'s question with both channels, the hall and the website', async () => {
+  const html = await (await api(`/api/v1/sessions/${env.code}/report?format=html`)).text();
+  const site = html.slice(html.indexOf('<section class=website>'));
+  assert.ok(site.length > 0 && html.includes('<section class=website>'), 'the report has the website');
+  const start = site.indexOf('>Wat moet beter in de wijk?</h4>');
+  assert.ok(start > 0, 'the question topic is in the report');
+  const sec = site.slice(start);
+  assert.match(sec, /<th scope=row>Zaal, bijeenkomst 1<\/th><td class=n>1<\/td><td class=n>1<\/td>/);
+  assert.match(sec, /<th scope=row>Website<\/th><td class=n>1<\/td><td class=n>1<\/td>/);
+  assert.ok(sec.includes('Minder hard rijden in de Schoolstraat.'));
+  // the reaction on the other topic is marked as the municipality's
+  assert.match(site, /Reactie van de gemeente[\s\S]*We zetten twee bankjes bij de speeltuin\./);
 });
 
 test('after the retention end the database dump holds no address', async () => {
