@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app/internal.h"
+#include "app/process.h"
 #include "model/answer.h"
 #include "util/metrics.h"
 #include "util/xalloc.h"
@@ -201,6 +202,19 @@ static pending_t *pending_new(app_t *a, session_t *s, live_slide_t *ls, http_req
 	return p;
 }
 
+/* A process's online channel takes answers on its question topics from the
+ * residents its posts take them from: only the panel when it is
+ * invitation-only, only confirmed addresses when it asks for one
+ * (login_mail_refusal). NULL when this participant may answer. */
+static const char *website_refusal(app_t *a, const session_t *s, uint64_t pkey,
+                                   const char *set_cookie)
+{
+	process_t *p = process_by_event(a, s->row.event_id);
+	if (!p || p->session_id != s->row.id || (!p->invite_only && !p->email_required))
+		return NULL;
+	return login_mail_refusal(a, p, pkey, !set_cookie[0]);
+}
+
 void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *participant_hex,
                     uint64_t pkey, const char *client_id, int64_t slide_id, json_t *value,
                     bool form, const char *set_cookie)
@@ -252,6 +266,11 @@ void answers_submit(app_t *a, session_t *s, http_request_t *req, const char *par
 	live_slide_t *ls = s->row.self_paced ? live_slide_by_id(s, slide_id) : live_current(s);
 	if (s->row.self_paced && (!ls || !ls->tally)) {
 		fail(a, s, req, form, 400, "invalid", tr(lang, "err.no_question"), set_cookie);
+		return;
+	}
+	const char *why = s->row.self_paced ? website_refusal(a, s, pkey, set_cookie) : NULL;
+	if (why) {
+		fail(a, s, req, form, 403, "not_allowed", tr(lang, why), set_cookie);
 		return;
 	}
 	if (ls->id != slide_id || !ls->tally) {

@@ -8,10 +8,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { prepare, startServer, stopServer, cleanup, Participant, randomId, sql, PG } from './lib.mjs';
+import {
+  prepare, startServer, stopServer, cleanup, Participant, randomId, sql, PG, gotoKind,
+} from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
-let env, srv, smtp;
+let choiceSlide, env, srv, smtp;
 const ADDRESS = 'bewoner@example.test';
 
 const api = (path, opts = {}) => fetch(`${srv.base}${path}`, {
@@ -30,6 +32,7 @@ const config = (extra = {}) => ({
   topics: [
     { id: 1, title: 'Groen in de wijk', body: 'Waar mist u bomen?', phase: 0 },
     { id: 2, title: 'Parkeren', body: 'Al besproken.', phase: 1 },
+    { id: 3, title: 'Hoe kwam je hier?', body: '', phase: 0, slide: choiceSlide },
   ],
   ...extra,
 });
@@ -72,6 +75,7 @@ before(async () => {
   env = prepare('tests/e2e/decks/phones.md');
   smtp = await startSmtp();
   srv = await startServer(env, ['--smtp-url', smtp.url, '--mail-from', 'inspraak@gemeente.test']);
+  choiceSlide = (await gotoKind(srv.base, env.code, env.token, 'choice')).id;
   const res = await api('/api/v1/events/1/process', { method: 'PUT', body: JSON.stringify(config()) });
   const body = await res.text();
   assert.equal(res.status, 200, body);
@@ -328,6 +332,16 @@ test('a panel: the facilitator makes codes, each is used once, only members take
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), '/p/buurt/invite?sent=joined');
   assert.equal((await post(member, 1, 'Als lid van het panel')).status, 201);
+  // the question topic's answers go through the online channel: the panel only there too
+  const online = (await (await member.request('/api/v1/processes/buurt')).json()).code;
+  const vote = (p) => p.request(`/api/v1/sessions/${online}/answers`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: randomId(), slide: choiceSlide, value: [0] }),
+  });
+  res = await vote(stranger);
+  assert.equal(res.status, 403);
+  assert.match((await res.json()).error, /uitnodigingscode/);
+  assert.equal((await vote(member)).status, 201);
   res = await form(stranger, '/p/buurt/invite', { code: codes[0] });
   assert.equal(res.status, 409);
   assert.match(await res.text(), /al door iemand anders gebruikt/);
