@@ -7,7 +7,7 @@ DB ?= inspraak-demo.db
 TILES ?=
 
 PKGS := libuv jansson libcmark libqrencode libutf8proc libsodium sqlite3 pangocairo xlsxwriter libwebp \
-	poppler-glib libzip libpng libqpdf libpq libcurl
+	poppler-glib libzip libpng libqpdf libpq libcurl zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -82,6 +82,13 @@ int report_render_xlsx(report_job_t *j);
 int report__pdf_finish(const char *path, const char *lang, const char *title, char *const *alts,
                        size_t n_alts, char *err, size_t errlen);
 
+/* pdf_artifact.c: the content stream s (len bytes) with every run of
+ * content drawn outside marked content wrapped in /Artifact BMC ... EMC, as
+ * a malloc'd copy of *out_len bytes; NULL when there is nothing to mark or
+ * the stream has something it does not walk (the page is then left as it
+ * is). */
+char *report__pdf_artifacts(const char *s, size_t len, size_t *out_len);
+
 /* The event's website (website.c): {"slug", "published", "description",
  * "phases", "retention", "topics": [{"id", "title", "body", "phase",
  * "question", "counts", "reactions", "posts"}]} as docs/report-format.md

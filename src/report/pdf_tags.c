@@ -4,7 +4,9 @@
  * document's language (/Lang), the alternative text of every figure in the
  * structure tree (/Alt, in the order pdf.c drew them), the title shown
  * instead of the file name (/DisplayDocTitle) and XMP metadata with the
- * title, the language and the PDF/UA identifier.
+ * title, the language and the PDF/UA identifier; and each page's content
+ * stream again, with what it draws outside the structure tree marked as an
+ * artefact (pdf_artifact.c).
  *
  * cairo writes the structure tree (headings, paragraphs, lists, tables,
  * figures: cairo_tag_begin in pdf.c) and the marked content; this only adds
@@ -13,6 +15,7 @@
  */
 #include <qpdf/qpdf-c.h>
 #include <stdio.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +91,81 @@ typedef struct obj_at {
 static int by_id(const void *a, const void *b)
 {
 	return ((const obj_at_t *)a)->id - ((const obj_at_t *)b)->id;
+}
+
+/*
+ * The pages whose content marks its artefacts: the first ARTIFACT_PAGES,
+ * that is the cover, the contents, the overview, the website and the
+ * slides of any report, and the start of the appendix of a large one.
+ * qpdf keeps every page it has read until the end, about 4.5 KB each (a
+ * report of a million answers has some 15,000 pages, which would add 70 MB
+ * to it); the appendix beyond stays unmarked (docs/accessibility.md).
+ */
+enum { ARTIFACT_PAGES = 3000 };
+
+/*
+ * Writes to f (at *at, moved on) a new version of the content stream of
+ * each of those pages with its unmarked content as artefacts, and notes
+ * each in *objs (n of cap, grown). One page at a time: its stream is read,
+ * marked, compressed and written before the next. cairo's page tree is
+ * one /Pages node with every page in its /Kids; it is walked by hand,
+ * because qpdf's list of all pages reads every page. A page
+ * report__pdf_artifacts leaves alone keeps its stream. Returns 0 or -1
+ * when writing failed.
+ */
+static int mark_artifacts(qpdf_data q, FILE *f, long long *at, obj_at_t **objs, size_t *n,
+                          size_t *cap)
+{
+	qpdf_oh tree = qpdf_oh_get_key(q, qpdf_get_root(q), "/Pages");
+	qpdf_oh kids = qpdf_oh_get_key(q, tree, "/Kids");
+	int pages = qpdf_oh_is_array(q, kids) ? qpdf_oh_get_array_n_items(q, kids) : 0;
+	if (pages > ARTIFACT_PAGES)
+		pages = ARTIFACT_PAGES;
+	int rc = 0;
+	for (int i = 0; i < pages && rc == 0; i++) {
+		qpdf_oh page = qpdf_oh_get_array_item(q, kids, i);
+		if (!qpdf_oh_is_name_and_equals(q, qpdf_oh_get_key(q, page, "/Type"), "/Page")) {
+			qpdf_oh_release(q, page);
+			break; /* not cairo's flat tree: leave the rest */
+		}
+		qpdf_oh contents = qpdf_oh_get_key(q, page, "/Contents");
+		unsigned char *data = NULL;
+		size_t len = 0;
+		QPDF_BOOL filtered = QPDF_FALSE;
+		int id = qpdf_oh_get_object_id(q, contents);
+		if (id > 0 && qpdf_oh_is_stream(q, contents) &&
+		    !(qpdf_oh_get_stream_data(q, contents, qpdf_dl_generalized, &filtered, &data,
+		                              &len) &
+		      QPDF_ERRORS) &&
+		    filtered) {
+			size_t mlen;
+			char *marked = report__pdf_artifacts((const char *)data, len, &mlen);
+			uLongf zlen = compressBound(mlen);
+			unsigned char *z = marked ? xmalloc(zlen) : NULL;
+			if (z && compress2(z, &zlen, (const Bytef *)marked, mlen, 6) == Z_OK) {
+				if (*n == *cap) {
+					*cap *= 2;
+					*objs = xrealloc(*objs, *cap * sizeof **objs);
+				}
+				(*objs)[(*n)++] = (obj_at_t){id, *at};
+				int w = fprintf(f,
+				                "%d 0 obj\n<< /Length %lu /Filter /FlateDecode >>\n"
+				                "stream\n",
+				                id, (unsigned long)zlen);
+				if (w < 0 || fwrite(z, 1, zlen, f) != zlen ||
+				    fputs("\nendstream\nendobj\n", f) < 0)
+					rc = -1;
+				else
+					*at += w + (long long)zlen + 18;
+			}
+			free(z);
+			free(marked);
+		}
+		free(data);
+		qpdf_oh_release(q, contents);
+		qpdf_oh_release(q, page);
+	}
+	return rc;
 }
 
 /*
@@ -176,9 +254,17 @@ int report__pdf_finish(const char *path, const char *lang, const char *title, ch
 	           "endstream\nendobj\n",
 	           meta_id, x.len, x.data);
 
+	if (fwrite(add.data, 1, add.len, f) != add.len)
+		goto write_fail;
+	long long at = base + (long long)add.len;
+	buf_clear(&add);
+	size_t cap = n_alts + 2;
+	if (mark_artifacts(q, f, &at, &objs, &n, &cap) < 0)
+		goto write_fail;
+
 	/* one subsection per object: their numbers need not follow each other */
 	qsort(objs, n, sizeof *objs, by_id);
-	long long xref = base + (long long)add.len;
+	long long xref = at;
 	buf_puts(&add, "xref\n");
 	for (size_t i = 0; i < n; i++)
 		buf_printf(&add, "%d 1\n%010lld 00000 n \n", objs[i].id, objs[i].offset);
@@ -193,11 +279,13 @@ int report__pdf_finish(const char *path, const char *lang, const char *title, ch
 
 	if (fwrite(add.data, 1, add.len, f) != add.len || fclose(f) != 0) {
 		f = NULL;
-		snprintf(err, errlen, "cannot write %s: %m", path);
-		rc = REPORT_EWRITE;
-		goto done;
+		goto write_fail;
 	}
 	f = NULL;
+	goto done;
+write_fail:
+	snprintf(err, errlen, "cannot write %s: %m", path);
+	rc = REPORT_EWRITE;
 	goto done;
 fail:
 	snprintf(err, errlen, "cannot finish the tagged PDF %s: %s", path,

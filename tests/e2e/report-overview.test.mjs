@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, BIN } from './lib.mjs';
@@ -115,6 +115,22 @@ test('the PDF is tagged: headings, contents, tables, lists and figures with thei
   assert.match(raw, /\/Alt \(Fiets: \d+ \\\(\d+%\\\)/); // the choice chart
   assert.match(raw, /\/Alt \(De wijk is veilig: gemiddelde \d,\d/); // the scale, decimal comma
   assert.match(raw, /pdfuaid:part>1/);
+  // what is drawn outside the structure (header, page number, rules) is an
+  // artefact: no text object and no path is left unmarked on any page
+  const pages = readFileSync(qdf, 'latin1').split('%% Contents for page ').slice(1);
+  assert.ok(pages.length > 5);
+  for (const [i, p] of pages.entries()) {
+    const stream = p.slice(p.indexOf('stream\n') + 7, p.indexOf('endstream'));
+    const words = stream.replace(/\((?:\\.|[^\\)])*\)/g, '()').split(/\s+/);
+    let depth = 0;
+    for (const w of words) {
+      if (w === 'BDC' || w === 'BMC') depth++;
+      else if (w === 'EMC') depth--;
+      else if (depth === 0) assert.ok(!['BT', 're', 'm', 'Do'].includes(w), `page ${i + 1}: ${w} outside marked content`);
+    }
+    assert.equal(depth, 0, `page ${i + 1}: marked content balanced`);
+    assert.match(stream, /\/Artifact BMC/, `page ${i + 1} has artefacts`);
+  }
   // the cover points to the accessible version, which says it is one
   assert.match(execFileSync('pdftotext', ['-f', '1', '-l', '1', pdf, '-'], { encoding: 'utf8' }),
     /De toegankelijke versie van dit verslag is de HTML-versie\./);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/internal.h"
@@ -74,12 +75,56 @@ static void test_count_words(void **state)
 #undef EN
 }
 
+/* pdf_artifact.c: unmarked content becomes an artefact, marked content is
+ * left alone, strings are not read as operators, and a stream it does not
+ * walk is left as it is (NULL). */
+static char *marked(const char *in)
+{
+	size_t n = 0;
+	char *out = report__pdf_artifacts(in, strlen(in), &n);
+	if (out)
+		assert_int_equal(strlen(out), n);
+	return out;
+}
+
+static void test_pdf_artifacts(void **state)
+{
+	(void)state;
+	char *out = marked("1 0 0 -1 0 842 cm\nq\n0 0 1 rg 0 0 10 6 re f\n"
+	                   "BT /F1 1 Tf (Kop) Tj ET\n"
+	                   "/P << /MCID 0 >> BDC\nBT (tekst) Tj ET\nEMC\n"
+	                   "BT (3 van 20) Tj ET\nQ\n");
+	assert_non_null(out);
+	assert_string_equal(out, "1 0 0 -1 0 842 cm\nq\n0 0 1 rg /Artifact BMC\n0 0 10 6 re f\n"
+	                         "BT /F1 1 Tf (Kop) Tj ET\n"
+	                         "EMC\n/P << /MCID 0 >> BDC\nBT (tekst) Tj ET\nEMC\n"
+	                         "/Artifact BMC\nBT (3 van 20) Tj ET\nEMC\nQ\n");
+	free(out);
+
+	/* operators inside strings, escaped and nested parentheses, a comment */
+	out = marked("BT (ET \\) BDC (q)) Tj [(EMC)-3(x)] TJ ET % BT\n<4554> Tj");
+	assert_non_null(out);
+	assert_string_equal(out, "/Artifact BMC\nBT (ET \\) BDC (q)) Tj [(EMC)-3(x)] TJ ET % BT\n"
+	                         "<4554> Tj\nEMC\n");
+	free(out);
+
+	/* nothing unmarked: nothing to do */
+	assert_null(marked("/P << /MCID 0 >> BDC BT (a) Tj ET EMC"));
+	/* an inline image, an unbalanced EMC, q inside a text object, an
+	 * unfinished string or path: the page stays as it is */
+	assert_null(marked("BI /W 1 /H 1 ID \x01 EI"));
+	assert_null(marked("BT (a) Tj ET EMC"));
+	assert_null(marked("BT q (a) Tj ET"));
+	assert_null(marked("BT (a Tj ET"));
+	assert_null(marked("0 0 1 1 re"));
+	assert_null(marked(""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_format_names),
-	    cmocka_unit_test(test_dates),
-	    cmocka_unit_test(test_words),
+	    cmocka_unit_test(test_format_names), cmocka_unit_test(test_pdf_artifacts),
+	    cmocka_unit_test(test_dates),        cmocka_unit_test(test_words),
 	    cmocka_unit_test(test_count_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
