@@ -321,3 +321,24 @@ export function qrCodesIn(file) {
     throw e;
   }
 }
+
+// Moves a session's presenter to the deck's website slide (the closing
+// slide with the process's address and QR code); returns that state.
+export async function gotoWebsiteSlide(base, code, token) {
+  let st = await state(base, code);
+  while (!st.slide.website) {
+    const next = (await control(base, code, token, 'next')).body;
+    if (next.slide.index === st.slide.index) throw new Error('the deck has no website slide');
+    st = next;
+  }
+  return st;
+}
+
+// Logs page in as prepare()'s facilitator "anna" and waits for next.
+export async function logIn(page, base, next) {
+  await page.goto(`${base}/login?next=${next}`);
+  await page.fill('#name', 'anna');
+  await page.fill('#password', 'geheim-wachtwoord');
+  await page.click('button[type=submit]');
+  await page.waitForURL(`**${next}`);
+}

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  prepare, startServer, stopServer, cleanup, control, state, ROOT, launchBrowser, qrCodesIn as qrIn,
+  prepare, startServer, stopServer, cleanup, ROOT, launchBrowser, qrCodesIn as qrIn,
+  gotoWebsiteSlide, logIn,
 } from './lib.mjs';
 
 const OUT = path.join(ROOT, 'tests/e2e/out');
@@ -27,11 +28,7 @@ async function newPage(viewport, opts = {}) {
 
 async function loggedIn(viewport, next, opts = {}) {
   const page = await newPage(viewport, opts);
-  await page.goto(`${srv.base}/login?next=${next}`);
-  await page.fill('#name', 'anna');
-  await page.fill('#password', 'geheim-wachtwoord');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`**${next}`);
+  await logIn(page, srv.base, next);
   return page;
 }
 
@@ -43,15 +40,7 @@ async function axe(page) {
   });
 }
 
-const toWebsiteSlide = async () => {
-  let st = await state(srv.base, env.code);
-  while (!st.slide.website) {
-    const next = (await control(srv.base, env.code, env.token, 'next')).body;
-    assert.notEqual(next.slide.index, st.slide.index, 'the deck has a website slide');
-    st = next;
-  }
-  return st;
-};
+const toWebsiteSlide = () => gotoWebsiteSlide(srv.base, env.code, env.token);
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });

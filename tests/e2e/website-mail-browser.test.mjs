@@ -17,7 +17,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   prepare, startServer, stopServer, cleanup, Participant, ROOT, launchBrowser, randomId, sql, PG,
-  control, state, qrCodesIn, gotoKind,
+  qrCodesIn, gotoKind, gotoWebsiteSlide, logIn,
 } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
@@ -105,18 +105,9 @@ test('a resident contributes, supports, and confirms an address from the mail on
   theirs = (await res.json()).id;
 
   // the closing slide on the projector, and the QR code a phone scans
-  let st = await state(srv.base, env.code);
-  while (!st.slide.website) {
-    const next = (await control(srv.base, env.code, env.token, 'next')).body;
-    assert.notEqual(next.slide.index, st.slide.index, 'the deck has a closing website slide');
-    st = next;
-  }
+  await gotoWebsiteSlide(srv.base, env.code, env.token);
   const stage = await newPage({ width: 1920, height: 1080 });
-  await stage.goto(`${srv.base}/login?next=/present/${env.code}`);
-  await stage.fill('#name', 'anna');
-  await stage.fill('#password', 'geheim-wachtwoord');
-  await stage.click('button[type=submit]');
-  await stage.waitForURL(`**/present/${env.code}`);
+  await logIn(stage, srv.base, `/present/${env.code}`);
   await stage.waitForFunction(() => {
     const i = document.querySelector('.website-qr');
     return i && i.complete && i.naturalWidth > 0;
