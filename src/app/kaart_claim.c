@@ -219,7 +219,9 @@ static void page_done(app_write_t *job, int status)
 	claim_free(c);
 }
 
-void kaart_claim_page(app_t *a, http_request_t *req, const app_match_t *m)
+/* A claim for the request whose path holds the link's secret, or NULL
+ * after answering 404 for a path that holds none. */
+static claim_t *claim_of(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	const char *lang = claim_lang(req);
 	claim_t *c = xcalloc(1, sizeof *c);
@@ -228,8 +230,16 @@ void kaart_claim_page(app_t *a, http_request_t *req, const app_match_t *m)
 	if (!path_secret(m, c->hash)) {
 		claim_free(c);
 		message_page(a, req, lang, 404, "kaart.claim_gone");
-		return;
+		return NULL;
 	}
+	return c;
+}
+
+void kaart_claim_page(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	claim_t *c = claim_of(a, req, m);
+	if (!c)
+		return;
 	app_write(a, &c->job, look_run, page_done);
 }
 
@@ -305,15 +315,9 @@ static void checked_done(app_write_t *job, int status)
 
 void kaart_claim_post(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	const char *lang = claim_lang(req);
-	claim_t *c = xcalloc(1, sizeof *c);
-	c->req = req;
-	snprintf(c->lang, sizeof c->lang, "%s", lang);
-	if (!path_secret(m, c->hash)) {
-		claim_free(c);
-		message_page(a, req, lang, 404, "kaart.claim_gone");
+	claim_t *c = claim_of(a, req, m);
+	if (!c)
 		return;
-	}
 	json_t *errors = json_object();
 	c->doc = kaart_from_form(req->body, req->body_len, errors);
 	/* the form has no such fields: kaart_from_form's empty ones go */
@@ -321,7 +325,7 @@ void kaart_claim_post(app_t *a, http_request_t *req, const app_match_t *m)
 	json_object_del(errors, "source_text");
 	json_object_del(errors, "last_checked");
 	if (json_object_size(errors)) {
-		form_page(a, req, lang, m, c->doc, errors);
+		form_page(a, req, c->lang, m, c->doc, errors);
 		json_decref(errors);
 		claim_free(c);
 		return;
