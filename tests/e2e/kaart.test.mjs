@@ -141,8 +141,7 @@ test('an answer becomes a draft; a resident\'s contact stays private until confi
   assert.ok([403, 404].includes(refused.status));
 });
 
-// the website is SQLite's for now (docs/postgresql.md)
-test('a website contribution becomes a draft, and the process page links the kaart', { skip: PG ? 'no website on PostgreSQL yet' : false }, async () => {
+test('a website contribution becomes a draft, and the process page links the kaart', async () => {
   const bearer = { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' };
   const day = (o) => new Date(Date.now() + o * 86400000).toISOString().slice(0, 10);
   let res = await fetch(`${srv.base}/api/v1/events/1/process`, { method: 'PUT', headers: bearer,
