@@ -169,6 +169,11 @@ int sq_job_answered(store_t *st, store_job_t *j);
 int sq_job_pin(store_t *st, store_job_t *j);
 int sq_job_token_add(store_t *st, store_job_t *j);
 int sq_job_token_del(store_t *st, store_job_t *j);
+/* The row a retried write (an answer or a post with a client id seen
+ * before) stored the first time: binds scope (session or event) and
+ * client_id to q (find_answer, the website's find_post) and sets *id; 0,
+ * or UV_EIO when there is no such row. */
+int sq__find_retry(sqlite3_stmt *q, int64_t scope, const char *client_id, int64_t *id);
 /* The moderation log row of a flag job, in the writer's transaction. */
 int sq__log_flag(store_t *st, store_job_t *j, const char *action);
 

@@ -196,16 +196,10 @@ int sq_job_post(store_t *st, store_job_t *j)
 		j->u.post.duplicate = false;
 		return STORE_OK;
 	}
-	q = d->web[W_FIND_POST];
-	sqlite3_bind_int64(q, 1, j->u.post.event_id);
-	sqlite3_bind_text(q, 2, j->u.post.client_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		j->u.post.id = sqlite3_column_int64(q, 0);
-		j->u.post.duplicate = true;
-	}
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+	int rc = sq__find_retry(d->web[W_FIND_POST], j->u.post.event_id, j->u.post.client_id,
+	                        &j->u.post.id);
+	j->u.post.duplicate = rc == STORE_OK;
+	return rc;
 }
 
 int sq_job_mark(store_t *st, store_job_t *j)

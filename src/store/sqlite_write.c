@@ -134,6 +134,17 @@ static int step(sqlite3_stmt *q)
 
 /* Inserts an answer unless (session, client_id) exists; then finds the old
  * one's id and marks the job a duplicate. */
+int sq__find_retry(sqlite3_stmt *q, int64_t scope, const char *client_id, int64_t *id)
+{
+	sqlite3_bind_int64(q, 1, scope);
+	sqlite3_bind_text(q, 2, client_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+}
+
 int sq_job_answer(store_t *st, store_job_t *j)
 {
 	sq_t *d = SQ(st);
@@ -153,16 +164,10 @@ int sq_job_answer(store_t *st, store_job_t *j)
 		j->u.answer.duplicate = false;
 		return STORE_OK;
 	}
-	q = d->find_answer;
-	sqlite3_bind_int64(q, 1, j->u.answer.session_id);
-	sqlite3_bind_text(q, 2, j->u.answer.client_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		j->u.answer.id = sqlite3_column_int64(q, 0);
-		j->u.answer.duplicate = true;
-	}
-	sqlite3_reset(q);
-	return rc == SQLITE_ROW ? STORE_OK : STORE_ERROR;
+	int rc = sq__find_retry(d->find_answer, j->u.answer.session_id, j->u.answer.client_id,
+	                        &j->u.answer.id);
+	j->u.answer.duplicate = rc == STORE_OK;
+	return rc;
 }
 
 int sq_job_session(store_t *st, store_job_t *j)
