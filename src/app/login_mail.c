@@ -26,6 +26,11 @@
  *     participant, whether they confirmed, want the digest and are in the
  *     panel, a->mail_topics the digest's topics (loaded at start, changed
  *     after each commit). No address is kept in memory beyond one job.
+ *     On several nodes each commit's change is news on the bus (BUS_PERSON:
+ *     event, participant key); the other nodes read that participant's row
+ *     off the loop and set their map the same (login_mail_heard), so a
+ *     confirmation on one node holds on all within the bus's interval and
+ *     one read.
  *  5. At a process's retention end every address and link of its event is
  *     deleted (process_retention calls login_mail_retention).
  */
@@ -64,9 +69,9 @@ int login__person_flags(app_t *a, int64_t event_id, uint64_t pkey)
 }
 
 /* Sets the e-mail flags of (event, participant), keeping PERSON_PANEL. */
-static void person_set(app_t *a, int64_t event_id, const char *participant, int flags)
+static void person_set_key(app_t *a, int64_t event_id, uint64_t pkey, int flags)
 {
-	uint64_t k = person_key(event_id, live_participant_key(participant));
+	uint64_t k = person_key(event_id, pkey);
 	int64_t old = 0;
 	map_get(&a->mail_people, k, &old);
 	flags |= (int)old & PERSON_PANEL;
@@ -74,6 +79,13 @@ static void person_set(app_t *a, int64_t event_id, const char *participant, int 
 		map_put(&a->mail_people, k, flags);
 	else
 		map_del(&a->mail_people, k);
+}
+
+static void person_set(app_t *a, int64_t event_id, const char *participant, int flags)
+{
+	person_set_key(a, event_id, live_participant_key(participant), flags);
+	/* other nodes hold the same map: they read it again (nodes.c) */
+	bus_note(a->bus, BUS_PERSON, (uint64_t)event_id, live_participant_key(participant), 1);
 }
 
 void login__panel_set(app_t *a, int64_t event_id, const char *participant, bool in)
@@ -103,9 +115,8 @@ bool login__topics_has(const char *topics, int64_t id)
 
 /* The in-memory topics of (event, participant) become topics ("" none:
  * the whole process). */
-static void topics_set(app_t *a, int64_t event_id, const char *participant, const char *topics)
+static void topics_set_key(app_t *a, int64_t event_id, uint64_t pkey, const char *topics)
 {
-	uint64_t pkey = live_participant_key(participant);
 	process_t *p = process_by_event(a, event_id);
 	for (size_t i = 0; p && i < p->n_topics; i++)
 		map_del(&a->mail_topics, topic_key(event_id, pkey, p->topics[i].id));
@@ -119,6 +130,11 @@ static void topics_set(app_t *a, int64_t event_id, const char *participant, cons
 		if (*s == ',' && !s[1])
 			break;
 	}
+}
+
+static void topics_set(app_t *a, int64_t event_id, const char *participant, const char *topics)
+{
+	topics_set_key(a, event_id, live_participant_key(participant), topics);
 }
 
 const char *login_mail_refusal(app_t *a, const process_t *p, uint64_t pkey, bool known)
@@ -816,14 +832,69 @@ void login_mail_retention(app_t *a, process_t *p)
 	app_write(a, &j->w, purge_run, purge_done);
 }
 
+/* ---- what other nodes changed (bus.h, BUS_PERSON) ---- */
+
+/* The news names an event and a participant's key; the row is read off the
+ * loop, like every store call here (invariant 1), and the map follows it:
+ * confirmed (and the digest's choice) when found, nothing when the address
+ * was forgotten or purged. A participant is a few rows: the event's are
+ * read and the one asked for kept (there is no read by key). */
+typedef struct heard_job {
+	app_write_t w;
+	int64_t event_id;
+	uint64_t pkey;
+	bool found, digest;
+	char topics[STORE_MAIL_TOPICS_MAX + 1];
+	int rc;
+} heard_job_t;
+
+static void heard_collect(const store_mail_person_t *who, void *arg)
+{
+	heard_job_t *j = arg;
+	if (live_participant_key(who->participant) != j->pkey)
+		return;
+	j->found = true;
+	j->digest = who->digest;
+	snprintf(j->topics, sizeof j->topics, "%s", who->topics);
+}
+
+static void heard_run(app_write_t *w)
+{
+	heard_job_t *j = (heard_job_t *)w;
+	j->rc = store_mail_people(w->st, j->event_id, heard_collect, j);
+}
+
+static void heard_done(app_write_t *w, int status)
+{
+	heard_job_t *j = (heard_job_t *)w;
+	if (status == 0 && j->rc == 0) {
+		person_set_key(w->app, j->event_id, j->pkey,
+		               j->found ? PERSON_CONFIRMED | (j->digest ? PERSON_DIGEST : 0) : 0);
+		topics_set_key(w->app, j->event_id, j->pkey, j->found ? j->topics : "");
+	} else {
+		log_warn("mail: news of another node about event %lld not read; a restart reads it",
+		         (long long)j->event_id);
+	}
+	free(j);
+}
+
+void login_mail_heard(app_t *a, int64_t event_id, uint64_t pkey)
+{
+	heard_job_t *j = xcalloc(1, sizeof *j);
+	j->event_id = event_id;
+	j->pkey = pkey;
+	app_write(a, &j->w, heard_run, heard_done);
+}
+
 /* ---- life cycle ---- */
 
 static void load_person(const store_mail_person_t *who, void *arg)
 {
 	app_t *a = arg;
-	person_set(a, who->event_id, who->participant,
-	           PERSON_CONFIRMED | (who->digest ? PERSON_DIGEST : 0));
-	topics_set(a, who->event_id, who->participant, who->topics);
+	uint64_t pkey = live_participant_key(who->participant);
+	person_set_key(a, who->event_id, pkey,
+	               PERSON_CONFIRMED | (who->digest ? PERSON_DIGEST : 0));
+	topics_set_key(a, who->event_id, pkey, who->topics);
 }
 
 static void load_code(int64_t event_id, const char *code, int64_t used_at, const char *participant,
