@@ -159,6 +159,10 @@ struct app {
 	 * timer, its local hour and the day it last ran (YYYYMMDD) */
 	map_t mail_people;
 	map_t mail_topics; /* (event, participant, topic) -> 1: the digest is about it */
+	/* changes to the two maps made here, and a read of them all from the
+	 * store under way (login_mail_resync; another one asked for) */
+	uint64_t mail_changes;
+	bool mail_resyncing, mail_resync_again;
 	bucket_set_t mail_requests, mail_peers;
 	uv_timer_t digest_timer;
 	int digest_hour;
@@ -349,6 +353,9 @@ void nodes_reload(app_t *a, session_t *s);
  * confirmed, chosen or forgotten (BUS_PERSON): reads them off the loop and
  * updates a->mail_people (login_mail.c). */
 void login_mail_heard(app_t *a, int64_t event_id, uint64_t pkey);
+/* News may have been missed: reads who confirmed, and the panels, again
+ * off the loop, and replaces a->mail_people and a->mail_topics. */
+void login_mail_resync(app_t *a);
 
 /* ---- answers.c ---- */
 /* Submits value for the participant; answers req as JSON or, when form is

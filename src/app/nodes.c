@@ -365,6 +365,7 @@ static void heard(const bus_change_t *c, void *arg)
 				reload(a, a->sessions[i], true);
 				deck_reload(a, a->sessions[i]);
 			}
+		login_mail_resync(a);
 		return;
 	}
 	session_t *s = session_by_id(a, c->session_id);

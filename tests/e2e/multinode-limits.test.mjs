@@ -5,7 +5,8 @@
 // one answer budget in total, not one per node (util/bucket.h); a reaction
 // on one node floats on the other node's presenter stream; a deck replaced
 // on one node is served by the other; an address confirmed through one
-// node may take part through the other in a process that asks for one.
+// node may take part through the other in a process that asks for one, and
+// an invitation code used through one node through the other in a panel.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -16,7 +17,7 @@ import { startSmtp } from './smtp.mjs';
 
 const SKIP_PG = PG ? false : 'needs PostgreSQL (make test-pg)';
 
-let env, a, b, smtp;
+let env, a, b, smtp, panelEvent;
 
 const api = (base, path, opts = {}) => fetch(`${base}${path}`, {
   ...opts, headers: { authorization: `Bearer ${env.token}`, 'content-type': 'application/json', ...(opts.headers || {}) },
@@ -40,6 +41,18 @@ before(async () => {
     }),
   });
   assert.equal(res.status, 200, await res.text());
+  // and a panel's process, on an event of its own
+  const code = run(['import', 'tests/e2e/decks/all-types.md', '--owner', 'anna', '--db', env.db]).match(/code (\d{6,8})/)[1];
+  panelEvent = (await state(a.base, code)).event.id;
+  const panel = await api(a.base, `/api/v1/events/${panelEvent}/process`, {
+    method: 'PUT',
+    body: JSON.stringify({
+      published: true, slug: 'panel', description: 'Het panel.', invite_only: true,
+      phases: [{ name: 'Ophalen', start: day(-10), end: day(30) }],
+      topics: [{ id: 1, title: 'Verkeer', body: 'Waar is het onveilig?', phase: 0 }],
+    }),
+  });
+  assert.equal(panel.status, 200, await panel.text());
   b = await startServer(env, mail);
 });
 after(async () => {
@@ -167,4 +180,29 @@ test('an address confirmed through one node takes part through the other', { ski
     return r.status === 201;
   }, 10000, 'a post through b');
   assert.match(await (await resident.request('/p/buurt/account')).text(), /Je e-mailadres is bevestigd/);
+});
+
+test('an invitation code used through one node takes part through the other', { skip: SKIP_PG }, async () => {
+  let res = await api(a.base, `/api/v1/events/${panelEvent}/process/invites`, { method: 'POST', body: JSON.stringify({ count: 1 }) });
+  assert.equal(res.status, 201);
+  const [code] = (await res.json()).codes;
+  const post = (p, text) => p.request('/api/v1/processes/panel/topics/1/posts', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: randomId(), text }),
+  });
+  const member = new Participant(b.base);
+  assert.equal((await post(member, 'Nog geen lid')).status, 403);
+  member.base = a.base;
+  res = await member.request('/p/panel/invite', {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ code }).toString(),
+  });
+  assert.equal(res.status, 303);
+  assert.equal((await post(member, 'Lid, via a')).status, 201);
+  member.base = b.base;
+  await waitFor(async () => {
+    const r = await post(member, 'Lid, via b');
+    await r.arrayBuffer();
+    return r.status === 201;
+  }, 10000, 'a post through b');
 });
