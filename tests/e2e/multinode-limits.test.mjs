@@ -29,7 +29,7 @@ before(async () => {
   if (!PG) return;
   env = prepare('tests/e2e/decks/hall.md');
   smtp = await startSmtp();
-  const mail = ['--smtp-url', smtp.url, '--mail-from', 'inspraak@gemeente.test'];
+  const mail = ['--smtp-url', smtp.url, '--mail-from', 'inspraak@gemeente.test', '--metrics-local'];
   a = await startServer(env, mail);
   // the process is set up before the second node starts: it reads it then
   const res = await api(a.base, '/api/v1/events/1/process', {
@@ -205,4 +205,14 @@ test('an invitation code used through one node takes part through the other', { 
     await r.arrayBuffer();
     return r.status === 201;
   }, 10000, 'a post through b');
+});
+
+test('the bus refused no message and dropped no note on the way', { skip: SKIP_PG }, async () => {
+  const metric = async (n, name) => Number((await (await fetch(`${n.base}/metrics`)).text())
+    .split('\n').find((l) => l.startsWith(name))?.split(' ')[1]);
+  for (const n of [a, b]) {
+    assert.ok(await metric(n, 'inspraak_bus_messages_total{dir="heard"}') > 0);
+    assert.equal(await metric(n, 'inspraak_bus_refused_total'), 0);
+    assert.equal(await metric(n, 'inspraak_bus_notes_dropped_total'), 0);
+  }
 });
