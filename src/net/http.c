@@ -11,8 +11,8 @@
 #include "net/http_internal.h"
 
 #include <assert.h>
-#include <sodium.h>
 #include <ctype.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -792,13 +792,9 @@ static bool addr_loopback(const struct sockaddr_storage *sa)
 	       (IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127));
 }
 
-/*
- * Behind a proxy on the same host (docs/deploy.md) every peer is loopback,
- * so the budgets per address would make one budget of everyone's: a few
- * wrong logins anywhere would lock every login. From a loopback peer, the
- * address the proxy sets in X-Real-IP counts instead. Anyone who can reach
- * the loopback interface is on this machine already.
- */
+/* The digest of an address: keyed, so that no one outside can aim at a
+ * slot of the budgets' tables; with the key nodes share (http.h) when set,
+ * else one random per process (map_hash). Set once, before serving. */
 static unsigned char peer_key[crypto_shorthash_KEYBYTES];
 static bool peer_key_set;
 
@@ -819,6 +815,13 @@ static uint64_t peer_hash(const void *p, size_t n)
 	return map_key(h);
 }
 
+/*
+ * Behind a proxy on the same host (docs/deploy.md) every peer is loopback,
+ * so the budgets per address would make one budget of everyone's: a few
+ * wrong logins anywhere would lock every login. From a loopback peer, the
+ * address the proxy sets in X-Real-IP counts instead. Anyone who can reach
+ * the loopback interface is on this machine already.
+ */
 uint64_t http_peer_key(const http_request_t *req)
 {
 	http_conn_t *c = req->conn;
