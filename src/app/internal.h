@@ -350,8 +350,9 @@ bool nodes_lookup(app_t *a, http_request_t *req, const char *code);
  * news from another node. */
 void nodes_reload(app_t *a, session_t *s);
 /* Another node's news of a participant of event_id whose address was
- * confirmed, chosen or forgotten (BUS_PERSON): reads them off the loop and
- * updates a->mail_people (login_mail.c). */
+ * confirmed, chosen or forgotten, or who joined a panel (BUS_PERSON):
+ * reads them off the loop and updates a->mail_people (login_mail.c).
+ * pkey 0: every participant of the event (a purge): all is read again. */
 void login_mail_heard(app_t *a, int64_t event_id, uint64_t pkey);
 /* News may have been missed: reads who confirmed, and the panels, again
  * off the loop, and replaces a->mail_people and a->mail_topics. */

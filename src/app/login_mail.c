@@ -819,10 +819,15 @@ static void purge_done(app_write_t *w, int status)
 		if (p)
 			p->mail_purged = true;
 		for (size_t i = 0; i < j->n_who; i++) {
-			person_set(w->app, j->event_id, j->who[i], 0);
-			topics_set(w->app, j->event_id, j->who[i], "");
-			login__panel_set(w->app, j->event_id, j->who[i], false);
+			uint64_t pkey = live_participant_key(j->who[i]);
+			person_set_key(w->app, j->event_id, pkey, 0);
+			topics_set_key(w->app, j->event_id, pkey, "");
+			panel_set_key(w->app, j->event_id, pkey, false);
 		}
+		/* one note for the whole event (participant key 0), not one per
+		 * address: other nodes read everything again once */
+		if (j->n_who)
+			bus_note(w->app->bus, BUS_PERSON, (uint64_t)j->event_id, 0, 1);
 		if (j->n)
 			log_info("mail: %lld addresses of event %lld purged at the retention's end",
 			         (long long)j->n, (long long)j->event_id);
@@ -907,6 +912,10 @@ static void heard_done(app_write_t *w, int status)
 
 void login_mail_heard(app_t *a, int64_t event_id, uint64_t pkey)
 {
+	if (pkey == 0) { /* the whole event (purge_done) */
+		login_mail_resync(a);
+		return;
+	}
 	heard_job_t *j = xcalloc(1, sizeof *j);
 	j->event_id = event_id;
 	j->pkey = pkey;

@@ -71,7 +71,7 @@ typedef struct bus_change {
 typedef enum bus_note_kind {
 	BUS_SPENT = 's',  /* a: a bucket set's number, b: a key, n: tokens spent */
 	BUS_REACT = 'r',  /* a: a session's id, b: a reaction's index, n: reactions */
-	BUS_PERSON = 'p', /* a: an event's id, b: a participant's key: read them again */
+	BUS_PERSON = 'p', /* a: an event's id, b: a participant's key (0: all): read again */
 } bus_note_kind_t;
 
 typedef struct bus_note {
