@@ -290,7 +290,14 @@ static void deck_reload(app_t *a, session_t *s)
 
 /* The numbers the sets have on the bus: never change one (nodes of two
  * versions may share a bus while one is upgraded). */
-enum { SET_BUDGET = 1, SET_LOOKUPS = 2, SET_REACTS = 3, SET_MAIL_REQUESTS = 4, SET_MAIL_PEERS = 5 };
+enum {
+	SET_BUDGET = 1,
+	SET_LOOKUPS = 2,
+	SET_REACTS = 3,
+	SET_MAIL_REQUESTS = 4,
+	SET_MAIL_PEERS = 5,
+	SET_LOGINS = 6,
+};
 
 static bucket_set_t *set_of(app_t *a, uint64_t id)
 {
@@ -300,6 +307,7 @@ static bucket_set_t *set_of(app_t *a, uint64_t id)
 	case SET_REACTS: return &a->reacts;
 	case SET_MAIL_REQUESTS: return &a->mail_requests;
 	case SET_MAIL_PEERS: return &a->mail_peers;
+	case SET_LOGINS: return &a->logins;
 	}
 	return NULL;
 }
@@ -319,7 +327,7 @@ static void share_buckets(app_t *a)
 	                   store_secret(a->store), 32);
 	http_set_peer_key(key);
 	sodium_memzero(key, sizeof key);
-	for (unsigned id = SET_BUDGET; id <= SET_MAIL_PEERS; id++) {
+	for (unsigned id = SET_BUDGET; id <= SET_LOGINS; id++) {
 		bucket_set_t *b = set_of(a, id);
 		b->id = id;
 		b->spent = spent;

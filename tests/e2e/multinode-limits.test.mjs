@@ -6,7 +6,8 @@
 // on one node floats on the other node's presenter stream; a deck replaced
 // on one node is served by the other; an address confirmed through one
 // node may take part through the other in a process that asks for one, and
-// an invitation code used through one node through the other in a panel.
+// an invitation code used through one node through the other in a panel;
+// failed logins on both nodes count together.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -205,6 +206,27 @@ test('an invitation code used through one node takes part through the other', { 
     await r.arrayBuffer();
     return r.status === 201;
   }, 10000, 'a post through b');
+});
+
+test('failed logins alternating between two nodes count together', { skip: SKIP_PG }, async () => {
+  run(['user', 'add', 'bert', '--db', env.db], 'bert-wachtwoord\n');
+  const login = (base, password) => fetch(`${base}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ name: 'bert', password, next: '/' }),
+  });
+  // five failures at once are allowed (auth.c): three on a, two on b
+  for (let i = 0; i < 5; i++) {
+    const res = await login(i % 2 ? b.base : a.base, `fout-${i}`);
+    assert.equal(res.status, 401);
+    await res.arrayBuffer();
+  }
+  // then b refuses even the right password, though it saw only two
+  await waitFor(async () => {
+    const res = await login(b.base, 'bert-wachtwoord');
+    await res.arrayBuffer();
+    return res.status === 429;
+  }, 10000, 'b to refuse');
 });
 
 test('the bus refused no message and dropped no note on the way', { skip: SKIP_PG }, async () => {
