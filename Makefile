@@ -174,6 +174,7 @@ test:
 # (scripts/pg-tmp), one database for the unit tests and one per prepare()
 # of the end-to-end tests (INSPRAAK_TEST_PG, tests/e2e/lib.mjs).
 PG_E2E := protocol workspace-api report crash moderation self-paced migrate multinode multinode-limits \
+	multinode-web \
 	kaart \
 	website website-browser website-closing website-mail website-mail-login
 .PHONY: test-pg

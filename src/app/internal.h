@@ -139,6 +139,8 @@ struct app {
 	struct process **processes;
 	size_t n_processes;
 	map_t marks, post_process;
+	/* other nodes' news of the website (process_sync.c) */
+	struct process_sync *process_sync;
 	char *t_site;               /* web/site.html, the public pages' frame */
 	uv_timer_t retention_timer; /* process_retention, every ten minutes */
 	struct kaart *kaart;        /* the sociale kaart's entries (kaart.h) */
@@ -357,6 +359,22 @@ void login_mail_heard(app_t *a, int64_t event_id, uint64_t pkey);
 /* News may have been missed: reads who confirmed, and the panels, again
  * off the loop, and replaces a->mail_people and a->mail_topics. */
 void login_mail_resync(app_t *a);
+/* A read for news of another node, off the loop through a->peer, one at a
+ * time with the sessions' reloads: run(job) on a pool thread reads through
+ * job->st; done(job, status) on the loop (status < 0: the pool refused).
+ * Without a->peer both run on the loop, at once. */
+typedef struct app_write app_write_t;
+void nodes_read(app_t *a, app_write_t *job, void (*run)(app_write_t *),
+                void (*done)(app_write_t *, int));
+/* Another node changed the website of event_id (BUS_SITE; 0: news may
+ * have been missed, every process is read again): read off the loop and
+ * merged (process_sync.c). */
+void process_heard(app_t *a, int64_t event_id);
+void process_sync_free(app_t *a);
+/* Another node changed the sociale kaart (BUS_KAART), or news may have
+ * been missed: its entries and settings are read again off the loop and
+ * the newer ones taken (kaart_sync.c). */
+void kaart_heard(app_t *a);
 
 /* ---- answers.c ---- */
 /* Submits value for the participant; answers req as JSON or, when form is

@@ -48,6 +48,12 @@ kaart_entry_t *kaart_find(app_t *a, int64_t id)
 
 void kaart_put(app_t *a, const store_kaart_entry_t *row)
 {
+	kaart__put_quiet(a, row);
+	bus_note(a->bus, BUS_KAART, 0, 0, 1);
+}
+
+void kaart__put_quiet(app_t *a, const store_kaart_entry_t *row)
+{
 	kaart_t *k = a->kaart;
 	json_t *doc = json_loads(row->doc, 0, NULL);
 	if (!doc) {
@@ -85,7 +91,7 @@ void kaart_put(app_t *a, const store_kaart_entry_t *row)
 
 static void load_one(const store_kaart_entry_t *row, void *arg)
 {
-	kaart_put(arg, row);
+	kaart__put_quiet(arg, row);
 }
 
 int kaart_load_all(app_t *a)

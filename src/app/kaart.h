@@ -57,14 +57,26 @@ typedef struct kaart {
 	int reconfirm_months;
 	uv_timer_t timer; /* kaart_stale.c's tick */
 	bool busy;        /* a tick's job is in flight */
+	/* Several nodes (kaart_sync.c): a read of what another node changed
+	 * is in flight, and news came meanwhile; settings_gen grows with
+	 * every change of the settings applied here. */
+	bool syncing, sync_again;
+	uint64_t settings_gen;
 } kaart_t;
 
 /* ---- kaart.c: the cache and the public side ---- */
 int kaart_load_all(app_t *a);
 void kaart_free_all(app_t *a);
 kaart_entry_t *kaart_find(app_t *a, int64_t id);
-/* Puts a committed row into memory (a new one or a changed one). */
+/* Puts a committed row into memory (a new one or a changed one) and tells
+ * the other nodes (BUS_KAART). */
 void kaart_put(app_t *a, const store_kaart_entry_t *row);
+/* The same, untold: a row read from the store (at start, or another
+ * node's). */
+void kaart__put_quiet(app_t *a, const store_kaart_entry_t *row);
+/* The settings (themes, claim_review, reconfirm_months) were saved and
+ * applied here: the other nodes are told (kaart_sync.c). */
+void kaart__settings_changed(app_t *a);
 bool kaart_public(const kaart_entry_t *e);
 /* Whether any entry is public (the website's process page links the kaart
  * then). */

@@ -742,6 +742,7 @@ static void themes_done(app_write_t *job, int status)
 		job->app->kaart->themes = json_incref(k->hsds);
 		job->app->kaart->claim_review = k->user != 0;
 		job->app->kaart->reconfirm_months = (int)k->imported;
+		kaart__settings_changed(job->app);
 		kaart__see_other(k->req, "/app/kaart/themes?saved=1&lang=%s", k->lang);
 	}
 	kjob_free(k);

@@ -32,6 +32,10 @@
  *     UNKNOWN_MS, so a flood of unknown codes costs one read per code and
  *     interval (and the per-address look-up budget of routes.c still holds);
  *     at most LOOKUPS_MAX look-ups wait, the rest are answered 404.
+ *  5. The website and the sociale kaart are news too (BUS_SITE naming an
+ *     event, BUS_KAART): process_sync.c and kaart_sync.c read what changed
+ *     through the same connection and queue (nodes_read), and everything
+ *     after a gap or a reconnection.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +104,39 @@ static void start(app_t *a, job_t *j, uv_work_cb run, uv_after_work_cb after)
 	j->st = a->peer;
 	a->pool_jobs++;
 	app_queue_work(a, &a->peers, &j->work, run, after);
+}
+
+/* The same for the other modules' reads (nodes_read): the website's and
+ * the kaart's news share the connection and its one-at-a-time queue. */
+static void read_run(uv_work_t *w)
+{
+	app_write_t *j = w->data;
+	j->run(j);
+}
+
+static void read_after(uv_work_t *w, int status)
+{
+	app_write_t *j = w->data;
+	j->app->pool_jobs--;
+	j->done(j, status);
+}
+
+void nodes_read(app_t *a, app_write_t *j, void (*run)(app_write_t *),
+                void (*done)(app_write_t *, int))
+{
+	j->app = a;
+	j->run = run;
+	j->done = done;
+	j->work.data = j;
+	if (!a->peer) {
+		j->st = a->store;
+		run(j);
+		done(j, 0);
+		return;
+	}
+	j->st = a->peer;
+	a->pool_jobs++;
+	app_queue_work(a, &a->peers, &j->work, read_run, read_after);
 }
 
 /* ---- reloading what another node changed ---- */
@@ -358,6 +395,11 @@ static void noted(const bus_note_t *n, void *arg)
 		if (n->a <= INT64_MAX)
 			login_mail_heard(a, (int64_t)n->a, n->b);
 		break;
+	case BUS_SITE:
+		if (n->a > 0 && n->a <= INT64_MAX)
+			process_heard(a, (int64_t)n->a);
+		break;
+	case BUS_KAART: kaart_heard(a); break;
 	}
 	/* a kind not known here comes from a newer node: left alone */
 }
@@ -374,6 +416,8 @@ static void heard(const bus_change_t *c, void *arg)
 				deck_reload(a, a->sessions[i]);
 			}
 		login_mail_resync(a);
+		process_heard(a, 0);
+		kaart_heard(a);
 		return;
 	}
 	session_t *s = session_by_id(a, c->session_id);

@@ -85,6 +85,7 @@ void process_free_all(app_t *a)
 	for (size_t i = 0; i < a->n_processes; i++)
 		process__free(a->processes[i]);
 	free(a->processes);
+	process_sync_free(a);
 	map_free(&a->marks);
 	map_free(&a->post_process);
 }
@@ -498,6 +499,7 @@ static void retention_done(store_job_t *job)
 		for (size_t i = 0; i < p->n_posts; i++)
 			p->posts[i].pkey = mix64((uint64_t)p->posts[i].id ^ 0x5bd1e995u);
 		p->revision++;
+		process__changed(rj->app, p, true);
 	} else {
 		log_error("process of event %lld: the retention's purge failed; tried again later",
 		          (long long)p->event_id);
@@ -564,6 +566,7 @@ void process_forget(app_t *a, int64_t event_id)
 		free(p->slug);
 		p->slug = NULL;
 		p->revision++;
+		process__changed(a, p, true);
 	}
 }
 

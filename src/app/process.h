@@ -96,6 +96,10 @@ typedef struct process {
 	bool mail_purged, mail_purging;
 	bool saving;  /* a STORE_JOB_PROCESS is in flight */
 	bool purging; /* a STORE_JOB_RETENTION is in flight */
+	/* Several nodes (process_sync.c): grows with every change of the
+	 * configuration or of a post's flags applied here, so that a read of
+	 * another node's news that began before it is not taken over it. */
+	uint64_t local_gen;
 } process_t;
 
 /* The process's language as a static "nl" or "en" (p->lang may be
@@ -175,6 +179,12 @@ void login_mail_retention(app_t *a, process_t *p);
  * contribute and support on p; else the i18n key of why not (the process
  * takes only confirmed addresses, or only its panel). */
 const char *login_mail_refusal(app_t *a, const process_t *p, uint64_t pkey, bool known);
+
+/* ---- process_sync.c: the website on several nodes ---- */
+/* A change of p was committed and applied here: the other nodes are told
+ * (BUS_SITE). config: the configuration or a post's flags changed, not
+ * only posts or marks added. */
+void process__changed(app_t *a, process_t *p, bool config);
 
 /* ---- site.c ---- */
 /* The topic page with an error above its form (status), keeping text. */

@@ -89,6 +89,7 @@ static void post_done(store_job_t *job)
 		job->u.post.body = NULL; /* now the post's */
 		process__add_post(pj->app, p, &post);
 		p->revision++;
+		process__changed(pj->app, p, false);
 	}
 	if (pj->in.form) {
 		redirect(pj->req, pj->in.back, job->u.post.pending ? "held" : "post",
@@ -246,6 +247,7 @@ static void mark_done(store_job_t *job)
 			else
 				post->flags++;
 			p->revision++;
+			process__changed(mj->app, p, false);
 		}
 		mark_answer(mj, post);
 	}

@@ -119,6 +119,7 @@ static void save_done(store_job_t *job)
 	p->published = job->u.process.published;
 	p->session_id = job->u.process.session_id;
 	process__free(n);
+	process__changed(a, p, true);
 	process__refresh(a, p);
 	http_respond_json(sj->req, 200, workspace_json(a, p, event_id), NULL);
 	process_retention(a); /* a retention that ended already runs now */
@@ -348,6 +349,7 @@ static void mod_done(store_job_t *job)
 			post->reviewed = job->u.flag.value;
 		}
 		p->revision++;
+		process__changed(mj->app, p, true);
 		http_respond_json(mj->req, 200,
 		                  json_pack("{s:I, s:b, s:b, s:b}", "id", (json_int_t)post->id,
 		                            "hidden", post->hidden, "pending", post->pending,

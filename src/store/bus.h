@@ -72,6 +72,8 @@ typedef enum bus_note_kind {
 	BUS_SPENT = 's',  /* a: a bucket set's number, b: a key, n: tokens spent */
 	BUS_REACT = 'r',  /* a: a session's id, b: a reaction's index, n: reactions */
 	BUS_PERSON = 'p', /* a: an event's id, b: a participant's key (0: all): read again */
+	BUS_SITE = 'w',   /* a: an event's id: its website (process, posts, marks) changed */
+	BUS_KAART = 'k',  /* a, b: 0: the sociale kaart (an entry, or its settings) changed */
 } bus_note_kind_t;
 
 typedef struct bus_note {

@@ -1,0 +1,197 @@
+// Issue 15, "any node serves any request", for the website and the sociale
+// kaart: each node keeps the processes, their posts and marks, and the
+// kaart's entries and settings in memory. Two `inspraak serve` processes
+// share one PostgreSQL database of the throwaway cluster (make test-pg),
+// addressed directly, both started before anything is published: what node
+// a changes, node b learns through the bus (BUS_SITE, BUS_KAART) and reads
+// from the database, within the bus's interval and one read.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  PG, prepare, startServer, stopServer, cleanup, Participant, waitFor, randomId,
+} from './lib.mjs';
+
+const SKIP_PG = PG ? false : 'needs PostgreSQL (make test-pg)';
+
+let env, a, b;
+
+const api = (base, path, opts = {}) => fetch(`${base}${path}`, {
+  ...opts, headers: { authorization: `Bearer ${env.token}`, 'content-type': 'application/json', ...(opts.headers || {}) },
+});
+const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const text = async (base, path) => {
+  const res = await fetch(`${base}${path}`);
+  return { status: res.status, text: await res.text() };
+};
+const topicOf = async (p, id) => (await p.request(`/api/v1/processes/buurt/topics/${id}`)).json();
+const post = (p, topic, body) => p.request(`/api/v1/processes/buurt/topics/${topic}/posts`, {
+  method: 'POST', headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ id: randomId(), text: body }),
+});
+
+// a post's answer, once it is stored
+const stored = async (res) => {
+  const body = await res.text();
+  assert.equal(res.status, 201, body);
+  return JSON.parse(body);
+};
+
+// the process as a facilitator saves it; extra phases and topics added
+const config = (phases = [], topics = []) => JSON.stringify({
+  published: true, slug: 'buurt', description: 'Praat mee over de buurt.',
+  phases: [{ name: 'Ophalen', start: day(-10), end: day(30) }, ...phases],
+  topics: [{ id: 1, title: 'Groen in de wijk', body: 'Waar mist u bomen?', phase: 0 }, ...topics],
+});
+
+// A logged-in browser on one node: its cookie, and the forms' CSRF token.
+async function login(base) {
+  const res = await fetch(`${base}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ name: 'anna', password: 'geheim-wachtwoord' }),
+  });
+  assert.equal(res.status, 303);
+  const user = { base, cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+  const page = await get(user, '/app/kaart/new');
+  user.csrf = /name="csrf" value="([0-9a-f]{64})"/.exec(page.text)?.[1];
+  assert.ok(user.csrf, 'the form has a CSRF token');
+  return user;
+}
+async function get(user, p) {
+  const res = await fetch(user.base + p, { headers: { cookie: user.cookie }, redirect: 'manual' });
+  return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+}
+async function form(user, p, fields) {
+  const body = new URLSearchParams({ csrf: user.csrf });
+  for (const [k, v] of Object.entries(fields)) for (const x of [].concat(v)) body.append(k, x);
+  const res = await fetch(user.base + p, {
+    method: 'POST', redirect: 'manual', body,
+    headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  return { status: res.status, text: await res.text(), location: res.headers.get('location') };
+}
+
+before(async () => {
+  if (!PG) return;
+  env = prepare('tests/e2e/decks/hall.md');
+  a = await startServer(env);
+  b = await startServer(env);
+});
+after(async () => {
+  if (!PG) return;
+  await stopServer(a);
+  await stopServer(b);
+  cleanup(env);
+});
+
+test('a process published and changed on one node is shown by the other', { skip: SKIP_PG }, async () => {
+  assert.equal((await text(b.base, '/p/buurt')).status, 404, 'nothing before publishing');
+  let res = await api(a.base, '/api/v1/events/1/process', { method: 'PUT', body: config() });
+  assert.equal(res.status, 200);
+  const page = await waitFor(async () => {
+    const r = await text(b.base, '/p/buurt');
+    return r.status === 200 && r;
+  }, 10000, 'the process on b');
+  assert.match(page.text, /Praat mee over de buurt/);
+  assert.match(page.text, /Groen in de wijk/);
+  assert.match(page.text, /Ophalen/);
+  // a new phase and a new topic in it
+  res = await api(a.base, '/api/v1/events/1/process', {
+    method: 'PUT',
+    body: config([{ name: 'Kiezen', start: day(-1), end: day(40) }],
+      [{ title: 'Verkeer bij de school', body: 'Waar is het onveilig?', phase: 1 }]),
+  });
+  assert.equal(res.status, 200);
+  const changed = await waitFor(async () => {
+    const r = await text(b.base, '/p/buurt');
+    return /Verkeer bij de school/.test(r.text) && r;
+  }, 10000, 'the new topic on b');
+  assert.match(changed.text, /Kiezen/);
+  const json = await (await fetch(`${b.base}/api/v1/processes/buurt`)).json();
+  assert.deepEqual(json.phases.map((p) => p.name), ['Ophalen', 'Kiezen']);
+  assert.deepEqual(json.topics.map((t) => t.title), ['Groen in de wijk', 'Verkeer bij de school']);
+});
+
+test('a contribution made on one node is listed on the other', { skip: SKIP_PG }, async () => {
+  const resident = new Participant(a.base);
+  const { id } = await stored(await post(resident, 1, 'Meer bomen aan de Kruisweg'));
+  const reader = new Participant(b.base);
+  await waitFor(async () => (await topicOf(reader, 1)).posts?.some((x) => x.id === id),
+    10000, 'the post on b');
+  assert.match((await text(b.base, '/p/buurt/topics/1')).text, /Meer bomen aan de Kruisweg/);
+});
+
+test('a support through one node and then through the other counts once', { skip: SKIP_PG }, async () => {
+  const writer = new Participant(a.base);
+  const { id } = await stored(await post(writer, 1, 'Een bankje bij de vijver'));
+  const fan = new Participant(a.base);
+  let res = await fan.request(`/api/v1/posts/${id}/support`, { method: 'POST' });
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).supports, 1);
+  // the same person (the same cookie) through b: b knows the post and the
+  // support, and the database keeps one support per participant anyway
+  fan.base = b.base;
+  const supports = async (node) => {
+    const p = new Participant(node.base);
+    return (await topicOf(p, 1)).posts?.find((x) => x.id === id)?.supports;
+  };
+  await waitFor(async () => (await supports(b)) === 1, 10000, 'the support on b');
+  res = await fan.request(`/api/v1/posts/${id}/support`, { method: 'POST' });
+  assert.equal(res.status, 200);
+  assert.equal((await res.json()).supports, 1, 'once per person');
+  const mine = (await topicOf(fan, 1)).posts.find((x) => x.id === id);
+  assert.equal(mine.supported, true);
+  // a second person through b makes two, on both nodes
+  const other = new Participant(b.base);
+  res = await other.request(`/api/v1/posts/${id}/support`, { method: 'POST' });
+  assert.equal((await res.json()).supports, 2);
+  await waitFor(async () => (await supports(a)) === 2, 10000, 'two supports on a');
+  assert.equal(await supports(b), 2);
+});
+
+test('a moderator\'s hide on one node hides the post on the other', { skip: SKIP_PG }, async () => {
+  const resident = new Participant(a.base);
+  const { id } = await stored(await post(resident, 1, 'Dit moet weg'));
+  const reader = new Participant(b.base);
+  await waitFor(async () => (await topicOf(reader, 1)).posts.some((x) => x.id === id),
+    10000, 'the post on b');
+  const res = await api(a.base, `/api/v1/posts/${id}/hide`, { method: 'POST' });
+  assert.equal(res.status, 200);
+  await waitFor(async () => !(await topicOf(reader, 1)).posts.some((x) => x.id === id),
+    10000, 'the post hidden on b');
+  assert.doesNotMatch((await text(b.base, '/p/buurt/topics/1')).text, /Dit moet weg/);
+});
+
+test('a kaart entry published on one node is found on the other, and its edit', { skip: SKIP_PG }, async () => {
+  const anna = await login(a.base);
+  const fields = { name: 'Taalcafé De Brug', themes: ['Taal'], neighbourhood: 'Kruiskamp',
+    description: 'Elke dinsdag Nederlands oefenen.', status: 'published' };
+  const made = await form(anna, '/app/kaart/new', fields);
+  assert.equal(made.status, 303, made.text);
+  const id = Number(/\/app\/kaart\/(\d+)/.exec(made.location)[1]);
+  const page = await waitFor(async () => {
+    const r = await text(b.base, `/kaart/${id}`);
+    return r.status === 200 && r;
+  }, 10000, 'the entry on b');
+  assert.match(page.text, /Taalcafé De Brug/);
+  await waitFor(async () => /Taalcafé De Brug/.test((await text(b.base, '/kaart?q=taalcafe')).text),
+    10000, 'the entry in b\'s list');
+  const edited = await form(anna, `/app/kaart/${id}`, { ...fields, description: 'Nu ook op donderdag.' });
+  assert.equal(edited.status, 303, edited.text);
+  await waitFor(async () => /Nu ook op donderdag/.test((await text(b.base, `/kaart/${id}`)).text),
+    10000, 'the edit on b');
+  const entries = (await (await fetch(`${b.base}/api/v1/kaart/entries`)).json()).entries;
+  assert.equal(entries.filter((e) => e.id === id).length, 1);
+});
+
+test('the kaart\'s themes changed on one node show on the other\'s form', { skip: SKIP_PG }, async () => {
+  const onA = await login(a.base);
+  const onB = await login(b.base);
+  assert.doesNotMatch((await get(onB, '/app/kaart/new')).text, /Moestuinen/);
+  const saved = await form(onA, '/app/kaart/themes', { themes: 'Taal\nMoestuinen', reconfirm_months: '3' });
+  assert.equal(saved.status, 303, saved.text);
+  await waitFor(async () => /value="Moestuinen"/.test((await get(onB, '/app/kaart/new')).text),
+    10000, 'the new theme on b\'s form');
+  const settings = (await get(onB, '/app/kaart/themes')).text;
+  assert.match(settings, /name="reconfirm_months"[^>]*value="3"/);
+});
