@@ -366,6 +366,9 @@ void login_mail_resync(app_t *a);
 typedef struct app_write app_write_t;
 void nodes_read(app_t *a, app_write_t *job, void (*run)(app_write_t *),
                 void (*done)(app_write_t *, int));
+/* Loads the live session session_id off the loop when it is not in memory
+ * (a website's online channel that another node started). */
+void nodes_load_session(app_t *a, int64_t session_id);
 /* Another node changed the website of event_id (BUS_SITE; 0: news may
  * have been missed, every process is read again): read off the loop and
  * merged (process_sync.c). */

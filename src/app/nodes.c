@@ -489,6 +489,57 @@ bool nodes_lookup(app_t *a, http_request_t *req, const char *code)
 	return true;
 }
 
+/* ---- a session named by id (a website's online channel) ---- */
+
+typedef struct by_id {
+	app_write_t w; /* first */
+	int64_t id;
+	bool found;
+	store_session_t row;
+	session_t *fresh;
+	int rc;
+} by_id_t;
+
+static void by_id_row(const store_session_t *s, void *arg)
+{
+	by_id_t *j = arg;
+	if (s->id == j->id) {
+		j->row = *s;
+		j->found = true;
+	}
+}
+
+static void by_id_run(app_write_t *w)
+{
+	by_id_t *j = (by_id_t *)w;
+	j->rc = store_sessions_live(w->st, by_id_row, j);
+	if (j->rc == STORE_OK && j->found)
+		j->rc = live_read(w->app, w->st, &j->row, &j->fresh);
+}
+
+static void by_id_done(app_write_t *w, int status)
+{
+	by_id_t *j = (by_id_t *)w;
+	app_t *a = w->app;
+	/* another read, or a phone's look-up, may have loaded it meanwhile */
+	if (status == 0 && j->rc == STORE_OK && j->fresh && !atomic_load(&a->stopping) &&
+	    !session_by_id(a, j->id) && !live_find(a, j->row.code)) {
+		live_add(a, j->fresh);
+		j->fresh = NULL;
+	}
+	live_free(j->fresh);
+	free(j);
+}
+
+void nodes_load_session(app_t *a, int64_t session_id)
+{
+	if (session_id <= 0 || session_by_id(a, session_id))
+		return;
+	by_id_t *j = xcalloc(1, sizeof *j);
+	j->id = session_id;
+	nodes_read(a, &j->w, by_id_run, by_id_done);
+}
+
 /* ---- life cycle ---- */
 
 int nodes_open(app_t *a, const char *bus_url, const char *db_path, char *err, size_t errlen)

@@ -25,6 +25,9 @@
  *     reconnection) every process is read, and new ones are added.
  *  4. A process whose row is gone (its event was deleted on another node)
  *     is unpublished here, as process_forget does.
+ *  5. A process's online channel (a self-paced session) that another node
+ *     started is loaded here too (nodes_load_session), so that its link
+ *     and its questions' answers are on every node's pages.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -340,6 +343,9 @@ static void read_done(app_write_t *w, int status)
 			adopt(a, f);
 		else if (!merge(a, p, f, gen_at_start(r, f->event_id)))
 			again(a, f->event_id);
+		/* its online channel, started by another node: read once */
+		if ((p = process_by_event(a, f->event_id)))
+			nodes_load_session(a, p->session_id);
 	}
 	/* the rows that are gone (invariant 4) */
 	for (size_t i = 0; i < a->n_processes; i++) {

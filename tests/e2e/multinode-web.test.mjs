@@ -95,6 +95,11 @@ test('a process published and changed on one node is shown by the other', { skip
   assert.match(page.text, /Praat mee over de buurt/);
   assert.match(page.text, /Groen in de wijk/);
   assert.match(page.text, /Ophalen/);
+  // its online channel, which a started, is served by b too
+  const code = (await (await fetch(`${a.base}/api/v1/processes/buurt`)).json()).code;
+  assert.match(code, /^\d{6,8}$/);
+  await waitFor(async () => (await (await fetch(`${b.base}/api/v1/processes/buurt`)).json()).code === code,
+    10000, 'the online channel on b');
   // a new phase and a new topic in it
   res = await api(a.base, '/api/v1/events/1/process', {
     method: 'PUT',
