@@ -270,7 +270,10 @@ static void send_pending(bus_t *b)
 	/* the rest moves to the front */
 	for (size_t k = 0; k < i; k++)
 		map_del(&b->by_session, map_key((uint64_t)b->pending[k].session_id));
-	memmove(b->pending, b->pending + i, (b->n_pending - i) * sizeof *b->pending);
+	/* a message of notes only: pending may be NULL, which memmove
+	 * must not get even for no bytes */
+	if (i)
+		memmove(b->pending, b->pending + i, (b->n_pending - i) * sizeof *b->pending);
 	b->n_pending -= i;
 	for (size_t k = 0; k < b->n_pending; k++)
 		map_put(&b->by_session, map_key((uint64_t)b->pending[k].session_id), (int64_t)k);
