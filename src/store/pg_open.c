@@ -118,7 +118,7 @@ static const char *const migrations[] = {
     "CREATE INDEX kaart_log_entry ON kaart_log(entry_id, id);"
     "CREATE TABLE kaart_claims(hash bytea PRIMARY KEY, entry_id bigint NOT NULL,"
     "  expires_at bigint NOT NULL, used boolean NOT NULL DEFAULT false);",
-    /* 13: the one-vote check of ins_vote (pg_write.c) looks for the voter's
+    /* 13: the one-vote check of ins_answers (pg_write.c) looks for the voter's
      * other answers on the slide; without this index every vote scanned
      * the session's answers, so a storm cost the square of its size. */
     "CREATE INDEX answers_voter ON answers(session_id, slide_id, participant);",
