@@ -709,6 +709,65 @@ static void a_group_of_answers_as_one_by_one(void **state)
 	uv_loop_close(&loop);
 }
 
+/* store_answers_since after a flag: the changed answer comes again, with
+ * its new flag, and on an engine with a cursor the unchanged ones do not. */
+typedef struct flagged {
+	int n, hidden;
+	int64_t id;
+} flagged_t;
+
+static void flagged_answer(const store_answer_t *a, void *arg)
+{
+	flagged_t *f = arg;
+	f->n++;
+	if (a->id == f->id && a->hidden)
+		f->hidden++;
+}
+
+static void answers_since_sees_a_flag(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	int64_t ids[1];
+	store_session_t s;
+	open_session(st, "en", &s, ids);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	enum { N = 20 };
+	store_job_t jobs[N + 1];
+	memset(jobs, 0, sizeof jobs);
+	ctx_t c = {&loop, 0, N};
+	for (int i = 0; i < N; i++) {
+		answer_job(&jobs[i], job_done, &c, &s, ids[0], i, "flag-", i, "\"x\"");
+		store_submit(st, &jobs[i]);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	int64_t cursor = 0;
+	flagged_t f = {0};
+	assert_int_equal(store_answers_since(st, s.id, &cursor, flagged_answer, &f), STORE_OK);
+	assert_int_equal(f.n, N);
+
+	store_job_t *h = &jobs[N];
+	h->kind = STORE_JOB_HIDE;
+	h->done = job_done;
+	h->arg = &c;
+	h->u.flag.answer_id = jobs[3].u.answer.id;
+	h->u.flag.value = true;
+	c = (ctx_t){&loop, 0, 1};
+	store_submit(st, h);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(h->status, STORE_OK);
+	f = (flagged_t){.id = jobs[3].u.answer.id};
+	assert_int_equal(store_answers_since(st, s.id, &cursor, flagged_answer, &f), STORE_OK);
+	assert_int_equal(f.hidden, 1);
+	if (cursor)
+		assert_true(f.n < N);
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
 static void keep_participant(const store_answer_t *a, void *arg)
 {
 	snprintf(arg, 40, "%s", a->participant);
@@ -1137,6 +1196,7 @@ int main(void)
 	    cmocka_unit_test(workspace_round_trip),
 	    cmocka_unit_test(a_failed_group_stores_nothing),
 	    cmocka_unit_test(a_group_of_answers_as_one_by_one),
+	    cmocka_unit_test(answers_since_sees_a_flag),
 	    cmocka_unit_test(a_newer_schema_is_refused),
 	    cmocka_unit_test(website_posts_marks_and_retention),
 	    cmocka_unit_test(mail_links_and_people),
