@@ -66,7 +66,12 @@ static const struct {
      * once, each tally knowing only its own; the locks (lock_voters, sent
      * before, held until the group's end) make the second wait for the
      * first's commit, and READ COMMITTED gives this statement a snapshot
-     * taken after the wait. */
+     * taken after the wait.
+     * Hazard: the second branch is a LATERAL with LIMIT so that the planner
+     * cannot make it a join. Knowing the arrays' length (the first plans of
+     * a prepared statement are made for its values), it chose a hash join
+     * over a sequential scan of every answer: tens of milliseconds a group
+     * once the table is large. */
     {"ins_answers",
      "WITH v AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[],"
      " $5::text[], $6::bigint[], $7::bigint[], $8::bigint[]) WITH ORDINALITY"
@@ -77,8 +82,8 @@ static const struct {
      " a.participant=v.p AND a.client_id<>v.c AND (v.once=1 OR a.value=v.val)) ORDER BY n"
      " ON CONFLICT(session_id, client_id) DO NOTHING RETURNING id, session_id, client_id)"
      " SELECT v.n, ins.id, 0 FROM v JOIN ins ON ins.session_id=v.s AND ins.client_id=v.c"
-     " UNION ALL SELECT v.n, a.id, 1 FROM v JOIN answers a ON a.session_id=v.s AND"
-     " a.client_id=v.c"},
+     " UNION ALL SELECT v.n, a.id, 1 FROM v CROSS JOIN LATERAL (SELECT id FROM answers"
+     " WHERE session_id=v.s AND client_id=v.c LIMIT 1) a"},
     /* The voters' locks of a batch, all in one statement and in the order
      * of their keys, so that two nodes' groups never wait for each other
      * in a circle. The key is the one earlier versions took one voter at
