@@ -354,8 +354,9 @@ static uint64_t hash_int(uint64_t h, int64_t v)
 	return h;
 }
 
-/* The round of key k: the slot that holds it, or the empty one where it
- * goes (a table at most a quarter full; 0 marks an empty slot). */
+/* The slot of key k, two words (the key, its latest round): the one that
+ * holds it, or the empty one where it goes (linear probing in a table at
+ * most a quarter full; a key of 0 marks an empty slot, so keys are odd). */
 static uint64_t *slot_of(struct pg_batch *b, uint64_t k)
 {
 	size_t mask = b->n_slots - 1, i = (size_t)k & mask;
