@@ -566,7 +566,9 @@ void process_forget(app_t *a, int64_t event_id)
 		free(p->slug);
 		p->slug = NULL;
 		p->revision++;
-		process__changed(a, p, true);
+		/* the other nodes are told once the event's row is gone
+		 * (workspace.c): told now, they could read it still there */
+		p->local_gen++;
 	}
 }
 

@@ -513,6 +513,10 @@ static void delete_done(app_write_t *job, int status)
 		err(e->req, 503, "unavailable", "events.not_deleted");
 	else
 		http_respond(e->req, 204, NULL, NULL, "", 0);
+	/* after the commit: a node that reads the process now finds it gone
+	 * and unpublishes it (process_sync.c) */
+	if (status == 0 && e->rc == STORE_OK)
+		bus_note(job->app->bus, BUS_SITE, (uint64_t)e->id, 0, 1);
 	free(e);
 }
 

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PG, prepare, startServer, stopServer, cleanup, Participant, waitFor, randomId,
+  PG, prepare, run, state, startServer, stopServer, cleanup, Participant, waitFor, randomId,
 } from './lib.mjs';
 
 const SKIP_PG = PG ? false : 'needs PostgreSQL (make test-pg)';
@@ -165,6 +165,21 @@ test('a moderator\'s hide on one node hides the post on the other', { skip: SKIP
   await waitFor(async () => !(await topicOf(reader, 1)).posts.some((x) => x.id === id),
     10000, 'the post hidden on b');
   assert.doesNotMatch((await text(b.base, '/p/buurt/topics/1')).text, /Dit moet weg/);
+});
+
+test('a process whose event is deleted on one node is gone from the other', { skip: SKIP_PG }, async () => {
+  const code = run(['import', 'tests/e2e/decks/all-types.md', '--owner', 'anna', '--db', env.db]).match(/code (\d{6,8})/)[1];
+  const event = (await state(a.base, code)).event.id;
+  let res = await api(a.base, `/api/v1/events/${event}/process`, {
+    method: 'PUT',
+    body: JSON.stringify({ published: true, slug: 'weg', description: 'Even.', phases: [], topics: [] }),
+  });
+  assert.equal(res.status, 200);
+  await waitFor(async () => (await text(b.base, '/p/weg')).status === 200, 10000, 'the process on b');
+  res = await api(a.base, `/api/v1/events/${event}`, { method: 'DELETE' });
+  assert.equal(res.status, 204);
+  assert.equal((await text(a.base, '/p/weg')).status, 404);
+  await waitFor(async () => (await text(b.base, '/p/weg')).status === 404, 10000, 'the process gone on b');
 });
 
 test('a kaart entry published on one node is found on the other, and its edit', { skip: SKIP_PG }, async () => {
