@@ -239,9 +239,12 @@ static void mark_done(store_job_t *job)
 		http_respond_error(mj->req, 404, "not_found", tr(mj->lang, "process.no_post"),
 		                   mj->set_cookie);
 	} else {
-		if (job->u.mark.added) {
-			map_put(&mj->app->marks,
-			        process__mark_key(post->id, job->u.mark.kind, mj->pkey), 1);
+		uint64_t key = process__mark_key(post->id, job->u.mark.kind, mj->pkey);
+		/* Not added: the participant has it already. Not known here
+		 * either: it came through another node whose news is still on
+		 * its way, so it is counted now (once: then it is known) */
+		if (job->u.mark.added || !map_get(&mj->app->marks, key, NULL)) {
+			map_put(&mj->app->marks, key, 1);
 			if (job->u.mark.kind == STORE_MARK_SUPPORT)
 				post->supports++;
 			else

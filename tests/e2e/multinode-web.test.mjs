@@ -152,6 +152,23 @@ test('a support through one node and then through the other counts once', { skip
   assert.equal((await res.json()).supports, 2);
   await waitFor(async () => (await supports(a)) === 2, 10000, 'two supports on a');
   assert.equal(await supports(b), 2);
+  // through b at once, whether or not b heard of a's support yet: b's
+  // answer counts it once all the same, and so do both nodes after
+  const { id: second } = await stored(await post(writer, 1, 'Een speeltuin'));
+  const reader = new Participant(b.base);
+  await waitFor(async () => (await topicOf(reader, 1)).posts.some((x) => x.id === second),
+    10000, 'the second post on b');
+  const quick = new Participant(a.base);
+  res = await quick.request(`/api/v1/posts/${second}/support`, { method: 'POST' });
+  assert.equal((await res.json()).supports, 1);
+  quick.base = b.base;
+  res = await quick.request(`/api/v1/posts/${second}/support`, { method: 'POST' });
+  assert.deepEqual(await res.json(), { id: second, supports: 1, supported: true });
+  for (const node of [a, b]) {
+    const p = new Participant(node.base);
+    await waitFor(async () => (await topicOf(p, 1)).posts.find((x) => x.id === second)?.supports === 1,
+      10000, 'one support on each node');
+  }
 });
 
 test('a moderator\'s hide on one node hides the post on the other', { skip: SKIP_PG }, async () => {
