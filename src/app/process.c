@@ -446,6 +446,7 @@ static void load_process(const store_process_t *sp, void *arg)
 {
 	app_t *a = arg;
 	process_t *p = xcalloc(1, sizeof *p);
+	p->revision = process__revision_start();
 	p->event_id = sp->event_id;
 	p->session_id = sp->session_id;
 	p->slug = sp->slug ? xstrdup(sp->slug) : NULL;

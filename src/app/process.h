@@ -185,6 +185,12 @@ const char *login_mail_refusal(app_t *a, const process_t *p, uint64_t pkey, bool
  * (BUS_SITE). config: the configuration or a post's flags changed, not
  * only posts or marks added. */
 void process__changed(app_t *a, process_t *p, bool config);
+/* Where this node's revisions of a process start: 20 random bits above the
+ * low 32, the same for every process of this node. The pages' ETags are
+ * made of the revision (site.c), and a browser whose requests go to
+ * another node must not be told 304 for a number that means something
+ * else there. Below 2^53, so that the JSON's readers keep it exact. */
+uint64_t process__revision_start(void);
 
 /* ---- site.c ---- */
 /* The topic page with an error above its form (status), keeping text. */

@@ -85,6 +85,14 @@ static struct process_sync *state(app_t *a)
 	return a->process_sync;
 }
 
+uint64_t process__revision_start(void)
+{
+	static uint64_t start;
+	if (!start)
+		start = (uint64_t)(randombytes_uniform(1u << 20) + 1) << 32;
+	return start;
+}
+
 void process__changed(app_t *a, process_t *p, bool config)
 {
 	if (config)
@@ -253,6 +261,7 @@ static void adopt(app_t *a, fresh_t *f)
 		p->title = xstrdup("");
 	if (!p->lang)
 		p->lang = xstrdup("nl");
+	p->revision = process__revision_start();
 	a->processes = xrealloc(a->processes, (a->n_processes + 1) * sizeof *a->processes);
 	int64_t pi = (int64_t)a->n_processes;
 	a->processes[a->n_processes++] = p;

@@ -93,6 +93,7 @@ static void save_done(store_job_t *job)
 	}
 	if (!p) {
 		p = xcalloc(1, sizeof *p);
+		p->revision = process__revision_start();
 		p->event_id = event_id;
 		a->processes = xrealloc(a->processes, (a->n_processes + 1) * sizeof *a->processes);
 		a->processes[a->n_processes++] = p;

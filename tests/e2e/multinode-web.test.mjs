@@ -115,6 +115,18 @@ test('a process published and changed on one node is shown by the other', { skip
   const json = await (await fetch(`${b.base}/api/v1/processes/buurt`)).json();
   assert.deepEqual(json.phases.map((p) => p.name), ['Ophalen', 'Kiezen']);
   assert.deepEqual(json.topics.map((t) => t.title), ['Groen in de wijk', 'Verkeer bij de school']);
+  // a browser's ETag of one node is not taken by the other, whose count
+  // of changes is its own: never a 304 for what the other node drew
+  const etag = async (node, inm) => {
+    const r = await fetch(`${node.base}/p/buurt`, { headers: inm ? { 'if-none-match': inm } : {} });
+    await r.arrayBuffer();
+    return { status: r.status, etag: r.headers.get('etag') };
+  };
+  const fromA = (await etag(a)).etag, fromB = (await etag(b)).etag;
+  assert.ok(fromA && fromB);
+  assert.notEqual(fromA, fromB);
+  assert.equal((await etag(b, fromA)).status, 200);
+  assert.equal((await etag(b, fromB)).status, 304);
 });
 
 test('a contribution made on one node is listed on the other', { skip: SKIP_PG }, async () => {
