@@ -240,10 +240,11 @@ static void mark_done(store_job_t *job)
 		                   mj->set_cookie);
 	} else {
 		uint64_t key = process__mark_key(post->id, job->u.mark.kind, mj->pkey);
-		/* Not added: the participant has it already. Not known here
-		 * either: it came through another node whose news is still on
-		 * its way, so it is counted now (once: then it is known) */
-		if (job->u.mark.added || !map_get(&mj->app->marks, key, NULL)) {
+		/* Counted when not known here, whether added now or not: not
+		 * added, the participant has it already, through another node
+		 * whose news is still on its way; added but known, the news of
+		 * another node read it back first (process_sync.c), counted. */
+		if (!map_get(&mj->app->marks, key, NULL)) {
 			map_put(&mj->app->marks, key, 1);
 			if (job->u.mark.kind == STORE_MARK_SUPPORT)
 				post->supports++;
