@@ -100,6 +100,32 @@ static bool is_ows(char ch)
 	return ch == ' ' || ch == '\t';
 }
 
+/*
+ * True when s[0..n) holds a byte below lo (but a tab, when tab_ok) or DEL.
+ * Eight bytes at a time: a word with no byte below lo and none equal to
+ * 0x7f passes at once; the tests may flag a clean byte after a real hit
+ * (the borrow), never miss one, so a flagged word is looked at byte by
+ * byte. This is most of the parser's work on a header line.
+ */
+static bool has_bad_byte(const char *s, size_t n, unsigned char lo, bool tab_ok)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, del;
+		memcpy(&x, s + i, 8);
+		del = x ^ (ones * 0x7f);
+		if ((((x - ones * lo) & ~x) | ((del - ones) & ~del)) & highs)
+			break;
+	}
+	for (; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if ((ch < lo && !(tab_ok && ch == '\t')) || ch == 0x7f)
+			return true;
+	}
+	return false;
+}
+
 /* "METHOD SP request-target SP HTTP/1.x"; s[0..n) is the line without its
  * CRLF, at offset off in raw. */
 static int request_line(struct http_parse *ps, char *s, size_t n, size_t off)
@@ -130,10 +156,10 @@ static int request_line(struct http_parse *ps, char *s, size_t n, size_t off)
 
 	/* The target: visible ASCII and any byte above it (as sent by
 	 * clients that do not percent-encode), no spaces or controls. */
-	size_t u = m + 1, e = u;
-	while (e < n && (unsigned char)s[e] > ' ' && s[e] != 0x7f)
-		e++;
-	if (e == u || e == n || s[e] != ' ')
+	size_t u = m + 1;
+	const char *sp = memchr(s + u, ' ', n - u);
+	size_t e = sp ? (size_t)(sp - s) : n;
+	if (e == u || e == n || has_bad_byte(s + u, e - u, '!', false))
 		return BAD;
 	/* "HTTP/" DIGIT "." DIGIT and nothing after it */
 	const char *v = s + e + 1;
@@ -205,11 +231,8 @@ static int header_line(struct http_parse *ps, char *s, size_t n, size_t off)
 		v++;
 	while (e > v && is_ows(s[e - 1]))
 		e--;
-	for (size_t i = v; i < e; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if ((ch < ' ' && ch != '\t') || ch == 0x7f)
-			return BAD;
-	}
+	if (has_bad_byte(s + v, e - v, ' ', true))
+		return BAD;
 	int rc = count(ps, k + (e - v));
 	if (rc)
 		return rc;
@@ -247,10 +270,15 @@ static int head_done(struct http_parse *ps)
 {
 	if (ps->chunked && ps->has_length)
 		return BAD;
-	const char *url = ps->raw.data + ps->url_off;
-	ps->body_max = ps->body_limit ? ps->body_limit(url, ps->url_len) : HTTP_MAX_BODY;
-	if (ps->body_max < HTTP_MAX_BODY)
-		ps->body_max = HTTP_MAX_BODY;
+	/* The path's own limit is asked only for a body that may need it:
+	 * below HTTP_MAX_BODY every path takes it (app_body_limit walks the
+	 * route tables: about 1,100 instructions of every answer). */
+	ps->body_max = HTTP_MAX_BODY;
+	if (ps->body_limit && (ps->chunked || ps->remaining > HTTP_MAX_BODY)) {
+		size_t max = ps->body_limit(ps->raw.data + ps->url_off, ps->url_len);
+		if (max > ps->body_max)
+			ps->body_max = max;
+	}
 	if (ps->has_length && ps->remaining > ps->body_max)
 		return TOO_LARGE;
 	ps->keep_alive = ps->http10 ? ps->conn_keep && !ps->conn_close : !ps->conn_close;

@@ -282,6 +282,7 @@ static void reads_accept_encoding(void **state)
 static const char SAMPLE[] =
     "\r\nPOST /api/v1/x?code=1&a=%20 HTTP/1.1\r\nHost: example\r\n"
     "Cookie: a=b; inspraak_p=0123\r\nX-Empty:\r\nX-Blank: \t  \r\nX-Pad:  v  w \t\r\n"
+    "X-Long: \xc3\xa9t\xc3\xa9\t0123456789abcdef~!\r\n"
     "Content-Length: 9\r\n\r\nvalue=a&b"
     "PUT /c HTTP/1.1\r\ntransfer-encoding: Chunked\r\nConnection: x, Close\r\n\r\n"
     "3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\nTrailer: t\r\n\r\n"
@@ -306,6 +307,7 @@ static void parser_gives_the_same_requests_at_every_split(void **state)
 	                                "[X-Empty] []\n"
 	                                "[X-Blank] []\n"
 	                                "[X-Pad] [v  w]\n"
+	                                "[X-Long] [\xc3\xa9t\xc3\xa9\t0123456789abcdef~!]\n"
 	                                "[Content-Length] [9]\n"
 	                                "body 9 [value=a&b] nul 1 keep 1\n"
 	                                "3 /c ? \n"
@@ -367,6 +369,17 @@ static void parser_refuses_what_it_must(void **state)
 	     "b\r\n\r\n",
 	     400},
 	    {"GET / HTTP/1.1\r\nX: a\x7f\r\n\r\n", 400},
+	    /* the same in the middle of long values (eight bytes at a time) */
+	    {"GET / HTTP/1.1\r\nX: 0123456789abcdef\x1f"
+	     "0123456789abcdef\r\n\r\n",
+	     400},
+	    {"GET / HTTP/1.1\r\nX: 0123456789abcdef\t\x7f"
+	     "0123456789abcdef\r\n\r\n",
+	     400},
+	    {"GET /0123456789abcdef\t0123456789abcdef HTTP/1.1\r\n\r\n", 400},
+	    {"GET /0123456789abcdef\x7f"
+	     "0123456789abcdef HTTP/1.1\r\n\r\n",
+	     400},
 	    /* the request line */
 	    {"GET /\r\n\r\n", 400},
 	    {"GET  / HTTP/1.1\r\n\r\n", 400},
