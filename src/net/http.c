@@ -743,7 +743,10 @@ int http_cookie(const http_request_t *req, const char *name, char *out, size_t o
 {
 	size_t nl = strlen(name);
 	for (size_t i = 0; i < req->n_headers; i++) {
-		if (strcasecmp(req->headers[i].name, "Cookie") != 0)
+		/* the first letter first: this runs on every participant's
+		 * request, over all its headers */
+		const char *hn = req->headers[i].name;
+		if ((hn[0] | 0x20) != 'c' || strcasecmp(hn, "Cookie") != 0)
 			continue;
 		const char *p = req->headers[i].value;
 		while (*p) {
