@@ -28,6 +28,7 @@ static char read_buffer[64 * 1024];
 static const char SECURITY_HEADERS[] = HTTP_SECURITY_HEADERS;
 const char *http__security_headers = SECURITY_HEADERS;
 static char security_widened[sizeof SECURITY_HEADERS + HTTP_ORIGIN_MAX + 2];
+static size_t security_len = sizeof SECURITY_HEADERS - 1; /* of http__security_headers */
 
 static void conn_close(http_conn_t *c);
 static void conn_resume(http_conn_t *c);
@@ -217,41 +218,43 @@ static void conn_send(http_conn_t *c, int status, const char *content_type,
 	b.len = 0;
 	buf_reserve(&b, sizeof security_widened + 256 +
 	                    (extra_headers ? strlen(extra_headers) : 0) + (head_only ? 0 : len));
-	/* Put together by appending: this runs for every response. */
+	/* Put together by appending: this runs for every response, so the
+	 * constant parts go in by their known lengths, without strlen. */
+#define PUT(lit) buf_append(&b, lit, sizeof lit - 1)
 	char num[24];
 	char *p = num + sizeof num;
 	unsigned code = status >= 100 && status <= 999 ? (unsigned)status : 500;
 	metrics_inc(METRIC_HTTP_RESPONSES);
 	if (status == 429)
 		metrics_inc(METRIC_HTTP_429);
-	buf_puts(&b, "HTTP/1.1 ");
-	buf_append(&b,
-	           (char[3]){(char)('0' + code / 100), (char)('0' + code / 10 % 10),
-	                     (char)('0' + code % 10)},
-	           3);
-	buf_putc(&b, ' ');
+	char line[13] = "HTTP/1.1 000 "; /* no NUL: appended by length */
+	line[9] = (char)('0' + code / 100);
+	line[10] = (char)('0' + code / 10 % 10);
+	line[11] = (char)('0' + code % 10);
+	buf_append(&b, line, sizeof line);
 	buf_puts(&b, http_status_text(status));
-	buf_puts(&b, "\r\n");
-	buf_puts(&b, http__security_headers);
+	PUT("\r\n");
+	buf_append(&b, http__security_headers, security_len);
 	if (!extra_headers || !strstr(extra_headers, "Cache-Control:"))
-		buf_puts(&b, "Cache-Control: no-store\r\n");
+		PUT("Cache-Control: no-store\r\n");
 	if (extra_headers)
 		buf_puts(&b, extra_headers);
 	if (content_type) {
-		buf_puts(&b, "Content-Type: ");
+		PUT("Content-Type: ");
 		buf_puts(&b, content_type);
-		buf_puts(&b, "\r\n");
+		PUT("\r\n");
 	}
 	size_t v = len;
 	do
 		*--p = (char)('0' + v % 10);
 	while (v /= 10);
-	buf_puts(&b, "Content-Length: ");
+	PUT("Content-Length: ");
 	buf_append(&b, p, (size_t)(num + sizeof num - p));
-	buf_puts(&b, "\r\n");
+	PUT("\r\n");
 	if (!c->keep_alive)
-		buf_puts(&b, "Connection: close\r\n");
-	buf_puts(&b, "\r\n");
+		PUT("Connection: close\r\n");
+	PUT("\r\n");
+#undef PUT
 	if (!head_only)
 		buf_append(&b, body, len);
 	http_conn_write(c, b.data, b.len);
@@ -743,10 +746,12 @@ int http_cookie(const http_request_t *req, const char *name, char *out, size_t o
 {
 	size_t nl = strlen(name);
 	for (size_t i = 0; i < req->n_headers; i++) {
-		/* the first letter first: this runs on every participant's
-		 * request, over all its headers */
+		/* the first letters first ("Content-..." differs at the
+		 * third): this runs on every participant's request, over all
+		 * its headers; each test stops at a name's NUL */
 		const char *hn = req->headers[i].name;
-		if ((hn[0] | 0x20) != 'c' || strcasecmp(hn, "Cookie") != 0)
+		if ((hn[0] | 0x20) != 'c' || (hn[1] | 0x20) != 'o' || (hn[2] | 0x20) != 'o' ||
+		    strcasecmp(hn, "Cookie") != 0)
 			continue;
 		const char *p = req->headers[i].value;
 		while (*p) {
@@ -853,8 +858,9 @@ int http_csp_img_src(const char *origin)
 		      (ch >= '0' && ch <= '9') || strchr(".-:/[]", ch)))
 			return UV_EINVAL;
 	}
-	snprintf(security_widened, sizeof security_widened, "%s %s%s", HTTP_CSP_HEAD, origin,
-	         HTTP_CSP_TAIL);
+	int len = snprintf(security_widened, sizeof security_widened, "%s %s%s", HTTP_CSP_HEAD,
+	                   origin, HTTP_CSP_TAIL);
+	security_len = (size_t)len;
 	http__security_headers = security_widened;
 	return 0;
 }
