@@ -182,10 +182,12 @@ static int content_length(struct http_parse *ps, const char *v, size_t n)
 	if (ps->has_length || n == 0)
 		return BAD;
 	uint64_t len = 0;
+	size_t digits = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] < '0' || v[i] > '9')
 			return BAD;
-		if (i >= LENGTH_MAX_DIGITS)
+		/* leading zeros do not count */
+		if ((len || v[i] != '0') && ++digits > LENGTH_MAX_DIGITS)
 			return TOO_LARGE;
 		len = len * 10 + (uint64_t)(v[i] - '0');
 	}
@@ -291,7 +293,10 @@ static int head_done(struct http_parse *ps)
 	}
 	if (ps->remaining == 0)
 		return HTTP__PARSE_DONE;
-	buf_reserve(&ps->raw, (size_t)ps->remaining);
+	/* room for the body at once, but not on a declaration alone for an
+	 * upload's megabytes: those grow as they arrive */
+	buf_reserve(&ps->raw,
+	            ps->remaining < HTTP_MAX_BODY ? (size_t)ps->remaining : HTTP_MAX_BODY);
 	ps->state = ST_BODY;
 	return 0;
 }

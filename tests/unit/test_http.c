@@ -474,6 +474,14 @@ static void parser_bounds_the_head(void **state)
 		buf_puts(&in, "\r\n");
 	buf_puts(&in, "GET / HTTP/1.1\r\n\r\n");
 	assert_int_equal(feed_pieces(in.data, in.len, in.len, 0, NULL, &out), -431);
+	/* leading zeros of a length do not make it large */
+	in.len = 0;
+	buf_puts(&in, "POST / HTTP/1.1\r\nContent-Length: 00000000000000000000002\r\n\r\nabGET / "
+	              "HTTP/1.1\r\n\r\n");
+	out.len = 0;
+	assert_int_equal(feed_pieces(in.data, in.len, 3, 0, NULL, &out), 0);
+	assert_non_null(strstr(out.data, "body 2 [ab]"));
+	assert_non_null(strstr(out.data, "end between"));
 	/* a path's own limit lets a larger body through (uploads) */
 	in.len = 0;
 	buf_printf(&in, "POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n", HTTP_MAX_BODY + 1);
