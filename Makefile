@@ -174,7 +174,7 @@ test:
 # (scripts/pg-tmp), one database for the unit tests and one per prepare()
 # of the end-to-end tests (INSPRAAK_TEST_PG, tests/e2e/lib.mjs).
 PG_E2E := protocol workspace-api report crash moderation self-paced migrate multinode kaart \
-	website website-browser website-closing website-mail website-mail-login
+	website website-browser website-closing website-mail website-mail-login offloop
 .PHONY: test-pg
 test-pg: inspraak $(BUILD)/asan/test_store $(BUILD)/asan/test_bus
 	@scripts/pg-tmp sh -c '\

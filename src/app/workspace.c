@@ -32,7 +32,7 @@ int workspace_access(app_t *a, int64_t user, int64_t event_id)
 		return ACCESS_NONE;
 	if (strcmp(role, "admin") == 0)
 		return ACCESS_ADMIN;
-	if (store_event_access(a->store, event_id, user, access, sizeof access) != STORE_OK)
+	if (who_event_access(a, event_id, user, access, sizeof access) != STORE_OK)
 		return ACCESS_NONE;
 	if (strcmp(access, "owner") == 0)
 		return ACCESS_OWNER;
@@ -461,6 +461,8 @@ static void create_done(app_write_t *job, int status)
 		err(e->req, 503, "unavailable", e->msg);
 	else
 		respond_event(job->app, e->req, 201, e->id, ACCESS_OWNER);
+	if (e->rc >= 0)
+		who_forget_event(job->app, e->id); /* a read before it was made */
 	free(e->md);
 	free(e);
 }
@@ -513,6 +515,7 @@ static void delete_done(app_write_t *job, int status)
 		err(e->req, 503, "unavailable", "events.not_deleted");
 	else
 		http_respond(e->req, 204, NULL, NULL, "", 0);
+	who_forget_event(job->app, e->id);
 	free(e);
 }
 
@@ -822,6 +825,7 @@ static void share_run(app_write_t *job)
 static void share_write_done(app_write_t *job, int status)
 {
 	share_write_t *w = (share_write_t *)job;
+	who_forget_event(job->app, w->id); /* at once on this node */
 	share_done(w->req, status < 0 ? STORE_ERROR : w->rc);
 	free(w);
 }

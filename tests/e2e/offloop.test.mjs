@@ -1,0 +1,137 @@
+// No PostgreSQL round trip on the loop thread (issue 15; docs/postgresql.md,
+// "Latency"): while another connection holds a lock on a table that a
+// request reads, that request waits, and the phones of the same node are
+// served meanwhile: one joins, follows a slide change on its stream and
+// has its answer acknowledged. Once the lock is released the waiting
+// request completes with the right reply. Needs PostgreSQL (make test-pg).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import {
+  PG, prepare, run, startServer, stopServer, cleanup, Participant, control, state, openStream,
+  waitEvent, waitFor,
+} from './lib.mjs';
+
+const SKIP = PG ? false : 'needs PostgreSQL (make test-pg)';
+let env, srv, admin;
+
+before(async () => {
+  if (!PG) return;
+  env = prepare();
+  // The presenter is an admin: an admin's rights come from the role, so
+  // the slide change below reads nothing of the tables locked here.
+  run(['user', 'add', 'root', '--role', 'admin', '--db', env.db], 'root-heel-geheim\n');
+  admin = run(['token', 'root', '--db', env.db]).trim();
+  srv = await startServer(env);
+});
+after(async () => {
+  if (!PG) return;
+  await stopServer(srv);
+  cleanup(env);
+});
+
+// A second connection that takes an ACCESS EXCLUSIVE lock on table inside
+// an open transaction; resolves once the lock is held. release() commits.
+function lockTable(table) {
+  const psql = spawn('psql', [env.db, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1'],
+    { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  psql.stdout.on('data', (d) => { out += d; });
+  psql.stderr.on('data', (d) => { out += d; });
+  psql.stdin.write(`BEGIN;\nLOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE;\n\\echo locked\n`);
+  const exited = new Promise((r) => psql.once('exit', r));
+  const release = async () => {
+    if (psql.exitCode === null) psql.stdin.end('COMMIT;\n');
+    await exited;
+  };
+  return waitFor(() => out.includes('locked'), 10000, `the lock on ${table}`)
+    .then(() => ({ release }), async (e) => { psql.kill(); await exited; throw new Error(`${e.message}: ${out}`); });
+}
+
+// Whether a promise has settled, without waiting for it.
+async function settled(p) {
+  const marker = {};
+  return (await Promise.race([p.then(() => true, () => true), Promise.resolve(marker)])) !== marker;
+}
+
+// What a phone does while the lock is held: join, follow a slide change
+// that the admin makes, answer. Each step fails after a few seconds: on a
+// loop that waits for the database none of them is served.
+async function phoneMeanwhile() {
+  const joined = await fetch(`${srv.base}/join?code=${env.code}`, { redirect: 'manual',
+    signal: AbortSignal.timeout(8000) });
+  assert.ok([200, 302, 303].includes(joined.status), `join: ${joined.status}`);
+  const before = await state(srv.base, env.code);
+  const stream = await openStream(`${srv.base}/api/v1/sessions/${env.code}/stream`);
+  try {
+    await waitEvent(stream, () => true, 8000);
+    const moved = await control(srv.base, env.code, admin, before.slide.index > 0 ? 'prev' : 'next');
+    assert.equal(moved.status, 200);
+    const to = moved.body.slide.id;
+    assert.notEqual(to, before.slide.id);
+    await waitEvent(stream, (ev) => ev.data.includes(`"id":${to}`), 8000);
+    // an open slide takes any text: go to one (through the admin) and answer
+    let st = moved.body;
+    for (let i = 0; st.slide.kind !== 'open' && i < 40; i++)
+      st = (await control(srv.base, env.code, admin, 'next')).body;
+    assert.equal(st.slide.kind, 'open');
+    const p = new Participant(srv.base, env.code);
+    const a = await p.answer(st.slide.id, 'Terwijl de database wacht');
+    assert.ok(a.status === 200 || a.status === 201, `answer: ${a.status} ${JSON.stringify(a.body)}`);
+  } finally {
+    stream.close();
+  }
+}
+
+test('an image waits for a locked table; the phones do not', { skip: SKIP }, async () => {
+  const ev = (await (await fetch(`${srv.base}/api/v1/events`, {
+    headers: { authorization: `Bearer ${env.token}` } })).json()).events[0];
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 9)]);
+  const up = await fetch(`${srv.base}/api/v1/events/${ev.id}/images`, {
+    method: 'POST', headers: { authorization: `Bearer ${env.token}`, 'content-type': 'image/png' },
+    body: png });
+  assert.equal(up.status, 201);
+  const url = (await up.json()).url;
+
+  const lock = await lockTable('media');
+  let image;
+  try {
+    image = fetch(`${srv.base}${url}`);
+    image.catch(() => {});
+    await new Promise((r) => setTimeout(r, 300)); // the read reaches the lock
+    await phoneMeanwhile();
+    assert.equal(await settled(image), false, 'the image waits for the lock');
+  } finally {
+    await lock.release();
+  }
+  const got = await image;
+  assert.equal(got.status, 200);
+  assert.equal(got.headers.get('content-type'), 'image/png');
+  assert.deepEqual(Buffer.from(await got.arrayBuffer()), png);
+});
+
+test('an event\'s access waits for a locked table; the phones do not', { skip: SKIP }, async () => {
+  // a new event: its access was never read, so nothing of it is kept
+  const made = await fetch(`${srv.base}/api/v1/events`, {
+    method: 'POST', headers: { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Slot op de leden' }) });
+  assert.equal(made.status, 201);
+  const ev = await made.json();
+  const lock = await lockTable('event_members');
+  let page;
+  try {
+    page = fetch(`${srv.base}/api/v1/events/${ev.id}`, {
+      headers: { authorization: `Bearer ${env.token}` } });
+    page.catch(() => {});
+    await new Promise((r) => setTimeout(r, 300));
+    await phoneMeanwhile();
+    assert.equal(await settled(page), false, 'the workspace request waits for the lock');
+  } finally {
+    await lock.release();
+  }
+  const got = await page;
+  assert.equal(got.status, 200);
+  const body = await got.json();
+  assert.equal(body.id, ev.id);
+  assert.equal(body.access, 'owner');
+});
