@@ -334,7 +334,7 @@ static void add_event_row(const store_event_row_t *e, void *arg)
 }
 
 typedef struct ev_ctx {
-	app_t *a;
+	store_t *st;
 	json_t *arr;
 } ev_ctx_t;
 
@@ -345,7 +345,7 @@ static void add_session(const store_session_t *s, void *arg)
 	    "{s:s, s:s, s:i, s:s, s:s, s:I, s:I}", "code", s->code, "name", s->name, "number",
 	    (int)json_array_size(c->arr) + 1, "status", s->status ? "ended" : "live", "mode",
 	    s->self_paced ? "self-paced" : "live", "started_at", (json_int_t)s->started_at,
-	    "answers", (json_int_t)store_session_answers(c->a->store, s->id));
+	    "answers", (json_int_t)store_session_answers(c->st, s->id));
 	json_object_set_new(o, "ended_at", s->ended_at ? json_integer(s->ended_at) : json_null());
 	json_array_append_new(c->arr, o);
 }
@@ -355,15 +355,16 @@ static void add_share(const char *name, const char *role, void *arg)
 	json_array_append_new(arg, json_pack("{s:s, s:s}", "name", name, "role", role));
 }
 
-/* The whole event as docs/protocol.md describes it; NULL when missing. */
-static json_t *event_json(app_t *a, int64_t id, int level)
+/* The whole event as docs/protocol.md describes it; NULL when missing.
+ * Reads only st: it runs on a pool thread (respond_event). */
+static json_t *event_json(store_t *st, int64_t id, int level)
 {
 	store_event_t e = {0};
-	if (store_event_get(a->store, id, &e) != STORE_OK)
+	if (store_event_get(st, id, &e) != STORE_OK)
 		return NULL;
 	char *summary = NULL, owner[128] = "";
 	int64_t updated = 0;
-	store_event_extra(a->store, id, &summary, &updated, owner, sizeof owner);
+	store_event_extra(st, id, &summary, &updated, owner, sizeof owner);
 	json_t *j =
 	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)id,
 	              "title", e.title, "subtitle", e.subtitle, "lang", e.lang, "owner", owner,
@@ -374,7 +375,7 @@ static json_t *event_json(app_t *a, int64_t id, int level)
 	json_t *slides = json_array();
 	store_slide_t *rows = NULL;
 	size_t n = 0;
-	if (store_event_slides(a->store, id, &rows, &n) == STORE_OK) {
+	if (store_event_slides(st, id, &rows, &n) == STORE_OK) {
 		for (size_t i = 0; i < n; i++) {
 			json_t *sj = json_loads(rows[i].json, 0, NULL);
 			if (!sj)
@@ -385,22 +386,68 @@ static json_t *event_json(app_t *a, int64_t id, int level)
 		store_slides_free(rows, n);
 	}
 	json_object_set_new(j, "slides", slides);
-	ev_ctx_t c = {a, json_array()};
-	store_event_sessions(a->store, id, add_session, &c);
+	ev_ctx_t c = {st, json_array()};
+	store_event_sessions(st, id, add_session, &c);
 	json_object_set_new(j, "sessions", c.arr);
 	json_t *shared = json_array();
-	store_shares(a->store, id, add_share, shared);
+	store_shares(st, id, add_share, shared);
 	json_object_set_new(j, "shared", shared);
 	return j;
 }
 
+/* The event's reads are a handful of round trips on PostgreSQL: off the
+ * loop (app_read), answered when they are back. */
+typedef struct event_read {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t id;
+	int status, level;
+	bool deck; /* only the deck's part (deck_json) */
+	json_t *json;
+} event_read_t;
+
+static void event_read_run(app_read_t *job)
+{
+	event_read_t *r = (event_read_t *)job;
+	r->json = event_json(job->st, r->id, r->level);
+}
+
+static void event_read_done(app_read_t *job, int status)
+{
+	event_read_t *r = (event_read_t *)job;
+	if (status < 0 || !r->json) {
+		json_decref(r->json);
+		err(r->req, status < 0 ? 503 : 404, status < 0 ? "unavailable" : "not_found",
+		    status < 0 ? "err.unavailable" : "events.no_such");
+	} else if (r->deck) {
+		json_t *j = r->json;
+		http_respond_json(
+		    r->req, 200,
+		    json_pack("{s:O, s:O, s:O, s:O}", "title", json_object_get(j, "title"),
+		              "subtitle", json_object_get(j, "subtitle"), "lang",
+		              json_object_get(j, "lang"), "slides", json_object_get(j, "slides")),
+		    NULL);
+		json_decref(j);
+	} else {
+		http_respond_json(r->req, r->status, r->json, NULL);
+	}
+	free(r);
+}
+
+static void read_event(app_t *a, http_request_t *req, int status, int64_t id, int level, bool deck)
+{
+	event_read_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->id = id;
+	r->status = status;
+	r->level = level;
+	r->deck = deck;
+	app_read(a, &r->job, event_read_run, event_read_done);
+}
+
 static void respond_event(app_t *a, http_request_t *req, int status, int64_t id, int level)
 {
-	json_t *j = event_json(a, id, level);
-	if (!j)
-		err(req, 404, "not_found", "events.no_such");
-	else
-		http_respond_json(req, status, j, NULL);
+	read_event(a, req, status, id, level, false);
 }
 
 /* Answers 400 with the deck's error and its line: the first number of
@@ -413,13 +460,43 @@ static void bad_deck(http_request_t *req, const char *msg)
 	    json_pack("{s:s, s:s, s:i}", "error", msg, "code", "invalid_deck", "line", line), NULL);
 }
 
+/* The list of events, off the loop (app_read) like respond_event. */
+typedef struct list_read {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t user;
+	bool all;
+	json_t *list;
+} list_read_t;
+
+static void list_run(app_read_t *job)
+{
+	list_read_t *r = (list_read_t *)job;
+	store_events_list(job->st, r->user, r->all, add_event_row, r->list);
+}
+
+static void list_done(app_read_t *job, int status)
+{
+	list_read_t *r = (list_read_t *)job;
+	if (status < 0) {
+		json_decref(r->list);
+		err(r->req, 503, "unavailable", "err.unavailable");
+	} else {
+		http_respond_json(r->req, 200, json_pack("{s:o}", "events", r->list), NULL);
+	}
+	free(r);
+}
+
 static void events_list(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	char name[128], role[32];
+	char name[128], role[32] = "";
 	who_user_info(a, m->user, name, sizeof name, role, sizeof role);
-	json_t *list = json_array();
-	store_events_list(a->store, m->user, strcmp(role, "admin") == 0, add_event_row, list);
-	http_respond_json(req, 200, json_pack("{s:o}", "events", list), NULL);
+	list_read_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->user = m->user;
+	r->all = strcmp(role, "admin") == 0;
+	r->list = json_array();
+	app_read(a, &r->job, list_run, list_done);
 }
 
 /*
@@ -638,19 +715,7 @@ done:
 
 static void deck_json(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	int64_t id = m->id;
-	json_t *j = event_json(a, id, ACCESS_FACILITATOR);
-	if (!j) {
-		err(req, 404, "not_found", "events.no_such");
-		return;
-	}
-	http_respond_json(req, 200,
-	                  json_pack("{s:O, s:O, s:O, s:O}", "title", json_object_get(j, "title"),
-	                            "subtitle", json_object_get(j, "subtitle"), "lang",
-	                            json_object_get(j, "lang"), "slides",
-	                            json_object_get(j, "slides")),
-	                  NULL);
-	json_decref(j);
+	read_event(a, req, 200, m->id, ACCESS_FACILITATOR, true);
 }
 
 static void deck_md(app_t *a, http_request_t *req, const app_match_t *m)

@@ -83,28 +83,35 @@ async function phoneMeanwhile() {
   }
 }
 
-test('an image waits for a locked table; the phones do not', { skip: SKIP }, async () => {
-  const ev = (await (await fetch(`${srv.base}/api/v1/events`, {
-    headers: { authorization: `Bearer ${env.token}` } })).json()).events[0];
-  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 9)]);
-  const up = await fetch(`${srv.base}/api/v1/events/${ev.id}/images`, {
-    method: 'POST', headers: { authorization: `Bearer ${env.token}`, 'content-type': 'image/png' },
-    body: png });
-  assert.equal(up.status, 201);
-  const url = (await up.json()).url;
-
-  const lock = await lockTable('media');
-  let image;
+// Starts request() while table is locked, checks that the phone is served
+// meanwhile and that the request still waits, releases the lock and
+// returns the request's response.
+async function whileLocked(table, request) {
+  const lock = await lockTable(table);
+  let pending;
   try {
-    image = fetch(`${srv.base}${url}`);
-    image.catch(() => {});
+    pending = request();
+    pending.catch(() => {});
     await new Promise((r) => setTimeout(r, 300)); // the read reaches the lock
     await phoneMeanwhile();
-    assert.equal(await settled(image), false, 'the image waits for the lock');
+    assert.equal(await settled(pending), false, `the request waits for the lock on ${table}`);
   } finally {
     await lock.release();
   }
-  const got = await image;
+  return pending;
+}
+
+const asAnna = (path, opts = {}) => fetch(`${srv.base}${path}`,
+  { ...opts, headers: { authorization: `Bearer ${env.token}`, ...(opts.headers || {}) } });
+
+test('an image waits for a locked table; the phones do not', { skip: SKIP }, async () => {
+  const ev = (await (await asAnna('/api/v1/events')).json()).events[0];
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 9)]);
+  const up = await asAnna(`/api/v1/events/${ev.id}/images`,
+    { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+  assert.equal(up.status, 201);
+  const url = (await up.json()).url;
+  const got = await whileLocked('media', () => fetch(`${srv.base}${url}`));
   assert.equal(got.status, 200);
   assert.equal(got.headers.get('content-type'), 'image/png');
   assert.deepEqual(Buffer.from(await got.arrayBuffer()), png);
@@ -112,26 +119,21 @@ test('an image waits for a locked table; the phones do not', { skip: SKIP }, asy
 
 test('an event\'s access waits for a locked table; the phones do not', { skip: SKIP }, async () => {
   // a new event: its access was never read, so nothing of it is kept
-  const made = await fetch(`${srv.base}/api/v1/events`, {
-    method: 'POST', headers: { authorization: `Bearer ${env.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Slot op de leden' }) });
+  const made = await asAnna('/api/v1/events', { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Slot op de leden' }) });
   assert.equal(made.status, 201);
   const ev = await made.json();
-  const lock = await lockTable('event_members');
-  let page;
-  try {
-    page = fetch(`${srv.base}/api/v1/events/${ev.id}`, {
-      headers: { authorization: `Bearer ${env.token}` } });
-    page.catch(() => {});
-    await new Promise((r) => setTimeout(r, 300));
-    await phoneMeanwhile();
-    assert.equal(await settled(page), false, 'the workspace request waits for the lock');
-  } finally {
-    await lock.release();
-  }
-  const got = await page;
+  const got = await whileLocked('event_members', () => asAnna(`/api/v1/events/${ev.id}`));
   assert.equal(got.status, 200);
   const body = await got.json();
   assert.equal(body.id, ev.id);
   assert.equal(body.access, 'owner');
+  assert.equal(body.title, 'Slot op de leden');
+});
+
+test('the workspace\'s list of events waits for a locked table; the phones do not', { skip: SKIP }, async () => {
+  const got = await whileLocked('event_members', () => asAnna('/api/v1/events'));
+  assert.equal(got.status, 200);
+  const titles = (await got.json()).events.map((e) => e.title);
+  assert.ok(titles.includes('Slot op de leden'), JSON.stringify(titles));
 });
