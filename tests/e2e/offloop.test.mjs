@@ -137,3 +137,28 @@ test('the workspace\'s list of events waits for a locked table; the phones do no
   const titles = (await got.json()).events.map((e) => e.title);
   assert.ok(titles.includes('Slot op de leden'), JSON.stringify(titles));
 });
+
+test('the website\'s editor and publishing wait for a locked table; the phones do not', { skip: SKIP }, async () => {
+  const ev = (await (await asAnna('/api/v1/events')).json()).events.find((e) => e.title !== 'Slot op de leden');
+  const page = await whileLocked('slides', () => asAnna(`/api/v1/events/${ev.id}/process`));
+  assert.equal(page.status, 200);
+  const editor = await page.json();
+  assert.equal(editor.published, false);
+  const question = editor.questions.find((q) => q.kind === 'open');
+  assert.ok(question, JSON.stringify(editor.questions));
+  const config = {
+    published: true, slug: 'slot-op-de-dia', description: 'Waar gaat het over?', premoderate: false,
+    phases: [{ name: 'Ophalen', start: '2026-01-01', end: '2099-12-31' }],
+    topics: [{ id: 1, title: 'De open vraag', body: '', phase: 0, slide: question.id }],
+  };
+  const put = await whileLocked('slides', () => asAnna(`/api/v1/events/${ev.id}/process`, {
+    method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(config) }));
+  const body = await put.json();
+  assert.equal(put.status, 200, JSON.stringify(body));
+  assert.equal(body.published, true);
+  assert.equal(body.slug, 'slot-op-de-dia');
+  assert.ok(body.questions.some((q) => q.id === question.id));
+  const site = await fetch(`${srv.base}/p/slot-op-de-dia`);
+  assert.equal(site.status, 200);
+  assert.match(await site.text(), /De open vraag/);
+});
