@@ -231,11 +231,56 @@ static void add_user(const char *name, const char *role, int64_t created, void *
 	                                     "created_at", (json_int_t)created));
 }
 
+/* A list answered as {key: [...]}, read off the loop (app_read) by
+ * fill(st, id, list): users, the moderation log. */
+typedef struct list_json {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t id;
+	const char *key; /* static */
+	void (*fill)(store_t *st, int64_t id, json_t *list);
+	json_t *list;
+} list_json_t;
+
+static void list_json_run(app_read_t *job)
+{
+	list_json_t *r = (list_json_t *)job;
+	r->fill(job->st, r->id, r->list);
+}
+
+static void list_json_done(app_read_t *job, int status)
+{
+	list_json_t *r = (list_json_t *)job;
+	if (status < 0) {
+		json_decref(r->list);
+		err(r->req, 503, "unavailable", "err.unavailable");
+	} else {
+		http_respond_json(r->req, 200, json_pack("{s:o}", r->key, r->list), NULL);
+	}
+	free(r);
+}
+
+static void list_json(app_t *a, http_request_t *req, int64_t id, const char *key,
+                      void (*fill)(store_t *st, int64_t id, json_t *list))
+{
+	list_json_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->id = id;
+	r->key = key;
+	r->fill = fill;
+	r->list = json_array();
+	app_read(a, &r->job, list_json_run, list_json_done);
+}
+
+static void fill_users(store_t *st, int64_t id, json_t *list)
+{
+	(void)id;
+	store_users(st, add_user, list);
+}
+
 static void users_list(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	json_t *list = json_array();
-	store_users(a->store, add_user, list);
-	http_respond_json(req, 200, json_pack("{s:o}", "users", list), NULL);
+	list_json(a, req, 0, "users", fill_users);
 }
 
 static void users_add(app_t *a, http_request_t *req, const app_match_t *m)
@@ -718,18 +763,39 @@ static void deck_json(app_t *a, http_request_t *req, const app_match_t *m)
 	read_event(a, req, 200, m->id, ACCESS_FACILITATOR, true);
 }
 
+typedef struct deck_read {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t id;
+	int rc;
+	store_event_t e;
+} deck_read_t;
+
+static void deck_md_run(app_read_t *job)
+{
+	deck_read_t *r = (deck_read_t *)job;
+	r->rc = store_event_get(job->st, r->id, &r->e);
+}
+
+static void deck_md_done(app_read_t *job, int status)
+{
+	deck_read_t *r = (deck_read_t *)job;
+	if (status < 0 || r->rc != STORE_OK)
+		err(r->req, 404, "not_found", "events.no_such");
+	else
+		http_respond(r->req, 200, "text/markdown; charset=utf-8",
+		             "Content-Disposition: attachment; filename=\"deck.md\"\r\n",
+		             r->e.deck_md, strlen(r->e.deck_md));
+	store_event_clear(&r->e);
+	free(r);
+}
+
 static void deck_md(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	int64_t id = m->id;
-	store_event_t e = {0};
-	if (store_event_get(a->store, id, &e) != STORE_OK) {
-		err(req, 404, "not_found", "events.no_such");
-		return;
-	}
-	http_respond(req, 200, "text/markdown; charset=utf-8",
-	             "Content-Disposition: attachment; filename=\"deck.md\"\r\n", e.deck_md,
-	             strlen(e.deck_md));
-	store_event_clear(&e);
+	deck_read_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->id = m->id;
+	app_read(a, &r->job, deck_md_run, deck_md_done);
 }
 
 /* POST /api/v1/events/ID/sessions, with no body or {"mode": "live"} for a
@@ -937,11 +1003,14 @@ static void add_log(int64_t at, const char *user, const char *action, int64_t an
 	                                     (json_int_t)answer, "session", session));
 }
 
+static void fill_log(store_t *st, int64_t id, json_t *list)
+{
+	store_log(st, id, add_log, list);
+}
+
 static void event_log(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	json_t *log = json_array();
-	store_log(a->store, m->id, add_log, log);
-	http_respond_json(req, 200, json_pack("{s:o}", "log", log), NULL);
+	list_json(a, req, m->id, "log", fill_log);
 }
 
 static void delete_event(app_t *a, http_request_t *req, const app_match_t *m)

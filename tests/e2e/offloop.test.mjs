@@ -162,3 +162,10 @@ test('the website\'s editor and publishing wait for a locked table; the phones d
   assert.equal(site.status, 200);
   assert.match(await site.text(), /De open vraag/);
 });
+
+test('the moderation log waits for a locked table; the phones do not', { skip: SKIP }, async () => {
+  const ev = (await (await asAnna('/api/v1/events')).json()).events.find((e) => e.title !== 'Slot op de leden');
+  const got = await whileLocked('moderation_log', () => asAnna(`/api/v1/events/${ev.id}/log`));
+  assert.equal(got.status, 200);
+  assert.ok(Array.isArray((await got.json()).log));
+});
