@@ -168,7 +168,12 @@ void app_read(app_t *a, app_read_t *job, void (*run)(app_read_t *), void (*done)
 	job->run = run;
 	job->done = done;
 	job->work.data = job;
-	if (!a->readers[0]) { /* SQLite, or no --db: on the loop, at once */
+	/* SQLite, or no --db: on the loop, at once. A local SQLite read is
+	 * faster inline than a hop through the pool: an image served 4000
+	 * times, p50 50-74 us inline against 72-85 us through the pool (p99
+	 * 0.2-1.5 ms against 0.3-4.1 ms), three alternating rounds on this
+	 * 2-core machine under other load, 2026-12-03. */
+	if (!a->readers[0]) {
 		job->st = a->store;
 		run(job);
 		done(job, 0);
