@@ -296,11 +296,13 @@ static void job_after(uv_work_t *w, int status)
 	} else if (status == 0 && (j->rc == STORE_NOTFOUND || j->urc == STORE_NOTFOUND)) {
 		put_token(a, j->hash, j->kind, 0);
 	}
-	/* else the database is away: nothing kept, and auth_user asks it
-	 * once more (and fails as it always did) */
+	/* else the database is away: nothing kept, and 503 rather than a
+	 * second try on the loop */
+	bool failed = status < 0 || (j->rc != STORE_OK && j->rc != STORE_NOTFOUND) ||
+	              (j->rc == STORE_OK && j->urc != STORE_OK && j->urc != STORE_NOTFOUND);
 	http_request_t *req = j->req;
 	free(j);
-	if (atomic_load(&a->stopping)) {
+	if (failed || atomic_load(&a->stopping)) {
 		http_respond_error(req, 503, "unavailable", tr_req(req, "err.unavailable"), NULL);
 		return;
 	}
@@ -349,14 +351,19 @@ static void access_done(app_read_t *job, int status)
 {
 	access_job_t *j = (access_job_t *)job;
 	app_t *a = job->app;
+	bool read = status == 0 && (j->rc == STORE_OK || j->rc == STORE_NOTFOUND);
 	/* Not kept when a change of rights was made here meanwhile: the read
-	 * may have begun before its commit. Then workspace_access reads on
-	 * the loop, once. */
-	if (status == 0 && (j->rc == STORE_OK || j->rc == STORE_NOTFOUND) && j->gen == who(a)->gen)
+	 * may have begun before its commit. Then it is read once more (the
+	 * token's look-up stays done). */
+	bool again = read && j->gen != who(a)->gen;
+	if (read && !again)
 		put_access(a, j->user, j->event, j->rc, j->access);
 	http_request_t *req = j->req;
 	free(j);
-	if (atomic_load(&a->stopping)) {
+	if (again)
+		req->user = &looked_up;
+	/* the database is away: 503, not asked again on the loop */
+	if (!read || atomic_load(&a->stopping)) {
 		http_respond_error(req, 503, "unavailable", tr_req(req, "err.unavailable"), NULL);
 		return;
 	}
