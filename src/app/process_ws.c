@@ -245,19 +245,35 @@ typedef struct online_write {
 	bool published;
 	store_session_t s;
 	int rc;
+	session_t *fresh; /* read whole off the loop too (live_read) */
 } online_write_t;
 
 static void online_run(app_write_t *job)
 {
 	online_write_t *w = (online_write_t *)job;
 	w->rc = store_session_create_mode(job->st, w->event_id, 6, true, &w->s);
+	if (w->rc == STORE_OK)
+		w->rc = live_read(job->app, job->st, &w->s, &w->fresh);
+}
+
+/* Adds the session read off the loop; false when it could not be read. */
+static bool online_add(app_t *a, online_write_t *w)
+{
+	if (!w->fresh)
+		return false;
+	if (!live_find(a, w->fresh->row.code)) /* not loaded meanwhile (nodes.c) */
+		live_add(a, w->fresh);
+	else
+		live_free(w->fresh);
+	w->fresh = NULL;
+	return true;
 }
 
 static void online_done(app_write_t *job, int status)
 {
 	online_write_t *w = (online_write_t *)job;
 	app_t *a = job->app;
-	if (status < 0 || w->rc != STORE_OK || live_load(a, &w->s) < 0) {
+	if (status < 0 || w->rc != STORE_OK || !online_add(a, w)) {
 		process_t *p = process_by_event(a, w->event_id);
 		if (p)
 			p->saving = false;

@@ -94,6 +94,7 @@ static void me(app_t *a, http_request_t *req, const app_match_t *m)
 
 typedef struct pw_work {
 	app_write_t job; /* first: the store step gets &job (app_write) */
+	app_read_t read; /* the stored hash, off the loop (me_password) */
 	uv_work_t work;
 	app_t *app;
 	http_request_t *req;
@@ -196,6 +197,32 @@ static void pw_queue(app_t *a, pw_work_t *p)
 	app_queue_work(a, &a->hashes, &p->work, pw_run, pw_done);
 }
 
+/* The user's stored hash is read off the loop (app_read), then checked
+ * on the pool (pw_queue). An unknown user still costs a check: NULL
+ * stored fails it. */
+static pw_work_t *pw_of_read(app_read_t *job)
+{
+	return (pw_work_t *)(void *)((char *)job - offsetof(pw_work_t, read));
+}
+
+static void stored_run(app_read_t *job)
+{
+	pw_work_t *p = pw_of_read(job);
+	int64_t id;
+	if (store_user_get(job->st, p->name, &id, &p->stored) != STORE_OK)
+		p->stored = NULL;
+}
+
+static void stored_done(app_read_t *job, int status)
+{
+	pw_work_t *p = pw_of_read(job);
+	if (status < 0) {
+		free(p->stored);
+		p->stored = NULL;
+	}
+	pw_queue(job->app, p);
+}
+
 static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char name[128] = "", role[32] = "";
@@ -205,7 +232,6 @@ static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	const char *cur = json_string_value(json_object_get(j, "current"));
 	const char *new = json_string_value(json_object_get(j, "new"));
-	int64_t id;
 	if (!cur || !new) {
 		err(req, 400, "invalid", "users.expected_passwords");
 		json_decref(j);
@@ -214,15 +240,12 @@ static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
 	pw_work_t *p = xcalloc(1, sizeof *p);
 	p->req = req;
 	p->change = true;
-	/* an unknown user still costs a check: NULL stored fails it */
-	if (store_user_get(a->store, name, &id, &p->stored) != STORE_OK)
-		p->stored = NULL;
 	snprintf(p->current, sizeof p->current, "%s", cur);
 	snprintf(p->password, sizeof p->password, "%s", new);
 	snprintf(p->name, sizeof p->name, "%s", name);
 	snprintf(p->lang, sizeof p->lang, "%s", tr_req_lang(req));
 	json_decref(j);
-	pw_queue(a, p);
+	app_read(a, &p->read, stored_run, stored_done);
 }
 
 static void add_user(const char *name, const char *role, int64_t created, void *arg)
@@ -554,8 +577,9 @@ typedef struct event_write {
 	app_write_t job; /* first: the callbacks get &job */
 	http_request_t *req;
 	json_t *body; /* update: the request's JSON, deck and summary in it */
-	char *md;     /* create: the deck, owned */
+	char *md;     /* create: the deck, owned; NULL: the duplicate's, read off the loop */
 	const char *deck, *summary;
+	bool no_source; /* create: the duplicate's source was not found */
 	int64_t user, from, id;
 	int level;
 	int rc, summary_rc;
@@ -566,6 +590,17 @@ typedef struct event_write {
 static void create_run(app_write_t *job)
 {
 	event_write_t *e = (event_write_t *)job;
+	if (!e->md) { /* a duplicate: the source's deck */
+		store_event_t src = {0};
+		if (store_event_get(job->st, e->from, &src) != STORE_OK) {
+			store_event_clear(&src);
+			e->rc = UV_ENOENT;
+			e->no_source = true;
+			return;
+		}
+		e->md = xstrdup(src.deck_md);
+		store_event_clear(&src);
+	}
 	e->rc = app_event_create_lang(job->st, e->md, strlen(e->md), e->user, &e->id, e->lang,
 	                              e->msg, sizeof e->msg);
 	if (e->rc == 0 && e->from)
@@ -579,6 +614,8 @@ static void create_done(app_write_t *job, int status)
 		e->rc = UV_EIO, snprintf(e->msg, sizeof e->msg, "%s", "api.change_not_saved");
 	if (e->rc == UV_EINVAL)
 		bad_deck(e->req, e->msg);
+	else if (e->no_source)
+		err(e->req, 404, "not_found", "events.no_such_duplicate");
 	else if (e->rc < 0)
 		err(e->req, 503, "unavailable", e->msg);
 	else
@@ -592,6 +629,13 @@ static void create_done(app_write_t *job, int status)
 static void update_run(app_write_t *job)
 {
 	event_write_t *e = (event_write_t *)job;
+	/* read here, off the loop, before the deck is parsed as it was
+	 * before; the store refuses the deck itself as well (a race) */
+	if (e->deck && store_event_answers(job->st, e->id) != 0) {
+		e->rc = UV_EEXIST;
+		snprintf(e->msg, sizeof e->msg, "%s", "events.has_answers");
+		return;
+	}
 	if (e->deck)
 		e->rc = app_event_set_deck_lang(job->st, e->id, e->deck, strlen(e->deck), e->lang,
 		                                e->msg, sizeof e->msg);
@@ -673,17 +717,18 @@ static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
 		buf_printf(&b, "---\ntitle: %.*s\nlang: nl\n---\n\n# %.*s\n", (int)n, t, (int)n, t);
 		md = buf_steal(&b);
 	} else if (json_is_integer(dup)) {
-		store_event_t e = {0};
+		/* the source's access off the loop first (who.c: the request
+		 * is handled again), its deck in create_run */
 		int64_t src = json_integer_value(dup);
-		if (workspace_access(a, user, src) < ACCESS_FACILITATOR ||
-		    store_event_get(a->store, src, &e) != STORE_OK) {
-			store_event_clear(&e);
+		if (who_access_pending(a, req, user, src)) {
+			json_decref(j);
+			return;
+		}
+		if (workspace_access(a, user, src) < ACCESS_FACILITATOR) {
 			err(req, 404, "not_found", "events.no_such_duplicate");
 			json_decref(j);
 			return;
 		}
-		md = xstrdup(e.deck_md);
-		store_event_clear(&e);
 	} else {
 		err(req, 400, "invalid", "events.expected_new");
 		json_decref(j);
@@ -738,7 +783,8 @@ static void update_event(app_t *a, http_request_t *req, const app_match_t *m)
 		err(req, 400, "invalid", "events.summary_invalid");
 		goto done;
 	}
-	if (deck && (store_event_answers(a->store, id) != 0 || answers_in_flight(a, id))) {
+	/* the stored answers are counted in update_run, off the loop */
+	if (deck && answers_in_flight(a, id)) {
 		err(req, 409, "has_answers", "events.has_answers");
 		goto done;
 	}
@@ -810,6 +856,7 @@ typedef struct session_write {
 	bool self_paced;
 	int rc;
 	store_session_t s;
+	session_t *fresh; /* read whole off the loop too (live_read) */
 } session_write_t;
 
 static void session_run(app_write_t *job)
@@ -818,13 +865,28 @@ static void session_run(app_write_t *job)
 	w->rc = store_session_create_mode(job->st, w->id, 6, w->self_paced, &w->s);
 	if (w->rc == STORE_OK)
 		store_event_touch(job->st, w->id);
+	if (w->rc == STORE_OK)
+		w->rc = live_read(job->app, job->st, &w->s, &w->fresh);
+}
+
+/* Adds a session read off the loop; false when it could not be read. */
+static bool session_add(app_t *a, session_t **fresh)
+{
+	if (!*fresh)
+		return false;
+	if (!live_find(a, (*fresh)->row.code)) /* not loaded meanwhile (nodes.c) */
+		live_add(a, *fresh);
+	else
+		live_free(*fresh);
+	*fresh = NULL;
+	return true;
 }
 
 static void session_done(app_write_t *job, int status)
 {
 	session_write_t *w = (session_write_t *)job;
 	app_t *a = job->app;
-	if (status < 0 || w->rc != STORE_OK || live_load(a, &w->s) < 0) {
+	if (status < 0 || w->rc != STORE_OK || !session_add(a, &w->fresh)) {
 		err(w->req, 503, "unavailable", "events.session_not_started");
 	} else {
 		char url[512];
@@ -877,7 +939,7 @@ static void share_done(http_request_t *req, int rc)
 typedef struct name_write {
 	app_write_t job; /* first: the callbacks get &job */
 	http_request_t *req;
-	int64_t session_id;
+	int64_t event_id;
 	char code[16], name[256];
 	int rc;
 } name_write_t;
@@ -885,13 +947,22 @@ typedef struct name_write {
 static void name_run(app_write_t *job)
 {
 	name_write_t *w = (name_write_t *)job;
-	w->rc = store_session_set_name(job->st, w->session_id, w->name);
+	/* the session is looked up here, off the loop: ended ones are not in
+	 * memory */
+	store_session_t s;
+	w->rc = store_session_by_code(job->st, w->code, &s);
+	if (w->rc == STORE_OK && s.event_id != w->event_id)
+		w->rc = STORE_NOTFOUND;
+	if (w->rc == STORE_OK)
+		w->rc = store_session_set_name(job->st, s.id, w->name);
 }
 
 static void name_done(app_write_t *job, int status)
 {
 	name_write_t *w = (name_write_t *)job;
-	if (status < 0 || w->rc != STORE_OK) {
+	if (status == 0 && w->rc == STORE_NOTFOUND) {
+		err(w->req, 404, "not_found", "sessions.no_such_code");
+	} else if (status < 0 || w->rc != STORE_OK) {
 		err(w->req, 503, "unavailable", "api.change_not_saved");
 	} else {
 		session_t *live = live_find(job->app, w->code);
@@ -910,10 +981,8 @@ static void name_done(app_write_t *job, int status)
 static void name_session(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char code[16];
-	store_session_t s;
 	snprintf(code, sizeof code, "%.*s", (int)m->name_len, m->name);
-	if (m->name_len >= sizeof code || store_session_by_code(a->store, code, &s) != STORE_OK ||
-	    s.event_id != m->id) {
+	if (m->name_len >= sizeof code) {
 		err(req, 404, "not_found", "sessions.no_such_code");
 		return;
 	}
@@ -931,7 +1000,7 @@ static void name_session(app_t *a, http_request_t *req, const app_match_t *m)
 	}
 	name_write_t *w = xcalloc(1, sizeof *w);
 	w->req = req;
-	w->session_id = s.id;
+	w->event_id = m->id;
 	snprintf(w->code, sizeof w->code, "%s", code);
 	snprintf(w->name, sizeof w->name, "%s", name);
 	free(name);
