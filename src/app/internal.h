@@ -320,10 +320,12 @@ json_t *live_phones_json(const live_slide_t *ls);
 bool live_find_answer(app_t *a, int64_t id, session_t **s, live_slide_t **ls);
 enum { STREAM_PARTICIPANT, STREAM_PRESENTER, STREAM_MODERATOR };
 void live_stream(app_t *a, session_t *s, http_request_t *req, int kind);
-/* Loads the slides of s again from the store (its event's deck changed
- * while it had no answers) and publishes the new state. Fails as
- * live_load; after UV_EINVAL s has the slides before the bad one. */
-int live_reload(app_t *a, session_t *s);
+/* Loads the slides of s again from its event's row and slides, read off
+ * the loop by the caller (its deck changed while it had no answers), and
+ * publishes the new state. UV_EIO when n is 0; after UV_EINVAL s has the
+ * slides before the bad one. ev and rows stay the caller's. */
+int live_reload_rows(app_t *a, session_t *s, const store_event_t *ev, const store_slide_t *rows,
+                     size_t n);
 /* The event is gone: the session stops taking answers, phones are told,
  * and its code no longer resolves. Its memory stays until exit, since
  * answers may still be in flight to it. */

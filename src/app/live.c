@@ -643,27 +643,20 @@ static void free_slides(session_t *s)
 	s->phones_version = s->phones_sent_version = 0;
 }
 
-int live_reload(app_t *a, session_t *s)
+int live_reload_rows(app_t *a, session_t *s, const store_event_t *ev, const store_slide_t *rows,
+                     size_t n)
 {
-	store_event_t ev = {0};
-	store_slide_t *rows = NULL;
-	size_t n = 0;
-	if (store_event_get(a->store, s->row.event_id, &ev) ||
-	    store_event_slides(a->store, s->row.event_id, &rows, &n) || n == 0) {
-		store_event_clear(&ev);
+	if (n == 0)
 		return UV_EIO;
-	}
 	free_slides(s);
 	int rc = load_slides(s, rows, n);
-	store_slides_free(rows, n);
 	free(s->title);
 	free(s->subtitle);
 	free(s->lang);
-	s->title = ev.title;
-	s->subtitle = ev.subtitle;
-	s->lang = ev.lang;
-	s->reactions = deck_says_reactions(ev.deck_md);
-	free(ev.deck_md);
+	s->title = xstrdup(ev->title);
+	s->subtitle = xstrdup(ev->subtitle);
+	s->lang = xstrdup(ev->lang);
+	s->reactions = deck_says_reactions(ev->deck_md);
 	if (rc < 0)
 		return rc;
 	live_changed(a, s, NULL);

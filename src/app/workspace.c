@@ -580,6 +580,11 @@ typedef struct event_write {
 	char *md;     /* create: the deck, owned; NULL: the duplicate's, read off the loop */
 	const char *deck, *summary;
 	bool no_source; /* create: the duplicate's source was not found */
+	/* update: the event read again after a new deck, for its live
+	 * sessions (live_reload_rows); n_rows 0 when it could not be */
+	store_event_t ev;
+	store_slide_t *rows;
+	size_t n_rows;
 	int64_t user, from, id;
 	int level;
 	int rc, summary_rc;
@@ -641,6 +646,10 @@ static void update_run(app_write_t *job)
 		                                e->msg, sizeof e->msg);
 	if (e->rc == 0 && e->summary)
 		e->summary_rc = store_event_set_summary(job->st, e->id, e->summary);
+	if (e->rc == 0 && e->deck &&
+	    (store_event_get(job->st, e->id, &e->ev) != STORE_OK ||
+	     store_event_slides(job->st, e->id, &e->rows, &e->n_rows) != STORE_OK))
+		e->n_rows = 0;
 }
 
 static void update_done(app_write_t *job, int status)
@@ -658,13 +667,16 @@ static void update_done(app_write_t *job, int status)
 			for (size_t i = 0; i < a->n_sessions; i++)
 				if (a->sessions[i]->row.event_id == e->id &&
 				    a->sessions[i]->row.status == 0)
-					live_reload(a, a->sessions[i]);
+					live_reload_rows(a, a->sessions[i], &e->ev, e->rows,
+					                 e->n_rows);
 		if (e->summary && e->summary_rc != STORE_OK)
 			err(e->req, 503, "unavailable", "events.summary_not_saved");
 		else
 			respond_event(a, e->req, 200, e->id, e->level);
 	}
 	json_decref(e->body);
+	store_event_clear(&e->ev);
+	store_slides_free(e->rows, e->n_rows);
 	free(e);
 }
 

@@ -3,7 +3,8 @@
 // request reads, that request waits, and the phones of the same node are
 // served meanwhile: one joins, follows a slide change on its stream and
 // has its answer acknowledged. Once the lock is released the waiting
-// request completes with the right reply. Needs PostgreSQL (make test-pg).
+// request completes with the right reply. The locks need PostgreSQL (make
+// test-pg); the last test, of a read moved off the loop, runs on both.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -16,7 +17,6 @@ const SKIP = PG ? false : 'needs PostgreSQL (make test-pg)';
 let env, srv, admin;
 
 before(async () => {
-  if (!PG) return;
   env = prepare();
   // The presenter is an admin: an admin's rights come from the role, so
   // the slide change below reads nothing of the tables locked here.
@@ -25,7 +25,6 @@ before(async () => {
   srv = await startServer(env);
 });
 after(async () => {
-  if (!PG) return;
   await stopServer(srv);
   cleanup(env);
 });
@@ -168,4 +167,26 @@ test('the moderation log waits for a locked table; the phones do not', { skip: S
   const got = await whileLocked('moderation_log', () => asAnna(`/api/v1/events/${ev.id}/log`));
   assert.equal(got.status, 200);
   assert.ok(Array.isArray((await got.json()).log));
+});
+
+test('a deck changed while its session is live and unanswered reaches its phones', async () => {
+  const api = (method, path, body) => asAnna(path, { method,
+    headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const ev = await (await api('POST', '/api/v1/events', { title: 'Nog te wijzigen' })).json();
+  const deck = '---\ntitle: Nog te wijzigen\nlang: nl\n---\n\n# Welkom\n\n---\n\n? open: Wat vind je?\n';
+  assert.equal((await api('PUT', `/api/v1/events/${ev.id}`, { deck })).status, 200);
+  const started = await api('POST', `/api/v1/events/${ev.id}/sessions`);
+  assert.equal(started.status, 201);
+  const code = (await started.json()).code;
+  const stream = await openStream(`${srv.base}/api/v1/sessions/${code}/stream`);
+  try {
+    await waitEvent(stream, () => true, 8000);
+    const changed = deck.replace('Nog te wijzigen\nlang', 'Gewijzigd\nlang').replace('# Welkom', '# Goedenavond');
+    const put = await api('PUT', `/api/v1/events/${ev.id}`, { deck: changed });
+    assert.equal(put.status, 200);
+    await waitFor(async () => (await state(srv.base, code)).slide.title === 'Goedenavond', 8000, 'the new first slide');
+    await waitEvent(stream, (e) => e.data.includes('Goedenavond'), 8000);
+  } finally {
+    stream.close();
+  }
 });
