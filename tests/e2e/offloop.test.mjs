@@ -169,6 +169,23 @@ test('the moderation log waits for a locked table; the phones do not', { skip: S
   assert.ok(Array.isArray((await got.json()).log));
 });
 
+test('a deck\'s export waits for a locked table; the phones do not', { skip: SKIP }, async () => {
+  const ev = await (await asAnna('/api/v1/events', { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Met plaatje' }) })).json();
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 5)]);
+  const url = (await (await asAnna(`/api/v1/events/${ev.id}/images`,
+    { method: 'POST', headers: { 'content-type': 'image/png' }, body: png })).json()).url;
+  const deck = `---\ntitle: Met plaatje\nlang: nl\n---\n\n# Welkom\n\n![](${url})\n`;
+  assert.equal((await asAnna(`/api/v1/events/${ev.id}`, { method: 'PUT',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deck }) })).status, 200);
+  const got = await whileLocked('media', () => asAnna(`/api/v1/events/${ev.id}/deck.zip`));
+  assert.equal(got.status, 200);
+  assert.equal(got.headers.get('content-type'), 'application/zip');
+  const zip = Buffer.from(await got.arrayBuffer());
+  assert.equal(zip.subarray(0, 2).toString(), 'PK');
+  assert.ok(zip.includes(Buffer.from(url.split('/').pop())), 'the image is in the zip');
+});
+
 test('a deck changed while its session is live and unanswered reaches its phones', async () => {
   const api = (method, path, body) => asAnna(path, { method,
     headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
