@@ -429,8 +429,8 @@ void kaart_list_page(app_t *a, http_request_t *req, const app_match_t *m)
 			continue;
 		const char *name = json_string_value(json_object_get(e->doc, "name"));
 		html_printf(&b,
-		            "<li class=\"kaart-card\"><h2><a href=\"/kaart/%lld%s\" "
-		            "dir=\"auto\">%s</a></h2>",
+		            "<li class=\"kaart-card\"><h2 dir=\"auto\"><a "
+		            "href=\"/kaart/%lld%s\">%s</a></h2>",
 		            (long long)e->id, strcmp(lang, "nl") ? "?lang=en" : "", name);
 		if (!strcmp(e->status, "stale"))
 			html_printf(&b, "<p><span class=\"badge stale\">%s</span></p>",

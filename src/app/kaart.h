@@ -142,6 +142,10 @@ bool kaart__csrf_ok(app_t *a, http_request_t *req);
 int64_t kaart__ws_id(const app_match_t *m);
 void kaart__put_form(buf_t *b, app_t *a, http_request_t *req, const char *lang, const char *action,
                      const char *status, const json_t *doc, const json_t *errors);
+/* 303 See Other to the workspace path printf(fmt, ...) makes (under 200
+ * bytes: the kaart's own paths with an id and a language). */
+void kaart__see_other(http_request_t *req, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* ---- kaart_claim.c: an organisation completes its entry by mail ---- */
 /* POST /app/kaart/ID/claim: a one-time link (30 minutes) to the entry's

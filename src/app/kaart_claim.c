@@ -88,10 +88,8 @@ static void add_done(app_write_t *job, int status)
 		    req, 503, "unavailable",
 		    tr(c->lang, rc == UV_ENOSYS ? "kaart.no_mail" : "kaart.not_sent"), NULL);
 	} else {
-		char hdr[128];
-		snprintf(hdr, sizeof hdr, "Location: /app/kaart/%lld?claim=sent&lang=%s\r\n",
-		         (long long)c->entry_id, c->lang);
-		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+		kaart__see_other(req, "/app/kaart/%lld?claim=sent&lang=%s", (long long)c->entry_id,
+		                 c->lang);
 	}
 	claim_free(c);
 }

@@ -17,6 +17,7 @@
  * PostgreSQL round trip never holds the loop; memory (kaart.h) changes in
  * the write's done callback, after the commit.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,17 @@ static void kjob_free(kjob_t *k)
 }
 
 /* The workspace's language: ?lang= or the form's, else the browser's. */
+void kaart__see_other(http_request_t *req, const char *fmt, ...)
+{
+	char path[200], hdr[224];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof path, fmt, ap);
+	va_end(ap);
+	snprintf(hdr, sizeof hdr, "Location: %s\r\n", path);
+	http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+}
+
 const char *kaart__ws_lang(const http_request_t *req)
 {
 	char l[8];
@@ -505,10 +517,8 @@ static void save_done(app_write_t *job, int status)
 		                   tr(k->lang, "kaart.not_saved"), NULL);
 	} else {
 		kaart_put(job->app, &k->row);
-		char hdr[128];
-		snprintf(hdr, sizeof hdr, "Location: /app/kaart/%lld?saved=1&lang=%s\r\n",
-		         (long long)k->row.id, k->lang);
-		http_respond(req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+		kaart__see_other(req, "/app/kaart/%lld?saved=1&lang=%s", (long long)k->row.id,
+		                 k->lang);
 	}
 	kjob_free(k);
 }
@@ -732,10 +742,7 @@ static void themes_done(app_write_t *job, int status)
 		job->app->kaart->themes = json_incref(k->hsds);
 		job->app->kaart->claim_review = k->user != 0;
 		job->app->kaart->reconfirm_months = (int)k->imported;
-		char hdr[96];
-		snprintf(hdr, sizeof hdr, "Location: /app/kaart/themes?saved=1&lang=%s\r\n",
-		         k->lang);
-		http_respond(k->req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+		kaart__see_other(k->req, "/app/kaart/themes?saved=1&lang=%s", k->lang);
 	}
 	kjob_free(k);
 }
@@ -924,13 +931,11 @@ static void import_done(app_write_t *job, int status)
 		};
 		kaart_put(job->app, &row);
 	}
-	char hdr[96];
-	snprintf(hdr, sizeof hdr, "Location: /app/kaart?lang=%s\r\n", k->lang);
 	if (http_header(k->req, "X-CSRF-Token"))
 		http_respond_json(k->req, 200,
 		                  json_pack("{s:I}", "imported", (json_int_t)k->imported), NULL);
 	else
-		http_respond(k->req, 303, "text/plain; charset=utf-8", hdr, "", 0);
+		kaart__see_other(k->req, "/app/kaart?lang=%s", k->lang);
 	kjob_free(k);
 }
 

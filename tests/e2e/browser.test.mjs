@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, control, results, gotoKind, run, ROOT, launchBrowser } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, control, results, gotoKind, run, ROOT, launchBrowser, logIn } from './lib.mjs';
 
 const OUT = path.join(ROOT, 'tests/e2e/out');
 let env, srv, browser;
@@ -23,11 +23,7 @@ async function presenter() {
   const link = run(['token', 'anna', '--db', env.db]).trim(); // an API token is not a login link
   assert.ok(link);
   const page = await newPage({ width: 1920, height: 1080 });
-  await page.goto(`${srv.base}/login?next=/present/${env.code}`);
-  await page.fill('#name', 'anna');
-  await page.fill('#password', 'geheim-wachtwoord');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`**/present/${env.code}`);
+  await logIn(page, srv.base, `/present/${env.code}`);
   await page.waitForSelector('#join-line strong');
   return page;
 }

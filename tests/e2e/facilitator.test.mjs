@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, ROOT, launchBrowser, Participant } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, ROOT, launchBrowser, Participant, logIn } from './lib.mjs';
 
 let env, srv, browser;
 const auth = () => ({ authorization: `Bearer ${env.token}`, 'content-type': 'application/json' });
@@ -33,11 +33,7 @@ async function login(ctx, next) {
   const p = await ctx.newPage();
   p.errors = [];
   p.on('pageerror', (e) => p.errors.push(e.message));
-  await p.goto(`${srv.base}/login?next=${next}`);
-  await p.fill('#name', 'anna');
-  await p.fill('#password', 'geheim-wachtwoord');
-  await p.click('button[type=submit]');
-  await p.waitForURL(`**${next}`);
+  await logIn(p, srv.base, `${next}`);
   return p;
 }
 

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, control, state, Participant, ROOT, launchBrowser } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, control, state, Participant, ROOT, launchBrowser, logIn } from './lib.mjs';
 
 const OUT = path.join(ROOT, 'tests/e2e/out');
 let env, srv, browser;
@@ -42,11 +42,7 @@ test('voting closes by itself at zero, shown on the phone and the screen', async
   const phone = await (await browser.newContext({ viewport: { width: 390, height: 760 }, isMobile: true })).newPage();
   await phone.goto(`${srv.base}/${env.code}`);
   const pres = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
-  await pres.goto(`${srv.base}/login?next=/present/${env.code}`);
-  await pres.fill('#name', 'anna');
-  await pres.fill('#password', 'geheim-wachtwoord');
-  await pres.click('button[type=submit]');
-  await pres.waitForURL(`${srv.base}/present/${env.code}`);
+  await logIn(pres, srv.base, `/present/${env.code}`);
 
   // a fresh countdown: leave the slide and come back
   await control(srv.base, env.code, env.token, 'next');

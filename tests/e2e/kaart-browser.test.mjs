@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, gotoKind, Participant, ROOT, launchBrowser, freePort } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, gotoKind, Participant, ROOT, launchBrowser, freePort, logIn } from './lib.mjs';
 import { startSmtp } from './smtp.mjs';
 
 const OUT = path.join(ROOT, 'tests/e2e/out');
@@ -49,11 +49,7 @@ async function facilitator() {
   const page = await ctx.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(`${srv.base}/login?next=/app`);
-  await page.fill('#name', 'anna');
-  await page.fill('#password', 'geheim-wachtwoord');
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${srv.base}/app`);
+  await logIn(page, srv.base, `/app`);
   return page;
 }
 
@@ -226,11 +222,7 @@ test('axe-core: no violations on the workspace\'s kaart pages, and they fit a 32
     for (const width of [320, 1280]) {
       const ctx = await browser.newContext({ viewport: { width, height: 844 }, locale: lang === 'en' ? 'en-GB' : 'nl-NL', bypassCSP: true });
       const page = await ctx.newPage();
-      await page.goto(`${srv.base}/login?next=/app/kaart`);
-      await page.fill('#name', 'anna');
-      await page.fill('#password', 'geheim-wachtwoord');
-      await page.click('button[type=submit]');
-      await page.waitForURL(/\/app\/kaart/);
+      await logIn(page, srv.base, `/app/kaart`);
       for (const url of [`/app/kaart?lang=${lang}`, `/app/kaart/${entryId}?lang=${lang}`, `/app/kaart/new?lang=${lang}`, `/app/kaart/themes?lang=${lang}`]) {
         await page.goto(srv.base + url);
         for (const v of await audit(page)) problems.push(`${url} @${width}: ${v}`);

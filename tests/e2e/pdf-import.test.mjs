@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, run, ROOT, launchBrowser } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, run, ROOT, launchBrowser, logIn } from './lib.mjs';
 
 let env, srv, event;
 const MKPDF = path.join(ROOT, 'build/bench/mkpdf');
@@ -84,11 +84,7 @@ test('every page becomes a content slide with its image and text', async () => {
   try {
     const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const p = await ctx.newPage();
-    await p.goto(`${srv.base}/login?next=/present/${s.code}`);
-    await p.fill('#name', 'anna');
-    await p.fill('#password', 'geheim-wachtwoord');
-    await p.click('button[type=submit]');
-    await p.waitForURL(`**/present/${s.code}`);
+    await logIn(p, srv.base, `/present/${s.code}`);
     await p.waitForSelector('.content img');
     await p.waitForFunction(() => document.querySelector('.content img').complete);
     const box = await p.locator('.content img').boundingBox();
@@ -133,11 +129,7 @@ test('in the workspace: a PDF chosen in the editor becomes slides, saved with no
     const p = await ctx.newPage();
     const errors = [];
     p.on('pageerror', (e) => errors.push(e.message));
-    await p.goto(`${srv.base}/login?next=/app/events/${event}`);
-    await p.fill('#name', 'anna');
-    await p.fill('#password', 'geheim-wachtwoord');
-    await p.click('button[type=submit]');
-    await p.waitForURL(`**/app/events/${event}`);
+    await logIn(p, srv.base, `/app/events/${event}`);
     const file = path.join(env.dir, 'deck-2.pdf');
     pdf(2);
     await p.setInputFiles('.pdf-import input[type=file]', file);

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, Participant, gotoKind, ROOT, launchBrowser } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, Participant, gotoKind, ROOT, launchBrowser, logIn } from './lib.mjs';
 
 const OUT = path.join(ROOT, 'tests/e2e/out');
 let env, srv, browser, ctx, eventId;
@@ -48,11 +48,7 @@ before(async () => {
   browser = await launchBrowser();
   ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'nl-NL' });
   const p = await page();
-  await p.goto(`${srv.base}/login?next=/app`);
-  await p.fill('#name', 'anna');
-  await p.fill('#password', 'geheim-wachtwoord');
-  await p.click('button[type=submit]');
-  await p.waitForURL(`${srv.base}/app`);
+  await logIn(p, srv.base, `/app`);
   await p.close();
 });
 after(async () => {

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, Participant, ROOT, launchBrowser, randomId } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, Participant, ROOT, launchBrowser, randomId, logIn } from './lib.mjs';
 
 const OUT = path.join(ROOT, 'tests/e2e/out');
 let env, srv, browser;
@@ -27,11 +27,7 @@ async function newPage(viewport, opts = {}) {
 
 async function facilitator() {
   const page = await newPage({ width: 1280, height: 900 }, { locale: 'nl-NL' });
-  await page.goto(`${srv.base}/login?next=/app/events/1`);
-  await page.fill('#name', 'anna');
-  await page.fill('#password', 'geheim-wachtwoord');
-  await page.click('button[type=submit]');
-  await page.waitForURL('**/app/events/1');
+  await logIn(page, srv.base, `/app/events/1`);
   return page;
 }
 
