@@ -14,7 +14,7 @@ import {
 } from './lib.mjs';
 
 const SKIP = PG ? false : 'needs PostgreSQL (make test-pg)';
-let env, srv, admin;
+let env, srv, admin, carl;
 
 before(async () => {
   env = prepare();
@@ -22,6 +22,8 @@ before(async () => {
   // the slide change below reads nothing of the tables locked here.
   run(['user', 'add', 'root', '--role', 'admin', '--db', env.db], 'root-heel-geheim\n');
   admin = run(['token', 'root', '--db', env.db]).trim();
+  run(['user', 'add', 'carl', '--db', env.db], 'geheim-wachtwoord\n');
+  carl = run(['token', 'carl', '--db', env.db]).trim();
   srv = await startServer(env);
 });
 after(async () => {
@@ -206,4 +208,18 @@ test('a deck changed while its session is live and unanswered reaches its phones
   } finally {
     stream.close();
   }
+});
+
+test('a user removed from an event loses it at once on the node where it was removed', async () => {
+  const ev = (await (await asAnna('/api/v1/events')).json()).events[0];
+  const asCarl = () => fetch(`${srv.base}/api/v1/events/${ev.id}`, { headers: { authorization: `Bearer ${carl}` } });
+  assert.equal((await asCarl()).status, 404);
+  const shared = await asAnna(`/api/v1/events/${ev.id}/share`, { method: 'POST',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'carl', role: 'moderator' }) });
+  assert.equal(shared.status, 204);
+  const seen = await asCarl();
+  assert.equal(seen.status, 200, 'shared: at once, though "none" was kept a moment ago');
+  assert.equal((await seen.json()).access, 'moderator');
+  assert.equal((await asAnna(`/api/v1/events/${ev.id}/share/carl`, { method: 'DELETE' })).status, 204);
+  assert.equal((await asCarl()).status, 404, 'unshared: at once, though "moderator" was kept');
 });
