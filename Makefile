@@ -173,7 +173,8 @@ test:
 # store, again on PostgreSQL: a throwaway cluster of their own
 # (scripts/pg-tmp), one database for the unit tests and one per prepare()
 # of the end-to-end tests (INSPRAAK_TEST_PG, tests/e2e/lib.mjs).
-PG_E2E := protocol workspace-api report crash moderation self-paced migrate multinode kaart \
+PG_E2E := protocol workspace-api report crash moderation self-paced migrate multinode multinode-limits \
+	kaart \
 	website website-browser website-closing website-mail website-mail-login offloop
 .PHONY: test-pg
 test-pg: inspraak $(BUILD)/asan/test_store $(BUILD)/asan/test_bus

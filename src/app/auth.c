@@ -276,18 +276,19 @@ static void verify_work(uv_work_t *w)
 
 /* Failed logins use up a budget per account and per network address:
  * five at once, then one more every half minute. */
-static uint64_t account_key(const char *name)
+static uint64_t account_key(app_t *a, const char *name)
 {
-	/* keyed (util/map.h); the prefix keeps names apart from addresses */
+	/* keyed with the store's secret, so the same on every node (nodes.c
+	 * shares the budget); the prefix keeps names apart from client ids */
 	char k[140];
-	int n = snprintf(k, sizeof k, "user:%s", name);
-	return map_hash(k, (size_t)n < sizeof k ? (size_t)n : sizeof k - 1);
+	snprintf(k, sizeof k, "user:%s", name);
+	return live_seen_key(a, k);
 }
 
 static bool login_allowed(app_t *a, http_request_t *req, const char *name, int *retry)
 {
 	uint64_t now = uv_now(a->loop);
-	return bucket_take(&a->logins, account_key(name), now, false, retry) &&
+	return bucket_take(&a->logins, account_key(a, name), now, false, retry) &&
 	       bucket_take(&a->logins, http_peer_key(req), now, false, retry);
 }
 
@@ -295,7 +296,7 @@ static void login_failed(app_t *a, http_request_t *req, const char *name)
 {
 	int retry;
 	uint64_t now = uv_now(a->loop);
-	bucket_take(&a->logins, account_key(name), now, true, &retry);
+	bucket_take(&a->logins, account_key(a, name), now, true, &retry);
 	bucket_take(&a->logins, http_peer_key(req), now, true, &retry);
 }
 

@@ -71,6 +71,8 @@ typedef struct session {
 	 * another node changed the session (a reload is due) and one runs. */
 	unsigned saving, moderating;
 	bool bus_dirty, stale, reloading;
+	bool deck_news;         /* its deck was replaced here: told with the next save */
+	uint64_t deck_hash;     /* of what it shows of its event (live.c, deck_hash) */
 	int64_t answers_cursor; /* store_answers_since's, for the next reload */
 } session_t;
 
@@ -160,6 +162,10 @@ struct app {
 	 * timer, its local hour and the day it last ran (YYYYMMDD) */
 	map_t mail_people;
 	map_t mail_topics; /* (event, participant, topic) -> 1: the digest is about it */
+	/* changes to the two maps made here, and a read of them all from the
+	 * store under way (login_mail_resync; another one asked for) */
+	uint64_t mail_changes;
+	bool mail_resyncing, mail_resync_again;
 	bucket_set_t mail_requests, mail_peers;
 	uv_timer_t digest_timer;
 	int digest_hour;
@@ -326,6 +332,12 @@ void live_stream(app_t *a, session_t *s, http_request_t *req, int kind);
  * slides before the bad one. ev and rows stay the caller's. */
 int live_reload_rows(app_t *a, session_t *s, const store_event_t *ev, const store_slide_t *rows,
                      size_t n);
+/* The same for a deck another node replaced, read off the loop: takes ev's
+ * strings and rows (freed), adopts row (read with them) unless older or a
+ * save of s is in flight here, and publishes the state without saving.
+ * A deck the same as s's changes nothing but the row (live_adopt). */
+int live_deck_adopt(app_t *a, session_t *s, store_event_t *ev, store_slide_t *rows, size_t n,
+                    const store_session_t *row);
 /* The event is gone: the session stops taking answers, phones are told,
  * and its code no longer resolves. Its memory stays until exit, since
  * answers may still be in flight to it. */
@@ -348,6 +360,14 @@ bool nodes_lookup(app_t *a, http_request_t *req, const char *code);
 /* Reads s's state and answers again off the loop and merges them, as for
  * news from another node. */
 void nodes_reload(app_t *a, session_t *s);
+/* Another node's news of a participant of event_id whose address was
+ * confirmed, chosen or forgotten, or who joined a panel (BUS_PERSON):
+ * reads them off the loop and updates a->mail_people (login_mail.c).
+ * pkey 0: every participant of the event (a purge): all is read again. */
+void login_mail_heard(app_t *a, int64_t event_id, uint64_t pkey);
+/* News may have been missed: reads who confirmed, and the panels, again
+ * off the loop, and replaces a->mail_people and a->mail_topics. */
+void login_mail_resync(app_t *a);
 
 /* ---- answers.c ---- */
 /* Submits value for the participant; answers req as JSON or, when form is

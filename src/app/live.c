@@ -295,9 +295,12 @@ static void saved(store_job_t *job)
 	save_t *sv = (save_t *)job;
 	sv->session->saving--;
 	/* Committed: other nodes may read it now (bus.h, invariant 1). */
-	if (job->status == STORE_OK)
-		bus_publish(sv->app->bus, sv->session->row.id, BUS_STATE,
-		            sv->session->row.revision);
+	if (job->status == STORE_OK) {
+		/* a deck replaced here (live_reload_rows) is committed already */
+		unsigned what = BUS_STATE | (sv->session->deck_news ? BUS_DECK : 0);
+		sv->session->deck_news = false;
+		bus_publish(sv->app->bus, sv->session->row.id, what, sv->session->row.revision);
+	}
 	if (sv->req) {
 		if (job->status == STORE_OK) {
 			http_respond(sv->req, 200, "application/json; charset=utf-8", NULL,
@@ -643,24 +646,94 @@ static void free_slides(session_t *s)
 	s->phones_version = s->phones_sent_version = 0;
 }
 
+/* A digest of what a session shows of its event: another node's news of a
+ * deck is read again after a gap or a reconnection too, and taken only
+ * when it differs (no state frame to every phone for nothing). */
+static uint64_t deck_hash(const store_event_t *ev, const store_slide_t *rows, size_t n)
+{
+	crypto_generichash_state st;
+	unsigned char out[8];
+	uint64_t h;
+	crypto_generichash_init(&st, NULL, 0, sizeof out);
+	const char *parts[] = {ev->title, ev->subtitle, ev->lang, ev->deck_md};
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+		if (parts[i]) /* the terminator keeps the parts apart */
+			crypto_generichash_update(&st, (const unsigned char *)parts[i],
+			                          strlen(parts[i]) + 1);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].json)
+			crypto_generichash_update(&st, (const unsigned char *)rows[i].json,
+			                          strlen(rows[i].json) + 1);
+	crypto_generichash_final(&st, out, sizeof out);
+	memcpy(&h, out, sizeof h);
+	return h;
+}
+
+/* Puts the deck read (ev, rows) in place of s's slides; takes ev's strings
+ * and frees rows. Fails as load_slides. */
+static int swap_deck(session_t *s, store_event_t *ev, store_slide_t *rows, size_t n)
+{
+	s->deck_hash = deck_hash(ev, rows, n);
+	free_slides(s);
+	int rc = load_slides(s, rows, n);
+	store_slides_free(rows, n);
+	free(s->title);
+	free(s->subtitle);
+	free(s->lang);
+	s->title = ev->title;
+	s->subtitle = ev->subtitle;
+	s->lang = ev->lang;
+	s->reactions = deck_says_reactions(ev->deck_md);
+	free(ev->deck_md);
+	*ev = (store_event_t){0};
+	return rc;
+}
+
 int live_reload_rows(app_t *a, session_t *s, const store_event_t *ev, const store_slide_t *rows,
                      size_t n)
 {
 	if (n == 0)
 		return UV_EIO;
-	free_slides(s);
-	int rc = load_slides(s, rows, n);
-	free(s->title);
-	free(s->subtitle);
-	free(s->lang);
-	s->title = xstrdup(ev->title);
-	s->subtitle = xstrdup(ev->subtitle);
-	s->lang = xstrdup(ev->lang);
-	s->reactions = deck_says_reactions(ev->deck_md);
+	/* swap_deck takes what it is given: copies, since several sessions of
+	 * the event may be given the same ev and rows (NULL stays NULL, for
+	 * deck_hash to be the one another node computes) */
+	const char *src[] = {ev->title, ev->subtitle, ev->lang, ev->deck_md};
+	char *dup[4];
+	for (size_t i = 0; i < 4; i++)
+		dup[i] = src[i] ? xstrdup(src[i]) : NULL;
+	store_event_t mine = {
+	    .title = dup[0], .subtitle = dup[1], .lang = dup[2], .deck_md = dup[3]};
+	store_slide_t *copy = xcalloc(n, sizeof *copy);
+	for (size_t i = 0; i < n; i++)
+		copy[i] = (store_slide_t){rows[i].id, rows[i].position,
+		                          rows[i].json ? xstrdup(rows[i].json) : NULL};
+	int rc = swap_deck(s, &mine, copy, n);
 	if (rc < 0)
 		return rc;
+	s->deck_news = true; /* told with the save's change (saved) */
 	live_changed(a, s, NULL);
 	return 0;
+}
+
+int live_deck_adopt(app_t *a, session_t *s, store_event_t *ev, store_slide_t *rows, size_t n,
+                    const store_session_t *row)
+{
+	if (deck_hash(ev, rows, n) == s->deck_hash) {
+		store_event_clear(ev);
+		store_slides_free(rows, n);
+		live_adopt(a, s, row); /* the row may be news all the same */
+		return 0;
+	}
+	int rc = swap_deck(s, ev, rows, n);
+	/* The row was read with the deck: the same revision as here is taken
+	 * too (the state is new whatever it says), an older one is not. */
+	if (row->revision >= s->row.revision && !s->saving) {
+		s->row = *row;
+		if (s->row.slide_index < 0 || (size_t)s->row.slide_index >= s->n_slides)
+			s->row.slide_index = 0;
+	}
+	publish_state(a, s);
+	return rc;
 }
 
 void live_retire(app_t *a, session_t *s)
@@ -691,6 +764,7 @@ int live_read(app_t *a, store_t *st, const store_session_t *row, session_t **out
 	}
 	session_t *s = xcalloc(1, sizeof *s);
 	s->row = *row;
+	s->deck_hash = deck_hash(&ev, rows, n);
 	s->title = ev.title;
 	s->subtitle = ev.subtitle;
 	s->lang = ev.lang;

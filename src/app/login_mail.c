@@ -26,6 +26,11 @@
  *     participant, whether they confirmed, want the digest and are in the
  *     panel, a->mail_topics the digest's topics (loaded at start, changed
  *     after each commit). No address is kept in memory beyond one job.
+ *     On several nodes each commit's change is news on the bus (BUS_PERSON:
+ *     event, participant key); the other nodes read that participant's row
+ *     off the loop and set their map the same (login_mail_heard), so a
+ *     confirmation on one node holds on all within the bus's interval and
+ *     one read.
  *  5. At a process's retention end every address and link of its event is
  *     deleted (process_retention calls login_mail_retention).
  */
@@ -63,29 +68,44 @@ int login__person_flags(app_t *a, int64_t event_id, uint64_t pkey)
 	return (int)v;
 }
 
+/* Sets the flags of (event, participant) in m to flags, keeping those of
+ * keep as they were. */
+static void flags_put(map_t *m, int64_t event_id, uint64_t pkey, int flags, int keep)
+{
+	uint64_t k = person_key(event_id, pkey);
+	int64_t old = 0;
+	map_get(m, k, &old);
+	flags = (flags & ~keep) | ((int)old & keep);
+	if (flags)
+		map_put(m, k, flags);
+	else
+		map_del(m, k);
+}
+
 /* Sets the e-mail flags of (event, participant), keeping PERSON_PANEL. */
+static void person_set_key(app_t *a, int64_t event_id, uint64_t pkey, int flags)
+{
+	flags_put(&a->mail_people, event_id, pkey, flags, PERSON_PANEL);
+	a->mail_changes++;
+}
+
 static void person_set(app_t *a, int64_t event_id, const char *participant, int flags)
 {
-	uint64_t k = person_key(event_id, live_participant_key(participant));
-	int64_t old = 0;
-	map_get(&a->mail_people, k, &old);
-	flags |= (int)old & PERSON_PANEL;
-	if (flags)
-		map_put(&a->mail_people, k, flags);
-	else
-		map_del(&a->mail_people, k);
+	person_set_key(a, event_id, live_participant_key(participant), flags);
+	/* other nodes hold the same map: they read it again (nodes.c) */
+	bus_note(a->bus, BUS_PERSON, (uint64_t)event_id, live_participant_key(participant), 1);
+}
+
+static void panel_set_key(app_t *a, int64_t event_id, uint64_t pkey, bool in)
+{
+	flags_put(&a->mail_people, event_id, pkey, in ? PERSON_PANEL : 0, ~PERSON_PANEL);
+	a->mail_changes++;
 }
 
 void login__panel_set(app_t *a, int64_t event_id, const char *participant, bool in)
 {
-	uint64_t k = person_key(event_id, live_participant_key(participant));
-	int64_t old = 0;
-	map_get(&a->mail_people, k, &old);
-	int64_t v = in ? old | PERSON_PANEL : old & ~(int64_t)PERSON_PANEL;
-	if (v)
-		map_put(&a->mail_people, k, v);
-	else
-		map_del(&a->mail_people, k);
+	panel_set_key(a, event_id, live_participant_key(participant), in);
+	bus_note(a->bus, BUS_PERSON, (uint64_t)event_id, live_participant_key(participant), 1);
 }
 
 static uint64_t topic_key(int64_t event_id, uint64_t pkey, int64_t topic)
@@ -103,22 +123,32 @@ bool login__topics_has(const char *topics, int64_t id)
 
 /* The in-memory topics of (event, participant) become topics ("" none:
  * the whole process). */
-static void topics_set(app_t *a, int64_t event_id, const char *participant, const char *topics)
+static void topics_put(map_t *m, int64_t event_id, uint64_t pkey, const char *topics)
 {
-	uint64_t pkey = live_participant_key(participant);
-	process_t *p = process_by_event(a, event_id);
-	for (size_t i = 0; p && i < p->n_topics; i++)
-		map_del(&a->mail_topics, topic_key(event_id, pkey, p->topics[i].id));
 	for (const char *s = topics; *s;) {
 		char *end;
 		long long id = strtoll(s + (*s == ','), &end, 10);
 		if (end == s + (*s == ','))
 			break;
-		map_put(&a->mail_topics, topic_key(event_id, pkey, id), 1);
+		map_put(m, topic_key(event_id, pkey, id), 1);
 		s = end;
 		if (*s == ',' && !s[1])
 			break;
 	}
+}
+
+static void topics_set_key(app_t *a, int64_t event_id, uint64_t pkey, const char *topics)
+{
+	process_t *p = process_by_event(a, event_id);
+	for (size_t i = 0; p && i < p->n_topics; i++)
+		map_del(&a->mail_topics, topic_key(event_id, pkey, p->topics[i].id));
+	topics_put(&a->mail_topics, event_id, pkey, topics);
+	a->mail_changes++;
+}
+
+static void topics_set(app_t *a, int64_t event_id, const char *participant, const char *topics)
+{
+	topics_set_key(a, event_id, live_participant_key(participant), topics);
 }
 
 const char *login_mail_refusal(app_t *a, const process_t *p, uint64_t pkey, bool known)
@@ -789,10 +819,15 @@ static void purge_done(app_write_t *w, int status)
 		if (p)
 			p->mail_purged = true;
 		for (size_t i = 0; i < j->n_who; i++) {
-			person_set(w->app, j->event_id, j->who[i], 0);
-			topics_set(w->app, j->event_id, j->who[i], "");
-			login__panel_set(w->app, j->event_id, j->who[i], false);
+			uint64_t pkey = live_participant_key(j->who[i]);
+			person_set_key(w->app, j->event_id, pkey, 0);
+			topics_set_key(w->app, j->event_id, pkey, "");
+			panel_set_key(w->app, j->event_id, pkey, false);
 		}
+		/* one note for the whole event (participant key 0), not one per
+		 * address: other nodes read everything again once */
+		if (j->n_who)
+			bus_note(w->app->bus, BUS_PERSON, (uint64_t)j->event_id, 0, 1);
 		if (j->n)
 			log_info("mail: %lld addresses of event %lld purged at the retention's end",
 			         (long long)j->n, (long long)j->event_id);
@@ -816,21 +851,165 @@ void login_mail_retention(app_t *a, process_t *p)
 	app_write(a, &j->w, purge_run, purge_done);
 }
 
+/* ---- what other nodes changed (bus.h, BUS_PERSON) ---- */
+
+/* The news names an event and a participant's key; the rows are read off
+ * the loop, like every store call here (invariant 1), and the map follows
+ * them: confirmed (and the digest's choice) when found, nothing when the
+ * address was forgotten or purged; in the panel when a code of the event
+ * names them. A participant is a few rows: the event's are read and the
+ * one asked for kept (there is no read by key). */
+typedef struct heard_job {
+	app_write_t w;
+	int64_t event_id;
+	uint64_t pkey;
+	bool found, digest, panel;
+	char topics[STORE_MAIL_TOPICS_MAX + 1];
+	int rc;
+} heard_job_t;
+
+static void heard_person(const store_mail_person_t *who, void *arg)
+{
+	heard_job_t *j = arg;
+	if (live_participant_key(who->participant) != j->pkey)
+		return;
+	j->found = true;
+	j->digest = who->digest;
+	snprintf(j->topics, sizeof j->topics, "%s", who->topics);
+}
+
+static void heard_code(int64_t event_id, const char *code, int64_t used_at, const char *participant,
+                       void *arg)
+{
+	heard_job_t *j = arg;
+	if (participant[0] && live_participant_key(participant) == j->pkey)
+		j->panel = true;
+}
+
+static void heard_run(app_write_t *w)
+{
+	heard_job_t *j = (heard_job_t *)w;
+	j->rc = store_mail_people(w->st, j->event_id, heard_person, j);
+	if (j->rc == 0)
+		j->rc = store_invites(w->st, j->event_id, heard_code, j);
+}
+
+static void heard_done(app_write_t *w, int status)
+{
+	heard_job_t *j = (heard_job_t *)w;
+	if (status == 0 && j->rc == 0) {
+		person_set_key(w->app, j->event_id, j->pkey,
+		               j->found ? PERSON_CONFIRMED | (j->digest ? PERSON_DIGEST : 0) : 0);
+		topics_set_key(w->app, j->event_id, j->pkey, j->found ? j->topics : "");
+		panel_set_key(w->app, j->event_id, j->pkey, j->panel);
+	} else {
+		/* the bus's next reconnection reads everything (login_mail_resync) */
+		log_warn("mail: news of another node about event %lld not read",
+		         (long long)j->event_id);
+	}
+	free(j);
+}
+
+void login_mail_heard(app_t *a, int64_t event_id, uint64_t pkey)
+{
+	if (pkey == 0) { /* the whole event (purge_done) */
+		login_mail_resync(a);
+		return;
+	}
+	heard_job_t *j = xcalloc(1, sizeof *j);
+	j->event_id = event_id;
+	j->pkey = pkey;
+	app_write(a, &j->w, heard_run, heard_done);
+}
+
+/* News may have been missed (a gap, a reconnection): every row is read
+ * into maps of its own, off the loop, which then replace the node's. A
+ * change made here meanwhile (a->mail_changes moved) may be missing from
+ * them: then they are dropped and read again. */
+typedef struct resync_job {
+	app_write_t w;
+	map_t people, topics;
+	uint64_t changes; /* a->mail_changes when the read began */
+	int rc;
+} resync_job_t;
+
+static void resync_person(const store_mail_person_t *who, void *arg)
+{
+	resync_job_t *j = arg;
+	uint64_t pkey = live_participant_key(who->participant);
+	flags_put(&j->people, who->event_id, pkey,
+	          PERSON_CONFIRMED | (who->digest ? PERSON_DIGEST : 0), PERSON_PANEL);
+	topics_put(&j->topics, who->event_id, pkey, who->topics);
+}
+
+static void resync_code(int64_t event_id, const char *code, int64_t used_at,
+                        const char *participant, void *arg)
+{
+	resync_job_t *j = arg;
+	if (participant[0])
+		flags_put(&j->people, event_id, live_participant_key(participant), PERSON_PANEL,
+		          ~PERSON_PANEL);
+}
+
+static void resync_run(app_write_t *w)
+{
+	resync_job_t *j = (resync_job_t *)w;
+	j->rc = store_mail_people(w->st, 0, resync_person, j);
+	if (j->rc == 0)
+		j->rc = store_invites(w->st, 0, resync_code, j);
+}
+
+static void resync_done(app_write_t *w, int status)
+{
+	resync_job_t *j = (resync_job_t *)w;
+	app_t *a = w->app;
+	bool again = a->mail_resync_again;
+	a->mail_resyncing = a->mail_resync_again = false;
+	if (status == 0 && j->rc == 0 && j->changes == a->mail_changes) {
+		map_free(&a->mail_people);
+		map_free(&a->mail_topics);
+		a->mail_people = j->people;
+		a->mail_topics = j->topics;
+	} else {
+		map_free(&j->people);
+		map_free(&j->topics);
+		/* changed here meanwhile: again; the database away: the bus's
+		 * reconnection asks again */
+		again |= status == 0 && j->rc == 0;
+	}
+	free(j);
+	if (again && !atomic_load(&a->stopping))
+		login_mail_resync(a);
+}
+
+void login_mail_resync(app_t *a)
+{
+	if (a->mail_resyncing) {
+		a->mail_resync_again = true; /* one at a time; the next after it */
+		return;
+	}
+	a->mail_resyncing = true;
+	resync_job_t *j = xcalloc(1, sizeof *j);
+	j->changes = a->mail_changes;
+	app_write(a, &j->w, resync_run, resync_done);
+}
+
 /* ---- life cycle ---- */
 
 static void load_person(const store_mail_person_t *who, void *arg)
 {
 	app_t *a = arg;
-	person_set(a, who->event_id, who->participant,
-	           PERSON_CONFIRMED | (who->digest ? PERSON_DIGEST : 0));
-	topics_set(a, who->event_id, who->participant, who->topics);
+	uint64_t pkey = live_participant_key(who->participant);
+	person_set_key(a, who->event_id, pkey,
+	               PERSON_CONFIRMED | (who->digest ? PERSON_DIGEST : 0));
+	topics_set_key(a, who->event_id, pkey, who->topics);
 }
 
 static void load_code(int64_t event_id, const char *code, int64_t used_at, const char *participant,
                       void *arg)
 {
 	if (participant[0])
-		login__panel_set(arg, event_id, participant, true);
+		panel_set_key(arg, event_id, live_participant_key(participant), true);
 }
 
 int login_mail_load(app_t *a, store_t *st)

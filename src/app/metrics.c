@@ -111,6 +111,16 @@ void metrics_get_page(app_t *a, http_request_t *req, const app_match_t *m)
 		           bus_up(a->bus) ? 1 : 0, (unsigned long long)bs.sent,
 		           (unsigned long long)bs.received, (unsigned long long)bs.gaps,
 		           (unsigned long long)bs.connects);
+		buf_printf(&b,
+		           "# HELP inspraak_bus_refused_total bus messages heard and refused as "
+		           "not well formed\n"
+		           "# TYPE inspraak_bus_refused_total counter\n"
+		           "inspraak_bus_refused_total %llu\n"
+		           "# HELP inspraak_bus_notes_dropped_total notes (spent tokens, "
+		           "reactions, news of addresses) not sent: too many waited\n"
+		           "# TYPE inspraak_bus_notes_dropped_total counter\n"
+		           "inspraak_bus_notes_dropped_total %llu\n",
+		           (unsigned long long)bs.refused, (unsigned long long)bs.notes_dropped);
 	}
 	http_respond(req, 200, "text/plain; version=0.0.4; charset=utf-8", NULL, b.data, b.len);
 	buf_free(&b);

@@ -69,6 +69,9 @@ typedef struct job {
 	answer_row_t *rows;
 	size_t n, cap;
 	session_t *fresh; /* a look-up's session, read whole */
+	store_event_t ev; /* a deck's (deck_run) */
+	store_slide_t *slides;
+	size_t n_slides;
 } job_t;
 
 static void job_free(job_t *j)
@@ -77,6 +80,8 @@ static void job_free(job_t *j)
 		json_decref(j->rows[i].norm);
 	free(j->rows);
 	live_free(j->fresh);
+	store_event_clear(&j->ev);
+	store_slides_free(j->slides, j->n_slides);
 	free(j);
 }
 
@@ -238,21 +243,147 @@ static session_t *session_by_id(app_t *a, int64_t id)
 	return NULL;
 }
 
+/* ---- a deck replaced on another node (BUS_DECK) ---- */
+
+static void deck_run(uv_work_t *w)
+{
+	job_t *j = w->data;
+	j->rc = store_session_by_code(j->st, j->code, &j->row);
+	if (j->rc == STORE_OK)
+		j->rc = store_event_get(j->st, j->row.event_id, &j->ev);
+	if (j->rc == STORE_OK)
+		j->rc = store_event_slides(j->st, j->row.event_id, &j->slides, &j->n_slides);
+	if (j->rc == STORE_OK && j->n_slides == 0)
+		j->rc = STORE_NOTFOUND;
+}
+
+static void deck_after(uv_work_t *w, int status)
+{
+	job_t *j = w->data;
+	app_t *a = j->app;
+	session_t *s = j->session;
+	if (a->peer)
+		a->pool_jobs--;
+	if (status == 0 && j->rc == STORE_OK && s->row.status == 0) {
+		if (live_deck_adopt(a, s, &j->ev, j->slides, j->n_slides, &j->row) < 0)
+			log_error("session %s: the deck another node replaced cannot be read",
+			          s->row.code);
+		j->slides = NULL; /* taken */
+		j->n_slides = 0;
+	} else if (status < 0 || (j->rc < 0 && j->rc != STORE_NOTFOUND)) {
+		/* the database is away: the bus's reconnection reads the
+		 * decks again (heard) */
+		log_warn("session %s: the deck another node replaced was not read", s->row.code);
+	}
+	job_free(j);
+}
+
+static void deck_reload(app_t *a, session_t *s)
+{
+	job_t *j = xcalloc(1, sizeof *j);
+	j->session = s;
+	snprintf(j->code, sizeof j->code, "%s", s->row.code);
+	start(a, j, deck_run, deck_after);
+}
+
+/* ---- budgets shared by the nodes (util/bucket.h) ---- */
+
+/* The numbers the sets have on the bus: never change one (nodes of two
+ * versions may share a bus while one is upgraded). */
+enum {
+	SET_BUDGET = 1,
+	SET_LOOKUPS = 2,
+	SET_REACTS = 3,
+	SET_MAIL_REQUESTS = 4,
+	SET_MAIL_PEERS = 5,
+	SET_LOGINS = 6,
+};
+
+static bucket_set_t *set_of(app_t *a, uint64_t id)
+{
+	switch (id) {
+	case SET_BUDGET: return &a->budget;
+	case SET_LOOKUPS: return &a->lookups;
+	case SET_REACTS: return &a->reacts;
+	case SET_MAIL_REQUESTS: return &a->mail_requests;
+	case SET_MAIL_PEERS: return &a->mail_peers;
+	case SET_LOGINS: return &a->logins;
+	}
+	return NULL;
+}
+
+static void spent(const bucket_set_t *b, uint64_t key, unsigned n, void *arg)
+{
+	app_t *a = arg;
+	bus_note(a->bus, BUS_SPENT, b->id, key, n);
+}
+
+static void share_buckets(app_t *a)
+{
+	/* an address's digest the same on every node: its key from the
+	 * store's secret, as the participant keys are (auth.c) */
+	unsigned char key[16];
+	crypto_generichash(key, sizeof key, (const unsigned char *)"peer", 4,
+	                   store_secret(a->store), 32);
+	http_set_peer_key(key);
+	sodium_memzero(key, sizeof key);
+	for (unsigned id = SET_BUDGET; id <= SET_LOGINS; id++) {
+		bucket_set_t *b = set_of(a, id);
+		b->id = id;
+		b->spent = spent;
+		b->spent_arg = a;
+	}
+}
+
+static void noted(const bus_note_t *n, void *arg)
+{
+	app_t *a = arg;
+	switch (n->kind) {
+	case BUS_SPENT: {
+		bucket_set_t *b = set_of(a, n->a);
+		if (b)
+			bucket_charge(b, n->b, n->n, uv_now(a->loop));
+		break;
+	}
+	case BUS_REACT: {
+		session_t *s = n->a <= INT64_MAX ? session_by_id(a, (int64_t)n->a) : NULL;
+		if (!s || n->b >= REACTIONS_N || s->row.status != 0)
+			break;
+		uint32_t *r = &s->reacted[n->b];
+		*r = n->n > UINT32_MAX - *r ? UINT32_MAX : *r + n->n;
+		live_dirty_quiet(a, s); /* shown with the next flush, not told again */
+		break;
+	}
+	case BUS_PERSON:
+		if (n->a <= INT64_MAX)
+			login_mail_heard(a, (int64_t)n->a, n->b);
+		break;
+	}
+	/* a kind not known here comes from a newer node: left alone */
+}
+
 static void heard(const bus_change_t *c, void *arg)
 {
 	app_t *a = arg;
 	if (!c) {
+		/* a deck's news may be what was missed: decks are read too,
+		 * and taken only when they differ (live_deck_adopt) */
 		for (size_t i = 0; i < a->n_sessions; i++)
-			if (a->sessions[i]->row.status == 0)
+			if (a->sessions[i]->row.status == 0) {
 				reload(a, a->sessions[i], true);
+				deck_reload(a, a->sessions[i]);
+			}
+		login_mail_resync(a);
 		return;
 	}
 	session_t *s = session_by_id(a, c->session_id);
 	if (!s)
 		return; /* not served here yet: read whole when first asked for */
+	if (c->what & BUS_DECK)
+		deck_reload(a, s); /* reads the row with the deck */
 	if (c->what & BUS_TALLY)
 		reload(a, s, true);
-	else if (c->revision >= s->row.revision)
+	else if (!(c->what & BUS_DECK) && c->revision >= s->row.revision)
 		reload(a, s, false);
 }
 
@@ -323,6 +454,9 @@ int nodes_open(app_t *a, const char *bus_url, const char *db_path, char *err, si
 		return UV_EIO;
 	if (bus_open(a->loop, bus_url, heard, a, &a->bus, err, errlen) < 0)
 		return UV_EINVAL;
+	bus_on_note(a->bus, noted, a);
+	if (strcmp(bus_engine_name(a->bus), "none"))
+		share_buckets(a);
 	return 0;
 }
 

@@ -10,7 +10,13 @@
  *     flush, at most ten frames a second), never one frame per tap.
  *  3. Each participant token may react about once a second, with a burst
  *     of five: a hall of phones shares one address, so the limit is per
- *     token (DESIGN.md, "People and privacy").
+ *     token (DESIGN.md, "People and privacy"). On several nodes the
+ *     budget is shared (util/bucket.h).
+ *  4. On several nodes a reaction reaches the presenters of every node: it
+ *     goes on the bus as a note (BUS_REACT: session, kind, count), which
+ *     the bus coalesces into one count per session and kind per interval;
+ *     the other nodes add it to their counts (nodes.c). It is no tally
+ *     change: nothing is read from the database for it.
  */
 #include <string.h>
 
@@ -57,7 +63,8 @@ void reactions_post(app_t *a, http_request_t *req, const app_match_t *m)
 	}
 	if (s->reacted[i] < UINT32_MAX)
 		s->reacted[i]++;
-	live_dirty(a, s);
+	bus_note(a->bus, BUS_REACT, (uint64_t)s->row.id, (uint64_t)i, 1);
+	live_dirty_quiet(a, s); /* no answer changed: nothing for the bus to reload */
 	static const char ok[] = "{\"status\":\"ok\"}";
 	http_respond(req, 202, "application/json; charset=utf-8", cookie, ok, sizeof ok - 1);
 }

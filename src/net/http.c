@@ -12,6 +12,7 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -791,6 +792,29 @@ static bool addr_loopback(const struct sockaddr_storage *sa)
 	       (IN6_IS_ADDR_LOOPBACK(a6) || (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127));
 }
 
+/* The digest of an address: keyed, so that no one outside can aim at a
+ * slot of the budgets' tables; with the key nodes share (http.h) when set,
+ * else one random per process (map_hash). Set once, before serving. */
+static unsigned char peer_key[crypto_shorthash_KEYBYTES];
+static bool peer_key_set;
+
+void http_set_peer_key(const unsigned char key[16])
+{
+	memcpy(peer_key, key, sizeof peer_key);
+	peer_key_set = true;
+}
+
+static uint64_t peer_hash(const void *p, size_t n)
+{
+	if (!peer_key_set)
+		return map_hash(p, n);
+	unsigned char out[crypto_shorthash_BYTES];
+	uint64_t h;
+	crypto_shorthash(out, p, n, peer_key);
+	memcpy(&h, out, sizeof h);
+	return map_key(h);
+}
+
 /*
  * Behind a proxy on the same host (docs/deploy.md) every peer is loopback,
  * so the budgets per address would make one budget of everyone's: a few
@@ -817,14 +841,14 @@ uint64_t http_peer_key(const http_request_t *req)
 			p = (const unsigned char *)&((struct sockaddr_in *)&sa)->sin_addr;
 			n = 4;
 		}
-		c->peer = map_hash(p, n); /* keyed: addresses key the budgets' tables */
+		c->peer = peer_hash(p, n); /* keyed: addresses key the budgets' tables */
 		c->peer_loopback = addr_loopback(&sa);
 	}
 	const char *real = c->peer_loopback ? http_header(req, "X-Real-IP") : NULL;
 	if (real && *real) {
 		char k[80];
 		int n = snprintf(k, sizeof k, "fwd:%s", real);
-		return map_hash(k, (size_t)n < sizeof k ? (size_t)n : sizeof k - 1);
+		return peer_hash(k, (size_t)n < sizeof k ? (size_t)n : sizeof k - 1);
 	}
 	return c->peer;
 }

@@ -106,6 +106,11 @@ size_t http_connections(const http_server_t *srv);
  * loopback peer (a proxy on this host), of its X-Real-IP header when it
  * sends one. 0 when the peer is gone. */
 uint64_t http_peer_key(const http_request_t *req);
+/* Sets the key of http_peer_key's digest (16 bytes; until then a random
+ * one of the process). Nodes that share budgets (util/bucket.h) derive it
+ * from the store's secret, so an address has one digest on all of them.
+ * Call before the server accepts. */
+void http_set_peer_key(const unsigned char key[16]);
 /* True when the peer connected from a loopback address (127/8, ::1). A
  * proxy on the same host is loopback too: see docs/deploy.md. */
 bool http_peer_loopback(const http_request_t *req);

@@ -23,6 +23,14 @@
  *     every commit). A lost connection is opened again with a growing
  *     pause, 0.2 s to 5 s.
  *  5. A node never hears its own messages.
+ *  6. Notes (bus_note) are counts, not changes: a node's rate-limit tokens
+ *     spent by a phone that spends fast, reactions, news of a participant
+ *     who confirmed an address. They are coalesced like changes (equal
+ *     notes add up between two sends) and bounded (BUS_NOTES_MAX wait at most;
+ *     more are dropped and counted): a lost note only lets one phone
+ *     overshoot a little, or delays news that the database holds anyway.
+ *  7. A message from the wire is outside input: bus__parse refuses one that
+ *     is not well formed as a whole, before anything of it is heard.
  *
  * Engines: "none" (one node: publishing does nothing, nothing is heard) and
  * "postgresql" (LISTEN/NOTIFY on channel inspraak_bus). Another engine
@@ -42,10 +50,14 @@ typedef struct bus bus_t;
 enum {
 	BUS_STATE = 1 << 0, /* the session's row: slide, voting, results, ended */
 	BUS_TALLY = 1 << 1, /* answers came in, or were hidden, pinned, answered */
+	BUS_DECK = 1 << 2,  /* the event's deck was replaced: its slides are read again */
 	BUS_INTERVAL_MS = 100,
 	/* PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; one
 	 * message stays below this, and a larger batch goes as several. */
 	BUS_PAYLOAD_MAX = 7900,
+	/* notes waiting to be sent, at most: about 50 bytes each, so a
+	 * full queue leaves in some 55 messages (5.5 s at ten a second) */
+	BUS_NOTES_MAX = 8192,
 };
 
 typedef struct bus_change {
@@ -53,6 +65,20 @@ typedef struct bus_change {
 	unsigned what;    /* BUS_STATE | BUS_TALLY */
 	int64_t revision; /* the session's revision when it was published */
 } bus_change_t;
+
+/* A note (invariant 6): a count about a pair of numbers (a, b), whose
+ * meaning is the kind's. Notes of the same kind, a and b add up their n. */
+typedef enum bus_note_kind {
+	BUS_SPENT = 's',  /* a: a bucket set's number, b: a key, n: tokens spent */
+	BUS_REACT = 'r',  /* a: a session's id, b: a reaction's index, n: reactions */
+	BUS_PERSON = 'p', /* a: an event's id, b: a participant's key (0: all): read again */
+} bus_note_kind_t;
+
+typedef struct bus_note {
+	char kind; /* bus_note_kind_t */
+	uint64_t a, b;
+	uint32_t n; /* adds up to at most UINT32_MAX */
+} bus_note_t;
 
 /* A change another node published; c NULL: changes may have been missed
  * (a gap in a node's sequence, or a (re)connection): reload everything. */
@@ -78,6 +104,12 @@ void bus_close(bus_t *b);
  * revision the session's current one. Never fails: while the bus is down
  * the changes wait, coalesced, and go when it is back. */
 void bus_publish(bus_t *b, int64_t session_id, unsigned what, int64_t revision);
+/* Publishes a note, coalesced with the changes (invariant 6). Never
+ * fails; dropped (and counted) when BUS_NOTES_MAX notes wait already. */
+void bus_note(bus_t *b, char kind, uint64_t x, uint64_t y, uint32_t n);
+/* Who hears the notes of other nodes (the loop's thread); NULL: nobody. */
+typedef void (*bus_note_fn)(const bus_note_t *n, void *arg);
+void bus_on_note(bus_t *b, bus_note_fn fn, void *arg);
 /* The engine's name ("none", "postgresql"). */
 const char *bus_engine_name(const bus_t *b);
 /* True when messages can flow (always for "none"). */
@@ -88,6 +120,8 @@ const char *bus_node(const bus_t *b);
 /* Counts, for /metrics and tests. */
 typedef struct bus_stats {
 	uint64_t sent, received, gaps, connects;
+	uint64_t notes_dropped; /* over BUS_NOTES_MAX waiting */
+	uint64_t refused;       /* messages not well formed */
 } bus_stats_t;
 void bus_get_stats(const bus_t *b, bus_stats_t *out);
 
@@ -108,6 +142,25 @@ typedef struct bus_engine {
 } bus_engine_t;
 
 extern const bus_engine_t bus__pg;
+
+/*
+ * The message's form (bus.c), for engines and tests: any engine that
+ * carries text of up to BUS_PAYLOAD_MAX bytes can carry it.
+ *
+ * bus__format writes into msg (at least BUS_PAYLOAD_MAX + 1 bytes) the
+ * message of node (16 hex digits) numbered seq with as many of the changes,
+ * then of the notes, as fit in BUS_PAYLOAD_MAX bytes, in order; sets
+ * *nc_used and *nn_used to how many went in. Returns the length.
+ */
+size_t bus__format(char *msg, const char *node, uint64_t seq, const bus_change_t *c, size_t nc,
+                   const bus_note_t *n, size_t nn, size_t *nc_used, size_t *nn_used);
+/* Reads msg: its sender into node and its number into *seq, then each
+ * change and each note through the callbacks (either may be NULL). 0, or
+ * UV_EINVAL when msg is not well formed: then no callback was called and
+ * node and *seq are undefined. */
+int bus__parse(const char *msg, char node[17], uint64_t *seq,
+               void (*change)(const bus_change_t *c, void *arg),
+               void (*note)(const bus_note_t *n, void *arg), void *arg);
 /* The engine's state, after bus.c's. */
 void *bus__impl(bus_t *b);
 void bus__set_impl(bus_t *b, void *impl);

@@ -1,4 +1,4 @@
-/* Unit tests for src/util: buf and map. */
+/* Unit tests for src/util: buf, map, metrics and bucket. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/bucket.h"
 #include "util/buf.h"
 #include "util/map.h"
 #include "util/metrics.h"
@@ -180,6 +181,117 @@ static void metrics_sum_over_threads(void **state)
 	buf_free(&b);
 }
 
+/* ---- bucket: budgets, and the hot keys other nodes are told about ---- */
+
+typedef struct told {
+	int calls;
+	unsigned total, last;
+	uint64_t key;
+} told_t;
+
+static void on_spent(const bucket_set_t *b, uint64_t key, unsigned n, void *arg)
+{
+	(void)b;
+	told_t *t = arg;
+	t->calls++;
+	t->total += n;
+	t->last = n;
+	t->key = key;
+}
+
+static void bucket_takes_and_refills(void **state)
+{
+	(void)state;
+	bucket_set_t b = BUCKET_SET(4, 1000);
+	int retry = 0;
+	for (int i = 0; i < 4; i++)
+		assert_true(bucket_take(&b, 7, 100, true, &retry));
+	assert_false(bucket_take(&b, 7, 100, false, &retry));
+	assert_int_equal(retry, 1);
+	assert_true(bucket_take(&b, 8, 100, true, &retry));  /* keys apart */
+	assert_true(bucket_take(&b, 7, 1100, true, &retry)); /* one back */
+	assert_false(bucket_take(&b, 7, 1100, true, &retry));
+	assert_true(bucket_take(&b, 7, 100000, false, &retry));
+	bucket_free(&b);
+}
+
+/* bucket.h, invariant 1: a key is told about from the take that spends
+ * half its burst (with all it spent), then one take at a time, until full. */
+static void bucket_tells_hot_keys_only(void **state)
+{
+	(void)state;
+	told_t t = {0};
+	bucket_set_t b = BUCKET_SET(20, 500);
+	b.id = 1;
+	b.spent = on_spent;
+	b.spent_arg = &t;
+	int retry;
+	/* a phone answering a few questions, slowly: never told */
+	for (int i = 0; i < 200; i++)
+		assert_true(bucket_take(&b, 5, (uint64_t)i * 5000, true, &retry));
+	for (int i = 0; i < 9; i++)
+		assert_true(bucket_take(&b, 6, 1000000, true, &retry));
+	assert_int_equal(t.calls, 0);
+	/* the tenth of a burst of 20 makes it hot: all ten told at once */
+	assert_true(bucket_take(&b, 6, 1000000, true, &retry));
+	assert_int_equal(t.calls, 1);
+	assert_int_equal(t.last, 10);
+	assert_int_equal(t.key, 6);
+	/* then one by one; looking is not spending */
+	assert_true(bucket_take(&b, 6, 1000000, false, &retry));
+	assert_true(bucket_take(&b, 6, 1000000, true, &retry));
+	assert_int_equal(t.calls, 2);
+	assert_int_equal(t.last, 1);
+	assert_int_equal(t.total, 11);
+	/* a refusal spends nothing */
+	for (int i = 0; i < 9; i++)
+		assert_true(bucket_take(&b, 6, 1000000, true, &retry));
+	assert_false(bucket_take(&b, 6, 1000000, true, &retry));
+	assert_int_equal(t.total, 20);
+	/* refilled to full, it is cold again: the next half burst is quiet */
+	for (int i = 0; i < 9; i++)
+		assert_true(bucket_take(&b, 6, 2000000, true, &retry));
+	assert_int_equal(t.total, 20);
+	bucket_free(&b);
+}
+
+/* bucket.h, invariants 2 and 3: a charge spends here what another node
+ * spent, makes the key hot (so it is not told back whole) and becomes a
+ * debt of at most one burst. */
+static void bucket_charges_what_others_spent(void **state)
+{
+	(void)state;
+	told_t t = {0};
+	bucket_set_t b = BUCKET_SET(20, 500);
+	b.id = 1;
+	b.spent = on_spent;
+	b.spent_arg = &t;
+	int retry;
+	bucket_charge(&b, 9, 10, 1000);
+	for (int i = 0; i < 10; i++)
+		assert_true(bucket_take(&b, 9, 1000, true, &retry));
+	assert_false(bucket_take(&b, 9, 1000, true, &retry));
+	assert_int_equal(t.calls, 10); /* one by one: hot since the charge */
+	assert_int_equal(t.total, 10);
+	/* a debt: 4 tokens owed, so the next token comes after 5 refills */
+	bucket_charge(&b, 9, 4, 1000);
+	assert_false(bucket_take(&b, 9, 1000 + 4 * 500, true, &retry));
+	assert_int_equal(retry, 1);
+	assert_true(bucket_take(&b, 9, 1000 + 5 * 500, true, &retry));
+	/* a huge charge owes one burst at most: 20 refills, then a token */
+	bucket_charge(&b, 9, 4000000000u, 100000);
+	assert_false(bucket_take(&b, 9, 100000, true, &retry));
+	assert_int_equal(retry, 11); /* 10.5 s, rounded up */
+	assert_false(bucket_take(&b, 9, 100000 + 20 * 500, true, &retry));
+	assert_true(bucket_take(&b, 9, 100000 + 21 * 500, true, &retry));
+	/* a charge of a key not held starts from a full bucket */
+	bucket_charge(&b, 10, 3, 5000);
+	for (int i = 0; i < 17; i++)
+		assert_true(bucket_take(&b, 10, 5000, true, &retry));
+	assert_false(bucket_take(&b, 10, 5000, true, &retry));
+	bucket_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +301,9 @@ int main(void)
 	    cmocka_unit_test(map_puts_gets_and_deletes),
 	    cmocka_unit_test(map_hash_is_keyed_per_process),
 	    cmocka_unit_test(metrics_sum_over_threads),
+	    cmocka_unit_test(bucket_takes_and_refills),
+	    cmocka_unit_test(bucket_tells_hot_keys_only),
+	    cmocka_unit_test(bucket_charges_what_others_spent),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
