@@ -36,9 +36,14 @@ typedef struct pgs {
 	char werrmsg[512]; /* the last failure on w, for the writer's log */
 	/* The writer's pipeline (pg_write.c): the job of each statement sent
 	 * in the open group, in order, and how many results were read. */
-	store_job_t **sent;
+	struct pg_sent *sent;
 	size_t n_sent, cap_sent, n_read;
 	bool wfailed; /* a statement of the open group failed */
+	/* The open group's answers: waiting for their batch (`ans`), and the
+	 * batches sent, each a run of `batched` (pg_write.c). */
+	store_job_t **ans, **batched;
+	size_t n_ans, cap_ans, n_batched, cap_batched;
+	struct pg_batch *batch; /* the arrays of one batch, kept for reuse */
 } pgs_t;
 
 #define PGS(st) ((pgs_t *)(st)->db)

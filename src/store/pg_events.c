@@ -256,13 +256,14 @@ int pg_answers_load(store_t *st, int64_t session_id, store_answer_fn fn, void *a
 }
 
 /*
- * A row's xmin is the transaction that wrote this version of it (an insert,
- * or an update of a flag). The cursor is the oldest transaction still
- * running when the previous call began (pg_snapshot_xmin, 64 bits): every
- * transaction older than it had ended then, so what it wrote was read
- * then. Rows of that transaction or younger are read again, which repeats
- * some. xmin has 32 bits and wraps; a cursor of another epoch (the upper
- * 32 bits) reads everything once.
+ * A row's tx is the transaction that wrote this version of it (an insert,
+ * or an update of a flag: pg_open.c's migration 14). The cursor is the
+ * oldest transaction still running when the previous call began
+ * (pg_snapshot_xmin): every transaction older than it had ended then, so
+ * what it wrote was read then. Rows of that transaction or younger are
+ * read again, which repeats some. tx, unlike xmin, is indexed with the
+ * session and has 64 bits (it never wraps), so a call reads what is new,
+ * not the whole session.
  */
 int pg_answers_since(store_t *st, int64_t session_id, int64_t *cursor, store_answer_fn fn,
                      void *arg)
@@ -274,13 +275,11 @@ int pg_answers_since(store_t *st, int64_t session_id, int64_t *cursor, store_ans
 	int64_t next = pg__int(r, 0, 0);
 	PQclear(r);
 	int64_t from = *cursor;
-	if (from > 0 && (from >> 32) != (next >> 32))
-		from = 0;
 	each_answer_t e = {session_id, fn, arg};
 	int rc = from > 0 ? pg__each(st, each_answer, &e,
 	                             "SELECT " ANSWER_COLS " FROM answers WHERE session_id=$1"
-	                             " AND xmin::text::bigint >= $2 ORDER BY id",
-	                             "ii", session_id, from & 0xffffffffLL)
+	                             " AND tx >= $2 ORDER BY id",
+	                             "ii", session_id, from)
 	                  : pg__each(st, each_answer, &e,
 	                             "SELECT " ANSWER_COLS
 	                             " FROM answers WHERE session_id=$1 ORDER BY id",

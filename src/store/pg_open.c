@@ -118,10 +118,23 @@ static const char *const migrations[] = {
     "CREATE INDEX kaart_log_entry ON kaart_log(entry_id, id);"
     "CREATE TABLE kaart_claims(hash bytea PRIMARY KEY, entry_id bigint NOT NULL,"
     "  expires_at bigint NOT NULL, used boolean NOT NULL DEFAULT false);",
-    /* 13: the one-vote check of ins_vote (pg_write.c) looks for the voter's
+    /* 13: the one-vote check of ins_answers (pg_write.c) looks for the voter's
      * other answers on the slide; without this index every vote scanned
      * the session's answers, so a storm cost the square of its size. */
     "CREATE INDEX answers_voter ON answers(session_id, slide_id, participant);",
+    /* 14: the transaction that wrote each answer's row, for
+     * store_answers_since (pg_events.c): xmin cannot be indexed, so each
+     * call read every answer of the session, and seven nodes following a
+     * storm of 100,000 answers spent PostgreSQL's whole time reading the
+     * session again and again. The default fills tx on insert, the trigger
+     * on every update (a flag, a purge), whoever runs it. */
+    "ALTER TABLE answers ADD COLUMN tx bigint NOT NULL DEFAULT 0;"
+    "ALTER TABLE answers ALTER COLUMN tx SET DEFAULT pg_current_xact_id()::text::bigint;"
+    "CREATE FUNCTION answers_tx() RETURNS trigger LANGUAGE plpgsql AS"
+    "  $$BEGIN NEW.tx := pg_current_xact_id()::text::bigint; RETURN NEW; END$$;"
+    "CREATE TRIGGER answers_tx BEFORE UPDATE ON answers FOR EACH ROW"
+    "  EXECUTE FUNCTION answers_tx();"
+    "CREATE INDEX answers_tx ON answers(session_id, tx);",
     NULL,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof *migrations - 1 };

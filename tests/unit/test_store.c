@@ -604,6 +604,170 @@ static void a_failed_group_stores_nothing(void **state)
 	uv_loop_close(&loop);
 }
 
+/* The rows of a session, as "client_id participant value" lines in id
+ * order. */
+static void row_line(const store_answer_t *a, void *arg)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+	snprintf(out + n, 2048 - n, "%s %.3s %s\n", a->client_id, a->participant + 29, a->value);
+}
+
+/* One group that mixes new answers, retries (of an answer stored before,
+ * and of one in the same group), second votes (against a stored vote, and
+ * against one in the same group), an open answer and two sessions: each
+ * job learns what happened to it as if the group's answers were written
+ * one by one. PostgreSQL enforces the one-vote rule (u.answer.once) in the
+ * database, for several nodes; SQLite leaves it to the node's tally and
+ * stores what it gets. */
+static void a_group_of_answers_as_one_by_one(void **state)
+{
+	(void)state;
+	bool pg = db_arg() != path;
+	store_t *st = open_ok();
+	int64_t a[1], b[1];
+	store_session_t s1, s2;
+	open_session(st, "en", &s1, a);
+	open_session(st, "en", &s2, b);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+
+	/* before: participant 1 voted in both sessions */
+	store_job_t first[2];
+	memset(first, 0, sizeof first);
+	ctx_t c = {&loop, 0, 2};
+	answer_job(&first[0], job_done, &c, &s1, a[0], 1, "first-", 1, "1");
+	answer_job(&first[1], job_done, &c, &s2, b[0], 1, "first-", 2, "1");
+	for (int i = 0; i < 2; i++) {
+		first[i].u.answer.once = STORE_ONCE_SLIDE;
+		store_submit(st, &first[i]);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(first[0].status, STORE_OK);
+	assert_int_equal(first[1].status, STORE_OK);
+
+	/* then one group (one loop iteration: one hand-over to the writer) */
+	static const struct {
+		int sess, who, once;
+		const char *client, *value;
+	} g[] = {
+	    {1, 2, STORE_ONCE_SLIDE, "g-0", "2"},       /* 0: new */
+	    {1, 1, STORE_ONCE_SLIDE, "first-1", "1"},   /* 1: retry of first[0] */
+	    {1, 1, STORE_ONCE_SLIDE, "g-2", "3"},       /* 2: second vote, stored one */
+	    {1, 2, STORE_ONCE_SLIDE, "g-3", "3"},       /* 3: second vote, after 0 */
+	    {1, 2, STORE_ONCE_SLIDE, "g-0", "2"},       /* 4: retry of 0 */
+	    {2, 2, STORE_ONCE_SLIDE, "g-5", "2"},       /* 5: new, other session */
+	    {2, 1, STORE_ONCE_NONE, "g-6", "\"open\""}, /* 6: no rule */
+	    {2, 3, STORE_ONCE_SLIDE, "g-0", "1"},       /* 7: g-0 again, other session */
+	    {2, 4, STORE_ONCE_VALUE, "g-8", "7"},       /* 8: an upvote */
+	    {2, 4, STORE_ONCE_VALUE, "g-9", "7"},       /* 9: the same again */
+	    {2, 4, STORE_ONCE_VALUE, "g-10", "8"},      /* 10: another one */
+	};
+	enum { N = sizeof g / sizeof *g };
+	store_job_t jobs[N];
+	memset(jobs, 0, sizeof jobs);
+	c = (ctx_t){&loop, 0, N};
+	for (int i = 0; i < N; i++) {
+		store_job_t *j = &jobs[i];
+		bool one = g[i].sess == 1;
+		answer_job(j, job_done, &c, one ? &s1 : &s2, one ? a[0] : b[0], g[i].who, "", 0,
+		           (char *)g[i].value);
+		snprintf(j->u.answer.client_id, sizeof j->u.answer.client_id, "%s", g[i].client);
+		j->u.answer.once = g[i].once;
+		store_submit(st, j);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(c.done, N);
+	/* stored (s), a retry (r: duplicate, the first's id) or refused (x);
+	 * without the rule in the database, refused ones are stored */
+	const char *want = pg ? "srxxrssssxs" : "srssrssssss";
+	for (int i = 0; i < N; i++) {
+		bool refused = jobs[i].u.answer.refused, dup = jobs[i].u.answer.duplicate;
+		char got = refused ? 'x' : dup ? 'r' : 's';
+		if (got != want[i])
+			fail_msg("job %d: %c, not %c", i, got, want[i]);
+		assert_int_equal(jobs[i].status, STORE_OK);
+		assert_true(got == 'x' ? jobs[i].u.answer.id == 0 : jobs[i].u.answer.id > 0);
+	}
+	assert_int_equal(jobs[1].u.answer.id, first[0].u.answer.id);
+	assert_int_equal(jobs[4].u.answer.id, jobs[0].u.answer.id);
+	assert_true(jobs[7].u.answer.id != jobs[0].u.answer.id);
+
+	char rows1[2048] = "", rows2[2048] = "";
+	assert_int_equal(store_answers_load(st, s1.id, row_line, rows1), STORE_OK);
+	assert_int_equal(store_answers_load(st, s2.id, row_line, rows2), STORE_OK);
+	if (pg) {
+		assert_string_equal(rows1, "first-1 001 1\ng-0 002 2\n");
+		assert_string_equal(rows2, "first-2 001 1\ng-5 002 2\ng-6 001 \"open\"\n"
+		                           "g-0 003 1\ng-8 004 7\ng-10 004 8\n");
+	} else {
+		assert_string_equal(rows1, "first-1 001 1\ng-0 002 2\ng-2 001 3\ng-3 002 3\n");
+	}
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
+/* store_answers_since after a flag: the changed answer comes again, with
+ * its new flag, and on an engine with a cursor the unchanged ones do not. */
+typedef struct flagged {
+	int n, hidden;
+	int64_t id;
+} flagged_t;
+
+static void flagged_answer(const store_answer_t *a, void *arg)
+{
+	flagged_t *f = arg;
+	f->n++;
+	if (a->id == f->id && a->hidden)
+		f->hidden++;
+}
+
+static void answers_since_sees_a_flag(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	int64_t ids[1];
+	store_session_t s;
+	open_session(st, "en", &s, ids);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	enum { N = 20 };
+	store_job_t jobs[N + 1];
+	memset(jobs, 0, sizeof jobs);
+	ctx_t c = {&loop, 0, N};
+	for (int i = 0; i < N; i++) {
+		answer_job(&jobs[i], job_done, &c, &s, ids[0], i, "flag-", i, "\"x\"");
+		store_submit(st, &jobs[i]);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	int64_t cursor = 0;
+	flagged_t f = {0};
+	assert_int_equal(store_answers_since(st, s.id, &cursor, flagged_answer, &f), STORE_OK);
+	assert_int_equal(f.n, N);
+
+	store_job_t *h = &jobs[N];
+	h->kind = STORE_JOB_HIDE;
+	h->done = job_done;
+	h->arg = &c;
+	h->u.flag.answer_id = jobs[3].u.answer.id;
+	h->u.flag.value = true;
+	c = (ctx_t){&loop, 0, 1};
+	store_submit(st, h);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(h->status, STORE_OK);
+	f = (flagged_t){.id = jobs[3].u.answer.id};
+	assert_int_equal(store_answers_since(st, s.id, &cursor, flagged_answer, &f), STORE_OK);
+	assert_int_equal(f.hidden, 1);
+	if (cursor)
+		assert_true(f.n < N);
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+}
+
 static void keep_participant(const store_answer_t *a, void *arg)
 {
 	snprintf(arg, 40, "%s", a->participant);
@@ -1031,6 +1195,8 @@ int main(void)
 	    cmocka_unit_test(readers_keep_their_snapshot),
 	    cmocka_unit_test(workspace_round_trip),
 	    cmocka_unit_test(a_failed_group_stores_nothing),
+	    cmocka_unit_test(a_group_of_answers_as_one_by_one),
+	    cmocka_unit_test(answers_since_sees_a_flag),
 	    cmocka_unit_test(a_newer_schema_is_refused),
 	    cmocka_unit_test(website_posts_marks_and_retention),
 	    cmocka_unit_test(mail_links_and_people),
