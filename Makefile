@@ -16,7 +16,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
-LIBS = $(PKG_LIBS) -lhttp_parser -lstemmer -lpthread -lm
+LIBS = $(PKG_LIBS) -lstemmer -lpthread -lm
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/model/*.c src/store/*.c src/net/*.c src/app/*.c src/report/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

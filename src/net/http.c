@@ -29,6 +29,7 @@ static char read_buffer[64 * 1024];
 static const char SECURITY_HEADERS[] = HTTP_SECURITY_HEADERS;
 const char *http__security_headers = SECURITY_HEADERS;
 static char security_widened[sizeof SECURITY_HEADERS + HTTP_ORIGIN_MAX + 2];
+static size_t security_len = sizeof SECURITY_HEADERS - 1; /* of http__security_headers */
 
 static void conn_close(http_conn_t *c);
 static void conn_resume(http_conn_t *c);
@@ -93,11 +94,6 @@ static struct http_parse *parse_get(void)
 		parse_free = ps->next_free;
 		parse_n_free--;
 	}
-	/* everything but the kept buffer and the offsets, which are written
-	 * before they are read (on_header_field, on_header_value) */
-	ps->raw.len = 0;
-	ps->n_hdr = ps->url_len = ps->body_off = ps->header_bytes = ps->body_max = 0;
-	ps->last_was_value = ps->body_too_large = ps->too_many_headers = false;
 	ps->next_free = NULL;
 	return ps;
 }
@@ -133,171 +129,6 @@ static void conn_reset_parse(http_conn_t *c)
 	}
 	c->in_message = false;
 }
-
-/* ---- parser callbacks ---- */
-
-static int on_message_begin(http_parser *p)
-{
-	http_conn_t *c = p->data;
-	conn_reset_parse(c);
-	c->ps = parse_get();
-	c->in_message = true;
-	/* The headers and body must arrive within the timeout from the first
-	 * byte: a client sending one byte a second is cut off. */
-	sweep_add(c, uv_now(c->srv->loop) + HTTP_HEADER_TIMEOUT_MS);
-	return 0;
-}
-
-/*
- * The parser callbacks return 0 to go on, or PARSE_STOP: http_parser then
- * stops with an error, and the flags set in c->ps (too_many_headers,
- * body_too_large, or the byte count) say which status to answer.
- */
-enum { PARSE_STOP = -1 };
-
-static int count_header_bytes(http_conn_t *c, size_t n)
-{
-	c->ps->header_bytes += n;
-	return c->ps->header_bytes > HTTP_MAX_HEADER_BYTES ? PARSE_STOP : 0;
-}
-
-static int on_url(http_parser *p, const char *at, size_t n)
-{
-	http_conn_t *c = p->data;
-	if (count_header_bytes(c, n))
-		return PARSE_STOP;
-	buf_append(&c->ps->raw, at, n);
-	c->ps->url_len += n;
-	return 0;
-}
-
-static int on_header_field(http_parser *p, const char *at, size_t n)
-{
-	http_conn_t *c = p->data;
-	if (count_header_bytes(c, n))
-		return PARSE_STOP;
-	if (c->ps->n_hdr == 0 || c->ps->last_was_value) {
-		if (c->ps->n_hdr >= HTTP_MAX_HEADERS) {
-			c->ps->too_many_headers = true;
-			return PARSE_STOP;
-		}
-		buf_putc(&c->ps->raw, '\0');
-		c->ps->hoff[c->ps->n_hdr][0] = c->ps->raw.len;
-		c->ps->hoff[c->ps->n_hdr][1] = 0;
-		c->ps->n_hdr++;
-		c->ps->last_was_value = false;
-	}
-	buf_append(&c->ps->raw, at, n);
-	return 0;
-}
-
-static int on_header_value(http_parser *p, const char *at, size_t n)
-{
-	http_conn_t *c = p->data;
-	if (count_header_bytes(c, n))
-		return PARSE_STOP;
-	if (!c->ps->last_was_value) {
-		buf_putc(&c->ps->raw, '\0');
-		c->ps->hoff[c->ps->n_hdr - 1][1] = c->ps->raw.len;
-		c->ps->last_was_value = true;
-	}
-	buf_append(&c->ps->raw, at, n);
-	return 0;
-}
-
-static int on_headers_complete(http_parser *p)
-{
-	http_conn_t *c = p->data;
-	buf_putc(&c->ps->raw, '\0');
-	c->ps->body_max = c->srv->body_limit ? c->srv->body_limit(c->ps->raw.data, c->ps->url_len)
-	                                     : HTTP_MAX_BODY;
-	if (c->ps->body_max < HTTP_MAX_BODY)
-		c->ps->body_max = HTTP_MAX_BODY;
-	if (p->content_length != ULLONG_MAX && p->content_length > c->ps->body_max) {
-		c->ps->body_too_large = true;
-		return PARSE_STOP;
-	}
-	c->ps->body_off = c->ps->raw.len;
-	return 0;
-}
-
-static int on_body(http_parser *p, const char *at, size_t n)
-{
-	http_conn_t *c = p->data;
-	if (c->ps->raw.len - c->ps->body_off + n > c->ps->body_max) {
-		c->ps->body_too_large = true;
-		return PARSE_STOP;
-	}
-	buf_append(&c->ps->raw, at, n);
-	return 0;
-}
-
-static http_method_t map_method(unsigned m)
-{
-	switch (m) {
-	case HTTP_GET: return HTTP_M_GET;
-	case HTTP_HEAD: return HTTP_M_HEAD;
-	case HTTP_POST: return HTTP_M_POST;
-	case HTTP_PUT: return HTTP_M_PUT;
-	case HTTP_DELETE: return HTTP_M_DELETE;
-	case HTTP_OPTIONS: return HTTP_M_OPTIONS;
-	default: return HTTP_M_OTHER;
-	}
-}
-
-/* Builds the request from the collected bytes and hands it to the handler. */
-static int on_message_complete(http_parser *p)
-{
-	http_conn_t *c = p->data;
-	if (c->ps->body_off == 0) {
-		buf_putc(&c->ps->raw, '\0');
-		c->ps->body_off = c->ps->raw.len;
-	}
-	size_t body_len = c->ps->raw.len - c->ps->body_off;
-	buf_putc(&c->ps->raw, '\0');
-
-	/* The request and its bytes stay in the block, which the request owns
-	 * from here on (request_free gives it back). */
-	http_request_t *r = &c->ps->req;
-	*r = (http_request_t){.mem = c->ps->raw.data, .conn = c};
-	r->method = map_method(p->method);
-	/* URL: split path and query at the first '?'. */
-	char *url = r->mem;
-	url[c->ps->url_len] = '\0';
-	char *q = memchr(url, '?', c->ps->url_len);
-	if (q) {
-		*q = '\0';
-		r->query = q + 1;
-	} else {
-		r->query = "";
-	}
-	r->path = url;
-	for (size_t i = 0; i < c->ps->n_hdr; i++) {
-		r->headers[i].name = r->mem + c->ps->hoff[i][0];
-		r->headers[i].value = c->ps->hoff[i][1] ? r->mem + c->ps->hoff[i][1] : "";
-	}
-	r->n_headers = c->ps->n_hdr;
-	r->body = r->mem + c->ps->body_off;
-	r->body_len = body_len;
-	c->keep_alive = http_should_keep_alive(p);
-	c->req = r;
-	c->in_message = false;
-	c->ps = NULL;
-	/* One request at a time: stop here, leave the rest of the bytes for
-	 * after the response. */
-	http_parser_pause(p, 1);
-	return 0;
-}
-
-static const http_parser_settings parser_settings = {
-    .on_message_begin = on_message_begin,
-    .on_url = on_url,
-    .on_header_field = on_header_field,
-    .on_header_value = on_header_value,
-    .on_headers_complete = on_headers_complete,
-    .on_body = on_body,
-    .on_message_complete = on_message_complete,
-};
 
 /* ---- writing ---- */
 
@@ -370,6 +201,7 @@ const char *http_status_text(int status)
 	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
 	default: return "Unknown";
 	}
 }
@@ -387,41 +219,43 @@ static void conn_send(http_conn_t *c, int status, const char *content_type,
 	b.len = 0;
 	buf_reserve(&b, sizeof security_widened + 256 +
 	                    (extra_headers ? strlen(extra_headers) : 0) + (head_only ? 0 : len));
-	/* Put together by appending: this runs for every response. */
+	/* Put together by appending: this runs for every response, so the
+	 * constant parts go in by their known lengths, without strlen. */
+#define PUT(lit) buf_append(&b, lit, sizeof lit - 1)
 	char num[24];
 	char *p = num + sizeof num;
 	unsigned code = status >= 100 && status <= 999 ? (unsigned)status : 500;
 	metrics_inc(METRIC_HTTP_RESPONSES);
 	if (status == 429)
 		metrics_inc(METRIC_HTTP_429);
-	buf_puts(&b, "HTTP/1.1 ");
-	buf_append(&b,
-	           (char[3]){(char)('0' + code / 100), (char)('0' + code / 10 % 10),
-	                     (char)('0' + code % 10)},
-	           3);
-	buf_putc(&b, ' ');
+	char line[13] = "HTTP/1.1 000 "; /* no NUL: appended by length */
+	line[9] = (char)('0' + code / 100);
+	line[10] = (char)('0' + code / 10 % 10);
+	line[11] = (char)('0' + code % 10);
+	buf_append(&b, line, sizeof line);
 	buf_puts(&b, http_status_text(status));
-	buf_puts(&b, "\r\n");
-	buf_puts(&b, http__security_headers);
+	PUT("\r\n");
+	buf_append(&b, http__security_headers, security_len);
 	if (!extra_headers || !strstr(extra_headers, "Cache-Control:"))
-		buf_puts(&b, "Cache-Control: no-store\r\n");
+		PUT("Cache-Control: no-store\r\n");
 	if (extra_headers)
 		buf_puts(&b, extra_headers);
 	if (content_type) {
-		buf_puts(&b, "Content-Type: ");
+		PUT("Content-Type: ");
 		buf_puts(&b, content_type);
-		buf_puts(&b, "\r\n");
+		PUT("\r\n");
 	}
 	size_t v = len;
 	do
 		*--p = (char)('0' + v % 10);
 	while (v /= 10);
-	buf_puts(&b, "Content-Length: ");
+	PUT("Content-Length: ");
 	buf_append(&b, p, (size_t)(num + sizeof num - p));
-	buf_puts(&b, "\r\n");
+	PUT("\r\n");
 	if (!c->keep_alive)
-		buf_puts(&b, "Connection: close\r\n");
-	buf_puts(&b, "\r\n");
+		PUT("Connection: close\r\n");
+	PUT("\r\n");
+#undef PUT
 	if (!head_only)
 		buf_append(&b, body, len);
 	http_conn_write(c, b.data, b.len);
@@ -473,16 +307,23 @@ void http_respond_error(http_request_t *req, int status, const char *code, const
 }
 
 /* A protocol error found while parsing: answer and close. */
-static void conn_fail(http_conn_t *c, int status, const char *msg)
+static void conn_fail(http_conn_t *c, int status)
 {
+	const char *msg, *code;
+	switch (status) {
+	case 405: msg = "method not allowed", code = "method_not_allowed"; break;
+	case 408: msg = "request took too long", code = "bad_request"; break;
+	case 413: msg = "request body too large", code = "too_long"; break;
+	case 431: msg = "request headers too large", code = "headers_too_large"; break;
+	case 505: msg = "HTTP version not supported", code = "version_not_supported"; break;
+	default: status = 400, msg = "malformed request", code = "bad_request"; break;
+	}
 	c->keep_alive = false;
 	char body[256];
-	int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"code\":\"%s\"}", msg,
-	                 status == 431   ? "headers_too_large"
-	                 : status == 413 ? "too_long"
-	                 : status == 405 ? "method_not_allowed"
-	                                 : "bad_request");
-	conn_send(c, status, "application/json; charset=utf-8", NULL, body, (size_t)n, false);
+	int n = snprintf(body, sizeof body, "{\"error\":\"%s\",\"code\":\"%s\"}", msg, code);
+	conn_send(c, status, "application/json; charset=utf-8",
+	          status == 405 ? "Allow: GET, HEAD, POST, PUT, DELETE\r\n" : NULL, body, (size_t)n,
+	          false);
 	c->close_after_write = true;
 	if (c->writes == 0)
 		conn_close(c);
@@ -513,35 +354,36 @@ static void read_stop(http_conn_t *c)
 /* Feeds bytes to the parser; keeps what is left when a request completed. */
 static void conn_parse(http_conn_t *c, const char *data, size_t len)
 {
-	size_t done = http_parser_execute(&c->parser, &parser_settings, data, len);
-	enum http_errno err = HTTP_PARSER_ERRNO(&c->parser);
-	if (err == HPE_PAUSED) {
-		http_parser_pause(&c->parser, 0);
-		/* The byte that completed the message was consumed. */
-		if (done < len)
-			buf_append(&c->leftover, data + done, len - done);
-		sweep_remove(c);
-		http_request_t *r = c->req;
-		if (r->method == HTTP_M_OTHER) {
-			c->keep_alive = false;
-			http_respond_error(r, 405, "method_not_allowed", "method not allowed",
-			                   "Allow: GET, HEAD, POST, PUT, DELETE\r\n");
-			return;
-		}
-		c->srv->handler(r, c->srv->ctx);
+	if (!c->ps) {
+		c->ps = parse_get();
+		http__parse_start(c->ps, c->srv->body_limit);
+		c->in_message = true;
+		/* The headers and body must arrive within the timeout from
+		 * the first byte: a client sending one byte a second is cut
+		 * off. */
+		sweep_add(c, uv_now(c->srv->loop) + HTTP_HEADER_TIMEOUT_MS);
+	}
+	size_t used = 0;
+	int rc = http__parse(c->ps, data, len, &used);
+	if (rc == HTTP__PARSE_MORE)
+		return;
+	if (rc < 0) {
+		conn_fail(c, -rc);
 		return;
 	}
-	if (err != HPE_OK) {
-		if (c->ps && c->ps->body_too_large)
-			conn_fail(c, 413, "request body too large");
-		else if (c->ps &&
-		         (c->ps->too_many_headers || c->ps->header_bytes > HTTP_MAX_HEADER_BYTES))
-			conn_fail(c, 431, "request headers too large");
-		else if (err == HPE_INVALID_METHOD)
-			conn_fail(c, 405, "method not allowed");
-		else
-			conn_fail(c, 400, "malformed request");
-	}
+	/* One request at a time: the rest waits for the response. */
+	if (used < len)
+		buf_append(&c->leftover, data + used, len - used);
+	sweep_remove(c);
+	/* The request and its bytes stay in the block, which the request
+	 * owns from here on (request_free gives it back). */
+	http_request_t *r = &c->ps->req;
+	r->conn = c;
+	c->keep_alive = c->ps->keep_alive;
+	c->req = r;
+	c->in_message = false;
+	c->ps = NULL;
+	c->srv->handler(r, c->srv->ctx);
 }
 
 /* After a response: parse what was left over, then read again. */
@@ -653,8 +495,6 @@ static http_conn_t *conn_new(http_server_t *srv)
 
 static void conn_start(http_conn_t *c)
 {
-	http_parser_init(&c->parser, HTTP_REQUEST);
-	c->parser.data = c;
 	c->keep_alive = true;
 	sweep_add(c, uv_now(c->srv->loop) + HTTP_HEADER_TIMEOUT_MS);
 	read_start(c);
@@ -695,7 +535,7 @@ static void on_sweep(uv_timer_t *t)
 		http_conn_t *next = c->next;
 		if (c->deadline <= now) {
 			if (c->in_message)
-				conn_fail(c, 408, "request took too long");
+				conn_fail(c, 408);
 			else
 				conn_close(c);
 		}
@@ -930,7 +770,12 @@ int http_cookie(const http_request_t *req, const char *name, char *out, size_t o
 {
 	size_t nl = strlen(name);
 	for (size_t i = 0; i < req->n_headers; i++) {
-		if (strcasecmp(req->headers[i].name, "Cookie") != 0)
+		/* the first letters first ("Content-..." differs at the
+		 * third): this runs on every participant's request, over all
+		 * its headers; each test stops at a name's NUL */
+		const char *hn = req->headers[i].name;
+		if ((hn[0] | 0x20) != 'c' || (hn[1] | 0x20) != 'o' || (hn[2] | 0x20) != 'o' ||
+		    strcasecmp(hn, "Cookie") != 0)
 			continue;
 		const char *p = req->headers[i].value;
 		while (*p) {
@@ -1037,8 +882,9 @@ int http_csp_img_src(const char *origin)
 		      (ch >= '0' && ch <= '9') || strchr(".-:/[]", ch)))
 			return UV_EINVAL;
 	}
-	snprintf(security_widened, sizeof security_widened, "%s %s%s", HTTP_CSP_HEAD, origin,
-	         HTTP_CSP_TAIL);
+	int len = snprintf(security_widened, sizeof security_widened, "%s %s%s", HTTP_CSP_HEAD,
+	                   origin, HTTP_CSP_TAIL);
+	security_len = (size_t)len;
 	http__security_headers = security_widened;
 	return 0;
 }

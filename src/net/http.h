@@ -1,8 +1,8 @@
 /*
  * http: the HTTP/1.1 server on the libuv loop, and Server-Sent Events.
  *
- * One loop thread owns every connection. Requests are parsed with
- * http-parser into a per-request allocation that is freed as soon as the
+ * One loop thread owns every connection. Requests are parsed (our own
+ * strict parser, http_parse.c) into a per-request allocation that is freed as soon as the
  * response is written, so an idle keep-alive connection or an event stream
  * holds no read buffer: reads land in one buffer shared by the loop and are
  * parsed at once.

@@ -4,8 +4,6 @@
 #ifndef INSPRAAK_HTTP_INTERNAL_H
 #define INSPRAAK_HTTP_INTERNAL_H
 
-#include <http_parser.h>
-
 #include "net/http.h"
 #include "util/buf.h"
 
@@ -40,7 +38,6 @@ struct http_server {
 
 struct http_conn {
 	uv_tcp_t tcp;
-	http_parser parser;
 	http_server_t *srv;
 	http_request_t *req;      /* handed to the handler, not yet answered */
 	sse_stream_t *sse;        /* set once the connection is an event stream */
@@ -59,19 +56,46 @@ struct http_conn {
 	bool in_message, keep_alive, closing, close_after_write, in_sweep, reading, peer_eof;
 };
 
-/* Names and values are collected into raw as NUL-separated strings with
- * their offsets in hoff; on completion they become pointers in req, the
- * request handed to the handler, which then owns the whole block (raw is
- * req.mem). Blocks are reused (http.c, parse_get): no allocation per
- * request in the usual case. */
+/*
+ * The request being received (http_parse.c). The request line and header
+ * lines are copied into raw as they arrive and parsed in place once each
+ * line is whole (names and values NUL-terminated where they lie, their
+ * offsets in hoff); the body follows them in raw. On completion the
+ * offsets become pointers in req, the request handed to the handler,
+ * which then owns the whole block (raw is req.mem). Blocks are reused
+ * (http.c, parse_get): no allocation per request in the usual case.
+ */
 struct http_parse {
 	buf_t raw;
-	size_t hoff[HTTP_MAX_HEADERS][2];
-	size_t n_hdr, url_len, body_off, header_bytes, body_max;
-	bool last_was_value, body_too_large, too_many_headers;
+	uint32_t hoff[HTTP_MAX_HEADERS][2]; /* name, value offsets in raw */
+	size_t n_hdr;
+	size_t line; /* where the head line being received starts in raw */
+	size_t url_off, url_len, body_off;
+	size_t counted;     /* URL, names, values, chunk extensions, trailers */
+	size_t body_max;    /* known once the head is complete */
+	uint64_t remaining; /* body bytes to come: of the body, or of the chunk */
+	size_t (*body_limit)(const char *url, size_t len);
+	unsigned char state; /* enum in http_parse.c */
+	bool got_line, http10, conn_close, conn_keep, has_length, chunked, digits, trailer_empty;
+	bool keep_alive; /* out: the connection stays open after the response */
 	http_request_t req;
 	struct http_parse *next_free;
 };
+
+/*
+ * http__parse returns HTTP__PARSE_MORE when it took every byte and the
+ * request is not complete yet, HTTP__PARSE_DONE when the request is
+ * complete (*used: the bytes it took, the rest belongs to the next
+ * request; ps->req and ps->keep_alive are set), or a negative HTTP status
+ * to refuse the request with (-400, -405, -413, -431, -505), after which
+ * the connection closes and ps holds nothing useful. Bytes may arrive
+ * split anywhere: the result is the same as for the whole.
+ */
+enum { HTTP__PARSE_MORE = 0, HTTP__PARSE_DONE = 1 };
+/* Makes ps ready for a new request (raw keeps its memory). body_limit as
+ * in http_set_body_limit, NULL for HTTP_MAX_BODY. */
+void http__parse_start(struct http_parse *ps, size_t (*body_limit)(const char *url, size_t len));
+int http__parse(struct http_parse *ps, const char *data, size_t len, size_t *used);
 
 typedef struct http_write {
 	uv_write_t req;

@@ -172,9 +172,10 @@ struct store_engine {
 	store_job_fn job[STORE_JOB_KINDS];
 	int (*group_commit)(store_t *st);
 	void (*group_rollback)(store_t *st);
-	/* Flushes every group committed so far to the disk (syncer thread, one
-	 * call at a time, concurrently with the writer's next group). Only
-	 * called when writer_open set *pipelined. A failure is fatal. */
+	/* Flushes every group committed so far to the disk (syncer threads,
+	 * up to two calls at once, concurrently with the writer's next group,
+	 * writer.c). Only called when writer_open set *pipelined. A failure
+	 * is fatal. */
 	int (*sync)(store_t *st);
 	/* The last error of the writer's connection, for the log. */
 	const char *(*writer_errmsg)(store_t *st);

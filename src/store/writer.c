@@ -6,7 +6,7 @@
  * A job travels through four queues, each in submission order:
  *
  *   store_submit ──> batch ──(check/idle, loop)──> queue ──(writer)──>
- *     sync (pipelined engines) ──(syncer)──> done ──(uv_async, loop)──> job->done
+ *     sync (pipelined engines) ──(syncers)──> done ──(uv_async, loop)──> job->done
  *
  * Invariants:
  *  1. The loop hands its batch over once per iteration, after its I/O
@@ -20,7 +20,7 @@
  *     half-written, nothing acknowledged that was not stored.
  *  3. A job is reported (done on the loop thread) only after its group is
  *     durable. With a pipelined engine, group_commit leaves the group
- *     unflushed; the syncer flushes (engine sync) while the writer commits
+ *     unflushed; a syncer flushes (engine sync) while the writer commits
  *     the next group, and only then moves the groups to done. One flush
  *     covers every group committed before it.
  *  4. Reports keep commit order: groups pass from queue to sync to done in
@@ -41,7 +41,8 @@
 #include "util/metrics.h"
 #include "util/xalloc.h"
 
-enum { GROUP_MAX = 4096 };
+/* Flushes at once at most (syncer_main). */
+enum { GROUP_MAX = 4096, SYNCERS = 2 };
 
 struct store_writer {
 	store_t *st;
@@ -51,11 +52,16 @@ struct store_writer {
 	pthread_cond_t cv;
 	store_job_t *queue_head, *queue_tail; /* waiting for the writer */
 	store_job_t *done_head, *done_tail;   /* durable, for the loop */
-	/* the syncer: groups committed (or failed) and waiting for the flush */
-	pthread_t syncer;
+	/* the syncers: groups committed (or failed) and waiting for a flush;
+	 * positions count jobs ever appended to the sync queue */
+	pthread_t syncer[SYNCERS];
 	pthread_cond_t sync_cv;
 	store_job_t *sync_head, *sync_tail;
-	bool sync_needed; /* a group in sync_head committed */
+	uint64_t sync_appended; /* jobs appended */
+	uint64_t sync_ok_upto;  /* the end of the last group that committed */
+	uint64_t sync_started;  /* jobs covered by a flush that started */
+	uint64_t sync_durable;  /* jobs covered by a flush that ended */
+	uint64_t sync_moved;    /* jobs moved on to done */
 	bool writer_done;
 	uv_async_t async;
 	/* Submitted on the loop, handed to the writer once per loop iteration
@@ -134,7 +140,9 @@ static void *writer_main(void *arg)
 		pthread_mutex_lock(&w->mu);
 		if (w->pipelined) {
 			append(&w->sync_head, &w->sync_tail, head, tail);
-			w->sync_needed |= head->status == STORE_OK;
+			w->sync_appended += n;
+			if (head->status == STORE_OK)
+				w->sync_ok_upto = w->sync_appended;
 			pthread_cond_signal(&w->sync_cv);
 		} else {
 			append(&w->done_head, &w->done_tail, head, tail);
@@ -142,41 +150,79 @@ static void *writer_main(void *arg)
 		}
 	}
 	w->writer_done = true;
-	pthread_cond_signal(&w->sync_cv);
+	pthread_cond_broadcast(&w->sync_cv);
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
 
+/* Moves the jobs that may be reported from the head of the sync queue to
+ * done (caller holds w->mu): those a completed flush covers, and a failed
+ * group's once everything before it went (invariant 4). */
+static void sync_move(store_writer_t *w)
+{
+	store_job_t *first = w->sync_head, *last = NULL;
+	while (w->sync_head &&
+	       (w->sync_moved < w->sync_durable || w->sync_head->status != STORE_OK)) {
+		last = w->sync_head;
+		w->sync_head = last->next;
+		w->sync_moved++;
+	}
+	if (!last)
+		return;
+	if (!w->sync_head)
+		w->sync_tail = NULL;
+	last->next = NULL;
+	append(&w->done_head, &w->done_tail, first, last);
+	uv_async_send(&w->async);
+}
+
+/*
+ * SYNCERS threads flush, each starting as soon as a commit is not covered
+ * by a flush already started: a group committed while a flush runs gets
+ * its own flush at once instead of waiting for that one to end (at 64
+ * connections in a closed loop the flush's round trip is what sets the
+ * rate). Concurrent fdatasync calls on one file overlap in the kernel and
+ * the device. A flush started after job n's commit covers every job up to
+ * n, whichever flush ends first (invariant 3).
+ */
 static void *syncer_main(void *arg)
 {
 	store_writer_t *w = arg;
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		while (!w->sync_head && !w->writer_done)
-			pthread_cond_wait(&w->sync_cv, &w->mu);
-		if (!w->sync_head)
+		bool flush = w->sync_ok_upto > w->sync_started;
+		bool movable = w->sync_head && (w->sync_moved < w->sync_durable ||
+		                                w->sync_head->status != STORE_OK);
+		if (w->writer_done && !w->sync_head)
 			break;
-		store_job_t *head = w->sync_head, *tail = w->sync_tail;
-		bool flush = w->sync_needed;
-		w->sync_head = w->sync_tail = NULL;
-		w->sync_needed = false;
-		pthread_mutex_unlock(&w->mu);
-
-		uint64_t t0 = flush ? uv_hrtime() : 0;
-		int rc = flush ? w->st->eng->sync(w->st) : 0;
-		if (flush && rc == 0)
-			metrics_observe(HIST_FLUSH_SECONDS, (double)(uv_hrtime() - t0) / 1e9);
-		if (rc != 0) {
-			log_error("store: the disk did not confirm a write (%s); stopping, so that"
-			          " nothing unconfirmed is acknowledged. The database recovers"
-			          " when inspraak starts again.",
-			          uv_strerror(rc));
-			_exit(75);
+		if (!flush && !movable) {
+			pthread_cond_wait(&w->sync_cv, &w->mu);
+			continue;
 		}
+		if (flush) {
+			uint64_t target = w->sync_appended;
+			w->sync_started = target;
+			pthread_mutex_unlock(&w->mu);
 
-		pthread_mutex_lock(&w->mu);
-		append(&w->done_head, &w->done_tail, head, tail);
-		uv_async_send(&w->async);
+			uint64_t t0 = uv_hrtime();
+			int rc = w->st->eng->sync(w->st);
+			if (rc != 0) {
+				log_error(
+				    "store: the disk did not confirm a write (%s); stopping, so"
+				    " that nothing unconfirmed is acknowledged. The database"
+				    " recovers when inspraak starts again.",
+				    uv_strerror(rc));
+				_exit(75);
+			}
+			metrics_observe(HIST_FLUSH_SECONDS, (double)(uv_hrtime() - t0) / 1e9);
+
+			pthread_mutex_lock(&w->mu);
+			if (target > w->sync_durable)
+				w->sync_durable = target;
+		}
+		sync_move(w);
+		if (w->writer_done) /* the others wait for the queue to empty */
+			pthread_cond_broadcast(&w->sync_cv);
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
@@ -249,8 +295,9 @@ int store__writer_start(store_t *st, uv_loop_t *loop)
 		st->eng->writer_close(st);
 		return UV_EIO;
 	}
-	if (pthread_create(&w->syncer, NULL, syncer_main, w) != 0)
-		abort(); /* the writer runs already and would wait for it forever */
+	for (int i = 0; i < SYNCERS; i++)
+		if (pthread_create(&w->syncer[i], NULL, syncer_main, w) != 0)
+			abort(); /* the writer runs already and would wait for it forever */
 	uv_async_init(loop, &w->async, on_done);
 	w->async.data = w;
 	uv_check_init(loop, &w->batch_check);
@@ -292,7 +339,8 @@ void store__writer_stop(store_t *st)
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
-	pthread_join(w->syncer, NULL);
+	for (int i = 0; i < SYNCERS; i++)
+		pthread_join(w->syncer[i], NULL);
 	pthread_cond_destroy(&w->sync_cv);
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http_feed.h"
 #include "net/http.h"
 #include "util/buf.h"
 
@@ -211,6 +212,28 @@ static void rejects_malformed_and_unknown_methods(void **state)
 	exchange(&f, patch, sizeof patch - 1);
 	assert_non_null(f.got.data);
 	assert_memory_equal(f.got.data, "HTTP/1.1 405", 12);
+	assert_non_null(strstr(f.got.data, "\r\nAllow: GET, HEAD, POST, PUT, DELETE\r\n"));
+	assert_non_null(strstr(f.got.data, "\r\nConnection: close\r\n"));
+	buf_free(&f.got);
+	const char v2[] = "GET / HTTP/2.0\r\nHost: a\r\n\r\n";
+	exchange(&f, v2, sizeof v2 - 1);
+	assert_non_null(f.got.data);
+	assert_memory_equal(f.got.data, "HTTP/1.1 505 HTTP Version Not Supported\r\n", 41);
+	buf_free(&f.got);
+}
+
+/* Chunked request bodies are read (http-parser read them too), decoded. */
+static void reads_a_chunked_body(void **state)
+{
+	(void)state;
+	fixture_t f;
+	const char req[] = "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+	                   "\r\n4\r\nvalu\r\n9;x=y\r\ne=a&value\r\n3\r\n=b2\r\n0\r\n\r\n";
+	exchange(&f, req, sizeof req - 1);
+	assert_string_equal(f.path, "/c");
+	assert_string_equal(f.body, "value=a&value=b2");
+	assert_string_equal(f.field, "b2");
+	assert_memory_equal(f.got.data, "HTTP/1.1 200", 12);
 	buf_free(&f.got);
 }
 
@@ -251,15 +274,240 @@ static void reads_accept_encoding(void **state)
 	assert_int_equal(http_accept_encoding(",,, ;q=1,"), 0);
 }
 
+/* ---- the parser alone (src/net/http_parse.c), through http_feed.h ---- */
+
+/* Two pipelined requests of every shape a client sends: a form with a
+ * Content-Length body, a chunked body with an extension and a trailer, and
+ * a bodiless HTTP/1.0 request, after an empty line that is skipped. */
+static const char SAMPLE[] =
+    "\r\nPOST /api/v1/x?code=1&a=%20 HTTP/1.1\r\nHost: example\r\n"
+    "Cookie: a=b; inspraak_p=0123\r\nX-Empty:\r\nX-Blank: \t  \r\nX-Pad:  v  w \t\r\n"
+    "X-Long: \xc3\xa9t\xc3\xa9\t0123456789abcdef~!\r\n"
+    "Content-Length: 9\r\n\r\nvalue=a&b"
+    "PUT /c HTTP/1.1\r\ntransfer-encoding: Chunked\r\nConnection: x, Close\r\n\r\n"
+    "3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\nTrailer: t\r\n\r\n"
+    "GET /d?e HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+    "HEAD / HTTP/1.0\r\n\r\nGET /partial HTTP/1.1\r\nHo";
+
+static void feed(const char *in, size_t n, size_t step, size_t cut, buf_t *out)
+{
+	out->len = 0;
+	feed_pieces(in, n, step, cut, NULL, out);
+}
+
+static void parser_gives_the_same_requests_at_every_split(void **state)
+{
+	(void)state;
+	size_t n = sizeof SAMPLE - 1;
+	buf_t whole = BUF_INIT, other = BUF_INIT;
+	feed(SAMPLE, n, n, 0, &whole);
+	assert_string_equal(whole.data, "2 /api/v1/x ? code=1&a=%20\n"
+	                                "[Host] [example]\n"
+	                                "[Cookie] [a=b; inspraak_p=0123]\n"
+	                                "[X-Empty] []\n"
+	                                "[X-Blank] []\n"
+	                                "[X-Pad] [v  w]\n"
+	                                "[X-Long] [\xc3\xa9t\xc3\xa9\t0123456789abcdef~!]\n"
+	                                "[Content-Length] [9]\n"
+	                                "body 9 [value=a&b] nul 1 keep 1\n"
+	                                "3 /c ? \n"
+	                                "[transfer-encoding] [Chunked]\n"
+	                                "[Connection] [x, Close]\n"
+	                                "body 13 [abc0123456789] nul 1 keep 0\n"
+	                                "0 /d ? e\n"
+	                                "[Connection] [keep-alive]\n"
+	                                "body 0 [] nul 1 keep 1\n"
+	                                "1 / ? \n"
+	                                "body 0 [] nul 1 keep 0\n"
+	                                "end inside\n");
+	feed(SAMPLE, n, 1, 0, &other);
+	assert_string_equal(other.data, whole.data);
+	for (size_t cut = 0; cut <= n; cut++) {
+		feed(SAMPLE, n, 0, cut, &other);
+		if (strcmp(other.data, whole.data) != 0)
+			fail_msg("split at %zu:\n%s\nwhole:\n%s", cut, other.data, whole.data);
+	}
+	buf_free(&whole);
+	buf_free(&other);
+}
+
+static size_t small_limit(const char *url, size_t len)
+{
+	(void)url;
+	(void)len;
+	return 0; /* raised to HTTP_MAX_BODY by the parser */
+}
+
+static size_t big_limit(const char *url, size_t len)
+{
+	(void)url;
+	(void)len;
+	return 1 << 20;
+}
+
+/* Every refusal, whole and byte by byte: the same status. */
+static void parser_refuses_what_it_must(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in;
+		int status;
+	} cases[] = {
+	    /* line ends and folding */
+	    {"GET / HTTP/1.1\nHost: a\r\n\r\n", 400},
+	    {"GET / HTTP/1.1\r\nHost: a\n\r\n", 400},
+	    {"GET / HTTP/1.1\r\nHost: a\r\n\n", 400},
+	    {"GET / HTTP/1.1\r\nX: a\rb\r\n\r\n", 400},
+	    {"GET / HTTP/1.1\r\nX: a\r\n b\r\n\r\n", 400},
+	    {"GET / HTTP/1.1\r\n\tX: a\r\n\r\n", 400},
+	    /* header names and values */
+	    {"GET / HTTP/1.1\r\nHost a\r\n\r\n", 400},
+	    {"GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400},
+	    {"GET / HTTP/1.1\r\n: a\r\n\r\n", 400},
+	    {"GET / HTTP/1.1\r\nX(y): a\r\n\r\n", 400},
+	    {"GET / HTTP/1.1\r\nX: a\x01"
+	     "b\r\n\r\n",
+	     400},
+	    {"GET / HTTP/1.1\r\nX: a\x7f\r\n\r\n", 400},
+	    /* the same in the middle of long values (eight bytes at a time) */
+	    {"GET / HTTP/1.1\r\nX: 0123456789abcdef\x1f"
+	     "0123456789abcdef\r\n\r\n",
+	     400},
+	    {"GET / HTTP/1.1\r\nX: 0123456789abcdef\t\x7f"
+	     "0123456789abcdef\r\n\r\n",
+	     400},
+	    {"GET /0123456789abcdef\t0123456789abcdef HTTP/1.1\r\n\r\n", 400},
+	    {"GET /0123456789abcdef\x7f"
+	     "0123456789abcdef HTTP/1.1\r\n\r\n",
+	     400},
+	    /* the request line */
+	    {"GET /\r\n\r\n", 400},
+	    {"GET  / HTTP/1.1\r\n\r\n", 400},
+	    {"GET /a b HTTP/1.1\r\n\r\n", 400},
+	    {"GET /\x01 HTTP/1.1\r\n\r\n", 400},
+	    {"GET / HTTP/1.1 \r\n\r\n", 400},
+	    {"GET / HTTP/1.10\r\n\r\n", 400},
+	    {"GET / http/1.1\r\n\r\n", 400},
+	    {"\x16\x03\x01\x02\x01\xfc\x03\x03\r\n", 400},
+	    {"GET / HTTP/2.0\r\n\r\n", 505},
+	    {"GET / HTTP/0.9\r\n\r\n", 505},
+	    {"BREW / HTTP/1.1\r\n\r\n", 405},
+	    {"PATCH / HTTP/1.1\r\n\r\n", 405},
+	    {"get / HTTP/1.1\r\n\r\n", 405},
+	    /* framing of the body */
+	    {"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nab", 400},
+	    {"POST / HTTP/1.1\r\nContent-Length: 1a\r\n\r\n", 400},
+	    {"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400},
+	    {"POST / HTTP/1.1\r\nContent-Length: 1 2\r\n\r\n", 400},
+	    {"POST / HTTP/1.1\r\nContent-Length:\r\n\r\n", 400},
+	    {"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 400},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 400},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+	     400},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nz\r\n", 400},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 400},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\n", 400},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n", 400},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1;\x01\r\n", 400},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: y\n", 400},
+	    /* limits */
+	    {"POST / HTTP/1.1\r\nContent-Length: 65537\r\n\r\n", 413},
+	    {"POST / HTTP/1.1\r\nContent-Length: 1000000000000000000000\r\n\r\n", 413},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10001\r\n", 413},
+	    {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\n", 413},
+	};
+	buf_t out = BUF_INIT;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = strlen(cases[i].in);
+		for (size_t step = 1; step <= n; step += n - 1) {
+			out.len = 0;
+			int rc = feed_pieces(cases[i].in, n, step, 0, small_limit, &out);
+			if (rc != -cases[i].status)
+				fail_msg("case %zu (step %zu): %d, not -%d:\n%s", i, step, rc,
+				         cases[i].status, out.data ? out.data : "");
+			if (n == 1)
+				break;
+		}
+	}
+	buf_free(&out);
+}
+
+/* The limits of the head (431): counted bytes, header count, raw size. */
+static void parser_bounds_the_head(void **state)
+{
+	(void)state;
+	buf_t in = BUF_INIT, out = BUF_INIT;
+	/* 8192 bytes of URL, names and values pass; one more does not */
+	buf_puts(&in, "GET /");
+	for (int i = 0; i < HTTP_MAX_HEADER_BYTES - 2 - 1; i++)
+		buf_putc(&in, 'u');
+	buf_puts(&in, " HTTP/1.1\r\nX:\r\n\r\n");
+	assert_int_equal(feed_pieces(in.data, in.len, in.len, 0, NULL, &out), 0);
+	assert_non_null(strstr(out.data, "end between"));
+	in.len = 0;
+	buf_puts(&in, "GET /");
+	for (int i = 0; i < HTTP_MAX_HEADER_BYTES - 2; i++)
+		buf_putc(&in, 'u');
+	buf_puts(&in, " HTTP/1.1\r\nXY:\r\n\r\n");
+	assert_int_equal(feed_pieces(in.data, in.len, in.len, 0, NULL, &out), -431);
+	/* 64 headers pass, 65 do not */
+	for (int extra = 0; extra < 2; extra++) {
+		in.len = 0;
+		buf_puts(&in, "GET / HTTP/1.1\r\n");
+		for (int i = 0; i < HTTP_MAX_HEADERS + extra; i++)
+			buf_puts(&in, "A: b\r\n");
+		buf_puts(&in, "\r\n");
+		assert_int_equal(feed_pieces(in.data, in.len, 7, 0, NULL, &out), extra ? -431 : 0);
+	}
+	/* blanks are not kept but still bounded */
+	in.len = 0;
+	buf_puts(&in, "GET / HTTP/1.1\r\nA:");
+	for (int i = 0; i < 2 * HTTP_MAX_HEADER_BYTES; i++)
+		buf_putc(&in, ' ');
+	buf_puts(&in, "b\r\n\r\n");
+	assert_int_equal(feed_pieces(in.data, in.len, 1000, 0, NULL, &out), -431);
+	/* and so are empty lines before the request */
+	in.len = 0;
+	for (int i = 0; i < HTTP_MAX_HEADER_BYTES; i++)
+		buf_puts(&in, "\r\n");
+	buf_puts(&in, "GET / HTTP/1.1\r\n\r\n");
+	assert_int_equal(feed_pieces(in.data, in.len, in.len, 0, NULL, &out), -431);
+	/* leading zeros of a length do not make it large */
+	in.len = 0;
+	buf_puts(&in, "POST / HTTP/1.1\r\nContent-Length: 00000000000000000000002\r\n\r\nabGET / "
+	              "HTTP/1.1\r\n\r\n");
+	out.len = 0;
+	assert_int_equal(feed_pieces(in.data, in.len, 3, 0, NULL, &out), 0);
+	assert_non_null(strstr(out.data, "body 2 [ab]"));
+	assert_non_null(strstr(out.data, "end between"));
+	/* a path's own limit lets a larger body through (uploads) */
+	in.len = 0;
+	buf_printf(&in, "POST / HTTP/1.1\r\nContent-Length: %d\r\n\r\n", HTTP_MAX_BODY + 1);
+	for (int i = 0; i <= HTTP_MAX_BODY; i++)
+		buf_putc(&in, 'x');
+	assert_int_equal(feed_pieces(in.data, in.len, 4096, 0, NULL, &out), -413);
+	out.len = 0;
+	assert_int_equal(feed_pieces(in.data, in.len, 4096, 0, big_limit, &out), 0);
+	assert_non_null(strstr(out.data, "body 65537 [xxx"));
+	buf_free(&in);
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(parser_gives_the_same_requests_at_every_split),
+	    cmocka_unit_test(parser_refuses_what_it_must),
+	    cmocka_unit_test(parser_bounds_the_head),
 	    cmocka_unit_test(parses_a_request),
 	    cmocka_unit_test(answers_pipelined_requests_in_order),
 	    cmocka_unit_test(reused_request_memory_keeps_nothing_of_the_last),
 	    cmocka_unit_test(rejects_large_headers_with_431),
 	    cmocka_unit_test(rejects_large_bodies_with_413),
 	    cmocka_unit_test(rejects_malformed_and_unknown_methods),
+	    cmocka_unit_test(reads_a_chunked_body),
 	    cmocka_unit_test(decodes_form_fields),
 	    cmocka_unit_test(reads_accept_encoding),
 	};

@@ -272,6 +272,53 @@ static void reports_keep_commit_order(void **state)
 	uv_loop_close(&loop);
 }
 
+/* The same over many small groups, whose flushes overlap (writer.c,
+ * SYNCERS): reports still come in commit order, every one stored. */
+static int many_seen[200], many_n;
+
+static void job_done_many(store_job_t *j)
+{
+	ctx_t *c = j->arg;
+	many_seen[many_n++] = (int)(j - (store_job_t *)c->loop->data);
+	if (++c->done == c->n)
+		uv_stop(c->loop);
+}
+
+static void reports_keep_commit_order_with_overlapping_flushes(void **state)
+{
+	(void)state;
+	store_t *st = open_ok();
+	int64_t ids[1];
+	store_session_t s;
+	open_session(st, "en", &s, ids);
+	uv_loop_t loop;
+	uv_loop_init(&loop);
+	assert_int_equal(store_start(st, &loop), STORE_OK);
+	enum { N = 200 };
+	store_job_t *jobs = calloc(N, sizeof *jobs);
+	loop.data = jobs;
+	ctx_t c = {&loop, 0, N};
+	many_n = 0;
+	for (int i = 0; i < N; i++) {
+		answer_job(&jobs[i], job_done_many, &c, &s, ids[0], i % 7, "many-", i, "\"x\"");
+		store_submit(st, &jobs[i]);
+		uv_run(&loop, UV_RUN_NOWAIT);
+	}
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(c.done, N);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(many_seen[i], i);
+		assert_int_equal(jobs[i].status, STORE_OK);
+	}
+	int count = 0;
+	assert_int_equal(store_answers_load(st, s.id, count_answer, &count), STORE_OK);
+	assert_int_equal(count, N);
+	store_close(st);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	free(jobs);
+}
+
 static int count_rows(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *q;
@@ -1188,6 +1235,7 @@ int main(void)
 	    cmocka_unit_test(events_sessions_and_users),
 	    cmocka_unit_test(writer_commits_groups_and_finds_duplicates),
 	    cmocka_unit_test(reports_keep_commit_order),
+	    cmocka_unit_test(reports_keep_commit_order_with_overlapping_flushes),
 	    cmocka_unit_test(migration_7_keeps_answers),
 	    cmocka_unit_test(migration_8_self_paced_sessions),
 	    cmocka_unit_test(migration_9_session_names),
