@@ -176,7 +176,7 @@ test:
 PG_E2E := protocol workspace-api report crash moderation self-paced migrate multinode multinode-limits \
 	multinode-web \
 	kaart \
-	website website-browser website-closing website-mail website-mail-login
+	website website-browser website-closing website-mail website-mail-login offloop
 .PHONY: test-pg
 test-pg: inspraak $(BUILD)/asan/test_store $(BUILD)/asan/test_bus
 	@scripts/pg-tmp sh -c '\

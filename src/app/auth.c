@@ -222,6 +222,7 @@ static void start_session(app_t *a, http_request_t *req, int64_t user, const cha
 /* ---- password login ---- */
 
 typedef struct verify {
+	app_read_t read; /* first: the user's row, off the loop (user_read_done) */
 	uv_work_t work;
 	app_t *app;
 	http_request_t *req;
@@ -331,6 +332,28 @@ static void verify_done(uv_work_t *w, int status)
 	free(v);
 }
 
+/* The user's row is read off the loop (app_read), then the hash is
+ * checked on the hashes' queue. */
+static void user_read_run(app_read_t *job)
+{
+	verify_t *v = (verify_t *)job;
+	if (store_user_get(job->st, v->name, &v->user, &v->pwhash) != STORE_OK)
+		v->pwhash = NULL;
+}
+
+static void user_read_done(app_read_t *job, int status)
+{
+	verify_t *v = (verify_t *)job;
+	app_t *a = job->app;
+	if (status < 0) { /* not read: as an unknown name */
+		free(v->pwhash);
+		v->pwhash = NULL;
+	}
+	v->work.data = v;
+	a->pool_jobs++;
+	app_queue_work(a, &a->hashes, &v->work, verify_work, verify_done);
+}
+
 void auth_login_form(app_t *a, http_request_t *req)
 {
 	char name[128], next[256];
@@ -358,30 +381,51 @@ void auth_login_form(app_t *a, http_request_t *req)
 		return;
 	}
 	/* An unknown name takes the same way and the same time (decoy_hash). */
-	if (store_user_get(a->store, name, &v->user, &v->pwhash) != STORE_OK)
-		v->pwhash = NULL;
-	v->work.data = v;
-	a->pool_jobs++;
-	app_queue_work(a, &a->hashes, &v->work, verify_work, verify_done);
+	app_read(a, &v->read, user_read_run, user_read_done);
+}
+
+/* A one-time link's token is read off the loop (app_read). */
+typedef struct link_read {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	unsigned char hash[32];
+	char next[256];
+	int64_t user;
+	int rc;
+} link_read_t;
+
+static void link_read_run(app_read_t *job)
+{
+	link_read_t *r = (link_read_t *)job;
+	r->rc = store_token_user(job->st, r->hash, "login", store_now_ms(), &r->user);
+}
+
+static void link_read_done(app_read_t *job, int status)
+{
+	link_read_t *r = (link_read_t *)job;
+	http_request_t *req = r->req;
+	if (status < 0 || r->rc != STORE_OK)
+		pages_login(job->app, req, 401, tr(pages_login_lang(req), "login.link"),
+		            safe_next(r->next));
+	else
+		start_session(job->app, req, r->user, r->next, r->hash);
+	free(r);
 }
 
 void auth_login_link(app_t *a, http_request_t *req)
 {
 	char token[80], next[256];
-	unsigned char hash[32];
-	int64_t user;
 	if (http_query(req, "next", next, sizeof next) < 0)
 		snprintf(next, sizeof next, "/");
 	if (http_query(req, "token", token, sizeof token) != 64 || !is_hex(token, 64)) {
 		pages_login(a, req, 400, tr(pages_login_lang(req), "login.link"), safe_next(next));
 		return;
 	}
-	auth_sha256(token, hash);
-	if (store_token_user(a->store, hash, "login", store_now_ms(), &user) != STORE_OK) {
-		pages_login(a, req, 401, tr(pages_login_lang(req), "login.link"), safe_next(next));
-		return;
-	}
-	start_session(a, req, user, next, hash);
+	link_read_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	auth_sha256(token, r->hash);
+	snprintf(r->next, sizeof r->next, "%s", next);
+	app_read(a, &r->job, link_read_run, link_read_done);
 }
 
 void auth_logout(app_t *a, http_request_t *req)

@@ -376,13 +376,15 @@ static size_t linked_images(const char *md, int64_t event_id, char (*names)[48],
 	return n;
 }
 
-void deckzip_export(app_t *a, http_request_t *req, const app_match_t *m)
+/* The zip of the event's deck and images into *zip: 0, STORE_NOTFOUND
+ * (no such event) or another negative code. Reads only st: it runs on a
+ * pool thread (deckzip_export). */
+static int export_build(store_t *st, int64_t event_id, buf_t *zip)
 {
-	int64_t event_id = m->id;
 	store_event_t e = {0};
-	if (store_event_get(a->store, event_id, &e) != STORE_OK) {
-		http_respond_error(req, 404, "not_found", tr_req(req, "events.no_such"), NULL);
-		return;
+	if (store_event_get(st, event_id, &e) != STORE_OK) {
+		store_event_clear(&e);
+		return STORE_NOTFOUND;
 	}
 	enum { MAX_LINKED = 256 };
 	char(*names)[48] = xcalloc(MAX_LINKED, sizeof *names);
@@ -394,8 +396,8 @@ void deckzip_export(app_t *a, http_request_t *req, const app_match_t *m)
 	for (size_t i = 0; i < n; i++) {
 		char type[32];
 		size_t len;
-		if (store_media_get(a->store, event_id, names[i], type, sizeof type, &data[k],
-		                    &len) != STORE_OK)
+		if (store_media_get(st, event_id, names[i], type, sizeof type, &data[k], &len) !=
+		    STORE_OK)
 			continue; /* a link to an image deleted since: the deck keeps the link */
 		snprintf(paths[k], sizeof paths[k], "images/%s", names[i]);
 		ent[k] = (deckzip_entry_t){paths[k], data[k], len, 0};
@@ -420,15 +422,7 @@ void deckzip_export(app_t *a, http_request_t *req, const app_match_t *m)
 		p = hit + strlen(prefix);
 	}
 	ent[0] = (deckzip_entry_t){"deck.md", md.data ? md.data : "", md.len, 1};
-	buf_t zip = BUF_INIT;
-	if (deckzip_write(&zip, ent, k) < 0) {
-		http_respond_error(req, 503, "unavailable", tr_req(req, "zip.not_made"), NULL);
-	} else {
-		http_respond(req, 200, "application/zip",
-		             "Content-Disposition: attachment; filename=\"deck.zip\"\r\n", zip.data,
-		             zip.len);
-	}
-	buf_free(&zip);
+	int rc = deckzip_write(zip, ent, k) < 0 ? UV_EIO : 0;
 	buf_free(&md);
 	for (size_t i = 0; i <= n; i++)
 		free(data[i]);
@@ -437,4 +431,46 @@ void deckzip_export(app_t *a, http_request_t *req, const app_match_t *m)
 	free(ent);
 	free(names);
 	store_event_clear(&e);
+	return rc;
+}
+
+/* Reading the event and its images, and zipping them: off the loop
+ * (app_read), answered when it is back. */
+typedef struct export_read {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t event_id;
+	int rc;
+	buf_t zip;
+} export_read_t;
+
+static void export_run(app_read_t *job)
+{
+	export_read_t *r = (export_read_t *)job;
+	r->rc = export_build(job->st, r->event_id, &r->zip);
+}
+
+static void export_done(app_read_t *job, int status)
+{
+	export_read_t *r = (export_read_t *)job;
+	http_request_t *req = r->req;
+	if (status == 0 && r->rc == STORE_NOTFOUND)
+		http_respond_error(req, 404, "not_found", tr_req(req, "events.no_such"), NULL);
+	else if (status < 0 || r->rc < 0)
+		http_respond_error(req, 503, "unavailable", tr_req(req, "zip.not_made"), NULL);
+	else
+		http_respond(req, 200, "application/zip",
+		             "Content-Disposition: attachment; filename=\"deck.zip\"\r\n",
+		             r->zip.data, r->zip.len);
+	buf_free(&r->zip);
+	free(r);
+}
+
+void deckzip_export(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	export_read_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->event_id = m->id;
+	r->zip = (buf_t)BUF_INIT;
+	app_read(a, &r->job, export_run, export_done);
 }

@@ -21,6 +21,9 @@
 #include "store/bus.h"
 
 enum { REACTIONS_N = 5 }; /* clap, heart, laugh, wow, idea */
+/* Connections for reads off the loop (app_read): two, so that one read
+ * waiting for a lock leaves another way for the rest. */
+enum { APP_READERS = 2 };
 
 typedef struct live_slide {
 	int64_t id;
@@ -172,6 +175,12 @@ struct app {
 	/* tokens and users kept a few seconds (who.c), on PostgreSQL only */
 	struct who *who;
 	bool who_on;
+	/* Reads for requests off the loop (app_read, pool.c): connections
+	 * of their own, on PostgreSQL only (NULL: reads on the loop through
+	 * store); busy[i] while a pool thread reads through readers[i]. */
+	store_t *readers[APP_READERS];
+	atomic_bool reader_busy[APP_READERS];
+	app_queue_t reads;
 };
 
 /* ---- routes.c: the route table ----
@@ -319,10 +328,12 @@ json_t *live_phones_json(const live_slide_t *ls);
 bool live_find_answer(app_t *a, int64_t id, session_t **s, live_slide_t **ls);
 enum { STREAM_PARTICIPANT, STREAM_PRESENTER, STREAM_MODERATOR };
 void live_stream(app_t *a, session_t *s, http_request_t *req, int kind);
-/* Loads the slides of s again from the store (its event's deck changed
- * while it had no answers) and publishes the new state. Fails as
- * live_load; after UV_EINVAL s has the slides before the bad one. */
-int live_reload(app_t *a, session_t *s);
+/* Loads the slides of s again from its event's row and slides, read off
+ * the loop by the caller (its deck changed while it had no answers), and
+ * publishes the new state. UV_EIO when n is 0; after UV_EINVAL s has the
+ * slides before the bad one. ev and rows stay the caller's. */
+int live_reload_rows(app_t *a, session_t *s, const store_event_t *ev, const store_slide_t *rows,
+                     size_t n);
 /* The same for a deck another node replaced, read off the loop: takes ev's
  * strings and rows (freed), adopts row (read with them) unless older or a
  * save of s is in flight here, and publishes the state without saving.
@@ -538,6 +549,27 @@ struct app_write {
 };
 void app_write(app_t *a, app_write_t *job, void (*run)(app_write_t *),
                void (*done)(app_write_t *, int));
+/* A read that a request needs (an event's access, an image), run off the
+ * loop through one of a->readers: run(job) on a pool thread reads through
+ * job->st and keeps its result in the struct that embeds job (it must not
+ * touch loop-owned state: sessions, the app's maps); done(job, status)
+ * answers on the loop (status < 0: the pool refused and run did not happen).
+ * Without readers (SQLite, whose reads take microseconds) both run on the
+ * loop, at once. */
+typedef struct app_read app_read_t;
+struct app_read {
+	uv_work_t work;
+	app_t *app;
+	store_t *st;
+	void (*run)(app_read_t *job);
+	void (*done)(app_read_t *job, int status);
+};
+void app_read(app_t *a, app_read_t *job, void (*run)(app_read_t *),
+              void (*done)(app_read_t *, int));
+/* Opens a->readers on db_path (PostgreSQL); returns 0 or UV_EIO with err
+ * filled. app_readers_close closes those opened. */
+int app_readers_open(app_t *a, const char *db_path, char *err, size_t errlen);
+void app_readers_close(app_t *a);
 /* Sets the queues' bounds: hashes on (cores - 1), writes one at a time. */
 void app_queues_init(app_t *a);
 /* An uploaded body worked on in libuv's pool (a PDF to draw, a zip to
@@ -602,6 +634,15 @@ void who_forget(app_t *a, const unsigned char hash[32]);
 /* A user's password changed, or the user was deleted, here: their tokens
  * and role are read again. */
 void who_forget_user(app_t *a, const char *name);
+/* True when user's access to event_id must first be read off the loop
+ * (app_read): the read is started and req is handled again when it is
+ * back. Called after who_pending, with the token's user known. */
+bool who_access_pending(app_t *a, http_request_t *req, int64_t user, int64_t event_id);
+/* store_event_access, from what who keeps when it can. */
+int who_event_access(app_t *a, int64_t event_id, int64_t user, char *access, size_t len);
+/* The event's shares changed here (shared, unshared, deleted, created):
+ * every user's access to it is read again. */
+void who_forget_event(app_t *a, int64_t event_id);
 void who_free(app_t *a);
 
 /* ---- pages.c ---- */

@@ -86,7 +86,7 @@ const char *kaart__ws_lang(const http_request_t *req)
 bool kaart__may_edit(app_t *a, http_request_t *req, const app_match_t *m, const char *lang)
 {
 	char name[128], role[32] = "";
-	store_user_info(a->store, m->user, name, sizeof name, role, sizeof role);
+	who_user_info(a, m->user, name, sizeof name, role, sizeof role);
 	if (!strcmp(role, "admin") || !strcmp(role, "facilitator"))
 		return true;
 	http_respond_error(req, 403, "forbidden", tr(lang, "kaart.facilitators_only"), NULL);

@@ -296,7 +296,7 @@ static void saved(store_job_t *job)
 	sv->session->saving--;
 	/* Committed: other nodes may read it now (bus.h, invariant 1). */
 	if (job->status == STORE_OK) {
-		/* a deck replaced here (live_reload) is committed already */
+		/* a deck replaced here (live_reload_rows) is committed already */
 		unsigned what = BUS_STATE | (sv->session->deck_news ? BUS_DECK : 0);
 		sv->session->deck_news = false;
 		bus_publish(sv->app->bus, sv->session->row.id, what, sv->session->row.revision);
@@ -689,17 +689,25 @@ static int swap_deck(session_t *s, store_event_t *ev, store_slide_t *rows, size_
 	return rc;
 }
 
-int live_reload(app_t *a, session_t *s)
+int live_reload_rows(app_t *a, session_t *s, const store_event_t *ev, const store_slide_t *rows,
+                     size_t n)
 {
-	store_event_t ev = {0};
-	store_slide_t *rows = NULL;
-	size_t n = 0;
-	if (store_event_get(a->store, s->row.event_id, &ev) ||
-	    store_event_slides(a->store, s->row.event_id, &rows, &n) || n == 0) {
-		store_event_clear(&ev);
+	if (n == 0)
 		return UV_EIO;
-	}
-	int rc = swap_deck(s, &ev, rows, n);
+	/* swap_deck takes what it is given: copies, since several sessions of
+	 * the event may be given the same ev and rows (NULL stays NULL, for
+	 * deck_hash to be the one another node computes) */
+	const char *src[] = {ev->title, ev->subtitle, ev->lang, ev->deck_md};
+	char *dup[4];
+	for (size_t i = 0; i < 4; i++)
+		dup[i] = src[i] ? xstrdup(src[i]) : NULL;
+	store_event_t mine = {
+	    .title = dup[0], .subtitle = dup[1], .lang = dup[2], .deck_md = dup[3]};
+	store_slide_t *copy = xcalloc(n, sizeof *copy);
+	for (size_t i = 0; i < n; i++)
+		copy[i] = (store_slide_t){rows[i].id, rows[i].position,
+		                          rows[i].json ? xstrdup(rows[i].json) : NULL};
+	int rc = swap_deck(s, &mine, copy, n);
 	if (rc < 0)
 		return rc;
 	s->deck_news = true; /* told with the save's change (saved) */

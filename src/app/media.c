@@ -90,6 +90,39 @@ void media_upload(app_t *a, http_request_t *req, const app_match_t *m)
 	app_write(a, &w->job, upload_run, upload_done);
 }
 
+/* Reading an image is a round trip on PostgreSQL: off the loop, through
+ * app_read, and answered when it is back. */
+typedef struct image_read {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t event_id;
+	char name[48], type[32];
+	void *data;
+	size_t len;
+	int rc;
+} image_read_t;
+
+static void serve_run(app_read_t *job)
+{
+	image_read_t *r = (image_read_t *)job;
+	r->rc = store_media_get(job->st, r->event_id, r->name, r->type, sizeof r->type, &r->data,
+	                        &r->len);
+}
+
+static void serve_done(app_read_t *job, int status)
+{
+	image_read_t *r = (image_read_t *)job;
+	http_request_t *req = r->req;
+	if (status < 0 || r->rc != STORE_OK)
+		http_respond_error(req, 404, "not_found", "no such image", NULL);
+	else
+		http_respond(req, 200, r->type,
+		             "Cache-Control: public, max-age=31536000, immutable\r\n", r->data,
+		             r->len);
+	free(r->data);
+	free(r);
+}
+
 void media_serve(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	const char *rest = m->rest; /* runs to the end of the path: NUL-terminated */
@@ -99,15 +132,13 @@ void media_serve(app_t *a, http_request_t *req, const app_match_t *m)
 	size_t n = strlen(name);
 	bool ok = end != rest && *end == '/' && id > 0 && n > 33 && n < 40 &&
 	          strspn(name, "0123456789abcdef") == 32 && name[32] == '.';
-	char type[32];
-	void *data = NULL;
-	size_t len = 0;
-	if (!ok ||
-	    store_media_get(a->store, id, name, type, sizeof type, &data, &len) != STORE_OK) {
+	if (!ok) {
 		http_respond_error(req, 404, "not_found", "no such image", NULL);
 		return;
 	}
-	http_respond(req, 200, type, "Cache-Control: public, max-age=31536000, immutable\r\n", data,
-	             len);
-	free(data);
+	image_read_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->event_id = id;
+	snprintf(r->name, sizeof r->name, "%s", name);
+	app_read(a, &r->job, serve_run, serve_done);
 }

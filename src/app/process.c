@@ -364,12 +364,33 @@ static void load_mark(int64_t post_id, int kind, const char *participant, void *
 		p->posts[k].flags++;
 }
 
-typedef struct past_ctx {
-	app_t *a;
+/*
+ * A refresh reads the event's title and language and the ended sessions'
+ * answers. It is taken in three steps so that the reading can run on a
+ * pool thread (publishing: process__refresh_then): refresh_new copies on
+ * the loop what the reading needs of loop-owned state (the topics'
+ * questions, the sessions in memory); refresh_read reads through st only;
+ * refresh_apply moves the result into the process, on the loop.
+ */
+typedef struct refresh {
+	app_read_t job; /* first: the callbacks get &job */
 	process_t *p;
+	uint64_t gen; /* p->refresh_gen when it began */
+	int64_t event_id;
+	int64_t *topic_slides; /* the topics' question ids (0: none) */
+	size_t n_topics;
+	int64_t *live; /* the ids of the sessions in memory */
+	size_t n_live;
+	/* out */
+	bool got_event;
+	char *title, *lang;
+	proc_past_t *past;
+	size_t n_past;
 	store_slide_t *rows;
 	size_t n_rows;
-} past_ctx_t;
+	process_refresh_fn *then;
+	void *arg;
+} refresh_t;
 
 static void past_answer(const store_answer_t *ans, void *arg)
 {
@@ -382,64 +403,139 @@ static void past_answer(const store_answer_t *ans, void *arg)
 	json_decref(norm);
 }
 
+typedef struct past_ctx {
+	store_t *st;
+	refresh_t *r;
+} past_ctx_t;
+
 /* An ended session that is not in memory: its answers to the question
  * topics, once. */
 static void past_session(const store_session_t *row, void *arg)
 {
 	past_ctx_t *c = arg;
-	for (size_t i = 0; i < c->a->n_sessions; i++)
-		if (c->a->sessions[i]->row.id == row->id)
+	refresh_t *r = c->r;
+	for (size_t i = 0; i < r->n_live; i++)
+		if (r->live[i] == row->id)
 			return;
-	process_t *p = c->p;
-	p->past = xrealloc(p->past, (p->n_past + 1) * sizeof *p->past);
-	proc_past_t *pp = &p->past[p->n_past++];
+	r->past = xrealloc(r->past, (r->n_past + 1) * sizeof *r->past);
+	proc_past_t *pp = &r->past[r->n_past++];
 	*pp = (proc_past_t){
 	    .session_id = row->id, .started_at = row->started_at, .self_paced = row->self_paced};
 	memcpy(pp->code, row->code, sizeof pp->code);
-	pp->slides = xcalloc(p->n_topics + 1, sizeof *pp->slides);
-	for (size_t t = 0; t < p->n_topics; t++) {
-		for (size_t r = 0; p->topics[t].slide && r < c->n_rows; r++) {
-			if (c->rows[r].id != p->topics[t].slide)
+	pp->slides = xcalloc(r->n_topics + 1, sizeof *pp->slides);
+	for (size_t t = 0; t < r->n_topics; t++) {
+		for (size_t k = 0; r->topic_slides[t] && k < r->n_rows; k++) {
+			if (r->rows[k].id != r->topic_slides[t])
 				continue;
 			live_slide_t *ls = &pp->slides[pp->n_slides];
-			json_t *j = json_loads(c->rows[r].json, 0, NULL);
+			json_t *j = json_loads(r->rows[k].json, 0, NULL);
 			if (!j || slide_from_json(j, &ls->s) < 0 || !slide_is_question(&ls->s)) {
 				json_decref(j);
 				slide_clear(&ls->s);
 				break;
 			}
 			json_decref(j);
-			ls->id = c->rows[r].id;
+			ls->id = r->rows[k].id;
 			ls->tally = tally_new(&ls->s);
 			pp->n_slides++;
-			store_answers_slide(c->a->store, row->id, ls->id, past_answer, ls);
+			store_answers_slide(c->st, row->id, ls->id, past_answer, ls);
 			break;
 		}
 	}
 }
 
-/* The event's title and language, and the ended sessions' answers. */
-void process__refresh(app_t *a, process_t *p)
+static refresh_t *refresh_new(app_t *a, process_t *p)
+{
+	refresh_t *r = xcalloc(1, sizeof *r);
+	r->p = p;
+	r->gen = ++p->refresh_gen;
+	r->event_id = p->event_id;
+	r->n_topics = p->n_topics;
+	r->topic_slides = xcalloc(p->n_topics + 1, sizeof *r->topic_slides);
+	for (size_t t = 0; t < p->n_topics; t++)
+		r->topic_slides[t] = p->topics[t].slide;
+	r->n_live = a->n_sessions;
+	r->live = xcalloc(a->n_sessions + 1, sizeof *r->live);
+	for (size_t i = 0; i < a->n_sessions; i++)
+		r->live[i] = a->sessions[i]->row.id;
+	return r;
+}
+
+static void refresh_read(store_t *st, refresh_t *r)
 {
 	store_event_t ev = {0};
-	if (store_event_get(a->store, p->event_id, &ev) == STORE_OK) {
-		free(p->title);
-		free(p->lang);
-		p->title = ev.title, p->lang = ev.lang;
+	if (store_event_get(st, r->event_id, &ev) == STORE_OK) {
+		r->got_event = true;
+		r->title = ev.title, r->lang = ev.lang;
 		ev.title = ev.lang = NULL;
 	}
 	store_event_clear(&ev);
+	if (store_event_slides(st, r->event_id, &r->rows, &r->n_rows) == STORE_OK) {
+		past_ctx_t c = {st, r};
+		store_event_sessions(st, r->event_id, past_session, &c);
+	}
+}
+
+static void refresh_apply(process_t *p, refresh_t *r)
+{
+	if (r->got_event) {
+		free(p->title);
+		free(p->lang);
+		p->title = r->title, p->lang = r->lang;
+		r->title = r->lang = NULL;
+	}
 	if (!p->title)
 		p->title = xstrdup("");
 	if (!p->lang)
 		p->lang = xstrdup("nl");
 	past_clear(p);
-	past_ctx_t c = {a, p, NULL, 0};
-	if (store_event_slides(a->store, p->event_id, &c.rows, &c.n_rows) == STORE_OK) {
-		store_event_sessions(a->store, p->event_id, past_session, &c);
-		store_slides_free(c.rows, c.n_rows);
-	}
+	p->past = r->past, p->n_past = r->n_past;
+	r->past = NULL, r->n_past = 0;
 	p->revision++;
+}
+
+static void refresh_free(refresh_t *r)
+{
+	process_t tmp = {.past = r->past, .n_past = r->n_past};
+	past_clear(&tmp);
+	free(r->title);
+	free(r->lang);
+	store_slides_free(r->rows, r->n_rows);
+	free(r->topic_slides);
+	free(r->live);
+	free(r);
+}
+
+void process__refresh(app_t *a, process_t *p)
+{
+	refresh_t *r = refresh_new(a, p);
+	refresh_read(a->store, r);
+	refresh_apply(p, r);
+	refresh_free(r);
+}
+
+static void refresh_run(app_read_t *job)
+{
+	refresh_read(job->st, (refresh_t *)job);
+}
+
+static void refresh_done(app_read_t *job, int status)
+{
+	refresh_t *r = (refresh_t *)job;
+	/* Only the latest refresh of p is taken: two saves in a row may
+	 * come back in either order. p itself stays until exit. */
+	if (status == 0 && r->gen == r->p->refresh_gen)
+		refresh_apply(r->p, r);
+	r->then(job->app, r->p, r->rows, r->n_rows, r->arg);
+	refresh_free(r);
+}
+
+void process__refresh_then(app_t *a, process_t *p, process_refresh_fn *then, void *arg)
+{
+	refresh_t *r = refresh_new(a, p);
+	r->then = then;
+	r->arg = arg;
+	app_read(a, &r->job, refresh_run, refresh_done);
 }
 
 static void load_process(const store_process_t *sp, void *arg)

@@ -94,7 +94,9 @@ typedef struct process {
 	bool invite_only;    /* only the panel (invitation codes) does */
 	int64_t phase_changed_at;
 	bool mail_purged, mail_purging;
-	bool saving;  /* a STORE_JOB_PROCESS is in flight */
+	bool saving; /* a STORE_JOB_PROCESS is in flight */
+	/* counts the refreshes begun (process.c): the latest is kept */
+	uint64_t refresh_gen;
 	bool purging; /* a STORE_JOB_RETENTION is in flight */
 	/* Several nodes (process_sync.c): grows with every change of the
 	 * configuration or of a post's flags applied here, so that a read of
@@ -147,8 +149,15 @@ void process__add_post(app_t *a, process_t *p, const post_t *src);
 const char *process__config_read(process_t *p, json_t *c, const process_t *old,
                                  bool (*slide_ok)(void *ctx, int64_t id), void *ctx);
 json_t *process__config_json(const process_t *p);
-/* The event's title and language, and the ended sessions' answers. */
+/* The event's title and language, and the ended sessions' answers, read
+ * on the loop (at start, before the server listens). */
 void process__refresh(app_t *a, process_t *p);
+/* The same read off the loop (app_read); then then(a, p, rows, n, arg) on
+ * the loop, with the event's slides (rows, n: valid during the call; n 0
+ * when they could not be read). A refresh begun later wins over this one. */
+typedef void process_refresh_fn(app_t *a, process_t *p, const store_slide_t *rows, size_t n,
+                                void *arg);
+void process__refresh_then(app_t *a, process_t *p, process_refresh_fn *then, void *arg);
 /* The key of a participant's mark in a->marks. */
 uint64_t process__mark_key(int64_t post_id, int kind, uint64_t pkey);
 /* A post as the public API shows it to the participant pkey (known false:

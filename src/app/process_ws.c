@@ -14,7 +14,9 @@
 
 /* ---- the workspace ---- */
 
-static json_t *workspace_json(app_t *a, process_t *p, int64_t event_id)
+/* rows, n: the event's slides, read off the loop by the caller. */
+static json_t *workspace_json(app_t *a, process_t *p, int64_t event_id, const store_slide_t *rows,
+                              size_t n)
 {
 	json_t *o;
 	if (p) {
@@ -44,30 +46,74 @@ static json_t *workspace_json(app_t *a, process_t *p, int64_t event_id)
 	json_object_set_new(o, "posts", posts);
 	/* the event's questions, which a topic can be */
 	json_t *questions = json_array();
-	store_slide_t *rows = NULL;
-	size_t n = 0;
-	if (store_event_slides(a->store, event_id, &rows, &n) == STORE_OK) {
-		for (size_t i = 0; i < n; i++) {
-			json_t *j = json_loads(rows[i].json, 0, NULL);
-			slide_t s = {0};
-			if (j && slide_from_json(j, &s) == 0 && slide_is_question(&s))
-				json_array_append_new(
-				    questions,
-				    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)rows[i].id,
-				              "title", s.title, "kind", slide_kind_name(s.kind)));
-			slide_clear(&s);
-			json_decref(j);
-		}
-		store_slides_free(rows, n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *j = json_loads(rows[i].json, 0, NULL);
+		slide_t s = {0};
+		if (j && slide_from_json(j, &s) == 0 && slide_is_question(&s))
+			json_array_append_new(questions,
+			                      json_pack("{s:I, s:s, s:s}", "id",
+			                                (json_int_t)rows[i].id, "title", s.title,
+			                                "kind", slide_kind_name(s.kind)));
+		slide_clear(&s);
+		json_decref(j);
 	}
 	json_object_set_new(o, "questions", questions);
 	return o;
 }
 
+/* The event's slides are a round trip on PostgreSQL: read off the loop
+ * (app_read), then then(a, req, event_id, rows, n) on the loop (n 0 when
+ * they could not be read). */
+typedef void slides_then_fn(app_t *a, http_request_t *req, int64_t event_id,
+                            const store_slide_t *rows, size_t n);
+typedef struct slides_read {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t event_id;
+	store_slide_t *rows;
+	size_t n;
+	slides_then_fn *then;
+} slides_read_t;
+
+static void slides_run(app_read_t *job)
+{
+	slides_read_t *r = (slides_read_t *)job;
+	if (store_event_slides(job->st, r->event_id, &r->rows, &r->n) != STORE_OK)
+		r->rows = NULL, r->n = 0;
+}
+
+static void slides_done(app_read_t *job, int status)
+{
+	slides_read_t *r = (slides_read_t *)job;
+	if (status < 0)
+		http_respond_error(r->req, 503, "unavailable", tr_req(r->req, "err.unavailable"),
+		                   NULL);
+	else
+		r->then(job->app, r->req, r->event_id, r->rows, r->n);
+	store_slides_free(r->rows, r->n);
+	free(r);
+}
+
+static void with_slides(app_t *a, http_request_t *req, int64_t event_id, slides_then_fn *then)
+{
+	slides_read_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->event_id = event_id;
+	r->then = then;
+	app_read(a, &r->job, slides_run, slides_done);
+}
+
+static void get_slides(app_t *a, http_request_t *req, int64_t event_id, const store_slide_t *rows,
+                       size_t n)
+{
+	http_respond_json(
+	    req, 200, workspace_json(a, process_by_event(a, event_id), event_id, rows, n), NULL);
+}
+
 /* GET /api/v1/events/:event/process */
 void process_ws_get(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	http_respond_json(req, 200, workspace_json(a, process_by_event(a, m->id), m->id), NULL);
+	with_slides(a, req, m->id, get_slides);
 }
 
 typedef struct save_job {
@@ -76,6 +122,12 @@ typedef struct save_job {
 	http_request_t *req;
 	process_t *next; /* the new configuration, moved into the process */
 } save_job_t;
+
+static void saved(app_t *a, process_t *p, const store_slide_t *rows, size_t n, void *arg)
+{
+	http_respond_json(arg, 200, workspace_json(a, p, p->event_id, rows, n), NULL);
+	process_retention(a); /* a retention that ended already runs now */
+}
 
 static void save_done(store_job_t *job)
 {
@@ -121,9 +173,8 @@ static void save_done(store_job_t *job)
 	p->session_id = job->u.process.session_id;
 	process__free(n);
 	process__changed(a, p, true);
-	process__refresh(a, p);
-	http_respond_json(sj->req, 200, workspace_json(a, p, event_id), NULL);
-	process_retention(a); /* a retention that ended already runs now */
+	/* the event's past answers are read off the loop; saved answers */
+	process__refresh_then(a, p, saved, sj->req);
 out:
 	free(job->u.process.slug);
 	free(job->u.process.config);
@@ -196,19 +247,35 @@ typedef struct online_write {
 	bool published;
 	store_session_t s;
 	int rc;
+	session_t *fresh; /* read whole off the loop too (live_read) */
 } online_write_t;
 
 static void online_run(app_write_t *job)
 {
 	online_write_t *w = (online_write_t *)job;
 	w->rc = store_session_create_mode(job->st, w->event_id, 6, true, &w->s);
+	if (w->rc == STORE_OK)
+		w->rc = live_read(job->app, job->st, &w->s, &w->fresh);
+}
+
+/* Adds the session read off the loop; false when it could not be read. */
+static bool online_add(app_t *a, online_write_t *w)
+{
+	if (!w->fresh)
+		return false;
+	if (!live_find(a, w->fresh->row.code)) /* not loaded meanwhile (nodes.c) */
+		live_add(a, w->fresh);
+	else
+		live_free(w->fresh);
+	w->fresh = NULL;
+	return true;
 }
 
 static void online_done(app_write_t *job, int status)
 {
 	online_write_t *w = (online_write_t *)job;
 	app_t *a = job->app;
-	if (status < 0 || w->rc != STORE_OK || live_load(a, &w->s) < 0) {
+	if (status < 0 || w->rc != STORE_OK || !online_add(a, w)) {
 		process_t *p = process_by_event(a, w->event_id);
 		if (p)
 			p->saving = false;
@@ -221,11 +288,11 @@ static void online_done(app_write_t *job, int status)
 	free(w);
 }
 
-/* PUT /api/v1/events/:event/process {"published", "slug", "description",
- * "premoderate", "retention", "phases", "topics"} */
-void process_ws_put(app_t *a, http_request_t *req, const app_match_t *m)
+/* The rest of process_ws_put, once the event's slides are read. */
+static void put_slides(app_t *a, http_request_t *req, int64_t event_id, const store_slide_t *rows,
+                       size_t n)
 {
-	process_t *p = process_by_event(a, m->id);
+	process_t *p = process_by_event(a, event_id);
 	if (p && p->saving) {
 		ws_error(req, 409, "busy", "process.busy");
 		return;
@@ -246,19 +313,16 @@ void process_ws_put(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	}
 	for (size_t i = 0; slug && i < a->n_processes; i++)
-		if (a->processes[i]->event_id != m->id && a->processes[i]->slug &&
+		if (a->processes[i]->event_id != event_id && a->processes[i]->slug &&
 		    strcmp(a->processes[i]->slug, slug) == 0) {
 			json_decref(b);
 			ws_error(req, 409, "taken", "process.slug_taken");
 			return;
 		}
-	store_slide_t *rows = NULL;
-	size_t n = 0;
-	store_event_slides(a->store, m->id, &rows, &n);
-	void *ctx[2] = {rows, &n};
+	size_t nrows = n;
+	void *ctx[2] = {(void *)rows, &nrows};
 	process_t *next = xcalloc(1, sizeof *next);
 	const char *bad = process__config_read(next, b, p, event_slide_ok, ctx);
-	store_slides_free(rows, n);
 	if (bad) {
 		process__free(next);
 		json_decref(b);
@@ -274,7 +338,7 @@ void process_ws_put(app_t *a, http_request_t *req, const app_match_t *m)
 	 * first publishing (as "open online" does) and kept after. */
 	session_t *s = p ? process_session(a, p) : NULL;
 	for (size_t i = 0; !s && i < a->n_sessions; i++)
-		if (a->sessions[i]->row.event_id == m->id && a->sessions[i]->row.self_paced &&
+		if (a->sessions[i]->row.event_id == event_id && a->sessions[i]->row.self_paced &&
 		    a->sessions[i]->row.status == 0)
 			s = a->sessions[i];
 	if (p)
@@ -283,17 +347,24 @@ void process_ws_put(app_t *a, http_request_t *req, const app_match_t *m)
 		/* a write of the workspace: off the loop (app_write) */
 		online_write_t *w = xcalloc(1, sizeof *w);
 		*w = (online_write_t){.req = req,
-		                      .event_id = m->id,
+		                      .event_id = event_id,
 		                      .next = next,
 		                      .slug = slug_copy,
 		                      .published = published};
 		app_write(a, &w->job, online_run, online_done);
 		return;
 	}
-	save_submit(a, req, m->id, next, slug_copy, published,
+	save_submit(a, req, event_id, next, slug_copy, published,
 	            s   ? s->row.id
 	            : p ? p->session_id
 	                : 0);
+}
+
+/* PUT /api/v1/events/:event/process {"published", "slug", "description",
+ * "premoderate", "retention", "phases", "topics"} */
+void process_ws_put(app_t *a, http_request_t *req, const app_match_t *m)
+{
+	with_slides(a, req, m->id, put_slides);
 }
 
 /* POST /api/v1/events/:event/process/reactions {"topic", "parent", "text",

@@ -763,6 +763,10 @@ static bool role_ok(app_t *a, http_request_t *req, app_match_t *m)
 		http_respond_error(req, 404, "not_found", tr_req(req, "process.no_post"), NULL);
 		return false;
 	}
+	/* on PostgreSQL the access is read off the loop first (who.c) */
+	int64_t event = m->session ? m->session->row.event_id : m->post ? post_event : m->id;
+	if (who_access_pending(a, req, m->user, event))
+		return false;
 	if (m->session) {
 		m->level = workspace_access(a, m->user, m->session->row.event_id);
 	} else if (m->post) {
@@ -895,6 +899,10 @@ int app_new(uv_loop_t *loop, store_t *st, const app_options_t *opt, app_t **out,
 	}
 	a->who_on = opt->db_path && (!strncmp(opt->db_path, "postgresql://", 13) ||
 	                             !strncmp(opt->db_path, "postgres://", 11));
+	if (a->who_on && app_readers_open(a, opt->db_path, err, errlen) < 0) {
+		app_free(a);
+		return UV_EIO;
+	}
 	if (nodes_open(a, opt->bus, opt->db_path, err, errlen) < 0) {
 		app_free(a);
 		return UV_EIO;
@@ -940,6 +948,7 @@ void app_free(app_t *a)
 	mail_free(a);
 	login_mail_free(a);
 	store_close(a->peer);
+	app_readers_close(a);
 	map_free(&a->unknown);
 	free(a);
 }

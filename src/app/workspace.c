@@ -32,7 +32,7 @@ int workspace_access(app_t *a, int64_t user, int64_t event_id)
 		return ACCESS_NONE;
 	if (strcmp(role, "admin") == 0)
 		return ACCESS_ADMIN;
-	if (store_event_access(a->store, event_id, user, access, sizeof access) != STORE_OK)
+	if (who_event_access(a, event_id, user, access, sizeof access) != STORE_OK)
 		return ACCESS_NONE;
 	if (strcmp(access, "owner") == 0)
 		return ACCESS_OWNER;
@@ -94,6 +94,7 @@ static void me(app_t *a, http_request_t *req, const app_match_t *m)
 
 typedef struct pw_work {
 	app_write_t job; /* first: the store step gets &job (app_write) */
+	app_read_t read; /* the stored hash, off the loop (me_password) */
 	uv_work_t work;
 	app_t *app;
 	http_request_t *req;
@@ -196,6 +197,32 @@ static void pw_queue(app_t *a, pw_work_t *p)
 	app_queue_work(a, &a->hashes, &p->work, pw_run, pw_done);
 }
 
+/* The user's stored hash is read off the loop (app_read), then checked
+ * on the pool (pw_queue). An unknown user still costs a check: NULL
+ * stored fails it. */
+static pw_work_t *pw_of_read(app_read_t *job)
+{
+	return (pw_work_t *)(void *)((char *)job - offsetof(pw_work_t, read));
+}
+
+static void stored_run(app_read_t *job)
+{
+	pw_work_t *p = pw_of_read(job);
+	int64_t id;
+	if (store_user_get(job->st, p->name, &id, &p->stored) != STORE_OK)
+		p->stored = NULL;
+}
+
+static void stored_done(app_read_t *job, int status)
+{
+	pw_work_t *p = pw_of_read(job);
+	if (status < 0) {
+		free(p->stored);
+		p->stored = NULL;
+	}
+	pw_queue(job->app, p);
+}
+
 static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char name[128] = "", role[32] = "";
@@ -205,7 +232,6 @@ static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
 		return;
 	const char *cur = json_string_value(json_object_get(j, "current"));
 	const char *new = json_string_value(json_object_get(j, "new"));
-	int64_t id;
 	if (!cur || !new) {
 		err(req, 400, "invalid", "users.expected_passwords");
 		json_decref(j);
@@ -214,15 +240,12 @@ static void me_password(app_t *a, http_request_t *req, const app_match_t *m)
 	pw_work_t *p = xcalloc(1, sizeof *p);
 	p->req = req;
 	p->change = true;
-	/* an unknown user still costs a check: NULL stored fails it */
-	if (store_user_get(a->store, name, &id, &p->stored) != STORE_OK)
-		p->stored = NULL;
 	snprintf(p->current, sizeof p->current, "%s", cur);
 	snprintf(p->password, sizeof p->password, "%s", new);
 	snprintf(p->name, sizeof p->name, "%s", name);
 	snprintf(p->lang, sizeof p->lang, "%s", tr_req_lang(req));
 	json_decref(j);
-	pw_queue(a, p);
+	app_read(a, &p->read, stored_run, stored_done);
 }
 
 static void add_user(const char *name, const char *role, int64_t created, void *arg)
@@ -231,11 +254,56 @@ static void add_user(const char *name, const char *role, int64_t created, void *
 	                                     "created_at", (json_int_t)created));
 }
 
+/* A list answered as {key: [...]}, read off the loop (app_read) by
+ * fill(st, id, list): users, the moderation log. */
+typedef struct list_json {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t id;
+	const char *key; /* static */
+	void (*fill)(store_t *st, int64_t id, json_t *list);
+	json_t *list;
+} list_json_t;
+
+static void list_json_run(app_read_t *job)
+{
+	list_json_t *r = (list_json_t *)job;
+	r->fill(job->st, r->id, r->list);
+}
+
+static void list_json_done(app_read_t *job, int status)
+{
+	list_json_t *r = (list_json_t *)job;
+	if (status < 0) {
+		json_decref(r->list);
+		err(r->req, 503, "unavailable", "err.unavailable");
+	} else {
+		http_respond_json(r->req, 200, json_pack("{s:o}", r->key, r->list), NULL);
+	}
+	free(r);
+}
+
+static void list_json(app_t *a, http_request_t *req, int64_t id, const char *key,
+                      void (*fill)(store_t *st, int64_t id, json_t *list))
+{
+	list_json_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->id = id;
+	r->key = key;
+	r->fill = fill;
+	r->list = json_array();
+	app_read(a, &r->job, list_json_run, list_json_done);
+}
+
+static void fill_users(store_t *st, int64_t id, json_t *list)
+{
+	(void)id;
+	store_users(st, add_user, list);
+}
+
 static void users_list(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	json_t *list = json_array();
-	store_users(a->store, add_user, list);
-	http_respond_json(req, 200, json_pack("{s:o}", "users", list), NULL);
+	list_json(a, req, 0, "users", fill_users);
 }
 
 static void users_add(app_t *a, http_request_t *req, const app_match_t *m)
@@ -334,7 +402,7 @@ static void add_event_row(const store_event_row_t *e, void *arg)
 }
 
 typedef struct ev_ctx {
-	app_t *a;
+	store_t *st;
 	json_t *arr;
 } ev_ctx_t;
 
@@ -345,7 +413,7 @@ static void add_session(const store_session_t *s, void *arg)
 	    "{s:s, s:s, s:i, s:s, s:s, s:I, s:I}", "code", s->code, "name", s->name, "number",
 	    (int)json_array_size(c->arr) + 1, "status", s->status ? "ended" : "live", "mode",
 	    s->self_paced ? "self-paced" : "live", "started_at", (json_int_t)s->started_at,
-	    "answers", (json_int_t)store_session_answers(c->a->store, s->id));
+	    "answers", (json_int_t)store_session_answers(c->st, s->id));
 	json_object_set_new(o, "ended_at", s->ended_at ? json_integer(s->ended_at) : json_null());
 	json_array_append_new(c->arr, o);
 }
@@ -355,15 +423,16 @@ static void add_share(const char *name, const char *role, void *arg)
 	json_array_append_new(arg, json_pack("{s:s, s:s}", "name", name, "role", role));
 }
 
-/* The whole event as docs/protocol.md describes it; NULL when missing. */
-static json_t *event_json(app_t *a, int64_t id, int level)
+/* The whole event as docs/protocol.md describes it; NULL when missing.
+ * Reads only st: it runs on a pool thread (respond_event). */
+static json_t *event_json(store_t *st, int64_t id, int level)
 {
 	store_event_t e = {0};
-	if (store_event_get(a->store, id, &e) != STORE_OK)
+	if (store_event_get(st, id, &e) != STORE_OK)
 		return NULL;
 	char *summary = NULL, owner[128] = "";
 	int64_t updated = 0;
-	store_event_extra(a->store, id, &summary, &updated, owner, sizeof owner);
+	store_event_extra(st, id, &summary, &updated, owner, sizeof owner);
 	json_t *j =
 	    json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id", (json_int_t)id,
 	              "title", e.title, "subtitle", e.subtitle, "lang", e.lang, "owner", owner,
@@ -374,7 +443,7 @@ static json_t *event_json(app_t *a, int64_t id, int level)
 	json_t *slides = json_array();
 	store_slide_t *rows = NULL;
 	size_t n = 0;
-	if (store_event_slides(a->store, id, &rows, &n) == STORE_OK) {
+	if (store_event_slides(st, id, &rows, &n) == STORE_OK) {
 		for (size_t i = 0; i < n; i++) {
 			json_t *sj = json_loads(rows[i].json, 0, NULL);
 			if (!sj)
@@ -385,22 +454,68 @@ static json_t *event_json(app_t *a, int64_t id, int level)
 		store_slides_free(rows, n);
 	}
 	json_object_set_new(j, "slides", slides);
-	ev_ctx_t c = {a, json_array()};
-	store_event_sessions(a->store, id, add_session, &c);
+	ev_ctx_t c = {st, json_array()};
+	store_event_sessions(st, id, add_session, &c);
 	json_object_set_new(j, "sessions", c.arr);
 	json_t *shared = json_array();
-	store_shares(a->store, id, add_share, shared);
+	store_shares(st, id, add_share, shared);
 	json_object_set_new(j, "shared", shared);
 	return j;
 }
 
+/* The event's reads are a handful of round trips on PostgreSQL: off the
+ * loop (app_read), answered when they are back. */
+typedef struct event_read {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t id;
+	int status, level;
+	bool deck; /* only the deck's part (deck_json) */
+	json_t *json;
+} event_read_t;
+
+static void event_read_run(app_read_t *job)
+{
+	event_read_t *r = (event_read_t *)job;
+	r->json = event_json(job->st, r->id, r->level);
+}
+
+static void event_read_done(app_read_t *job, int status)
+{
+	event_read_t *r = (event_read_t *)job;
+	if (status < 0 || !r->json) {
+		json_decref(r->json);
+		err(r->req, status < 0 ? 503 : 404, status < 0 ? "unavailable" : "not_found",
+		    status < 0 ? "err.unavailable" : "events.no_such");
+	} else if (r->deck) {
+		json_t *j = r->json;
+		http_respond_json(
+		    r->req, 200,
+		    json_pack("{s:O, s:O, s:O, s:O}", "title", json_object_get(j, "title"),
+		              "subtitle", json_object_get(j, "subtitle"), "lang",
+		              json_object_get(j, "lang"), "slides", json_object_get(j, "slides")),
+		    NULL);
+		json_decref(j);
+	} else {
+		http_respond_json(r->req, r->status, r->json, NULL);
+	}
+	free(r);
+}
+
+static void read_event(app_t *a, http_request_t *req, int status, int64_t id, int level, bool deck)
+{
+	event_read_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->id = id;
+	r->status = status;
+	r->level = level;
+	r->deck = deck;
+	app_read(a, &r->job, event_read_run, event_read_done);
+}
+
 static void respond_event(app_t *a, http_request_t *req, int status, int64_t id, int level)
 {
-	json_t *j = event_json(a, id, level);
-	if (!j)
-		err(req, 404, "not_found", "events.no_such");
-	else
-		http_respond_json(req, status, j, NULL);
+	read_event(a, req, status, id, level, false);
 }
 
 /* Answers 400 with the deck's error and its line: the first number of
@@ -413,13 +528,43 @@ static void bad_deck(http_request_t *req, const char *msg)
 	    json_pack("{s:s, s:s, s:i}", "error", msg, "code", "invalid_deck", "line", line), NULL);
 }
 
+/* The list of events, off the loop (app_read) like respond_event. */
+typedef struct list_read {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t user;
+	bool all;
+	json_t *list;
+} list_read_t;
+
+static void list_run(app_read_t *job)
+{
+	list_read_t *r = (list_read_t *)job;
+	store_events_list(job->st, r->user, r->all, add_event_row, r->list);
+}
+
+static void list_done(app_read_t *job, int status)
+{
+	list_read_t *r = (list_read_t *)job;
+	if (status < 0) {
+		json_decref(r->list);
+		err(r->req, 503, "unavailable", "err.unavailable");
+	} else {
+		http_respond_json(r->req, 200, json_pack("{s:o}", "events", r->list), NULL);
+	}
+	free(r);
+}
+
 static void events_list(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	char name[128], role[32];
+	char name[128], role[32] = "";
 	who_user_info(a, m->user, name, sizeof name, role, sizeof role);
-	json_t *list = json_array();
-	store_events_list(a->store, m->user, strcmp(role, "admin") == 0, add_event_row, list);
-	http_respond_json(req, 200, json_pack("{s:o}", "events", list), NULL);
+	list_read_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->user = m->user;
+	r->all = strcmp(role, "admin") == 0;
+	r->list = json_array();
+	app_read(a, &r->job, list_run, list_done);
 }
 
 /*
@@ -432,8 +577,14 @@ typedef struct event_write {
 	app_write_t job; /* first: the callbacks get &job */
 	http_request_t *req;
 	json_t *body; /* update: the request's JSON, deck and summary in it */
-	char *md;     /* create: the deck, owned */
+	char *md;     /* create: the deck, owned; NULL: the duplicate's, read off the loop */
 	const char *deck, *summary;
+	bool no_source; /* create: the duplicate's source was not found */
+	/* update: the event read again after a new deck, for its live
+	 * sessions (live_reload_rows); n_rows 0 when it could not be */
+	store_event_t ev;
+	store_slide_t *rows;
+	size_t n_rows;
 	int64_t user, from, id;
 	int level;
 	int rc, summary_rc;
@@ -444,6 +595,17 @@ typedef struct event_write {
 static void create_run(app_write_t *job)
 {
 	event_write_t *e = (event_write_t *)job;
+	if (!e->md) { /* a duplicate: the source's deck */
+		store_event_t src = {0};
+		if (store_event_get(job->st, e->from, &src) != STORE_OK) {
+			store_event_clear(&src);
+			e->rc = UV_ENOENT;
+			e->no_source = true;
+			return;
+		}
+		e->md = xstrdup(src.deck_md);
+		store_event_clear(&src);
+	}
 	e->rc = app_event_create_lang(job->st, e->md, strlen(e->md), e->user, &e->id, e->lang,
 	                              e->msg, sizeof e->msg);
 	if (e->rc == 0 && e->from)
@@ -457,10 +619,14 @@ static void create_done(app_write_t *job, int status)
 		e->rc = UV_EIO, snprintf(e->msg, sizeof e->msg, "%s", "api.change_not_saved");
 	if (e->rc == UV_EINVAL)
 		bad_deck(e->req, e->msg);
+	else if (e->no_source)
+		err(e->req, 404, "not_found", "events.no_such_duplicate");
 	else if (e->rc < 0)
 		err(e->req, 503, "unavailable", e->msg);
 	else
 		respond_event(job->app, e->req, 201, e->id, ACCESS_OWNER);
+	if (e->rc >= 0)
+		who_forget_event(job->app, e->id); /* a read before it was made */
 	free(e->md);
 	free(e);
 }
@@ -468,11 +634,22 @@ static void create_done(app_write_t *job, int status)
 static void update_run(app_write_t *job)
 {
 	event_write_t *e = (event_write_t *)job;
+	/* read here, off the loop, before the deck is parsed as it was
+	 * before; the store refuses the deck itself as well (a race) */
+	if (e->deck && store_event_answers(job->st, e->id) != 0) {
+		e->rc = UV_EEXIST;
+		snprintf(e->msg, sizeof e->msg, "%s", "events.has_answers");
+		return;
+	}
 	if (e->deck)
 		e->rc = app_event_set_deck_lang(job->st, e->id, e->deck, strlen(e->deck), e->lang,
 		                                e->msg, sizeof e->msg);
 	if (e->rc == 0 && e->summary)
 		e->summary_rc = store_event_set_summary(job->st, e->id, e->summary);
+	if (e->rc == 0 && e->deck &&
+	    (store_event_get(job->st, e->id, &e->ev) != STORE_OK ||
+	     store_event_slides(job->st, e->id, &e->rows, &e->n_rows) != STORE_OK))
+		e->n_rows = 0;
 }
 
 static void update_done(app_write_t *job, int status)
@@ -490,13 +667,16 @@ static void update_done(app_write_t *job, int status)
 			for (size_t i = 0; i < a->n_sessions; i++)
 				if (a->sessions[i]->row.event_id == e->id &&
 				    a->sessions[i]->row.status == 0)
-					live_reload(a, a->sessions[i]);
+					live_reload_rows(a, a->sessions[i], &e->ev, e->rows,
+					                 e->n_rows);
 		if (e->summary && e->summary_rc != STORE_OK)
 			err(e->req, 503, "unavailable", "events.summary_not_saved");
 		else
 			respond_event(a, e->req, 200, e->id, e->level);
 	}
 	json_decref(e->body);
+	store_event_clear(&e->ev);
+	store_slides_free(e->rows, e->n_rows);
 	free(e);
 }
 
@@ -513,6 +693,7 @@ static void delete_done(app_write_t *job, int status)
 		err(e->req, 503, "unavailable", "events.not_deleted");
 	else
 		http_respond(e->req, 204, NULL, NULL, "", 0);
+	who_forget_event(job->app, e->id);
 	/* after the commit: a node that reads the process now finds it gone
 	 * and unpublishes it (process_sync.c) */
 	if (status == 0 && e->rc == STORE_OK)
@@ -552,17 +733,18 @@ static void create_event(app_t *a, http_request_t *req, const app_match_t *m)
 		buf_printf(&b, "---\ntitle: %.*s\nlang: nl\n---\n\n# %.*s\n", (int)n, t, (int)n, t);
 		md = buf_steal(&b);
 	} else if (json_is_integer(dup)) {
-		store_event_t e = {0};
+		/* the source's access off the loop first (who.c: the request
+		 * is handled again), its deck in create_run */
 		int64_t src = json_integer_value(dup);
-		if (workspace_access(a, user, src) < ACCESS_FACILITATOR ||
-		    store_event_get(a->store, src, &e) != STORE_OK) {
-			store_event_clear(&e);
+		if (who_access_pending(a, req, user, src)) {
+			json_decref(j);
+			return;
+		}
+		if (workspace_access(a, user, src) < ACCESS_FACILITATOR) {
 			err(req, 404, "not_found", "events.no_such_duplicate");
 			json_decref(j);
 			return;
 		}
-		md = xstrdup(e.deck_md);
-		store_event_clear(&e);
 	} else {
 		err(req, 400, "invalid", "events.expected_new");
 		json_decref(j);
@@ -617,7 +799,8 @@ static void update_event(app_t *a, http_request_t *req, const app_match_t *m)
 		err(req, 400, "invalid", "events.summary_invalid");
 		goto done;
 	}
-	if (deck && (store_event_answers(a->store, id) != 0 || answers_in_flight(a, id))) {
+	/* the stored answers are counted in update_run, off the loop */
+	if (deck && answers_in_flight(a, id)) {
 		err(req, 409, "has_answers", "events.has_answers");
 		goto done;
 	}
@@ -639,33 +822,42 @@ done:
 
 static void deck_json(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	int64_t id = m->id;
-	json_t *j = event_json(a, id, ACCESS_FACILITATOR);
-	if (!j) {
-		err(req, 404, "not_found", "events.no_such");
-		return;
-	}
-	http_respond_json(req, 200,
-	                  json_pack("{s:O, s:O, s:O, s:O}", "title", json_object_get(j, "title"),
-	                            "subtitle", json_object_get(j, "subtitle"), "lang",
-	                            json_object_get(j, "lang"), "slides",
-	                            json_object_get(j, "slides")),
-	                  NULL);
-	json_decref(j);
+	read_event(a, req, 200, m->id, ACCESS_FACILITATOR, true);
+}
+
+typedef struct deck_read {
+	app_read_t job; /* first: the callbacks get &job */
+	http_request_t *req;
+	int64_t id;
+	int rc;
+	store_event_t e;
+} deck_read_t;
+
+static void deck_md_run(app_read_t *job)
+{
+	deck_read_t *r = (deck_read_t *)job;
+	r->rc = store_event_get(job->st, r->id, &r->e);
+}
+
+static void deck_md_done(app_read_t *job, int status)
+{
+	deck_read_t *r = (deck_read_t *)job;
+	if (status < 0 || r->rc != STORE_OK)
+		err(r->req, 404, "not_found", "events.no_such");
+	else
+		http_respond(r->req, 200, "text/markdown; charset=utf-8",
+		             "Content-Disposition: attachment; filename=\"deck.md\"\r\n",
+		             r->e.deck_md, strlen(r->e.deck_md));
+	store_event_clear(&r->e);
+	free(r);
 }
 
 static void deck_md(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	int64_t id = m->id;
-	store_event_t e = {0};
-	if (store_event_get(a->store, id, &e) != STORE_OK) {
-		err(req, 404, "not_found", "events.no_such");
-		return;
-	}
-	http_respond(req, 200, "text/markdown; charset=utf-8",
-	             "Content-Disposition: attachment; filename=\"deck.md\"\r\n", e.deck_md,
-	             strlen(e.deck_md));
-	store_event_clear(&e);
+	deck_read_t *r = xcalloc(1, sizeof *r);
+	r->req = req;
+	r->id = m->id;
+	app_read(a, &r->job, deck_md_run, deck_md_done);
 }
 
 /* POST /api/v1/events/ID/sessions, with no body or {"mode": "live"} for a
@@ -680,6 +872,7 @@ typedef struct session_write {
 	bool self_paced;
 	int rc;
 	store_session_t s;
+	session_t *fresh; /* read whole off the loop too (live_read) */
 } session_write_t;
 
 static void session_run(app_write_t *job)
@@ -688,13 +881,28 @@ static void session_run(app_write_t *job)
 	w->rc = store_session_create_mode(job->st, w->id, 6, w->self_paced, &w->s);
 	if (w->rc == STORE_OK)
 		store_event_touch(job->st, w->id);
+	if (w->rc == STORE_OK)
+		w->rc = live_read(job->app, job->st, &w->s, &w->fresh);
+}
+
+/* Adds a session read off the loop; false when it could not be read. */
+static bool session_add(app_t *a, session_t **fresh)
+{
+	if (!*fresh)
+		return false;
+	if (!live_find(a, (*fresh)->row.code)) /* not loaded meanwhile (nodes.c) */
+		live_add(a, *fresh);
+	else
+		live_free(*fresh);
+	*fresh = NULL;
+	return true;
 }
 
 static void session_done(app_write_t *job, int status)
 {
 	session_write_t *w = (session_write_t *)job;
 	app_t *a = job->app;
-	if (status < 0 || w->rc != STORE_OK || live_load(a, &w->s) < 0) {
+	if (status < 0 || w->rc != STORE_OK || !session_add(a, &w->fresh)) {
 		err(w->req, 503, "unavailable", "events.session_not_started");
 	} else {
 		char url[512];
@@ -747,7 +955,7 @@ static void share_done(http_request_t *req, int rc)
 typedef struct name_write {
 	app_write_t job; /* first: the callbacks get &job */
 	http_request_t *req;
-	int64_t session_id;
+	int64_t event_id;
 	char code[16], name[256];
 	int rc;
 } name_write_t;
@@ -755,13 +963,22 @@ typedef struct name_write {
 static void name_run(app_write_t *job)
 {
 	name_write_t *w = (name_write_t *)job;
-	w->rc = store_session_set_name(job->st, w->session_id, w->name);
+	/* the session is looked up here, off the loop: ended ones are not in
+	 * memory */
+	store_session_t s;
+	w->rc = store_session_by_code(job->st, w->code, &s);
+	if (w->rc == STORE_OK && s.event_id != w->event_id)
+		w->rc = STORE_NOTFOUND;
+	if (w->rc == STORE_OK)
+		w->rc = store_session_set_name(job->st, s.id, w->name);
 }
 
 static void name_done(app_write_t *job, int status)
 {
 	name_write_t *w = (name_write_t *)job;
-	if (status < 0 || w->rc != STORE_OK) {
+	if (status == 0 && w->rc == STORE_NOTFOUND) {
+		err(w->req, 404, "not_found", "sessions.no_such_code");
+	} else if (status < 0 || w->rc != STORE_OK) {
 		err(w->req, 503, "unavailable", "api.change_not_saved");
 	} else {
 		session_t *live = live_find(job->app, w->code);
@@ -780,10 +997,8 @@ static void name_done(app_write_t *job, int status)
 static void name_session(app_t *a, http_request_t *req, const app_match_t *m)
 {
 	char code[16];
-	store_session_t s;
 	snprintf(code, sizeof code, "%.*s", (int)m->name_len, m->name);
-	if (m->name_len >= sizeof code || store_session_by_code(a->store, code, &s) != STORE_OK ||
-	    s.event_id != m->id) {
+	if (m->name_len >= sizeof code) {
 		err(req, 404, "not_found", "sessions.no_such_code");
 		return;
 	}
@@ -801,7 +1016,7 @@ static void name_session(app_t *a, http_request_t *req, const app_match_t *m)
 	}
 	name_write_t *w = xcalloc(1, sizeof *w);
 	w->req = req;
-	w->session_id = s.id;
+	w->event_id = m->id;
 	snprintf(w->code, sizeof w->code, "%s", code);
 	snprintf(w->name, sizeof w->name, "%s", name);
 	free(name);
@@ -826,6 +1041,7 @@ static void share_run(app_write_t *job)
 static void share_write_done(app_write_t *job, int status)
 {
 	share_write_t *w = (share_write_t *)job;
+	who_forget_event(job->app, w->id); /* at once on this node */
 	share_done(w->req, status < 0 ? STORE_ERROR : w->rc);
 	free(w);
 }
@@ -872,11 +1088,14 @@ static void add_log(int64_t at, const char *user, const char *action, int64_t an
 	                                     (json_int_t)answer, "session", session));
 }
 
+static void fill_log(store_t *st, int64_t id, json_t *list)
+{
+	store_log(st, id, add_log, list);
+}
+
 static void event_log(app_t *a, http_request_t *req, const app_match_t *m)
 {
-	json_t *log = json_array();
-	store_log(a->store, m->id, add_log, log);
-	http_respond_json(req, 200, json_pack("{s:o}", "log", log), NULL);
+	list_json(a, req, m->id, "log", fill_log);
 }
 
 static void delete_event(app_t *a, http_request_t *req, const app_match_t *m)

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, ROOT, launchBrowser, Participant, logIn } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, ROOT, launchBrowser, Participant, logIn, waitFor } from './lib.mjs';
 
 let env, srv, browser;
 const auth = () => ({ authorization: `Bearer ${env.token}`, 'content-type': 'application/json' });
@@ -114,7 +114,10 @@ test('the workspace: English for an English browser, a first session, an online 
   assert.equal(await p.textContent('.session .session-n'), 'Session 1');
   await p.fill('.session input.session-name', '16 October');
   await p.press('.session input.session-name', 'Tab');
-  await p.waitForFunction(async (id) => (await (await fetch(`/api/v1/events/${id}`)).json()).sessions[0].name === '16 October', created.body.id, { polling: 100 });
+  // polled from here: waitForFunction would take an async predicate's
+  // promise for a truthy value at once
+  await waitFor(async () => (await api('GET', `/api/v1/events/${created.body.id}`)).body.sessions[0].name === '16 October',
+    10000, 'the session renamed');
   await p.click('#new-online');
   const box = p.locator('.share-box');
   await box.waitFor();

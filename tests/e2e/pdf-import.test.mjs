@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { prepare, startServer, stopServer, cleanup, run, ROOT, launchBrowser, logIn } from './lib.mjs';
+import { prepare, startServer, stopServer, cleanup, run, ROOT, launchBrowser, logIn, waitFor } from './lib.mjs';
 
 let env, srv, event;
 const MKPDF = path.join(ROOT, 'build/bench/mkpdf');
@@ -136,11 +136,13 @@ test('in the workspace: a PDF chosen in the editor becomes slides, saved with no
     await p.waitForFunction(() => /\d+ (slides added|dia's toegevoegd)/.test(document.querySelector('#pdf-note')?.textContent || ''));
     await p.fill('textarea.notes', 'Start met de kaart van de wijk');
     await p.click('#save');
-    await p.waitForFunction(async (id) => {
-      const r = await fetch(`/api/v1/events/${id}`);
+    // polled from here: waitForFunction takes an async predicate's promise
+    // for a truthy value at once, so it did not wait for the save
+    await waitFor(async () => {
+      const r = await fetch(`${srv.base}/api/v1/events/${event}`, { headers: { authorization: `Bearer ${env.token}` } });
       const ev = await r.json();
       return ev.deck.includes('???\nStart met de kaart van de wijk') && ev.slides.filter((s) => /<img/.test(s.html)).length >= 2;
-    }, event, { polling: 200, timeout: 10000 });
+    }, 10000, 'the deck saved with its notes');
     const ev = await (await fetch(`${srv.base}/api/v1/events/${event}`, { headers: { authorization: `Bearer ${env.token}` } })).json();
     assert.match(ev.deck, /\?\?\?\nStart met de kaart van de wijk/);
     await p.screenshot({ path: path.join(ROOT, 'tests/e2e/out/editor-pdf-import.png') });
