@@ -27,7 +27,9 @@
  *     is unpublished here, as process_forget does.
  *  5. A process's online channel (a self-paced session) that another node
  *     started is loaded here too (nodes_load_session), so that its link
- *     and its questions' answers are on every node's pages.
+ *     and its questions' answers are on every node's pages; the ended
+ *     sessions' answers to its question topics are read (off the loop,
+ *     process__refresh_then) when it is new here or its questions changed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,6 +254,23 @@ static void merge_marks(app_t *a, const fresh_t *f)
 		        1);
 }
 
+static void refreshed(app_t *a, process_t *p, const store_slide_t *rows, size_t n, void *arg)
+{
+	(void)a, (void)p, (void)rows, (void)n, (void)arg; /* nobody waits */
+}
+
+/* Whether n's topics ask other questions than p's: the ended sessions'
+ * answers shown for them are read again then. */
+static bool questions_differ(const process_t *p, const process_t *n)
+{
+	if (p->n_topics != n->n_topics)
+		return true;
+	for (size_t i = 0; i < p->n_topics; i++)
+		if (p->topics[i].slide != n->topics[i].slide)
+			return true;
+	return false;
+}
+
 /* A process not known here: fresh's p becomes the app's. */
 static void adopt(app_t *a, fresh_t *f)
 {
@@ -269,6 +288,8 @@ static void adopt(app_t *a, fresh_t *f)
 		map_put(&a->post_process, map_key((uint64_t)p->posts[i].id), pi);
 	merge_marks(a, f);
 	p->revision++;
+	/* the meeting's answers to its question topics, off the loop */
+	process__refresh_then(a, p, refreshed, NULL);
 }
 
 /* Merges fresh into the known p (invariants 1 and 2); false when its
@@ -276,8 +297,11 @@ static void adopt(app_t *a, fresh_t *f)
 static bool merge(app_t *a, process_t *p, fresh_t *f, uint64_t gen)
 {
 	bool take = !f->bad && p->local_gen == gen && !p->saving && !p->purging;
+	bool questions = take && questions_differ(p, f->p);
 	if (take)
 		take_config(p, f->p);
+	if (questions)
+		process__refresh_then(a, p, refreshed, NULL);
 	process_t *n = f->p;
 	for (size_t i = 0; i < n->n_posts; i++) {
 		post_t *q = &n->posts[i];

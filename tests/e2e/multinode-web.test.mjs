@@ -8,7 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PG, prepare, run, state, startServer, stopServer, cleanup, Participant, waitFor, randomId,
+  PG, prepare, run, state, control, gotoKind, startServer, stopServer, cleanup, Participant, waitFor,
+  randomId,
 } from './lib.mjs';
 
 const SKIP_PG = PG ? false : 'needs PostgreSQL (make test-pg)';
@@ -194,6 +195,26 @@ test('a moderator\'s hide on one node hides the post on the other', { skip: SKIP
   await waitFor(async () => !(await topicOf(reader, 1)).posts.some((x) => x.id === id),
     10000, 'the post hidden on b');
   assert.doesNotMatch((await text(b.base, '/p/buurt/topics/1')).text, /Dit moet weg/);
+});
+
+test('a question topic on the other node shows what its meeting said', { skip: SKIP_PG }, async () => {
+  const code = run(['import', 'tests/e2e/decks/phones.md', '--owner', 'anna', '--db', env.db]).match(/code (\d{6,8})/)[1];
+  const slide = await gotoKind(a.base, code, env.token, 'choice');
+  assert.equal((await new Participant(a.base, code).answer(slide.id, [1])).status, 201);
+  const event = (await state(a.base, code)).event.id;
+  assert.equal((await control(a.base, code, env.token, 'end')).status, 200);
+  const res = await api(a.base, `/api/v1/events/${event}/process`, {
+    method: 'PUT',
+    body: JSON.stringify({ published: true, slug: 'vervoer', description: 'Hoe kwam u?',
+      phases: [], topics: [{ id: 1, title: 'Hoe kwam je hier?', body: '', slide: slide.id }] }),
+  });
+  assert.equal(res.status, 200);
+  assert.match((await text(a.base, '/p/vervoer/topics/1')).text, /Bus: 100% \(1\)/);
+  const page = await waitFor(async () => {
+    const r = await text(b.base, '/p/vervoer/topics/1');
+    return /Bus: 100% \(1\)/.test(r.text) && r;
+  }, 10000, 'the meeting\'s answers on b');
+  assert.match(page.text, /Bijeenkomst van/);
 });
 
 test('a process whose event is deleted on one node is gone from the other', { skip: SKIP_PG }, async () => {
