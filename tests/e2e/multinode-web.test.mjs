@@ -130,12 +130,14 @@ test('a process published and changed on one node is shown by the other', { skip
   assert.equal((await etag(b, fromB)).status, 304);
 });
 
-test('a contribution made on one node is listed on the other', { skip: SKIP_PG }, async () => {
+test('a contribution made on one node is listed on the other', { skip: SKIP_PG }, async (t) => {
   const resident = new Participant(a.base);
   const { id } = await stored(await post(resident, 1, 'Meer bomen aan de Kruisweg'));
+  const stored_at = Date.now();
   const reader = new Participant(b.base);
   await waitFor(async () => (await topicOf(reader, 1)).posts?.some((x) => x.id === id),
     10000, 'the post on b');
+  t.diagnostic(`listed on b ${Date.now() - stored_at} ms after a stored it`);
   assert.match((await text(b.base, '/p/buurt/topics/1')).text, /Meer bomen aan de Kruisweg/);
 });
 
