@@ -30,7 +30,9 @@ typedef struct stale {
 	store_kaart_entry_t row;
 	char status[16];
 	char *doc;
-	bool ask; /* else: becomes stale */
+	bool ask;       /* else: becomes stale */
+	char chore[40]; /* "kaart-ask:ID", claimed for the day before asking */
+	int64_t day;    /* YYYYMMDD */
 	char hex[65];
 	unsigned char hash[32];
 	char *to, *name;
@@ -94,7 +96,11 @@ static void run(app_write_t *job)
 {
 	stale_t *s = (stale_t *)job;
 	s->rc = 0;
+	/* each node runs this round; the node that claims the entry's ask for
+	 * the day mails it, another one only learns that it was asked */
 	if (s->ask)
+		s->rc = store_chore_claim(job->st, s->chore, s->day);
+	if (s->ask && !s->rc)
 		s->rc = store_kaart_claim_add(job->st, s->hash, s->row.id,
 		                              store_now_ms() +
 		                                  (int64_t)KAART_GRACE_DAYS * 24 * 3600 * 1000);
@@ -114,23 +120,26 @@ static void done(app_write_t *job, int status)
 	stale_t *s = (stale_t *)job;
 	app_t *a = job->app;
 	kaart_entry_t *e = kaart_find(a, s->row.id);
+	bool other = status >= 0 && s->rc == STORE_EXISTS && e; /* another node asked */
 	bool ok = status >= 0 && !s->rc && e;
-	if (ok) {
+	if (ok || other) {
+		/* another node's save differs only in the link's secret; its own
+		 * news brings the stored row */
 		s->row.event_id = e->event_id;
 		s->row.session_id = e->session_id;
 		s->row.answer_id = e->answer_id;
 		s->row.post_id = e->post_id;
 		kaart_put(a, &s->row);
-		if (s->ask) {
-			buf_t t = BUF_INIT;
-			buf_printf(&t, tr("nl", "kaart.reconfirm_mail"), s->name, a->public_url,
-			           s->hex, KAART_GRACE_DAYS);
-			char *text = buf_steal(&t);
-			mail_send(a, s->to, tr("nl", "kaart.reconfirm_subject"), text, NULL, mailed,
-			          (void *)(intptr_t)s->row.id);
-			free(text);
-		}
-	} else {
+	}
+	if (ok && s->ask) {
+		buf_t t = BUF_INIT;
+		buf_printf(&t, tr("nl", "kaart.reconfirm_mail"), s->name, a->public_url, s->hex,
+		           KAART_GRACE_DAYS);
+		char *text = buf_steal(&t);
+		mail_send(a, s->to, tr("nl", "kaart.reconfirm_subject"), text, NULL, mailed,
+		          (void *)(intptr_t)s->row.id);
+		free(text);
+	} else if (!ok && !other) {
 		log_error("kaart: entry %lld: the re-confirmation could not be stored",
 		          (long long)s->row.id);
 	}
@@ -139,7 +148,7 @@ static void done(app_write_t *job, int status)
 	free(s->name);
 	free(s);
 	a->kaart->busy = false;
-	if (ok && !atomic_load(&a->stopping))
+	if ((ok || other) && !atomic_load(&a->stopping))
 		step(a); /* the next entry that is due, if any */
 }
 
@@ -160,6 +169,8 @@ static void step(app_t *a)
 		json_t *doc = json_deep_copy(e->doc);
 		s->ask = what == 1;
 		if (s->ask) {
+			snprintf(s->chore, sizeof s->chore, "kaart-ask:%lld", (long long)e->id);
+			s->day = atoll(now) * 10000 + atoll(now + 5) * 100 + atoll(now + 8);
 			kaart_claim_secret(s->hex, s->hash);
 			json_object_set_new(doc, "reconfirm_asked", json_string(now));
 			s->to = xstrdup(json_string_value(json_object_get(doc, "email")));

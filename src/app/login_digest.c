@@ -81,6 +81,7 @@ typedef struct digest_job {
 	store_mail_person_t *people;
 	size_t n, cap;
 	http_request_t *req; /* the facilitator's, or NULL for the timer */
+	int64_t day;         /* the timer's YYYYMMDD, claimed before the work */
 	int rc;
 } digest_job_t;
 
@@ -99,6 +100,13 @@ static void collect(const store_mail_person_t *who, void *arg)
 static void digest_run(app_write_t *w)
 {
 	digest_job_t *j = (digest_job_t *)w;
+	/* every node's timer fires at the digest's hour; the one that claims
+	 * the day sends, the others find the day taken and send nothing */
+	if (j->day && (j->rc = store_chore_claim(w->st, "digest", j->day)) != STORE_OK) {
+		if (j->rc == STORE_EXISTS)
+			j->rc = 0;
+		return;
+	}
 	j->rc = store_mail_people(w->st, j->event_id, collect, j);
 }
 
@@ -186,11 +194,12 @@ static void digest_done(app_write_t *w, int status)
 	free(j);
 }
 
-static void digest_start(app_t *a, int64_t event_id, http_request_t *req)
+static void digest_start(app_t *a, int64_t event_id, http_request_t *req, int64_t day)
 {
 	digest_job_t *j = xcalloc(1, sizeof *j);
 	j->event_id = event_id;
 	j->req = req;
+	j->day = day;
 	app_write(a, &j->w, digest_run, digest_done);
 }
 
@@ -203,7 +212,7 @@ void login_mail_digest_now(app_t *a, http_request_t *req, const app_match_t *m)
 		http_respond_error(req, 503, "no_mail", tr_req(req, "mail.off"), NULL);
 		return;
 	}
-	digest_start(a, m->id, req);
+	digest_start(a, m->id, req, 0);
 }
 
 /* Every minute: at the digest's hour, once a day, every event's. */
@@ -217,7 +226,7 @@ static void digest_tick(uv_timer_t *t)
 	if (!mail_enabled(a) || tm.tm_hour != a->digest_hour || a->digest_day == day)
 		return;
 	a->digest_day = day;
-	digest_start(a, 0, NULL);
+	digest_start(a, 0, NULL, day);
 }
 
 void login_mail_set_hour(app_t *a, int hour)

@@ -139,6 +139,7 @@ struct store_engine {
 	int (*mail_people)(store_t *st, int64_t event_id,
 	                   void (*fn)(const store_mail_person_t *p, void *arg), void *arg);
 	int (*mail_digest_sent)(store_t *st, int64_t event_id, const char *participant, int64_t at);
+	int (*chore_claim)(store_t *st, const char *name, int64_t period);
 	int (*mail_purge)(store_t *st, int64_t event_id, int64_t *n);
 	int (*invite_add)(store_t *st, int64_t event_id, char *const *codes, size_t n, int64_t now);
 	int (*invite_use)(store_t *st, int64_t event_id, const char *code, const char *participant,

@@ -191,6 +191,16 @@ int pg_mail_digest_sent(store_t *st, int64_t event_id, const char *participant, 
 	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
 }
 
+int pg_chore_claim(store_t *st, const char *name, int64_t period)
+{
+	int64_t n = pg__run(st, NULL,
+	                    "INSERT INTO chores(name, period) VALUES($1, $2) ON CONFLICT(name)"
+	                    " DO UPDATE SET period=excluded.period"
+	                    " WHERE chores.period < excluded.period",
+	                    "ti", name, period);
+	return n < 0 ? STORE_ERROR : n == 0 ? STORE_EXISTS : STORE_OK;
+}
+
 int pg_mail_purge(store_t *st, int64_t event_id, int64_t *n)
 {
 	int64_t people =

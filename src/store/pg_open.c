@@ -135,6 +135,8 @@ static const char *const migrations[] = {
     "CREATE TRIGGER answers_tx BEFORE UPDATE ON answers FOR EACH ROW"
     "  EXECUTE FUNCTION answers_tx();"
     "CREATE INDEX answers_tx ON answers(session_id, tx);",
+    /* 15: chores that several nodes' timers share (store_chore_claim) */
+    "CREATE TABLE chores(name text PRIMARY KEY, period bigint NOT NULL);",
     NULL,
 };
 enum { N_MIGRATIONS = sizeof migrations / sizeof *migrations - 1 };
@@ -628,6 +630,7 @@ const store_engine_t store__pg_engine = {
     .mail_person_delete = pg_mail_person_delete,
     .mail_people = pg_mail_people,
     .mail_digest_sent = pg_mail_digest_sent,
+    .chore_claim = pg_chore_claim,
     .mail_purge = pg_mail_purge,
     .invite_add = pg_invite_add,
     .invite_use = pg_invite_use,

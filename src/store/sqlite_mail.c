@@ -201,6 +201,16 @@ int sq_mail_digest_sent(store_t *st, int64_t event_id, const char *participant, 
 	return n < 0 ? STORE_ERROR : n == 0 ? STORE_NOTFOUND : STORE_OK;
 }
 
+int sq_chore_claim(store_t *st, const char *name, int64_t period)
+{
+	int64_t n = sq__run(st,
+	                    "INSERT INTO chores(name, period) VALUES(?, ?) ON CONFLICT(name)"
+	                    " DO UPDATE SET period=excluded.period"
+	                    " WHERE chores.period < excluded.period",
+	                    "ti", name, period);
+	return n < 0 ? STORE_ERROR : n == 0 ? STORE_EXISTS : STORE_OK;
+}
+
 int sq_mail_purge(store_t *st, int64_t event_id, int64_t *n)
 {
 	int64_t people = sq__run(st, "DELETE FROM mail_people WHERE event_id=?", "i", event_id);

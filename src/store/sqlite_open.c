@@ -153,6 +153,9 @@ static const char *const migrations[] = {
     /* 14: nothing here either. PostgreSQL's 14 indexes answers by their
      * writing transaction, for several nodes' store_answers_since. */
     "SELECT 1;",
+    /* 15: chores that several nodes' timers share (store_chore_claim): the
+     * last period each was claimed for. */
+    "CREATE TABLE IF NOT EXISTS chores(name TEXT PRIMARY KEY, period INTEGER NOT NULL);",
 };
 
 /* Opens a connection; one_thread when a single thread will ever use it (the
@@ -486,6 +489,7 @@ const store_engine_t store__sqlite_engine = {
     .mail_person_delete = sq_mail_person_delete,
     .mail_people = sq_mail_people,
     .mail_digest_sent = sq_mail_digest_sent,
+    .chore_claim = sq_chore_claim,
     .mail_purge = sq_mail_purge,
     .invite_add = sq_invite_add,
     .invite_use = sq_invite_use,

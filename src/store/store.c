@@ -419,6 +419,11 @@ int store_mail_digest_sent(store_t *st, int64_t event_id, const char *participan
 	return st->reader ? STORE_ERROR : st->eng->mail_digest_sent(st, event_id, participant, at);
 }
 
+int store_chore_claim(store_t *st, const char *name, int64_t period)
+{
+	return st->reader ? STORE_ERROR : st->eng->chore_claim(st, name, period);
+}
+
 int store_mail_purge(store_t *st, int64_t event_id, int64_t *n)
 {
 	int64_t dummy;

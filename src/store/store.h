@@ -410,6 +410,13 @@ int store_mail_people(store_t *st, int64_t event_id,
                       void (*fn)(const store_mail_person_t *p, void *arg), void *arg);
 /* Records that a digest went out at at; STORE_NOTFOUND. */
 int store_mail_digest_sent(store_t *st, int64_t event_id, const char *participant, int64_t at);
+/* Claims the chore name (the daily digest, the kaart's re-confirmation
+ * round) for period, a number that grows (a day, an hour): STORE_OK for the
+ * first caller of every node that shares the database, STORE_EXISTS for
+ * every later one of the same or an earlier period. Several nodes each
+ * run the same timers; only the one that claimed the period does the work,
+ * so nobody gets a digest or a request to confirm once per node. */
+int store_chore_claim(store_t *st, const char *name, int64_t period);
 /* Deletes every address and link of an event and unties its invitation
  * codes from their participants; *n (may be NULL) the people removed. */
 int store_mail_purge(store_t *st, int64_t event_id, int64_t *n);

@@ -9,8 +9,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PG, prepare, run, state, control, gotoKind, startServer, stopServer, cleanup, Participant, waitFor,
-  randomId,
+  randomId, freePort,
 } from './lib.mjs';
+import { startSmtp } from './smtp.mjs';
 
 const SKIP_PG = PG ? false : 'needs PostgreSQL (make test-pg)';
 
@@ -78,10 +79,12 @@ before(async () => {
   a = await startServer(env);
   b = await startServer(env);
 });
+let smtp;
 after(async () => {
   if (!PG) return;
   await stopServer(a);
   await stopServer(b);
+  await smtp?.stop();
   cleanup(env);
 });
 
@@ -266,4 +269,31 @@ test('the kaart\'s themes changed on one node show on the other\'s form', { skip
     10000, 'the new theme on b\'s form');
   const settings = (await get(onB, '/app/kaart/themes')).text;
   assert.match(settings, /name="reconfirm_months"[^>]*value="3"/);
+});
+
+test('an entry due for re-confirmation is asked once, though both nodes\' rounds run', { skip: SKIP_PG }, async () => {
+  const anna = await login(a.base);
+  const made = await form(anna, '/app/kaart/new', { name: 'Buurtmoestuin Oost', themes: ['Taal'],
+    email: 'moestuin@oost.example', last_checked: '2025-01-15', status: 'published' });
+  assert.equal(made.status, 303, made.text);
+  // both nodes again, now sending mail, started together: each runs its
+  // first round a few seconds after its start
+  await Promise.all([stopServer(a), stopServer(b)]);
+  smtp = await startSmtp();
+  const start = async () => {
+    const port = await freePort();
+    return startServer(env, ['--smtp-url', smtp.url, '--mail-from', 'kaart@inspraak.test',
+      '--public-url', `http://127.0.0.1:${port}`], port);
+  };
+  [a, b] = await Promise.all([start(), start()]);
+  const mail = await smtp.waitFor((m) => m.to.includes('moestuin@oost.example'), 30000);
+  assert.match(mail.subject, /Kloppen uw gegevens/);
+  // both rounds have run by now (the first comes 3 s after a start)
+  await new Promise((r) => setTimeout(r, 5000));
+  assert.equal(smtp.messages().filter((m) => m.to.includes('moestuin@oost.example')).length, 1);
+  const id = Number(/\/app\/kaart\/(\d+)/.exec(made.location)[1]);
+  for (const node of [a, b]) {
+    const onIt = await login(node.base);
+    assert.match((await get(onIt, `/app/kaart/${id}`)).text, /reconfirm-asked/);
+  }
 });

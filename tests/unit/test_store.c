@@ -1229,6 +1229,27 @@ static void mail_links_and_people(void **state)
 	store_close(st);
 }
 
+/* Two nodes on one database: a chore's period goes to the first that
+ * claims it; an earlier period is never claimed again. */
+static void a_chore_goes_to_one_node(void **state)
+{
+	(void)state;
+	store_t *a = open_ok(), *b = open_ok();
+	char name[40];
+	snprintf(name, sizeof name, "digest-%d", (int)getpid());
+	assert_int_equal(store_chore_claim(a, name, 20261203), STORE_OK);
+	assert_int_equal(store_chore_claim(b, name, 20261203), STORE_EXISTS);
+	assert_int_equal(store_chore_claim(a, name, 20261203), STORE_EXISTS);
+	assert_int_equal(store_chore_claim(b, name, 20261202), STORE_EXISTS);
+	assert_int_equal(store_chore_claim(b, name, 20261204), STORE_OK);
+	assert_int_equal(store_chore_claim(a, name, 20261204), STORE_EXISTS);
+	/* another chore is claimed on its own */
+	snprintf(name, sizeof name, "kaart-ask:%d", (int)getpid());
+	assert_int_equal(store_chore_claim(a, name, 20261204), STORE_OK);
+	store_close(b);
+	store_close(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1248,6 +1269,7 @@ int main(void)
 	    cmocka_unit_test(a_newer_schema_is_refused),
 	    cmocka_unit_test(website_posts_marks_and_retention),
 	    cmocka_unit_test(mail_links_and_people),
+	    cmocka_unit_test(a_chore_goes_to_one_node),
 	};
 	return cmocka_run_group_tests_name("store", tests, setup, teardown);
 }
