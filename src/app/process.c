@@ -52,6 +52,38 @@ void process__config_clear(process_t *p)
 	p->n_phases = p->n_topics = 0;
 }
 
+void process__config_take(process_t *p, process_t *n)
+{
+	process__config_clear(p);
+	p->description = n->description, p->premoderate = n->premoderate;
+	p->email_login = n->email_login;
+	p->email_required = n->email_required, p->invite_only = n->invite_only;
+	p->phases = n->phases, p->n_phases = n->n_phases;
+	p->topics = n->topics, p->n_topics = n->n_topics;
+	p->next_topic = n->next_topic;
+	memcpy(p->retention, n->retention, sizeof p->retention);
+	p->retention_at = n->retention_at;
+	p->purged_at = n->purged_at;
+	n->description = NULL, n->phases = NULL, n->topics = NULL, n->n_phases = n->n_topics = 0;
+}
+
+post_t process__post_from_row(const store_post_t *sp)
+{
+	return (post_t){
+	    .id = sp->id,
+	    .topic = sp->topic,
+	    .parent = sp->parent,
+	    .user_id = sp->user_id,
+	    .at = sp->at_ms,
+	    .kind = sp->kind,
+	    .pkey = live_participant_key(sp->participant),
+	    .body = xstrdup(sp->body ? sp->body : ""),
+	    .hidden = sp->hidden,
+	    .pending = sp->pending,
+	    .reviewed = sp->reviewed,
+	};
+}
+
 static void past_clear(process_t *p)
 {
 	for (size_t i = 0; i < p->n_past; i++) {
@@ -333,19 +365,7 @@ json_t *process__config_json(const process_t *p)
 static void load_post(const store_post_t *sp, void *arg)
 {
 	void **ctx = arg;
-	post_t post = {
-	    .id = sp->id,
-	    .topic = sp->topic,
-	    .parent = sp->parent,
-	    .user_id = sp->user_id,
-	    .at = sp->at_ms,
-	    .kind = sp->kind,
-	    .pkey = live_participant_key(sp->participant),
-	    .body = xstrdup(sp->body ? sp->body : ""),
-	    .hidden = sp->hidden,
-	    .pending = sp->pending,
-	    .reviewed = sp->reviewed,
-	};
+	post_t post = process__post_from_row(sp);
 	process__add_post(ctx[0], ctx[1], &post);
 }
 

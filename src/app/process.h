@@ -142,6 +142,12 @@ void process_retention(app_t *a);
 void process__free(process_t *p);
 /* Frees the description, phases and topics of p (they become empty). */
 void process__config_clear(process_t *p);
+/* Moves n's configuration (description, login rules, phases, topics,
+ * retention) into p, whose old one is freed; n keeps its posts, slug,
+ * title and state, which the caller takes as it needs. */
+void process__config_take(process_t *p, process_t *n);
+/* A post as the store gives it; body is a copy the caller owns. */
+post_t process__post_from_row(const store_post_t *sp);
 void process__add_post(app_t *a, process_t *p, const post_t *src);
 /* Reads a configuration into p (empty, or with the previous topics in old
  * for their ids); slide_ok checks a question id. Returns NULL or the i18n

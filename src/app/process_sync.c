@@ -142,19 +142,7 @@ static void post(const store_post_t *sp, void *arg)
 		p->cap_posts = p->cap_posts ? 2 * p->cap_posts : 64;
 		p->posts = xrealloc(p->posts, p->cap_posts * sizeof *p->posts);
 	}
-	p->posts[p->n_posts] = (post_t){
-	    .id = sp->id,
-	    .topic = sp->topic,
-	    .parent = sp->parent,
-	    .user_id = sp->user_id,
-	    .at = sp->at_ms,
-	    .kind = sp->kind,
-	    .pkey = live_participant_key(sp->participant),
-	    .body = xstrdup(sp->body ? sp->body : ""),
-	    .hidden = sp->hidden,
-	    .pending = sp->pending,
-	    .reviewed = sp->reviewed,
-	};
+	p->posts[p->n_posts] = process__post_from_row(sp);
 	map_put(&p->by_id, map_key((uint64_t)sp->id), (int64_t)p->n_posts);
 	p->n_posts++;
 }
@@ -222,17 +210,7 @@ static uint64_t gen_at_start(const sync_read_t *r, int64_t event_id)
  * does, process_ws.c); n keeps its posts. */
 static void take_config(process_t *p, process_t *n)
 {
-	process__config_clear(p);
-	p->description = n->description, p->premoderate = n->premoderate;
-	p->email_login = n->email_login;
-	p->email_required = n->email_required, p->invite_only = n->invite_only;
-	p->phases = n->phases, p->n_phases = n->n_phases;
-	p->topics = n->topics, p->n_topics = n->n_topics;
-	p->next_topic = n->next_topic;
-	memcpy(p->retention, n->retention, sizeof p->retention);
-	p->retention_at = n->retention_at;
-	p->purged_at = n->purged_at;
-	n->description = NULL, n->phases = NULL, n->topics = NULL, n->n_phases = n->n_topics = 0;
+	process__config_take(p, n);
 	free(p->slug);
 	p->slug = n->slug;
 	n->slug = NULL;

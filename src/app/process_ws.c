@@ -154,24 +154,13 @@ static void save_done(store_job_t *job)
 	const char *was = process_current_phase(p), *now = process_current_phase(sj->next);
 	if (now && (!was || strcmp(was, now) != 0))
 		p->phase_changed_at = store_now_ms();
-	process__config_clear(p);
-	process_t *n = sj->next;
-	p->description = n->description, p->premoderate = n->premoderate;
-	p->email_login = n->email_login;
-	p->email_required = n->email_required, p->invite_only = n->invite_only;
-	p->phases = n->phases, p->n_phases = n->n_phases;
-	p->topics = n->topics, p->n_topics = n->n_topics;
-	p->next_topic = n->next_topic;
-	memcpy(p->retention, n->retention, sizeof p->retention);
-	p->retention_at = n->retention_at;
-	p->purged_at = n->purged_at;
-	n->description = NULL, n->phases = NULL, n->topics = NULL, n->n_phases = n->n_topics = 0;
+	process__config_take(p, sj->next);
 	free(p->slug);
 	p->slug = job->u.process.slug;
 	job->u.process.slug = NULL;
 	p->published = job->u.process.published;
 	p->session_id = job->u.process.session_id;
-	process__free(n);
+	process__free(sj->next);
 	process__changed(a, p, true);
 	/* the event's past answers are read off the loop; saved answers */
 	process__refresh_then(a, p, saved, sj->req);
