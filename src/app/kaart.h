@@ -144,13 +144,12 @@ void kaart_ws_from_post(app_t *a, http_request_t *req, const app_match_t *m);
 void kaart_ws_export(app_t *a, http_request_t *req, const app_match_t *m);
 /* Shared with kaart_claim.c: the workspace's language (?lang=, the form's,
  * else the browser's); whether the user may change the kaart (false once
- * req was answered 403); the form's CSRF field or header; the path's entry
- * id (0 for "new", -1 for no id); the entry's form, action its target,
- * status NULL for an organisation's claim (no status, no workspace-only
- * fields, no login). */
+ * req was answered 403); the form's CSRF field or header (false once req was answered 403); the
+ * path's entry id (0 for "new", -1 for no id); the entry's form, action its target, status NULL for
+ * an organisation's claim (no status, no workspace-only fields, no login). */
 const char *kaart__ws_lang(const http_request_t *req);
 bool kaart__may_edit(app_t *a, http_request_t *req, const app_match_t *m, const char *lang);
-bool kaart__csrf_ok(app_t *a, http_request_t *req);
+bool kaart__csrf_ok(app_t *a, http_request_t *req, const char *lang);
 int64_t kaart__ws_id(const app_match_t *m);
 void kaart__put_form(buf_t *b, app_t *a, http_request_t *req, const char *lang, const char *action,
                      const char *status, const json_t *doc, const json_t *errors);

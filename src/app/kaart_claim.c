@@ -99,10 +99,8 @@ void kaart_claim_send(app_t *a, http_request_t *req, const app_match_t *m)
 	const char *lang = kaart__ws_lang(req);
 	if (!kaart__may_edit(a, req, m, lang))
 		return;
-	if (!kaart__csrf_ok(a, req)) {
-		http_respond_error(req, 403, "csrf", tr(lang, "api.csrf"), NULL);
+	if (!kaart__csrf_ok(a, req, lang))
 		return;
-	}
 	int64_t id = kaart__ws_id(m);
 	kaart_entry_t *e = id > 0 ? kaart_find(a, id) : NULL;
 	const char *to = e ? json_string_value(json_object_get(e->doc, "email")) : NULL;

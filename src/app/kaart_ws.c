@@ -93,17 +93,19 @@ bool kaart__may_edit(app_t *a, http_request_t *req, const app_match_t *m, const 
 	return false;
 }
 
-bool kaart__csrf_ok(app_t *a, http_request_t *req)
+/* The form's CSRF field or header; false once req was answered 403. */
+bool kaart__csrf_ok(app_t *a, http_request_t *req, const char *lang)
 {
 	char want[65], got[80];
 	auth_csrf(a, req, want);
-	if (!want[0])
-		return false;
 	const char *h = http_header(req, "X-CSRF-Token");
-	if (h && strlen(h) == 64 && sodium_memcmp(h, want, 64) == 0)
+	if (want[0] &&
+	    ((h && strlen(h) == 64 && sodium_memcmp(h, want, 64) == 0) ||
+	     (http_form_field(req->body, req->body_len, "csrf", 0, got, sizeof got) == 64 &&
+	      sodium_memcmp(got, want, 64) == 0)))
 		return true;
-	return http_form_field(req->body, req->body_len, "csrf", 0, got, sizeof got) == 64 &&
-	       sodium_memcmp(got, want, 64) == 0;
+	http_respond_error(req, 403, "csrf", tr(lang, "api.csrf"), NULL);
+	return false;
 }
 
 static void put_hidden(buf_t *b, app_t *a, http_request_t *req, const char *lang)
@@ -528,10 +530,8 @@ void kaart_ws_save(app_t *a, http_request_t *req, const app_match_t *m)
 	const char *lang = kaart__ws_lang(req);
 	if (!kaart__may_edit(a, req, m, lang))
 		return;
-	if (!kaart__csrf_ok(a, req)) {
-		http_respond_error(req, 403, "csrf", tr(lang, "api.csrf"), NULL);
+	if (!kaart__csrf_ok(a, req, lang))
 		return;
-	}
 	int64_t id = kaart__ws_id(m);
 	kaart_entry_t *e = id > 0 ? kaart_find(a, id) : NULL;
 	if (id < 0 || (id > 0 && !e)) {
@@ -756,10 +756,8 @@ void kaart_ws_themes(app_t *a, http_request_t *req, const app_match_t *m)
 	const char *error = NULL;
 	char *text = NULL;
 	if (req->method == HTTP_M_POST) {
-		if (!kaart__csrf_ok(a, req)) {
-			http_respond_error(req, 403, "csrf", tr(lang, "api.csrf"), NULL);
+		if (!kaart__csrf_ok(a, req, lang))
 			return;
-		}
 		text = xmalloc(KAART_THEMES_MAX * KAART_ITEM_MAX * 4 + 8);
 		if (http_form_field(req->body, req->body_len, "themes", 0, text,
 		                    KAART_THEMES_MAX * KAART_ITEM_MAX * 4 + 8) < 0)
@@ -954,9 +952,8 @@ void kaart_ws_export(app_t *a, http_request_t *req, const app_match_t *m)
 		app_write(a, &k->job, export_run, export_done);
 		return;
 	}
-	if (!kaart__csrf_ok(a, req)) {
+	if (!kaart__csrf_ok(a, req, lang)) {
 		kjob_free(k);
-		http_respond_error(req, 403, "csrf", tr(lang, "api.csrf"), NULL);
 		return;
 	}
 	const char *type = http_header(req, "Content-Type");
